@@ -1,0 +1,59 @@
+#pragma once
+// Events (past tense) and commands (imperative) carried by the EventBus. All are immutable once published.
+#include "core/domain/Types.h"
+
+#include <string>
+#include <vector>
+
+namespace meridian::bus {
+
+namespace topics {
+inline std::string bar(std::string_view symbol) { return "md.bar." + std::string(symbol); }
+inline std::string quote(std::string_view symbol) { return "md.quote." + std::string(symbol); }
+inline std::string order(std::string_view clientOrderId) { return "exec.order." + std::string(clientOrderId); }
+inline std::string fill(std::string_view symbol) { return "exec.fill." + std::string(symbol); }
+inline constexpr const char* kPositions = "exec.positions";
+inline constexpr const char* kCommands = "cmd.>";
+}  // namespace topics
+
+struct BarClosed {
+  std::string symbol;
+  std::string source;
+  domain::Bar bar;
+};
+
+struct QuoteUpdated {
+  domain::Quote quote;
+};
+
+struct OrderUpdated {
+  domain::Order order;
+  std::string correlationId;  // of the command that caused it, when known
+};
+
+struct OrderFilled {
+  domain::Fill fill;
+};
+
+struct PositionsSnapshot {
+  std::vector<domain::Position> positions;
+  domain::Timestamp asOf = 0;
+};
+
+// Commands from the UI (or CLI) to core; results come back as events carrying the same correlation id.
+struct SubmitOrder {
+  std::string correlationId;
+  domain::Order order;
+};
+
+struct CancelOrder {
+  std::string correlationId;
+  std::string clientOrderId;
+};
+
+struct CommandRejected {
+  std::string correlationId;
+  std::string reason;
+};
+
+}  // namespace meridian::bus

@@ -1,0 +1,58 @@
+#pragma once
+// Layered configuration: built-in defaults < INI file < environment variables.
+//
+// Keys are "section.name" (e.g. "db.backend"). In the INI file they are written as [section] name=value.
+// Environment: MERIDIAN_<SECTION>_<NAME> (upper case; the first '_' after the prefix separates section and name),
+// plus the vendors' documented variables (APCA_API_KEY_ID, APCA_API_SECRET_KEY, POLYGON_API_KEY).
+// Secret keys (see isSecretKey) are accepted from the environment only: a secret found in a file is ignored
+// and reported in warnings(), so credentials never live in plain-text settings.
+#include <QMap>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+namespace meridian::common {
+
+class Config {
+ public:
+  enum class Source { Default, File, Environment, Runtime };
+
+  // Defaults only.
+  Config();
+  // defaults < file (if it exists; a missing file is not an error) < env.
+  static Config load(const QString& iniPath,
+                     const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());
+
+  QString value(const QString& key, const QString& fallback = {}) const;
+  int intValue(const QString& key, int fallback = 0) const;
+  double doubleValue(const QString& key, double fallback = 0.0) const;
+  bool boolValue(const QString& key, bool fallback = false) const;
+  bool contains(const QString& key) const { return m_entries.contains(key); }
+  Source sourceOf(const QString& key) const;
+  QStringList keys() const { return m_entries.keys(); }
+
+  // Runtime override (e.g. from the settings dialog or a CLI flag).
+  void set(const QString& key, const QString& value, Source source = Source::Runtime);
+
+  // Messages about ignored or invalid input found while loading (safe to log: never contain secret values).
+  const QStringList& warnings() const { return m_warnings; }
+
+  // key=value lines for diagnostics, secret values replaced by "***".
+  QStringList dumpRedacted() const;
+
+  static bool isSecretKey(const QString& key);
+  // Default directory for the user's data (SQLite file, logs): QStandardPaths::AppDataLocation.
+  static QString defaultDataDir();
+
+ private:
+  struct Entry {
+    QString value;
+    Source source = Source::Default;
+  };
+  void applyFile(const QString& iniPath);
+  void applyEnvironment(const QProcessEnvironment& env);
+  QMap<QString, Entry> m_entries;
+  QStringList m_warnings;
+};
+
+}  // namespace meridian::common

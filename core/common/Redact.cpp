@@ -1,0 +1,65 @@
+#include "core/common/Redact.h"
+
+#include <QRegularExpression>
+#include <QString>
+
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+namespace meridian::common {
+namespace {
+
+std::shared_mutex g_mutex;
+std::vector<std::string> g_secrets;
+
+const QRegularExpression& uriPassword() {
+  // scheme://user:password@   -> keep the user, hide the password
+  static const QRegularExpression re(QStringLiteral(R"(([A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:)[^\s@/]+@)"));
+  return re;
+}
+
+const QRegularExpression& secretPair() {
+  // key=value, key: value, "key": "value" where key names a secret. Captures the prefix, replaces the value.
+  static const QRegularExpression re(
+      QStringLiteral(R"(((?:api[_-]?key|apikey|secret[_-]?key|secret|password|passwd|pwd|token|access[_-]?token|)"
+                     R"(authorization|apca-api-key-id|apca-api-secret-key|key[_-]?id))"
+                     R"("?\s*[:=]\s*"?(?:Bearer\s+)?)[^\s"&,;}]+)"),
+      QRegularExpression::CaseInsensitiveOption);
+  return re;
+}
+
+}  // namespace
+
+void registerSecret(std::string_view value) {
+  if (value.size() < 4) return;
+  std::unique_lock lock(g_mutex);
+  if (std::find(g_secrets.begin(), g_secrets.end(), value) == g_secrets.end()) g_secrets.emplace_back(value);
+}
+
+void clearRegisteredSecrets() {
+  std::unique_lock lock(g_mutex);
+  g_secrets.clear();
+}
+
+std::string redact(std::string_view text) {
+  std::string out(text);
+  {
+    std::shared_lock lock(g_mutex);
+    for (const auto& s : g_secrets) {
+      for (std::size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 3))
+        out.replace(pos, s.size(), "***");
+    }
+  }
+  // Cheap pre-check: most log lines contain neither a URI credential nor a secret-looking key.
+  const bool maybeUri = out.find("://") != std::string::npos;
+  const bool maybePair = out.find_first_of("=:") != std::string::npos;
+  if (!maybeUri && !maybePair) return out;
+  QString q = QString::fromStdString(out);
+  if (maybeUri) q.replace(uriPassword(), QStringLiteral("\\1***@"));
+  if (maybePair) q.replace(secretPair(), QStringLiteral("\\1***"));
+  return q.toStdString();
+}
+
+}  // namespace meridian::common
