@@ -1,0 +1,38 @@
+#pragma once
+// Port: one storage backend (SQLite or PostgreSQL) implementing every store.
+//
+// Threading: a storage instance is NOT thread-safe. It is owned by the storage thread (DESIGN.md, rule 5):
+// construct it anywhere, then call open() and every other method from that one thread. Other components talk
+// to that thread through its queue, never to the instance directly.
+#include "core/common/Result.h"
+#include "core/storage/IBarStore.h"
+#include "core/storage/ILogStore.h"
+#include "core/storage/IOrderJournal.h"
+#include "core/storage/IRunStore.h"
+#include "core/storage/ISymbolStore.h"
+
+#include <string_view>
+
+namespace meridian::storage {
+
+class IStorage : public IBarStore,
+                 public ISymbolStore,
+                 public IOrderJournal,
+                 public IRunStore,
+                 public ILogStore {
+ public:
+  ~IStorage() override = default;
+
+  // Connects (or opens the file) and applies pending migrations. Must be called before anything else;
+  // calling it again is harmless.
+  virtual Status open() = 0;
+  // Applies pending migrations from :/sql/<dialect>/ (a no-op when up to date). Fails with errc::kMigration
+  // when an applied migration's checksum differs from the file or the database is newer than this build.
+  virtual Status migrate() = 0;
+  // "sqlite" or "postgres".
+  virtual std::string_view backendName() const = 0;
+  // Round trip to the database (SELECT 1). errc::kUnavailable when it cannot be reached.
+  virtual Status ping() = 0;
+};
+
+}  // namespace meridian::storage

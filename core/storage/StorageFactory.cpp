@@ -1,0 +1,39 @@
+#include "core/storage/StorageFactory.h"
+
+#include "core/storage/Records.h"
+#include "core/storage/sqlite/SqliteStorage.h"
+#if MERIDIAN_HAVE_POSTGRES
+#include "core/storage/postgres/PgStorage.h"
+#endif
+
+#include <fmt/format.h>
+
+namespace meridian::storage {
+
+std::vector<std::string> availableBackends() {
+  std::vector<std::string> out{"sqlite"};
+#if MERIDIAN_HAVE_POSTGRES
+  out.emplace_back("postgres");
+#endif
+  return out;
+}
+
+Result<std::unique_ptr<IStorage>> makeStorage(const StorageConfig& config) {
+  if (config.backend == "sqlite") {
+    if (config.sqlitePath.empty()) return makeError(errc::kInvalid, "storage: sqlite backend needs sqlitePath");
+    return std::unique_ptr<IStorage>(std::make_unique<SqliteStorage>(config.sqlitePath));
+  }
+  if (config.backend == "postgres") {
+#if MERIDIAN_HAVE_POSTGRES
+    if (config.pgUri.empty()) return makeError(errc::kInvalid, "storage: postgres backend needs pgUri");
+    return std::unique_ptr<IStorage>(std::make_unique<PgStorage>(config.pgUri));
+#else
+    return makeError(errc::kNotCompiled,
+                     "storage: the postgres backend is not compiled into this build (MERIDIAN_WITH_POSTGRES=OFF)");
+#endif
+  }
+  return makeError(errc::kInvalid, fmt::format("storage: unknown backend '{}' (expected one of: sqlite, postgres)",
+                                               config.backend));
+}
+
+}  // namespace meridian::storage

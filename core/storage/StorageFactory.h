@@ -1,0 +1,27 @@
+#pragma once
+// Composition helper: builds the configured IStorage backend.
+#include "core/common/Result.h"
+#include "core/storage/IStorage.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace meridian::storage {
+
+struct StorageConfig {
+  std::string backend = "sqlite";     // "sqlite" | "postgres"
+  std::string sqlitePath = "meridian.db";  // file or ":memory:"
+  std::string pgUri;                  // libpq URI, e.g. postgresql://meridian@127.0.0.1:5432/meridian
+};
+
+// Constructs the backend without connecting: call open() on the thread that will own the instance (the
+// storage thread; SQLite connections are thread-confined). Errors: errc::kInvalid for an unknown backend or
+// missing parameter, errc::kNotCompiled for a backend disabled at build time (MERIDIAN_WITH_POSTGRES=OFF).
+Result<std::unique_ptr<IStorage>> makeStorage(const StorageConfig& config);
+
+// Backends compiled into this build, e.g. {"sqlite", "postgres"}.
+std::vector<std::string> availableBackends();
+
+}  // namespace meridian::storage

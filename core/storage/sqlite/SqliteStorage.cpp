@@ -1,0 +1,248 @@
+#include "core/storage/sqlite/SqliteStorage.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <unordered_map>
+
+namespace meridian::storage {
+namespace {
+
+QString qs(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+
+QVariant toVariant(const SqlStore::Value& v) {
+  switch (v.index()) {
+    case 1: return QVariant(qlonglong(std::get<std::int64_t>(v)));
+    case 2: return QVariant(std::get<double>(v));
+    case 3: return QVariant(qs(std::get<std::string>(v)));
+    default: return QVariant();
+  }
+}
+
+Error sqliteError(const QSqlError& e, std::string_view what) {
+  const QString text = e.text();
+  // Native codes: SQLITE_BUSY 5, SQLITE_LOCKED 6, SQLITE_CANTOPEN 14, SQLITE_CONSTRAINT 19 (+ extended codes).
+  const int native = e.nativeErrorCode().toInt();
+  const char* code = errc::kQuery;
+  if (text.contains(QLatin1String("constraint failed"), Qt::CaseInsensitive) || (native & 0xff) == 19)
+    code = errc::kConstraint;
+  else if ((native & 0xff) == 14)
+    code = errc::kUnavailable;
+  return makeError(code, fmt::format("sqlite: {}: {}", what, text.toStdString()));
+}
+
+class QtRowView final : public SqlStore::RowView {
+ public:
+  explicit QtRowView(const QSqlQuery& q) : m_q(q) {}
+  bool isNull(int c) const override { return m_q.isNull(c); }
+  std::string text(int c) const override { return m_q.value(c).toString().toStdString(); }
+  double real(int c) const override { return m_q.value(c).toDouble(); }
+  std::int64_t integer(int c) const override { return m_q.value(c).toLongLong(); }
+  bool boolean(int c) const override { return m_q.value(c).toLongLong() != 0; }
+
+ private:
+  const QSqlQuery& m_q;
+};
+
+std::atomic<std::uint64_t> g_connectionCounter{0};
+
+}  // namespace
+
+struct SqliteStorage::Impl {
+  QString connectionName;
+  QSqlDatabase db;
+  std::unordered_map<std::string, std::unique_ptr<QSqlQuery>> statements;
+  bool inTransaction = false;
+
+  ~Impl() {
+    statements.clear();  // queries must go before their connection
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(connectionName);
+  }
+
+  Result<QSqlQuery*> prepared(const SqlStore::Stmt& stmt) {
+    if (auto it = statements.find(stmt.key); it != statements.end()) return it->second.get();
+    auto q = std::make_unique<QSqlQuery>(db);
+    q->setForwardOnly(true);
+    if (!q->prepare(QString::fromStdString(SqlStore::translateSql(stmt.sql, false, false))))
+      return sqliteError(q->lastError(), fmt::format("prepare {}", stmt.key));
+    auto* raw = q.get();
+    statements.emplace(stmt.key, std::move(q));
+    return raw;
+  }
+
+  Status run(const char* sql) {
+    QSqlQuery q(db);
+    if (!q.exec(QString::fromUtf8(sql))) return sqliteError(q.lastError(), sql);
+    return {};
+  }
+};
+
+SqliteStorage::SqliteStorage(std::string path) : SqliteStorage(std::move(path), Options{}) {}
+
+SqliteStorage::SqliteStorage(std::string path, Options options)
+    : m_path(std::move(path)), m_options(std::move(options)) {}
+
+SqliteStorage::~SqliteStorage() { close(); }
+
+void SqliteStorage::close() {
+  if (m_impl && m_impl->inTransaction) rollback();
+  m_impl.reset();
+}
+
+Status SqliteStorage::open() {
+  if (m_impl) return {};
+  if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
+    return makeError(errc::kUnavailable, "sqlite: the Qt QSQLITE driver is not available");
+  if (m_path != ":memory:") {
+    // First run: the user's data directory may not exist yet.
+    const QString dir = QFileInfo(qs(m_path)).absolutePath();
+    if (!QDir().mkpath(dir))
+      return makeError(errc::kUnavailable, fmt::format("sqlite: cannot create directory {}", dir.toStdString()));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->connectionName = QStringLiteral("meridian.sqlite.%1").arg(++g_connectionCounter);
+  impl->db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), impl->connectionName);
+  impl->db.setDatabaseName(qs(m_path));
+  impl->db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_options.busyTimeoutMs));
+  if (!impl->db.open()) {
+    auto e = impl->db.lastError();
+    return makeError(errc::kUnavailable, fmt::format("sqlite: cannot open {}: {}", m_path, e.text().toStdString()));
+  }
+  // Per-connection settings. journal_mode stays "memory" for :memory: databases.
+  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"})
+    if (auto s = impl->run(pragma); !s.ok()) return s;
+  if (auto s = impl->run(fmt::format("PRAGMA busy_timeout = {}", m_options.busyTimeoutMs).c_str()); !s.ok()) return s;
+
+  m_impl = std::move(impl);
+  if (auto s = migrate(); !s.ok()) {
+    m_impl.reset();
+    return s;
+  }
+  return {};
+}
+
+Status SqliteStorage::ping() {
+  if (!m_impl) return makeError(errc::kUnavailable, "sqlite: storage is not open");
+  return m_impl->run("SELECT 1");
+}
+
+Result<std::int64_t> SqliteStorage::exec(const Stmt& stmt, std::span<const Value> params, const RowFn& onRow) {
+  if (!m_impl) return makeError(errc::kUnavailable, "sqlite: storage is not open");
+  auto q = m_impl->prepared(stmt);
+  if (!q.ok()) return q.error();
+  QSqlQuery& query = **q;
+  for (std::size_t i = 0; i < params.size(); ++i) query.bindValue(int(i), toVariant(params[i]));
+  if (!query.exec()) {
+    auto e = sqliteError(query.lastError(), stmt.key);
+    query.finish();
+    return e;
+  }
+  std::int64_t rows = 0;
+  if (query.isSelect()) {
+    const QtRowView view(query);
+    while (query.next()) {
+      ++rows;
+      if (onRow) onRow(view);
+    }
+    if (query.lastError().isValid()) {
+      auto e = sqliteError(query.lastError(), stmt.key);
+      query.finish();
+      return e;
+    }
+  } else {
+    rows = query.numRowsAffected();
+  }
+  query.finish();  // reset the statement: releases read snapshots / locks
+  return rows;
+}
+
+Status SqliteStorage::execScript(std::string_view sql) {
+  if (!m_impl) return makeError(errc::kUnavailable, "sqlite: storage is not open");
+  for (const auto& statement : splitSqlStatements(sql)) {
+    QSqlQuery q(m_impl->db);
+    if (!q.exec(QString::fromStdString(statement))) {
+      const auto firstLine = statement.substr(0, statement.find('\n'));
+      return sqliteError(q.lastError(), fmt::format("script statement '{}'", firstLine));
+    }
+  }
+  return {};
+}
+
+Status SqliteStorage::begin() {
+  if (!m_impl) return makeError(errc::kUnavailable, "sqlite: storage is not open");
+  if (m_impl->inTransaction) return makeError(errc::kQuery, "sqlite: nested transaction");
+  // IMMEDIATE takes the write lock now (waiting up to busy_timeout) instead of failing later on upgrade.
+  if (auto s = m_impl->run("BEGIN IMMEDIATE"); !s.ok()) return s;
+  m_impl->inTransaction = true;
+  return {};
+}
+
+Status SqliteStorage::commit() {
+  if (!m_impl || !m_impl->inTransaction) return makeError(errc::kQuery, "sqlite: commit without transaction");
+  auto s = m_impl->run("COMMIT");
+  if (!s.ok()) {
+    (void)m_impl->run("ROLLBACK");
+  }
+  m_impl->inTransaction = false;
+  return s;
+}
+
+void SqliteStorage::rollback() noexcept {
+  if (!m_impl || !m_impl->inTransaction) return;
+  for (auto& [key, q] : m_impl->statements) q->finish();
+  (void)m_impl->run("ROLLBACK");
+  m_impl->inTransaction = false;
+}
+
+Result<std::size_t> SqliteStorage::writeBars(std::string_view symbol, std::string_view source,
+                                             std::span<const domain::Bar> bars) {
+  // Identical rows are not rewritten (the WHERE clause), so the count is rows inserted or really changed.
+  static const Stmt k{"bars_upsert",
+                      "INSERT INTO market_data (symbol, ts, source, open, high, low, close, volume, vwap, trades) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (symbol, ts, source) DO UPDATE SET "
+                      "open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, "
+                      "volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades "
+                      "WHERE market_data.open <> excluded.open OR market_data.high <> excluded.high OR "
+                      "market_data.low <> excluded.low OR market_data.close <> excluded.close OR "
+                      "market_data.volume <> excluded.volume OR market_data.vwap <> excluded.vwap OR "
+                      "market_data.trades <> excluded.trades"};
+  auto q = m_impl->prepared(k);
+  if (!q.ok()) return q.error();
+  QSqlQuery& query = **q;
+  const QVariant sym(qs(symbol));
+  const QVariant src(qs(source));
+  std::size_t written = 0;
+  for (const auto& b : bars) {
+    query.bindValue(0, sym);
+    query.bindValue(1, QVariant(qlonglong(b.ts)));
+    query.bindValue(2, src);
+    query.bindValue(3, b.open);
+    query.bindValue(4, b.high);
+    query.bindValue(5, b.low);
+    query.bindValue(6, b.close);
+    query.bindValue(7, b.volume);
+    query.bindValue(8, b.vwap);
+    query.bindValue(9, QVariant(qlonglong(b.trades)));
+    if (!query.exec()) {
+      auto e = sqliteError(query.lastError(), fmt::format("upsert bar {} ({}) ts={}", symbol, source, b.ts));
+      query.finish();
+      return makeError(e.code, e.message + "; batch rolled back, nothing written");
+    }
+    written += std::size_t(std::max(0, query.numRowsAffected()));
+  }
+  query.finish();
+  return written;
+}
+
+}  // namespace meridian::storage

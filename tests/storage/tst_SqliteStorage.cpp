@@ -1,0 +1,597 @@
+// Unit tests for SqliteStorage (and the shared SqlStore / Migrations code), on :memory: and on temp files.
+#include "core/storage/Migrations.h"
+#include "core/storage/StorageFactory.h"
+#include "core/storage/sqlite/SqliteStorage.h"
+
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace meridian;
+using namespace meridian::storage;
+using domain::Bar;
+
+namespace {
+
+constexpr domain::Timestamp kT0 = domain::fromSeconds(1'704'205'800);  // 2024-01-02T14:30:00Z
+
+Bar makeBar(domain::Timestamp ts, double px) {
+  Bar b;
+  b.ts = ts;
+  b.open = px;
+  b.high = px + 1.25;
+  b.low = px - 0.75;
+  b.close = px + 0.5;
+  b.volume = 1000.0 + px;
+  b.vwap = px + 0.1;
+  b.trades = 42;
+  return b;
+}
+
+std::vector<Bar> makeSeries(int n, domain::Timestamp start = kT0) {
+  std::vector<Bar> bars;
+  for (int i = 0; i < n; ++i) bars.push_back(makeBar(start + i * domain::kNanosPerMinute, 100.0 + i * 0.01));
+  return bars;
+}
+
+domain::Order makeOrder(const std::string& id, domain::OrderStatus status, domain::Timestamp created,
+                        domain::Timestamp updated) {
+  domain::Order o;
+  o.clientOrderId = id;
+  o.symbol = "AAPL";
+  o.side = domain::Side::Buy;
+  o.type = domain::OrderType::Limit;
+  o.tif = domain::TimeInForce::Gtc;
+  o.quantity = 10;
+  o.limitPrice = 187.31;
+  o.status = status;
+  o.strategyId = "sma";
+  o.createdTs = created;
+  o.updatedTs = updated;
+  return o;
+}
+
+// A plain Qt connection to a database file, to inspect what SqliteStorage wrote.
+class Inspector {
+ public:
+  explicit Inspector(const QString& path) : m_name(QStringLiteral("inspector.%1").arg(++s_counter)) {
+    auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
+    db.setDatabaseName(path);
+    m_ok = db.open();
+  }
+  ~Inspector() {
+    QSqlDatabase::database(m_name, false).close();
+    QSqlDatabase::removeDatabase(m_name);
+  }
+  bool ok() const { return m_ok; }
+  QVariant scalar(const QString& sql) {
+    QSqlQuery q(QSqlDatabase::database(m_name, false));
+    if (!q.exec(sql) || !q.next()) return QVariant();
+    return q.value(0);
+  }
+  bool exec(const QString& sql) {
+    QSqlQuery q(QSqlDatabase::database(m_name, false));
+    return q.exec(sql);
+  }
+
+ private:
+  static inline int s_counter = 0;
+  QString m_name;
+  bool m_ok = false;
+};
+
+}  // namespace
+
+class tst_SqliteStorage : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void init() {
+    m_store = std::make_unique<SqliteStorage>(":memory:");
+    const auto s = m_store->open();
+    QVERIFY2(s.ok(), s.error().message.c_str());
+  }
+  void cleanup() { m_store.reset(); }
+
+  // --- migrations -----------------------------------------------------------------------------------------
+  void migrationsAreCompiledIn() {
+    auto sqlite = loadMigrations("sqlite");
+    QVERIFY2(sqlite.ok(), sqlite.ok() ? "" : sqlite.error().message.c_str());
+    QCOMPARE(sqlite->front().version, 1);
+    QCOMPARE(QString::fromStdString(sqlite->front().fileName), QStringLiteral("V001__init.sql"));
+    QCOMPARE(sqlite->front().checksum.size(), std::size_t(64));
+    auto pg = loadMigrations("postgres");
+    QVERIFY(pg.ok());
+    QVERIFY(pg->front().sql.find("CREATE SCHEMA IF NOT EXISTS data_ingestion") != std::string::npos);
+    QCOMPARE(loadMigrations("oracle").error().code, std::string(errc::kMigration));
+  }
+
+  void migrateTwiceInMemoryIsNoOp() {
+    QVERIFY(m_store->migrate().ok());
+    QVERIFY(m_store->migrate().ok());
+    QVERIFY(m_store->ping().ok());
+    QCOMPARE(m_store->backendName(), std::string_view("sqlite"));
+  }
+
+  void migrationsRecordedOnceInFile() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("m.db");
+    for (int i = 0; i < 3; ++i) {
+      SqliteStorage s(path.toStdString());
+      const auto st = s.open();
+      QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
+      QVERIFY(s.migrate().ok());
+    }
+    Inspector db(path);
+    QVERIFY(db.ok());
+    QCOMPARE(db.scalar("SELECT COUNT(*) FROM schema_migrations").toInt(), 1);
+    QCOMPARE(db.scalar("SELECT version FROM schema_migrations").toInt(), 1);
+    QCOMPARE(db.scalar("SELECT checksum FROM schema_migrations").toString().size(), 64);
+    QCOMPARE(db.scalar("PRAGMA journal_mode").toString(), QStringLiteral("wal"));
+    QCOMPARE(db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('market_data', "
+                       "'symbols', 'company_info', 'key_statistics', 'load_runs', 'orders', 'fills', 'positions', "
+                       "'strategy_state', 'risk_events', 'notifications', 'backtest_runs', 'job_runs', 'logs')")
+                 .toInt(),
+             14);
+  }
+
+  void changedAppliedMigrationIsAnError() {
+    QTemporaryDir dir;
+    const QString migDir = dir.filePath("sql");
+    QVERIFY(QDir().mkpath(migDir));
+    QVERIFY(QFile::copy(":/sql/sqlite/V001__init.sql", migDir + "/V001__init.sql"));
+    QFile::setPermissions(migDir + "/V001__init.sql", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    const QString path = dir.filePath("c.db");
+    SqliteStorage::Options opts;
+    opts.migrationsDir = migDir.toStdString();
+    {
+      SqliteStorage s(path.toStdString(), opts);
+      QVERIFY(s.open().ok());
+    }
+    {  // edit the applied file
+      QFile f(migDir + "/V001__init.sql");
+      QVERIFY(f.open(QIODevice::Append));
+      f.write("\n-- edited after release\n");
+    }
+    SqliteStorage s(path.toStdString(), opts);
+    const auto st = s.open();
+    QVERIFY(!st.ok());
+    QCOMPARE(st.error().code, std::string(errc::kMigration));
+    QVERIFY2(st.error().message.find("V001__init.sql") != std::string::npos, st.error().message.c_str());
+    QVERIFY(!s.isOpen());
+  }
+
+  void newMigrationIsAppliedAndUnknownVersionRejected() {
+    QTemporaryDir dir;
+    const QString migDir = dir.filePath("sql");
+    QVERIFY(QDir().mkpath(migDir));
+    QVERIFY(QFile::copy(":/sql/sqlite/V001__init.sql", migDir + "/V001__init.sql"));
+    const QString path = dir.filePath("n.db");
+    SqliteStorage::Options opts;
+    opts.migrationsDir = migDir.toStdString();
+    {
+      SqliteStorage s(path.toStdString(), opts);
+      QVERIFY(s.open().ok());
+    }
+    {
+      QFile f(migDir + "/V002__extra.sql");
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("CREATE TABLE extra (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'a;b');\n"
+              "CREATE TRIGGER extra_t AFTER INSERT ON extra BEGIN UPDATE extra SET note = 'x;' WHERE id = NEW.id; END;\n");
+    }
+    {
+      SqliteStorage s(path.toStdString(), opts);
+      const auto st = s.open();
+      QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
+    }
+    {
+      Inspector db(path);
+      QCOMPARE(db.scalar("SELECT COUNT(*) FROM schema_migrations").toInt(), 2);
+      QVERIFY(db.exec("INSERT INTO extra (id) VALUES (1)"));
+      QCOMPARE(db.scalar("SELECT note FROM extra").toString(), QStringLiteral("x;"));
+    }
+    // The compiled-in set only knows V001: a database at V002 was migrated by a newer build.
+    SqliteStorage older(path.toStdString());
+    const auto st = older.open();
+    QVERIFY(!st.ok());
+    QCOMPARE(st.error().code, std::string(errc::kMigration));
+  }
+
+  void splitSqlStatements_data() {
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<int>("count");
+    QTest::newRow("plain") << "SELECT 1; SELECT 2;" << 2;
+    QTest::newRow("comments") << "-- a; b\nSELECT 1; /* c; d */ SELECT 2" << 2;
+    QTest::newRow("quotes") << "INSERT INTO t VALUES ('a;b', \"c;d\"); SELECT ';'" << 2;
+    QTest::newRow("escaped quote") << "SELECT 'it''s;'; SELECT 2;" << 2;
+    QTest::newRow("trigger") << "CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1; SELECT 2; END; SELECT 3;" << 2;
+    QTest::newRow("empty") << " ; -- nothing\n ;" << 0;
+  }
+  void splitSqlStatements() {
+    QFETCH(QString, script);
+    QFETCH(int, count);
+    QCOMPARE(int(storage::splitSqlStatements(script.toStdString()).size()), count);
+  }
+
+  // --- bars -----------------------------------------------------------------------------------------------
+  void upsertThenReupsertChangedBar() {
+    auto bars = makeSeries(100);
+    auto w = m_store->upsertBars("AAPL", "yahoo", bars);
+    QVERIFY2(w.ok(), w.ok() ? "" : w.error().message.c_str());
+    QCOMPARE(*w, std::size_t(100));
+
+    // Same batch again: nothing changes.
+    QCOMPARE(m_store->upsertBars("AAPL", "yahoo", bars).value(), std::size_t(0));
+
+    // One bar changed: exactly one row updated, row count unchanged.
+    bars[37].close = 101.0;
+    bars[37].high = 102.0;
+    QCOMPARE(m_store->upsertBars("AAPL", "yahoo", bars).value(), std::size_t(1));
+    auto series = m_store->listSeries();
+    QVERIFY(series.ok());
+    QCOMPARE(series->size(), std::size_t(1));
+    QCOMPARE(series->front().symbol, std::string("AAPL"));
+    QCOMPARE(series->front().source, std::string("yahoo"));
+    QCOMPARE(series->front().barCount, std::int64_t(100));
+    QCOMPARE(series->front().firstTs, bars.front().ts);
+    QCOMPARE(series->front().lastTs, bars.back().ts);
+
+    auto loaded = m_store->loadBars("AAPL", "yahoo", bars.front().ts, bars.back().ts + 1);
+    QVERIFY(loaded.ok());
+    QCOMPARE(loaded->size(), std::size_t(100));
+    QVERIFY(*loaded == bars);  // exact doubles, ordered by ts
+    QCOMPARE(m_store->latestBarTs("AAPL", "yahoo").value(), std::optional<domain::Timestamp>(bars.back().ts));
+    QCOMPARE(m_store->latestBarTs("AAPL", "polygon").value(), std::optional<domain::Timestamp>());
+  }
+
+  void loadRangeIsInclusiveExclusive() {
+    const auto bars = makeSeries(10);
+    QVERIFY(m_store->upsertBars("MSFT", "csv", bars).ok());
+    auto r = m_store->loadBars("MSFT", "csv", bars[2].ts, bars[5].ts);
+    QVERIFY(r.ok());
+    QCOMPARE(r->size(), std::size_t(3));
+    QCOMPARE(r->front().ts, bars[2].ts);
+    QCOMPARE(r->back().ts, bars[4].ts);
+    QVERIFY(m_store->loadBars("MSFT", "csv", bars[5].ts, bars[5].ts)->empty());
+  }
+
+  void unsortedBatchWithDuplicatesLastWins() {
+    auto bars = makeSeries(5);
+    std::vector<Bar> batch{bars[3], bars[1], bars[0], bars[1], bars[4], bars[2]};
+    batch[3].close = batch[3].open;  // the later duplicate of bars[1] wins
+    auto w = m_store->upsertBars("IBM", "csv", batch);
+    QVERIFY(w.ok());
+    QCOMPARE(*w, std::size_t(5));
+    auto loaded = m_store->loadBars("IBM", "csv", 0, std::numeric_limits<domain::Timestamp>::max());
+    QCOMPARE(loaded->size(), std::size_t(5));
+    QCOMPARE(loaded->at(1).close, batch[3].close);
+    for (std::size_t i = 1; i < loaded->size(); ++i) QVERIFY(loaded->at(i - 1).ts < loaded->at(i).ts);
+  }
+
+  void insaneBarRejectsWholeBatch() {
+    const auto original = makeSeries(3);
+    QVERIFY(m_store->upsertBars("AAPL", "yahoo", original).ok());
+
+    auto batch = makeSeries(10);
+    for (auto& b : batch) {  // would change rows 0..2 and add 7
+      b.close += 5.0;
+      b.high += 5.0;
+    }
+    batch[6].low = batch[6].open + 10.0;                   // low above open: insane
+    auto w = m_store->upsertBars("AAPL", "yahoo", batch);
+    QVERIFY(!w.ok());
+    QCOMPARE(w.error().code, std::string(errc::kInvalid));
+    const auto& msg = w.error().message;
+    QVERIFY2(msg.find("AAPL") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find(std::to_string(batch[6].ts)) != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("2024-01-02T14:36:00") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("low") != std::string::npos, msg.c_str());
+
+    auto loaded = m_store->loadBars("AAPL", "yahoo", 0, std::numeric_limits<domain::Timestamp>::max());
+    QVERIFY(*loaded == original);  // nothing written
+
+    Bar nan = makeBar(kT0, 100);
+    nan.close = std::numeric_limits<double>::quiet_NaN();
+    QCOMPARE(m_store->upsertBars("AAPL", "yahoo", std::span(&nan, 1)).error().code, std::string(errc::kInvalid));
+    QCOMPARE(m_store->upsertBars("", "yahoo", original).error().code, std::string(errc::kInvalid));
+  }
+
+  void checkConstraintRollsBackWholeBatch() {
+    // trades < 0 passes domain::isSane but violates the schema CHECK: the database rejects row 8 after rows
+    // 0..7 were already inserted in the transaction; all of them must be rolled back.
+    auto batch = makeSeries(10);
+    batch[8].trades = -1;
+    auto w = m_store->upsertBars("TSLA", "yahoo", batch);
+    QVERIFY(!w.ok());
+    QCOMPARE(w.error().code, std::string(errc::kConstraint));
+    QVERIFY2(w.error().message.find("market_data_trades_nonneg") != std::string::npos, w.error().message.c_str());
+    QCOMPARE(m_store->latestBarTs("TSLA", "yahoo").value(), std::optional<domain::Timestamp>());
+    QVERIFY(m_store->listSeries()->empty());
+    // The store is still usable afterwards.
+    batch[8].trades = 0;
+    QCOMPARE(m_store->upsertBars("TSLA", "yahoo", batch).value(), std::size_t(10));
+  }
+
+  void doublesRoundTripExactly() {
+    std::vector<Bar> bars;
+    const double values[] = {0.1, 1.0 / 3.0, 123456.78901234567, 1e-300, 5e-324, 1.7976931348623157e308,
+                             std::nextafter(100.0, 200.0)};
+    domain::Timestamp ts = kT0;
+    for (double v : values) {
+      Bar b;
+      b.ts = ts++;
+      b.open = b.high = b.low = b.close = v;
+      b.volume = v;
+      b.vwap = v;
+      b.trades = std::numeric_limits<std::int64_t>::max();
+      bars.push_back(b);
+    }
+    QVERIFY(m_store->upsertBars("X", "t", bars).ok());
+    auto loaded = m_store->loadBars("X", "t", 0, ts);
+    QVERIFY(loaded.ok());
+    QVERIFY(*loaded == bars);
+  }
+
+  void loadRuns() {
+    QCOMPARE(m_store->lastLoadedTs("AAPL", "yahoo").value(), std::optional<domain::Timestamp>());
+    QVERIFY(m_store->upsertLoadRun({"AAPL", "yahoo", kT0, kT0 + 5}).ok());
+    QVERIFY(m_store->upsertLoadRun({"AAPL", "yahoo", kT0 + 60, kT0 + 70}).ok());
+    QCOMPARE(m_store->lastLoadedTs("AAPL", "yahoo").value(), std::optional<domain::Timestamp>(kT0 + 60));
+    QCOMPARE(m_store->lastLoadedTs("AAPL", "csv").value(), std::optional<domain::Timestamp>());
+  }
+
+  // --- symbols & fundamentals -----------------------------------------------------------------------------
+  void symbolsCompanyAndKeyStatistics() {
+    SymbolRecord aapl{{"AAPL", "Apple Inc.", "NASDAQ", domain::AssetClass::Equity, 0.01, 1.0, true}, {}, kT0};
+    SymbolRecord spy{{"SPY", "SPDR S&P 500", "NYSE", domain::AssetClass::Etf, 0.01, 1.0, true}, {}, kT0};
+    SymbolRecord gone{{"XYZ", "Gone Corp", "NYSE", domain::AssetClass::Equity, 0.01, 1.0, false}, kT0 - 1, kT0};
+    std::vector<SymbolRecord> all{spy, aapl, gone};
+    QCOMPARE(m_store->upsertSymbols(all).value(), std::size_t(3));
+    aapl.instrument.name = "Apple";
+    QCOMPARE(m_store->upsertSymbols(std::span(&aapl, 1)).value(), std::size_t(1));
+
+    auto listed = m_store->listSymbols(false);
+    QVERIFY(listed.ok());
+    QCOMPARE(listed->size(), std::size_t(3));
+    QVERIFY(listed->at(0) == aapl);
+    QVERIFY(listed->at(2) == gone);
+    auto active = m_store->listSymbols(true);
+    QCOMPARE(active->size(), std::size_t(2));
+    QVERIFY(m_store->getSymbol("SPY").value() == std::optional<SymbolRecord>(spy));
+    QVERIFY(!m_store->getSymbol("NOPE").value().has_value());
+
+    CompanyInfo info{"AAPL", "Apple Inc.", "Technology", "Consumer Electronics", "US", "https://apple.com",
+                     "Makes phones; and 'quotes'", 161000, kT0};
+    QVERIFY(m_store->upsertCompanyInfo(info).ok());
+    info.employees.reset();
+    QVERIFY(m_store->upsertCompanyInfo(info).ok());
+    QVERIFY(m_store->getCompanyInfo("AAPL").value() == std::optional<CompanyInfo>(info));
+    QVERIFY(!m_store->getCompanyInfo("MSFT").value().has_value());
+
+    KeyStatistics old{"AAPL", kT0 - domain::kNanosPerDay, 2.9e12, 29.5, 27.1, 6.13, 0.0052, 1.29, 199.62, 164.08,
+                      5.3e7, 1.55e10};
+    KeyStatistics latest = old;
+    latest.asOfTs = kT0;
+    latest.peRatio.reset();
+    latest.marketCap = 3.0e12;
+    QVERIFY(m_store->upsertKeyStatistics(latest).ok());
+    QVERIFY(m_store->upsertKeyStatistics(old).ok());
+    QVERIFY(m_store->latestKeyStatistics("AAPL").value() == std::optional<KeyStatistics>(latest));
+  }
+
+  // --- orders, fills, positions ---------------------------------------------------------------------------
+  void orderJournalIsIdempotent() {
+    auto o = makeOrder("MRD-1", domain::OrderStatus::New, kT0, kT0);
+    QVERIFY(m_store->journalOrder(o).ok());
+    QVERIFY(m_store->journalOrder(o).ok());  // same write twice: no-op
+    QCOMPARE(m_store->loadOrders(0)->size(), std::size_t(1));
+    QVERIFY(m_store->loadOrder("MRD-1").value() == std::optional<domain::Order>(o));
+
+    o.status = domain::OrderStatus::Accepted;
+    o.brokerOrderId = "BRK-9";
+    o.updatedTs = kT0 + 10;
+    QVERIFY(m_store->journalOrder(o).ok());
+    auto stale = o;
+    stale.status = domain::OrderStatus::New;
+    stale.brokerOrderId.clear();
+    stale.updatedTs = kT0 + 5;  // late duplicate of an older state: ignored
+    QVERIFY(m_store->journalOrder(stale).ok());
+    QVERIFY(m_store->loadOrder("MRD-1").value() == std::optional<domain::Order>(o));
+    QVERIFY(!m_store->loadOrder("MRD-404").value().has_value());
+
+    domain::Order bad = o;
+    bad.clientOrderId = "MRD-BAD";
+    bad.quantity = -1;  // CHECK (quantity > 0)
+    QCOMPARE(m_store->journalOrder(bad).error().code, std::string(errc::kConstraint));
+    QCOMPARE(m_store->journalOrder(domain::Order{}).error().code, std::string(errc::kInvalid));
+  }
+
+  void openOrdersAndRecentOrders() {
+    using S = domain::OrderStatus;
+    QVERIFY(m_store->journalOrder(makeOrder("A", S::Accepted, kT0 + 1, kT0 + 1)).ok());
+    QVERIFY(m_store->journalOrder(makeOrder("B", S::Filled, kT0 + 2, kT0 + 2)).ok());
+    QVERIFY(m_store->journalOrder(makeOrder("C", S::PartiallyFilled, kT0 + 3, kT0 + 3)).ok());
+    QVERIFY(m_store->journalOrder(makeOrder("D", S::Cancelled, kT0 + 4, kT0 + 4)).ok());
+    QVERIFY(m_store->journalOrder(makeOrder("E", S::PendingCancel, kT0 + 5, kT0 + 5)).ok());
+    QVERIFY(m_store->journalOrder(makeOrder("F", S::Rejected, kT0 + 6, kT0 + 6)).ok());
+    auto open = m_store->loadOpenOrders();
+    QVERIFY(open.ok());
+    QCOMPARE(open->size(), std::size_t(3));
+    QCOMPARE(open->at(0).clientOrderId, std::string("A"));
+    QCOMPARE(open->at(1).clientOrderId, std::string("C"));
+    QCOMPARE(open->at(2).clientOrderId, std::string("E"));
+    for (const auto& o : *open) QVERIFY(!domain::isTerminal(o.status));
+    auto recent = m_store->loadOrders(2);
+    QCOMPARE(recent->size(), std::size_t(2));
+    QCOMPARE(recent->at(0).clientOrderId, std::string("F"));
+    QCOMPARE(recent->at(1).clientOrderId, std::string("E"));
+  }
+
+  void fillsAreIdempotent() {
+    QVERIFY(m_store->journalOrder(makeOrder("MRD-1", domain::OrderStatus::Accepted, kT0, kT0)).ok());
+    QVERIFY(m_store->journalOrder(makeOrder("MRD-2", domain::OrderStatus::Accepted, kT0, kT0)).ok());
+    domain::Fill f{"EX-1", "MRD-1", "AAPL", domain::Side::Buy, 4, 187.3, 0.35, kT0 + 100, "sma"};
+    QCOMPARE(m_store->recordFill(f).value(), true);
+    QCOMPARE(m_store->recordFill(f).value(), false);  // replay: already known
+    domain::Fill g{"EX-2", "MRD-1", "AAPL", domain::Side::Buy, 6, 187.25, 0.4, kT0 + 200, "sma"};
+    domain::Fill h{"EX-3", "MRD-2", "AAPL", domain::Side::Buy, 1, 187.0, 0.0, kT0 + 300, "sma"};
+    QVERIFY(m_store->recordFill(g).value());
+    QVERIFY(m_store->recordFill(h).value());
+
+    auto mine = m_store->loadFills("MRD-1", 0);
+    QVERIFY(mine.ok());
+    QCOMPARE(mine->size(), std::size_t(2));
+    QVERIFY(mine->at(0) == g);  // newest first
+    QVERIFY(mine->at(1) == f);
+    auto all = m_store->loadFills("", 2);
+    QCOMPARE(all->size(), std::size_t(2));
+    QVERIFY(all->at(0) == h);
+
+    domain::Fill orphan{"EX-9", "MRD-NOPE", "AAPL", domain::Side::Sell, 1, 1, 0, kT0, ""};
+    QCOMPARE(m_store->recordFill(orphan).error().code, std::string(errc::kConstraint));  // foreign key
+  }
+
+  void positions() {
+    domain::Position p{"AAPL", "sma", 10, 187.3, -0.35, 188.0, kT0};
+    domain::Position q{"AAPL", "", -5, 190.0, 12.5, 188.0, kT0};
+    QVERIFY(m_store->savePosition(p).ok());
+    QVERIFY(m_store->savePosition(q).ok());
+    p.quantity = 0;
+    p.realizedPnl = 7.0;
+    QVERIFY(m_store->savePosition(p).ok());
+    auto loaded = m_store->loadPositions();
+    QVERIFY(loaded.ok());
+    QCOMPARE(loaded->size(), std::size_t(2));
+    QVERIFY(loaded->at(0) == q);  // "" sorts before "sma"
+    QVERIFY(loaded->at(1) == p);
+  }
+
+  // --- runs & logs ----------------------------------------------------------------------------------------
+  void backtestRuns() {
+    BacktestRunRecord r;
+    r.strategy = "sma_cross";
+    r.paramsJson = R"({"fast":10,"slow":30})";
+    r.symbols = {"AAPL", "MSFT"};
+    r.startTs = kT0;
+    r.endTs = kT0 + domain::kNanosPerDay;
+    r.createdTs = kT0 + 2 * domain::kNanosPerDay;
+    r.finalValue = 101234.5678;
+    r.metricsJson = R"({"sharpe":1.23})";
+    r.equityCurveJson = "[[1,100000.0],[2,101234.5678]]";
+    r.tradesJson = "[]";
+    auto id1 = m_store->saveBacktestRun(r);
+    QVERIFY2(id1.ok(), id1.ok() ? "" : id1.error().message.c_str());
+    r.createdTs += 1;
+    auto id2 = m_store->saveBacktestRun(r);
+    QVERIFY(id2.ok());
+    QVERIFY(*id2 > *id1);
+
+    auto loaded = m_store->loadBacktestRun(*id1);
+    QVERIFY(loaded.ok() && loaded->has_value());
+    const auto& l = **loaded;
+    QCOMPARE(l.id, *id1);
+    QCOMPARE(l.strategy, r.strategy);
+    QCOMPARE(l.paramsJson, r.paramsJson);
+    QVERIFY(l.symbols == r.symbols);
+    QCOMPARE(l.finalValue, r.finalValue);
+    QCOMPARE(l.equityCurveJson, r.equityCurveJson);
+    QVERIFY(!m_store->loadBacktestRun(9999).value().has_value());
+
+    auto list = m_store->listBacktestRuns(10);
+    QCOMPARE(list->size(), std::size_t(2));
+    QCOMPARE(list->at(0).id, *id2);
+    QCOMPARE(list->at(0).equityCurveJson, std::string("[]"));  // summaries omit the heavy columns
+  }
+
+  void jobRuns() {
+    JobRunRecord j;
+    j.jobName = "ingest_daily";
+    j.startedTs = kT0;
+    auto id = m_store->recordJobRun(j);
+    QVERIFY(id.ok());
+    j.id = *id;
+    j.finishedTs = kT0 + 5;
+    j.status = "failed";
+    j.attempt = 2;
+    j.message = "HTTP 429";
+    QVERIFY(m_store->updateJobRun(j).ok());
+    JobRunRecord other{0, "scan", kT0 + 1, std::nullopt, "running", 1, ""};
+    other.id = m_store->recordJobRun(other).value();
+
+    auto mine = m_store->listJobRuns("ingest_daily", 0);
+    QCOMPARE(mine->size(), std::size_t(1));
+    QVERIFY(mine->front() == j);
+    auto all = m_store->listJobRuns("", 0);
+    QCOMPARE(all->size(), std::size_t(2));
+    QVERIFY(all->front() == other);
+
+    JobRunRecord missing = j;
+    missing.id = 424242;
+    QCOMPARE(m_store->updateJobRun(missing).error().code, std::string(errc::kInvalid));
+  }
+
+  void logs() {
+    std::vector<LogRow> rows;
+    for (int i = 0; i < 5; ++i) rows.push_back(LogRow{0, kT0 + i, "info", "storage", "message " + std::to_string(i)});
+    QCOMPARE(m_store->appendLogs(rows).value(), std::size_t(5));
+    auto recent = m_store->recentLogs(3);
+    QVERIFY(recent.ok());
+    QCOMPARE(recent->size(), std::size_t(3));
+    QCOMPARE(recent->at(0).message, std::string("message 4"));
+    QCOMPARE(recent->at(2).message, std::string("message 2"));
+    QVERIFY(recent->at(0).id > 0);
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------------------
+  void instancesAreIsolated() {
+    SqliteStorage other(":memory:");
+    QVERIFY(other.open().ok());
+    QVERIFY(m_store->upsertBars("AAPL", "yahoo", makeSeries(3)).ok());
+    QVERIFY(other.listSeries()->empty());
+  }
+
+  void notOpenIsAnError() {
+    SqliteStorage closed(":memory:");
+    auto r = closed.loadBars("AAPL", "yahoo", 0, 1);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, std::string(errc::kUnavailable));
+  }
+
+  void unopenableFileIsAnError() {
+    SqliteStorage s("/nonexistent-dir/for/sure/x.db");
+    const auto st = s.open();
+    QVERIFY(!st.ok());
+    QCOMPARE(st.error().code, std::string(errc::kUnavailable));
+  }
+
+  void factory() {
+    auto s = makeStorage({"sqlite", ":memory:", ""});
+    QVERIFY(s.ok());
+    QCOMPARE((*s)->backendName(), std::string_view("sqlite"));
+    QVERIFY((*s)->open().ok());
+    auto unknown = makeStorage({"mongodb", "", ""});
+    QVERIFY(!unknown.ok());
+    QCOMPARE(unknown.error().code, std::string(errc::kInvalid));
+    QVERIFY(unknown.error().message.find("mongodb") != std::string::npos);
+    auto pg = makeStorage({"postgres", "", "postgresql://meridian@127.0.0.1:1/x"});
+#if MERIDIAN_HAVE_POSTGRES
+    QVERIFY(pg.ok());
+    QCOMPARE((*pg)->backendName(), std::string_view("postgres"));
+#else
+    QCOMPARE(pg.error().code, std::string(errc::kNotCompiled));
+#endif
+    QCOMPARE(makeStorage({"postgres", "", ""}).ok(), false);
+  }
+
+ private:
+  std::unique_ptr<SqliteStorage> m_store;
+};
+
+QTEST_GUILESS_MAIN(tst_SqliteStorage)
+#include "tst_SqliteStorage.moc"
