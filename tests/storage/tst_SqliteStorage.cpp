@@ -8,6 +8,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QtTest>
 
 #include <cmath>
@@ -564,7 +565,10 @@ class tst_SqliteStorage : public QObject {
   }
 
   void unopenableFileIsAnError() {
-    SqliteStorage s("/nonexistent-dir/for/sure/x.db");
+    // A path below a regular file can be neither created nor opened, even by root.
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    SqliteStorage s(file.fileName().toStdString() + "/sub/x.db");
     const auto st = s.open();
     QVERIFY(!st.ok());
     QCOMPARE(st.error().code, std::string(errc::kUnavailable));

@@ -1,0 +1,57 @@
+// meridian: the desktop workstation. Thin entry point: set-up, kernel, main window.
+#include "app/shared/AppSetup.h"
+#include "core/runtime/Kernel.h"
+#include "ui/bridge/UiContext.h"
+#include "ui/mainwindow/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QTimer>
+
+int main(int argc, char* argv[]) {
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName("Meridian");
+  QApplication::setApplicationName("Meridian");
+  QApplication::setApplicationVersion(MERIDIAN_VERSION);
+
+  QCommandLineParser cli;
+  cli.setApplicationDescription("Meridian trading workstation");
+  cli.addHelpOption();
+  cli.addVersionOption();
+  QCommandLineOption configOpt("config", "Configuration file (INI).", "file", meridian::app::defaultConfigPath());
+  QCommandLineOption quitAfterOpt("quit-after", "Quit after <ms> milliseconds (smoke tests).", "ms");
+  cli.addOption(configOpt);
+  cli.addOption(quitAfterOpt);
+  cli.process(app);
+
+  meridian::common::Config config = meridian::app::setUp(cli.value(configOpt), false);
+  auto log = meridian::common::logger("app");
+  log->info("Meridian {} starting (db.backend={})", MERIDIAN_VERSION, config.value("db.backend").toStdString());
+
+  meridian::runtime::Kernel kernel(config);
+  meridian::ui::UiContext ctx;
+  ctx.bus = &kernel.bus();
+  ctx.config = &kernel.config();
+  ctx.logs = meridian::common::inAppLogs();
+  ctx.paperTrading = !config.boolValue("broker.alpaca_live", false);
+
+  // The window subscribes to the bus before the kernel publishes the journaled state.
+  meridian::ui::MainWindow window(ctx);
+  if (meridian::Status started = kernel.start(); !started.ok()) {
+    log->critical("start-up failed: {}", started.error().message);
+    QMessageBox::critical(nullptr, "Meridian",
+                          QString("Meridian could not start:\n\n%1\n\nCheck the database settings (db.backend) "
+                                  "in %2 or the MERIDIAN_DB_* environment variables.")
+                              .arg(QString::fromStdString(started.error().message), cli.value(configOpt)));
+    return 1;
+  }
+  window.show();
+
+  if (cli.isSet(quitAfterOpt)) QTimer::singleShot(cli.value(quitAfterOpt).toInt(), &app, &QApplication::quit);
+  const int rc = QApplication::exec();
+  kernel.stop();
+  log->info("Meridian stopped");
+  meridian::common::shutdownLogging();
+  return rc;
+}

@@ -1,0 +1,39 @@
+#include "app/shared/AppSetup.h"
+
+#include "core/common/Redact.h"
+#include "core/time/TimeZones.h"
+
+#include <QProcessEnvironment>
+#include <QStandardPaths>
+
+namespace meridian::app {
+
+QString defaultConfigPath() {
+  const QString env = QProcessEnvironment::systemEnvironment().value("MERIDIAN_CONFIG");
+  if (!env.isEmpty()) return env;
+  return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + "/meridian.ini";
+}
+
+common::Config setUp(const QString& configPath, bool consoleLogging) {
+  common::Config config = common::Config::load(configPath);
+  for (const QString& key : config.keys())
+    if (common::Config::isSecretKey(key)) common::registerSecret(config.value(key).toStdString());
+
+  common::LogOptions log;
+  log.directory = config.value("log.dir").toStdString();
+  log.level = config.value("log.level", "info").toStdString();
+  log.maxFileBytes = static_cast<std::size_t>(std::max(1, config.intValue("log.max_file_mb", 10))) * 1024 * 1024;
+  log.maxFiles = static_cast<std::size_t>(std::max(1, config.intValue("log.max_files", 5)));
+  log.console = consoleLogging;
+  common::initLogging(log);
+  auto logger = common::logger("app");
+  for (const QString& w : config.warnings()) logger->warn("{}", w.toStdString());
+
+  const QByteArray tz = config.value("display.timezone").toUtf8();
+  if (!time::TimeZones::setDisplayTimeZone(tz))
+    logger->warn("display.timezone '{}' is not a valid IANA zone; using {}", tz.toStdString(),
+                 time::TimeZones::displayTimeZoneId().toStdString());
+  return config;
+}
+
+}  // namespace meridian::app

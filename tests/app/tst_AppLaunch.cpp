@@ -1,0 +1,35 @@
+// Launches the real meridian GUI binary on the embedded default in an isolated home and lets it run.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class tst_AppLaunch : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void startsOnEmbeddedDefaultAndQuitsCleanly() {
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariable("QT_QPA_PLATFORM") != "offscreen")
+      QSKIP("needs an X display (the README test command runs GUI tests under Xvfb)");
+    QTemporaryDir home;
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("HOME", home.path());
+    env.insert("XDG_CONFIG_HOME", home.filePath("config"));
+    env.insert("XDG_DATA_HOME", home.filePath("data"));
+    p.setProcessEnvironment(env);
+    p.start(MERIDIAN_GUI_PATH, {"--quit-after", "2500"});
+    QVERIFY(p.waitForFinished(60'000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    const QString data = home.filePath("data/Meridian/Meridian");
+    QVERIFY(QFileInfo::exists(data + "/meridian.sqlite"));
+    QFile log(data + "/logs/meridian.log");
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray text = log.readAll();
+    QVERIFY(text.contains("Meridian " MERIDIAN_VERSION " starting"));
+    QVERIFY(text.contains("sqlite storage open"));
+    QVERIFY(text.contains("Meridian stopped"));
+  }
+};
+
+QTEST_GUILESS_MAIN(tst_AppLaunch)
+#include "tst_AppLaunch.moc"

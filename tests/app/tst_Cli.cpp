@@ -1,0 +1,86 @@
+// Runs the real meridian-cli binary as a user would.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class tst_Cli : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_home;
+
+  struct Run {
+    int code = -1;
+    QString out;
+    QString err;
+  };
+  Run run(const QStringList& args, const QProcessEnvironment& extra = {}) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // Isolated user dirs: config, data (SQLite) and logs land in the temp home.
+    env.insert("HOME", m_home.path());
+    env.insert("XDG_CONFIG_HOME", m_home.filePath("config"));
+    env.insert("XDG_DATA_HOME", m_home.filePath("data"));
+    for (const QString& k : extra.keys()) env.insert(k, extra.value(k));
+    p.setProcessEnvironment(env);
+    p.start(MERIDIAN_CLI_PATH, args);
+    if (!p.waitForFinished(60'000)) qFatal("meridian-cli did not finish");
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+  }
+
+ private Q_SLOTS:
+  void helpAndVersion() {
+    const Run help = run({"--help"});
+    QCOMPARE(help.code, 0);
+    QVERIFY(help.out.contains("Usage: meridian-cli"));
+    QVERIFY(help.out.contains("calendar"));
+    const Run version = run({"--version"});
+    QCOMPARE(version.code, 0);
+    QCOMPARE(version.out.trimmed(), QString("meridian-cli " MERIDIAN_VERSION));
+  }
+  void unknownCommandIsAUsageError() {
+    const Run r = run({"frobnicate"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("unknown command 'frobnicate'"));
+    QCOMPARE(run({}).code, 2);
+  }
+  void calendarAroundThanksgiving2026() {
+    const Run r = run({"calendar", "--from", "2026-11-25", "--to", "2026-11-30"});
+    QCOMPARE(r.code, 0);
+    const QStringList expected{
+        "2026-11-25  open 09:30  close 16:00",
+        "2026-11-26  closed: Thanksgiving Day",
+        "2026-11-27  open 09:30  close 13:00  early close",
+        "2026-11-30  open 09:30  close 16:00",
+    };
+    QCOMPARE(r.out.trimmed().split('\n'), expected);
+    QCOMPARE(run({"calendar", "--from", "2026-13-01"}).code, 2);
+  }
+  void configIsLayeredAndRedacted() {
+    QProcessEnvironment env;
+    env.insert("MERIDIAN_DISPLAY_TIMEZONE", "Europe/London");
+    env.insert("APCA_API_SECRET_KEY", "very-secret-value-123");
+    const Run r = run({"config"}, env);
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("display.timezone=Europe/London"));
+    QVERIFY(r.out.contains("alpaca.secret_key=***"));
+    QVERIFY(!r.out.contains("very-secret-value-123"));
+  }
+  void migrateCreatesTheEmbeddedDatabaseInTheUserDataDir() {
+    const Run r = run({"migrate"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.startsWith("sqlite storage is up to date"), qPrintable(r.out + r.err));
+    QVERIFY(QFileInfo::exists(m_home.filePath("data/Meridian/Meridian/meridian.sqlite")));
+    QCOMPARE(run({"migrate"}).code, 0);  // idempotent
+  }
+  void migrateReportsAnUnreachableDatabaseWithoutLeakingThePassword() {
+    QProcessEnvironment env;
+    env.insert("MERIDIAN_DB_BACKEND", "postgres");
+    env.insert("MERIDIAN_DB_PG_URI", "postgresql://meridian:hunter2pw@127.0.0.1:1/x?connect_timeout=2");
+    const Run r = run({"migrate"}, env);
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.startsWith("migrate: "));
+    QVERIFY(!r.err.contains("hunter2pw"));
+  }
+};
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_Cli.moc"
