@@ -3,6 +3,9 @@
 #include "core/bus/Events.h"
 #include "core/common/Clock.h"
 #include "core/common/Logging.h"
+#if MERIDIAN_HAVE_REDIS
+#include "core/runtime/RedisBridge.h"
+#endif
 
 namespace meridian::runtime {
 
@@ -24,6 +27,16 @@ Status Kernel::start() {
   if (Status s = m_storage->start(); !s.ok()) return s;
   m_commands = std::make_shared<bus::Mailbox>();
   m_bus.subscribe("cmd.>", m_commands);
+  const std::string redisUrl = m_config.value("redis.url").trimmed().toStdString();
+  if (!redisUrl.empty()) {
+#if MERIDIAN_HAVE_REDIS
+    auto bridge = std::make_shared<RedisBridge>(redisUrl, m_bus);
+    bridge->start();
+    m_redisBridge = bridge;
+#else
+    common::logger("kernel")->warn("redis.url is set but this build has no Redis support; continuing without it");
+#endif
+  }
   m_running = true;
   m_commandThread = std::thread(&Kernel::commandLoop, this);
   publishJournalState();
@@ -34,6 +47,7 @@ void Kernel::stop() {
   if (!m_running.exchange(false)) return;
   if (m_commands) m_commands->close();
   if (m_commandThread.joinable()) m_commandThread.join();
+  m_redisBridge.reset();  // stops the bridge thread
   m_storage->stop();
 }
 

@@ -42,6 +42,7 @@ class Kernel {
   common::Config m_config;
   bus::EventBus m_bus;
   std::unique_ptr<StorageService> m_storage;
+  std::shared_ptr<void> m_redisBridge;  // RedisBridge when redis.url is set and Redis support is compiled in
   std::shared_ptr<bus::Mailbox> m_commands;
   std::thread m_commandThread;
   std::atomic<bool> m_running{false};
