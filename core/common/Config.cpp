@@ -29,6 +29,7 @@ constexpr Default kDefaults[] = {
     {"log.level", "info"},
     {"log.max_file_mb", "10"},
     {"log.max_files", "5"},
+    {"log.db_level", "warn"},            // records at or above this level are also stored in the logs table
     {"ui.refresh_hz", "60"},
 };
 

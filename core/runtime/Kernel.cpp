@@ -95,13 +95,40 @@ void Kernel::commandLoop() {
   });
 
   std::vector<bus::Envelope> batch;
+  auto lastPersist = std::chrono::steady_clock::now();
   while (m_running || m_commands->size() > 0) {
-    if (!m_commands->waitNonEmpty(std::chrono::milliseconds(200))) continue;
-    batch.clear();
-    m_commands->drain(batch);
-    for (const auto& e : batch)
-      if (!dispatch.dispatch(e)) log->warn("unhandled command on {}", e.topic);
+    if (m_commands->waitNonEmpty(std::chrono::milliseconds(200))) {
+      batch.clear();
+      m_commands->drain(batch);
+      for (const auto& e : batch)
+        if (!dispatch.dispatch(e)) log->warn("unhandled command on {}", e.topic);
+    }
+    if (std::chrono::steady_clock::now() - lastPersist >= std::chrono::seconds(1)) {
+      persistLogs();
+      lastPersist = std::chrono::steady_clock::now();
+    }
   }
+  persistLogs();
+}
+
+void Kernel::persistLogs() {
+  auto buffer = common::inAppLogs();
+  if (!buffer) return;
+  std::vector<common::LogRecord> records;
+  m_lastPersistedLogSeq = buffer->recordsSince(m_lastPersistedLogSeq, records);
+  const auto minLevel = spdlog::level::from_str(m_config.value("log.db_level", "warn").toStdString());
+  std::vector<storage::LogRow> rows;
+  for (auto& r : records) {
+    if (r.level < minLevel) continue;
+    const auto name = spdlog::level::to_string_view(r.level);
+    rows.push_back(storage::LogRow{0, r.ts, std::string(name.data(), name.size()), std::move(r.logger),
+                                   std::move(r.message)});
+  }
+  if (rows.empty()) return;
+  m_storage->post([rows = std::move(rows)](storage::IStorage& store) {
+    // Not logged on failure: a failing log write must not generate more log lines to write.
+    (void)store.appendLogs(rows);
+  });
 }
 
 }  // namespace meridian::runtime

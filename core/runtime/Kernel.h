@@ -38,6 +38,8 @@ class Kernel {
 
  private:
   void commandLoop();
+  // Copies new in-app log records at or above log.db_level (default warn) into the logs table, in one batch.
+  void persistLogs();
 
   common::Config m_config;
   bus::EventBus m_bus;
@@ -46,6 +48,7 @@ class Kernel {
   std::shared_ptr<bus::Mailbox> m_commands;
   std::thread m_commandThread;
   std::atomic<bool> m_running{false};
+  std::uint64_t m_lastPersistedLogSeq = 0;  // command thread only
 };
 
 }  // namespace meridian::runtime

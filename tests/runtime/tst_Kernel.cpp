@@ -1,6 +1,7 @@
 #include "core/runtime/Kernel.h"
 
 #include "core/bus/Events.h"
+#include "core/common/Logging.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -85,6 +86,27 @@ class tst_Kernel : public QObject {
     QVERIFY(pos);
     QCOMPARE(pos->positions.size(), std::size_t(1));
     QCOMPARE(pos->positions[0].avgCost, 100.0);
+  }
+
+  void warningsArePersistedToTheLogsTable() {
+    common::initLogging(common::LogOptions{});
+    runtime::Kernel k(config("k3.sqlite"));
+    QVERIFY(k.start().ok());
+    common::logger("test")->info("info line stays out of the database");
+    common::logger("test")->error("disk almost full on /data");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          auto rows = k.storage().call([](storage::IStorage& s) { return s.recentLogs(100); }).get();
+          if (!rows.ok()) return false;
+          for (const auto& r : rows.value())
+            if (r.message == "disk almost full on /data" && r.level == "error" && r.logger == "test") return true;
+          return false;
+        }(),
+        5000);
+    auto rows = k.storage().call([](storage::IStorage& s) { return s.recentLogs(100); }).get();
+    for (const auto& r : rows.value()) QVERIFY(r.message != "info line stays out of the database");
+    k.stop();
+    common::shutdownLogging();
   }
 
   void unopenableDatabaseFailsStartClearly() {
