@@ -40,8 +40,7 @@ int runCalendar(const QStringList& args) {
   QCommandLineParser p;
   p.addOption({"from", "First date (YYYY-MM-DD), default today (ET).", "date"});
   p.addOption({"to", "Last date (YYYY-MM-DD), default from + 14 days.", "date"});
-  p.addPositionalArgument("calendar", "");
-  if (!p.parse(args)) {
+  if (!p.parse(QStringList{"calendar"} + args)) {
     fmt::print(stderr, "calendar: {}\n", text(p.errorText()));
     return 2;
   }

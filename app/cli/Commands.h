@@ -3,13 +3,24 @@
 
 #include <QStringList>
 
+#include <functional>
+#include <string_view>
+
 namespace meridian::cli {
+
+// One CLI subcommand. args are the arguments after the command name.
+struct Command {
+  std::string_view name;
+  std::string_view usage;
+  std::string_view help;
+  std::function<int(const QStringList& args, const common::Config& config)> run;
+};
 
 // Each command prints to stdout, errors to stderr, and returns the process exit code
 // (0 ok, 1 failure, 2 usage error).
 int runConfig(const common::Config& config);
 int runMigrate(const common::Config& config);
-int runCalendar(const QStringList& args);
+int runCalendar(const QStringList& args);  // args after "calendar"
 int runHealth(const common::Config& config);
 
 }  // namespace meridian::cli

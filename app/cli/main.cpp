@@ -1,33 +1,46 @@
-// meridian-cli: the headless entry point (configuration, migrations, calendar, health; later backtest,
-// ingest, scan, bench, serve).
+// meridian-cli: the headless entry point. Each command lives in its own *Commands.cpp and is registered in
+// kCommands below (one line each).
 #include "app/cli/Commands.h"
 #include "app/shared/AppSetup.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 
 #include <fmt/core.h>
 
 namespace {
 
-constexpr const char* kUsage =
-    "Usage: meridian-cli [--config FILE] <command> [options]\n"
-    "\n"
-    "Commands:\n"
-    "  config                 print the effective configuration (defaults < file < env), secrets redacted\n"
-    "  migrate                open the configured database and apply pending schema migrations\n"
-    "  calendar [--from D] [--to D]\n"
-    "                         NYSE sessions (ET) and holidays between two dates (YYYY-MM-DD)\n"
-    "  health                 check the database and print the market state\n"
-    "\n"
-    "Options:\n"
-    "  --config FILE          configuration file (default: $MERIDIAN_CONFIG or the user config dir)\n"
-    "  -h, --help             show this help\n"
-    "  -v, --version          show the version\n"
-    "\n"
-    "Environment: MERIDIAN_<SECTION>_<KEY> overrides any setting, e.g. MERIDIAN_DB_BACKEND=postgres,\n"
-    "MERIDIAN_DB_PG_URI=postgresql://user@host:5432/db. API keys: APCA_API_KEY_ID, APCA_API_SECRET_KEY,\n"
-    "POLYGON_API_KEY.\n";
+using meridian::cli::Command;
+
+// name, one-line usage, help, handler(args after the command name, config)
+const Command kCommands[] = {
+    {"config", "config", "print the effective configuration (defaults < file < env), secrets redacted",
+     [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runConfig(c); }},
+    {"migrate", "migrate", "open the configured database and apply pending schema migrations",
+     [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runMigrate(c); }},
+    {"calendar", "calendar [--from D] [--to D]", "NYSE sessions (ET) and holidays between two dates (YYYY-MM-DD)",
+     [](const QStringList& a, const meridian::common::Config&) { return meridian::cli::runCalendar(a); }},
+    {"health", "health", "check the database and print the market state",
+     [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runHealth(c); }},
+};
+
+void printUsage(std::FILE* out) {
+  fmt::print(out, "Usage: meridian-cli [--config FILE] <command> [options]\n\nCommands:\n");
+  for (const auto& c : kCommands) {
+    if (c.usage.size() <= 22)
+      fmt::print(out, "  {:<22} {}\n", c.usage, c.help);
+    else
+      fmt::print(out, "  {}\n  {:<22} {}\n", c.usage, "", c.help);
+  }
+  fmt::print(out,
+             "\nOptions:\n"
+             "  --config FILE          configuration file (default: $MERIDIAN_CONFIG or the user config dir)\n"
+             "  -h, --help             show this help\n"
+             "  -v, --version          show the version\n"
+             "\n"
+             "Environment: MERIDIAN_<SECTION>_<KEY> overrides any setting, e.g. MERIDIAN_DB_BACKEND=postgres,\n"
+             "MERIDIAN_DB_PG_URI=postgresql://user@host:5432/db. API keys: APCA_API_KEY_ID, APCA_API_SECRET_KEY,\n"
+             "POLYGON_API_KEY.\n");
+}
 
 }  // namespace
 
@@ -39,19 +52,18 @@ int main(int argc, char* argv[]) {
 
   const QStringList args = QCoreApplication::arguments();
   QString configPath = meridian::app::defaultConfigPath();
-  QStringList rest{args.value(0)};
-  QString command;
-  for (int i = 1; i < args.size(); ++i) {
+  int i = 1;
+  for (; i < args.size(); ++i) {
     const QString& a = args[i];
-    if (command.isEmpty() && (a == "-h" || a == "--help" || a == "help")) {
-      fmt::print("{}", kUsage);
+    if (a == "-h" || a == "--help" || a == "help") {
+      printUsage(stdout);
       return 0;
     }
-    if (command.isEmpty() && (a == "-v" || a == "--version")) {
+    if (a == "-v" || a == "--version") {
       fmt::print("meridian-cli {}\n", MERIDIAN_VERSION);
       return 0;
     }
-    if (command.isEmpty() && a == "--config") {
+    if (a == "--config") {
       if (i + 1 >= args.size()) {
         fmt::print(stderr, "--config needs a file\n");
         return 2;
@@ -59,19 +71,20 @@ int main(int argc, char* argv[]) {
       configPath = args[++i];
       continue;
     }
-    if (command.isEmpty() && !a.startsWith('-')) command = a;
-    rest << a;
+    break;  // first non-global argument is the command
   }
-  if (command.isEmpty()) {
-    fmt::print(stderr, "{}", kUsage);
+  if (i >= args.size()) {
+    printUsage(stderr);
     return 2;
   }
-
-  const meridian::common::Config config = meridian::app::setUp(configPath, false);
-  if (command == "config") return meridian::cli::runConfig(config);
-  if (command == "migrate") return meridian::cli::runMigrate(config);
-  if (command == "calendar") return meridian::cli::runCalendar(rest);
-  if (command == "health") return meridian::cli::runHealth(config);
-  fmt::print(stderr, "unknown command '{}'\n\n{}", command.toStdString(), kUsage);
+  const QString name = args[i];
+  const QStringList rest = args.mid(i + 1);
+  for (const auto& c : kCommands) {
+    if (name != QLatin1String(c.name.data(), qsizetype(c.name.size()))) continue;
+    const meridian::common::Config config = meridian::app::setUp(configPath, false);
+    return c.run(rest, config);
+  }
+  fmt::print(stderr, "unknown command '{}'\n\n", name.toStdString());
+  printUsage(stderr);
   return 2;
 }
