@@ -11,6 +11,9 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
+#include <random>
+
 namespace meridian::cli {
 namespace {
 
@@ -83,6 +86,33 @@ int runHealth(const common::Config& config) {
              text(time::TimeZones::formatExchange(cal.isOpen(now) ? cal.nextClose(now) : cal.nextOpen(now),
                                                   "yyyy-MM-dd HH:mm")));
   return failures == 0 ? 0 : 1;
+}
+
+int runBenchCalendar(const QStringList& args, const common::Config&) {
+  const long n = args.value(0).toLong() > 0 ? args.value(0).toLong() : 5'000'000;
+  const auto& cal = time::NyseCalendar::instance();
+  // Uniform random instants over 2000-2035 (seeded: the same run every time).
+  std::mt19937_64 rng(42);
+  const domain::Timestamp lo = time::TimeZones::fromExchange(QDate(2000, 1, 3), QTime(0, 0));
+  const domain::Timestamp hi = time::TimeZones::fromExchange(QDate(2035, 12, 28), QTime(0, 0));
+  std::uniform_int_distribution<domain::Timestamp> dist(lo, hi);
+  std::vector<domain::Timestamp> ts(static_cast<std::size_t>(n));
+  for (auto& t : ts) t = dist(rng);
+
+  using clock = std::chrono::steady_clock;
+  long open = 0;
+  auto t0 = clock::now();
+  for (auto t : ts) open += cal.isOpen(t) ? 1 : 0;
+  const double isOpenNs = std::chrono::duration<double, std::nano>(clock::now() - t0).count() / double(n);
+  domain::Timestamp sink = 0;
+  t0 = clock::now();
+  for (auto t : ts) sink ^= cal.nextOpen(t);
+  const double nextOpenNs = std::chrono::duration<double, std::nano>(clock::now() - t0).count() / double(n);
+  fmt::print("calendar bench: {} random instants 2000-2035\n", n);
+  fmt::print("  isOpen    {:8.1f} ns/op  ({:.1f} M/s; {:.1f}% open)\n", isOpenNs, 1e3 / isOpenNs,
+             100.0 * double(open) / double(n));
+  fmt::print("  nextOpen  {:8.1f} ns/op  ({:.1f} M/s)  [checksum {}]\n", nextOpenNs, 1e3 / nextOpenNs, sink & 0xff);
+  return 0;
 }
 
 }  // namespace meridian::cli

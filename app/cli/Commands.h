@@ -22,5 +22,6 @@ int runConfig(const common::Config& config);
 int runMigrate(const common::Config& config);
 int runCalendar(const QStringList& args);  // args after "calendar"
 int runHealth(const common::Config& config);
+int runBenchCalendar(const QStringList& args, const common::Config& config);
 
 }  // namespace meridian::cli

@@ -1,5 +1,6 @@
 // meridian-cli: the headless entry point. Each command lives in its own *Commands.cpp and is registered in
 // kCommands below (one line each).
+#include "app/cli/BenchCommands.h"
 #include "app/cli/Commands.h"
 #include "app/shared/AppSetup.h"
 
@@ -21,6 +22,8 @@ const Command kCommands[] = {
      [](const QStringList& a, const meridian::common::Config&) { return meridian::cli::runCalendar(a); }},
     {"health", "health", "check the database and print the market state",
      [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runHealth(c); }},
+    {"bench", "bench <name> [options]", "run a benchmark and print its figures (bench alone lists them)",
+     [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runBench(a, c); }},
 };
 
 void printUsage(std::FILE* out) {

@@ -1,0 +1,36 @@
+#include "app/cli/BenchCommands.h"
+
+#include "app/cli/Commands.h"
+
+#include <fmt/core.h>
+
+#include <functional>
+#include <string_view>
+
+namespace meridian::cli {
+namespace {
+
+struct Benchmark {
+  std::string_view name;
+  std::string_view help;
+  std::function<int(const QStringList& args, const common::Config& config)> run;
+};
+
+// One line per benchmark; each lives beside the code it measures (declared in its area's *Commands.h).
+const Benchmark kBenchmarks[] = {
+    {"calendar", "NYSE calendar: isOpen/nextOpen lookups per second",
+     [](const QStringList& a, const common::Config& c) { return runBenchCalendar(a, c); }},
+};
+
+}  // namespace
+
+int runBench(const QStringList& args, const common::Config& config) {
+  const QString name = args.value(0);
+  for (const auto& b : kBenchmarks)
+    if (name == QLatin1String(b.name.data(), qsizetype(b.name.size()))) return b.run(args.mid(1), config);
+  fmt::print(stderr, "{}bench: choose one of:\n", name.isEmpty() ? "" : "unknown benchmark; ");
+  for (const auto& b : kBenchmarks) fmt::print(stderr, "  {:<12} {}\n", b.name, b.help);
+  return 2;
+}
+
+}  // namespace meridian::cli
