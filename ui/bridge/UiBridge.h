@@ -1,0 +1,128 @@
+#pragma once
+// UiBridge: the only place where the UI meets core (DESIGN.md, threading contract 3 and 4).
+//
+// Lives on the GUI thread. It owns a bus::Mailbox subscribed to "md.>", "exec.>", "risk.>" and "sys.>". A QTimer
+// drains the mailbox at most 60 times a second (config ui.refresh_hz, clamped 1..60) and COALESCES what it drained:
+//   QuoteUpdated       latest per symbol
+//   OrderUpdated       latest per clientOrderId
+//   PositionsSnapshot  latest wins
+//   BarClosed, OrderFilled, CommandRejected, log records: appended (bounded per tick, oldest dropped and counted)
+// and emits at most one signal of each kind per tick. Widgets therefore never do work per event.
+//
+// Commands (SubmitOrder, CancelOrder) are published on "cmd.order.submit" / "cmd.order.cancel" with a fresh
+// correlation id, which is returned so the caller can match the resulting events. Publishing never blocks.
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QVector>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/bus/EventBus.h"
+#include "core/bus/Events.h"
+#include "core/common/Logging.h"
+#include "ui/bridge/UiContext.h"
+#include "ui/bridge/UiMetaTypes.h"
+
+namespace meridian::ui {
+
+class UiBridge : public QObject {
+  Q_OBJECT
+
+ public:
+  static constexpr const char* kSubmitTopic = "cmd.order.submit";
+  static constexpr const char* kCancelTopic = "cmd.order.cancel";
+  static constexpr const char* kCancelAllId = "*";  // CancelOrder.clientOrderId meaning "every working order"
+  static constexpr int kMaxRefreshHz = 60;
+  static constexpr std::size_t kMaxBarsPerTick = 50'000;
+  static constexpr std::size_t kMaxFillsPerTick = 10'000;
+  static constexpr std::size_t kMaxRejectsPerTick = 1'000;
+
+  struct Counters {
+    std::uint64_t ticks = 0;              // timer ticks handled
+    std::uint64_t envelopesDrained = 0;   // envelopes taken from the mailbox
+    std::uint64_t envelopesIgnored = 0;   // drained envelopes of a type the UI does not show
+    std::uint64_t batchesEmitted = 0;     // signals emitted (all kinds)
+    std::uint64_t quoteBatches = 0;
+    std::uint64_t orderBatches = 0;
+    std::uint64_t fillBatches = 0;
+    std::uint64_t barBatches = 0;
+    std::uint64_t positionBatches = 0;
+    std::uint64_t logBatches = 0;
+    std::uint64_t droppedInUi = 0;        // bars/fills/rejects beyond the per-tick bound
+    std::uint64_t logsMissed = 0;         // log records overwritten in the InAppLogBuffer before we read them
+    std::uint64_t commandsPublished = 0;
+  };
+
+  // context.bus and context.config must outlive the bridge. The timer starts immediately.
+  explicit UiBridge(const UiContext& context, QObject* parent = nullptr);
+  ~UiBridge() override;
+
+  UiBridge(const UiBridge&) = delete;
+  UiBridge& operator=(const UiBridge&) = delete;
+
+  // Publishes bus::SubmitOrder. Fills in clientOrderId (when empty), status New and created/updated time.
+  // Returns the command's correlation id.
+  QString submitOrder(domain::Order order);
+  // Publishes bus::CancelOrder; clientOrderId "*" cancels every working order. Returns the correlation id.
+  QString cancelOrder(const QString& clientOrderId);
+  QString cancelAllOrders() { return cancelOrder(QString::fromLatin1(kCancelAllId)); }
+
+  // Refresh interval in ms derived from ui.refresh_hz (clamped to 1..60 Hz): 60 Hz -> 17 ms.
+  int refreshIntervalMs() const { return m_timer.interval(); }
+  static int intervalForHz(int hz);
+
+  const Counters& counters() const { return m_counters; }
+  std::uint64_t ticks() const { return m_counters.ticks; }
+  std::uint64_t envelopesDrained() const { return m_counters.envelopesDrained; }
+  // Envelopes the bus had to drop because this mailbox was full (the GUI thread stalled).
+  std::uint64_t mailboxDropped() const { return m_mailbox->dropped(); }
+  bool paperTrading() const { return m_paperTrading; }
+
+ public Q_SLOTS:
+  // Drains and emits once; called by the timer. Public so tests or a "refresh now" action can force a tick.
+  void onTick();
+
+ Q_SIGNALS:
+  void quotesUpdated(const QVector<meridian::domain::Quote>& quotes);
+  void ordersUpdated(const QVector<meridian::domain::Order>& orders);
+  void fillsAppended(const QVector<meridian::domain::Fill>& fills);
+  void barsAppended(const QVector<meridian::bus::BarClosed>& bars);
+  void positionsUpdated(const std::shared_ptr<const meridian::bus::PositionsSnapshot>& snapshot);
+  void logsAppended(const std::vector<meridian::common::LogRecord>& records);
+  void commandRejected(const QString& correlationId, const QString& reason);
+  void commandPublished(const QString& correlationId, const QString& description);
+
+ private:
+  void setUpDispatcher();
+  void resetBatches();
+
+  bus::EventBus* m_bus = nullptr;
+  std::shared_ptr<common::InAppLogBuffer> m_logs;
+  std::shared_ptr<bus::Mailbox> m_mailbox;
+  std::vector<bus::SubscriptionId> m_subscriptions;
+  bus::Dispatcher m_dispatcher;
+  QTimer m_timer;
+  bool m_paperTrading = true;
+
+  // Per-tick coalescing buffers (kept as members so their capacity is reused tick after tick).
+  std::vector<bus::Envelope> m_drained;
+  QVector<domain::Quote> m_quotes;
+  std::unordered_map<std::string, qsizetype> m_quoteIndex;
+  QVector<domain::Order> m_orders;
+  std::unordered_map<std::string, qsizetype> m_orderIndex;
+  QVector<domain::Fill> m_fills;
+  QVector<bus::BarClosed> m_bars;
+  std::vector<bus::CommandRejected> m_rejects;
+  std::shared_ptr<const bus::PositionsSnapshot> m_positions;
+  std::vector<common::LogRecord> m_logRecords;
+  std::uint64_t m_lastLogSeq = 0;
+
+  Counters m_counters;
+};
+
+}  // namespace meridian::ui

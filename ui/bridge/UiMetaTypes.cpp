@@ -1,0 +1,23 @@
+#include "ui/bridge/UiMetaTypes.h"
+
+namespace meridian::ui {
+
+void registerUiMetaTypes() {
+  static const bool done = [] {
+    qRegisterMetaType<domain::Quote>();
+    qRegisterMetaType<domain::Order>();
+    qRegisterMetaType<domain::Fill>();
+    qRegisterMetaType<bus::BarClosed>();
+    qRegisterMetaType<common::LogRecord>();
+    qRegisterMetaType<QVector<domain::Quote>>();
+    qRegisterMetaType<QVector<domain::Order>>();
+    qRegisterMetaType<QVector<domain::Fill>>();
+    qRegisterMetaType<QVector<bus::BarClosed>>();
+    qRegisterMetaType<std::shared_ptr<const bus::PositionsSnapshot>>();
+    qRegisterMetaType<std::vector<common::LogRecord>>();
+    return true;
+  }();
+  (void)done;
+}
+
+}  // namespace meridian::ui

@@ -1,0 +1,48 @@
+#pragma once
+// OrdersDock: order blotter over OrdersModel through a sort proxy (newest first by default).
+// Delete (or the context menu / button) cancels the selected working orders; "Cancel All" cancels every one.
+#include <QDockWidget>
+#include <QStringList>
+
+class QLabel;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace meridian::ui {
+
+class OrdersModel;
+
+class OrdersDock : public QDockWidget {
+  Q_OBJECT
+
+ public:
+  explicit OrdersDock(OrdersModel* model, QWidget* parent = nullptr);
+
+  OrdersModel* model() const { return m_model; }
+  QSortFilterProxyModel* proxy() const { return m_proxy; }
+  QTableView* view() const { return m_view; }
+  // clientOrderIds of the selected rows that can still be cancelled.
+  QStringList selectedWorkingOrders() const;
+
+ public Q_SLOTS:
+  void cancelSelected();
+
+ Q_SIGNALS:
+  void cancelRequested(const QString& clientOrderId);
+  void cancelAllRequested();
+
+ private Q_SLOTS:
+  void scheduleSummary();
+  void updateSummary();
+
+ private:
+  OrdersModel* m_model = nullptr;
+  QSortFilterProxyModel* m_proxy = nullptr;
+  QTableView* m_view = nullptr;
+  QLabel* m_summary = nullptr;
+  QPushButton* m_cancelButton = nullptr;
+  bool m_summaryPending = false;
+};
+
+}  // namespace meridian::ui

@@ -1,0 +1,52 @@
+#include "ui/mainwindow/ShortcutsDialog.h"
+
+#include <QAction>
+#include <QDialogButtonBox>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace meridian::ui {
+namespace {
+
+QString row(const QString& keys, const QString& what) {
+  return QStringLiteral("<tr><td style='padding:2px 16px 2px 4px'><b>%1</b></td><td>%2</td></tr>")
+      .arg(keys.toHtmlEscaped(), what.toHtmlEscaped());
+}
+
+}  // namespace
+
+ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent) : QDialog(parent) {
+  setObjectName(QStringLiteral("ShortcutsDialog"));
+  setWindowTitle(QStringLiteral("Keyboard Shortcuts"));
+  resize(520, 560);
+
+  QString html = QStringLiteral("<h3>Application</h3><table>");
+  for (QAction* a : actions) {
+    if (a->shortcut().isEmpty()) continue;
+    html += row(a->shortcut().toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
+  }
+  html += QStringLiteral("<tr><td style='padding:2px 16px 2px 4px'><b>Alt + underlined letter</b></td>"
+                         "<td>Open a menu / jump to a labelled field</td></tr></table>");
+  html += QStringLiteral("<h3>Order ticket</h3><table>");
+  html += row(QStringLiteral("Tab / Shift+Tab"), QStringLiteral("Symbol → Quantity → Side → Type → Limit → Stop → TIF → Submit"));
+  html += row(QStringLiteral("Enter (on Submit)"), QStringLiteral("Submit the order"));
+  html += row(QStringLiteral("Ctrl+Enter"), QStringLiteral("Submit from any ticket field"));
+  html += row(QStringLiteral("B / S (on Side)"), QStringLiteral("Buy / Sell"));
+  html += QStringLiteral("</table><h3>Tables and chart</h3><table>");
+  html += row(QStringLiteral("Enter / double-click (Watchlist)"), QStringLiteral("Chart the symbol and load it in the ticket"));
+  html += row(QStringLiteral("Delete (Watchlist)"), QStringLiteral("Remove the selected symbols"));
+  html += row(QStringLiteral("Delete (Orders)"), QStringLiteral("Cancel the selected working orders"));
+  html += row(QStringLiteral("+ / - / wheel (Chart)"), QStringLiteral("Zoom in / out"));
+  html += row(QStringLiteral("Home / End (Chart)"), QStringLiteral("Fit all bars / default zoom"));
+  html += QStringLiteral("</table>");
+
+  auto* layout = new QVBoxLayout(this);
+  auto* text = new QTextBrowser(this);
+  text->setHtml(html);
+  layout->addWidget(text, 1);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  layout->addWidget(buttons);
+}
+
+}  // namespace meridian::ui
