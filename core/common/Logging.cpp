@@ -6,6 +6,7 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -27,19 +28,16 @@ std::uint64_t InAppLogBuffer::recordsSince(std::uint64_t afterSeq, std::vector<L
   std::lock_guard lock(m_mutex);
   if (dropped) *dropped = 0;
   if (m_ring.empty()) return afterSeq;
+  // Sequence numbers are contiguous, so the first wanted record's slot is computed, not searched for.
   const std::size_t n = m_ring.size();
   const std::size_t oldestIdx = n < m_capacity ? 0 : m_head;
   const std::uint64_t oldestSeq = m_ring[oldestIdx].seq;
+  const std::uint64_t newestSeq = oldestSeq + n - 1;
+  if (afterSeq >= newestSeq) return afterSeq;
   if (dropped && afterSeq + 1 < oldestSeq) *dropped = oldestSeq - afterSeq - 1;
-  std::uint64_t last = afterSeq;
-  for (std::size_t i = 0; i < n; ++i) {
-    const LogRecord& r = m_ring[(oldestIdx + i) % n];
-    if (r.seq > afterSeq) {
-      out.push_back(r);
-      last = r.seq;
-    }
-  }
-  return last;
+  const std::uint64_t first = std::max(afterSeq + 1, oldestSeq);
+  for (std::uint64_t seq = first; seq <= newestSeq; ++seq) out.push_back(m_ring[(oldestIdx + (seq - oldestSeq)) % n]);
+  return newestSeq;
 }
 
 namespace {
