@@ -24,6 +24,12 @@ class IBarStore {
   // Returns the number of rows inserted or actually changed (re-writing identical values counts 0).
   virtual Result<std::size_t> upsertBars(std::string_view symbol, std::string_view source,
                                          std::span<const domain::Bar> bars) = 0;
+  // upsertBars plus upsertLoadRun(run) in the same transaction: the load run never claims bars that are not
+  // stored, and stored bars are never left without their load run.
+  virtual Result<std::size_t> upsertBarsWithLoadRun(std::string_view symbol, std::string_view source,
+                                                    std::span<const domain::Bar> bars, const LoadRun& run) = 0;
+  // Deletes one series and its load run. Returns the number of bars deleted.
+  virtual Result<std::size_t> deleteSeries(std::string_view symbol, std::string_view source) = 0;
   // Bars with fromTs <= ts < toTs, ordered by ts ascending.
   virtual Result<std::vector<domain::Bar>> loadBars(std::string_view symbol, std::string_view source,
                                                     Timestamp fromTs, Timestamp toTs) = 0;

@@ -340,15 +340,40 @@ Status SqlStore::migrate() {
 
 Result<std::size_t> SqlStore::upsertBars(std::string_view symbol, std::string_view source,
                                          std::span<const domain::Bar> bars) {
+  return upsertBarsImpl(symbol, source, bars, nullptr);
+}
+
+Result<std::size_t> SqlStore::upsertBarsWithLoadRun(std::string_view symbol, std::string_view source,
+                                                    std::span<const domain::Bar> bars, const LoadRun& run) {
+  return upsertBarsImpl(symbol, source, bars, &run);
+}
+
+Result<std::size_t> SqlStore::upsertBarsImpl(std::string_view symbol, std::string_view source,
+                                             std::span<const domain::Bar> bars, const LoadRun* run) {
   auto batch = detail::prepareBarBatch(symbol, source, bars);
   if (!batch.ok()) return batch.error();
-  if (batch->bars.empty()) return std::size_t{0};
+  if (batch->bars.empty() && !run) return std::size_t{0};
   Transaction tx(*this);
   if (auto s = tx.begin(); !s.ok()) return s.error();
-  auto written = writeBars(symbol, source, batch->bars);
+  Result<std::size_t> written = std::size_t{0};
+  if (!batch->bars.empty()) written = writeBars(symbol, source, batch->bars);
   if (!written.ok()) return written.error();
+  if (run)
+    if (auto s = upsertLoadRun(*run); !s.ok()) return s.error();
   if (auto s = tx.commit(); !s.ok()) return s.error();
   return written;
+}
+
+Result<std::size_t> SqlStore::deleteSeries(std::string_view symbol, std::string_view source) {
+  static const Stmt kBars{"series_delete", "DELETE FROM {data_ingestion}market_data WHERE symbol = ? AND source = ?"};
+  static const Stmt kRun{"series_delete_run", "DELETE FROM {data_ingestion}load_runs WHERE symbol = ? AND source = ?"};
+  Transaction tx(*this);
+  if (auto s = tx.begin(); !s.ok()) return s.error();
+  auto n = exec(kBars, {str(symbol), str(source)});
+  if (!n.ok()) return n.error();
+  if (auto r = exec(kRun, {str(symbol), str(source)}); !r.ok()) return r.error();
+  if (auto s = tx.commit(); !s.ok()) return s.error();
+  return static_cast<std::size_t>(n.value());
 }
 
 Result<std::vector<domain::Bar>> SqlStore::loadBars(std::string_view symbol, std::string_view source,

@@ -48,6 +48,9 @@ class SqlStore : public IStorage {
 
   Result<std::size_t> upsertBars(std::string_view symbol, std::string_view source,
                                  std::span<const domain::Bar> bars) override;
+  Result<std::size_t> upsertBarsWithLoadRun(std::string_view symbol, std::string_view source,
+                                            std::span<const domain::Bar> bars, const LoadRun& run) override;
+  Result<std::size_t> deleteSeries(std::string_view symbol, std::string_view source) override;
   Result<std::vector<domain::Bar>> loadBars(std::string_view symbol, std::string_view source, Timestamp fromTs,
                                             Timestamp toTs) override;
   Result<std::optional<Timestamp>> latestBarTs(std::string_view symbol, std::string_view source) override;
@@ -108,6 +111,9 @@ class SqlStore : public IStorage {
   }
 
   // Commits on commit(), rolls back in the destructor otherwise.
+  Result<std::size_t> upsertBarsImpl(std::string_view symbol, std::string_view source,
+                                     std::span<const domain::Bar> bars, const LoadRun* run);
+
   class Transaction {
    public:
     explicit Transaction(SqlStore& store) : m_store(store) {}

@@ -230,6 +230,32 @@ class tst_PgStorage : public QObject {
     QCOMPARE(m_store->upsertBars("MSFT", "yahoo", batch).value(), std::size_t(1'000));
   }
 
+  void appendOnlyBatchesAndLoadRunsAreAtomic() {
+    // Fresh series and batches newer than everything stored take the append-only COPY path; a CHECK
+    // violation there must still roll back the whole batch and the load run written with it.
+    auto fresh = makeSeries(500);
+    fresh[250].trades = -1;
+    const storage::LoadRun run{"NVDA", "polygon", fresh.back().ts, kT0};
+    auto w = m_store->upsertBarsWithLoadRun("NVDA", "polygon", fresh, run);
+    QVERIFY(!w.ok());
+    QCOMPARE(w.error().code, std::string(errc::kConstraint));
+    QVERIFY(m_store->loadBars("NVDA", "polygon", 0, kMax)->empty());
+    QVERIFY(!m_store->lastLoadedTs("NVDA", "polygon").value().has_value());
+
+    fresh[250].trades = 3;
+    QCOMPARE(m_store->upsertBarsWithLoadRun("NVDA", "polygon", fresh, run).value(), std::size_t(500));
+    QCOMPARE(m_store->lastLoadedTs("NVDA", "polygon").value(), std::optional<domain::Timestamp>(fresh.back().ts));
+    const auto later = makeSeries(300, fresh.back().ts + domain::kNanosPerMinute, 120.0);
+    QCOMPARE(m_store->upsertBars("NVDA", "polygon", later).value(), std::size_t(300));  // append to a non-empty series
+    auto all = fresh;
+    all.insert(all.end(), later.begin(), later.end());
+    QVERIFY(*m_store->loadBars("NVDA", "polygon", 0, kMax) == all);
+
+    QCOMPARE(m_store->deleteSeries("NVDA", "polygon").value(), std::size_t(800));
+    QVERIFY(m_store->loadBars("NVDA", "polygon", 0, kMax)->empty());
+    QVERIFY(!m_store->lastLoadedTs("NVDA", "polygon").value().has_value());
+  }
+
   void rawCopy() {
     const auto bars = makeSeries(2'000);
     auto w = m_store->copyBarsRaw("RAW", "bench", bars);

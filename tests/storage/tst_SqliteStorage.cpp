@@ -347,6 +347,22 @@ class tst_SqliteStorage : public QObject {
     QCOMPARE(m_store->lastLoadedTs("AAPL", "csv").value(), std::optional<domain::Timestamp>());
   }
 
+  void barsWithLoadRunAreOneTransactionAndSeriesDelete() {
+    auto bars = makeSeries(20);
+    bars[7].high = bars[7].open - 1.0;  // insane: the batch and its load run are both refused
+    const LoadRun run{"ORCL", "csv", bars.back().ts, kT0};
+    QVERIFY(!m_store->upsertBarsWithLoadRun("ORCL", "csv", bars, run).ok());
+    QVERIFY(!m_store->lastLoadedTs("ORCL", "csv").value().has_value());
+    bars[7].high = bars[7].open + 1.0;
+    QCOMPARE(m_store->upsertBarsWithLoadRun("ORCL", "csv", bars, run).value(), std::size_t(20));
+    QCOMPARE(m_store->lastLoadedTs("ORCL", "csv").value(), std::optional<domain::Timestamp>(bars.back().ts));
+    QVERIFY(m_store->upsertBars("ORCL", "yahoo", makeSeries(5)).ok());
+    QCOMPARE(m_store->deleteSeries("ORCL", "csv").value(), std::size_t(20));
+    QVERIFY(!m_store->lastLoadedTs("ORCL", "csv").value().has_value());
+    QCOMPARE(m_store->loadBars("ORCL", "yahoo", 0, std::numeric_limits<domain::Timestamp>::max())->size(),
+             std::size_t(5));  // other series untouched
+  }
+
   // --- symbols & fundamentals -----------------------------------------------------------------------------
   void symbolsCompanyAndKeyStatistics() {
     SymbolRecord aapl{{"AAPL", "Apple Inc.", "NASDAQ", domain::AssetClass::Equity, 0.01, 1.0, true}, {}, kT0};

@@ -354,9 +354,32 @@ Result<std::size_t> PgStorage::writeBars(std::string_view symbol, std::string_vi
       "WHERE (m.open, m.high, m.low, m.close, m.volume, m.vwap, m.trades) IS DISTINCT FROM "
       "(EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume, EXCLUDED.vwap, "
       "EXCLUDED.trades)";
+  static const char* kSeriesLock =
+      "SELECT pg_advisory_xact_lock(hashtextextended($1::text || chr(31) || $2::text, 0))";
+  static const char* kSeriesMax = "SELECT max(ts) FROM data_ingestion.market_data WHERE symbol = $1 AND source = $2";
+  static const std::vector<std::string> kColumns{"ts", "open", "high", "low", "close", "volume", "vwap", "trades"};
   if (!m_impl->tx) return makeError(errc::kQuery, "postgres: writeBars outside a transaction");
   try {
     auto& t = *m_impl->tx;
+    const std::string sym(symbol), src(source);
+    // Writers of one series are serialised until commit, so "the batch is newer than everything stored" stays
+    // true between the check and the write. bars is sorted and de-duplicated (prepareBarBatch).
+    m_impl->prepare("bars_series_lock", [] { return std::string(kSeriesLock); });
+    m_impl->prepare("bars_series_max", [] { return std::string(kSeriesMax); });
+    t.exec_prepared("bars_series_lock", sym, src);
+    const auto maxRow = t.exec_prepared("bars_series_max", sym, src);
+    if (maxRow[0][0].is_null() || bars.front().ts > maxRow[0][0].as<std::int64_t>()) {
+      // Append-only batch (the incremental-ingest case): nothing can conflict, so COPY straight into the table.
+      // CHECK constraints still apply and a violation still rolls back the whole batch.
+      static const std::vector<std::string> kAllColumns{"symbol", "ts",    "source", "open", "high",
+                                                        "low",    "close", "volume", "vwap", "trades"};
+      pqxx::stream_to stream{t, "data_ingestion.market_data", kAllColumns};
+      for (const auto& b : bars)
+        stream << std::make_tuple(sym, b.ts, src, num(b.open), num(b.high), num(b.low), num(b.close), num(b.volume),
+                                  num(b.vwap), b.trades);
+      stream.complete();
+      return bars.size();
+    }
     // Session-local staging table, emptied at every commit (and by rollback). IF NOT EXISTS keeps this correct
     // even if the session was silently re-established.
     t.exec0(
@@ -365,7 +388,6 @@ Result<std::size_t> PgStorage::writeBars(std::string_view symbol, std::string_vi
         "volume DOUBLE PRECISION NOT NULL, vwap DOUBLE PRECISION NOT NULL, trades BIGINT NOT NULL) "
         "ON COMMIT DELETE ROWS");
     {
-      static const std::vector<std::string> kColumns{"ts", "open", "high", "low", "close", "volume", "vwap", "trades"};
       pqxx::stream_to stream{t, "pg_temp.md_staging", kColumns};
       for (const auto& b : bars)
         stream << std::make_tuple(b.ts, num(b.open), num(b.high), num(b.low), num(b.close), num(b.volume),
@@ -373,7 +395,7 @@ Result<std::size_t> PgStorage::writeBars(std::string_view symbol, std::string_vi
       stream.complete();
     }
     m_impl->prepare("bars_merge", [] { return std::string(kMerge); });
-    const auto r = t.exec_prepared("bars_merge", std::string(symbol), std::string(source));
+    const auto r = t.exec_prepared("bars_merge", sym, src);
     return std::size_t(r.affected_rows());
   } catch (...) {
     auto e = m_impl->toError(fmt::format("upsert of {} bars for {} ({})", bars.size(), symbol, source));
