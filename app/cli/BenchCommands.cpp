@@ -1,6 +1,8 @@
 #include "app/cli/BenchCommands.h"
 
+#include "app/cli/BacktestCommands.h"
 #include "app/cli/Commands.h"
+#include "app/cli/IngestCommands.h"
 
 #include <fmt/core.h>
 
@@ -20,6 +22,10 @@ struct Benchmark {
 const Benchmark kBenchmarks[] = {
     {"calendar", "NYSE calendar: isOpen/nextOpen lookups per second",
      [](const QStringList& a, const common::Config& c) { return runBenchCalendar(a, c); }},
+    {"backtest", "SMA-crossover backtest: bars/s single-threaded and in the grid optimizer (default 10M bars)",
+     [](const QStringList& a, const common::Config& c) { return runBenchBacktest(a, c); }},
+    {"ingest", "PostgreSQL bars/s: upsertBars vs raw COPY of the same rows, and their ratio (--rows N --pg URI)",
+     [](const QStringList& a, const common::Config& c) { return runBenchIngest(a, c); }},
 };
 
 }  // namespace

@@ -1,7 +1,9 @@
 // meridian-cli: the headless entry point. Each command lives in its own *Commands.cpp and is registered in
 // kCommands below (one line each).
+#include "app/cli/BacktestCommands.h"
 #include "app/cli/BenchCommands.h"
 #include "app/cli/Commands.h"
+#include "app/cli/IngestCommands.h"
 #include "app/shared/AppSetup.h"
 
 #include <QCoreApplication>
@@ -22,6 +24,18 @@ const Command kCommands[] = {
      [](const QStringList& a, const meridian::common::Config&) { return meridian::cli::runCalendar(a); }},
     {"health", "health", "check the database and print the market state",
      [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runHealth(c); }},
+    {"backtest", "backtest --strategy S --csv FILE [--param k=v ...] [--json] [--save]",
+     "run a strategy over daily CSV bars (--grid / --walk-forward optimize; --list strategies; --help)",
+     [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runBacktestCommand(a, c); }},
+    {"pairs-scan", "pairs-scan --csv [SYM=]FILE --csv [SYM=]FILE ...",
+     "rank pairs: hedge ratio, Engle-Granger ADF stat and p-value, half-life, correlation (JSON)",
+     [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runPairsScan(a, c); }},
+    {"import-csv", "import-csv FILE [--symbol SYM] [--format yahoo|mapped --map date=Date,open=O,...]",
+     "import daily/intraday bars from a CSV file into the configured database (nothing written on a bad row)",
+     [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runImportCsv(a, c); }},
+    {"ingest", "ingest --provider yahoo|polygon|alpaca --symbol SYM [--from D --to D] [--quality SYM]",
+     "incremental bar download (load_runs), fundamentals, data quality and stale-series reports",
+     [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runIngest(a, c); }},
     {"bench", "bench <name> [options]", "run a benchmark and print its figures (bench alone lists them)",
      [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runBench(a, c); }},
 };

@@ -1,0 +1,500 @@
+#include "app/cli/BacktestCommands.h"
+
+#include "core/backtest/BacktestEngine.h"
+#include "core/backtest/BarSeriesLoader.h"
+#include "core/backtest/JsonWriter.h"
+#include "core/backtest/Optimizer.h"
+#include "core/backtest/ResultJson.h"
+#include "core/backtest/RunRecord.h"
+#include "core/backtest/SyntheticBars.h"
+#include "core/common/Clock.h"
+#include "core/runtime/Kernel.h"
+#include "core/strategy/builtin/SmaCross.h"
+#include "core/strategy/pairs/PairScanner.h"
+#include "core/time/TimeZones.h"
+
+#include <QCommandLineParser>
+#include <QDate>
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <thread>
+
+namespace meridian::cli {
+namespace {
+
+constexpr int kUsage = 2;
+constexpr int kFailure = 1;
+
+std::string text(const QString& s) { return s.toStdString(); }
+
+int usageError(const char* cmd, const std::string& message) {
+  fmt::print(stderr, "{}: {}\n", cmd, message);
+  return kUsage;
+}
+
+int failure(const char* cmd, const std::string& message) {
+  fmt::print(stderr, "{}: {}\n", cmd, message);
+  return kFailure;
+}
+
+bool toDouble(const QString& s, double& out) {
+  bool ok = false;
+  out = s.toDouble(&ok);
+  return ok && std::isfinite(out);
+}
+
+// --csv [SYM=]FILE values -> loaded series. Returns an exit code on error (0 = ok).
+int loadSeries(const char* cmd, const QStringList& specs, bool adjust, std::vector<backtest::BarSeries>& out) {
+  backtest::CsvOptions opt;
+  opt.adjust = adjust;
+  for (const QString& spec : specs) {
+    QString symbol, file = spec;
+    const int eq = spec.indexOf('=');
+    if (eq > 0 && !spec.left(eq).contains('/')) {
+      symbol = spec.left(eq).toUpper();
+      file = spec.mid(eq + 1);
+    }
+    auto s = backtest::loadYahooCsv(text(file), text(symbol), opt);
+    if (!s) return failure(cmd, s.error().message);
+    for (const auto& other : out)
+      if (other.symbol == s->symbol)
+        return usageError(cmd, fmt::format("symbol {} given twice (use --csv SYM=FILE)", s->symbol));
+    out.push_back(std::move(s).value());
+  }
+  return 0;
+}
+
+int filterDates(const char* cmd, const QCommandLineParser& p, std::vector<backtest::BarSeries>& series) {
+  QDate from, to;
+  if (p.isSet("from") && !(from = QDate::fromString(p.value("from"), Qt::ISODate)).isValid())
+    return usageError(cmd, "--from needs a YYYY-MM-DD date");
+  if (p.isSet("to") && !(to = QDate::fromString(p.value("to"), Qt::ISODate)).isValid())
+    return usageError(cmd, "--to needs a YYYY-MM-DD date");
+  if (!from.isValid() && !to.isValid()) return 0;
+  for (auto& s : series) {
+    std::erase_if(s.bars, [&](const domain::Bar& b) {
+      const QDate d = time::TimeZones::exchangeDate(b.ts);
+      return (from.isValid() && d < from) || (to.isValid() && d > to);
+    });
+    if (s.bars.empty()) return failure(cmd, fmt::format("no {} bars between the given dates", s.symbol));
+  }
+  return 0;
+}
+
+std::string fmtPct(double v) { return std::isfinite(v) ? fmt::format("{:.2f}%", v * 100.0) : "n/a"; }
+std::string fmtNum(double v, int prec = 2) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, prec) : "n/a"; }
+
+void printMetricsText(const analytics::Metrics& m) {
+  fmt::print("  total return     {}\n", fmtPct(m.totalReturn));
+  fmt::print("  CAGR             {}\n", fmtPct(m.cagr));
+  fmt::print("  volatility       {}\n", fmtPct(m.annualVolatility));
+  fmt::print("  Sharpe           {}\n", fmtNum(m.sharpe, 3));
+  fmt::print("  Sortino          {}\n", fmtNum(m.sortino, 3));
+  fmt::print("  Calmar           {}\n", fmtNum(m.calmar, 3));
+  fmt::print("  max drawdown     {} ({} bars underwater)\n", fmtPct(m.maxDrawdown), m.maxDrawdownDuration);
+  fmt::print("  exposure         {}\n", fmtPct(m.exposure));
+  fmt::print("  trades           {} (won {}, lost {}, win rate {})\n", m.trades, m.wins, m.losses, fmtPct(m.winRate));
+  fmt::print("  profit factor    {}\n", fmtNum(m.profitFactor, 3));
+  fmt::print("  avg win / loss   {} / {}\n", fmtNum(m.avgWin), fmtNum(m.avgLoss));
+}
+
+void printResultText(const backtest::BacktestResult& r) {
+  std::string symbols;
+  for (const auto& s : r.symbols) symbols += (symbols.empty() ? "" : ",") + s;
+  fmt::print("{} ({}) on {} {}..{} ({} bars)\n", r.strategy, r.params.toString(), symbols,
+             backtest::exchangeDate(r.startTs), backtest::exchangeDate(r.endTs), r.bars);
+  fmt::print("  initial cash     {:.2f}\n", r.initialCash);
+  fmt::print("  final value      {:.2f}\n", r.finalValue);
+  fmt::print("  pnl              {:.2f}\n", r.finalValue - r.initialCash);
+  printMetricsText(r.metrics);
+  for (const auto& p : r.positions)
+    if (p.quantity != 0.0)
+      fmt::print("  open position    {} {} @ {:.4f} (last {:.4f})\n", p.symbol, p.quantity, p.avgCost, p.lastPrice);
+  if (r.trades.empty()) return;
+  fmt::print("\n  {:<6} {:<5} {:>8} {:<10} {:>10} {:<10} {:>10} {:>12}\n", "symbol", "side", "qty", "entry", "price",
+             "exit", "price", "pnl");
+  for (const auto& t : r.trades)
+    fmt::print("  {:<6} {:<5} {:>8} {:<10} {:>10.4f} {:<10} {:>10.4f} {:>12.2f}\n", t.symbol,
+               t.side == domain::Side::Buy ? "long" : "short", t.quantity, backtest::exchangeDate(t.entryTs),
+               t.entryPrice, backtest::exchangeDate(t.exitTs), t.exitPrice, t.pnl);
+}
+
+void printStrategies() {
+  for (const auto& s : strategy::StrategyRegistry::builtin().all()) {
+    fmt::print("{}  ({} series) {}\n", s.name, s.instruments, s.description);
+    for (const auto& p : s.params)
+      fmt::print("    {:<16} default {:<8} range [{}, {}]{}  {}\n", p.name, p.defaultValue, p.min, p.max,
+                 p.integer ? " integer" : "", p.help);
+  }
+}
+
+}  // namespace
+
+int runBacktestCommand(const QStringList& args, const common::Config& config) {
+  const char* cmd = "backtest";
+  QCommandLineParser p;
+  p.addOptions({
+      {"strategy", "Strategy name (see --list).", "name", "sma_cross"},
+      {"param", "Strategy parameter name=value (repeatable).", "k=v"},
+      {"csv", "Daily Yahoo CSV file, optionally SYM=FILE (repeat for multi-series strategies).", "file"},
+      {"adjusted", "Use Adj Close-adjusted prices."},
+      {"from", "First date (YYYY-MM-DD).", "date"},
+      {"to", "Last date (YYYY-MM-DD).", "date"},
+      {"cash", "Initial cash.", "amount", "100000"},
+      {"size", "Shares per entry for single-series strategies.", "shares", "100"},
+      {"size-pct", "Size entries as this percent of equity instead of --size.", "percent"},
+      {"commission-pct", "Commission in percent of notional (0.1 = 0.1 %).", "percent"},
+      {"commission-share", "Commission in $ per share.", "dollars"},
+      {"commission-fixed", "Commission in $ per fill.", "dollars"},
+      {"commission-min", "Minimum commission per fill.", "dollars"},
+      {"slippage-bps", "Slippage in basis points.", "bps", "0"},
+      {"participation", "Max fraction of a bar's volume filled per bar (partial fills).", "fraction"},
+      {"no-short", "Reject sells beyond the long position."},
+      {"margin", "Allow buys beyond the available cash."},
+      {"risk-free", "Annual risk-free rate for Sharpe/Sortino (0.02 = 2 %).", "rate", "0"},
+      {"json", "Print JSON."},
+      {"equity", "Include the equity curve in the JSON output."},
+      {"monthly", "Include the monthly returns table in the JSON output."},
+      {"save", "Save the run to the configured database (backtest_runs)."},
+      {"grid", "Optimize over name=start:stop:step or name=v1,v2 (repeatable).", "axis"},
+      {"objective", "Optimizer objective (sharpe, sortino, total_return, cagr, calmar, final_value, profit_factor, "
+                    "max_drawdown).", "name", "sharpe"},
+      {"threads", "Optimizer threads (0 = all cores).", "n", "0"},
+      {"walk-forward", "Walk-forward: optimize on IS bars, test on the next OOS bars, roll by OOS (needs --grid).",
+       "IS:OOS"},
+      {"anchored", "Walk-forward in-sample windows all start at the first bar."},
+      {"list", "List strategies and their parameters."},
+  });
+  const QCommandLineOption help = p.addHelpOption();
+  if (!p.parse(QStringList{"backtest"} + args)) return usageError(cmd, text(p.errorText()));
+  if (p.isSet(help)) {
+    fmt::print("{}", text(p.helpText()));
+    return 0;
+  }
+  if (!p.positionalArguments().isEmpty())
+    return usageError(cmd, fmt::format("unexpected argument '{}'", text(p.positionalArguments().first())));
+  if (p.isSet("list")) {
+    printStrategies();
+    return 0;
+  }
+
+  const auto& registry = strategy::StrategyRegistry::builtin();
+  const std::string name = text(p.value("strategy"));
+  const strategy::StrategyInfo* info = registry.find(name);
+  if (!info) return usageError(cmd, registry.resolve(name, {}).error().message);
+  std::vector<std::pair<std::string, double>> overrides;
+  for (const QString& a : p.values("param")) {
+    auto kv = strategy::parseAssignment(text(a));
+    if (!kv) return usageError(cmd, kv.error().message);
+    overrides.push_back(*kv);
+  }
+  auto params = registry.resolve(name, overrides);
+  if (!params) return usageError(cmd, params.error().message);
+  if (auto probe = registry.create(name, *params); !probe) return usageError(cmd, probe.error().message);
+
+  backtest::BacktestConfig cfg;
+  double v = 0.0;
+  if (!toDouble(p.value("cash"), cfg.initialCash) || !(cfg.initialCash > 0))
+    return usageError(cmd, "--cash needs a positive number");
+  if (p.isSet("size-pct")) {
+    if (!toDouble(p.value("size-pct"), v) || !(v > 0) || v > 1000)
+      return usageError(cmd, "--size-pct needs a percentage > 0");
+    cfg.sizing = {strategy::SizingRule::Mode::PercentOfEquity, v};
+  } else {
+    if (!toDouble(p.value("size"), v) || !(v > 0)) return usageError(cmd, "--size needs a positive number of shares");
+    cfg.sizing = {strategy::SizingRule::Mode::FixedQuantity, v};
+  }
+  const int commissionKinds = int(p.isSet("commission-pct")) + int(p.isSet("commission-share")) +
+                              int(p.isSet("commission-fixed"));
+  if (commissionKinds > 1) return usageError(cmd, "choose one of --commission-pct, --commission-share, --commission-fixed");
+  auto commissionValue = [&](const char* opt, double& out) {
+    return toDouble(p.value(opt), out) && out >= 0.0;
+  };
+  if (p.isSet("commission-pct")) {
+    if (!commissionValue("commission-pct", v)) return usageError(cmd, "--commission-pct needs a number >= 0");
+    cfg.fill.commission = backtest::CommissionModel::percent(v / 100.0);
+  } else if (p.isSet("commission-share")) {
+    if (!commissionValue("commission-share", v)) return usageError(cmd, "--commission-share needs a number >= 0");
+    cfg.fill.commission = backtest::CommissionModel::perShare(v);
+  } else if (p.isSet("commission-fixed")) {
+    if (!commissionValue("commission-fixed", v)) return usageError(cmd, "--commission-fixed needs a number >= 0");
+    cfg.fill.commission = backtest::CommissionModel::fixed(v);
+  }
+  if (p.isSet("commission-min")) {
+    if (!commissionValue("commission-min", v)) return usageError(cmd, "--commission-min needs a number >= 0");
+    cfg.fill.commission.minimum = v;
+  }
+  if (!toDouble(p.value("slippage-bps"), cfg.fill.slippageBps) || cfg.fill.slippageBps < 0)
+    return usageError(cmd, "--slippage-bps needs a number >= 0");
+  if (p.isSet("participation") &&
+      (!toDouble(p.value("participation"), cfg.fill.maxParticipation) || !(cfg.fill.maxParticipation > 0) ||
+       cfg.fill.maxParticipation > 1))
+    return usageError(cmd, "--participation needs a fraction in (0, 1]");
+  if (!toDouble(p.value("risk-free"), cfg.metrics.riskFreeRate))
+    return usageError(cmd, "--risk-free needs a number");
+  cfg.allowShort = !p.isSet("no-short");
+  cfg.allowMargin = p.isSet("margin");
+
+  const QStringList csvs = p.values("csv");
+  if (csvs.isEmpty()) return usageError(cmd, "--csv FILE is required");
+  if (std::size_t(csvs.size()) < info->instruments)
+    return usageError(cmd, fmt::format("strategy {} needs {} --csv files", name, info->instruments));
+  std::vector<backtest::BarSeries> loaded;
+  if (int rc = loadSeries(cmd, csvs, p.isSet("adjusted"), loaded)) return rc;
+  if (int rc = filterDates(cmd, p, loaded)) return rc;
+  auto aligned = backtest::alignSeries(std::move(loaded));
+  if (!aligned) return failure(cmd, aligned.error().message);
+  const std::vector<backtest::SeriesView> series = backtest::views(*aligned);
+
+  // ---- Optimization / walk-forward ----
+  if (p.isSet("grid") || p.isSet("walk-forward")) {
+    backtest::ParamGrid grid;
+    for (const QString& g : p.values("grid")) {
+      auto axis = backtest::ParamGrid::parseAxis(text(g));
+      if (!axis) return usageError(cmd, axis.error().message);
+      grid.add(std::move(axis).value());
+    }
+    if (grid.axes().empty()) return usageError(cmd, "--walk-forward needs at least one --grid axis");
+    auto objective = backtest::objectiveFromString(text(p.value("objective")));
+    if (!objective) return usageError(cmd, objective.error().message);
+    backtest::OptimizerConfig oc;
+    oc.objective = *objective;
+    oc.threads = p.value("threads").toUInt();
+    if (p.isSet("walk-forward")) {
+      const QStringList parts = p.value("walk-forward").split(':');
+      backtest::WalkForwardConfig wf;
+      bool ok1 = false, ok2 = false;
+      if (parts.size() != 2) return usageError(cmd, "--walk-forward needs IS:OOS bar counts");
+      wf.inSampleBars = parts[0].toULong(&ok1);
+      wf.outOfSampleBars = parts[1].toULong(&ok2);
+      wf.anchored = p.isSet("anchored");
+      if (!ok1 || !ok2) return usageError(cmd, "--walk-forward needs IS:OOS bar counts");
+      auto r = backtest::walkForward(registry, name, *params, grid, series, cfg, wf, oc);
+      if (!r) return failure(cmd, r.error().message);
+      if (p.isSet("json")) {
+        backtest::JsonWriter w;
+        w.beginObject().field("strategy", name).field("objective", backtest::toString(oc.objective));
+        w.field("initial_cash", r->initialCash).field("final_value", r->finalValue);
+        w.key("metrics");
+        backtest::writeMetrics(w, r->metrics);
+        w.key("windows").beginArray();
+        for (const auto& s : r->segments) {
+          w.beginObject();
+          w.field("in_start", backtest::exchangeDate(series[0].bars[s.window.inBegin].ts));
+          w.field("out_start", backtest::exchangeDate(series[0].bars[s.window.outBegin].ts));
+          w.field("out_end", backtest::exchangeDate(series[0].bars[s.window.outEnd - 1].ts));
+          w.key("params").raw(s.params.toJson());
+          w.field("in_sample_score", s.inSampleScore).field("start_value", s.startValue);
+          w.field("end_value", s.endValue).field("trades", s.trades);
+          w.endObject();
+        }
+        w.endArray().endObject();
+        fmt::print("{}\n", w.str());
+      } else {
+        fmt::print("walk-forward {} ({} windows, objective {})\n", name, r->segments.size(),
+                   backtest::toString(oc.objective));
+        for (const auto& s : r->segments)
+          fmt::print("  OOS {}..{}  {:<28} value {:.2f} -> {:.2f}  trades {}\n",
+                     backtest::exchangeDate(series[0].bars[s.window.outBegin].ts),
+                     backtest::exchangeDate(series[0].bars[s.window.outEnd - 1].ts), s.params.toString(),
+                     s.startValue, s.endValue, s.trades);
+        fmt::print("combined out-of-sample: final value {:.2f}\n", r->finalValue);
+        printMetricsText(r->metrics);
+      }
+      return 0;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = backtest::optimize(registry, name, *params, grid, series, cfg, oc);
+    if (!r) return failure(cmd, r.error().message);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (p.isSet("json")) {
+      backtest::JsonWriter w;
+      w.beginObject().field("strategy", name).field("objective", backtest::toString(oc.objective));
+      w.field("threads", std::int64_t(r->threads));
+      if (r->best) w.key("best").raw(r->runs[*r->best].params.toJson());
+      else w.key("best").null();
+      w.key("runs").beginArray();
+      for (const auto& run : r->runs) {
+        w.beginObject();
+        w.key("params").raw(run.params.toJson());
+        w.field("valid", run.valid);
+        if (run.valid) {
+          w.field("score", run.score).field("final_value", run.finalValue);
+          w.key("metrics");
+          backtest::writeMetrics(w, run.metrics);
+        } else {
+          w.field("error", run.error);
+        }
+        w.endObject();
+      }
+      w.endArray().endObject();
+      fmt::print("{}\n", w.str());
+    } else {
+      fmt::print("optimized {} over {} points on {} threads in {:.2f} s (objective {})\n", name, r->runs.size(),
+                 r->threads, secs, backtest::toString(oc.objective));
+      for (const auto& run : r->runs)
+        fmt::print("  {:<34} {}\n", run.params.toString(),
+                   run.valid ? fmt::format("score {:>9.4f}  final {:.2f}", run.score, run.finalValue)
+                             : "invalid: " + run.error);
+      if (r->best) fmt::print("best: {}\n", r->runs[*r->best].params.toString());
+    }
+    return 0;
+  }
+
+  // ---- Single run ----
+  auto result = backtest::runBacktest(registry, name, *params, series, cfg);
+  if (!result) return failure(cmd, result.error().message);
+  if (p.isSet("json")) {
+    backtest::JsonOptions jo;
+    jo.equity = p.isSet("equity");
+    jo.monthly = p.isSet("monthly");
+    fmt::print("{}\n", backtest::toJson(*result, jo));
+  } else {
+    printResultText(*result);
+  }
+  if (p.isSet("save")) {
+    runtime::StorageService storage(runtime::storageConfigFrom(config));
+    if (Status s = storage.start(); !s.ok())
+      return failure(cmd, fmt::format("cannot open storage: {} ({})", s.error().message, s.error().code));
+    const auto record = backtest::toRunRecord(*result, common::RealClock().now());
+    auto id = storage.call([&record](storage::IStorage& st) { return st.saveBacktestRun(record); }).get();
+    storage.stop();
+    if (!id) return failure(cmd, fmt::format("saving the run failed: {}", id.error().message));
+    fmt::print(p.isSet("json") ? stderr : stdout, "saved backtest run #{} ({} storage)\n", *id,
+               storage.config().backend);
+  }
+  return 0;
+}
+
+int runPairsScan(const QStringList& args, const common::Config&) {
+  const char* cmd = "pairs-scan";
+  QCommandLineParser p;
+  p.addOptions({
+      {"csv", "Daily Yahoo CSV file, optionally SYM=FILE (at least two).", "file"},
+      {"adjusted", "Use Adj Close-adjusted prices."},
+      {"from", "First date (YYYY-MM-DD).", "date"},
+      {"to", "Last date (YYYY-MM-DD).", "date"},
+      {"min-obs", "Skip pairs with fewer common bars.", "n", "100"},
+      {"max-lag", "ADF maximum lag (-1 = automatic).", "n", "-1"},
+      {"table", "Print a table instead of JSON."},
+  });
+  const QCommandLineOption help = p.addHelpOption();
+  if (!p.parse(QStringList{"pairs-scan"} + args)) return usageError(cmd, text(p.errorText()));
+  if (p.isSet(help)) {
+    fmt::print("{}", text(p.helpText()));
+    return 0;
+  }
+  if (!p.positionalArguments().isEmpty())
+    return usageError(cmd, fmt::format("unexpected argument '{}'", text(p.positionalArguments().first())));
+  if (p.values("csv").size() < 2) return usageError(cmd, "give at least two --csv files");
+  bool ok1 = false, ok2 = false;
+  strategy::PairScanOptions opt;
+  const int minObs = p.value("min-obs").toInt(&ok1);
+  opt.maxLag = p.value("max-lag").toInt(&ok2);
+  if (!ok1 || minObs < 20 || !ok2) return usageError(cmd, "--min-obs needs an integer >= 20, --max-lag an integer");
+  opt.minObservations = std::size_t(minObs);
+  std::vector<backtest::BarSeries> loaded;
+  if (int rc = loadSeries(cmd, p.values("csv"), p.isSet("adjusted"), loaded)) return rc;
+  if (int rc = filterDates(cmd, p, loaded)) return rc;
+  std::vector<strategy::PairScanInput> in;
+  for (const auto& s : loaded) in.push_back({s.symbol, s.bars});
+  auto pairs = strategy::scanPairs(in, opt);
+  if (!pairs) return usageError(cmd, pairs.error().message);
+  if (p.isSet("table")) {
+    fmt::print("{:<8} {:<8} {:>6} {:>9} {:>9} {:>8} {:>9} {:>7} {:>8}\n", "first", "second", "obs", "hedge", "adf",
+               "p", "halflife", "corr", "score");
+    for (const auto& s : *pairs)
+      fmt::print("{:<8} {:<8} {:>6} {:>9.4f} {:>9.4f} {:>8.4f} {:>9.2f} {:>7.4f} {:>8.4f}\n", s.first, s.second,
+                 s.observations, s.hedgeRatio, s.adfStatistic, s.pValue, s.halfLife, s.correlation, s.score);
+    return 0;
+  }
+  backtest::JsonWriter w;
+  w.beginArray();
+  for (const auto& s : *pairs) {
+    w.beginObject();
+    w.field("first", s.first).field("second", s.second).field("observations", s.observations);
+    w.field("hedge_ratio", s.hedgeRatio).field("intercept", s.intercept);
+    w.field("adf_stat", s.adfStatistic).field("adf_lags", s.adfLags).field("p_value", s.pValue);
+    w.field("crit_5pct", s.crit5).field("half_life", s.halfLife).field("z_window", s.zWindow);
+    w.field("correlation", s.correlation).field("mean_abs_z", s.meanAbsZ).field("score", s.score);
+    w.endObject();
+  }
+  w.endArray();
+  fmt::print("{}\n", w.str());
+  return 0;
+}
+
+int runBenchBacktest(const QStringList& args, const common::Config&) {
+  QCommandLineParser p;
+  p.addOption({"threads", "Optimizer threads (0 = all cores).", "n", "0"});
+  p.addPositionalArgument("bars", "Synthetic bars (default 10000000).");
+  if (!p.parse(QStringList{"backtest"} + args)) return usageError("bench backtest", text(p.errorText()));
+  const long requested = p.positionalArguments().value(0).toLong();
+  const std::size_t n = requested > 0 ? std::size_t(requested) : 10'000'000;
+  unsigned threads = p.value("threads").toUInt();
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+
+  using clock = std::chrono::steady_clock;
+  auto t0 = clock::now();
+  const backtest::BarSeries bars = backtest::randomWalkBars("SYN", n, 42);
+  const double genSecs = std::chrono::duration<double>(clock::now() - t0).count();
+  const backtest::SeriesView v[] = {{bars.symbol, bars.bars}};
+  fmt::print("backtest bench: SMA crossover (10/30) on {} synthetic bars (mean-reverting geometric random walk, "
+             "seed 42; generated in {:.2f} s)\n", n, genSecs);
+
+  auto single = [&](bool curve, const char* label) {
+    backtest::BacktestConfig cfg;
+    cfg.initialCash = 10'000'000;
+    cfg.recordEquityCurve = curve;
+    cfg.recordFills = false;
+    cfg.fill.commission = backtest::CommissionModel::perShare(0.005, 1.0);
+    strategy::SmaCross strat(10, 30);
+    const auto start = clock::now();
+    const std::clock_t cpu0 = std::clock();
+    auto r = backtest::BacktestEngine(cfg).run(strat, v);
+    const double cpu = double(std::clock() - cpu0) / CLOCKS_PER_SEC;
+    const double secs = std::chrono::duration<double>(clock::now() - start).count();
+    if (!r) {
+      fmt::print(stderr, "bench backtest: {}\n", r.error().message);
+      return false;
+    }
+    fmt::print("  single thread, {:<20} {:7.3f} s  {:7.2f} M bars/s wall, {:7.2f} M bars/s per CPU-second  "
+               "({} trades)\n", label, secs, double(n) / secs / 1e6, double(n) / cpu / 1e6, r->trades.size());
+    return true;
+  };
+  if (!single(false, "metrics only:")) return kFailure;
+  if (!single(true, "with equity curve:")) return kFailure;
+
+  backtest::ParamGrid grid;
+  const std::size_t combos = std::max<std::size_t>(2 * threads, 8);
+  backtest::ParamAxis fast{"fast", {}};
+  for (std::size_t i = 0; i < combos; ++i) fast.values.push_back(double(5 + i));
+  grid.add(fast);
+  grid.add({"slow", {40}});
+  backtest::BacktestConfig cfg;
+  cfg.initialCash = 10'000'000;
+  cfg.fill.commission = backtest::CommissionModel::perShare(0.005, 1.0);
+  backtest::OptimizerConfig oc;
+  oc.threads = threads;
+  const auto start = clock::now();
+  const std::clock_t cpu0 = std::clock();
+  auto r = backtest::optimize(strategy::StrategyRegistry::builtin(), "sma_cross", {}, grid, v, cfg, oc);
+  const double cpu = double(std::clock() - cpu0) / CLOCKS_PER_SEC;
+  const double secs = std::chrono::duration<double>(clock::now() - start).count();
+  if (!r) {
+    fmt::print(stderr, "bench backtest: {}\n", r.error().message);
+    return kFailure;
+  }
+  const double total = double(r->barsProcessed) / secs;
+  fmt::print("  grid optimizer, {} runs on {} threads: {:7.3f} s  {:7.2f} M bars/s wall total, "
+             "{:.2f} M bars/s per CPU-second\n",
+             r->runs.size(), r->threads, secs, total / 1e6, double(r->barsProcessed) / cpu / 1e6);
+  fmt::print("  (per CPU-second = bars / process CPU time: the per-core rate, independent of other load)\n");
+  return 0;
+}
+
+}  // namespace meridian::cli

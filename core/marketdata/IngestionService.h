@@ -1,0 +1,165 @@
+#pragma once
+// The ingestion service (the Python stack's Data Ingestion service, natively).
+//
+// - Incremental loads per (symbol, source) driven by data_ingestion.load_runs: without an explicit `from` a
+//   load starts at the last loaded bar (inclusive: the newest bar may have been partial and is re-fetched, so a
+//   re-run with nothing new writes 0 rows), else at the default lookback. Bars are fetched by the provider (all
+//   pages or nothing), checked by DataQuality (insane bars dropped and reported, duplicates collapsed, gaps vs the
+//   NYSE calendar reported), then written in ONE storage task: upsertBars (one transaction) followed by
+//   upsertLoadRun. A failed fetch writes nothing.
+// - CSV import (Yahoo or mapped columns): parse the whole file first (malformed row -> Error with its line, nothing
+//   written), then the same write path, source "csv" by default.
+// - Symbol universe + fundamentals: refreshFundamentals() stores the provider's SymbolRecord (active / delisted
+//   flags), CompanyInfo and a KeyStatistics snapshot (one per exchange date).
+// - Data quality: checkStored() over a stored series; staleSeries() across all series; issues are also appended
+//   to the logs table (logger "data_quality") when persistQualityIssues.
+//
+// Threading: storage is reached only through the StorageRunner (in the app: runtime::StorageService::call(...)
+// .get() on the storage thread; in tests: directStorage()). The synchronous methods block on HTTP and storage:
+// call them from a worker thread (or the CLI main thread), never the GUI thread. The submit* methods run the
+// same work on the service's own worker thread and report through IngestFinished / QualityChecked events on the
+// bus (and an optional callback on the worker thread): that is the API for the GUI.
+#include "core/bus/EventBus.h"
+#include "core/common/Clock.h"
+#include "core/common/Result.h"
+#include "core/marketdata/DataQuality.h"
+#include "core/marketdata/IMarketDataProvider.h"
+#include "core/marketdata/MarketDataEvents.h"
+#include "core/marketdata/csv/CsvImporter.h"
+#include "core/storage/IStorage.h"
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace meridian::marketdata {
+
+using StorageTask = std::function<void(storage::IStorage&)>;
+// Runs the task on the storage thread and returns once it has finished.
+using StorageRunner = std::function<void(const StorageTask&)>;
+// Runner calling the store directly on the caller's thread (tests, single-threaded tools).
+StorageRunner directStorage(storage::IStorage& store);
+
+struct IngestRequest {
+  std::string symbol;
+  Timeframe timeframe = Timeframe::Day1;
+  std::optional<Timestamp> from;   // explicit start (backfill); overrides load_runs
+  std::optional<Timestamp> to;     // exclusive end; default: clock now
+  bool full = false;               // ignore load_runs (re-load from the default lookback or `from`)
+  bool fundamentals = false;       // also refreshFundamentals (failure is reported, not fatal)
+};
+
+struct IngestReport {
+  std::string symbol;
+  std::string source;
+  std::string provider;            // "yahoo", "polygon", "alpaca", "csv"
+  Timeframe timeframe = Timeframe::Day1;
+  Timestamp from = 0;              // requested range [from, to)
+  Timestamp to = 0;
+  bool incremental = false;        // from came from load_runs
+  bool upToDate = false;           // nothing to fetch
+  std::size_t fetched = 0;         // bars received (parsed bars for CSV)
+  std::size_t skippedRows = 0;     // CSV rows without data (Yahoo "null" rows)
+  std::size_t rejected = 0;        // failed OHLC sanity: not stored
+  std::size_t duplicates = 0;      // extra bars sharing a ts (the last one is stored)
+  std::size_t inserted = 0;        // new rows
+  std::size_t updated = 0;         // existing rows whose values changed
+  std::size_t unchanged = 0;       // existing rows re-written with identical values
+  std::optional<Timestamp> lastLoadedTs;  // load_runs after the run
+  bool fundamentalsStored = false;
+  std::string fundamentalsError;   // non-fatal
+  std::int64_t elapsedMs = 0;
+  DataQualityReport quality;       // checks over the fetched / imported batch
+  // "AAPL yahoo 1d: fetched 20, inserted 18, updated 1, unchanged 1, rejected 0; last 2024-01-31 (312 ms)"
+  std::string summary() const;
+};
+
+struct CsvImportRequest {
+  QString path;
+  std::string symbol;              // empty: from the file name (CsvImporter::symbolFromFileName)
+  std::string source = "csv";
+  CsvOptions options;
+};
+
+struct IngestionOptions {
+  int dailyLookbackDays = 365 * 5;     // first load without `from`
+  int intradayLookbackDays = 30;
+  bool persistQualityIssues = true;    // append issues to the logs table (logger "data_quality")
+  std::size_t maxPersistedIssues = 50;
+  int staleAfterSessions = 3;
+};
+
+class IngestionService {
+ public:
+  using Callback = std::function<void(const IngestFinished&)>;
+
+  IngestionService(StorageRunner storage, const common::IClock& clock, bus::EventBus* bus = nullptr,
+                   IngestionOptions options = {});
+  ~IngestionService();  // stop()
+  IngestionService(const IngestionService&) = delete;
+  IngestionService& operator=(const IngestionService&) = delete;
+
+  // ---- synchronous -------------------------------------------------------------------------------------
+  Result<IngestReport> ingest(IMarketDataProvider& provider, const IngestRequest& request);
+  Result<IngestReport> importCsv(const CsvImportRequest& request);
+  // Fetches and stores symbol record, company info and today's key statistics snapshot.
+  Result<Fundamentals> refreshFundamentals(IMarketDataProvider& provider, std::string_view symbol);
+  // Upserts the universe (updatedTs stamped now). Symbols absent from the list are left as they are.
+  Result<std::size_t> upsertUniverse(std::vector<storage::SymbolRecord> symbols);
+  // Sets active = false and delistedTs on an existing (or new) symbol record.
+  Status markDelisted(std::string_view symbol, Timestamp delistedTs);
+  // Loads the whole stored series and checks it (staleness as of now). Timeframe from the source suffix.
+  Result<DataQualityReport> checkStored(std::string_view symbol, std::string_view source);
+  // Every stored series (optionally only `source`) whose last bar is more than staleAfterSessions complete
+  // sessions old; delisted / inactive symbols are skipped.
+  Result<std::vector<QualityIssue>> staleSeries(std::string_view source = {});
+
+  // ---- asynchronous (GUI) -----------------------------------------------------------------------------
+  // Queued on the service's worker thread (started on first use); returns the job id. The result is published
+  // as IngestFinished on topics::ingest(symbol) and QualityChecked on topics::quality(symbol), and passed to
+  // `done` (on the worker thread).
+  std::uint64_t submitIngest(std::shared_ptr<IMarketDataProvider> provider, IngestRequest request,
+                             std::string correlationId = {}, Callback done = {});
+  std::uint64_t submitCsvImport(CsvImportRequest request, std::string correlationId = {}, Callback done = {});
+  // Finishes the running job, cancels queued ones (IngestFinished with error code "cancelled"), joins. Idempotent.
+  void stop();
+
+  // Timeframe implied by a source tag ("..._1h" -> Hour1, "..._1m" -> Minute1, else Day1).
+  static Timeframe timeframeOfSource(std::string_view source);
+
+ private:
+  struct Job {
+    std::uint64_t id = 0;
+    std::string symbol;
+    std::string correlationId;
+    std::function<Result<IngestReport>()> work;
+    Callback done;
+  };
+  // Quality check, dedup, write bars + load run in one storage task.
+  Status store(IngestReport& report, std::span<const domain::Bar> bars, std::optional<Timestamp> previousLast);
+  void persistIssues(const DataQualityReport& report);
+  void publishResult(const Job& job, const Result<IngestReport>& result);
+  std::uint64_t enqueue(Job job);
+  void workerLoop();
+
+  StorageRunner m_storage;
+  const common::IClock& m_clock;
+  bus::EventBus* m_bus;
+  IngestionOptions m_options;
+
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::deque<Job> m_jobs;
+  std::thread m_worker;
+  bool m_stopping = false;
+  std::uint64_t m_nextJobId = 1;
+};
+
+}  // namespace meridian::marketdata

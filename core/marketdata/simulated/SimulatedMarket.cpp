@@ -1,0 +1,171 @@
+#include "core/marketdata/simulated/SimulatedMarket.h"
+
+#include "core/bus/Events.h"
+#include "core/common/Logging.h"
+#include "core/time/NyseCalendar.h"
+
+#include <algorithm>
+
+namespace meridian::marketdata {
+namespace {
+
+constexpr std::size_t kBatch = 4096;
+
+}  // namespace
+
+SimulatedMarket::SimulatedMarket(bus::EventBus& bus, const common::IClock& clock, SimulatedMarketOptions options)
+    : m_bus(bus), m_clock(clock), m_options(std::move(options)), m_gen(m_options.symbols, m_options.seed) {
+  m_options.ticksPerSecond = std::clamp(m_options.ticksPerSecond, 1e-3, SimulatedMarketOptions::kMaxTicksPerSecond);
+  if (!(m_options.replaySpeed > 0.0)) m_options.replaySpeed = 1.0;
+  m_intervalNs = m_options.replaySpeed * 1e9 / m_options.ticksPerSecond;
+  m_quoteIntervalNs =
+      domain::Timestamp(double(m_options.quoteInterval.count()) * 1e6 * m_options.replaySpeed);
+  BarAggregator::Options ao;
+  ao.hourly = m_options.publishHourly;
+  ao.daily = m_options.publishDaily;
+  ao.sessionOnly = !m_options.alwaysOpen;
+  m_symbols.reserve(m_options.symbols.size());
+  for (const auto& s : m_options.symbols) {
+    PerSymbol p{BarAggregator(ao), bus::topics::quote(s.symbol), bus::topics::bar(s.symbol), {}, false};
+    p.latest.symbol = s.symbol;
+    m_symbols.push_back(std::move(p));
+  }
+  m_batch.reserve(kBatch);
+  m_closed.reserve(16);
+}
+
+SimulatedMarket::~SimulatedMarket() { stop(); }
+
+void SimulatedMarket::anchor(domain::Timestamp simStart) {
+  m_anchor = simStart;
+  m_k = 0;
+  m_anchored = true;
+}
+
+domain::Timestamp SimulatedMarket::scheduled() const {
+  return m_anchor + domain::Timestamp(double(m_k) * m_intervalNs);
+}
+
+domain::Timestamp SimulatedMarket::simulatedTime(domain::Timestamp wallNow) const {
+  return m_simStart + domain::Timestamp(double(wallNow - m_wallStart) * m_options.replaySpeed);
+}
+
+SimulatedMarket::Stats SimulatedMarket::stats() const {
+  return Stats{m_ticks.load(), m_quotes.load(), m_bars.load(), m_simNow.load()};
+}
+
+void SimulatedMarket::publishClosed(std::size_t i) {
+  auto& p = m_symbols[i];
+  for (const auto& c : m_closed) {
+    bus::BarClosed ev{p.latest.symbol, sourceName(m_options.source, false, c.timeframe), c.bar};
+    m_bus.publish<bus::BarClosed>(p.barTopic, std::move(ev));
+    m_bars.fetch_add(1, std::memory_order_relaxed);
+  }
+  m_closed.clear();
+}
+
+void SimulatedMarket::publishQuote(std::size_t i) {
+  auto& p = m_symbols[i];
+  m_bus.publish<bus::QuoteUpdated>(p.quoteTopic, bus::QuoteUpdated{p.latest});
+  p.pending = false;
+  p.lastQuoteSim = p.latest.ts;
+  m_quotes.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::size_t SimulatedMarket::runUntil(domain::Timestamp simTs) {
+  if (!m_anchored) anchor(m_options.startTs.value_or(simTs));
+  const auto& cal = time::NyseCalendar::instance();
+  std::size_t generated = 0;
+  while (true) {
+    const domain::Timestamp t = scheduled();
+    if (t > simTs) break;
+    if (!m_options.alwaysOpen && !m_cursor.isOpen(t)) {
+      // Market closed: close the day's bars, then jump the schedule to the next open.
+      for (std::size_t i = 0; i < m_symbols.size(); ++i) {
+        m_symbols[i].aggregator.flush(t, m_closed);
+        publishClosed(i);
+      }
+      const domain::Timestamp next = cal.nextOpen(t);
+      if (next == time::kInvalidTimestamp) break;
+      anchor(next);
+      continue;
+    }
+    const Tick tick = m_gen.next(t);
+    ++m_k;
+    ++generated;
+    auto& p = m_symbols[tick.symbolIndex];
+    p.aggregator.addTrade(t, tick.price, tick.size, m_closed);
+    if (!m_closed.empty()) publishClosed(tick.symbolIndex);
+    auto& q = p.latest;
+    q.ts = t;
+    q.bid = tick.bid;
+    q.ask = tick.ask;
+    q.bidSize = tick.bidSize;
+    q.askSize = tick.askSize;
+    q.last = tick.price;
+    q.lastSize = tick.size;
+    p.pending = true;
+    if (t - p.lastQuoteSim >= m_quoteIntervalNs) publishQuote(tick.symbolIndex);
+    if (m_sink) {
+      m_batch.push_back(tick);
+      if (m_batch.size() >= kBatch) {
+        m_sink(m_batch);
+        m_batch.clear();
+      }
+    }
+  }
+  if (m_sink && !m_batch.empty()) {
+    m_sink(m_batch);
+    m_batch.clear();
+  }
+  for (std::size_t i = 0; i < m_symbols.size(); ++i) {
+    auto& p = m_symbols[i];
+    p.aggregator.flush(simTs, m_closed);
+    if (!m_closed.empty()) publishClosed(i);
+    if (p.pending && simTs - p.lastQuoteSim >= m_quoteIntervalNs) publishQuote(i);
+  }
+  m_ticks.fetch_add(generated, std::memory_order_relaxed);
+  m_simNow.store(simTs, std::memory_order_relaxed);
+  return generated;
+}
+
+void SimulatedMarket::start() {
+  if (m_running.exchange(true)) return;
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = false;
+  }
+  m_wallStart = m_clock.now();
+  m_simStart = m_options.startTs.value_or(m_wallStart);
+  if (!m_anchored) anchor(m_simStart);
+  common::logger("marketdata")
+      ->info("simulated market started: {} symbols, seed {}, {} ticks/s, replay x{}{}", m_symbols.size(),
+             m_options.seed, m_options.ticksPerSecond, m_options.replaySpeed,
+             m_options.alwaysOpen ? ", always open" : "");
+  m_thread = std::thread(&SimulatedMarket::run, this);
+}
+
+void SimulatedMarket::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+  }
+  m_cv.notify_all();
+  if (m_thread.joinable()) m_thread.join();
+  m_running.store(false);
+}
+
+void SimulatedMarket::run() {
+  while (true) {
+    const domain::Timestamp sim = simulatedTime(m_clock.now());
+    runUntil(sim);
+    // Sleep until the next tick is due (at most 50 ms so stop() stays responsive; 1 ms granularity).
+    const double aheadWallNs = double(scheduled() - sim) / m_options.replaySpeed;
+    const auto wait = std::chrono::nanoseconds(
+        std::clamp<std::int64_t>(std::int64_t(aheadWallNs), 1'000'000, 50'000'000));
+    std::unique_lock lock(m_mutex);
+    if (m_cv.wait_for(lock, wait, [this] { return m_stop; })) break;
+  }
+}
+
+}  // namespace meridian::marketdata

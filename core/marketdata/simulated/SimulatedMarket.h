@@ -1,0 +1,127 @@
+#pragma once
+// The embedded default market: a seeded multi-symbol feed on its own thread, so the app is alive with no account.
+//
+// - Ticks are scheduled at a fixed rate in wall-clock time (ticksPerSecond, all symbols together, up to 50'000/s)
+//   and stamped in simulated time: sim = start + (clock.now() - wallStart) * replaySpeed. The IClock is injected
+//   (RealClock live, SimulatedClock in tests).
+// - Only during NYSE sessions (NyseCalendar) unless alwaysOpen (demo): closed periods are skipped in simulated
+//   time, so with a real clock the feed simply waits for the next open.
+// - Publishes on the EventBus: QuoteUpdated on topics::quote(sym), coalesced to at most one per symbol per
+//   quoteInterval (wall time; the latest quote wins), and BarClosed on topics::bar(sym) for 1m bars (source
+//   "<source>_1m") plus 1h ("<source>_1h") and 1d ("<source>") bars, built by one BarAggregator per symbol.
+//   Individual ticks are not put on the bus (too many); a TickSink receives them in batches on the feed thread.
+// - Deterministic: the same seed, start and options give the same tick sequence (TickGenerator) however the
+//   run is chunked; runUntil() steps the market synchronously without the thread (tests, backtests).
+#include "core/bus/EventBus.h"
+#include "core/common/Clock.h"
+#include "core/domain/Types.h"
+#include "core/marketdata/BarAggregator.h"
+#include "core/marketdata/simulated/TickGenerator.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace meridian::marketdata {
+
+struct SimulatedMarketOptions {
+  static constexpr double kMaxTicksPerSecond = 50'000.0;
+
+  std::vector<SimulatedSymbol> symbols = defaultSimulatedSymbols();
+  std::uint64_t seed = 42;
+  double ticksPerSecond = 2'000.0;                 // wall-clock rate, all symbols; clamped to (0, 50'000]
+  double replaySpeed = 1.0;                        // simulated seconds per wall-clock second
+  std::optional<domain::Timestamp> startTs;        // simulated start; default clock.now() at start()
+  bool alwaysOpen = false;                         // demo: tick outside NYSE sessions too
+  std::chrono::milliseconds quoteInterval{100};    // per symbol, wall-clock; 0 = every tick
+  bool publishHourly = true;
+  bool publishDaily = true;
+  std::string source = "simulated";
+};
+
+class SimulatedMarket {
+ public:
+  using TickSink = std::function<void(std::span<const Tick>)>;
+  struct Stats {
+    std::uint64_t ticks = 0;
+    std::uint64_t quotes = 0;  // QuoteUpdated published
+    std::uint64_t bars = 0;    // BarClosed published (all timeframes)
+    domain::Timestamp simTs = 0;
+  };
+
+  SimulatedMarket(bus::EventBus& bus, const common::IClock& clock, SimulatedMarketOptions options = {});
+  ~SimulatedMarket();  // stops the thread
+  SimulatedMarket(const SimulatedMarket&) = delete;
+  SimulatedMarket& operator=(const SimulatedMarket&) = delete;
+
+  // Receives every tick in batches (feed thread / runUntil caller). Set before start().
+  void setTickSink(TickSink sink) { m_sink = std::move(sink); }
+
+  void start();
+  void stop();  // idempotent; publishes nothing further
+  bool running() const { return m_running.load(); }
+
+  // Synchronous stepping (only while not running): processes every tick scheduled at or before simTs, publishes
+  // as the thread would and closes bars whose end <= simTs. The first call anchors the schedule at
+  // options.startTs (or simTs when unset). Returns ticks generated.
+  std::size_t runUntil(domain::Timestamp simTs);
+
+  Stats stats() const;
+  const SimulatedMarketOptions& options() const { return m_options; }
+  // Simulated time corresponding to a clock reading while running.
+  domain::Timestamp simulatedTime(domain::Timestamp wallNow) const;
+
+ private:
+  void run();
+  void anchor(domain::Timestamp simStart);
+  domain::Timestamp scheduled() const;
+  void publishClosed(std::size_t symbolIndex);
+  void publishQuote(std::size_t symbolIndex);
+
+  bus::EventBus& m_bus;
+  const common::IClock& m_clock;
+  SimulatedMarketOptions m_options;
+  TickGenerator m_gen;
+  TickSink m_sink;
+
+  // schedule (feed thread / runUntil caller)
+  bool m_anchored = false;
+  domain::Timestamp m_anchor = 0;  // sim time of tick k = 0
+  std::uint64_t m_k = 0;
+  double m_intervalNs = 0.0;       // sim ns between ticks
+  domain::Timestamp m_quoteIntervalNs = 0;  // sim ns
+  domain::Timestamp m_wallStart = 0;
+  domain::Timestamp m_simStart = 0;
+  SessionCursor m_cursor;
+
+  struct PerSymbol {
+    BarAggregator aggregator;
+    std::string quoteTopic;
+    std::string barTopic;
+    domain::Quote latest;
+    bool pending = false;
+    domain::Timestamp lastQuoteSim = std::numeric_limits<domain::Timestamp>::min() / 4;  // "never"
+  };
+  std::vector<PerSymbol> m_symbols;
+  std::vector<ClosedBar> m_closed;  // reused
+  std::vector<Tick> m_batch;        // reused
+
+  std::atomic<std::uint64_t> m_ticks{0}, m_quotes{0}, m_bars{0};
+  std::atomic<domain::Timestamp> m_simNow{0};
+
+  std::atomic<bool> m_running{false};
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  bool m_stop = false;
+  std::thread m_thread;
+};
+
+}  // namespace meridian::marketdata

@@ -1,0 +1,183 @@
+// Grid optimizer (deterministic across thread counts, best = argmax of independent single runs) and
+// walk-forward (window arithmetic, capital chaining, stitched curve).
+#include "core/backtest/BarSeriesLoader.h"
+#include "core/backtest/Optimizer.h"
+
+#include <QtTest>
+
+using namespace meridian;
+using namespace meridian::backtest;
+using namespace meridian::strategy;
+
+class tst_Optimizer : public QObject {
+  Q_OBJECT
+  BarSeries m_orcl;
+  ParamGrid grid() const {
+    ParamGrid g;
+    g.add(*ParamGrid::parseAxis("fast=5:20:5"));
+    g.add(*ParamGrid::parseAxis("slow=20,40,60"));
+    return g;
+  }
+  BacktestConfig config() const {
+    BacktestConfig c;
+    c.fill.commission = CommissionModel::percent(0.001);
+    return c;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    auto s = loadYahooCsv(std::string(MERIDIAN_SHARED_DATA) + "/orcl-1995-2014.csv");
+    QVERIFY(s.ok());
+    m_orcl = std::move(s).value();
+  }
+  void parsesAxes() {
+    auto a = ParamGrid::parseAxis("fast=5:20:5");
+    QVERIFY(a.ok());
+    QCOMPARE(a->name, std::string("fast"));
+    QCOMPARE(a->values, (std::vector<double>{5, 10, 15, 20}));
+    QCOMPARE(ParamGrid::parseAxis("k=1:2:0.25")->values, (std::vector<double>{1, 1.25, 1.5, 1.75, 2}));
+    QCOMPARE(ParamGrid::parseAxis("slow=30,50")->values, (std::vector<double>{30, 50}));
+    QCOMPARE(ParamGrid::parseAxis("x=3:3")->values, (std::vector<double>{3}));
+    QVERIFY(!ParamGrid::parseAxis("fast").ok());
+    QVERIFY(!ParamGrid::parseAxis("fast=5:1:1").ok());
+    QVERIFY(!ParamGrid::parseAxis("fast=1:5:0").ok());
+    QVERIFY(!ParamGrid::parseAxis("fast=a,b").ok());
+    const ParamGrid g = grid();
+    QCOMPARE(g.size(), std::size_t(12));
+    ParamSet base;
+    base.set("fast", 1);
+    base.set("slow", 2);
+    QCOMPARE(g.at(0, base).toString(), std::string("fast=5, slow=20"));
+    QCOMPARE(g.at(1, base).toString(), std::string("fast=5, slow=40"));
+    QCOMPARE(g.at(11, base).toString(), std::string("fast=20, slow=60"));
+  }
+  void objectives() {
+    QVERIFY(*objectiveFromString("total_return") == Objective::TotalReturn);
+    QVERIFY(!objectiveFromString("alpha").ok());
+    analytics::Metrics m;
+    m.maxDrawdown = 0.3;
+    QCOMPARE(score(m, Objective::MaxDrawdown), -0.3);
+    m.sharpe = std::nan("");
+    QVERIFY(std::isinf(score(m, Objective::Sharpe)));
+  }
+  void sameResultOnOneAndManyThreadsAndBestIsTheArgmax() {
+    const SeriesView v[] = {{m_orcl.symbol, m_orcl.bars}};
+    const auto& reg = StrategyRegistry::builtin();
+    OptimizerConfig one;
+    one.threads = 1;
+    OptimizerConfig many;
+    many.threads = 4;
+    std::vector<std::size_t> progress;
+    RunControl ctl;
+    ctl.progress = [&](std::size_t done, std::size_t total) {
+      QCOMPARE(total, std::size_t(12));
+      progress.push_back(done);
+    };
+    auto a = optimize(reg, "sma_cross", {}, grid(), v, config(), one);
+    auto b = optimize(reg, "sma_cross", {}, grid(), v, config(), many, ctl);
+    QVERIFY(a.ok() && b.ok());
+    QCOMPARE(b->threads, 4u);
+    QCOMPARE(a->runs.size(), std::size_t(12));
+    QVERIFY(!progress.empty());
+    QCOMPARE(progress.back(), std::size_t(12));
+    for (std::size_t i = 0; i < 12; ++i) {
+      QCOMPARE(a->runs[i].params, b->runs[i].params);
+      QCOMPARE(a->runs[i].valid, b->runs[i].valid);
+      QCOMPARE(a->runs[i].finalValue, b->runs[i].finalValue);
+    }
+    QVERIFY(a->best.has_value());
+    QCOMPARE(a->best, b->best);
+    // fast=20, slow=20 is rejected by the strategy (fast < slow).
+    QVERIFY(!a->runs[9].valid);
+    QVERIFY(a->runs[9].error.find("fast < slow") != std::string::npos);
+    // Independent single runs: the best grid point has the highest Sharpe.
+    double bestSharpe = -1e300;
+    ParamSet bestParams;
+    for (double f : {5.0, 10.0, 15.0, 20.0}) {
+      for (double s : {20.0, 40.0, 60.0}) {
+        ParamSet p;
+        p.set("fast", f);
+        p.set("slow", s);
+        auto r = runBacktest(reg, "sma_cross", p, v, config());
+        if (!r) continue;
+        QCOMPARE(r->metrics.sharpe, a->runs[std::size_t((f / 5 - 1) * 3 + (s / 20 - 1))].metrics.sharpe);
+        if (r->metrics.sharpe > bestSharpe) {
+          bestSharpe = r->metrics.sharpe;
+          bestParams = r->params;
+        }
+      }
+    }
+    QCOMPARE(a->runs[*a->best].params, bestParams);
+    QCOMPARE(a->barsProcessed, std::int64_t(11 * m_orcl.bars.size()));
+  }
+  void cancellationAndErrors() {
+    const SeriesView v[] = {{m_orcl.symbol, m_orcl.bars}};
+    std::atomic<bool> stop{true};
+    RunControl ctl;
+    ctl.cancel = &stop;
+    auto r = optimize(StrategyRegistry::builtin(), "sma_cross", {}, grid(), v, config(), {}, ctl);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, std::string(kCancelledCode));
+    ParamGrid bad;
+    bad.add({"nope", {1, 2}});
+    QCOMPARE(optimize(StrategyRegistry::builtin(), "sma_cross", {}, bad, v, config()).error().code,
+             std::string(paramerr::kUnknown));
+  }
+  void walkForwardWindowArithmetic() {
+    WalkForwardConfig c;
+    c.inSampleBars = 50;
+    c.outOfSampleBars = 20;
+    auto w = walkForwardWindows(100, c);
+    QVERIFY(w.ok());
+    QCOMPARE(*w, (std::vector<WalkForwardWindow>{{0, 50, 50, 70}, {20, 70, 70, 90}, {40, 90, 90, 100}}));
+    c.anchored = true;
+    QCOMPARE(*walkForwardWindows(100, c),
+             (std::vector<WalkForwardWindow>{{0, 50, 50, 70}, {0, 70, 70, 90}, {0, 90, 90, 100}}));
+    c.anchored = false;
+    c.outOfSampleBars = 30;
+    auto s = walkForwardWindows(111, c);
+    QCOMPARE(s->size(), std::size_t(3));  // out-of-sample starts 50, 80, 110 (one bar)
+    QCOMPARE(s->back(), (WalkForwardWindow{60, 110, 110, 111}));
+    QCOMPARE(*walkForwardWindows(70, WalkForwardConfig{50, 20, false}),
+             (std::vector<WalkForwardWindow>{{0, 50, 50, 70}}));
+    QVERIFY(!walkForwardWindows(50, WalkForwardConfig{50, 20, false}).ok());
+    QVERIFY(!walkForwardWindows(100, WalkForwardConfig{0, 20, false}).ok());
+  }
+  void walkForwardOnOrcl() {
+    const SeriesView v[] = {{m_orcl.symbol, m_orcl.bars}};
+    WalkForwardConfig wf;
+    wf.inSampleBars = 1000;
+    wf.outOfSampleBars = 500;
+    const auto& reg = StrategyRegistry::builtin();
+    auto r = walkForward(reg, "sma_cross", {}, grid(), v, config(), wf);
+    QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+    const auto windows = *walkForwardWindows(m_orcl.bars.size(), wf);
+    QCOMPARE(r->segments.size(), windows.size());
+    std::size_t oosBars = 0;
+    double capital = 100'000;
+    for (std::size_t k = 0; k < windows.size(); ++k) {
+      const auto& seg = r->segments[k];
+      QCOMPARE(seg.window, windows[k]);
+      QCOMPARE(seg.startValue, capital);
+      capital = seg.endValue;
+      oosBars += windows[k].outEnd - windows[k].outBegin;
+      // Parameters are the in-sample optimum.
+      auto opt = optimize(reg, "sma_cross", {}, grid(), slice(v, windows[k].inBegin, windows[k].inEnd), config());
+      QCOMPARE(seg.params, opt->runs[*opt->best].params);
+    }
+    QCOMPARE(r->equity.size(), oosBars);
+    QCOMPARE(r->equity.front().ts, m_orcl.bars[1000].ts);
+    QCOMPARE(r->equity.back().ts, m_orcl.bars.back().ts);
+    QCOMPARE(r->finalValue, capital);
+    QCOMPARE(r->metrics.finalValue, capital);
+    QCOMPARE(r->equity.back().equity, capital);
+    QCOMPARE(r->metrics.bars, std::int64_t(oosBars));
+    std::int64_t trades = 0;
+    for (const auto& s : r->segments) trades += s.trades;
+    QCOMPARE(std::int64_t(r->trades.size()), trades);
+    for (const auto& t : r->trades) QVERIFY(t.entryTs >= m_orcl.bars[1000].ts);  // no in-sample trades
+  }
+};
+
+QTEST_APPLESS_MAIN(tst_Optimizer)
+#include "tst_Optimizer.moc"

@@ -1,0 +1,205 @@
+// BarAggregator: trades -> 1m -> 1h -> 1d with NYSE sessions (09:30-aligned hours, early closes), flushes,
+// always-open mode, batch aggregation of minute bars, and per-trade cost.
+#include "core/marketdata/BarAggregator.h"
+#include "core/time/TimeZones.h"
+
+#include <QElapsedTimer>
+#include <QtTest>
+
+using namespace meridian;
+using namespace meridian::marketdata;
+using domain::kNanosPerHour;
+using domain::kNanosPerMinute;
+using domain::kNanosPerSecond;
+
+namespace {
+
+domain::Timestamp et(int y, int m, int d, int hh, int mm, int ss = 0) {
+  return time::TimeZones::fromExchange(QDate(y, m, d), QTime(hh, mm, ss));
+}
+
+std::vector<domain::Bar> only(const std::vector<ClosedBar>& closed, Timeframe tf) {
+  std::vector<domain::Bar> out;
+  for (const auto& c : closed)
+    if (c.timeframe == tf) out.push_back(c.bar);
+  return out;
+}
+
+}  // namespace
+
+class tst_BarAggregator : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void fullSession() {
+    BarAggregator agg;
+    std::vector<ClosedBar> closed;
+    const auto open = et(2024, 1, 2, 9, 30);
+    const auto close = et(2024, 1, 2, 16, 0);
+    double pv = 0, vol = 0, hi = 0, lo = 1e9;
+    int n = 0;
+    for (auto t = open; t < close; t += 30 * kNanosPerSecond, ++n) {
+      const double px = 100.0 + 5.0 * std::sin(n / 40.0);
+      const double size = 100.0 + (n % 7) * 10.0;
+      agg.addTrade(t, px, size, closed);
+      pv += px * size;
+      vol += size;
+      hi = std::max(hi, px);
+      lo = std::min(lo, px);
+    }
+    QCOMPARE(n, 780);
+    agg.flush(close, closed);
+
+    const auto minutes = only(closed, Timeframe::Minute1);
+    QCOMPARE(minutes.size(), std::size_t(390));
+    QCOMPARE(minutes.front().ts, open);
+    QCOMPARE(minutes.back().ts, close - kNanosPerMinute);
+    QCOMPARE(minutes.front().trades, std::int64_t(2));
+
+    const auto hours = only(closed, Timeframe::Hour1);
+    QCOMPARE(hours.size(), std::size_t(7));
+    for (int i = 0; i < 7; ++i) QCOMPARE(hours[std::size_t(i)].ts, open + i * kNanosPerHour);  // 09:30, 10:30, ...
+    QCOMPARE(hours.front().trades, std::int64_t(120));
+    QCOMPARE(hours.back().trades, std::int64_t(60));  // 15:30-16:00
+
+    const auto days = only(closed, Timeframe::Day1);
+    QCOMPARE(days.size(), std::size_t(1));
+    const auto& d = days.front();
+    QCOMPARE(d.ts, open);
+    QCOMPARE(d.open, 100.0);
+    QCOMPARE(d.high, hi);
+    QCOMPARE(d.low, lo);
+    QCOMPARE(d.close, minutes.back().close);
+    QCOMPARE(d.volume, vol);
+    QCOMPARE(d.trades, std::int64_t(780));
+    QVERIFY(qFuzzyCompare(d.vwap, pv / vol));
+    QVERIFY(domain::isSane(d));
+    QVERIFY(!agg.current(Timeframe::Day1));
+  }
+
+  void earlyClose() {
+    // 2024-11-29 (day after Thanksgiving) closes at 13:00 ET.
+    BarAggregator agg;
+    std::vector<ClosedBar> closed;
+    const auto open = et(2024, 11, 29, 9, 30);
+    for (auto t = open; t < et(2024, 11, 29, 13, 0); t += kNanosPerMinute) agg.addTrade(t, 50.0, 1.0, closed);
+    agg.addTrade(et(2024, 11, 29, 13, 30), 51.0, 1.0, closed);  // after the close: ignored
+    QCOMPARE(agg.outsideSession(), std::uint64_t(1));
+    const auto hours = only(closed, Timeframe::Hour1);
+    QCOMPARE(hours.size(), std::size_t(4));
+    QCOMPARE(hours.back().ts, et(2024, 11, 29, 12, 30));
+    QCOMPARE(hours.back().trades, std::int64_t(30));
+    const auto days = only(closed, Timeframe::Day1);
+    QCOMPARE(days.size(), std::size_t(1));
+    QCOMPARE(days.front().trades, std::int64_t(210));
+  }
+
+  void closeOrderAcrossDays() {
+    BarAggregator agg;
+    std::vector<ClosedBar> closed;
+    agg.addTrade(et(2024, 1, 2, 15, 59, 30), 10.0, 1.0, closed);
+    QVERIFY(closed.empty());
+    agg.addTrade(et(2024, 1, 3, 9, 30, 5), 11.0, 1.0, closed);
+    QCOMPARE(closed.size(), std::size_t(3));
+    QVERIFY(closed[0].timeframe == Timeframe::Minute1);
+    QVERIFY(closed[1].timeframe == Timeframe::Hour1);
+    QCOMPARE(closed[1].bar.ts, et(2024, 1, 2, 15, 30));
+    QVERIFY(closed[2].timeframe == Timeframe::Day1);
+    QCOMPARE(closed[2].bar.ts, et(2024, 1, 2, 9, 30));
+    QCOMPARE(agg.current(Timeframe::Minute1)->close, 11.0);
+  }
+
+  void flushClosesQuietBuckets() {
+    BarAggregator agg;
+    std::vector<ClosedBar> closed;
+    agg.addTrade(et(2024, 1, 2, 10, 0, 10), 10.0, 1.0, closed);
+    agg.flush(et(2024, 1, 2, 10, 0, 59), closed);
+    QVERIFY(closed.empty());
+    agg.flush(et(2024, 1, 2, 10, 1), closed);
+    QCOMPARE(closed.size(), std::size_t(1));
+    agg.flush(et(2024, 1, 2, 10, 30), closed);
+    QCOMPARE(closed.size(), std::size_t(2));  // 09:30-10:30 hour closed
+    QCOMPARE(closed[1].bar.ts, et(2024, 1, 2, 9, 30));
+    agg.finish(closed);
+    QCOMPARE(closed.size(), std::size_t(3));  // the day
+  }
+
+  void lateTradesAreIgnored() {
+    BarAggregator agg;
+    std::vector<ClosedBar> closed;
+    agg.addTrade(et(2024, 1, 2, 10, 0, 30), 10.0, 1.0, closed);
+    agg.addTrade(et(2024, 1, 2, 9, 59, 50), 99.0, 1.0, closed);
+    QCOMPARE(agg.late(), std::uint64_t(1));
+    QCOMPARE(agg.current(Timeframe::Minute1)->high, 10.0);
+  }
+
+  void alwaysOpenUsesClockHours() {
+    BarAggregator::Options o;
+    o.sessionOnly = false;
+    BarAggregator agg(o);
+    std::vector<ClosedBar> closed;
+    for (auto t : {et(2024, 1, 2, 8, 10), et(2024, 1, 2, 9, 10), et(2024, 1, 2, 9, 40), et(2024, 1, 2, 16, 20)})
+      agg.addTrade(t, 10.0, 1.0, closed);
+    agg.finish(closed);
+    const auto hours = only(closed, Timeframe::Hour1);
+    QCOMPARE(hours.size(), std::size_t(4));
+    QCOMPARE(hours[0].ts, et(2024, 1, 2, 8, 0));
+    QCOMPARE(hours[1].ts, et(2024, 1, 2, 9, 0));   // 09:00-09:30, cut at the open
+    QCOMPARE(hours[2].ts, et(2024, 1, 2, 9, 30));
+    QCOMPARE(hours[3].ts, et(2024, 1, 2, 16, 0));
+    const auto days = only(closed, Timeframe::Day1);
+    QCOMPARE(days.size(), std::size_t(1));
+    QCOMPARE(days[0].ts, et(2024, 1, 2, 9, 30));
+    QCOMPARE(days[0].trades, std::int64_t(4));
+    // a Saturday still gets its own day, keyed at 09:30 ET
+    agg.addTrade(et(2024, 1, 6, 11, 0), 10.0, 1.0, closed);
+    agg.finish(closed);
+    QCOMPARE(only(closed, Timeframe::Day1).back().ts, et(2024, 1, 6, 9, 30));
+  }
+
+  void aggregateMinuteBars() {
+    std::vector<domain::Bar> minutes;
+    const auto open = et(2024, 1, 2, 9, 30);
+    for (int i = 0; i < 390; ++i)
+      minutes.push_back(domain::Bar{open + i * kNanosPerMinute, 10.0 + i * 0.01, 10.5 + i * 0.01, 9.5 + i * 0.01,
+                                    10.2 + i * 0.01, 100.0, 10.1 + i * 0.01, 5});
+    const auto hours = BarAggregator::aggregate(minutes, Timeframe::Hour1);
+    QCOMPARE(hours.size(), std::size_t(7));
+    QCOMPARE(hours[0].open, 10.0);
+    QCOMPARE(hours[0].close, 10.2 + 59 * 0.01);
+    QCOMPARE(hours[0].volume, 6000.0);
+    QCOMPARE(hours[0].trades, std::int64_t(300));
+    const auto days = BarAggregator::aggregate(minutes, Timeframe::Day1);
+    QCOMPARE(days.size(), std::size_t(1));
+    QCOMPARE(days[0].ts, open);
+    QCOMPARE(days[0].high, 10.5 + 389 * 0.01);
+    QCOMPARE(days[0].low, 9.5);
+  }
+
+  void costPerTradeIsConstant() {
+    BarAggregator agg;
+    std::vector<ClosedBar> closed;
+    closed.reserve(4096);
+    const auto start = et(2024, 3, 4, 9, 30);
+    const std::int64_t n = 2'000'000;
+    const auto step = 5 * kNanosPerDay() / n;  // spread over five calendar days
+    QElapsedTimer timer;
+    timer.start();
+    std::size_t bars = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+      agg.addTrade(start + i * step, 100.0 + double(i % 100) * 0.01, 1.0, closed);
+      bars += closed.size();
+      closed.clear();
+    }
+    const auto ms = timer.elapsed();
+    qInfo("2M trades in %lld ms (%zu bars)", qint64(ms), bars);
+    QVERIFY(bars > 1000);
+    QVERIFY2(ms < 5000, qPrintable(QString::number(ms)));
+  }
+
+ private:
+  static constexpr domain::Timestamp kNanosPerDay() { return domain::kNanosPerDay; }
+};
+
+QTEST_GUILESS_MAIN(tst_BarAggregator)
+#include "tst_BarAggregator.moc"

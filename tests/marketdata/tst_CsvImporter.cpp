@@ -1,0 +1,229 @@
+// CsvImporter on the real Yahoo CSV files in ../shared/data (row counts counted independently here, first/last
+// values checked against literals read from the files) plus malformed input, mapped columns and time zones.
+#include "core/marketdata/csv/CsvImporter.h"
+#include "core/time/TimeZones.h"
+
+#include <QFile>
+#include <QtTest>
+
+using namespace meridian;
+using namespace meridian::marketdata;
+
+namespace {
+
+QString dataFile(const char* name) { return QStringLiteral(MERIDIAN_SHARED_DATA) + "/" + name; }
+
+// Data rows = non-empty lines minus the header, counted without the importer.
+int countDataRows(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return -1;
+  int lines = 0;
+  while (!f.atEnd())
+    if (!f.readLine().trimmed().isEmpty()) ++lines;
+  return lines - 1;
+}
+
+domain::Timestamp open930(int y, int m, int d) { return time::TimeZones::fromExchange(QDate(y, m, d), QTime(9, 30)); }
+
+struct Expect {
+  domain::Timestamp ts;
+  double o, h, l, c, v;
+};
+
+void checkBar(const domain::Bar& b, const Expect& e) {
+  QCOMPARE(b.ts, e.ts);
+  QCOMPARE(b.open, e.o);
+  QCOMPARE(b.high, e.h);
+  QCOMPARE(b.low, e.l);
+  QCOMPARE(b.close, e.c);
+  QCOMPARE(b.volume, e.v);
+}
+
+Error errorOf(const QByteArray& csv, CsvOptions o = {}) {
+  auto r = CsvImporter::read(csv, o, "t.csv");
+  if (r.ok()) return Error{"unexpected success", ""};
+  return r.error();
+}
+
+}  // namespace
+
+class tst_CsvImporter : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void realYahooFiles_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QDate>("firstDate");
+    QTest::addColumn<QList<double>>("first");  // o h l c v
+    QTest::addColumn<QDate>("lastDate");
+    QTest::addColumn<QList<double>>("last");
+    QTest::newRow("nvda") << dataFile("nvda-1999-2014.csv") << QDate(1999, 1, 22)
+                          << QList<double>{1.750000, 1.953125, 1.552083, 1.640625, 67867200} << QDate(2014, 12, 31)
+                          << QList<double>{20.400000, 20.510000, 19.990000, 20.049999, 4157500};
+    QTest::newRow("orcl") << dataFile("orcl-1995-2014.csv") << QDate(1995, 1, 3)
+                          << QList<double>{2.179012, 2.191358, 2.117284, 2.117284, 36301200} << QDate(2014, 12, 31)
+                          << QList<double>{45.450001, 45.560001, 44.970001, 44.970001, 13269200};
+    QTest::newRow("yhoo") << dataFile("yhoo-1996-2014.csv") << QDate(1996, 4, 12)
+                          << QList<double>{1.052083, 1.791667, 1.020833, 1.375000, 408720000} << QDate(2014, 12, 31)
+                          << QList<double>{51.540001, 51.680000, 50.459999, 50.509998, 9305000};
+    QTest::newRow("index 2006 (Volume,OpenInterest, no Adj Close)")
+        << dataFile("2006-day-001.csv") << QDate(2006, 1, 2) << QList<double>{3578.73, 3605.95, 3578.73, 3604.33, 0}
+        << QDate(2006, 12, 29) << QList<double>{4130.12, 4142.01, 4119.94, 4119.94, 0};
+  }
+  void realYahooFiles() {
+    QFETCH(QString, file);
+    QFETCH(QDate, firstDate);
+    QFETCH(QList<double>, first);
+    QFETCH(QDate, lastDate);
+    QFETCH(QList<double>, last);
+    const int rows = countDataRows(file);
+    QVERIFY(rows > 0);
+    auto data = CsvImporter::readFile(file);
+    QVERIFY2(data.ok(), data.ok() ? "" : data.error().message.c_str());
+    QCOMPARE(int(data->rows), rows);
+    QCOMPARE(int(data->bars.size()), rows);
+    QCOMPARE(data->skippedNullRows, std::size_t(0));
+    QVERIFY(data->timeframe == Timeframe::Day1);
+    QCOMPARE(data->lines.front(), 2);
+    checkBar(data->bars.front(), {open930(firstDate.year(), firstDate.month(), firstDate.day()), first[0], first[1],
+                                  first[2], first[3], first[4]});
+    checkBar(data->bars.back(), {open930(lastDate.year(), lastDate.month(), lastDate.day()), last[0], last[1], last[2],
+                                 last[3], last[4]});
+    for (std::size_t i = 1; i < data->bars.size(); ++i) QVERIFY(data->bars[i].ts > data->bars[i - 1].ts);
+  }
+
+  void adjustedImportScalesByAdjClose() {
+    CsvOptions o;
+    o.adjust = true;
+    auto data = CsvImporter::readFile(dataFile("nvda-1999-2014.csv"), o);
+    QVERIFY(data.ok());
+    const auto& b = data->bars.front();  // 1999-01-22,1.750000,1.953125,1.552083,1.640625,1.518424,67867200
+    const double f = 1.518424 / 1.640625;
+    QCOMPARE(b.close, 1.518424);
+    QVERIFY(qFuzzyCompare(b.open, 1.75 * f));
+    QVERIFY(qFuzzyCompare(b.high, 1.953125 * f));
+    QVERIFY(qFuzzyCompare(b.low, 1.552083 * f));
+    // no Adj Close column -> clear error, no bars
+    auto idx = CsvImporter::readFile(dataFile("2006-day-001.csv"), o);
+    QVERIFY(!idx.ok());
+    QCOMPARE(idx.error().code, std::string("parse"));
+  }
+
+  void symbolFromFileName() {
+    QCOMPARE(CsvImporter::symbolFromFileName("/x/nvda-1999-2014.csv"), QString("NVDA"));
+    QCOMPARE(CsvImporter::symbolFromFileName("AAPL.csv"), QString("AAPL"));
+    QCOMPARE(CsvImporter::symbolFromFileName("brk.b_daily.csv"), QString("BRK.B"));
+  }
+
+  void malformedRowsNameTheLine() {
+    const QByteArray head = "Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,10,11,9,10.5,10.5,100\n";
+    Error e = errorOf(head + "2024-01-03,10,11,9,10.5,100\n");
+    QCOMPARE(e.code, std::string("parse"));
+    QVERIFY2(e.message.find("t.csv:3:") != std::string::npos, e.message.c_str());
+    QVERIFY(e.message.find("6 fields, header has 7") != std::string::npos);
+
+    e = errorOf(head + "\n2024-01-03,10,abc,9,10.5,10.5,100\n");
+    QVERIFY2(e.message.find("t.csv:4: high 'abc' is not a number") != std::string::npos, e.message.c_str());
+
+    e = errorOf(head + "2024-13-45,10,11,9,10.5,10.5,100\n");
+    QVERIFY2(e.message.find("t.csv:3: '2024-13-45' is not a date") != std::string::npos, e.message.c_str());
+
+    e = errorOf(head + "2024-01-03,10,11,10.2,10.5,10.5,100\n");  // low > open
+    QVERIFY2(e.message.find("t.csv:3: bar fails OHLC sanity") != std::string::npos, e.message.c_str());
+
+    e = errorOf(head + "2024-01-03,10,11,9,inf,10.5,100\n");
+    QVERIFY2(e.message.find("t.csv:3: close 'inf' is not a number") != std::string::npos, e.message.c_str());
+
+    e = errorOf("Date,Open,High,Close\n2024-01-02,1,2,1\n");
+    QVERIFY2(e.message.find("t.csv:1: no column for 'low'") != std::string::npos, e.message.c_str());
+
+    e = errorOf("");
+    QCOMPARE(e.code, std::string("parse"));
+  }
+
+  void yahooNullRowsAreSkipped() {
+    auto data = CsvImporter::read("Date,Open,High,Low,Close,Adj Close,Volume\r\n"
+                                  "2024-01-02,10,11,9,10.5,10.5,100\r\n"
+                                  "2024-01-03,null,null,null,null,null,null\r\n"
+                                  "2024-01-04,10,11,9,10.5,10.5,100\r\n");
+    QVERIFY(data.ok());
+    QCOMPARE(data->rows, std::size_t(3));
+    QCOMPARE(data->skippedNullRows, std::size_t(1));
+    QCOMPARE(data->bars.size(), std::size_t(2));
+    QCOMPARE(data->lines, (std::vector<int>{2, 4}));
+  }
+
+  void bomQuotesAndDuplicatesKept() {
+    auto data = CsvImporter::read("\xEF\xBB\xBF\"Date\",\"Open\",\"High\",\"Low\",\"Close\",\"Volume\"\n"
+                                  "\"2024-01-02\",\"10\",\"11\",\"9\",\"10.5\",\"1,000\"\n");
+    QVERIFY(!data.ok());  // "1,000" is one field but not a number
+    QVERIFY(data.error().message.find("volume '1,000'") != std::string::npos);
+    data = CsvImporter::read("\xEF\xBB\xBF\"Date\",Open,High,Low,Close,Volume\n"
+                             "\"2024-01-02\",10,11,9,10.5,1000\n2024-01-02,10,12,9,11,2000\n");
+    QVERIFY(data.ok());
+    QCOMPARE(data->bars.size(), std::size_t(2));  // duplicates are reported by DataQuality, not dropped here
+  }
+
+  void mappedColumnsAndTimeZones() {
+    auto map = CsvColumnMap::parse("date=ts,open=o,high=h,low=l,close=c,volume=v");
+    QVERIFY(map.ok());
+    CsvOptions o;
+    o.format = CsvOptions::Format::Mapped;
+    o.map = *map;
+    auto data = CsvImporter::read("ts,o,h,l,c,v\n"
+                                  "2024-01-02 09:30:00,1,2,0.5,1.5,100\n"        // wall time in New York
+                                  "2024-01-02T14:31:00Z,1,2,0.5,1.5,100\n"       // explicit UTC
+                                  "2024-01-02T09:32:00-05:00,1,2,0.5,1.5,100\n"  // explicit offset
+                                  "1704205980,1,2,0.5,1.5,100\n",                // epoch seconds (14:33Z)
+                                  o);
+    QVERIFY2(data.ok(), data.ok() ? "" : data.error().message.c_str());
+    QCOMPARE(data->bars.size(), std::size_t(4));
+    const auto t0 = open930(2024, 1, 2);
+    QCOMPARE(data->bars[0].ts, t0);
+    QCOMPARE(data->bars[1].ts, t0 + domain::kNanosPerMinute);
+    QCOMPARE(data->bars[2].ts, t0 + 2 * domain::kNanosPerMinute);
+    QCOMPARE(data->bars[3].ts, t0 + 3 * domain::kNanosPerMinute);
+    QVERIFY(data->timeframe == Timeframe::Minute1);
+
+    o.timeZone = "America/Chicago";
+    data = CsvImporter::read("ts,o,h,l,c,v\n2024-01-02 08:30,1,2,0.5,1.5,100\n", o);
+    QVERIFY(data.ok());
+    QCOMPARE(data->bars[0].ts, t0);  // 08:30 CST == 09:30 EST
+  }
+
+  void separateTimeColumn() {
+    auto map = CsvColumnMap::parse("date=Day,time=Time,open=O,high=H,low=L,close=C");
+    QVERIFY(map.ok());
+    CsvOptions o;
+    o.format = CsvOptions::Format::Mapped;
+    o.map = *map;
+    auto data = CsvImporter::read("Day,Time,O,H,L,C\n2024-01-02,09:30,1,2,0.5,1.5\n2024-01-02,10:30,1,2,0.5,1.5\n", o);
+    QVERIFY(data.ok());
+    QCOMPARE(data->bars[1].ts, open930(2024, 1, 2) + domain::kNanosPerHour);
+    QCOMPARE(data->bars[0].volume, 0.0);
+    QVERIFY(data->timeframe == Timeframe::Hour1);
+  }
+
+  void mapSpecErrors() {
+    QVERIFY(!CsvColumnMap::parse("date=Date,open=O").ok());  // high/low/close missing
+    QCOMPARE(CsvColumnMap::parse("date=D,open=O,high=H,low=L,close=C,colour=red").error().code, std::string("usage"));
+    QVERIFY(!CsvColumnMap::parse("date").ok());
+    CsvOptions o;
+    o.format = CsvOptions::Format::Mapped;
+    o.map = *CsvColumnMap::parse("date=D,open=O,high=H,low=L,close=C,volume=Vol");
+    auto data = CsvImporter::read("D,O,H,L,C\n2024-01-02,1,2,0.5,1.5\n", o);
+    QVERIFY(!data.ok());
+    QVERIFY(data.error().message.find("volume") != std::string::npos);
+  }
+
+  void customDateFormat() {
+    CsvOptions o;
+    o.dateFormat = "MM/dd/yyyy";
+    auto data = CsvImporter::read("Date,Open,High,Low,Close,Volume\n01/02/2024,1,2,0.5,1.5,10\n", o);
+    QVERIFY(data.ok());
+    QCOMPARE(data->bars[0].ts, open930(2024, 1, 2));
+  }
+};
+
+QTEST_GUILESS_MAIN(tst_CsvImporter)
+#include "tst_CsvImporter.moc"

@@ -1,0 +1,224 @@
+// SimulatedMarket: seeded determinism (also across chunked runs), ticks only inside NYSE sessions, exact schedule
+// rate, real-time rate on the feed thread up to 50k ticks/s, quote coalescing, bars on the bus, replay speed.
+#include "core/bus/EventBus.h"
+#include "core/bus/Events.h"
+#include "core/marketdata/simulated/SimulatedMarket.h"
+#include "core/time/NyseCalendar.h"
+#include "core/time/TimeZones.h"
+
+#include <QtTest>
+
+#include <thread>
+
+using namespace meridian;
+using namespace meridian::marketdata;
+
+namespace {
+
+domain::Timestamp et(int y, int m, int d, int hh, int mm, int ss = 0) {
+  return time::TimeZones::fromExchange(QDate(y, m, d), QTime(hh, mm, ss));
+}
+
+struct Recorder {
+  std::vector<Tick> ticks;
+  SimulatedMarket::TickSink sink() {
+    return [this](std::span<const Tick> batch) { ticks.insert(ticks.end(), batch.begin(), batch.end()); };
+  }
+};
+
+bool sameTicks(const std::vector<Tick>& a, const std::vector<Tick>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].symbolIndex != b[i].symbolIndex || a[i].ts != b[i].ts || a[i].price != b[i].price ||
+        a[i].size != b[i].size || a[i].bid != b[i].bid || a[i].ask != b[i].ask)
+      return false;
+  return true;
+}
+
+SimulatedMarketOptions opts(std::uint64_t seed, double rate, domain::Timestamp start) {
+  SimulatedMarketOptions o;
+  o.seed = seed;
+  o.ticksPerSecond = rate;
+  o.startTs = start;
+  return o;
+}
+
+}  // namespace
+
+class tst_SimulatedMarket : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void deterministicWithASeed() {
+    const auto start = et(2024, 1, 2, 9, 30);
+    common::SimulatedClock clock(start);
+    bus::EventBus busA, busB, busC;
+    Recorder a, b, c;
+    SimulatedMarket ma(busA, clock, opts(7, 1000, start));
+    SimulatedMarket mb(busB, clock, opts(7, 1000, start));
+    SimulatedMarket mc(busC, clock, opts(8, 1000, start));
+    ma.setTickSink(a.sink());
+    mb.setTickSink(b.sink());
+    mc.setTickSink(c.sink());
+    const auto end = start + 10 * domain::kNanosPerSecond;
+    ma.runUntil(end);
+    for (int i = 1; i <= 7; ++i) mb.runUntil(start + (end - start) * i / 7);  // chunked differently
+    mc.runUntil(end);
+    QCOMPARE(a.ticks.size(), std::size_t(10'001));
+    QVERIFY(sameTicks(a.ticks, b.ticks));
+    QVERIFY(!sameTicks(a.ticks, c.ticks));
+    QCOMPARE(ma.stats().ticks, std::uint64_t(10'001));
+    for (const auto& t : a.ticks) {
+      QVERIFY(t.price > 0);
+      QVERIFY(t.bid <= t.price && t.price <= t.ask);
+      QVERIFY(t.bid < t.ask);
+      QVERIFY(t.size >= 1);
+    }
+  }
+
+  void exactScheduleAtMaxRate() {
+    const auto start = et(2024, 1, 2, 10, 0);
+    common::SimulatedClock clock(start);
+    bus::EventBus bus;
+    SimulatedMarket m(bus, clock, opts(1, 50'000, start));
+    QCOMPARE(m.runUntil(start + domain::kNanosPerSecond - 1), std::size_t(50'000));
+    SimulatedMarket capped(bus, clock, opts(1, 1e6, start));  // clamped to 50k/s
+    QCOMPARE(capped.options().ticksPerSecond, 50'000.0);
+  }
+
+  void ticksOnlyInSession() {
+    const auto start = et(2024, 1, 2, 15, 59);
+    common::SimulatedClock clock(start);
+    bus::EventBus bus;
+    auto mailbox = std::make_shared<bus::Mailbox>(1 << 20);
+    bus.subscribe("md.bar.>", mailbox);
+    Recorder rec;
+    SimulatedMarket m(bus, clock, opts(3, 100, start));
+    m.setTickSink(rec.sink());
+    m.runUntil(et(2024, 1, 3, 9, 31));
+    const auto& cal = time::NyseCalendar::instance();
+    for (const auto& t : rec.ticks) QVERIFY2(cal.isOpen(t.ts), qPrintable(time::TimeZones::formatExchange(t.ts)));
+    QCOMPARE(rec.ticks.size(), std::size_t(6000 + 6001));  // 15:59:00-15:59:59.99 and 09:30:00-09:31:00
+    QCOMPARE(rec.ticks.back().ts, et(2024, 1, 3, 9, 31));
+
+    std::vector<bus::Envelope> events;
+    mailbox->drain(events);
+    int minutes = 0, hours = 0, days = 0;
+    for (const auto& e : events) {
+      const auto* bc = e.as<bus::BarClosed>();
+      QVERIFY(bc);
+      QVERIFY(domain::isSane(bc->bar));
+      QCOMPARE(e.topic, "md.bar." + bc->symbol);
+      if (bc->source == "simulated_1m") ++minutes;
+      if (bc->source == "simulated_1h") {
+        ++hours;
+        QCOMPARE(bc->bar.ts, et(2024, 1, 2, 15, 30));
+      }
+      if (bc->source == "simulated") {
+        ++days;
+        QCOMPARE(bc->bar.ts, et(2024, 1, 2, 9, 30));
+      }
+    }
+    const int symbols = int(defaultSimulatedSymbols().size());
+    QCOMPARE(hours, symbols);
+    QCOMPARE(days, symbols);
+    QCOMPARE(minutes, 2 * symbols);  // 15:59 and 09:30 (09:31 still forming)
+  }
+
+  void closedDaysAreSkipped() {
+    const auto saturday = et(2024, 1, 13, 12, 0);  // Monday 2024-01-15 is MLK day
+    common::SimulatedClock clock(saturday);
+    bus::EventBus bus;
+    Recorder rec;
+    SimulatedMarket m(bus, clock, opts(5, 10, saturday));
+    m.setTickSink(rec.sink());
+    m.runUntil(et(2024, 1, 16, 9, 30, 1));
+    QVERIFY(!rec.ticks.empty());
+    QCOMPARE(rec.ticks.front().ts, et(2024, 1, 16, 9, 30));
+
+    SimulatedMarketOptions o = opts(5, 10, saturday);
+    o.alwaysOpen = true;
+    SimulatedMarket demo(bus, clock, o);
+    Recorder rec2;
+    demo.setTickSink(rec2.sink());
+    demo.runUntil(saturday + domain::kNanosPerSecond);
+    QCOMPARE(rec2.ticks.size(), std::size_t(11));
+    QCOMPARE(rec2.ticks.front().ts, saturday);
+  }
+
+  void quotesAreCoalesced() {
+    const auto start = et(2024, 1, 2, 11, 0);
+    common::SimulatedClock clock(start);
+    bus::EventBus bus;
+    auto mailbox = std::make_shared<bus::Mailbox>(1 << 20);
+    bus.subscribe("md.quote.>", mailbox);
+    SimulatedMarket m(bus, clock, opts(9, 20'000, start));
+    m.runUntil(start + 2 * domain::kNanosPerSecond);
+    std::vector<bus::Envelope> events;
+    mailbox->drain(events);
+    const auto symbols = defaultSimulatedSymbols().size();
+    // default interval 100 ms: at most 21 quotes per symbol in 2 s (+ the first)
+    QVERIFY2(events.size() <= symbols * 22, qPrintable(QString::number(events.size())));
+    QVERIFY(events.size() >= symbols * 15);
+    for (const auto& e : events) {
+      const auto* q = e.as<bus::QuoteUpdated>();
+      QVERIFY(q);
+      QVERIFY(q->quote.bid > 0 && q->quote.bid < q->quote.ask);
+      QCOMPARE(e.topic, "md.quote." + q->quote.symbol);
+    }
+    QCOMPARE(m.stats().quotes, std::uint64_t(events.size()));
+  }
+
+  void realTimeRateOnTheFeedThread() {
+    common::RealClock clock;
+    bus::EventBus bus;
+    SimulatedMarketOptions o;
+    o.ticksPerSecond = 50'000;
+    o.alwaysOpen = true;
+    SimulatedMarket m(bus, clock, o);
+    std::atomic<std::uint64_t> sunk{0};
+    m.setTickSink([&](std::span<const Tick> b) { sunk += b.size(); });
+    const auto t0 = std::chrono::steady_clock::now();
+    m.start();
+    QVERIFY(m.running());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    m.stop();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto s = m.stats();
+    const double rate = double(s.ticks) / secs;
+    qInfo("feed thread: %llu ticks in %.3f s = %.0f ticks/s, %llu quotes, %llu bars", (unsigned long long)s.ticks, secs,
+          rate, (unsigned long long)s.quotes, (unsigned long long)s.bars);
+    QVERIFY2(rate > 50'000 * 0.85 && rate < 50'000 * 1.1, qPrintable(QString::number(rate)));
+    QCOMPARE(sunk.load(), s.ticks);
+    QVERIFY(!m.running());
+  }
+
+  void simulatedClockDrivesTheThread() {
+    const auto start = et(2024, 1, 2, 10, 0);
+    common::SimulatedClock clock(start);
+    bus::EventBus bus;
+    SimulatedMarketOptions o = opts(2, 1000, start);
+    SimulatedMarket m(bus, clock, o);
+    m.start();
+    clock.advance(2 * domain::kNanosPerSecond);
+    QTRY_COMPARE_WITH_TIMEOUT(m.stats().ticks, std::uint64_t(2001), 2000);
+    m.stop();
+  }
+
+  void replaySpeed() {
+    const auto start = et(2024, 1, 2, 10, 0);
+    common::SimulatedClock clock(start);
+    bus::EventBus bus;
+    SimulatedMarketOptions o = opts(2, 100, start);
+    o.replaySpeed = 60.0;  // one simulated minute per wall second
+    SimulatedMarket m(bus, clock, o);
+    m.start();
+    clock.advance(domain::kNanosPerSecond);
+    QTRY_COMPARE_WITH_TIMEOUT(m.stats().simTs, start + domain::kNanosPerMinute, 2000);
+    m.stop();
+    QCOMPARE(m.stats().ticks, std::uint64_t(101));  // the wall-clock rate is unchanged
+  }
+};
+
+QTEST_GUILESS_MAIN(tst_SimulatedMarket)
+#include "tst_SimulatedMarket.moc"
