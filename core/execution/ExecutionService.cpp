@@ -1,0 +1,639 @@
+#include "core/execution/ExecutionService.h"
+
+#include "core/common/Config.h"
+#include "core/common/Ids.h"
+#include "core/common/Logging.h"
+#include "core/execution/OrderStateMachine.h"
+#include "core/execution/alpaca/AlpacaBroker.h"
+#include "core/execution/paper/PaperBroker.h"
+#include "core/time/NyseCalendar.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <future>
+#include <typeindex>
+#include <unordered_set>
+
+namespace meridian::execution {
+namespace {
+
+using domain::OrderStatus;
+constexpr const char* kAckTopic = "exec.internal.journal_ack";
+constexpr const char* kInvokeTopic = "exec.internal.invoke";
+
+std::shared_ptr<spdlog::logger> log() { return common::logger("execution"); }
+
+template <class T>
+bus::Envelope envelope(const char* topic, T value) {
+  bus::Envelope e;
+  e.topic = topic;
+  e.type = std::type_index(typeid(T));
+  e.payload = std::make_shared<const T>(std::move(value));
+  return e;
+}
+
+}  // namespace
+
+ExecutionConfig ExecutionConfig::fromConfig(const common::Config& c) {
+  ExecutionConfig x;
+  x.limits = risk::RiskLimits::fromConfig(c);
+  x.initialCash = c.doubleValue("paper.initial_cash", x.initialCash);
+  x.leverage = c.doubleValue("risk.leverage", x.leverage);
+  x.correlationWindow = static_cast<std::size_t>(std::max(2, c.intValue("risk.correlation_window", 60)));
+  for (const QString& pair : c.value("risk.pairs").split(',', Qt::SkipEmptyParts)) {
+    const QStringList legs = pair.trimmed().split('/');
+    if (legs.size() == 2 && !legs[0].trimmed().isEmpty() && !legs[1].trimmed().isEmpty())
+      x.pairs.emplace_back(legs[0].trimmed().toStdString(), legs[1].trimmed().toStdString());
+  }
+  return x;
+}
+
+ExecutionService::ExecutionService(bus::EventBus& bus, std::shared_ptr<IJournalQueue> journal,
+                                   std::unique_ptr<IBroker> broker, ExecutionConfig config,
+                                   std::shared_ptr<const common::IClock> clock)
+    : m_bus(bus),
+      m_journal(std::move(journal)),
+      m_broker(std::move(broker)),
+      m_brokerName(m_broker ? std::string(m_broker->name()) : std::string()),
+      m_config(std::move(config)),
+      m_clock(clock ? std::move(clock) : std::make_shared<common::RealClock>()),
+      m_risk(m_config.limits),
+      m_book(m_config.initialCash),
+      m_correlation(m_config.correlationWindow) {
+  m_broker->setSink([this](BrokerEvent e) { m_brokerEvents.push_back(std::move(e)); });
+}
+
+ExecutionService::~ExecutionService() { stop(); }
+
+Status ExecutionService::start() {
+  if (m_running) return {};
+  // Load the journal (start-up only: the storage thread answers through a promise).
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  auto orders = std::make_shared<std::vector<domain::Order>>();
+  auto positions = std::make_shared<std::vector<domain::Position>>();
+  m_journal->post([promise, orders, positions](storage::IOrderJournal& j) {
+    auto o = j.loadOpenOrders();
+    if (!o.ok()) return promise->set_value(o.error());
+    auto p = j.loadPositions();
+    if (!p.ok()) return promise->set_value(p.error());
+    *orders = std::move(o).value();
+    *positions = std::move(p).value();
+    promise->set_value(Status{});
+  });
+  if (future.wait_for(std::chrono::seconds(30)) != std::future_status::ready)
+    return makeError("execution.journal", "execution: the journal did not answer within 30 s");
+  if (Status s = future.get(); !s.ok())
+    return makeError("execution.journal", "execution: cannot load the order journal: " + s.error().message);
+  m_startOrders = std::move(*orders);
+  m_startPositions = std::move(*positions);
+
+  m_mailbox = std::make_shared<bus::Mailbox>();
+  for (const char* p : {"cmd.order.>", "cmd.risk.>", "md.quote.>", "md.bar.>"})
+    m_subscriptions.push_back(m_bus.subscribe(p, m_mailbox));
+  m_running = true;
+  m_thread = std::thread(&ExecutionService::run, this);
+  return {};
+}
+
+void ExecutionService::stop() {
+  if (!m_running.exchange(false)) return;
+  for (auto id : m_subscriptions) m_bus.unsubscribe(id);
+  m_subscriptions.clear();
+  if (m_mailbox) m_mailbox->close();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+void ExecutionService::runOnThread(std::function<void(ExecutionService&)> fn) {
+  if (!m_running || std::this_thread::get_id() == m_thread.get_id()) {
+    fn(*this);
+    return;
+  }
+  auto done = std::make_shared<std::promise<void>>();
+  auto f = done->get_future();
+  m_mailbox->push(envelope(kInvokeTopic, Invoke{[fn = std::move(fn), done](ExecutionService& s) {
+                             fn(s);
+                             done->set_value();
+                           }}));
+  f.wait();
+}
+
+// ---- Thread ---------------------------------------------------------------------------------------------------
+
+void ExecutionService::run() {
+  startUp();
+  bus::Dispatcher d;
+  d.on<bus::SubmitOrder>([this](const bus::Envelope&, const bus::SubmitOrder& c) { onSubmit(c); });
+  d.on<SubmitBracket>([this](const bus::Envelope&, const SubmitBracket& c) { onBracket(c); });
+  d.on<SubmitOco>([this](const bus::Envelope&, const SubmitOco& c) { onOco(c); });
+  d.on<ReplaceOrder>([this](const bus::Envelope&, const ReplaceOrder& c) { onReplace(c); });
+  d.on<bus::CancelOrder>([this](const bus::Envelope&, const bus::CancelOrder& c) { onCancel(c); });
+  d.on<EngageKillSwitch>([this](const bus::Envelope&, const EngageKillSwitch& c) { onKillSwitch(c); });
+  d.on<ResetKillSwitch>([this](const bus::Envelope&, const ResetKillSwitch& c) { onResetKillSwitch(c); });
+  d.on<ResetCircuitBreaker>([this](const bus::Envelope&, const ResetCircuitBreaker& c) { onResetBreaker(c); });
+  d.on<bus::QuoteUpdated>([this](const bus::Envelope&, const bus::QuoteUpdated& e) { onQuote(e); });
+  d.on<bus::BarClosed>([this](const bus::Envelope&, const bus::BarClosed& e) { onBar(e); });
+  d.on<JournalAck>([this](const bus::Envelope&, const JournalAck& a) { onJournalAck(a); });
+  d.on<Invoke>([this](const bus::Envelope&, const Invoke& i) { i.fn(*this); });
+
+  std::vector<bus::Envelope> batch;
+  while (m_running || m_mailbox->size() > 0) {
+    if (m_mailbox->waitNonEmpty(std::chrono::milliseconds(50))) {
+      batch.clear();
+      m_mailbox->drain(batch, 4096);
+      for (const auto& e : batch) {
+        try {
+          if (!d.dispatch(e)) log()->warn("unhandled message on {}", e.topic);
+        } catch (const std::exception& ex) {
+          log()->error("handling {} failed: {}", e.topic, ex.what());
+        }
+        processBrokerEvents();
+      }
+    }
+    tick(now());
+    processBrokerEvents();
+  }
+  // Release thread-bound resources of the broker (Alpaca's network manager) on this thread.
+  if (auto* alpaca = dynamic_cast<AlpacaBroker*>(m_broker.get())) alpaca->http().reset();
+  log()->info("execution stopped ({} broker)", m_brokerName);
+}
+
+void ExecutionService::startUp() {
+  m_oms.restore(m_startOrders);
+  m_book.restore(m_startPositions, m_config.initialCash);
+  if (auto* paper = dynamic_cast<PaperBroker*>(m_broker.get())) paper->restoreAccount(m_book.cash(), m_startPositions);
+  if (m_brokerName == "alpaca") {
+    if (auto a = m_broker->account(); a.ok()) {
+      m_brokerAccount = a.value();
+      m_haveBrokerAccount = true;
+      m_book.setCash(m_brokerAccount.cash);
+    } else {
+      log()->warn("alpaca account: {}", a.error().message);
+    }
+  }
+  m_book.startDay();
+  if (m_haveBrokerAccount && m_brokerAccount.lastEquity > 0.0) m_book.setDayStartEquity(m_brokerAccount.lastEquity);
+  m_dayEnd = time::NyseCalendar::instance().nextClose(now());
+  for (const auto& [a, b] : m_config.pairs) m_correlation.registerPair(a, b);
+
+  log()->info("execution starting with the {} broker: {} open order(s), {} position row(s) from the journal",
+              m_brokerName, m_startOrders.size(), m_startPositions.size());
+  m_broker->reconcile(m_startOrders);
+  processBrokerEvents();
+  // Late subscribers (the UI) see the restored state.
+  for (const auto& id : m_oms.workingIds())
+    if (const ManagedOrder* m = m_oms.find(id))
+      m_bus.publish(bus::topics::order(id), bus::OrderUpdated{m->order, {}});
+  publishSnapshots(true);
+  publishRiskState();
+  m_startOrders.clear();
+  m_startPositions.clear();
+}
+
+void ExecutionService::tick(domain::Timestamp t) {
+  m_broker->poll(t);
+  if (t >= m_dayEnd && m_dayEnd > 0) {
+    m_book.startDay();
+    m_dayEnd = time::NyseCalendar::instance().nextClose(t);
+    log()->info("new trading day: start-of-day equity {:.2f}", m_book.totals().dayStartEquity);
+  }
+  if (t - m_lastSnapshot >= m_config.snapshotInterval || m_lastSnapshot == 0) {
+    m_lastSnapshot = t;
+    if (m_brokerName == "alpaca" && t - m_lastAccountRefresh >= m_config.accountRefreshInterval) {
+      m_lastAccountRefresh = t;
+      if (auto a = m_broker->account(); a.ok()) {
+        m_brokerAccount = a.value();
+        m_haveBrokerAccount = true;
+        m_book.setCash(m_brokerAccount.cash);
+      }
+    }
+    checkBreaker();
+    publishSnapshots(true);
+    m_oms.pruneTerminal(m_config.keepTerminalOrders);
+  }
+}
+
+// ---- Commands -------------------------------------------------------------------------------------------------
+
+void ExecutionService::prepareNew(domain::Order& o) const {
+  if (o.clientOrderId.empty()) o.clientOrderId = common::newClientOrderId();
+  const domain::Timestamp t = now();
+  if (o.createdTs == 0) o.createdTs = t;
+  o.updatedTs = std::max(t, o.createdTs);
+  o.status = OrderStatus::New;
+  o.brokerOrderId.clear();
+  o.filledQuantity = 0.0;
+  o.avgFillPrice = 0.0;
+  o.rejectReason.clear();
+}
+
+risk::RiskState ExecutionService::riskState(const domain::Order& o) {
+  risk::RiskState s;
+  s.now = now();
+  const risk::PnlTotals& t = m_book.totals();
+  s.equity = t.equity;
+  s.peakEquity = t.peakEquity;
+  s.dayStartEquity = t.dayStartEquity;
+  s.grossExposure = t.grossExposure;
+  s.lastPrice = m_book.lastPrice(o.symbol);
+  s.positionQty = m_book.positionQty(o.symbol);
+  m_oms.workingQuantity(o.symbol, s.workingBuyQty, s.workingSellQty);
+  if (auto pair = risk::CorrelationGuard::parsePairTag(o.strategyId)) {
+    s.pairsLeg = true;
+    m_correlation.registerPair(pair->first, pair->second);
+    s.pairCorrelation = m_correlation.correlation(pair->first, pair->second);
+  }
+  return s;
+}
+
+bool ExecutionService::passRisk(const std::string& id, const std::string& corr) {
+  const ManagedOrder* m = m_oms.find(id);
+  if (!m) return false;
+  const risk::RiskDecision d = m_risk.check(m->order, riskState(m->order));
+  if (d.ok) return true;
+  rejectOrder(id, corr, std::string(risk::toString(d.rule)), std::string(d.reason()));
+  return false;
+}
+
+void ExecutionService::rejectOrder(const std::string& id, const std::string& corr, const std::string& rule,
+                                   const std::string& reason) {
+  OmsEffects fx;
+  m_oms.transition(id, OrderStatus::Rejected, now(), reason, fx);
+  if (const ManagedOrder* m = m_oms.find(id))
+    log()->warn("order {} {} {} {} rejected [{}]: {}", id, domain::toString(m->order.side), m->order.quantity,
+                m->order.symbol, rule, reason);
+  m_bus.publish(topics::kRiskRejected, RiskRejected{corr, id, rule, reason});
+  commandRejected(corr, fmt::format("{}: {}", id, reason));
+  apply(fx);
+}
+
+void ExecutionService::commandRejected(const std::string& corr, const std::string& reason) {
+  m_bus.publish(topics::kCommandRejected, bus::CommandRejected{corr, reason});
+}
+
+void ExecutionService::journalThen(const std::vector<std::string>& ids, std::function<void()> then) {
+  const std::uint64_t seq = m_nextAckSeq++;
+  std::vector<bus::OrderUpdated> updates;
+  for (const auto& id : ids)
+    if (const ManagedOrder* m = m_oms.find(id)) updates.push_back(bus::OrderUpdated{m->order, m->correlationId});
+  for (const auto& id : ids) m_unsent.insert(id);
+  m_afterJournal.emplace(seq, [this, ids, then = std::move(then)](bool ok, const std::string& error) {
+    for (const auto& id : ids) m_unsent.erase(id);
+    if (ok) {
+      then();
+      return;
+    }
+    for (const auto& id : ids) {
+      const ManagedOrder* m = m_oms.find(id);
+      if (m && !domain::isTerminal(m->order.status))
+        rejectOrder(id, m->correlationId, "journal", "not sent: the order journal write failed (" + error + ")");
+    }
+  });
+  m_journal->post([updates = std::move(updates), bus = &m_bus, mailbox = m_mailbox, seq](storage::IOrderJournal& j) {
+    JournalAck ack{seq, true, {}};
+    for (const auto& u : updates) {
+      if (Status s = j.journalOrder(u.order); !s.ok()) {
+        ack.ok = false;
+        ack.error = s.error().message;
+      }
+    }
+    if (ack.ok)
+      for (const auto& u : updates) bus->publish(bus::topics::order(u.order.clientOrderId), u);
+    mailbox->push(envelope(kAckTopic, std::move(ack)));
+  });
+}
+
+void ExecutionService::onJournalAck(const JournalAck& ack) {
+  auto it = m_afterJournal.find(ack.seq);
+  if (it == m_afterJournal.end()) return;
+  auto fn = std::move(it->second);
+  m_afterJournal.erase(it);
+  if (!ack.ok) log()->error("order journal write failed: {}", ack.error);
+  fn(ack.ok, ack.error);
+}
+
+void ExecutionService::onSubmit(const bus::SubmitOrder& cmd) {
+  domain::Order o = cmd.order;
+  prepareNew(o);
+  const std::string id = o.clientOrderId;
+  if (const ManagedOrder* m = m_oms.find(id)) {
+    // Same client order id again (a re-sent command): idempotent, nothing is submitted twice.
+    m_bus.publish(bus::topics::order(id), bus::OrderUpdated{m->order, cmd.correlationId});
+    commandRejected(cmd.correlationId, fmt::format("duplicate client order id {} (already {})", id,
+                                                   domain::toString(m->order.status)));
+    return;
+  }
+  if (Status s = m_oms.add(o, cmd.correlationId); !s.ok()) {
+    commandRejected(cmd.correlationId, s.error().message);
+    return;
+  }
+  if (!passRisk(id, cmd.correlationId)) return;
+  OmsEffects fx;
+  m_oms.transition(id, OrderStatus::PendingSubmit, now(), {}, fx);
+  journalThen({id}, [this, id] {
+    const ManagedOrder* m = m_oms.find(id);
+    if (m && m->order.status == OrderStatus::PendingSubmit) m_broker->submit(m->order);
+  });
+}
+
+void ExecutionService::onBracket(const SubmitBracket& cmd) {
+  domain::Order entry = cmd.entry, tp = cmd.takeProfit, sl = cmd.stopLoss;
+  for (auto* o : {&entry, &tp, &sl}) prepareNew(*o);
+  const bool native = m_broker->nativeOrderGroups();
+  if (Status s = m_oms.addBracket(entry, tp, sl, cmd.correlationId, native); !s.ok()) {
+    commandRejected(cmd.correlationId, "bracket: " + s.error().message);
+    return;
+  }
+  const std::vector<std::string> ids{entry.clientOrderId, tp.clientOrderId, sl.clientOrderId};
+  // Exits are validated like any order (prices), except for the band / exposure rules that they exist to end.
+  for (const auto& exitId : {tp.clientOrderId, sl.clientOrderId}) {
+    const domain::Order& x = m_oms.find(exitId)->order;
+    const bool bad = (x.type == domain::OrderType::Limit && !(x.limitPrice > 0.0)) ||
+                     ((x.type == domain::OrderType::Stop || x.type == domain::OrderType::StopLimit) && !(x.stopPrice > 0.0));
+    if (bad) {
+      for (const auto& id : ids) rejectOrder(id, cmd.correlationId, "invalid_order", "bracket exit without a valid price");
+      return;
+    }
+  }
+  if (!passRisk(entry.clientOrderId, cmd.correlationId)) {
+    for (const auto& id : {tp.clientOrderId, sl.clientOrderId})
+      rejectOrder(id, cmd.correlationId, "bracket", "bracket entry rejected");
+    return;
+  }
+  OmsEffects fx;
+  m_oms.transition(entry.clientOrderId, OrderStatus::PendingSubmit, now(), {}, fx);
+  if (native) {
+    m_oms.transition(tp.clientOrderId, OrderStatus::PendingSubmit, now(), {}, fx);
+    m_oms.transition(sl.clientOrderId, OrderStatus::PendingSubmit, now(), {}, fx);
+  }
+  journalThen(ids, [this, ids, native] {
+    const ManagedOrder* e = m_oms.find(ids[0]);
+    if (!e || e->order.status != OrderStatus::PendingSubmit) return;
+    if (native) {
+      m_broker->submitBracket(e->order, m_oms.find(ids[1])->order, m_oms.find(ids[2])->order);
+    } else {
+      m_broker->submit(e->order);
+    }
+  });
+}
+
+void ExecutionService::onOco(const SubmitOco& cmd) {
+  domain::Order a = cmd.first, b = cmd.second;
+  prepareNew(a);
+  prepareNew(b);
+  const bool native = m_broker->nativeOrderGroups();
+  if (Status s = m_oms.addOco(a, b, cmd.correlationId, native); !s.ok()) {
+    commandRejected(cmd.correlationId, "OCO: " + s.error().message);
+    return;
+  }
+  const std::vector<std::string> ids{a.clientOrderId, b.clientOrderId};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (!passRisk(ids[i], cmd.correlationId)) {
+      const std::string& other = ids[1 - i];
+      if (!domain::isTerminal(m_oms.find(other)->order.status))
+        rejectOrder(other, cmd.correlationId, "oco", "the other OCO leg was rejected");
+      return;
+    }
+  }
+  OmsEffects fx;
+  for (const auto& id : ids) m_oms.transition(id, OrderStatus::PendingSubmit, now(), {}, fx);
+  journalThen(ids, [this, ids, native] {
+    const ManagedOrder* x = m_oms.find(ids[0]);
+    const ManagedOrder* y = m_oms.find(ids[1]);
+    if (!x || !y) return;
+    if (native) {
+      if (x->order.status == OrderStatus::PendingSubmit && y->order.status == OrderStatus::PendingSubmit)
+        m_broker->submitOco(x->order, y->order);
+      return;
+    }
+    for (const ManagedOrder* m : {x, y})
+      if (m->order.status == OrderStatus::PendingSubmit) m_broker->submit(m->order);
+  });
+}
+
+void ExecutionService::onReplace(const ReplaceOrder& cmd) {
+  const ManagedOrder* m = m_oms.find(cmd.clientOrderId);
+  if (!m || m->held || !OrderStateMachine::isWorking(m->order.status) || m->order.status == OrderStatus::PendingCancel) {
+    commandRejected(cmd.correlationId, fmt::format("replace: order {} is not working", cmd.clientOrderId));
+    return;
+  }
+  if (m->role == OrderRole::BracketEntry) {
+    commandRejected(cmd.correlationId, "replace: a bracket entry cannot be replaced; cancel it and submit again");
+    return;
+  }
+  domain::Order r = m->order;
+  r.clientOrderId = cmd.newClientOrderId;
+  prepareNew(r);
+  r.createdTs = now();
+  if (cmd.quantity > 0.0) r.quantity = cmd.quantity;
+  if (cmd.limitPrice > 0.0) r.limitPrice = cmd.limitPrice;
+  if (cmd.stopPrice > 0.0) r.stopPrice = cmd.stopPrice;
+  const std::string origId = cmd.clientOrderId;
+  const std::string newId = r.clientOrderId;
+  if (Status s = m_oms.addReplacement(origId, r, cmd.correlationId); !s.ok()) {
+    commandRejected(cmd.correlationId, "replace: " + s.error().message);
+    return;
+  }
+  if (!passRisk(newId, cmd.correlationId)) return;
+  OmsEffects fx;
+  m_oms.transition(newId, OrderStatus::PendingSubmit, now(), {}, fx);
+  journalThen({newId}, [this, origId, newId, corr = cmd.correlationId] {
+    const ManagedOrder* o = m_oms.find(origId);
+    const ManagedOrder* n = m_oms.find(newId);
+    if (!n || n->order.status != OrderStatus::PendingSubmit) return;
+    if (!o || !OrderStateMachine::isWorking(o->order.status)) {
+      rejectOrder(newId, corr, "replace", "the original order is no longer working");
+      return;
+    }
+    m_broker->replace(o->order, n->order);
+  });
+}
+
+void ExecutionService::cancelWorking(const std::string& id, const std::string& reason, OmsEffects& fx) {
+  const ManagedOrder* m = m_oms.find(id);
+  if (!m) return;
+  const OrderStatus st = m->order.status;
+  if (m->held || st == OrderStatus::New) {
+    m_oms.transition(id, OrderStatus::Cancelled, now(), reason, fx);
+    return;
+  }
+  if (m_unsent.count(id)) {
+    // Journaled but not handed to the broker yet (waiting for the journal ack): it never leaves.
+    m_unsent.erase(id);
+    m_oms.transition(id, OrderStatus::Cancelled, now(), reason, fx);
+    return;
+  }
+  if (!OrderStateMachine::isWorking(st) || st == OrderStatus::PendingCancel) return;
+  m_oms.transition(id, OrderStatus::PendingCancel, now(), {}, fx);
+  m_broker->cancel(m_oms.find(id)->order);
+}
+
+void ExecutionService::cancelAll(const std::string& reason, const std::string& corr) {
+  OmsEffects fx;
+  const auto ids = m_oms.workingIds();
+  for (const auto& id : ids) cancelWorking(id, reason, fx);
+  log()->warn("cancel all ({}): {} working order(s)", reason, ids.size());
+  apply(fx);
+  processBrokerEvents();
+  (void)corr;
+}
+
+void ExecutionService::onCancel(const bus::CancelOrder& cmd) {
+  if (cmd.clientOrderId == "*") {
+    cancelAll("cancel all", cmd.correlationId);
+    return;
+  }
+  if (!m_oms.isWorking(cmd.clientOrderId)) {
+    commandRejected(cmd.correlationId, fmt::format("cancel: order {} is not working", cmd.clientOrderId));
+    return;
+  }
+  OmsEffects fx;
+  cancelWorking(cmd.clientOrderId, "cancelled by request", fx);
+  apply(fx);
+}
+
+void ExecutionService::onKillSwitch(const EngageKillSwitch& cmd) {
+  m_risk.engageKillSwitch(cmd.reason.empty() ? "manual" : cmd.reason);
+  log()->error("KILL SWITCH engaged ({}): cancelling every working order, new orders blocked until reset",
+               m_risk.killSwitchReason());
+  cancelAll("kill switch", cmd.correlationId);
+  publishRiskState();
+}
+
+void ExecutionService::onResetKillSwitch(const ResetKillSwitch&) {
+  m_risk.resetKillSwitch();
+  log()->warn("kill switch reset: new orders accepted again");
+  publishRiskState();
+}
+
+void ExecutionService::onResetBreaker(const ResetCircuitBreaker&) {
+  m_risk.resetCircuitBreaker();
+  m_book.resetPeak();
+  log()->warn("circuit breaker reset: peak equity restarts at {:.2f}", m_book.totals().peakEquity);
+  publishRiskState();
+}
+
+void ExecutionService::onQuote(const bus::QuoteUpdated& e) {
+  const double px = e.quote.last > 0.0 ? e.quote.last : e.quote.mid();
+  if (m_book.mark(e.quote.symbol, px, e.quote.ts)) m_positionsDirty = true;
+  m_broker->onQuote(e.quote);
+}
+
+void ExecutionService::onBar(const bus::BarClosed& e) {
+  if (m_book.mark(e.symbol, e.bar.close, e.bar.ts)) m_positionsDirty = true;
+  m_correlation.onBar(e.symbol, e.bar);
+  m_broker->onBar(e.symbol, e.bar);
+}
+
+// ---- Broker events and effects --------------------------------------------------------------------------------
+
+void ExecutionService::processBrokerEvents() {
+  while (!m_brokerEvents.empty()) {
+    BrokerEvent e = std::move(m_brokerEvents.front());
+    m_brokerEvents.pop_front();
+    if (e.ts == 0) e.ts = now();
+    if (e.kind == BrokerEvent::Kind::Rejected) log()->warn("order {} rejected by {}: {}", e.clientOrderId, m_brokerName, e.reason);
+    OmsEffects fx;
+    m_oms.onBrokerEvent(e, fx);
+    apply(fx);
+  }
+}
+
+void ExecutionService::apply(OmsEffects& fx) {
+  if (fx.empty()) return;
+  std::vector<bus::OrderUpdated> updates;
+  for (const auto& id : fx.changed)
+    if (const ManagedOrder* m = m_oms.find(id)) updates.push_back(bus::OrderUpdated{m->order, m->correlationId});
+  std::vector<domain::Fill> fills = fx.fills;
+  std::vector<domain::Position> positions;
+  for (const auto& f : fills) {
+    const domain::Position& p = m_book.apply(f);
+    auto it = std::find_if(positions.begin(), positions.end(), [&](const domain::Position& q) {
+      return q.symbol == p.symbol && q.strategyId == p.strategyId;
+    });
+    if (it == positions.end()) positions.push_back(p);
+    else *it = p;
+    log()->info("fill {} {} {} @ {:.4f} (order {})", domain::toString(f.side), f.quantity, f.symbol, f.price,
+                f.clientOrderId);
+  }
+  std::shared_ptr<const bus::PositionsSnapshot> posSnap;
+  if (!fills.empty()) {
+    m_book.updatePeak();
+    checkBreaker();
+    posSnap = std::make_shared<const bus::PositionsSnapshot>(bus::PositionsSnapshot{m_book.positions(), now()});
+  }
+  m_journal->post([updates = std::move(updates), fills = std::move(fills), positions = std::move(positions), posSnap,
+                   bus = &m_bus](storage::IOrderJournal& j) {
+    auto lg = common::logger("execution");
+    for (const auto& u : updates)
+      if (Status s = j.journalOrder(u.order); !s.ok())
+        lg->error("journal write failed for order {}: {}", u.order.clientOrderId, s.error().message);
+    for (const auto& f : fills)
+      if (auto r = j.recordFill(f); !r.ok()) lg->error("journal write failed for fill {}: {}", f.fillId, r.error().message);
+    for (const auto& p : positions)
+      if (Status s = j.savePosition(p); !s.ok()) lg->error("journal write failed for position {}: {}", p.symbol, s.error().message);
+    for (const auto& u : updates) bus->publish(bus::topics::order(u.order.clientOrderId), u);
+    for (const auto& f : fills) bus->publish(bus::topics::fill(f.symbol), bus::OrderFilled{f});
+    if (posSnap) bus->publish<bus::PositionsSnapshot>(bus::topics::kPositions, posSnap);
+  });
+
+  // Activated bracket exits: journaled (pending_submit), then sent.
+  if (!fx.toSubmit.empty()) {
+    OmsEffects next;
+    std::vector<std::string> ids;
+    for (const auto& id : fx.toSubmit)
+      if (m_oms.transition(id, OrderStatus::PendingSubmit, now(), {}, next)) ids.push_back(id);
+    journalThen(ids, [this, ids] {
+      for (const auto& id : ids) {
+        const ManagedOrder* m = m_oms.find(id);
+        if (m && m->order.status == OrderStatus::PendingSubmit) m_broker->submit(m->order);
+      }
+    });
+  }
+  if (!fx.toCancel.empty()) {
+    OmsEffects next;
+    for (const auto& id : fx.toCancel) cancelWorking(id, "other OCO leg filled", next);
+    apply(next);
+  }
+}
+
+void ExecutionService::checkBreaker() {
+  m_book.updatePeak();
+  const risk::PnlTotals& t = m_book.totals();
+  if (m_risk.updateEquity(t.equity, t.peakEquity)) {
+    log()->error("CIRCUIT BREAKER tripped: {}; new orders blocked until a manual reset", m_risk.circuitBreakerReason());
+    publishRiskState();
+  }
+}
+
+void ExecutionService::publishSnapshots(bool positions) {
+  const domain::Timestamp t = now();
+  const risk::PnlTotals& tot = m_book.totals();
+  if (positions) m_bus.publish(bus::topics::kPositions, bus::PositionsSnapshot{m_book.positions(), t});
+  AccountSnapshot a;
+  a.broker = m_brokerName;
+  a.cash = tot.cash;
+  a.equity = tot.equity;
+  a.buyingPower = m_haveBrokerAccount ? m_brokerAccount.buyingPower : m_book.buyingPower(m_config.leverage);
+  a.dayPnl = tot.dayPnl;
+  a.realizedPnl = tot.realizedPnl;
+  a.unrealizedPnl = tot.unrealizedPnl;
+  a.grossExposure = tot.grossExposure;
+  a.peakEquity = tot.peakEquity;
+  a.asOf = t;
+  m_bus.publish(topics::kAccount, std::move(a));
+  m_positionsDirty = false;
+}
+
+void ExecutionService::publishRiskState() {
+  RiskStateChanged s;
+  s.killSwitch = m_risk.killSwitchEngaged();
+  s.circuitBreaker = m_risk.circuitBreakerTripped();
+  s.killSwitchReason = m_risk.killSwitchReason();
+  s.circuitBreakerReason = m_risk.circuitBreakerReason();
+  s.ts = now();
+  m_bus.publish(topics::kRiskState, std::move(s));
+}
+
+}  // namespace meridian::execution

@@ -1,0 +1,167 @@
+#pragma once
+// ExecutionService: OrderManager + RiskEngine + PositionBook + one broker, owned by ONE thread with its own
+// bus::Mailbox (DESIGN.md threading rules 1, 4, 5). Subscribes to "cmd.order.>", "cmd.risk.>", "md.quote.>" and
+// "md.bar.>".
+//
+// SubmitOrder: clientOrderId assigned when empty -> RiskEngine::check. Rejected -> journaled as rejected with the
+// reason, OrderUpdated (reason + correlation id), RiskRejected and CommandRejected. Passed -> journaled as
+// pending_submit, and only when the storage thread confirms the write is the order sent to the broker (an
+// unjournaled order is never sent; the execution thread never blocks on the write, it waits for the ack message).
+// Broker events -> OrderManager (state machine, bracket / OCO rules) -> journal (orders, fills, positions) ->
+// OrderUpdated / OrderFilled / PositionsSnapshot / AccountSnapshot, published from the storage thread right after
+// the write, so whoever hears of a change can already read it from the journal.
+// Start: open orders and positions are loaded from the journal, the OMS and P&L restored and the broker
+// reconciled (paper: re-armed; Alpaca: looked up by client order id) — nothing lost or doubled.
+// Timer (1 s): PositionsSnapshot + AccountSnapshot, broker poll (order updates, DAY expiry), breaker check, day roll.
+#include "core/bus/EventBus.h"
+#include "core/bus/Events.h"
+#include "core/common/Clock.h"
+#include "core/common/Result.h"
+#include "core/execution/ExecutionEvents.h"
+#include "core/execution/IBroker.h"
+#include "core/execution/OrderManager.h"
+#include "core/risk/CorrelationGuard.h"
+#include "core/risk/PositionBook.h"
+#include "core/risk/RiskEngine.h"
+#include "core/storage/IOrderJournal.h"
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace meridian::common {
+class Config;
+}
+
+namespace meridian::execution {
+
+// Port to the storage thread (runtime::StorageService in the application): tasks run there in posting order.
+class IJournalQueue {
+ public:
+  using Task = std::function<void(storage::IOrderJournal&)>;
+  virtual ~IJournalQueue() = default;
+  virtual void post(Task task) = 0;
+};
+
+struct ExecutionConfig {
+  risk::RiskLimits limits;
+  double initialCash = 100'000.0;  // paper.initial_cash: the account's cash before any journaled fill
+  double leverage = 1.0;           // risk.leverage: buying power = equity x leverage - gross exposure
+  domain::Timestamp snapshotInterval = domain::kNanosPerSecond;
+  domain::Timestamp accountRefreshInterval = 5 * domain::kNanosPerSecond;  // broker account (Alpaca)
+  std::vector<std::pair<std::string, std::string>> pairs;                  // risk.pairs = "KO/PEP,XOM/CVX"
+  std::size_t correlationWindow = 60;                                      // risk.correlation_window (bars)
+  std::size_t keepTerminalOrders = 5'000;
+
+  static ExecutionConfig fromConfig(const common::Config& config);
+};
+
+class ExecutionService {
+ public:
+  ExecutionService(bus::EventBus& bus, std::shared_ptr<IJournalQueue> journal, std::unique_ptr<IBroker> broker,
+                   ExecutionConfig config, std::shared_ptr<const common::IClock> clock = {});
+  ~ExecutionService();
+  ExecutionService(const ExecutionService&) = delete;
+  ExecutionService& operator=(const ExecutionService&) = delete;
+
+  // Subscribes, loads the journal (waits for the storage thread: start-up only), starts the execution thread,
+  // which restores state and reconciles with the broker before handling any command. Error when the journal
+  // cannot be read (nothing is started then).
+  Status start();
+  void stop();  // idempotent; drains the mailbox, stops the thread
+  bool running() const { return m_running; }
+  std::string_view brokerName() const { return m_brokerName; }
+
+  // Runs fn on the execution thread and waits for it (tests and diagnostics; never from the GUI thread).
+  void runOnThread(std::function<void(ExecutionService&)> fn);
+
+  // Execution-thread state (use through runOnThread).
+  const OrderManager& orders() const { return m_oms; }
+  const risk::RiskEngine& riskEngine() const { return m_risk; }
+  const risk::PositionBook& positionBook() const { return m_book; }
+  IBroker& broker() { return *m_broker; }
+
+ private:
+  struct JournalAck {
+    std::uint64_t seq = 0;
+    bool ok = true;
+    std::string error;
+  };
+  struct Invoke {
+    std::function<void(ExecutionService&)> fn;
+  };
+
+  void run();
+  void startUp();
+  void tick(domain::Timestamp now);
+  domain::Timestamp now() const { return m_clock->now(); }
+
+  // Commands.
+  void onSubmit(const bus::SubmitOrder& cmd);
+  void onBracket(const SubmitBracket& cmd);
+  void onOco(const SubmitOco& cmd);
+  void onReplace(const ReplaceOrder& cmd);
+  void onCancel(const bus::CancelOrder& cmd);
+  void onKillSwitch(const EngageKillSwitch& cmd);
+  void onResetKillSwitch(const ResetKillSwitch& cmd);
+  void onResetBreaker(const ResetCircuitBreaker& cmd);
+  void onQuote(const bus::QuoteUpdated& e);
+  void onBar(const bus::BarClosed& e);
+  void onJournalAck(const JournalAck& ack);
+
+  // Helpers.
+  void prepareNew(domain::Order& o) const;
+  risk::RiskState riskState(const domain::Order& o);
+  // Runs the risk check; on reject the order (already in the OMS) is rejected, journaled and reported.
+  bool passRisk(const std::string& id, const std::string& correlationId);
+  void rejectOrder(const std::string& id, const std::string& correlationId, const std::string& rule, const std::string& reason);
+  // Journals the orders, then (on the execution thread, after the ack) runs `then`.
+  void journalThen(const std::vector<std::string>& ids, std::function<void()> then);
+  void cancelWorking(const std::string& id, const std::string& reason, OmsEffects& fx);
+  void cancelAll(const std::string& reason, const std::string& correlationId);
+  void processBrokerEvents();
+  void apply(OmsEffects& fx);
+  void publishSnapshots(bool positions);
+  void publishRiskState();
+  void commandRejected(const std::string& correlationId, const std::string& reason);
+  void checkBreaker();
+
+  bus::EventBus& m_bus;
+  std::shared_ptr<IJournalQueue> m_journal;
+  std::unique_ptr<IBroker> m_broker;
+  std::string m_brokerName;
+  ExecutionConfig m_config;
+  std::shared_ptr<const common::IClock> m_clock;
+
+  std::shared_ptr<bus::Mailbox> m_mailbox;
+  std::vector<bus::SubscriptionId> m_subscriptions;
+  std::thread m_thread;
+  std::atomic<bool> m_running{false};
+
+  // Execution-thread state.
+  OrderManager m_oms;
+  risk::RiskEngine m_risk;
+  risk::PositionBook m_book;
+  risk::CorrelationGuard m_correlation;
+  std::deque<BrokerEvent> m_brokerEvents;
+  std::unordered_map<std::uint64_t, std::function<void(bool, const std::string&)>> m_afterJournal;
+  std::unordered_set<std::string> m_unsent;  // journaled, waiting for the ack before being sent
+  std::uint64_t m_nextAckSeq = 1;
+  std::vector<domain::Order> m_startOrders;       // loaded by start(), consumed by startUp()
+  std::vector<domain::Position> m_startPositions;
+  domain::Timestamp m_dayEnd = 0;
+  domain::Timestamp m_lastSnapshot = 0;
+  domain::Timestamp m_lastAccountRefresh = 0;
+  AccountInfo m_brokerAccount;
+  bool m_haveBrokerAccount = false;
+  bool m_positionsDirty = true;
+};
+
+}  // namespace meridian::execution

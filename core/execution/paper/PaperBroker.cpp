@@ -1,0 +1,306 @@
+#include "core/execution/paper/PaperBroker.h"
+
+#include "core/common/Logging.h"
+#include "core/time/NyseCalendar.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace meridian::execution {
+namespace {
+
+using domain::OrderType;
+using domain::Side;
+using domain::TimeInForce;
+using K = BrokerEvent::Kind;
+constexpr double kEps = 1e-9;
+
+BrokerEvent event(K kind, const std::string& id, domain::Timestamp ts, std::string reason = {}) {
+  BrokerEvent e;
+  e.kind = kind;
+  e.clientOrderId = id;
+  e.ts = ts;
+  e.reason = std::move(reason);
+  return e;
+}
+
+}  // namespace
+
+PaperBroker::PaperBroker(PaperBrokerConfig config, std::shared_ptr<const common::IClock> clock,
+                         const time::NyseCalendar* calendar)
+    : m_config(config),
+      m_model(config.fill),
+      m_clock(clock ? std::move(clock) : std::make_shared<common::RealClock>()),
+      m_calendar(calendar ? calendar : &time::NyseCalendar::instance()),
+      m_cash(config.initialCash) {}
+
+std::vector<PaperBroker::Working>::iterator PaperBroker::findWorking(const std::string& id) {
+  return std::find_if(m_working.begin(), m_working.end(), [&](const Working& w) { return w.order.clientOrderId == id; });
+}
+
+void PaperBroker::arm(const domain::Order& order, double remaining, bool announce) {
+  Working w;
+  w.order = order;
+  if (w.order.brokerOrderId.empty()) w.order.brokerOrderId = fmt::format("PB-{}", m_nextBrokerId++);
+  if (w.order.status == domain::OrderStatus::PendingSubmit || w.order.status == domain::OrderStatus::New)
+    w.order.status = domain::OrderStatus::Accepted;
+  w.wo.side = order.side;
+  w.wo.type = order.type;
+  w.wo.remaining = remaining;
+  w.wo.limitPrice = order.limitPrice;
+  w.wo.stopPrice = order.stopPrice;
+  w.wo.trailPercent = order.trailPercent;
+  w.armedTs = now();
+  // Fill ids continue after the fills the order already had (restart): derived from the filled quantity.
+  w.fillSeq = order.filledQuantity > 0.0 ? static_cast<int>(std::lround(order.filledQuantity * 1000.0)) : 0;
+  if (order.type == OrderType::TrailingStop) {
+    auto it = m_last.find(order.symbol);
+    if (it != m_last.end() && it->second > 0.0) {
+      w.wo.trailAnchor = it->second;
+      w.anchored = true;
+    }
+  }
+  if (m_config.expireDayOrders && order.tif == TimeInForce::Day) {
+    const domain::Timestamp close = m_calendar->nextClose(w.armedTs);
+    w.expiresTs = close > 0 ? close : 0;
+  }
+  ++m_submissions;
+  const std::string id = w.order.clientOrderId;
+  const std::string brokerId = w.order.brokerOrderId;
+  m_working.push_back(std::move(w));
+  if (announce) {
+    BrokerEvent e = event(K::Accepted, id, now());
+    e.brokerOrderId = brokerId;
+    report(std::move(e));
+  }
+}
+
+void PaperBroker::submit(const domain::Order& order) {
+  if (findWorking(order.clientOrderId) != m_working.end()) {
+    // Idempotent by client order id: the order is already working; say so again, arm nothing.
+    auto it = findWorking(order.clientOrderId);
+    BrokerEvent e = event(K::Accepted, order.clientOrderId, now());
+    e.brokerOrderId = it->order.brokerOrderId;
+    report(std::move(e));
+    return;
+  }
+  if (!(order.quantity > 0.0) || order.symbol.empty()) {
+    report(event(K::Rejected, order.clientOrderId, now(), "paper: invalid order (quantity or symbol)"));
+    return;
+  }
+  arm(order, order.quantity - order.filledQuantity, true);
+}
+
+void PaperBroker::cancel(const domain::Order& order) {
+  auto it = findWorking(order.clientOrderId);
+  if (it == m_working.end()) {
+    report(event(K::CancelRejected, order.clientOrderId, now(), "paper: order is not working"));
+    return;
+  }
+  m_working.erase(it);
+  report(event(K::Cancelled, order.clientOrderId, now(), "cancelled by request"));
+}
+
+void PaperBroker::replace(const domain::Order& existing, const domain::Order& replacement) {
+  auto it = findWorking(existing.clientOrderId);
+  if (it == m_working.end()) {
+    report(event(K::Rejected, replacement.clientOrderId, now(), "paper: the order to replace is not working"));
+    return;
+  }
+  m_working.erase(it);
+  domain::Order r = replacement;
+  r.brokerOrderId.clear();
+  arm(r, r.quantity - r.filledQuantity, false);
+  BrokerEvent e = event(K::Replaced, existing.clientOrderId, now());
+  e.replacementClientOrderId = replacement.clientOrderId;
+  e.brokerOrderId = m_working.back().order.brokerOrderId;
+  report(std::move(e));
+}
+
+void PaperBroker::reconcile(const std::vector<domain::Order>& journalOpen) {
+  // The simulated venue keeps nothing across restarts: the journal is the truth. Working orders are re-armed
+  // (once: an id already working is left alone), cancels in flight complete, held bracket exits stay held.
+  for (const auto& o : journalOpen) {
+    switch (o.status) {
+      case domain::OrderStatus::PendingCancel:
+        report(event(K::Cancelled, o.clientOrderId, now(), "cancelled (completed after restart)"));
+        break;
+      case domain::OrderStatus::PendingSubmit:
+      case domain::OrderStatus::Accepted:
+      case domain::OrderStatus::PartiallyFilled:
+        if (findWorking(o.clientOrderId) != m_working.end()) break;
+        arm(o, o.quantity - o.filledQuantity, o.status == domain::OrderStatus::PendingSubmit);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+Result<std::vector<domain::Order>> PaperBroker::openOrders() {
+  std::vector<domain::Order> out;
+  for (const auto& w : m_working) out.push_back(w.order);
+  return out;
+}
+
+Result<std::optional<domain::Order>> PaperBroker::orderByClientId(const std::string& id) {
+  auto it = findWorking(id);
+  if (it == m_working.end()) return std::optional<domain::Order>{};
+  return std::optional<domain::Order>(it->order);
+}
+
+Result<AccountInfo> PaperBroker::account() {
+  AccountInfo a;
+  a.cash = m_cash;
+  double mv = 0.0, gross = 0.0;
+  for (const auto& [sym, p] : m_positions) {
+    auto it = m_last.find(sym);
+    const double px = it != m_last.end() ? it->second : p.avgCost;
+    mv += p.quantity * px;
+    gross += std::abs(p.quantity * px);
+  }
+  a.equity = m_cash + mv;
+  a.buyingPower = std::max(0.0, a.equity - gross);
+  a.lastEquity = a.equity;
+  a.status = "ACTIVE";
+  return a;
+}
+
+Result<std::vector<domain::Position>> PaperBroker::positions() {
+  std::vector<domain::Position> out;
+  for (const auto& [sym, p] : m_positions) {
+    if (std::abs(p.quantity) < kEps) continue;
+    domain::Position q = p;
+    if (auto it = m_last.find(sym); it != m_last.end()) q.lastPrice = it->second;
+    out.push_back(q);
+  }
+  return out;
+}
+
+void PaperBroker::restoreAccount(double cash, const std::vector<domain::Position>& positions) {
+  m_cash = cash;
+  m_positions.clear();
+  for (const auto& p : positions) {
+    domain::Position& agg = m_positions[p.symbol];
+    agg.symbol = p.symbol;
+    const double q = agg.quantity + p.quantity;
+    agg.avgCost = std::abs(q) > kEps ? (agg.avgCost * agg.quantity + p.avgCost * p.quantity) / q : 0.0;
+    agg.quantity = q;
+    agg.realizedPnl += p.realizedPnl;
+  }
+}
+
+void PaperBroker::book(Working& w, double qty, double price, domain::Timestamp ts) {
+  const double commission = m_model.commission(qty, price);
+  domain::Fill f;
+  f.fillId = fmt::format("PF-{}-{}", w.order.clientOrderId, ++w.fillSeq);
+  f.clientOrderId = w.order.clientOrderId;
+  f.symbol = w.order.symbol;
+  f.side = w.order.side;
+  f.quantity = qty;
+  f.price = price;
+  f.commission = commission;
+  f.ts = ts;
+  f.strategyId = w.order.strategyId;
+  w.wo.remaining -= qty;
+  w.order.filledQuantity += qty;
+  w.order.status = w.wo.remaining > kEps ? domain::OrderStatus::PartiallyFilled : domain::OrderStatus::Filled;
+  m_cash -= domain::sign(f.side) * qty * price + commission;
+  domain::Position& p = m_positions[f.symbol];
+  p.symbol = f.symbol;
+  p.apply(f);
+  BrokerEvent e = event(K::Fill, f.clientOrderId, ts);
+  e.brokerOrderId = w.order.brokerOrderId;
+  e.fill = std::move(f);
+  report(std::move(e));
+}
+
+bool PaperBroker::matchOne(Working& w, const domain::Bar& bar, double& available, domain::Timestamp ts) {
+  if (w.order.type == OrderType::TrailingStop && !w.anchored) {
+    w.wo.trailAnchor = w.order.side == Side::Sell ? bar.high : bar.low;
+    w.anchored = true;
+    return false;  // anchored on this price; can trigger from the next one
+  }
+  const TimeInForce tif = w.order.tif;
+  const backtest::FillDecision d = m_model.match(w.wo, bar, available);
+  if (tif == TimeInForce::Fok && !(d.quantity + kEps >= w.wo.remaining)) {
+    report(event(K::Expired, w.order.clientOrderId, ts, "FOK: could not be filled completely"));
+    return true;
+  }
+  if (d.quantity > 0.0) {
+    available -= d.quantity;
+    book(w, d.quantity, d.price, ts);
+  }
+  if (w.wo.remaining <= kEps) return true;
+  if (tif == TimeInForce::Ioc) {
+    report(event(K::Expired, w.order.clientOrderId, ts, "IOC: unfilled remainder expired"));
+    return true;
+  }
+  return false;
+}
+
+void PaperBroker::onQuote(const domain::Quote& q) {
+  if (q.last > 0.0) m_last[q.symbol] = q.last;
+  else if (q.mid() > 0.0) m_last[q.symbol] = q.mid();
+  if (!m_config.matchOnQuotes) return;
+  const domain::Timestamp ts = q.ts != 0 ? q.ts : now();
+  for (std::size_t i = 0; i < m_working.size();) {
+    Working& w = m_working[i];
+    if (w.order.symbol != q.symbol) {
+      ++i;
+      continue;
+    }
+    double px = w.order.side == Side::Buy ? q.ask : q.bid;
+    if (!(px > 0.0)) px = q.last;
+    if (!(px > 0.0)) {
+      ++i;
+      continue;
+    }
+    domain::Bar b;
+    b.ts = ts;
+    b.open = b.high = b.low = b.close = px;
+    double available = std::numeric_limits<double>::infinity();
+    if (matchOne(w, b, available, ts)) {
+      m_working.erase(m_working.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+}
+
+void PaperBroker::onBar(std::string_view symbol, const domain::Bar& bar) {
+  if (bar.close > 0.0) m_last[std::string(symbol)] = bar.close;
+  if (!m_config.matchOnBars) return;
+  double available = m_model.volumeCap(bar);
+  const domain::Timestamp ts = bar.ts;
+  for (std::size_t i = 0; i < m_working.size();) {
+    Working& w = m_working[i];
+    if (w.order.symbol != symbol || bar.ts < w.armedTs) {
+      ++i;
+      continue;
+    }
+    if (matchOne(w, bar, available, ts)) {
+      m_working.erase(m_working.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+}
+
+void PaperBroker::poll(domain::Timestamp t) {
+  for (std::size_t i = 0; i < m_working.size();) {
+    Working& w = m_working[i];
+    if (w.expiresTs > 0 && t >= w.expiresTs) {
+      const std::string id = w.order.clientOrderId;
+      m_working.erase(m_working.begin() + static_cast<std::ptrdiff_t>(i));
+      report(event(K::Expired, id, t, "DAY order expired at the close"));
+    } else {
+      ++i;
+    }
+  }
+}
+
+}  // namespace meridian::execution

@@ -1,0 +1,96 @@
+#pragma once
+// PaperBroker: the default venue. Simulates an exchange against the live or simulated feed with the SAME fill
+// model as the backtester (backtest::FillModel: slippage, commission, stop / stop-limit / trailing triggers,
+// volume participation on bars).
+//
+// Matching (deterministic: orders are matched in the order they were armed, fill ids are derived from the order):
+//  * Quote: every working order of the symbol is matched against a one-price bar at the ask (buys) or the bid
+//    (sells), falling back to the last trade. Market orders therefore fill at the next quote's touch + slippage.
+//  * Bar (BarClosed): matched by FillModel::match against bars whose open time is at or after the time the order
+//    was armed (no look-ahead), with the participation cap shared per bar and symbol.
+//  * IOC: whatever fills at the first opportunity, the rest expires. FOK: fills completely at the first
+//    opportunity or expires. DAY: expires at the close of the session it was placed in (NYSE calendar) — poll().
+//  * Trailing stops anchor on the last price known when armed (or the first price seen after).
+// Account: cash moves with fills and commissions; positions use domain::Position average cost; equity marks
+// positions at the last price seen. Not thread-safe: owned by the execution thread.
+#include "core/backtest/FillModel.h"
+#include "core/common/Clock.h"
+#include "core/execution/IBroker.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace meridian::time {
+class NyseCalendar;
+}
+
+namespace meridian::execution {
+
+struct PaperBrokerConfig {
+  backtest::FillModelConfig fill;
+  double initialCash = 100'000.0;
+  bool matchOnQuotes = true;
+  bool matchOnBars = true;
+  bool expireDayOrders = true;
+};
+
+class PaperBroker final : public IBroker {
+ public:
+  // clock: time of acceptances / expiry (defaults to a RealClock); calendar: nullptr = NyseCalendar::instance().
+  explicit PaperBroker(PaperBrokerConfig config = {}, std::shared_ptr<const common::IClock> clock = {},
+                       const time::NyseCalendar* calendar = nullptr);
+
+  std::string_view name() const override { return "paper"; }
+
+  void submit(const domain::Order& order) override;
+  void cancel(const domain::Order& order) override;
+  void replace(const domain::Order& existing, const domain::Order& replacement) override;
+  void reconcile(const std::vector<domain::Order>& journalOpen) override;
+
+  Result<std::vector<domain::Order>> openOrders() override;
+  Result<std::optional<domain::Order>> orderByClientId(const std::string& clientOrderId) override;
+  Result<AccountInfo> account() override;
+  Result<std::vector<domain::Position>> positions() override;
+
+  void onQuote(const domain::Quote& quote) override;
+  void onBar(std::string_view symbol, const domain::Bar& bar) override;
+  void poll(domain::Timestamp now) override;
+
+  // Restores the simulated account (cash and positions) after a restart.
+  void restoreAccount(double cash, const std::vector<domain::Position>& positions);
+  const backtest::FillModel& fillModel() const { return m_model; }
+  std::size_t workingCount() const { return m_working.size(); }
+  std::uint64_t submissions() const { return m_submissions; }  // orders armed (tests: nothing doubled)
+
+ private:
+  struct Working {
+    domain::Order order;
+    backtest::WorkingOrder wo;
+    domain::Timestamp armedTs = 0;
+    domain::Timestamp expiresTs = 0;  // DAY orders: session close; 0 = never
+    bool anchored = false;            // trailing stop has an anchor
+    int fillSeq = 0;
+  };
+  void arm(const domain::Order& order, double remaining, bool announce);
+  // Matches one order against a bar; returns true when the order is finished (filled or expired).
+  bool matchOne(Working& w, const domain::Bar& bar, double& available, domain::Timestamp ts);
+  void book(Working& w, double qty, double price, domain::Timestamp ts);
+  std::vector<Working>::iterator findWorking(const std::string& clientOrderId);
+  domain::Timestamp now() const { return m_clock->now(); }
+
+  PaperBrokerConfig m_config;
+  backtest::FillModel m_model;
+  std::shared_ptr<const common::IClock> m_clock;
+  const time::NyseCalendar* m_calendar;
+  std::vector<Working> m_working;  // arm order = match priority
+  std::map<std::string, domain::Position> m_positions;
+  std::unordered_map<std::string, double> m_last;
+  double m_cash;
+  std::uint64_t m_nextBrokerId = 1;
+  std::uint64_t m_submissions = 0;
+};
+
+}  // namespace meridian::execution

@@ -1,0 +1,228 @@
+#include "core/risk/RiskEngine.h"
+
+#include "core/common/Config.h"
+#include "core/time/NyseCalendar.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace meridian::risk {
+namespace {
+
+using domain::OrderType;
+using domain::Side;
+
+template <class... Args>
+RiskDecision reject(RiskRule rule, fmt::format_string<Args...> format, Args&&... args) {
+  RiskDecision d;
+  d.ok = false;
+  d.rule = rule;
+  const auto r = fmt::format_to_n(d.reasonText.data(), d.reasonText.size(), format, std::forward<Args>(args)...);
+  d.reasonLength = std::min<std::size_t>(r.size, d.reasonText.size());
+  return d;
+}
+
+// Position-reducing: opposite side of a non-flat position and no larger than it.
+bool reducesPosition(const domain::Order& o, double positionQty) {
+  if (positionQty == 0.0) return false;
+  const bool opposite = (positionQty > 0.0) == (o.side == Side::Sell);
+  return opposite && o.quantity <= std::abs(positionQty) + 1e-9;
+}
+
+// Tolerance for "at the limit": values are doubles built from prices and quantities.
+constexpr double kEps = 1e-9;
+bool beyond(double value, double limit) { return value > limit * (1.0 + kEps) + kEps; }
+
+}  // namespace
+
+std::string_view toString(RiskRule rule) {
+  switch (rule) {
+    case RiskRule::None: return "none";
+    case RiskRule::KillSwitch: return "kill_switch";
+    case RiskRule::CircuitBreaker: return "circuit_breaker";
+    case RiskRule::TradingHours: return "trading_hours";
+    case RiskRule::InvalidOrder: return "invalid_order";
+    case RiskRule::NoReferencePrice: return "no_reference_price";
+    case RiskRule::MaxOrderQty: return "max_order_qty";
+    case RiskRule::MaxOrderNotional: return "max_order_notional";
+    case RiskRule::PriceBand: return "price_band";
+    case RiskRule::MaxPosition: return "max_position";
+    case RiskRule::MaxGrossExposure: return "max_gross_exposure";
+    case RiskRule::DailyLoss: return "daily_loss";
+    case RiskRule::Correlation: return "correlation";
+    case RiskRule::RateLimit: return "rate_limit";
+  }
+  return "unknown";
+}
+
+RiskLimits RiskLimits::fromConfig(const common::Config& c) {
+  RiskLimits l;
+  l.maxOrderQty = c.doubleValue("risk.max_order_qty", l.maxOrderQty);
+  l.maxOrderNotional = c.doubleValue("risk.max_order_notional", l.maxOrderNotional);
+  l.maxPositionQty = c.doubleValue("risk.max_position_qty", l.maxPositionQty);
+  l.maxPositionNotional = c.doubleValue("risk.max_position_notional", l.maxPositionNotional);
+  l.maxGrossExposurePct = c.doubleValue("risk.max_gross_exposure_pct", l.maxGrossExposurePct);
+  l.priceBandPct = c.doubleValue("risk.price_band_pct", l.priceBandPct);
+  l.maxOrdersPerWindow = c.intValue("risk.max_orders_per_window", l.maxOrdersPerWindow);
+  l.rateWindow = domain::fromMillis(c.intValue("risk.rate_window_ms", int(domain::toMillis(l.rateWindow))));
+  l.maxDailyLossPct = c.doubleValue("risk.max_daily_loss_pct", l.maxDailyLossPct);
+  l.maxDailyLoss = c.doubleValue("risk.max_daily_loss", l.maxDailyLoss);
+  l.drawdownPct = c.doubleValue("risk.drawdown_pct", l.drawdownPct);
+  l.maxPairCorrelation = c.doubleValue("risk.max_pair_correlation", l.maxPairCorrelation);
+  l.enforceTradingHours = c.boolValue("risk.trading_hours", l.enforceTradingHours);
+  l.requireReferencePrice = c.boolValue("risk.require_reference_price", l.requireReferencePrice);
+  l.allowReducingWhenHalted = c.boolValue("risk.allow_reducing_when_halted", l.allowReducingWhenHalted);
+  return l;
+}
+
+RiskEngine::RiskEngine(RiskLimits limits, const time::NyseCalendar* calendar)
+    : m_calendar(calendar ? calendar : &time::NyseCalendar::instance()) {
+  setLimits(limits);
+}
+
+void RiskEngine::setLimits(const RiskLimits& limits) {
+  m_limits = limits;
+  m_rateRing.assign(static_cast<std::size_t>(std::max(0, limits.maxOrdersPerWindow)), 0);
+  m_rateHead = 0;
+  m_rateCount = 0;
+}
+
+RiskDecision RiskEngine::check(const domain::Order& o, const RiskState& s) {
+  const RiskLimits& l = m_limits;
+
+  if (m_killSwitch) return reject(RiskRule::KillSwitch, "kill switch engaged ({}): new orders are blocked until reset", m_killReason);
+
+  if (!(o.quantity > 0.0) || !std::isfinite(o.quantity))
+    return reject(RiskRule::InvalidOrder, "invalid quantity {}", o.quantity);
+  const bool needsLimit = o.type == OrderType::Limit || o.type == OrderType::StopLimit;
+  const bool needsStop = o.type == OrderType::Stop || o.type == OrderType::StopLimit;
+  if (needsLimit && !(o.limitPrice > 0.0)) return reject(RiskRule::InvalidOrder, "{} order needs a limit price > 0", domain::toString(o.type));
+  if (needsStop && !(o.stopPrice > 0.0)) return reject(RiskRule::InvalidOrder, "{} order needs a stop price > 0", domain::toString(o.type));
+  if (o.type == OrderType::TrailingStop && !(o.trailPercent > 0.0 && o.trailPercent < 100.0))
+    return reject(RiskRule::InvalidOrder, "trailing stop needs a trail percent in (0, 100)");
+  if (o.symbol.empty()) return reject(RiskRule::InvalidOrder, "order has no symbol");
+
+  if (l.enforceTradingHours && !m_calendar->isOpen(s.now))
+    return reject(RiskRule::TradingHours, "NYSE is closed: orders are accepted during the regular session only (09:30-16:00 ET)");
+
+  const bool reducing = reducesPosition(o, s.positionQty);
+  const bool haltExempt = reducing && l.allowReducingWhenHalted;
+  tripBreakerIfNeeded(s.equity, s.peakEquity);
+  if (m_breaker && !haltExempt)
+    return reject(RiskRule::CircuitBreaker, "drawdown circuit breaker tripped ({}); manual reset required", m_breakerReason);
+
+  if (!haltExempt) {
+    const double dayPnl = s.equity - s.dayStartEquity;
+    if (l.maxDailyLoss > 0.0 && beyond(-dayPnl, l.maxDailyLoss))
+      return reject(RiskRule::DailyLoss, "daily loss ${:.2f} exceeds the limit ${:.2f}", -dayPnl, l.maxDailyLoss);
+    if (l.maxDailyLossPct > 0.0 && s.dayStartEquity > 0.0 && beyond(-dayPnl, l.maxDailyLossPct * s.dayStartEquity))
+      return reject(RiskRule::DailyLoss, "daily loss ${:.2f} exceeds {:.2f}% of start-of-day equity (${:.2f})", -dayPnl,
+                    l.maxDailyLossPct * 100.0, l.maxDailyLossPct * s.dayStartEquity);
+  }
+
+  // Reference price: last trade, else the order's own limit / stop.
+  double ref = s.lastPrice;
+  if (!(ref > 0.0)) ref = o.limitPrice > 0.0 ? o.limitPrice : o.stopPrice;
+  if (!(ref > 0.0) && l.requireReferencePrice)
+    return reject(RiskRule::NoReferencePrice, "no last price for {}: cannot value the order", o.symbol);
+
+  if (l.maxOrderQty > 0.0 && beyond(o.quantity, l.maxOrderQty))
+    return reject(RiskRule::MaxOrderQty, "quantity {} exceeds the max order quantity {}", o.quantity, l.maxOrderQty);
+  const double notional = o.quantity * ref;
+  if (l.maxOrderNotional > 0.0 && beyond(notional, l.maxOrderNotional))
+    return reject(RiskRule::MaxOrderNotional, "notional ${:.2f} exceeds the max order notional ${:.2f}", notional, l.maxOrderNotional);
+
+  if (l.priceBandPct > 0.0 && s.lastPrice > 0.0) {
+    const double px = needsLimit ? o.limitPrice : (needsStop ? o.stopPrice : 0.0);
+    if (px > 0.0) {
+      const double dev = std::abs(px - s.lastPrice) / s.lastPrice;
+      if (beyond(dev, l.priceBandPct))
+        return reject(RiskRule::PriceBand, "price {:.4f} is {:.2f}% away from last {:.4f} (band {:.2f}%)", px, dev * 100.0,
+                      s.lastPrice, l.priceBandPct * 100.0);
+    }
+  }
+
+  const double signedQty = o.side == domain::Side::Buy ? o.quantity : -o.quantity;
+  const double working = o.side == domain::Side::Buy ? s.workingBuyQty : -s.workingSellQty;
+  const double after = s.positionQty + working + signedQty;
+  if (!reducing) {
+    if (l.maxPositionQty > 0.0 && beyond(std::abs(after), l.maxPositionQty))
+      return reject(RiskRule::MaxPosition, "position in {} would be {} shares (max {})", o.symbol, after, l.maxPositionQty);
+    if (l.maxPositionNotional > 0.0 && beyond(std::abs(after) * ref, l.maxPositionNotional))
+      return reject(RiskRule::MaxPosition, "position in {} would be ${:.2f} (max ${:.2f})", o.symbol, std::abs(after) * ref,
+                    l.maxPositionNotional);
+    if (l.maxGrossExposurePct > 0.0) {
+      const double grossAfter = s.grossExposure + notional;
+      const double cap = l.maxGrossExposurePct * std::max(0.0, s.equity);
+      if (beyond(grossAfter, cap))
+        return reject(RiskRule::MaxGrossExposure, "gross exposure would be ${:.2f}, over {:.0f}% of equity (${:.2f})", grossAfter,
+                      l.maxGrossExposurePct * 100.0, cap);
+    }
+  }
+
+  if (s.pairsLeg && l.maxPairCorrelation > 0.0 && std::isfinite(s.pairCorrelation) &&
+      beyond(std::abs(s.pairCorrelation), l.maxPairCorrelation))
+    return reject(RiskRule::Correlation, "pairs legs are too correlated: |r| = {:.3f} > {:.2f}", std::abs(s.pairCorrelation),
+                  l.maxPairCorrelation);
+
+  if (!m_rateRing.empty() && m_rateCount == m_rateRing.size()) {
+    const Timestamp oldest = m_rateRing[m_rateHead];  // the ring is full: head is the oldest entry
+    if (s.now - oldest < l.rateWindow)
+      return reject(RiskRule::RateLimit, "order rate limit: more than {} orders in {} ms", l.maxOrdersPerWindow,
+                    domain::toMillis(l.rateWindow));
+  }
+  recordOrder(s.now);
+
+  RiskDecision d;
+  d.ok = true;
+  d.rule = RiskRule::None;
+  d.reasonLength = 0;
+  return d;
+}
+
+void RiskEngine::recordOrder(Timestamp now) {
+  if (m_rateRing.empty()) return;
+  m_rateRing[m_rateHead] = now;
+  m_rateHead = m_rateHead + 1 == m_rateRing.size() ? 0 : m_rateHead + 1;
+  if (m_rateCount < m_rateRing.size()) ++m_rateCount;
+}
+
+std::size_t RiskEngine::ordersInWindow(Timestamp now) const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < m_rateCount; ++i)
+    if (now - m_rateRing[i] < m_limits.rateWindow) ++n;
+  return n;
+}
+
+bool RiskEngine::tripBreakerIfNeeded(double equity, double peak) {
+  if (m_breaker || !(m_limits.drawdownPct > 0.0) || !(peak > 0.0)) return false;
+  const double threshold = (1.0 - m_limits.drawdownPct) * peak;
+  if (equity < threshold * (1.0 - kEps)) {
+    m_breaker = true;
+    m_breakerReason = fmt::format("equity ${:.2f} fell below {:.1f}% under the peak ${:.2f}", equity,
+                                  m_limits.drawdownPct * 100.0, peak);
+    return true;
+  }
+  return false;
+}
+
+bool RiskEngine::updateEquity(double equity, double peakEquity) { return tripBreakerIfNeeded(equity, peakEquity); }
+
+void RiskEngine::engageKillSwitch(std::string reason) {
+  m_killSwitch = true;
+  m_killReason = reason.empty() ? std::string("manual") : std::move(reason);
+}
+
+void RiskEngine::resetKillSwitch() {
+  m_killSwitch = false;
+  m_killReason.clear();
+}
+
+void RiskEngine::resetCircuitBreaker() {
+  m_breaker = false;
+  m_breakerReason.clear();
+}
+
+}  // namespace meridian::risk

@@ -1,0 +1,341 @@
+// ExecutionService end to end on the bus with a temp-file SQLite journal (runtime::StorageService) and the paper
+// broker: journal before broker, fills -> positions, risk rejects reported, restart reconciliation (nothing lost
+// or doubled), kill switch, bracket, circuit breaker.
+#include "core/execution/ExecutionService.h"
+#include "core/execution/paper/PaperBroker.h"
+#include "core/runtime/StorageService.h"
+
+#include <QDateTime>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <functional>
+
+using namespace meridian;
+using execution::BrokerEvent;
+using S = domain::OrderStatus;
+
+namespace {
+
+domain::Timestamp utc(const char* iso) {
+  return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch() * domain::kNanosPerMilli;
+}
+const domain::Timestamp kOpen = utc("2024-03-05T15:00:00Z");
+
+class Journal final : public execution::IJournalQueue {
+ public:
+  explicit Journal(runtime::StorageService& s) : m_s(s) {}
+  void post(Task t) override {
+    m_s.post([t = std::move(t)](storage::IStorage& st) { t(st); });
+  }
+
+ private:
+  runtime::StorageService& m_s;
+};
+
+// Paper broker that records, at the moment of each submit, what the journal holds for the order.
+class RecordingBroker final : public execution::IBroker {
+ public:
+  RecordingBroker(runtime::StorageService& storage, std::shared_ptr<common::SimulatedClock> clock)
+      : m_storage(storage), m_inner(execution::PaperBrokerConfig{}, std::move(clock)) {
+    m_inner.setSink([this](BrokerEvent e) { report(std::move(e)); });
+  }
+  std::string_view name() const override { return "paper"; }
+  void submit(const domain::Order& o) override {
+    auto stored = m_storage.call([id = o.clientOrderId](storage::IStorage& s) { return s.loadOrder(id); }).get();
+    journaledAtSubmit.push_back(stored.ok() && stored.value() ? std::string(domain::toString(stored.value()->status))
+                                                              : std::string("missing"));
+    submitted.push_back(o.clientOrderId);
+    m_inner.submit(o);
+  }
+  void cancel(const domain::Order& o) override { m_inner.cancel(o); }
+  void replace(const domain::Order& a, const domain::Order& b) override { m_inner.replace(a, b); }
+  void reconcile(const std::vector<domain::Order>& open) override {
+    reconciled += open.size();
+    m_inner.reconcile(open);
+  }
+  Result<std::vector<domain::Order>> openOrders() override { return m_inner.openOrders(); }
+  Result<std::optional<domain::Order>> orderByClientId(const std::string& id) override { return m_inner.orderByClientId(id); }
+  Result<execution::AccountInfo> account() override { return m_inner.account(); }
+  Result<std::vector<domain::Position>> positions() override { return m_inner.positions(); }
+  void onQuote(const domain::Quote& q) override { m_inner.onQuote(q); }
+  void onBar(std::string_view s, const domain::Bar& b) override { m_inner.onBar(s, b); }
+  void poll(domain::Timestamp t) override { m_inner.poll(t); }
+
+  std::vector<std::string> journaledAtSubmit;
+  std::vector<std::string> submitted;
+  std::size_t reconciled = 0;
+  execution::PaperBroker& inner() { return m_inner; }
+
+ private:
+  runtime::StorageService& m_storage;
+  execution::PaperBroker m_inner;
+};
+
+domain::Order order(const std::string& id, domain::Side side, double qty, domain::OrderType type = domain::OrderType::Market,
+                    double limit = 0, double stop = 0) {
+  domain::Order o;
+  o.clientOrderId = id;
+  o.symbol = "AAPL";
+  o.side = side;
+  o.quantity = qty;
+  o.type = type;
+  o.limitPrice = limit;
+  o.stopPrice = stop;
+  o.tif = domain::TimeInForce::Gtc;
+  return o;
+}
+
+bus::QuoteUpdated quote(double bid, double ask, domain::Timestamp ts = kOpen) {
+  bus::QuoteUpdated q;
+  q.quote.symbol = "AAPL";
+  q.quote.bid = bid;
+  q.quote.ask = ask;
+  q.quote.last = 0.5 * (bid + ask);
+  q.quote.ts = ts;
+  return q;
+}
+
+}  // namespace
+
+class tst_ExecutionService : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+  bus::EventBus m_bus;
+  std::unique_ptr<runtime::StorageService> m_storage;
+  std::shared_ptr<common::SimulatedClock> m_clock;
+  std::shared_ptr<bus::Mailbox> m_events;
+  std::vector<bus::Envelope> m_seen;
+  RecordingBroker* m_broker = nullptr;
+  std::unique_ptr<execution::ExecutionService> m_service;
+  int m_db = 0;
+
+  void openStorage() {
+    storage::StorageConfig c;
+    c.sqlitePath = m_dir.filePath(QStringLiteral("exec%1.sqlite").arg(++m_db)).toStdString();
+    m_storage = std::make_unique<runtime::StorageService>(c);
+    QVERIFY(m_storage->start().ok());
+  }
+  void startService(execution::ExecutionConfig cfg = {}) {
+    auto broker = std::make_unique<RecordingBroker>(*m_storage, m_clock);
+    m_broker = broker.get();
+    m_service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*m_storage),
+                                                              std::move(broker), cfg, m_clock);
+    QVERIFY(m_service->start().ok());
+  }
+  // Waits until pred matches an envelope seen since the last clear; returns it (nullptr on timeout).
+  const bus::Envelope* waitFor(const std::function<bool(const bus::Envelope&)>& pred, int ms = 5000) {
+    QElapsedTimer t;
+    t.start();
+    std::size_t checked = 0;
+    while (true) {
+      for (; checked < m_seen.size(); ++checked)
+        if (pred(m_seen[checked])) return &m_seen[checked];
+      if (t.elapsed() > ms) return nullptr;
+      if (m_events->waitNonEmpty(std::chrono::milliseconds(20))) m_events->drain(m_seen);
+    }
+  }
+  const bus::OrderUpdated* waitOrder(const std::string& id, S status) {
+    const auto* e = waitFor([&](const bus::Envelope& e) {
+      const auto* u = e.as<bus::OrderUpdated>();
+      return u && u->order.clientOrderId == id && u->order.status == status;
+    });
+    return e ? e->as<bus::OrderUpdated>() : nullptr;
+  }
+  domain::Order stored(const std::string& id) {
+    auto r = m_storage->call([id](storage::IStorage& s) { return s.loadOrder(id); }).get();
+    return r.ok() && r.value() ? *r.value() : domain::Order{};
+  }
+  void sync() {
+    m_service->runOnThread([](execution::ExecutionService&) {});
+  }
+
+ private Q_SLOTS:
+  void init() {
+    m_clock = std::make_shared<common::SimulatedClock>(kOpen);
+    m_events = std::make_shared<bus::Mailbox>();
+    m_seen.clear();
+    for (const char* p : {"exec.>", "risk.>", "sys.>"}) m_bus.subscribe(p, m_events);
+    openStorage();
+  }
+  void cleanup() {
+    if (m_service) m_service->stop();
+    m_service.reset();
+    if (m_storage) m_storage->stop();
+    m_events->close();
+  }
+
+  void submitIsJournaledBeforeTheBrokerThenFillsBecomePositions() {
+    startService();
+    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-1", order("MRD-A", domain::Side::Buy, 10)});
+    const auto* pending = waitOrder("MRD-A", S::PendingSubmit);
+    QVERIFY(pending);
+    QCOMPARE(pending->correlationId, std::string("C-1"));
+    QVERIFY(waitOrder("MRD-A", S::Accepted));
+    QCOMPARE(m_broker->journaledAtSubmit, (std::vector<std::string>{"pending_submit"}));
+    m_bus.publish("md.quote.AAPL", quote(100.0, 100.2));
+    const auto* filled = waitOrder("MRD-A", S::Filled);
+    QVERIFY(filled);
+    QCOMPARE(filled->order.avgFillPrice, 100.2);
+    QVERIFY(waitFor([](const bus::Envelope& e) {
+      const auto* f = e.as<bus::OrderFilled>();
+      return f && f->fill.quantity == 10 && e.topic == "exec.fill.AAPL";
+    }));
+    QVERIFY(waitFor([](const bus::Envelope& e) {
+      const auto* p = e.as<bus::PositionsSnapshot>();
+      return p && p->positions.size() == 1 && p->positions[0].quantity == 10 && p->positions[0].avgCost == 100.2;
+    }));
+    // The journal has everything by the time the events are out.
+    QVERIFY(stored("MRD-A").status == S::Filled);
+    auto fills = m_storage->call([](storage::IStorage& s) { return s.loadFills("MRD-A", 0); }).get();
+    QCOMPARE(fills.value().size(), std::size_t(1));
+    auto pos = m_storage->call([](storage::IStorage& s) { return s.loadPositions(); }).get();
+    QCOMPARE(pos.value().size(), std::size_t(1));
+    QCOMPARE(pos.value()[0].quantity, 10.0);
+    // Account snapshot.
+    const auto* acct = waitFor([](const bus::Envelope& e) { return e.topic == execution::topics::kAccount; });
+    QVERIFY(acct);
+  }
+
+  void riskRejectIsJournaledAndReportedWithTheReason() {
+    startService();
+    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-2", order("MRD-BIG", domain::Side::Buy, 20'000)});
+    const auto* rej = waitOrder("MRD-BIG", S::Rejected);
+    QVERIFY(rej);
+    QCOMPARE(rej->correlationId, std::string("C-2"));
+    QVERIFY2(rej->order.rejectReason.find("max order quantity") != std::string::npos, rej->order.rejectReason.c_str());
+    const auto* rr = waitFor([](const bus::Envelope& e) { return e.as<execution::RiskRejected>() != nullptr; });
+    QVERIFY(rr);
+    QCOMPARE(rr->as<execution::RiskRejected>()->rule, std::string("max_order_qty"));
+    QCOMPARE(rr->as<execution::RiskRejected>()->correlationId, std::string("C-2"));
+    const auto* cr = waitFor([](const bus::Envelope& e) { return e.as<bus::CommandRejected>() != nullptr; });
+    QVERIFY(cr);
+    QCOMPARE(cr->as<bus::CommandRejected>()->correlationId, std::string("C-2"));
+    QVERIFY(m_broker->submitted.empty());
+    const auto s = stored("MRD-BIG");
+    QVERIFY(s.status == S::Rejected);
+    QCOMPARE(s.rejectReason, rej->order.rejectReason);
+  }
+
+  void restartReconcilesNothingLostOrDoubled() {
+    // A crash right after journaling: the order is pending_submit in the journal, the venue never saw it.
+    auto o = order("MRD-R", domain::Side::Buy, 10, domain::OrderType::Limit, 50.0);
+    o.status = S::PendingSubmit;
+    o.createdTs = o.updatedTs = kOpen - 1000;
+    QVERIFY(m_storage->call([o](storage::IStorage& s) { return s.journalOrder(o); }).get().ok());
+
+    startService();
+    sync();
+    QCOMPARE(m_broker->reconciled, std::size_t(1));
+    m_service->runOnThread([](execution::ExecutionService& s) {
+      auto& paper = static_cast<RecordingBroker&>(s.broker()).inner();
+      QCOMPARE(paper.submissions(), std::uint64_t(1));
+      QCOMPARE(paper.workingCount(), std::size_t(1));
+    });
+    QVERIFY(waitOrder("MRD-R", S::Accepted));
+    // The same id submitted again: refused as a duplicate, nothing new at the venue.
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-dup", order("MRD-R", domain::Side::Buy, 10, domain::OrderType::Limit, 50.0)});
+    QVERIFY(waitFor([](const bus::Envelope& e) {
+      const auto* c = e.as<bus::CommandRejected>();
+      return c && c->correlationId == "C-dup" && c->reason.find("duplicate") != std::string::npos;
+    }));
+    QVERIFY(m_broker->submitted.empty());
+    sync();
+    QVERIFY(stored("MRD-R").status == S::Accepted);
+
+    // Restart again: the accepted order is re-armed once at the (new) simulated venue.
+    m_service->stop();
+    m_service.reset();
+    startService();
+    sync();
+    m_service->runOnThread([](execution::ExecutionService& s) {
+      auto& paper = static_cast<RecordingBroker&>(s.broker()).inner();
+      QCOMPARE(paper.submissions(), std::uint64_t(1));
+      QCOMPARE(s.orders().workingIds().size(), std::size_t(1));
+    });
+    auto all = m_storage->call([](storage::IStorage& s) { return s.loadOrders(0); }).get();
+    QCOMPARE(all.value().size(), std::size_t(1));
+    // And it still fills exactly once.
+    m_bus.publish("md.quote.AAPL", quote(49.0, 49.5));
+    QVERIFY(waitOrder("MRD-R", S::Filled));
+    sync();
+    auto fills = m_storage->call([](storage::IStorage& s) { return s.loadFills("MRD-R", 0); }).get();
+    QCOMPARE(fills.value().size(), std::size_t(1));
+  }
+
+  void killSwitchCancelsEverythingAndBlocksUntilReset() {
+    startService();
+    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-k1", order("MRD-K1", domain::Side::Buy, 5, domain::OrderType::Limit, 98)});
+    QVERIFY(waitOrder("MRD-K1", S::Accepted));
+    m_bus.publish(execution::topics::kKillSwitch, execution::EngageKillSwitch{"C-kill", "hotkey"});
+    QVERIFY(waitOrder("MRD-K1", S::Cancelled));
+    QVERIFY(waitFor([](const bus::Envelope& e) {
+      const auto* s = e.as<execution::RiskStateChanged>();
+      return s && s->killSwitch;
+    }));
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-k2", order("MRD-K2", domain::Side::Buy, 1, domain::OrderType::Limit, 99)});
+    const auto* blocked = waitOrder("MRD-K2", S::Rejected);
+    QVERIFY(blocked);
+    QVERIFY(blocked->order.rejectReason.find("kill switch") != std::string::npos);
+    m_bus.publish(execution::topics::kResetKillSwitch, execution::ResetKillSwitch{"C-r"});
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-k3", order("MRD-K3", domain::Side::Buy, 1, domain::OrderType::Limit, 99)});
+    QVERIFY(waitOrder("MRD-K3", S::Accepted));
+    QCOMPARE(m_broker->submitted, (std::vector<std::string>{"MRD-K1", "MRD-K3"}));
+    sync();
+    QVERIFY(stored("MRD-K1").status == S::Cancelled);
+  }
+
+  void bracketOnThePaperBroker() {
+    startService();
+    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
+    execution::SubmitBracket b;
+    b.correlationId = "C-b";
+    b.entry = order("MRD-E", domain::Side::Buy, 10);
+    b.takeProfit = order("MRD-TP", domain::Side::Sell, 10, domain::OrderType::Limit, 104);
+    b.stopLoss = order("MRD-SL", domain::Side::Sell, 10, domain::OrderType::Stop, 0, 97);
+    m_bus.publish(execution::topics::kSubmitBracket, b);
+    QVERIFY(waitOrder("MRD-E", S::Accepted));
+    QVERIFY(stored("MRD-TP").status == S::New);  // held, journaled before anything is sent
+    m_bus.publish("md.quote.AAPL", quote(100.0, 100.2));
+    QVERIFY(waitOrder("MRD-E", S::Filled));
+    QVERIFY(waitOrder("MRD-TP", S::Accepted));
+    QVERIFY(waitOrder("MRD-SL", S::Accepted));
+    m_bus.publish("md.quote.AAPL", quote(104.5, 104.7));
+    QVERIFY(waitOrder("MRD-TP", S::Filled));
+    QVERIFY(waitOrder("MRD-SL", S::Cancelled));
+    sync();
+    m_service->runOnThread([](execution::ExecutionService& s) { QCOMPARE(s.positionBook().positionQty("AAPL"), 0.0); });
+  }
+
+  void circuitBreakerTripsOnDrawdownAndNeedsReset() {
+    execution::ExecutionConfig cfg;
+    cfg.initialCash = 10'000;
+    cfg.limits.maxDailyLossPct = 0;  // the drawdown breaker alone
+    startService(cfg);
+    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-1", order("MRD-B1", domain::Side::Buy, 50)});
+    QVERIFY(waitOrder("MRD-B1", S::Accepted));
+    m_bus.publish("md.quote.AAPL", quote(100.0, 100.0));
+    QVERIFY(waitOrder("MRD-B1", S::Filled));
+    m_bus.publish("md.quote.AAPL", quote(80.0, 80.0));  // equity 9,000 < 95 % of 10,000
+    m_clock->advance(2 * domain::kNanosPerSecond);        // the 1 s timer checks the breaker
+    QVERIFY(waitFor([](const bus::Envelope& e) {
+      const auto* s = e.as<execution::RiskStateChanged>();
+      return s && s->circuitBreaker;
+    }));
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-2", order("MRD-B2", domain::Side::Buy, 1)});
+    const auto* r = waitOrder("MRD-B2", S::Rejected);
+    QVERIFY(r);
+    QVERIFY(r->order.rejectReason.find("circuit breaker") != std::string::npos);
+    m_bus.publish(execution::topics::kResetCircuitBreaker, execution::ResetCircuitBreaker{"C-3"});
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-4", order("MRD-B3", domain::Side::Buy, 1)});
+    QVERIFY(waitOrder("MRD-B3", S::Accepted));
+  }
+};
+
+QTEST_GUILESS_MAIN(tst_ExecutionService)
+#include "tst_ExecutionService.moc"
