@@ -1,0 +1,45 @@
+#pragma once
+// The workstation's standard jobs (ex-Prefect flows). Times are America/New_York.
+//
+//   name            default schedule            default timeout  action
+//   eod_ingest      trading days 17:00          30 min           injected by the composition root (marketdata)
+//   company_info    weekly Sat 06:00            60 min           injected (marketdata / symbols)
+//   pair_discovery  weekly Sun 18:00            60 min           injected (strategy/pairs)
+//   strategy_cycle  hourly while open, +2 min   10 min           injected (strategy host)
+//   db_backup       daily 03:00 (every day)     30 min           built in (DbBackup.h)
+//
+// Jobs whose action is not injected are registered anyway and shown as "not configured" (never scheduled,
+// run-now refused), so the Jobs dock never claims they work.
+//
+// Config overrides per job (key prefix jobs.<name>.):
+//   schedule = Schedule::parse syntax ("daily 17:00", "weekly sat 06:00", "hourly-open +2", "every 15", "manual")
+//   enabled = true|false, retries = N, retry_delay_s = N, timeout_s = N (0 = none)
+#include <string>
+#include <vector>
+
+#include "core/common/Config.h"
+#include "core/jobs/Job.h"
+
+namespace meridian::jobs::builtin {
+
+inline constexpr const char* kEodIngest = "eod_ingest";
+inline constexpr const char* kCompanyInfo = "company_info";
+inline constexpr const char* kPairDiscovery = "pair_discovery";
+inline constexpr const char* kStrategyCycle = "strategy_cycle";
+inline constexpr const char* kDbBackup = "db_backup";
+
+// Actions supplied by app/ (empty = not configured).
+struct Actions {
+  JobAction eodIngest;
+  JobAction companyInfo;
+  JobAction pairDiscovery;
+  JobAction strategyCycle;
+};
+
+// All five definitions, config overrides applied. db_backup's action is always set (backupOptionsFrom(config)).
+std::vector<Job> definitions(const common::Config& config, const Actions& actions = {});
+
+// Applies jobs.<job.name>.* overrides; malformed values are ignored with a warning in *warnings.
+void applyOverrides(const common::Config& config, Job& job, std::vector<std::string>* warnings = nullptr);
+
+}  // namespace meridian::jobs::builtin

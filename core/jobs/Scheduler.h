@@ -1,0 +1,129 @@
+#pragma once
+// Scheduler: runs Jobs on their Schedules (America/New_York, NYSE calendar), with retries, per-attempt timeouts,
+// run history and run-now. Replaces the Prefect deployment of the Python system.
+//
+// Threading (DESIGN.md rule 1): the scheduler owns one thread that evaluates schedules and one short-lived worker
+// thread per running attempt. Public functions are thread-safe and never wait for a job. The current state is
+// published as an immutable JobsSnapshot on "sys.jobs" (when a bus is given) and is also available from
+// snapshot(). RunJobNow commands arriving on "jobs.cmd.run" are handled on the scheduler thread.
+//
+// Time comes from the IClock: with a SimulatedClock, tests advance the clock and call wake(); the scheduler thread
+// also re-evaluates every Options::pollInterval of real time. Missed occurrences (e.g. the machine slept through
+// several) are coalesced into one run; an occurrence that falls while the job is still running is skipped.
+//
+// A run is one or more attempts: when an attempt fails (or times out) and fewer than Job::retries re-attempts
+// were made, the run is marked "retrying" and the next attempt starts Job::retryDelay later (clock time).
+// History: IJobHistory::runStarted once per run, runUpdated on every state change (attempt, status, finish).
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/bus/EventBus.h"
+#include "core/common/Clock.h"
+#include "core/common/Result.h"
+#include "core/jobs/Job.h"
+#include "core/jobs/JobEvents.h"
+#include "core/jobs/JobHistory.h"
+
+namespace meridian::jobs {
+
+class Scheduler {
+ public:
+  struct Options {
+    std::chrono::milliseconds pollInterval{1000};   // real-time upper bound between evaluations
+    std::chrono::milliseconds stopGrace{5000};      // stop(): how long to wait for cancelled actions to return
+    std::size_t historyLimit = 200;                  // runs kept in the snapshot
+  };
+  using RunCallback = std::function<void(const storage::JobRunRecord& run)>;
+
+  // clock and bus (may be null) must outlive the scheduler.
+  explicit Scheduler(const common::IClock& clock, bus::EventBus* bus = nullptr);
+  Scheduler(const common::IClock& clock, bus::EventBus* bus, Options options);
+  ~Scheduler();  // stop()
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Adds a job, or replaces the definition of the job with the same name (its history and last status stay).
+  // Errors: empty name, retries < 0, negative delay/timeout. May be called before or after start().
+  Status addJob(Job job);
+  // Injects (or replaces) the action of a registered job: a "not configured" job becomes schedulable.
+  Status setAction(const std::string& name, JobAction action);
+  Status setEnabled(const std::string& name, bool enabled);
+  std::vector<std::string> jobNames() const;
+
+  // Set before start(). The history receives every run; onRunFinished is called once per finished run
+  // (status succeeded / failed / cancelled), on the scheduler thread.
+  void setHistory(std::shared_ptr<IJobHistory> history);
+  void setRunFinishedCallback(RunCallback callback);
+  // Merges persisted runs (e.g. RunStoreHistory::loadRecent) into the snapshot; jobs that have not run in this
+  // process take their last status from them. Thread-safe.
+  void seedHistory(std::vector<storage::JobRunRecord> runs);
+
+  void start();
+  // Cancels running attempts, waits up to Options::stopGrace for them, records them as cancelled, joins the
+  // scheduler thread. Idempotent. Workers still running after the grace period are detached (and logged).
+  void stop();
+  bool running() const { return m_running.load(); }
+
+  // Starts a run of `name` as soon as the scheduler thread sees it (or the pending retry of a failed run).
+  // Errors: unknown job, not configured, already running. Thread-safe, never waits for the job.
+  Status runNow(const std::string& name);
+  // Re-evaluate now (after advancing a SimulatedClock, or after a config change).
+  void wake();
+
+  // Latest published state (also before start(): jobs with their next run times).
+  std::shared_ptr<const JobsSnapshot> snapshot() const;
+  // Next scheduled run of a job, 0 when none. Evaluated from the job's last evaluation time.
+  domain::Timestamp nextRun(const std::string& name) const;
+
+ private:
+  struct Attempt;
+  struct Runtime;
+  struct Signal;
+
+  void loop();
+  void evaluateLocked(domain::Timestamp now, std::vector<storage::JobRunRecord>& started,
+                      std::vector<storage::JobRunRecord>& updated, std::vector<storage::JobRunRecord>& finished);
+  void startAttemptLocked(Runtime& rt, domain::Timestamp now, bool newRun, std::vector<storage::JobRunRecord>& started,
+                          std::vector<storage::JobRunRecord>& updated);
+  void finishAttemptLocked(Runtime& rt, const Status& result, bool timedOut, domain::Timestamp now,
+                           std::vector<storage::JobRunRecord>& updated, std::vector<storage::JobRunRecord>& finished);
+  void handleCommands();
+  Status runNowLocked(const std::string& name);
+  Runtime* findLocked(const std::string& name);
+  const Runtime* findLocked(const std::string& name) const;
+  void rememberLocked(const storage::JobRunRecord& run);
+  std::shared_ptr<const JobsSnapshot> buildSnapshotLocked(domain::Timestamp now) const;
+  void publish(std::shared_ptr<const JobsSnapshot> snapshot);
+  void shutdownWorkers();
+
+  const common::IClock& m_clock;
+  bus::EventBus* m_bus = nullptr;
+  Options m_options;
+  std::shared_ptr<Signal> m_signal;
+  std::shared_ptr<bus::Mailbox> m_commands;
+  bus::SubscriptionId m_subscription = 0;
+
+  mutable std::mutex m_mutex;  // guards everything below
+  std::vector<std::unique_ptr<Runtime>> m_jobs;
+  std::deque<std::pair<bool, storage::JobRunRecord>> m_history;  // (local run?, record), most recent first
+  std::shared_ptr<IJobHistory> m_historySink;
+  RunCallback m_onFinished;
+  std::shared_ptr<const JobsSnapshot> m_snapshot;
+  std::int64_t m_nextRunId = 1;
+  bool m_dirty = true;
+
+  std::atomic<bool> m_running{false};
+  std::atomic<bool> m_stopping{false};
+  std::thread m_thread;
+};
+
+}  // namespace meridian::jobs
