@@ -47,24 +47,18 @@ bool toDouble(const QString& s, double& out) {
   return ok && std::isfinite(out);
 }
 
-// --csv [SYM=]FILE values -> loaded series. Returns an exit code on error (0 = ok).
+// --csv [SYM=]FILE values -> loaded series (backtest::loadCsvSpecs). Returns an exit code on error (0 = ok).
 int loadSeries(const char* cmd, const QStringList& specs, bool adjust, std::vector<backtest::BarSeries>& out) {
   backtest::CsvOptions opt;
   opt.adjust = adjust;
-  for (const QString& spec : specs) {
-    QString symbol, file = spec;
-    const int eq = spec.indexOf('=');
-    if (eq > 0 && !spec.left(eq).contains('/')) {
-      symbol = spec.left(eq).toUpper();
-      file = spec.mid(eq + 1);
-    }
-    auto s = backtest::loadYahooCsv(text(file), text(symbol), opt);
-    if (!s) return failure(cmd, s.error().message);
-    for (const auto& other : out)
-      if (other.symbol == s->symbol)
-        return usageError(cmd, fmt::format("symbol {} given twice (use --csv SYM=FILE)", s->symbol));
-    out.push_back(std::move(s).value());
+  std::vector<std::string> files;
+  for (const QString& spec : specs) files.push_back(text(spec));
+  auto loaded = backtest::loadCsvSpecs(files, opt);
+  if (!loaded) {
+    return loaded.error().code == backtest::kDuplicateSymbolCode ? usageError(cmd, loaded.error().message)
+                                                                 : failure(cmd, loaded.error().message);
   }
+  for (auto& s : loaded.value()) out.push_back(std::move(s));
   return 0;
 }
 

@@ -163,4 +163,32 @@ Result<BarSeries> parseYahooCsv(std::string_view text, std::string symbol, std::
   return series;
 }
 
+CsvSpec parseCsvSpec(std::string_view spec) {
+  CsvSpec out;
+  const std::size_t eq = spec.find('=');
+  if (eq != std::string_view::npos && eq > 0 && spec.substr(0, eq).find_first_of("/\\") == std::string_view::npos) {
+    out.symbol = std::string(spec.substr(0, eq));
+    for (char& c : out.symbol) c = char(std::toupper(static_cast<unsigned char>(c)));
+    out.path = std::string(spec.substr(eq + 1));
+  } else {
+    out.path = std::string(spec);
+  }
+  return out;
+}
+
+Result<std::vector<BarSeries>> loadCsvSpecs(std::span<const std::string> specs, const CsvOptions& options) {
+  std::vector<BarSeries> out;
+  out.reserve(specs.size());
+  for (const std::string& text : specs) {
+    CsvSpec spec = parseCsvSpec(text);
+    auto s = loadYahooCsv(spec.path, std::move(spec.symbol), options);
+    if (!s) return s.error();
+    for (const auto& other : out)
+      if (other.symbol == s->symbol)
+        return makeError(kDuplicateSymbolCode, fmt::format("symbol {} given twice (name the inputs SYM=FILE)", s->symbol));
+    out.push_back(std::move(s).value());
+  }
+  return out;
+}
+
 }  // namespace meridian::backtest

@@ -8,8 +8,10 @@
 #include "core/backtest/BarSeries.h"
 #include "core/common/Result.h"
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace meridian::backtest {
 
@@ -24,5 +26,18 @@ Result<BarSeries> parseYahooCsv(std::string_view text, std::string symbol, std::
                                 const CsvOptions& options = {});
 // "…/orcl-1995-2014.csv" -> "ORCL": file name up to the first '-', '_' or '.', upper-cased.
 std::string symbolFromPath(std::string_view path);
+
+// One "[SYM=]FILE" input as the CLI's --csv and the GUI's file list give it: a prefix before the first '=' that
+// contains no path separator names the series (upper-cased); otherwise the symbol comes from symbolFromPath.
+struct CsvSpec {
+  std::string symbol;  // empty = symbolFromPath(path)
+  std::string path;
+};
+CsvSpec parseCsvSpec(std::string_view spec);
+
+inline constexpr const char* kDuplicateSymbolCode = "csv.duplicate_symbol";
+// Loads every spec in order. Errors: the loader's ("csv.open", "csv.parse" with "<file>:<line>: <reason>"), or
+// kDuplicateSymbolCode when two inputs give the same symbol.
+Result<std::vector<BarSeries>> loadCsvSpecs(std::span<const std::string> specs, const CsvOptions& options = {});
 
 }  // namespace meridian::backtest
