@@ -593,13 +593,15 @@ class tst_MainWindow : public QObject {
     QVERIFY2(shortcutsHtml.contains(QStringLiteral("F2")) && shortcutsHtml.contains(QStringLiteral("Ctrl+Shift+X")),
              qPrintable(shortcutsHtml));
 
-    // Backtest menu exists; its actions are disabled and say why.
-    for (const char* name : {"actionRunBacktest", "actionBacktestHistory"}) {
+    // Backtest menu: enabled actions with shortcuts (the dialogs themselves are tested in tst_BacktestUi).
+    for (const char* name : {"actionRunBacktest", "actionOptimize", "actionWalkForward", "actionBacktestHistory"}) {
       QAction* a = findAction(name);
       QVERIFY2(a, name);
-      QVERIFY(!a->isEnabled());
+      QVERIFY(a->isEnabled());
       QVERIFY(!a->statusTip().isEmpty());
     }
+    QCOMPARE(findAction("actionRunBacktest")->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_B));
+    QCOMPARE(findAction("actionOptimize")->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
     QCOMPARE(findAction("actionQuit")->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Q));
     QCOMPARE(findAction("actionFocusOrderTicket")->shortcut(), QKeySequence(Qt::Key_F2));
   }

@@ -12,7 +12,7 @@
 namespace meridian::ui {
 namespace {
 
-constexpr const char* kPatterns[] = {"md.>", "exec.>", "risk.>", "sys.>"};
+constexpr const char* kPatterns[] = {"md.>", "exec.>", "risk.>", "sys.>", "bt.>"};
 
 template <class Vec>
 std::size_t trimOldest(Vec& v, std::size_t max) {
@@ -40,6 +40,12 @@ UiBridge::UiBridge(const UiContext& context, QObject* parent)
       m_paperTrading(context.paperTrading) {
   Q_ASSERT(m_bus);
   registerUiMetaTypes();
+  qRegisterMetaType<backtest::BacktestProgress>();
+  qRegisterMetaType<QVector<backtest::BacktestProgress>>();
+  qRegisterMetaType<std::shared_ptr<const backtest::BacktestFinished>>();
+  qRegisterMetaType<std::shared_ptr<const backtest::BacktestRunsListed>>();
+  qRegisterMetaType<std::shared_ptr<const marketdata::IngestFinished>>();
+  qRegisterMetaType<QVector<std::shared_ptr<const marketdata::DataQualityReport>>>();
   setUpDispatcher();
   for (const char* pattern : kPatterns) m_subscriptions.push_back(m_bus->subscribe(pattern, m_mailbox));
 
@@ -81,6 +87,38 @@ void UiBridge::setUpDispatcher() {
       [this](const bus::Envelope& env, const bus::PositionsSnapshot&) { m_positions = env.share<bus::PositionsSnapshot>(); });
   m_dispatcher.on<bus::CommandRejected>(
       [this](const bus::Envelope&, const bus::CommandRejected& e) { m_rejects.push_back(e); });
+  m_dispatcher.on<jobs::JobsSnapshot>(
+      [this](const bus::Envelope& env, const jobs::JobsSnapshot&) { m_jobs = env.share<jobs::JobsSnapshot>(); });
+  m_dispatcher.on<bus::HealthSnapshot>(
+      [this](const bus::Envelope& env, const bus::HealthSnapshot&) { m_health = env.share<bus::HealthSnapshot>(); });
+  m_dispatcher.on<notify::Notification>(
+      [this](const bus::Envelope&, const notify::Notification& n) { m_notifications.push_back(n); });
+  m_dispatcher.on<backtest::BacktestProgress>([this](const bus::Envelope&, const backtest::BacktestProgress& p) {
+    const auto [it, inserted] = m_btProgressIndex.try_emplace(p.correlationId, m_btProgress.size());
+    if (inserted) {
+      m_btProgress.push_back(p);
+    } else {
+      m_btProgress[it->second] = p;
+    }
+  });
+  m_dispatcher.on<backtest::BacktestFinished>([this](const bus::Envelope& env, const backtest::BacktestFinished&) {
+    m_btFinished.push_back(env.share<backtest::BacktestFinished>());
+  });
+  m_dispatcher.on<backtest::BacktestRunsListed>([this](const bus::Envelope& env, const backtest::BacktestRunsListed&) {
+    m_btRunsListed.push_back(env.share<backtest::BacktestRunsListed>());
+  });
+  m_dispatcher.on<marketdata::IngestFinished>([this](const bus::Envelope& env, const marketdata::IngestFinished&) {
+    m_ingestFinished.push_back(env.share<marketdata::IngestFinished>());
+  });
+  m_dispatcher.on<marketdata::QualityChecked>([this](const bus::Envelope&, const marketdata::QualityChecked& q) {
+    if (!q.report) return;
+    const auto [it, inserted] = m_qualityIndex.try_emplace(q.report->symbol + '\n' + q.report->source, m_quality.size());
+    if (inserted) {
+      m_quality.push_back(q.report);
+    } else {
+      m_quality[it->second] = q.report;
+    }
+  });
 }
 
 void UiBridge::resetBatches() {
@@ -94,6 +132,16 @@ void UiBridge::resetBatches() {
   m_rejects.clear();
   m_positions.reset();
   m_logRecords.clear();
+  m_jobs.reset();
+  m_health.reset();
+  m_notifications.clear();
+  m_btProgress.clear();
+  m_btProgressIndex.clear();
+  m_btFinished.clear();
+  m_btRunsListed.clear();
+  m_ingestFinished.clear();
+  m_quality.clear();
+  m_qualityIndex.clear();
 }
 
 void UiBridge::onTick() {
@@ -117,6 +165,7 @@ void UiBridge::onTick() {
   m_counters.droppedInUi += trimOldest(m_bars, kMaxBarsPerTick);
   m_counters.droppedInUi += trimOldest(m_fills, kMaxFillsPerTick);
   m_counters.droppedInUi += trimOldest(m_rejects, kMaxRejectsPerTick);
+  m_counters.droppedInUi += trimOldest(m_notifications, kMaxNotificationsPerTick);
 
   // Emission order: orders before fills (a fill's order row exists first), quotes before positions (marks).
   if (!m_orders.isEmpty()) {
@@ -153,6 +202,54 @@ void UiBridge::onTick() {
     ++m_counters.batchesEmitted;
     Q_EMIT commandRejected(QString::fromStdString(r.correlationId), QString::fromStdString(r.reason));
   }
+  if (m_jobs) {
+    ++m_counters.jobBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT jobsUpdated(m_jobs);
+  }
+  if (m_health) {
+    ++m_counters.healthBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT healthUpdated(m_health);
+  }
+  if (!m_notifications.isEmpty()) {
+    ++m_counters.notificationBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT notificationsAppended(m_notifications);
+  }
+  // Backtests: progress first (without ids that finished in this tick), then results.
+  if (!m_btFinished.empty() && !m_btProgress.isEmpty()) {
+    m_btProgress.removeIf([this](const backtest::BacktestProgress& p) {
+      return std::any_of(m_btFinished.begin(), m_btFinished.end(),
+                         [&](const auto& f) { return f->correlationId == p.correlationId; });
+    });
+  }
+  if (!m_btProgress.isEmpty()) {
+    ++m_counters.backtestBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT backtestProgress(m_btProgress);
+  }
+  for (const auto& f : m_btFinished) {
+    ++m_counters.backtestBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT backtestFinished(f);
+  }
+  for (const auto& r : m_btRunsListed) {
+    ++m_counters.backtestBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT backtestRunsListed(r);
+  }
+  // Ingestion: quality reports before the results, so a dialog reacting to ingestFinished finds the panel updated.
+  if (!m_quality.isEmpty()) {
+    ++m_counters.ingestBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT qualityChecked(m_quality);
+  }
+  for (const auto& f : m_ingestFinished) {
+    ++m_counters.ingestBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT ingestFinished(f);
+  }
 }
 
 QString UiBridge::submitOrder(domain::Order order) {
@@ -186,6 +283,17 @@ QString UiBridge::cancelOrder(const QString& clientOrderId) {
   Q_EMIT commandPublished(correlationId, clientOrderId == QLatin1String(kCancelAllId)
                                              ? QStringLiteral("CANCEL ALL")
                                              : QStringLiteral("CANCEL %1").arg(clientOrderId));
+  return correlationId;
+}
+
+QString UiBridge::runJobNow(const QString& jobName) {
+  jobs::RunJobNow cmd;
+  cmd.correlationId = common::newCorrelationId();
+  cmd.jobName = jobName.toStdString();
+  const QString correlationId = QString::fromStdString(cmd.correlationId);
+  m_bus->publish<jobs::RunJobNow>(jobs::topics::kRunNow, std::move(cmd));
+  ++m_counters.commandsPublished;
+  Q_EMIT commandPublished(correlationId, QStringLiteral("RUN JOB %1").arg(jobName));
   return correlationId;
 }
 

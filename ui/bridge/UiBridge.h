@@ -1,13 +1,18 @@
 #pragma once
 // UiBridge: the only place where the UI meets core (DESIGN.md, threading contract 3 and 4).
 //
-// Lives on the GUI thread. It owns a bus::Mailbox subscribed to "md.>", "exec.>", "risk.>" and "sys.>". A QTimer
+// Lives on the GUI thread. It owns a bus::Mailbox subscribed to "md.>", "exec.>", "risk.>", "sys.>" and "bt.>". A QTimer
 // drains the mailbox at most 60 times a second (config ui.refresh_hz, clamped 1..60) and COALESCES what it drained:
 //   QuoteUpdated       latest per symbol
 //   OrderUpdated       latest per clientOrderId
 //   PositionsSnapshot  latest wins
+//   JobsSnapshot ("sys.jobs"), HealthSnapshot ("sys.health")  latest wins
+//   Notification ("sys.notify")  appended (bounded per tick)
 //   BarClosed, OrderFilled, CommandRejected, log records: appended (bounded per tick, oldest dropped and counted)
 // and emits at most one signal of each kind per tick. Widgets therefore never do work per event.
+//
+// Backtests ("bt.>", see core/backtest/BacktestEvents.h): BacktestProgress latest per correlation id (dropped when
+// the same tick also carries that id's BacktestFinished), BacktestFinished and BacktestRunsListed each emitted.
 //
 // Commands (SubmitOrder, CancelOrder) are published on "cmd.order.submit" / "cmd.order.cancel" with a fresh
 // correlation id, which is returned so the caller can match the resulting events. Publishing never blocks.
@@ -22,11 +27,24 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/backtest/BacktestEvents.h"
 #include "core/bus/EventBus.h"
 #include "core/bus/Events.h"
+#include "core/bus/HealthEvents.h"
 #include "core/common/Logging.h"
+#include "core/jobs/JobEvents.h"
+#include "core/marketdata/DataQuality.h"
+#include "core/marketdata/MarketDataEvents.h"
+#include "core/notify/Notification.h"
 #include "ui/bridge/UiContext.h"
+#include "core/common/Ids.h"
 #include "ui/bridge/UiMetaTypes.h"
+
+Q_DECLARE_METATYPE(meridian::backtest::BacktestProgress)
+Q_DECLARE_METATYPE(std::shared_ptr<const meridian::backtest::BacktestFinished>)
+Q_DECLARE_METATYPE(std::shared_ptr<const meridian::backtest::BacktestRunsListed>)
+Q_DECLARE_METATYPE(std::shared_ptr<const meridian::marketdata::IngestFinished>)
+Q_DECLARE_METATYPE(std::shared_ptr<const meridian::marketdata::DataQualityReport>)
 
 namespace meridian::ui {
 
@@ -41,6 +59,7 @@ class UiBridge : public QObject {
   static constexpr std::size_t kMaxBarsPerTick = 50'000;
   static constexpr std::size_t kMaxFillsPerTick = 10'000;
   static constexpr std::size_t kMaxRejectsPerTick = 1'000;
+  static constexpr std::size_t kMaxNotificationsPerTick = 100;
 
   struct Counters {
     std::uint64_t ticks = 0;              // timer ticks handled
@@ -56,6 +75,11 @@ class UiBridge : public QObject {
     std::uint64_t droppedInUi = 0;        // bars/fills/rejects beyond the per-tick bound
     std::uint64_t logsMissed = 0;         // log records overwritten in the InAppLogBuffer before we read them
     std::uint64_t commandsPublished = 0;
+    std::uint64_t jobBatches = 0;         // JobsSnapshot (latest wins)
+    std::uint64_t healthBatches = 0;      // HealthSnapshot (latest wins)
+    std::uint64_t notificationBatches = 0;
+    std::uint64_t backtestBatches = 0;    // backtestProgress + backtestFinished + backtestRunsListed signals
+    std::uint64_t ingestBatches = 0;      // ingestFinished (each) + qualityChecked (latest per series) signals
   };
 
   // context.bus and context.config must outlive the bridge. The timer starts immediately.
@@ -71,6 +95,20 @@ class UiBridge : public QObject {
   // Publishes bus::CancelOrder; clientOrderId "*" cancels every working order. Returns the correlation id.
   QString cancelOrder(const QString& clientOrderId);
   QString cancelAllOrders() { return cancelOrder(QString::fromLatin1(kCancelAllId)); }
+  // Publishes jobs::RunJobNow on "jobs.cmd.run" (a refusal comes back as commandRejected). Returns the correlation id.
+  QString runJobNow(const QString& jobName);
+  // Publishes any command struct with a `correlationId` member (e.g. backtest::RunBacktest on
+  // backtest::topics::kRun); fills in a fresh id when empty and returns it. Never blocks. A non-empty
+  // description is announced through commandPublished (status bar).
+  template <class T>
+  QString publishCommand(std::string topic, T command, const QString& description = {}) {
+    if (command.correlationId.empty()) command.correlationId = common::newCorrelationId();
+    const QString correlationId = QString::fromStdString(command.correlationId);
+    m_bus->publish<T>(std::move(topic), std::move(command));
+    ++m_counters.commandsPublished;
+    if (!description.isEmpty()) Q_EMIT commandPublished(correlationId, description);
+    return correlationId;
+  }
 
   // Refresh interval in ms derived from ui.refresh_hz (clamped to 1..60 Hz): 60 Hz -> 17 ms.
   int refreshIntervalMs() const { return m_timer.interval(); }
@@ -96,6 +134,16 @@ class UiBridge : public QObject {
   void logsAppended(const std::vector<meridian::common::LogRecord>& records);
   void commandRejected(const QString& correlationId, const QString& reason);
   void commandPublished(const QString& correlationId, const QString& description);
+  void jobsUpdated(const std::shared_ptr<const meridian::jobs::JobsSnapshot>& snapshot);
+  void healthUpdated(const std::shared_ptr<const meridian::bus::HealthSnapshot>& snapshot);
+  void notificationsAppended(const QVector<meridian::notify::Notification>& notifications);
+  void backtestProgress(const QVector<meridian::backtest::BacktestProgress>& progress);
+  void backtestFinished(const std::shared_ptr<const meridian::backtest::BacktestFinished>& finished);
+  void backtestRunsListed(const std::shared_ptr<const meridian::backtest::BacktestRunsListed>& runs);
+  // Market data ingestion ("md.ingest.<SYM>", "md.quality.<SYM>"): every IngestFinished (matched by correlation id),
+  // and the QualityChecked reports of the tick, latest per (symbol, source).
+  void ingestFinished(const std::shared_ptr<const meridian::marketdata::IngestFinished>& finished);
+  void qualityChecked(const QVector<std::shared_ptr<const meridian::marketdata::DataQualityReport>>& reports);
 
  private:
   void setUpDispatcher();
@@ -120,6 +168,16 @@ class UiBridge : public QObject {
   std::vector<bus::CommandRejected> m_rejects;
   std::shared_ptr<const bus::PositionsSnapshot> m_positions;
   std::vector<common::LogRecord> m_logRecords;
+  std::shared_ptr<const jobs::JobsSnapshot> m_jobs;
+  std::shared_ptr<const bus::HealthSnapshot> m_health;
+  QVector<notify::Notification> m_notifications;
+  QVector<backtest::BacktestProgress> m_btProgress;
+  std::unordered_map<std::string, qsizetype> m_btProgressIndex;
+  std::vector<std::shared_ptr<const backtest::BacktestFinished>> m_btFinished;
+  std::vector<std::shared_ptr<const backtest::BacktestRunsListed>> m_btRunsListed;
+  std::vector<std::shared_ptr<const marketdata::IngestFinished>> m_ingestFinished;
+  QVector<std::shared_ptr<const marketdata::DataQualityReport>> m_quality;
+  std::unordered_map<std::string, qsizetype> m_qualityIndex;  // symbol + '\n' + source
   std::uint64_t m_lastLogSeq = 0;
 
   Counters m_counters;

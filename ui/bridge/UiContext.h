@@ -7,6 +7,10 @@
 
 #include <memory>
 
+namespace meridian::marketdata {
+class IngestionService;
+}
+
 namespace meridian::ui {
 
 struct UiContext {
@@ -16,6 +20,9 @@ struct UiContext {
   QString settingsOrganization = QStringLiteral("Meridian");
   QString settingsApplication = QStringLiteral("Meridian");  // tests use a throw-away name
   bool paperTrading = true;                           // PAPER/LIVE badge
+  // Optional: CSV import / ingestion (File > Import CSV…). Its submit* methods are asynchronous and answer on the
+  // bus (IngestFinished on "md.ingest.<SYM>", QualityChecked on "md.quality.<SYM>"). Null: the action is disabled.
+  marketdata::IngestionService* ingestion = nullptr;  // outlives the UI
 };
 
 }  // namespace meridian::ui

@@ -15,6 +15,10 @@ void registerUiMetaTypes() {
     qRegisterMetaType<QVector<bus::BarClosed>>();
     qRegisterMetaType<std::shared_ptr<const bus::PositionsSnapshot>>();
     qRegisterMetaType<std::vector<common::LogRecord>>();
+    qRegisterMetaType<std::shared_ptr<const jobs::JobsSnapshot>>();
+    qRegisterMetaType<std::shared_ptr<const bus::HealthSnapshot>>();
+    qRegisterMetaType<notify::Notification>();
+    qRegisterMetaType<QVector<notify::Notification>>();
     return true;
   }();
   (void)done;

@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "core/bus/Events.h"
+#include "core/bus/HealthEvents.h"
+#include "core/jobs/JobEvents.h"
+#include "core/notify/Notification.h"
 #include "core/common/Logging.h"
 #include "core/domain/Types.h"
 
@@ -18,6 +21,9 @@ Q_DECLARE_METATYPE(meridian::bus::BarClosed)
 Q_DECLARE_METATYPE(meridian::common::LogRecord)
 Q_DECLARE_METATYPE(std::shared_ptr<const meridian::bus::PositionsSnapshot>)
 Q_DECLARE_METATYPE(std::vector<meridian::common::LogRecord>)
+Q_DECLARE_METATYPE(std::shared_ptr<const meridian::jobs::JobsSnapshot>)
+Q_DECLARE_METATYPE(std::shared_ptr<const meridian::bus::HealthSnapshot>)
+Q_DECLARE_METATYPE(meridian::notify::Notification)
 
 namespace meridian::ui {
 

@@ -1,24 +1,35 @@
 #include "ui/mainwindow/MainWindow.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenu>
+#include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 
 #include <algorithm>
 
 #include "core/common/Config.h"
+#include "core/common/Ids.h"
 #include "core/common/Logging.h"
+#include "core/execution/ExecutionEvents.h"
 #include "core/time/TimeZones.h"
 #include "ui/bridge/UiBridge.h"
+#include "ui/dialogs/BacktestController.h"
+#include "ui/dialogs/ImportCsvDialog.h"
+#include "ui/docks/DataQualityDock.h"
 #include "ui/docks/ChartDock.h"
+#include "ui/docks/JobsDock.h"
+#include "ui/docks/OpsDock.h"
 #include "ui/docks/LogsDock.h"
 #include "ui/docks/OrderTicketDock.h"
 #include "ui/docks/OrdersDock.h"
@@ -32,7 +43,9 @@
 #include "ui/models/OrdersModel.h"
 #include "ui/models/PositionsModel.h"
 #include "ui/models/WatchlistModel.h"
+#include "ui/mainwindow/WorkspaceManager.h"
 #include "ui/widgets/ModeBadge.h"
+#include "ui/widgets/ToastOverlay.h"
 
 namespace meridian::ui {
 namespace {
@@ -40,6 +53,8 @@ namespace {
 constexpr const char* kGeometryKey = "mainwindow/geometry";
 constexpr const char* kStateKey = "mainwindow/state";
 constexpr const char* kWatchlistKey = "watchlist/symbols";
+constexpr const char* kThemeKey = "ui/theme";
+constexpr const char* kChartSettingsKey = "chart/settings";
 constexpr int kStatusMessageMs = 8000;
 
 }  // namespace
@@ -71,6 +86,11 @@ MainWindow::MainWindow(UiContext context, QWidget* parent) : QMainWindow(parent)
   createStatusBar();
   applyDefaultArrangement();
   restoreLayout();
+  {
+    QSettings settings(m_context.settingsOrganization, m_context.settingsApplication);
+    const Theme fallback = themeFromName(m_context.config->value(QStringLiteral("ui.theme")), Theme::Light);
+    setTheme(themeFromName(settings.value(QLatin1String(kThemeKey)).toString(), fallback));
+  }
 
   const QString first = m_watchlistModel->symbols().value(0, QStringLiteral("SPY"));
   m_chartDock->setSymbol(first);
@@ -80,6 +100,7 @@ MainWindow::MainWindow(UiContext context, QWidget* parent) : QMainWindow(parent)
 MainWindow::~MainWindow() {
   // Also covers QApplication::quit() without a close event (e.g. the app's --quit-after). Docks still exist here.
   saveLayout();
+  if (m_riskSubscription) m_context.bus->unsubscribe(m_riskSubscription);
 }
 
 // ---- Construction -------------------------------------------------------------------------------------------------
@@ -96,6 +117,7 @@ void MainWindow::createDocks() {
   connect(m_watchlistDock, &WatchlistDock::symbolActivated, this, &MainWindow::onSymbolActivated);
   connect(m_ordersDock, &OrdersDock::cancelRequested, m_bridge, &UiBridge::cancelOrder);
   connect(m_ordersDock, &OrdersDock::cancelAllRequested, this, &MainWindow::cancelAllOrders);
+  createOpsPanels();
 }
 
 void MainWindow::connectBridge() {
@@ -111,6 +133,11 @@ void MainWindow::connectBridge() {
   connect(m_bridge, &UiBridge::barsAppended, m_watchlistModel, &WatchlistModel::applyBars);
   connect(m_bridge, &UiBridge::logsAppended, m_logsModel, &LogsModel::appendRecords);
   connect(m_bridge, &UiBridge::fillsAppended, this, &MainWindow::onFillsAppended);
+  connect(m_bridge, &UiBridge::fillsAppended, m_chartDock, &ChartDock::onFillsAppended);
+  connect(m_bridge, &UiBridge::quotesUpdated, m_chartDock, &ChartDock::onQuotesUpdated);
+  connect(m_bridge, &UiBridge::jobsUpdated, m_jobsDock, &JobsDock::onJobsUpdated);
+  connect(m_bridge, &UiBridge::healthUpdated, m_opsDock, &OpsDock::onHealthUpdated);
+  connect(m_bridge, &UiBridge::notificationsAppended, this, &MainWindow::onNotificationsAppended);
   connect(m_bridge, &UiBridge::commandRejected, this, &MainWindow::onCommandRejected);
   connect(m_bridge, &UiBridge::commandPublished, this, &MainWindow::onCommandPublished);
 }
@@ -122,6 +149,14 @@ void MainWindow::createMenus() {
   settings->setObjectName(QStringLiteral("actionSettings"));
   settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
   settings->setStatusTip(QStringLiteral("Show the effective configuration (secrets redacted)"));
+  m_importCsvAction = file->addAction(QStringLiteral("&Import CSV…"), this, &MainWindow::showImportCsv);
+  m_importCsvAction->setObjectName(QStringLiteral("actionImportCsv"));
+  m_importCsvAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+  m_importCsvAction->setStatusTip(QStringLiteral("Import daily or intraday bars from a CSV file (Yahoo or mapped columns)"));
+  if (!m_context.ingestion) {
+    m_importCsvAction->setEnabled(false);
+    m_importCsvAction->setToolTip(QStringLiteral("no ingestion service"));
+  }
   file->addSeparator();
   QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
   quit->setObjectName(QStringLiteral("actionQuit"));
@@ -132,35 +167,37 @@ void MainWindow::createMenus() {
   // ---- View ----
   QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
   int n = 1;
-  for (QDockWidget* d : docks()) {
+  for (QDockWidget* d : allDocks()) {
     QAction* toggle = d->toggleViewAction();
     toggle->setObjectName(QStringLiteral("toggle") + d->objectName());
     toggle->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n++)));
     toggle->setStatusTip(QStringLiteral("Show or hide the %1 panel").arg(d->windowTitle()));
     view->addAction(toggle);
   }
+  // Backtest Results: owned by the BacktestController (created hidden, shown on the first result).
+  m_backtest = new BacktestController(this, m_bridge, m_context.settingsOrganization, m_context.settingsApplication);
+  if (n <= 9) m_backtest->resultsToggleAction()->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n)));
+  view->addAction(m_backtest->resultsToggleAction());
+  // Data Quality: QualityChecked reports from the ingestion service (created hidden; saved with the layout).
+  m_dataQualityDock = new DataQualityDock(this);
+  addDockWidget(Qt::RightDockWidgetArea, m_dataQualityDock);
+  m_dataQualityDock->hide();
+  connect(m_bridge, &UiBridge::qualityChecked, m_dataQualityDock, &DataQualityDock::onQualityChecked);
+  QAction* dqToggle = m_dataQualityDock->toggleViewAction();
+  dqToggle->setObjectName(QStringLiteral("toggleDataQualityDock"));
+  dqToggle->setStatusTip(QStringLiteral("Show or hide the Data Quality panel"));
+  view->addAction(dqToggle);
   view->addSeparator();
   QAction* reset = view->addAction(QStringLiteral("&Reset Layout"), this, &MainWindow::resetLayout);
   reset->setObjectName(QStringLiteral("actionResetLayout"));
   reset->setStatusTip(QStringLiteral("Show every panel in the default arrangement"));
+  createViewExtras(view);
 
   // ---- Backtest ----
-  // Running backtests needs the RunBacktest command and the backtest engine (core/backtest), which are not part
-  // of this build yet. The menu is present so the structure (and its keyboard access) is stable; its actions
-  // are disabled and say why instead of pretending to work.
+  // Run Backtest… (Ctrl+B), Optimize… (Ctrl+Shift+B), Walk-forward… (Ctrl+Alt+B), Backtest History…:
+  // commands on the bus to the BacktestService, results in the Backtest Results panel (BacktestController).
   QMenu* backtest = menuBar()->addMenu(QStringLiteral("&Backtest"));
-  backtest->setToolTipsVisible(true);
-  const QString why = QStringLiteral(
-      "Not available yet: needs the backtest engine (core/backtest) and the RunBacktest command, not in this build");
-  QAction* run = backtest->addAction(QStringLiteral("&Run Backtest…"));
-  run->setObjectName(QStringLiteral("actionRunBacktest"));
-  QAction* history = backtest->addAction(QStringLiteral("Backtest &History"));
-  history->setObjectName(QStringLiteral("actionBacktestHistory"));
-  for (QAction* a : {run, history}) {
-    a->setEnabled(false);
-    a->setStatusTip(why);
-    a->setToolTip(why);
-  }
+  m_backtest->populateMenu(backtest);
 
   // ---- Trading ----
   QMenu* trading = menuBar()->addMenu(QStringLiteral("&Trading"));
@@ -173,6 +210,20 @@ void MainWindow::createMenus() {
   cancelAll->setObjectName(QStringLiteral("actionCancelAllOrders"));
   cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
   cancelAll->setStatusTip(QStringLiteral("Cancel every working order (no confirmation)"));
+  trading->addSeparator();
+  QAction* kill = trading->addAction(QStringLiteral("&Kill Switch"), this, &MainWindow::engageKillSwitch);
+  kill->setObjectName(QStringLiteral("actionKillSwitch"));
+  kill->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+  kill->setShortcutContext(Qt::ApplicationShortcut);
+  kill->setStatusTip(QStringLiteral("Cancel every working order and block new orders until the kill switch is reset"));
+  QAction* resetKill = trading->addAction(QStringLiteral("Reset Kill S&witch"), this, &MainWindow::resetKillSwitch);
+  resetKill->setObjectName(QStringLiteral("actionResetKillSwitch"));
+  resetKill->setStatusTip(QStringLiteral("Accept new orders again after the kill switch"));
+  QAction* resetBreaker =
+      trading->addAction(QStringLiteral("Reset Circuit &Breaker"), this, &MainWindow::resetCircuitBreaker);
+  resetBreaker->setObjectName(QStringLiteral("actionResetCircuitBreaker"));
+  resetBreaker->setStatusTip(
+      QStringLiteral("Accept new orders again after the drawdown circuit breaker tripped (the equity peak restarts)"));
 
   // ---- Help ----
   QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
@@ -193,9 +244,15 @@ void MainWindow::createStatusBar() {
   m_clockLabel->setToolTip(
       QStringLiteral("Display time zone: %1").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId())));
   m_clockLabel->setMinimumWidth(m_clockLabel->fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00 WWWW")) + 8);
+  m_riskLabel = new QLabel(QStringLiteral("RISK OK"), this);
+  m_riskLabel->setObjectName(QStringLiteral("riskStateLabel"));
+  m_riskLabel->setToolTip(QStringLiteral("Kill switch and drawdown circuit breaker (Trading menu)"));
+  m_riskMailbox = std::make_shared<bus::Mailbox>(64);
+  m_riskSubscription = m_context.bus->subscribe(execution::topics::kRiskState, m_riskMailbox);
   m_modeBadge = new ModeBadge(m_context.paperTrading, ModeBadge::Size::Normal, this);
   m_modeBadge->setObjectName(QStringLiteral("modeBadge"));
 
+  statusBar()->addPermanentWidget(m_riskLabel);
   statusBar()->addPermanentWidget(m_marketLabel);
   statusBar()->addPermanentWidget(m_clockLabel);
   statusBar()->addPermanentWidget(m_modeBadge);
@@ -212,8 +269,15 @@ QList<QDockWidget*> MainWindow::docks() const {
   return {m_chartDock, m_watchlistDock, m_ticketDock, m_ordersDock, m_positionsDock, m_logsDock};
 }
 
+QList<QDockWidget*> MainWindow::allDocks() const {
+  QList<QDockWidget*> all = docks();
+  if (m_jobsDock) all << m_jobsDock;
+  if (m_opsDock) all << m_opsDock;
+  return all;
+}
+
 QDockWidget* MainWindow::dock(const QString& objectName) const {
-  for (QDockWidget* d : docks())
+  for (QDockWidget* d : allDocks())
     if (d->objectName() == objectName) return d;
   return nullptr;
 }
@@ -223,7 +287,7 @@ void MainWindow::applyDefaultArrangement() {
   // [          Orders           |       Positions       ]
   // [                        Logs                        ]
   // All docks live in one area; the vertical splits come first so each row spans the full width.
-  for (QDockWidget* d : docks()) {
+  for (QDockWidget* d : allDocks()) {
     d->setFloating(false);
     removeDockWidget(d);
   }
@@ -233,7 +297,11 @@ void MainWindow::applyDefaultArrangement() {
   splitDockWidget(m_watchlistDock, m_chartDock, Qt::Horizontal);
   splitDockWidget(m_chartDock, m_ticketDock, Qt::Horizontal);
   splitDockWidget(m_ordersDock, m_positionsDock, Qt::Horizontal);
-  for (QDockWidget* d : docks()) d->show();
+  // Jobs and Ops share the Logs row as tabs; Logs stays in front.
+  tabifyDockWidget(m_logsDock, m_jobsDock);
+  tabifyDockWidget(m_jobsDock, m_opsDock);
+  for (QDockWidget* d : allDocks()) d->show();
+  m_logsDock->raise();
   m_defaultSizesPending = true;
   if (isVisible()) QMetaObject::invokeMethod(this, &MainWindow::applyDefaultSizes, Qt::QueuedConnection);
 }
@@ -259,6 +327,7 @@ void MainWindow::restoreLayout() {
   QSettings settings(m_context.settingsOrganization, m_context.settingsApplication);
   const QStringList symbols = settings.value(QLatin1String(kWatchlistKey)).toStringList();
   if (settings.contains(QLatin1String(kWatchlistKey))) m_watchlistModel->setSymbols(symbols);
+  m_chartDock->applyChartSettings(settings.value(QLatin1String(kChartSettingsKey)).toMap());
 
   const QByteArray geometry = settings.value(QLatin1String(kGeometryKey)).toByteArray();
   if (geometry.isEmpty() || !restoreGeometry(geometry)) {
@@ -276,6 +345,7 @@ void MainWindow::saveLayout() const {
   settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
   settings.setValue(QLatin1String(kStateKey), saveState(kLayoutVersion));
   settings.setValue(QLatin1String(kWatchlistKey), m_watchlistModel->symbols());
+  settings.setValue(QLatin1String(kChartSettingsKey), m_chartDock->chartSettings());
   settings.sync();
 }
 
@@ -298,6 +368,49 @@ void MainWindow::cancelAllOrders() {
   m_bridge->cancelAllOrders();
 }
 
+void MainWindow::engageKillSwitch() {
+  // Like Cancel All: instant, no confirmation. The result arrives as OrderUpdated and RiskStateChanged events.
+  m_context.bus->publish(execution::topics::kKillSwitch,
+                         execution::EngageKillSwitch{common::newCorrelationId(), "kill switch (menu / Ctrl+Shift+K)"});
+  statusBar()->showMessage(QStringLiteral("KILL SWITCH: cancelling every working order, new orders blocked"),
+                           kStatusMessageMs * 2);
+}
+
+void MainWindow::resetKillSwitch() {
+  m_context.bus->publish(execution::topics::kResetKillSwitch, execution::ResetKillSwitch{common::newCorrelationId()});
+  statusBar()->showMessage(QStringLiteral("Kill switch reset requested"), kStatusMessageMs);
+}
+
+void MainWindow::resetCircuitBreaker() {
+  m_context.bus->publish(execution::topics::kResetCircuitBreaker,
+                         execution::ResetCircuitBreaker{common::newCorrelationId()});
+  statusBar()->showMessage(QStringLiteral("Circuit breaker reset requested"), kStatusMessageMs);
+}
+
+void MainWindow::drainRiskState() {
+  std::vector<bus::Envelope> events;
+  m_riskMailbox->drain(events);
+  const execution::RiskStateChanged* last = nullptr;
+  for (const auto& e : events)
+    if (const auto* s = e.as<execution::RiskStateChanged>()) last = s;
+  if (!last) return;
+  QString text = QStringLiteral("RISK OK");
+  QString color = format::upColor().name();
+  QStringList why;
+  if (last->killSwitch) why << QStringLiteral("Kill switch: %1").arg(QString::fromStdString(last->killSwitchReason));
+  if (last->circuitBreaker)
+    why << QStringLiteral("Circuit breaker: %1").arg(QString::fromStdString(last->circuitBreakerReason));
+  if (last->killSwitch || last->circuitBreaker) {
+    text = last->killSwitch ? QStringLiteral("KILL SWITCH") : QStringLiteral("BREAKER TRIPPED");
+    if (last->killSwitch && last->circuitBreaker) text = QStringLiteral("KILL SWITCH + BREAKER");
+    color = QStringLiteral("#d32f2f");
+  }
+  m_riskLabel->setText(text);
+  m_riskLabel->setToolTip(why.isEmpty() ? QStringLiteral("Kill switch and drawdown circuit breaker (Trading menu)")
+                                        : why.join('\n'));
+  m_riskLabel->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; padding: 0 6px; }").arg(color));
+}
+
 void MainWindow::showSettings() {
   SettingsDialog dialog(*m_context.config, this);
   dialog.exec();
@@ -307,8 +420,13 @@ QList<QAction*> MainWindow::allMenuActions() const {
   QList<QAction*> out;
   for (QAction* top : menuBar()->actions()) {
     if (QMenu* m = top->menu()) {
-      for (QAction* a : m->actions())
-        if (!a->isSeparator()) out << a;
+      for (QAction* a : m->actions()) {
+        if (a->isSeparator()) continue;
+        out << a;
+        if (QMenu* sub = a->menu())
+          for (QAction* s : sub->actions())
+            if (!s->isSeparator()) out << s;
+      }
     }
   }
   return out;
@@ -337,11 +455,16 @@ void MainWindow::onSymbolActivated(const QString& symbol) {
 
 void MainWindow::onClockTick() {
   const domain::Timestamp now = nowTimestamp();
+  drainRiskState();
   m_clockLabel->setText(clockText(now));
   const bool open = marketIsOpen(now);
   m_marketLabel->setText(marketStatusText(now));
   m_marketLabel->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; padding: 0 6px; }")
-                                   .arg(open ? format::upColor().name() : format::mutedColor().darker(130).name()));
+                                   .arg(open ? format::upColor().name()
+                                             : (palette().color(QPalette::Window).lightness() < 128
+                                                    ? format::mutedColor().lighter(140)
+                                                    : format::mutedColor().darker(130))
+                                                   .name()));
   // Re-arm on the next whole second so the clock never skips or lags a second.
   const qint64 ms = (now / domain::kNanosPerMilli) % 1000;
   m_clockTimer.start(static_cast<int>(1000 - ms) + 2);
@@ -364,6 +487,228 @@ void MainWindow::onCommandRejected(const QString& correlationId, const QString& 
 
 void MainWindow::onCommandPublished(const QString& correlationId, const QString& description) {
   statusBar()->showMessage(QStringLiteral("Sent %1  [%2]").arg(description, correlationId), kStatusMessageMs);
+}
+
+// ---- Operations panels, theme, workspaces, notifications ----------------------------------------------------------
+
+void MainWindow::createOpsPanels() {
+  m_jobsDock = new JobsDock(this);
+  m_opsDock = new OpsDock(this);
+  for (QDockWidget* d : {static_cast<QDockWidget*>(m_jobsDock), static_cast<QDockWidget*>(m_opsDock)})
+    d->setAllowedAreas(Qt::AllDockWidgetAreas);
+  connect(m_jobsDock, &JobsDock::runNowRequested, this, &MainWindow::onRunJobNow);
+
+  m_toasts = new ToastOverlay(this);
+  m_workspaces = std::make_unique<WorkspaceManager>(m_context.settingsOrganization, m_context.settingsApplication);
+
+  if (QSystemTrayIcon::isSystemTrayAvailable()) {
+    QPixmap pm(64, 64);
+    pm.fill(Qt::transparent);
+    {
+      QPainter p(&pm);
+      p.setRenderHint(QPainter::Antialiasing);
+      p.setBrush(QColor(0x1f, 0x6f, 0xd1));
+      p.setPen(Qt::NoPen);
+      p.drawRoundedRect(QRectF(2, 2, 60, 60), 12, 12);
+      p.setPen(Qt::white);
+      QFont f = font();
+      f.setBold(true);
+      f.setPixelSize(40);
+      p.setFont(f);
+      p.drawText(QRectF(0, 0, 64, 64), Qt::AlignCenter, QStringLiteral("M"));
+    }
+    m_tray = new QSystemTrayIcon(QIcon(pm), this);
+    m_tray->setObjectName(QStringLiteral("trayIcon"));
+    m_tray->setToolTip(QStringLiteral("Meridian — %1").arg(m_context.paperTrading ? QStringLiteral("PAPER") : QStringLiteral("LIVE")));
+    connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+      showNormal();
+      raise();
+      activateWindow();
+    });
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+      showNormal();
+      raise();
+      activateWindow();
+    });
+    m_tray->show();
+  }
+}
+
+void MainWindow::createViewExtras(QMenu* view) {
+  // Showing a dock that shares a tab row brings its tab to the front.
+  for (QDockWidget* d : allDocks())
+    connect(d->toggleViewAction(), &QAction::triggered, d, [d](bool on) {
+      if (on) d->raise();
+    });
+
+  view->addSeparator();
+  QMenu* theme = view->addMenu(QStringLiteral("T&heme"));
+  theme->setObjectName(QStringLiteral("menuTheme"));
+  m_themeGroup = new QActionGroup(this);
+  m_themeGroup->setExclusive(true);
+  for (Theme t : {Theme::Light, Theme::Dark}) {
+    QAction* a = theme->addAction(t == Theme::Light ? QStringLiteral("&Light") : QStringLiteral("&Dark"));
+    a->setObjectName(t == Theme::Light ? QStringLiteral("actionThemeLight") : QStringLiteral("actionThemeDark"));
+    a->setCheckable(true);
+    a->setData(themeName(t));
+    a->setStatusTip(QStringLiteral("Use the %1 colour theme").arg(themeName(t)));
+    m_themeGroup->addAction(a);
+    connect(a, &QAction::triggered, this, [this, t] { setTheme(t); });
+  }
+  theme->addSeparator();
+  QAction* toggle = theme->addAction(QStringLiteral("&Toggle Light/Dark"), this, &MainWindow::toggleTheme);
+  toggle->setObjectName(QStringLiteral("actionToggleTheme"));
+  toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+
+  m_workspaceMenu = view->addMenu(QStringLiteral("&Workspaces"));
+  m_workspaceMenu->setObjectName(QStringLiteral("menuWorkspaces"));
+  QAction* save = m_workspaceMenu->addAction(QStringLiteral("&Save Workspace As…"), this, &MainWindow::saveWorkspaceAs);
+  save->setObjectName(QStringLiteral("actionSaveWorkspace"));
+  save->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+  save->setStatusTip(QStringLiteral("Save the current panel layout and chart settings under a name"));
+  QAction* del = m_workspaceMenu->addAction(QStringLiteral("&Delete Current Workspace"), this, &MainWindow::deleteCurrentWorkspace);
+  del->setObjectName(QStringLiteral("actionDeleteWorkspace"));
+  m_workspaceMenu->addSeparator();
+  rebuildWorkspaceMenu();
+}
+
+void MainWindow::rebuildWorkspaceMenu() {
+  if (!m_workspaceMenu) return;
+  for (QAction* a : m_workspaceActions) {
+    m_workspaceMenu->removeAction(a);
+    a->deleteLater();
+  }
+  m_workspaceActions.clear();
+  const QString current = m_workspaces->current();
+  const QStringList names = m_workspaces->names();
+  for (int i = 0; i < names.size(); ++i) {
+    const QString name = names[i];
+    QAction* a = m_workspaceMenu->addAction(i < 9 ? QStringLiteral("&%1  %2").arg(i + 1).arg(name) : name);
+    a->setObjectName(QStringLiteral("actionWorkspace_%1").arg(name));
+    a->setCheckable(true);
+    a->setChecked(name == current);
+    a->setData(name);
+    if (i < 9) a->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    a->setStatusTip(QStringLiteral("Switch to the workspace '%1'").arg(name));
+    connect(a, &QAction::triggered, this, [this, name] { switchWorkspace(name); });
+    m_workspaceActions << a;
+  }
+  if (names.isEmpty()) {
+    QAction* none = m_workspaceMenu->addAction(QStringLiteral("(no saved workspaces)"));
+    none->setEnabled(false);
+    m_workspaceActions << none;
+  }
+  for (QAction* a : m_workspaceMenu->actions())
+    if (a->objectName() == QLatin1String("actionDeleteWorkspace")) a->setEnabled(!current.isEmpty());
+}
+
+void MainWindow::setTheme(Theme theme) {
+  m_theme = theme;
+  applyTheme(theme);
+  if (m_themeGroup)
+    for (QAction* a : m_themeGroup->actions()) a->setChecked(a->data().toString() == themeName(theme));
+  QSettings settings(m_context.settingsOrganization, m_context.settingsApplication);
+  settings.setValue(QLatin1String(kThemeKey), themeName(theme));
+}
+
+void MainWindow::toggleTheme() { setTheme(m_theme == Theme::Dark ? Theme::Light : Theme::Dark); }
+
+QStringList MainWindow::workspaceNames() const { return m_workspaces->names(); }
+QString MainWindow::currentWorkspace() const { return m_workspaces->current(); }
+
+bool MainWindow::saveWorkspace(const QString& name) {
+  Workspace w;
+  w.state = saveState(kLayoutVersion);
+  w.geometry = saveGeometry();
+  w.chart = m_chartDock->chartSettings();
+  if (!m_workspaces->save(name, w)) return false;
+  m_workspaces->setCurrent(name);
+  rebuildWorkspaceMenu();
+  statusBar()->showMessage(QStringLiteral("Workspace '%1' saved").arg(WorkspaceManager::normalized(name)), kStatusMessageMs);
+  return true;
+}
+
+bool MainWindow::switchWorkspace(const QString& name) {
+  const auto target = m_workspaces->load(name);
+  if (!target) return false;
+  const QString current = m_workspaces->current();
+  if (!current.isEmpty() && current != WorkspaceManager::normalized(name) && m_workspaces->contains(current)) {
+    Workspace w;  // each workspace keeps its own arrangement
+    w.state = saveState(kLayoutVersion);
+    w.geometry = saveGeometry();
+    w.chart = m_chartDock->chartSettings();
+    m_workspaces->save(current, w);
+  }
+  if (!target->state.isEmpty() && !restoreState(target->state, kLayoutVersion)) return false;
+  m_chartDock->applyChartSettings(target->chart);
+  m_workspaces->setCurrent(name);
+  rebuildWorkspaceMenu();
+  statusBar()->showMessage(QStringLiteral("Workspace '%1'").arg(WorkspaceManager::normalized(name)), kStatusMessageMs);
+  return true;
+}
+
+bool MainWindow::deleteWorkspace(const QString& name) {
+  const bool removed = m_workspaces->remove(name);
+  rebuildWorkspaceMenu();
+  return removed;
+}
+
+void MainWindow::saveWorkspaceAs() {
+  bool ok = false;
+  const QString name = QInputDialog::getText(this, QStringLiteral("Save Workspace"), QStringLiteral("Workspace &name:"),
+                                             QLineEdit::Normal, m_workspaces->current(), &ok);
+  if (!ok) return;
+  if (!saveWorkspace(name))
+    QMessageBox::warning(this, QStringLiteral("Save Workspace"),
+                         QStringLiteral("A workspace needs a name of 1 to %1 characters.").arg(WorkspaceManager::kMaxNameLength));
+}
+
+void MainWindow::deleteCurrentWorkspace() {
+  const QString current = m_workspaces->current();
+  if (current.isEmpty()) return;
+  if (QMessageBox::question(this, QStringLiteral("Delete Workspace"), QStringLiteral("Delete the workspace '%1'?").arg(current)) ==
+      QMessageBox::Yes)
+    deleteWorkspace(current);
+}
+
+void MainWindow::onRunJobNow(const QString& jobName) { m_bridge->runJobNow(jobName); }
+
+void MainWindow::onNotificationsAppended(const QVector<notify::Notification>& notifications) {
+  m_toasts->setBottomMargin(statusBar()->isVisible() ? statusBar()->height() : 0);
+  for (const notify::Notification& n : notifications) {
+    m_toasts->showNotification(n);
+    // The tray reaches the user when the window is not in front; warnings and errors always go there too.
+    if (m_tray && (n.severity >= notify::Severity::Warning || !isActiveWindow())) {
+      const auto icon = n.severity == notify::Severity::Error     ? QSystemTrayIcon::Critical
+                        : n.severity == notify::Severity::Warning ? QSystemTrayIcon::Warning
+                                                                   : QSystemTrayIcon::Information;
+      m_tray->showMessage(format::qstr(n.taggedTitle()), format::qstr(n.body), icon, 8000);
+    }
+  }
+}
+
+// ---- Market data import -------------------------------------------------------------------------------------------
+
+void MainWindow::showImportCsv() {
+  if (!m_context.ingestion) return;
+  if (!m_importCsvDialog) {
+    m_importCsvDialog = new ImportCsvDialog(m_context.ingestion, m_context.settingsOrganization,
+                                            m_context.settingsApplication, this);
+    connect(m_bridge, &UiBridge::ingestFinished, m_importCsvDialog, &ImportCsvDialog::onIngestFinished);
+    connect(m_importCsvDialog, &ImportCsvDialog::showQualityRequested, this, &MainWindow::showDataQuality);
+    connect(m_importCsvDialog, &ImportCsvDialog::importSubmitted, this, [this](const QString& id, const QString& sym) {
+      statusBar()->showMessage(QStringLiteral("Importing %1 [%2]").arg(sym, id.left(8)), kStatusMessageMs);
+    });
+  }
+  m_importCsvDialog->show();
+  m_importCsvDialog->raise();
+  m_importCsvDialog->activateWindow();
+}
+
+void MainWindow::showDataQuality(const QString& symbol) {
+  m_dataQualityDock->setSymbolFilter(symbol);
+  m_dataQualityDock->show();
+  m_dataQualityDock->raise();
 }
 
 }  // namespace meridian::ui

@@ -10,16 +10,29 @@
 #include <QTimer>
 #include <QVector>
 
+#include <memory>
 
 #include "core/bus/Events.h"
+#include "core/notify/Notification.h"
 #include "ui/bridge/UiContext.h"
+#include "ui/mainwindow/Theme.h"
 
 class QAction;
+class QActionGroup;
 class QLabel;
+class QMenu;
+class QSystemTrayIcon;
 
 namespace meridian::ui {
 
+class BacktestController;
+class DataQualityDock;
+class ImportCsvDialog;
 class ChartDock;
+class JobsDock;
+class OpsDock;
+class ToastOverlay;
+class WorkspaceManager;
 class LogsDock;
 class LogsModel;
 class ModeBadge;
@@ -52,8 +65,30 @@ class MainWindow : public QMainWindow {
   OrdersDock* ordersDock() const { return m_ordersDock; }
   PositionsDock* positionsDock() const { return m_positionsDock; }
   LogsDock* logsDock() const { return m_logsDock; }
+  // Operations panels ("JobsDock", "OpsDock"): not part of docks() (the six trading panels), but part of allDocks(),
+  // dock(name), the View menu (Alt+7, Alt+8) and every layout/workspace.
+  JobsDock* jobsDock() const { return m_jobsDock; }
+  OpsDock* opsDock() const { return m_opsDock; }
+  // Backtest menu, dialogs and the "BacktestResultsDock" panel (not in allDocks(): hidden until a first result).
+  BacktestController* backtest() const { return m_backtest; }
+  QList<QDockWidget*> allDocks() const;
+  // File > Import CSV… (Ctrl+I; disabled without UiContext::ingestion) and the "DataQualityDock" panel (not in
+  // allDocks(): created hidden, View > Data Quality). The dialog is created on first use (null before).
+  QAction* importCsvAction() const { return m_importCsvAction; }
+  ImportCsvDialog* importCsvDialog() const { return m_importCsvDialog; }
+  DataQualityDock* dataQualityDock() const { return m_dataQualityDock; }
+  ToastOverlay* toastOverlay() const { return m_toasts; }
+  QSystemTrayIcon* trayIcon() const { return m_tray; }  // null when the platform has no system tray
+  Theme theme() const { return m_theme; }
+  // Workspaces (View > Workspaces): named layouts stored in QSettings.
+  QStringList workspaceNames() const;
+  QString currentWorkspace() const;
+  bool saveWorkspace(const QString& name);
+  bool switchWorkspace(const QString& name);
+  bool deleteWorkspace(const QString& name);
   QLabel* marketStatusLabel() const { return m_marketLabel; }
   QLabel* clockLabel() const { return m_clockLabel; }
+  QLabel* riskStateLabel() const { return m_riskLabel; }
   ModeBadge* modeBadge() const { return m_modeBadge; }
 
   // Writes geometry, dock state and the watchlist to QSettings (also done by closeEvent).
@@ -63,9 +98,19 @@ class MainWindow : public QMainWindow {
   void resetLayout();
   void focusOrderTicket();
   void cancelAllOrders();
+  // Trading > Kill Switch (Ctrl+Shift+K): cancels every working order and blocks new ones until reset.
+  void engageKillSwitch();
+  void resetKillSwitch();
+  void resetCircuitBreaker();
   void showSettings();
   void showShortcuts();
   void showAbout();
+  void setTheme(meridian::ui::Theme theme);  // applied to the whole application and saved
+  void toggleTheme();
+  void saveWorkspaceAs();                    // asks for a name
+  void deleteCurrentWorkspace();
+  void showImportCsv();                      // non-modal; results arrive through the bridge
+  void showDataQuality(const QString& symbol = {});
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -77,16 +122,22 @@ class MainWindow : public QMainWindow {
   void onFillsAppended(const QVector<meridian::domain::Fill>& fills);
   void onCommandRejected(const QString& correlationId, const QString& reason);
   void onCommandPublished(const QString& correlationId, const QString& description);
+  void onRunJobNow(const QString& jobName);
+  void onNotificationsAppended(const QVector<meridian::notify::Notification>& notifications);
 
  private:
   void createDocks();
   void connectBridge();
   void createMenus();
   void createStatusBar();
+  void drainRiskState();  // RiskStateChanged events -> m_riskLabel
   void applyDefaultArrangement();
   void applyDefaultSizes();
   void restoreLayout();
   QList<QAction*> allMenuActions() const;
+  void createOpsPanels();
+  void createViewExtras(QMenu* view);
+  void rebuildWorkspaceMenu();
 
   UiContext m_context;
   UiBridge* m_bridge = nullptr;
@@ -102,8 +153,25 @@ class MainWindow : public QMainWindow {
   PositionsDock* m_positionsDock = nullptr;
   LogsDock* m_logsDock = nullptr;
 
+  JobsDock* m_jobsDock = nullptr;
+  OpsDock* m_opsDock = nullptr;
+  BacktestController* m_backtest = nullptr;
+  QAction* m_importCsvAction = nullptr;
+  ImportCsvDialog* m_importCsvDialog = nullptr;
+  DataQualityDock* m_dataQualityDock = nullptr;
+  ToastOverlay* m_toasts = nullptr;
+  QSystemTrayIcon* m_tray = nullptr;
+  Theme m_theme = Theme::Light;
+  QActionGroup* m_themeGroup = nullptr;
+  QMenu* m_workspaceMenu = nullptr;
+  QList<QAction*> m_workspaceActions;
+  std::unique_ptr<WorkspaceManager> m_workspaces;
+
   QLabel* m_marketLabel = nullptr;
   QLabel* m_clockLabel = nullptr;
+  QLabel* m_riskLabel = nullptr;
+  std::shared_ptr<bus::Mailbox> m_riskMailbox;  // "risk.state", drained with the clock tick
+  bus::SubscriptionId m_riskSubscription = 0;
   ModeBadge* m_modeBadge = nullptr;
   QTimer m_clockTimer;
   bool m_defaultSizesPending = false;

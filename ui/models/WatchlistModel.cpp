@@ -20,8 +20,9 @@ void WatchlistModel::rebuildRowIndex() {
 }
 
 QStringList WatchlistModel::defaultSymbols() {
-  return {QStringLiteral("AAPL"), QStringLiteral("MSFT"), QStringLiteral("NVDA"), QStringLiteral("ORCL"),
-          QStringLiteral("SPY")};
+  // Symbols the built-in simulated market quotes, so a first start shows live prices with no account.
+  return {QStringLiteral("AAPL"), QStringLiteral("MSFT"), QStringLiteral("NVDA"), QStringLiteral("AMZN"),
+          QStringLiteral("SPY"),  QStringLiteral("QQQ")};
 }
 
 bool WatchlistModel::isValidSymbol(const QString& symbol) {

@@ -22,7 +22,7 @@ class WatchlistModel : public QAbstractTableModel {
 
   explicit WatchlistModel(QObject* parent = nullptr);
 
-  static QStringList defaultSymbols();  // AAPL, MSFT, NVDA, ORCL, SPY
+  static QStringList defaultSymbols();  // AAPL, MSFT, NVDA, AMZN, SPY, QQQ (the simulated market's)
   static bool isValidSymbol(const QString& symbol);
 
   int rowCount(const QModelIndex& parent = {}) const override;

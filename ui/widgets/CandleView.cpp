@@ -1,24 +1,79 @@
 #include "ui/widgets/CandleView.h"
 
+#include <QDateTime>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPainterPath>
 #include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "core/time/NyseCalendar.h"
 #include "core/time/TimeZones.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
 namespace {
 
-const QColor kBackground(0xff, 0xff, 0xff);
-const QColor kGrid(0xec, 0xee, 0xf1);
-const QColor kAxisText(0x55, 0x5b, 0x66);
-const QColor kFrame(0xc8, 0xcc, 0xd2);
+constexpr double kRightGap = 6.0;  // keeps the newest candle off the axis line
+constexpr double kZoomStep = 1.25;
+constexpr std::size_t kOverlayCount = static_cast<std::size_t>(CandleView::Overlay::Count);
+
+struct Colors {
+  bool dark = false;
+  QColor bg, grid, text, frame, up, down, upVol, downVol, cross, crossLabel;
+  std::array<QColor, kOverlayCount> overlay;
+  QColor rsi, macd, signal, band;
+};
+
+// Opaque equivalent of `fg` at `alpha` over `bg`. The raster engine fills opaque integer rectangles ~30x faster
+// than alpha-blended ones, and volume/histogram bars are always drawn over the plain background.
+QColor over(const QColor& fg, int alpha, const QColor& bg) {
+  const auto mix = [alpha](int f, int b) { return (f * alpha + b * (255 - alpha) + 127) / 255; };
+  return QColor(mix(fg.red(), bg.red()), mix(fg.green(), bg.green()), mix(fg.blue(), bg.blue()));
+}
+
+Colors colorsFor(const QPalette& pal) {
+  Colors c;
+  c.dark = pal.color(QPalette::Window).lightness() < 128;
+  if (c.dark) {
+    c.bg = QColor(0x16, 0x19, 0x1f);
+    c.grid = QColor(0x26, 0x2b, 0x33);
+    c.text = QColor(0xa9, 0xb1, 0xbd);
+    c.frame = QColor(0x3a, 0x40, 0x4a);
+    c.up = QColor(0x26, 0xa6, 0x5b);
+    c.down = QColor(0xef, 0x53, 0x50);
+    c.cross = QColor(0x8a, 0x93, 0xa0);
+    c.crossLabel = QColor(0x3a, 0x40, 0x4a);
+    c.overlay = {QColor(0xf5, 0xb0, 0x41), QColor(0x4d, 0xa3, 0xff), QColor(0xc3, 0x7b, 0xff),
+                 QColor(0x2e, 0xd3, 0xb7), QColor(0xff, 0x7a, 0x9a), QColor(0x8f, 0xa8, 0xc8)};
+    c.rsi = QColor(0xc3, 0x7b, 0xff);
+    c.macd = QColor(0x4d, 0xa3, 0xff);
+    c.signal = QColor(0xf5, 0xb0, 0x41);
+    c.band = QColor(0x2a, 0x2f, 0x3a);
+  } else {
+    c.bg = QColor(0xff, 0xff, 0xff);
+    c.grid = QColor(0xec, 0xee, 0xf1);
+    c.text = QColor(0x55, 0x5b, 0x66);
+    c.frame = QColor(0xc8, 0xcc, 0xd2);
+    c.up = format::upColor();
+    c.down = format::downColor();
+    c.cross = QColor(0x70, 0x76, 0x80);
+    c.crossLabel = QColor(0x55, 0x5b, 0x66);
+    c.overlay = {QColor(0xe0, 0x8e, 0x0b), QColor(0x1f, 0x6f, 0xd1), QColor(0x80, 0x3c, 0xb0),
+                 QColor(0x0e, 0x9f, 0x87), QColor(0xd6, 0x33, 0x6c), QColor(0x5b, 0x7b, 0xa6)};
+    c.rsi = QColor(0x80, 0x3c, 0xb0);
+    c.macd = QColor(0x1f, 0x6f, 0xd1);
+    c.signal = QColor(0xe0, 0x8e, 0x0b);
+    c.band = QColor(0xf3, 0xee, 0xfa);
+  }
+  c.upVol = over(c.up, c.dark ? 90 : 110, c.bg);
+  c.downVol = over(c.down, c.dark ? 90 : 110, c.bg);
+  return c;
+}
 
 // 1-2-5 step giving about `target` intervals over `range`.
 double niceStep(double range, int target) {
@@ -30,9 +85,53 @@ double niceStep(double range, int target) {
   return nice * mag;
 }
 
-bool lessTs(const domain::Bar& a, const domain::Bar& b) { return a.ts < b.ts; }
+int decimalsFor(double step) { return step >= 1.0 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 4; }
+
+QString number(double v, int decimals = 2) { return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("—"); }
+
+bool intraday(Timeframe tf) { return tf == Timeframe::M1 || tf == Timeframe::M5 || tf == Timeframe::H1; }
+
+Indicator overlayIndicator(CandleView::Overlay o) {
+  switch (o) {
+    case CandleView::Overlay::Sma20: return Indicator::Sma20;
+    case CandleView::Overlay::Sma50: return Indicator::Sma50;
+    case CandleView::Overlay::Sma200: return Indicator::Sma200;
+    case CandleView::Overlay::Ema12: return Indicator::Ema12;
+    case CandleView::Overlay::Ema26: return Indicator::Ema26;
+    case CandleView::Overlay::Bollinger: return Indicator::BbMiddle;
+    case CandleView::Overlay::Count: break;
+  }
+  return Indicator::Sma20;
+}
 
 }  // namespace
+
+const char* CandleView::rangeLabel(Range r) {
+  switch (r) {
+    case Range::D1: return "1D";
+    case Range::D5: return "5D";
+    case Range::M1: return "1M";
+    case Range::M3: return "3M";
+    case Range::M6: return "6M";
+    case Range::Y1: return "1Y";
+    case Range::Y5: return "5Y";
+    case Range::All: return "All";
+  }
+  return "";
+}
+
+const char* CandleView::overlayLabel(Overlay o) {
+  switch (o) {
+    case Overlay::Sma20: return "SMA 20";
+    case Overlay::Sma50: return "SMA 50";
+    case Overlay::Sma200: return "SMA 200";
+    case Overlay::Ema12: return "EMA 12";
+    case Overlay::Ema26: return "EMA 26";
+    case Overlay::Bollinger: return "Bollinger 20/2";
+    case Overlay::Count: break;
+  }
+  return "";
+}
 
 CandleView::CandleView(QWidget* parent) : QWidget(parent) {
   setFocusPolicy(Qt::StrongFocus);
@@ -40,335 +139,784 @@ CandleView::CandleView(QWidget* parent) : QWidget(parent) {
   setAttribute(Qt::WA_OpaquePaintEvent);
   setAutoFillBackground(false);
   setAccessibleName(QStringLiteral("Candlestick chart"));
+  m_overlays[static_cast<std::size_t>(Overlay::Sma20)] = true;
+  m_overlays[static_cast<std::size_t>(Overlay::Sma50)] = true;
+  m_panes[static_cast<std::size_t>(Pane::Volume)] = true;
+  m_panes[static_cast<std::size_t>(Pane::Rsi)] = true;
+  m_panes[static_cast<std::size_t>(Pane::Macd)] = true;
 }
+
+// ---- Data ---------------------------------------------------------------------------------------------------------
 
 void CandleView::setSymbol(const QString& symbol) {
   if (symbol == m_symbol) return;
   m_symbol = symbol;
-  m_hoverX = -1;
+  m_hover = QPointF(-1, -1);
   update();
 }
 
 void CandleView::setBars(std::vector<domain::Bar> bars) {
-  if (!std::is_sorted(bars.begin(), bars.end(), lessTs)) std::stable_sort(bars.begin(), bars.end(), lessTs);
-  m_bars = std::move(bars);
-  update();
+  m_series.setBase(std::move(bars));
+  m_follow = true;
+  onDataChanged(false);
 }
 
 void CandleView::appendBars(const std::vector<domain::Bar>& bars) {
-  for (const domain::Bar& b : bars) {
-    if (m_bars.empty() || b.ts > m_bars.back().ts) {
-      m_bars.push_back(b);
-    } else if (b.ts == m_bars.back().ts) {
-      m_bars.back() = b;
-    } else {
-      auto it = std::lower_bound(m_bars.begin(), m_bars.end(), b, lessTs);
-      if (it != m_bars.end() && it->ts == b.ts) {
-        *it = b;
-      } else {
-        m_bars.insert(it, b);
-      }
-    }
-  }
-  if (!bars.empty()) update();
+  if (bars.empty()) return;
+  m_series.appendBase(bars);
+  onDataChanged(true);
+}
+
+void CandleView::updateLastPrice(double price) {
+  if (m_series.updateLastPrice(price)) onDataChanged(true);
 }
 
 void CandleView::clear() {
-  m_bars.clear();
+  m_series.clear();
+  m_follow = true;
+  onDataChanged(false);
+}
+
+void CandleView::onDataChanged(bool keepRight) {
+  if (!keepRight) m_right = static_cast<double>(m_series.size());
   update();
 }
 
-void CandleView::zoomIn() {
-  m_spacing = std::min(kMaxSpacing, (m_fitAll ? m_columnWidth : m_spacing) * 1.25);
-  m_fitAll = false;
+void CandleView::setTimeframe(Timeframe tf) {
+  if (tf == m_series.timeframe()) return;
+  // Keep the same time span in view: remember the times at both edges, map them into the new series.
+  const std::size_t n = m_series.size();
+  domain::Timestamp leftTs = 0, rightTs = 0;
+  const bool wasFollowing = followingLatest();
+  if (n > 0) {
+    leftTs = m_series.bars()[std::min(n - 1, visibleBegin())].ts;
+    rightTs = m_series.bars()[std::min(n - 1, std::max<std::size_t>(visibleEnd(), 1) - 1)].ts;
+  }
+  m_series.setTimeframe(tf);
+  if (n > 0 && m_mode == Mode::Free && !m_series.empty()) {
+    const Layout l = computeLayout();
+    const double a = static_cast<double>(m_series.lowerBound(leftTs));
+    const double b = static_cast<double>(std::max<std::int64_t>(m_series.indexAt(rightTs), 0)) + 1.0;
+    View v;
+    v.width = l.plotWidth;
+    v.spacing = std::clamp(l.plotWidth / std::max(1.0, b - a), minSpacing(l.plotWidth), kMaxSpacing);
+    v.right = wasFollowing ? static_cast<double>(m_series.size()) : b;
+    setFreeView(v);
+    m_follow = wasFollowing;
+  }
+  update();
+  Q_EMIT viewChanged();
+}
+
+void CandleView::setRange(Range r) {
+  m_range = r;
+  m_mode = r == Range::All ? Mode::FitAll : Mode::Range;
+  m_follow = true;
+  update();
+  Q_EMIT viewChanged();
+}
+
+void CandleView::setOverlayVisible(Overlay o, bool visible) {
+  m_overlays[static_cast<std::size_t>(o)] = visible;
   update();
 }
 
-void CandleView::zoomOut() {
-  m_spacing = std::max(kMinSpacing, (m_fitAll ? m_columnWidth : m_spacing) / 1.25);
-  m_fitAll = false;
+void CandleView::setPaneVisible(Pane p, bool visible) {
+  m_panes[static_cast<std::size_t>(p)] = visible;
   update();
 }
+
+void CandleView::setMarkers(std::vector<ChartMarker> markers) {
+  std::stable_sort(markers.begin(), markers.end(), [](const ChartMarker& a, const ChartMarker& b) { return a.ts < b.ts; });
+  m_markers = std::move(markers);
+  update();
+}
+
+void CandleView::addMarkers(const std::vector<ChartMarker>& markers) {
+  if (markers.empty()) return;
+  m_markers.insert(m_markers.end(), markers.begin(), markers.end());
+  std::stable_sort(m_markers.begin(), m_markers.end(), [](const ChartMarker& a, const ChartMarker& b) { return a.ts < b.ts; });
+  update();
+}
+
+// ---- View model ---------------------------------------------------------------------------------------------------
+
+CandleView::Layout CandleView::computeLayout() const {
+  Layout l;
+  const QFontMetrics fm = fontMetrics();
+  const double lineH = fm.height();
+  l.axisW = fm.horizontalAdvance(QStringLiteral("00,000.00")) + 16.0;
+  l.headerH = lineH + 10.0;
+  const double timeAxisH = lineH + 8.0;
+  l.plotLeft = 8.0;
+  l.plotRight = width() - l.axisW;
+  l.plotWidth = std::max(0.0, l.plotRight - l.plotLeft - kRightGap);
+  const double top = l.headerH + 4.0;
+  const double bottom = height() - timeAxisH;
+  l.timeAxisTop = bottom;
+  const double total = std::max(0.0, bottom - top);
+  const double gap = 8.0;
+  const double rsiH = paneVisible(Pane::Rsi) ? std::floor(total * 0.16) : 0.0;
+  const double macdH = paneVisible(Pane::Macd) ? std::floor(total * 0.18) : 0.0;
+  double y = bottom;
+  if (macdH > 0) {
+    l.macd = QRectF(l.plotLeft, y - macdH + gap, l.plotRight - l.plotLeft, macdH - gap);
+    y -= macdH;
+  }
+  if (rsiH > 0) {
+    l.rsi = QRectF(l.plotLeft, y - rsiH + gap, l.plotRight - l.plotLeft, rsiH - gap);
+    y -= rsiH;
+  }
+  const double priceH = std::max(0.0, y - top);
+  const double volH = paneVisible(Pane::Volume) ? std::floor(priceH * 0.2) : 0.0;
+  l.volume = QRectF(l.plotLeft, y - volH, l.plotRight - l.plotLeft, volH);
+  l.price = QRectF(l.plotLeft, top, l.plotRight - l.plotLeft, std::max(0.0, priceH - volH - (volH > 0 ? 4.0 : 0.0)));
+  return l;
+}
+
+double CandleView::minSpacing(double plotWidth) const {
+  const double n = static_cast<double>(std::max<std::size_t>(m_series.size(), 1));
+  return std::min(plotWidth / n, 2.0);
+}
+
+std::size_t CandleView::rangeFirstIndex(Range r) const {
+  const auto& b = m_series.bars();
+  if (b.empty()) return 0;
+  const domain::Timestamp last = b.back().ts;
+  const auto& cal = time::NyseCalendar::instance();
+  domain::Timestamp cutoff = 0;
+  const QDateTime lastEt = time::TimeZones::toExchange(last);
+  switch (r) {
+    case Range::D1:
+    case Range::D5: {
+      QDate d = lastEt.date();
+      if (!cal.isTradingDay(d)) d = cal.previousTradingDay(d);
+      for (int i = 1; i < (r == Range::D1 ? 1 : 5) && d.isValid(); ++i) d = cal.previousTradingDay(d);
+      cutoff = time::TimeZones::fromExchange(d, QTime(0, 0));
+      break;
+    }
+    case Range::M1: cutoff = time::TimeZones::fromQDateTime(lastEt.addMonths(-1)); break;
+    case Range::M3: cutoff = time::TimeZones::fromQDateTime(lastEt.addMonths(-3)); break;
+    case Range::M6: cutoff = time::TimeZones::fromQDateTime(lastEt.addMonths(-6)); break;
+    case Range::Y1: cutoff = time::TimeZones::fromQDateTime(lastEt.addYears(-1)); break;
+    case Range::Y5: cutoff = time::TimeZones::fromQDateTime(lastEt.addYears(-5)); break;
+    case Range::All: return 0;
+  }
+  return std::min(m_series.lowerBound(cutoff), b.size() - 1);
+}
+
+CandleView::View CandleView::effectiveView(double plotWidth) const {
+  View v;
+  v.width = plotWidth;
+  const double n = static_cast<double>(m_series.size());
+  if (n <= 0 || plotWidth <= 0) {
+    v.spacing = m_spacing;
+    v.right = n;
+    return v;
+  }
+  switch (m_mode) {
+    case Mode::FitAll:
+      v.spacing = std::min(kMaxSpacing, plotWidth / n);
+      v.right = n;
+      return v;
+    case Mode::Range: {
+      const double count = std::max(1.0, n - static_cast<double>(rangeFirstIndex(m_range)));
+      v.spacing = std::min(kMaxSpacing, plotWidth / count);
+      v.right = n;
+      return v;
+    }
+    case Mode::Free: break;
+  }
+  v.spacing = std::clamp(m_spacing, minSpacing(plotWidth), kMaxSpacing);
+  const double visible = plotWidth / v.spacing;
+  v.right = m_follow ? n : std::clamp(m_right, std::min(n, visible), n);
+  return v;
+}
+
+void CandleView::setFreeView(const View& v) {
+  const double n = static_cast<double>(m_series.size());
+  m_mode = Mode::Free;
+  m_spacing = std::clamp(v.spacing, minSpacing(v.width), kMaxSpacing);
+  const double visible = v.width / m_spacing;
+  m_right = std::clamp(v.right, std::min(n, visible), n);
+  m_follow = m_right >= n - 1e-9;
+}
+
+double CandleView::barSpacing() const { return effectiveView(computeLayout().plotWidth).spacing; }
+double CandleView::firstVisible() const { return effectiveView(computeLayout().plotWidth).first(); }
+double CandleView::rightVisible() const { return effectiveView(computeLayout().plotWidth).right; }
+bool CandleView::followingLatest() const { return m_mode != Mode::Free || m_follow; }
+
+std::size_t CandleView::visibleBegin() const {
+  const double f = std::max(0.0, std::floor(firstVisible()));
+  return std::min(static_cast<std::size_t>(f), m_series.size());
+}
+
+std::size_t CandleView::visibleEnd() const {
+  const double r = std::max(0.0, std::ceil(rightVisible()));
+  return std::min(static_cast<std::size_t>(r), m_series.size());
+}
+
+void CandleView::zoomBy(double factor, double anchorX) {
+  const Layout l = computeLayout();
+  View v = effectiveView(l.plotWidth);
+  if (l.plotWidth <= 0 || m_series.empty()) return;
+  const bool following = followingLatest();
+  // Bar position under the anchor stays under the anchor; the right edge when following (or no anchor).
+  const double ax = (anchorX < 0 || following) ? l.plotWidth : std::clamp(anchorX - l.plotLeft, 0.0, l.plotWidth);
+  const double idx = v.first() + ax / v.spacing;
+  View nv = v;
+  nv.spacing = std::clamp(v.spacing * factor, minSpacing(l.plotWidth), kMaxSpacing);
+  nv.right = idx + (l.plotWidth - ax) / nv.spacing;
+  setFreeView(nv);
+  if (following) m_follow = true;
+  update();
+  Q_EMIT viewChanged();
+}
+
+void CandleView::zoomIn() { zoomBy(kZoomStep); }
+void CandleView::zoomOut() { zoomBy(1.0 / kZoomStep); }
 
 void CandleView::fitAll() {
-  m_fitAll = true;
+  m_mode = Mode::FitAll;
+  m_follow = true;
   update();
+  Q_EMIT viewChanged();
 }
 
 void CandleView::resetZoom() {
-  m_fitAll = false;
+  m_mode = Mode::Free;
   m_spacing = kDefaultSpacing;
+  m_follow = true;
+  m_right = static_cast<double>(m_series.size());
+  update();
+  Q_EMIT viewChanged();
+}
+
+void CandleView::panBars(double bars) {
+  const Layout l = computeLayout();
+  View v = effectiveView(l.plotWidth);
+  v.right += bars;
+  setFreeView(v);
+  update();
+  Q_EMIT viewChanged();
+}
+
+void CandleView::panPages(double pages) {
+  const Layout l = computeLayout();
+  const View v = effectiveView(l.plotWidth);
+  panBars(pages * (v.width / v.spacing));
+}
+
+void CandleView::setCrosshair(QPointF pos) {
+  m_hover = pos;
   update();
 }
 
+double CandleView::yOfPrice(double price) const {
+  if (!(m_priceHi > m_priceLo)) return m_priceRect.center().y();
+  return m_priceRect.top() + (m_priceHi - price) / (m_priceHi - m_priceLo) * m_priceRect.height();
+}
+
+// ---- Events -------------------------------------------------------------------------------------------------------
+
 void CandleView::wheelEvent(QWheelEvent* event) {
   const int dy = event->angleDelta().y();
-  if (dy > 0) zoomIn();
-  else if (dy < 0) zoomOut();
+  if (dy != 0) zoomBy(std::pow(kZoomStep, dy / 120.0), event->position().x());
   event->accept();
 }
 
 void CandleView::keyPressEvent(QKeyEvent* event) {
+  const Layout l = computeLayout();
+  const View v = effectiveView(l.plotWidth);
+  const double visible = v.spacing > 0 ? v.width / v.spacing : 1.0;
+  const double step = std::max(1.0, std::round(visible / 20.0));
+  const bool shift = event->modifiers() & Qt::ShiftModifier;
   switch (event->key()) {
     case Qt::Key_Plus:
     case Qt::Key_Equal: zoomIn(); break;
-    case Qt::Key_Minus: zoomOut(); break;
+    case Qt::Key_Minus:
+    case Qt::Key_Underscore: zoomOut(); break;
     case Qt::Key_Home: fitAll(); break;
     case Qt::Key_End: resetZoom(); break;
+    case Qt::Key_Left: shift ? panPages(-1) : panBars(-step); break;
+    case Qt::Key_Right: shift ? panPages(1) : panBars(step); break;
+    case Qt::Key_PageUp: panPages(-1); break;
+    case Qt::Key_PageDown: panPages(1); break;
     default: QWidget::keyPressEvent(event); return;
   }
   event->accept();
 }
 
+void CandleView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() == Qt::LeftButton) {
+    const Layout l = computeLayout();
+    m_dragging = true;
+    m_dragStartX = event->position().x();
+    m_dragStartRight = effectiveView(l.plotWidth).right;
+    setCursor(Qt::ClosedHandCursor);
+    event->accept();
+    return;
+  }
+  QWidget::mousePressEvent(event);
+}
+
 void CandleView::mouseMoveEvent(QMouseEvent* event) {
-  m_hoverX = static_cast<int>(event->position().x());
+  m_hover = event->position();
+  if (m_dragging) {
+    const Layout l = computeLayout();
+    View v = effectiveView(l.plotWidth);
+    v.right = m_dragStartRight - (event->position().x() - m_dragStartX) / v.spacing;
+    setFreeView(v);
+    Q_EMIT viewChanged();
+  }
   update();
 }
 
+void CandleView::mouseReleaseEvent(QMouseEvent* event) {
+  if (m_dragging && event->button() == Qt::LeftButton) {
+    m_dragging = false;
+    unsetCursor();
+    event->accept();
+    return;
+  }
+  QWidget::mouseReleaseEvent(event);
+}
+
+void CandleView::mouseDoubleClickEvent(QMouseEvent* event) {
+  fitAll();
+  event->accept();
+}
+
 void CandleView::leaveEvent(QEvent* event) {
-  m_hoverX = -1;
+  m_hover = QPointF(-1, -1);
   update();
   QWidget::leaveEvent(event);
 }
 
-double CandleView::effectiveSpacing(double plotWidth) const {
-  if (!m_fitAll || m_bars.empty()) return m_spacing;
-  return std::clamp(plotWidth / static_cast<double>(m_bars.size()), kMinSpacing, kMaxSpacing);
+void CandleView::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) update();
+  QWidget::changeEvent(event);
 }
 
-void CandleView::buildColumns(double plotLeft, double plotWidth) {
-  m_columns.clear();
-  const double spacing = effectiveSpacing(plotWidth);
-  m_columnWidth = spacing;
-  const auto n = static_cast<std::int64_t>(m_bars.size());
-  if (n == 0 || plotWidth < 1.0) return;
+// ---- Painting -----------------------------------------------------------------------------------------------------
 
-  if (spacing >= 1.0) {
-    const auto visible = std::min<std::int64_t>(n, static_cast<std::int64_t>(std::floor(plotWidth / spacing)));
-    const std::int64_t first = n - visible;
-    // Right-align the newest candle.
-    const double right = plotLeft + plotWidth;
-    m_columns.reserve(static_cast<std::size_t>(visible));
-    for (std::int64_t i = first; i < n; ++i) {
-      const domain::Bar& b = m_bars[static_cast<std::size_t>(i)];
-      Column c;
-      c.x = right - (static_cast<double>(n - i) - 0.5) * spacing;
-      c.open = b.open;
-      c.high = b.high;
-      c.low = b.low;
-      c.close = b.close;
-      c.volume = b.volume;
-      c.ts = b.ts;
-      c.bars = 1;
-      m_columns.push_back(c);
+void CandleView::buildColumns(const View& v, double plotLeft) {
+  m_columns.clear();
+  const auto n = m_series.size();
+  if (n == 0 || v.width < 1.0) return;
+  const double first = v.first();
+  if (v.spacing >= 1.0) {
+    const auto lo = static_cast<std::size_t>(std::max(0.0, std::floor(first)));
+    const auto hi = static_cast<std::size_t>(std::clamp(std::ceil(v.right), 0.0, static_cast<double>(n)));
+    const auto& bars = m_series.bars();
+    m_columns.reserve(hi > lo ? hi - lo : 0);
+    for (std::size_t i = lo; i < hi; ++i) {
+      const double x = plotLeft + (static_cast<double>(i) + 0.5 - first) * v.spacing;
+      if (x < plotLeft - v.spacing || x > plotLeft + v.width + v.spacing) continue;
+      const domain::Bar& b = bars[i];
+      m_columns.push_back(ChartColumn{x, i, i + 1, b.open, b.high, b.low, b.close, b.volume});
     }
     return;
   }
-
-  // Sub-pixel bars: one aggregated candle per pixel column. Walk backwards from the newest bar so the right
-  // edge always shows the latest data; column k (1 = rightmost) covers bars [n - floor(k * barsPerPixel), end).
-  const double barsPerPixel = 1.0 / spacing;
-  const auto columns = static_cast<std::int64_t>(std::floor(plotWidth));
+  // Sub-pixel bars: pixel column px covers bars [floor(first + px / spacing), floor(first + (px + 1) / spacing)).
+  const auto columns = static_cast<std::int64_t>(std::floor(v.width));
   m_columns.reserve(static_cast<std::size_t>(columns));
-  std::int64_t end = n;  // exclusive
-  for (std::int64_t k = 1; k <= columns && end > 0; ++k) {
-    const auto span = static_cast<std::int64_t>(std::floor(static_cast<double>(k) * barsPerPixel));
-    const std::int64_t start = std::max<std::int64_t>(0, n - span);
-    if (start >= end) continue;
-    Column c;
-    c.x = plotLeft + static_cast<double>(columns - k) + 0.5;
-    c.open = m_bars[static_cast<std::size_t>(start)].open;
-    c.close = m_bars[static_cast<std::size_t>(end - 1)].close;
-    c.high = -std::numeric_limits<double>::infinity();
-    c.low = std::numeric_limits<double>::infinity();
-    for (std::int64_t i = start; i < end; ++i) {
-      const domain::Bar& b = m_bars[static_cast<std::size_t>(i)];
-      c.high = std::max(c.high, b.high);
-      c.low = std::min(c.low, b.low);
-      c.volume += b.volume;
-    }
-    c.ts = m_bars[static_cast<std::size_t>(start)].ts;
-    c.bars = static_cast<int>(end - start);
-    m_columns.push_back(c);
-    end = start;
+  const double perPx = 1.0 / v.spacing;
+  for (std::int64_t px = 0; px < columns; ++px) {
+    const double a = std::floor(first + static_cast<double>(px) * perPx);
+    const double b = std::floor(first + static_cast<double>(px + 1) * perPx);
+    const auto lo = static_cast<std::size_t>(std::clamp(a, 0.0, static_cast<double>(n)));
+    const auto hi = static_cast<std::size_t>(std::clamp(b, 0.0, static_cast<double>(n)));
+    if (lo >= hi) continue;
+    const BarSeries::Aggregate g = m_series.aggregate(lo, hi);
+    m_columns.push_back(ChartColumn{plotLeft + static_cast<double>(px) + 0.5, lo, hi, g.open, g.high, g.low, g.close, g.volume});
   }
-  std::reverse(m_columns.begin(), m_columns.end());
 }
 
 void CandleView::paintEvent(QPaintEvent*) {
   QPainter p(this);
-  p.fillRect(rect(), kBackground);
+  const Colors c = colorsFor(palette());
+  p.fillRect(rect(), c.bg);
   const QFontMetrics fm = p.fontMetrics();
-  const int lineH = fm.height();
+  const double lineH = fm.height();
+  const Layout l = computeLayout();
 
-  // ---- Layout -------------------------------------------------------------------------------------------------
-  const double left = 8.0;
-  const double axisW = fm.horizontalAdvance(QStringLiteral("00,000.00")) + 16.0;
-  const double headerH = lineH + 10.0;
-  const double timeAxisH = lineH + 8.0;
-  const double plotLeft = left;
-  const double plotRight = width() - axisW;
-  const double rightGap = 6.0;  // keep the newest candle off the axis line
-  const double plotWidth = std::max(0.0, plotRight - plotLeft);
-  const double top = headerH;
-  const double bottom = height() - timeAxisH;
-  const double totalH = std::max(0.0, bottom - top);
-  const double volumeH = std::floor(totalH * 0.22);
-  const double priceBottom = bottom - volumeH - 6.0;
-  const double priceTop = top + 4.0;
-  const double volumeTop = bottom - volumeH;
-
-  // ---- Header ------------------------------------------------------------------------------------------------
-  QFont bold = p.font();
+  // ---- Header -----------------------------------------------------------------------------------------------------
+  QFont bold = font();
   bold.setBold(true);
   bold.setPointSizeF(bold.pointSizeF() * 1.15);
   p.setFont(bold);
-  p.setPen(palette().color(QPalette::WindowText));
-  const QString title = m_symbol.isEmpty() ? QStringLiteral("—") : m_symbol;
-  p.drawText(QPointF(left, lineH + 2.0), title);
+  p.setPen(c.dark ? QColor(0xe6, 0xe9, 0xee) : palette().color(QPalette::WindowText));
+  QString title = m_symbol.isEmpty() ? QStringLiteral("—") : m_symbol;
+  if (!m_series.empty()) title += QStringLiteral("  ·  %1").arg(QLatin1String(timeframeLabel(m_series.effectiveTimeframe())));
+  p.drawText(QPointF(l.plotLeft, lineH + 2.0), title);
   const double titleW = QFontMetrics(bold).horizontalAdvance(title) + 14.0;
   p.setFont(font());
 
-  if (m_bars.empty()) {
-    m_paintedColumns = 0;
-    p.setPen(kAxisText);
+  if (m_series.empty()) {
+    m_columns.clear();
+    m_readout.clear();
+    p.setPen(c.text);
     QFont big = font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
     p.setFont(big);
     const QString msg = m_symbol.isEmpty() ? QStringLiteral("No symbol selected")
-                                           : QStringLiteral("No data for %1").arg(m_symbol);
+                                           : QStringLiteral("No data for %1 yet — bars appear as they arrive").arg(m_symbol);
     p.drawText(rect(), Qt::AlignCenter, msg);
     return;
   }
 
-  buildColumns(plotLeft, std::max(0.0, plotWidth - rightGap));
-  m_paintedColumns = static_cast<int>(m_columns.size());
-  if (m_columns.empty() || priceBottom - priceTop < 10.0) return;
+  const View v = effectiveView(l.plotWidth);
+  buildColumns(v, l.plotLeft);
+  m_priceRect = l.price;
+  if (m_columns.empty() || l.price.height() < 10.0) {
+    m_readout.clear();
+    return;
+  }
+  const auto& bars = m_series.bars();
+  const double colSpacing = v.spacing >= 1.0 ? v.spacing : 1.0;
 
+  // ---- Scales -------------------------------------------------------------------------------------------------------
   double lo = std::numeric_limits<double>::infinity();
   double hi = -std::numeric_limits<double>::infinity();
   double vmax = 0.0;
-  for (const Column& c : m_columns) {
-    lo = std::min(lo, c.low);
-    hi = std::max(hi, c.high);
-    vmax = std::max(vmax, c.volume);
+  for (const ChartColumn& col : m_columns) {
+    lo = std::min(lo, col.low);
+    hi = std::max(hi, col.high);
+    vmax = std::max(vmax, col.volume);
   }
   if (!(hi > lo)) {
     const double pad = std::max(0.01, std::abs(hi) * 0.005);
     hi += pad;
     lo -= pad;
   }
-  const double padding = (hi - lo) * 0.05;
+  const double padding = (hi - lo) * 0.06;
   hi += padding;
   lo -= padding;
-  const double priceH = priceBottom - priceTop;
-  auto yOf = [&](double v) { return priceTop + (hi - v) / (hi - lo) * priceH; };
-  auto vyOf = [&](double v) { return vmax > 0.0 ? bottom - v / vmax * (volumeH - 2.0) : bottom; };
+  m_priceLo = lo;
+  m_priceHi = hi;
+  const QRectF& pr = l.price;
+  const auto yOf = [&](double val) { return pr.top() + (hi - val) / (hi - lo) * pr.height(); };
+  const QRectF& vr = l.volume;
+  const auto vyOf = [&](double val) { return vmax > 0.0 ? vr.bottom() - val / vmax * (vr.height() - 2.0) : vr.bottom(); };
+  const double lastY = std::round(yOf(bars.back().close)) + 0.5;
+  const double plotRight = l.plotRight;
 
-  const double lastY = std::round(yOf(m_columns.back().close)) + 0.5;
-
-  // ---- Grid + price axis ----------------------------------------------------------------------------------------
-  const double step = niceStep(hi - lo, std::max(2, static_cast<int>(priceH / (lineH * 2.5))));
-  const int decimals = step >= 1.0 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 4;
-  p.setPen(kGrid);
-  for (double v = std::ceil(lo / step) * step; v <= hi; v += step) {
-    const double y = std::round(yOf(v)) + 0.5;
-    p.setPen(kGrid);
-    p.drawLine(QPointF(plotLeft, y), QPointF(plotRight, y));
+  // ---- Grid + price axis --------------------------------------------------------------------------------------------
+  const double step = niceStep(hi - lo, std::max(2, static_cast<int>(pr.height() / (lineH * 2.5))));
+  const int decimals = decimalsFor(step);
+  for (double val = std::ceil(lo / step) * step; val <= hi; val += step) {
+    const double y = std::round(yOf(val)) + 0.5;
+    p.setPen(c.grid);
+    p.drawLine(QPointF(l.plotLeft, y), QPointF(plotRight, y));
     if (std::abs(y - lastY) < lineH) continue;  // the last-price tag is drawn there
-    p.setPen(kAxisText);
-    p.drawText(QRectF(plotRight + 6.0, y - lineH / 2.0, axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-               QString::number(v, 'f', decimals));
+    p.setPen(c.text);
+    p.drawText(QRectF(plotRight + 6.0, y - lineH / 2.0, l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+               QString::number(val, 'f', decimals));
   }
-  p.setPen(kFrame);
-  p.drawLine(QPointF(plotRight + 0.5, top), QPointF(plotRight + 0.5, bottom));
-  p.drawLine(QPointF(plotLeft, volumeTop - 3.0), QPointF(plotRight, volumeTop - 3.0));
-  p.drawLine(QPointF(plotLeft, bottom + 0.5), QPointF(plotRight, bottom + 0.5));
-  p.setPen(kAxisText);
-  p.drawText(QRectF(plotRight + 6.0, volumeTop, axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-             format::compact(vmax));
+  p.setPen(c.frame);
+  p.drawLine(QPointF(plotRight + 0.5, pr.top() - 4.0), QPointF(plotRight + 0.5, l.timeAxisTop));
+  p.drawLine(QPointF(l.plotLeft, l.timeAxisTop + 0.5), QPointF(plotRight, l.timeAxisTop + 0.5));
+  if (vr.height() > 0) {
+    p.drawLine(QPointF(l.plotLeft, vr.top() - 2.5), QPointF(plotRight, vr.top() - 2.5));
+    p.setPen(c.text);
+    p.drawText(QRectF(plotRight + 6.0, vr.top(), l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+               format::compact(vmax));
+  }
 
-  // ---- Time axis ------------------------------------------------------------------------------------------------
-  const domain::Timestamp interval =
-      m_bars.size() >= 2 ? (m_bars.back().ts - m_bars.front().ts) / static_cast<domain::Timestamp>(m_bars.size() - 1) : 0;
-  const bool daily = interval >= 20 * domain::kNanosPerHour;
-  const double colSpacing = m_columns.size() >= 2 ? (m_columns.back().x - m_columns.front().x) /
-                                                        static_cast<double>(m_columns.size() - 1)
-                                                  : 10.0;
+  // ---- Time axis ----------------------------------------------------------------------------------------------------
+  const Timeframe tf = m_series.effectiveTimeframe();
   const double labelW = fm.horizontalAdvance(QStringLiteral("2026-12-31 ")) + 12.0;
-  const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(labelW / std::max(colSpacing, 0.01))));
+  const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(labelW / colSpacing)));
   for (std::size_t i = m_columns.size(); i-- > 0;) {
     if ((m_columns.size() - 1 - i) % every != 0) continue;
-    const Column& c = m_columns[i];
-    const QDateTime dt = time::TimeZones::toDisplay(c.ts);
-    const QString label = dt.toString(daily ? QStringLiteral("yyyy-MM-dd") : QStringLiteral("MM-dd HH:mm"));
-    const double x = c.x;
-    if (x - labelW / 2.0 < plotLeft) break;
+    const ChartColumn& col = m_columns[i];
+    const double x = col.x;
+    if (x - labelW / 2.0 < l.plotLeft) break;
     if (x + labelW / 2.0 > width()) continue;
-    p.setPen(kGrid);
-    p.drawLine(QPointF(std::round(x) + 0.5, priceTop), QPointF(std::round(x) + 0.5, bottom));
-    p.setPen(kAxisText);
-    p.drawText(QRectF(x - labelW / 2.0, bottom + 3.0, labelW, lineH), Qt::AlignCenter, label);
+    const QString label = time::TimeZones::formatDisplay(
+        bars[col.first].ts, intraday(tf) ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("yyyy-MM-dd"));
+    p.setPen(c.grid);
+    p.drawLine(QPointF(std::round(x) + 0.5, pr.top()), QPointF(std::round(x) + 0.5, l.timeAxisTop));
+    p.setPen(c.text);
+    p.drawText(QRectF(x - labelW / 2.0, l.timeAxisTop + 3.0, labelW, lineH), Qt::AlignCenter, label);
   }
 
-  // ---- Candles + volume -----------------------------------------------------------------------------------------
-  const double body = colSpacing >= 3.0 ? std::max(1.0, std::floor(colSpacing * 0.7)) : 1.0;
-  const QColor up = format::upColor();
-  const QColor down = format::downColor();
-  QColor upVol = up;
-  upVol.setAlpha(110);
-  QColor downVol = down;
-  downVol.setAlpha(110);
+  // ---- Candles + volume (batched per colour, opaque integer rectangles: the raster engine's fastest primitive) ------
+  const int body = colSpacing >= 3.0 ? std::max(1, static_cast<int>(std::floor(colSpacing * 0.7))) : 1;
+  const int halfBody = body / 2;
+  QVector<QRect> upWicks, downWicks, upBodies, downBodies, upVols, downVols;
+  upWicks.reserve(static_cast<qsizetype>(m_columns.size()));
+  downWicks.reserve(static_cast<qsizetype>(m_columns.size()));
+  const int volBottom = static_cast<int>(std::floor(vr.bottom()));
+  for (const ChartColumn& col : m_columns) {
+    const bool rising = col.close >= col.open;
+    const int x = static_cast<int>(std::floor(col.x));
+    const int top = static_cast<int>(std::floor(yOf(col.high)));
+    const int bottom = static_cast<int>(std::floor(yOf(col.low)));
+    (rising ? upWicks : downWicks).push_back(QRect(x, top, 1, std::max(1, bottom - top + 1)));
+    if (body > 1) {
+      const int y1 = static_cast<int>(std::floor(yOf(std::max(col.open, col.close))));
+      const int y2 = static_cast<int>(std::floor(yOf(std::min(col.open, col.close))));
+      (rising ? upBodies : downBodies).push_back(QRect(x - halfBody, y1, body, std::max(1, y2 - y1 + 1)));
+    }
+    if (vr.height() > 0) {
+      const int vy = static_cast<int>(std::floor(vyOf(col.volume)));
+      (rising ? upVols : downVols).push_back(QRect(x - halfBody, vy, body, std::max(1, volBottom - vy)));
+    }
+  }
   p.setRenderHint(QPainter::Antialiasing, false);
-  for (const Column& c : m_columns) {
-    const bool rising = c.close >= c.open;
-    const QColor& col = rising ? up : down;
-    const double x = std::round(c.x);
-    // Volume
-    const double vy = vyOf(c.volume);
-    p.fillRect(QRectF(x - body / 2.0, vy, body, bottom - vy), rising ? upVol : downVol);
-    // Wick
-    p.setPen(col);
-    p.drawLine(QPointF(x, yOf(c.high)), QPointF(x, yOf(c.low)));
-    // Body
-    if (body > 1.0) {
-      const double y1 = yOf(std::max(c.open, c.close));
-      const double y2 = yOf(std::min(c.open, c.close));
-      p.fillRect(QRectF(x - std::floor(body / 2.0), y1, body, std::max(1.0, y2 - y1)), col);
+  p.setPen(Qt::NoPen);
+  const auto fill = [&p](const QVector<QRect>& rects, const QColor& color) {
+    p.setBrush(color);
+    p.drawRects(rects);
+  };
+  fill(upVols, c.upVol);
+  fill(downVols, c.downVol);
+  fill(upWicks, c.up);
+  fill(downWicks, c.down);
+  fill(upBodies, c.up);
+  fill(downBodies, c.down);
+  p.setBrush(Qt::NoBrush);
+
+  // ---- Overlays (sampled at each column's last bar) --------------------------------------------------------------------
+  // Antialiased lines cost per pixel covered; sampled at one value per pixel column over many bars, indicator lines
+  // zig-zag across their pane and AA would dominate the frame, so it is only used when candles are at least 1 px.
+  const bool smoothLines = v.spacing >= 1.0;
+  p.save();
+  p.setClipRect(pr.adjusted(0, -2, 0, 2));
+  p.setRenderHint(QPainter::Antialiasing, smoothLines);
+  QPolygonF line;
+  line.reserve(static_cast<qsizetype>(m_columns.size()));
+  const auto drawSeries = [&](Indicator which, const QColor& color, const auto& yMap, Qt::PenStyle style) {
+    // Cosmetic pens take the raster engine's fast stroker; a wide pen would go through the general path stroker,
+    // which costs ~20x more per frame.
+    QPen pen(color, 1.0, style);
+    pen.setCosmetic(true);
+    p.setPen(pen);
+    line.clear();
+    const auto& values = m_series.indicatorValues(which);
+    for (const ChartColumn& col : m_columns) {
+      const float val = values[col.last - 1];
+      if (std::isnan(val)) {
+        if (line.size() > 1) p.drawPolyline(line);
+        line.clear();
+        continue;
+      }
+      line.push_back(QPointF(col.x, yMap(static_cast<double>(val))));
+    }
+    if (line.size() > 1) p.drawPolyline(line);
+  };
+  for (std::size_t o = 0; o < kOverlayCount; ++o) {
+    if (!m_overlays[o]) continue;
+    const auto ov = static_cast<Overlay>(o);
+    if (ov == Overlay::Bollinger) {
+      drawSeries(Indicator::BbUpper, c.overlay[o], yOf, Qt::SolidLine);
+      drawSeries(Indicator::BbLower, c.overlay[o], yOf, Qt::SolidLine);
+      drawSeries(Indicator::BbMiddle, c.overlay[o], yOf, Qt::DashLine);
+    } else {
+      drawSeries(overlayIndicator(ov), c.overlay[o], yOf, Qt::SolidLine);
     }
   }
 
-  // ---- Last price marker ------------------------------------------------------------------------------------------
-  const Column& lastCol = m_columns.back();
-  const double ly = lastY;
-  const QColor lastColor = lastCol.close >= lastCol.open ? up : down;
-  QPen dash(lastColor, 1.0, Qt::DashLine);
-  p.setPen(dash);
-  p.drawLine(QPointF(plotLeft, ly), QPointF(plotRight, ly));
-  const QRectF tag(plotRight + 1.0, ly - lineH / 2.0 - 1.0, axisW - 2.0, lineH + 2.0);
-  p.fillRect(tag, lastColor);
-  p.setPen(Qt::white);
-  p.drawText(tag.adjusted(5, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, format::price(lastCol.close));
-
-  // ---- Crosshair + header values ------------------------------------------------------------------------------------
-  const Column* shown = &lastCol;
-  if (m_hoverX >= plotLeft && m_hoverX <= plotRight) {
-    const auto it = std::min_element(m_columns.begin(), m_columns.end(), [&](const Column& a, const Column& b) {
-      return std::abs(a.x - m_hoverX) < std::abs(b.x - m_hoverX);
+  // ---- Markers (fills, signals) ----------------------------------------------------------------------------------------
+  std::vector<const ChartMarker*> hoverMarkers;
+  const ChartColumn* shown = &m_columns.back();
+  const bool hovering =
+      m_hover.x() >= l.plotLeft && m_hover.x() <= plotRight && m_hover.y() >= pr.top() && m_hover.y() <= l.timeAxisTop;
+  if (hovering) {
+    const auto it = std::min_element(m_columns.begin(), m_columns.end(), [&](const ChartColumn& a, const ChartColumn& b) {
+      return std::abs(a.x - m_hover.x()) < std::abs(b.x - m_hover.x());
     });
     shown = &*it;
-    p.setPen(QPen(kAxisText, 1.0, Qt::DotLine));
-    p.drawLine(QPointF(std::round(shown->x) + 0.5, top), QPointF(std::round(shown->x) + 0.5, bottom));
   }
-  p.setPen(kAxisText);
-  const QString when = time::TimeZones::formatDisplay(shown->ts, daily ? QStringLiteral("yyyy-MM-dd")
-                                                                        : QStringLiteral("yyyy-MM-dd HH:mm t"));
-  const QString values = QStringLiteral("%1   O %2  H %3  L %4  C %5  V %6%7")
-                             .arg(when, format::price(shown->open), format::price(shown->high),
-                                  format::price(shown->low), format::price(shown->close), format::compact(shown->volume),
-                                  shown->bars > 1 ? QStringLiteral("  (%1 bars)").arg(shown->bars) : QString());
-  p.drawText(QRectF(left + titleW, 0, width() - left - titleW - 8.0, headerH - 4.0), Qt::AlignLeft | Qt::AlignBottom,
-             fm.elidedText(values, Qt::ElideRight, static_cast<int>(width() - left - titleW - 8.0)));
+  if (!m_markers.empty()) {
+    const domain::Timestamp t0 = bars[m_columns.front().first].ts;
+    const domain::Timestamp t1 =
+        m_columns.back().last < bars.size() ? bars[m_columns.back().last].ts : std::numeric_limits<domain::Timestamp>::max();
+    auto it = std::lower_bound(m_markers.begin(), m_markers.end(), t0,
+                               [](const ChartMarker& m, domain::Timestamp t) { return m.ts < t; });
+    int drawn = 0;
+    for (; it != m_markers.end() && it->ts < t1 && drawn < 5000; ++it, ++drawn) {
+      const std::int64_t idx = m_series.indexAt(it->ts);
+      if (idx < 0) continue;
+      const double x = l.plotLeft + (static_cast<double>(idx) + 0.5 - v.first()) * v.spacing;
+      const double y = yOf(it->price);
+      const double s = 6.0;
+      QPainterPath tri;
+      QColor color;
+      switch (it->kind) {
+        case ChartMarker::Kind::Buy:
+          color = c.up;
+          tri.moveTo(x, y + 1);
+          tri.lineTo(x - s, y + 1 + s * 1.6);
+          tri.lineTo(x + s, y + 1 + s * 1.6);
+          break;
+        case ChartMarker::Kind::Sell:
+          color = c.down;
+          tri.moveTo(x, y - 1);
+          tri.lineTo(x - s, y - 1 - s * 1.6);
+          tri.lineTo(x + s, y - 1 - s * 1.6);
+          break;
+        case ChartMarker::Kind::SignalLong:
+        case ChartMarker::Kind::SignalShort:
+        case ChartMarker::Kind::SignalExit:
+          color = it->kind == ChartMarker::Kind::SignalLong ? c.overlay[1]
+                  : it->kind == ChartMarker::Kind::SignalShort ? c.overlay[4]
+                                                                : c.text;
+          tri.moveTo(x, y - s);
+          tri.lineTo(x + s, y);
+          tri.lineTo(x, y + s);
+          tri.lineTo(x - s, y);
+          break;
+      }
+      tri.closeSubpath();
+      p.setPen(QPen(c.bg, 1.0));
+      p.setBrush(color);
+      p.drawPath(tri);
+      if (static_cast<std::size_t>(idx) >= shown->first && static_cast<std::size_t>(idx) < shown->last) hoverMarkers.push_back(&*it);
+    }
+    p.setBrush(Qt::NoBrush);
+  }
+  p.restore();
+
+  // ---- RSI pane -------------------------------------------------------------------------------------------------------
+  const auto paneFrame = [&](const QRectF& r, const QString& name) {
+    p.setPen(c.frame);
+    p.drawLine(QPointF(r.left(), r.top() - 4.5), QPointF(plotRight, r.top() - 4.5));
+    p.setPen(c.text);
+    p.drawText(QRectF(r.left() + 2, r.top(), r.width(), lineH), Qt::AlignLeft | Qt::AlignTop, name);
+  };
+  if (!l.rsi.isEmpty()) {
+    const QRectF& r = l.rsi;
+    const auto ry = [&](double val) { return r.top() + (100.0 - val) / 100.0 * r.height(); };
+    p.fillRect(QRectF(r.left(), ry(70), r.width() - 1, ry(30) - ry(70)), c.band);
+    p.setPen(QPen(c.grid, 1.0, Qt::DashLine));
+    for (double lvl : {30.0, 70.0}) {
+      p.drawLine(QPointF(r.left(), std::round(ry(lvl)) + 0.5), QPointF(plotRight, std::round(ry(lvl)) + 0.5));
+      p.setPen(c.text);
+      p.drawText(QRectF(plotRight + 6.0, ry(lvl) - lineH / 2.0, l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+                 QString::number(lvl, 'f', 0));
+      p.setPen(QPen(c.grid, 1.0, Qt::DashLine));
+    }
+    p.save();
+    p.setClipRect(r);
+    p.setRenderHint(QPainter::Antialiasing, smoothLines);
+    drawSeries(Indicator::Rsi14, c.rsi, ry, Qt::SolidLine);
+    p.restore();
+    paneFrame(r, QStringLiteral("RSI 14  %1").arg(number(m_series.indicator(Indicator::Rsi14, shown->last - 1), 1)));
+  }
+
+  // ---- MACD pane ------------------------------------------------------------------------------------------------------
+  if (!l.macd.isEmpty()) {
+    const QRectF& r = l.macd;
+    double m = 0.0;
+    const auto& mv = m_series.indicatorValues(Indicator::Macd);
+    const auto& sv = m_series.indicatorValues(Indicator::MacdSignal);
+    const auto& hv = m_series.indicatorValues(Indicator::MacdHist);
+    for (const ChartColumn& col : m_columns) {
+      for (const auto* vals : {&mv, &sv, &hv}) {
+        const float val = (*vals)[col.last - 1];
+        if (!std::isnan(val)) m = std::max(m, std::abs(static_cast<double>(val)));
+      }
+    }
+    if (m <= 0.0) m = 1.0;
+    m *= 1.1;
+    const auto my = [&](double val) { return r.center().y() - val / m * (r.height() / 2.0); };
+    p.setPen(QPen(c.grid, 1.0));
+    p.drawLine(QPointF(r.left(), std::round(my(0)) + 0.5), QPointF(plotRight, std::round(my(0)) + 0.5));
+    QVector<QRect> upHist, downHist;
+    const int zeroY = static_cast<int>(std::floor(my(0)));
+    for (const ChartColumn& col : m_columns) {
+      const float h = hv[col.last - 1];
+      if (std::isnan(h)) continue;
+      const int y1 = static_cast<int>(std::floor(my(static_cast<double>(h))));
+      const int x = static_cast<int>(std::floor(col.x));
+      (h >= 0 ? upHist : downHist)
+          .push_back(QRect(x - halfBody, std::min(zeroY, y1), body, std::max(1, std::abs(y1 - zeroY))));
+    }
+    p.setPen(Qt::NoPen);
+    fill(upHist, c.upVol);
+    fill(downHist, c.downVol);
+    p.setBrush(Qt::NoBrush);
+    p.save();
+    p.setClipRect(r);
+    p.setRenderHint(QPainter::Antialiasing, smoothLines);
+    drawSeries(Indicator::Macd, c.macd, my, Qt::SolidLine);
+    drawSeries(Indicator::MacdSignal, c.signal, my, Qt::SolidLine);
+    p.restore();
+    const int md = decimalsFor(m / 4.0) + 1;
+    p.setPen(c.text);
+    p.drawText(QRectF(plotRight + 6.0, r.top() - 2, l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter, number(m, md));
+    paneFrame(r, QStringLiteral("MACD 12/26/9  %1 / %2")
+                     .arg(number(m_series.indicator(Indicator::Macd, shown->last - 1), md),
+                          number(m_series.indicator(Indicator::MacdSignal, shown->last - 1), md)));
+  }
+
+  // ---- Last price marker ---------------------------------------------------------------------------------------------
+  const domain::Bar& lastBar = bars.back();
+  const QColor lastColor = lastBar.close >= lastBar.open ? c.up : c.down;
+  p.setPen(QPen(lastColor, 1.0, Qt::DashLine));
+  p.drawLine(QPointF(l.plotLeft, lastY), QPointF(plotRight, lastY));
+  const QRectF tag(plotRight + 1.0, lastY - lineH / 2.0 - 1.0, l.axisW - 2.0, lineH + 2.0);
+  p.fillRect(tag, lastColor);
+  p.setPen(Qt::white);
+  p.drawText(tag.adjusted(5, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, format::price(lastBar.close));
+
+  // ---- Crosshair ------------------------------------------------------------------------------------------------------
+  if (hovering) {
+    const double x = std::round(shown->x) + 0.5;
+    p.setPen(QPen(c.cross, 1.0, Qt::DashLine));
+    p.drawLine(QPointF(x, pr.top()), QPointF(x, l.timeAxisTop));
+    const double y = std::round(m_hover.y()) + 0.5;
+    p.drawLine(QPointF(l.plotLeft, y), QPointF(plotRight, y));
+    if (y >= pr.top() && y <= pr.bottom()) {
+      const double price = hi - (y - pr.top()) / pr.height() * (hi - lo);
+      const QRectF ptag(plotRight + 1.0, y - lineH / 2.0 - 1.0, l.axisW - 2.0, lineH + 2.0);
+      p.fillRect(ptag, c.crossLabel);
+      p.setPen(Qt::white);
+      p.drawText(ptag.adjusted(5, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, format::price(price));
+    }
+    const QString when = time::TimeZones::formatDisplay(
+        bars[shown->first].ts, intraday(tf) ? QStringLiteral("yyyy-MM-dd HH:mm") : QStringLiteral("ddd yyyy-MM-dd"));
+    const double tw = fm.horizontalAdvance(when) + 12.0;
+    const QRectF ttag(std::clamp(x - tw / 2.0, l.plotLeft, plotRight - tw), l.timeAxisTop + 1.0, tw, lineH + 2.0);
+    p.fillRect(ttag, c.crossLabel);
+    p.setPen(Qt::white);
+    p.drawText(ttag, Qt::AlignCenter, when);
+  }
+
+  // ---- Readout --------------------------------------------------------------------------------------------------------
+  const std::size_t li = shown->last - 1;
+  const QString when = time::TimeZones::formatDisplay(
+      bars[shown->first].ts, intraday(tf) ? QStringLiteral("yyyy-MM-dd HH:mm t") : QStringLiteral("yyyy-MM-dd"));
+  QString readout = QStringLiteral("%1   O %2  H %3  L %4  C %5  V %6")
+                        .arg(when, format::price(shown->open), format::price(shown->high), format::price(shown->low),
+                             format::price(shown->close), format::compact(shown->volume));
+  if (shown->last - shown->first > 1) readout += QStringLiteral("  (%1 bars)").arg(shown->last - shown->first);
+  for (std::size_t o = 0; o < kOverlayCount; ++o) {
+    if (!m_overlays[o]) continue;
+    const auto ov = static_cast<Overlay>(o);
+    if (ov == Overlay::Bollinger) {
+      readout += QStringLiteral("  BB %1/%2/%3")
+                     .arg(number(m_series.indicator(Indicator::BbUpper, li)), number(m_series.indicator(Indicator::BbMiddle, li)),
+                          number(m_series.indicator(Indicator::BbLower, li)));
+    } else {
+      readout += QStringLiteral("  %1 %2").arg(QLatin1String(indicatorLabel(overlayIndicator(ov))),
+                                               number(m_series.indicator(overlayIndicator(ov), li)));
+    }
+  }
+  if (paneVisible(Pane::Rsi)) readout += QStringLiteral("  RSI %1").arg(number(m_series.indicator(Indicator::Rsi14, li), 1));
+  if (paneVisible(Pane::Macd))
+    readout += QStringLiteral("  MACD %1/%2").arg(number(m_series.indicator(Indicator::Macd, li), 3),
+                                                  number(m_series.indicator(Indicator::MacdSignal, li), 3));
+  for (const ChartMarker* mk : hoverMarkers) readout += QStringLiteral("  ◆ %1").arg(mk->text);
+  m_readout = readout;
+  p.setPen(c.text);
+  const double rw = width() - l.plotLeft - titleW - 8.0;
+  p.drawText(QRectF(l.plotLeft + titleW, 0, rw, l.headerH - 4.0), Qt::AlignLeft | Qt::AlignBottom,
+             fm.elidedText(readout, Qt::ElideRight, static_cast<int>(rw)));
 }
 
 }  // namespace meridian::ui

@@ -1,41 +1,110 @@
 #pragma once
-// CandleView: QPainter candlestick + volume chart for one symbol.
+// CandleView: QPainter candlestick chart for one symbol: candles + volume, overlays (SMA 20/50/200, EMA 12/26,
+// Bollinger 20/2), RSI 14 and MACD 12/26/9 panes on a shared x-axis, fill/signal markers, crosshair with an OHLC and
+// indicator readout, timeframes (BarSeries) and range presets.
 //
-// Bars are kept sorted by time. The view is anchored at the newest bar; the horizontal scale is a bar spacing in
-// pixels (mouse wheel / +/- zoom, Home = fit all, End = default). When bars are narrower than a pixel, each pixel
-// column draws ONE candle aggregating the bars that fall into it (first open, max high, min low, last close, sum
-// volume), so painting costs O(width), never O(bars).
+// Drawing cost is O(plot width), never O(bars): when bars are narrower than a pixel, each pixel column draws one
+// candle aggregating the bars under it (first open, max high, min low, last close, summed volume) taken from the
+// BarSeries min/max pyramid in O(log n), and overlays/panes are sampled at each column's last bar.
+//
+// View model: a bar spacing in pixels and the (fractional) bar index at the plot's right edge. While the newest bar is
+// in view the chart follows live data. Keyboard (when focused):
+//   Left / Right        pan by 1/20 of the visible range (at least one bar)      Shift: by a page
+//   PageUp / PageDown   pan one page back / forward
+//   + / -               zoom in / out (anchored at the right edge when following, else the centre)
+//   Home / End          fit every bar / newest bars at the default zoom
+// Mouse: drag to pan, wheel to zoom at the cursor, hover for the crosshair, double-click to fit.
+#include <QPointF>
+#include <QRectF>
 #include <QString>
 #include <QWidget>
 
+#include <array>
 #include <vector>
 
 #include "core/domain/Types.h"
+#include "ui/widgets/BarSeries.h"
 
 namespace meridian::ui {
+
+struct ChartMarker {
+  enum class Kind : std::uint8_t { Buy, Sell, SignalLong, SignalShort, SignalExit };
+  domain::Timestamp ts = 0;
+  double price = 0.0;
+  Kind kind = Kind::Buy;
+  QString text;  // shown in the readout when hovering its bar, e.g. "BUY 100 @ 189.47"
+};
+
+// One drawn column (a candle, or a pixel column aggregating several bars): resampled bars [first, last).
+struct ChartColumn {
+  double x = 0.0;  // centre, px
+  std::size_t first = 0;
+  std::size_t last = 0;
+  double open = 0.0, high = 0.0, low = 0.0, close = 0.0, volume = 0.0;
+};
 
 class CandleView : public QWidget {
   Q_OBJECT
 
  public:
   static constexpr double kDefaultSpacing = 9.0;
-  static constexpr double kMinSpacing = 0.02;
   static constexpr double kMaxSpacing = 60.0;
+
+  enum class Overlay : std::uint8_t { Sma20, Sma50, Sma200, Ema12, Ema26, Bollinger, Count };
+  enum class Pane : std::uint8_t { Volume, Rsi, Macd, Count };
+  enum class Range : std::uint8_t { D1, D5, M1, M3, M6, Y1, Y5, All };
+  static const char* rangeLabel(Range r);  // "1D", "5D", "1M", "3M", "6M", "1Y", "5Y", "All"
+  static const char* overlayLabel(Overlay o);
 
   explicit CandleView(QWidget* parent = nullptr);
 
   QString symbol() const { return m_symbol; }
   void setSymbol(const QString& symbol);
-  // Replaces all bars (sorted by ts on entry).
+  // Replaces all bars (sorted by ts on entry). The view follows the newest bars at the current zoom.
   void setBars(std::vector<domain::Bar> bars);
-  // Adds bars: a bar with the same ts as an existing one replaces it; out-of-order bars are inserted in place.
+  // Adds bars: same ts replaces, newer appends (incremental), older is inserted (rebuild).
   void appendBars(const std::vector<domain::Bar>& bars);
+  // Live last-trade price for the newest bar (close, and high/low when exceeded).
+  void updateLastPrice(double price);
   void clear();
-  const std::vector<domain::Bar>& bars() const { return m_bars; }
+  // Base bars as received (not resampled).
+  const std::vector<domain::Bar>& bars() const { return m_series.base(); }
+  const BarSeries& series() const { return m_series; }
 
-  double barSpacing() const { return m_spacing; }
-  // Number of drawn columns in the last paint (candles, or pixel columns when aggregating).
-  int lastPaintedColumns() const { return m_paintedColumns; }
+  void setTimeframe(Timeframe tf);
+  Timeframe timeframe() const { return m_series.timeframe(); }
+  // Shows the bars of the last `r` (sessions for 1D/5D, calendar months/years otherwise), following live data.
+  void setRange(Range r);
+
+  void setOverlayVisible(Overlay o, bool visible);
+  bool overlayVisible(Overlay o) const { return m_overlays[static_cast<std::size_t>(o)]; }
+  void setPaneVisible(Pane p, bool visible);
+  bool paneVisible(Pane p) const { return m_panes[static_cast<std::size_t>(p)]; }
+
+  void setMarkers(std::vector<ChartMarker> markers);   // sorted by ts on entry
+  void addMarkers(const std::vector<ChartMarker>& markers);
+  const std::vector<ChartMarker>& markers() const { return m_markers; }
+
+  // ---- View state (for the dock, tests and the benchmark) ----
+  double barSpacing() const;         // px per resampled bar
+  double firstVisible() const;       // fractional bar index at the plot's left edge
+  double rightVisible() const;       // fractional bar index at the plot's right edge
+  double visibleBars() const { return rightVisible() - firstVisible(); }
+  bool followingLatest() const;
+  // Whole bars at least partly in view: [visibleBegin, visibleEnd).
+  std::size_t visibleBegin() const;
+  std::size_t visibleEnd() const;
+
+  // ---- Last paint (tests, benchmark) ----
+  int lastPaintedColumns() const { return static_cast<int>(m_columns.size()); }
+  const std::vector<ChartColumn>& columns() const { return m_columns; }
+  QRectF pricePlotRect() const { return m_priceRect; }
+  // y pixel of a price in the last paint's price scale.
+  double yOfPrice(double price) const;
+  // The readout shown in the header: bar under the crosshair, else the newest bar.
+  QString readoutText() const { return m_readout; }
+  // Crosshair at a widget position (what hovering does); an invalid point hides it.
+  void setCrosshair(QPointF pos);
 
   QSize sizeHint() const override { return {720, 420}; }
   QSize minimumSizeHint() const override { return {240, 160}; }
@@ -45,32 +114,69 @@ class CandleView : public QWidget {
   void zoomOut();
   void fitAll();
   void resetZoom();
+  void panBars(double bars);   // > 0 towards newer bars
+  void panPages(double pages);
+  void zoomBy(double factor, double anchorX = -1.0);
+
+ Q_SIGNALS:
+  // Visible range, timeframe or data changed (coalesced by the event loop: emitted from paint at most).
+  void viewChanged();
 
  protected:
   void paintEvent(QPaintEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
   void leaveEvent(QEvent* event) override;
+  void changeEvent(QEvent* event) override;
 
  private:
-  struct Column {
-    double x = 0.0;      // centre, px
-    double open = 0.0, high = 0.0, low = 0.0, close = 0.0, volume = 0.0;
-    domain::Timestamp ts = 0;  // first bar's time
-    int bars = 0;
+  enum class Mode : std::uint8_t { Free, FitAll, Range };
+  struct Layout {
+    double plotLeft = 0, plotRight = 0, plotWidth = 0, axisW = 0, headerH = 0;
+    QRectF price, volume, rsi, macd;
+    double timeAxisTop = 0;
   };
-  void buildColumns(double plotLeft, double plotWidth);
-  double effectiveSpacing(double plotWidth) const;
+  struct View {
+    double spacing = kDefaultSpacing;
+    double right = 0.0;  // bar index at the right edge
+    double first() const { return right - width / spacing; }
+    double width = 0.0;
+  };
+  Layout computeLayout() const;
+  View effectiveView(double plotWidth) const;
+  void setFreeView(const View& v);
+  double minSpacing(double plotWidth) const;
+  std::size_t rangeFirstIndex(Range r) const;
+  void buildColumns(const View& v, double plotLeft);
+  void onDataChanged(bool keepRight);
 
   QString m_symbol;
-  std::vector<domain::Bar> m_bars;
-  std::vector<Column> m_columns;  // reused between paints
+  BarSeries m_series;
+  std::vector<ChartMarker> m_markers;
+  std::array<bool, static_cast<std::size_t>(Overlay::Count)> m_overlays{};
+  std::array<bool, static_cast<std::size_t>(Pane::Count)> m_panes{};
+
+  Mode m_mode = Mode::Free;
+  Range m_range = Range::All;
   double m_spacing = kDefaultSpacing;
-  bool m_fitAll = false;
-  double m_columnWidth = kDefaultSpacing;
-  int m_paintedColumns = 0;
-  int m_hoverX = -1;
+  double m_right = 0.0;
+  bool m_follow = true;
+
+  // Interaction
+  QPointF m_hover{-1, -1};
+  bool m_dragging = false;
+  double m_dragStartX = 0.0;
+  double m_dragStartRight = 0.0;
+
+  // Last paint
+  std::vector<ChartColumn> m_columns;
+  QRectF m_priceRect;
+  double m_priceLo = 0.0, m_priceHi = 1.0;
+  QString m_readout;
 };
 
 }  // namespace meridian::ui

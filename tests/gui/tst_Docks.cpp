@@ -1,0 +1,440 @@
+// GUI test of the operations side of the main window: Jobs and Ops docks (empty state, fed by a real Scheduler and
+// HealthMonitor over the bus, run-now from the dock), notification toasts, light/dark theme, workspaces, keyboard
+// reachability of every menu action, and screenshots of each dock (light and dark) in $MERIDIAN_SCREENSHOT_DIR.
+// Run: xvfb-run -a -s "-screen 0 1920x1080x24" ./tests/gui/tst_Docks
+#include <QtTest>
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTableView>
+
+#include <random>
+
+#include "core/bus/EventBus.h"
+#include "core/bus/Events.h"
+#include "core/bus/HealthEvents.h"
+#include "core/common/Clock.h"
+#include "core/common/Config.h"
+#include "core/jobs/BuiltinJobs.h"
+#include "core/jobs/HealthMonitor.h"
+#include "core/jobs/Scheduler.h"
+#include "core/notify/Notification.h"
+#include "core/time/NyseCalendar.h"
+#include "core/time/TimeZones.h"
+#include "ui/bridge/UiBridge.h"
+#include "ui/docks/ChartDock.h"
+#include "ui/docks/JobsDock.h"
+#include "ui/docks/OpsDock.h"
+#include "ui/mainwindow/MainWindow.h"
+#include "ui/models/HealthModel.h"
+#include "ui/models/JobsModel.h"
+#include "ui/widgets/CandleView.h"
+#include "ui/widgets/ToastOverlay.h"
+
+using namespace meridian;
+using ui::MainWindow;
+
+namespace {
+
+constexpr int kDeliveryMs = 2000;
+
+QString cell(const QAbstractItemModel* m, int row, int column) { return m->index(row, column).data().toString(); }
+
+domain::Timestamp et(int y, int mo, int d, int h, int mi) { return time::TimeZones::fromExchange(QDate(y, mo, d), QTime(h, mi)); }
+
+std::vector<domain::Bar> sessionBars(int days) {
+  std::mt19937 rng(42);
+  std::normal_distribution<double> ret(0.0, 0.0012);
+  std::uniform_real_distribution<double> wick(0.0, 0.0012);
+  std::vector<domain::Bar> out;
+  double px = 187.0;
+  QDate d(2026, 1, 5);
+  const auto& cal = time::NyseCalendar::instance();
+  for (int k = 0; k < days; d = cal.nextTradingDay(d)) {
+    if (!cal.isTradingDay(d)) continue;
+    ++k;
+    const auto s = cal.session(d);
+    for (domain::Timestamp t = s->open; t < s->close; t += domain::kNanosPerMinute) {
+      domain::Bar b;
+      b.ts = t;
+      b.open = px;
+      px *= 1.0 + ret(rng) + 0.00004 * std::sin(static_cast<double>(out.size()) / 300.0);
+      b.close = px;
+      b.high = std::max(b.open, b.close) * (1.0 + wick(rng));
+      b.low = std::min(b.open, b.close) * (1.0 - wick(rng));
+      b.volume = std::round(20'000 + 15'000 * std::abs(std::sin(static_cast<double>(out.size()) / 40.0)));
+      out.push_back(b);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+class tst_Docks : public QObject {
+  Q_OBJECT
+
+ private:
+  ui::UiContext context() {
+    ui::UiContext c;
+    c.bus = &m_bus;
+    c.config = &m_config;
+    c.settingsOrganization = QStringLiteral("MeridianTests");
+    c.settingsApplication = m_settingsApp;
+    c.paperTrading = true;
+    return c;
+  }
+
+  void save(QWidget* w, const QString& name) {
+    const QString path = m_shotDir.filePath(name + QStringLiteral(".png"));
+    QFile::remove(path);
+    const QPixmap pm = w->grab();
+    QVERIFY2(!pm.isNull(), qPrintable(name));
+    QVERIFY2(pm.save(path, "PNG"), qPrintable(path));
+    QVERIFY(QImage(path).size() == pm.size());
+    qInfo("screenshot: %s (%dx%d)", qPrintable(path), pm.width(), pm.height());
+  }
+
+  QAction* action(const char* name) { return m_window->findChild<QAction*>(QLatin1String(name)); }
+
+  bus::EventBus m_bus;
+  common::Config m_config;
+  std::unique_ptr<MainWindow> m_window;
+  QString m_settingsApp;
+  QDir m_shotDir;
+  QTemporaryDir m_tmp;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    time::TimeZones::setDisplayTimeZone("America/Chicago");
+    m_settingsApp = QStringLiteral("tst_Docks-%1-%2").arg(QCoreApplication::applicationPid()).arg(QDateTime::currentMSecsSinceEpoch());
+    QSettings(QStringLiteral("MeridianTests"), m_settingsApp).clear();
+    const QByteArray env = qgetenv("MERIDIAN_SCREENSHOT_DIR");
+    m_shotDir = QDir(env.isEmpty() ? QDir::temp().filePath(QStringLiteral("meridian-screenshots")) : QString::fromLocal8Bit(env));
+    QVERIFY(m_shotDir.mkpath(QStringLiteral(".")));
+    m_window = std::make_unique<MainWindow>(context());
+    m_window->resize(1600, 1000);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+  }
+
+  void cleanupTestCase() {
+    m_window.reset();
+    QSettings(QStringLiteral("MeridianTests"), m_settingsApp).clear();
+  }
+
+  void newDocksAreRegistered() {
+    for (const char* name : {"JobsDock", "OpsDock"}) {
+      QDockWidget* d = m_window->dock(QLatin1String(name));
+      QVERIFY2(d, name);
+      QCOMPARE(d->objectName(), QLatin1String(name));
+      QVERIFY(m_window->allDocks().contains(d));
+      QVERIFY(!m_window->docks().contains(d));  // docks() stays the six trading panels
+    }
+    QCOMPARE(m_window->allDocks().size(), 8);
+    // Tabbed with Logs, Logs in front.
+    QVERIFY(m_window->dock(QStringLiteral("LogsDock"))->isVisible());
+    QVERIFY(m_window->tabifiedDockWidgets(m_window->dock(QStringLiteral("LogsDock"))).contains(m_window->jobsDock()));
+    // View-menu toggles with shortcuts; Alt+7 brings Jobs to the front, Alt+8 Ops.
+    QCOMPARE(m_window->jobsDock()->toggleViewAction()->shortcut(), QKeySequence(Qt::ALT | Qt::Key_7));
+    QCOMPARE(m_window->opsDock()->toggleViewAction()->shortcut(), QKeySequence(Qt::ALT | Qt::Key_8));
+    m_window->jobsDock()->toggleViewAction()->trigger();  // hide
+    QVERIFY(!m_window->jobsDock()->isVisible());
+    QTest::keyClick(m_window.get(), Qt::Key_7, Qt::AltModifier);  // show + raise
+    QTRY_VERIFY(m_window->jobsDock()->isVisible());
+    // Jobs is the front tab now; Logs sits behind it (Qt parks non-current tabs outside the window).
+    QTRY_VERIFY(!m_window->jobsDock()->visibleRegion().isEmpty());
+    QVERIFY(m_window->rect().contains(m_window->jobsDock()->geometry()));
+    QVERIFY(!m_window->rect().intersects(m_window->dock(QStringLiteral("LogsDock"))->geometry()));
+    m_window->dock(QStringLiteral("LogsDock"))->raise();
+  }
+
+  void emptyStateSaysNoDataYet() {
+    QCOMPARE(m_window->jobsDock()->model()->rowCount(), 0);
+    QVERIFY(m_window->jobsDock()->statusLabel()->text().contains(QStringLiteral("No data yet")));
+    QVERIFY(!m_window->jobsDock()->runNowButton()->isEnabled());
+    QCOMPARE(m_window->opsDock()->healthModel()->rowCount(), 0);
+    QVERIFY(m_window->opsDock()->summaryLabel()->text().contains(QStringLiteral("No data yet")));
+    m_window->jobsDock()->raise();
+    QTest::qWait(50);
+    save(m_window->jobsDock(), QStringLiteral("JobsDock-empty"));
+    m_window->dock(QStringLiteral("LogsDock"))->raise();
+  }
+
+  void schedulerFeedsJobsDockAndRunsNow() {
+    common::SimulatedClock clock(et(2026, 1, 6, 11, 10));
+    jobs::Scheduler::Options o;
+    o.pollInterval = std::chrono::milliseconds(5);
+    jobs::Scheduler scheduler(clock, &m_bus, o);
+    std::atomic<int> cycles{0};
+    common::Config config;
+    config.set(QStringLiteral("db.sqlite_path"), m_tmp.filePath(QStringLiteral("none.sqlite")));  // backup fails: no file
+    config.set(QStringLiteral("jobs.db_backup.dir"), m_tmp.filePath(QStringLiteral("backups")));
+    config.set(QStringLiteral("jobs.db_backup.retries"), QStringLiteral("0"));
+    jobs::builtin::Actions actions;
+    actions.strategyCycle = [&](const std::atomic<bool>&) {
+      ++cycles;
+      return Status{};
+    };
+    for (auto& j : jobs::builtin::definitions(config, actions)) QVERIFY(scheduler.addJob(j).ok());
+    scheduler.start();
+
+    ui::JobsDock* dock = m_window->jobsDock();
+    dock->raise();
+    auto* model = dock->model();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 5, kDeliveryMs);
+    const int eod = model->rowOf(QStringLiteral("eod_ingest"));
+    const int cycle = model->rowOf(QStringLiteral("strategy_cycle"));
+    const int backup = model->rowOf(QStringLiteral("db_backup"));
+    QCOMPARE(cell(model, eod, ui::JobsModel::LastStatus), QStringLiteral("Not configured"));
+    QCOMPARE(cell(model, eod, ui::JobsModel::NextRun), QStringLiteral("—"));
+    QVERIFY(cell(model, eod, ui::JobsModel::Message).contains(QStringLiteral("not wired")));
+    QCOMPARE(cell(model, cycle, ui::JobsModel::Schedule), QStringLiteral("Hourly while open (+2 min)"));
+    QVERIFY2(cell(model, cycle, ui::JobsModel::NextRun).startsWith(QStringLiteral("Tue 01-06 10:32 CST")),
+             qPrintable(cell(model, cycle, ui::JobsModel::NextRun)));  // 12:32 ET shown in the display zone
+    QCOMPARE(cell(model, cycle, ui::JobsModel::LastStatus), QStringLiteral("Never run"));
+
+    // A not-configured job cannot be run from the dock.
+    dock->selectJob(QStringLiteral("eod_ingest"));
+    QVERIFY(!dock->runNowButton()->isEnabled());
+    // Run-now: button -> bridge -> RunJobNow on the bus -> scheduler -> snapshot -> dock.
+    dock->selectJob(QStringLiteral("strategy_cycle"));
+    QVERIFY(dock->runNowButton()->isEnabled());
+    QTest::mouseClick(dock->runNowButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(cycles.load(), 1, kDeliveryMs);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(model, cycle, ui::JobsModel::LastStatus), QStringLiteral("Succeeded"), kDeliveryMs);
+    QCOMPARE(dock->historyModel()->filterJob(), QStringLiteral("strategy_cycle"));
+    QTRY_COMPARE_WITH_TIMEOUT(dock->historyModel()->rowCount(), 1, kDeliveryMs);
+    // Keyboard: Ctrl+R in the dock runs the selected job too.
+    dock->view()->setFocus();
+    QTest::keyClick(dock->view(), Qt::Key_R, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(cycles.load(), 2, kDeliveryMs);
+
+    // The backup fails (no database file): shown as Failed with the reason.
+    dock->selectJob(QStringLiteral("db_backup"));
+    dock->runSelectedNow();
+    QTRY_COMPARE_WITH_TIMEOUT(cell(model, backup, ui::JobsModel::LastStatus), QStringLiteral("Failed"), kDeliveryMs);
+    QVERIFY(cell(model, backup, ui::JobsModel::Message).contains(QStringLiteral("does not exist")));
+    dock->selectJob(QStringLiteral("strategy_cycle"));
+    QTRY_COMPARE_WITH_TIMEOUT(dock->historyModel()->rowCount(), 2, kDeliveryMs);
+    QTest::qWait(100);
+    save(dock, QStringLiteral("JobsDock"));
+    scheduler.stop();
+  }
+
+  void healthMonitorFeedsOpsDock() {
+    common::SimulatedClock clock(et(2026, 1, 6, 11, 10));
+    jobs::HealthMonitor monitor(clock, m_bus);
+    monitor.addProbe("Database (sqlite)", "db", jobs::HealthMonitor::makeProbe([] { return Status{}; }, "meridian.sqlite · schema v7"));
+    monitor.addDisabled("Redis", "cache", "redis.url is not set");
+    monitor.addProbe("Market data (alpaca)", "marketdata", [] {
+      bus::ComponentHealth h;
+      h.state = bus::HealthState::Degraded;
+      h.detail = "HTTP 429 rate limited; backing off 30 s";
+      h.latencyMs = 812;
+      return h;
+    });
+    monitor.addProbe("Broker (paper)", "broker", jobs::HealthMonitor::makeProbe([] {
+                       return Status{makeError("broker.down", "connection refused (127.0.0.1:8443)")};
+                     }));
+    for (const char* sym : {"QQQ", "IWM", "TLT"}) {
+      bus::BarClosed b;
+      b.symbol = sym;
+      b.source = "alpaca";
+      b.bar = domain::Bar{et(2026, 1, 6, 11, 9), 100.0, 100.5, 99.5, 100.2, 1000.0, 0.0, 0};
+      m_bus.publish(bus::topics::bar(sym), b);
+    }
+    monitor.runOnce();
+    clock.advance(4 * domain::kNanosPerMinute);
+    bus::BarClosed fresh;
+    fresh.symbol = "GLD";
+    fresh.source = "alpaca";
+    fresh.bar = domain::Bar{et(2026, 1, 6, 11, 13), 240.0, 240.5, 239.5, 240.2, 1000.0, 0.0, 0};
+    m_bus.publish(bus::topics::bar("GLD"), fresh);
+    monitor.runOnce();
+
+    ui::OpsDock* dock = m_window->opsDock();
+    dock->raise();
+    QTRY_COMPARE_WITH_TIMEOUT(dock->healthModel()->rowCount(), 4, kDeliveryMs);
+    auto* h = dock->healthModel();
+    QCOMPARE(cell(h, 0, ui::HealthModel::State), QStringLiteral("● OK"));
+    QCOMPARE(cell(h, 1, ui::HealthModel::State), QStringLiteral("○ Not configured"));
+    QCOMPARE(cell(h, 2, ui::HealthModel::State), QStringLiteral("● Degraded"));
+    QCOMPARE(cell(h, 3, ui::HealthModel::State), QStringLiteral("● Down"));
+    QCOMPARE(dock->freshnessModel()->rowCount(), 4);
+    QCOMPARE(dock->freshnessModel()->staleCount(), 3);
+    const QString summary = dock->summaryLabel()->text();
+    QVERIFY2(summary.contains(QStringLiteral("1 down")) && summary.contains(QStringLiteral("1 degraded")) &&
+                 summary.contains(QStringLiteral("3 stale")),
+             qPrintable(summary));
+    QTest::qWait(50);
+    save(dock, QStringLiteral("OpsDock"));
+  }
+
+  void notificationsBecomeToasts() {
+    notify::Notification n;
+    n.severity = notify::Severity::Error;
+    n.title = "Job eod_ingest failed";
+    n.body = "failed after 4 attempts: provider returned HTTP 503";
+    n.source = "jobs";
+    n.paper = true;
+    n.ts = QDateTime::currentMSecsSinceEpoch() * domain::kNanosPerMilli;
+    m_bus.publish<notify::Notification>(notify::topics::kNotify, n);
+    notify::Notification ok = n;
+    ok.severity = notify::Severity::Success;
+    ok.title = "Backup written";
+    ok.body = "meridian-20260106T080000Z.sqlite (12.4 MB)";
+    m_bus.publish<notify::Notification>(notify::topics::kNotify, ok);
+    ui::ToastOverlay* toasts = m_window->toastOverlay();
+    QTRY_COMPARE_WITH_TIMEOUT(toasts->toasts().size(), 2, kDeliveryMs);
+    QCOMPARE(toasts->toasts().first()->title(), QStringLiteral("[PAPER] Job eod_ingest failed"));
+    QVERIFY(toasts->isVisible());
+    QVERIFY(m_window->rect().contains(toasts->geometry()));
+    QVERIFY(QApplication::focusWidget() != toasts->toasts().first());  // never steals focus
+    QTest::qWait(50);
+    save(m_window.get(), QStringLiteral("MainWindow-toasts"));
+    QTest::mouseClick(toasts->toasts().first(), Qt::LeftButton);
+    QCOMPARE(toasts->toasts().size(), 1);
+    toasts->clearAll();
+    QVERIFY(!toasts->isVisible());
+  }
+
+  void chartScreenshots() {
+    ui::ChartDock* chart = m_window->chartDock();
+    chart->setSymbol(QStringLiteral("AAPL"));
+    QVector<bus::BarClosed> feed;
+    for (const auto& b : sessionBars(25)) feed.push_back(bus::BarClosed{"AAPL", "alpaca", b});
+    chart->onBarsAppended(feed);
+    chart->setTimeframe(ui::Timeframe::M5);
+    chart->view()->setOverlayVisible(ui::CandleView::Overlay::Bollinger, true);
+    chart->setRange(ui::CandleView::Range::D5);
+    const domain::Bar& b = chart->view()->bars()[chart->view()->bars().size() - 700];
+    chart->onFillsAppended({domain::Fill{"F-9", "O-9", "AAPL", domain::Side::Buy, 100, b.low, 0.35, b.ts, "momo"},
+                            domain::Fill{"F-10", "O-10", "AAPL", domain::Side::Sell, 100, chart->view()->bars()[chart->view()->bars().size() - 300].high,
+                                         0.35, chart->view()->bars()[chart->view()->bars().size() - 300].ts, "momo"}});
+    QTest::qWait(50);
+    save(chart, QStringLiteral("ChartDock-5m-5D"));
+    chart->setTimeframe(ui::Timeframe::D1);
+    chart->setRange(ui::CandleView::Range::All);
+    QTest::qWait(50);
+    save(chart, QStringLiteral("ChartDock-1D"));
+    chart->setTimeframe(ui::Timeframe::M5);
+    chart->setRange(ui::CandleView::Range::D5);
+  }
+
+  void themeSwitchesAndPersists() {
+    QVERIFY(m_window->theme() == ui::Theme::Light);
+    QAction* dark = action("actionThemeDark");
+    QVERIFY(dark && dark->isCheckable());
+    dark->trigger();
+    QVERIFY(m_window->theme() == ui::Theme::Dark);
+    QVERIFY(dark->isChecked());
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
+    QCOMPARE(QSettings(QStringLiteral("MeridianTests"), m_settingsApp).value(QStringLiteral("ui/theme")).toString(),
+             QStringLiteral("dark"));
+    // The chart follows the palette.
+    ui::CandleView* view = m_window->chartDock()->view();
+    QImage img(view->size(), QImage::Format_ARGB32);
+    view->render(&img);
+    QVERIFY(QColor(img.pixel(3, view->height() / 2)).lightness() < 60);
+    QTest::qWait(50);
+    save(m_window.get(), QStringLiteral("MainWindow-dark"));
+    m_window->jobsDock()->raise();
+    QTest::qWait(30);
+    save(m_window->jobsDock(), QStringLiteral("JobsDock-dark"));
+    m_window->opsDock()->raise();
+    QTest::qWait(30);
+    save(m_window->opsDock(), QStringLiteral("OpsDock-dark"));
+    save(m_window->chartDock(), QStringLiteral("ChartDock-dark"));
+    m_window->dock(QStringLiteral("LogsDock"))->raise();
+
+    // Ctrl+Shift+T toggles back.
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    QTest::keyClick(m_window.get(), Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(m_window->theme() == ui::Theme::Light);
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 180);
+  }
+
+  void workspacesKeepTheirLayouts() {
+    QDockWidget* positions = m_window->dock(QStringLiteral("PositionsDock"));
+    QVERIFY(m_window->workspaceNames().isEmpty());
+    positions->hide();
+    QVERIFY(m_window->saveWorkspace(QStringLiteral("  Focus  ")));
+    QCOMPARE(m_window->currentWorkspace(), QStringLiteral("Focus"));
+    positions->show();
+    QVERIFY(m_window->saveWorkspace(QStringLiteral("Full")));
+    QCOMPARE(m_window->workspaceNames(), (QStringList{"Focus", "Full"}));
+    QVERIFY(!m_window->saveWorkspace(QStringLiteral("   ")));
+
+    QAction* first = action("actionWorkspace_Focus");
+    QVERIFY(first);
+    QCOMPARE(first->shortcut(), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_1));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier | Qt::AltModifier);
+    QTRY_COMPARE(m_window->currentWorkspace(), QStringLiteral("Focus"));
+    QVERIFY(!positions->isVisible());
+    QVERIFY(m_window->switchWorkspace(QStringLiteral("Full")));
+    QVERIFY(positions->isVisible());
+    // Switching saved Focus's layout as it was (still without positions).
+    QVERIFY(m_window->switchWorkspace(QStringLiteral("Focus")));
+    QVERIFY(!positions->isVisible());
+    QVERIFY(m_window->deleteWorkspace(QStringLiteral("Focus")));
+    QCOMPARE(m_window->workspaceNames(), QStringList{"Full"});
+    QVERIFY(m_window->currentWorkspace().isEmpty());
+    QVERIFY(!m_window->switchWorkspace(QStringLiteral("Focus")));
+    m_window->resetLayout();
+  }
+
+  void newActionsAreKeyboardReachable() {
+    // The actions this part of the UI adds: View > Theme, View > Workspaces and the Jobs/Ops toggles. Each has a
+    // shortcut, or a mnemonic inside a chain of mnemonics (Alt+V, then the underlined letters).
+    QStringList unreachable;
+    QMenu* view = nullptr;
+    for (QAction* top : m_window->menuBar()->actions())
+      if (top->text() == QStringLiteral("&View")) view = top->menu();
+    QVERIFY(view);
+    for (const char* name : {"menuTheme", "menuWorkspaces"}) {
+      QMenu* sub = m_window->findChild<QMenu*>(QLatin1String(name));
+      QVERIFY2(sub && view->actions().contains(sub->menuAction()), name);
+      QVERIFY2(sub->title().contains(QLatin1Char('&')), name);
+      for (QAction* a : sub->actions()) {
+        if (a->isSeparator() || !a->isEnabled()) continue;  // the disabled "(no saved workspaces)" placeholder
+        if (a->shortcut().isEmpty() && !a->text().contains(QLatin1Char('&'))) unreachable << a->text();
+      }
+    }
+    for (QDockWidget* d : {static_cast<QDockWidget*>(m_window->jobsDock()), static_cast<QDockWidget*>(m_window->opsDock())}) {
+      QVERIFY(view->actions().contains(d->toggleViewAction()));
+      if (d->toggleViewAction()->shortcut().isEmpty()) unreachable << d->windowTitle();
+    }
+    QVERIFY2(unreachable.isEmpty(), qPrintable(unreachable.join(QStringLiteral(", "))));
+    // Dock-local actions.
+    QCOMPARE(m_window->findChild<QAction*>(QStringLiteral("actionRunJobNow"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
+    QCOMPARE(action("actionToggleTheme")->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    QCOMPARE(action("actionSaveWorkspace")->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+  }
+
+  void screenshotsOfEveryDock() {
+    for (QDockWidget* d : m_window->allDocks()) {
+      d->show();
+      d->raise();
+      QTest::qWait(20);
+      save(d, QStringLiteral("dock-") + d->objectName());
+    }
+    save(m_window.get(), QStringLiteral("MainWindow-light"));
+  }
+};
+
+QTEST_MAIN(tst_Docks)
+#include "tst_Docks.moc"

@@ -1,0 +1,49 @@
+#pragma once
+// OpsDock ("OpsDock"): operational health — database, Redis, data providers and broker (bus::HealthSnapshot on
+// "sys.health") plus the freshness of every market-data stream. Until a health monitor publishes, the dock says that
+// no data has arrived yet.
+#include <QDockWidget>
+
+#include <memory>
+
+#include "core/bus/HealthEvents.h"
+
+class QLabel;
+class QSplitter;
+class QTableView;
+
+namespace meridian::ui {
+
+class FreshnessModel;
+class HealthModel;
+
+class OpsDock : public QDockWidget {
+  Q_OBJECT
+
+ public:
+  explicit OpsDock(QWidget* parent = nullptr);
+
+  HealthModel* healthModel() const { return m_health; }
+  FreshnessModel* freshnessModel() const { return m_freshness; }
+  QTableView* healthView() const { return m_healthView; }
+  QTableView* freshnessView() const { return m_freshnessView; }
+  QLabel* summaryLabel() const { return m_summary; }
+
+ public Q_SLOTS:
+  void onHealthUpdated(const std::shared_ptr<const meridian::bus::HealthSnapshot>& snapshot);
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
+ private:
+  void updateSummary();
+
+  HealthModel* m_health = nullptr;
+  FreshnessModel* m_freshness = nullptr;
+  QTableView* m_healthView = nullptr;
+  QTableView* m_freshnessView = nullptr;
+  QSplitter* m_split = nullptr;  // side by side when the dock is wide and short, stacked otherwise
+  QLabel* m_summary = nullptr;
+};
+
+}  // namespace meridian::ui

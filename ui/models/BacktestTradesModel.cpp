@@ -1,0 +1,112 @@
+#include "ui/models/BacktestTradesModel.h"
+
+#include <QFile>
+#include <QSaveFile>
+#include <QTextStream>
+
+#include "core/backtest/ResultJson.h"
+#include "ui/models/Formatting.h"
+
+namespace meridian::ui {
+namespace {
+
+QString date(domain::Timestamp ts) { return QString::fromStdString(backtest::exchangeDate(ts)); }
+QString sideText(domain::Side s) { return s == domain::Side::Buy ? QStringLiteral("Long") : QStringLiteral("Short"); }
+
+}  // namespace
+
+BacktestTradesModel::BacktestTradesModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int BacktestTradesModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() || !m_trades ? 0 : static_cast<int>(m_trades->size());
+}
+int BacktestTradesModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant BacktestTradesModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || !m_trades || index.row() >= rowCount()) return {};
+  const analytics::TradeRecord& t = tradeAt(index.row());
+  if (role == Qt::DisplayRole) {
+    switch (index.column()) {
+      case Number: return index.row() + 1;
+      case Symbol: return format::qstr(t.symbol);
+      case Side: return sideText(t.side);
+      case Qty: return format::quantity(t.quantity);
+      case EntryDate: return date(t.entryTs);
+      case EntryPrice: return format::price(t.entryPrice);
+      case ExitDate: return date(t.exitTs);
+      case ExitPrice: return format::price(t.exitPrice);
+      case Pnl: return format::money(t.pnl);
+      case Return: return format::percent(t.returnPct() * 100.0);
+      case Bars: return qlonglong(t.barsHeld);
+      case Commission: return format::money(t.commission);
+      default: return {};
+    }
+  }
+  if (role == SortRole) {
+    switch (index.column()) {
+      case Number: return index.row();
+      case Symbol: return format::qstr(t.symbol);
+      case Side: return int(t.side);
+      case Qty: return t.quantity;
+      case EntryDate: return qlonglong(t.entryTs);
+      case EntryPrice: return t.entryPrice;
+      case ExitDate: return qlonglong(t.exitTs);
+      case ExitPrice: return t.exitPrice;
+      case Pnl: return t.pnl;
+      case Return: return t.returnPct();
+      case Bars: return qlonglong(t.barsHeld);
+      case Commission: return t.commission;
+      default: return {};
+    }
+  }
+  if (role == Qt::TextAlignmentRole)
+    return index.column() == Symbol || index.column() == Side || index.column() == EntryDate || index.column() == ExitDate
+               ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+               : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+  if (role == Qt::ForegroundRole && (index.column() == Pnl || index.column() == Return) && t.pnl != 0.0)
+    return t.pnl > 0 ? format::upColor() : format::downColor();
+  return {};
+}
+
+QVariant BacktestTradesModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  static const char* const kNames[] = {"#",    "Symbol",     "Side", "Qty",    "Entry", "Entry px",
+                                       "Exit", "Exit px",    "P&L",  "Return", "Bars",  "Commission"};
+  return section >= 0 && section < ColumnCount ? QString::fromLatin1(kNames[section]) : QVariant();
+}
+
+void BacktestTradesModel::setTrades(std::shared_ptr<const void> owner, const std::vector<analytics::TradeRecord>* trades) {
+  beginResetModel();
+  m_owner = std::move(owner);
+  m_trades = trades;
+  endResetModel();
+}
+
+void BacktestTradesModel::clear() { setTrades(nullptr, nullptr); }
+
+bool BacktestTradesModel::writeCsv(const QString& path, QString* error) const {
+  QSaveFile file(path);
+  if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+    if (error) *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    return false;
+  }
+  QTextStream out(&file);
+  out << "symbol,side,quantity,entry_date,entry_price,exit_date,exit_price,pnl,return_pct,bars_held,commission\n";
+  const int n = rowCount();
+  for (int r = 0; r < n; ++r) {
+    const analytics::TradeRecord& t = tradeAt(r);
+    out << format::qstr(t.symbol) << ',' << (t.side == domain::Side::Buy ? "long" : "short") << ','
+        << QString::number(t.quantity, 'g', 12) << ',' << date(t.entryTs) << ',' << QString::number(t.entryPrice, 'f', 6)
+        << ',' << date(t.exitTs) << ',' << QString::number(t.exitPrice, 'f', 6) << ',' << QString::number(t.pnl, 'f', 2)
+        << ',' << QString::number(t.returnPct() * 100.0, 'f', 4) << ',' << t.barsHeld << ','
+        << QString::number(t.commission, 'f', 2) << '\n';
+  }
+  out.flush();
+  if (!file.commit()) {
+    if (error) *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace meridian::ui

@@ -1,0 +1,56 @@
+#pragma once
+// Ops dock models, fed by UiBridge::healthUpdated (bus::HealthSnapshot, latest wins).
+//   HealthModel      one row per component: DB, Redis, data providers, broker
+//   FreshnessModel   one row per market-data stream (symbol, kind, source): last data, age, fresh/stale
+#include <QAbstractTableModel>
+#include <QColor>
+
+#include <memory>
+
+#include "core/bus/HealthEvents.h"
+
+namespace meridian::ui {
+
+class HealthModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column { Component, State, Detail, Latency, Checked, ColumnCount };
+
+  explicit HealthModel(QObject* parent = nullptr);
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+  void applySnapshot(const std::shared_ptr<const bus::HealthSnapshot>& snapshot);
+  bool hasData() const { return static_cast<bool>(m_snapshot); }
+  std::shared_ptr<const bus::HealthSnapshot> snapshot() const { return m_snapshot; }
+
+  static QString stateText(bus::HealthState s);   // "● OK", "● Down", ...
+  static QColor stateColor(bus::HealthState s);
+
+ private:
+  std::shared_ptr<const bus::HealthSnapshot> m_snapshot;
+};
+
+class FreshnessModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column { Symbol, Kind, Source, LastData, Age, State, ColumnCount };
+
+  explicit FreshnessModel(QObject* parent = nullptr);
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+  void applySnapshot(const std::shared_ptr<const bus::HealthSnapshot>& snapshot);
+  int staleCount() const;
+
+ private:
+  std::shared_ptr<const bus::HealthSnapshot> m_snapshot;
+};
+
+}  // namespace meridian::ui

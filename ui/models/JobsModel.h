@@ -1,0 +1,71 @@
+#pragma once
+// Jobs dock models, fed by UiBridge::jobsUpdated (the scheduler's immutable JobsSnapshot, latest wins).
+//   JobsModel        one row per job (registration order): schedule, next run (display tz), last status, message
+//   JobHistoryModel  recent runs, most recent first; filterJob() restricts it to one job
+// An unchanged job list is updated with one dataChanged over every row; a changed list resets the model.
+#include <QAbstractTableModel>
+#include <QString>
+
+#include <memory>
+
+#include "core/jobs/JobEvents.h"
+
+namespace meridian::ui {
+
+class JobsModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column { Job, Schedule, NextRun, LastStatus, LastRun, Message, ColumnCount };
+  static constexpr int NameRole = Qt::UserRole + 1;        // QString job name
+  static constexpr int RunnableRole = Qt::UserRole + 2;    // bool: configured and not running
+
+  explicit JobsModel(QObject* parent = nullptr);
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+  void applySnapshot(const std::shared_ptr<const jobs::JobsSnapshot>& snapshot);
+  bool hasData() const { return static_cast<bool>(m_snapshot); }
+  std::shared_ptr<const jobs::JobsSnapshot> snapshot() const { return m_snapshot; }
+  int rowOf(const QString& name) const;
+  // Relative times ("in 2 h 13 min") are computed when painted: call periodically to refresh them.
+  void refreshTimes();
+
+  // "Succeeded", "Failed", "Retrying", "Running", "Timed out", "Cancelled", "Not configured", "Never run", "Disabled"
+  static QString statusText(const jobs::JobState& s);
+  static QString statusText(const std::string& status);
+  static QColor statusColor(const std::string& status);
+
+ private:
+  std::shared_ptr<const jobs::JobsSnapshot> m_snapshot;
+};
+
+class JobHistoryModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column { Started, Job, Status, Attempt, Duration, Message, ColumnCount };
+
+  explicit JobHistoryModel(QObject* parent = nullptr);
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+  void applySnapshot(const std::shared_ptr<const jobs::JobsSnapshot>& snapshot);
+  // Empty = every job.
+  void setFilterJob(const QString& name);
+  QString filterJob() const { return m_filter; }
+
+ private:
+  void rebuild();
+  std::shared_ptr<const jobs::JobsSnapshot> m_snapshot;
+  std::vector<const storage::JobRunRecord*> m_rows;  // into m_snapshot
+  QString m_filter;
+};
+
+}  // namespace meridian::ui

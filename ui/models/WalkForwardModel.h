@@ -1,0 +1,34 @@
+#pragma once
+// Walk-forward windows: in-sample start, out-of-sample range, the parameters chosen in-sample, the in-sample
+// score and the out-of-sample result with the capital carried from window to window.
+#include <QAbstractTableModel>
+
+#include <memory>
+
+#include "core/backtest/BacktestEvents.h"
+
+namespace meridian::ui {
+
+class WalkForwardModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column { Window, InStart, OutStart, OutEnd, Params, InScore, StartValue, EndValue, Return, Trades, ColumnCount };
+  static constexpr int SortRole = Qt::UserRole + 1;
+
+  explicit WalkForwardModel(QObject* parent = nullptr);
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+  void setReport(std::shared_ptr<const backtest::WalkForwardReport> report);
+  void clear() { setReport(nullptr); }
+  const backtest::WalkForwardReport* report() const { return m_report.get(); }
+
+ private:
+  std::shared_ptr<const backtest::WalkForwardReport> m_report;
+};
+
+}  // namespace meridian::ui

@@ -1,0 +1,158 @@
+#include "ui/widgets/EquityChartView.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QEvent>
+#include <QLineSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/models/Formatting.h"
+
+namespace meridian::ui {
+namespace {
+
+qreal msOf(domain::Timestamp ts) { return static_cast<qreal>(ts / domain::kNanosPerMilli); }
+
+// Keeps at most ~max points: per bucket the first, min and max (in time order).
+QList<QPointF> decimate(const QList<QPointF>& in, int max) {
+  if (in.size() <= max) return in;
+  const int buckets = std::max(1, max / 2);
+  const double per = double(in.size()) / buckets;
+  QList<QPointF> out;
+  out.reserve(buckets * 2 + 2);
+  for (int b = 0; b < buckets; ++b) {
+    const auto begin = static_cast<qsizetype>(b * per);
+    const auto end = std::min(in.size(), static_cast<qsizetype>((b + 1) * per));
+    if (begin >= end) continue;
+    qsizetype lo = begin, hi = begin;
+    for (qsizetype i = begin; i < end; ++i) {
+      if (in[i].y() < in[lo].y()) lo = i;
+      if (in[i].y() > in[hi].y()) hi = i;
+    }
+    out << in[std::min(lo, hi)];
+    if (lo != hi) out << in[std::max(lo, hi)];
+  }
+  if (out.back() != in.back()) out << in.back();
+  return out;
+}
+
+}  // namespace
+
+EquityChartView::EquityChartView(Style style, QWidget* parent) : QChartView(parent), m_style(style) {
+  auto* chart = new QChart;
+  chart->legend()->hide();
+  chart->setMargins(QMargins(4, 4, 4, 4));
+  chart->setBackgroundRoundness(0);
+  m_x = new QDateTimeAxis(chart);
+  m_x->setFormat(QStringLiteral("yyyy-MM"));
+  m_x->setTickCount(7);
+  m_y = new QValueAxis(chart);
+  m_y->setLabelFormat(style == Style::Equity ? QStringLiteral("%.0f") : QStringLiteral("%.0f%%"));
+  chart->addAxis(m_x, Qt::AlignBottom);
+  chart->addAxis(m_y, Qt::AlignLeft);
+
+  m_line = new QLineSeries(chart);
+  if (style == Style::Equity) {
+    m_line->setName(QStringLiteral("Equity"));
+    chart->addSeries(m_line);
+    m_line->attachAxis(m_x);
+    m_line->attachAxis(m_y);
+  } else {
+    m_zero = new QLineSeries(chart);
+    m_area = new QAreaSeries(m_line, m_zero);
+    m_area->setName(QStringLiteral("Drawdown"));
+    chart->addSeries(m_area);
+    m_area->attachAxis(m_x);
+    m_area->attachAxis(m_y);
+  }
+  setChart(chart);
+  setRenderHint(QPainter::Antialiasing, true);
+  setMinimumSize(240, 110);
+  applyTheme();
+}
+
+void EquityChartView::setTitle(const QString& title) { chart()->setTitle(title); }
+
+void EquityChartView::setCurve(std::span<const analytics::EquityPoint> curve, std::span<const double> drawdown) {
+  QList<QPointF> points;
+  points.reserve(static_cast<qsizetype>(curve.size()));
+  if (m_style == Style::Equity) {
+    for (const auto& p : curve) points.append(QPointF(msOf(p.ts), p.equity));
+  } else {
+    const std::size_t n = std::min(curve.size(), drawdown.size());
+    for (std::size_t i = 0; i < n; ++i) points.append(QPointF(msOf(curve[i].ts), drawdown[i] * 100.0));
+  }
+  points = decimate(points, kMaxPoints);
+  m_line->replace(points);
+  if (points.isEmpty()) {
+    if (m_zero) m_zero->clear();
+    return;
+  }
+  double lo = points.front().y(), hi = lo;
+  for (const QPointF& p : points) {
+    lo = std::min(lo, p.y());
+    hi = std::max(hi, p.y());
+  }
+  if (m_zero) {
+    m_zero->replace(QList<QPointF>{QPointF(points.front().x(), 0.0), QPointF(points.back().x(), 0.0)});
+    hi = 0.0;
+    lo = std::min(lo, -1.0);
+  }
+  const double pad = std::max(1e-9, (hi - lo) * 0.05);
+  m_y->setRange(lo - pad, m_style == Style::Drawdown ? 0.0 : hi + pad);
+  m_y->setTickCount(5);
+  m_y->applyNiceNumbers();  // round tick values (and no duplicate labels)
+  const double tick = (m_y->max() - m_y->min()) / std::max(1, m_y->tickCount() - 1);
+  const int decimals = tick >= 1.0 ? 0 : (tick >= 0.1 ? 1 : 2);
+  m_y->setLabelFormat((m_style == Style::Equity ? QStringLiteral("%.%1f") : QStringLiteral("%.%1f%%")).arg(decimals));
+  m_x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(points.front().x()), Qt::UTC),
+                QDateTime::fromMSecsSinceEpoch(qint64(points.back().x()), Qt::UTC));
+  const qint64 spanDays = qint64(points.back().x() - points.front().x()) / 86'400'000;
+  m_x->setFormat(spanDays > 3 * 365 ? QStringLiteral("yyyy") : QStringLiteral("yyyy-MM"));
+}
+
+void EquityChartView::clear() {
+  m_line->clear();
+  if (m_zero) m_zero->clear();
+}
+
+int EquityChartView::pointCount() const { return static_cast<int>(m_line->count()); }
+
+void EquityChartView::changeEvent(QEvent* event) {
+  QChartView::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) applyTheme();
+}
+
+void EquityChartView::applyTheme() {
+  const bool dark = palette().color(QPalette::Window).lightness() < 128;
+  QChart* c = chart();
+  const QColor bg = palette().color(QPalette::Base);
+  const QColor fg = palette().color(QPalette::Text);
+  const QColor grid = dark ? QColor(255, 255, 255, 40) : QColor(0, 0, 0, 30);
+  c->setBackgroundBrush(bg);
+  c->setTitleBrush(fg);
+  for (QAbstractAxis* a : {static_cast<QAbstractAxis*>(m_x), static_cast<QAbstractAxis*>(m_y)}) {
+    a->setLabelsBrush(fg);
+    a->setLinePenColor(grid);
+    a->setGridLineColor(grid);
+  }
+  if (m_style == Style::Equity) {
+    QPen pen(dark ? QColor(0x64, 0xb5, 0xf6) : QColor(0x1f, 0x6f, 0xd1));
+    pen.setWidthF(1.5);
+    m_line->setPen(pen);
+  } else {
+    QColor red = format::downColor();
+    QPen pen(red);
+    pen.setWidthF(1.0);
+    m_area->setPen(pen);
+    red.setAlpha(dark ? 110 : 80);
+    m_area->setBrush(red);
+  }
+}
+
+}  // namespace meridian::ui
