@@ -1,7 +1,9 @@
 #include "app/cli/BenchCommands.h"
 
 #include "app/cli/BacktestCommands.h"
+#include "app/cli/ChartBenchCommands.h"
 #include "app/cli/Commands.h"
+#include "app/cli/RiskCommands.h"
 #include "app/cli/IngestCommands.h"
 
 #include <fmt/core.h>
@@ -26,6 +28,10 @@ const Benchmark kBenchmarks[] = {
      [](const QStringList& a, const common::Config& c) { return runBenchBacktest(a, c); }},
     {"ingest", "PostgreSQL bars/s: upsertBars vs raw COPY of the same rows, and their ratio (--rows N --pg URI)",
      [](const QStringList& a, const common::Config& c) { return runBenchIngest(a, c); }},
+    {"risk", "pre-trade RiskEngine checks: p50/p99/p99.9 ns per check (goal p99 < 2 us)",
+     [](const QStringList& a, const common::Config& c) { return runBenchRisk(a, c); }},
+    {"chart", "chart pan/zoom frame time p50/p99 at 1M bars, 1600x900 (runs meridian-bench-chart; goal p99 < 16 ms)",
+     [](const QStringList& a, const common::Config& c) { return runBenchChart(a, c); }},
 };
 
 }  // namespace

@@ -34,7 +34,26 @@ int main(int argc, char* argv[]) {
   ctx.bus = &kernel.bus();
   ctx.config = &kernel.config();
   ctx.logs = meridian::common::inAppLogs();
-  ctx.paperTrading = !config.boolValue("broker.alpaca_live", false);
+  ctx.ingestion = kernel.ingestion();  // File > Import CSV
+  const bool live = config.value("broker.kind").trimmed().toLower() == "alpaca" &&
+                    config.boolValue("broker.alpaca_live", false);
+  ctx.paperTrading = !live;
+
+  // Live trading sends real orders with real money: it needs the explicit setting AND a confirmation here,
+  // every start. A refusal starts nothing rather than silently falling back to paper.
+  if (live) {
+    const auto answer = QMessageBox::warning(
+        nullptr, "Meridian - LIVE trading",
+        "broker.alpaca_live is set: Meridian will send orders to Alpaca's LIVE endpoint with real money.\n\n"
+        "Start in LIVE mode?",
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    if (answer != QMessageBox::Yes) {
+      log->warn("LIVE trading not confirmed by the user; not starting");
+      return 2;
+    }
+    kernel.config().set("broker.alpaca_live_confirmed", "true");
+    log->warn("LIVE trading confirmed by the user");
+  }
 
   // The window subscribes to the bus before the kernel publishes the journaled state.
   meridian::ui::MainWindow window(ctx);

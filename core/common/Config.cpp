@@ -21,7 +21,10 @@ constexpr Default kDefaults[] = {
     {"db.sqlite_path", ""},              // default: <data dir>/meridian.sqlite
     {"db.pg_uri", ""},                   // postgresql://user@host:port/db (password via PGPASSWORD or ~/.pgpass)
     {"redis.url", ""},                   // redis://127.0.0.1:6379 ; empty = Redis disabled
-    {"market.feed", "simulated"},        // simulated | alpaca | polygon
+    {"market.feed", "simulated"},        // simulated (built-in feed) | none
+    {"market.sim_always_open", "true"},  // simulated feed ticks around the clock (false: NYSE sessions only)
+    {"market.sim_ticks_per_second", "2000"},
+    {"market.sim_seed", "42"},
     {"broker.kind", "paper"},            // paper | alpaca
     {"broker.alpaca_live", "false"},     // live endpoint only with an explicit setting + UI confirmation
     {"display.timezone", "America/Chicago"},

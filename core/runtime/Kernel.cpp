@@ -3,6 +3,17 @@
 #include "core/bus/Events.h"
 #include "core/common/Clock.h"
 #include "core/common/Logging.h"
+#include "core/backtest/BacktestService.h"
+#include "core/execution/ExecutionService.h"
+#include "core/execution/alpaca/AlpacaBroker.h"
+#include "core/execution/paper/PaperBroker.h"
+#include "core/jobs/BuiltinJobs.h"
+#include "core/jobs/HealthMonitor.h"
+#include "core/jobs/JobHistory.h"
+#include "core/jobs/Scheduler.h"
+#include "core/marketdata/IngestionService.h"
+#include "core/marketdata/simulated/SimulatedMarket.h"
+#include "core/notify/Notifier.h"
 #if MERIDIAN_HAVE_REDIS
 #include "core/runtime/RedisBridge.h"
 #endif
@@ -17,16 +28,81 @@ storage::StorageConfig storageConfigFrom(const common::Config& config) {
   return s;
 }
 
-Kernel::Kernel(common::Config config)
-    : m_config(std::move(config)), m_storage(std::make_unique<StorageService>(storageConfigFrom(m_config))) {}
+namespace {
 
-Kernel::~Kernel() { stop(); }
+// The execution service's journal port, served by the storage thread.
+class StorageJournalQueue final : public execution::IJournalQueue {
+ public:
+  explicit StorageJournalQueue(StorageService& storage) : m_storage(storage) {}
+  void post(Task task) override {
+    m_storage.post([task = std::move(task)](storage::IStorage& s) { task(s); });
+  }
+
+ private:
+  StorageService& m_storage;
+};
+
+// broker.kind = paper (default) | alpaca.
+Result<std::unique_ptr<execution::IBroker>> makeBroker(const common::Config& config) {
+  const QString kind = config.value("broker.kind", "paper").trimmed().toLower();
+  if (kind == "alpaca") {
+    auto cfg = execution::AlpacaConfig::fromConfig(config);
+    if (!cfg.ok()) return cfg.error();
+    return std::unique_ptr<execution::IBroker>(std::make_unique<execution::AlpacaBroker>(std::move(cfg).value()));
+  }
+  if (kind != "paper") return makeError("config", "broker.kind must be paper or alpaca, not '" + kind.toStdString() + "'");
+  execution::PaperBrokerConfig p;
+  p.initialCash = config.doubleValue("paper.initial_cash", p.initialCash);
+  p.fill.slippageBps = config.doubleValue("paper.slippage_bps", 0.0);
+  p.fill.maxParticipation = config.doubleValue("paper.max_participation", 0.0);
+  const double perShare = config.doubleValue("paper.commission_per_share", 0.0);
+  if (perShare > 0.0)
+    p.fill.commission = backtest::CommissionModel::perShare(perShare, config.doubleValue("paper.commission_min", 0.0));
+  return std::unique_ptr<execution::IBroker>(std::make_unique<execution::PaperBroker>(p));
+}
+
+}  // namespace
+
+Kernel::Kernel(common::Config config)
+    : m_config(std::move(config)),
+      m_storage(std::make_unique<StorageService>(storageConfigFrom(m_config))),
+      m_clock(std::make_unique<common::RealClock>()) {
+  m_ingestion = std::make_unique<marketdata::IngestionService>(
+      [this](const marketdata::StorageTask& task) {
+        m_storage->call([&task](storage::IStorage& s) { task(s); }).get();  // throws when storage is not running
+      },
+      *m_clock, &m_bus);
+}
+
+Kernel::~Kernel() {
+  stop();
+  m_ingestion.reset();  // joins its worker before the storage service and clock go
+}
 
 Status Kernel::start() {
   if (m_running) return {};
+  const bool simulatedFeed = m_config.value("market.feed", "simulated").trimmed().toLower() == "simulated";
+  if (simulatedFeed && m_config.boolValue("market.sim_always_open", true) &&
+      m_config.sourceOf("risk.trading_hours") == common::Config::Source::Default) {
+    // The demo feed trades around the clock; so does its paper venue unless the user asked otherwise.
+    m_config.set("risk.trading_hours", "false");
+  }
   if (Status s = m_storage->start(); !s.ok()) return s;
-  m_commands = std::make_shared<bus::Mailbox>();
-  m_bus.subscribe("cmd.>", m_commands);
+  auto broker = makeBroker(m_config);
+  if (!broker.ok()) {
+    common::logger("kernel")->error("cannot start the broker: {}", broker.error().message);
+    m_storage->stop();
+    return broker.error();
+  }
+  m_execution = std::make_unique<execution::ExecutionService>(
+      m_bus, std::make_shared<StorageJournalQueue>(*m_storage), std::move(broker).value(),
+      execution::ExecutionConfig::fromConfig(m_config));
+  if (Status s = m_execution->start(); !s.ok()) {
+    common::logger("kernel")->error("cannot start execution: {}", s.error().message);
+    m_execution.reset();
+    m_storage->stop();
+    return s;
+  }
   const std::string redisUrl = m_config.value("redis.url").trimmed().toStdString();
   if (!redisUrl.empty()) {
 #if MERIDIAN_HAVE_REDIS
@@ -37,16 +113,124 @@ Status Kernel::start() {
     common::logger("kernel")->warn("redis.url is set but this build has no Redis support; continuing without it");
 #endif
   }
+  startMarketFeed();
+  startBacktests();
+  startOperations();
   m_running = true;
-  m_commandThread = std::thread(&Kernel::commandLoop, this);
-  publishJournalState();
+  m_housekeeping = std::thread(&Kernel::housekeepingLoop, this);
   return {};
+}
+
+void Kernel::startMarketFeed() {
+  auto log = common::logger("kernel");
+  const QString feed = m_config.value("market.feed", "simulated").trimmed().toLower();
+  if (feed != "simulated") {
+    log->info("market.feed={}: no built-in feed started", feed.toStdString());
+    return;
+  }
+  marketdata::SimulatedMarketOptions o;
+  o.seed = static_cast<std::uint64_t>(m_config.intValue("market.sim_seed", 42));
+  o.ticksPerSecond = std::clamp(m_config.doubleValue("market.sim_ticks_per_second", o.ticksPerSecond), 1.0,
+                                marketdata::SimulatedMarketOptions::kMaxTicksPerSecond);
+  o.alwaysOpen = m_config.boolValue("market.sim_always_open", true);
+  log->info("simulated market: {} symbols, {} ticks/s, seed {}, {}", o.symbols.size(), o.ticksPerSecond, o.seed,
+            o.alwaysOpen ? "always open" : "NYSE sessions only");
+  m_market = std::make_unique<marketdata::SimulatedMarket>(m_bus, *m_clock, std::move(o));
+  m_market->start();
+}
+
+void Kernel::startBacktests() {
+  backtest::BacktestService::Options o;
+  // The .get() calls block only the backtest worker thread, never the caller of the command.
+  o.saver = [this](const storage::BacktestRunRecord& r) {
+    return m_storage->call([r](storage::IStorage& s) { return s.saveBacktestRun(r); }).get();
+  };
+  o.history = [this](std::size_t n) {
+    return m_storage->call([n](storage::IStorage& s) { return s.listBacktestRuns(n); }).get();
+  };
+  m_backtest = std::make_unique<backtest::BacktestService>(m_bus, std::move(o));
+  if (Status s = m_backtest->start(); !s.ok())
+    common::logger("kernel")->error("backtest service not started: {}", s.error().message);
+}
+
+void Kernel::startOperations() {
+  auto log = common::logger("kernel");
+  const bool paper = !(m_config.value("broker.kind").trimmed().toLower() == "alpaca" &&
+                       m_config.boolValue("broker.alpaca_live", false));
+  std::string problems;
+  m_notifier = std::make_unique<notify::Notifier>(notify::NotifierSettings::fromConfig(m_config, paper, &problems),
+                                                  &m_bus, m_clock.get());
+  if (!problems.empty()) log->warn("notifications: {}", problems);
+  m_notifier->start();
+
+  // Jobs: run history goes to job_runs through the storage thread; failures raise a notification.
+  auto history = std::make_shared<jobs::RunStoreHistory>(
+      [this](jobs::RunStoreHistory::Task task) { m_storage->post([task](storage::IStorage& s) { task(s); }); });
+  m_scheduler = std::make_unique<jobs::Scheduler>(*m_clock, &m_bus);
+  for (auto& job : jobs::builtin::definitions(m_config))
+    if (Status s = m_scheduler->addJob(std::move(job)); !s.ok()) log->warn("job not registered: {}", s.error().message);
+  m_scheduler->setHistory(history);
+  m_scheduler->setRunFinishedCallback([notifier = m_notifier.get()](const storage::JobRunRecord& run) {
+    if (run.status == "failed")
+      notifier->notify(notify::Severity::Error, "Job " + run.jobName + " failed", run.message, "jobs");
+  });
+  history->loadRecent(50, [scheduler = m_scheduler.get()](std::vector<storage::JobRunRecord> runs) {
+    scheduler->seedHistory(std::move(runs));
+  });
+  m_scheduler->start();
+
+  // Health for the Ops dock. Probes bound their own waiting so a stuck component cannot stall the monitor.
+  m_health = std::make_unique<jobs::HealthMonitor>(*m_clock, m_bus);
+  m_health->addProbe("Database (" + m_storage->config().backend + ")", "db",
+                     jobs::HealthMonitor::makeProbe([this]() -> Status {
+                       auto f = m_storage->call([](storage::IStorage& s) { return s.ping(); });
+                       if (f.wait_for(std::chrono::seconds(3)) != std::future_status::ready)
+                         return makeError("db.timeout", "no answer from the storage thread within 3 s");
+                       return f.get();
+                     }));
+#if MERIDIAN_HAVE_REDIS
+  if (auto bridge = std::static_pointer_cast<RedisBridge>(m_redisBridge)) {
+    m_health->addProbe("Redis", "cache", jobs::HealthMonitor::makeProbe([bridge]() -> Status {
+                         if (bridge->healthy()) return {};
+                         return makeError("redis.unavailable", "unreachable; events are not mirrored");
+                       }));
+  } else {
+    m_health->addDisabled("Redis", "cache", "redis.url not set (optional)");
+  }
+#else
+  m_health->addDisabled("Redis", "cache", "not compiled in");
+#endif
+  m_health->addProbe("Broker (" + std::string(m_execution->brokerName()) + ")", "broker",
+                     jobs::HealthMonitor::makeProbe([this]() -> Status {
+                       return m_execution ? Status{} : Status{makeError("broker.down", "execution stopped")};
+                     }, "execution service running"));
+  if (m_market) {
+    m_health->addProbe("Market data (simulated)", "marketdata", jobs::HealthMonitor::makeProbe([this]() -> Status {
+                         return m_market && m_market->running() ? Status{}
+                                                                : Status{makeError("md.down", "feed stopped")};
+                       }, "feed running"));
+  } else {
+    m_health->addDisabled("Market data", "marketdata", "market.feed=none");
+  }
+  m_health->start();
 }
 
 void Kernel::stop() {
   if (!m_running.exchange(false)) return;
-  if (m_commands) m_commands->close();
-  if (m_commandThread.joinable()) m_commandThread.join();
+  m_wake.notify_all();
+  if (m_housekeeping.joinable()) m_housekeeping.join();
+  stopComponents();
+}
+
+void Kernel::stopComponents() {
+  m_health.reset();     // stops its thread; probes reference the components below
+  m_scheduler.reset();  // cancels running jobs; their last history writes still reach storage
+  m_notifier.reset();
+  m_backtest.reset();   // cancels and joins; it saves through storage, which stops last
+  if (m_market) m_market->stop();  // then: no more quotes/bars into execution
+  m_market.reset();
+  if (m_execution) m_execution->stop();  // before storage: its last journal writes drain with the storage thread
+  m_execution.reset();
   m_redisBridge.reset();  // stops the bridge thread
   m_storage->stop();
 }
@@ -69,46 +253,15 @@ void Kernel::publishJournalState() {
   });
 }
 
-// Order commands. Execution (OMS, risk, brokers) is not wired yet: every order is journaled first, exactly as
-// the execution path will do, and then rejected with a reason the UI shows, so nothing is silently dropped.
-void Kernel::commandLoop() {
-  auto log = common::logger("kernel");
-  bus::Dispatcher dispatch;
-  dispatch.on<bus::SubmitOrder>([&](const bus::Envelope&, const bus::SubmitOrder& cmd) {
-    domain::Order order = cmd.order;
-    const auto now = common::RealClock().now();
-    if (order.createdTs == 0) order.createdTs = now;
-    order.updatedTs = now;
-    order.status = domain::OrderStatus::Rejected;
-    order.rejectReason = "no execution venue is attached in this build (execution and risk arrive with the OMS)";
-    m_storage->post([this, order, corr = cmd.correlationId](storage::IStorage& store) {
-      if (Status s = store.journalOrder(order); !s.ok())
-        common::logger("kernel")->error("journal write failed for {}: {}", order.clientOrderId, s.error().message);
-      m_bus.publish(bus::topics::order(order.clientOrderId), bus::OrderUpdated{order, corr});
-    });
-    log->warn("order {} {} {} {} rejected: {}", order.clientOrderId, domain::toString(order.side), order.quantity,
-              order.symbol, order.rejectReason);
-  });
-  dispatch.on<bus::CancelOrder>([&](const bus::Envelope&, const bus::CancelOrder& cmd) {
-    m_bus.publish("sys.command.rejected",
-                  bus::CommandRejected{cmd.correlationId, "no open orders: execution is not attached"});
-  });
-
-  std::vector<bus::Envelope> batch;
-  auto lastPersist = std::chrono::steady_clock::now();
-  while (m_running || m_commands->size() > 0) {
-    if (m_commands->waitNonEmpty(std::chrono::milliseconds(200))) {
-      batch.clear();
-      m_commands->drain(batch);
-      for (const auto& e : batch)
-        if (!dispatch.dispatch(e)) log->warn("unhandled command on {}", e.topic);
-    }
-    if (std::chrono::steady_clock::now() - lastPersist >= std::chrono::seconds(1)) {
-      persistLogs();
-      lastPersist = std::chrono::steady_clock::now();
-    }
+// Housekeeping: persists warnings and errors from the in-app log once a second.
+void Kernel::housekeepingLoop() {
+  std::unique_lock lock(m_wakeMutex);
+  while (m_running) {
+    m_wake.wait_for(lock, std::chrono::seconds(1), [this] { return !m_running; });
+    lock.unlock();
+    persistLogs();
+    lock.lock();
   }
-  persistLogs();
 }
 
 void Kernel::persistLogs() {

@@ -1,10 +1,19 @@
 #include "core/runtime/Kernel.h"
 
 #include "core/bus/Events.h"
+#include "core/execution/ExecutionService.h"
 #include "core/common/Logging.h"
+#include "core/bus/HealthEvents.h"
+#include "core/jobs/HealthMonitor.h"
+#include "core/jobs/JobEvents.h"
+#include "core/jobs/Scheduler.h"
+#include "core/notify/Notifier.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <cmath>
+#include <map>
 
 using namespace meridian;
 
@@ -15,6 +24,7 @@ class tst_Kernel : public QObject {
     common::Config c;
     c.set("db.backend", "sqlite");
     c.set("db.sqlite_path", m_dir.filePath(file));
+    c.set("market.feed", "none");  // tests publish their own market data unless they ask for the feed
     return c;
   }
   static std::vector<bus::Envelope> waitFor(bus::Mailbox& mb, std::size_t n) {
@@ -28,28 +38,143 @@ class tst_Kernel : public QObject {
 
  private Q_SLOTS:
   void submitIsJournaledBeforeTheUiHearsOfIt() {
-    const auto cfg = config("k1.sqlite");
+    auto cfg = config("k1.sqlite");
+    cfg.set("risk.trading_hours", "false");  // the test runs at any hour
     runtime::Kernel k(cfg);
     auto events = std::make_shared<bus::Mailbox>();
     k.bus().subscribe("exec.order.*", events);
     QVERIFY(k.start().ok());
+    QVERIFY(k.execution());
+    QCOMPARE(std::string(k.execution()->brokerName()), std::string("paper"));
     domain::Order o;
     o.clientOrderId = "MRD-test-1";
     o.symbol = "MSFT";
     o.quantity = 10;
+    o.type = domain::OrderType::Limit;
+    o.limitPrice = 400;
     k.bus().publish("cmd.order.submit", bus::SubmitOrder{"C-9", o});
-    auto got = waitFor(*events, 1);
-    QCOMPARE(got.size(), std::size_t(1));
+    auto got = waitFor(*events, 2);
+    QCOMPARE(got.size(), std::size_t(2));
     const auto* upd = got[0].as<bus::OrderUpdated>();
     QVERIFY(upd);
     QCOMPARE(upd->correlationId, std::string("C-9"));
-    QVERIFY(upd->order.status == domain::OrderStatus::Rejected);
-    QVERIFY(!upd->order.rejectReason.empty());
-    // The event is published after the journal write: the journal already has it.
+    QVERIFY(upd->order.status == domain::OrderStatus::PendingSubmit);
+    QVERIFY(got[1].as<bus::OrderUpdated>()->order.status == domain::OrderStatus::Accepted);
+    // The events are published after the journal write: the journal already has it.
     auto stored = k.storage().call([](storage::IStorage& s) { return s.loadOrder("MRD-test-1"); }).get();
     QVERIFY(stored.ok() && stored.value().has_value());
     QCOMPARE(stored.value()->symbol, std::string("MSFT"));
     k.stop();
+  }
+
+  void riskRejectReachesTheUiWithItsReason() {
+    runtime::Kernel k(config("k4.sqlite"));
+    auto events = std::make_shared<bus::Mailbox>();
+    k.bus().subscribe("exec.order.*", events);
+    k.bus().subscribe("sys.command.>", events);
+    QVERIFY(k.start().ok());
+    domain::Order o;
+    o.clientOrderId = "MRD-test-4";
+    o.symbol = "MSFT";
+    o.quantity = 10;  // market order without any quote: no reference price (or the market is closed)
+    k.bus().publish("cmd.order.submit", bus::SubmitOrder{"C-4", o});
+    auto got = waitFor(*events, 2);
+    QCOMPARE(got.size(), std::size_t(2));
+    const bus::OrderUpdated* upd = nullptr;
+    const bus::CommandRejected* rej = nullptr;
+    for (const auto& e : got) {
+      if (!upd) upd = e.as<bus::OrderUpdated>();
+      if (!rej) rej = e.as<bus::CommandRejected>();
+    }
+    QVERIFY(upd && rej);
+    QVERIFY(upd->order.status == domain::OrderStatus::Rejected);
+    QVERIFY(!upd->order.rejectReason.empty());
+    QCOMPARE(rej->correlationId, std::string("C-4"));
+    k.stop();
+  }
+
+  void embeddedDefaultTradesAgainstTheSimulatedMarket() {
+    // The zero-account default: simulated feed + paper broker. A market order fills at a simulated price and
+    // shows up as a fill and a position, with no server and no clock dependency (the feed is always open).
+    auto cfg = config("k6.sqlite");
+    cfg.set("market.feed", "simulated");
+    cfg.set("market.sim_ticks_per_second", "5000");
+    runtime::Kernel k(cfg);
+    auto quotes = std::make_shared<bus::Mailbox>();
+    auto fills = std::make_shared<bus::Mailbox>();
+    k.bus().subscribe("md.quote.AAPL", quotes);
+    k.bus().subscribe("exec.fill.>", fills);
+    QVERIFY(k.start().ok());
+    QVERIFY(k.simulatedMarket());
+    auto q = waitFor(*quotes, 1);
+    QVERIFY2(!q.empty(), "no simulated AAPL quote within 5 s");
+    const double last = q.back().as<bus::QuoteUpdated>()->quote.last;
+    QVERIFY(last > 0.0);
+
+    domain::Order o;
+    o.symbol = "AAPL";
+    o.quantity = 25;
+    o.side = domain::Side::Buy;
+    k.bus().publish("cmd.order.submit", bus::SubmitOrder{"C-sim", o});
+    auto f = waitFor(*fills, 1);
+    QCOMPARE(f.size(), std::size_t(1));
+    const auto* fill = f[0].as<bus::OrderFilled>();
+    QVERIFY(fill);
+    QCOMPARE(fill->fill.quantity, 25.0);
+    QVERIFY2(std::abs(fill->fill.price / last - 1.0) < 0.02, "fill far from the simulated market");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          auto p = k.storage().call([](storage::IStorage& s) { return s.loadFills("", 10); }).get();
+          return p.ok() && p.value().size() == 1;
+        }(),
+        5000);
+    k.stop();
+  }
+
+  void operationsArePublishedForTheJobsAndOpsDocks() {
+    runtime::Kernel k(config("k7.sqlite"));
+    auto jobsBox = std::make_shared<bus::Mailbox>();
+    auto healthBox = std::make_shared<bus::Mailbox>();
+    k.bus().subscribe(jobs::topics::kSnapshot, jobsBox);
+    k.bus().subscribe(bus::topics::kHealth, healthBox);
+    QVERIFY(k.start().ok());
+    QVERIFY(k.scheduler() && k.health() && k.notifier());
+    k.health()->checkNow();
+    const auto js = waitFor(*jobsBox, 1);
+    QVERIFY(!js.empty());
+    const auto* jobsSnap = js.back().as<jobs::JobsSnapshot>();
+    QVERIFY(jobsSnap);
+    std::map<std::string, bool> configured;
+    for (const auto& j : jobsSnap->jobs) configured[j.name] = j.configured;
+    QCOMPARE(configured.size(), std::size_t(5));
+    QVERIFY(configured.at("db_backup"));          // built in
+    QVERIFY(!configured.at("eod_ingest"));        // honest: no action wired yet
+    const bus::HealthSnapshot* health = nullptr;
+    QElapsedTimer t;
+    t.start();
+    std::vector<bus::Envelope> hs;
+    while (t.elapsed() < 10'000) {  // the first snapshot may predate the probes' first answers
+      if (healthBox->waitNonEmpty(std::chrono::milliseconds(100))) healthBox->drain(hs);
+      health = hs.empty() ? nullptr : hs.back().as<bus::HealthSnapshot>();
+      if (health && !health->components.empty() && health->components.front().state != bus::HealthState::Unknown)
+        break;
+    }
+    QVERIFY(health);
+    std::map<std::string, bus::HealthState> states;
+    for (const auto& c : health->components) states[c.name] = c.state;
+    QVERIFY(states.at("Database (sqlite)") == bus::HealthState::Ok);
+    QVERIFY(states.count("Redis") == 1);
+    QVERIFY(states.count("Broker (paper)") == 1);
+    k.stop();
+  }
+
+  void unknownBrokerKindFailsStart() {
+    auto cfg = config("k5.sqlite");
+    cfg.set("broker.kind", "ib");
+    runtime::Kernel k(cfg);
+    Status s = k.start();
+    QVERIFY(!s.ok());
+    QVERIFY(s.error().message.find("broker.kind") != std::string::npos);
   }
 
   void startRepublishesJournaledOpenOrdersAndPositions() {
@@ -77,12 +202,21 @@ class tst_Kernel : public QObject {
     auto events = std::make_shared<bus::Mailbox>();
     k.bus().subscribe("exec.>", events);
     QVERIFY(k.start().ok());
-    auto got = waitFor(*events, 2);
-    QCOMPARE(got.size(), std::size_t(2));
-    const auto* order = got[0].as<bus::OrderUpdated>();
+    // The execution service reconciles the journal with the broker, then publishes the restored state.
+    auto got = waitFor(*events, 3);
+    const bus::OrderUpdated* order = nullptr;
+    const bus::PositionsSnapshot* pos = nullptr;
+    int orderEvents = 0;
+    for (const auto& e : got) {
+      if (const auto* o = e.as<bus::OrderUpdated>()) {
+        order = o;
+        ++orderEvents;
+      }
+      if (!pos) pos = e.as<bus::PositionsSnapshot>();
+    }
     QVERIFY(order);
+    QCOMPARE(orderEvents, 1);  // only the open order
     QCOMPARE(order->order.clientOrderId, std::string("MRD-open"));
-    const auto* pos = got[1].as<bus::PositionsSnapshot>();
     QVERIFY(pos);
     QCOMPARE(pos->positions.size(), std::size_t(1));
     QCOMPARE(pos->positions[0].avgCost, 100.0);
