@@ -217,6 +217,7 @@ void Kernel::startOperations() {
 
 void Kernel::stop() {
   if (!m_running.exchange(false)) return;
+  { std::lock_guard lock(m_wakeMutex); }  // the housekeeping thread is either waiting or will see !m_running
   m_wake.notify_all();
   if (m_housekeeping.joinable()) m_housekeeping.join();
   stopComponents();
@@ -233,24 +234,6 @@ void Kernel::stopComponents() {
   m_execution.reset();
   m_redisBridge.reset();  // stops the bridge thread
   m_storage->stop();
-}
-
-void Kernel::publishJournalState() {
-  m_storage->post([this](storage::IStorage& store) {
-    auto log = common::logger("kernel");
-    if (auto orders = store.loadOpenOrders(); orders.ok()) {
-      for (const auto& o : orders.value()) m_bus.publish(bus::topics::order(o.clientOrderId), bus::OrderUpdated{o, {}});
-      log->info("journal: {} open order(s)", orders.value().size());
-    } else {
-      log->error("journal: cannot load open orders: {}", orders.error().message);
-    }
-    if (auto positions = store.loadPositions(); positions.ok()) {
-      bus::PositionsSnapshot snap{positions.value(), common::RealClock().now()};
-      m_bus.publish(bus::topics::kPositions, std::move(snap));
-    } else {
-      log->error("journal: cannot load positions: {}", positions.error().message);
-    }
-  });
 }
 
 // Housekeeping: persists warnings and errors from the in-app log once a second.

@@ -71,9 +71,6 @@ class Kernel {
   jobs::HealthMonitor* health() { return m_health.get(); }
   notify::Notifier* notifier() { return m_notifier.get(); }
 
-  // Re-publishes open orders and positions from the journal (used at start and by a UI that attaches later).
-  void publishJournalState();
-
  private:
   void startMarketFeed();  // market.feed = simulated (default) starts the built-in feed
   void startBacktests();   // backtest service on its own worker thread
