@@ -26,6 +26,7 @@ SimpleOls simpleOls(std::span<const double> y, std::span<const double> x) {
     syy += dy * dy;
   }
   if (!(sxx > 0.0)) return r;
+  r.correlation = syy > 0.0 ? sxy / std::sqrt(sxx * syy) : 0.0;
   r.slope = sxy / sxx;
   r.intercept = my - r.slope * mx;
   const double ssr = std::max(0.0, syy - r.slope * sxy);

@@ -14,6 +14,7 @@ struct SimpleOls {
   double slope = 0.0;
   double slopeStdErr = 0.0;
   double rSquared = 0.0;
+  double correlation = 0.0;  // Pearson r of x and y; 0 when either is constant
   std::size_t n = 0;
   bool valid = false;  // false when n < 3 or x is constant
 };

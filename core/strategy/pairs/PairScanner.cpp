@@ -2,6 +2,7 @@
 
 #include "core/strategy/indicators/RollingStats.h"
 #include "core/strategy/pairs/Cointegration.h"
+#include "core/strategy/pairs/Ols.h"
 
 #include <fmt/core.h>
 
@@ -29,21 +30,7 @@ PairStats analyzePair(std::string first, std::string second, std::span<const dou
   s.zWindow = zWindowForHalfLife(s.halfLife);
 
   // Pearson correlation of the log prices.
-  double mx = 0.0, my = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    mx += logFirst[i];
-    my += logSecond[i];
-  }
-  mx /= double(n);
-  my /= double(n);
-  double sxx = 0.0, syy = 0.0, sxy = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double dx = logFirst[i] - mx, dy = logSecond[i] - my;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
-  }
-  s.correlation = (sxx > 0.0 && syy > 0.0) ? sxy / std::sqrt(sxx * syy) : 0.0;
+  s.correlation = simpleOls(logFirst.first(n), logSecond.first(n)).correlation;
 
   RollingStats stats(static_cast<std::size_t>(s.zWindow));
   double sumAbsZ = 0.0;
