@@ -3,6 +3,7 @@
 // write nothing, real CSV import. Same server rules as tests/storage/tst_PgStorage.cpp: MERIDIAN_TEST_PG_URI
 // names a server and a role allowed to CREATE DATABASE; each run uses its own database and drops it. Unset: the
 // test skips, or fails when MERIDIAN_REQUIRE_SERVERS=1.
+#include "tests/support/PgTestUri.h"
 #include "LocalHttpServer.h"
 
 #include "core/marketdata/IngestionService.h"
@@ -36,15 +37,7 @@ const QByteArray kChart = R"({"chart":{"result":[{"meta":{"symbol":"AAPL","gmtof
 "low":[183.89,183.43,null,180.17,181.5],"close":[185.64,184.25,null,181.18,185.56],
 "volume":[82488700,58414500,null,62303300,59144500]}],"adjclose":[{"adjclose":[184.53,183.15,null,180.1,184.45]}]}}],"error":null}})";
 
-std::string withDatabase(const std::string& uri, const std::string& db) {
-  if (!(uri.starts_with("postgresql://") || uri.starts_with("postgres://"))) return uri + " dbname=" + db;
-  const auto authorityStart = uri.find("://") + 3;
-  const auto pathStart = uri.find_first_of("/?", authorityStart);
-  if (pathStart == std::string::npos) return uri + "/" + db;
-  if (uri[pathStart] == '?') return uri.substr(0, pathStart) + "/" + db + uri.substr(pathStart);
-  const auto query = uri.find('?', pathStart);
-  return uri.substr(0, pathStart) + "/" + db + (query == std::string::npos ? "" : uri.substr(query));
-}
+using testsupport::withDatabase;
 
 void execAdmin(const std::string& uri, const std::string& sql) {
   pqxx::connection c{uri};

@@ -4,6 +4,7 @@
 //   postgresql://meridian@127.0.0.1:55432/postgres
 // Every run creates its own database meridian_test_<pid>_<random> there and drops it at the end, so runs never
 // interfere. Unset: the test skips, or fails when MERIDIAN_REQUIRE_SERVERS=1.
+#include "tests/support/PgTestUri.h"
 #include "core/storage/postgres/PgStorage.h"
 
 #include <pqxx/pqxx>
@@ -62,16 +63,7 @@ domain::Order makeOrder(const std::string& id, domain::OrderStatus status, domai
   return o;
 }
 
-// The same server URI with another database name.
-std::string withDatabase(const std::string& uri, const std::string& db) {
-  if (!(uri.starts_with("postgresql://") || uri.starts_with("postgres://"))) return uri + " dbname=" + db;
-  const auto authorityStart = uri.find("://") + 3;
-  const auto pathStart = uri.find_first_of("/?", authorityStart);
-  if (pathStart == std::string::npos) return uri + "/" + db;
-  if (uri[pathStart] == '?') return uri.substr(0, pathStart) + "/" + db + uri.substr(pathStart);
-  const auto query = uri.find('?', pathStart);
-  return uri.substr(0, pathStart) + "/" + db + (query == std::string::npos ? "" : uri.substr(query));
-}
+using testsupport::withDatabase;
 
 template <class T>
 const char* msg(const Result<T>& r) {
