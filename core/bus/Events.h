@@ -12,6 +12,7 @@ inline std::string bar(std::string_view symbol) { return "md.bar." + std::string
 inline std::string quote(std::string_view symbol) { return "md.quote." + std::string(symbol); }
 inline std::string order(std::string_view clientOrderId) { return "exec.order." + std::string(clientOrderId); }
 inline std::string fill(std::string_view symbol) { return "exec.fill." + std::string(symbol); }
+inline std::string signal(std::string_view symbol) { return "strat.signal." + std::string(symbol); }
 inline constexpr const char* kPositions = "exec.positions";
 inline constexpr const char* kCommands = "cmd.>";
 }  // namespace topics
@@ -38,6 +39,18 @@ struct OrderFilled {
 struct PositionsSnapshot {
   std::vector<domain::Position> positions;
   domain::Timestamp asOf = 0;
+};
+
+// A live strategy's decision on a closed bar ("strat.signal.<SYM>"): shown as a marker on the chart, and turned
+// into an order by the live strategy service when it trades.
+struct SignalGenerated {
+  std::string strategy;        // e.g. "sma_cross"
+  std::string symbol;
+  domain::Timestamp ts = 0;    // close time of the bar that produced it (UTC ns)
+  domain::Side side = domain::Side::Buy;
+  double price = 0.0;          // bar close the decision was taken at
+  double targetQuantity = 0.0; // position the strategy wants after the signal (0 = flat)
+  std::string reason;          // short human-readable cause, e.g. "SMA10 crossed above SMA30"
 };
 
 // Commands from the UI (or CLI) to core; results come back as events carrying the same correlation id.
