@@ -1,0 +1,306 @@
+// Screener dock in a real window (xcb under Xvfb): the four real daily series and some fundamentals in a temporary
+// SQLite store behind runtime::StorageService, a real ScreenerService on the bus, and the dock driven by keyboard:
+// type filters, Enter runs, results appear, header click sorts, presets save / load (keyboard) / delete, CSV export
+// read back, double-click and Enter emit symbolActivated, bad input is refused. Screenshot via QWidget::grab into
+// $MERIDIAN_SCREENSHOT_DIR (default <temp>/meridian-screenshots).
+#include "core/backtest/BarSeriesLoader.h"
+#include "core/runtime/StorageService.h"
+#include "core/screener/ScreenerService.h"
+#include "ui/bridge/ScreenerClient.h"
+#include "ui/docks/ScreenerDock.h"
+#include "ui/models/CsvExport.h"
+#include "ui/models/ScreenerModel.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMainWindow>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QtTest>
+
+using namespace meridian;
+
+class tst_Screener : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+  QDir m_shotDir;
+  QString m_settingsApp;
+  bus::EventBus m_bus;
+  std::unique_ptr<runtime::StorageService> m_storage;
+  std::unique_ptr<screener::ScreenerService> m_service;
+  std::unique_ptr<QMainWindow> m_window;
+  ui::ScreenerDock* m_dock = nullptr;
+
+  template <class T>
+  T* child(const char* name) {
+    return m_dock->findChild<T*>(QString::fromLatin1(name));
+  }
+  QWidget* focused() { return QApplication::focusWidget(); }
+
+  // Runs the screen with Enter in the focused form field and waits for the rows.
+  bool enterAndWait() {
+    QSignalSpy shown(m_dock, &ui::ScreenerDock::resultShown);
+    QTest::keyClick(focused(), Qt::Key_Return);
+    return shown.wait(20000) || shown.count() > 0;
+  }
+  QStringList symbolsShown() {
+    QStringList s;
+    for (int r = 0; r < m_dock->model()->rowCount(); ++r) s << m_dock->model()->symbolAt(r);
+    return s;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_dir.isValid());
+    m_settingsApp = QStringLiteral("tst_Screener-%1-%2").arg(QCoreApplication::applicationPid()).arg(QDateTime::currentMSecsSinceEpoch());
+    QSettings(QStringLiteral("MeridianTests"), m_settingsApp).clear();
+    const QByteArray env = qgetenv("MERIDIAN_SCREENSHOT_DIR");
+    m_shotDir = QDir(env.isEmpty() ? QDir::temp().filePath(QStringLiteral("meridian-screenshots")) : QString::fromLocal8Bit(env));
+    QVERIFY(m_shotDir.mkpath(QStringLiteral(".")));
+
+    storage::StorageConfig cfg;
+    cfg.sqlitePath = m_dir.filePath(QStringLiteral("screener.sqlite")).toStdString();
+    m_storage = std::make_unique<runtime::StorageService>(cfg);
+    QVERIFY(m_storage->start().ok());
+    const Status st = m_storage->call([](storage::IStorage& s) -> Status {
+      for (const auto& [sym, file] : std::vector<std::pair<std::string, std::string>>{
+               {"NVDA", "nvda-1999-2014.csv"}, {"ORCL", "orcl-1995-2014.csv"}, {"YHOO", "yhoo-1996-2014.csv"},
+               {"IDX", "2006-day-001.csv"}}) {
+        auto series = backtest::loadYahooCsv(std::string(MERIDIAN_SHARED_DATA "/") + file, sym);
+        if (!series) return series.error();
+        if (auto r = s.upsertBars(sym, "yahoo", series->bars); !r) return r.error();
+      }
+      for (const auto& [sym, cap] : {std::pair{"NVDA", 8e9}, std::pair{"ORCL", 2e11}}) {
+        storage::CompanyInfo ci;
+        ci.symbol = sym;
+        ci.sector = "Technology";
+        if (Status x = s.upsertCompanyInfo(ci); !x) return x;
+        storage::KeyStatistics ks;
+        ks.symbol = sym;
+        ks.asOfTs = 1;
+        ks.marketCap = cap;
+        if (Status x = s.upsertKeyStatistics(ks); !x) return x;
+      }
+      return {};
+    }).get();
+    QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
+    auto svc = screener::startScreenerService(m_bus, [this](const screener::StorageTask& task) {
+      m_storage->call([&task](storage::IStorage& s) { task(s); }).get();
+    });
+    QVERIFY(svc.ok());
+    m_service = std::move(svc).value();
+
+    m_window = std::make_unique<QMainWindow>();
+    m_window->setObjectName(QStringLiteral("ScreenerTestWindow"));
+    m_window->resize(1400, 800);
+    m_window->setCentralWidget(new QWidget);
+    m_dock = new ui::ScreenerDock(&m_bus, QStringLiteral("MeridianTests"), m_settingsApp, m_window.get());
+    m_window->addDockWidget(Qt::TopDockWidgetArea, m_dock);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+  }
+
+  void cleanupTestCase() {
+    m_window.reset();
+    m_service.reset();
+    if (m_storage) m_storage->stop();
+    QSettings(QStringLiteral("MeridianTests"), m_settingsApp).clear();
+  }
+
+  void keyboardFiltersAndRun() {
+    auto* sectors = child<QLineEdit>("screenerSectors");
+    QVERIFY(sectors);
+    sectors->setFocus();
+    QTRY_COMPARE(focused(), static_cast<QWidget*>(sectors));
+    // Tab order follows the form: sectors, price min, price max, min volume, min avg volume, min market cap.
+    const char* order[] = {"screenerPriceMin", "screenerPriceMax", "screenerMinVolume", "screenerMinAvgVolume",
+                           "screenerMinMarketCap"};
+    for (const char* name : order) {
+      QTest::keyClick(focused(), Qt::Key_Tab);
+      QTRY_COMPARE(focused()->objectName(), QString::fromLatin1(name));
+    }
+    QTest::keyClicks(focused(), QStringLiteral("10B"));
+    QVERIFY(enterAndWait());
+    QCOMPARE(symbolsShown(), QStringList{QStringLiteral("ORCL")});
+    // NVDA has a smaller cap; YHOO and IDX have none stored: excluded and said so.
+    QVERIFY2(m_dock->statusLabel()->text().contains(QStringLiteral("2 excluded")), qPrintable(m_dock->statusLabel()->text()));
+    QVERIFY(m_dock->statusLabel()->toolTip().contains(QStringLiteral("YHOO: no market cap stored")));
+
+    // A sector plus an RSI range, typed: Shift+Tab back to sectors.
+    for (int i = 0; i < 5; ++i) QTest::keyClick(focused(), Qt::Key_Backtab);
+    QTRY_COMPARE(focused()->objectName(), QStringLiteral("screenerSectors"));
+    QTest::keyClicks(focused(), QStringLiteral("technology"));
+    QVERIFY(enterAndWait());
+    QCOMPARE(symbolsShown(), QStringList{QStringLiteral("ORCL")});
+  }
+
+  void badInputIsRefused() {
+    auto* rsiMin = child<QLineEdit>("screenerRsiMin");
+    rsiMin->setFocus();
+    QTest::keyClicks(rsiMin, QStringLiteral("abc"));
+    const QString before = m_dock->lastCorrelationId();
+    QTest::keyClick(rsiMin, Qt::Key_Return);
+    QCOMPARE(m_dock->lastCorrelationId(), before);  // nothing sent
+    QVERIFY2(m_dock->statusLabel()->text().contains(QStringLiteral("RSI min: 'abc' is not a number")),
+             qPrintable(m_dock->statusLabel()->text()));
+    rsiMin->clear();
+    QTest::keyClicks(child<QLineEdit>("screenerRsiMax"), QStringLiteral("20"));
+    QTest::keyClicks(rsiMin, QStringLiteral("70"));
+    QVERIFY(!m_dock->run());
+    QVERIFY(m_dock->statusLabel()->text().contains(QStringLiteral("min 70 is greater than max 20")));
+    rsiMin->clear();
+    child<QLineEdit>("screenerRsiMax")->clear();
+  }
+
+  void runAllAndSort() {
+    m_dock->resetForm();
+    child<QLineEdit>("screenerPriceMin")->setFocus();
+    QVERIFY(enterAndWait());
+    QCOMPARE(m_dock->model()->rowCount(), 4);
+    QCOMPARE(symbolsShown(), (QStringList{"IDX", "NVDA", "ORCL", "YHOO"}));
+
+    // Click the RSI header: ascending; again: descending. Compare with the numbers in the rows.
+    QHeaderView* header = m_dock->view()->horizontalHeader();
+    const int col = int(screener::Column::Rsi);
+    auto clickHeader = [&] {
+      const QPoint p(header->sectionViewportPosition(col) + header->sectionSize(col) / 2, header->height() / 2);
+      QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, p);
+    };
+    auto rsiAt = [&](int r) { return *m_dock->model()->rowAt(r).rsi; };
+    clickHeader();
+    QVERIFY(m_dock->model()->sortColumn() == screener::Column::Rsi);
+    for (int r = 0; r + 1 < 4; ++r) QVERIFY(rsiAt(r) <= rsiAt(r + 1));
+    const QString lowest = m_dock->model()->symbolAt(0);
+    clickHeader();
+    QVERIFY(m_dock->model()->sortDescending());
+    for (int r = 0; r + 1 < 4; ++r) QVERIFY(rsiAt(r) >= rsiAt(r + 1));
+    QCOMPARE(m_dock->model()->symbolAt(3), lowest);
+    // The sort is part of the criteria (saved with presets).
+    auto c = m_dock->criteria();
+    QVERIFY(c.ok() && c->sortBy == screener::Column::Rsi && c->descending);
+  }
+
+  void activateSymbol() {
+    QSignalSpy spy(m_dock, &ui::ScreenerDock::symbolActivated);
+    QTableView* view = m_dock->view();
+    const QRect cell = view->visualRect(m_dock->model()->index(1, 0));
+    // A real double-click is press, release, press (double-click event), release: the view acts only when the
+    // double-click lands on the row the preceding press selected.
+    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).toString(), m_dock->model()->symbolAt(1));
+    view->setFocus();
+    view->setCurrentIndex(m_dock->model()->index(2, 0));
+    QTest::keyClick(view, Qt::Key_Return);
+    QCOMPARE(spy.count(), 2);
+    QCOMPARE(spy.at(1).at(0).toString(), m_dock->model()->symbolAt(2));
+  }
+
+  void exportCsvAndReadBack() {
+    const QString path = m_dir.filePath(QStringLiteral("screen.csv"));
+    QString error;
+    QVERIFY2(m_dock->exportCsv(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+    QTextStream in(&f);
+    const QStringList header = ui::csv::splitRow(in.readLine());
+    QCOMPARE(header.size(), screener::kColumnCount);
+    QCOMPARE(header.first(), QStringLiteral("Symbol"));
+    QCOMPARE(header[int(screener::Column::Rsi)], QStringLiteral("RSI 14"));
+    int rows = 0;
+    while (!in.atEnd()) {
+      const QStringList fields = ui::csv::splitRow(in.readLine());
+      const auto& m = m_dock->model()->rowAt(rows);  // in the order shown
+      QCOMPARE(fields.size(), screener::kColumnCount);
+      QCOMPARE(fields[0], QString::fromStdString(m.symbol));
+      QCOMPARE(fields[int(screener::Column::Rsi)].toDouble(), std::round(*m.rsi * 100) / 100);
+      QCOMPARE(fields[int(screener::Column::Price)].toDouble(), std::round(m.last * 1e4) / 1e4);
+      QCOMPARE(fields[int(screener::Column::LastDate)], QString::fromStdString(screener::cellText(m, screener::Column::LastDate)));
+      ++rows;
+    }
+    QCOMPARE(rows, m_dock->model()->rowCount());
+  }
+
+  void presetsSaveLoadDelete() {
+    // Built-ins are listed first and cannot be deleted.
+    const QStringList names = m_dock->presetNames();
+    QVERIFY(names.contains(QStringLiteral("Oversold large caps")));
+    QVERIFY(names.contains(QStringLiteral("Golden cross")));
+    QVERIFY(names.contains(QStringLiteral("Momentum")));
+    QVERIFY(!m_dock->deletePreset(QStringLiteral("Momentum")));
+
+    m_dock->resetForm();
+    QTest::keyClicks(child<QLineEdit>("screenerMinMarketCap"), QStringLiteral("10B"));
+    QTest::keyClicks(child<QLineEdit>("screenerChange30dMin"), QStringLiteral("-50"));
+    child<QComboBox>("screenerMacd")->setCurrentIndex(1);
+    QString error;
+    QVERIFY2(m_dock->savePreset(QStringLiteral("My large caps"), &error), qPrintable(error));
+    QVERIFY(!m_dock->savePreset(QStringLiteral("Golden cross")));  // a built-in's name
+    {
+      QSettings settings(QStringLiteral("MeridianTests"), m_settingsApp);
+      const QString json = settings.value(QStringLiteral("screener/presets/My large caps")).toString();
+      auto c = screener::criteriaFromJson(json.toStdString());
+      QVERIFY2(c.ok(), json.toUtf8().constData());
+      QCOMPARE(c->minMarketCap, std::optional<double>(1e10));
+      QCOMPARE(c->change30d.min, std::optional<double>(-50.0));
+      QVERIFY(c->macd == screener::MacdFilter::Bullish);
+    }
+    m_dock->resetForm();
+    QVERIFY(child<QLineEdit>("screenerMinMarketCap")->text().isEmpty());
+
+    // Load it by keyboard: the combo is the first field; Down moves to the next preset and loads it.
+    QComboBox* combo = m_dock->presetCombo();
+    const int target = combo->findData(QStringLiteral("My large caps"));
+    QVERIFY(target > 0);
+    combo->setCurrentIndex(target - 1);
+    combo->setFocus();
+    QTest::keyClick(combo, Qt::Key_Down);
+    QCOMPARE(combo->currentIndex(), target);
+    QCOMPARE(child<QLineEdit>("screenerMinMarketCap")->text(), QStringLiteral("10B"));
+    QCOMPARE(child<QLineEdit>("screenerChange30dMin")->text(), QStringLiteral("-50"));
+    QCOMPARE(child<QComboBox>("screenerMacd")->currentIndex(), 1);
+
+    // A built-in one: the form and the sort follow it; run it.
+    QVERIFY(m_dock->loadPreset(QStringLiteral("Oversold large caps")));
+    QCOMPARE(child<QLineEdit>("screenerRsiMax")->text(), QStringLiteral("30"));
+    QVERIFY(m_dock->model()->sortColumn() == screener::Column::Rsi);
+    child<QLineEdit>("screenerRsiMax")->setFocus();
+    QVERIFY(enterAndWait());
+    for (int r = 0; r < m_dock->model()->rowCount(); ++r) QVERIFY(*m_dock->model()->rowAt(r).rsi <= 30.0);
+
+    QVERIFY(m_dock->deletePreset(QStringLiteral("My large caps")));
+    QVERIFY(!m_dock->presetNames().contains(QStringLiteral("My large caps")));
+    QCOMPARE(combo->findData(QStringLiteral("My large caps")), -1);
+    QVERIFY(!m_dock->loadPreset(QStringLiteral("My large caps")));
+  }
+
+  void screenshot() {
+    m_dock->resetForm();
+    child<QLineEdit>("screenerPriceMin")->setFocus();
+    QVERIFY(enterAndWait());
+    const QPixmap pm = m_dock->grab();
+    QVERIFY(!pm.isNull());
+    const QString path = m_shotDir.filePath(QStringLiteral("screener-dock.png"));
+    QFile::remove(path);
+    QVERIFY2(pm.save(path, "PNG"), qPrintable(path));
+    qInfo("screenshot: %s (%dx%d)", qPrintable(path), pm.width(), pm.height());
+  }
+};
+
+QTEST_MAIN(tst_Screener)
+#include "tst_Screener.moc"

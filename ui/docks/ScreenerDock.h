@@ -1,0 +1,135 @@
+#pragma once
+// ScreenerDock ("ScreenerDock"): stock screener front end over core/screener (commands out through its own
+// ScreenerClient bridge, results back on the GUI thread; no storage or core lock here).
+//
+//  * Filter form: sectors (comma separated, any of), price range, min volume / 20d avg volume / market cap
+//    (amounts accept k/M/B/T suffixes: "10B"), RSI range, 1d/5d/30d % change ranges, max annualised volatility %,
+//    price vs SMA20, SMA50/200 golden/death cross within N bars, MACD vs signal, Bollinger %B range, row limit.
+//    An empty field is no filter. Enter in any field runs the screen; the tab order follows the form top to bottom.
+//  * Results: sortable table (ScreenerModel); double-click or Enter on a row emits symbolActivated(symbol).
+//    Symbols excluded because a filtered field is unknown (no fundamentals, too little history) are counted in the
+//    status line, with the reasons in its tooltip.
+//  * Presets: built-in ones (read-only) and named user presets stored in QSettings as criteria JSON
+//    ("screener/presets/<name>"). Choosing a preset fills the form (and the sort); Save… / Delete manage user presets.
+//  * Export CSV… writes the rows in the order shown (ui/models/CsvExport through exportViewCsv).
+#include <QDockWidget>
+#include <QStringList>
+
+#include <memory>
+
+#include "core/bus/EventBus.h"
+#include "core/common/Result.h"
+#include "core/screener/Criteria.h"
+#include "core/screener/ScreenerEvents.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+
+namespace meridian::ui {
+
+class ScreenerClient;
+class ScreenerModel;
+
+class ScreenerDock : public QDockWidget {
+  Q_OBJECT
+
+ public:
+  static constexpr const char* kPresetsGroup = "screener/presets";
+  static constexpr const char* kLastCriteriaKey = "screener/lastCriteria";
+
+  struct Preset {
+    QString name;
+    QString json;
+    bool builtin = false;
+  };
+  static QVector<Preset> builtinPresets();
+
+  ScreenerDock(bus::EventBus* bus, QString settingsOrganization, QString settingsApplication, QWidget* parent = nullptr);
+  ~ScreenerDock() override;
+
+  // The form as criteria (validated); the error names the field ("Min market cap: '12x' is not an amount").
+  Result<screener::Criteria> criteria() const;
+  void setCriteria(const screener::Criteria& criteria);
+
+  // Preset management (the Save… button asks for the name, then calls savePreset).
+  QStringList presetNames() const;  // built-ins first, then user presets by name
+  bool savePreset(const QString& name, QString* error = nullptr);
+  bool deletePreset(const QString& name, QString* error = nullptr);
+  bool loadPreset(const QString& name, QString* error = nullptr);
+
+  bool exportCsv(const QString& path, QString* error = nullptr) const;
+
+  ScreenerModel* model() const { return m_model; }
+  QTableView* view() const { return m_view; }
+  ScreenerClient* client() const { return m_client; }
+  QLabel* statusLabel() const { return m_status; }
+  QComboBox* presetCombo() const { return m_presets; }
+  QString lastCorrelationId() const { return m_lastCorrelation; }
+  std::shared_ptr<const screener::ScreenerFinished> lastFinished() const { return m_lastFinished; }
+
+ public Q_SLOTS:
+  // Validates the form and sends the screen; returns false (status shows why) when the form is invalid.
+  bool run();
+  void resetForm();
+  void onScreenerFinished(const std::shared_ptr<const meridian::screener::ScreenerFinished>& finished);
+
+ Q_SIGNALS:
+  void symbolActivated(const QString& symbol);
+  void resultShown(int rows);
+
+ private Q_SLOTS:
+  void onPresetActivated(int index);
+  void onSaveClicked();
+  void onDeleteClicked();
+  void onExportClicked();
+
+ private:
+  void reloadPresets(const QString& select = {});
+  void setStatus(const QString& text, bool error = false);
+  void updateButtons();
+
+  QString m_settingsOrganization;
+  QString m_settingsApplication;
+  ScreenerClient* m_client = nullptr;
+  ScreenerModel* m_model = nullptr;
+  QTableView* m_view = nullptr;
+  QLabel* m_status = nullptr;
+  QComboBox* m_presets = nullptr;
+  QPushButton* m_run = nullptr;
+  QPushButton* m_save = nullptr;
+  QPushButton* m_delete = nullptr;
+  QPushButton* m_export = nullptr;
+  QPushButton* m_reset = nullptr;
+
+  QLineEdit* m_sectors = nullptr;
+  QLineEdit* m_priceMin = nullptr;
+  QLineEdit* m_priceMax = nullptr;
+  QLineEdit* m_minVolume = nullptr;
+  QLineEdit* m_minAvgVolume = nullptr;
+  QLineEdit* m_minMarketCap = nullptr;
+  QLineEdit* m_rsiMin = nullptr;
+  QLineEdit* m_rsiMax = nullptr;
+  QLineEdit* m_chg1dMin = nullptr;
+  QLineEdit* m_chg1dMax = nullptr;
+  QLineEdit* m_chg5dMin = nullptr;
+  QLineEdit* m_chg5dMax = nullptr;
+  QLineEdit* m_chg30dMin = nullptr;
+  QLineEdit* m_chg30dMax = nullptr;
+  QLineEdit* m_maxVolatility = nullptr;
+  QComboBox* m_sma20 = nullptr;
+  QComboBox* m_cross = nullptr;
+  QSpinBox* m_crossLookback = nullptr;
+  QComboBox* m_macd = nullptr;
+  QLineEdit* m_bollMin = nullptr;
+  QLineEdit* m_bollMax = nullptr;
+  QSpinBox* m_limit = nullptr;
+
+  QString m_lastCorrelation;
+  std::shared_ptr<const screener::ScreenerFinished> m_lastFinished;
+};
+
+}  // namespace meridian::ui

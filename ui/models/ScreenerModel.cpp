@@ -1,0 +1,129 @@
+#include "ui/models/ScreenerModel.h"
+
+#include <QColor>
+#include <QHash>
+
+#include "ui/models/CsvExport.h"
+#include "ui/models/Formatting.h"
+
+namespace meridian::ui {
+
+using screener::Column;
+
+namespace {
+
+QString fixed(const std::optional<double>& v, int decimals) {
+  return v ? QString::number(*v, 'f', decimals) : QString();
+}
+QString signedPercent(const std::optional<double>& v) {
+  if (!v) return {};
+  return (*v > 0 ? QStringLiteral("+") : QString()) + QString::number(*v, 'f', 2);
+}
+bool isNumeric(Column c) { return c != Column::Symbol && c != Column::Sector && c != Column::Cross && c != Column::LastDate; }
+
+}  // namespace
+
+ScreenerModel::ScreenerModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void ScreenerModel::setResult(std::shared_ptr<const screener::ScreenerResult> result) {
+  beginResetModel();
+  m_result = std::move(result);
+  m_rows = m_result ? m_result->rows : std::vector<screener::SymbolMetrics>{};
+  if (m_result && m_rows.size() > 1) screener::sortRows(m_rows, m_sortColumn, m_descending);
+  endResetModel();
+}
+
+void ScreenerModel::clear() { setResult(nullptr); }
+
+QString ScreenerModel::symbolAt(int row) const {
+  if (row < 0 || row >= rowCount()) return {};
+  return QString::fromStdString(rowAt(row).symbol);
+}
+
+int ScreenerModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int ScreenerModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : screener::kColumnCount; }
+
+QVariant ScreenerModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= rowCount() || index.column() >= screener::kColumnCount) return {};
+  const screener::SymbolMetrics& m = rowAt(index.row());
+  const auto col = static_cast<Column>(index.column());
+  switch (role) {
+    case Qt::DisplayRole:
+      switch (col) {
+        case Column::MarketCap: return m.marketCap ? format::compact(*m.marketCap) : QString();
+        case Column::Volume: return format::compact(m.volume);
+        case Column::AvgVolume: return m.avgVolume ? format::compact(*m.avgVolume) : QString();
+        case Column::Price: return format::price(m.last);
+        case Column::Change1d: return signedPercent(m.change1d);
+        case Column::Change5d: return signedPercent(m.change5d);
+        case Column::Change30d: return signedPercent(m.change30d);
+        case Column::VsSma20: return signedPercent(m.vsSma20);
+        case Column::Volatility: return fixed(m.volatility, 1);
+        case Column::Rsi: return fixed(m.rsi, 1);
+        case Column::Bollinger: return fixed(m.bollinger, 2);
+        default: return QString::fromStdString(screener::cellText(m, col));
+      }
+    case csv::ExportRole: return QString::fromStdString(screener::cellText(m, col));
+    case SortRole: {
+      if (col == Column::Symbol) return QString::fromStdString(m.symbol);
+      if (col == Column::Sector) return QString::fromStdString(m.sector);
+      const auto v = screener::columnValue(m, col);
+      return v ? QVariant(*v) : QVariant();
+    }
+    case Qt::TextAlignmentRole:
+      return isNumeric(col) ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    case Qt::ForegroundRole: {
+      std::optional<double> v;
+      if (col == Column::Change1d) v = m.change1d;
+      else if (col == Column::Change5d) v = m.change5d;
+      else if (col == Column::Change30d) v = m.change30d;
+      else if (col == Column::VsSma20) v = m.vsSma20;
+      else if (col == Column::Macd) v = m.macdHist;
+      else if (col == Column::Cross && m.cross && *m.cross != screener::Cross::None)
+        v = *m.cross == screener::Cross::Golden ? 1.0 : -1.0;
+      if (v && *v > 0) return format::upColor();
+      if (v && *v < 0) return format::downColor();
+      return {};
+    }
+    case Qt::ToolTipRole:
+      if (col == Column::Macd && m.macd)
+        return QStringLiteral("MACD %1, signal %2").arg(*m.macd, 0, 'f', 4).arg(*m.macdSignal, 0, 'f', 4);
+      if (col == Column::VsSma20 && m.sma20) return QStringLiteral("SMA20 %1").arg(*m.sma20, 0, 'f', 4);
+      if (col == Column::Symbol && !m.source.empty()) return QStringLiteral("source: %1").arg(QString::fromStdString(m.source));
+      return {};
+    default: return {};
+  }
+}
+
+QVariant ScreenerModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || section < 0 || section >= screener::kColumnCount) return {};
+  const auto col = static_cast<Column>(section);
+  if (role == Qt::DisplayRole) return format::qstr(screener::columnTitle(col));
+  if (role == Qt::ToolTipRole) return format::qstr(screener::columnKey(col));
+  return {};
+}
+
+void ScreenerModel::sort(int column, Qt::SortOrder order) {
+  if (column < 0 || column >= screener::kColumnCount) return;
+  m_sortColumn = static_cast<Column>(column);
+  m_descending = order == Qt::DescendingOrder;
+  Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+  // Keep selections / the current row on the same symbols (symbols are unique within a result).
+  const QModelIndexList before = persistentIndexList();
+  std::vector<std::string> symbols;
+  symbols.reserve(static_cast<std::size_t>(before.size()));
+  for (const QModelIndex& i : before) symbols.push_back(rowAt(i.row()).symbol);
+  screener::sortRows(m_rows, m_sortColumn, m_descending);
+  QHash<QString, int> rowOf;
+  for (int r = 0; r < rowCount(); ++r) rowOf.insert(QString::fromStdString(m_rows[std::size_t(r)].symbol), r);
+  QModelIndexList after;
+  for (qsizetype k = 0; k < before.size(); ++k)
+    after << index(rowOf.value(QString::fromStdString(symbols[std::size_t(k)])), before[k].column());
+  changePersistentIndexList(before, after);
+  Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+}  // namespace meridian::ui
