@@ -23,6 +23,8 @@ Job make(const char* name, std::string description, Schedule schedule, JobAction
   return j;
 }
 
+std::string reason(const std::string& given, const char* fallback) { return given.empty() ? fallback : given; }
+
 }  // namespace
 
 void applyOverrides(const common::Config& config, Job& job, std::vector<std::string>* warnings) {
@@ -58,16 +60,20 @@ std::vector<Job> definitions(const common::Config& config, const Actions& action
   std::vector<Job> jobs;
   jobs.push_back(make(kEodIngest, "Daily end-of-day bar ingest for the watchlist/universe",
                       Schedule::daily(QTime(17, 0)), actions.eodIngest, minutes(30),
-                      "needs the market-data ingestion service (core/marketdata), not wired in this build"));
+                      reason(actions.eodIngestReason,
+                             "needs the market-data ingestion service (core/marketdata), not wired in this build")));
   jobs.push_back(make(kCompanyInfo, "Weekly refresh of company info and key statistics",
                       Schedule::weekly(6, QTime(6, 0)), actions.companyInfo, minutes(60),
-                      "needs the fundamentals provider (core/marketdata), not wired in this build"));
+                      reason(actions.companyInfoReason,
+                             "needs the fundamentals provider (core/marketdata), not wired in this build")));
   jobs.push_back(make(kPairDiscovery, "Weekly cointegrated-pair discovery over the universe",
                       Schedule::weekly(7, QTime(18, 0)), actions.pairDiscovery, minutes(60),
-                      "needs the pair scanner (core/strategy/pairs), not wired in this build"));
+                      reason(actions.pairDiscoveryReason,
+                             "needs the pair scanner (core/strategy/pairs), not wired in this build")));
   jobs.push_back(make(kStrategyCycle, "Intraday strategy cycle (hourly, only while NYSE is open)",
                       Schedule::hourlyWhileOpen(2), actions.strategyCycle, minutes(10),
-                      "needs the strategy host (core/strategy), not wired in this build"));
+                      reason(actions.strategyCycleReason,
+                             "needs the strategy host (core/strategy), not wired in this build")));
   const BackupOptions backup = backupOptionsFrom(config);
   jobs.push_back(make(kDbBackup,
                       backup.backend == "postgres" ? "Database backup (pg_dump, custom format)"

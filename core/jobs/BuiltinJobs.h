@@ -2,10 +2,10 @@
 // The workstation's standard jobs (ex-Prefect flows). Times are America/New_York.
 //
 //   name            default schedule            default timeout  action
-//   eod_ingest      trading days 17:00          30 min           injected by the composition root (marketdata)
-//   company_info    weekly Sat 06:00            60 min           injected (marketdata / symbols)
-//   pair_discovery  weekly Sun 18:00            60 min           injected (strategy/pairs)
-//   strategy_cycle  hourly while open, +2 min   10 min           injected (strategy host)
+//   eod_ingest      trading days 17:00          30 min           injected by the composition root (runtime/JobActions.h)
+//   company_info    weekly Sat 06:00            60 min           injected (fundamentals via IngestionService)
+//   pair_discovery  weekly Sun 18:00            60 min           injected (strategy/pairs scanner, stored pairs)
+//   strategy_cycle  hourly while open, +2 min   10 min           injected (live StrategyRunner)
 //   db_backup       daily 03:00 (every day)     30 min           built in (DbBackup.h)
 //
 // Jobs whose action is not injected are registered anyway and shown as "not configured" (never scheduled,
@@ -28,12 +28,17 @@ inline constexpr const char* kPairDiscovery = "pair_discovery";
 inline constexpr const char* kStrategyCycle = "strategy_cycle";
 inline constexpr const char* kDbBackup = "db_backup";
 
-// Actions supplied by app/ (empty = not configured).
+// Actions supplied by the composition root (runtime/JobActions.h; empty = not configured). A non-empty
+// ...Reason replaces the default "not configured" text of that job (e.g. "strategy.live is empty").
 struct Actions {
   JobAction eodIngest;
   JobAction companyInfo;
   JobAction pairDiscovery;
   JobAction strategyCycle;
+  std::string eodIngestReason;
+  std::string companyInfoReason;
+  std::string pairDiscoveryReason;
+  std::string strategyCycleReason;
 };
 
 // All five definitions, config overrides applied. db_backup's action is always set (backupOptionsFrom(config)).

@@ -1,4 +1,5 @@
 #include "core/jobs/Scheduler.h"
+#include "core/jobs/RunMessage.h"
 
 #include <fmt/core.h>
 
@@ -33,6 +34,7 @@ struct Scheduler::Attempt {
   std::atomic<bool> cancel{false};
   std::atomic<bool> done{false};
   Status result;
+  std::string message;             // jobs::setRunMessage() of the action (its success summary)
   domain::Timestamp deadline = 0;  // 0 = no timeout
   bool timedOut = false;           // the run moved on; the result will be ignored
 };
@@ -287,7 +289,7 @@ void Scheduler::evaluateLocked(domain::Timestamp now, std::vector<JobRunRecord>&
     if (rt.attempt && rt.attempt->done.load(std::memory_order_acquire)) {
       std::shared_ptr<Attempt> a = std::move(rt.attempt);
       if (a->thread.joinable()) a->thread.join();
-      if (!a->timedOut) finishAttemptLocked(rt, a->result, false, now, updated, finished);
+      if (!a->timedOut) finishAttemptLocked(rt, a->result, false, now, updated, finished, a->message);
       m_dirty = true;
     }
     // 2. Attempt timed out?
@@ -361,6 +363,7 @@ void Scheduler::startAttemptLocked(Runtime& rt, domain::Timestamp now, bool newR
     Status result;
     try {
       result = action(a->cancel);
+      a->message = takeRunMessage();
     } catch (const std::exception& e) {
       result = makeError("jobs.exception", fmt::format("unhandled exception: {}", e.what()));
     } catch (...) {
@@ -373,12 +376,15 @@ void Scheduler::startAttemptLocked(Runtime& rt, domain::Timestamp now, bool newR
 }
 
 void Scheduler::finishAttemptLocked(Runtime& rt, const Status& result, bool timedOut, domain::Timestamp now,
-                                    std::vector<JobRunRecord>& updated, std::vector<JobRunRecord>& finished) {
+                                    std::vector<JobRunRecord>& updated, std::vector<JobRunRecord>& finished,
+                                    const std::string& message) {
   auto log = common::logger("jobs");
   const int attempt = rt.record.attempt;
   if (result.ok()) {
     rt.record.status = status::kSucceeded;
-    rt.record.message = attempt > 1 ? fmt::format("succeeded on attempt {}", attempt) : std::string();
+    rt.record.message = attempt > 1 ? fmt::format("succeeded on attempt {}{}{}", attempt, message.empty() ? "" : ": ",
+                                                  message)
+                                    : message;
     rt.record.finishedTs = now;
     rt.inRun = false;
     log->info("job '{}' succeeded (attempt {})", rt.job.name, attempt);
@@ -445,7 +451,7 @@ void Scheduler::shutdownWorkers() {
           if (a->thread.joinable()) a->thread.detach();
         }
         if (!a->timedOut && a->done.load() && a->result.ok()) {
-          finishAttemptLocked(rt, a->result, false, now, updated, finished);
+          finishAttemptLocked(rt, a->result, false, now, updated, finished, a->message);
           continue;
         }
       }

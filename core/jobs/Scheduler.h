@@ -95,7 +95,8 @@ class Scheduler {
   void startAttemptLocked(Runtime& rt, domain::Timestamp now, bool newRun, std::vector<storage::JobRunRecord>& started,
                           std::vector<storage::JobRunRecord>& updated);
   void finishAttemptLocked(Runtime& rt, const Status& result, bool timedOut, domain::Timestamp now,
-                           std::vector<storage::JobRunRecord>& updated, std::vector<storage::JobRunRecord>& finished);
+                           std::vector<storage::JobRunRecord>& updated, std::vector<storage::JobRunRecord>& finished,
+                           const std::string& message = {});
   void handleCommands();
   Status runNowLocked(const std::string& name);
   Runtime* findLocked(const std::string& name);

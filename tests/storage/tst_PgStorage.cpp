@@ -115,7 +115,8 @@ class tst_PgStorage : public QObject {
     QVERIFY(m_store->migrate().ok());
     PgStorage second(m_uri);
     QVERIFY(second.open().ok());
-    QCOMPARE(scalar("SELECT COUNT(*) FROM public.schema_migrations"), std::string("1"));
+    QCOMPARE(scalar("SELECT COUNT(*) FROM public.schema_migrations"),
+             std::to_string(loadMigrations("postgres")->size()));  // every compiled-in migration, once
     QCOMPARE(scalar("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name IN ('data_ingestion', "
                     "'strategy_engine', 'execution', 'risk_management', 'analytics', 'notification', 'logging')"),
              std::string("7"));
@@ -153,7 +154,8 @@ class tst_PgStorage : public QObject {
     for (const auto& r : results) QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
     pqxx::connection c{uri};
     pqxx::nontransaction n{c};
-    QCOMPARE(std::string(n.exec("SELECT COUNT(*) FROM public.schema_migrations")[0][0].c_str()), std::string("1"));
+    QCOMPARE(std::string(n.exec("SELECT COUNT(*) FROM public.schema_migrations")[0][0].c_str()),
+             std::to_string(loadMigrations("postgres")->size()));
   }
 
   // --- bars -----------------------------------------------------------------------------------------------
