@@ -3,6 +3,7 @@
 #include "core/common/Config.h"
 #include "core/common/Ids.h"
 #include "core/common/Logging.h"
+#include "core/common/Redact.h"
 #include "core/execution/OrderStateMachine.h"
 #include "core/execution/alpaca/AlpacaBroker.h"
 #include "core/execution/paper/PaperBroker.h"
@@ -103,6 +104,32 @@ void ExecutionService::stop() {
   m_subscriptions.clear();
   if (m_mailbox) m_mailbox->close();
   if (m_thread.joinable()) m_thread.join();
+}
+
+bus::ComponentHealth ExecutionService::brokerHealth() const {
+  bus::ComponentHealth h;
+  if (!m_running) {
+    h.state = bus::HealthState::Down;
+    h.detail = "execution service stopped";
+    return h;
+  }
+  const BrokerConnectionState c = m_broker->connectionState();
+  switch (c.state) {
+    case BrokerConnectivity::Connected:
+      h.state = bus::HealthState::Ok;
+      h.detail = c.failures == 0 ? "connected" : "connected (last error: " + c.lastError + ")";
+      break;
+    case BrokerConnectivity::Degraded:
+      h.state = bus::HealthState::Degraded;
+      h.detail = "degraded: " + c.lastError;
+      break;
+    case BrokerConnectivity::Disconnected:
+      h.state = bus::HealthState::Down;
+      h.detail = "disconnected: " + c.lastError;
+      break;
+  }
+  h.detail = common::redact(h.detail);
+  return h;
 }
 
 void ExecutionService::runOnThread(std::function<void(ExecutionService&)> fn) {

@@ -15,6 +15,7 @@
 // Timer (1 s): PositionsSnapshot + AccountSnapshot, broker poll (order updates, DAY expiry), breaker check, day roll.
 #include "core/bus/EventBus.h"
 #include "core/bus/Events.h"
+#include "core/bus/HealthEvents.h"
 #include "core/common/Clock.h"
 #include "core/common/Result.h"
 #include "core/execution/ExecutionEvents.h"
@@ -78,6 +79,11 @@ class ExecutionService {
   void stop();  // idempotent; drains the mailbox, stops the thread
   bool running() const { return m_running; }
   std::string_view brokerName() const { return m_brokerName; }
+  // Broker connectivity (thread-safe: for the health probe; paper is always connected).
+  BrokerConnectionState brokerConnection() const { return m_broker->connectionState(); }
+  // The same as a health probe result (thread-safe): Ok when connected, Degraded / Down with the last error,
+  // Down when the service is not running. name / kind / timestamps are left to the health monitor.
+  bus::ComponentHealth brokerHealth() const;
 
   // Runs fn on the execution thread and waits for it (tests and diagnostics; never from the GUI thread).
   void runOnThread(std::function<void(ExecutionService&)> fn);

@@ -6,6 +6,7 @@
 #include "core/domain/Types.h"
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,29 @@ struct AssetInfo {
 
 using BrokerEventSink = std::function<void(BrokerEvent)>;
 
+// Connectivity of the adapter to its venue, for health probes and the UI. Paper is always Connected.
+//  Connected: the last request was answered normally.
+//  Degraded: the venue answers but refuses service (429 / 5xx after the adapter's retries).
+//  Disconnected: the venue cannot be reached (connection refused / reset / timeout).
+enum class BrokerConnectivity : std::uint8_t { Connected, Degraded, Disconnected };
+
+constexpr std::string_view toString(BrokerConnectivity c) {
+  switch (c) {
+    case BrokerConnectivity::Connected: return "connected";
+    case BrokerConnectivity::Degraded: return "degraded";
+    case BrokerConnectivity::Disconnected: return "disconnected";
+  }
+  return "disconnected";
+}
+
+struct BrokerConnectionState {
+  BrokerConnectivity state = BrokerConnectivity::Connected;
+  std::string lastError;            // most recent failure (kept after recovery; empty when none yet)
+  domain::Timestamp lastErrorTs = 0;
+  domain::Timestamp sinceTs = 0;    // when `state` last changed (0 = since construction)
+  std::uint64_t failures = 0;       // failed venue requests since construction
+};
+
 class IBroker {
  public:
   virtual ~IBroker() = default;
@@ -90,6 +114,12 @@ class IBroker {
   virtual Result<AccountInfo> account() = 0;
   virtual Result<std::vector<domain::Position>> positions() = 0;
 
+  // Thread-safe (a health probe reads it from another thread while the execution thread updates it).
+  BrokerConnectionState connectionState() const {
+    std::lock_guard lock(m_stateMutex);
+    return m_state;
+  }
+
   // Market data and time (the execution thread forwards what it receives).
   virtual void onQuote(const domain::Quote&) {}
   virtual void onBar(std::string_view /*symbol*/, const domain::Bar&) {}
@@ -100,9 +130,24 @@ class IBroker {
   void report(BrokerEvent e) const {
     if (m_sink) m_sink(std::move(e));
   }
+  // Adapters record the outcome of every venue request. Returns true when the state changed.
+  bool setConnectivity(BrokerConnectivity state, std::string error, domain::Timestamp now) {
+    std::lock_guard lock(m_stateMutex);
+    if (state != BrokerConnectivity::Connected) {
+      m_state.lastError = std::move(error);
+      m_state.lastErrorTs = now;
+      ++m_state.failures;
+    }
+    if (m_state.state == state) return false;
+    m_state.state = state;
+    m_state.sinceTs = now;
+    return true;
+  }
 
  private:
   BrokerEventSink m_sink;
+  mutable std::mutex m_stateMutex;
+  BrokerConnectionState m_state;
 };
 
 inline void IBroker::submitBracket(const domain::Order& entry, const domain::Order& takeProfit,

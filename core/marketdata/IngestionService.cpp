@@ -1,7 +1,9 @@
 #include "core/marketdata/IngestionService.h"
 
+#include "core/common/Config.h"
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
+#include "core/storage/Records.h"
 #include "core/time/TimeZones.h"
 
 #include <fmt/format.h>
@@ -21,6 +23,15 @@ std::int64_t msSince(std::chrono::steady_clock::time_point t0) {
 }
 
 }  // namespace
+
+IngestionOptions IngestionOptions::fromConfig(const common::Config& c) {
+  IngestionOptions o;
+  o.maxBatchBars = static_cast<std::size_t>(std::max(0, c.intValue("ingest.max_batch_bars", 0)));
+  o.storageAttempts = std::clamp(c.intValue("ingest.storage_attempts", o.storageAttempts), 1, 100);
+  o.storageRetryBackoff = std::chrono::milliseconds(
+      std::clamp(c.intValue("ingest.storage_retry_ms", int(o.storageRetryBackoff.count())), 0, 60'000));
+  return o;
+}
 
 StorageRunner directStorage(storage::IStorage& store) {
   return [&store](const StorageTask& task) { task(store); };
@@ -67,34 +78,97 @@ Status IngestionService::store(IngestReport& report, std::span<const domain::Bar
   if (clean.empty()) return {};
 
   const Timestamp now = m_clock.now();
-  Status status;
-  std::size_t inserted = 0, changed = 0;
-  m_storage([&](storage::IStorage& s) {
-    // Existing keys in the range, to split "changed" into inserted / updated.
-    auto existing = s.loadBars(report.symbol, report.source, clean.front().ts, clean.back().ts + 1);
-    if (!existing) {
-      status = existing.error();
-      return;
+  auto log = common::logger("marketdata");
+  const std::size_t batchSize = m_options.maxBatchBars > 0 ? m_options.maxBatchBars : clean.size();
+  const std::size_t batchCount = (clean.size() + batchSize - 1) / batchSize;
+  std::size_t inserted = 0, changed = 0, stored = 0;
+  for (std::size_t first = 0; first < clean.size(); first += batchSize) {
+    const std::span<const domain::Bar> batch(clean.data() + first, std::min(batchSize, clean.size() - first));
+    const storage::LoadRun run{report.symbol, report.source,
+                               std::max(previousLast.value_or(batch.back().ts), batch.back().ts), now};
+    Status status;
+    std::size_t batchInserted = 0, batchChanged = 0;
+    const int attempts = std::max(1, m_options.storageAttempts);
+    for (int attempt = 1; attempt <= attempts; ++attempt) {
+      status = Status{};
+      batchInserted = 0;
+      m_storage([&](storage::IStorage& s) {
+        // Existing keys in the range, to split "changed" into inserted / updated.
+        auto existing = s.loadBars(report.symbol, report.source, batch.front().ts, batch.back().ts + 1);
+        if (!existing) {
+          status = existing.error();
+          return;
+        }
+        std::unordered_set<Timestamp> have;
+        have.reserve(existing->size());
+        for (const auto& b : *existing) have.insert(b.ts);
+        for (const auto& b : batch) batchInserted += have.count(b.ts) ? 0 : 1;
+        auto written = s.upsertBarsWithLoadRun(report.symbol, report.source, batch, run);  // one transaction
+        if (!written) {
+          status = written.error();
+          return;
+        }
+        batchChanged = *written;
+      });
+      if (status.ok() || status.error().code != storage::errc::kUnavailable || attempt == attempts) break;
+      log->warn("ingest {} {}: batch {}/{} not stored, the database is unavailable ({}); retry {}/{}", report.symbol,
+                report.source, first / batchSize + 1, batchCount, status.error().message, attempt, attempts - 1);
+      ++report.storageRetries;
+      if (!retryPause(attempt)) break;
     }
-    std::unordered_set<Timestamp> have;
-    have.reserve(existing->size());
-    for (const auto& b : *existing) have.insert(b.ts);
-    for (const auto& b : clean) inserted += have.count(b.ts) ? 0 : 1;
-    storage::LoadRun run{report.symbol, report.source, std::max(previousLast.value_or(clean.back().ts), clean.back().ts),
-                         now};
-    auto written = s.upsertBarsWithLoadRun(report.symbol, report.source, clean, run);  // one transaction
-    if (!written) {
-      status = written.error();
-      return;
+    if (!status.ok()) {
+      Error e = status.error();
+      e.message = fmt::format(
+          "{} {}: storing bars {}-{} of {} ({} .. {}, batch {}/{}) failed{}: {}; {} bar(s) stored before, load run {}",
+          report.symbol, report.source, first + 1, first + batch.size(), clean.size(), day(batch.front().ts),
+          day(batch.back().ts), first / batchSize + 1, batchCount,
+          e.code == storage::errc::kUnavailable ? fmt::format(" after {} attempt(s)", attempts) : std::string(),
+          e.message, stored,
+          report.lastLoadedTs ? "at " + day(*report.lastLoadedTs) + " (an incremental re-run resumes there)" : std::string("unchanged"));
+      return e;
     }
-    changed = *written;
+    inserted += batchInserted;
+    changed += batchChanged;
+    stored += batch.size();
+    ++report.batches;
     report.lastLoadedTs = run.lastLoadedTs;
-  });
-  if (!status.ok()) return status;
+  }
   report.inserted = inserted;
   report.updated = changed >= inserted ? changed - inserted : 0;
   report.unchanged = clean.size() - std::min(clean.size(), changed);
   return {};
+}
+
+Status IngestionService::readLastLoaded(IngestReport& report, std::optional<Timestamp>& last) {
+  const int attempts = std::max(1, m_options.storageAttempts);
+  Status status;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    status = Status{};
+    m_storage([&](storage::IStorage& s) {
+      auto r = s.lastLoadedTs(report.symbol, report.source);
+      if (!r) status = r.error();
+      else last = *r;
+    });
+    if (status.ok() || status.error().code != storage::errc::kUnavailable || attempt == attempts) break;
+    common::logger("marketdata")->warn("ingest {} {}: the database is unavailable ({}); retry {}/{}", report.symbol,
+                                       report.source, status.error().message, attempt, attempts - 1);
+    ++report.storageRetries;
+    if (!retryPause(attempt)) break;
+  }
+  if (status.ok()) return status;
+  Error e = status.error();
+  e.message = fmt::format("{} {}: cannot read the load run{}: {}; nothing stored", report.symbol, report.source,
+                          e.code == storage::errc::kUnavailable ? fmt::format(" after {} attempt(s)", attempts)
+                                                                 : std::string(),
+                          e.message);
+  return e;
+}
+
+bool IngestionService::retryPause(int attempt) {
+  const auto base = m_options.storageRetryBackoff;
+  const auto wait = base * std::min(8, 1 << std::min(attempt - 1, 3));
+  std::unique_lock lock(m_mutex);
+  return !m_cv.wait_for(lock, wait, [this] { return m_stopping; });
 }
 
 void IngestionService::persistIssues(const DataQualityReport& q) {
@@ -128,13 +202,7 @@ Result<IngestReport> IngestionService::ingest(IMarketDataProvider& provider, con
   report.to = request.to.value_or(m_clock.now());
 
   std::optional<Timestamp> last;
-  Status status;
-  m_storage([&](storage::IStorage& s) {
-    auto r = s.lastLoadedTs(report.symbol, report.source);
-    if (!r) status = r.error();
-    else last = *r;
-  });
-  if (!status.ok()) return status.error();
+  if (Status status = readLastLoaded(report, last); !status.ok()) return status.error();
 
   if (request.from) {
     report.from = *request.from;
@@ -190,13 +258,7 @@ Result<IngestReport> IngestionService::importCsv(const CsvImportRequest& request
     report.to = hi->ts + 1;
   }
   std::optional<Timestamp> last;
-  Status status;
-  m_storage([&](storage::IStorage& s) {
-    auto r = s.lastLoadedTs(report.symbol, report.source);
-    if (!r) status = r.error();
-    else last = *r;
-  });
-  if (!status.ok()) return status.error();
+  if (Status status = readLastLoaded(report, last); !status.ok()) return status.error();
   if (Status s = store(report, data->bars, last); !s.ok()) return s.error();
   report.upToDate = report.inserted == 0 && report.updated == 0;
   report.elapsedMs = msSince(t0);

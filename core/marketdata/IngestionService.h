@@ -5,8 +5,15 @@
 //   load starts at the last loaded bar (inclusive: the newest bar may have been partial and is re-fetched, so a
 //   re-run with nothing new writes 0 rows), else at the default lookback. Bars are fetched by the provider (all
 //   pages or nothing), checked by DataQuality (insane bars dropped and reported, duplicates collapsed, gaps vs the
-//   NYSE calendar reported), then written in ONE storage task: upsertBars (one transaction) followed by
-//   upsertLoadRun. A failed fetch writes nothing.
+//   NYSE calendar reported), then written by upsertBarsWithLoadRun: bars and load run in one transaction, so the
+//   load run never claims bars that are not stored. A failed fetch writes nothing.
+// - Large loads can be written in batches (IngestionOptions::maxBatchBars): each batch is its own transaction
+//   carrying its own load run, so when the database goes away mid-load the batches already committed stay, and
+//   the next (incremental) run resumes after them. A batch that fails because the database is unavailable
+//   (errc::kUnavailable: connection refused or lost; PgStorage reconnects on the next call) is retried with
+//   backoff (storageAttempts); re-writing a batch whose commit outcome was unknown is harmless (upsert by
+//   (symbol, ts, source)). When the attempts run out the run fails with an error naming the batch, how many bars
+//   were stored and where the load run stands.
 // - CSV import (Yahoo or mapped columns): parse the whole file first (malformed row -> Error with its line, nothing
 //   written), then the same write path, source "csv" by default.
 // - Symbol universe + fundamentals: refreshFundamentals() stores the provider's SymbolRecord (active / delisted
@@ -28,6 +35,7 @@
 #include "core/marketdata/csv/CsvImporter.h"
 #include "core/storage/IStorage.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -38,6 +46,10 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+namespace meridian::common {
+class Config;
+}
 
 namespace meridian::marketdata {
 
@@ -72,6 +84,8 @@ struct IngestReport {
   std::size_t inserted = 0;        // new rows
   std::size_t updated = 0;         // existing rows whose values changed
   std::size_t unchanged = 0;       // existing rows re-written with identical values
+  std::size_t batches = 0;         // storage transactions that wrote bars
+  std::size_t storageRetries = 0;  // storage calls repeated after the database was unavailable
   std::optional<Timestamp> lastLoadedTs;  // load_runs after the run
   bool fundamentalsStored = false;
   std::string fundamentalsError;   // non-fatal
@@ -94,6 +108,12 @@ struct IngestionOptions {
   bool persistQualityIssues = true;    // append issues to the logs table (logger "data_quality")
   std::size_t maxPersistedIssues = 50;
   int staleAfterSessions = 3;
+  std::size_t maxBatchBars = 0;        // 0 = one transaction per load; else at most this many bars per transaction
+  int storageAttempts = 3;             // per batch, when storage answers errc::kUnavailable (1 = no retry)
+  std::chrono::milliseconds storageRetryBackoff{250};  // doubled per retry, capped at 8x; stop() interrupts it
+
+  // ingest.max_batch_bars, ingest.storage_attempts, ingest.storage_retry_ms (defaults above).
+  static IngestionOptions fromConfig(const common::Config& config);
 };
 
 class IngestionService {
@@ -144,6 +164,10 @@ class IngestionService {
   };
   // Quality check, dedup, write bars + load run in one storage task.
   Status store(IngestReport& report, std::span<const domain::Bar> bars, std::optional<Timestamp> previousLast);
+  // load_runs.last_loaded_ts of the report's series, retried like a batch write when storage is unavailable.
+  Status readLastLoaded(IngestReport& report, std::optional<Timestamp>& last);
+  // Waits before a storage retry; false when stop() was called meanwhile.
+  bool retryPause(int attempt);
   void persistIssues(const DataQualityReport& report);
   void publishResult(const Job& job, const Result<IngestReport>& result);
   std::uint64_t enqueue(Job job);

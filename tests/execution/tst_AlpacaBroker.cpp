@@ -69,12 +69,12 @@ domain::Order order(const std::string& id, double qty, domain::OrderType type = 
   return o;
 }
 
-// Requests with this method and path. LocalHttpServer does not consume request bodies, so a body left on a
-// connection can prefix the method text of a later request: compare the end of the method.
+// Requests with this method and path (LocalHttpServer consumes exactly Content-Length body bytes, so methods
+// are exact).
 int count(const LocalHttpServer& server, const char* method, const QString& path) {
   int n = 0;
   for (const auto& r : server.requests())
-    if (r.method.endsWith(method) && r.path == path) ++n;
+    if (r.method == method && r.path == path) ++n;
   return n;
 }
 
@@ -149,6 +149,13 @@ class tst_AlpacaBroker : public QObject {
     QCOMPARE(reqs[0].header("APCA-API-KEY-ID"), kKey);
     QCOMPARE(reqs[0].header("APCA-API-SECRET-KEY"), kSecret);
     QVERIFY(reqs[0].header("Content-Type").startsWith("application/json"));
+    // The recorded body is the JSON Alpaca documents for POST /v2/orders, client_order_id included.
+    const QJsonObject sent = QJsonDocument::fromJson(reqs[0].body).object();
+    QCOMPARE(reqs[0].body.size(), reqs[0].header("Content-Length").toInt());
+    QCOMPARE(sent.value("client_order_id").toString(), QString("MRD-1"));
+    QCOMPARE(sent.value("symbol").toString(), QString("AAPL"));
+    QCOMPARE(sent.value("qty").toString(), QString("10"));
+    QCOMPARE(sent.value("side").toString(), QString("buy"));
     // The credentials are registered secrets: never in a log line.
     QVERIFY(common::redact("key " + kSecret.toStdString()).find(kSecret.toStdString()) == std::string::npos);
     QVERIFY(common::redact("id " + kKey.toStdString()).find(kKey.toStdString()) == std::string::npos);
@@ -300,6 +307,10 @@ class tst_AlpacaBroker : public QObject {
     QCOMPARE(h.broker->unconfirmedCount(), std::size_t(1));
     h.broker->pollNow(1);  // still down
     QCOMPARE(h.broker->unconfirmedCount(), std::size_t(1));
+    const auto down = h.broker->connectionState();
+    QVERIFY(down.state == execution::BrokerConnectivity::Disconnected);
+    QVERIFY2(down.lastError.find("cannot reach") != std::string::npos, down.lastError.c_str());
+    QCOMPARE(down.failures, std::uint64_t(2));
 
     LocalHttpServer server;  // the server is back (at another address)
     server.route("/v2/orders:by_client_order_id", {testing::json(404, R"({"code":40410000,"message":"order not found"})")});
@@ -311,6 +322,8 @@ class tst_AlpacaBroker : public QObject {
     QCOMPARE(server.requests()[0].query.queryItemValue("client_order_id"), QString("MRD-5"));
     QCOMPARE(count(server, "POST", "/v2/orders"), 1);  // submitted exactly once
     QCOMPARE(h.of(K::Accepted).size(), std::size_t(1));
+    QVERIFY(h.broker->connectionState().state == execution::BrokerConnectivity::Connected);
+    QCOMPARE(h.broker->connectionState().lastError, down.lastError);  // kept for the record
   }
 
   void lostReplyIsAdoptedNotResubmitted() {

@@ -31,18 +31,27 @@ class Worker : public QObject {
  public:
   explicit Worker(LocalHttpServer& owner) : m_owner(owner) {}
 
-  quint16 listen() {
-    m_server = new QTcpServer(this);
-    if (!m_server->listen(QHostAddress::LocalHost, 0)) return 0;
-    QObject::connect(m_server, &QTcpServer::newConnection, this, [this] {
-      while (QTcpSocket* s = m_server->nextPendingConnection()) {
-        s->setParent(this);
-        QObject::connect(s, &QTcpSocket::readyRead, this, [this, s] { onReadyRead(s); });
-        QObject::connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-      }
-    });
+  quint16 listen(quint16 port = 0) {
+    if (!m_server) {
+      m_server = new QTcpServer(this);
+      QObject::connect(m_server, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket* s = m_server->nextPendingConnection()) {
+          s->setParent(this);
+          QObject::connect(s, &QTcpSocket::readyRead, this, [this, s] { onReadyRead(s); });
+          QObject::connect(s, &QTcpSocket::disconnected, this, [this, s] {
+            m_buffers.erase(s);  // a later socket may reuse the address: never inherit its bytes
+            s->deleteLater();
+          });
+        }
+      });
+    }
+    if (!m_server->listen(QHostAddress::LocalHost, port)) return 0;
     return m_server->serverPort();
   }
+  void close() {
+    if (m_server) m_server->close();
+  }
+  bool isListening() const { return m_server && m_server->isListening(); }
 
  private:
   void onReadyRead(QTcpSocket* s) {
@@ -51,7 +60,6 @@ class Worker : public QObject {
     const qsizetype end = buf.indexOf("\r\n\r\n");
     if (end < 0) return;
     const QByteArray head = buf.left(end);
-    buf.remove(0, end + 4);
     const QList<QByteArray> lines = head.split('\n');
     RecordedRequest req;
     const QList<QByteArray> first = lines.value(0).trimmed().split(' ');
@@ -65,6 +73,11 @@ class Worker : public QObject {
       const qsizetype colon = line.indexOf(':');
       if (colon > 0) req.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
     }
+    // The body: exactly Content-Length bytes, possibly arriving in later reads.
+    const qsizetype bodyLength = std::max<qsizetype>(0, req.header("Content-Length").trimmed().toLongLong());
+    if (buf.size() - (end + 4) < bodyLength) return;  // wait for the rest
+    req.body = buf.mid(end + 4, bodyLength);
+    buf.remove(0, end + 4 + bodyLength);
     const CannedResponse r = m_owner.respond(req);
     QPointer<QTcpSocket> socket(s);
     auto send = [socket, r] {
@@ -127,6 +140,32 @@ void LocalHttpServer::route(const QString& path, std::vector<CannedResponse> res
   m_routes[path] = Route{std::move(responses), 0};
 }
 
+void LocalHttpServer::setHandler(Handler handler) {
+  std::lock_guard lock(m_mutex);
+  m_handler = std::move(handler);
+}
+
+void LocalHttpServer::stopListening() {
+  auto* worker = static_cast<Worker*>(m_worker);
+  QMetaObject::invokeMethod(worker, [worker] { worker->close(); }, Qt::BlockingQueuedConnection);
+}
+
+bool LocalHttpServer::resumeListening() {
+  auto* worker = static_cast<Worker*>(m_worker);
+  quint16 port = 0;
+  const quint16 want = m_port;
+  QMetaObject::invokeMethod(worker, [&port, worker, want] { port = worker->isListening() ? want : worker->listen(want); },
+                            Qt::BlockingQueuedConnection);
+  return port == m_port;
+}
+
+bool LocalHttpServer::listening() const {
+  auto* worker = static_cast<Worker*>(m_worker);
+  bool out = false;
+  QMetaObject::invokeMethod(worker, [&out, worker] { out = worker->isListening(); }, Qt::BlockingQueuedConnection);
+  return out;
+}
+
 void LocalHttpServer::clearRoutes() {
   std::lock_guard lock(m_mutex);
   m_routes.clear();
@@ -150,8 +189,15 @@ void LocalHttpServer::clearRequests() {
 }
 
 CannedResponse LocalHttpServer::respond(const RecordedRequest& request) {
+  Handler handler;
+  {
+    std::lock_guard lock(m_mutex);
+    m_requests.push_back(request);
+    handler = m_handler;
+  }
+  if (handler)
+    if (auto answer = handler(request)) return *std::move(answer);
   std::lock_guard lock(m_mutex);
-  m_requests.push_back(request);
   auto it = m_routes.find(request.path);
   if (it == m_routes.end() || it->second.responses.empty())
     return json(404, R"({"status":"NOT_FOUND","message":"no route in LocalHttpServer"})");

@@ -1,7 +1,10 @@
 #pragma once
 // Minimal HTTP/1.1 server for adapter tests: serves canned responses per path from its own thread on
-// 127.0.0.1:<ephemeral>, records every request (method, path, query, headers), and can delay responses or cut
-// a body short (Content-Length promises more than is sent, then the connection closes).
+// 127.0.0.1:<ephemeral>, records every request (method, path, query, headers and the body: exactly
+// Content-Length bytes are read before answering), and can delay responses or cut a body short (Content-Length
+// promises more than is sent, then the connection closes). A handler can answer instead of the canned routes
+// (stateful fakes such as a venue keeping orders), and the listener can be closed and re-opened on the same port
+// (connection refused while down) to simulate a server that goes away and comes back.
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -10,8 +13,10 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace meridian::testing {
@@ -31,6 +36,7 @@ struct RecordedRequest {
   QString path;       // decoded path
   QUrlQuery query;
   QList<QPair<QByteArray, QByteArray>> headers;
+  QByteArray body;    // exactly Content-Length bytes (empty without a body)
   QByteArray header(const QByteArray& name) const;
 };
 
@@ -47,6 +53,17 @@ class LocalHttpServer {
   // Responses for `path` (exact match, query ignored) in order; the last one repeats. Replaces earlier routes.
   void route(const QString& path, std::vector<CannedResponse> responses);
   void clearRoutes();
+  // Called (on the server thread, without the server's lock held) for every request before the routes; a value
+  // answers the request, nullopt falls through to the routes. Empty function = routes only.
+  using Handler = std::function<std::optional<CannedResponse>(const RecordedRequest&)>;
+  void setHandler(Handler handler);
+
+  // Closes the listening socket: new connections are refused until resumeListening(), which listens again on the
+  // same port. Both block until done. resumeListening returns false when the port could not be re-bound.
+  void stopListening();
+  bool resumeListening();
+  bool listening() const;
+
   std::vector<RecordedRequest> requests() const;
   int requestCount(const QString& path = {}) const;  // empty = all
   void clearRequests();
@@ -64,6 +81,7 @@ class LocalHttpServer {
   quint16 m_port = 0;
   mutable std::mutex m_mutex;
   std::map<QString, Route> m_routes;
+  Handler m_handler;
   std::vector<RecordedRequest> m_requests;
 };
 

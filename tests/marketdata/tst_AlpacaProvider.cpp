@@ -8,6 +8,7 @@
 #include "core/time/TimeZones.h"
 
 #include <QElapsedTimer>
+#include <QTcpSocket>
 #include <QtTest>
 
 using namespace meridian;
@@ -61,6 +62,42 @@ class tst_AlpacaProvider : public QObject {
   }
 
  private Q_SLOTS:
+  // The test server itself (shared by the adapter tests): a body is read by Content-Length even when it arrives
+  // in pieces, is recorded, and never leaks into the next request on the connection; the listener can be closed
+  // (connection refused) and re-opened on the same port.
+  void localServerReadsBodiesByContentLength() {
+    LocalHttpServer server;
+    server.route("/v2/echo", {json(200, R"({"ok":true})")});
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write("POST /v2/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello");
+    QVERIFY(s.waitForBytesWritten(2000));
+    QTest::qWait(100);
+    QCOMPARE(server.requestCount(), 0);  // still waiting for the rest of the body
+    s.write(" worldGET /not-a-request");  // bytes past Content-Length are not part of this body
+    QVERIFY(s.waitForBytesWritten(2000));
+    QVERIFY(s.waitForReadyRead(2000));
+    QVERIFY(s.readAll().startsWith("HTTP/1.1 200"));
+    QCOMPARE(server.requestCount(), 1);
+    QCOMPARE(server.requests()[0].method, QByteArray("POST"));
+    QCOMPARE(server.requests()[0].body, QByteArray("hello world"));
+
+    server.stopListening();
+    QVERIFY(!server.listening());
+    QTcpSocket refused;
+    refused.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(!refused.waitForConnected(1000));
+    QVERIFY(server.resumeListening());
+    QTcpSocket again;
+    again.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(again.waitForConnected(2000));
+    again.write("GET /v2/echo HTTP/1.1\r\nHost: x\r\n\r\n");
+    QVERIFY(again.waitForReadyRead(2000));
+    QCOMPARE(server.requestCount("/v2/echo"), 2);
+    QVERIFY(server.requests()[1].body.isEmpty());
+  }
+
   void initTestCase() {
     common::LogOptions lo;
     lo.level = "debug";

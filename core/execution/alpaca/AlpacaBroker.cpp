@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 namespace meridian::execution {
@@ -57,6 +58,8 @@ Result<AlpacaConfig> AlpacaConfig::fromConfig(const common::Config& c) {
     a.baseUrl = u;
   }
   a.pollInterval = domain::fromMillis(std::max(50, c.intValue("broker.poll_ms", 1000)));
+  a.restartResubmitMaxAge =
+      std::max(0, c.intValue("broker.restart_resubmit_max_age_s", 120)) * domain::kNanosPerSecond;
   a.http.timeoutMs = std::max(100, c.intValue("broker.http_timeout_ms", a.http.timeoutMs));
   return a;
 }
@@ -69,6 +72,23 @@ AlpacaBroker::AlpacaBroker(AlpacaConfig config)
 AlpacaBroker::~AlpacaBroker() = default;
 
 domain::Timestamp AlpacaBroker::nowTs() const { return common::RealClock().now(); }
+
+Result<HttpReply> AlpacaBroker::call(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body) {
+  auto r = m_http.request(method, pathAndQuery, body);
+  auto log = common::logger("alpaca");
+  const domain::Timestamp t = nowTs();
+  if (!r.ok()) {
+    if (setConnectivity(BrokerConnectivity::Disconnected, r.error().message, t))
+      log->warn("broker connectivity: disconnected ({})", r.error().message);
+  } else if (r->status == 429 || r->status >= 500) {
+    const std::string why = fmt::format("{} {}: HTTP {} {}", method.toStdString(), pathAndQuery.section('?', 0, 0).toStdString(),
+                                        r->status, alpaca::errorMessage(r->body));
+    if (setConnectivity(BrokerConnectivity::Degraded, why, t)) log->warn("broker connectivity: degraded ({})", why);
+  } else if (setConnectivity(BrokerConnectivity::Connected, {}, t)) {
+    log->info("broker connectivity: connected again");
+  }
+  return r;
+}
 
 AlpacaBroker::Tracked& AlpacaBroker::track(const domain::Order& o) {
   auto [it, inserted] = m_tracked.try_emplace(o.clientOrderId);
@@ -87,14 +107,14 @@ AlpacaBroker::Tracked& AlpacaBroker::track(const domain::Order& o) {
 }
 
 void AlpacaBroker::submit(const domain::Order& order) {
-  Pending p{order, {}, "simple", true};
+  Pending p{order, {}, "simple", true, {}};
   Tracked& t = track(order);
   t.legIds.clear();
   post(p);
 }
 
 void AlpacaBroker::submitBracket(const domain::Order& entry, const domain::Order& tp, const domain::Order& sl) {
-  Pending p{entry, {tp, sl}, "bracket", true};
+  Pending p{entry, {tp, sl}, "bracket", true, {}};
   Tracked& t = track(entry);
   t.legIds = {tp.clientOrderId, sl.clientOrderId};
   track(tp);
@@ -112,7 +132,7 @@ void AlpacaBroker::submitOco(const domain::Order& first, const domain::Order& se
       report(event(K::Rejected, o->clientOrderId, nowTs(), "Alpaca OCO needs one limit leg and one stop / stop-limit leg"));
     return;
   }
-  Pending p{limitLeg, {stopLeg}, "oco", true};
+  Pending p{limitLeg, {stopLeg}, "oco", true, {}};
   Tracked& t = track(limitLeg);
   t.legIds = {stopLeg.clientOrderId};
   track(stopLeg);
@@ -128,7 +148,7 @@ void AlpacaBroker::post(const Pending& p) {
   } else {
     body = alpaca::orderRequest(p.order);
   }
-  handleSubmitReply(p, m_http.request("POST", "/v2/orders", toJson(body)));
+  handleSubmitReply(p, call("POST", "/v2/orders", toJson(body)));
 }
 
 void AlpacaBroker::rejectAll(const Pending& p, const std::string& reason) {
@@ -271,7 +291,7 @@ bool AlpacaBroker::sync(const Pending& p) {
   const QString path = !t.brokerOrderId.empty()
                            ? QStringLiteral("/v2/orders/%1?nested=true").arg(enc(t.brokerOrderId))
                            : QStringLiteral("/v2/orders:by_client_order_id?client_order_id=%1").arg(enc(p.order.clientOrderId));
-  auto r = m_http.request("GET", path);
+  auto r = call("GET", path);
   if (!r.ok()) return false;
   if (r->status == 200) {
     auto parsed = alpaca::parseOrder(r->body);
@@ -283,6 +303,14 @@ bool AlpacaBroker::sync(const Pending& p) {
     if (p.resubmitIfMissing) {
       common::logger("alpaca")->info("order {} never reached Alpaca: submitting it now", p.order.clientOrderId);
       post(p);
+    } else if (!p.expireIfMissing.empty()) {
+      common::logger("alpaca")->warn("order {}: {}", p.order.clientOrderId, p.expireIfMissing);
+      report(event(K::Expired, p.order.clientOrderId, nowTs(), p.expireIfMissing));
+      t.status = OrderStatus::Expired;
+      for (const auto& l : p.legs) {
+        report(event(K::Expired, l.clientOrderId, nowTs(), "its group parent " + p.order.clientOrderId + " expired"));
+        m_tracked[l.clientOrderId].status = OrderStatus::Expired;
+      }
     } else {
       report(event(K::Cancelled, p.order.clientOrderId, nowTs(), "not found at Alpaca during reconciliation"));
       t.status = OrderStatus::Cancelled;
@@ -296,7 +324,7 @@ bool AlpacaBroker::sync(const Pending& p) {
 void AlpacaBroker::cancel(const domain::Order& order) {
   Tracked& t = track(order);
   if (t.brokerOrderId.empty()) {
-    auto r = m_http.request("GET", QStringLiteral("/v2/orders:by_client_order_id?client_order_id=%1").arg(enc(order.clientOrderId)));
+    auto r = call("GET", QStringLiteral("/v2/orders:by_client_order_id?client_order_id=%1").arg(enc(order.clientOrderId)));
     if (r.ok() && r->status == 200)
       if (auto parsed = alpaca::parseOrder(r->body); parsed.ok()) adopt(t, parsed.value(), nowTs());
   }
@@ -304,7 +332,7 @@ void AlpacaBroker::cancel(const domain::Order& order) {
     report(event(K::CancelRejected, order.clientOrderId, nowTs(), "order is not known at Alpaca yet"));
     return;
   }
-  auto r = m_http.request("DELETE", QStringLiteral("/v2/orders/%1").arg(enc(t.brokerOrderId)));
+  auto r = call("DELETE", QStringLiteral("/v2/orders/%1").arg(enc(t.brokerOrderId)));
   if (!r.ok()) {
     report(event(K::CancelRejected, order.clientOrderId, nowTs(), r.error().message));
     return;
@@ -324,7 +352,7 @@ void AlpacaBroker::replace(const domain::Order& existing, const domain::Order& r
     report(event(K::Rejected, replacement.clientOrderId, nowTs(), "the order to replace is not known at Alpaca yet"));
     return;
   }
-  auto r = m_http.request("PATCH", QStringLiteral("/v2/orders/%1").arg(enc(t.brokerOrderId)),
+  auto r = call("PATCH", QStringLiteral("/v2/orders/%1").arg(enc(t.brokerOrderId)),
                           toJson(alpaca::replaceRequest(replacement)));
   if (!r.ok() || !r->ok()) {
     const std::string why = !r.ok() ? r.error().message
@@ -365,7 +393,20 @@ void AlpacaBroker::reconcile(const std::vector<domain::Order>& journalOpen) {
       const std::string parent = ocoGroup ? o.parentId.substr(4) : o.parentId;
       if (parent != o.clientOrderId && byId(parent) && byId(parent)->status != OrderStatus::New) continue;
     }
-    Pending p{o, {}, "simple", o.status == OrderStatus::PendingSubmit};
+    Pending p{o, {}, "simple", o.status == OrderStatus::PendingSubmit, {}};
+    if (p.resubmitIfMissing) {
+      // Journaled but maybe never sent (the process died first): resubmit only what is still fresh.
+      const domain::Timestamp created = o.createdTs > 0 ? o.createdTs : o.updatedTs;
+      const domain::Timestamp age = created > 0 ? nowTs() - created : std::numeric_limits<domain::Timestamp>::max();
+      if (m_config.restartResubmitMaxAge <= 0 || age > m_config.restartResubmitMaxAge) {
+        p.resubmitIfMissing = false;
+        p.expireIfMissing = fmt::format(
+            "not found at Alpaca after a restart; journaled {} ago, older than the {} s resubmit limit "
+            "(broker.restart_resubmit_max_age_s): not sent",
+            created > 0 ? fmt::format("{} s", age / domain::kNanosPerSecond) : std::string("an unknown time"),
+            m_config.restartResubmitMaxAge / domain::kNanosPerSecond);
+      }
+    }
     for (const auto& c : journalOpen) {
       if (c.clientOrderId == o.clientOrderId) continue;
       if (c.parentId == o.clientOrderId || (ocoGroup && c.parentId == o.parentId && o.parentId == "OCO-" + o.clientOrderId))
@@ -413,7 +454,7 @@ void AlpacaBroker::pollNow(domain::Timestamp now) {
     return kv.second.accepted && !domain::isTerminal(kv.second.status);
   });
   if (!anyOpen) return;
-  auto r = m_http.request("GET", QStringLiteral("/v2/orders?status=open&nested=true&limit=500"));
+  auto r = call("GET", QStringLiteral("/v2/orders?status=open&nested=true&limit=500"));
   if (!r.ok() || !r->ok()) return;
   auto orders = alpaca::parseOrders(r->body);
   if (!orders.ok()) {
@@ -440,7 +481,7 @@ void AlpacaBroker::pollNow(domain::Timestamp now) {
     if (t.accepted && !domain::isTerminal(t.status) && !t.brokerOrderId.empty() && !seen.count(id)) gone.push_back(id);
   for (const auto& id : gone) {
     Tracked& t = m_tracked[id];
-    auto one = m_http.request("GET", QStringLiteral("/v2/orders/%1?nested=true").arg(enc(t.brokerOrderId)));
+    auto one = call("GET", QStringLiteral("/v2/orders/%1?nested=true").arg(enc(t.brokerOrderId)));
     if (!one.ok()) return;
     if (one->status == 200) {
       if (auto parsed = alpaca::parseOrder(one->body); parsed.ok()) adopt(t, parsed.value(), now);
@@ -449,7 +490,7 @@ void AlpacaBroker::pollNow(domain::Timestamp now) {
 }
 
 Result<std::vector<domain::Order>> AlpacaBroker::openOrders() {
-  auto r = m_http.request("GET", QStringLiteral("/v2/orders?status=open&nested=true&limit=500"));
+  auto r = call("GET", QStringLiteral("/v2/orders?status=open&nested=true&limit=500"));
   if (!r.ok()) return r.error();
   if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
   auto orders = alpaca::parseOrders(r->body);
@@ -463,7 +504,7 @@ Result<std::vector<domain::Order>> AlpacaBroker::openOrders() {
 }
 
 Result<std::optional<domain::Order>> AlpacaBroker::orderByClientId(const std::string& id) {
-  auto r = m_http.request("GET", QStringLiteral("/v2/orders:by_client_order_id?client_order_id=%1").arg(enc(id)));
+  auto r = call("GET", QStringLiteral("/v2/orders:by_client_order_id?client_order_id=%1").arg(enc(id)));
   if (!r.ok()) return r.error();
   if (r->status == 404) return std::optional<domain::Order>{};
   if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
@@ -473,28 +514,28 @@ Result<std::optional<domain::Order>> AlpacaBroker::orderByClientId(const std::st
 }
 
 Result<AccountInfo> AlpacaBroker::account() {
-  auto r = m_http.request("GET", QStringLiteral("/v2/account"));
+  auto r = call("GET", QStringLiteral("/v2/account"));
   if (!r.ok()) return r.error();
   if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
   return alpaca::parseAccount(r->body);
 }
 
 Result<std::vector<domain::Position>> AlpacaBroker::positions() {
-  auto r = m_http.request("GET", QStringLiteral("/v2/positions"));
+  auto r = call("GET", QStringLiteral("/v2/positions"));
   if (!r.ok()) return r.error();
   if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
   return alpaca::parsePositions(r->body);
 }
 
 Result<MarketClock> AlpacaBroker::clock() {
-  auto r = m_http.request("GET", QStringLiteral("/v2/clock"));
+  auto r = call("GET", QStringLiteral("/v2/clock"));
   if (!r.ok()) return r.error();
   if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
   return alpaca::parseClock(r->body);
 }
 
 Result<AssetInfo> AlpacaBroker::asset(const std::string& symbol) {
-  auto r = m_http.request("GET", QStringLiteral("/v2/assets/%1").arg(enc(symbol)));
+  auto r = call("GET", QStringLiteral("/v2/assets/%1").arg(enc(symbol)));
   if (!r.ok()) return r.error();
   if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
   return alpaca::parseAsset(r->body);

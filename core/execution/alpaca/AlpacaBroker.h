@@ -36,6 +36,11 @@ struct AlpacaConfig {
   QByteArray secretKey;
   AlpacaHttpOptions http;
   domain::Timestamp pollInterval = domain::kNanosPerSecond;
+  // Restart reconciliation of an order journaled as pending_submit that Alpaca does not know (the process died
+  // before the POST reached Alpaca): submitted then only when it was created at most this long ago; older ones
+  // are expired with the reason instead, so a stale order is never sent late behind the user's back.
+  // broker.restart_resubmit_max_age_s (default 120; 0 = never resubmit after a restart).
+  domain::Timestamp restartResubmitMaxAge = 120 * domain::kNanosPerSecond;
 
   // broker.alpaca_url overrides the endpoint (tests, proxies). Otherwise paper, or live only when
   // broker.alpaca_live=true and broker.alpaca_live_confirmed=true was set at runtime (by the UI's confirmation),
@@ -92,8 +97,11 @@ class AlpacaBroker final : public IBroker {
     std::vector<domain::Order> legs;  // bracket: {tp, sl}; oco: {stop leg}
     std::string orderClass;           // "simple" | "bracket" | "oco"
     bool resubmitIfMissing = true;    // not found at Alpaca -> submit (it never arrived); else report cancelled
+    std::string expireIfMissing;      // non-empty: not found -> Expired with this reason (stale after a restart)
   };
 
+  // Every venue request goes through here: m_http.request plus the connectivity state (IBroker).
+  Result<HttpReply> call(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body = {});
   void post(const Pending& p);
   void handleSubmitReply(const Pending& p, const Result<HttpReply>& reply);
   Tracked& track(const domain::Order& o);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 
 namespace meridian::execution::alpaca {
 namespace {
@@ -89,7 +90,11 @@ domain::Timestamp timestamp(const QJsonObject& o, const char* key) {
   if (!t.isValid()) t = QDateTime::fromString(s, Qt::ISODate);
   if (!t.isValid()) return 0;
   // Alpaca sends microseconds / nanoseconds ("2021-03-16T18:38:01.942282Z"); Qt keeps milliseconds.
-  return t.toMSecsSinceEpoch() * domain::kNanosPerMilli;
+  // Beyond the int64 nanosecond range (before 1677 / after 2262) the product would overflow: treat as absent.
+  const qint64 ms = t.toMSecsSinceEpoch();
+  constexpr qint64 kMaxMs = std::numeric_limits<domain::Timestamp>::max() / domain::kNanosPerMilli;
+  if (ms > kMaxMs || ms < -kMaxMs) return 0;
+  return ms * domain::kNanosPerMilli;
 }
 
 std::optional<domain::OrderStatus> mapStatus(std::string_view s) {

@@ -133,6 +133,20 @@ struct PgStorage::Impl {
   }
 
   Status ensureConnected() {
+    if (conn && conn->is_open() && !tx) {
+      // A server restart (or a backend killed by an admin) closes our socket while we are idle. Read what is
+      // pending without blocking: a closed connection is noticed here, before anything is sent, and the call
+      // runs on a fresh connection instead of failing once after every restart. Never inside a transaction:
+      // that one is lost anyway and its failure must surface.
+      // Twice: a backend that was terminated first sends its FATAL message, which one read consumes; the
+      // end-of-file behind it is only seen by the next read.
+      try {
+        conn->get_notifs();
+        if (conn->is_open()) conn->get_notifs();
+      } catch (const std::exception&) {
+        drop();
+      }
+    }
     if (conn && conn->is_open()) return {};
     drop();
     try {
@@ -171,8 +185,14 @@ struct PgStorage::Impl {
         code = errc::kUnavailable;
         drop();
       }
-      auto err = makeError(code, fmt::format("postgres: {} failed [{}]: {}", what, state, scrub(e.what())));
-      if (conn && !conn->is_open()) drop();
+      // No SQLSTATE = the error came from libpq itself, not the server: libpqxx reports a connection that died
+      // under COPY or while reading a result that way ("server closed the connection unexpectedly", and
+      // is_open() still says true). That is an outage (retryable, the connection is dropped), not a query error.
+      const bool clientSide = state.empty();
+      if (clientSide) code = errc::kUnavailable;
+      auto err = makeError(code, fmt::format("postgres: {} failed [{}]: {}", what, clientSide ? "connection" : state,
+                                             scrub(e.what())));
+      if (clientSide || (conn && !conn->is_open())) drop();
       return err;
     } catch (const std::exception& e) {
       auto err = makeError(errc::kQuery, fmt::format("postgres: {} failed: {}", what, scrub(e.what())));

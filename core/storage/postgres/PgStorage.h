@@ -5,7 +5,9 @@
 // - Constructed from a libpq URI ("postgresql://meridian@127.0.0.1:5432/meridian") or key=value string; the
 //   connection is made by open() / the first call, never by the constructor.
 // - No exception escapes: a server that cannot be reached or a lost connection gives errc::kUnavailable
-//   ("db.unavailable") and the next call reconnects. Connect attempts time out after connectTimeoutSec.
+//   ("db.unavailable") and the next call reconnects. Connect attempts time out after connectTimeoutSec. A
+//   connection the server closed while it was idle (restart, crash recovery, pg_terminate_backend) is noticed
+//   before the next call uses it (non-blocking read), so after a restart the first call already succeeds.
 // - Error messages never contain the password (the URI is reported redacted).
 // - Bulk bar upsert: COPY (pqxx::stream_to) into a session temp staging table, then
 //   INSERT INTO data_ingestion.market_data SELECT .. FROM staging ON CONFLICT (symbol, ts, source) DO UPDATE,

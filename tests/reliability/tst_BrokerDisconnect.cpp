@@ -1,0 +1,235 @@
+// Reliability: the broker goes away while orders are open. ExecutionService + AlpacaBroker against a stateful
+// fake Alpaca venue (FakeAlpacaVenue on LocalHttpServer, Alpaca's documented JSON) with a SQLite journal on the
+// real storage thread. While the venue is unreachable (connection refused, then 503s) one open order fills at the
+// venue, a new order is submitted and another order's POST reply is lost; when the venue comes back the service
+// reconciles: the fill is applied once, positions match the venue, every client_order_id was POSTed exactly once,
+// and the broker connectivity went disconnected -> degraded -> connected. A restart on the same journal then
+// changes nothing.
+#include "FakeAlpacaVenue.h"
+
+#include "core/execution/ExecutionService.h"
+#include "core/jobs/HealthMonitor.h"
+#include "core/execution/alpaca/AlpacaBroker.h"
+#include "core/runtime/StorageService.h"
+
+#include <QTemporaryDir>
+#include "TestPrinters.h"
+
+#include <QtTest>
+
+#include <functional>
+
+using namespace meridian;
+using execution::BrokerConnectivity;
+using testsupport::FakeAlpacaVenue;
+using S = domain::OrderStatus;
+
+namespace {
+
+class Journal final : public execution::IJournalQueue {
+ public:
+  explicit Journal(runtime::StorageService& s) : m_s(s) {}
+  void post(Task t) override {
+    m_s.post([t = std::move(t)](storage::IStorage& st) { t(st); });
+  }
+
+ private:
+  runtime::StorageService& m_s;
+};
+
+domain::Order limitBuy(const std::string& id, double qty, double limit) {
+  domain::Order o;
+  o.clientOrderId = id;
+  o.symbol = "AAPL";
+  o.side = domain::Side::Buy;
+  o.quantity = qty;
+  o.type = domain::OrderType::Limit;
+  o.limitPrice = limit;
+  o.tif = domain::TimeInForce::Gtc;
+  return o;
+}
+
+bool waitUntil(const std::function<bool()>& pred, int ms = 10'000) {
+  QElapsedTimer t;
+  t.start();
+  while (!pred()) {
+    if (t.elapsed() > ms) return false;
+    QThread::msleep(20);
+  }
+  return true;
+}
+
+}  // namespace
+
+class tst_BrokerDisconnect : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+  bus::EventBus m_bus;
+  std::unique_ptr<runtime::StorageService> m_storage;
+  std::unique_ptr<execution::ExecutionService> m_service;
+
+  std::unique_ptr<execution::AlpacaBroker> broker(const QUrl& url) {
+    execution::AlpacaConfig c;
+    c.baseUrl = url;
+    c.keyId = "PKRELIABILITY0001";
+    c.secretKey = "reliability-secret-value";
+    c.http.timeoutMs = 1500;
+    c.http.maxAttempts = 2;
+    c.http.backoffBaseMs = 10;
+    c.pollInterval = 50 * domain::kNanosPerMilli;
+    return std::make_unique<execution::AlpacaBroker>(c);
+  }
+  void startService(const QUrl& url) {
+    execution::ExecutionConfig cfg;
+    cfg.limits.enforceTradingHours = false;  // runs at any hour against the fake venue
+    m_service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*m_storage),
+                                                              broker(url), cfg);
+    QVERIFY(m_service->start().ok());
+    bus::QuoteUpdated q;
+    q.quote.symbol = "AAPL";
+    q.quote.bid = 99.9;
+    q.quote.ask = 100.1;
+    q.quote.last = 100.0;
+    q.quote.ts = common::RealClock().now();
+    m_bus.publish("md.quote.AAPL", q);
+  }
+  S omsStatus(const std::string& id) {
+    S out = S::New;
+    bool found = false;
+    m_service->runOnThread([&](execution::ExecutionService& s) {
+      if (const auto* m = s.orders().find(id)) {
+        out = m->order.status;
+        found = true;
+      }
+    });
+    return found ? out : S::New;
+  }
+  double omsPosition(const std::string& symbol) {
+    double q = 0;
+    m_service->runOnThread([&](execution::ExecutionService& s) { q = s.positionBook().positionQty(symbol); });
+    return q;
+  }
+  std::vector<domain::Fill> journalFills(const std::string& id) {
+    return m_storage->call([id](storage::IStorage& s) { return s.loadFills(id, 0); }).get().valueOr({});
+  }
+  domain::Order journalOrder(const std::string& id) {
+    auto r = m_storage->call([id](storage::IStorage& s) { return s.loadOrder(id); }).get();
+    return r.ok() && r.value() ? *r.value() : domain::Order{};
+  }
+  double journalPosition(const std::string& symbol) {
+    double q = 0;
+    for (const auto& p : m_storage->call([](storage::IStorage& s) { return s.loadPositions(); }).get().valueOr({}))
+      if (p.symbol == symbol) q += p.quantity;
+    return q;
+  }
+  BrokerConnectivity connectivity() { return m_service->brokerConnection().state; }
+  // The broker component as the Kernel's health monitor reports it (probe = ExecutionService::brokerHealth).
+  bus::ComponentHealth probedBroker() {
+    common::RealClock clock;
+    jobs::HealthMonitor monitor(clock, m_bus);
+    monitor.addProbe("Broker (alpaca)", "broker", [this] { return m_service->brokerHealth(); });
+    auto snap = monitor.runOnce();
+    return snap && !snap->components.empty() ? snap->components[0] : bus::ComponentHealth{};
+  }
+
+ private Q_SLOTS:
+  void init() {
+    storage::StorageConfig c;
+    c.sqlitePath = m_dir.filePath(QStringLiteral("broker-%1.sqlite").arg(QTest::currentTestFunction())).toStdString();
+    m_storage = std::make_unique<runtime::StorageService>(c);
+    QVERIFY(m_storage->start().ok());
+  }
+  void cleanup() {
+    if (m_service) m_service->stop();
+    m_service.reset();
+    if (m_storage) m_storage->stop();
+    m_storage.reset();
+  }
+
+  void disconnectDuringOpenOrdersReconciles() {
+    FakeAlpacaVenue venue;
+    startService(venue.baseUrl());
+    for (const char* id : {"MRD-R1", "MRD-R2", "MRD-R3"})
+      m_bus.publish("cmd.order.submit", bus::SubmitOrder{std::string("C-") + id, limitBuy(id, 10, 100.0)});
+    QVERIFY(waitUntil([&] { return omsStatus("MRD-R1") == S::Accepted && omsStatus("MRD-R2") == S::Accepted &&
+                                   omsStatus("MRD-R3") == S::Accepted; }));
+    ECOMPARE(connectivity(), BrokerConnectivity::Connected);
+    QCOMPARE(venue.orderCount(), 3);
+
+    // The venue goes away: connection refused. Polling notices.
+    venue.goAway();
+    QVERIFY2(waitUntil([&] { return connectivity() == BrokerConnectivity::Disconnected; }),
+             "the broker never reported the disconnect");
+    const auto down = m_service->brokerConnection();
+    QVERIFY2(down.lastError.find("cannot reach") != std::string::npos, down.lastError.c_str());
+    QVERIFY(down.sinceTs > 0);
+    const auto downHealth = probedBroker();
+    ECOMPARE(downHealth.state, bus::HealthState::Down);
+    QVERIFY2(downHealth.detail.find("disconnected: ") == 0, downHealth.detail.c_str());
+
+    // Meanwhile: R2 fills at the venue; a new order R4 is submitted into the outage (its POST cannot connect).
+    QVERIFY(venue.fill("MRD-R2", 10, 99.75));
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-R4", limitBuy("MRD-R4", 5, 100.0)});
+    QVERIFY(waitUntil([&] { return omsStatus("MRD-R4") == S::PendingSubmit; }));
+    QThread::msleep(300);  // a few polls against the dead address
+    ECOMPARE(omsStatus("MRD-R4"), S::PendingSubmit);
+    ECOMPARE(omsStatus("MRD-R2"), S::Accepted);  // the fill is not known yet
+    QCOMPARE(venue.postsFor("MRD-R4"), 0);
+
+    // It comes back answering 503 for a while: degraded, still nothing applied twice or lost.
+    QVERIFY(venue.bringUp());
+    venue.setUnavailable(true);
+    QVERIFY2(waitUntil([&] { return connectivity() == BrokerConnectivity::Degraded; }),
+             "503s did not make the broker degraded");
+    QVERIFY2(m_service->brokerConnection().lastError.find("HTTP 503") != std::string::npos,
+             m_service->brokerConnection().lastError.c_str());
+    QCOMPARE(venue.postsFor("MRD-R4"), 0);  // looked up by client order id first: never blindly re-POSTed
+    ECOMPARE(probedBroker().state, bus::HealthState::Degraded);
+
+    // Fully back: reconciliation.
+    venue.setUnavailable(false);
+    QVERIFY2(waitUntil([&] { return omsStatus("MRD-R2") == S::Filled && omsStatus("MRD-R4") == S::Accepted; }),
+             "the venue's fill / the pending order were not reconciled");
+    QVERIFY(waitUntil([&] { return connectivity() == BrokerConnectivity::Connected; }));
+    ECOMPARE(probedBroker().state, bus::HealthState::Ok);
+    // A lost reply: the venue takes R5 but the answer never arrives; the next poll adopts it by client order id.
+    venue.dropNextPostReply();
+    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-R5", limitBuy("MRD-R5", 2, 100.0)});
+    QVERIFY2(waitUntil([&] { return omsStatus("MRD-R5") == S::Accepted; }), "the order with the lost reply was not adopted");
+
+    QThread::msleep(300);  // more polls: nothing may be applied again
+    const auto fills = journalFills("MRD-R2");
+    QCOMPARE(fills.size(), std::size_t(1));
+    QCOMPARE(fills[0].quantity, 10.0);
+    QCOMPARE(fills[0].price, 99.75);
+    QVERIFY(waitUntil([&] { return journalOrder("MRD-R2").status == S::Filled; }));
+    ECOMPARE(journalOrder("MRD-R4").status, S::Accepted);
+    QVERIFY(!journalOrder("MRD-R4").brokerOrderId.empty());
+    QCOMPARE(omsPosition("AAPL"), 10.0);
+    QCOMPARE(venue.positionQty("AAPL"), 10.0);
+    QVERIFY(waitUntil([&] { return journalPosition("AAPL") == 10.0; }));
+    for (const char* id : {"MRD-R1", "MRD-R2", "MRD-R3", "MRD-R4", "MRD-R5"}) QCOMPARE(venue.postsFor(id), 1);
+    QCOMPARE(venue.orderCount(), 5);
+    ECOMPARE(omsStatus("MRD-R1"), S::Accepted);
+    ECOMPARE(omsStatus("MRD-R3"), S::Accepted);
+
+    // A restart on the same journal: every open order is found by client order id, nothing POSTed, the fill
+    // not booked again.
+    m_service->stop();
+    m_service.reset();
+    QVERIFY(venue.fill("MRD-R3", 4, 99.5));  // a partial fill while the service is down
+    startService(venue.baseUrl());
+    QVERIFY(waitUntil([&] { return omsStatus("MRD-R3") == S::PartiallyFilled; }));
+    QThread::msleep(300);
+    for (const char* id : {"MRD-R1", "MRD-R2", "MRD-R3", "MRD-R4", "MRD-R5"}) QCOMPARE(venue.postsFor(id), 1);
+    QCOMPARE(journalFills("MRD-R2").size(), std::size_t(1));
+    QCOMPARE(journalFills("MRD-R3").size(), std::size_t(1));
+    QCOMPARE(omsPosition("AAPL"), 14.0);
+    QCOMPARE(venue.positionQty("AAPL"), 14.0);
+    QVERIFY(waitUntil([&] { return journalPosition("AAPL") == 14.0; }));
+  }
+};
+
+QTEST_GUILESS_MAIN(tst_BrokerDisconnect)
+#include "tst_BrokerDisconnect.moc"
