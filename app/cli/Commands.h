@@ -21,7 +21,10 @@ struct Command {
 int runConfig(const common::Config& config);
 int runMigrate(const common::Config& config);
 int runCalendar(const QStringList& args);  // args after "calendar"
-int runHealth(const common::Config& config);
+// health [--json] [--timeout MS] [--no-network] [--require-provider NAME ...]: DB, Redis (+ serving process
+// heartbeat), data providers (credentials present, endpoint reachable; keys never printed) and broker.
+// Exit 1 when a required component is down.
+int runHealth(const QStringList& args, const common::Config& config);
 int runBenchCalendar(const QStringList& args, const common::Config& config);
 
 }  // namespace meridian::cli

@@ -4,6 +4,8 @@
 #include "app/cli/BenchCommands.h"
 #include "app/cli/Commands.h"
 #include "app/cli/IngestCommands.h"
+#include "app/cli/ServeCommands.h"
+#include "app/cli/ScreenCommands.h"
 #include "app/shared/AppSetup.h"
 
 #include <QCoreApplication>
@@ -22,8 +24,12 @@ const Command kCommands[] = {
      [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runMigrate(c); }},
     {"calendar", "calendar [--from D] [--to D]", "NYSE sessions (ET) and holidays between two dates (YYYY-MM-DD)",
      [](const QStringList& a, const meridian::common::Config&) { return meridian::cli::runCalendar(a); }},
-    {"health", "health", "check the database and print the market state",
-     [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runHealth(c); }},
+    {"health", "health [--json] [--timeout MS]",
+     "check the database, Redis, data providers and broker; exit 1 when a required component is down",
+     [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runHealth(a, c); }},
+    {"serve", "serve [--allow-embedded] [--stdin-commands]",
+     "run headless (execution, risk, jobs, feed) until SIGTERM; GUIs attach over PostgreSQL + Redis (--attach)",
+     [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runServe(a, c); }},
     {"backtest", "backtest --strategy S --csv FILE [--param k=v ...] [--json] [--save]",
      "run a strategy over daily CSV bars (--grid / --walk-forward optimize; --list strategies; --help)",
      [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runBacktestCommand(a, c); }},
@@ -36,6 +42,9 @@ const Command kCommands[] = {
     {"ingest", "ingest --provider yahoo|polygon|alpaca --symbol SYM [--from D --to D] [--quality SYM]",
      "incremental bar download (load_runs), fundamentals, data quality and stale-series reports",
      [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runIngest(a, c); }},
+    {"screen", "screen [--preset FILE.json | filter flags] [--csv OUT.csv]",
+     "stock screener over stored daily bars + fundamentals (or --input CSV files); screen --help lists the filters",
+     [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runScreen(a, c); }},
     {"bench", "bench <name> [options]", "run a benchmark and print its figures (bench alone lists them)",
      [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runBench(a, c); }},
 };
@@ -98,7 +107,8 @@ int main(int argc, char* argv[]) {
   const QStringList rest = args.mid(i + 1);
   for (const auto& c : kCommands) {
     if (name != QLatin1String(c.name.data(), qsizetype(c.name.size()))) continue;
-    const meridian::common::Config config = meridian::app::setUp(configPath, false);
+    // serve logs to the console too (journald / docker logs pick it up), besides the rotating file.
+    const meridian::common::Config config = meridian::app::setUp(configPath, name == "serve");
     return c.run(rest, config);
   }
   fmt::print(stderr, "unknown command '{}'\n\n", name.toStdString());

@@ -6,7 +6,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLabel>
 #include <QMessageBox>
+#include <QStatusBar>
 #include <QTimer>
 
 int main(int argc, char* argv[]) {
@@ -21,11 +23,17 @@ int main(int argc, char* argv[]) {
   cli.addVersionOption();
   QCommandLineOption configOpt("config", "Configuration file (INI).", "file", meridian::app::defaultConfigPath());
   QCommandLineOption quitAfterOpt("quit-after", "Quit after <ms> milliseconds (smoke tests).", "ms");
+  QCommandLineOption attachOpt("attach",
+                               "Attach to a serving process (meridian-cli serve) through the configured PostgreSQL "
+                               "and Redis instead of trading in this process (same as runtime.mode=attach).");
   cli.addOption(configOpt);
   cli.addOption(quitAfterOpt);
+  cli.addOption(attachOpt);
   cli.process(app);
 
   meridian::common::Config config = meridian::app::setUp(cli.value(configOpt), false);
+  if (cli.isSet(attachOpt)) config.set("runtime.mode", "attach");
+  const bool attached = config.value("runtime.mode").trimmed().toLower() == "attach";
   auto log = meridian::common::logger("app");
   log->info("Meridian {} starting (db.backend={})", MERIDIAN_VERSION, config.value("db.backend").toStdString());
 
@@ -35,7 +43,8 @@ int main(int argc, char* argv[]) {
   ctx.config = &kernel.config();
   ctx.logs = meridian::common::inAppLogs();
   ctx.ingestion = kernel.ingestion();  // File > Import CSV
-  const bool live = config.value("broker.kind").trimmed().toLower() == "alpaca" &&
+  // Attached, the broker lives in the serving process, which confirmed (or refused) live trading itself.
+  const bool live = !attached && config.value("broker.kind").trimmed().toLower() == "alpaca" &&
                     config.boolValue("broker.alpaca_live", false);
   ctx.paperTrading = !live;
 
@@ -61,9 +70,23 @@ int main(int argc, char* argv[]) {
     log->critical("start-up failed: {}", started.error().message);
     QMessageBox::critical(nullptr, "Meridian",
                           QString("Meridian could not start:\n\n%1\n\nCheck the database settings (db.backend) "
-                                  "in %2 or the MERIDIAN_DB_* environment variables.")
-                              .arg(QString::fromStdString(started.error().message), cli.value(configOpt)));
+                                  "in %2 or the MERIDIAN_DB_* environment variables%3.")
+                              .arg(QString::fromStdString(started.error().message), cli.value(configOpt),
+                                   attached ? QString(" (attach also needs redis.url / MERIDIAN_REDIS_URL)")
+                                            : QString()));
     return 1;
+  }
+  if (attached && kernel.relay()) {
+    // Unmistakable: orders from this window are executed by another process.
+    const QString target = QString::fromStdString(kernel.relay()->endpoint());
+    window.setWindowTitle(window.windowTitle() + QStringLiteral(" — ATTACHED to ") + target);
+    auto* badge = new QLabel(QStringLiteral("ATTACHED to ") + target, &window);
+    badge->setObjectName(QStringLiteral("attachedBadge"));
+    badge->setStyleSheet(QStringLiteral("QLabel { color: white; background: #1f5fa8; padding: 1px 6px; }"));
+    badge->setToolTip(QStringLiteral("Orders, positions and risk state come from the serving process "
+                                     "(meridian-cli serve) over Redis; see the Ops panel for its health."));
+    window.statusBar()->addPermanentWidget(badge);
+    log->info("attached to {} as {}", target.toStdString(), kernel.relay()->instanceId());
   }
   window.show();
 

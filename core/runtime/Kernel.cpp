@@ -4,6 +4,7 @@
 #include "core/common/Clock.h"
 #include "core/common/Logging.h"
 #include "core/backtest/BacktestService.h"
+#include "core/screener/ScreenerService.h"
 #include "core/execution/ExecutionService.h"
 #include "core/execution/alpaca/AlpacaBroker.h"
 #include "core/execution/paper/PaperBroker.h"
@@ -11,6 +12,8 @@
 #include "core/jobs/HealthMonitor.h"
 #include "core/jobs/JobHistory.h"
 #include "core/jobs/Scheduler.h"
+#include "core/runtime/HistoryService.h"
+#include "core/runtime/JobActions.h"
 #include "core/marketdata/IngestionService.h"
 #include "core/marketdata/simulated/SimulatedMarket.h"
 #include "core/notify/Notifier.h"
@@ -25,7 +28,27 @@ storage::StorageConfig storageConfigFrom(const common::Config& config) {
   s.backend = config.value("db.backend", "sqlite").toStdString();
   s.sqlitePath = config.value("db.sqlite_path").toStdString();
   s.pgUri = config.value("db.pg_uri").toStdString();
+  // The password (keychain / MERIDIAN_DB_PG_PASSWORD / PGPASSWORD, or stripped from the INI) joins the URI here only.
+  if (const QString pw = config.value("db.pg_password"); !pw.isEmpty())
+    s.pgUri = common::Config::withUriPassword(config.value("db.pg_uri"), pw).toStdString();
   return s;
+}
+
+Result<RuntimeMode> runtimeModeFrom(const common::Config& config) {
+  const QString m = config.value("runtime.mode", "standalone").trimmed().toLower();
+  if (m.isEmpty() || m == "standalone") return RuntimeMode::Standalone;
+  if (m == "serve") return RuntimeMode::Serve;
+  if (m == "attach") return RuntimeMode::Attach;
+  return makeError("config", "runtime.mode must be standalone, serve or attach, not '" + m.toStdString() + "'");
+}
+
+const char* toString(RuntimeMode mode) {
+  switch (mode) {
+    case RuntimeMode::Standalone: return "standalone";
+    case RuntimeMode::Serve: return "serve";
+    case RuntimeMode::Attach: return "attach";
+  }
+  return "standalone";
 }
 
 namespace {
@@ -71,54 +94,127 @@ Kernel::Kernel(common::Config config)
       [this](const marketdata::StorageTask& task) {
         m_storage->call([&task](storage::IStorage& s) { task(s); }).get();  // throws when storage is not running
       },
-      *m_clock, &m_bus);
+      *m_clock, &m_bus, marketdata::IngestionOptions::fromConfig(m_config));
+  HistoryService::Options historyOptions;
+  historyOptions.reader = storageConfigFrom(m_config);  // own read connection: history reads never block the journal
+  m_history = std::make_unique<HistoryService>(
+      m_bus,
+      [this](const marketdata::StorageTask& task) {
+        m_storage->call([&task](storage::IStorage& s) { task(s); }).get();
+      },
+      std::move(historyOptions));
 }
 
 Kernel::~Kernel() {
   stop();
+  m_history.reset();
   m_ingestion.reset();  // joins its worker before the storage service and clock go
 }
 
 Status Kernel::start() {
   if (m_running) return {};
+  auto mode = runtimeModeFrom(m_config);
+  if (!mode.ok()) return mode.error();
+  m_mode = *mode;
+  const bool attached = m_mode == RuntimeMode::Attach;
+  auto log = common::logger("kernel");
+  if (attached && m_config.value("redis.url").trimmed().isEmpty())
+    return makeError("config", "runtime.mode=attach needs redis.url: the Redis server the serving process "
+                               "(meridian-cli serve) publishes to");
   const bool simulatedFeed = m_config.value("market.feed", "simulated").trimmed().toLower() == "simulated";
-  if (simulatedFeed && m_config.boolValue("market.sim_always_open", true) &&
+  if (!attached && simulatedFeed && m_config.boolValue("market.sim_always_open", true) &&
       m_config.sourceOf("risk.trading_hours") == common::Config::Source::Default) {
     // The demo feed trades around the clock; so does its paper venue unless the user asked otherwise.
     m_config.set("risk.trading_hours", "false");
   }
   if (Status s = m_storage->start(); !s.ok()) return s;
-  auto broker = makeBroker(m_config);
-  if (!broker.ok()) {
-    common::logger("kernel")->error("cannot start the broker: {}", broker.error().message);
-    m_storage->stop();
-    return broker.error();
-  }
-  m_execution = std::make_unique<execution::ExecutionService>(
-      m_bus, std::make_shared<StorageJournalQueue>(*m_storage), std::move(broker).value(),
-      execution::ExecutionConfig::fromConfig(m_config));
-  if (Status s = m_execution->start(); !s.ok()) {
-    common::logger("kernel")->error("cannot start execution: {}", s.error().message);
-    m_execution.reset();
+  // The relay follows the bus before execution starts, so the state execution restores and publishes while
+  // starting reaches Redis too; it takes remote commands only once execution listens (startInbound below).
+  if (Status s = startRelay(); !s.ok()) {
+    log->error("cannot start the Redis relay: {}", s.error().message);
     m_storage->stop();
     return s;
   }
-  const std::string redisUrl = m_config.value("redis.url").trimmed().toStdString();
-  if (!redisUrl.empty()) {
-#if MERIDIAN_HAVE_REDIS
-    auto bridge = std::make_shared<RedisBridge>(redisUrl, m_bus);
-    bridge->start();
-    m_redisBridge = bridge;
-#else
-    common::logger("kernel")->warn("redis.url is set but this build has no Redis support; continuing without it");
-#endif
+  auto failStart = [this](const Status& s) {
+    if (m_relay) m_relay->stop();
+    m_relay.reset();
+    m_storage->stop();
+    return s;
+  };
+  if (attached) {
+    // Orders, fills and positions come from the serving process; this process owns no broker.
+    if (m_storage->config().backend != "postgres")
+      log->warn("attached with db.backend={}: history and backtests read this local database, not the server's",
+                m_storage->config().backend);
+  } else {
+    auto broker = makeBroker(m_config);
+    if (!broker.ok()) {
+      log->error("cannot start the broker: {}", broker.error().message);
+      return failStart(broker.error());
+    }
+    m_execution = std::make_unique<execution::ExecutionService>(
+        m_bus, std::make_shared<StorageJournalQueue>(*m_storage), std::move(broker).value(),
+        execution::ExecutionConfig::fromConfig(m_config));
+    if (Status s = m_execution->start(); !s.ok()) {
+      log->error("cannot start execution: {}", s.error().message);
+      m_execution.reset();
+      return failStart(s);
+    }
   }
-  startMarketFeed();
+  if (m_relay) {
+    if (Status s = m_relay->startInbound(); !s.ok()) {
+      log->error("cannot subscribe to Redis: {}", s.error().message);
+      if (m_execution) m_execution->stop();
+      m_execution.reset();
+      return failStart(s);
+    }
+  }
+  if (!attached) startMarketFeed();
   startBacktests();
+  {
+    // Screener: its own worker; bar reads are storage tasks (.get() blocks that worker only, never the caller).
+    auto started = screener::startScreenerService(m_bus, [this](const screener::StorageTask& task) {
+      m_storage->call([&task](storage::IStorage& s) { task(s); }).get();  // throws when storage is not running
+    });
+    if (started.ok()) m_screener = std::move(started).value();
+    else log->error("screener service not started: {}", started.error().message);
+  }
   startOperations();
+  m_history->start();
   m_running = true;
   m_housekeeping = std::thread(&Kernel::housekeepingLoop, this);
+  log->info("kernel started (runtime.mode={})", toString(m_mode));
   return {};
+}
+
+Status Kernel::startRelay() {
+  const std::string redisUrl = m_config.value("redis.url").trimmed().toStdString();
+  if (redisUrl.empty()) return {};
+#if MERIDIAN_HAVE_REDIS
+  RelayOptions o;
+  o.role = m_mode == RuntimeMode::Attach ? RelayRole::Attach : RelayRole::Serve;
+  o.ns = m_config.value("redis.namespace", "meridian").trimmed().toStdString();
+  o.mirror = m_config.boolValue("redis.mirror", true);
+  // A desktop app publishes its state but obeys remote commands only when asked to; a server always does.
+  o.acceptCommands = m_config.boolValue("redis.accept_commands", m_mode == RuntimeMode::Serve);
+  auto bridge = std::make_unique<RedisBridge>(redisUrl, m_bus, std::move(o));
+  if (Status s = bridge->start(); !s.ok()) {
+    if (m_mode == RuntimeMode::Standalone) {
+      // The desktop app works without Redis; only serve/attach are pointless without it.
+      common::logger("kernel")->warn("redis.url ignored: {}", s.error().message);
+      return {};
+    }
+    return s;
+  }
+  m_relay = std::move(bridge);
+  return {};
+#else
+  if (m_mode != RuntimeMode::Standalone)
+    return makeError("config", std::string("runtime.mode=") + toString(m_mode) +
+                                   " needs Redis support, which this build does not have (MERIDIAN_WITH_REDIS=OFF)");
+  common::logger("kernel")->warn("redis.url is set but this build has no Redis support; continuing without it");
+  return {};
+#endif
 }
 
 void Kernel::startMarketFeed() {
@@ -163,21 +259,28 @@ void Kernel::startOperations() {
   if (!problems.empty()) log->warn("notifications: {}", problems);
   m_notifier->start();
 
+  const bool attached = m_mode == RuntimeMode::Attach;
   // Jobs: run history goes to job_runs through the storage thread; failures raise a notification.
-  auto history = std::make_shared<jobs::RunStoreHistory>(
-      [this](jobs::RunStoreHistory::Task task) { m_storage->post([task](storage::IStorage& s) { task(s); }); });
-  m_scheduler = std::make_unique<jobs::Scheduler>(*m_clock, &m_bus);
-  for (auto& job : jobs::builtin::definitions(m_config))
-    if (Status s = m_scheduler->addJob(std::move(job)); !s.ok()) log->warn("job not registered: {}", s.error().message);
-  m_scheduler->setHistory(history);
-  m_scheduler->setRunFinishedCallback([notifier = m_notifier.get()](const storage::JobRunRecord& run) {
-    if (run.status == "failed")
-      notifier->notify(notify::Severity::Error, "Job " + run.jobName + " failed", run.message, "jobs");
-  });
-  history->loadRecent(50, [scheduler = m_scheduler.get()](std::vector<storage::JobRunRecord> runs) {
-    scheduler->seedHistory(std::move(runs));
-  });
-  m_scheduler->start();
+  // Attached: the jobs run in the serving process (they would write the same tables twice otherwise).
+  if (!attached) {
+    // Live strategies warm up on their own thread; the job actions use them, storage and ingestion.
+    m_live = std::make_unique<LiveServices>(*this);
+    m_live->start();
+    auto history = std::make_shared<jobs::RunStoreHistory>(
+        [this](jobs::RunStoreHistory::Task task) { m_storage->post([task](storage::IStorage& s) { task(s); }); });
+    m_scheduler = std::make_unique<jobs::Scheduler>(*m_clock, &m_bus);
+    for (auto& job : jobs::builtin::definitions(m_config, m_live->jobActions()))
+      if (Status s = m_scheduler->addJob(std::move(job)); !s.ok()) log->warn("job not registered: {}", s.error().message);
+    m_scheduler->setHistory(history);
+    m_scheduler->setRunFinishedCallback([notifier = m_notifier.get()](const storage::JobRunRecord& run) {
+      if (run.status == "failed")
+        notifier->notify(notify::Severity::Error, "Job " + run.jobName + " failed", run.message, "jobs");
+    });
+    history->loadRecent(50, [scheduler = m_scheduler.get()](std::vector<storage::JobRunRecord> runs) {
+      scheduler->seedHistory(std::move(runs));
+    });
+    m_scheduler->start();
+  }
 
   // Health for the Ops dock. Probes bound their own waiting so a stuck component cannot stall the monitor.
   m_health = std::make_unique<jobs::HealthMonitor>(*m_clock, m_bus);
@@ -188,22 +291,40 @@ void Kernel::startOperations() {
                          return makeError("db.timeout", "no answer from the storage thread within 3 s");
                        return f.get();
                      }));
-#if MERIDIAN_HAVE_REDIS
-  if (auto bridge = std::static_pointer_cast<RedisBridge>(m_redisBridge)) {
-    m_health->addProbe("Redis", "cache", jobs::HealthMonitor::makeProbe([bridge]() -> Status {
-                         if (bridge->healthy()) return {};
-                         return makeError("redis.unavailable", "unreachable; events are not mirrored");
-                       }));
+  if (IEventRelay* relay = m_relay.get()) {
+    m_health->addProbe(std::string("Redis (") + runtime::toString(relay->role()) + ")", "cache",
+                       jobs::HealthMonitor::makeProbe([relay]() -> Status {
+                         if (relay->healthy()) return {};
+                         return makeError("redis.unavailable", "unreachable on " + relay->endpoint() +
+                                                                   "; events are not relayed (resumes on its own)");
+                       }, "ok: " + relay->endpoint()));
   } else {
+#if MERIDIAN_HAVE_REDIS
     m_health->addDisabled("Redis", "cache", "redis.url not set (optional)");
-  }
 #else
-  m_health->addDisabled("Redis", "cache", "not compiled in");
+    m_health->addDisabled("Redis", "cache", "not compiled in");
 #endif
+  }
+  if (attached) {
+    IEventRelay* relay = m_relay.get();
+    m_health->addProbe("Server (meridian-cli serve)", "broker", jobs::HealthMonitor::makeProbe([relay]() -> Status {
+                         if (relay && relay->serverAlive()) return {};
+                         return makeError("server.down", "no heartbeat from a serving process; orders cannot be sent");
+                       }, "heartbeat seen"));
+    m_health->addDisabled("Broker", "broker", "runs in the serving process");
+    m_health->addDisabled("Market data", "marketdata", "relayed from the serving process");
+    m_health->start();
+    return;
+  }
   m_health->addProbe("Broker (" + std::string(m_execution->brokerName()) + ")", "broker",
-                     jobs::HealthMonitor::makeProbe([this]() -> Status {
-                       return m_execution ? Status{} : Status{makeError("broker.down", "execution stopped")};
-                     }, "execution service running"));
+                     // Connected -> ok, 429/5xx -> degraded, unreachable -> down, with the adapter's last error.
+                     [this]() -> bus::ComponentHealth {
+                       if (m_execution) return m_execution->brokerHealth();
+                       bus::ComponentHealth h;
+                       h.state = bus::HealthState::Down;
+                       h.detail = "execution stopped";
+                       return h;
+                     });
   if (m_market) {
     m_health->addProbe("Market data (simulated)", "marketdata", jobs::HealthMonitor::makeProbe([this]() -> Status {
                          return m_market && m_market->running() ? Status{}
@@ -226,13 +347,17 @@ void Kernel::stop() {
 void Kernel::stopComponents() {
   m_health.reset();     // stops its thread; probes reference the components below
   m_scheduler.reset();  // cancels running jobs; their last history writes still reach storage
+  m_live.reset();       // live strategies: after the jobs that call them, before execution and storage
   m_notifier.reset();
   m_backtest.reset();   // cancels and joins; it saves through storage, which stops last
+  m_screener.reset();   // answers queued screens as stopped and joins; it reads through storage
   if (m_market) m_market->stop();  // then: no more quotes/bars into execution
   m_market.reset();
   if (m_execution) m_execution->stop();  // before storage: its last journal writes drain with the storage thread
   m_execution.reset();
-  m_redisBridge.reset();  // stops the bridge thread
+  if (m_relay) m_relay->stop();  // after execution: its last events still go out
+  m_relay.reset();
+  m_history->stop();
   m_storage->stop();
 }
 

@@ -4,68 +4,373 @@
 #include "core/common/Logging.h"
 #include "core/storage/Codec.h"
 
-#include <unordered_map>
+#include <QSysInfo>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+#include <unistd.h>
 
 namespace meridian::runtime {
 
-RedisBridge::RedisBridge(std::string url, bus::EventBus& bus, storage::RedisOptions options)
-    : m_bus(bus), m_cache(std::move(url), options), m_mailbox(std::make_shared<bus::Mailbox>(262'144)) {}
+namespace {
+
+constexpr auto kMalformedWarnEvery = std::chrono::seconds(10);
+constexpr std::size_t kMaxInjectedTracked = 100'000;
+
+domain::Timestamp wallNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool isStateKind(std::string_view kind) {
+  return kind == relay::kinds::kPositions || kind == relay::kinds::kAccount || kind == relay::kinds::kRiskState;
+}
+
+}  // namespace
+
+std::string RelayOptions::generateInstanceId() {
+  std::random_device rd;
+  const auto host = QSysInfo::machineHostName().toStdString();
+  return fmt::format("{}:{}:{:08x}", host.empty() ? "host" : host, ::getpid(), rd());
+}
+
+RedisBridge::RedisBridge(std::string url, bus::EventBus& bus, RelayOptions relay, storage::RedisOptions options)
+    : m_bus(bus),
+      m_relay(std::move(relay)),
+      m_url(url),
+      m_cache(std::move(url), options),
+      m_mailbox(std::make_shared<bus::Mailbox>(262'144)) {
+  if (m_relay.instanceId.empty()) m_relay.instanceId = RelayOptions::generateInstanceId();
+  if (m_relay.ns.empty()) m_relay.ns = "meridian";
+  if (m_relay.role == RelayRole::Attach) m_relay.mirror = false;  // an attached GUI has nothing of its own to mirror
+}
 
 RedisBridge::~RedisBridge() { stop(); }
 
-void RedisBridge::start() {
-  if (m_running.exchange(true)) return;
-  for (const char* pattern : {"md.quote.>", "md.bar.>", "exec.order.>"})
-    m_subscriptions.push_back(m_bus.subscribe(pattern, m_mailbox));
+Status RedisBridge::start() {
+  if (m_running) return {};
+  if (auto ep = storage::parseRedisUrl(m_url); !ep.ok()) return ep.error();
+  auto log = common::logger("redis");
+  switch (m_relay.role) {
+    case RelayRole::Mirror: m_outPatterns = {"md.quote.>", "md.bar.>", "exec.order.>"}; break;
+    case RelayRole::Serve:
+      // Non-overlapping: one mailbox must not receive an envelope twice.
+      m_outPatterns = {"md.quote.>", "md.bar.>", "exec.>", "risk.>", "sys.command.>", "strat.signal.>"};
+      break;
+    case RelayRole::Attach: m_outPatterns = {"cmd.order.>", "cmd.risk.>"}; break;
+  }
+  m_running = true;
+  for (const auto& pattern : m_outPatterns) m_subscriptions.push_back(m_bus.subscribe(pattern, m_mailbox));
   m_thread = std::thread(&RedisBridge::run, this);
-  common::logger("redis")->info("mirroring quotes, bars and orders to {}", m_cache.redactedUrl());
+  switch (m_relay.role) {
+    case RelayRole::Mirror: log->info("mirroring quotes, bars and orders to {}", m_cache.redactedUrl()); break;
+    case RelayRole::Serve:
+      log->info("serving over {} (namespace '{}', instance {}): events out{}{}", m_cache.redactedUrl(), m_relay.ns,
+                m_relay.instanceId, m_relay.acceptCommands ? ", commands in" : ", remote commands NOT accepted",
+                m_relay.mirror ? ", quote/bar/order mirror on" : "");
+      break;
+    case RelayRole::Attach:
+      log->info("attached to {} (namespace '{}', instance {}): commands out, events in", m_cache.redactedUrl(),
+                m_relay.ns, m_relay.instanceId);
+      break;
+  }
+  return {};
+}
+
+Status RedisBridge::startInbound() {
+  if (!m_running) return makeError("relay", "startInbound() before start()");
+  if (m_inbound) return {};
+  if (m_relay.role == RelayRole::Serve && m_relay.acceptCommands) {
+    // Two servers on one namespace would both execute every relayed command: refuse to be the second one.
+    // (A crashed server's heartbeat expires after heartbeatTtl; Redis down here: nothing to check, go on.)
+    if (auto beat = m_cache.getValue(serverKey()); beat.ok() && beat->has_value()) {
+      const std::string& value = **beat;
+      if (value.find("\"origin\":\"" + m_relay.instanceId + "\"") == std::string::npos)
+        return makeError("relay.conflict",
+                         fmt::format("another serving process is active on {} namespace '{}' ({}); two servers would "
+                                     "execute every command twice. Stop it, or use another redis.namespace",
+                                     m_cache.redactedUrl(), m_relay.ns, value));
+    }
+  }
+  std::string inbound;
+  if (m_relay.role == RelayRole::Attach) inbound = eventsChannel();
+  if (m_relay.role == RelayRole::Serve && m_relay.acceptCommands) inbound = commandsChannel();
+  if (!inbound.empty()) {
+    auto subscriber = std::make_unique<storage::RedisSubscriber>(
+        m_url, [this](const std::string& channel, const std::string& payload) { onMessage(channel, payload); });
+    if (Status s = subscriber->start({inbound}, {}); !s.ok()) return s;
+    std::lock_guard lock(m_subscriberMutex);
+    m_subscriber = std::move(subscriber);
+  }
+  m_inbound = true;
+  return {};
 }
 
 void RedisBridge::stop() {
   if (!m_running.exchange(false)) return;
   for (auto id : m_subscriptions) m_bus.unsubscribe(id);
   m_subscriptions.clear();
+  {
+    std::lock_guard lock(m_subscriberMutex);
+    if (m_subscriber) m_subscriber->stop();  // no more injections from here on
+  }
   m_mailbox->close();
   if (m_thread.joinable()) m_thread.join();
+  {
+    std::lock_guard lock(m_subscriberMutex);
+    m_subscriber.reset();
+  }
+  std::lock_guard lock(m_injectedMutex);
+  m_injectedPayloads.clear();
+}
+
+bool RedisBridge::healthy() const {
+  if (!m_healthy.load()) return false;
+  std::lock_guard lock(m_subscriberMutex);
+  return !m_subscriber || m_subscriber->isSubscribed();
+}
+
+bool RedisBridge::serverAlive() const { return m_relay.role != RelayRole::Attach || m_serverAlive.load(); }
+
+RelayStats RedisBridge::stats() const {
+  RelayStats s;
+  s.forwarded = m_forwarded;
+  s.failed = m_failed;
+  s.received = m_received;
+  s.injected = m_injected;
+  s.malformed = m_malformed;
+  s.echoes = m_echoes;
+  s.ignored = m_ignored;
+  s.undelivered = m_undelivered;
+  return s;
 }
 
 void RedisBridge::noteResult(const Status& s) {
   auto log = common::logger("redis");
   if (s.ok()) {
     ++m_forwarded;
-    if (!m_healthy.exchange(true)) log->info("redis is back; mirroring resumed");
+    if (!m_healthy.exchange(true)) log->info("redis is back; relay resumed");
   } else {
     ++m_failed;
-    if (m_healthy.exchange(false)) log->warn("redis unavailable, events are not mirrored: {}", s.error().message);
+    if (m_healthy.exchange(false)) log->warn("redis unavailable, events are not relayed: {}", s.error().message);
+  }
+}
+
+void RedisBridge::noteMalformed(const std::string& why) {
+  ++m_malformed;
+  std::lock_guard lock(m_warnMutex);
+  ++m_malformedSinceWarn;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - m_lastMalformedWarn < kMalformedWarnEvery) return;
+  common::logger("redis")->warn("dropped {} malformed relay message(s) (total {}); latest: {}", m_malformedSinceWarn,
+                                m_malformed.load(), why);
+  m_malformedSinceWarn = 0;
+  m_lastMalformedWarn = now;
+}
+
+bool RedisBridge::wasInjected(const bus::Envelope& e) {
+  std::lock_guard lock(m_injectedMutex);
+  return m_injectedPayloads.erase(e.payload.get()) > 0;
+}
+
+void RedisBridge::mirror(const bus::Envelope& e, std::unordered_map<std::string, const domain::Quote*>& latestQuote) {
+  if (const auto* q = e.as<bus::QuoteUpdated>()) {
+    latestQuote[q->quote.symbol] = &q->quote;
+  } else if (const auto* b = e.as<bus::BarClosed>()) {
+    auto r = m_cache.publish(storage::barChannel(b->symbol), storage::encodeBarEvent({b->symbol, b->source, b->bar}));
+    noteResult(r.ok() ? Status{} : Status{r.error()});
+  } else if (const auto* o = e.as<bus::OrderUpdated>()) {
+    auto r = m_cache.publish(storage::orderChannel(o->order.clientOrderId), storage::encodeOrderEvent(o->order));
+    noteResult(r.ok() ? Status{} : Status{r.error()});
+  }
+}
+
+void RedisBridge::rejectLocally(const std::string& correlationId, const std::string& reason) {
+  ++m_undelivered;
+  common::logger("redis")->warn("command {} not delivered: {}", correlationId, reason);
+  m_bus.publish<bus::CommandRejected>("sys.command.rejected", bus::CommandRejected{correlationId, reason});
+}
+
+void RedisBridge::publishRelay(const relay::Encoded& m) {
+  storage::RelayMessage msg{m_relay.instanceId, ++m_seq, m.kind, wallNs(), m.body};
+  const std::string json = storage::encodeRelayMessage(msg);
+  const bool command = relay::isCommandKind(m.kind);
+  auto r = m_cache.publish(command ? commandsChannel() : eventsChannel(), json);
+  noteResult(r.ok() ? Status{} : Status{r.error()});
+  if (command) {
+    if (!r.ok()) {
+      rejectLocally(m.correlationId, "not delivered: Redis unavailable (" + r.error().message + ")");
+    } else if (*r == 0) {
+      rejectLocally(m.correlationId, "not delivered: no serving process (meridian-cli serve) is listening on " +
+                                         m_cache.redactedUrl() + " namespace '" + m_relay.ns + "'");
+    }
+    return;
+  }
+  if (!r.ok()) return;
+  // Latest state for processes that attach later.
+  if (m.kind == relay::kinds::kOrderUpdated) {
+    const auto order = m.body.value("order").toObject();
+    const auto id = order.value("client_order_id").toString().toStdString();
+    const auto status = domain::orderStatusFromString(order.value("status").toString().toStdString());
+    if (!id.empty())
+      noteResult(status && domain::isTerminal(*status) ? m_cache.hashDelete(ordersKey(), id)
+                                                       : m_cache.hashSet(ordersKey(), id, json));
+  } else if (isStateKind(m.kind)) {
+    noteResult(m_cache.hashSet(stateKey(), m.kind, json));
+  }
+}
+
+void RedisBridge::relayOut(const bus::Envelope& e, std::unordered_map<std::string, const bus::Envelope*>& latestQuote) {
+  if (const auto* q = e.as<bus::QuoteUpdated>()) {
+    latestQuote[q->quote.symbol] = &e;
+    return;
+  }
+  if (auto m = relay::encode(e)) {
+    // Commands go out only from an attached process, events only from a serving one.
+    const bool command = relay::isCommandKind(m->kind);
+    if (command != (m_relay.role == RelayRole::Attach)) return;
+    publishRelay(*m);
   }
 }
 
 void RedisBridge::forward(std::vector<bus::Envelope>& batch) {
-  // Quotes are coalesced per batch: only the latest per symbol reaches the cache.
-  std::unordered_map<std::string, const domain::Quote*> latestQuote;
+  // Quotes are coalesced per batch: only the latest per symbol reaches Redis.
+  std::unordered_map<std::string, const domain::Quote*> mirrorQuotes;
+  std::unordered_map<std::string, const bus::Envelope*> relayQuotes;
   for (const auto& e : batch) {
-    if (const auto* q = e.as<bus::QuoteUpdated>()) {
-      latestQuote[q->quote.symbol] = &q->quote;
-    } else if (const auto* b = e.as<bus::BarClosed>()) {
-      auto r = m_cache.publish(storage::barChannel(b->symbol), storage::encodeBarEvent({b->symbol, b->source, b->bar}));
-      noteResult(r.ok() ? Status{} : Status{r.error()});
-    } else if (const auto* o = e.as<bus::OrderUpdated>()) {
-      auto r = m_cache.publish(storage::orderChannel(o->order.clientOrderId), storage::encodeOrderEvent(o->order));
-      noteResult(r.ok() ? Status{} : Status{r.error()});
+    if (wasInjected(e)) continue;  // came from Redis: never sent back (no echo loops)
+    if (m_relay.mirror && m_relay.role != RelayRole::Attach) mirror(e, mirrorQuotes);
+    if (m_relay.role != RelayRole::Mirror) relayOut(e, relayQuotes);
+  }
+  for (const auto& [symbol, quote] : mirrorQuotes) noteResult(m_cache.setLatestQuote(*quote));
+  for (const auto& [symbol, env] : relayQuotes)
+    if (auto m = relay::encode(*env)) publishRelay(*m);
+}
+
+void RedisBridge::periodic() {
+  const auto now = std::chrono::steady_clock::now();
+  if (!m_inbound) return;  // a server announces itself only once it takes commands
+  if (m_relay.role == RelayRole::Attach) {
+    bool subscribed = false;
+    {
+      std::lock_guard lock(m_subscriberMutex);
+      subscribed = m_subscriber && m_subscriber->isSubscribed();
+    }
+    if (!subscribed && m_wasSubscribed) {
+      std::lock_guard lock(m_stateMutex);
+      m_liveKinds.clear();
+    }
+    // First attach, and after every Redis outage; a failed load is retried on the next pass.
+    if (subscribed && !m_wasSubscribed) m_wasSubscribed = loadSnapshot();
+    if (!subscribed) m_wasSubscribed = false;
+  }
+  if (now < m_nextPeriodic) return;
+  m_nextPeriodic = now + m_relay.heartbeatInterval;
+  if (m_relay.role == RelayRole::Serve && m_relay.acceptCommands) {  // "a server takes commands here"
+    const std::string beat = fmt::format(R"({{"origin":"{}","ts":{}}})", m_relay.instanceId, wallNs());
+    noteResult(m_cache.setValue(serverKey(), beat, m_relay.heartbeatTtl));
+  } else if (m_relay.role == RelayRole::Attach) {
+    auto r = m_cache.getValue(serverKey());
+    noteResult(r.ok() ? Status{} : Status{r.error()});
+    const bool alive = r.ok() && r->has_value();
+    if (alive != m_serverAlive.exchange(alive))
+      common::logger("redis")->log(alive ? spdlog::level::info : spdlog::level::warn, "serving process {}",
+                                   alive ? "seen (heartbeat)" : "not seen: no heartbeat on " + serverKey());
+  }
+}
+
+bool RedisBridge::loadSnapshot() {
+  auto log = common::logger("redis");
+  std::size_t n = 0;
+  for (const auto& key : {stateKey(), ordersKey()}) {
+    auto all = m_cache.hashGetAll(key);
+    noteResult(all.ok() ? Status{} : Status{all.error()});
+    if (!all.ok()) {
+      log->warn("cannot load the server state from {}: {}", key, all.error().message);
+      return false;
+    }
+    for (const auto& [field, json] : *all) {
+      auto m = storage::decodeRelayMessage(json);
+      if (!m.ok()) {
+        noteMalformed(key + "/" + field + ": " + m.error().message);
+        continue;
+      }
+      handle(*m, true);
+      ++n;
     }
   }
-  for (const auto& [symbol, quote] : latestQuote) noteResult(m_cache.setLatestQuote(*quote));
+  log->info("loaded {} state record(s) of the serving process from Redis", n);
+  return true;
+}
+
+void RedisBridge::onMessage(const std::string& channel, const std::string& payload) {
+  ++m_received;
+  auto m = storage::decodeRelayMessage(payload);
+  if (!m.ok()) {
+    noteMalformed(channel + ": " + m.error().message);
+    return;
+  }
+  handle(*m, false);
+}
+
+void RedisBridge::handle(const storage::RelayMessage& m, bool fromSnapshot) {
+  if (m.origin == m_relay.instanceId) {
+    ++m_echoes;  // our own message came back: never act on it twice
+    return;
+  }
+  const bool command = relay::isCommandKind(m.kind);
+  const bool accepted = m_relay.role == RelayRole::Serve ? command && m_relay.acceptCommands
+                                                         : m_relay.role == RelayRole::Attach && !command;
+  auto d = relay::decode(m.kind, m.body);
+  if (!d.ok()) {
+    noteMalformed("from " + m.origin + ": " + d.error().message);
+    return;
+  }
+  if (!accepted) {
+    ++m_ignored;
+    return;
+  }
+  if (m_relay.role == RelayRole::Attach) {
+    std::lock_guard lock(m_stateMutex);
+    if (!d->orderId.empty()) {
+      auto [it, inserted] = m_orderSeen.try_emplace(d->orderId, d->orderUpdatedTs);
+      if (!inserted) {
+        if (fromSnapshot && it->second >= d->orderUpdatedTs) return;  // a newer update already arrived live
+        it->second = std::max(it->second, d->orderUpdatedTs);
+      }
+      if (m_orderSeen.size() > kMaxInjectedTracked) m_orderSeen.clear();
+    } else if (isStateKind(d->kind)) {
+      if (fromSnapshot && m_liveKinds.count(d->kind)) return;
+      if (!fromSnapshot) m_liveKinds.insert(d->kind);
+    }
+  }
+  if (command) common::logger("redis")->info("relayed command {} {} from {}", m.kind, d->correlationId, m.origin);
+  // Remember the payload only where our own subscription would hand it back to us.
+  const bool loopsBack = std::any_of(m_outPatterns.begin(), m_outPatterns.end(),
+                                     [&](const std::string& p) { return bus::topicMatches(p, d->topic); });
+  if (loopsBack) {
+    std::lock_guard lock(m_injectedMutex);
+    if (m_injectedPayloads.size() >= kMaxInjectedTracked) m_injectedPayloads.clear();
+    m_injectedPayloads.emplace(d->payload.get(), d->payload);
+  }
+  d->publish(m_bus);
+  ++m_injected;
 }
 
 void RedisBridge::run() {
   std::vector<bus::Envelope> batch;
   while (true) {
-    const bool any = m_mailbox->waitNonEmpty(std::chrono::milliseconds(200));
+    const bool any = m_mailbox->waitNonEmpty(std::chrono::milliseconds(100));
     if (!any && !m_running) break;
     batch.clear();
     m_mailbox->drain(batch, 4096);
     forward(batch);
+    if (m_running) periodic();
   }
+  if (m_relay.role == RelayRole::Serve && m_relay.acceptCommands && m_inbound)
+    (void)m_cache.deleteKey(serverKey());  // a clean stop: no stale heartbeat
 }
 
 }  // namespace meridian::runtime

@@ -2,6 +2,7 @@
 
 #include "core/storage/Records.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -37,40 +38,6 @@ Result<QJsonObject> parseObject(std::string_view json, std::string_view expected
   return o;
 }
 
-// Reads a field, recording the first missing / mistyped one in `missing`.
-struct Reader {
-  const QJsonObject& o;
-  std::string missing;
-
-  QJsonValue get(const char* name) {
-    const auto v = o.value(QLatin1String(name));
-    if (v.isUndefined() && missing.empty()) missing = name;
-    return v;
-  }
-  std::string text(const char* name, bool required = true) {
-    const auto v = required ? get(name) : o.value(QLatin1String(name));
-    if (!v.isUndefined() && !v.isString() && !v.isNull() && missing.empty()) missing = name;
-    return v.toString().toStdString();
-  }
-  double real(const char* name, bool required = true) {
-    const auto v = required ? get(name) : o.value(QLatin1String(name));
-    if (!v.isUndefined() && !v.isDouble() && missing.empty()) missing = name;
-    return v.toDouble();
-  }
-  std::int64_t integer(const char* name, bool required = true) {
-    const auto v = required ? get(name) : o.value(QLatin1String(name));
-    if (v.isString()) {  // tolerated: some producers quote 64-bit integers
-      bool ok = false;
-      const auto n = v.toString().toLongLong(&ok);
-      if (!ok && missing.empty()) missing = name;
-      return n;
-    }
-    if (!v.isUndefined() && !v.isDouble() && missing.empty()) missing = name;
-    return v.toInteger();
-  }
-};
-
-
 }  // namespace
 
 std::string barChannel(std::string_view symbol) { return fmt::format("md.bar.{}", symbol); }
@@ -96,7 +63,7 @@ std::string encodeBarEvent(const BarEvent& e) {
 Result<BarEvent> decodeBarEvent(std::string_view json) {
   auto o = parseObject(json, "bar");
   if (!o.ok()) return o.error();
-  Reader r{*o, {}};
+  JsonReader r{*o, {}};
   BarEvent e;
   e.symbol = r.text("symbol");
   e.source = r.text("source", false);
@@ -114,10 +81,55 @@ Result<BarEvent> decodeBarEvent(std::string_view json) {
   return e;
 }
 
-std::string encodeOrderEvent(const domain::Order& x) {
+QJsonValue JsonReader::get(const char* name, bool required) {
+  const auto v = o.value(QLatin1String(name));
+  if (required && v.isUndefined() && missing.empty()) missing = name;
+  return v;
+}
+
+std::string JsonReader::text(const char* name, bool required) {
+  const auto v = get(name, required);
+  if (!v.isUndefined() && !v.isString() && !v.isNull() && missing.empty()) missing = name;
+  return v.toString().toStdString();
+}
+
+double JsonReader::real(const char* name, bool required) {
+  const auto v = get(name, required);
+  if (!v.isUndefined() && !v.isDouble() && missing.empty()) missing = name;
+  return v.toDouble();
+}
+
+std::int64_t JsonReader::integer(const char* name, bool required) {
+  const auto v = get(name, required);
+  if (v.isString()) {  // tolerated: some producers quote 64-bit integers
+    bool ok = false;
+    const auto n = v.toString().toLongLong(&ok);
+    if (!ok && missing.empty()) missing = name;
+    return n;
+  }
+  if (!v.isUndefined() && !v.isDouble() && missing.empty()) missing = name;
+  return v.toInteger();
+}
+
+bool JsonReader::boolean(const char* name, bool required) {
+  const auto v = get(name, required);
+  if (!v.isUndefined() && !v.isBool() && missing.empty()) missing = name;
+  return v.toBool();
+}
+
+QJsonObject JsonReader::object(const char* name, bool required) {
+  const auto v = get(name, required);
+  if (!v.isUndefined() && !v.isObject() && missing.empty()) missing = name;
+  return v.toObject();
+}
+
+Status JsonReader::status(std::string_view what) const {
+  if (missing.empty()) return {};
+  return makeError(errc::kDecode, fmt::format("{}: field '{}' missing or mistyped", what, missing));
+}
+
+QJsonObject orderToJson(const domain::Order& x) {
   QJsonObject o;
-  o.insert(QLatin1String("type"), QLatin1String("order"));
-  o.insert(QLatin1String("v"), kVersion);
   o.insert(QLatin1String("client_order_id"), qs(x.clientOrderId));
   o.insert(QLatin1String("broker_order_id"), qs(x.brokerOrderId));
   o.insert(QLatin1String("symbol"), qs(x.symbol));
@@ -136,13 +148,11 @@ std::string encodeOrderEvent(const domain::Order& x) {
   o.insert(QLatin1String("reject_reason"), qs(x.rejectReason));
   o.insert(QLatin1String("created_ts"), qint64(x.createdTs));
   o.insert(QLatin1String("updated_ts"), qint64(x.updatedTs));
-  return toJson(o);
+  return o;
 }
 
-Result<domain::Order> decodeOrderEvent(std::string_view json) {
-  auto o = parseObject(json, "order");
-  if (!o.ok()) return o.error();
-  Reader r{*o, {}};
+Result<domain::Order> orderFromJson(const QJsonObject& o) {
+  JsonReader r{o, {}};
   domain::Order x;
   x.clientOrderId = r.text("client_order_id");
   x.brokerOrderId = r.text("broker_order_id", false);
@@ -162,16 +172,176 @@ Result<domain::Order> decodeOrderEvent(std::string_view json) {
   x.rejectReason = r.text("reject_reason", false);
   x.createdTs = r.integer("created_ts", false);
   x.updatedTs = r.integer("updated_ts", false);
-  if (!r.missing.empty())
-    return makeError(errc::kDecode, fmt::format("order event: field '{}' missing or mistyped", r.missing));
+  if (Status s = r.status("order event"); !s.ok()) return s.error();
   if (!side || !type || !tif || !status)
     return makeError(errc::kDecode, fmt::format("order event {}: unknown side/order_type/tif/status", x.clientOrderId));
-  if (x.clientOrderId.empty()) return makeError(errc::kDecode, "order event: empty client_order_id");
   x.side = *side;
   x.type = *type;
   x.tif = *tif;
   x.status = *status;
   return x;
+}
+
+std::string encodeOrderEvent(const domain::Order& x) {
+  QJsonObject o = orderToJson(x);
+  o.insert(QLatin1String("type"), QLatin1String("order"));
+  o.insert(QLatin1String("v"), kVersion);
+  return toJson(o);
+}
+
+Result<domain::Order> decodeOrderEvent(std::string_view json) {
+  auto o = parseObject(json, "order");
+  if (!o.ok()) return o.error();
+  auto x = orderFromJson(*o);
+  if (!x.ok()) return x.error();
+  // A relay may carry a new order without an id (the server assigns it); a published order event always has one.
+  if (x->clientOrderId.empty()) return makeError(errc::kDecode, "order event: empty client_order_id");
+  return x;
+}
+
+QJsonObject fillToJson(const domain::Fill& f) {
+  QJsonObject o;
+  o.insert(QLatin1String("fill_id"), qs(f.fillId));
+  o.insert(QLatin1String("client_order_id"), qs(f.clientOrderId));
+  o.insert(QLatin1String("symbol"), qs(f.symbol));
+  o.insert(QLatin1String("side"), qs(domain::toString(f.side)));
+  o.insert(QLatin1String("quantity"), f.quantity);
+  o.insert(QLatin1String("price"), f.price);
+  o.insert(QLatin1String("commission"), f.commission);
+  o.insert(QLatin1String("ts"), qint64(f.ts));
+  o.insert(QLatin1String("strategy_id"), qs(f.strategyId));
+  return o;
+}
+
+Result<domain::Fill> fillFromJson(const QJsonObject& o) {
+  JsonReader r{o, {}};
+  domain::Fill f;
+  f.fillId = r.text("fill_id");
+  f.clientOrderId = r.text("client_order_id");
+  f.symbol = r.text("symbol");
+  const auto side = domain::sideFromString(r.text("side"));
+  f.quantity = r.real("quantity");
+  f.price = r.real("price");
+  f.commission = r.real("commission", false);
+  f.ts = r.integer("ts");
+  f.strategyId = r.text("strategy_id", false);
+  if (Status s = r.status("fill"); !s.ok()) return s.error();
+  if (!side) return makeError(errc::kDecode, fmt::format("fill {}: unknown side", f.fillId));
+  if (f.symbol.empty()) return makeError(errc::kDecode, "fill: empty symbol");
+  f.side = *side;
+  return f;
+}
+
+QJsonObject positionToJson(const domain::Position& p) {
+  QJsonObject o;
+  o.insert(QLatin1String("symbol"), qs(p.symbol));
+  o.insert(QLatin1String("strategy_id"), qs(p.strategyId));
+  o.insert(QLatin1String("quantity"), p.quantity);
+  o.insert(QLatin1String("avg_cost"), p.avgCost);
+  o.insert(QLatin1String("realized_pnl"), p.realizedPnl);
+  o.insert(QLatin1String("last_price"), p.lastPrice);
+  o.insert(QLatin1String("updated_ts"), qint64(p.updatedTs));
+  return o;
+}
+
+Result<domain::Position> positionFromJson(const QJsonObject& o) {
+  JsonReader r{o, {}};
+  domain::Position p;
+  p.symbol = r.text("symbol");
+  p.strategyId = r.text("strategy_id", false);
+  p.quantity = r.real("quantity");
+  p.avgCost = r.real("avg_cost");
+  p.realizedPnl = r.real("realized_pnl", false);
+  p.lastPrice = r.real("last_price", false);
+  p.updatedTs = r.integer("updated_ts", false);
+  if (Status s = r.status("position"); !s.ok()) return s.error();
+  if (p.symbol.empty()) return makeError(errc::kDecode, "position: empty symbol");
+  return p;
+}
+
+QJsonObject quoteToJson(const domain::Quote& q) {
+  QJsonObject o;
+  o.insert(QLatin1String("symbol"), qs(q.symbol));
+  o.insert(QLatin1String("ts"), qint64(q.ts));
+  o.insert(QLatin1String("bid"), q.bid);
+  o.insert(QLatin1String("ask"), q.ask);
+  o.insert(QLatin1String("bid_size"), q.bidSize);
+  o.insert(QLatin1String("ask_size"), q.askSize);
+  o.insert(QLatin1String("last"), q.last);
+  o.insert(QLatin1String("last_size"), q.lastSize);
+  return o;
+}
+
+Result<domain::Quote> quoteFromJson(const QJsonObject& o) {
+  JsonReader r{o, {}};
+  domain::Quote q;
+  q.symbol = r.text("symbol");
+  q.ts = r.integer("ts");
+  q.bid = r.real("bid");
+  q.ask = r.real("ask");
+  q.bidSize = r.real("bid_size", false);
+  q.askSize = r.real("ask_size", false);
+  q.last = r.real("last", false);
+  q.lastSize = r.real("last_size", false);
+  if (Status s = r.status("quote"); !s.ok()) return s.error();
+  if (q.symbol.empty()) return makeError(errc::kDecode, "quote: empty symbol");
+  return q;
+}
+
+QJsonObject barToJson(const domain::Bar& b) {
+  QJsonObject o;
+  o.insert(QLatin1String("ts"), qint64(b.ts));
+  o.insert(QLatin1String("open"), b.open);
+  o.insert(QLatin1String("high"), b.high);
+  o.insert(QLatin1String("low"), b.low);
+  o.insert(QLatin1String("close"), b.close);
+  o.insert(QLatin1String("volume"), b.volume);
+  o.insert(QLatin1String("vwap"), b.vwap);
+  o.insert(QLatin1String("trades"), qint64(b.trades));
+  return o;
+}
+
+Result<domain::Bar> barFromJson(const QJsonObject& o) {
+  JsonReader r{o, {}};
+  domain::Bar b;
+  b.ts = r.integer("ts");
+  b.open = r.real("open");
+  b.high = r.real("high");
+  b.low = r.real("low");
+  b.close = r.real("close");
+  b.volume = r.real("volume");
+  b.vwap = r.real("vwap", false);
+  b.trades = r.integer("trades", false);
+  if (Status s = r.status("bar"); !s.ok()) return s.error();
+  return b;
+}
+
+std::string encodeRelayMessage(const RelayMessage& m) {
+  QJsonObject o;
+  o.insert(QLatin1String("type"), QLatin1String("relay"));
+  o.insert(QLatin1String("v"), kVersion);
+  o.insert(QLatin1String("origin"), qs(m.origin));
+  o.insert(QLatin1String("seq"), qint64(m.seq));
+  o.insert(QLatin1String("kind"), qs(m.kind));
+  o.insert(QLatin1String("ts"), qint64(m.ts));
+  o.insert(QLatin1String("body"), m.body);
+  return toJson(o);
+}
+
+Result<RelayMessage> decodeRelayMessage(std::string_view json) {
+  auto o = parseObject(json, "relay");
+  if (!o.ok()) return o.error();
+  JsonReader r{*o, {}};
+  RelayMessage m;
+  m.origin = r.text("origin");
+  m.seq = static_cast<std::uint64_t>(r.integer("seq", false));
+  m.kind = r.text("kind");
+  m.ts = r.integer("ts", false);
+  m.body = r.object("body");
+  if (Status s = r.status("relay message"); !s.ok()) return s.error();
+  if (m.origin.empty()) return makeError(errc::kDecode, "relay message: empty origin");
+  if (m.kind.empty()) return makeError(errc::kDecode, "relay message: empty kind");
+  return m;
 }
 
 }  // namespace meridian::storage

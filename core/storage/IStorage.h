@@ -10,6 +10,7 @@
 #include "core/storage/IOrderJournal.h"
 #include "core/storage/IRunStore.h"
 #include "core/storage/ISymbolStore.h"
+#include "core/storage/PairRecords.h"  // discovered pairs (pair_discovery job)
 
 #include <string_view>
 
@@ -33,6 +34,13 @@ class IStorage : public IBarStore,
   virtual std::string_view backendName() const = 0;
   // Round trip to the database (SELECT 1). errc::kUnavailable when it cannot be reached.
   virtual Status ping() = 0;
+
+  // --- discovered pairs (pair_discovery job; sql V002__discovered_pairs) ----------------------------------
+  // Stores one discovery run (every pair carries the same runTs; ranks unique) in one transaction, replacing a
+  // run already stored under that runTs, and deletes all but the newest keepRuns runs (0 = keep all).
+  virtual Status saveDiscoveredPairs(std::span<const DiscoveredPair> pairs, std::size_t keepRuns) = 0;
+  // The newest run's pairs ordered by rank (at most limit); empty when no run is stored.
+  virtual Result<std::vector<DiscoveredPair>> latestDiscoveredPairs(std::size_t limit) = 0;
 };
 
 }  // namespace meridian::storage

@@ -744,4 +744,72 @@ Result<std::vector<LogRow>> SqlStore::recentLogs(std::size_t limit) {
   return collect(exec(k, {limitValue(limit)}, std::ref(c)), c);
 }
 
+// --- discovered pairs (pair_discovery job; sql V002__discovered_pairs) ----------------------------------------
+
+namespace {
+constexpr const char* kPairColumns =
+    "run_ts, rank, first_symbol, second_symbol, source, observations, hedge_ratio, intercept, adf_statistic, "
+    "p_value, half_life, correlation, mean_abs_z, score";
+
+Result<DiscoveredPair> readPair(const SqlStore::RowView& r) {
+  DiscoveredPair p;
+  p.runTs = r.integer(0);
+  p.rank = int(r.integer(1));
+  p.first = r.text(2);
+  p.second = r.text(3);
+  p.source = r.text(4);
+  p.observations = r.integer(5);
+  p.hedgeRatio = r.real(6);
+  p.intercept = r.real(7);
+  p.adfStatistic = r.real(8);
+  p.pValue = r.real(9);
+  if (!r.isNull(10)) p.halfLife = r.real(10);
+  p.correlation = r.real(11);
+  p.meanAbsZ = r.real(12);
+  p.score = r.real(13);
+  return p;
+}
+}  // namespace
+
+Status SqlStore::saveDiscoveredPairs(std::span<const DiscoveredPair> pairs, std::size_t keepRuns) {
+  static const Stmt kDeleteRun{"pairs_delete_run", "DELETE FROM {strategy_engine}discovered_pairs WHERE run_ts = ?"};
+  static const Stmt kInsert{"pairs_insert",
+                            fmt::format("INSERT INTO {{strategy_engine}}discovered_pairs ({}) "
+                                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                        kPairColumns)};
+  static const Stmt kPrune{"pairs_prune",
+                           "DELETE FROM {strategy_engine}discovered_pairs WHERE run_ts NOT IN "
+                           "(SELECT DISTINCT run_ts FROM {strategy_engine}discovered_pairs ORDER BY run_ts DESC LIMIT ?)"};
+  if (pairs.empty()) return {};
+  const Timestamp runTs = pairs.front().runTs;
+  for (const auto& p : pairs) {
+    if (p.runTs != runTs) return makeError(errc::kInvalid, "discovered pairs: every pair of a run needs the same runTs");
+    if (p.first.empty() || p.second.empty() || p.first == p.second)
+      return makeError(errc::kInvalid, fmt::format("discovered pairs: invalid pair '{}'/'{}'", p.first, p.second));
+    if (p.rank < 1) return makeError(errc::kInvalid, fmt::format("discovered pairs: rank {} < 1", p.rank));
+  }
+  Transaction tx(*this);
+  if (auto s = tx.begin(); !s.ok()) return s.error();
+  if (auto r = exec(kDeleteRun, {i64(runTs)}); !r.ok()) return r.error();
+  for (const auto& p : pairs) {
+    auto r = exec(kInsert, {i64(p.runTs), i64(p.rank), str(p.first), str(p.second), str(p.source),
+                            i64(p.observations), f64(p.hedgeRatio), f64(p.intercept), f64(p.adfStatistic),
+                            f64(p.pValue), optF64(p.halfLife), f64(p.correlation), f64(p.meanAbsZ), f64(p.score)});
+    if (!r.ok()) return r.error();
+  }
+  if (keepRuns > 0)
+    if (auto r = exec(kPrune, {limitValue(keepRuns)}); !r.ok()) return r.error();
+  return tx.commit();
+}
+
+Result<std::vector<DiscoveredPair>> SqlStore::latestDiscoveredPairs(std::size_t limit) {
+  static const Stmt k{"pairs_latest",
+                      fmt::format("SELECT {} FROM {{strategy_engine}}discovered_pairs WHERE run_ts = "
+                                  "(SELECT MAX(run_ts) FROM {{strategy_engine}}discovered_pairs) "
+                                  "ORDER BY rank LIMIT ?",
+                                  kPairColumns)};
+  auto c = makeCollector<DiscoveredPair>(readPair);
+  return collect(exec(k, {limitValue(limit)}, std::ref(c)), c);
+}
+
 }  // namespace meridian::storage

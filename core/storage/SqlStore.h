@@ -85,6 +85,10 @@ class SqlStore : public IStorage {
   Result<std::size_t> appendLogs(std::span<const LogRow> rows) override;
   Result<std::vector<LogRow>> recentLogs(std::size_t limit) override;
 
+  // --- discovered pairs (pair_discovery job) ---
+  Status saveDiscoveredPairs(std::span<const DiscoveredPair> pairs, std::size_t keepRuns) override;
+  Result<std::vector<DiscoveredPair>> latestDiscoveredPairs(std::size_t limit) override;
+
  protected:
   // Executes a prepared statement (inside the current transaction if one is open), calling onRow for each
   // result row. Returns the rows affected (DML) or returned (queries / RETURNING).

@@ -18,6 +18,9 @@ for f in ./usr/bin/meridian ./usr/bin/meridian-cli ./usr/share/applications/meri
          ./usr/share/icons/hicolor/scalable/apps/meridian.svg; do
   grep -q " $f\$" <<<"$contents" || fail "$f missing from $(basename "$deb")"
 done
+for f in ./usr/lib/systemd/system/meridian-serve.service ./usr/share/doc/meridian/meridian-serve.env.example; do
+  grep -q " $f\$" <<<"$contents" || fail "$f missing from $(basename "$deb")"
+done
 [ "$(dpkg-deb -f "$deb" Package)" = meridian ] || fail "bad package name"
 depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libqt6widgets6 libqt6sql6-sqlite libpqxx; do
@@ -30,6 +33,12 @@ desktop="$out/x/usr/share/applications/meridian.desktop"
 grep -q '^Exec=meridian$' "$desktop" || fail "desktop Exec"
 grep -q '^Icon=meridian$' "$desktop" || fail "desktop Icon"
 grep -q '^Type=Application$' "$desktop" || fail "desktop Type"
+unit="$out/x/usr/lib/systemd/system/meridian-serve.service"
+grep -q '^ExecStart=/usr/bin/meridian-cli serve$' "$unit" || fail "systemd unit ExecStart"
+grep -q '^EnvironmentFile=' "$unit" || fail "systemd unit takes secrets from an EnvironmentFile"
+grep -q '^Restart=on-failure$' "$unit" || fail "systemd unit Restart"
+grep -q '^ProtectSystem=strict$' "$unit" || fail "systemd unit hardening"
+if grep -Eiq '^Environment=.*(PASSWORD|SECRET|API_KEY|PG_URI|REDIS_URL)' "$unit"; then fail "secret in the systemd unit"; fi
 "$out/x/usr/bin/meridian-cli" --version | grep -q "meridian-cli $version" || fail "installed meridian-cli does not run"
 
 listing=$(tar -tzf "$tgz")

@@ -148,7 +148,10 @@ class tst_Kernel : public QObject {
     for (const auto& j : jobsSnap->jobs) configured[j.name] = j.configured;
     QCOMPARE(configured.size(), std::size_t(5));
     QVERIFY(configured.at("db_backup"));          // built in
-    QVERIFY(!configured.at("eod_ingest"));        // honest: no action wired yet
+    QVERIFY(configured.at("eod_ingest"));          // runtime/JobActions: provider download of the universe
+    QVERIFY(configured.at("pair_discovery"));      // pairs scan over stored bars
+    QVERIFY(configured.at("company_info"));        // configured; without a Polygon key a run fails and says so
+    QVERIFY(!configured.at("strategy_cycle"));     // honest: no strategy.live in this config
     const bus::HealthSnapshot* health = nullptr;
     QElapsedTimer t;
     t.start();

@@ -5,11 +5,95 @@
 #include "core/storage/Codec.h"
 #include "core/storage/redis/RedisSubscriber.h"
 
+#include "core/execution/ExecutionEvents.h"
+#include "core/runtime/RelayCodec.h"
+
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTcpServer>
 #include <QtTest>
 
 #include <mutex>
 
 using namespace meridian;
+
+namespace {
+
+// Drains a mailbox into a vector on demand (test thread).
+struct Sink {
+  Sink(bus::EventBus& b, const char* pattern) : mailbox(std::make_shared<bus::Mailbox>()) { b.subscribe(pattern, mailbox); }
+  template <class T>
+  std::vector<T> all() {
+    mailbox->drain(seen);
+    std::vector<T> out;
+    for (const auto& e : seen)
+      if (const auto* x = e.as<T>()) out.push_back(*x);
+    return out;
+  }
+  std::shared_ptr<bus::Mailbox> mailbox;
+  std::vector<bus::Envelope> seen;
+};
+
+// Re-encodes the first envelope of type T that `publish` puts on a fresh bus, then decodes it onto another bus.
+template <class T>
+std::shared_ptr<const T> relayThrough(const std::string& topic, T value, std::string* kind = nullptr) {
+  bus::EventBus in;
+  auto box = std::make_shared<bus::Mailbox>();
+  in.subscribe(">", box);
+  in.publish<T>(topic, std::move(value));
+  std::vector<bus::Envelope> got;
+  box->drain(got);
+  if (got.size() != 1) return nullptr;
+  auto enc = runtime::relay::encode(got[0]);
+  if (!enc) return nullptr;
+  if (kind) *kind = enc->kind;
+  // Through the wire format, as a peer would see it.
+  auto msg = storage::decodeRelayMessage(storage::encodeRelayMessage({"peer:1:1", 1, enc->kind, 1, enc->body}));
+  if (!msg.ok()) return nullptr;
+  auto dec = runtime::relay::decode(msg->kind, msg->body);
+  if (!dec.ok()) return nullptr;
+  bus::EventBus out;
+  auto outBox = std::make_shared<bus::Mailbox>();
+  out.subscribe(">", outBox);
+  dec->publish(out);
+  got.clear();
+  outBox->drain(got);
+  return got.size() == 1 ? got[0].share<T>() : nullptr;
+}
+
+// A private redis-server on a free port that the test can stop and restart (Redis outage).
+class PrivateRedis {
+ public:
+  bool start() {
+    if (m_port == 0) {
+      QTcpServer probe;
+      if (!probe.listen(QHostAddress::LocalHost, 0)) return false;
+      m_port = probe.serverPort();
+    }
+    m_proc.start(QStandardPaths::findExecutable("redis-server"),
+                 {"--port", QString::number(m_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"});
+    if (!m_proc.waitForStarted(3000)) return false;
+    storage::RedisCache probe(url());
+    for (int i = 0; i < 50; ++i) {
+      if (probe.ping().ok()) return true;
+      QThread::msleep(50);
+    }
+    return false;
+  }
+  void stop() {
+    m_proc.kill();
+    m_proc.waitForFinished(3000);
+  }
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(m_port); }
+  ~PrivateRedis() { stop(); }
+
+ private:
+  QProcess m_proc;
+  quint16 m_port = 0;
+};
+
+}  // namespace
+
 
 class tst_RedisBridge : public QObject {
   Q_OBJECT
@@ -35,7 +119,7 @@ class tst_RedisBridge : public QObject {
 
     bus::EventBus bus;
     runtime::RedisBridge bridge(m_url, bus);
-    bridge.start();
+    QVERIFY(bridge.start().ok());
     domain::Order o;
     o.clientOrderId = "MRD-bridge-1";
     o.symbol = "ORCL";
@@ -72,7 +156,7 @@ class tst_RedisBridge : public QObject {
     auto other = std::make_shared<bus::Mailbox>();
     bus.subscribe(">", other);
     runtime::RedisBridge bridge("redis://127.0.0.1:1", bus);
-    bridge.start();
+    QVERIFY(bridge.start().ok());
     QElapsedTimer t;
     t.start();
     for (int i = 0; i < 1000; ++i) {
@@ -85,6 +169,127 @@ class tst_RedisBridge : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!bridge.healthy(), 5000);
     bridge.stop();
     QVERIFY(bridge.failed() > 0);
+  }
+
+  void relayCodecRoundTripsEveryRelayedType() {
+    using namespace runtime::relay;
+    std::string kind;
+    domain::Order o;
+    o.clientOrderId = "MRD-1";
+    o.symbol = "AAPL";
+    o.quantity = 5;
+    o.status = domain::OrderStatus::PartiallyFilled;
+    auto ou = relayThrough(bus::topics::order("MRD-1"), bus::OrderUpdated{o, "C-9"}, &kind);
+    QVERIFY(ou && ou->order == o && ou->correlationId == "C-9");
+    QCOMPARE(kind, std::string(kinds::kOrderUpdated));
+    domain::Fill f{"F-1", "MRD-1", "AAPL", domain::Side::Buy, 2, 190.5, 0.1, 77, "s"};
+    auto of = relayThrough(bus::topics::fill("AAPL"), bus::OrderFilled{f});
+    QVERIFY(of && of->fill == f);
+    bus::PositionsSnapshot ps{{domain::Position{"AAPL", "", 2, 190.5, 0, 191, 5}}, 6};
+    auto ps2 = relayThrough(bus::topics::kPositions, ps);
+    QVERIFY(ps2 && ps2->positions == ps.positions && ps2->asOf == 6);
+    execution::AccountSnapshot a{"paper", 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    auto a2 = relayThrough(execution::topics::kAccount, a);
+    QVERIFY(a2 && a2->equity == 2 && a2->peakEquity == 8 && a2->asOf == 9 && a2->broker == "paper");
+    auto rs = relayThrough(execution::topics::kRiskState, execution::RiskStateChanged{true, false, "panic", "", 3});
+    QVERIFY(rs && rs->killSwitch && !rs->circuitBreaker && rs->killSwitchReason == "panic");
+    auto rr = relayThrough(execution::topics::kRiskRejected, execution::RiskRejected{"C-1", "MRD-2", "max_qty", "too big"});
+    QVERIFY(rr && rr->rule == "max_qty" && rr->correlationId == "C-1");
+    auto cr = relayThrough(execution::topics::kCommandRejected, bus::CommandRejected{"C-2", "no"});
+    QVERIFY(cr && cr->correlationId == "C-2" && cr->reason == "no");
+    auto q = relayThrough(bus::topics::quote("SPY"), bus::QuoteUpdated{domain::Quote{"SPY", 1, 2, 3, 4, 5, 6, 7}});
+    QVERIFY(q && q->quote.ask == 3 && q->quote.lastSize == 7);
+    auto b = relayThrough(bus::topics::bar("SPY"), bus::BarClosed{"SPY", "sim", domain::Bar{1, 2, 3, 1, 2, 10}});
+    QVERIFY(b && b->bar == (domain::Bar{1, 2, 3, 1, 2, 10}) && b->source == "sim");
+    // Commands.
+    auto so = relayThrough(execution::topics::kSubmit, bus::SubmitOrder{"C-3", o}, &kind);
+    QVERIFY(so && so->order == o && so->correlationId == "C-3");
+    QVERIFY(isCommandKind(kind));
+    auto co = relayThrough(execution::topics::kCancel, bus::CancelOrder{"C-4", "*"});
+    QVERIFY(co && co->clientOrderId == "*");
+    auto br = relayThrough(execution::topics::kSubmitBracket, execution::SubmitBracket{"C-5", o, o, o});
+    QVERIFY(br && br->takeProfit == o);
+    auto oco = relayThrough(execution::topics::kSubmitOco, execution::SubmitOco{"C-6", o, o});
+    QVERIFY(oco && oco->second == o);
+    auto rp = relayThrough(execution::topics::kReplace, execution::ReplaceOrder{"C-7", "MRD-1", 3, 10.5, 0, ""});
+    QVERIFY(rp && rp->limitPrice == 10.5 && rp->quantity == 3);
+    auto ks = relayThrough(execution::topics::kKillSwitch, execution::EngageKillSwitch{"C-8", "manual"});
+    QVERIFY(ks && ks->reason == "manual");
+    QVERIFY(relayThrough(execution::topics::kResetKillSwitch, execution::ResetKillSwitch{"C-9"}));
+    QVERIFY(relayThrough(execution::topics::kResetCircuitBreaker, execution::ResetCircuitBreaker{"C-10"}));
+    // A command without a correlation id could never be answered: rejected.
+    QJsonObject body;
+    body.insert("client_order_id", "MRD-1");
+    QVERIFY(!decode(kinds::kCancelOrder, body).ok());
+    QVERIFY(!decode("no_such_kind", body).ok());
+  }
+
+  // Serve and attach bridges on two buses through a private Redis that goes away and comes back.
+  void relaySurvivesARedisOutage() {
+    if (QStandardPaths::findExecutable("redis-server").isEmpty()) QSKIP("redis-server not installed");
+    PrivateRedis redis;
+    QVERIFY(redis.start());
+    storage::RedisOptions fast;
+    fast.backoffMax = std::chrono::milliseconds(500);  // reconnect quickly in the test
+    bus::EventBus serverBus, attachBus;
+    runtime::RelayOptions so;
+    so.role = runtime::RelayRole::Serve;
+    so.ns = "outage";
+    so.mirror = false;
+    runtime::RedisBridge server(redis.url(), serverBus, so, fast);
+    runtime::RelayOptions ao = so;
+    ao.role = runtime::RelayRole::Attach;
+    runtime::RedisBridge attached(redis.url(), attachBus, ao, fast);
+    QVERIFY(server.start().ok() && server.startInbound().ok());
+    QVERIFY(attached.start().ok() && attached.startInbound().ok());
+    QVERIFY(server.instanceId() != attached.instanceId());
+    QTRY_VERIFY_WITH_TIMEOUT(attached.healthy() && attached.serverAlive() && server.healthy(), 5000);
+
+    Sink serverCommands(serverBus, "cmd.>");
+    Sink attachedEvents(attachBus, "exec.>");
+    Sink attachedRejects(attachBus, "sys.>");
+    auto roundTrip = [&](const std::string& corr) {
+      attachBus.publish<bus::CancelOrder>(execution::topics::kCancel, bus::CancelOrder{corr, "MRD-x"});
+      for (int i = 0; i < 100; ++i) {
+        for (const auto& c : serverCommands.all<bus::CancelOrder>())
+          if (c.correlationId == corr) {
+            // Stand-in for the execution service: answer with an event carrying the correlation id.
+            domain::Order o;
+            o.clientOrderId = "MRD-x";
+            o.symbol = "AAPL";
+            o.status = domain::OrderStatus::Cancelled;
+            serverBus.publish(bus::topics::order("MRD-x"), bus::OrderUpdated{o, corr});
+            for (int j = 0; j < 100; ++j) {
+              for (const auto& u : attachedEvents.all<bus::OrderUpdated>())
+                if (u.correlationId == corr) return true;
+              QThread::msleep(20);
+            }
+            return false;
+          }
+        QThread::msleep(20);
+      }
+      return false;
+    };
+    QVERIFY(roundTrip("C-before"));
+
+    redis.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!attached.healthy(), 5000);
+    // Both sides keep running; a command during the outage is answered locally, not lost silently.
+    attachBus.publish<bus::CancelOrder>(execution::topics::kCancel, bus::CancelOrder{"C-during", "MRD-x"});
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !attachedRejects.all<bus::CommandRejected>().empty() &&
+            attachedRejects.all<bus::CommandRejected>().back().correlationId == "C-during",
+        5000);
+    QVERIFY(attached.stats().undelivered >= 1);
+    serverBus.publish(bus::topics::order("MRD-y"), bus::OrderUpdated{domain::Order{}, ""});  // must not block
+
+    QVERIFY(redis.start());  // same port
+    QTRY_VERIFY_WITH_TIMEOUT(attached.healthy() && server.healthy(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(attached.serverAlive(), 5000);
+    QVERIFY(roundTrip("C-after"));
+    QCOMPARE(attached.stats().echoes + server.stats().echoes, std::uint64_t(0));
+    attached.stop();
+    server.stop();
   }
 };
 

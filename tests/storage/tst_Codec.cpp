@@ -93,6 +93,80 @@ class tst_Codec : public QObject {
     QVERIFY(!back.ok());
     QCOMPARE(back.error().code, std::string(errc::kDecode));
   }
+
+  void fillPositionQuoteRoundTrips() {
+    domain::Fill f{"F-1", "MRD-1", "AAPL", domain::Side::Sell, 12.5, 190.125, 0.35, 1'704'205'800'123'456'789, "sma"};
+    auto fb = fillFromJson(fillToJson(f));
+    QVERIFY(fb.ok());
+    QVERIFY(*fb == f);
+    domain::Position p{"MSFT", "pairs", -40, 375.5, -12.25, 376.0, 1'704'205'800'000'000'001};
+    auto pb = positionFromJson(positionToJson(p));
+    QVERIFY(pb.ok());
+    QVERIFY(*pb == p);
+    domain::Quote q{"SPY", 1'704'205'800'999'999'999, 470.01, 470.03, 300, 200, 470.02, 100};
+    auto qb = quoteFromJson(quoteToJson(q));
+    QVERIFY(qb.ok());
+    QCOMPARE(qb->ts, q.ts);
+    QCOMPARE(qb->bid, q.bid);
+    QCOMPARE(qb->askSize, q.askSize);
+    QCOMPARE(qb->lastSize, q.lastSize);
+  }
+
+  void objectDecodersRejectBadFields() {
+    auto o = fillToJson(domain::Fill{"F-1", "MRD-1", "AAPL", domain::Side::Buy, 1, 2, 0, 3, ""});
+    o.insert("side", "sideways");
+    QVERIFY(!fillFromJson(o).ok());
+    o.insert("side", "buy");
+    o.insert("price", "2");  // a string where a number belongs
+    auto bad = fillFromJson(o);
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.error().message.find("price") != std::string::npos, bad.error().message.c_str());
+    auto p = positionToJson(domain::Position{"", "", 1, 1, 0, 0, 0});
+    QVERIFY(!positionFromJson(p).ok());  // empty symbol
+    QJsonObject q;
+    q.insert("symbol", "X");
+    QVERIFY(!quoteFromJson(q).ok());  // no ts / bid / ask
+  }
+
+  void relayMessageRoundTrip() {
+    domain::Order o;
+    o.clientOrderId = "MRD-7";
+    o.symbol = "AAPL";
+    o.quantity = 3;
+    o.updatedTs = 1'704'205'800'123'456'789;
+    RelayMessage m{"host:42:deadbeef", 9'007'199'254'740'993ull, "order_updated", 1'704'205'800'123'456'789, {}};
+    m.body.insert("order", orderToJson(o));
+    const auto json = encodeRelayMessage(m);
+    QVERIFY2(json.find("\"origin\":\"host:42:deadbeef\"") != std::string::npos, json.c_str());
+    auto back = decodeRelayMessage(json);
+    QVERIFY2(back.ok(), json.c_str());
+    QCOMPARE(back->origin, m.origin);
+    QCOMPARE(back->seq, m.seq);  // > 2^53: exact
+    QCOMPARE(back->kind, m.kind);
+    QCOMPARE(back->ts, m.ts);
+    auto order = orderFromJson(back->body.value("order").toObject());
+    QVERIFY(order.ok());
+    QVERIFY(*order == o);
+  }
+
+  void malformedRelayMessageIsAnError_data() {
+    QTest::addColumn<QString>("json");
+    QTest::newRow("not json") << "{nope";
+    QTest::newRow("array") << "[1,2]";
+    QTest::newRow("wrong type") << "{\"type\":\"order\",\"v\":1,\"origin\":\"a\",\"kind\":\"k\",\"body\":{}}";
+    QTest::newRow("newer version") << "{\"type\":\"relay\",\"v\":2,\"origin\":\"a\",\"kind\":\"k\",\"body\":{}}";
+    QTest::newRow("no origin") << "{\"type\":\"relay\",\"v\":1,\"kind\":\"k\",\"body\":{}}";
+    QTest::newRow("empty origin") << "{\"type\":\"relay\",\"v\":1,\"origin\":\"\",\"kind\":\"k\",\"body\":{}}";
+    QTest::newRow("empty kind") << "{\"type\":\"relay\",\"v\":1,\"origin\":\"a\",\"kind\":\"\",\"body\":{}}";
+    QTest::newRow("body not object") << "{\"type\":\"relay\",\"v\":1,\"origin\":\"a\",\"kind\":\"k\",\"body\":[1]}";
+    QTest::newRow("no body") << "{\"type\":\"relay\",\"v\":1,\"origin\":\"a\",\"kind\":\"k\"}";
+  }
+  void malformedRelayMessageIsAnError() {
+    QFETCH(QString, json);
+    auto r = decodeRelayMessage(json.toStdString());
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, std::string(errc::kDecode));
+  }
 };
 
 QTEST_GUILESS_MAIN(tst_Codec)

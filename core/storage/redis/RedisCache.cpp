@@ -154,4 +154,60 @@ Result<std::int64_t> RedisCache::publish(std::string_view channel, std::string_v
   return std::int64_t((*r)->r->integer);
 }
 
+Status RedisCache::setValue(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) {
+  std::vector<std::string> args{"SET", std::string(key), std::string(value)};
+  if (ttl.count() > 0) {
+    args.emplace_back("PX");
+    args.push_back(std::to_string(ttl.count()));
+  }
+  auto r = command(args);
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::optional<std::string>> RedisCache::getValue(std::string_view key) {
+  auto r = command({"GET", std::string(key)});
+  if (!r.ok()) return r.error();
+  const redisReply* reply = (*r)->r;
+  if (reply->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
+  if (reply->type != REDIS_REPLY_STRING)
+    return makeError(errc::kRedis, fmt::format("redis: GET {}: unexpected reply type {}", key, reply->type));
+  return std::optional<std::string>(std::string(reply->str, reply->len));
+}
+
+Status RedisCache::hashSet(std::string_view key, std::string_view field, std::string_view value) {
+  auto r = command({"HSET", std::string(key), std::string(field), std::string(value)});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Status RedisCache::hashDelete(std::string_view key, std::string_view field) {
+  auto r = command({"HDEL", std::string(key), std::string(field)});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> RedisCache::hashGetAll(std::string_view key) {
+  auto r = command({"HGETALL", std::string(key)});
+  if (!r.ok()) return r.error();
+  const redisReply* reply = (*r)->r;
+  if (reply->type != REDIS_REPLY_ARRAY)
+    return makeError(errc::kRedis, fmt::format("redis: HGETALL {}: unexpected reply type {}", key, reply->type));
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(reply->elements / 2);
+  for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+    const auto* k = reply->element[i];
+    const auto* v = reply->element[i + 1];
+    if (k->type == REDIS_REPLY_STRING && v->type == REDIS_REPLY_STRING)
+      out.emplace_back(std::string(k->str, k->len), std::string(v->str, v->len));
+  }
+  return out;
+}
+
+Status RedisCache::deleteKey(std::string_view key) {
+  auto r = command({"DEL", std::string(key)});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
 }  // namespace meridian::storage

@@ -36,6 +36,15 @@ class RedisCache {
   // PUBLISH; returns the number of subscribers that received the message.
   Result<std::int64_t> publish(std::string_view channel, std::string_view payload);
 
+  // Plain key/value and hash commands (the process relay keeps its latest-state snapshots with these).
+  // ttl = 0: no expiry. get() returns nullopt for a missing key; hashGetAll() an empty list for a missing hash.
+  Status setValue(std::string_view key, std::string_view value, std::chrono::milliseconds ttl = {});
+  Result<std::optional<std::string>> getValue(std::string_view key);
+  Status hashSet(std::string_view key, std::string_view field, std::string_view value);
+  Status hashDelete(std::string_view key, std::string_view field);
+  Result<std::vector<std::pair<std::string, std::string>>> hashGetAll(std::string_view key);
+  Status deleteKey(std::string_view key);
+
   bool isConnected() const;
   // The URL without its password, for messages and logs.
   std::string redactedUrl() const;

@@ -1,0 +1,162 @@
+#include "app/cli/ServeCommands.h"
+
+#include "core/common/Logging.h"
+#include "core/common/Redact.h"
+#include "core/runtime/Kernel.h"
+#include "core/runtime/RelayCodec.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <cstring>
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace meridian::cli {
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+extern "C" void onTerminationSignal(int signo) {
+  const char c = static_cast<char>(signo);
+  // Only async-signal-safe calls here: the event loop reads the pipe and quits.
+  [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+bool installSignalHandlers() {
+  if (::pipe(g_signalPipe) != 0) return false;
+  for (int fd : g_signalPipe) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  ::fcntl(g_signalPipe[1], F_SETFL, O_NONBLOCK);
+  struct sigaction sa {};
+  sa.sa_handler = onTerminationSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  return ::sigaction(SIGTERM, &sa, nullptr) == 0 && ::sigaction(SIGINT, &sa, nullptr) == 0;
+}
+
+// One command per line on stdin, the same JSON as a relay command: {"kind":"submit_order","body":{...}}.
+// For operators' scripts and the serve/attach integration test: the command is published on this process's own
+// bus, exactly like a command from a local UI would be.
+void handleStdinLine(const QByteArray& line, bus::EventBus& bus) {
+  const QByteArray trimmed = line.trimmed();
+  if (trimmed.isEmpty()) return;
+  QJsonParseError err{};
+  const auto doc = QJsonDocument::fromJson(trimmed, &err);
+  if (!doc.isObject()) {
+    fmt::print(stderr, "serve: stdin command ignored: not a JSON object ({})\n", err.errorString().toStdString());
+    return;
+  }
+  const std::string kind = doc.object().value("kind").toString().toStdString();
+  if (!runtime::relay::isCommandKind(kind)) {
+    fmt::print(stderr, "serve: stdin command ignored: unknown command kind '{}'\n", kind);
+    return;
+  }
+  auto d = runtime::relay::decode(kind, doc.object().value("body").toObject());
+  if (!d.ok()) {
+    fmt::print(stderr, "serve: stdin command ignored: {}\n", d.error().message);
+    return;
+  }
+  d->publish(bus);
+  fmt::print("command {} {}\n", kind, d->correlationId);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int runServe(const QStringList& args, const common::Config& baseConfig) {
+  QCommandLineParser p;
+  p.addOption({"allow-embedded",
+               "Run without PostgreSQL + Redis (e.g. SQLite, no redis.url). Nothing can attach to such a server."});
+  p.addOption({"stdin-commands", "Read relay commands (one JSON object per line) from stdin."});
+  if (!p.parse(QStringList{"serve"} + args)) {
+    fmt::print(stderr, "serve: {}\n", p.errorText().toStdString());
+    return 2;
+  }
+  if (!p.positionalArguments().isEmpty()) {
+    fmt::print(stderr, "serve: unexpected argument '{}'\n", p.positionalArguments().front().toStdString());
+    return 2;
+  }
+  common::Config config = baseConfig;
+  config.set("runtime.mode", "serve");
+  const QString backend = config.value("db.backend", "sqlite").trimmed().toLower();
+  const QString redisUrl = config.value("redis.url").trimmed();
+  // A GUI attaches by sharing the server's PostgreSQL (journal, bars, runs) and Redis (live events, commands,
+  // heartbeat). A SQLite file or a missing Redis would make a server nobody can see, which is almost always a
+  // configuration mistake on a server host, hence the explicit opt-in.
+  if ((backend != "postgres" || redisUrl.isEmpty()) && !p.isSet("allow-embedded")) {
+    fmt::print(stderr,
+               "serve: needs db.backend=postgres and redis.url (now db.backend={}, redis.url {}).\n"
+               "  A GUI attaches to the serving process through a shared PostgreSQL and Redis; set\n"
+               "  MERIDIAN_DB_BACKEND=postgres, MERIDIAN_DB_PG_URI=... and MERIDIAN_REDIS_URL=redis://host:6379,\n"
+               "  or pass --allow-embedded to run headless without attach support.\n",
+               backend.toStdString(), redisUrl.isEmpty() ? "empty" : "set");
+    return 2;
+  }
+  if (!installSignalHandlers()) {
+    fmt::print(stderr, "serve: cannot install signal handlers: {}\n", std::strerror(errno));
+    return 1;
+  }
+  auto log = common::logger("serve");
+  runtime::Kernel kernel(config);
+  if (Status s = kernel.start(); !s.ok()) {
+    fmt::print(stderr, "serve: start-up failed: {} ({})\n", s.error().message, s.error().code);
+    log->critical("start-up failed: {}", s.error().message);
+    return 1;
+  }
+  auto* relay = kernel.relay();
+  log->info("serving: db.backend={} ({}), redis {}, broker.kind={}, market.feed={}", backend.toStdString(),
+            common::redact(config.value(backend == "postgres" ? "db.pg_uri" : "db.sqlite_path").toStdString()),
+            relay ? relay->endpoint() : std::string("off"), config.value("broker.kind", "paper").toStdString(),
+            config.value("market.feed", "simulated").toStdString());
+  // One machine-readable line for supervisors and tests.
+  fmt::print("ready instance={}\n", relay ? relay->instanceId() : std::string("-"));
+  std::fflush(stdout);
+
+  QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
+  int signalNumber = 0;
+  QObject::connect(&signalNotifier, &QSocketNotifier::activated, [&] {
+    char c = 0;
+    if (::read(g_signalPipe[0], &c, 1) == 1) signalNumber = c;
+    QCoreApplication::quit();
+  });
+  std::unique_ptr<QSocketNotifier> stdinNotifier;
+  QByteArray stdinBuffer;
+  if (p.isSet("stdin-commands")) {
+    stdinNotifier = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
+    QObject::connect(stdinNotifier.get(), &QSocketNotifier::activated, [&] {
+      char buf[4096];
+      const auto n = ::read(STDIN_FILENO, buf, sizeof buf);
+      if (n <= 0) {  // EOF or error: stop watching (a closed stdin would otherwise spin)
+        stdinNotifier->setEnabled(false);
+        return;
+      }
+      stdinBuffer.append(buf, n);
+      qsizetype nl;
+      while ((nl = stdinBuffer.indexOf('\n')) >= 0) {
+        handleStdinLine(stdinBuffer.left(nl), kernel.bus());
+        stdinBuffer.remove(0, nl + 1);
+      }
+    });
+  }
+  QCoreApplication::exec();
+  log->info("{} received: shutting down", signalNumber == SIGINT ? "SIGINT" : "SIGTERM");
+  stdinNotifier.reset();
+  if (relay) {
+    const auto st = relay->stats();
+    log->info("relay: {} forwarded, {} failed, {} received, {} injected, {} malformed, {} echoes, {} undelivered",
+              st.forwarded, st.failed, st.received, st.injected, st.malformed, st.echoes, st.undelivered);
+  }
+  kernel.stop();  // drains execution and the journal, then the relay (its last events go out) and storage
+  log->info("stopped cleanly");
+  fmt::print("stopped\n");
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace meridian::cli

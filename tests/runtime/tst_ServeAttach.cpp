@@ -1,0 +1,335 @@
+// Integration: the real `meridian-cli serve` binary as a child process and an attach-mode Kernel in this process,
+// sharing one PostgreSQL database (created here, dropped at the end) and one Redis (a unique relay namespace).
+// Covers: a command from the attached process is executed by the server and its results come back by correlation
+// id (and the order is in the server's PostgreSQL journal); an order submitted in the server shows in the attached
+// process; a late attacher gets the current state from the Redis snapshot; no echo (own-origin messages dropped,
+// nothing duplicated); malformed relay messages are dropped and counted; serve refuses an embedded set-up.
+#include "core/bus/Events.h"
+#include "core/execution/ExecutionEvents.h"
+#include "core/runtime/Kernel.h"
+#include "core/runtime/RelayCodec.h"
+#include "core/storage/Codec.h"
+#include "core/storage/redis/RedisCache.h"
+#include "tests/support/PgTestUri.h"
+
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <pqxx/pqxx>
+
+#include <fmt/format.h>
+
+#include <set>
+#include <unistd.h>
+
+using namespace meridian;
+
+namespace {
+
+// Collects what reaches the attached process's bus.
+struct Recorder {
+  explicit Recorder(bus::EventBus& b) : bus(b), mailbox(std::make_shared<bus::Mailbox>()) {
+    for (const char* p : {"exec.>", "sys.>", "cmd.>", "risk.>"}) ids.push_back(bus.subscribe(p, mailbox));
+  }
+  ~Recorder() {
+    for (auto id : ids) bus.unsubscribe(id);
+  }
+  void pump() { mailbox->drain(seen); }
+  std::vector<const bus::OrderUpdated*> orderUpdates(const std::string& correlationOrId) {
+    pump();
+    std::vector<const bus::OrderUpdated*> out;
+    for (const auto& e : seen)
+      if (const auto* o = e.as<bus::OrderUpdated>())
+        if (o->correlationId == correlationOrId || o->order.clientOrderId == correlationOrId) out.push_back(o);
+    return out;
+  }
+  bool filled(const std::string& correlationId) {
+    for (const auto* o : orderUpdates(correlationId))
+      if (o->order.status == domain::OrderStatus::Filled) return true;
+    return false;
+  }
+  template <class T>
+  std::size_t count() {
+    pump();
+    std::size_t n = 0;
+    for (const auto& e : seen) n += e.as<T>() ? 1 : 0;
+    return n;
+  }
+  bus::EventBus& bus;
+  std::shared_ptr<bus::Mailbox> mailbox;
+  std::vector<bus::SubscriptionId> ids;
+  std::vector<bus::Envelope> seen;
+};
+
+// One line on the server's stdin: the same JSON as a relay command.
+const char* const kServerSubmitLine =
+    R"({"kind":"submit_order","body":{"correlation_id":"C-server-1","order":{"client_order_id":"","symbol":"MSFT",)"
+    R"("side":"sell","order_type":"market","tif":"day","quantity":4,"status":"new"}}})"
+    "\n";
+const char* const kBadBody =
+    R"({"type":"relay","v":1,"origin":"x:1:2","seq":1,"kind":"order_updated","body":{"order":{"symbol":"X"}}})";
+const char* const kUnknownKind = R"({"type":"relay","v":1,"origin":"x:1:2","seq":2,"kind":"launch_missiles","body":{}})";
+
+bool hasFill(Recorder& rec, const std::string& clientOrderId) {
+  rec.pump();
+  for (const auto& e : rec.seen)
+    if (const auto* f = e.as<bus::OrderFilled>(); f && f->fill.clientOrderId == clientOrderId) return true;
+  return false;
+}
+
+// The latest positions snapshot holds exactly these quantities.
+bool latestPositionsAre(Recorder& rec, double aapl, double msft) {
+  rec.pump();
+  for (auto it = rec.seen.rbegin(); it != rec.seen.rend(); ++it)
+    if (const auto* p = it->as<bus::PositionsSnapshot>()) {
+      double a = 0, m = 0;
+      for (const auto& pos : p->positions) {
+        if (pos.symbol == "AAPL") a += pos.quantity;
+        if (pos.symbol == "MSFT") m += pos.quantity;
+      }
+      return a == aapl && m == msft;
+    }
+  return false;
+}
+
+void execAdmin(const std::string& uri, const std::string& sql) {
+  pqxx::connection c{uri};
+  pqxx::nontransaction n{c};
+  n.exec(sql);
+}
+
+}  // namespace
+
+class tst_ServeAttach : public QObject {
+  Q_OBJECT
+  std::string m_adminUri, m_redisUrl, m_dbName, m_pgUri, m_ns;
+  QTemporaryDir m_dir;
+  QProcess m_server;
+  QByteArray m_serverOut;
+  std::unique_ptr<runtime::Kernel> m_attached;
+  std::unique_ptr<Recorder> m_rec;
+
+  common::Config attachConfig() {
+    common::Config c;
+    c.set("runtime.mode", "attach");
+    c.set("db.backend", "postgres");
+    c.set("db.pg_uri", QString::fromStdString(m_pgUri));
+    c.set("redis.url", QString::fromStdString(m_redisUrl));
+    c.set("redis.namespace", QString::fromStdString(m_ns));
+    return c;
+  }
+  QProcessEnvironment serverEnv() const {
+    auto env = QProcessEnvironment::systemEnvironment();
+    for (const auto& k : env.keys())
+      if (k.startsWith("MERIDIAN_") || k.startsWith("APCA_") || k == "POLYGON_API_KEY") env.remove(k);
+    env.insert("MERIDIAN_DB_BACKEND", "postgres");
+    env.insert("MERIDIAN_DB_PG_URI", QString::fromStdString(m_pgUri));
+    env.insert("MERIDIAN_REDIS_URL", QString::fromStdString(m_redisUrl));
+    env.insert("MERIDIAN_REDIS_NAMESPACE", QString::fromStdString(m_ns));
+    env.insert("MERIDIAN_REDIS_MIRROR", "false");  // the global md.* channels are shared with other tests
+    env.insert("MERIDIAN_LOG_DIR", m_dir.filePath("logs"));
+    env.insert("MERIDIAN_MARKET_SIM_TICKS_PER_SECOND", "200");
+    return env;
+  }
+  bool waitForServerLine(const QByteArray& needle, int ms) {
+    QElapsedTimer t;
+    t.start();
+    while (!m_serverOut.contains(needle) && t.elapsed() < ms && m_server.state() == QProcess::Running) {
+      m_server.waitForReadyRead(100);
+      m_serverOut += m_server.readAllStandardOutput();
+    }
+    return m_serverOut.contains(needle);
+  }
+  QByteArray serverLog() const {
+    QFile f(m_dir.filePath("serve.err"));
+    return f.open(QIODevice::ReadOnly) ? f.readAll().right(4000) : QByteArray("(no log)");
+  }
+  void publishRaw(const std::string& payload) {
+    storage::RedisCache cache(m_redisUrl);
+    auto r = cache.publish(m_ns + ".relay.events", payload);
+    QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+  }
+  std::string orderMessage(const std::string& origin, const std::string& id) {
+    domain::Order o;
+    o.clientOrderId = id;
+    o.symbol = "MSFT";
+    o.quantity = 3;
+    o.status = domain::OrderStatus::Accepted;
+    o.updatedTs = 1;
+    QJsonObject body;
+    body.insert("order", storage::orderToJson(o));
+    body.insert("correlation_id", "");
+    return storage::encodeRelayMessage({origin, 1, runtime::relay::kinds::kOrderUpdated, 1, body});
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    m_adminUri = qEnvironmentVariable("MERIDIAN_TEST_PG_URI").toStdString();
+    m_redisUrl = qEnvironmentVariable("MERIDIAN_TEST_REDIS_URL").toStdString();
+    if (m_adminUri.empty() || m_redisUrl.empty()) {
+      if (qEnvironmentVariable("MERIDIAN_REQUIRE_SERVERS") == "1")
+        QFAIL("MERIDIAN_TEST_PG_URI / MERIDIAN_TEST_REDIS_URL not set but MERIDIAN_REQUIRE_SERVERS=1");
+      QSKIP("set MERIDIAN_TEST_PG_URI and MERIDIAN_TEST_REDIS_URL (see tests/run-all.sh)");
+    }
+    QVERIFY(m_dir.isValid());
+    const auto tag = fmt::format("{}_{:08x}", ::getpid(), QRandomGenerator::global()->generate());
+    m_dbName = "meridian_test_serve_" + tag;
+    m_ns = "meridian_test_serve_" + tag;
+    execAdmin(m_adminUri, "CREATE DATABASE " + m_dbName);
+    m_pgUri = testsupport::withDatabase(m_adminUri, m_dbName);
+
+    m_server.setProcessEnvironment(serverEnv());
+    m_server.setStandardErrorFile(m_dir.filePath("serve.err"));
+    m_server.start(QStringLiteral(MERIDIAN_CLI_PATH),
+                   {"--config", m_dir.filePath("none.ini"), "serve", "--stdin-commands"});
+    QVERIFY2(m_server.waitForStarted(5000), qPrintable(m_server.errorString()));
+    QVERIFY2(waitForServerLine("ready instance=", 20000), serverLog().constData());
+
+    m_attached = std::make_unique<runtime::Kernel>(attachConfig());
+    m_rec = std::make_unique<Recorder>(m_attached->bus());
+    const Status started = m_attached->start();
+    QVERIFY2(started.ok(), started.ok() ? "" : started.error().message.c_str());
+    QVERIFY(m_attached->mode() == runtime::RuntimeMode::Attach);
+    QVERIFY(m_attached->relay() != nullptr);
+    // Nothing that trades runs in the attached process.
+    QVERIFY(m_attached->execution() == nullptr);
+    QVERIFY(m_attached->simulatedMarket() == nullptr);
+    QVERIFY(m_attached->scheduler() == nullptr);
+    QTRY_VERIFY_WITH_TIMEOUT(m_attached->relay()->healthy() && m_attached->relay()->serverAlive(), 10000);
+  }
+
+  void commandFromAttachedIsExecutedByTheServer() {
+    const std::string corr = "C-attach-1";
+    domain::Order o;
+    o.symbol = "AAPL";
+    o.side = domain::Side::Buy;
+    o.type = domain::OrderType::Market;
+    o.quantity = 10;
+    QElapsedTimer latency;
+    latency.start();
+    m_attached->bus().publish<bus::SubmitOrder>(execution::topics::kSubmit, bus::SubmitOrder{corr, o});
+    QTRY_VERIFY2_WITH_TIMEOUT(m_rec->filled(corr), serverLog().constData(), 10000);
+    // A figure, not an assertion: attach -> Redis -> server (risk, journal, paper fill) -> Redis -> attach.
+    qInfo("submit-to-filled round trip through the relay: %lld ms (includes the QTRY polling step)",
+          static_cast<long long>(latency.elapsed()));
+    const auto updates = m_rec->orderUpdates(corr);
+    const std::string id = updates.back()->order.clientOrderId;
+    QVERIFY(!id.empty());
+    QTRY_VERIFY_WITH_TIMEOUT(hasFill(*m_rec, id), 5000);
+
+    // In the server's PostgreSQL journal (read through the attached process's own connection to the same db).
+    auto journaled = m_attached->storage().call([id](storage::IStorage& s) { return s.loadOrder(id); }).get();
+    QVERIFY2(journaled.ok() && journaled->has_value(), "order not in the server's journal");
+    QCOMPARE(int((*journaled)->status), int(domain::OrderStatus::Filled));
+    auto fills = m_attached->storage().call([id](storage::IStorage& s) { return s.loadFills(id, 10); }).get();
+    QVERIFY(fills.ok());
+    QCOMPARE(fills->size(), std::size_t(1));
+    QCOMPARE(fills->front().quantity, 10.0);
+
+    // No echo: our command went out once and never came back as a command; no update arrived twice.
+    QCOMPARE(m_rec->count<bus::SubmitOrder>(), std::size_t(1));
+    std::set<std::pair<int, double>> distinct;
+    for (const auto* u : m_rec->orderUpdates(id)) {
+      QVERIFY2(distinct.emplace(int(u->order.status), u->order.filledQuantity).second, "duplicated order update");
+    }
+    QCOMPARE(m_attached->relay()->stats().echoes, std::uint64_t(0));
+  }
+
+  void orderSubmittedInTheServerShowsInTheAttachedProcess() {
+    const QByteArray line(kServerSubmitLine);
+    QCOMPARE(m_server.write(line), qint64(line.size()));
+    QVERIFY2(waitForServerLine("command submit_order C-server-1", 5000), serverLog().constData());
+    QTRY_VERIFY2_WITH_TIMEOUT(m_rec->filled("C-server-1"), serverLog().constData(), 10000);
+    QCOMPARE(m_rec->orderUpdates("C-server-1").back()->order.symbol, std::string("MSFT"));
+    // Account and positions follow too.
+    QTRY_VERIFY_WITH_TIMEOUT(m_rec->count<execution::AccountSnapshot>() > 0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(latestPositionsAre(*m_rec, 10.0, -4.0), 5000);
+  }
+
+  void lateAttacherGetsTheCurrentStateFromRedis() {
+    runtime::Kernel late(attachConfig());
+    Recorder rec(late.bus());
+    QVERIFY(late.start().ok());
+    // The positions snapshot arrives from the Redis state hash at once (or live within a second); either way the
+    // late process sees the server's positions without any order being placed.
+    QTRY_VERIFY_WITH_TIMEOUT(rec.count<bus::PositionsSnapshot>() > 0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(rec.count<execution::RiskStateChanged>() > 0, 5000);  // only ever sent on change
+    late.stop();
+  }
+
+  void ownOriginIsNeverActedOn() {
+    const auto before = m_attached->relay()->stats();
+    publishRaw(orderMessage(m_attached->relay()->instanceId(), "MRD-echo-own"));
+    publishRaw(orderMessage("someone-else:1:0", "MRD-echo-foreign"));  // control: the same message, another origin
+    QTRY_VERIFY_WITH_TIMEOUT(!m_rec->orderUpdates("MRD-echo-foreign").empty(), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_attached->relay()->stats().echoes, before.echoes + 1, 5000);
+    QVERIFY(m_rec->orderUpdates("MRD-echo-own").empty());
+  }
+
+  void malformedMessagesAreDroppedAndCounted() {
+    const auto before = m_attached->relay()->stats();
+    publishRaw("{not json");
+    publishRaw(kBadBody);
+    publishRaw(kUnknownKind);
+    publishRaw(orderMessage("someone-else:1:0", "MRD-after-garbage"));  // the relay still works afterwards
+    QTRY_VERIFY_WITH_TIMEOUT(!m_rec->orderUpdates("MRD-after-garbage").empty(), 5000);
+    const auto after = m_attached->relay()->stats();
+    QCOMPARE(after.malformed, before.malformed + 3);
+    m_rec->pump();
+    for (const auto& e : m_rec->seen)
+      if (const auto* o = e.as<bus::OrderUpdated>()) QVERIFY(o->order.symbol != "X");
+  }
+
+  void serveRefusesAnEmbeddedSetUp() {
+    QProcess p;
+    auto env = serverEnv();
+    env.insert("MERIDIAN_DB_BACKEND", "sqlite");
+    env.insert("MERIDIAN_DB_SQLITE_PATH", m_dir.filePath("x.sqlite"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", m_dir.filePath("none.ini"), "serve"});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY(p.readAllStandardError().contains("db.backend=postgres"));
+  }
+
+  void secondServerOnTheSameNamespaceIsRefused() {
+    QProcess p;
+    p.setProcessEnvironment(serverEnv());
+    p.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", m_dir.filePath("none.ini"), "serve"});
+    QVERIFY(p.waitForFinished(20000));
+    QCOMPARE(p.exitCode(), 1);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains("another serving process is active"), err.right(2000).constData());
+    // ...and the first one is still serving.
+    QTRY_VERIFY_WITH_TIMEOUT(m_attached->relay()->serverAlive(), 3000);
+    QCOMPARE(m_server.state(), QProcess::Running);
+  }
+
+  void cleanupTestCase() {
+    m_rec.reset();
+    if (m_attached) m_attached->stop();
+    m_attached.reset();
+    if (m_server.state() == QProcess::Running) {
+      m_server.terminate();  // SIGTERM: clean shutdown, exit 0
+      const bool finished = m_server.waitForFinished(10000);
+      if (!finished) m_server.kill();
+      QVERIFY(finished);
+      QCOMPARE(m_server.exitStatus(), QProcess::NormalExit);
+      QCOMPARE(m_server.exitCode(), 0);
+      m_serverOut += m_server.readAllStandardOutput();
+      QVERIFY(m_serverOut.contains("stopped"));
+    }
+    if (!m_dbName.empty()) {
+      try {
+        execAdmin(m_adminUri, "DROP DATABASE IF EXISTS " + m_dbName + " WITH (FORCE)");
+      } catch (const std::exception& e) {
+        qWarning("cannot drop %s: %s", m_dbName.c_str(), e.what());
+      }
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(tst_ServeAttach)
+#include "tst_ServeAttach.moc"
