@@ -1,6 +1,7 @@
 #include "app/shared/AppSetup.h"
 
 #include "core/common/Redact.h"
+#include "core/common/SecretStore.h"
 #include "core/time/TimeZones.h"
 
 #include <QProcessEnvironment>
@@ -28,6 +29,11 @@ common::Config setUp(const QString& configPath, bool consoleLogging) {
   common::initLogging(log);
   auto logger = common::logger("app");
   for (const QString& w : config.warnings()) logger->warn("{}", w.toStdString());
+  // Secrets: the environment is already in config; the OS keychain fills the rest. A password found in the INI's
+  // db.pg_uri moves to the keychain (and out of the file) once stored there.
+  common::SecretStore secrets(common::makeSystemSecretBackend());
+  secrets.migratePlaintext(config, configPath);
+  if (const int n = secrets.applyTo(config); n > 0) logger->info("{} secret(s) read from the OS keychain", n);
 
   const QByteArray tz = config.value("display.timezone").toUtf8();
   if (!time::TimeZones::setDisplayTimeZone(tz))

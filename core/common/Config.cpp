@@ -3,7 +3,10 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
+#include <QRegularExpression>
 #include <QStandardPaths>
+#include <QUrl>
+#include <QUrlQuery>
 
 #include "core/common/Redact.h"
 
@@ -91,8 +94,76 @@ void Config::applyFile(const QString& iniPath) {
                         .arg(iniPath, key);
       continue;
     }
-    m_entries[key] = Entry{ini.value(raw).toString(), Source::File};
+    QString value = ini.value(raw).toString();
+    if (key.endsWith(QLatin1String("_uri")) || key.endsWith(QLatin1String(".url")) || key.endsWith(QLatin1String("_url"))) {
+      QString password;
+      const QString stripped = stripUriPassword(value, &password);
+      if (!password.isEmpty()) {
+        const QString secretKey = passwordKeyFor(key);
+        registerSecret(password.toStdString());
+        m_warnings << QStringLiteral("config file %1: '%2' contains a password; it was stripped from the setting "
+                                     "(kept for this session as %3; store it in the keychain or the environment)")
+                          .arg(iniPath, key, secretKey);
+        m_plaintext.insert(secretKey, PlaintextSecret{key, password});
+        m_entries[secretKey] = Entry{password, Source::Runtime};
+        value = stripped;
+      }
+    }
+    m_entries[key] = Entry{value, Source::File};
   }
+}
+
+QString Config::passwordKeyFor(const QString& uriKey) {
+  if (uriKey == QLatin1String("db.pg_uri")) return QStringLiteral("db.pg_password");
+  return uriKey + QStringLiteral("_password");
+}
+
+QString Config::withUriPassword(const QString& uri, const QString& password) {
+  if (password.isEmpty() || uri.isEmpty()) return uri;
+  if (uri.contains(QLatin1String("://"))) {
+    QUrl url(uri, QUrl::TolerantMode);
+    if (!url.isValid()) return uri;
+    url.setPassword(password, QUrl::DecodedMode);
+    return url.toString(QUrl::FullyEncoded);
+  }
+  QString quoted = password;
+  quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('\''), QStringLiteral("\\'"));
+  return uri + QStringLiteral(" password='") + quoted + QLatin1Char('\'');
+}
+
+QString Config::stripUriPassword(const QString& uri, QString* password) {
+  QString found;
+  QString out = uri;
+  static const QRegularExpression keyword(QStringLiteral("(^|\\s)password\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'|\\S+)"));
+  if (out.contains(QLatin1String("://"))) {
+    QUrl url(out, QUrl::TolerantMode);
+    if (url.isValid()) {
+      bool changed = false;
+      if (!url.password().isEmpty()) {
+        found = url.password(QUrl::FullyDecoded);
+        url.setPassword(QString());
+        changed = true;
+      }
+      QUrlQuery q(url);
+      if (q.hasQueryItem(QStringLiteral("password"))) {
+        if (found.isEmpty()) found = q.queryItemValue(QStringLiteral("password"), QUrl::FullyDecoded);
+        q.removeAllQueryItems(QStringLiteral("password"));
+        url.setQuery(q);
+        changed = true;
+      }
+      if (changed) out = url.toString(QUrl::FullyEncoded);
+    }
+  } else if (const auto m = keyword.match(out); m.hasMatch()) {
+    found = m.captured(2);
+    if (found.size() >= 2 && found.startsWith(QLatin1Char('\'')) && found.endsWith(QLatin1Char('\''))) {
+      found = found.mid(1, found.size() - 2);
+      found.replace(QStringLiteral("\\'"), QStringLiteral("'")).replace(QStringLiteral("\\\\"), QStringLiteral("\\"));
+    }
+    out.remove(m.capturedStart(0), m.capturedLength(0));
+    out = out.trimmed();
+  }
+  if (password) *password = found;
+  return found.isEmpty() ? uri : out;
 }
 
 void Config::applyEnvironment(const QProcessEnvironment& env) {

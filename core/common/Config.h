@@ -4,8 +4,11 @@
 // Keys are "section.name" (e.g. "db.backend"). In the INI file they are written as [section] name=value.
 // Environment: MERIDIAN_<SECTION>_<NAME> (upper case; the first '_' after the prefix separates section and name),
 // plus the vendors' documented variables (APCA_API_KEY_ID, APCA_API_SECRET_KEY, POLYGON_API_KEY).
-// Secret keys (see isSecretKey) are accepted from the environment only: a secret found in a file is ignored
-// and reported in warnings(), so credentials never live in plain-text settings.
+// Secret keys (see isSecretKey) are accepted from the environment (or the OS keychain, see SecretStore) only: a
+// secret found in a file is ignored and reported in warnings(), so credentials never live in plain-text settings.
+// A connection URI in the file that embeds a password (db.pg_uri = postgresql://u:PASS@h/db) is stripped: the
+// entry keeps the URI without it, the password goes to the secret key (db.pg_password) for this session only and
+// is listed in plaintextSecrets() so SecretStore::migratePlaintext can move it to the keychain.
 #include <QMap>
 #include <QProcessEnvironment>
 #include <QString>
@@ -41,6 +44,21 @@ class Config {
   QStringList dumpRedacted() const;
 
   static bool isSecretKey(const QString& key);
+  // uri without its password (userinfo password, ?password= or a libpq "password=" keyword); *password gets it.
+  // Returns uri unchanged (and clears *password) when it has none.
+  static QString stripUriPassword(const QString& uri, QString* password);
+  // uri with password put back (URI userinfo, or a libpq keyword string); for the connection only, never stored.
+  static QString withUriPassword(const QString& uri, const QString& password);
+  // Secret key that holds the password stripped from a URI setting ("db.pg_uri" -> "db.pg_password").
+  static QString passwordKeyFor(const QString& uriKey);
+
+  struct PlaintextSecret {
+    QString setting;  // the file entry it was found in, e.g. "db.pg_uri"
+    QString value;
+  };
+  // Passwords found embedded in file entries during load, by secret key. Never logged.
+  QMap<QString, PlaintextSecret> plaintextSecrets() const { return m_plaintext; }
+  void forgetPlaintextSecret(const QString& secretKey) { m_plaintext.remove(secretKey); }
   // Default directory for the user's data (SQLite file, logs): QStandardPaths::AppDataLocation.
   static QString defaultDataDir();
 
@@ -53,6 +71,7 @@ class Config {
   void applyEnvironment(const QProcessEnvironment& env);
   QMap<QString, Entry> m_entries;
   QStringList m_warnings;
+  QMap<QString, PlaintextSecret> m_plaintext;
 };
 
 }  // namespace meridian::common
