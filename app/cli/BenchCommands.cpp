@@ -5,6 +5,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/RiskCommands.h"
 #include "app/cli/IngestCommands.h"
+#include "app/cli/ScreenCommands.h"
 
 #include <fmt/core.h>
 
@@ -32,6 +33,10 @@ const Benchmark kBenchmarks[] = {
      [](const QStringList& a, const common::Config& c) { return runBenchRisk(a, c); }},
     {"chart", "chart pan/zoom frame time p50/p99 at 1M bars, 1600x900 (runs meridian-bench-chart; goal p99 < 16 ms)",
      [](const QStringList& a, const common::Config& c) { return runBenchChart(a, c); }},
+    {"gui", "GUI event-loop lag p50/p95/p99 under the 50k ticks/s simulated feed (runs meridian-bench-gui)",
+     [](const QStringList& a, const common::Config& c) { return runBenchGui(a, c); }},
+    {"screener", "screener metrics + filter + sort: symbols/s, 3000 synthetic symbols x 1300 bars (--storage: via SQLite)",
+     [](const QStringList& a, const common::Config& c) { return runBenchScreener(a, c); }},
 };
 
 }  // namespace

@@ -11,8 +11,24 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include <algorithm>
+#include <QThreadPool>
 
+#include <algorithm>
+#include <atomic>
+#include <limits>
+#include <mutex>
+#include <utility>
+
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include "core/common/Logging.h"
+#include "core/marketdata/BarAggregator.h"
+#include "core/marketdata/IngestionService.h"
+#include "ui/bridge/HistoryClient.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
@@ -45,10 +61,108 @@ void upsertBar(std::vector<domain::Bar>& series, const domain::Bar& bar) {
   }
 }
 
+marketdata::Timeframe storageTimeframe(Timeframe tf) {
+  switch (tf) {
+    case Timeframe::M1:
+    case Timeframe::M5: return marketdata::Timeframe::Minute1;
+    case Timeframe::H1: return marketdata::Timeframe::Hour1;
+    case Timeframe::D1:
+    case Timeframe::W1: return marketdata::Timeframe::Day1;
+  }
+  return marketdata::Timeframe::Day1;
+}
+
+constexpr domain::Timestamp kChartMinTs = std::numeric_limits<domain::Timestamp>::min();
+
+// Series builds run on their own single thread, below the GUI thread's priority: on a busy machine (2 cores, feed,
+// storage) the build must yield to the event loop, not compete with it. One thread: builds are serial and a queued
+// one that is already stale is skipped without work.
+QThreadPool& buildPool() {
+  static QThreadPool* pool = [] {
+    auto* p = new QThreadPool;  // process lifetime: never joined at static destruction
+    p->setMaxThreadCount(1);
+    p->setExpiryTimeout(-1);
+    p->setObjectName(QStringLiteral("ChartSeriesBuild"));
+    return p;
+  }();
+  return *pool;
+}
+
+// Frees something big (a replaced million-bar series or history answer) on the build thread: unmapping ~100 MB
+// costs tens of milliseconds the event loop should not spend.
+template <class T>
+void disposeOffGuiThread(T value) {
+  auto holder = std::make_shared<T>(std::move(value));
+  buildPool().start([holder]() mutable { holder.reset(); });
+}
+
+void lowerThisThreadsPriority() {
+#if defined(__linux__)
+  static thread_local bool done = false;
+  if (done) return;
+  done = true;
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);  // nice 5, this thread only: yields to the GUI, still progresses under load
+#endif
+}
+
 }  // namespace
 
-ChartDock::ChartDock(QWidget* parent) : QDockWidget(QStringLiteral("Chart"), parent) {
+// Lets a finished worker post its result only while the dock exists: the destructor flips `alive` under the same
+// mutex the worker holds while posting, and Qt drops events already posted to a destroyed receiver.
+struct ChartDock::BuildGuard {
+  std::mutex mutex;
+  bool alive = true;
+  std::atomic<std::uint64_t> latest{0};  // newest generation requested: older queued builds are skipped
+};
+
+// Where history ends and live bars begin, and how live bars are brought to the history's resolution.
+struct ChartDock::LiveFeed {
+  bool history = false;
+  marketdata::Timeframe resolution = marketdata::Timeframe::Minute1;
+  domain::Timestamp seamEnd = kChartMinTs;  // live bars before this are covered by history
+  domain::Timestamp lastFed = kChartMinTs;  // newest live bar already converted
+  std::unique_ptr<marketdata::BarAggregator> aggregator;  // null: bars are taken as they are
+  std::vector<marketdata::ClosedBar> closed;
+
+  // Live (1-minute) bars -> bars for the series: closed buckets plus the forming one (same ts replaces in the view).
+  std::vector<domain::Bar> convert(const std::vector<domain::Bar>& bars) {
+    std::vector<domain::Bar> out;
+    bool touched = false;
+    for (const domain::Bar& b : bars) {
+      if (b.ts < seamEnd) continue;
+      if (!aggregator) {
+        if (b.ts < lastFed) continue;  // equal ts: a revised bar, replaced in place
+        out.push_back(b);
+        lastFed = b.ts;
+        continue;
+      }
+      if (b.ts <= lastFed) continue;  // the aggregator would count a revised minute twice
+      closed.clear();
+      aggregator->addMinuteBar(b, closed);
+      for (const auto& c : closed)
+        if (c.timeframe == resolution) out.push_back(c.bar);
+      lastFed = b.ts;
+      touched = true;
+    }
+    if (touched)
+      if (auto cur = aggregator->current(resolution)) out.push_back(*cur);
+    return out;
+  }
+};
+
+ChartDock::ChartDock(QWidget* parent)
+    : QDockWidget(QStringLiteral("Chart"), parent), m_guard(std::make_shared<BuildGuard>()),
+      m_feed(std::make_unique<LiveFeed>()) {
   setObjectName(QStringLiteral("ChartDock"));
+  m_historyTimeout.setSingleShot(true);
+  m_historyTimeout.setInterval(kHistoryTimeoutMs);
+  connect(&m_historyTimeout, &QTimer::timeout, this, [this] {
+    if (m_pendingCorrelation.isEmpty()) return;
+    common::logger("ui")->warn("chart: no history answer for {} within {} ms; showing live bars only",
+                               m_symbol.toStdString(), kHistoryTimeoutMs);
+    m_pendingCorrelation.clear();
+    finishLoading();
+  });
 
   auto* content = new QWidget(this);
   auto* layout = new QVBoxLayout(content);
@@ -181,6 +295,157 @@ ChartDock::ChartDock(QWidget* parent) : QDockWidget(QStringLiteral("Chart"), par
   updateInfo();
 }
 
+ChartDock::~ChartDock() {
+  std::lock_guard lock(m_guard->mutex);
+  m_guard->alive = false;
+}
+
+void ChartDock::setHistoryClient(HistoryClient* client) {
+  if (m_historyClient) disconnect(m_historyClient, nullptr, this, nullptr);
+  m_historyClient = client;
+  if (client) {
+    connect(client, &HistoryClient::historyLoaded, this, &ChartDock::onHistoryLoaded);
+    if (!m_symbol.isEmpty()) requestHistory(false);
+  }
+}
+
+void ChartDock::requestHistory(bool allowCache) {
+  if (!m_historyClient || m_symbol.isEmpty()) return;
+  m_guard->latest = ++m_generation;  // any build in flight is now stale
+  m_pendingFeed.reset();
+  m_loading = true;
+  m_loadClock.start();
+  m_view->setLoading(true, QStringLiteral("Loading %1 history…").arg(QLatin1String(timeframeLabel(m_timeframe))));
+  const marketdata::Timeframe want = storageTimeframe(m_timeframe);
+  if (allowCache && m_lastHistory && m_lastHistory->requested == want && format::qstr(m_lastHistory->symbol) == m_symbol) {
+    // Same stored data (e.g. 1m <-> 5m, 1D <-> 1W): only the series is rebuilt, still off the GUI thread.
+    m_pendingCorrelation.clear();
+    m_historyTimeout.stop();
+    startBuild(m_lastHistory);
+    return;
+  }
+  m_pendingCorrelation = m_historyClient->request(m_symbol, want, kMaxBarsPerSymbol);
+  m_historyTimeout.start();
+}
+
+void ChartDock::onHistoryLoaded(std::shared_ptr<const runtime::HistoryLoaded> result) {
+  if (!result) return;
+  if (m_pendingCorrelation.isEmpty() || format::qstr(result->correlationId) != m_pendingCorrelation) {
+    ++m_stale;  // the user switched again (or it timed out): a newer request is, or was, in flight
+    return;
+  }
+  m_pendingCorrelation.clear();
+  m_historyTimeout.stop();
+  if (!result->ok()) {
+    common::logger("ui")->warn("chart history for {}: {}", result->symbol, result->error);
+    m_info->setToolTip(QStringLiteral("History not available: %1").arg(format::qstr(result->error)));
+    finishLoading();
+    return;
+  }
+  disposeOffGuiThread(std::exchange(m_lastHistory, result));
+  startBuild(std::move(result));
+}
+
+void ChartDock::startBuild(std::shared_ptr<const runtime::HistoryLoaded> history) {
+  const std::uint64_t generation = m_generation;
+  m_guard->latest = generation;
+  auto feed = std::make_unique<LiveFeed>();
+  const auto& hist = *history->bars;
+  std::vector<domain::Bar> live;
+  if (!hist.empty()) {
+    feed->history = true;
+    feed->resolution = history->timeframe;
+    feed->seamEnd = hist.back().ts + marketdata::nominalLength(history->timeframe);
+    if (history->timeframe != marketdata::Timeframe::Minute1) {
+      marketdata::BarAggregator::Options o;
+      o.hourly = history->timeframe == marketdata::Timeframe::Hour1;
+      o.daily = history->timeframe == marketdata::Timeframe::Day1;
+      feed->aggregator = std::make_unique<marketdata::BarAggregator>(o);
+    }
+  }
+  // The live bars past the seam (a few hundred at most in practice: converting them here is cheap).
+  if (const auto it = m_history.constFind(m_symbol); it != m_history.cend()) live = feed->convert(*it);
+  m_pendingFeed = std::move(feed);
+
+  ChartDock* self = this;
+  auto guard = m_guard;
+  const Timeframe tf = m_timeframe;
+  buildPool().start([self, guard, generation, history = std::move(history), live = std::move(live), tf] {
+    if (guard->latest.load() != generation) return;  // superseded while queued
+    lowerThisThreadsPriority();
+    std::vector<domain::Bar> merged;
+    merged.reserve(history->bars->size() + live.size());
+    merged.assign(history->bars->begin(), history->bars->end());
+    for (const domain::Bar& b : live) {
+      if (!merged.empty() && b.ts == merged.back().ts)
+        merged.back() = b;
+      else
+        merged.push_back(b);
+    }
+    auto series = std::make_shared<BarSeries>();
+    series->setTimeframe(tf);
+    series->setBase(std::move(merged));
+    std::lock_guard lock(guard->mutex);
+    if (!guard->alive) return;
+    ChartDock* dock = self;  // alive: the dock cannot be destroyed while we hold the mutex
+    QMetaObject::invokeMethod(dock, [dock, generation, series] { dock->installSeries(generation, series); },
+                              Qt::QueuedConnection);
+  });
+}
+
+void ChartDock::installSeries(std::uint64_t generation, const std::shared_ptr<BarSeries>& series) {
+  if (generation != m_generation || !m_pendingFeed) {
+    ++m_stale;
+    return;
+  }
+  m_feed = std::move(m_pendingFeed);
+  m_installedHistory = m_lastHistory;
+  disposeOffGuiThread(m_view->takeSeries());
+  m_view->setSeries(std::move(*series));
+  // Live bars that arrived while the series was being built.
+  if (const auto it = m_history.constFind(m_symbol); it != m_history.cend()) {
+    const auto more = m_feed->convert(*it);
+    if (!more.empty()) m_view->appendBars(more);
+  }
+  m_lastLoadMs = m_loadClock.elapsed();
+  m_loading = false;
+  m_view->setLoading(false);
+  updateInfo();
+  Q_EMIT historyInstalled(m_symbol, static_cast<int>(m_view->bars().size()));
+}
+
+// No history (no client, no answer, or an error): the live bars alone.
+void ChartDock::showLiveOnly() {
+  m_feed = std::make_unique<LiveFeed>();
+  const auto it = m_history.constFind(m_symbol);
+  disposeOffGuiThread(m_view->takeSeries());  // may be a million bars of the previous symbol
+  if (m_view->timeframe() != m_timeframe) m_view->setTimeframe(m_timeframe);  // on an empty series: free
+  m_view->setBars(it == m_history.cend() ? std::vector<domain::Bar>{} : *it);
+  if (it != m_history.cend() && !it->empty()) m_feed->lastFed = it->back().ts;
+}
+
+void ChartDock::finishLoading() {
+  m_guard->latest = ++m_generation;
+  m_pendingFeed.reset();
+  m_loading = false;
+  m_view->setLoading(false);
+  if (!m_feed->history || m_view->timeframe() != m_timeframe) showLiveOnly();
+  updateInfo();
+}
+
+void ChartDock::feedView(const std::vector<domain::Bar>& bars) {
+  if (bars.empty()) return;
+  if (!m_feed->history) {
+    if (m_view->bars().size() + bars.size() > kMaxBarsPerSymbol)
+      m_view->setBars(m_history.value(m_symbol));
+    else
+      m_view->appendBars(bars);
+    return;
+  }
+  const auto out = m_feed->convert(bars);
+  if (!out.empty()) m_view->appendBars(out);
+}
+
 QToolButton* ChartDock::timeframeButton(Timeframe tf) const {
   return qobject_cast<QToolButton*>(m_timeframes->button(static_cast<int>(tf)));
 }
@@ -200,8 +465,10 @@ void ChartDock::setSymbol(const QString& symbol) {
   m_symbol = s;
   m_symbolEdit->setText(s);
   m_view->setSymbol(s);
-  const auto it = m_history.constFind(s);
-  m_view->setBars(it == m_history.cend() ? std::vector<domain::Bar>{} : *it);
+  // Live bars at once (cheap: a bounded buffer); the stored history replaces them when it has been built.
+  disposeOffGuiThread(std::move(m_installedHistory));
+  showLiveOnly();
+  requestHistory(false);  // fresh from storage: it may have been imported into since
   const auto mk = m_markers.constFind(s);
   m_view->setMarkers(mk == m_markers.cend() ? std::vector<ChartMarker>{} : *mk);
   setWindowTitle(QStringLiteral("Chart — %1").arg(s));
@@ -211,7 +478,15 @@ void ChartDock::setSymbol(const QString& symbol) {
 
 void ChartDock::setTimeframe(Timeframe tf) {
   if (auto* b = timeframeButton(tf)) b->setChecked(true);
-  m_view->setTimeframe(tf);
+  if (tf == m_timeframe && (m_view->timeframe() == tf || m_loading)) return;
+  m_timeframe = tf;
+  if (m_historyClient && !m_symbol.isEmpty()) {
+    // Live bars only on screen (a small buffer): resample them now; history, when it comes, replaces them.
+    if (!m_feed->history) m_view->setTimeframe(tf);
+    requestHistory(true);  // history on screen stays (with a "Loading…" badge) until the new series is built
+  } else {
+    m_view->setTimeframe(tf);
+  }
   updateInfo();
 }
 
@@ -225,6 +500,14 @@ void ChartDock::onBarsAppended(const QVector<bus::BarClosed>& bars) {
   std::vector<domain::Bar> forView;
   for (const bus::BarClosed& b : bars) {
     const QString symbol = format::qstr(b.symbol);
+    // A feed publishing 1m bars also publishes the 1h / 1d bars built from them (SimulatedMarket): keep the minutes
+    // only, the chart resamples (or aggregates at the history seam) itself.
+    const auto tf = marketdata::IngestionService::timeframeOfSource(b.source);
+    if (tf == marketdata::Timeframe::Minute1 && b.source.ends_with("_1m")) {
+      m_minuteFed.insert(symbol);
+    } else if (m_minuteFed.contains(symbol)) {
+      continue;
+    }
     std::vector<domain::Bar>& series = m_history[symbol];
     upsertBar(series, b.bar);
     if (series.size() > kMaxBarsPerSymbol) {
@@ -234,10 +517,7 @@ void ChartDock::onBarsAppended(const QVector<bus::BarClosed>& bars) {
     if (symbol == m_symbol) forView.push_back(b.bar);
   }
   if (forView.empty()) return;
-  if (m_view->bars().size() + forView.size() > kMaxBarsPerSymbol)
-    m_view->setBars(m_history.value(m_symbol));
-  else
-    m_view->appendBars(forView);
+  feedView(forView);
   updateInfo();
 }
 
@@ -273,13 +553,31 @@ void ChartDock::onFillsAppended(const QVector<domain::Fill>& fills) {
   for (auto it = bySymbol.cbegin(); it != bySymbol.cend(); ++it) addMarkers(it.key(), it.value());
 }
 
+void ChartDock::onSignals(const QVector<bus::SignalGenerated>& signalList) {
+  QHash<QString, std::vector<ChartMarker>> bySymbol;
+  for (const bus::SignalGenerated& g : signalList) {
+    ChartMarker m;
+    m.ts = g.ts;
+    m.price = g.price;
+    m.kind = g.targetQuantity == 0.0       ? ChartMarker::Kind::SignalExit
+             : g.side == domain::Side::Buy ? ChartMarker::Kind::SignalLong
+                                           : ChartMarker::Kind::SignalShort;
+    const QString what = m.kind == ChartMarker::Kind::SignalExit ? QStringLiteral("EXIT → flat")
+                         : QStringLiteral("%1 → target %2").arg(format::sideText(g.side), format::quantity(g.targetQuantity));
+    m.text = QStringLiteral("Signal %1: %2 @ %3").arg(format::qstr(g.strategy), what, format::price(g.price));
+    if (!g.reason.empty()) m.text += QStringLiteral(" — ") + format::qstr(g.reason);
+    bySymbol[format::qstr(g.symbol).trimmed().toUpper()].push_back(m);
+  }
+  for (auto it = bySymbol.cbegin(); it != bySymbol.cend(); ++it) addMarkers(it.key(), it.value());
+}
+
 void ChartDock::addSignalMarkers(const QString& symbol, const std::vector<ChartMarker>& markers) {
   addMarkers(symbol.trimmed().toUpper(), markers);
 }
 
 QVariantMap ChartDock::chartSettings() const {
   QVariantMap s;
-  s[QStringLiteral("timeframe")] = QString::fromLatin1(timeframeLabel(m_view->timeframe()));
+  s[QStringLiteral("timeframe")] = QString::fromLatin1(timeframeLabel(m_timeframe));
   QStringList overlays, panes;
   for (QAction* a : m_overlayActions)
     if (a->isChecked()) overlays << QString::number(a->data().toInt());
@@ -308,13 +606,17 @@ void ChartDock::applyChartSettings(const QVariantMap& settings) {
 void ChartDock::updateInfo() {
   const std::size_t n = m_view->series().size();
   if (n == 0) {
-    m_info->setText(QString());
+    m_info->setText(m_loading ? QStringLiteral("Loading…") : QString());
     return;
   }
   const std::size_t a = m_view->visibleBegin(), b = m_view->visibleEnd();
   QString text = QStringLiteral("%1/%2 bars").arg(format::quantity(static_cast<double>(b > a ? b - a : 0)),
                                                   format::quantity(static_cast<double>(n)));
   if (!m_view->followingLatest()) text += QStringLiteral(" · End = live");
+  if (m_feed && m_feed->history && m_installedHistory)
+    text += QStringLiteral(" · %1%2").arg(format::qstr(m_installedHistory->source),
+                                          m_installedHistory->aggregated ? QStringLiteral(" (aggregated)") : QString());
+  if (m_loading) text += QStringLiteral(" · Loading…");
   m_info->setToolTip(m_view->series().effectiveTimeframe() != m_view->timeframe()
                          ? QStringLiteral("The data is %1: %2 bars cannot be made from it")
                                .arg(QLatin1String(timeframeLabel(m_view->series().effectiveTimeframe())),

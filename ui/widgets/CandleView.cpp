@@ -5,6 +5,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -159,6 +160,42 @@ void CandleView::setBars(std::vector<domain::Bar> bars) {
   m_series.setBase(std::move(bars));
   m_follow = true;
   onDataChanged(false);
+}
+
+void CandleView::setSeries(BarSeries series) {
+  m_series = std::move(series);
+  m_follow = true;
+  onDataChanged(false);
+  Q_EMIT viewChanged();
+}
+
+BarSeries CandleView::takeSeries() {
+  BarSeries out = std::move(m_series);
+  m_series = BarSeries();
+  m_follow = true;
+  onDataChanged(false);
+  return out;
+}
+
+void CandleView::setLoading(bool loading, const QString& message) {
+  if (loading == m_loading && message == m_loadingMessage) return;
+  m_loading = loading;
+  m_loadingMessage = message;
+  update();
+}
+
+QString CandleView::markerTextAt(QPointF pos, double radius) const {
+  const MarkerHit* best = nullptr;
+  double bestD = radius * radius;
+  for (const MarkerHit& h : m_markerHits) {
+    const double dx = h.centre.x() - pos.x(), dy = h.centre.y() - pos.y();
+    const double d = dx * dx + dy * dy;
+    if (d <= bestD) {
+      bestD = d;
+      best = &h;
+    }
+  }
+  return best ? best->text : QString();
 }
 
 void CandleView::appendBars(const std::vector<domain::Bar>& bars) {
@@ -471,6 +508,11 @@ void CandleView::mouseMoveEvent(QMouseEvent* event) {
     Q_EMIT viewChanged();
   }
   update();
+  const QString tip = m_dragging ? QString() : markerTextAt(event->position());
+  if (!tip.isEmpty())
+    QToolTip::showText(event->globalPosition().toPoint(), tip, this);
+  else if (QToolTip::isVisible())
+    QToolTip::hideText();
 }
 
 void CandleView::mouseReleaseEvent(QMouseEvent* event) {
@@ -554,6 +596,15 @@ void CandleView::paintEvent(QPaintEvent*) {
   const double titleW = QFontMetrics(bold).horizontalAdvance(title) + 14.0;
   p.setFont(font());
 
+  if (m_loading && !m_series.empty()) {
+    // Badge next to the title: the bars shown are about to be replaced (new timeframe / symbol history).
+    const QString badge = QStringLiteral(" %1 ").arg(m_loadingMessage);
+    const QRectF r(l.plotLeft + titleW, 3.0, fm.horizontalAdvance(badge) + 8.0, lineH + 2.0);
+    p.fillRect(r, c.crossLabel);
+    p.setPen(Qt::white);
+    p.drawText(r, Qt::AlignCenter, badge);
+  }
+  m_markerHits.clear();
   if (m_series.empty()) {
     m_columns.clear();
     m_readout.clear();
@@ -562,7 +613,8 @@ void CandleView::paintEvent(QPaintEvent*) {
     big.setPointSizeF(big.pointSizeF() * 1.3);
     p.setFont(big);
     const QString msg = m_symbol.isEmpty() ? QStringLiteral("No symbol selected")
-                                           : QStringLiteral("No data for %1 yet — bars appear as they arrive").arg(m_symbol);
+                        : m_loading      ? QStringLiteral("%1 — %2").arg(m_symbol, m_loadingMessage)
+                                         : QStringLiteral("No data for %1 yet — bars appear as they arrive").arg(m_symbol);
     p.drawText(rect(), Qt::AlignCenter, msg);
     return;
   }
@@ -762,6 +814,8 @@ void CandleView::paintEvent(QPaintEvent*) {
         case ChartMarker::Kind::SignalLong:
         case ChartMarker::Kind::SignalShort:
         case ChartMarker::Kind::SignalExit:
+          // Signals are decisions, not executions: a hollow-centred diamond in the overlay palette (blue long,
+          // pink short, grey exit), never the solid green/red triangles of fills.
           color = it->kind == ChartMarker::Kind::SignalLong ? c.overlay[1]
                   : it->kind == ChartMarker::Kind::SignalShort ? c.overlay[4]
                                                                 : c.text;
@@ -769,12 +823,15 @@ void CandleView::paintEvent(QPaintEvent*) {
           tri.lineTo(x + s, y);
           tri.lineTo(x, y + s);
           tri.lineTo(x - s, y);
+          tri.closeSubpath();
+          tri.addEllipse(QPointF(x, y), 2.0, 2.0);
           break;
       }
       tri.closeSubpath();
       p.setPen(QPen(c.bg, 1.0));
       p.setBrush(color);
       p.drawPath(tri);
+      m_markerHits.push_back(MarkerHit{QPointF(x, y), it->kind, it->text});
       if (static_cast<std::size_t>(idx) >= shown->first && static_cast<std::size_t>(idx) < shown->last) hoverMarkers.push_back(&*it);
     }
     p.setBrush(Qt::NoBrush);

@@ -32,7 +32,7 @@ struct ChartMarker {
   domain::Timestamp ts = 0;
   double price = 0.0;
   Kind kind = Kind::Buy;
-  QString text;  // shown in the readout when hovering its bar, e.g. "BUY 100 @ 189.47"
+  QString text;  // shown in the readout when hovering its bar and as the marker's tooltip, e.g. "BUY 100 @ 189.47"
 };
 
 // One drawn column (a candle, or a pixel column aggregating several bars): resampled bars [first, last).
@@ -64,8 +64,16 @@ class CandleView : public QWidget {
   void setBars(std::vector<domain::Bar> bars);
   // Adds bars: same ts replaces, newer appends (incremental), older is inserted (rebuild).
   void appendBars(const std::vector<domain::Bar>& bars);
+  // Installs a series built elsewhere (ChartDock builds it on a worker thread: resampling, pyramid and indicators
+  // of a million bars are not GUI-thread work). The view follows the newest bars, the zoom mode is kept.
+  void setSeries(BarSeries series);
+  // Moves the series out (the view is left empty), e.g. to free a million-bar series off the GUI thread.
+  BarSeries takeSeries();
   // Live last-trade price for the newest bar (close, and high/low when exceeded).
   void updateLastPrice(double price);
+  // "Loading…" state: an empty chart says so instead of "no data"; a chart with bars shows a badge.
+  void setLoading(bool loading, const QString& message = QStringLiteral("Loading…"));
+  bool isLoading() const { return m_loading; }
   void clear();
   // Base bars as received (not resampled).
   const std::vector<domain::Bar>& bars() const { return m_series.base(); }
@@ -105,6 +113,15 @@ class CandleView : public QWidget {
   QString readoutText() const { return m_readout; }
   // Crosshair at a widget position (what hovering does); an invalid point hides it.
   void setCrosshair(QPointF pos);
+  // Markers drawn in the last paint (for tests): centre and the marker's text.
+  struct MarkerHit {
+    QPointF centre;
+    ChartMarker::Kind kind = ChartMarker::Kind::Buy;
+    QString text;
+  };
+  const std::vector<MarkerHit>& paintedMarkers() const { return m_markerHits; }
+  // Text of the painted marker nearest to pos within `radius` px (what the tooltip shows); empty when none.
+  QString markerTextAt(QPointF pos, double radius = 9.0) const;
 
   QSize sizeHint() const override { return {720, 420}; }
   QSize minimumSizeHint() const override { return {240, 160}; }
@@ -177,6 +194,9 @@ class CandleView : public QWidget {
   QRectF m_priceRect;
   double m_priceLo = 0.0, m_priceHi = 1.0;
   QString m_readout;
+  std::vector<MarkerHit> m_markerHits;
+  bool m_loading = false;
+  QString m_loadingMessage;
 };
 
 }  // namespace meridian::ui
