@@ -46,11 +46,14 @@ struct PositionsSnapshot {
 struct SignalGenerated {
   std::string strategy;        // e.g. "sma_cross"
   std::string symbol;
-  domain::Timestamp ts = 0;    // close time of the bar that produced it (UTC ns)
+  domain::Timestamp ts = 0;    // key of the bar that produced it, as in BarClosed::bar.ts (bar open; UTC ns)
   domain::Side side = domain::Side::Buy;
   double price = 0.0;          // bar close the decision was taken at
   double targetQuantity = 0.0; // position the strategy wants after the signal (0 = flat)
   std::string reason;          // short human-readable cause, e.g. "SMA10 crossed above SMA30"
+  double quantity = 0.0;       // size of the strategy's order (targetQuantity - position before it)
+  std::string instance;        // live instance id, e.g. "sma_cross:AAPL" or "pairs:KO/PEP"
+  std::string correlationId;   // of the SubmitOrder sent for it (strategy.trade=true), empty when none was sent
 };
 
 // Commands from the UI (or CLI) to core; results come back as events carrying the same correlation id.

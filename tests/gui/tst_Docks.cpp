@@ -37,6 +37,7 @@
 #include "ui/models/JobsModel.h"
 #include "ui/widgets/CandleView.h"
 #include "ui/widgets/ToastOverlay.h"
+#include "tests/support/GuiFixture.h"
 
 using namespace meridian;
 using ui::MainWindow;
@@ -83,24 +84,12 @@ class tst_Docks : public QObject {
 
  private:
   ui::UiContext context() {
-    ui::UiContext c;
-    c.bus = &m_bus;
-    c.config = &m_config;
-    c.settingsOrganization = QStringLiteral("MeridianTests");
-    c.settingsApplication = m_settingsApp;
-    c.paperTrading = true;
+    ui::UiContext c = test::uiContext(&m_bus, &m_config, m_settingsApp);
+    c.logs.reset();  // no Logs feed in this test
     return c;
   }
 
-  void save(QWidget* w, const QString& name) {
-    const QString path = m_shotDir.filePath(name + QStringLiteral(".png"));
-    QFile::remove(path);
-    const QPixmap pm = w->grab();
-    QVERIFY2(!pm.isNull(), qPrintable(name));
-    QVERIFY2(pm.save(path, "PNG"), qPrintable(path));
-    QVERIFY(QImage(path).size() == pm.size());
-    qInfo("screenshot: %s (%dx%d)", qPrintable(path), pm.width(), pm.height());
-  }
+  void save(QWidget* w, const QString& name) { QVERIFY2(!test::saveScreenshot(w, name).isEmpty(), qPrintable(name)); }
 
   QAction* action(const char* name) { return m_window->findChild<QAction*>(QLatin1String(name)); }
 
@@ -108,29 +97,21 @@ class tst_Docks : public QObject {
   common::Config m_config;
   std::unique_ptr<MainWindow> m_window;
   QString m_settingsApp;
-  QDir m_shotDir;
   QTemporaryDir m_tmp;
 
  private Q_SLOTS:
   void initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     time::TimeZones::setDisplayTimeZone("America/Chicago");
-    m_settingsApp = QStringLiteral("tst_Docks-%1-%2").arg(QCoreApplication::applicationPid()).arg(QDateTime::currentMSecsSinceEpoch());
-    QSettings(QStringLiteral("MeridianTests"), m_settingsApp).clear();
-    const QByteArray env = qgetenv("MERIDIAN_SCREENSHOT_DIR");
-    m_shotDir = QDir(env.isEmpty() ? QDir::temp().filePath(QStringLiteral("meridian-screenshots")) : QString::fromLocal8Bit(env));
-    QVERIFY(m_shotDir.mkpath(QStringLiteral(".")));
+    m_settingsApp = test::uniqueSettingsApp(QStringLiteral("tst_Docks"));
     m_window = std::make_unique<MainWindow>(context());
     m_window->resize(1600, 1000);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    QVERIFY(test::showAndActivate(m_window.get()));
   }
 
   void cleanupTestCase() {
     m_window.reset();
-    QSettings(QStringLiteral("MeridianTests"), m_settingsApp).clear();
+    test::clearSettings(m_settingsApp);
   }
 
   void newDocksAreRegistered() {
@@ -141,7 +122,7 @@ class tst_Docks : public QObject {
       QVERIFY(m_window->allDocks().contains(d));
       QVERIFY(!m_window->docks().contains(d));  // docks() stays the six trading panels
     }
-    QCOMPARE(m_window->allDocks().size(), 8);
+    QCOMPARE(m_window->allDocks().size(), 10);  // + FillsDock and AccountDock (tst_Blotters)
     // Tabbed with Logs, Logs in front.
     QVERIFY(m_window->dock(QStringLiteral("LogsDock"))->isVisible());
     QVERIFY(m_window->tabifiedDockWidgets(m_window->dock(QStringLiteral("LogsDock"))).contains(m_window->jobsDock()));

@@ -45,6 +45,7 @@
 #include "ui/models/WatchlistModel.h"
 #include "ui/widgets/CandleView.h"
 #include "ui/widgets/ModeBadge.h"
+#include "tests/support/GuiFixture.h"
 
 using namespace meridian;
 using meridian::ui::MainWindow;
@@ -96,13 +97,8 @@ class tst_MainWindow : public QObject {
 
  private:
   ui::UiContext context() {
-    ui::UiContext c;
-    c.bus = &m_bus;
-    c.config = &m_config;
-    c.logs = m_logs;
-    c.settingsOrganization = QStringLiteral("MeridianTests");
-    c.settingsApplication = m_settingsApp;
-    c.paperTrading = true;
+    ui::UiContext c = test::uiContext(&m_bus, &m_config, m_settingsApp);
+    c.logs = m_logs;  // the buffer of this test's logging set-up (debug level)
     return c;
   }
 
@@ -167,10 +163,7 @@ class tst_MainWindow : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
-    m_settingsApp = QStringLiteral("tst_MainWindow-%1-%2")
-                        .arg(QCoreApplication::applicationPid())
-                        .arg(QDateTime::currentMSecsSinceEpoch());
-    QSettings(QStringLiteral("MeridianTests"), m_settingsApp).clear();
+    m_settingsApp = test::uniqueSettingsApp(QStringLiteral("tst_MainWindow"));
 
     common::LogOptions opts;
     opts.level = "debug";
@@ -179,15 +172,10 @@ class tst_MainWindow : public QObject {
 
     m_bus.subscribe(bus::topics::kCommands, m_commands);
 
-    const QByteArray env = qgetenv("MERIDIAN_SCREENSHOT_DIR");
-    m_shotDir = QDir(env.isEmpty() ? QDir::temp().filePath(QStringLiteral("meridian-screenshots")) : QString::fromLocal8Bit(env));
-    QVERIFY(m_shotDir.mkpath(QStringLiteral(".")));
+    m_shotDir = test::screenshotDir();
 
     m_window = std::make_unique<MainWindow>(context());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    QVERIFY(test::showAndActivate(m_window.get()));
   }
 
   void cleanupTestCase() {
@@ -448,7 +436,7 @@ class tst_MainWindow : public QObject {
     QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("100"));
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
     QCOMPARE(QApplication::focusWidget(), static_cast<QWidget*>(ticket->sideCombo()));
-    QTest::keyClick(QApplication::focusWidget(), Qt::Key_S);  // keyboard search: "Sell"
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_S);  // side hotkey: "Sell"
     QCOMPARE(ticket->sideCombo()->currentText(), QStringLiteral("Sell"));
     for (int i = 0; i < 8 && QApplication::focusWidget() != ticket->submitButton(); ++i)
       QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
@@ -569,27 +557,25 @@ class tst_MainWindow : public QObject {
     // Settings... shows the effective, redacted configuration.
     m_config.set(QStringLiteral("alpaca.secret_key"), QStringLiteral("s3cr3t-value"));
     QString settingsText;
-    QTimer::singleShot(0, this, [&] {
-      QWidget* dlg = QApplication::activeModalWidget();
-      if (!dlg) return;
+    auto seen = test::whenModal<QWidget>(this, [&](QWidget* dlg) {
       if (auto* text = dlg->findChild<QPlainTextEdit*>(QStringLiteral("settingsText"))) settingsText = text->toPlainText();
       dlg->close();
     });
     QAction* settings = findAction("actionSettings");
     QVERIFY(settings && settings->isEnabled());
     settings->trigger();  // modal; closed by the timer above
+    QVERIFY(*seen);
     QVERIFY2(settingsText.contains(QStringLiteral("ui.refresh_hz=60")), qPrintable(settingsText));
     QVERIFY(settingsText.contains(QStringLiteral("display.timezone=America/Chicago")));
     QVERIFY(!settingsText.contains(QStringLiteral("s3cr3t-value")));
 
     QString shortcutsHtml;
-    QTimer::singleShot(0, this, [&] {
-      QWidget* dlg = QApplication::activeModalWidget();
-      if (!dlg) return;
+    seen = test::whenModal<QWidget>(this, [&](QWidget* dlg) {
       if (auto* text = dlg->findChild<QTextBrowser*>()) shortcutsHtml = text->toPlainText();
       dlg->close();
     });
     findAction("actionKeyboardShortcuts")->trigger();
+    QVERIFY(*seen);
     QVERIFY2(shortcutsHtml.contains(QStringLiteral("F2")) && shortcutsHtml.contains(QStringLiteral("Ctrl+Shift+X")),
              qPrintable(shortcutsHtml));
 

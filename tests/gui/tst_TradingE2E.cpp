@@ -1,51 +1,41 @@
 // End to end through the real composition root: keystrokes in the order ticket -> SubmitOrder on the bus ->
-// risk -> journal -> paper broker on the simulated market -> fill -> orders and positions blotters.
+// risk -> journal -> paper broker on the simulated market -> fill -> orders, fills, positions and account blotters.
 #include "core/runtime/Kernel.h"
+#include "ui/docks/AccountDock.h"
+#include "ui/docks/FillsDock.h"
 #include "ui/docks/OrderTicketDock.h"
 #include "ui/docks/OrdersDock.h"
 #include "ui/docks/PositionsDock.h"
 #include "ui/mainwindow/MainWindow.h"
+#include "ui/models/AccountModel.h"
+#include "ui/models/FillsModel.h"
 #include "ui/models/OrdersModel.h"
 #include "ui/models/PositionsModel.h"
+#include "tests/support/GuiFixture.h"
 
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace meridian;
 
 class tst_TradingE2E : public QObject {
   Q_OBJECT
-  QTemporaryDir m_dir;
 
  private Q_SLOTS:
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
   void keyboardOrderFillsAgainstTheSimulatedMarket() {
-    common::initLogging(common::LogOptions{});
-    common::Config cfg;
-    cfg.set("db.sqlite_path", m_dir.filePath("e2e.sqlite"));
-    cfg.set("market.sim_ticks_per_second", "5000");
-    runtime::Kernel kernel(cfg);
-    ui::UiContext ctx;
-    ctx.bus = &kernel.bus();
-    ctx.config = &kernel.config();
-    ctx.logs = common::inAppLogs();
-    ctx.settingsOrganization = QStringLiteral("MeridianTests");
-    ctx.settingsApplication = QStringLiteral("tst_TradingE2E-%1").arg(QCoreApplication::applicationPid());
-    ctx.ingestion = kernel.ingestion();
-    auto window = std::make_unique<ui::MainWindow>(ctx);
-    QVERIFY(kernel.start().ok());
-    window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
-    window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(window.get()));
+    test::KernelWindow fx(QStringLiteral("tst_TradingE2E"));
+    const QString started = fx.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    runtime::Kernel& kernel = fx.kernel();
+    ui::MainWindow* window = fx.window();
 
     ui::OrderTicketDock* ticket = window->orderTicketDock();
-    QTest::keyClick(window.get(), Qt::Key_F2);
+    QTest::keyClick(window, Qt::Key_F2);
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(ticket->symbolEdit()));
     ticket->symbolEdit()->clear();
     QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("nvda"));
@@ -69,6 +59,15 @@ class tst_TradingE2E : public QObject {
     const double avgPx = cell(orders, 0, ui::OrdersModel::AvgPx).remove(',').toDouble();
     QVERIFY2(avgPx > 0.0, qPrintable(cell(orders, 0, ui::OrdersModel::AvgPx)));
 
+    // The same execution in the Fills blotter, and the account marks the new exposure.
+    ui::FillsModel* fillsModel = window->fillsDock()->model();
+    QTRY_COMPARE_WITH_TIMEOUT(fillsModel->rowCount(), 1, 5000);
+    QCOMPARE(cell(fillsModel, 0, ui::FillsModel::Symbol), QStringLiteral("NVDA"));
+    QCOMPARE(cell(fillsModel, 0, ui::FillsModel::Side), QStringLiteral("BUY"));
+    QCOMPARE(cell(fillsModel, 0, ui::FillsModel::Price), cell(orders, 0, ui::OrdersModel::AvgPx));
+    ui::AccountModel* account = window->accountDock()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(account->snapshot() && account->snapshot()->grossExposure > 0.0, 5000);
+
     ui::PositionsModel* positions = window->positionsDock()->model();
     QTRY_VERIFY_WITH_TIMEOUT(positions->rowCount() >= 1, 5000);
     int row = -1;
@@ -83,11 +82,8 @@ class tst_TradingE2E : public QObject {
     QCOMPARE(fills.value().size(), std::size_t(1));
     QCOMPARE(fills.value().front().quantity, 30.0);
 
-    const QByteArray dir = qgetenv("MERIDIAN_SCREENSHOT_DIR");
-    if (!dir.isEmpty()) QVERIFY(window->grab().save(QString::fromLocal8Bit(dir) + "/MainWindow-e2e-fill.png"));
-    window.reset();
-    kernel.stop();
-    QSettings(ctx.settingsOrganization, ctx.settingsApplication).clear();
+    QVERIFY(!test::saveScreenshot(window, QStringLiteral("MainWindow-e2e-fill")).isEmpty());
+    fx.stop();
   }
 };
 

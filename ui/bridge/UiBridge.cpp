@@ -12,7 +12,7 @@
 namespace meridian::ui {
 namespace {
 
-constexpr const char* kPatterns[] = {"md.>", "exec.>", "risk.>", "sys.>", "bt.>"};
+constexpr const char* kPatterns[] = {"md.>", "exec.>", "risk.>", "sys.>", "bt.>", "strat.>"};
 
 template <class Vec>
 std::size_t trimOldest(Vec& v, std::size_t max) {
@@ -85,6 +85,11 @@ void UiBridge::setUpDispatcher() {
   m_dispatcher.on<bus::BarClosed>([this](const bus::Envelope&, const bus::BarClosed& e) { m_bars.push_back(e); });
   m_dispatcher.on<bus::PositionsSnapshot>(
       [this](const bus::Envelope& env, const bus::PositionsSnapshot&) { m_positions = env.share<bus::PositionsSnapshot>(); });
+  m_dispatcher.on<execution::AccountSnapshot>([this](const bus::Envelope& env, const execution::AccountSnapshot&) {
+    m_account = env.share<execution::AccountSnapshot>();
+  });
+  m_dispatcher.on<bus::SignalGenerated>(
+      [this](const bus::Envelope&, const bus::SignalGenerated& e) { m_signals.push_back(e); });
   m_dispatcher.on<bus::CommandRejected>(
       [this](const bus::Envelope&, const bus::CommandRejected& e) { m_rejects.push_back(e); });
   m_dispatcher.on<jobs::JobsSnapshot>(
@@ -131,6 +136,8 @@ void UiBridge::resetBatches() {
   m_bars.clear();
   m_rejects.clear();
   m_positions.reset();
+  m_account.reset();
+  m_signals.clear();
   m_logRecords.clear();
   m_jobs.reset();
   m_health.reset();
@@ -166,6 +173,7 @@ void UiBridge::onTick() {
   m_counters.droppedInUi += trimOldest(m_fills, kMaxFillsPerTick);
   m_counters.droppedInUi += trimOldest(m_rejects, kMaxRejectsPerTick);
   m_counters.droppedInUi += trimOldest(m_notifications, kMaxNotificationsPerTick);
+  m_counters.droppedInUi += trimOldest(m_signals, kMaxSignalsPerTick);
 
   // Emission order: orders before fills (a fill's order row exists first), quotes before positions (marks).
   if (!m_orders.isEmpty()) {
@@ -188,10 +196,20 @@ void UiBridge::onTick() {
     ++m_counters.batchesEmitted;
     Q_EMIT positionsUpdated(m_positions);
   }
+  if (m_account) {
+    ++m_counters.accountBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT accountUpdated(m_account);
+  }
   if (!m_bars.isEmpty()) {
     ++m_counters.barBatches;
     ++m_counters.batchesEmitted;
     Q_EMIT barsAppended(m_bars);
+  }
+  if (!m_signals.isEmpty()) {  // after the bars, so a marker's bar is already on the chart
+    ++m_counters.signalBatches;
+    ++m_counters.batchesEmitted;
+    Q_EMIT signalsAppended(m_signals);
   }
   if (!m_logRecords.empty()) {
     ++m_counters.logBatches;

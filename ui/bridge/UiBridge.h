@@ -1,11 +1,14 @@
 #pragma once
 // UiBridge: the only place where the UI meets core (DESIGN.md, threading contract 3 and 4).
 //
-// Lives on the GUI thread. It owns a bus::Mailbox subscribed to "md.>", "exec.>", "risk.>", "sys.>" and "bt.>". A QTimer
+// Lives on the GUI thread. It owns a bus::Mailbox subscribed to "md.>", "exec.>", "risk.>", "sys.>", "bt.>" and
+// "strat.>". A QTimer
 // drains the mailbox at most 60 times a second (config ui.refresh_hz, clamped 1..60) and COALESCES what it drained:
 //   QuoteUpdated       latest per symbol
 //   OrderUpdated       latest per clientOrderId
 //   PositionsSnapshot  latest wins
+//   AccountSnapshot ("exec.account")  latest wins
+//   SignalGenerated ("strat.signal.<SYM>")  appended (bounded per tick, like fills)
 //   JobsSnapshot ("sys.jobs"), HealthSnapshot ("sys.health")  latest wins
 //   Notification ("sys.notify")  appended (bounded per tick)
 //   BarClosed, OrderFilled, CommandRejected, log records: appended (bounded per tick, oldest dropped and counted)
@@ -32,6 +35,7 @@
 #include "core/bus/Events.h"
 #include "core/bus/HealthEvents.h"
 #include "core/common/Logging.h"
+#include "core/execution/ExecutionEvents.h"
 #include "core/jobs/JobEvents.h"
 #include "core/marketdata/DataQuality.h"
 #include "core/marketdata/MarketDataEvents.h"
@@ -60,6 +64,7 @@ class UiBridge : public QObject {
   static constexpr std::size_t kMaxFillsPerTick = 10'000;
   static constexpr std::size_t kMaxRejectsPerTick = 1'000;
   static constexpr std::size_t kMaxNotificationsPerTick = 100;
+  static constexpr std::size_t kMaxSignalsPerTick = 10'000;
 
   struct Counters {
     std::uint64_t ticks = 0;              // timer ticks handled
@@ -80,6 +85,8 @@ class UiBridge : public QObject {
     std::uint64_t notificationBatches = 0;
     std::uint64_t backtestBatches = 0;    // backtestProgress + backtestFinished + backtestRunsListed signals
     std::uint64_t ingestBatches = 0;      // ingestFinished (each) + qualityChecked (latest per series) signals
+    std::uint64_t accountBatches = 0;     // AccountSnapshot (latest wins)
+    std::uint64_t signalBatches = 0;      // SignalGenerated batches
   };
 
   // context.bus and context.config must outlive the bridge. The timer starts immediately.
@@ -131,6 +138,10 @@ class UiBridge : public QObject {
   void fillsAppended(const QVector<meridian::domain::Fill>& fills);
   void barsAppended(const QVector<meridian::bus::BarClosed>& bars);
   void positionsUpdated(const std::shared_ptr<const meridian::bus::PositionsSnapshot>& snapshot);
+  // Latest execution::AccountSnapshot of the tick (cash, equity, buying power, P&L).
+  void accountUpdated(const std::shared_ptr<const meridian::execution::AccountSnapshot>& snapshot);
+  // Strategy decisions of the tick in arrival order (chart markers).
+  void signalsAppended(const QVector<meridian::bus::SignalGenerated>& signals);
   void logsAppended(const std::vector<meridian::common::LogRecord>& records);
   void commandRejected(const QString& correlationId, const QString& reason);
   void commandPublished(const QString& correlationId, const QString& description);
@@ -167,6 +178,8 @@ class UiBridge : public QObject {
   QVector<bus::BarClosed> m_bars;
   std::vector<bus::CommandRejected> m_rejects;
   std::shared_ptr<const bus::PositionsSnapshot> m_positions;
+  std::shared_ptr<const execution::AccountSnapshot> m_account;
+  QVector<bus::SignalGenerated> m_signals;
   std::vector<common::LogRecord> m_logRecords;
   std::shared_ptr<const jobs::JobsSnapshot> m_jobs;
   std::shared_ptr<const bus::HealthSnapshot> m_health;

@@ -19,6 +19,9 @@ void registerUiMetaTypes() {
     qRegisterMetaType<std::shared_ptr<const bus::HealthSnapshot>>();
     qRegisterMetaType<notify::Notification>();
     qRegisterMetaType<QVector<notify::Notification>>();
+    qRegisterMetaType<bus::SignalGenerated>();
+    qRegisterMetaType<QVector<bus::SignalGenerated>>();
+    qRegisterMetaType<std::shared_ptr<const execution::AccountSnapshot>>();
     return true;
   }();
   (void)done;

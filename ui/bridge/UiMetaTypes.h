@@ -13,6 +13,7 @@
 #include "core/notify/Notification.h"
 #include "core/common/Logging.h"
 #include "core/domain/Types.h"
+#include "core/execution/ExecutionEvents.h"
 
 Q_DECLARE_METATYPE(meridian::domain::Quote)
 Q_DECLARE_METATYPE(meridian::domain::Order)
@@ -24,6 +25,8 @@ Q_DECLARE_METATYPE(std::vector<meridian::common::LogRecord>)
 Q_DECLARE_METATYPE(std::shared_ptr<const meridian::jobs::JobsSnapshot>)
 Q_DECLARE_METATYPE(std::shared_ptr<const meridian::bus::HealthSnapshot>)
 Q_DECLARE_METATYPE(meridian::notify::Notification)
+Q_DECLARE_METATYPE(meridian::bus::SignalGenerated)
+Q_DECLARE_METATYPE(std::shared_ptr<const meridian::execution::AccountSnapshot>)
 
 namespace meridian::ui {
 

@@ -1,16 +1,23 @@
 #include "ui/docks/OrderTicketDock.h"
 
+#include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QKeyEvent>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QShortcut>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 #include "ui/bridge/UiBridge.h"
 #include "ui/models/Formatting.h"
@@ -37,7 +44,7 @@ QDoubleSpinBox* makePriceSpin(QWidget* parent, const QString& name) {
 }  // namespace
 
 OrderTicketDock::OrderTicketDock(UiBridge* bridge, bool paperTrading, QWidget* parent)
-    : QDockWidget(QStringLiteral("Order Ticket"), parent), m_bridge(bridge) {
+    : QDockWidget(QStringLiteral("Order Ticket"), parent), m_bridge(bridge), m_paperTrading(paperTrading) {
   setObjectName(QStringLiteral("OrderTicketDock"));
 
   auto* content = new QWidget(this);
@@ -71,7 +78,7 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, bool paperTrading, QWidget* p
   m_qtySpin = new QSpinBox(content);
   m_qtySpin->setObjectName(QStringLiteral("quantitySpin"));
   m_qtySpin->setRange(0, 10'000'000);
-  m_qtySpin->setValue(100);
+  m_qtySpin->setValue(kDefaultQuantity);
   m_qtySpin->setSingleStep(100);
   m_qtySpin->setGroupSeparatorShown(true);
   m_qtySpin->setAlignment(Qt::AlignRight);
@@ -113,6 +120,13 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, bool paperTrading, QWidget* p
   form->addRow(QStringLiteral("Time i&n force"), m_tifCombo);
   layout->addLayout(form);
 
+  // Confirm mode: on by default for LIVE (real money), off for PAPER; MainWindow applies ui.confirm_orders.
+  m_confirmCheck = new QCheckBox(QStringLiteral("&Confirm before sending"), content);
+  m_confirmCheck->setObjectName(QStringLiteral("confirmCheck"));
+  m_confirmCheck->setChecked(!paperTrading);
+  m_confirmCheck->setToolTip(QStringLiteral("Ask for a confirmation summarising the order before it is sent"));
+  layout->addWidget(m_confirmCheck);
+
   m_submitButton = new QPushButton(QStringLiteral("&Submit"), content);
   m_submitButton->setObjectName(QStringLiteral("submitButton"));
   m_submitButton->setAutoDefault(true);  // Enter on the focused button submits (not only Space)
@@ -127,6 +141,11 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, bool paperTrading, QWidget* p
   m_message->setMinimumHeight(m_message->fontMetrics().height() * 2);
   m_message->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   layout->addWidget(m_message);
+  auto* hint = new QLabel(QStringLiteral("Enter send · Esc clear · B/S side · T type (Ctrl+T in Symbol)"), content);
+  hint->setObjectName(QStringLiteral("ticketHint"));
+  hint->setWordWrap(true);
+  hint->setStyleSheet(QStringLiteral("color: %1;").arg(format::mutedColor().name()));
+  layout->addWidget(hint);
   layout->addStretch(1);
 
   setWidget(content);
@@ -138,13 +157,24 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, bool paperTrading, QWidget* p
   QWidget::setTabOrder(m_typeCombo, m_limitSpin);
   QWidget::setTabOrder(m_limitSpin, m_stopSpin);
   QWidget::setTabOrder(m_stopSpin, m_tifCombo);
-  QWidget::setTabOrder(m_tifCombo, m_submitButton);
+  QWidget::setTabOrder(m_tifCombo, m_confirmCheck);
+  QWidget::setTabOrder(m_confirmCheck, m_submitButton);
 
   for (const auto& key : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
     auto* sc = new QShortcut(key, content);
     sc->setContext(Qt::WidgetWithChildrenShortcut);
     connect(sc, &QShortcut::activated, this, &OrderTicketDock::submit);
   }
+  // Ctrl+T works in the symbol field too (plain T is typed there).
+  auto* cycle = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_T), content);
+  cycle->setObjectName(QStringLiteral("cycleTypeShortcut"));
+  cycle->setContext(Qt::WidgetWithChildrenShortcut);
+  connect(cycle, &QShortcut::activated, this, [this] { cycleOrderType(1); });
+
+  for (QWidget* w : std::initializer_list<QWidget*>{m_symbolEdit, m_qtySpin, m_sideCombo, m_typeCombo, m_limitSpin,
+                                                    m_stopSpin, m_tifCombo, m_confirmCheck, m_submitButton})
+    w->installEventFilter(this);
+  connect(qApp, &QApplication::focusChanged, this, &OrderTicketDock::onFocusChanged);
 
   connect(m_submitButton, &QPushButton::clicked, this, &OrderTicketDock::submit);
   connect(m_typeCombo, &QComboBox::currentIndexChanged, this, &OrderTicketDock::onTypeChanged);
@@ -158,6 +188,99 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, bool paperTrading, QWidget* p
 void OrderTicketDock::setSymbol(const QString& symbol) {
   m_symbolEdit->setText(symbol.trimmed().toUpper());
   onSymbolEdited(m_symbolEdit->text());
+}
+
+bool OrderTicketDock::confirmMode() const { return m_confirmCheck->isChecked(); }
+
+void OrderTicketDock::setConfirmMode(bool on) { m_confirmCheck->setChecked(on); }
+
+void OrderTicketDock::setSide(domain::Side side) {
+  m_sideCombo->setCurrentIndex(m_sideCombo->findData(static_cast<int>(side)));
+}
+
+void OrderTicketDock::cycleOrderType(int step) {
+  const int n = m_typeCombo->count();
+  m_typeCombo->setCurrentIndex(((m_typeCombo->currentIndex() + step) % n + n) % n);
+}
+
+bool OrderTicketDock::isInTicket(const QWidget* w) const { return w && (w == this || isAncestorOf(w)); }
+
+void OrderTicketDock::onFocusChanged(QWidget* old, QWidget* now) {
+  // Remember where the focus came from when it enters the ticket, so Esc can give it back. Coming back from a
+  // dialog (the confirmation box, a file dialog) or a popup does not count: those close, the origin stays.
+  if (!old || !isInTicket(now) || isInTicket(old)) return;
+  const QWidget* top = old->window();
+  if (top->isModal() || top->windowType() == Qt::Popup || qobject_cast<const QDialog*>(top)) return;
+  m_returnFocus = old;
+}
+
+void OrderTicketDock::clearTicket() {
+  setSide(domain::Side::Buy);
+  m_typeCombo->setCurrentIndex(0);  // Market: clears both prices
+  m_limitSpin->setValue(0.0);
+  m_stopSpin->setValue(0.0);
+  m_qtySpin->setValue(kDefaultQuantity);
+  m_tifCombo->setCurrentIndex(0);
+  showMessage(QStringLiteral("Ticket cleared"), false);
+  QWidget* back = m_returnFocus.data();
+  if (back && back->isVisible() && back->isEnabled() && !isInTicket(back)) {
+    back->setFocus(Qt::OtherFocusReason);
+  } else if (isInTicket(QApplication::focusWidget())) {
+    QApplication::focusWidget()->clearFocus();
+  }
+}
+
+void OrderTicketDock::prefillClosingOrder(const QString& symbol, double signedQuantity) {
+  setSymbol(symbol);
+  show();
+  raise();
+  if (signedQuantity == 0.0) {
+    showMessage(QStringLiteral("%1 is flat: nothing to close").arg(m_symbolEdit->text()), false);
+    m_qtySpin->setFocus(Qt::OtherFocusReason);
+    return;
+  }
+  setSide(signedQuantity > 0.0 ? domain::Side::Sell : domain::Side::Buy);
+  const double shares = std::abs(signedQuantity);
+  m_qtySpin->setValue(static_cast<int>(std::llround(shares)));
+  QString text = QStringLiteral("Closing order prefilled: %1 %2 %3 — Enter sends, Esc clears")
+                     .arg(format::sideText(signedQuantity > 0.0 ? domain::Side::Sell : domain::Side::Buy),
+                          format::quantity(m_qtySpin->value()), m_symbolEdit->text());
+  if (std::abs(shares - std::round(shares)) > 1e-9)
+    text += QStringLiteral(" (position is %1 shares; the ticket trades whole shares)").arg(format::quantity(shares));
+  showMessage(text, false);
+  m_qtySpin->setFocus(Qt::OtherFocusReason);
+  m_qtySpin->selectAll();
+}
+
+bool OrderTicketDock::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() != QEvent::KeyPress) return QDockWidget::eventFilter(watched, event);
+  auto* key = static_cast<QKeyEvent*>(event);
+  const Qt::KeyboardModifiers mods = key->modifiers() & ~Qt::KeypadModifier;
+  const bool inSymbol = watched == m_symbolEdit;
+  switch (key->key()) {
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+      // The submit button handles its own Enter (autoDefault); Ctrl+Enter is the QShortcut.
+      if (watched == m_submitButton || mods != Qt::NoModifier) break;
+      if (auto* spin = qobject_cast<QAbstractSpinBox*>(watched)) spin->interpretText();
+      submit();
+      return true;
+    case Qt::Key_Escape:
+      if (mods != Qt::NoModifier) break;
+      clearTicket();
+      return true;
+    case Qt::Key_B:
+    case Qt::Key_S:
+      if (inSymbol || mods != Qt::NoModifier) break;
+      setSide(key->key() == Qt::Key_B ? domain::Side::Buy : domain::Side::Sell);
+      return true;
+    case Qt::Key_T:
+      if (inSymbol || (mods != Qt::NoModifier && mods != Qt::ShiftModifier)) break;
+      cycleOrderType(mods == Qt::ShiftModifier ? -1 : 1);
+      return true;
+    default: break;
+  }
+  return QDockWidget::eventFilter(watched, event);
 }
 
 void OrderTicketDock::focusTicket() {
@@ -285,15 +408,53 @@ void OrderTicketDock::submit() {
     }
     return;
   }
+  const QString description = describe(order);
+  if (confirmMode() && !confirm(order, description)) {
+    showMessage(QStringLiteral("Not sent: %1 (confirmation declined)").arg(description), true);
+    Q_EMIT orderNotConfirmed(description);
+    return;
+  }
+  m_lastCorrelationId = m_bridge->submitOrder(std::move(order));
+  showMessage(QStringLiteral("Sent %1").arg(description), false);
+  Q_EMIT orderSubmitted(m_lastCorrelationId, description);
+}
+
+QString OrderTicketDock::describe(const domain::Order& order) {
   QString description = QStringLiteral("%1 %2 %3 %4")
                             .arg(format::sideText(order.side), format::quantity(order.quantity),
                                  format::qstr(order.symbol), format::orderTypeText(order.type));
   if (order.limitPrice > 0.0) description += QStringLiteral(" @ %1").arg(format::price(order.limitPrice));
   if (order.stopPrice > 0.0) description += QStringLiteral(" stop %1").arg(format::price(order.stopPrice));
   description += QLatin1Char(' ') + format::tifText(order.tif);
-  m_lastCorrelationId = m_bridge->submitOrder(std::move(order));
-  showMessage(QStringLiteral("Sent %1").arg(description), false);
-  Q_EMIT orderSubmitted(m_lastCorrelationId, description);
+  return description;
+}
+
+bool OrderTicketDock::confirm(const domain::Order& order, const QString& description) {
+  const QString mode = m_paperTrading ? QStringLiteral("PAPER") : QStringLiteral("LIVE");
+  QMessageBox box(m_paperTrading ? QMessageBox::Question : QMessageBox::Warning,
+                  QStringLiteral("[%1] Confirm Order").arg(mode), QString(), QMessageBox::NoButton, this);
+  box.setObjectName(QStringLiteral("orderConfirmBox"));
+  box.setTextFormat(Qt::RichText);
+  const QString modeHtml =
+      m_paperTrading ? QStringLiteral("<span style='color:%1'><b>PAPER</b> (simulated account)</span>").arg(format::upColor().name())
+                     : QStringLiteral("<span style='color:%1'><b>LIVE</b> — real money</span>").arg(format::downColor().name());
+  box.setText(QStringLiteral("<p style='font-size:large'><b>%1</b></p><p>%2</p>").arg(description.toHtmlEscaped(), modeHtml));
+  // Estimated notional from the order's price or the live quote (informative only; the broker prices the fill).
+  double ref = order.limitPrice > 0.0 ? order.limitPrice : order.stopPrice;
+  if (ref <= 0.0 && m_quoteSymbol == order.symbol) {
+    const double touch = order.side == domain::Side::Buy ? m_quote.ask : m_quote.bid;
+    ref = touch > 0.0 ? touch : m_quote.last;
+  }
+  if (ref > 0.0)
+    box.setInformativeText(QStringLiteral("Estimated notional %1").arg(format::money(ref * order.quantity)));
+  QPushButton* send = box.addButton(QStringLiteral("&Send"), QMessageBox::AcceptRole);
+  send->setObjectName(QStringLiteral("confirmSendButton"));
+  QPushButton* cancel = box.addButton(QStringLiteral("&Cancel"), QMessageBox::RejectRole);
+  cancel->setObjectName(QStringLiteral("confirmCancelButton"));
+  box.setDefaultButton(send);  // Enter sends, Esc cancels; S / C answer too (QMessageBox mnemonics)
+  box.setEscapeButton(cancel);
+  box.exec();
+  return box.clickedButton() == send;
 }
 
 void OrderTicketDock::showMessage(const QString& text, bool error) {

@@ -1,14 +1,25 @@
 #pragma once
 // OrderTicketDock: keyboard-first order entry. Tab order: Symbol -> Quantity -> Side -> Type -> Limit -> Stop ->
-// TIF -> Submit. Enter on Submit (or Ctrl+Enter anywhere in the ticket) validates and sends the order through
-// UiBridge::submitOrder. Shows the PAPER/LIVE badge and the current quote of the ticket's symbol.
+// TIF -> Confirm -> Submit. Shows the PAPER/LIVE badge and the current quote of the ticket's symbol.
+//
+// Keys while focus is in the ticket (designed so the symbol field never loses a letter):
+//   Enter / Ctrl+Enter   submit from any field (validates, then asks first when confirm mode is on)
+//   Esc                  clear the ticket (side Buy, type Market, prices, default quantity; symbol kept) and give the
+//                        focus back to where it came from (e.g. the positions row that prefilled the ticket)
+//   B / S                Buy / Sell      -- every field except Symbol (letters there are typed)
+//   T / Shift+T          next / previous order type (Market, Limit, Stop, Stop Limit) -- every field except Symbol
+//   Ctrl+T               next order type, from every field including Symbol
+// Confirm mode (checkbox, on by default for LIVE, off for PAPER) shows a confirmation box summarising the order:
+// Enter or S sends, Esc or C cancels.
 #include <QDockWidget>
+#include <QPointer>
 #include <QVector>
 
 #include <string>
 
 #include "core/domain/Types.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -39,25 +50,47 @@ class OrderTicketDock : public QDockWidget {
   QComboBox* tifCombo() const { return m_tifCombo; }
   QPushButton* submitButton() const { return m_submitButton; }
   QLabel* messageLabel() const { return m_message; }
+  QCheckBox* confirmCheck() const { return m_confirmCheck; }
   QString lastCorrelationId() const { return m_lastCorrelationId; }
+  bool confirmMode() const;
+  bool paperTrading() const { return m_paperTrading; }
+  static constexpr int kDefaultQuantity = 100;
+  // One-line summary of an order as shown in the message line and the confirmation box.
+  static QString describe(const domain::Order& order);
 
  public Q_SLOTS:
   void setSymbol(const QString& symbol);
   void focusTicket();  // show, raise, focus + select the symbol field
   void submit();
+  void setConfirmMode(bool on);
+  void setSide(meridian::domain::Side side);
+  // Moves the order type by `step` (wrapping): +1 Market -> Limit -> Stop -> Stop Limit -> Market.
+  void cycleOrderType(int step = 1);
+  // Esc: resets the entry fields (the symbol stays) and returns the focus.
+  void clearTicket();
+  // Double-click / Enter on a position: the order that closes `signedQuantity` of `symbol` (sell a long, buy back a
+  // short), focus on the quantity so Enter sends it. A flat position only sets the symbol.
+  void prefillClosingOrder(const QString& symbol, double signedQuantity);
   void onQuotesUpdated(const QVector<meridian::domain::Quote>& quotes);
 
  Q_SIGNALS:
   void orderSubmitted(const QString& correlationId, const QString& description);
+  void orderNotConfirmed(const QString& description);  // confirm mode: the user declined
 
  private Q_SLOTS:
   void onTypeChanged();
   void onSideChanged();
   void onSymbolEdited(const QString& text);
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  private:
   void showMessage(const QString& text, bool error);
   void updateQuoteLabel();
+  bool confirm(const domain::Order& order, const QString& description);
+  bool isInTicket(const QWidget* w) const;
+  void onFocusChanged(QWidget* old, QWidget* now);
 
   UiBridge* m_bridge = nullptr;
   ModeBadge* m_badge = nullptr;
@@ -70,7 +103,10 @@ class OrderTicketDock : public QDockWidget {
   QDoubleSpinBox* m_stopSpin = nullptr;
   QComboBox* m_tifCombo = nullptr;
   QPushButton* m_submitButton = nullptr;
+  QCheckBox* m_confirmCheck = nullptr;
   QLabel* m_message = nullptr;
+  QPointer<QWidget> m_returnFocus;  // focus owner before the focus entered the ticket
+  bool m_paperTrading = true;
   std::string m_quoteSymbol;  // symbol m_quote belongs to (only the ticket's symbol is tracked)
   domain::Quote m_quote;
   QString m_lastCorrelationId;

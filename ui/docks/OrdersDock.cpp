@@ -55,6 +55,9 @@ OrdersDock::OrdersDock(OrdersModel* model, QWidget* parent)
   cancelAction->setShortcutContext(Qt::WidgetShortcut);
   connect(cancelAction, &QAction::triggered, this, &OrdersDock::cancelSelected);
   m_view->addAction(cancelAction);
+  m_cancelAction = cancelAction;
+  m_cancelAction->setObjectName(QStringLiteral("cancelSelectedAction"));
+  m_export = addCsvExportAction(m_view, QStringLiteral("Export Orders"), QStringLiteral("orders.csv"));
 
   auto* bar = new QHBoxLayout;
   m_summary = new QLabel(content);
@@ -95,6 +98,10 @@ QStringList OrdersDock::selectedWorkingOrders() const {
 
 void OrdersDock::cancelSelected() {
   for (const QString& id : selectedWorkingOrders()) Q_EMIT cancelRequested(id);
+}
+
+void OrdersDock::exportCsv() {
+  exportViewCsvInteractive(m_view, QStringLiteral("Export Orders"), QStringLiteral("orders.csv"));
 }
 
 void OrdersDock::scheduleSummary() {

@@ -1,9 +1,11 @@
 #pragma once
 // OrdersDock: order blotter over OrdersModel through a sort proxy (newest first by default).
 // Delete (or the context menu / button) cancels the selected working orders; "Cancel All" cancels every one.
+// Ctrl+E (or the context menu) exports the rows, in the order shown, as CSV.
 #include <QDockWidget>
 #include <QStringList>
 
+class QAction;
 class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -24,9 +26,12 @@ class OrdersDock : public QDockWidget {
   QTableView* view() const { return m_view; }
   // clientOrderIds of the selected rows that can still be cancelled.
   QStringList selectedWorkingOrders() const;
+  QAction* cancelSelectedAction() const { return m_cancelAction; }
+  QAction* exportAction() const { return m_export; }
 
  public Q_SLOTS:
   void cancelSelected();
+  void exportCsv();  // asks for a path
 
  Q_SIGNALS:
   void cancelRequested(const QString& clientOrderId);
@@ -42,6 +47,8 @@ class OrdersDock : public QDockWidget {
   QTableView* m_view = nullptr;
   QLabel* m_summary = nullptr;
   QPushButton* m_cancelButton = nullptr;
+  QAction* m_cancelAction = nullptr;
+  QAction* m_export = nullptr;
   bool m_summaryPending = false;
 };
 

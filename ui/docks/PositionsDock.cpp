@@ -1,5 +1,6 @@
 #include "ui/docks/PositionsDock.h"
 
+#include <QAction>
 #include <QLabel>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -45,6 +46,9 @@ PositionsDock::PositionsDock(PositionsModel* model, QWidget* parent)
   m_view->sortByColumn(PositionsModel::Symbol, Qt::AscendingOrder);
   m_view->setColumnWidth(PositionsModel::Symbol, 62);
   m_view->setColumnWidth(PositionsModel::Qty, 60);
+  m_export = addCsvExportAction(m_view, QStringLiteral("Export Positions"), QStringLiteral("positions.csv"));
+  // Double-click or Enter on a row: prefill the ticket with the closing order.
+  connect(m_view, &QTableView::activated, this, &PositionsDock::onActivated);
 
   layout->addWidget(m_totals);
   layout->addWidget(m_view, 1);
@@ -53,6 +57,17 @@ PositionsDock::PositionsDock(PositionsModel* model, QWidget* parent)
 
   connect(m_model, &PositionsModel::totalsChanged, this, &PositionsDock::scheduleTotals);
   updateTotals();
+}
+
+void PositionsDock::exportCsv() {
+  exportViewCsvInteractive(m_view, QStringLiteral("Export Positions"), QStringLiteral("positions.csv"));
+}
+
+void PositionsDock::onActivated(const QModelIndex& proxyIndex) {
+  const QModelIndex src = m_proxy->mapToSource(proxyIndex);
+  if (!src.isValid()) return;
+  const domain::Position& p = m_model->positionAt(src.row());
+  Q_EMIT positionActivated(format::qstr(p.symbol), p.quantity);
 }
 
 void PositionsDock::scheduleTotals() {

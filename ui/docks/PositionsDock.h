@@ -1,7 +1,11 @@
 #pragma once
 // PositionsDock: positions table over PositionsModel through a sort proxy, with account totals.
+// Double-click or Enter on a row emits positionActivated (the main window prefills the ticket with the closing
+// order); Ctrl+E (or the context menu) exports the rows as CSV.
 #include <QDockWidget>
+#include <QModelIndex>
 
+class QAction;
 class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
@@ -19,8 +23,17 @@ class PositionsDock : public QDockWidget {
   PositionsModel* model() const { return m_model; }
   QSortFilterProxyModel* proxy() const { return m_proxy; }
   QTableView* view() const { return m_view; }
+  QAction* exportAction() const { return m_export; }
+
+ public Q_SLOTS:
+  void exportCsv();  // asks for a path
+
+ Q_SIGNALS:
+  // Signed quantity of the row (> 0 long, < 0 short, 0 flat).
+  void positionActivated(const QString& symbol, double quantity);
 
  private Q_SLOTS:
+  void onActivated(const QModelIndex& proxyIndex);
   void scheduleTotals();
   void updateTotals();
 
@@ -29,6 +42,7 @@ class PositionsDock : public QDockWidget {
   QSortFilterProxyModel* m_proxy = nullptr;
   QTableView* m_view = nullptr;
   QLabel* m_totals = nullptr;
+  QAction* m_export = nullptr;
   bool m_totalsPending = false;
 };
 

@@ -1,10 +1,24 @@
 #pragma once
 // Shared set-up for the dock tables: compact fixed-height rows (no per-row sizing work), no vertical header,
 // row selection, sorting through the proxy's SortRole.
+#include <QString>
+
+class QAction;
 class QTableView;
+class QWidget;
 
 namespace meridian::ui {
 
 void configureTableView(QTableView* view, bool sortable = true);
+
+// Adds "Export CSV…" (Ctrl+E while the view has focus) to the view's context menu (Qt::ActionsContextMenu is set).
+// It asks for a path (QFileDialog, starting at the last export directory with `defaultFileName`) and writes the
+// view's model — the sort proxy, i.e. the rows in the order shown — through csv::writeModel. Errors are shown in a
+// message box. Returns the action (objectName "exportCsvAction").
+QAction* addCsvExportAction(QTableView* view, const QString& title, const QString& defaultFileName);
+// The same, without a dialog: writes the view's model to `path`. Returns false with *error.
+bool exportViewCsv(const QTableView* view, const QString& path, QString* error = nullptr);
+// Asks for a path and exports; the dialog parent is the view. Returns the written path (empty: cancelled/failed).
+QString exportViewCsvInteractive(QTableView* view, const QString& title, const QString& defaultFileName);
 
 }  // namespace meridian::ui

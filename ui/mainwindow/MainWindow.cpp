@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QLabel>
@@ -26,7 +27,11 @@
 #include "ui/bridge/UiBridge.h"
 #include "ui/dialogs/BacktestController.h"
 #include "ui/dialogs/ImportCsvDialog.h"
+#include "ui/docks/AccountDock.h"
 #include "ui/docks/DataQualityDock.h"
+#include "ui/docks/ScreenerDock.h"
+#include "ui/bridge/HistoryClient.h"
+#include "ui/docks/FillsDock.h"
 #include "ui/docks/ChartDock.h"
 #include "ui/docks/JobsDock.h"
 #include "ui/docks/OpsDock.h"
@@ -38,6 +43,8 @@
 #include "ui/mainwindow/MarketStatus.h"
 #include "ui/mainwindow/SettingsDialog.h"
 #include "ui/mainwindow/ShortcutsDialog.h"
+#include "ui/models/AccountModel.h"
+#include "ui/models/FillsModel.h"
 #include "ui/models/Formatting.h"
 #include "ui/models/LogsModel.h"
 #include "ui/models/OrdersModel.h"
@@ -73,10 +80,13 @@ MainWindow::MainWindow(UiContext context, QWidget* parent) : QMainWindow(parent)
   }
 
   m_bridge = new UiBridge(m_context, this);
+  m_historyClient = new HistoryClient(m_context.bus, this);
   m_ordersModel = new OrdersModel(this);
   m_positionsModel = new PositionsModel(this);
   m_logsModel = new LogsModel(LogsModel::kDefaultCapacity, this);
   m_watchlistModel = new WatchlistModel(this);
+  m_fillsModel = new FillsModel(FillsModel::kDefaultCapacity, this);
+  m_accountModel = new AccountModel(this);
 
   setDockNestingEnabled(true);
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks | QMainWindow::AllowTabbedDocks);
@@ -107,6 +117,7 @@ MainWindow::~MainWindow() {
 
 void MainWindow::createDocks() {
   m_chartDock = new ChartDock(this);
+  m_chartDock->setHistoryClient(m_historyClient);
   m_watchlistDock = new WatchlistDock(m_watchlistModel, this);
   m_ticketDock = new OrderTicketDock(m_bridge, m_context.paperTrading, this);
   m_ordersDock = new OrdersDock(m_ordersModel, this);
@@ -118,6 +129,18 @@ void MainWindow::createDocks() {
   connect(m_ordersDock, &OrdersDock::cancelRequested, m_bridge, &UiBridge::cancelOrder);
   connect(m_ordersDock, &OrdersDock::cancelAllRequested, this, &MainWindow::cancelAllOrders);
   createOpsPanels();
+  createBlotters();
+}
+
+void MainWindow::createBlotters() {
+  m_fillsDock = new FillsDock(m_fillsModel, this);
+  m_accountDock = new AccountDock(m_accountModel, m_context.paperTrading, this);
+  for (QDockWidget* d : {static_cast<QDockWidget*>(m_fillsDock), static_cast<QDockWidget*>(m_accountDock)})
+    d->setAllowedAreas(Qt::AllDockWidgetAreas);
+  connect(m_positionsDock, &PositionsDock::positionActivated, m_ticketDock, &OrderTicketDock::prefillClosingOrder);
+  // Confirm mode defaults to on for LIVE and off for PAPER (set by the ticket); ui.confirm_orders overrides it.
+  if (!m_context.config->value(QStringLiteral("ui.confirm_orders")).trimmed().isEmpty())
+    m_ticketDock->setConfirmMode(m_context.config->boolValue(QStringLiteral("ui.confirm_orders"), !m_context.paperTrading));
 }
 
 void MainWindow::connectBridge() {
@@ -133,7 +156,10 @@ void MainWindow::connectBridge() {
   connect(m_bridge, &UiBridge::barsAppended, m_watchlistModel, &WatchlistModel::applyBars);
   connect(m_bridge, &UiBridge::logsAppended, m_logsModel, &LogsModel::appendRecords);
   connect(m_bridge, &UiBridge::fillsAppended, this, &MainWindow::onFillsAppended);
+  connect(m_bridge, &UiBridge::fillsAppended, m_fillsModel, &FillsModel::appendFills);
+  connect(m_bridge, &UiBridge::accountUpdated, m_accountModel, &AccountModel::applySnapshot);
   connect(m_bridge, &UiBridge::fillsAppended, m_chartDock, &ChartDock::onFillsAppended);
+  connect(m_bridge, &UiBridge::signalsAppended, m_chartDock, &ChartDock::onSignals);
   connect(m_bridge, &UiBridge::quotesUpdated, m_chartDock, &ChartDock::onQuotesUpdated);
   connect(m_bridge, &UiBridge::jobsUpdated, m_jobsDock, &JobsDock::onJobsUpdated);
   connect(m_bridge, &UiBridge::healthUpdated, m_opsDock, &OpsDock::onHealthUpdated);
@@ -157,6 +183,7 @@ void MainWindow::createMenus() {
     m_importCsvAction->setEnabled(false);
     m_importCsvAction->setToolTip(QStringLiteral("no ingestion service"));
   }
+  addExportMenu(file);
   file->addSeparator();
   QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
   quit->setObjectName(QStringLiteral("actionQuit"));
@@ -170,7 +197,13 @@ void MainWindow::createMenus() {
   for (QDockWidget* d : allDocks()) {
     QAction* toggle = d->toggleViewAction();
     toggle->setObjectName(QStringLiteral("toggle") + d->objectName());
-    toggle->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n++)));
+    // Alt+1..8 stay where users learned them; the blotters added later take mnemonic Alt+Shift keys.
+    if (d == m_fillsDock)
+      toggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_F));
+    else if (d == m_accountDock)
+      toggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_A));
+    else
+      toggle->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n++)));
     toggle->setStatusTip(QStringLiteral("Show or hide the %1 panel").arg(d->windowTitle()));
     view->addAction(toggle);
   }
@@ -187,6 +220,21 @@ void MainWindow::createMenus() {
   dqToggle->setObjectName(QStringLiteral("toggleDataQualityDock"));
   dqToggle->setStatusTip(QStringLiteral("Show or hide the Data Quality panel"));
   view->addAction(dqToggle);
+  // Screener: commands to the ScreenerService through the dock's own ScreenerClient (created hidden).
+  m_screenerDock = new ScreenerDock(m_context.bus, m_context.settingsOrganization, m_context.settingsApplication, this);
+  addDockWidget(Qt::RightDockWidgetArea, m_screenerDock);
+  m_screenerDock->hide();
+  connect(m_screenerDock, &ScreenerDock::symbolActivated, this, &MainWindow::onSymbolActivated);
+  QAction* screenerToggle = m_screenerDock->toggleViewAction();
+  screenerToggle->setObjectName(QStringLiteral("toggleScreenerDock"));
+  screenerToggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S));
+  screenerToggle->setStatusTip(QStringLiteral("Show or hide the Screener panel"));
+  connect(screenerToggle, &QAction::triggered, m_screenerDock, [this](bool on) {
+    if (!on) return;
+    m_screenerDock->raise();
+    m_screenerDock->setFocus();  // focus proxy: the first filter field
+  });
+  view->addAction(screenerToggle);
   view->addSeparator();
   QAction* reset = view->addAction(QStringLiteral("&Reset Layout"), this, &MainWindow::resetLayout);
   reset->setObjectName(QStringLiteral("actionResetLayout"));
@@ -210,6 +258,17 @@ void MainWindow::createMenus() {
   cancelAll->setObjectName(QStringLiteral("actionCancelAllOrders"));
   cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
   cancelAll->setStatusTip(QStringLiteral("Cancel every working order (no confirmation)"));
+  QAction* cancelSelected =
+      trading->addAction(QStringLiteral("Cancel &Selected Orders"), this, &MainWindow::cancelSelectedOrders);
+  cancelSelected->setObjectName(QStringLiteral("actionCancelSelectedOrders"));
+  cancelSelected->setStatusTip(QStringLiteral("Cancel the working orders selected in the Orders panel (Delete there)"));
+  QAction* confirmMode = trading->addAction(QStringLiteral("Confirm Orders Before Sen&ding"));
+  confirmMode->setObjectName(QStringLiteral("actionConfirmOrders"));
+  confirmMode->setCheckable(true);
+  confirmMode->setChecked(m_ticketDock->confirmMode());
+  confirmMode->setStatusTip(QStringLiteral("Ask for a confirmation summarising each ticket order before it is sent"));
+  connect(confirmMode, &QAction::toggled, m_ticketDock, &OrderTicketDock::setConfirmMode);
+  connect(m_ticketDock->confirmCheck(), &QCheckBox::toggled, confirmMode, &QAction::setChecked);
   trading->addSeparator();
   QAction* kill = trading->addAction(QStringLiteral("&Kill Switch"), this, &MainWindow::engageKillSwitch);
   kill->setObjectName(QStringLiteral("actionKillSwitch"));
@@ -273,6 +332,8 @@ QList<QDockWidget*> MainWindow::allDocks() const {
   QList<QDockWidget*> all = docks();
   if (m_jobsDock) all << m_jobsDock;
   if (m_opsDock) all << m_opsDock;
+  if (m_fillsDock) all << m_fillsDock;
+  if (m_accountDock) all << m_accountDock;
   return all;
 }
 
@@ -300,8 +361,13 @@ void MainWindow::applyDefaultArrangement() {
   // Jobs and Ops share the Logs row as tabs; Logs stays in front.
   tabifyDockWidget(m_logsDock, m_jobsDock);
   tabifyDockWidget(m_jobsDock, m_opsDock);
+  // Fills behind Orders, Account behind Positions: the blotters of one row share it as tabs.
+  tabifyDockWidget(m_ordersDock, m_fillsDock);
+  tabifyDockWidget(m_positionsDock, m_accountDock);
   for (QDockWidget* d : allDocks()) d->show();
   m_logsDock->raise();
+  m_ordersDock->raise();
+  m_positionsDock->raise();
   m_defaultSizesPending = true;
   if (isVisible()) QMetaObject::invokeMethod(this, &MainWindow::applyDefaultSizes, Qt::QueuedConnection);
 }
@@ -366,6 +432,30 @@ void MainWindow::focusOrderTicket() { m_ticketDock->focusTicket(); }
 void MainWindow::cancelAllOrders() {
   // Reducing risk must be instant: no confirmation dialog. The result arrives as OrderUpdated events.
   m_bridge->cancelAllOrders();
+}
+
+void MainWindow::cancelSelectedOrders() {
+  const QStringList ids = m_ordersDock->selectedWorkingOrders();
+  if (ids.isEmpty()) {
+    statusBar()->showMessage(QStringLiteral("No working order selected in the Orders panel"), kStatusMessageMs);
+    return;
+  }
+  m_ordersDock->cancelSelected();
+}
+
+void MainWindow::addExportMenu(QMenu* file) {
+  QMenu* exportMenu = file->addMenu(QStringLiteral("&Export to CSV"));
+  exportMenu->setObjectName(QStringLiteral("menuExportCsv"));
+  const auto add = [&](const QString& text, const QString& name, auto* dock) {
+    QAction* a = exportMenu->addAction(text, dock, [dock] { dock->exportCsv(); });
+    a->setObjectName(name);
+    a->setStatusTip(QStringLiteral("Save the rows of the %1 panel, in the order shown, as a CSV file (Ctrl+E in the panel)")
+                        .arg(dock->windowTitle()));
+  };
+  add(QStringLiteral("&Orders…"), QStringLiteral("actionExportOrders"), m_ordersDock);
+  add(QStringLiteral("&Fills…"), QStringLiteral("actionExportFills"), m_fillsDock);
+  add(QStringLiteral("&Positions…"), QStringLiteral("actionExportPositions"), m_positionsDock);
+  add(QStringLiteral("&Account…"), QStringLiteral("actionExportAccount"), m_accountDock);
 }
 
 void MainWindow::engageKillSwitch() {

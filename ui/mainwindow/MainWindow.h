@@ -5,6 +5,9 @@
 // arrangement (watchlist + ticket on the left, chart above orders | positions | logs on the right). Window geometry,
 // dock state and the watchlist are saved to QSettings(settingsOrganization, settingsApplication) on close and
 // restored on construction; View > Reset Layout returns to the default arrangement.
+// Blotters "FillsDock" (tabbed with Orders) and "AccountDock" (tabbed with Positions) are in allDocks() and every
+// layout (a layout saved before they existed keeps working: Qt appends them to their default area); View toggles
+// Alt+Shift+F / Alt+Shift+A. File > Export writes any blotter as CSV; each blotter also exports itself with Ctrl+E.
 #include <QList>
 #include <QMainWindow>
 #include <QTimer>
@@ -25,8 +28,14 @@ class QSystemTrayIcon;
 
 namespace meridian::ui {
 
+class AccountDock;
+class AccountModel;
 class BacktestController;
+class FillsDock;
+class FillsModel;
 class DataQualityDock;
+class ScreenerDock;
+class HistoryClient;
 class ImportCsvDialog;
 class ChartDock;
 class JobsDock;
@@ -68,6 +77,8 @@ class MainWindow : public QMainWindow {
   // Operations panels ("JobsDock", "OpsDock"): not part of docks() (the six trading panels), but part of allDocks(),
   // dock(name), the View menu (Alt+7, Alt+8) and every layout/workspace.
   JobsDock* jobsDock() const { return m_jobsDock; }
+  FillsDock* fillsDock() const { return m_fillsDock; }
+  AccountDock* accountDock() const { return m_accountDock; }
   OpsDock* opsDock() const { return m_opsDock; }
   // Backtest menu, dialogs and the "BacktestResultsDock" panel (not in allDocks(): hidden until a first result).
   BacktestController* backtest() const { return m_backtest; }
@@ -77,6 +88,8 @@ class MainWindow : public QMainWindow {
   QAction* importCsvAction() const { return m_importCsvAction; }
   ImportCsvDialog* importCsvDialog() const { return m_importCsvDialog; }
   DataQualityDock* dataQualityDock() const { return m_dataQualityDock; }
+  // View > Screener (Alt+Shift+S): the "ScreenerDock"; double-click / Enter on a result opens the symbol.
+  ScreenerDock* screenerDock() const { return m_screenerDock; }
   ToastOverlay* toastOverlay() const { return m_toasts; }
   QSystemTrayIcon* trayIcon() const { return m_tray; }  // null when the platform has no system tray
   Theme theme() const { return m_theme; }
@@ -98,6 +111,8 @@ class MainWindow : public QMainWindow {
   void resetLayout();
   void focusOrderTicket();
   void cancelAllOrders();
+  // Trading > Cancel Selected Orders (and Delete in the Orders blotter).
+  void cancelSelectedOrders();
   // Trading > Kill Switch (Ctrl+Shift+K): cancels every working order and blocks new ones until reset.
   void engageKillSwitch();
   void resetKillSwitch();
@@ -136,6 +151,8 @@ class MainWindow : public QMainWindow {
   void restoreLayout();
   QList<QAction*> allMenuActions() const;
   void createOpsPanels();
+  void createBlotters();
+  void addExportMenu(QMenu* file);
   void createViewExtras(QMenu* view);
   void rebuildWorkspaceMenu();
 
@@ -145,6 +162,8 @@ class MainWindow : public QMainWindow {
   PositionsModel* m_positionsModel = nullptr;
   LogsModel* m_logsModel = nullptr;
   WatchlistModel* m_watchlistModel = nullptr;
+  FillsModel* m_fillsModel = nullptr;
+  AccountModel* m_accountModel = nullptr;
 
   ChartDock* m_chartDock = nullptr;
   WatchlistDock* m_watchlistDock = nullptr;
@@ -152,6 +171,8 @@ class MainWindow : public QMainWindow {
   OrdersDock* m_ordersDock = nullptr;
   PositionsDock* m_positionsDock = nullptr;
   LogsDock* m_logsDock = nullptr;
+  FillsDock* m_fillsDock = nullptr;
+  AccountDock* m_accountDock = nullptr;
 
   JobsDock* m_jobsDock = nullptr;
   OpsDock* m_opsDock = nullptr;
@@ -159,6 +180,8 @@ class MainWindow : public QMainWindow {
   QAction* m_importCsvAction = nullptr;
   ImportCsvDialog* m_importCsvDialog = nullptr;
   DataQualityDock* m_dataQualityDock = nullptr;
+  ScreenerDock* m_screenerDock = nullptr;
+  HistoryClient* m_historyClient = nullptr;  // chart history requests (cmd.md.history -> md.history.<corr>)
   ToastOverlay* m_toasts = nullptr;
   QSystemTrayIcon* m_tray = nullptr;
   Theme m_theme = Theme::Light;

@@ -28,14 +28,26 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
   html += QStringLiteral("<tr><td style='padding:2px 16px 2px 4px'><b>Alt + underlined letter</b></td>"
                          "<td>Open a menu / jump to a labelled field</td></tr></table>");
   html += QStringLiteral("<h3>Order ticket</h3><table>");
-  html += row(QStringLiteral("Tab / Shift+Tab"), QStringLiteral("Symbol → Quantity → Side → Type → Limit → Stop → TIF → Submit"));
-  html += row(QStringLiteral("Enter (on Submit)"), QStringLiteral("Submit the order"));
-  html += row(QStringLiteral("Ctrl+Enter"), QStringLiteral("Submit from any ticket field"));
-  html += row(QStringLiteral("B / S (on Side)"), QStringLiteral("Buy / Sell"));
+  html += row(QStringLiteral("F2"), QStringLiteral("Jump to the ticket's symbol field"));
+  html += row(QStringLiteral("Tab / Shift+Tab"),
+              QStringLiteral("Symbol → Quantity → Side → Type → Limit → Stop → TIF → Confirm → Submit"));
+  html += row(QStringLiteral("Enter"), QStringLiteral("Submit the order from any ticket field (also Ctrl+Enter)"));
+  html += row(QStringLiteral("Esc"), QStringLiteral("Clear the ticket (symbol kept) and return to where you came from"));
+  html += row(QStringLiteral("B / S"), QStringLiteral("Buy / Sell — in every ticket field except Symbol"));
+  html += row(QStringLiteral("T / Shift+T"),
+              QStringLiteral("Next / previous order type — in every ticket field except Symbol"));
+  html += row(QStringLiteral("Ctrl+T"), QStringLiteral("Next order type — also in the Symbol field, where letters are typed"));
+  html += row(QStringLiteral("Alt+C"), QStringLiteral("Confirm mode on/off (on by default for LIVE, off for PAPER)"));
+  html += row(QStringLiteral("Enter / S, Esc / C (confirmation)"), QStringLiteral("Send / do not send the order"));
   html += QStringLiteral("</table><h3>Tables and chart</h3><table>");
   html += row(QStringLiteral("Enter / double-click (Watchlist)"), QStringLiteral("Chart the symbol and load it in the ticket"));
+  html += row(QStringLiteral("Enter / double-click (Positions)"),
+              QStringLiteral("Prefill the ticket with the closing order (side and quantity); Enter sends"));
   html += row(QStringLiteral("Delete (Watchlist)"), QStringLiteral("Remove the selected symbols"));
   html += row(QStringLiteral("Delete (Orders)"), QStringLiteral("Cancel the selected working orders"));
+  html += row(QStringLiteral("Ctrl+E (Orders, Fills, Positions, Account)"),
+              QStringLiteral("Export the table as CSV (also File > Export to CSV and the context menu)"));
+  html += row(QStringLiteral("Click a column header"), QStringLiteral("Sort the blotter by that column"));
   html += row(QStringLiteral("+ / - / wheel (Chart)"), QStringLiteral("Zoom in / out"));
   html += row(QStringLiteral("Home / End (Chart)"), QStringLiteral("Fit all bars / newest bars at the default zoom"));
   html += row(QStringLiteral("Left / Right, PageUp / PageDown (Chart)"), QStringLiteral("Pan a step / a page (drag with the mouse)"));

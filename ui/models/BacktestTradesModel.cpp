@@ -1,10 +1,8 @@
 #include "ui/models/BacktestTradesModel.h"
 
-#include <QFile>
-#include <QSaveFile>
-#include <QTextStream>
 
 #include "core/backtest/ResultJson.h"
+#include "ui/models/CsvExport.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
@@ -85,28 +83,24 @@ void BacktestTradesModel::setTrades(std::shared_ptr<const void> owner, const std
 void BacktestTradesModel::clear() { setTrades(nullptr, nullptr); }
 
 bool BacktestTradesModel::writeCsv(const QString& path, QString* error) const {
-  QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-    if (error) *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    return false;
-  }
-  QTextStream out(&file);
-  out << "symbol,side,quantity,entry_date,entry_price,exit_date,exit_price,pnl,return_pct,bars_held,commission\n";
-  const int n = rowCount();
-  for (int r = 0; r < n; ++r) {
+  const QStringList header = {QStringLiteral("symbol"),     QStringLiteral("side"),      QStringLiteral("quantity"),
+                              QStringLiteral("entry_date"), QStringLiteral("entry_price"), QStringLiteral("exit_date"),
+                              QStringLiteral("exit_price"), QStringLiteral("pnl"),        QStringLiteral("return_pct"),
+                              QStringLiteral("bars_held"),  QStringLiteral("commission")};
+  return csv::writeRows(path, header, rowCount(), [this](int r) {
     const analytics::TradeRecord& t = tradeAt(r);
-    out << format::qstr(t.symbol) << ',' << (t.side == domain::Side::Buy ? "long" : "short") << ','
-        << QString::number(t.quantity, 'g', 12) << ',' << date(t.entryTs) << ',' << QString::number(t.entryPrice, 'f', 6)
-        << ',' << date(t.exitTs) << ',' << QString::number(t.exitPrice, 'f', 6) << ',' << QString::number(t.pnl, 'f', 2)
-        << ',' << QString::number(t.returnPct() * 100.0, 'f', 4) << ',' << t.barsHeld << ','
-        << QString::number(t.commission, 'f', 2) << '\n';
-  }
-  out.flush();
-  if (!file.commit()) {
-    if (error) *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    return false;
-  }
-  return true;
+    return QStringList{format::qstr(t.symbol),
+                       t.side == domain::Side::Buy ? QStringLiteral("long") : QStringLiteral("short"),
+                       QString::number(t.quantity, 'g', 12),
+                       date(t.entryTs),
+                       QString::number(t.entryPrice, 'f', 6),
+                       date(t.exitTs),
+                       QString::number(t.exitPrice, 'f', 6),
+                       QString::number(t.pnl, 'f', 2),
+                       QString::number(t.returnPct() * 100.0, 'f', 4),
+                       QString::number(t.barsHeld),
+                       QString::number(t.commission, 'f', 2)};
+  }, error);
 }
 
 }  // namespace meridian::ui

@@ -30,7 +30,8 @@ class BacktestTradesModel : public QAbstractTableModel {
   void clear();
   const analytics::TradeRecord& tradeAt(int row) const { return (*m_trades)[static_cast<std::size_t>(row)]; }
 
-  // Header plus one line per trade (dates YYYY-MM-DD, plain numbers). Returns false with *error on failure.
+  // Header plus one line per trade (dates YYYY-MM-DD, plain numbers) through csv::writeRows (RFC 4180 quoting).
+  // Returns false with *error on failure.
   bool writeCsv(const QString& path, QString* error = nullptr) const;
 
  private:

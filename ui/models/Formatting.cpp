@@ -1,5 +1,7 @@
 #include "ui/models/Formatting.h"
 
+#include <QDateTime>
+
 #include <QLocale>
 
 #include <cmath>
@@ -82,6 +84,19 @@ QString statusText(domain::OrderStatus s) {
 QString displayTime(domain::Timestamp t, const char* pattern) {
   if (t == 0) return {};
   return time::TimeZones::formatDisplay(t, QString::fromLatin1(pattern));
+}
+
+QString isoUtc(domain::Timestamp t) {
+  if (t == 0) return {};
+  return QDateTime::fromMSecsSinceEpoch(t / domain::kNanosPerMilli, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QString plainNumber(double v) {
+  if (v == 0.0) return QStringLiteral("0");
+  QString s = QString::number(v, 'f', 10);
+  while (s.endsWith(QLatin1Char('0'))) s.chop(1);
+  if (s.endsWith(QLatin1Char('.'))) s.chop(1);
+  return s;
 }
 
 QColor upColor() { return QColor(0x1b, 0x8a, 0x3c); }

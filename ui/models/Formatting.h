@@ -31,6 +31,10 @@ QString statusText(domain::OrderStatus s);     // "Partially Filled", ...
 
 // Time of a UTC ns timestamp in the display time zone; empty for 0.
 QString displayTime(domain::Timestamp t, const char* pattern = "MM-dd HH:mm:ss");
+// ISO-8601 UTC with milliseconds ("2026-11-27T14:30:00.123Z"), for exports; empty for 0.
+QString isoUtc(domain::Timestamp t);
+// A plain number for exports: no thousands separators, up to 10 significant decimals, "0" for 0.
+QString plainNumber(double v);
 
 // Palette shared by tables and the chart (readable on the light Fusion palette).
 QColor upColor();      // green

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/time/TimeZones.h"
+#include "ui/models/CsvExport.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
@@ -50,6 +51,16 @@ QVariant OrdersModel::data(const QModelIndex& index, int role) const {
         case Side: return static_cast<int>(o.side);
         case Status: return static_cast<int>(o.status);
         default: return data(index, Qt::DisplayRole);
+      }
+    case csv::ExportRole:
+      switch (col) {
+        case Time: return format::isoUtc(o.createdTs);
+        case Qty: return format::plainNumber(o.quantity);
+        case Filled: return format::plainNumber(o.filledQuantity);
+        case Limit: return format::plainNumber(o.limitPrice);
+        case Stop: return format::plainNumber(o.stopPrice);
+        case AvgPx: return format::plainNumber(o.avgFillPrice);
+        default: return {};
       }
     case Qt::TextAlignmentRole:
       if (col >= Qty && col <= AvgPx) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

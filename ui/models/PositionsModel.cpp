@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "ui/models/CsvExport.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
@@ -49,6 +50,17 @@ QVariant PositionsModel::data(const QModelIndex& index, int role) const {
         case MktValue: return p.marketValue();
         case Unrealized: return p.unrealizedPnl();
         case Realized: return p.realizedPnl;
+        default: return {};
+      }
+    case csv::ExportRole:
+      switch (col) {
+        case Symbol: return format::qstr(p.symbol);
+        case Qty: return format::plainNumber(p.quantity);
+        case AvgCost: return format::plainNumber(p.avgCost);
+        case Last: return format::plainNumber(p.lastPrice);
+        case MktValue: return format::plainNumber(p.marketValue());
+        case Unrealized: return format::plainNumber(p.unrealizedPnl());
+        case Realized: return format::plainNumber(p.realizedPnl);
         default: return {};
       }
     case Qt::TextAlignmentRole:
