@@ -4,7 +4,9 @@ set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config
       qt6-base-dev libqt6opengl6-dev qt6-charts-dev libqt6sql6-sqlite libqt6sql6-psql
       libpqxx-dev libhiredis-dev libspdlog-dev libfmt-dev
-      postgresql redis-server xvfb xauth fonts-dejavu-core)
+      postgresql redis-server xvfb xauth fonts-dejavu-core
+      qtkeychain-qt6-dev
+      clang libclang-rt-14-dev)  # sanitizer and libFuzzer stages of tests/run-all.sh (clang 14 + its runtimes)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

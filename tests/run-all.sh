@@ -1,18 +1,53 @@
 #!/usr/bin/env bash
-# README command 2: install dependencies, build (Release, Ninja), start a private PostgreSQL 15 and Redis on
-# free loopback ports in a temp dir, run every ctest suite (unit, integration, gui under Xvfb), stop the servers.
-# Extra arguments are passed to ctest (e.g. -L unit, -R tst_Config).
+# README command 2: install dependencies, build, start a private PostgreSQL 15 and Redis on free loopback ports in a
+# temp dir, then run the test stages in fail-fast order (cheapest first) and print a per-stage time summary:
+#   release  every ctest suite of build/release (unit, integration, gui under Xvfb)
+#   asan     core unit tests under AddressSanitizer + UBSan (build/asan: clang, -O1, no GUI)
+#   fuzz     each libFuzzer target for MERIDIAN_FUZZ_SECONDS (default 15) from its seed corpus (build/asan)
+#   tsan     core unit tests under ThreadSanitizer (build/tsan)
+# MERIDIAN_STAGES="release asan" picks stages (default: all four). Extra arguments go to the release, asan and
+# tsan ctest runs (e.g. -R tst_Config). Each stage is bounded by MERIDIAN_STAGE_TIMEOUT seconds (default 900).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-start=$(date +%s)
-bash installer/deps.sh
-bash installer/build.sh release
-built=$(date +%s)
-echo "build: $((built - start)) s"
+stages="${MERIDIAN_STAGES:-release asan fuzz tsan}"
+stage_timeout="${MERIDIAN_STAGE_TIMEOUT:-900}"
+export MERIDIAN_FUZZ_SECONDS="${MERIDIAN_FUZZ_SECONDS:-15}"
+jobs="$(nproc)"
+t_start=$(date +%s)
+
+summary=()
+print_summary() {
+  echo "---- test stages (seconds) ----"
+  local line
+  for line in "${summary[@]}"; do echo "  $line"; done
+  echo "  total $(( $(date +%s) - t_start )) s"
+}
+# run_stage <name> <command...>: time-bounded, recorded in the summary; a failure ends the run.
+run_stage() {
+  local name=$1; shift
+  local t0 rc=0
+  t0=$(date +%s)
+  echo "==== $name: $*"
+  if declare -F "$1" >/dev/null; then
+    "$@" || rc=$?  # a function of this script (sets variables here): not under timeout
+  else
+    timeout --kill-after=30 "$stage_timeout" "$@" || rc=$?
+  fi
+  local dt=$(( $(date +%s) - t0 ))
+  if [ $rc -eq 0 ]; then
+    summary+=("$(printf '%-14s %5d  ok' "$name" "$dt")")
+  else
+    [ $rc -eq 124 ] && echo "$name: timed out after ${stage_timeout} s (MERIDIAN_STAGE_TIMEOUT)"
+    summary+=("$(printf '%-14s %5d  FAILED (exit %d)' "$name" "$dt" "$rc")")
+    print_summary
+    exit $rc
+  fi
+}
+want() { [[ " $stages " == *" $1 "* ]]; }
 
 tmp="$(mktemp -d /tmp/meridian-test.XXXXXX)"
-pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 free_port() {  # first port from $1 that nothing listens on
   local p=$1
@@ -27,28 +62,53 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ "$(id -u)" -eq 0 ] && chown postgres "$tmp"
-pgport=$(free_port 55432)
-as_pg "$pgbin/initdb" -D "$tmp/pg" -A trust -U meridian -E UTF8 --no-locale >"$tmp/initdb.log" 2>&1 ||
-  { cat "$tmp/initdb.log"; exit 1; }
-as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -w -l "$tmp/pg.log" \
-  -o "-p $pgport -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100" start >/dev/null ||
-  { cat "$tmp/pg.log"; exit 1; }
-redisport=$(free_port 56379)
-redis-server --port "$redisport" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-  --dir "$tmp" --pidfile "$tmp/redis.pid" --logfile "$tmp/redis.log"
-for _ in $(seq 50); do redis-cli -p "$redisport" ping >/dev/null 2>&1 && break; sleep 0.1; done
-echo "servers: PostgreSQL on 127.0.0.1:$pgport, Redis on 127.0.0.1:$redisport"
+start_servers() {
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$tmp"
+  pgport=$(free_port 55432)
+  as_pg "$pgbin/initdb" -D "$tmp/pg" -A trust -U meridian -E UTF8 --no-locale >"$tmp/initdb.log" 2>&1 ||
+    { cat "$tmp/initdb.log"; return 1; }
+  as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -w -l "$tmp/pg.log" \
+    -o "-p $pgport -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100" start >/dev/null ||
+    { cat "$tmp/pg.log"; return 1; }
+  redisport=$(free_port 56379)
+  redis-server --port "$redisport" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --dir "$tmp" --pidfile "$tmp/redis.pid" --logfile "$tmp/redis.log"
+  for _ in $(seq 50); do redis-cli -p "$redisport" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  echo "servers: PostgreSQL on 127.0.0.1:$pgport, Redis on 127.0.0.1:$redisport"
+}
 
-export MERIDIAN_TEST_PG_URI="postgresql://meridian@127.0.0.1:$pgport/postgres"
-export MERIDIAN_TEST_REDIS_URL="redis://127.0.0.1:$redisport"
-export MERIDIAN_REQUIRE_SERVERS=1
-export MERIDIAN_SCREENSHOT_DIR="$root/build/release/screenshots"
-mkdir -p "$MERIDIAN_SCREENSHOT_DIR"
-export QT_QPA_PLATFORM=xcb
+run_stage deps bash installer/deps.sh
 
-status=0
-xvfb-run -a -s "-screen 0 1920x1080x24" \
-  ctest --preset release -j "$(nproc)" "$@" || status=$?
-echo "tests: $(( $(date +%s) - built )) s; screenshots in $MERIDIAN_SCREENSHOT_DIR"
-exit $status
+if want release; then
+  run_stage build-release bash installer/build.sh release
+  run_stage servers start_servers
+  export MERIDIAN_TEST_PG_URI="postgresql://meridian@127.0.0.1:$pgport/postgres"
+  export MERIDIAN_TEST_REDIS_URL="redis://127.0.0.1:$redisport"
+  export MERIDIAN_REQUIRE_SERVERS=1
+  export MERIDIAN_SCREENSHOT_DIR="$root/build/release/screenshots"
+  mkdir -p "$MERIDIAN_SCREENSHOT_DIR"
+  export QT_QPA_PLATFORM=xcb
+  run_stage test-release \
+    xvfb-run -a -s "-screen 0 1920x1080x24" ctest --preset release -j "$jobs" "$@"
+  echo "screenshots in $MERIDIAN_SCREENSHOT_DIR"
+fi
+
+# Sanitizer stages: core unit tests only (no GUI, no servers). setarch -R (no ASLR) keeps the clang 14 sanitizer
+# runtimes working on kernels with high mmap randomisation.
+norandom=(setarch "$(uname -m)" -R)
+export QT_QPA_PLATFORM=offscreen
+if want asan || want fuzz; then
+  run_stage build-asan bash installer/build.sh asan   # also builds the fuzz targets (same instrumented libs)
+fi
+if want asan; then
+  run_stage test-asan "${norandom[@]}" ctest --preset asan -j "$jobs" "$@"
+fi
+if want fuzz; then
+  run_stage fuzz "${norandom[@]}" ctest --preset fuzz -j "$jobs"
+fi
+if want tsan; then
+  run_stage build-tsan bash installer/build.sh tsan
+  run_stage test-tsan "${norandom[@]}" ctest --preset tsan -j "$jobs" "$@"
+fi
+print_summary

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace meridian::marketdata {
@@ -47,7 +48,8 @@ std::string AlpacaProvider::vendorMessage(const QByteArray& body) {
   const QJsonObject o = doc.object();
   const QString msg = o.value("message").toString();
   const QJsonValue code = o.value("code");
-  if (code.isDouble() && !msg.isEmpty()) return fmt::format("{} (code {})", msg.toStdString(), qint64(code.toDouble()));
+  if (code.isDouble() && !msg.isEmpty() && std::abs(code.toDouble()) < 9.0e18)  // larger: the cast would be UB
+    return fmt::format("{} (code {})", msg.toStdString(), qint64(code.toDouble()));
   return msg.toStdString();
 }
 
@@ -102,35 +104,49 @@ Result<std::vector<domain::Bar>> AlpacaProvider::fetchBars(std::string_view symb
     }
     auto obj = m_http.parseJsonObject(*resp, what);
     if (!obj) return obj.error();
-    const QJsonValue barsV = obj->value("bars");
-    if (!barsV.isUndefined() && !barsV.isNull() && !barsV.isArray()) return parseError(what + ": bars is not an array");
-    const QJsonArray bars = barsV.toArray();
-    for (qsizetype i = 0; i < bars.size(); ++i) {
-      if (!bars[i].isObject()) return parseError(fmt::format("{}: bars[{}] is not an object", what, i));
-      const QJsonObject r = bars[i].toObject();
-      for (const char* k : {"o", "h", "l", "c"})
-        if (!r.value(QLatin1String(k)).isDouble())
-          return parseError(fmt::format("{}: bars[{}].{} is missing or not a number", what, i, k));
-      const QDateTime t = QDateTime::fromString(r.value("t").toString(), Qt::ISODateWithMs);
-      if (!t.isValid()) return parseError(fmt::format("{}: bars[{}].t is not an RFC 3339 time", what, i));
-      domain::Bar b;
-      b.open = r.value("o").toDouble();
-      b.high = r.value("h").toDouble();
-      b.low = r.value("l").toDouble();
-      b.close = r.value("c").toDouble();
-      b.volume = r.value("v").toDouble(0.0);
-      b.vwap = r.value("vw").toDouble(0.0);
-      b.trades = std::int64_t(r.value("n").toDouble(0.0));
-      const Timestamp ts = time::TimeZones::fromQDateTime(t);
-      b.ts = tf == Timeframe::Day1 ? dailyBarTsOf(ts) : ts;
+    auto bars = parseBars(*obj, tf, what);
+    if (!bars) return bars.error();
+    for (const domain::Bar& b : *bars)
       if (b.ts >= from && b.ts < to) out.push_back(b);
-    }
     pageToken = obj->value("next_page_token").toString();
     if (pageToken.isEmpty()) break;
     if (!seenTokens.insert(pageToken).second)
       return makeError("vendor", fmt::format("alpaca: next_page_token repeats on page {} for {}", page, symbol));
   }
   std::stable_sort(out.begin(), out.end(), [](const domain::Bar& a, const domain::Bar& b) { return a.ts < b.ts; });
+  return out;
+}
+
+Result<std::vector<domain::Bar>> AlpacaProvider::parseBars(const QJsonObject& page, Timeframe tf,
+                                                           const std::string& what) {
+  std::vector<domain::Bar> out;
+  const QJsonValue barsV = page.value("bars");
+  if (!barsV.isUndefined() && !barsV.isNull() && !barsV.isArray()) return parseError(what + ": bars is not an array");
+  const QJsonArray bars = barsV.toArray();
+  out.reserve(std::size_t(bars.size()));
+  for (qsizetype i = 0; i < bars.size(); ++i) {
+    if (!bars[i].isObject()) return parseError(fmt::format("{}: bars[{}] is not an object", what, i));
+    const QJsonObject r = bars[i].toObject();
+    for (const char* k : {"o", "h", "l", "c"})
+      if (!r.value(QLatin1String(k)).isDouble())
+        return parseError(fmt::format("{}: bars[{}].{} is missing or not a number", what, i, k));
+    const QDateTime t = QDateTime::fromString(r.value("t").toString(), Qt::ISODateWithMs);
+    if (!t.isValid()) return parseError(fmt::format("{}: bars[{}].t is not an RFC 3339 time", what, i));
+    const Timestamp ts = time::TimeZones::fromQDateTime(t);
+    if (ts == time::kInvalidTimestamp) return parseError(fmt::format("{}: bars[{}].t is out of range", what, i));
+    const double n = r.value("n").toDouble(0.0);
+    if (!(std::abs(n) <= 9.0e18)) return parseError(fmt::format("{}: bars[{}].n is out of range", what, i));
+    domain::Bar b;
+    b.open = r.value("o").toDouble();
+    b.high = r.value("h").toDouble();
+    b.low = r.value("l").toDouble();
+    b.close = r.value("c").toDouble();
+    b.volume = r.value("v").toDouble(0.0);
+    b.vwap = r.value("vw").toDouble(0.0);
+    b.trades = std::int64_t(n);
+    b.ts = tf == Timeframe::Day1 ? dailyBarTsOf(ts) : ts;
+    out.push_back(b);
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include "core/marketdata/HttpClient.h"
 #include "core/marketdata/IMarketDataProvider.h"
 
+#include <QJsonObject>
 #include <QUrl>
 
 #include <memory>
@@ -45,6 +46,10 @@ class AlpacaProvider final : public IMarketDataProvider {
 
   // "message" (and "code") of an Alpaca error body; empty if not Alpaca JSON.
   static std::string vendorMessage(const QByteArray& body);
+
+  // Bars of one bars page in document order (absent or null bars: none), daily bars re-keyed to 09:30 ET, not
+  // filtered to a range; `what` names the page in errors. Pure: exposed for tests and tests/fuzz.
+  static Result<std::vector<domain::Bar>> parseBars(const QJsonObject& page, Timeframe tf, const std::string& what);
 
  private:
   Options m_options;

@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <set>
 
 namespace meridian::marketdata {
@@ -132,28 +134,10 @@ Result<std::vector<domain::Bar>> PolygonProvider::fetchBars(std::string_view sym
     auto obj = getJson(url, what);
     if (!obj) return obj.error();  // all or nothing: earlier pages are dropped
 
-    const QJsonValue resultsV = obj->value("results");
-    if (!resultsV.isUndefined() && !resultsV.isNull() && !resultsV.isArray())
-      return parseError(what + ": results is not an array");
-    const QJsonArray results = resultsV.toArray();
-    for (qsizetype i = 0; i < results.size(); ++i) {
-      if (!results[i].isObject()) return parseError(fmt::format("{}: results[{}] is not an object", what, i));
-      const QJsonObject r = results[i].toObject();
-      for (const char* k : {"o", "h", "l", "c", "t"})
-        if (!r.value(QLatin1String(k)).isDouble())
-          return parseError(fmt::format("{}: results[{}].{} is missing or not a number", what, i, k));
-      domain::Bar b;
-      b.open = r.value("o").toDouble();
-      b.high = r.value("h").toDouble();
-      b.low = r.value("l").toDouble();
-      b.close = r.value("c").toDouble();
-      b.volume = r.value("v").toDouble(0.0);
-      b.vwap = r.value("vw").toDouble(0.0);
-      b.trades = std::int64_t(r.value("n").toDouble(0.0));
-      const Timestamp t = domain::fromMillis(std::int64_t(r.value("t").toDouble()));
-      b.ts = tf == Timeframe::Day1 ? dailyBarTsOf(t) : t;
+    auto bars = parseAggregates(*obj, tf, what);
+    if (!bars) return bars.error();
+    for (const domain::Bar& b : *bars)
       if (b.ts >= from && b.ts < to) out.push_back(b);
-    }
 
     const QString next = obj->value("next_url").toString();
     if (next.isEmpty()) break;
@@ -182,7 +166,47 @@ Result<Fundamentals> PolygonProvider::fetchFundamentals(std::string_view symbol)
   const std::string what = fmt::format("ticker details for {}", symbol);
   auto obj = getJson(url, what);
   if (!obj) return obj.error();
-  const QJsonValue rv = obj->value("results");
+  return parseTickerDetails(*obj, sym, what);
+}
+
+Result<std::vector<domain::Bar>> PolygonProvider::parseAggregates(const QJsonObject& page, Timeframe tf,
+                                                                  const std::string& what) {
+  // Millisecond range whose nanosecond Timestamp fits in int64 (t is a double: a cast outside it would be UB).
+  constexpr double kMaxAbsMs = double(std::numeric_limits<Timestamp>::max() / domain::kNanosPerMilli) - 1.0;
+  std::vector<domain::Bar> out;
+  const QJsonValue resultsV = page.value("results");
+  if (!resultsV.isUndefined() && !resultsV.isNull() && !resultsV.isArray())
+    return parseError(what + ": results is not an array");
+  const QJsonArray results = resultsV.toArray();
+  out.reserve(std::size_t(results.size()));
+  for (qsizetype i = 0; i < results.size(); ++i) {
+    if (!results[i].isObject()) return parseError(fmt::format("{}: results[{}] is not an object", what, i));
+    const QJsonObject r = results[i].toObject();
+    for (const char* k : {"o", "h", "l", "c", "t"})
+      if (!r.value(QLatin1String(k)).isDouble())
+        return parseError(fmt::format("{}: results[{}].{} is missing or not a number", what, i, k));
+    const double tMs = r.value("t").toDouble();
+    if (!(std::abs(tMs) <= kMaxAbsMs)) return parseError(fmt::format("{}: results[{}].t is out of range", what, i));
+    const double n = r.value("n").toDouble(0.0);
+    if (!(std::abs(n) <= 9.0e18)) return parseError(fmt::format("{}: results[{}].n is out of range", what, i));
+    domain::Bar b;
+    b.open = r.value("o").toDouble();
+    b.high = r.value("h").toDouble();
+    b.low = r.value("l").toDouble();
+    b.close = r.value("c").toDouble();
+    b.volume = r.value("v").toDouble(0.0);
+    b.vwap = r.value("vw").toDouble(0.0);
+    b.trades = std::int64_t(n);
+    const Timestamp t = domain::fromMillis(std::int64_t(tMs));
+    b.ts = tf == Timeframe::Day1 ? dailyBarTsOf(t) : t;
+    out.push_back(b);
+  }
+  return out;
+}
+
+Result<Fundamentals> PolygonProvider::parseTickerDetails(const QJsonObject& body, const QString& sym,
+                                                         const std::string& what) {
+  const QJsonValue rv = body.value("results");
   if (!rv.isObject()) return parseError(what + ": no results object");
   const QJsonObject r = rv.toObject();
 
@@ -210,7 +234,8 @@ Result<Fundamentals> PolygonProvider::fetchFundamentals(std::string_view symbol)
   f.company.country = r.value("locale").toString().toUpper().toStdString();
   f.company.website = r.value("homepage_url").toString().toStdString();
   f.company.description = r.value("description").toString().toStdString();
-  if (r.value("total_employees").isDouble()) f.company.employees = std::int64_t(r.value("total_employees").toDouble());
+  const double employees = r.value("total_employees").toDouble(-1.0);
+  if (employees >= 0.0 && employees <= 9.0e18) f.company.employees = std::int64_t(employees);
 
   f.statistics.symbol = ticker;
   f.statistics.marketCap = optNumber(r, "market_cap");

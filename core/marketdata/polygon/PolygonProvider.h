@@ -51,6 +51,15 @@ class PolygonProvider final : public IMarketDataProvider {
   // "NOT_AUTHORIZED: You are not entitled ... (request_id abc)" from an error body; empty if not Polygon JSON.
   static std::string vendorMessage(const QByteArray& body);
 
+  // Pure parsers of one response (exposed for tests and tests/fuzz); `what` names the response in errors.
+  // Bars of one aggregates page in document order (absent or null results: none), daily bars re-keyed to 09:30 ET,
+  // not filtered to a range. A t outside the Timestamp range (1677..2262) is a parse error.
+  static Result<std::vector<domain::Bar>> parseAggregates(const QJsonObject& page, Timeframe tf,
+                                                          const std::string& what);
+  // Ticker details (v3/reference/tickers/{T}); `symbol` is used when the body names no ticker.
+  static Result<Fundamentals> parseTickerDetails(const QJsonObject& body, const QString& symbol,
+                                                 const std::string& what);
+
  private:
   QUrl withKey(QUrl url) const;
   Result<QJsonObject> getJson(const QUrl& url, const std::string& what);

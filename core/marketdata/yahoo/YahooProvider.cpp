@@ -127,14 +127,19 @@ Result<std::vector<domain::Bar>> YahooProvider::parseChart(const QJsonObject& ro
   const QJsonObject meta = r0.value("meta").toObject();
   const QByteArray tzName = meta.value("exchangeTimezoneName").toString().toUtf8();
   const QTimeZone zone = tzName.isEmpty() ? QTimeZone() : QTimeZone(tzName);
-  const qint64 gmtOffset = qint64(meta.value("gmtoffset").toDouble(0));
+  const double gmtOffsetSecs = meta.value("gmtoffset").toDouble(0);
+  if (!(std::abs(gmtOffsetSecs) <= 86400.0)) return parseError("meta.gmtoffset is out of range");
+  const qint64 gmtOffset = qint64(gmtOffsetSecs);
 
   std::vector<domain::Bar> bars;
   bars.reserve(std::size_t(n));
   for (qsizetype i = 0; i < n; ++i) {
     if (!ts[i].isDouble()) return parseError(fmt::format("timestamp[{}] is not a number", i));
     if (open->at(i).isNull() || high->at(i).isNull() || low->at(i).isNull() || close->at(i).isNull()) continue;
-    const qint64 secs = qint64(ts[i].toDouble());
+    // Timestamp is int64 nanoseconds (1677..2262): a larger value would overflow (and the cast would be UB).
+    const double tsSecs = ts[i].toDouble();
+    if (!(std::abs(tsSecs) <= 9.2e9)) return parseError(fmt::format("timestamp[{}] is out of range", i));
+    const qint64 secs = qint64(tsSecs);
     domain::Bar b;
     b.open = open->at(i).toDouble();
     b.high = high->at(i).toDouble();
