@@ -97,18 +97,19 @@ fi
 # Sanitizer stages: core unit tests only (no GUI, no servers). setarch -R (no ASLR) keeps the clang 14 sanitizer
 # runtimes working on kernels with high mmap randomisation.
 norandom=(setarch "$(uname -m)" -R)
+sanjobs=$((jobs * 2))  # sanitizer tests mostly wait on threads and timers: overlap them
 export QT_QPA_PLATFORM=offscreen
 if want asan || want fuzz; then
   run_stage build-asan bash installer/build.sh asan   # also builds the fuzz targets (same instrumented libs)
 fi
 if want asan; then
-  run_stage test-asan "${norandom[@]}" ctest --preset asan -j "$jobs" "$@"
+  run_stage test-asan "${norandom[@]}" ctest --preset asan -j "$sanjobs" "$@"
 fi
 if want fuzz; then
   run_stage fuzz "${norandom[@]}" ctest --preset fuzz -j "$jobs"
 fi
 if want tsan; then
   run_stage build-tsan bash installer/build.sh tsan
-  run_stage test-tsan "${norandom[@]}" ctest --preset tsan -j "$jobs" "$@"
+  run_stage test-tsan "${norandom[@]}" ctest --preset tsan -j "$sanjobs" "$@"
 fi
 print_summary
