@@ -196,7 +196,8 @@ class tst_JobActions : public QObject {
                                     std::pair{"nvda-1999-2014.csv", "NVDA"}}) {
       auto s = backtest::loadYahooCsv(std::string(MERIDIAN_SHARED_DATA) + "/" + file, sym);
       QVERIFY(s.ok());
-      auto n = m_storage->call([&](storage::IStorage& st) { return st.upsertBars(sym, "yahoo", s->bars); }).get();
+      const std::string symbol = sym;  // clang 14 cannot capture a structured binding
+      auto n = m_storage->call([&](storage::IStorage& st) { return st.upsertBars(symbol, "yahoo", s->bars); }).get();
       QVERIFY(n.ok());
       all.push_back(std::move(s).value());
     }
