@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <random>
 
@@ -18,9 +19,14 @@ BarSeries randomWalkBars(std::string symbol, std::size_t count, std::uint64_t se
   };
   double prevClose = o.startPrice;
   const double anchor = std::log(o.startPrice);
+  // Long series (benchmarks ask for 10M bars) would run past the int64-nanosecond range (year 2262) at daily steps:
+  // the step shrinks so the last bar still fits, and timestamps stay strictly increasing.
+  const domain::Timestamp room = std::numeric_limits<domain::Timestamp>::max() - o.startTs;
+  const domain::Timestamp step =
+      count > 0 ? std::max<domain::Timestamp>(1, std::min(o.step, room / domain::Timestamp(count))) : o.step;
   for (std::size_t i = 0; i < count; ++i) {
     domain::Bar& b = s.bars[i];
-    b.ts = o.startTs + domain::Timestamp(i) * o.step;
+    b.ts = o.startTs + domain::Timestamp(i) * step;
     b.open = prevClose * std::exp(0.2 * o.dailyVolatility * normal());
     const double pull = o.meanReversion * (anchor - std::log(b.open));
     b.close = b.open * std::exp(o.dailyDrift + pull + o.dailyVolatility * normal());

@@ -231,13 +231,14 @@ void OrderManager::onBrokerEvent(const BrokerEvent& e, OmsEffects& fx) {
     case K::PendingCancel:
       if (cur != OrderStatus::PendingCancel) transition(e.clientOrderId, OrderStatus::PendingCancel, e.ts, {}, fx);
       break;
-    case K::CancelRejected:
+    case K::CancelRejected: {  // braced: the logger temporary's lifetime ends inside this case
       if (cur == OrderStatus::PendingCancel) {
         const OrderStatus back = m->order.filledQuantity > 0.0 ? OrderStatus::PartiallyFilled : OrderStatus::Accepted;
         transition(e.clientOrderId, back, e.ts, {}, fx);
       }
       common::logger("oms")->warn("order {}: cancel refused: {}", e.clientOrderId, e.reason);
       break;
+    }
     case K::Replaced: {
       ManagedOrder* repl = get(e.replacementClientOrderId);
       if (transition(e.clientOrderId, OrderStatus::Replaced, e.ts, {}, fx) && repl) {

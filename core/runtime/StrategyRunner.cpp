@@ -509,7 +509,8 @@ void StrategyRunner::onCommandRejected(const bus::CommandRejected& ev) {
   }
 }
 
-void StrategyRunner::orderEnded(const std::string& clientOrderId) {
+void StrategyRunner::orderEnded(const std::string& clientOrderIdRef) {
+  const std::string clientOrderId = clientOrderIdRef;  // the caller may pass a key of m_working, erased below
   auto it = m_working.find(clientOrderId);
   if (it == m_working.end()) return;
   const std::string symbol = it->second.symbol;

@@ -381,7 +381,8 @@ class tst_Scheduler : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(history->lastStatus(), std::string(jobs::status::kFailed), 2000);
     QCOMPARE(attempts.load(), 2);
     QCOMPARE(history->events().back().second.message, std::string("failed after 2 attempts: boom"));
-    const auto* state = stateOf(*scheduler.snapshot(), "broken");
+    const auto snapshot = scheduler.snapshot();  // state points into it
+    const auto* state = stateOf(*snapshot, "broken");
     QVERIFY(state);
     QCOMPARE(state->lastStatus, std::string("failed"));
     QCOMPARE(state->nextRun, domain::Timestamp(0));  // manual
@@ -441,7 +442,8 @@ class tst_Scheduler : public QObject {
     jobs::Job j = job("ingest", Schedule::daily(QTime(17, 0)), {});
     j.notConfiguredReason = "needs the ingestion service";
     QVERIFY(scheduler.addJob(j).ok());
-    const auto* s = stateOf(*scheduler.snapshot(), "ingest");
+    const auto snapshot = scheduler.snapshot();  // s points into it
+    const auto* s = stateOf(*snapshot, "ingest");
     QVERIFY(s && !s->configured);
     QCOMPARE(s->nextRun, domain::Timestamp(0));
     QCOMPARE(s->notConfiguredReason, std::string("needs the ingestion service"));

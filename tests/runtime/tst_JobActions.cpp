@@ -150,7 +150,8 @@ class tst_JobActions : public QObject {
     scheduler.start();
     QVERIFY(scheduler.runNow("eod_ingest").ok());
     const auto state = [&]() -> jobs::JobState {
-      for (const auto& j : scheduler.snapshot()->jobs)
+      const auto snapshot = scheduler.snapshot();  // keep it alive while iterating its jobs
+      for (const auto& j : snapshot->jobs)
         if (j.name == "eod_ingest") return j;
       return {};
     };
