@@ -278,6 +278,8 @@ Result<CsvData> CsvImporter::read(const QByteArray& content, const CsvOptions& o
                    number(c.trades, "trades", true, trades),
                    number(options.adjust ? c.adjClose : -1, "adj close", false, adj)})
       if (e) return *e;
+    if (!(trades >= 0.0 && trades < 9.0e18))  // a larger count cannot be a trade count (and the cast would be UB)
+      return fail(line, fmt::format("trades {} is out of range", trades));
     b.trades = std::int64_t(trades);
     QString when = f[c.date];
     if (c.time >= 0) when = when.trimmed() + ' ' + f[c.time].trimmed();
