@@ -8,7 +8,7 @@
 # MERIDIAN_STAGES picks stages. Default: release, i.e. every test suite, which keeps this command under 20 minutes
 # on 2 cores. The hardening stages re-run the core unit tests under instrumentation and fuzz the parsers; each needs
 # its own clang build (about 10 minutes each on 2 cores), so CI (.ci/run) adds them: MERIDIAN_STAGES="release asan
-# fuzz tsan", or MERIDIAN_STAGES=all. Extra arguments go to the release, asan and
+# fuzz" (MERIDIAN_STAGES=all adds tsan; see .ci/run for why CI does not run it yet). Extra arguments go to the release, asan and
 # tsan ctest runs (e.g. -R tst_Config). Each stage is bounded by MERIDIAN_STAGE_TIMEOUT seconds (default 900).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
