@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 namespace meridian::marketdata {
@@ -230,8 +231,13 @@ Result<CsvData> CsvImporter::read(const QByteArray& content, const CsvOptions& o
       bool ok = false;
       const qint64 v = s.toLongLong(&ok);
       if (!ok) return std::nullopt;
-      if (s.size() == 10) return ParsedTs{domain::fromSeconds(v), false};
-      if (s.size() == 13) return ParsedTs{domain::fromMillis(v), false};
+      // int64 nanoseconds end in 2262: a larger epoch value is not a bar time (and would overflow).
+      constexpr qint64 kMaxSeconds = std::numeric_limits<domain::Timestamp>::max() / domain::kNanosPerSecond;
+      constexpr qint64 kMaxMillis = std::numeric_limits<domain::Timestamp>::max() / domain::kNanosPerMilli;
+      if (s.size() == 10) return v >= 0 && v <= kMaxSeconds ? std::optional(ParsedTs{domain::fromSeconds(v), false})
+                                                            : std::nullopt;
+      if (s.size() == 13) return v >= 0 && v <= kMaxMillis ? std::optional(ParsedTs{domain::fromMillis(v), false})
+                                                           : std::nullopt;
       return std::nullopt;
     }
     if (isoDate.match(s).hasMatch()) {
