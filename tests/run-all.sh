@@ -4,12 +4,12 @@
 #   release  every ctest suite of build/release (unit, integration, gui under Xvfb)
 #   asan     core unit tests under AddressSanitizer + UBSan (build/asan: clang, -O1, no GUI)
 #   fuzz     each libFuzzer target for MERIDIAN_FUZZ_SECONDS (default 15) from its seed corpus (build/asan)
-#   tsan     core unit tests under ThreadSanitizer (build/tsan)
+#   tsan     core unit tests under ThreadSanitizer (build/tsan; suppressions and their canaries in tests/sanitizers)
 # MERIDIAN_STAGES picks stages. Default: release, i.e. every test suite, which keeps this command under 20 minutes
-# on 2 cores. The hardening stages re-run the core unit tests under instrumentation and fuzz the parsers; each needs
-# its own clang build (about 10 minutes each on 2 cores), so CI (.ci/run) adds them: MERIDIAN_STAGES="release asan
-# fuzz" (MERIDIAN_STAGES=all adds tsan; see .ci/run for why CI does not run it yet). Extra arguments go to the release, asan and
-# tsan ctest runs (e.g. -R tst_Config). Each stage is bounded by MERIDIAN_STAGE_TIMEOUT seconds (default 900).
+# on 2 cores. The hardening stages re-run the core unit tests under instrumentation and fuzz the parsers; each
+# sanitizer needs its own clang build (5-10 minutes each on 2 cores), so CI (.ci/run) adds them: MERIDIAN_STAGES=all
+# is "release asan fuzz tsan". Extra arguments go to the release, asan and tsan ctest runs (e.g. -R tst_Config).
+# Each stage is bounded by MERIDIAN_STAGE_TIMEOUT seconds (default 900).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

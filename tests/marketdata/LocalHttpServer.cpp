@@ -1,5 +1,7 @@
 #include "LocalHttpServer.h"
 
+#include <QCoreApplication>
+#include <QEvent>
 #include <QHostAddress>
 #include <QPointer>
 #include <QTcpServer>
@@ -7,6 +9,10 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <vector>
 
 namespace meridian::testing {
 namespace {
@@ -31,6 +37,16 @@ class Worker : public QObject {
  public:
   explicit Worker(LocalHttpServer& owner) : m_owner(owner) {}
 
+  // Any thread: queue `fn` for the server thread. The task travels through a std::mutex-guarded queue and the
+  // posted QEvent carries nothing but a wake-up that QtCore itself reads and frees (see runOnServerThread).
+  void post(std::function<void()> fn) {
+    {
+      std::lock_guard lock(m_tasksMutex);
+      m_tasks.push_back(std::move(fn));
+    }
+    QCoreApplication::postEvent(this, new QEvent(QEvent::User));
+  }
+
   quint16 listen(quint16 port = 0) {
     if (!m_server) {
       m_server = new QTcpServer(this);
@@ -52,6 +68,16 @@ class Worker : public QObject {
     if (m_server) m_server->close();
   }
   bool isListening() const { return m_server && m_server->isListening(); }
+
+ protected:
+  void customEvent(QEvent* /*wakeUp*/) override {
+    std::vector<std::function<void()>> tasks;
+    {
+      std::lock_guard lock(m_tasksMutex);
+      tasks.swap(m_tasks);
+    }
+    for (auto& task : tasks) task();
+  }
 
  private:
   void onReadyRead(QTcpSocket* s) {
@@ -99,6 +125,8 @@ class Worker : public QObject {
   }
 
   LocalHttpServer& m_owner;
+  std::mutex m_tasksMutex;
+  std::vector<std::function<void()>> m_tasks;
   QTcpServer* m_server = nullptr;
   std::map<QTcpSocket*, QByteArray> m_buffers;
 };
@@ -126,13 +154,30 @@ LocalHttpServer::LocalHttpServer() {
   m_worker = worker;
   m_thread.start();
   quint16 port = 0;
-  QMetaObject::invokeMethod(worker, [&port, worker] { port = worker->listen(); }, Qt::BlockingQueuedConnection);
+  runOnServerThread([&port, worker] { port = worker->listen(); });
   m_port = port;
+}
+
+void LocalHttpServer::runOnServerThread(const std::function<void()>& fn) const {
+  std::mutex doneMutex;
+  std::condition_variable doneCv;
+  bool done = false;
+  static_cast<Worker*>(m_worker)->post([&] {
+    fn();
+    std::lock_guard lock(doneMutex);
+    done = true;
+    doneCv.notify_one();
+  });
+  std::unique_lock lock(doneMutex);
+  doneCv.wait(lock, [&] { return done; });
 }
 
 LocalHttpServer::~LocalHttpServer() {
   m_thread.quit();
   m_thread.wait();
+  // QThread::wait() joins inside QtCore, which TSan does not see; taking the lock the server thread wrote the
+  // recorded requests under orders their destruction below after those writes.
+  std::lock_guard lock(m_mutex);
 }
 
 void LocalHttpServer::route(const QString& path, std::vector<CannedResponse> responses) {
@@ -147,22 +192,21 @@ void LocalHttpServer::setHandler(Handler handler) {
 
 void LocalHttpServer::stopListening() {
   auto* worker = static_cast<Worker*>(m_worker);
-  QMetaObject::invokeMethod(worker, [worker] { worker->close(); }, Qt::BlockingQueuedConnection);
+  runOnServerThread([worker] { worker->close(); });
 }
 
 bool LocalHttpServer::resumeListening() {
   auto* worker = static_cast<Worker*>(m_worker);
   quint16 port = 0;
   const quint16 want = m_port;
-  QMetaObject::invokeMethod(worker, [&port, worker, want] { port = worker->isListening() ? want : worker->listen(want); },
-                            Qt::BlockingQueuedConnection);
+  runOnServerThread([&port, worker, want] { port = worker->isListening() ? want : worker->listen(want); });
   return port == m_port;
 }
 
 bool LocalHttpServer::listening() const {
   auto* worker = static_cast<Worker*>(m_worker);
   bool out = false;
-  QMetaObject::invokeMethod(worker, [&out, worker] { out = worker->isListening(); }, Qt::BlockingQueuedConnection);
+  runOnServerThread([&out, worker] { out = worker->isListening(); });
   return out;
 }
 

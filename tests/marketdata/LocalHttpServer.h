@@ -76,6 +76,11 @@ class LocalHttpServer {
     std::vector<CannedResponse> responses;
     std::size_t next = 0;
   };
+  // Runs `fn` on the server thread and waits for it. The hand-off (task queue, completion) uses std::mutex and
+  // std::condition_variable instead of Qt::BlockingQueuedConnection, so ThreadSanitizer sees it: Debian's Qt is not
+  // instrumented, and a hand-off inside QtCore looks to TSan like a data race on everything `fn` touches.
+  void runOnServerThread(const std::function<void()>& fn) const;
+
   QThread m_thread;
   QObject* m_worker = nullptr;
   quint16 m_port = 0;
