@@ -19,6 +19,7 @@ struct Scheduler::Signal {
   std::mutex mutex;
   std::condition_variable cv;
   bool flag = false;
+  std::vector<std::vector<JobRunRecord>> seeds;  // from historySeeder(), applied on the scheduler thread
   void notify() {
     {
       std::lock_guard lock(mutex);
@@ -169,6 +170,17 @@ void Scheduler::seedHistory(std::vector<JobRunRecord> runs) {
   wake();
 }
 
+std::function<void(std::vector<JobRunRecord>)> Scheduler::historySeeder() {
+  return [signal = m_signal](std::vector<JobRunRecord> runs) {
+    {
+      std::lock_guard lock(signal->mutex);
+      signal->seeds.push_back(std::move(runs));
+      signal->flag = true;
+    }
+    signal->cv.notify_one();
+  };
+}
+
 // ---- Control -------------------------------------------------------------------------------------------------------
 
 void Scheduler::start() {
@@ -227,6 +239,12 @@ void Scheduler::loop() {
   auto log = common::logger("jobs");
   log->info("scheduler started ({} job(s))", jobNames().size());
   while (!m_stopping.load()) {
+    std::vector<std::vector<JobRunRecord>> seeds;
+    {
+      std::lock_guard lock(m_signal->mutex);
+      seeds.swap(m_signal->seeds);
+    }
+    for (auto& runs : seeds) seedHistory(std::move(runs));
     handleCommands();
     std::vector<JobRunRecord> started, updated, finished;
     std::shared_ptr<const JobsSnapshot> snap;

@@ -66,6 +66,10 @@ class Scheduler {
   // Merges persisted runs (e.g. RunStoreHistory::loadRecent) into the snapshot; jobs that have not run in this
   // process take their last status from them. Thread-safe.
   void seedHistory(std::vector<storage::JobRunRecord> runs);
+  // A callback for an asynchronous history load (e.g. RunStoreHistory::loadRecent on the storage thread) that may
+  // run after this scheduler is destroyed: it only hands the runs to shared state, and the scheduler thread seeds
+  // them (seedHistory) on its next wake-up. Capturing the scheduler itself in such a callback raced its destruction.
+  std::function<void(std::vector<storage::JobRunRecord>)> historySeeder();
 
   void start();
   // Cancels running attempts, waits up to Options::stopGrace for them, records them as cancelled, joins the

@@ -276,9 +276,7 @@ void Kernel::startOperations() {
       if (run.status == "failed")
         notifier->notify(notify::Severity::Error, "Job " + run.jobName + " failed", run.message, "jobs");
     });
-    history->loadRecent(50, [scheduler = m_scheduler.get()](std::vector<storage::JobRunRecord> runs) {
-      scheduler->seedHistory(std::move(runs));
-    });
+    history->loadRecent(50, m_scheduler->historySeeder());  // may answer after stop(): see historySeeder()
     m_scheduler->start();
   }
 

@@ -539,6 +539,32 @@ class tst_Scheduler : public QObject {
     QCOMPARE(stateOf(*snap, "db_backup")->lastFinished, domain::Timestamp(9));
   }
 
+  void historySeederOutlivesTheScheduler() {
+    // The asynchronous history load answers on the storage thread, possibly after the scheduler was destroyed
+    // (Kernel::stop). The seeder callback must then be harmless; while the scheduler runs, it seeds the snapshot.
+    JobRunRecord run;
+    run.id = 7;
+    run.jobName = "db_backup";
+    run.status = "failed";
+    run.startedTs = 3;
+    run.finishedTs = 4;
+    common::SimulatedClock clock(et(2026, 1, 6, 12, 0));
+    std::function<void(std::vector<JobRunRecord>)> seeder;
+    {
+      jobs::Scheduler scheduler(clock, nullptr, fastOptions());
+      QVERIFY(scheduler.addJob(job("db_backup", Schedule::manual(), [](const std::atomic<bool>&) { return Status{}; })).ok());
+      scheduler.start();
+      seeder = scheduler.historySeeder();
+      std::thread storage([&] { seeder({run}); });  // answers from another thread, as the storage thread does
+      storage.join();
+      QTRY_VERIFY_WITH_TIMEOUT(stateOf(*scheduler.snapshot(), "db_backup")->lastStatus == "failed", 5000);
+      QCOMPARE(stateOf(*scheduler.snapshot(), "db_backup")->lastFinished, domain::Timestamp(4));
+      scheduler.stop();
+    }
+    std::thread late([&] { seeder({run}); });  // the scheduler is gone: only shared state is touched
+    late.join();
+  }
+
   void builtinDefinitions() {
     common::Config config;
     config.set(QStringLiteral("jobs.pair_discovery.schedule"), QStringLiteral("weekly sat 20:00"));
