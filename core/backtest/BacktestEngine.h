@@ -9,6 +9,7 @@
 //   5. equity (cash + positions at the close) is recorded.
 // Deterministic: the same input gives bit-identical results. No allocation per bar in steady state (equity and
 // fills vectors are reserved up front; order/fill bookkeeping reuses its storage).
+// Steps 2-3 and order submission are SimOrderBook, which the live host (core/runtime/LiveStrategyHost) runs too.
 #include "core/backtest/BacktestResult.h"
 #include "core/backtest/BarSeries.h"
 #include "core/backtest/FillModel.h"

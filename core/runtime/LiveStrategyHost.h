@@ -10,9 +10,10 @@
 // keeps live decisions identical to the backtest. The runner turns intents into real orders separately.
 // While `trading` is false (warm-up on stored history) orders are refused, as the engine does before tradeStart.
 //
+// Steps 2-3, order acceptance and the shadow book are backtest::SimOrderBook, the very code the engine runs.
+//
 // Plain C++, one thread (the runner's); no allocation per bar in steady state beyond the intents of that bar.
-#include "core/backtest/FillModel.h"
-#include "core/backtest/Portfolio.h"
+#include "core/backtest/SimOrderBook.h"
 #include "core/strategy/IStrategy.h"
 
 #include <memory>
@@ -61,46 +62,36 @@ class LiveStrategyHost final : public strategy::StrategyContext {
   const std::vector<std::string>& symbols() const { return m_symbols; }
   domain::Timestamp lastTs() const { return m_now; }
   std::size_t barsSeen() const { return m_t; }
-  std::size_t fills() const { return m_fillCount; }
+  std::size_t fills() const { return std::size_t(m_book.counts().fills); }
 
   // ---- StrategyContext ---------------------------------------------------------------------------------
   domain::Timestamp now() const override { return m_now; }
   std::size_t instrumentCount() const override { return m_symbols.size(); }
   std::string_view symbol(std::size_t i) const override;
   double position(std::size_t i) const override;
-  double cash() const override { return m_portfolio.cash(); }
-  double equity() const override { return m_portfolio.equity(); }
+  double cash() const override { return m_book.portfolio().cash(); }
+  double equity() const override { return m_book.portfolio().equity(); }
   double defaultQuantity(std::size_t instrument, double price) const override;
   strategy::OrderId submit(const strategy::OrderRequest& order) override;
-  bool cancel(strategy::OrderId id) override;
-  std::size_t openOrders() const override { return m_openOrders; }
+  bool cancel(strategy::OrderId id) override { return m_book.cancel(id); }
+  std::size_t openOrders() const override { return m_book.openOrders(); }
   void scheduleTimer(domain::Timestamp at, std::uint32_t tag) override;
 
  private:
-  struct Order;
   struct Timer {
     domain::Timestamp at;
     std::uint32_t tag;
   };
   void fireTimers();
-  void processOrders(std::span<const domain::Bar> bars);
-  void finishOrder(Order& o, domain::OrderStatus status, std::string_view reason, bool notify = true);
-  double workingDelta(std::size_t instrument) const;
 
   std::unique_ptr<strategy::IStrategy> m_strategy;
   std::vector<std::string> m_symbols;
   LiveHostConfig m_cfg;
-  backtest::FillModel m_fill;
-  backtest::Portfolio m_portfolio;
-  std::vector<Order> m_orders;
+  std::vector<domain::Bar> m_current;  // the slice being processed; the book reads it (matching, trailing anchor)
+  backtest::SimOrderBook m_book;       // after m_strategy and m_symbols, which it is built from
   std::vector<Timer> m_timers;
   std::vector<Timer> m_dueTimers;
-  std::vector<double> m_volumeUsed;
-  std::vector<domain::Bar> m_current;  // the slice being processed (for submit: trailing anchor, close)
   std::vector<OrderIntent> m_intents;
-  std::size_t m_openOrders = 0;
-  std::size_t m_fillCount = 0;
-  strategy::OrderId m_lastId = 0;
   std::size_t m_t = 0;  // slices seen
   domain::Timestamp m_now = 0;
   bool m_trading = false;
