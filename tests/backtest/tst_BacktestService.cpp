@@ -194,7 +194,7 @@ class tst_BacktestService : public QObject {
     cmd.threads = 1;
     const auto t0 = Clock::now();
     bus.publish<RunOptimization>(topics::kOptimize, cmd);
-    auto f = events.waitFinished("C-prog");
+    auto f = events.waitFinished("C-prog", 240'000);  // about a second in release; a minute and more under TSan
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     QVERIFY(f);
     QVERIFY2(f->ok(), f->error.c_str());
