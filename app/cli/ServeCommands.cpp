@@ -74,6 +74,9 @@ int runServe(const QStringList& args, const common::Config& baseConfig) {
   p.addOption({"allow-embedded",
                "Run without PostgreSQL + Redis (e.g. SQLite, no redis.url). Nothing can attach to such a server."});
   p.addOption({"stdin-commands", "Read relay commands (one JSON object per line) from stdin."});
+  p.addOption({"confirm-live",
+               "Confirm LIVE trading when broker.alpaca_live=true: orders go to Alpaca's live endpoint with real "
+               "money (the GUI asks at every start; a server has nobody to ask)."});
   if (!p.parse(QStringList{"serve"} + args)) {
     fmt::print(stderr, "serve: {}\n", p.errorText().toStdString());
     return 2;
@@ -97,6 +100,14 @@ int runServe(const QStringList& args, const common::Config& baseConfig) {
                "  or pass --allow-embedded to run headless without attach support.\n",
                backend.toStdString(), redisUrl.isEmpty() ? "empty" : "set");
     return 2;
+  }
+  if (runtime::liveTradingConfigured(config)) {
+    if (!p.isSet("confirm-live")) {
+      fmt::print(stderr, "serve: broker.alpaca_live=true sends real orders with real money; pass --confirm-live to "
+                         "start LIVE, or remove broker.alpaca_live to paper trade.\n");
+      return 2;
+    }
+    config.set("broker.alpaca_live_confirmed", "true");  // runtime source, like the GUI's confirmation
   }
   if (!installSignalHandlers()) {
     fmt::print(stderr, "serve: cannot install signal handlers: {}\n", std::strerror(errno));

@@ -94,7 +94,9 @@ void Config::applyFile(const QString& iniPath) {
                         .arg(iniPath, key);
       continue;
     }
-    QString value = ini.value(raw).toString();
+    // QSettings reads an unquoted "a,b" as a string list, whose toString() is empty: keep the text as written.
+    const QVariant v = ini.value(raw);
+    QString value = v.typeId() == QMetaType::QStringList ? v.toStringList().join(',') : v.toString();
     if (key.endsWith(QLatin1String("_uri")) || key.endsWith(QLatin1String(".url")) || key.endsWith(QLatin1String("_url"))) {
       QString password;
       const QString stripped = stripUriPassword(value, &password);

@@ -1,9 +1,11 @@
 #pragma once
 // Port of the cross-process relay (see RedisBridge): a serving process (meridian-cli serve) publishes its events
-// (orders, fills, positions, account, risk state, quotes, bars) and executes the commands it receives; an attached
+// (orders, fills, positions, account, risk state, quotes, bars, jobs) and executes the commands it receives (orders,
+// risk resets, job run-now); an attached
 // GUI (runtime.mode = attach) publishes its commands and receives those events on its own bus, so its UI works
 // unchanged. The Kernel holds the relay through this interface; the Redis implementation is optional at build time.
 #include "core/common/Result.h"
+#include "core/runtime/TradingMode.h"
 
 #include <cstdint>
 #include <string>
@@ -51,6 +53,11 @@ class IEventRelay {
   virtual bool healthy() const = 0;
   // Attach: a serving process's heartbeat was seen within its TTL. Other roles: true.
   virtual bool serverAlive() const = 0;
+  // Serve: what this process trades on, announced in its heartbeat (set before startInbound()). Other roles: ignored.
+  virtual void setTradingMode(const TradingMode& mode) = 0;
+  // Attach: the serving process's trading mode from its latest heartbeat (known = false until one was seen; the
+  // last known mode is kept while the server is away). Other roles: what setTradingMode set.
+  virtual TradingMode tradingMode() const = 0;
   virtual std::string instanceId() const = 0;  // the origin stamped on every message this process publishes
   virtual std::string endpoint() const = 0;    // redacted Redis URL
   virtual RelayStats stats() const = 0;

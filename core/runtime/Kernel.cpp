@@ -42,6 +42,10 @@ Result<RuntimeMode> runtimeModeFrom(const common::Config& config) {
   return makeError("config", "runtime.mode must be standalone, serve or attach, not '" + m.toStdString() + "'");
 }
 
+bool liveTradingConfigured(const common::Config& config) {
+  return config.value("broker.kind").trimmed().toLower() == "alpaca" && config.boolValue("broker.alpaca_live", false);
+}
+
 const char* toString(RuntimeMode mode) {
   switch (mode) {
     case RuntimeMode::Standalone: return "standalone";
@@ -160,6 +164,12 @@ Status Kernel::start() {
       m_execution.reset();
       return failStart(s);
     }
+    m_localMode.known = true;
+    m_localMode.live = liveTradingConfigured(m_config);
+    m_localMode.broker = std::string(m_execution->brokerName());
+    // Before startInbound: the first heartbeat, which attached processes take as "server ready", carries it.
+    if (m_relay) m_relay->setTradingMode(m_localMode);
+    m_bus.publish<TradingMode>(topics::kTradingMode, m_localMode);
   }
   if (m_relay) {
     if (Status s = m_relay->startInbound(); !s.ok()) {
@@ -251,8 +261,8 @@ void Kernel::startBacktests() {
 
 void Kernel::startOperations() {
   auto log = common::logger("kernel");
-  const bool paper = !(m_config.value("broker.kind").trimmed().toLower() == "alpaca" &&
-                       m_config.boolValue("broker.alpaca_live", false));
+  // Attached: notifications are labelled as the local configuration says (the server's mode may only arrive later).
+  const bool paper = !liveTradingConfigured(m_config);
   std::string problems;
   m_notifier = std::make_unique<notify::Notifier>(notify::NotifierSettings::fromConfig(m_config, paper, &problems),
                                                   &m_bus, m_clock.get());
@@ -332,6 +342,11 @@ void Kernel::startOperations() {
     m_health->addDisabled("Market data", "marketdata", "market.feed=none");
   }
   m_health->start();
+}
+
+TradingMode Kernel::tradingMode() const {
+  if (m_mode == RuntimeMode::Attach) return m_relay ? m_relay->tradingMode() : TradingMode{};
+  return m_localMode;
 }
 
 void Kernel::stop() {

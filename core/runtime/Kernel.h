@@ -7,6 +7,7 @@
 #include "core/common/Result.h"
 #include "core/runtime/IEventRelay.h"
 #include "core/runtime/StorageService.h"
+#include "core/runtime/TradingMode.h"
 
 #include "core/common/Clock.h"
 
@@ -55,6 +56,10 @@ enum class RuntimeMode { Standalone, Serve, Attach };
 Result<RuntimeMode> runtimeModeFrom(const common::Config& config);
 const char* toString(RuntimeMode mode);
 
+// Real money: broker.kind=alpaca with broker.alpaca_live=true (the broker itself also needs the runtime
+// confirmation, see AlpacaConfig::fromConfig). What a process that trades itself reports as its TradingMode.
+bool liveTradingConfigured(const common::Config& config);
+
 class Kernel {
  public:
   explicit Kernel(common::Config config);
@@ -73,6 +78,11 @@ class Kernel {
   void stop();  // idempotent; drains the command loop and the storage thread
 
   RuntimeMode mode() const { return m_mode; }
+  // PAPER or LIVE, and the broker, of the process that executes this process's orders: this one (standalone,
+  // serve: known once started), or the serving process (attach: from its heartbeat, known = false until the first
+  // one is seen, then the last known mode). Also announced on the bus as "sys.trading_mode" (TradingMode.h), for
+  // the UI badge and the order ticket's confirmation default. Thread-safe.
+  TradingMode tradingMode() const;
   // The Redis link (mirror / serve / attach relay), null when redis.url is empty or Redis is not compiled in.
   IEventRelay* relay() { return m_relay.get(); }
 
@@ -118,6 +128,7 @@ class Kernel {
   std::unique_ptr<execution::ExecutionService> m_execution;
   std::unique_ptr<IEventRelay> m_relay;  // RedisBridge when redis.url is set and Redis support is compiled in
   RuntimeMode m_mode = RuntimeMode::Standalone;
+  TradingMode m_localMode;  // standalone / serve: set in start() before anything else reads it
   std::unique_ptr<common::IClock> m_clock;
   std::unique_ptr<marketdata::SimulatedMarket> m_market;
   std::unique_ptr<marketdata::IngestionService> m_ingestion;

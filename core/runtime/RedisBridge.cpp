@@ -24,10 +24,6 @@ domain::Timestamp wallNs() {
       .count();
 }
 
-bool isStateKind(std::string_view kind) {
-  return kind == relay::kinds::kPositions || kind == relay::kinds::kAccount || kind == relay::kinds::kRiskState;
-}
-
 }  // namespace
 
 std::string RelayOptions::generateInstanceId() {
@@ -57,9 +53,9 @@ Status RedisBridge::start() {
     case RelayRole::Mirror: m_outPatterns = {"md.quote.>", "md.bar.>", "exec.order.>"}; break;
     case RelayRole::Serve:
       // Non-overlapping: one mailbox must not receive an envelope twice.
-      m_outPatterns = {"md.quote.>", "md.bar.>", "exec.>", "risk.>", "sys.command.>", "strat.signal.>"};
+      m_outPatterns = {"md.quote.>", "md.bar.>", "exec.>", "risk.>", "sys.command.>", "sys.jobs", "strat.signal.>"};
       break;
-    case RelayRole::Attach: m_outPatterns = {"cmd.order.>", "cmd.risk.>"}; break;
+    case RelayRole::Attach: m_outPatterns = {"cmd.order.>", "cmd.risk.>", "jobs.cmd.>"}; break;
   }
   m_running = true;
   for (const auto& pattern : m_outPatterns) m_subscriptions.push_back(m_bus.subscribe(pattern, m_mailbox));
@@ -87,7 +83,8 @@ Status RedisBridge::startInbound() {
     // (A crashed server's heartbeat expires after heartbeatTtl; Redis down here: nothing to check, go on.)
     if (auto beat = m_cache.getValue(serverKey()); beat.ok() && beat->has_value()) {
       const std::string& value = **beat;
-      if (value.find("\"origin\":\"" + m_relay.instanceId + "\"") == std::string::npos)
+      const auto decoded = relay::decodeHeartbeat(value);
+      if (!decoded.ok() || decoded->origin != m_relay.instanceId)
         return makeError("relay.conflict",
                          fmt::format("another serving process is active on {} namespace '{}' ({}); two servers would "
                                      "execute every command twice. Stop it, or use another redis.namespace",
@@ -133,6 +130,37 @@ bool RedisBridge::healthy() const {
 }
 
 bool RedisBridge::serverAlive() const { return m_relay.role != RelayRole::Attach || m_serverAlive.load(); }
+
+void RedisBridge::setTradingMode(const TradingMode& mode) {
+  if (m_relay.role == RelayRole::Attach) return;  // an attached process reports the server's mode, never its own
+  std::lock_guard lock(m_modeMutex);
+  m_tradingMode = mode;
+}
+
+TradingMode RedisBridge::tradingMode() const {
+  std::lock_guard lock(m_modeMutex);
+  return m_tradingMode;
+}
+
+void RedisBridge::noteServerMode(const std::optional<std::string>& beat) {
+  if (!beat) return;  // no server: keep the last known mode (a server that went away did not switch to paper)
+  auto decoded = relay::decodeHeartbeat(*beat);
+  auto log = common::logger("redis");
+  if (!decoded.ok()) {
+    noteMalformed(serverKey() + ": " + decoded.error().message);
+    return;
+  }
+  const TradingMode mode = decoded->mode;
+  if (!mode.known) return;  // a server that does not announce its mode (older build): stays unknown
+  {
+    std::lock_guard lock(m_modeMutex);
+    if (m_tradingMode == mode) return;
+    m_tradingMode = mode;
+  }
+  log->log(mode.live ? spdlog::level::warn : spdlog::level::info, "serving process {} trades {} (broker {})",
+           mode.origin, mode.label(), mode.broker.empty() ? "?" : mode.broker);
+  m_bus.publish<TradingMode>(topics::kTradingMode, mode);
+}
 
 RelayStats RedisBridge::stats() const {
   RelayStats s;
@@ -211,13 +239,10 @@ void RedisBridge::publishRelay(const relay::Encoded& m) {
   if (!r.ok()) return;
   // Latest state for processes that attach later.
   if (m.kind == relay::kinds::kOrderUpdated) {
-    const auto order = m.body.value("order").toObject();
-    const auto id = order.value("client_order_id").toString().toStdString();
-    const auto status = domain::orderStatusFromString(order.value("status").toString().toStdString());
-    if (!id.empty())
-      noteResult(status && domain::isTerminal(*status) ? m_cache.hashDelete(ordersKey(), id)
-                                                       : m_cache.hashSet(ordersKey(), id, json));
-  } else if (isStateKind(m.kind)) {
+    if (!m.orderId.empty())
+      noteResult(m.orderTerminal ? m_cache.hashDelete(ordersKey(), m.orderId)
+                                 : m_cache.hashSet(ordersKey(), m.orderId, json));
+  } else if (relay::isStateKind(m.kind)) {
     noteResult(m_cache.hashSet(stateKey(), m.kind, json));
   }
 }
@@ -269,12 +294,13 @@ void RedisBridge::periodic() {
   if (now < m_nextPeriodic) return;
   m_nextPeriodic = now + m_relay.heartbeatInterval;
   if (m_relay.role == RelayRole::Serve && m_relay.acceptCommands) {  // "a server takes commands here"
-    const std::string beat = fmt::format(R"({{"origin":"{}","ts":{}}})", m_relay.instanceId, wallNs());
+    const std::string beat = relay::encodeHeartbeat({m_relay.instanceId, wallNs(), tradingMode()});
     noteResult(m_cache.setValue(serverKey(), beat, m_relay.heartbeatTtl));
   } else if (m_relay.role == RelayRole::Attach) {
     auto r = m_cache.getValue(serverKey());
     noteResult(r.ok() ? Status{} : Status{r.error()});
     const bool alive = r.ok() && r->has_value();
+    if (alive) noteServerMode(*r);
     if (alive != m_serverAlive.exchange(alive))
       common::logger("redis")->log(alive ? spdlog::level::info : spdlog::level::warn, "serving process {}",
                                    alive ? "seen (heartbeat)" : "not seen: no heartbeat on " + serverKey());
@@ -341,7 +367,7 @@ void RedisBridge::handle(const storage::RelayMessage& m, bool fromSnapshot) {
         it->second = std::max(it->second, d->orderUpdatedTs);
       }
       if (m_orderSeen.size() > kMaxInjectedTracked) m_orderSeen.clear();
-    } else if (isStateKind(d->kind)) {
+    } else if (relay::isStateKind(d->kind)) {
       if (fromSnapshot && m_liveKinds.count(d->kind)) return;
       if (!fromSnapshot) m_liveKinds.insert(d->kind);
     }

@@ -6,14 +6,17 @@
 // 2. Relay between a serving process and attached GUIs, on two pub/sub channels of a namespace (redis.namespace,
 //    default "meridian"; pub/sub ignores the Redis db index, so the namespace is what separates deployments):
 //      <ns>.relay.events    server -> attached: order updates, fills, positions, account, risk state/rejections,
-//                           command rejections, quotes (coalesced per batch), bars, signals
-//      <ns>.relay.commands  attached -> server: submit/cancel/replace/bracket/OCO orders, kill switch, resets
+//                           command rejections, quotes (coalesced per batch), bars, signals, jobs snapshots
+//      <ns>.relay.commands  attached -> server: submit/cancel/replace/bracket/OCO orders, kill switch, resets,
+//                           job run-now
 //    Each message is a storage::RelayMessage carrying the sender's origin (instance id). No echo loops: a message
 //    with our own origin is dropped, and a value injected from Redis is never forwarded back out (the bridge
 //    remembers the identity of every payload it injects and skips it when its own bus subscription hands it back).
 //    Latest state for processes that attach later: the server keeps <ns>:relay:state (hash: positions, account,
-//    risk_state -> last message) and <ns>:relay:orders (hash: open client order id -> last order message), and a
-//    server that takes commands keeps a heartbeat key <ns>:relay:server (TTL 5 s); a second such server on the
+//    risk_state, jobs -> last message) and <ns>:relay:orders (hash: open client order id -> last order message), and
+//    a server that takes commands keeps a heartbeat key <ns>:relay:server (TTL 5 s; relay::Heartbeat: its instance
+//    id and trading mode, paper/live + broker, which an attached process reports as its own and announces on its
+//    bus as runtime::TradingMode "sys.trading_mode" whenever it first shows or changes); a second such server on the
 //    same namespace refuses to start (every command would be executed twice). An attaching process subscribes first, then loads those keys
 //    (an order is injected from the snapshot only if no newer update already arrived live), and reloads them
 //    every time its subscription is re-established after a Redis outage.
@@ -35,6 +38,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -67,6 +71,8 @@ class RedisBridge final : public IEventRelay {
   RelayRole role() const override { return m_relay.role; }
   bool healthy() const override;
   bool serverAlive() const override;
+  void setTradingMode(const TradingMode& mode) override;
+  TradingMode tradingMode() const override;
   std::string instanceId() const override { return m_relay.instanceId; }
   std::string endpoint() const override { return m_cache.redactedUrl(); }
   RelayStats stats() const override;
@@ -93,6 +99,7 @@ class RedisBridge final : public IEventRelay {
   void handle(const storage::RelayMessage& m, bool fromSnapshot);
   void noteResult(const Status& s);
   void noteMalformed(const std::string& why);
+  void noteServerMode(const std::optional<std::string>& beat);
   bool wasInjected(const bus::Envelope& e);
 
   bus::EventBus& m_bus;
@@ -128,6 +135,10 @@ class RedisBridge final : public IEventRelay {
   std::mutex m_stateMutex;
   std::unordered_map<std::string, std::int64_t> m_orderSeen;
   std::set<std::string> m_liveKinds;
+
+  // Serve: the mode announced in the heartbeat; Attach: the server's, from its latest heartbeat.
+  mutable std::mutex m_modeMutex;
+  TradingMode m_tradingMode;
 
   std::mutex m_warnMutex;
   std::chrono::steady_clock::time_point m_lastMalformedWarn{};

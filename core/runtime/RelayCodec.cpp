@@ -2,9 +2,11 @@
 
 #include "core/bus/Events.h"
 #include "core/execution/ExecutionEvents.h"
+#include "core/jobs/JobEvents.h"
 #include "core/storage/Records.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <fmt/format.h>
 
@@ -33,12 +35,128 @@ Result<domain::Order> orderField(const QJsonObject& body, const char* name, std:
   return storage::orderFromJson(body.value(QLatin1String(name)).toObject());
 }
 
+// ---- Jobs (the Jobs dock's snapshot). Field names follow logging.job_runs and the dock's columns.
+
+QJsonObject jobStateToJson(const jobs::JobState& j) {
+  QJsonObject o;
+  o.insert("name", qs(j.name));
+  o.insert("description", qs(j.description));
+  o.insert("schedule", qs(j.schedule));
+  o.insert("configured", j.configured);
+  o.insert("not_configured_reason", qs(j.notConfiguredReason));
+  o.insert("enabled", j.enabled);
+  o.insert("next_run", qint64(j.nextRun));
+  o.insert("running", j.running);
+  o.insert("attempt", j.attempt);
+  o.insert("retries", j.retries);
+  o.insert("retry_delay_ms", qint64(j.retryDelayMs));
+  o.insert("timeout_ms", qint64(j.timeoutMs));
+  o.insert("last_status", qs(j.lastStatus));
+  o.insert("last_started", qint64(j.lastStarted));
+  o.insert("last_finished", qint64(j.lastFinished));
+  o.insert("last_message", qs(j.lastMessage));
+  return o;
+}
+
+Result<jobs::JobState> jobStateFromJson(const QJsonObject& o) {
+  storage::JsonReader r{o, {}};
+  jobs::JobState j;
+  j.name = r.text("name");
+  j.description = r.text("description", false);
+  j.schedule = r.text("schedule", false);
+  j.configured = r.boolean("configured");
+  j.notConfiguredReason = r.text("not_configured_reason", false);
+  j.enabled = o.contains("enabled") ? r.boolean("enabled") : true;
+  j.nextRun = r.integer("next_run", false);
+  j.running = r.boolean("running", false);
+  j.attempt = static_cast<int>(r.integer("attempt", false));
+  j.retries = static_cast<int>(r.integer("retries", false));
+  j.retryDelayMs = r.integer("retry_delay_ms", false);
+  j.timeoutMs = r.integer("timeout_ms", false);
+  j.lastStatus = r.text("last_status", false);
+  j.lastStarted = r.integer("last_started", false);
+  j.lastFinished = r.integer("last_finished", false);
+  j.lastMessage = r.text("last_message", false);
+  if (Status s = r.status("relay jobs: job"); !s.ok()) return s.error();
+  if (j.name.empty()) return bad(kinds::kJobs, "a job has an empty name");
+  return j;
+}
+
+QJsonObject jobRunToJson(const storage::JobRunRecord& run) {
+  QJsonObject o;
+  o.insert("id", qint64(run.id));
+  o.insert("job_name", qs(run.jobName));
+  o.insert("started_ts", qint64(run.startedTs));
+  o.insert("finished_ts", run.finishedTs ? QJsonValue(qint64(*run.finishedTs)) : QJsonValue(QJsonValue::Null));
+  o.insert("status", qs(run.status));
+  o.insert("attempt", run.attempt);
+  o.insert("message", qs(run.message));
+  return o;
+}
+
+Result<storage::JobRunRecord> jobRunFromJson(const QJsonObject& o) {
+  storage::JsonReader r{o, {}};
+  storage::JobRunRecord run;
+  run.id = r.integer("id", false);
+  run.jobName = r.text("job_name");
+  run.startedTs = r.integer("started_ts");
+  if (const QJsonValue f = o.value("finished_ts"); !f.isNull() && !f.isUndefined()) run.finishedTs = r.integer("finished_ts");
+  run.status = r.text("status");
+  run.attempt = static_cast<int>(r.integer("attempt", false));
+  run.message = r.text("message", false);
+  if (Status s = r.status("relay jobs: run"); !s.ok()) return s.error();
+  if (run.jobName.empty()) return bad(kinds::kJobs, "a run has an empty job_name");
+  return run;
+}
+
 }  // namespace
 
 bool isCommandKind(std::string_view k) {
   using namespace kinds;
   return k == kSubmitOrder || k == kCancelOrder || k == kSubmitBracket || k == kSubmitOco || k == kReplaceOrder ||
-         k == kKillSwitch || k == kResetKillSwitch || k == kResetCircuitBreaker;
+         k == kKillSwitch || k == kResetKillSwitch || k == kResetCircuitBreaker || k == kRunJob;
+}
+
+bool isStateKind(std::string_view k) {
+  using namespace kinds;
+  return k == kPositions || k == kAccount || k == kRiskState || k == kJobs;
+}
+
+std::string encodeHeartbeat(const Heartbeat& beat) {
+  QJsonObject o;
+  o.insert("origin", qs(beat.origin));
+  o.insert("ts", qint64(beat.ts));
+  if (beat.mode.known) {
+    o.insert("trading_mode", beat.mode.live ? "live" : "paper");
+    o.insert("broker", qs(beat.mode.broker));
+  }
+  return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+}
+
+Result<Heartbeat> decodeHeartbeat(std::string_view json) {
+  QJsonParseError err{};
+  const auto doc = QJsonDocument::fromJson(QByteArray(json.data(), qsizetype(json.size())), &err);
+  if (!doc.isObject())
+    return makeError(storage::errc::kDecode, fmt::format("relay heartbeat: not a JSON object ({})",
+                                                         err.errorString().toStdString()));
+  const QJsonObject o = doc.object();
+  storage::JsonReader r{o, {}};
+  Heartbeat beat;
+  beat.origin = r.text("origin");
+  beat.ts = r.integer("ts", false);
+  const std::string mode = r.text("trading_mode", false);
+  beat.mode.broker = r.text("broker", false);
+  if (Status s = r.status("relay heartbeat"); !s.ok()) return s.error();
+  if (beat.origin.empty()) return makeError(storage::errc::kDecode, "relay heartbeat: empty origin");
+  if (!mode.empty()) {
+    if (mode != "live" && mode != "paper")
+      return makeError(storage::errc::kDecode,
+                       fmt::format("relay heartbeat: trading_mode must be paper or live, not '{}'", mode));
+    beat.mode.known = true;
+    beat.mode.live = mode == "live";
+    beat.mode.origin = beat.origin;
+  }
+  return beat;
 }
 
 std::optional<Encoded> encode(const bus::Envelope& e) {
@@ -47,6 +165,8 @@ std::optional<Encoded> encode(const bus::Envelope& e) {
   QJsonObject& b = out.body;
   if (const auto* x = e.as<bus::OrderUpdated>()) {
     out.kind = kOrderUpdated;
+    out.orderId = x->order.clientOrderId;
+    out.orderTerminal = domain::isTerminal(x->order.status);
     b.insert("order", storage::orderToJson(x->order));
     b.insert("correlation_id", qs(x->correlationId));
   } else if (const auto* x = e.as<bus::OrderFilled>()) {
@@ -107,6 +227,18 @@ std::optional<Encoded> encode(const bus::Envelope& e) {
     b.insert("quantity", x->quantity);
     b.insert("instance", qs(x->instance));
     b.insert("correlation_id", qs(x->correlationId));
+  } else if (const auto* x = e.as<jobs::JobsSnapshot>()) {
+    out.kind = kJobs;
+    QJsonArray jobsArr, runs;
+    for (const auto& j : x->jobs) jobsArr.append(jobStateToJson(j));
+    for (const auto& run : x->history) runs.append(jobRunToJson(run));
+    b.insert("jobs", jobsArr);
+    b.insert("history", runs);
+    b.insert("as_of", qint64(x->asOf));
+  } else if (const auto* x = e.as<jobs::RunJobNow>()) {
+    out.kind = kRunJob;
+    out.correlationId = x->correlationId;
+    b.insert("job_name", qs(x->jobName));
   } else if (const auto* x = e.as<bus::SubmitOrder>()) {
     out.kind = kSubmitOrder;
     out.correlationId = x->correlationId;
@@ -262,6 +394,25 @@ Result<Decoded> decode(std::string_view kind, const QJsonObject& body) {
     const std::string symbol = x.symbol;
     return done(make(kind.data(), bus::topics::signal(symbol), std::move(x)));
   }
+  if (kind == kJobs) {
+    if (!body.value("jobs").isArray()) return bad(kind, "'jobs' missing or not an array");
+    if (!body.value("history").isArray()) return bad(kind, "'history' missing or not an array");
+    jobs::JobsSnapshot x;
+    for (const auto& v : body.value("jobs").toArray()) {
+      if (!v.isObject()) return bad(kind, "a job is not an object");
+      auto j = jobStateFromJson(v.toObject());
+      if (!j.ok()) return j.error();
+      x.jobs.push_back(std::move(j).value());
+    }
+    for (const auto& v : body.value("history").toArray()) {
+      if (!v.isObject()) return bad(kind, "a run is not an object");
+      auto run = jobRunFromJson(v.toObject());
+      if (!run.ok()) return run.error();
+      x.history.push_back(std::move(run).value());
+    }
+    x.asOf = r.integer("as_of", false);
+    return done(make(kind.data(), jobs::topics::kSnapshot, std::move(x)));
+  }
 
   // Commands: every one needs a correlation id, so its result can find its way back.
   if (!isCommandKind(kind)) return bad(kind, "unknown kind");
@@ -307,6 +458,10 @@ Result<Decoded> decode(std::string_view kind, const QJsonObject& body) {
     d = make(kind.data(), execution::topics::kResetKillSwitch, execution::ResetKillSwitch{corr});
   } else if (kind == kResetCircuitBreaker) {
     d = make(kind.data(), execution::topics::kResetCircuitBreaker, execution::ResetCircuitBreaker{corr});
+  } else if (kind == kRunJob) {
+    const std::string job = r.text("job_name");
+    if (job.empty() && r.missing.empty()) return bad(kind, "empty job_name");
+    d = make(kind.data(), jobs::topics::kRunNow, jobs::RunJobNow{corr, job});
   }
   if (!d.ok()) return d;
   Decoded out = *d;

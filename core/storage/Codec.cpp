@@ -43,20 +43,14 @@ Result<QJsonObject> parseObject(std::string_view json, std::string_view expected
 std::string barChannel(std::string_view symbol) { return fmt::format("md.bar.{}", symbol); }
 std::string orderChannel(std::string_view clientOrderId) { return fmt::format("exec.order.{}", clientOrderId); }
 
+// A bar event is the bar object (barToJson, the relay's encoding too) flattened next to symbol / source, like an
+// order event is orderToJson plus type / v: one field mapping per domain type.
 std::string encodeBarEvent(const BarEvent& e) {
-  QJsonObject o;
+  QJsonObject o = barToJson(e.bar);
   o.insert(QLatin1String("type"), QLatin1String("bar"));
   o.insert(QLatin1String("v"), kVersion);
   o.insert(QLatin1String("symbol"), qs(e.symbol));
   o.insert(QLatin1String("source"), qs(e.source));
-  o.insert(QLatin1String("ts"), qint64(e.bar.ts));
-  o.insert(QLatin1String("open"), e.bar.open);
-  o.insert(QLatin1String("high"), e.bar.high);
-  o.insert(QLatin1String("low"), e.bar.low);
-  o.insert(QLatin1String("close"), e.bar.close);
-  o.insert(QLatin1String("volume"), e.bar.volume);
-  o.insert(QLatin1String("vwap"), e.bar.vwap);
-  o.insert(QLatin1String("trades"), qint64(e.bar.trades));
   return toJson(o);
 }
 
@@ -67,17 +61,12 @@ Result<BarEvent> decodeBarEvent(std::string_view json) {
   BarEvent e;
   e.symbol = r.text("symbol");
   e.source = r.text("source", false);
-  e.bar.ts = r.integer("ts");
-  e.bar.open = r.real("open");
-  e.bar.high = r.real("high");
-  e.bar.low = r.real("low");
-  e.bar.close = r.real("close");
-  e.bar.volume = r.real("volume");
-  e.bar.vwap = r.real("vwap", false);
-  e.bar.trades = r.integer("trades", false);
   if (!r.missing.empty())
     return makeError(errc::kDecode, fmt::format("bar event: field '{}' missing or mistyped", r.missing));
+  auto bar = barFromJson(*o);
+  if (!bar.ok()) return makeError(errc::kDecode, "bar event " + bar.error().message);
   if (e.symbol.empty()) return makeError(errc::kDecode, "bar event: empty symbol");
+  e.bar = *bar;
   return e;
 }
 

@@ -64,6 +64,16 @@ class tst_Cli : public QObject {
     QVERIFY(r.out.contains("alpaca.secret_key=***"));
     QVERIFY(!r.out.contains("very-secret-value-123"));
   }
+  void serveRefusesLiveWithoutConfirmation() {
+    // A server has nobody to ask: LIVE (real money) needs --confirm-live on the command line.
+    QProcessEnvironment env;
+    env.insert("MERIDIAN_BROKER_KIND", "alpaca");
+    env.insert("MERIDIAN_BROKER_ALPACA_LIVE", "true");
+    const Run r = run({"serve", "--allow-embedded"}, env);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--confirm-live"), qPrintable(r.err));
+    QVERIFY(r.err.contains("real money"));
+  }
   void migrateCreatesTheEmbeddedDatabaseInTheUserDataDir() {
     const Run r = run({"migrate"});
     QCOMPARE(r.code, 0);

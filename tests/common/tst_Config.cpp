@@ -40,6 +40,14 @@ class tst_Config : public QObject {
     QCOMPARE(c.intValue("log.max_files"), 9);
     QCOMPARE(c.value("log.level"), QString("info"));  // untouched default
   }
+  void commaListsInTheFileKeepTheirText() {
+    // QSettings parses an unquoted a,b as a string list; it used to reach Config as "" (a symbol list vanished).
+    const QString ini = writeIni("[universe]\nsymbols=AAPL,MSFT,GOOG\n[market]\nsymbols=\"SPY,QQQ\"\n");
+    Config c = Config::load(ini, QProcessEnvironment());
+    QCOMPARE(c.value("universe.symbols"), QString("AAPL,MSFT,GOOG"));
+    QCOMPARE(c.sourceOf("universe.symbols"), Config::Source::File);
+    QCOMPARE(c.value("market.symbols"), QString("SPY,QQQ"));
+  }
   void missingFileIsNotAnError() {
     Config c = Config::load(m_dir.filePath("nope.ini"), QProcessEnvironment());
     QCOMPARE(c.value("db.backend"), QString("sqlite"));

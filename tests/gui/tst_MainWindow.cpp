@@ -45,6 +45,7 @@
 #include "ui/models/WatchlistModel.h"
 #include "ui/widgets/CandleView.h"
 #include "ui/widgets/ModeBadge.h"
+#include "core/runtime/TradingMode.h"
 #include "tests/support/GuiFixture.h"
 
 using namespace meridian;
@@ -668,6 +669,32 @@ class tst_MainWindow : public QObject {
     // Reset Layout brings every dock back.
     m_window->resetLayout();
     for (const QString& name : kDockNames) QTRY_VERIFY2(m_window->dock(name)->isVisible(), qPrintable(name));
+  }
+
+  // Last: it flips the ticket's confirm mode. An attached GUI starts PAPER and learns the server's LIVE from its
+  // heartbeat, which the relay announces as "sys.trading_mode".
+  void tradingModeFollowsTheTradingProcess() {
+    QVERIFY(m_window->modeBadge()->isPaper());
+    QSignalSpy spy(m_window->bridge(), &ui::UiBridge::tradingModeChanged);
+    m_bus.publish<runtime::TradingMode>(runtime::topics::kTradingMode,
+                                        runtime::TradingMode{true, true, "alpaca", "srv:1:2"});
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->modeBadge()->isPaper(), kDeliveryMs);
+    QCOMPARE(spy.count(), 1);
+    QVERIFY(!m_window->bridge()->paperTrading());
+    QCOMPARE(m_window->bridge()->brokerName(), QStringLiteral("alpaca"));
+    QVERIFY(!m_window->orderTicketDock()->paperTrading());
+    QVERIFY(m_window->orderTicketDock()->confirmMode());  // on for LIVE
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("LIVE")));
+    // Not known (no server heartbeat yet) changes nothing.
+    m_bus.publish<runtime::TradingMode>(runtime::topics::kTradingMode, runtime::TradingMode{});
+    const auto ticks = m_window->bridge()->ticks();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->bridge()->ticks() > ticks + 2, kDeliveryMs);
+    QCOMPARE(spy.count(), 1);
+    QVERIFY(!m_window->modeBadge()->isPaper());
+    m_bus.publish<runtime::TradingMode>(runtime::topics::kTradingMode, runtime::TradingMode{true, false, "paper", ""});
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->modeBadge()->isPaper(), kDeliveryMs);
+    QVERIFY(!m_window->orderTicketDock()->confirmMode());
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("PAPER")));
   }
 };
 

@@ -6,7 +6,9 @@
 #include "core/storage/redis/RedisSubscriber.h"
 
 #include "core/execution/ExecutionEvents.h"
+#include "core/jobs/JobEvents.h"
 #include "core/runtime/RelayCodec.h"
+#include "core/runtime/TradingMode.h"
 
 #include <QProcess>
 #include <QStandardPaths>
@@ -217,11 +219,160 @@ class tst_RedisBridge : public QObject {
     QVERIFY(ks && ks->reason == "manual");
     QVERIFY(relayThrough(execution::topics::kResetKillSwitch, execution::ResetKillSwitch{"C-9"}));
     QVERIFY(relayThrough(execution::topics::kResetCircuitBreaker, execution::ResetCircuitBreaker{"C-10"}));
+    auto rj = relayThrough(jobs::topics::kRunNow, jobs::RunJobNow{"C-11", "pair_discovery"}, &kind);
+    QVERIFY(rj && rj->correlationId == "C-11" && rj->jobName == "pair_discovery");
+    QCOMPARE(kind, std::string(kinds::kRunJob));
+    QVERIFY(isCommandKind(kind));
     // A command without a correlation id could never be answered: rejected.
     QJsonObject body;
     body.insert("client_order_id", "MRD-1");
     QVERIFY(!decode(kinds::kCancelOrder, body).ok());
     QVERIFY(!decode("no_such_kind", body).ok());
+  }
+
+  // The Jobs dock's snapshot crosses the process boundary field for field (it is also the late joiner's state).
+  void relayCodecRoundTripsTheJobsSnapshot() {
+    using namespace runtime::relay;
+    jobs::JobsSnapshot snap;
+    jobs::JobState a;
+    a.name = "pair_discovery";
+    a.description = "Weekly pairs";
+    a.schedule = "weekly Sun 18:00";
+    a.configured = true;
+    a.enabled = false;
+    a.nextRun = 1'700'000'000'123'456'789;
+    a.running = true;
+    a.attempt = 2;
+    a.retries = 3;
+    a.retryDelayMs = 60'000;
+    a.timeoutMs = 3'600'000;
+    a.lastStatus = "retrying";
+    a.lastStarted = 11;
+    a.lastFinished = 12;
+    a.lastMessage = "only 0 of 2 symbols have stored daily bars — \"quoted\"";
+    jobs::JobState b;
+    b.name = "strategy_cycle";
+    b.notConfiguredReason = "strategy.live is empty";
+    snap.jobs = {a, b};
+    storage::JobRunRecord finished{7, "pair_discovery", 100, 200, "failed", 1, "no data"};
+    storage::JobRunRecord running{8, "db_backup", 300, std::nullopt, "running", 1, ""};
+    snap.history = {running, finished};
+    snap.asOf = 42;
+    std::string kind;
+    auto got = relayThrough(jobs::topics::kSnapshot, snap, &kind);
+    QVERIFY(got);
+    QCOMPARE(kind, std::string(kinds::kJobs));
+    QVERIFY(isStateKind(kind) && !isCommandKind(kind));
+    QCOMPARE(got->jobs.size(), std::size_t(2));
+    const auto& ga = got->jobs[0];
+    QVERIFY(ga.name == a.name && ga.description == a.description && ga.schedule == a.schedule);
+    QVERIFY(ga.configured && !ga.enabled && ga.running && ga.nextRun == a.nextRun);
+    QVERIFY(ga.attempt == 2 && ga.retries == 3 && ga.retryDelayMs == 60'000 && ga.timeoutMs == 3'600'000);
+    QVERIFY(ga.lastStatus == "retrying" && ga.lastStarted == 11 && ga.lastFinished == 12);
+    QCOMPARE(ga.lastMessage, a.lastMessage);
+    QVERIFY(!got->jobs[1].configured && got->jobs[1].enabled);
+    QCOMPARE(got->jobs[1].notConfiguredReason, b.notConfiguredReason);
+    QVERIFY(got->history == snap.history);  // including the unfinished run's missing finished_ts
+    QCOMPARE(got->asOf, domain::Timestamp(42));
+
+    // Schema violations are refused, not half-applied.
+    QJsonObject body;
+    body.insert("jobs", QJsonArray{QJsonObject{{"name", ""}, {"configured", true}}});
+    body.insert("history", QJsonArray{});
+    QVERIFY(!decode(kinds::kJobs, body).ok());  // a job without a name
+    body.insert("jobs", QJsonArray{});
+    body.insert("history", QJsonArray{QJsonObject{{"job_name", "x"}, {"started_ts", "soon"}, {"status", "failed"}}});
+    QVERIFY(!decode(kinds::kJobs, body).ok());  // started_ts not a number
+    body.remove("history");
+    QVERIFY(!decode(kinds::kJobs, body).ok());
+    // run_job needs a correlation id and a job name.
+    QVERIFY(!decode(kinds::kRunJob, QJsonObject{{"job_name", "db_backup"}}).ok());
+    auto empty = decode(kinds::kRunJob, QJsonObject{{"correlation_id", "C-1"}, {"job_name", ""}});
+    QVERIFY(!empty.ok());
+    QVERIFY(QString::fromStdString(empty.error().message).contains("job_name"));
+  }
+
+  void heartbeatCarriesTheTradingMode() {
+    using namespace runtime::relay;
+    runtime::TradingMode live{true, true, "alpaca", ""};
+    auto d = decodeHeartbeat(encodeHeartbeat({"srv:1:2", 77, live}));
+    QVERIFY(d.ok());
+    QCOMPARE(d->origin, std::string("srv:1:2"));
+    QCOMPARE(d->ts, std::int64_t(77));
+    QVERIFY(d->mode.known && d->mode.live);
+    QCOMPARE(d->mode.broker, std::string("alpaca"));
+    QCOMPARE(d->mode.origin, std::string("srv:1:2"));
+    QCOMPARE(std::string(d->mode.label()), std::string("LIVE"));
+    auto p = decodeHeartbeat(encodeHeartbeat({"srv:1:2", 78, runtime::TradingMode{true, false, "paper", ""}}));
+    QVERIFY(p.ok() && p->mode.known && !p->mode.live && p->mode.broker == "paper");
+    // A server that does not announce a mode (older build, or not started yet): unknown, never "paper".
+    auto old = decodeHeartbeat(R"({"origin":"srv:1:2","ts":5})");
+    QVERIFY(old.ok() && !old->mode.known);
+    QCOMPARE(std::string(old->mode.label()), std::string("UNKNOWN"));
+    QVERIFY(!decodeHeartbeat(R"({"origin":"srv:1:2","trading_mode":"maybe"})").ok());
+    QVERIFY(!decodeHeartbeat(R"({"ts":5})").ok());
+    QVERIFY(!decodeHeartbeat("not json").ok());
+  }
+
+  // Serve and attach bridges on one Redis: the attached side reports the server's mode, announces it on its bus
+  // when it first shows and when it changes, and keeps it while the server is away.
+  void attachedBridgeFollowsTheServersTradingMode() {
+    if (m_url.empty()) QSKIP("set MERIDIAN_TEST_REDIS_URL or run the README test command (tests/run-all.sh)");
+    const std::string ns = "tst_redisbridge_mode_" + std::to_string(QCoreApplication::applicationPid());
+    bus::EventBus serverBus, attachBus;
+    runtime::RelayOptions so;
+    so.role = runtime::RelayRole::Serve;
+    so.ns = ns;
+    so.mirror = false;
+    so.heartbeatInterval = std::chrono::milliseconds(100);
+    runtime::RelayOptions ao = so;
+    ao.role = runtime::RelayRole::Attach;
+    Sink modes(attachBus, runtime::topics::kTradingMode);
+    runtime::RedisBridge attached(m_url, attachBus, ao);
+    QVERIFY(attached.start().ok() && attached.startInbound().ok());
+    attached.setTradingMode(runtime::TradingMode{true, false, "paper", ""});  // ignored: not its own to set
+    QVERIFY(!attached.tradingMode().known);
+    {
+      runtime::RedisBridge server(m_url, serverBus, so);
+      server.setTradingMode(runtime::TradingMode{true, true, "alpaca", ""});
+      QVERIFY(server.start().ok() && server.startInbound().ok());
+      QTRY_VERIFY_WITH_TIMEOUT(attached.tradingMode().known, 5000);
+      QVERIFY(attached.tradingMode().live);
+      QCOMPARE(attached.tradingMode().broker, std::string("alpaca"));
+      QCOMPARE(attached.tradingMode().origin, server.instanceId());
+      QTRY_COMPARE_WITH_TIMEOUT(modes.all<runtime::TradingMode>().size(), std::size_t(1), 3000);
+      QVERIFY(modes.all<runtime::TradingMode>().back().live);
+      QThread::msleep(350);  // more heartbeats with the same mode: no further announcement
+      QCOMPARE(modes.all<runtime::TradingMode>().size(), std::size_t(1));
+      server.setTradingMode(runtime::TradingMode{true, false, "paper", ""});
+      QTRY_COMPARE_WITH_TIMEOUT(modes.all<runtime::TradingMode>().size(), std::size_t(2), 3000);
+      QVERIFY(!attached.tradingMode().live);
+      QCOMPARE(attached.tradingMode().broker, std::string("paper"));
+      server.stop();  // deletes the heartbeat key
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!attached.serverAlive(), 3000);
+    QVERIFY(attached.tradingMode().known);  // the last known mode stays
+    QCOMPARE(modes.all<runtime::TradingMode>().size(), std::size_t(2));
+    attached.stop();
+  }
+
+  // A job command from an attached process when no server listens: answered locally at once, by correlation id.
+  void jobCommandWithoutAServerIsRejectedAtOnce() {
+    if (m_url.empty()) QSKIP("set MERIDIAN_TEST_REDIS_URL or run the README test command (tests/run-all.sh)");
+    bus::EventBus attachBus;
+    runtime::RelayOptions ao;
+    ao.role = runtime::RelayRole::Attach;
+    ao.ns = "tst_redisbridge_noserver_" + std::to_string(QCoreApplication::applicationPid());
+    runtime::RedisBridge attached(m_url, attachBus, ao);
+    QVERIFY(attached.start().ok() && attached.startInbound().ok());
+    Sink rejects(attachBus, "sys.command.>");
+    attachBus.publish<jobs::RunJobNow>(jobs::topics::kRunNow, jobs::RunJobNow{"C-job-1", "db_backup"});
+    QTRY_VERIFY_WITH_TIMEOUT(!rejects.all<bus::CommandRejected>().empty(), 2000);
+    const auto r = rejects.all<bus::CommandRejected>().front();
+    QCOMPARE(r.correlationId, std::string("C-job-1"));
+    QVERIFY2(r.reason.find("no serving process") != std::string::npos, r.reason.c_str());
+    QCOMPARE(attached.stats().undelivered, std::uint64_t(1));
+    attached.stop();
   }
 
   // Serve and attach bridges on two buses through a private Redis that goes away and comes back.

@@ -4,8 +4,14 @@
 // id (and the order is in the server's PostgreSQL journal); an order submitted in the server shows in the attached
 // process; a late attacher gets the current state from the Redis snapshot; no echo (own-origin messages dropped,
 // nothing duplicated); malformed relay messages are dropped and counted; serve refuses an embedded set-up.
+// Jobs: the attached process sees the server's job list (live and, late, from the Redis state hash); a run-now
+// from the attached process runs the job in the server, whose run history comes back; a job the server cannot
+// run is refused by the server; with no server the command is refused at once. Trading mode: the attached Kernel
+// reports the server's PAPER (the child process) and LIVE (an in-process serving Kernel configured for Alpaca live
+// against a local endpoint that refuses connections: no order is ever sent anywhere).
 #include "core/bus/Events.h"
 #include "core/execution/ExecutionEvents.h"
+#include "core/jobs/JobEvents.h"
 #include "core/runtime/Kernel.h"
 #include "core/runtime/RelayCodec.h"
 #include "core/storage/Codec.h"
@@ -21,6 +27,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -49,6 +57,25 @@ struct Recorder {
     for (const auto* o : orderUpdates(correlationId))
       if (o->order.status == domain::OrderStatus::Filled) return true;
     return false;
+  }
+  std::shared_ptr<const jobs::JobsSnapshot> latestJobs() {
+    pump();
+    for (auto it = seen.rbegin(); it != seen.rend(); ++it)
+      if (it->as<jobs::JobsSnapshot>()) return it->share<jobs::JobsSnapshot>();
+    return nullptr;
+  }
+  std::optional<bus::CommandRejected> rejection(const std::string& correlationId) {
+    pump();
+    for (const auto& e : seen)
+      if (const auto* r = e.as<bus::CommandRejected>(); r && r->correlationId == correlationId) return *r;
+    return std::nullopt;
+  }
+  std::vector<runtime::TradingMode> tradingModes() {
+    pump();
+    std::vector<runtime::TradingMode> out;
+    for (const auto& e : seen)
+      if (const auto* m = e.as<runtime::TradingMode>()) out.push_back(*m);
+    return out;
   }
   template <class T>
   std::size_t count() {
@@ -94,6 +121,34 @@ bool latestPositionsAre(Recorder& rec, double aapl, double msft) {
   return false;
 }
 
+// A run of `job` in a snapshot's history that started at or after `since` and has finished.
+std::optional<storage::JobRunRecord> finishedRun(const jobs::JobsSnapshot* snap, const std::string& job,
+                                                 domain::Timestamp since) {
+  if (!snap) return std::nullopt;
+  for (const auto& run : snap->history)
+    if (run.jobName == job && run.startedTs >= since && run.finishedTs) return run;
+  return std::nullopt;
+}
+
+// Milliseconds until done() holds, polling every 0.5 ms (QTRY polls every 50 ms); -1 on timeout. For the
+// printed latency figures only, never asserted against.
+template <class F>
+qint64 msUntil(F&& done, int timeoutMs) {
+  QElapsedTimer t;
+  t.start();
+  while (!done()) {
+    if (t.elapsed() >= timeoutMs) return -1;
+    QCoreApplication::processEvents();
+    QThread::usleep(500);
+  }
+  return t.elapsed();
+}
+
+domain::Timestamp wallNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 void execAdmin(const std::string& uri, const std::string& sql) {
   pqxx::connection c{uri};
   pqxx::nontransaction n{c};
@@ -111,14 +166,26 @@ class tst_ServeAttach : public QObject {
   std::unique_ptr<runtime::Kernel> m_attached;
   std::unique_ptr<Recorder> m_rec;
 
-  common::Config attachConfig() {
+  std::string m_serverInstance;
+
+  common::Config attachConfig(const std::string& ns = {}) {
     common::Config c;
     c.set("runtime.mode", "attach");
     c.set("db.backend", "postgres");
     c.set("db.pg_uri", QString::fromStdString(m_pgUri));
     c.set("redis.url", QString::fromStdString(m_redisUrl));
-    c.set("redis.namespace", QString::fromStdString(m_ns));
+    c.set("redis.namespace", QString::fromStdString(ns.empty() ? m_ns : ns));
     return c;
+  }
+  // The server's job settings: a universe without stored bars and no retries, so pair_discovery finishes at
+  // once (with the scanner's own "no data" failure) without touching the network.
+  QString writeServerIni() {
+    const QString path = m_dir.filePath("serve.ini");
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) return {};
+    // Quoted: QSettings reads an unquoted a,b as a string list, which Config::applyFile turns into "".
+    f.write("[universe]\nsymbols=\"ZZQA1,ZZQA2\"\n[jobs]\npair_discovery.retries=0\n");
+    return path;
   }
   QProcessEnvironment serverEnv() const {
     auto env = QProcessEnvironment::systemEnvironment();
@@ -182,10 +249,16 @@ class tst_ServeAttach : public QObject {
 
     m_server.setProcessEnvironment(serverEnv());
     m_server.setStandardErrorFile(m_dir.filePath("serve.err"));
-    m_server.start(QStringLiteral(MERIDIAN_CLI_PATH),
-                   {"--config", m_dir.filePath("none.ini"), "serve", "--stdin-commands"});
+    const QString ini = writeServerIni();
+    QVERIFY(!ini.isEmpty());
+    m_server.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", ini, "serve", "--stdin-commands"});
     QVERIFY2(m_server.waitForStarted(5000), qPrintable(m_server.errorString()));
     QVERIFY2(waitForServerLine("ready instance=", 20000), serverLog().constData());
+    {
+      const qsizetype at = m_serverOut.indexOf("ready instance=") + qsizetype(sizeof("ready instance=") - 1);
+      m_serverInstance = m_serverOut.mid(at, m_serverOut.indexOf('\n', at) - at).trimmed().toStdString();
+      QVERIFY(!m_serverInstance.empty());
+    }
 
     m_attached = std::make_unique<runtime::Kernel>(attachConfig());
     m_rec = std::make_unique<Recorder>(m_attached->bus());
@@ -256,7 +329,146 @@ class tst_ServeAttach : public QObject {
     // late process sees the server's positions without any order being placed.
     QTRY_VERIFY_WITH_TIMEOUT(rec.count<bus::PositionsSnapshot>() > 0, 5000);
     QTRY_VERIFY_WITH_TIMEOUT(rec.count<execution::RiskStateChanged>() > 0, 5000);  // only ever sent on change
+    // The job list too: the scheduler publishes only on change, so this one comes from the state hash.
+    QTRY_VERIFY_WITH_TIMEOUT(rec.latestJobs() != nullptr, 5000);
+    QVERIFY(!rec.latestJobs()->jobs.empty());
+    storage::RedisCache cache(m_redisUrl);
+    auto state = cache.hashGetAll(m_ns + ":relay:state");
+    QVERIFY(state.ok());
+    bool hasJobs = false;
+    for (const auto& [field, json] : *state)
+      if (field == runtime::relay::kinds::kJobs) {
+        hasJobs = true;
+        qInfo("jobs state message: %zu bytes for %zu jobs and %zu runs", json.size(), rec.latestJobs()->jobs.size(),
+              rec.latestJobs()->history.size());
+      }
+    QVERIFY2(hasJobs, "no 'jobs' field in the server's relay state hash");
     late.stop();
+  }
+
+  void attachedProcessSeesTheServersJobs() {
+    QTRY_VERIFY_WITH_TIMEOUT(m_rec->latestJobs() != nullptr, 5000);
+    const auto snap = m_rec->latestJobs();
+    std::set<std::string> names;
+    for (const auto& j : snap->jobs) names.insert(j.name);
+    for (const char* expected : {"eod_ingest", "company_info", "pair_discovery", "strategy_cycle", "db_backup"})
+      QVERIFY2(names.count(expected), expected);
+    // The attached process runs no scheduler of its own: this list is the server's.
+    QVERIFY(m_attached->scheduler() == nullptr);
+    for (const auto& j : snap->jobs)
+      if (j.name == "pair_discovery") {
+        QVERIFY(j.configured);
+        QCOMPARE(j.retries, 0);  // the server's serve.ini, not this process's configuration
+      }
+  }
+
+  void runNowFromTheAttachedProcessRunsTheJobInTheServer() {
+    const domain::Timestamp since = wallNs();
+    const std::string corr = "C-job-run-1";
+    m_attached->bus().publish<jobs::RunJobNow>(jobs::topics::kRunNow, jobs::RunJobNow{corr, "pair_discovery"});
+    const qint64 ms =
+        msUntil([&] { return finishedRun(m_rec->latestJobs().get(), "pair_discovery", since).has_value(); }, 10000);
+    QVERIFY2(ms >= 0, serverLog().constData());
+    // attach -> Redis -> server scheduler -> job worker (a failing scan) -> snapshot -> Redis -> attach.
+    qInfo("run-now to finished run in the attached job history: %lld ms", static_cast<long long>(ms));
+    const auto run = *finishedRun(m_rec->latestJobs().get(), "pair_discovery", since);
+    // The scanner ran in the server against the server's universe and database: no bars for ZZQA1/ZZQA2.
+    QCOMPARE(run.status, std::string("failed"));
+    QVERIFY2(run.message.find("only 0 of 2 symbols") != std::string::npos, run.message.c_str());
+    QVERIFY(!m_rec->rejection(corr));
+    for (const auto& j : m_rec->latestJobs()->jobs)
+      if (j.name == "pair_discovery") QCOMPARE(j.lastStatus, std::string("failed"));
+    // ...and the server recorded it in its PostgreSQL job history.
+    auto stored = [&] {
+      auto runs =
+          m_attached->storage().call([](storage::IStorage& s) { return s.listJobRuns("pair_discovery", 10); }).get();
+      if (!runs.ok()) return false;
+      for (const auto& r : *runs)
+        if (r.startedTs >= since && r.status == "failed") return true;
+      return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(stored(), 5000);
+  }
+
+  void jobTheServerCannotRunIsRefusedByTheServer() {
+    const auto before = m_attached->relay()->stats();
+    const std::string corr = "C-job-run-2";
+    // strategy_cycle is not configured in the server (strategy.live is empty there).
+    m_attached->bus().publish<jobs::RunJobNow>(jobs::topics::kRunNow, jobs::RunJobNow{corr, "strategy_cycle"});
+    QTRY_VERIFY2_WITH_TIMEOUT(m_rec->rejection(corr).has_value(), serverLog().constData(), 5000);
+    const std::string reason = m_rec->rejection(corr)->reason;
+    QVERIFY2(reason.find("not configured") != std::string::npos, reason.c_str());
+    m_attached->bus().publish<jobs::RunJobNow>(jobs::topics::kRunNow, jobs::RunJobNow{"C-job-run-3", "no_such_job"});
+    QTRY_VERIFY_WITH_TIMEOUT(m_rec->rejection("C-job-run-3").has_value(), 5000);
+    QVERIFY(m_rec->rejection("C-job-run-3")->reason.find("no job named 'no_such_job'") != std::string::npos);
+    // Both answers came from the server, not from the local "not delivered" path.
+    QCOMPARE(m_attached->relay()->stats().undelivered, before.undelivered);
+  }
+
+  void jobCommandWithoutAServerIsRefusedAtOnce() {
+    runtime::Kernel lonely(attachConfig(m_ns + "_noserver"));
+    Recorder rec(lonely.bus());
+    QVERIFY(lonely.start().ok());
+    QVERIFY(!lonely.relay()->serverAlive());
+    lonely.bus().publish<jobs::RunJobNow>(jobs::topics::kRunNow, jobs::RunJobNow{"C-job-lonely", "db_backup"});
+    const qint64 ms = msUntil([&] { return rec.rejection("C-job-lonely").has_value(); }, 3000);
+    QVERIFY(ms >= 0);
+    qInfo("job command with no server refused after %lld ms", static_cast<long long>(ms));
+    const std::string reason = rec.rejection("C-job-lonely")->reason;
+    QVERIFY2(reason.find("no serving process") != std::string::npos, reason.c_str());
+    QVERIFY(reason.find(m_ns + "_noserver") != std::string::npos);  // says where it looked
+    QCOMPARE(lonely.relay()->stats().undelivered, std::uint64_t(1));
+    QVERIFY(!lonely.tradingMode().known);  // nobody to take PAPER/LIVE from
+    lonely.stop();
+  }
+
+  void attachedKernelReportsTheServersPaperMode() {
+    QTRY_VERIFY_WITH_TIMEOUT(m_attached->tradingMode().known, 5000);
+    const auto mode = m_attached->tradingMode();
+    QVERIFY(!mode.live);
+    QCOMPARE(mode.broker, std::string("paper"));
+    QCOMPARE(mode.origin, m_serverInstance);
+    // Announced on the attached bus for the UI badge, once.
+    QTRY_COMPARE_WITH_TIMEOUT(m_rec->tradingModes().size(), std::size_t(1), 3000);
+    QVERIFY(!m_rec->tradingModes().front().live);
+  }
+
+  void attachedKernelReportsLiveWhenTheServerTradesLive() {
+    const std::string ns = m_ns + "_live";
+    common::Config sc;
+    sc.set("runtime.mode", "serve");
+    sc.set("db.backend", "sqlite");  // its own journal: the child server's PostgreSQL orders are not its business
+    sc.set("db.sqlite_path", m_dir.filePath("live-server.sqlite"));
+    sc.set("redis.url", QString::fromStdString(m_redisUrl));
+    sc.set("redis.namespace", QString::fromStdString(ns));
+    sc.set("redis.mirror", "false");
+    sc.set("market.feed", "none");
+    sc.set("broker.kind", "alpaca");
+    sc.set("broker.alpaca_live", "true");
+    sc.set("broker.alpaca_live_confirmed", "true");  // runtime source, as the GUI's confirmation sets it
+    sc.set("broker.alpaca_url", "http://127.0.0.1:1");  // refuses connections: nothing can reach a real venue
+    sc.set("broker.http_timeout_ms", "500");
+    sc.set("alpaca.key_id", "PKTESTNOTAKEY000");
+    sc.set("alpaca.secret_key", "test-secret-not-a-secret");
+    runtime::Kernel server(sc);
+    const Status started = server.start();
+    QVERIFY2(started.ok(), started.ok() ? "" : started.error().message.c_str());
+    QVERIFY(server.tradingMode().known && server.tradingMode().live);
+    QCOMPARE(server.tradingMode().broker, std::string("alpaca"));
+
+    runtime::Kernel attached(attachConfig(ns));
+    Recorder rec(attached.bus());
+    QVERIFY(attached.start().ok());
+    QTRY_VERIFY_WITH_TIMEOUT(attached.tradingMode().known, 5000);
+    QVERIFY(attached.tradingMode().live);
+    QCOMPARE(attached.tradingMode().broker, std::string("alpaca"));
+    QCOMPARE(attached.tradingMode().origin, server.relay()->instanceId());
+    QTRY_VERIFY_WITH_TIMEOUT(!rec.tradingModes().empty(), 3000);
+    QVERIFY(rec.tradingModes().back().live);
+    // The attached process's own (paper) configuration does not leak into what it reports.
+    QVERIFY(attached.config().value("broker.kind", "paper") == "paper");
+    attached.stop();
+    server.stop();
   }
 
   void ownOriginIsNeverActedOn() {
@@ -320,6 +532,11 @@ class tst_ServeAttach : public QObject {
       QCOMPARE(m_server.exitCode(), 0);
       m_serverOut += m_server.readAllStandardOutput();
       QVERIFY(m_serverOut.contains("stopped"));
+    }
+    if (!m_ns.empty()) {  // the relay's latest-state keys of every namespace used here
+      storage::RedisCache cache(m_redisUrl);
+      for (const std::string& ns : {m_ns, m_ns + "_live", m_ns + "_noserver"})
+        for (const char* key : {":relay:state", ":relay:orders", ":relay:server"}) (void)cache.deleteKey(ns + key);
     }
     if (!m_dbName.empty()) {
       try {

@@ -94,6 +94,9 @@ void UiBridge::setUpDispatcher() {
       [this](const bus::Envelope&, const bus::CommandRejected& e) { m_rejects.push_back(e); });
   m_dispatcher.on<jobs::JobsSnapshot>(
       [this](const bus::Envelope& env, const jobs::JobsSnapshot&) { m_jobs = env.share<jobs::JobsSnapshot>(); });
+  m_dispatcher.on<runtime::TradingMode>([this](const bus::Envelope& env, const runtime::TradingMode&) {
+    m_tradingMode = env.share<runtime::TradingMode>();
+  });
   m_dispatcher.on<bus::HealthSnapshot>(
       [this](const bus::Envelope& env, const bus::HealthSnapshot&) { m_health = env.share<bus::HealthSnapshot>(); });
   m_dispatcher.on<notify::Notification>(
@@ -140,6 +143,7 @@ void UiBridge::resetBatches() {
   m_signals.clear();
   m_logRecords.clear();
   m_jobs.reset();
+  m_tradingMode.reset();
   m_health.reset();
   m_notifications.clear();
   m_btProgress.clear();
@@ -219,6 +223,16 @@ void UiBridge::onTick() {
   for (const auto& r : m_rejects) {
     ++m_counters.batchesEmitted;
     Q_EMIT commandRejected(QString::fromStdString(r.correlationId), QString::fromStdString(r.reason));
+  }
+  if (m_tradingMode && m_tradingMode->known) {
+    const bool paper = !m_tradingMode->live;
+    const QString broker = QString::fromStdString(m_tradingMode->broker);
+    if (paper != m_paperTrading || broker != m_brokerName) {
+      m_paperTrading = paper;
+      m_brokerName = broker;
+      ++m_counters.batchesEmitted;
+      Q_EMIT tradingModeChanged(paper, broker);
+    }
   }
   if (m_jobs) {
     ++m_counters.jobBatches;

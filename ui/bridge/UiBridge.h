@@ -10,6 +10,8 @@
 //   AccountSnapshot ("exec.account")  latest wins
 //   SignalGenerated ("strat.signal.<SYM>")  appended (bounded per tick, like fills)
 //   JobsSnapshot ("sys.jobs"), HealthSnapshot ("sys.health")  latest wins
+//   runtime::TradingMode ("sys.trading_mode")  latest wins, emitted only when it changes what paperTrading() says
+//                      (an attached GUI learns the server's PAPER/LIVE from its heartbeat after start-up)
 //   Notification ("sys.notify")  appended (bounded per tick)
 //   BarClosed, OrderFilled, CommandRejected, log records: appended (bounded per tick, oldest dropped and counted)
 // and emits at most one signal of each kind per tick. Widgets therefore never do work per event.
@@ -40,6 +42,7 @@
 #include "core/marketdata/DataQuality.h"
 #include "core/marketdata/MarketDataEvents.h"
 #include "core/notify/Notification.h"
+#include "core/runtime/TradingMode.h"
 #include "ui/bridge/UiContext.h"
 #include "core/common/Ids.h"
 #include "ui/bridge/UiMetaTypes.h"
@@ -126,7 +129,10 @@ class UiBridge : public QObject {
   std::uint64_t envelopesDrained() const { return m_counters.envelopesDrained; }
   // Envelopes the bus had to drop because this mailbox was full (the GUI thread stalled).
   std::uint64_t mailboxDropped() const { return m_mailbox->dropped(); }
+  // Starts as UiContext::paperTrading; follows "sys.trading_mode" from then on (tradingModeChanged).
   bool paperTrading() const { return m_paperTrading; }
+  // The broker of the trading process ("paper", "alpaca"); empty until a TradingMode was seen.
+  const QString& brokerName() const { return m_brokerName; }
 
  public Q_SLOTS:
   // Drains and emits once; called by the timer. Public so tests or a "refresh now" action can force a tick.
@@ -146,6 +152,9 @@ class UiBridge : public QObject {
   void commandRejected(const QString& correlationId, const QString& reason);
   void commandPublished(const QString& correlationId, const QString& description);
   void jobsUpdated(const std::shared_ptr<const meridian::jobs::JobsSnapshot>& snapshot);
+  // PAPER/LIVE or the broker changed (e.g. the serving process an attached GUI follows turned out to trade LIVE).
+  // Badges and the order ticket's confirmation default (on for LIVE) follow it.
+  void tradingModeChanged(bool paperTrading, const QString& broker);
   void healthUpdated(const std::shared_ptr<const meridian::bus::HealthSnapshot>& snapshot);
   void notificationsAppended(const QVector<meridian::notify::Notification>& notifications);
   void backtestProgress(const QVector<meridian::backtest::BacktestProgress>& progress);
@@ -167,6 +176,8 @@ class UiBridge : public QObject {
   bus::Dispatcher m_dispatcher;
   QTimer m_timer;
   bool m_paperTrading = true;
+  QString m_brokerName;
+  std::shared_ptr<const runtime::TradingMode> m_tradingMode;  // latest of the tick
 
   // Per-tick coalescing buffers (kept as members so their capacity is reused tick after tick).
   std::vector<bus::Envelope> m_drained;

@@ -60,6 +60,8 @@ void AccountDock::exportCsv() {
   exportViewCsvInteractive(m_view, QStringLiteral("Export Account"), QStringLiteral("account.csv"));
 }
 
+void AccountDock::setPaperTrading(bool paper) { m_badge->setPaper(paper); }
+
 void AccountDock::updateHeadline() {
   const execution::AccountSnapshot* a = m_model->snapshot();
   if (!a) {

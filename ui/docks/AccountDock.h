@@ -23,6 +23,7 @@ class AccountDock : public QDockWidget {
   QTableView* view() const { return m_view; }
   QAction* exportAction() const { return m_export; }
   QLabel* headline() const { return m_headline; }
+  void setPaperTrading(bool paper);  // the badge follows the trading process's PAPER/LIVE
 
  public Q_SLOTS:
   void exportCsv();  // asks for a path

@@ -194,6 +194,13 @@ bool OrderTicketDock::confirmMode() const { return m_confirmCheck->isChecked(); 
 
 void OrderTicketDock::setConfirmMode(bool on) { m_confirmCheck->setChecked(on); }
 
+void OrderTicketDock::setPaperTrading(bool paper) {
+  if (paper == m_paperTrading) return;
+  m_paperTrading = paper;
+  m_badge->setPaper(paper);
+  m_confirmCheck->setChecked(!paper);
+}
+
 void OrderTicketDock::setSide(domain::Side side) {
   m_sideCombo->setCurrentIndex(m_sideCombo->findData(static_cast<int>(side)));
 }

@@ -63,6 +63,9 @@ class OrderTicketDock : public QDockWidget {
   void focusTicket();  // show, raise, focus + select the symbol field
   void submit();
   void setConfirmMode(bool on);
+  // PAPER/LIVE changed (an attached GUI learns the server's mode after start-up): badge, confirmation box wording
+  // and the confirm-mode default (on for LIVE) follow; MainWindow re-applies ui.confirm_orders when it is set.
+  void setPaperTrading(bool paper);
   void setSide(meridian::domain::Side side);
   // Moves the order type by `step` (wrapping): +1 Market -> Limit -> Stop -> Stop Limit -> Market.
   void cycleOrderType(int step = 1);

@@ -11,6 +11,7 @@
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QPainter>
 #include <QScreen>
 #include <QSettings>
@@ -144,6 +145,7 @@ void MainWindow::createBlotters() {
 }
 
 void MainWindow::connectBridge() {
+  connect(m_bridge, &UiBridge::tradingModeChanged, this, &MainWindow::onTradingModeChanged);
   connect(m_bridge, &UiBridge::quotesUpdated, m_watchlistModel, &WatchlistModel::applyQuotes);
   connect(m_bridge, &UiBridge::quotesUpdated, m_positionsModel, &PositionsModel::applyQuotes);
   connect(m_bridge, &UiBridge::quotesUpdated, m_ticketDock, &OrderTicketDock::onQuotesUpdated);
@@ -762,6 +764,22 @@ void MainWindow::deleteCurrentWorkspace() {
 }
 
 void MainWindow::onRunJobNow(const QString& jobName) { m_bridge->runJobNow(jobName); }
+
+void MainWindow::onTradingModeChanged(bool paperTrading, const QString& broker) {
+  if (paperTrading == m_context.paperTrading) return;
+  m_context.paperTrading = paperTrading;
+  const QString mode = paperTrading ? QStringLiteral("PAPER") : QStringLiteral("LIVE");
+  m_modeBadge->setPaper(paperTrading);
+  m_accountDock->setPaperTrading(paperTrading);
+  m_ticketDock->setPaperTrading(paperTrading);  // confirm default: on for LIVE
+  if (!m_context.config->value(QStringLiteral("ui.confirm_orders")).trimmed().isEmpty())
+    m_ticketDock->setConfirmMode(m_context.config->boolValue(QStringLiteral("ui.confirm_orders"), !paperTrading));
+  QString title = windowTitle();
+  title.replace(QRegularExpression(QStringLiteral("— (PAPER|LIVE)")), QStringLiteral("— ") + mode);
+  setWindowTitle(title);
+  if (m_tray) m_tray->setToolTip(QStringLiteral("Meridian — %1").arg(mode));
+  common::logger("ui")->warn("trading mode is now {} (broker {})", mode.toStdString(), broker.toStdString());
+}
 
 void MainWindow::onNotificationsAppended(const QVector<notify::Notification>& notifications) {
   m_toasts->setBottomMargin(statusBar()->isVisible() ? statusBar()->height() : 0);

@@ -138,6 +138,8 @@ class MainWindow : public QMainWindow {
   void onCommandRejected(const QString& correlationId, const QString& reason);
   void onCommandPublished(const QString& correlationId, const QString& description);
   void onRunJobNow(const QString& jobName);
+  // The trading process's PAPER/LIVE (UiBridge::tradingModeChanged; attached: the serving process's heartbeat).
+  void onTradingModeChanged(bool paperTrading, const QString& broker);
   void onNotificationsAppended(const QVector<meridian::notify::Notification>& notifications);
 
  private:
