@@ -32,6 +32,18 @@ struct Candidate {
   domain::Timestamp latest = 0;
 };
 
+// Why a request cannot be served, before any storage is touched (empty: valid).
+std::string requestError(const RequestHistory& request) {
+  if (request.symbol.empty()) return "history request without a symbol";
+  if (request.fromTs >= request.toTs) return "history request with an empty time range";
+  return {};
+}
+
+std::string requestError(const RequestFillsHistory& request) {
+  if (request.limit == 0) return "fills history request without a limit (0 would read every fill ever journaled)";
+  return {};
+}
+
 }  // namespace
 
 HistoryService::HistoryService(bus::EventBus& bus, marketdata::StorageRunner storage)
@@ -45,11 +57,15 @@ HistoryService::HistoryService(bus::EventBus& bus, marketdata::StorageRunner sto
 void HistoryService::subscribe() {
   m_mailbox = std::make_shared<bus::Mailbox>(4096);
   m_subscription = m_bus.subscribe(history_topics::kRequest, m_mailbox);
+  m_fillsSubscription = m_bus.subscribe(fills_history_topics::kRequest, m_mailbox);
 }
 
 HistoryService::~HistoryService() {
   stop();
-  if (m_mailbox) m_bus.unsubscribe(m_subscription);  // never started
+  if (m_mailbox) {  // never started
+    m_bus.unsubscribe(m_subscription);
+    m_bus.unsubscribe(m_fillsSubscription);
+  }
 }
 
 void HistoryService::start() {
@@ -61,6 +77,7 @@ void HistoryService::start() {
 void HistoryService::stop() {
   if (!m_running.exchange(false)) return;
   m_bus.unsubscribe(m_subscription);
+  m_bus.unsubscribe(m_fillsSubscription);
   m_mailbox->close();
   if (m_worker.joinable()) m_worker.join();
   m_mailbox.reset();
@@ -87,6 +104,19 @@ void HistoryService::openReader() {
   m_reader = std::move(reader);
 }
 
+template <class Answer, class Request, class Read>
+Answer HistoryService::readPreferringReader(const Request& request, const Read& read) {
+  if (!requestError(request).empty()) return read(m_storage);  // answered without touching storage; keep the reader
+  if (!m_readerTried) openReader();
+  if (m_reader) {
+    Answer result = read(marketdata::directStorage(*m_reader));
+    ++m_readerReads;
+    if (result.ok()) return result;
+    m_reader.reset();  // e.g. the connection dropped: once more (and from now on) through the storage thread
+  }
+  return read(m_storage);
+}
+
 void HistoryService::workerLoop() {
   auto log = common::logger("history");
   std::vector<bus::Envelope> batch;
@@ -99,6 +129,14 @@ void HistoryService::workerLoop() {
     for (std::size_t i = 0; i < batch.size(); ++i)
       if (const auto* r = batch[i].as<RequestHistory>(); r && !r->requester.empty()) newest[r->requester] = i;
     for (std::size_t i = 0; i < batch.size() && m_running; ++i) {
+      if (const auto* f = batch[i].as<RequestFillsHistory>()) {
+        FillsHistoryLoaded result = readPreferringReader<FillsHistoryLoaded>(
+            *f, [&](const marketdata::StorageRunner& runner) { return loadFillsWith(*f, runner); });
+        if (!result.ok()) log->warn("fills history: {}", result.error);
+        ++m_fillsServed;
+        m_bus.publish<FillsHistoryLoaded>(fills_history_topics::loaded(f->correlationId), std::move(result));
+        continue;
+      }
       const auto* r = batch[i].as<RequestHistory>();
       if (!r) {
         log->warn("history: ignored a '{}' message of an unexpected type", batch[i].topic);
@@ -114,18 +152,8 @@ void HistoryService::workerLoop() {
         m_bus.publish<HistoryLoaded>(history_topics::loaded(r->correlationId), std::move(skipped));
         continue;
       }
-      if (!m_readerTried) openReader();
-      HistoryLoaded result;
-      if (m_reader) {
-        result = loadWith(*r, marketdata::directStorage(*m_reader));
-        ++m_readerReads;
-        if (!result.ok()) {  // e.g. the connection dropped: once more through the storage thread
-          m_reader.reset();
-          result = load(*r);
-        }
-      } else {
-        result = load(*r);
-      }
+      HistoryLoaded result = readPreferringReader<HistoryLoaded>(
+          *r, [&](const marketdata::StorageRunner& runner) { return loadWith(*r, runner); });
       if (!result.ok()) log->warn("history for {}: {}", r->symbol, result.error);
       ++m_served;
       m_bus.publish<HistoryLoaded>(history_topics::loaded(r->correlationId), std::move(result));
@@ -146,14 +174,7 @@ HistoryLoaded HistoryService::loadWith(const RequestHistory& request, const mark
     out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     return std::move(out);
   };
-  if (request.symbol.empty()) {
-    out.error = "history request without a symbol";
-    return finish();
-  }
-  if (request.fromTs >= request.toTs) {
-    out.error = "history request with an empty time range";
-    return finish();
-  }
+  if (out.error = requestError(request); !out.error.empty()) return finish();
 
   std::vector<domain::Bar> bars;
   Candidate chosen;
@@ -220,6 +241,43 @@ HistoryLoaded HistoryService::loadWith(const RequestHistory& request, const mark
     bars.erase(bars.begin(), bars.begin() + static_cast<std::ptrdiff_t>(out.truncated));
   }
   out.bars = std::make_shared<const std::vector<domain::Bar>>(std::move(bars));
+  return finish();
+}
+
+FillsHistoryLoaded HistoryService::loadFills(const RequestFillsHistory& request) const {
+  return loadFillsWith(request, m_storage);
+}
+
+FillsHistoryLoaded HistoryService::loadFillsWith(const RequestFillsHistory& request,
+                                                 const marketdata::StorageRunner& runner) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  FillsHistoryLoaded out;
+  out.correlationId = request.correlationId;
+  out.limit = request.limit;
+  const auto finish = [&]() -> FillsHistoryLoaded {
+    out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(out);
+  };
+  if (out.error = requestError(request); !out.error.empty()) return finish();
+  std::vector<domain::Fill> fills;
+  std::string error;
+  try {
+    runner([&](storage::IStorage& s) {
+      auto loaded = s.loadFills({}, request.limit);  // all orders, newest first
+      if (!loaded) {
+        error = loaded.error().message;
+        return;
+      }
+      fills = std::move(loaded).value();
+    });
+  } catch (const std::exception& e) {
+    error = e.what();  // storage not running
+  }
+  if (!error.empty()) {
+    out.error = "cannot read fills history: " + error;
+    return finish();
+  }
+  out.fills = std::make_shared<const std::vector<domain::Fill>>(std::move(fills));
   return finish();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // HistoryService: answers the chart's history requests ("cmd.md.history" -> "md.history.<corr>", see
-// HistoryEvents.h) from storage, off every latency-sensitive thread.
+// HistoryEvents.h) and the Fills blotter's start-up request for the journaled fills ("cmd.md.fills_history" ->
+// "md.fills_history.<corr>", see FillsHistoryEvents.h) from storage, off every latency-sensitive thread.
 //
 // Threading (DESIGN.md rules 1, 4, 5): one worker thread drains the service's Mailbox. Reading a million bars takes
 // a second or more, and the storage thread also carries the order journal, so with Options::reader set the worker
@@ -16,6 +17,7 @@
 // marketdata::BarAggregator (NYSE sessions, America/New_York), else the coarser series as it is.
 #include "core/bus/EventBus.h"
 #include "core/marketdata/IngestionService.h"
+#include "core/runtime/FillsHistoryEvents.h"
 #include "core/runtime/HistoryEvents.h"
 #include "core/storage/StorageFactory.h"
 
@@ -50,29 +52,39 @@ class HistoryService {
   // Unsubscribes, answers nothing more, joins. Idempotent.
   void stop();
 
-  // The work of one request, synchronously on the caller's thread (the worker; tests).
+  // The work of one request, synchronously on the caller's thread (the worker; tests), through the storage runner.
   HistoryLoaded load(const RequestHistory& request) const;
+  FillsHistoryLoaded loadFills(const RequestFillsHistory& request) const;
 
   std::uint64_t served() const { return m_served.load(); }
   std::uint64_t superseded() const { return m_superseded.load(); }
-  // Requests answered through the worker's own read connection (the rest went through the storage thread).
+  std::uint64_t fillsServed() const { return m_fillsServed.load(); }  // fills-history answers published
+  // Requests (chart and fills) answered through the worker's own read connection (the rest went through the
+  // storage thread): of served() + fillsServed().
   std::uint64_t readerReads() const { return m_readerReads.load(); }
 
  private:
   void subscribe();
   void workerLoop();
   HistoryLoaded loadWith(const RequestHistory& request, const marketdata::StorageRunner& runner) const;
+  FillsHistoryLoaded loadFillsWith(const RequestFillsHistory& request, const marketdata::StorageRunner& runner) const;
   void openReader();  // worker thread
+  // Worker thread: `read(runner)` on the own read connection when there is one, else (or when that read fails)
+  // through the storage thread. An invalid request is answered without touching storage and keeps the reader.
+  template <class Answer, class Request, class Read>
+  Answer readPreferringReader(const Request& request, const Read& read);
 
   bus::EventBus& m_bus;
   marketdata::StorageRunner m_storage;
   Options m_options;
   std::shared_ptr<bus::Mailbox> m_mailbox;
   bus::SubscriptionId m_subscription = 0;
+  bus::SubscriptionId m_fillsSubscription = 0;
   std::thread m_worker;
   std::atomic<bool> m_running{false};
   std::atomic<std::uint64_t> m_served{0};
   std::atomic<std::uint64_t> m_superseded{0};
+  std::atomic<std::uint64_t> m_fillsServed{0};
   mutable std::atomic<std::uint64_t> m_readerReads{0};
   std::unique_ptr<storage::IStorage> m_reader;  // worker thread only
   bool m_readerTried = false;                   // worker thread only

@@ -6,6 +6,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "ui/bridge/HistoryClient.h"
 #include "ui/docks/TableViews.h"
 #include "ui/models/FillsModel.h"
 #include "ui/models/Formatting.h"
@@ -58,6 +59,31 @@ FillsDock::FillsDock(FillsModel* model, QWidget* parent) : QDockWidget(QStringLi
   updateSummary();
 }
 
+void FillsDock::setHistoryClient(HistoryClient* client) {
+  if (m_history) disconnect(m_history, nullptr, this, nullptr);
+  m_history = client;
+  m_historyRequest.clear();
+  m_historyError.clear();
+  if (m_history) {
+    connect(m_history, &HistoryClient::fillsHistoryLoaded, this, &FillsDock::onFillsHistoryLoaded);
+    m_historyRequest = m_history->requestFills(static_cast<std::size_t>(m_model->capacity()));
+  }
+  scheduleSummary();
+}
+
+void FillsDock::onFillsHistoryLoaded(std::shared_ptr<const runtime::FillsHistoryLoaded> result) {
+  if (!result || QString::fromStdString(result->correlationId) != m_historyRequest) return;  // not (or no longer) ours
+  m_historyRequest.clear();
+  int added = 0;
+  if (result->ok()) {
+    added = m_model->mergeHistory(*result->fills);
+  } else {
+    m_historyError = QString::fromStdString(result->error);
+  }
+  scheduleSummary();
+  Q_EMIT historyMerged(added, static_cast<int>(result->fills->size()));
+}
+
 void FillsDock::exportCsv() { exportViewCsvInteractive(m_view, QStringLiteral("Export Fills"), QStringLiteral("fills.csv")); }
 
 void FillsDock::scheduleSummary() {
@@ -75,9 +101,15 @@ void FillsDock::updateSummary() {
     (f.side == domain::Side::Buy ? bought : sold) += f.quantity * f.price;
     commission += f.commission;
   }
-  m_summary->setText(QStringLiteral("%1 fills · bought %2 · sold %3 · commission %4")
-                         .arg(n)
-                         .arg(format::money(bought), format::money(sold), format::money(commission)));
+  QString text = QStringLiteral("%1 fills · bought %2 · sold %3 · commission %4")
+                     .arg(n)
+                     .arg(format::money(bought), format::money(sold), format::money(commission));
+  if (isHistoryLoading())
+    text += QStringLiteral(" · loading earlier fills…");
+  else if (!m_historyError.isEmpty())
+    text += QStringLiteral(" · earlier fills not loaded");
+  m_summary->setText(text);
+  m_summary->setToolTip(m_historyError);
 }
 
 }  // namespace meridian::ui

@@ -135,6 +135,7 @@ void MainWindow::createDocks() {
 
 void MainWindow::createBlotters() {
   m_fillsDock = new FillsDock(m_fillsModel, this);
+  m_fillsDock->setHistoryClient(m_historyClient);  // recent journaled fills, loaded once core has started
   m_accountDock = new AccountDock(m_accountModel, m_context.paperTrading, this);
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_fillsDock), static_cast<QDockWidget*>(m_accountDock)})
     d->setAllowedAreas(Qt::AllDockWidgetAreas);

@@ -183,7 +183,7 @@ class MainWindow : public QMainWindow {
   ImportCsvDialog* m_importCsvDialog = nullptr;
   DataQualityDock* m_dataQualityDock = nullptr;
   ScreenerDock* m_screenerDock = nullptr;
-  HistoryClient* m_historyClient = nullptr;  // chart history requests (cmd.md.history -> md.history.<corr>)
+  HistoryClient* m_historyClient = nullptr;  // chart history and the Fills blotter's start-up fills history
   ToastOverlay* m_toasts = nullptr;
   QSystemTrayIcon* m_tray = nullptr;
   Theme m_theme = Theme::Light;

@@ -114,6 +114,61 @@ void FillsModel::appendFills(const QVector<domain::Fill>& fills) {
   }
 }
 
+int FillsModel::mergeHistory(const std::vector<domain::Fill>& newestFirst) {
+  std::vector<const domain::Fill*> fresh;
+  fresh.reserve(std::min(newestFirst.size(), static_cast<std::size_t>(m_capacity)));
+  for (const domain::Fill& f : newestFirst) {
+    if (!f.fillId.empty() && !m_ids.insert(f.fillId).second) continue;  // shown already (live) or repeated
+    fresh.push_back(&f);
+  }
+  if (fresh.empty()) return 0;
+  // The journal's order is newest first already; sorted anyway so a differently ordered source cannot scramble rows.
+  std::stable_sort(fresh.begin(), fresh.end(), [](const domain::Fill* a, const domain::Fill* b) { return a->ts > b->ts; });
+  const auto forget = [this](const domain::Fill& f) {
+    if (!f.fillId.empty()) m_ids.erase(f.fillId);
+  };
+
+  if (m_rows.empty() || fresh.front()->ts <= m_rows.back().ts) {
+    // All older than what is shown: below it, as far as the capacity allows.
+    const std::size_t room = static_cast<std::size_t>(m_capacity) - m_rows.size();
+    const std::size_t n = std::min(room, fresh.size());
+    for (std::size_t i = n; i < fresh.size(); ++i) forget(*fresh[i]);
+    if (n == 0) return 0;
+    const int first = static_cast<int>(m_rows.size());
+    beginInsertRows({}, first, first + static_cast<int>(n) - 1);
+    for (std::size_t i = 0; i < n; ++i) m_rows.push_back(*fresh[i]);
+    endInsertRows();
+    return static_cast<int>(n);
+  }
+
+  // Interleaved with live rows (a history fill newer than a live one): merge by time, once, as a reset.
+  std::deque<domain::Fill> merged;
+  auto live = m_rows.begin();
+  auto hist = fresh.begin();
+  int added = 0;
+  std::uint64_t droppedLive = 0;
+  while (live != m_rows.end() || hist != fresh.end()) {
+    const bool takeLive = hist == fresh.end() || (live != m_rows.end() && live->ts >= (*hist)->ts);
+    const domain::Fill& f = takeLive ? *live : **hist;
+    if (merged.size() < static_cast<std::size_t>(m_capacity)) {
+      merged.push_back(f);
+      if (!takeLive) ++added;
+    } else {
+      forget(f);
+      if (takeLive) ++droppedLive;
+    }
+    if (takeLive)
+      ++live;
+    else
+      ++hist;
+  }
+  beginResetModel();
+  m_rows = std::move(merged);
+  endResetModel();
+  m_dropped += droppedLive;
+  return added;
+}
+
 void FillsModel::clear() {
   beginResetModel();
   m_rows.clear();

@@ -3,12 +3,15 @@
 // fill), bounded to `capacity` rows (the oldest are dropped, one beginRemoveRows per batch). A fill id seen before
 // is ignored, so a replayed event never shows twice. Sort through a QSortFilterProxyModel using SortRole;
 // ExportRole gives plain numbers and ISO-8601 UTC times for csv::writeModel.
+// mergeHistory() adds the journaled fills loaded at start-up; it is by the same fill-id rule, so a fill that arrived
+// live while the history was loading (and is also in the history) stays one row.
 #include <QAbstractTableModel>
 #include <QVector>
 
 #include <deque>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "core/domain/Types.h"
 
@@ -31,6 +34,11 @@ class FillsModel : public QAbstractTableModel {
 
   // `fills` in arrival order (oldest first), as the bridge emits them.
   void appendFills(const QVector<domain::Fill>& fills);
+  // Journaled fills, newest first (as IOrderJournal::loadFills gives them). Merged by time with the rows already
+  // shown (a live fill and a history fill of the same time: the live one stays above), fill ids seen before
+  // skipped, the result bounded to `capacity` (the oldest left out). Rows are appended at the bottom when the
+  // history is older than everything shown (the usual case), else the model is reset once. Returns rows added.
+  int mergeHistory(const std::vector<domain::Fill>& newestFirst);
   void clear();
 
   int capacity() const { return m_capacity; }
