@@ -20,15 +20,6 @@ using namespace meridian;
 
 namespace {
 
-// Kernel::history() when the Kernel wires a HistoryService (detected at compile time), else null.
-template <class K>
-runtime::HistoryService* kernelHistory(K& kernel) {
-  if constexpr (requires { kernel.history(); })
-    return kernel.history();
-  else
-    return nullptr;
-}
-
 struct CsvTruth {
   std::size_t rows = 0;
   QDate lastDate;
@@ -91,22 +82,8 @@ class tst_ChartHistory : public QObject {
       auto report = kernel.ingestion()->importCsv(req);
       QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
     }
-    // The Kernel's own history service once it is wired there (Kernel::history()), else one built the same way.
-    std::unique_ptr<runtime::HistoryService> ownHistory;
-    runtime::HistoryService* historyService = kernelHistory(kernel);
-    if (!historyService) {
-      runtime::HistoryService::Options historyOptions;
-      historyOptions.reader = runtime::storageConfigFrom(kernel.config());
-      ownHistory = std::make_unique<runtime::HistoryService>(
-          kernel.bus(),
-          [&kernel](const marketdata::StorageTask& task) {
-            kernel.storage().call([&task](storage::IStorage& s) { task(s); }).get();
-          },
-          historyOptions);
-      historyService = ownHistory.get();
-    }
-    runtime::HistoryService& history = *historyService;
-    history.start();
+    QVERIFY(kernel.history());
+    runtime::HistoryService& history = *kernel.history();  // started by Kernel::start()
 
     ui::UiContext ctx;
     ctx.bus = &kernel.bus();
@@ -289,7 +266,6 @@ class tst_ChartHistory : public QObject {
     saveShot(chart, QStringLiteral("ChartDock-history.png"));
 
     window.reset();
-    history.stop();
     kernel.stop();
   }
 };

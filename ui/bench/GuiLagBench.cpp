@@ -1,19 +1,23 @@
 // meridian-bench-gui: GUI event-loop lag of the real workstation under the simulated feed.
 //
-//   meridian-bench-gui [--seconds 10] [--ticks 50000] [--timer-ms 5] [--history-bars 0] [--max-p99-ms X]
+//   meridian-bench-gui [--seconds 10] [--ticks 50000] [--timer-ms 5] [--history-bars 0] [--journaled-fills 0]
+//                      [--max-p99-ms X]
 //
-// Starts a Kernel (SQLite in a temp dir, simulated market at --ticks ticks/s), a HistoryService and the real
+// Starts a Kernel (SQLite in a temp dir, simulated market at --ticks ticks/s, its HistoryService) and the real
 // MainWindow (chart wired to the HistoryClient), shows it and measures for --seconds:
 //  * timer lateness: a --timer-ms PreciseTimer, each firing's delay beyond the interval (QElapsedTimer);
 //  * posted-event latency: every 10 ms a queued call is posted and the time until it runs is recorded;
 //  * achieved tick rate (SimulatedMarket::stats), quotes and bars published, GUI-thread CPU share.
 // With --history-bars N, N one-minute bars of symbol HIST are stored first and the chart switches between HIST and
 // the first watchlist symbol every 2 s, so the lag includes history loads (and the GUI-thread cost the same bars
-// would have on the old synchronous path is printed for comparison). Prints p50/p95/p99/max; with --max-p99-ms the
+// would have on the old synchronous path is printed for comparison). With --journaled-fills N, N fills are in the
+// journal before the window opens: the time until the Fills blotter shows them, the read on the history service
+// and the merge into the (sorted) blotter on the GUI thread are printed. Prints p50/p95/p99/max; with --max-p99-ms the
 // exit code is 1 when the timer-lateness p99 exceeds it. Runs offscreen when there is no display.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -29,24 +33,18 @@
 #include "core/marketdata/simulated/SimulatedMarket.h"
 #include "core/runtime/HistoryService.h"
 #include "core/runtime/Kernel.h"
+#include "core/runtime/StorageService.h"
 #include "core/time/NyseCalendar.h"
 #include "ui/bridge/HistoryClient.h"
 #include "ui/docks/ChartDock.h"
+#include "ui/docks/FillsDock.h"
 #include "ui/mainwindow/MainWindow.h"
+#include "ui/models/FillsModel.h"
 #include "ui/widgets/CandleView.h"
 
 using namespace meridian;
 
 namespace {
-
-// Kernel::history() when the Kernel wires a HistoryService (detected at compile time), else null.
-template <class K>
-runtime::HistoryService* kernelHistory(K& kernel) {
-  if constexpr (requires { kernel.history(); })
-    return kernel.history();
-  else
-    return nullptr;
-}
 
 struct Pct {
   double p50 = 0, p95 = 0, p99 = 0, max = 0, mean = 0;
@@ -104,6 +102,41 @@ std::vector<domain::Bar> minuteBars(std::size_t n) {
   return out;
 }
 
+// Journals n orders with one fill each (one storage task: no round trip per row) before the Kernel opens the file.
+std::string journalFills(const QString& sqlitePath, std::size_t n) {
+  storage::StorageConfig c;
+  c.sqlitePath = sqlitePath.toStdString();
+  runtime::StorageService storage(c);
+  if (Status s = storage.start(); !s.ok()) return s.error().message;
+  const domain::Timestamp t0 = 1'760'000'000'000'000'000;
+  std::string error = storage
+                          .call([n, t0](storage::IStorage& st) -> std::string {
+                            for (std::size_t i = 0; i < n; ++i) {
+                              domain::Order o;
+                              o.clientOrderId = "MRD-BENCH-" + std::to_string(i);
+                              o.symbol = i % 2 ? "AAPL" : "MSFT";
+                              o.side = i % 3 ? domain::Side::Buy : domain::Side::Sell;
+                              o.quantity = 10;
+                              o.status = domain::OrderStatus::Filled;
+                              o.createdTs = o.updatedTs = t0 + static_cast<domain::Timestamp>(i) * domain::kNanosPerSecond;
+                              if (Status s = st.journalOrder(o); !s.ok()) return s.error().message;
+                              domain::Fill f;
+                              f.fillId = "FILL-BENCH-" + std::to_string(i);
+                              f.clientOrderId = o.clientOrderId;
+                              f.symbol = o.symbol;
+                              f.side = o.side;
+                              f.quantity = o.quantity;
+                              f.price = 100.0 + static_cast<double>(i % 100) * 0.01;
+                              f.ts = o.createdTs;
+                              if (auto r = st.recordFill(f); !r.ok()) return r.error().message;
+                            }
+                            return {};
+                          })
+                          .get();
+  storage.stop();
+  return error;
+}
+
 void printLine(const char* what, const Pct& p) {
   fmt::print("  {:<28} n {:6}  p50 {:7.2f}  p95 {:7.2f}  p99 {:7.2f}  max {:8.2f}  mean {:6.2f} ms\n", what, p.n, p.p50,
              p.p95, p.p99, p.max, p.mean);
@@ -129,13 +162,16 @@ int main(int argc, char* argv[]) {
   QCommandLineOption timerOpt("timer-ms", "Probe timer interval.", "ms", "5");
   QCommandLineOption historyOpt("history-bars", "Store N minute bars of HIST and switch the chart to it every 2 s.", "n", "0");
   QCommandLineOption switchOpt("switch-ms", "With --history-bars: chart symbol switch interval.", "ms", "5000");
+  QCommandLineOption fillsOpt("journaled-fills", "Journal N fills before start; time the Fills blotter's history load.",
+                              "n", "0");
   QCommandLineOption maxOpt("max-p99-ms", "Exit 1 when the timer-lateness p99 exceeds this.", "ms");
-  cli.addOptions({secondsOpt, ticksOpt, timerOpt, historyOpt, switchOpt, maxOpt});
+  cli.addOptions({secondsOpt, ticksOpt, timerOpt, historyOpt, switchOpt, fillsOpt, maxOpt});
   cli.process(app);
   const double seconds = std::max(1.0, cli.value(secondsOpt).toDouble());
   const double ticks = std::clamp(cli.value(ticksOpt).toDouble(), 1.0, 50'000.0);
   const int timerMs = std::max(1, cli.value(timerOpt).toInt());
   const auto historyBars = static_cast<std::size_t>(std::max(0LL, cli.value(historyOpt).toLongLong()));
+  const auto journaledFills = static_cast<std::size_t>(std::max(0LL, cli.value(fillsOpt).toLongLong()));
 
   common::LogOptions logOptions;
   logOptions.level = "warn";
@@ -145,21 +181,7 @@ int main(int argc, char* argv[]) {
   cfg.set("market.sim_ticks_per_second", QString::number(ticks));
   cfg.set("market.sim_always_open", "true");
   runtime::Kernel kernel(cfg);
-  // The Kernel's own history service once it is wired there (Kernel::history()), else one built the same way.
-  std::unique_ptr<runtime::HistoryService> ownHistory;
-  runtime::HistoryService* historyService = kernelHistory(kernel);
-  if (!historyService) {
-    runtime::HistoryService::Options historyOptions;
-    historyOptions.reader = runtime::storageConfigFrom(kernel.config());
-    ownHistory = std::make_unique<runtime::HistoryService>(
-        kernel.bus(),
-        [&kernel](const marketdata::StorageTask& task) {
-          kernel.storage().call([&task](storage::IStorage& s) { task(s); }).get();
-        },
-        historyOptions);
-    historyService = ownHistory.get();
-  }
-  runtime::HistoryService& history = *historyService;
+  runtime::HistoryService& history = *kernel.history();  // constructed with the Kernel, started by start()
 
   ui::UiContext ctx;
   ctx.bus = &kernel.bus();
@@ -167,14 +189,31 @@ int main(int argc, char* argv[]) {
   ctx.logs = common::inAppLogs();
   ctx.settingsOrganization = QStringLiteral("MeridianBench");
   ctx.settingsApplication = QStringLiteral("meridian-bench-gui-%1").arg(QCoreApplication::applicationPid());
+  double journalMs = 0;
+  if (journaledFills > 0) {
+    QElapsedTimer t;
+    t.start();
+    if (const std::string e = journalFills(dir.filePath("bench.sqlite"), journaledFills); !e.empty()) {
+      fmt::print(stderr, "bench gui: journaling fills failed: {}\n", e);
+      return 1;
+    }
+    journalMs = static_cast<double>(t.elapsed());
+  }
+  QElapsedTimer sinceWindow;
+  sinceWindow.start();
   ui::MainWindow window(ctx);
+  double fillsShownMs = -1;
+  int fillsShown = 0;
+  QObject::connect(window.fillsDock(), &ui::FillsDock::historyMerged, [&](int added, int) {
+    fillsShownMs = static_cast<double>(sinceWindow.nsecsElapsed()) / 1e6;
+    fillsShown = added;
+  });
   ui::HistoryClient client(&kernel.bus());
   window.chartDock()->setHistoryClient(&client);
   if (Status s = kernel.start(); !s.ok()) {
     fmt::print(stderr, "bench gui: kernel did not start: {}\n", s.error().message);
     return 1;
   }
-  history.start();
 
   double syncSetBarsMs = 0;
   if (historyBars > 0) {
@@ -278,16 +317,34 @@ int main(int argc, char* argv[]) {
   for (const auto& [late, since] : worst)
     fmt::print("  stall {:.0f} ms, {:.0f} ms after a symbol switch\n", late, since);
   fmt::print("  GUI thread CPU: {:.1f}% of one core\n", 100.0 * cpuMs / wallMs);
+  if (journaledFills > 0) {
+    // The same answer again, through the storage thread, and merged into a fresh sorted blotter: the GUI-thread part.
+    const auto answer = kernel.history()->loadFills(runtime::RequestFillsHistory{"bench", ui::FillsModel::kDefaultCapacity});
+    ui::FillsModel model;
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setSortRole(ui::FillsModel::SortRole);
+    proxy.setDynamicSortFilter(true);
+    proxy.sort(ui::FillsModel::Time, Qt::DescendingOrder);
+    QElapsedTimer t;
+    t.start();
+    const int merged = model.mergeHistory(*answer.fills);
+    const double mergeMs = static_cast<double>(t.nsecsElapsed()) / 1e6;
+    fmt::print("  fills history: {} fills journaled ({:.0f} ms); window built -> {} shown in the Fills blotter after "
+               "{:.0f} ms (incl. kernel start); read of {} on the history service {} ms; merge into a sorted blotter on "
+               "the GUI thread {:.1f} ms ({} rows)\n",
+               journaledFills, journalMs, fillsShown, fillsShownMs, answer.fills->size(), answer.elapsedMs, mergeMs,
+               merged);
+  }
   if (historyBars > 0) {
     const Pct lp = percentiles(loadMs);
     fmt::print("  history: {} switches to HIST ({} 1m bars), {} installed; request -> series installed p50 {:.0f} ms, "
                "max {:.0f} ms (storage read + aggregation + off-thread build)\n",
                (switches + 1) / 2, historyBars, lp.n, lp.p50, lp.max);
-    fmt::print("  of which the history read on the service's own connection: p50 {:.0f} ms ({} of {} via that connection)\n",
-               percentiles(readMs).p50, history.readerReads(), history.served());
+    fmt::print("  of which the history read on the service's own connection: p50 {:.0f} ms ({} of {} requests, chart and fills, via that connection)\n",
+               percentiles(readMs).p50, history.readerReads(), history.served() + history.fillsServed());
     fmt::print("  (the old synchronous path: CandleView::setBars on the GUI thread {:.0f} ms per switch)\n", syncSetBarsMs);
   }
-  history.stop();
   kernel.stop();
   if (cli.isSet(maxOpt)) {
     const double limit = cli.value(maxOpt).toDouble();
