@@ -18,6 +18,8 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 #include "ui/bridge/ScreenerClient.h"
 #include "ui/docks/TableViews.h"
@@ -87,6 +89,70 @@ void setComboValue(QComboBox* box, E value) {
   box->setCurrentIndex(i < 0 ? 0 : i);
 }
 
+// A line edit of the filter form.
+struct FieldSpec {
+  const char* objectName;
+  const char* placeholder;  // UTF-8
+  const char* toolTip;      // UTF-8
+};
+
+// Lays out the filter form: two filters per grid row (left: columns 0-2, right: columns 3-5), each a label (its
+// buddy: the first widget) and either one widget over both value columns or a min | max pair. Filters are placed
+// in reading order; fields are created as they are placed, so the Tab chain follows the same order.
+class FilterGrid {
+ public:
+  FilterGrid(QWidget* form, QGridLayout* grid) : m_form(form), m_grid(grid) {}
+
+  // A label (UTF-8; null: none) and `first` over both value columns, or `first` | `second` when `second` is set.
+  void place(const char* label, QWidget* first, QWidget* second = nullptr) {
+    if (label) {
+      auto* l = new QLabel(QString::fromUtf8(label), m_form);
+      l->setBuddy(first);
+      m_grid->addWidget(l, m_row, m_column);
+    }
+    if (second) {
+      m_grid->addWidget(first, m_row, m_column + 1);
+      m_grid->addWidget(second, m_row, m_column + 2);
+    } else {
+      m_grid->addWidget(first, m_row, m_column + 1, 1, 2);
+    }
+    m_column = m_column == 0 ? 3 : 0;
+    if (m_column == 0) ++m_row;
+  }
+  QLineEdit* field(const char* label, const FieldSpec& spec) {
+    QLineEdit* e = edit(spec);
+    place(label, e);
+    return e;
+  }
+  std::pair<QLineEdit*, QLineEdit*> range(const char* label, const FieldSpec& min, const FieldSpec& max) {
+    QLineEdit* lo = edit(min);
+    QLineEdit* hi = edit(max);
+    place(label, lo, hi);
+    return {lo, hi};
+  }
+  // "<prefix>Min" | "<prefix>Max" in percent, one tool tip for both.
+  std::pair<QLineEdit*, QLineEdit*> percentRange(const char* label, const char* objectNamePrefix,
+                                                 const char* toolTip) {
+    const QByteArray minName = QByteArray(objectNamePrefix) + "Min", maxName = QByteArray(objectNamePrefix) + "Max";
+    return range(label, {minName.constData(), "min %", toolTip}, {maxName.constData(), "max %", toolTip});
+  }
+
+ private:
+  QLineEdit* edit(const FieldSpec& spec) {
+    auto* e = new QLineEdit(m_form);
+    e->setObjectName(QString::fromLatin1(spec.objectName));
+    e->setPlaceholderText(QString::fromUtf8(spec.placeholder));
+    e->setToolTip(QString::fromUtf8(spec.toolTip));
+    e->setClearButtonEnabled(true);
+    return e;
+  }
+
+  QWidget* m_form;
+  QGridLayout* m_grid;
+  int m_row = 0;
+  int m_column = 0;
+};
+
 }  // namespace
 
 QVector<ScreenerDock::Preset> ScreenerDock::builtinPresets() {
@@ -150,45 +216,36 @@ ScreenerDock::ScreenerDock(bus::EventBus* bus, QString settingsOrganization, QSt
   grid->setContentsMargins(0, 0, 0, 0);
   grid->setHorizontalSpacing(6);
   grid->setVerticalSpacing(3);
-  auto label = [&](const QString& text, QWidget* buddy, int row, int col) {
-    auto* l = new QLabel(text, form);
-    l->setBuddy(buddy);
-    grid->addWidget(l, row, col);
-  };
-  auto edit = [&](const char* name, const QString& placeholder, const QString& tip) {
-    auto* e = new QLineEdit(form);
-    e->setObjectName(QString::fromLatin1(name));
-    e->setPlaceholderText(placeholder);
-    e->setToolTip(tip);
-    e->setClearButtonEnabled(true);
-    return e;
-  };
-  m_sectors = edit("screenerSectors", QStringLiteral("any sector"),
-                   QStringLiteral("Comma-separated sectors (any of, case-insensitive). Symbols without a stored sector "
-                                  "are excluded while this is set."));
-  m_priceMin = edit("screenerPriceMin", QStringLiteral("min"), QStringLiteral("Last close at least"));
-  m_priceMax = edit("screenerPriceMax", QStringLiteral("max"), QStringLiteral("Last close at most"));
-  m_minVolume = edit("screenerMinVolume", QStringLiteral("e.g. 1M"), QStringLiteral("Latest bar's volume at least"));
-  m_minAvgVolume = edit("screenerMinAvgVolume", QStringLiteral("e.g. 500K"),
-                        QStringLiteral("Average volume of the last 20 bars at least"));
-  m_minMarketCap = edit("screenerMinMarketCap", QStringLiteral("e.g. 10B"),
-                        QStringLiteral("Market cap at least. Symbols without a stored market cap are excluded while this "
-                                       "is set."));
-  m_rsiMin = edit("screenerRsiMin", QStringLiteral("min"), QStringLiteral("RSI 14 (Wilder) at least, 0..100"));
-  m_rsiMax = edit("screenerRsiMax", QStringLiteral("max"), QStringLiteral("RSI 14 (Wilder) at most, 0..100"));
-  m_chg1dMin = edit("screenerChange1dMin", QStringLiteral("min %"), QStringLiteral("1-day change in percent"));
-  m_chg1dMax = edit("screenerChange1dMax", QStringLiteral("max %"), QStringLiteral("1-day change in percent"));
-  m_chg5dMin = edit("screenerChange5dMin", QStringLiteral("min %"), QStringLiteral("5-day change in percent"));
-  m_chg5dMax = edit("screenerChange5dMax", QStringLiteral("max %"), QStringLiteral("5-day change in percent"));
-  m_chg30dMin = edit("screenerChange30dMin", QStringLiteral("min %"), QStringLiteral("30-day change in percent"));
-  m_chg30dMax = edit("screenerChange30dMax", QStringLiteral("max %"), QStringLiteral("30-day change in percent"));
-  m_maxVolatility = edit("screenerMaxVolatility", QStringLiteral("max %"),
-                         QStringLiteral("Annualised volatility (20-day stdev of log returns x sqrt 252) at most, percent"));
+  // Two filters per grid row, created in reading order (which is also the Tab chain). Mnemonics avoid the menu
+  // bar's (Alt+F/V/B/T/H) and the View toggles' (Alt+digits).
+  FilterGrid g(form, grid);
+  m_sectors = g.field("Sect&ors",
+                      {"screenerSectors", "any sector",
+                       "Comma-separated sectors (any of, case-insensitive). Symbols without a stored sector are "
+                       "excluded while this is set."});
+  std::tie(m_priceMin, m_priceMax) = g.range("P&rice", {"screenerPriceMin", "min", "Last close at least"},
+                                             {"screenerPriceMax", "max", "Last close at most"});
+  m_minVolume = g.field("Min vol&ume", {"screenerMinVolume", "e.g. 1M", "Latest bar's volume at least"});
+  m_minAvgVolume = g.field("Min &avg vol 20d",
+                           {"screenerMinAvgVolume", "e.g. 500K", "Average volume of the last 20 bars at least"});
+  m_minMarketCap = g.field("Min mar&ket cap",
+                           {"screenerMinMarketCap", "e.g. 10B",
+                            "Market cap at least. Symbols without a stored market cap are excluded while this is "
+                            "set."});
+  std::tie(m_rsiMin, m_rsiMax) = g.range("RS&I 14", {"screenerRsiMin", "min", "RSI 14 (Wilder) at least, 0..100"},
+                                         {"screenerRsiMax", "max", "RSI 14 (Wilder) at most, 0..100"});
+  std::tie(m_chg1dMin, m_chg1dMax) = g.percentRange("1d chan&ge", "screenerChange1d", "1-day change in percent");
+  std::tie(m_chg5dMin, m_chg5dMax) = g.percentRange("5d change", "screenerChange5d", "5-day change in percent");
+  std::tie(m_chg30dMin, m_chg30dMax) = g.percentRange("30d change", "screenerChange30d", "30-day change in percent");
+  m_maxVolatility = g.field("Max volatilit&y",
+                            {"screenerMaxVolatility", "max %",
+                             "Annualised volatility (20-day stdev of log returns x sqrt 252) at most, percent"});
   m_sma20 = new QComboBox(form);
   m_sma20->setObjectName(QStringLiteral("screenerSma20"));
   fillCombo<screener::Sma20Filter>(m_sma20, {{"Any", screener::Sma20Filter::Any},
                                              {"Above SMA20", screener::Sma20Filter::Above},
                                              {"Below SMA20", screener::Sma20Filter::Below}});
+  g.place("vs SMA20", m_sma20);
   m_cross = new QComboBox(form);
   m_cross->setObjectName(QStringLiteral("screenerCross"));
   fillCombo<screener::CrossFilter>(m_cross, {{"Any", screener::CrossFilter::Any},
@@ -201,69 +258,29 @@ ScreenerDock::ScreenerDock(bus::EventBus* bus, QString settingsOrganization, QSt
   m_crossLookback->setValue(int(screener::kDefaultCrossLookback));
   m_crossLookback->setPrefix(QStringLiteral("within "));
   m_crossLookback->setSuffix(QStringLiteral(" bars"));
+  g.place("50/200 &cross", m_cross, m_crossLookback);
   m_macd = new QComboBox(form);
   m_macd->setObjectName(QStringLiteral("screenerMacd"));
   fillCombo<screener::MacdFilter>(m_macd, {{"Any", screener::MacdFilter::Any},
                                            {"Bullish (line > signal)", screener::MacdFilter::Bullish},
                                            {"Bearish (line < signal)", screener::MacdFilter::Bearish}});
-  m_bollMin = edit("screenerBollingerMin", QStringLiteral("min %B"),
-                   QStringLiteral("Bollinger 20/2 position: 0 = lower band, 1 = upper band"));
-  m_bollMax = edit("screenerBollingerMax", QStringLiteral("max %B"),
-                   QStringLiteral("Bollinger 20/2 position: 0 = lower band, 1 = upper band"));
+  g.place("&MACD", m_macd);
+  const char* bollingerTip = "Bollinger 20/2 position: 0 = lower band, 1 = upper band";
+  std::tie(m_bollMin, m_bollMax) = g.range("Bolli&nger %B", {"screenerBollingerMin", "min %B", bollingerTip},
+                                           {"screenerBollingerMax", "max %B", bollingerTip});
   m_limit = new QSpinBox(form);
   m_limit->setObjectName(QStringLiteral("screenerLimit"));
   m_limit->setRange(0, 100000);
   m_limit->setSpecialValueText(QStringLiteral("all"));
   m_limit->setToolTip(QStringLiteral("Show at most this many rows (in the sort order); 0 = all"));
-
-  // Mnemonics avoid the menu bar's (Alt+F/V/B/T/H) and the View toggles' (Alt+digits); every field is also on the
-  // Tab chain.
-  int row = 0;
-  label(QStringLiteral("Sect&ors"), m_sectors, row, 0);
-  grid->addWidget(m_sectors, row, 1, 1, 2);
-  label(QStringLiteral("P&rice"), m_priceMin, row, 3);
-  grid->addWidget(m_priceMin, row, 4);
-  grid->addWidget(m_priceMax, row++, 5);
-  label(QStringLiteral("Min vol&ume"), m_minVolume, row, 0);
-  grid->addWidget(m_minVolume, row, 1, 1, 2);
-  label(QStringLiteral("Min &avg vol 20d"), m_minAvgVolume, row, 3);
-  grid->addWidget(m_minAvgVolume, row++, 4, 1, 2);
-  label(QStringLiteral("Min mar&ket cap"), m_minMarketCap, row, 0);
-  grid->addWidget(m_minMarketCap, row, 1, 1, 2);
-  label(QStringLiteral("RS&I 14"), m_rsiMin, row, 3);
-  grid->addWidget(m_rsiMin, row, 4);
-  grid->addWidget(m_rsiMax, row++, 5);
-  label(QStringLiteral("1d chan&ge"), m_chg1dMin, row, 0);
-  grid->addWidget(m_chg1dMin, row, 1);
-  grid->addWidget(m_chg1dMax, row, 2);
-  label(QStringLiteral("5d change"), m_chg5dMin, row, 3);
-  grid->addWidget(m_chg5dMin, row, 4);
-  grid->addWidget(m_chg5dMax, row++, 5);
-  label(QStringLiteral("30d change"), m_chg30dMin, row, 0);
-  grid->addWidget(m_chg30dMin, row, 1);
-  grid->addWidget(m_chg30dMax, row, 2);
-  label(QStringLiteral("Max volatilit&y"), m_maxVolatility, row, 3);
-  grid->addWidget(m_maxVolatility, row++, 4, 1, 2);
-  label(QStringLiteral("vs SMA20"), m_sma20, row, 0);
-  grid->addWidget(m_sma20, row, 1, 1, 2);
-  label(QStringLiteral("50/200 &cross"), m_cross, row, 3);
-  grid->addWidget(m_cross, row, 4);
-  grid->addWidget(m_crossLookback, row++, 5);
-  label(QStringLiteral("&MACD"), m_macd, row, 0);
-  grid->addWidget(m_macd, row, 1, 1, 2);
-  label(QStringLiteral("Bolli&nger %B"), m_bollMin, row, 3);
-  grid->addWidget(m_bollMin, row, 4);
-  grid->addWidget(m_bollMax, row++, 5);
-  label(QStringLiteral("&Limit"), m_limit, row, 0);
-  grid->addWidget(m_limit, row, 1, 1, 2);
+  g.place("&Limit", m_limit);
   m_run = new QPushButton(QStringLiteral("Run (Enter)"), form);
   m_run->setObjectName(QStringLiteral("screenerRun"));
   m_run->setToolTip(QStringLiteral("Run the screen over the stored daily bars (Enter in any field)"));
   m_export = new QPushButton(QStringLiteral("E&xport CSV…"), form);
   m_export->setObjectName(QStringLiteral("screenerExport"));
   m_export->setToolTip(QStringLiteral("Write the results, in the order shown, to a CSV file"));
-  grid->addWidget(m_run, row, 4);
-  grid->addWidget(m_export, row++, 5);
+  g.place(nullptr, m_run, m_export);  // under the right-hand filters, no label
   for (int c : {1, 2, 4, 5}) grid->setColumnStretch(c, 1);
   layout->addWidget(form);
 
