@@ -6,60 +6,20 @@
 // and the broker connectivity went disconnected -> degraded -> connected. A restart on the same journal then
 // changes nothing.
 #include "FakeAlpacaVenue.h"
+#include "TestPrinters.h"
+#include "VenueExecution.h"
 
-#include "core/execution/ExecutionService.h"
 #include "core/jobs/HealthMonitor.h"
-#include "core/execution/alpaca/AlpacaBroker.h"
-#include "core/runtime/StorageService.h"
 
 #include <QTemporaryDir>
-#include "TestPrinters.h"
-
 #include <QtTest>
-
-#include <functional>
 
 using namespace meridian;
 using execution::BrokerConnectivity;
 using testsupport::FakeAlpacaVenue;
+using testsupport::limitBuy;
+using testsupport::waitUntil;
 using S = domain::OrderStatus;
-
-namespace {
-
-class Journal final : public execution::IJournalQueue {
- public:
-  explicit Journal(runtime::StorageService& s) : m_s(s) {}
-  void post(Task t) override {
-    m_s.post([t = std::move(t)](storage::IStorage& st) { t(st); });
-  }
-
- private:
-  runtime::StorageService& m_s;
-};
-
-domain::Order limitBuy(const std::string& id, double qty, double limit) {
-  domain::Order o;
-  o.clientOrderId = id;
-  o.symbol = "AAPL";
-  o.side = domain::Side::Buy;
-  o.quantity = qty;
-  o.type = domain::OrderType::Limit;
-  o.limitPrice = limit;
-  o.tif = domain::TimeInForce::Gtc;
-  return o;
-}
-
-bool waitUntil(const std::function<bool()>& pred, int ms = 10'000) {
-  QElapsedTimer t;
-  t.start();
-  while (!pred()) {
-    if (t.elapsed() > ms) return false;
-    QThread::msleep(20);
-  }
-  return true;
-}
-
-}  // namespace
 
 class tst_BrokerDisconnect : public QObject {
   Q_OBJECT
@@ -69,42 +29,17 @@ class tst_BrokerDisconnect : public QObject {
   std::unique_ptr<runtime::StorageService> m_storage;
   std::unique_ptr<execution::ExecutionService> m_service;
 
-  std::unique_ptr<execution::AlpacaBroker> broker(const QUrl& url) {
-    execution::AlpacaConfig c;
-    c.baseUrl = url;
-    c.keyId = "PKRELIABILITY0001";
-    c.secretKey = "reliability-secret-value";
-    c.http.timeoutMs = 1500;
-    c.http.maxAttempts = 2;
-    c.http.backoffBaseMs = 10;
-    c.pollInterval = 50 * domain::kNanosPerMilli;
-    return std::make_unique<execution::AlpacaBroker>(c);
-  }
   void startService(const QUrl& url) {
-    execution::ExecutionConfig cfg;
-    cfg.limits.enforceTradingHours = false;  // runs at any hour against the fake venue
-    m_service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*m_storage),
-                                                              broker(url), cfg);
-    QVERIFY(m_service->start().ok());
-    bus::QuoteUpdated q;
-    q.quote.symbol = "AAPL";
-    q.quote.bid = 99.9;
-    q.quote.ask = 100.1;
-    q.quote.last = 100.0;
-    q.quote.ts = common::RealClock().now();
-    m_bus.publish("md.quote.AAPL", q);
+    execution::AlpacaConfig broker = testsupport::venueBrokerConfig(url);
+    broker.http.timeoutMs = 1500;  // outages are noticed within a few polls
+    broker.http.maxAttempts = 2;
+    broker.http.backoffBaseMs = 10;
+    std::string error;
+    m_service = testsupport::startVenueExecution(m_bus, *m_storage, broker, &error);
+    QVERIFY2(m_service, error.c_str());
+    testsupport::publishAaplQuote(m_bus);
   }
-  S omsStatus(const std::string& id) {
-    S out = S::New;
-    bool found = false;
-    m_service->runOnThread([&](execution::ExecutionService& s) {
-      if (const auto* m = s.orders().find(id)) {
-        out = m->order.status;
-        found = true;
-      }
-    });
-    return found ? out : S::New;
-  }
+  S omsStatus(const std::string& id) { return testsupport::omsStatus(*m_service, id); }
   double omsPosition(const std::string& symbol) {
     double q = 0;
     m_service->runOnThread([&](execution::ExecutionService& s) { q = s.positionBook().positionQty(symbol); });
@@ -113,10 +48,7 @@ class tst_BrokerDisconnect : public QObject {
   std::vector<domain::Fill> journalFills(const std::string& id) {
     return m_storage->call([id](storage::IStorage& s) { return s.loadFills(id, 0); }).get().valueOr({});
   }
-  domain::Order journalOrder(const std::string& id) {
-    auto r = m_storage->call([id](storage::IStorage& s) { return s.loadOrder(id); }).get();
-    return r.ok() && r.value() ? *r.value() : domain::Order{};
-  }
+  domain::Order journalOrder(const std::string& id) { return testsupport::journaledOrder(*m_storage, id); }
   double journalPosition(const std::string& symbol) {
     double q = 0;
     for (const auto& p : m_storage->call([](storage::IStorage& s) { return s.loadPositions(); }).get().valueOr({}))
@@ -135,10 +67,10 @@ class tst_BrokerDisconnect : public QObject {
 
  private Q_SLOTS:
   void init() {
-    storage::StorageConfig c;
-    c.sqlitePath = m_dir.filePath(QStringLiteral("broker-%1.sqlite").arg(QTest::currentTestFunction())).toStdString();
-    m_storage = std::make_unique<runtime::StorageService>(c);
-    QVERIFY(m_storage->start().ok());
+    std::string error;
+    m_storage = testsupport::startSqliteStorage(
+        m_dir.filePath(QStringLiteral("broker-%1.sqlite").arg(QTest::currentTestFunction())), &error);
+    QVERIFY2(m_storage, error.c_str());
   }
   void cleanup() {
     if (m_service) m_service->stop();

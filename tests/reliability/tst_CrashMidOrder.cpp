@@ -6,47 +6,17 @@
 //  - the POST never left (venue unreachable when the child died): looked up, missing, submitted exactly once;
 //  - the same, but older than broker.restart_resubmit_max_age_s: expired with the reason, never sent.
 #include "FakeAlpacaVenue.h"
-
-#include "core/execution/ExecutionService.h"
-#include "core/execution/alpaca/AlpacaBroker.h"
-#include "core/runtime/StorageService.h"
+#include "TestPrinters.h"
+#include "VenueExecution.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
-#include "TestPrinters.h"
-
 #include <QtTest>
-
-#include <functional>
 
 using namespace meridian;
 using testsupport::FakeAlpacaVenue;
+using testsupport::waitUntil;
 using S = domain::OrderStatus;
-
-namespace {
-
-class Journal final : public execution::IJournalQueue {
- public:
-  explicit Journal(runtime::StorageService& s) : m_s(s) {}
-  void post(Task t) override {
-    m_s.post([t = std::move(t)](storage::IStorage& st) { t(st); });
-  }
-
- private:
-  runtime::StorageService& m_s;
-};
-
-bool waitUntil(const std::function<bool()>& pred, int ms = 10'000) {
-  QElapsedTimer t;
-  t.start();
-  while (!pred()) {
-    if (t.elapsed() > ms) return false;
-    QThread::msleep(20);
-  }
-  return true;
-}
-
-}  // namespace
 
 class tst_CrashMidOrder : public QObject {
   Q_OBJECT
@@ -84,45 +54,26 @@ class tst_CrashMidOrder : public QObject {
       if (service) service->stop();
       if (storage) storage->stop();
     }
-    S status(const std::string& id) {
-      S out = S::New;
-      service->runOnThread([&](execution::ExecutionService& s) {
-        if (const auto* m = s.orders().find(id)) out = m->order.status;
-      });
-      return out;
-    }
-    domain::Order journal(const std::string& id) {
-      auto r = storage->call([id](storage::IStorage& s) { return s.loadOrder(id); }).get();
-      return r.ok() && r.value() ? *r.value() : domain::Order{};
-    }
+    S status(const std::string& id) { return testsupport::omsStatus(*service, id); }
+    domain::Order journal(const std::string& id) { return testsupport::journaledOrder(*storage, id); }
   };
   // The "restart": storage and execution on the same database, broker against the venue.
   void restart(Restarted& r, const QString& db, const QUrl& venue, domain::Timestamp maxAge) {
-    storage::StorageConfig sc;
-    sc.sqlitePath = db.toStdString();
-    r.storage = std::make_unique<runtime::StorageService>(sc);
-    QVERIFY(r.storage->start().ok());
-    execution::AlpacaConfig ac;
-    ac.baseUrl = venue;
-    ac.keyId = "PKRELIABILITY0001";
-    ac.secretKey = "reliability-secret-value";
-    ac.http.timeoutMs = 2000;
-    ac.pollInterval = 50 * domain::kNanosPerMilli;
-    ac.restartResubmitMaxAge = maxAge;
-    execution::ExecutionConfig cfg;
-    cfg.limits.enforceTradingHours = false;
-    r.service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*r.storage),
-                                                              std::make_unique<execution::AlpacaBroker>(ac), cfg);
-    QVERIFY(r.service->start().ok());
+    std::string error;
+    r.storage = testsupport::startSqliteStorage(db, &error);
+    QVERIFY2(r.storage, error.c_str());
+    execution::AlpacaConfig broker = testsupport::venueBrokerConfig(venue);
+    broker.http.timeoutMs = 2000;
+    broker.restartResubmitMaxAge = maxAge;
+    r.service = testsupport::startVenueExecution(m_bus, *r.storage, broker, &error);
+    QVERIFY2(r.service, error.c_str());
   }
   domain::Order journaledBeforeRestart(const QString& db, const std::string& id) {
-    storage::StorageConfig sc;
-    sc.sqlitePath = db.toStdString();
-    runtime::StorageService s(sc);
-    if (!s.start().ok()) return {};
-    auto r = s.call([id](storage::IStorage& st) { return st.loadOrder(id); }).get();
-    s.stop();
-    return r.ok() && r.value() ? *r.value() : domain::Order{};
+    auto s = testsupport::startSqliteStorage(db);
+    if (!s) return {};
+    const domain::Order o = testsupport::journaledOrder(*s, id);
+    s->stop();
+    return o;
   }
 
  private Q_SLOTS:

@@ -1,0 +1,127 @@
+#pragma once
+// The production order path against the fake Alpaca venue, as the reliability tests (and their order child process)
+// set it up: a SQLite journal on the real storage thread (runtime::StorageService), ExecutionService with the
+// journal queued onto that thread like the Kernel does, and an AlpacaBroker pointed at FakeAlpacaVenue with test
+// credentials. Each test tunes the broker's HTTP timeouts / polling / restart policy on the returned config.
+// Header only: OrderChild links the same libraries as the tests but not the fake venue.
+#include "core/bus/Events.h"
+#include "core/common/Clock.h"
+#include "core/execution/ExecutionService.h"
+#include "core/execution/alpaca/AlpacaBroker.h"
+#include "core/runtime/StorageService.h"
+
+#include <QElapsedTimer>
+#include <QString>
+#include <QThread>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace meridian::testsupport {
+
+// The ExecutionService's journal writes, posted to the storage thread (fire-and-forget, in order).
+class StorageJournal final : public execution::IJournalQueue {
+ public:
+  explicit StorageJournal(runtime::StorageService& storage) : m_storage(storage) {}
+  void post(Task t) override {
+    m_storage.post([t = std::move(t)](storage::IStorage& s) { t(s); });
+  }
+
+ private:
+  runtime::StorageService& m_storage;
+};
+
+// Polls `pred` every 20 ms until it holds (true) or `ms` have passed (false).
+inline bool waitUntil(const std::function<bool()>& pred, int ms = 10'000) {
+  QElapsedTimer t;
+  t.start();
+  while (!pred()) {
+    if (t.elapsed() > ms) return false;
+    QThread::msleep(20);
+  }
+  return true;
+}
+
+// The storage thread on a SQLite file. Null (with `error` set) when it cannot start.
+inline std::unique_ptr<runtime::StorageService> startSqliteStorage(const QString& path, std::string* error = nullptr) {
+  storage::StorageConfig c;
+  c.backend = "sqlite";
+  c.sqlitePath = path.toStdString();
+  auto s = std::make_unique<runtime::StorageService>(c);
+  if (Status st = s->start(); !st.ok()) {
+    if (error) *error = "storage on " + c.sqlitePath + ": " + st.error().message;
+    return nullptr;
+  }
+  return s;
+}
+
+// AlpacaBroker settings for the fake venue at `url`: test credentials, 50 ms order polling.
+inline execution::AlpacaConfig venueBrokerConfig(const QUrl& url) {
+  execution::AlpacaConfig c;
+  c.baseUrl = url;
+  c.keyId = "PKRELIABILITY0001";
+  c.secretKey = "reliability-secret-value";
+  c.pollInterval = 50 * domain::kNanosPerMilli;
+  return c;
+}
+
+// ExecutionService journaling through `storage` and trading through an AlpacaBroker with `broker`; started, with
+// the trading-hours check off (the tests run at any hour against the fake venue). Null (with `error` set) when it
+// does not start.
+inline std::unique_ptr<execution::ExecutionService> startVenueExecution(bus::EventBus& bus,
+                                                                        runtime::StorageService& storage,
+                                                                        const execution::AlpacaConfig& broker,
+                                                                        std::string* error = nullptr) {
+  execution::ExecutionConfig cfg;
+  cfg.limits.enforceTradingHours = false;
+  auto service = std::make_unique<execution::ExecutionService>(bus, std::make_shared<StorageJournal>(storage),
+                                                               std::make_unique<execution::AlpacaBroker>(broker), cfg);
+  if (Status st = service->start(); !st.ok()) {
+    if (error) *error = "execution: " + st.error().message;
+    return nullptr;
+  }
+  return service;
+}
+
+// An AAPL quote around 100 (bid 99.9 / ask 100.1), so risk checks have a market to price limit orders against.
+inline void publishAaplQuote(bus::EventBus& bus) {
+  bus::QuoteUpdated q;
+  q.quote.symbol = "AAPL";
+  q.quote.bid = 99.9;
+  q.quote.ask = 100.1;
+  q.quote.last = 100.0;
+  q.quote.ts = common::RealClock().now();
+  bus.publish("md.quote.AAPL", q);
+}
+
+// A GTC limit buy of AAPL.
+inline domain::Order limitBuy(const std::string& clientOrderId, double qty, double limit) {
+  domain::Order o;
+  o.clientOrderId = clientOrderId;
+  o.symbol = "AAPL";
+  o.side = domain::Side::Buy;
+  o.quantity = qty;
+  o.type = domain::OrderType::Limit;
+  o.limitPrice = limit;
+  o.tif = domain::TimeInForce::Gtc;
+  return o;
+}
+
+// The order's status in the service's order manager (New when it does not know the order).
+inline domain::OrderStatus omsStatus(execution::ExecutionService& service, const std::string& clientOrderId) {
+  domain::OrderStatus out = domain::OrderStatus::New;
+  service.runOnThread([&](execution::ExecutionService& s) {
+    if (const auto* m = s.orders().find(clientOrderId)) out = m->order.status;
+  });
+  return out;
+}
+
+// The journaled order (a default Order when it is not journaled or the read fails).
+inline domain::Order journaledOrder(runtime::StorageService& storage, const std::string& clientOrderId) {
+  auto r = storage.call([clientOrderId](storage::IStorage& s) { return s.loadOrder(clientOrderId); }).get();
+  return r.ok() && r.value() ? *r.value() : domain::Order{};
+}
+
+}  // namespace meridian::testsupport
