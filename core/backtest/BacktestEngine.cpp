@@ -2,6 +2,7 @@
 
 #include "core/analytics/Drawdown.h"
 #include "core/backtest/SimOrderBook.h"
+#include "core/backtest/StrategyTimers.h"
 
 #include <fmt/core.h>
 
@@ -11,13 +12,9 @@
 namespace meridian::backtest {
 namespace {
 
-struct Timer {
-  domain::Timestamp at;
-  std::uint32_t tag;
-};
-
-// One run: the bar loop, timers and result; orders, fills and the account are the SimOrderBook shared with the
-// live host (core/runtime/LiveStrategyHost), so a strategy trades the same way in both.
+// One run: the bar loop and result. Orders, fills and the account (SimOrderBook) and the strategy's timers
+// (StrategyTimers) are shared with the live host (core/runtime/LiveStrategyHost), so a strategy trades the same
+// way in both.
 class Simulation final : public strategy::StrategyContext {
  public:
   Simulation(const BacktestConfig& cfg, strategy::IStrategy& strategy, std::span<const SeriesView> data,
@@ -46,7 +43,7 @@ class Simulation final : public strategy::StrategyContext {
       const std::span<const domain::Bar> bars = barsAt(t);
       const domain::Timestamp now = bars[0].ts;
       m_book.beginBar(t, now, bars, t >= m_cfg.tradeStart);
-      if (!m_timers.empty()) fireTimers();
+      m_timers.fireDue(now, m_strategy, *this);
       m_book.matchWorking();
       m_book.markToClose();
 
@@ -88,12 +85,7 @@ class Simulation final : public strategy::StrategyContext {
   strategy::OrderId submit(const strategy::OrderRequest& r) override { return m_book.submit(r); }
   bool cancel(strategy::OrderId id) override { return m_book.cancel(id); }
 
-  void scheduleTimer(domain::Timestamp at, std::uint32_t tag) override {
-    const Timer timer{at, tag};
-    auto it = std::upper_bound(m_timers.begin(), m_timers.end(), at,
-                               [](domain::Timestamp a, const Timer& x) { return a < x.at; });
-    m_timers.insert(it, timer);
-  }
+  void scheduleTimer(domain::Timestamp at, std::uint32_t tag) override { m_timers.schedule(at, tag); }
 
  private:
   static SimOrderBookConfig bookConfig(const BacktestConfig& cfg) {
@@ -112,17 +104,6 @@ class Simulation final : public strategy::StrategyContext {
     if (m_n == 1) return m_data[0].bars.subspan(t, 1);
     for (std::size_t i = 0; i < m_n; ++i) m_slice[i] = m_data[i].bars[t];
     return m_slice;
-  }
-
-  void fireTimers() {
-    const domain::Timestamp now = m_book.now();
-    std::size_t k = 0;
-    while (k < m_timers.size() && m_timers[k].at <= now) ++k;
-    if (k == 0) return;
-    // Copy out first: onTimer may schedule new timers.
-    m_dueTimers.assign(m_timers.begin(), m_timers.begin() + std::ptrdiff_t(k));
-    m_timers.erase(m_timers.begin(), m_timers.begin() + std::ptrdiff_t(k));
-    for (const auto& tm : m_dueTimers) m_strategy.onTimer(*this, now, tm.tag);
   }
 
   BacktestResult buildResult() {
@@ -153,8 +134,7 @@ class Simulation final : public strategy::StrategyContext {
   SimOrderBook m_book;
   analytics::EquityStats m_stats;
   std::vector<domain::Bar> m_slice;
-  std::vector<Timer> m_timers;
-  std::vector<Timer> m_dueTimers;
+  StrategyTimers m_timers;
   std::vector<analytics::EquityPoint> m_equity;
 };
 

@@ -50,7 +50,7 @@ const std::vector<OrderIntent>& LiveStrategyHost::step(std::span<const domain::B
   std::copy(bars.begin(), bars.end(), m_current.begin());
   // The book reads the copy, not `bars`: it must stay valid for submits after step() returns (onStop).
   m_book.beginBar(m_t, m_now, m_current, m_trading);
-  if (!m_timers.empty()) fireTimers();
+  m_timers.fireDue(m_now, *m_strategy, *this);
   m_book.matchWorking();
   m_book.markToClose();
   strategy::BarSlice slice;
@@ -87,23 +87,6 @@ strategy::OrderId LiveStrategyHost::submit(const strategy::OrderRequest& r) {
   intent.close = m_current[r.instrument].close;
   m_intents.push_back(intent);
   return id;
-}
-
-void LiveStrategyHost::scheduleTimer(domain::Timestamp at, std::uint32_t tag) {
-  const Timer timer{at, tag};
-  auto it = std::upper_bound(m_timers.begin(), m_timers.end(), at,
-                             [](domain::Timestamp a, const Timer& x) { return a < x.at; });
-  m_timers.insert(it, timer);
-}
-
-void LiveStrategyHost::fireTimers() {
-  std::size_t k = 0;
-  while (k < m_timers.size() && m_timers[k].at <= m_now) ++k;
-  if (k == 0) return;
-  // Copy out first: onTimer may schedule new timers.
-  m_dueTimers.assign(m_timers.begin(), m_timers.begin() + std::ptrdiff_t(k));
-  m_timers.erase(m_timers.begin(), m_timers.begin() + std::ptrdiff_t(k));
-  for (const auto& tm : m_dueTimers) m_strategy->onTimer(*this, m_now, tm.tag);
 }
 
 }  // namespace meridian::runtime

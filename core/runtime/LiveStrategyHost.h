@@ -10,10 +10,12 @@
 // keeps live decisions identical to the backtest. The runner turns intents into real orders separately.
 // While `trading` is false (warm-up on stored history) orders are refused, as the engine does before tradeStart.
 //
-// Steps 2-3, order acceptance and the shadow book are backtest::SimOrderBook, the very code the engine runs.
+// Steps 2-3, order acceptance and the shadow book are backtest::SimOrderBook and the timers of step 1
+// backtest::StrategyTimers, the very code the engine runs.
 //
 // Plain C++, one thread (the runner's); no allocation per bar in steady state beyond the intents of that bar.
 #include "core/backtest/SimOrderBook.h"
+#include "core/backtest/StrategyTimers.h"
 #include "core/strategy/IStrategy.h"
 
 #include <memory>
@@ -75,22 +77,16 @@ class LiveStrategyHost final : public strategy::StrategyContext {
   strategy::OrderId submit(const strategy::OrderRequest& order) override;
   bool cancel(strategy::OrderId id) override { return m_book.cancel(id); }
   std::size_t openOrders() const override { return m_book.openOrders(); }
-  void scheduleTimer(domain::Timestamp at, std::uint32_t tag) override;
+  void scheduleTimer(domain::Timestamp at, std::uint32_t tag) override { m_timers.schedule(at, tag); }
 
  private:
-  struct Timer {
-    domain::Timestamp at;
-    std::uint32_t tag;
-  };
-  void fireTimers();
 
   std::unique_ptr<strategy::IStrategy> m_strategy;
   std::vector<std::string> m_symbols;
   LiveHostConfig m_cfg;
   std::vector<domain::Bar> m_current;  // the slice being processed; the book reads it (matching, trailing anchor)
   backtest::SimOrderBook m_book;       // after m_strategy and m_symbols, which it is built from
-  std::vector<Timer> m_timers;
-  std::vector<Timer> m_dueTimers;
+  backtest::StrategyTimers m_timers;
   std::vector<OrderIntent> m_intents;
   std::size_t m_t = 0;  // slices seen
   domain::Timestamp m_now = 0;
