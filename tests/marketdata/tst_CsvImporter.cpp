@@ -191,6 +191,24 @@ class tst_CsvImporter : public QObject {
     QCOMPARE(data->bars[0].ts, t0);  // 08:30 CST == 09:30 EST
   }
 
+  void timestampsFarApartDoNotOverflow() {
+    // 1706 and 2024 are more than INT64_MAX ns apart: the bar-spacing check must not overflow (found by fuzz_csv;
+    // the reproducer is in the seed corpus). Two bars three centuries apart are hourly-or-coarser data.
+    auto map = CsvColumnMap::parse("date=ts,open=o,high=h,low=l,close=c,volume=v");
+    QVERIFY(map.ok());
+    CsvOptions o;
+    o.format = CsvOptions::Format::Mapped;
+    o.map = *map;
+    auto data = CsvImporter::read("ts,o,h,l,c,v\n"
+                                  "1706-04-01T10:00:00Z,1,2,0.5,1.5,100\n"
+                                  "2024-01-02T14:30:00Z,1,2,0.5,1.5,100\n",
+                                  o);
+    QVERIFY2(data.ok(), data.ok() ? "" : data.error().message.c_str());
+    QCOMPARE(data->bars.size(), std::size_t(2));
+    QVERIFY(data->bars[0].ts < 0 && data->bars[1].ts > 0);
+    QVERIFY(data->timeframe == Timeframe::Hour1);
+  }
+
   void separateTimeColumn() {
     auto map = CsvColumnMap::parse("date=Day,time=Time,open=O,high=H,low=L,close=C");
     QVERIFY(map.ok());

@@ -311,14 +311,19 @@ Result<CsvData> CsvImporter::read(const QByteArray& content, const CsvOptions& o
   if (allDates) {
     data.timeframe = Timeframe::Day1;
   } else {
-    Timestamp minDelta = 0;
+    // Unsigned: two valid timestamps (e.g. 1706 and 2024) can lie more than INT64_MAX nanoseconds apart.
+    std::uint64_t minDelta = 0;
     std::vector<Timestamp> ts;
     ts.reserve(data.bars.size());
     for (const auto& b : data.bars) ts.push_back(b.ts);
     std::sort(ts.begin(), ts.end());
-    for (std::size_t i = 1; i < ts.size(); ++i)
-      if (ts[i] > ts[i - 1] && (minDelta == 0 || ts[i] - ts[i - 1] < minDelta)) minDelta = ts[i] - ts[i - 1];
-    data.timeframe = (minDelta >= domain::kNanosPerHour) ? Timeframe::Hour1 : Timeframe::Minute1;
+    for (std::size_t i = 1; i < ts.size(); ++i) {
+      if (ts[i] == ts[i - 1]) continue;
+      const std::uint64_t delta = static_cast<std::uint64_t>(ts[i]) - static_cast<std::uint64_t>(ts[i - 1]);
+      if (minDelta == 0 || delta < minDelta) minDelta = delta;
+    }
+    data.timeframe =
+        (minDelta >= static_cast<std::uint64_t>(domain::kNanosPerHour)) ? Timeframe::Hour1 : Timeframe::Minute1;
   }
   return data;
 }
