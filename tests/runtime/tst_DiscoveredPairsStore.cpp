@@ -12,9 +12,13 @@
 
 #if MERIDIAN_HAVE_POSTGRES
 #include <pqxx/pqxx>
+
+#include "../support/ScratchPgDatabase.h"
 #endif
 
 #include <unistd.h>
+
+#include <optional>
 
 using namespace meridian;
 using storage::DiscoveredPair;
@@ -45,17 +49,14 @@ DiscoveredPair pair(domain::Timestamp runTs, int rank, const char* a, const char
 class tst_DiscoveredPairsStore : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
-  std::string m_adminUri;
-  std::string m_pgDb;
+#if MERIDIAN_HAVE_POSTGRES
+  std::optional<testsupport::ScratchPgDatabase> m_pg;
+#endif
 
  private Q_SLOTS:
   void cleanupTestCase() {
 #if MERIDIAN_HAVE_POSTGRES
-    if (!m_pgDb.empty()) {
-      pqxx::connection c{m_adminUri};
-      pqxx::nontransaction n{c};
-      n.exec("DROP DATABASE IF EXISTS " + m_pgDb);
-    }
+    m_pg.reset();
 #endif
   }
 
@@ -73,20 +74,14 @@ class tst_DiscoveredPairsStore : public QObject {
       cfg.sqlitePath = m_dir.filePath("pairs.sqlite").toStdString();
     } else {
 #if MERIDIAN_HAVE_POSTGRES
-      m_adminUri = qEnvironmentVariable("MERIDIAN_TEST_PG_URI").toStdString();
-      if (m_adminUri.empty()) {
+      const std::string adminUri = qEnvironmentVariable("MERIDIAN_TEST_PG_URI").toStdString();
+      if (adminUri.empty()) {
         if (qEnvironmentVariable("MERIDIAN_REQUIRE_SERVERS") == QLatin1String("1"))
           QFAIL("MERIDIAN_TEST_PG_URI is not set but MERIDIAN_REQUIRE_SERVERS=1");
         QSKIP("PostgreSQL part skipped: set MERIDIAN_TEST_PG_URI");
       }
-      m_pgDb = "meridian_pairs_" + std::to_string(::getpid());
-      {
-        pqxx::connection c{m_adminUri};
-        pqxx::nontransaction n{c};
-        n.exec("DROP DATABASE IF EXISTS " + m_pgDb);
-        n.exec("CREATE DATABASE " + m_pgDb);
-      }
-      cfg.pgUri = testsupport::withDatabase(m_adminUri, m_pgDb);
+      m_pg.emplace(adminUri, "meridian_pairs_" + std::to_string(::getpid()));
+      cfg.pgUri = m_pg->uri();
 #else
       QSKIP("built without PostgreSQL");
 #endif

@@ -16,6 +16,8 @@
 
 #if MERIDIAN_HAVE_POSTGRES
 #include <pqxx/pqxx>
+
+#include "../support/ScratchPgDatabase.h"
 #include <unistd.h>
 #endif
 
@@ -90,8 +92,9 @@ class tst_HistoryService : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
   static constexpr int kFills = 40;
-  std::string m_adminUri;
-  std::string m_pgDb;
+#if MERIDIAN_HAVE_POSTGRES
+  std::optional<testsupport::ScratchPgDatabase> m_pg;
+#endif
 
   storage::StorageConfig sqlite(const QString& name) const {
     storage::StorageConfig c;
@@ -128,11 +131,7 @@ class tst_HistoryService : public QObject {
 
   void cleanupTestCase() {
 #if MERIDIAN_HAVE_POSTGRES
-    if (!m_pgDb.empty()) {
-      pqxx::connection c{m_adminUri};
-      pqxx::nontransaction n{c};
-      n.exec("DROP DATABASE IF EXISTS " + m_pgDb);
-    }
+    m_pg.reset();
 #endif
   }
 
@@ -147,22 +146,16 @@ class tst_HistoryService : public QObject {
     storage::StorageConfig cfg = sqlite("fills.sqlite");
     if (backend == QLatin1String("postgres")) {
 #if MERIDIAN_HAVE_POSTGRES
-      m_adminUri = qEnvironmentVariable("MERIDIAN_TEST_PG_URI").toStdString();
-      if (m_adminUri.empty()) {
+      const std::string adminUri = qEnvironmentVariable("MERIDIAN_TEST_PG_URI").toStdString();
+      if (adminUri.empty()) {
         if (qEnvironmentVariable("MERIDIAN_REQUIRE_SERVERS") == QLatin1String("1"))
           QFAIL("MERIDIAN_TEST_PG_URI is not set but MERIDIAN_REQUIRE_SERVERS=1");
         QSKIP("PostgreSQL part skipped: set MERIDIAN_TEST_PG_URI");
       }
-      m_pgDb = "meridian_fills_history_" + std::to_string(::getpid());
-      {
-        pqxx::connection c{m_adminUri};
-        pqxx::nontransaction n{c};
-        n.exec("DROP DATABASE IF EXISTS " + m_pgDb);
-        n.exec("CREATE DATABASE " + m_pgDb);
-      }
+      m_pg.emplace(adminUri, "meridian_fills_history_" + std::to_string(::getpid()));
       cfg = storage::StorageConfig{};
       cfg.backend = "postgres";
-      cfg.pgUri = testsupport::withDatabase(m_adminUri, m_pgDb);
+      cfg.pgUri = m_pg->uri();
 #else
       QSKIP("built without PostgreSQL");
 #endif
