@@ -3,27 +3,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "../support/CliRun.h"
+
 class tst_Cli : public QObject {
   Q_OBJECT
   QTemporaryDir m_home;
 
-  struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-  };
+  using Run = meridian::testsupport::CliRun;
   Run run(const QStringList& args, const QProcessEnvironment& extra = {}) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    // Isolated user dirs: config, data (SQLite) and logs land in the temp home.
-    env.insert("HOME", m_home.path());
-    env.insert("XDG_CONFIG_HOME", m_home.filePath("config"));
-    env.insert("XDG_DATA_HOME", m_home.filePath("data"));
-    for (const QString& k : extra.keys()) env.insert(k, extra.value(k));
-    p.setProcessEnvironment(env);
-    p.start(MERIDIAN_CLI_PATH, args);
-    if (!p.waitForFinished(60'000)) qFatal("meridian-cli did not finish");
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    return meridian::testsupport::runCli(m_home, args, extra, 60'000);
   }
 
  private Q_SLOTS:

@@ -9,28 +9,16 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "../support/CliRun.h"
+
 using namespace meridian;
 
 class tst_BacktestCli : public QObject {
   Q_OBJECT
   QTemporaryDir m_home;
 
-  struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-  };
-  Run run(const QStringList& args) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("HOME", m_home.path());
-    env.insert("XDG_CONFIG_HOME", m_home.filePath("config"));
-    env.insert("XDG_DATA_HOME", m_home.filePath("data"));
-    p.setProcessEnvironment(env);
-    p.start(MERIDIAN_CLI_PATH, args);
-    if (!p.waitForFinished(120'000)) qFatal("meridian-cli did not finish");
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-  }
+  using Run = testsupport::CliRun;
+  Run run(const QStringList& args) { return testsupport::runCli(m_home, args); }
   static QString data(const char* f) { return QString(MERIDIAN_SHARED_DATA) + "/" + f; }
   QStringList smaArgs() const {
     return {"backtest", "--strategy", "sma_cross", "--param", "fast=10", "--param", "slow=30", "--csv",

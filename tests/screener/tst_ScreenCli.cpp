@@ -9,29 +9,20 @@
 #include <QTextStream>
 #include <QtTest>
 
+#include "../support/CliRun.h"
+
 using namespace meridian;
 
 class tst_ScreenCli : public QObject {
   Q_OBJECT
   QTemporaryDir m_home;
 
-  struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-  };
+  using Run = testsupport::CliRun;
   Run run(const QStringList& args) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("HOME", m_home.path());
-    env.insert("XDG_CONFIG_HOME", m_home.filePath("config"));
-    env.insert("XDG_DATA_HOME", m_home.filePath("data"));
-    env.insert("MERIDIAN_DB_BACKEND", "sqlite");
-    env.insert("MERIDIAN_DB_SQLITE_PATH", m_home.filePath("cli.sqlite"));
-    p.setProcessEnvironment(env);
-    p.start(MERIDIAN_CLI_PATH, args);
-    if (!p.waitForFinished(120'000)) qFatal("meridian-cli did not finish");
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    QProcessEnvironment db;
+    db.insert("MERIDIAN_DB_BACKEND", "sqlite");
+    db.insert("MERIDIAN_DB_SQLITE_PATH", m_home.filePath("cli.sqlite"));
+    return testsupport::runCli(m_home, args, db);
   }
   static QString data(const char* f) { return QString(MERIDIAN_SHARED_DATA) + "/" + f; }
   static QList<QStringList> readCsv(const QString& path) {
