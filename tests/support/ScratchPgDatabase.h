@@ -1,7 +1,7 @@
 #pragma once
 // A throw-away PostgreSQL database for one test executable: created (after dropping a leftover of the same name) on
 // construction, dropped on destruction. Needs libpqxx (tests built with MERIDIAN_HAVE_POSTGRES).
-#include "tests/support/PgTestUri.h"
+#include "PgTestUri.h"
 
 #include <pqxx/pqxx>
 
