@@ -1,6 +1,7 @@
 #include "core/marketdata/alpaca/AlpacaProvider.h"
 
 #include "core/common/Redact.h"
+#include "core/marketdata/VendorBarFields.h"
 #include "core/time/TimeZones.h"
 
 #include <QJsonArray>
@@ -127,23 +128,14 @@ Result<std::vector<domain::Bar>> AlpacaProvider::parseBars(const QJsonObject& pa
   for (qsizetype i = 0; i < bars.size(); ++i) {
     if (!bars[i].isObject()) return parseError(fmt::format("{}: bars[{}] is not an object", what, i));
     const QJsonObject r = bars[i].toObject();
-    for (const char* k : {"o", "h", "l", "c"})
-      if (!r.value(QLatin1String(k)).isDouble())
-        return parseError(fmt::format("{}: bars[{}].{} is missing or not a number", what, i, k));
+    if (const char* k = missingOhlcField(r))
+      return parseError(fmt::format("{}: bars[{}].{} is missing or not a number", what, i, k));
     const QDateTime t = QDateTime::fromString(r.value("t").toString(), Qt::ISODateWithMs);
     if (!t.isValid()) return parseError(fmt::format("{}: bars[{}].t is not an RFC 3339 time", what, i));
     const Timestamp ts = time::TimeZones::fromQDateTime(t);
     if (ts == time::kInvalidTimestamp) return parseError(fmt::format("{}: bars[{}].t is out of range", what, i));
-    const double n = r.value("n").toDouble(0.0);
-    if (!(std::abs(n) <= 9.0e18)) return parseError(fmt::format("{}: bars[{}].n is out of range", what, i));
     domain::Bar b;
-    b.open = r.value("o").toDouble();
-    b.high = r.value("h").toDouble();
-    b.low = r.value("l").toDouble();
-    b.close = r.value("c").toDouble();
-    b.volume = r.value("v").toDouble(0.0);
-    b.vwap = r.value("vw").toDouble(0.0);
-    b.trades = std::int64_t(n);
+    if (!readOhlcvFields(r, b)) return parseError(fmt::format("{}: bars[{}].n is out of range", what, i));
     b.ts = tf == Timeframe::Day1 ? dailyBarTsOf(ts) : ts;
     out.push_back(b);
   }

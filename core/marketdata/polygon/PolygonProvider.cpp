@@ -1,6 +1,7 @@
 #include "core/marketdata/polygon/PolygonProvider.h"
 
 #include "core/common/Redact.h"
+#include "core/marketdata/VendorBarFields.h"
 #include "core/time/TimeZones.h"
 
 #include <QJsonArray>
@@ -182,21 +183,13 @@ Result<std::vector<domain::Bar>> PolygonProvider::parseAggregates(const QJsonObj
   for (qsizetype i = 0; i < results.size(); ++i) {
     if (!results[i].isObject()) return parseError(fmt::format("{}: results[{}] is not an object", what, i));
     const QJsonObject r = results[i].toObject();
-    for (const char* k : {"o", "h", "l", "c", "t"})
-      if (!r.value(QLatin1String(k)).isDouble())
-        return parseError(fmt::format("{}: results[{}].{} is missing or not a number", what, i, k));
+    const char* missing = missingOhlcField(r);
+    if (!missing && !r.value("t").isDouble()) missing = "t";
+    if (missing) return parseError(fmt::format("{}: results[{}].{} is missing or not a number", what, i, missing));
     const double tMs = r.value("t").toDouble();
     if (!(std::abs(tMs) <= kMaxAbsMs)) return parseError(fmt::format("{}: results[{}].t is out of range", what, i));
-    const double n = r.value("n").toDouble(0.0);
-    if (!(std::abs(n) <= 9.0e18)) return parseError(fmt::format("{}: results[{}].n is out of range", what, i));
     domain::Bar b;
-    b.open = r.value("o").toDouble();
-    b.high = r.value("h").toDouble();
-    b.low = r.value("l").toDouble();
-    b.close = r.value("c").toDouble();
-    b.volume = r.value("v").toDouble(0.0);
-    b.vwap = r.value("vw").toDouble(0.0);
-    b.trades = std::int64_t(n);
+    if (!readOhlcvFields(r, b)) return parseError(fmt::format("{}: results[{}].n is out of range", what, i));
     const Timestamp t = domain::fromMillis(std::int64_t(tMs));
     b.ts = tf == Timeframe::Day1 ? dailyBarTsOf(t) : t;
     out.push_back(b);
