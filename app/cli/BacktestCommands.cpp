@@ -351,7 +351,7 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
     printResultText(*result);
   }
   if (p.isSet("save")) {
-    runtime::StorageService storage(runtime::storageConfigFrom(config));
+    storage::StorageService storage(runtime::storageConfigFrom(config));
     if (Status s = storage.start(); !s.ok())
       return failure(cmd, fmt::format("cannot open storage: {} ({})", s.error().message, s.error().code));
     const auto record = backtest::toRunRecord(*result, common::RealClock().now());

@@ -14,7 +14,7 @@ namespace {
 int runGuiExecutable(const char* bench, const QString& name, const QStringList& args) {
   const QDir here(QCoreApplication::applicationDirPath());
   QString program;
-  for (const QString& candidate : {here.filePath(name), here.filePath(QStringLiteral("../ui/") + name)})
+  for (const QString& candidate : {here.filePath(name)})
     if (QFileInfo(candidate).isExecutable()) {
       program = QFileInfo(candidate).canonicalFilePath();
       break;

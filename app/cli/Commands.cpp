@@ -45,7 +45,7 @@ int runConfig(const common::Config& config) {
 }
 
 int runMigrate(const common::Config& config) {
-  runtime::StorageService storage(runtime::storageConfigFrom(config));
+  storage::StorageService storage(runtime::storageConfigFrom(config));
   if (Status s = storage.start(); !s.ok()) {
     fmt::print(stderr, "migrate: {} ({})\n", s.error().message, s.error().code);
     return 1;
@@ -176,7 +176,7 @@ int runHealth(const QStringList& args, const common::Config& config) {
     row.kind = "db";
     row.required = true;
     const std::string where = common::redact(sc.backend == "postgres" ? sc.pgUri : sc.sqlitePath);
-    runtime::StorageService storage(sc);
+    storage::StorageService storage(sc);
     const auto t0 = std::chrono::steady_clock::now();
     if (Status s = storage.start(); !s.ok()) {
       row.state = "down";

@@ -6,7 +6,7 @@
 #include "core/marketdata/IngestionService.h"
 #include "core/marketdata/ProviderFactory.h"
 #include "core/runtime/Kernel.h"
-#include "core/runtime/StorageService.h"
+#include "core/storage/StorageService.h"
 #include "core/time/TimeZones.h"
 
 #if MERIDIAN_HAVE_POSTGRES
@@ -35,13 +35,13 @@ std::string text(const QString& s) { return s.toStdString(); }
 std::string day(domain::Timestamp t) { return text(time::TimeZones::formatExchange(t, "yyyy-MM-dd")); }
 
 // Runs storage tasks synchronously on the storage thread.
-marketdata::StorageRunner runnerFor(runtime::StorageService& storage) {
-  return [&storage](const marketdata::StorageTask& task) {
+storage::StorageRunner runnerFor(storage::StorageService& storage) {
+  return [&storage](const storage::StorageTask& task) {
     storage.call([&task](storage::IStorage& s) { task(s); }).get();
   };
 }
 
-bool startStorage(runtime::StorageService& storage, const char* command) {
+bool startStorage(storage::StorageService& storage, const char* command) {
   if (Status s = storage.start(); !s.ok()) {
     fmt::print(stderr, "{}: {} ({})\n", command, s.error().message, s.error().code);
     return false;
@@ -127,7 +127,7 @@ int runImportCsv(const QStringList& args, const common::Config& config) {
   }
   if (req.options.adjust && req.source == "csv") req.source = "csv_adjusted";
 
-  runtime::StorageService storage(runtime::storageConfigFrom(config));
+  storage::StorageService storage(runtime::storageConfigFrom(config));
   if (!startStorage(storage, "import-csv")) return 1;
   common::RealClock clock;
   marketdata::IngestionService svc(runnerFor(storage), clock);
@@ -169,7 +169,7 @@ int runIngest(const QStringList& args, const common::Config& config) {
     return 2;
   }
 
-  runtime::StorageService storage(runtime::storageConfigFrom(config));
+  storage::StorageService storage(runtime::storageConfigFrom(config));
   if (!startStorage(storage, "ingest")) return 1;
   common::RealClock clock;
   marketdata::IngestionService svc(runnerFor(storage), clock);

@@ -3,8 +3,8 @@
 #include "core/backtest/BarSeriesLoader.h"
 #include "core/backtest/SyntheticBars.h"
 #include "core/runtime/Kernel.h"
-#include "core/runtime/StorageService.h"
-#include "core/screener/ScreenerService.h"
+#include "core/storage/StorageService.h"
+#include "core/research/ScreenerService.h"
 #include "ui/models/CsvExport.h"
 
 #include <QFile>
@@ -263,22 +263,22 @@ int runScreen(const QStringList& args, const common::Config& config) {
     result = std::make_shared<const screener::ScreenerResult>(screener::screen(o.criteria, std::move(metrics)));
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   } else {
-    runtime::StorageService storage(runtime::storageConfigFrom(config));
+    storage::StorageService storage(runtime::storageConfigFrom(config));
     if (Status s = storage.start(); !s.ok()) {
       fmt::print(stderr, "screen: {} ({})\n", s.error().message, s.error().code);
       return 1;
     }
     bus::EventBus bus;
-    screener::ScreenerService service(bus, [&storage](const screener::StorageTask& task) {
+    research::ScreenerService service(bus, [&storage](const storage::StorageTask& task) {
       storage.call([&task](storage::IStorage& s) { task(s); }).get();
     });
-    screener::RunScreener cmd;
+    contract::RunScreener cmd;
     cmd.correlationId = "cli";
     cmd.criteria = o.criteria;
     cmd.source = o.source;
     cmd.symbols = o.symbols;
     cmd.historyBars = o.history;
-    const screener::ScreenerFinished done = service.run(cmd);  // synchronous on this thread
+    const contract::ScreenerFinished done = service.run(cmd);  // synchronous on this thread
     storage.stop();
     if (!done.ok()) {
       fmt::print(stderr, "screen: {} ({})\n", done.error, done.errorCode);
@@ -370,7 +370,7 @@ int runBenchScreener(const QStringList& args, const common::Config&) {
   QTemporaryDir dir;
   storage::StorageConfig cfg;
   cfg.sqlitePath = dir.filePath("bench-screener.sqlite").toStdString();
-  runtime::StorageService storage(cfg);
+  storage::StorageService storage(cfg);
   if (Status s = storage.start(); !s.ok()) {
     fmt::print(stderr, "bench screener: {}\n", s.error().message);
     return 1;
@@ -391,10 +391,10 @@ int runBenchScreener(const QStringList& args, const common::Config&) {
   }
   const double tw = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
   bus::EventBus bus;
-  screener::ScreenerService service(bus, [&storage](const screener::StorageTask& task) {
+  research::ScreenerService service(bus, [&storage](const storage::StorageTask& task) {
     storage.call([&task](storage::IStorage& s) { task(s); }).get();
   });
-  screener::RunScreener cmd;
+  contract::RunScreener cmd;
   cmd.correlationId = "bench";
   cmd.criteria = c;
   cmd.historyBars = history;

@@ -3,7 +3,7 @@
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
 #include "core/runtime/Kernel.h"
-#include "core/runtime/RelayCodec.h"
+#include "core/relay/RelayCodec.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -53,16 +53,19 @@ void handleStdinLine(const QByteArray& line, bus::EventBus& bus) {
     return;
   }
   const std::string kind = doc.object().value("kind").toString().toStdString();
-  if (!runtime::relay::isCommandKind(kind)) {
+  if (!relay::isCommandKind(kind)) {
     fmt::print(stderr, "serve: stdin command ignored: unknown command kind '{}'\n", kind);
     return;
   }
-  auto d = runtime::relay::decode(kind, doc.object().value("body").toObject());
+  auto d = relay::decode(kind, doc.object().value("body").toObject());
   if (!d.ok()) {
     fmt::print(stderr, "serve: stdin command ignored: {}\n", d.error().message);
     return;
   }
-  d->publish(bus);
+  if (Status s = d->deliver(bus); !s.ok()) {
+    fmt::print(stderr, "serve: stdin command {} {} refused: {}\n", kind, d->correlationId, s.error().message);
+    return;
+  }
   fmt::print("command {} {}\n", kind, d->correlationId);
   std::fflush(stdout);
 }

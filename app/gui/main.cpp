@@ -41,8 +41,8 @@ int main(int argc, char* argv[]) {
   meridian::ui::UiContext ctx;
   ctx.bus = &kernel.bus();
   ctx.config = &kernel.config();
+  ctx.clock = kernel.clock();
   ctx.logs = meridian::common::inAppLogs();
-  ctx.ingestion = kernel.ingestion();  // File > Import CSV
   // Attached, the broker lives in the serving process, which confirmed (or refused) live trading itself.
   const bool live = !attached && config.value("broker.kind").trimmed().toLower() == "alpaca" &&
                     config.boolValue("broker.alpaca_live", false);

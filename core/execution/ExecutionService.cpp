@@ -20,19 +20,8 @@ namespace meridian::execution {
 namespace {
 
 using domain::OrderStatus;
-constexpr const char* kAckTopic = "exec.internal.journal_ack";
-constexpr const char* kInvokeTopic = "exec.internal.invoke";
 
 std::shared_ptr<spdlog::logger> log() { return common::logger("execution"); }
-
-template <class T>
-bus::Envelope envelope(const char* topic, T value) {
-  bus::Envelope e;
-  e.topic = topic;
-  e.type = std::type_index(typeid(T));
-  e.payload = std::make_shared<const T>(std::move(value));
-  return e;
-}
 
 }  // namespace
 
@@ -90,9 +79,14 @@ Status ExecutionService::start() {
   m_startOrders = std::move(*orders);
   m_startPositions = std::move(*positions);
 
-  m_mailbox = std::make_shared<bus::Mailbox>();
-  for (const char* p : {"cmd.order.>", "cmd.risk.>", "md.quote.>", "md.bar.>"})
-    m_subscriptions.push_back(m_bus.subscribe(p, m_mailbox));
+  m_mailbox = std::make_shared<bus::Mailbox>("execution");
+  m_subscriptions = {m_bus.subscribe<contract::SubmitOrder>(m_mailbox), m_bus.subscribe<contract::CancelOrder>(m_mailbox),
+                     m_bus.subscribe<contract::SubmitBracket>(m_mailbox), m_bus.subscribe<contract::SubmitOco>(m_mailbox),
+                     m_bus.subscribe<contract::ReplaceOrder>(m_mailbox),
+                     m_bus.subscribe<contract::EngageKillSwitch>(m_mailbox),
+                     m_bus.subscribe<contract::ResetKillSwitch>(m_mailbox),
+                     m_bus.subscribe<contract::ResetCircuitBreaker>(m_mailbox),
+                     m_bus.subscribe<contract::QuoteUpdated>(m_mailbox), m_bus.subscribe<contract::BarClosed>(m_mailbox)};
   m_running = true;
   m_thread = std::thread(&ExecutionService::run, this);
   return {};
@@ -106,25 +100,25 @@ void ExecutionService::stop() {
   if (m_thread.joinable()) m_thread.join();
 }
 
-bus::ComponentHealth ExecutionService::brokerHealth() const {
-  bus::ComponentHealth h;
+contract::ComponentHealth ExecutionService::brokerHealth() const {
+  contract::ComponentHealth h;
   if (!m_running) {
-    h.state = bus::HealthState::Down;
+    h.state = contract::HealthState::Down;
     h.detail = "execution service stopped";
     return h;
   }
   const BrokerConnectionState c = m_broker->connectionState();
   switch (c.state) {
     case BrokerConnectivity::Connected:
-      h.state = bus::HealthState::Ok;
+      h.state = contract::HealthState::Ok;
       h.detail = c.failures == 0 ? "connected" : "connected (last error: " + c.lastError + ")";
       break;
     case BrokerConnectivity::Degraded:
-      h.state = bus::HealthState::Degraded;
+      h.state = contract::HealthState::Degraded;
       h.detail = "degraded: " + c.lastError;
       break;
     case BrokerConnectivity::Disconnected:
-      h.state = bus::HealthState::Down;
+      h.state = contract::HealthState::Down;
       h.detail = "disconnected: " + c.lastError;
       break;
   }
@@ -139,7 +133,7 @@ void ExecutionService::runOnThread(std::function<void(ExecutionService&)> fn) {
   }
   auto done = std::make_shared<std::promise<void>>();
   auto f = done->get_future();
-  m_mailbox->push(envelope(kInvokeTopic, Invoke{[fn = std::move(fn), done](ExecutionService& s) {
+  m_mailbox->push(bus::Envelope::local(Invoke{[fn = std::move(fn), done](ExecutionService& s) {
                              fn(s);
                              done->set_value();
                            }}));
@@ -151,16 +145,16 @@ void ExecutionService::runOnThread(std::function<void(ExecutionService&)> fn) {
 void ExecutionService::run() {
   startUp();
   bus::Dispatcher d;
-  d.on<bus::SubmitOrder>([this](const bus::Envelope&, const bus::SubmitOrder& c) { onSubmit(c); });
-  d.on<SubmitBracket>([this](const bus::Envelope&, const SubmitBracket& c) { onBracket(c); });
-  d.on<SubmitOco>([this](const bus::Envelope&, const SubmitOco& c) { onOco(c); });
-  d.on<ReplaceOrder>([this](const bus::Envelope&, const ReplaceOrder& c) { onReplace(c); });
-  d.on<bus::CancelOrder>([this](const bus::Envelope&, const bus::CancelOrder& c) { onCancel(c); });
-  d.on<EngageKillSwitch>([this](const bus::Envelope&, const EngageKillSwitch& c) { onKillSwitch(c); });
-  d.on<ResetKillSwitch>([this](const bus::Envelope&, const ResetKillSwitch& c) { onResetKillSwitch(c); });
-  d.on<ResetCircuitBreaker>([this](const bus::Envelope&, const ResetCircuitBreaker& c) { onResetBreaker(c); });
-  d.on<bus::QuoteUpdated>([this](const bus::Envelope&, const bus::QuoteUpdated& e) { onQuote(e); });
-  d.on<bus::BarClosed>([this](const bus::Envelope&, const bus::BarClosed& e) { onBar(e); });
+  d.on<contract::SubmitOrder>([this](const bus::Envelope&, const contract::SubmitOrder& c) { onSubmit(c); });
+  d.on<contract::SubmitBracket>([this](const bus::Envelope&, const contract::SubmitBracket& c) { onBracket(c); });
+  d.on<contract::SubmitOco>([this](const bus::Envelope&, const contract::SubmitOco& c) { onOco(c); });
+  d.on<contract::ReplaceOrder>([this](const bus::Envelope&, const contract::ReplaceOrder& c) { onReplace(c); });
+  d.on<contract::CancelOrder>([this](const bus::Envelope&, const contract::CancelOrder& c) { onCancel(c); });
+  d.on<contract::EngageKillSwitch>([this](const bus::Envelope&, const contract::EngageKillSwitch& c) { onKillSwitch(c); });
+  d.on<contract::ResetKillSwitch>([this](const bus::Envelope&, const contract::ResetKillSwitch& c) { onResetKillSwitch(c); });
+  d.on<contract::ResetCircuitBreaker>([this](const bus::Envelope&, const contract::ResetCircuitBreaker& c) { onResetBreaker(c); });
+  d.on<contract::QuoteUpdated>([this](const bus::Envelope&, const contract::QuoteUpdated& e) { onQuote(e); });
+  d.on<contract::BarClosed>([this](const bus::Envelope&, const contract::BarClosed& e) { onBar(e); });
   d.on<JournalAck>([this](const bus::Envelope&, const JournalAck& a) { onJournalAck(a); });
   d.on<Invoke>([this](const bus::Envelope&, const Invoke& i) { i.fn(*this); });
 
@@ -211,7 +205,7 @@ void ExecutionService::startUp() {
   // Late subscribers (the UI) see the restored state.
   for (const auto& id : m_oms.workingIds())
     if (const ManagedOrder* m = m_oms.find(id))
-      m_bus.publish(bus::topics::order(id), bus::OrderUpdated{m->order, {}});
+      m_bus.publish(contract::OrderUpdated{m->order, {}});
   publishSnapshots(true);
   publishRiskState();
   m_startOrders.clear();
@@ -290,20 +284,20 @@ void ExecutionService::rejectOrder(const std::string& id, const std::string& cor
   if (const ManagedOrder* m = m_oms.find(id))
     log()->warn("order {} {} {} {} rejected [{}]: {}", id, domain::toString(m->order.side), m->order.quantity,
                 m->order.symbol, rule, reason);
-  m_bus.publish(topics::kRiskRejected, RiskRejected{corr, id, rule, reason});
+  m_bus.publish(contract::RiskRejected{corr, id, rule, reason});
   commandRejected(corr, fmt::format("{}: {}", id, reason));
   apply(fx);
 }
 
 void ExecutionService::commandRejected(const std::string& corr, const std::string& reason) {
-  m_bus.publish(topics::kCommandRejected, bus::CommandRejected{corr, reason});
+  m_bus.publish(contract::CommandRejected{corr, reason});
 }
 
 void ExecutionService::journalThen(const std::vector<std::string>& ids, std::function<void()> then) {
   const std::uint64_t seq = m_nextAckSeq++;
-  std::vector<bus::OrderUpdated> updates;
+  std::vector<contract::OrderUpdated> updates;
   for (const auto& id : ids)
-    if (const ManagedOrder* m = m_oms.find(id)) updates.push_back(bus::OrderUpdated{m->order, m->correlationId});
+    if (const ManagedOrder* m = m_oms.find(id)) updates.push_back(contract::OrderUpdated{m->order, m->correlationId});
   for (const auto& id : ids) m_unsent.insert(id);
   m_afterJournal.emplace(seq, [this, ids, then = std::move(then)](bool ok, const std::string& error) {
     for (const auto& id : ids) m_unsent.erase(id);
@@ -326,8 +320,8 @@ void ExecutionService::journalThen(const std::vector<std::string>& ids, std::fun
       }
     }
     if (ack.ok)
-      for (const auto& u : updates) bus->publish(bus::topics::order(u.order.clientOrderId), u);
-    mailbox->push(envelope(kAckTopic, std::move(ack)));
+      for (const auto& u : updates) bus->publish(u);
+    mailbox->push(bus::Envelope::local(std::move(ack)));
   });
 }
 
@@ -340,13 +334,13 @@ void ExecutionService::onJournalAck(const JournalAck& ack) {
   fn(ack.ok, ack.error);
 }
 
-void ExecutionService::onSubmit(const bus::SubmitOrder& cmd) {
+void ExecutionService::onSubmit(const contract::SubmitOrder& cmd) {
   domain::Order o = cmd.order;
   prepareNew(o);
   const std::string id = o.clientOrderId;
   if (const ManagedOrder* m = m_oms.find(id)) {
     // Same client order id again (a re-sent command): idempotent, nothing is submitted twice.
-    m_bus.publish(bus::topics::order(id), bus::OrderUpdated{m->order, cmd.correlationId});
+    m_bus.publish(contract::OrderUpdated{m->order, cmd.correlationId});
     commandRejected(cmd.correlationId, fmt::format("duplicate client order id {} (already {})", id,
                                                    domain::toString(m->order.status)));
     return;
@@ -364,7 +358,7 @@ void ExecutionService::onSubmit(const bus::SubmitOrder& cmd) {
   });
 }
 
-void ExecutionService::onBracket(const SubmitBracket& cmd) {
+void ExecutionService::onBracket(const contract::SubmitBracket& cmd) {
   domain::Order entry = cmd.entry, tp = cmd.takeProfit, sl = cmd.stopLoss;
   for (auto* o : {&entry, &tp, &sl}) prepareNew(*o);
   const bool native = m_broker->nativeOrderGroups();
@@ -405,7 +399,7 @@ void ExecutionService::onBracket(const SubmitBracket& cmd) {
   });
 }
 
-void ExecutionService::onOco(const SubmitOco& cmd) {
+void ExecutionService::onOco(const contract::SubmitOco& cmd) {
   domain::Order a = cmd.first, b = cmd.second;
   prepareNew(a);
   prepareNew(b);
@@ -439,7 +433,7 @@ void ExecutionService::onOco(const SubmitOco& cmd) {
   });
 }
 
-void ExecutionService::onReplace(const ReplaceOrder& cmd) {
+void ExecutionService::onReplace(const contract::ReplaceOrder& cmd) {
   const ManagedOrder* m = m_oms.find(cmd.clientOrderId);
   if (!m || m->held || !OrderStateMachine::isWorking(m->order.status) || m->order.status == OrderStatus::PendingCancel) {
     commandRejected(cmd.correlationId, fmt::format("replace: order {} is not working", cmd.clientOrderId));
@@ -506,8 +500,8 @@ void ExecutionService::cancelAll(const std::string& reason, const std::string& c
   (void)corr;
 }
 
-void ExecutionService::onCancel(const bus::CancelOrder& cmd) {
-  if (cmd.clientOrderId == "*") {
+void ExecutionService::onCancel(const contract::CancelOrder& cmd) {
+  if (cmd.clientOrderId == contract::CancelOrder::kCancelAll) {
     cancelAll("cancel all", cmd.correlationId);
     return;
   }
@@ -520,7 +514,7 @@ void ExecutionService::onCancel(const bus::CancelOrder& cmd) {
   apply(fx);
 }
 
-void ExecutionService::onKillSwitch(const EngageKillSwitch& cmd) {
+void ExecutionService::onKillSwitch(const contract::EngageKillSwitch& cmd) {
   m_risk.engageKillSwitch(cmd.reason.empty() ? "manual" : cmd.reason);
   log()->error("KILL SWITCH engaged ({}): cancelling every working order, new orders blocked until reset",
                m_risk.killSwitchReason());
@@ -528,26 +522,26 @@ void ExecutionService::onKillSwitch(const EngageKillSwitch& cmd) {
   publishRiskState();
 }
 
-void ExecutionService::onResetKillSwitch(const ResetKillSwitch&) {
+void ExecutionService::onResetKillSwitch(const contract::ResetKillSwitch&) {
   m_risk.resetKillSwitch();
   log()->warn("kill switch reset: new orders accepted again");
   publishRiskState();
 }
 
-void ExecutionService::onResetBreaker(const ResetCircuitBreaker&) {
+void ExecutionService::onResetBreaker(const contract::ResetCircuitBreaker&) {
   m_risk.resetCircuitBreaker();
   m_book.resetPeak();
   log()->warn("circuit breaker reset: peak equity restarts at {:.2f}", m_book.totals().peakEquity);
   publishRiskState();
 }
 
-void ExecutionService::onQuote(const bus::QuoteUpdated& e) {
+void ExecutionService::onQuote(const contract::QuoteUpdated& e) {
   const double px = e.quote.last > 0.0 ? e.quote.last : e.quote.mid();
   if (m_book.mark(e.quote.symbol, px, e.quote.ts)) m_positionsDirty = true;
   m_broker->onQuote(e.quote);
 }
 
-void ExecutionService::onBar(const bus::BarClosed& e) {
+void ExecutionService::onBar(const contract::BarClosed& e) {
   if (m_book.mark(e.symbol, e.bar.close, e.bar.ts)) m_positionsDirty = true;
   m_correlation.onBar(e.symbol, e.bar);
   m_broker->onBar(e.symbol, e.bar);
@@ -569,9 +563,9 @@ void ExecutionService::processBrokerEvents() {
 
 void ExecutionService::apply(OmsEffects& fx) {
   if (fx.empty()) return;
-  std::vector<bus::OrderUpdated> updates;
+  std::vector<contract::OrderUpdated> updates;
   for (const auto& id : fx.changed)
-    if (const ManagedOrder* m = m_oms.find(id)) updates.push_back(bus::OrderUpdated{m->order, m->correlationId});
+    if (const ManagedOrder* m = m_oms.find(id)) updates.push_back(contract::OrderUpdated{m->order, m->correlationId});
   std::vector<domain::Fill> fills = fx.fills;
   std::vector<domain::Position> positions;
   for (const auto& f : fills) {
@@ -584,11 +578,11 @@ void ExecutionService::apply(OmsEffects& fx) {
     log()->info("fill {} {} {} @ {:.4f} (order {})", domain::toString(f.side), f.quantity, f.symbol, f.price,
                 f.clientOrderId);
   }
-  std::shared_ptr<const bus::PositionsSnapshot> posSnap;
+  std::shared_ptr<const contract::PositionsSnapshot> posSnap;
   if (!fills.empty()) {
     m_book.updatePeak();
     checkBreaker();
-    posSnap = std::make_shared<const bus::PositionsSnapshot>(bus::PositionsSnapshot{m_book.positions(), now()});
+    posSnap = std::make_shared<const contract::PositionsSnapshot>(contract::PositionsSnapshot{m_book.positions(), now()});
   }
   m_journal->post([updates = std::move(updates), fills = std::move(fills), positions = std::move(positions), posSnap,
                    bus = &m_bus](storage::IOrderJournal& j) {
@@ -600,9 +594,9 @@ void ExecutionService::apply(OmsEffects& fx) {
       if (auto r = j.recordFill(f); !r.ok()) lg->error("journal write failed for fill {}: {}", f.fillId, r.error().message);
     for (const auto& p : positions)
       if (Status s = j.savePosition(p); !s.ok()) lg->error("journal write failed for position {}: {}", p.symbol, s.error().message);
-    for (const auto& u : updates) bus->publish(bus::topics::order(u.order.clientOrderId), u);
-    for (const auto& f : fills) bus->publish(bus::topics::fill(f.symbol), bus::OrderFilled{f});
-    if (posSnap) bus->publish<bus::PositionsSnapshot>(bus::topics::kPositions, posSnap);
+    for (const auto& u : updates) bus->publish(u);
+    for (const auto& f : fills) bus->publish(contract::OrderFilled{f});
+    if (posSnap) bus->publish(posSnap);
   });
 
   // Activated bracket exits: journaled (pending_submit), then sent.
@@ -637,8 +631,8 @@ void ExecutionService::checkBreaker() {
 void ExecutionService::publishSnapshots(bool positions) {
   const domain::Timestamp t = now();
   const risk::PnlTotals& tot = m_book.totals();
-  if (positions) m_bus.publish(bus::topics::kPositions, bus::PositionsSnapshot{m_book.positions(), t});
-  AccountSnapshot a;
+  if (positions) m_bus.publish(contract::PositionsSnapshot{m_book.positions(), t});
+  contract::AccountSnapshot a;
   a.broker = m_brokerName;
   a.cash = tot.cash;
   a.equity = tot.equity;
@@ -649,18 +643,18 @@ void ExecutionService::publishSnapshots(bool positions) {
   a.grossExposure = tot.grossExposure;
   a.peakEquity = tot.peakEquity;
   a.asOf = t;
-  m_bus.publish(topics::kAccount, std::move(a));
+  m_bus.publish(std::move(a));
   m_positionsDirty = false;
 }
 
 void ExecutionService::publishRiskState() {
-  RiskStateChanged s;
+  contract::RiskStateChanged s;
   s.killSwitch = m_risk.killSwitchEngaged();
   s.circuitBreaker = m_risk.circuitBreakerTripped();
   s.killSwitchReason = m_risk.killSwitchReason();
   s.circuitBreakerReason = m_risk.circuitBreakerReason();
   s.ts = now();
-  m_bus.publish(topics::kRiskState, std::move(s));
+  m_bus.publish(std::move(s));
 }
 
 }  // namespace meridian::execution

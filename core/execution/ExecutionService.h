@@ -1,7 +1,7 @@
 #pragma once
 // ExecutionService: OrderManager + RiskEngine + PositionBook + one broker, owned by ONE thread with its own
-// bus::Mailbox (DESIGN.md threading rules 1, 4, 5). Subscribes to "cmd.order.>", "cmd.risk.>", "md.quote.>" and
-// "md.bar.>".
+// bus::Mailbox (DESIGN.md threading rules 1, 4, 5): the order and risk commands of core/contract/Orders.h and
+// Risk.h, journal acknowledgements and broker events on its lossless lane, quotes on its coalescing lane, and bars.
 //
 // SubmitOrder: clientOrderId assigned when empty -> RiskEngine::check. Rejected -> journaled as rejected with the
 // reason, OrderUpdated (reason + correlation id), RiskRejected and CommandRejected. Passed -> journaled as
@@ -14,11 +14,13 @@
 // reconciled (paper: re-armed; Alpaca: looked up by client order id) — nothing lost or doubled.
 // Timer (1 s): PositionsSnapshot + AccountSnapshot, broker poll (order updates, DAY expiry), breaker check, day roll.
 #include "core/bus/EventBus.h"
-#include "core/bus/Events.h"
-#include "core/bus/HealthEvents.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
+#include "core/contract/System.h"
 #include "core/common/Clock.h"
 #include "core/common/Result.h"
-#include "core/execution/ExecutionEvents.h"
+#include "core/contract/Risk.h"
 #include "core/execution/IBroker.h"
 #include "core/execution/OrderManager.h"
 #include "core/risk/CorrelationGuard.h"
@@ -43,7 +45,7 @@ class Config;
 
 namespace meridian::execution {
 
-// Port to the storage thread (runtime::StorageService in the application): tasks run there in posting order.
+// Port to the storage thread (storage::StorageService in the application): tasks run there in posting order.
 class IJournalQueue {
  public:
   using Task = std::function<void(storage::IOrderJournal&)>;
@@ -83,7 +85,7 @@ class ExecutionService {
   BrokerConnectionState brokerConnection() const { return m_broker->connectionState(); }
   // The same as a health probe result (thread-safe): Ok when connected, Degraded / Down with the last error,
   // Down when the service is not running. name / kind / timestamps are left to the health monitor.
-  bus::ComponentHealth brokerHealth() const;
+  contract::ComponentHealth brokerHealth() const;
 
   // Runs fn on the execution thread and waits for it (tests and diagnostics; never from the GUI thread).
   void runOnThread(std::function<void(ExecutionService&)> fn);
@@ -110,16 +112,16 @@ class ExecutionService {
   domain::Timestamp now() const { return m_clock->now(); }
 
   // Commands.
-  void onSubmit(const bus::SubmitOrder& cmd);
-  void onBracket(const SubmitBracket& cmd);
-  void onOco(const SubmitOco& cmd);
-  void onReplace(const ReplaceOrder& cmd);
-  void onCancel(const bus::CancelOrder& cmd);
-  void onKillSwitch(const EngageKillSwitch& cmd);
-  void onResetKillSwitch(const ResetKillSwitch& cmd);
-  void onResetBreaker(const ResetCircuitBreaker& cmd);
-  void onQuote(const bus::QuoteUpdated& e);
-  void onBar(const bus::BarClosed& e);
+  void onSubmit(const contract::SubmitOrder& cmd);
+  void onBracket(const contract::SubmitBracket& cmd);
+  void onOco(const contract::SubmitOco& cmd);
+  void onReplace(const contract::ReplaceOrder& cmd);
+  void onCancel(const contract::CancelOrder& cmd);
+  void onKillSwitch(const contract::EngageKillSwitch& cmd);
+  void onResetKillSwitch(const contract::ResetKillSwitch& cmd);
+  void onResetBreaker(const contract::ResetCircuitBreaker& cmd);
+  void onQuote(const contract::QuoteUpdated& e);
+  void onBar(const contract::BarClosed& e);
   void onJournalAck(const JournalAck& ack);
 
   // Helpers.

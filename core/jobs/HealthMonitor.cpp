@@ -1,6 +1,6 @@
 #include "core/jobs/HealthMonitor.h"
 
-#include "core/bus/Events.h"
+#include "core/contract/MarketData.h"
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
 #include "core/time/NyseCalendar.h"
@@ -10,7 +10,7 @@ namespace meridian::jobs {
 HealthMonitor::HealthMonitor(const common::IClock& clock, bus::EventBus& bus) : HealthMonitor(clock, bus, Options{}) {}
 
 HealthMonitor::HealthMonitor(const common::IClock& clock, bus::EventBus& bus, Options options)
-    : m_clock(clock), m_bus(bus), m_options(options), m_mailbox(std::make_shared<bus::Mailbox>(65'536)) {
+    : m_clock(clock), m_bus(bus), m_options(options), m_mailbox(std::make_shared<bus::Mailbox>("health")) {
   m_mailbox->setNotifier([wake = m_wake] {
     {
       std::lock_guard lock(wake->mutex);
@@ -18,13 +18,13 @@ HealthMonitor::HealthMonitor(const common::IClock& clock, bus::EventBus& bus, Op
     }
     wake->cv.notify_one();
   });
-  m_subscription = m_bus.subscribe("md.>", m_mailbox);
+  m_subscriptions = {m_bus.subscribe<contract::QuoteUpdated>(m_mailbox), m_bus.subscribe<contract::BarClosed>(m_mailbox)};
 }
 
 HealthMonitor::~HealthMonitor() {
   stop();
   m_mailbox->close();
-  m_bus.unsubscribe(m_subscription);
+  for (auto id : m_subscriptions) m_bus.unsubscribe(id);
 }
 
 void HealthMonitor::addProbe(std::string name, std::string kind, Probe probe) {
@@ -52,7 +52,7 @@ void HealthMonitor::addDisabled(std::string name, std::string kind, std::string 
   c.kind = kind;
   c.last.name = std::move(name);
   c.last.kind = std::move(kind);
-  c.last.state = bus::HealthState::Disabled;
+  c.last.state = contract::HealthState::Disabled;
   c.last.detail = std::move(reason);
   for (auto& existing : m_components) {
     if (existing.name == c.name) {
@@ -88,15 +88,15 @@ void HealthMonitor::checkNow() {
   m_wake->cv.notify_one();
 }
 
-std::shared_ptr<const bus::HealthSnapshot> HealthMonitor::snapshot() const {
+std::shared_ptr<const contract::HealthSnapshot> HealthMonitor::snapshot() const {
   std::lock_guard lock(m_mutex);
   return m_snapshot;
 }
 
-std::shared_ptr<const bus::HealthSnapshot> HealthMonitor::runOnce() {
+std::shared_ptr<const contract::HealthSnapshot> HealthMonitor::runOnce() {
   drainMarketData();
   auto snap = probeAndBuild();
-  m_bus.publish<bus::HealthSnapshot>(bus::topics::kHealth, snap);
+  m_bus.publish(snap);
   return snap;
 }
 
@@ -105,7 +105,7 @@ void HealthMonitor::loop() {
   while (!m_stopping.load()) {
     drainMarketData();
     if (std::chrono::steady_clock::now() >= next) {
-      m_bus.publish<bus::HealthSnapshot>(bus::topics::kHealth, probeAndBuild());
+      m_bus.publish(probeAndBuild());
       next = std::chrono::steady_clock::now() + m_options.interval;
     }
     std::unique_lock lock(m_wake->mutex);
@@ -132,15 +132,15 @@ void HealthMonitor::drainMarketData() {
     f.lastReceivedTs = now;
   };
   for (const auto& e : batch) {
-    if (const auto* b = e.as<bus::BarClosed>()) {
+    if (const auto* b = e.as<contract::BarClosed>()) {
       touch(b->symbol, b->source, "bar", b->bar.ts);
-    } else if (const auto* q = e.as<bus::QuoteUpdated>()) {
+    } else if (const auto* q = e.as<contract::QuoteUpdated>()) {
       touch(q->quote.symbol, std::string(), "quote", q->quote.ts);
     }
   }
 }
 
-std::shared_ptr<const bus::HealthSnapshot> HealthMonitor::probeAndBuild() {
+std::shared_ptr<const contract::HealthSnapshot> HealthMonitor::probeAndBuild() {
   // Copy the probes so they run without the lock (they may take up to their own timeout).
   std::vector<std::pair<std::size_t, Probe>> probes;
   {
@@ -148,13 +148,13 @@ std::shared_ptr<const bus::HealthSnapshot> HealthMonitor::probeAndBuild() {
     for (std::size_t i = 0; i < m_components.size(); ++i)
       if (m_components[i].probe) probes.emplace_back(i, m_components[i].probe);
   }
-  std::vector<std::pair<std::size_t, bus::ComponentHealth>> results;
+  std::vector<std::pair<std::size_t, contract::ComponentHealth>> results;
   for (auto& [index, probe] : probes) {
-    bus::ComponentHealth h;
+    contract::ComponentHealth h;
     try {
       h = probe();
     } catch (const std::exception& e) {
-      h.state = bus::HealthState::Down;
+      h.state = contract::HealthState::Down;
       h.detail = std::string("probe failed: ") + e.what();
     }
     h.detail = common::redact(h.detail);
@@ -162,7 +162,7 @@ std::shared_ptr<const bus::HealthSnapshot> HealthMonitor::probeAndBuild() {
     results.emplace_back(index, std::move(h));
   }
 
-  auto snap = std::make_shared<bus::HealthSnapshot>();
+  auto snap = std::make_shared<contract::HealthSnapshot>();
   const domain::Timestamp now = m_clock.now();
   snap->asOf = now;
   snap->marketOpen = time::NyseCalendar::instance().isOpen(now);
@@ -173,12 +173,12 @@ std::shared_ptr<const bus::HealthSnapshot> HealthMonitor::probeAndBuild() {
     h.name = c.name;
     h.kind = c.kind;
     h.sinceTs = (c.last.state == h.state && c.last.sinceTs != 0) ? c.last.sinceTs : now;
-    if (c.last.state != h.state && c.last.state != bus::HealthState::Unknown) {
+    if (c.last.state != h.state && c.last.state != contract::HealthState::Unknown) {
       auto log = common::logger("health");
-      if (h.state == bus::HealthState::Ok)
-        log->info("{} is {} again", c.name, bus::toString(h.state));
+      if (h.state == contract::HealthState::Ok)
+        log->info("{} is {} again", c.name, contract::toString(h.state));
       else
-        log->warn("{} is {}: {}", c.name, bus::toString(h.state), h.detail);
+        log->warn("{} is {}: {}", c.name, contract::toString(h.state), h.detail);
     }
     c.last = std::move(h);
   }
@@ -188,21 +188,23 @@ std::shared_ptr<const bus::HealthSnapshot> HealthMonitor::probeAndBuild() {
     f.stale = snap->marketOpen && now - f.lastReceivedTs > m_options.staleAfter;
     snap->freshness.push_back(f);
   }
+  for (const bus::MailboxStats& m : m_bus.mailboxStats())
+    snap->lanes.push_back(contract::LaneStats{m.name, m.lossless, m.losslessPeak, m.coalesced, m.refused});
   m_snapshot = snap;
   return snap;
 }
 
 HealthMonitor::Probe HealthMonitor::makeProbe(std::function<Status()> check, std::string okDetail, double degradedLatencyMs) {
   return [check = std::move(check), okDetail = std::move(okDetail), degradedLatencyMs] {
-    bus::ComponentHealth h;
+    contract::ComponentHealth h;
     const auto t0 = std::chrono::steady_clock::now();
     const Status s = check();
     h.latencyMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (s.ok()) {
-      h.state = h.latencyMs > degradedLatencyMs ? bus::HealthState::Degraded : bus::HealthState::Ok;
-      h.detail = h.state == bus::HealthState::Ok ? okDetail : okDetail + " (slow)";
+      h.state = h.latencyMs > degradedLatencyMs ? contract::HealthState::Degraded : contract::HealthState::Ok;
+      h.detail = h.state == contract::HealthState::Ok ? okDetail : okDetail + " (slow)";
     } else {
-      h.state = bus::HealthState::Down;
+      h.state = contract::HealthState::Down;
       h.detail = s.error().message;
     }
     return h;

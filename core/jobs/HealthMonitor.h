@@ -1,6 +1,7 @@
 #pragma once
 // HealthMonitor: periodically runs health probes (database, Redis, data providers, broker) and tracks market-data
-// freshness from the bus ("md.>"), publishing a bus::HealthSnapshot on "sys.health" for the Ops dock.
+// freshness from the bus (quotes and bars), publishing a contract::HealthSnapshot for the Ops dock, with the
+// lanes of every mailbox on the bus (queued commands, coalesced market data, refusals).
 //
 // Threading: one owned thread. Probes run on it, one after the other, and must bound their own waiting (e.g. a
 // storage ping posted to the storage thread and awaited with a timeout: see makeProbe). Market-data events are
@@ -21,7 +22,7 @@
 #include <vector>
 
 #include "core/bus/EventBus.h"
-#include "core/bus/HealthEvents.h"
+#include "core/contract/System.h"
 #include "core/common/Clock.h"
 #include "core/common/Result.h"
 
@@ -35,7 +36,7 @@ class HealthMonitor {
     double degradedLatencyMs = 1000.0;           // a successful probe slower than this is Degraded
   };
   // Returns the probed state; name/kind/checkedTs/sinceTs are filled in by the monitor.
-  using Probe = std::function<bus::ComponentHealth()>;
+  using Probe = std::function<contract::ComponentHealth()>;
 
   HealthMonitor(const common::IClock& clock, bus::EventBus& bus);
   HealthMonitor(const common::IClock& clock, bus::EventBus& bus, Options options);
@@ -53,8 +54,8 @@ class HealthMonitor {
   // Probe and publish now (asynchronously, on the monitor thread).
   void checkNow();
   // Synchronous probe + snapshot on the caller's thread (tests, CLI). Do not call while started.
-  std::shared_ptr<const bus::HealthSnapshot> runOnce();
-  std::shared_ptr<const bus::HealthSnapshot> snapshot() const;
+  std::shared_ptr<const contract::HealthSnapshot> runOnce();
+  std::shared_ptr<const contract::HealthSnapshot> snapshot() const;
 
   // Wraps a Status-returning check: Ok (Degraded when slower than degradedLatencyMs), Down with the error's
   // message. `okDetail` is shown when the check succeeds.
@@ -65,23 +66,23 @@ class HealthMonitor {
     std::string name;
     std::string kind;
     Probe probe;          // empty = disabled
-    bus::ComponentHealth last;
+    contract::ComponentHealth last;
   };
   void loop();
   void drainMarketData();
-  std::shared_ptr<const bus::HealthSnapshot> probeAndBuild();
+  std::shared_ptr<const contract::HealthSnapshot> probeAndBuild();
 
   const common::IClock& m_clock;
   bus::EventBus& m_bus;
   Options m_options;
   std::shared_ptr<bus::Mailbox> m_mailbox;
-  bus::SubscriptionId m_subscription = 0;
+  std::vector<bus::SubscriptionId> m_subscriptions;
 
   mutable std::mutex m_mutex;
   std::vector<Component> m_components;
   // (symbol, kind, source) -> freshness; touched by the monitor thread (or runOnce) only, under m_mutex.
-  std::map<std::tuple<std::string, std::string, std::string>, bus::DataFreshness> m_freshness;
-  std::shared_ptr<const bus::HealthSnapshot> m_snapshot;
+  std::map<std::tuple<std::string, std::string, std::string>, contract::DataFreshness> m_freshness;
+  std::shared_ptr<const contract::HealthSnapshot> m_snapshot;
 
   // Shared with the mailbox notifier, which a publisher thread may still be running while the monitor is destroyed.
   struct Wake {

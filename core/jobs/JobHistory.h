@@ -20,7 +20,7 @@ class IJobHistory {
   virtual void runUpdated(const storage::JobRunRecord& run) = 0;
 };
 
-// Persists runs through an IRunStore that lives on another thread (runtime::StorageService). `post` must run
+// Persists runs through an IRunStore that lives on another thread (storage::StorageService). `post` must run
 // tasks on that one thread, in posting order, e.g.
 //   RunStoreHistory history([&kernel](auto task) {
 //     kernel.storage().post([task = std::move(task)](storage::IStorage& s) { task(s); });

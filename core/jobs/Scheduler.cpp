@@ -5,7 +5,9 @@
 
 #include <algorithm>
 
-#include "core/bus/Events.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
 #include "core/common/Ids.h"
 #include "core/common/Logging.h"
 #include "core/time/TimeZones.h"
@@ -71,9 +73,9 @@ Scheduler::Scheduler(const common::IClock& clock, bus::EventBus* bus) : Schedule
 Scheduler::Scheduler(const common::IClock& clock, bus::EventBus* bus, Options options)
     : m_clock(clock), m_bus(bus), m_options(options), m_signal(std::make_shared<Signal>()) {
   if (m_bus) {
-    m_commands = std::make_shared<bus::Mailbox>(1024);
+    m_commands = std::make_shared<bus::Mailbox>("jobs", 1024);
     m_commands->setNotifier([signal = m_signal] { signal->notify(); });
-    m_subscription = m_bus->subscribe(topics::kRunNow, m_commands);
+    m_subscription = m_bus->subscribe<contract::RunJobNow>(m_commands);
   }
 }
 
@@ -89,7 +91,7 @@ Status Scheduler::addJob(Job job) {
   if (job.name.empty()) return makeError("jobs.invalid", "a job needs a name");
   if (job.retries < 0 || job.retryDelay.count() < 0 || job.timeout.count() < 0)
     return makeError("jobs.invalid", fmt::format("job '{}': retries, retry delay and timeout must be >= 0", job.name));
-  std::shared_ptr<const JobsSnapshot> snap;
+  std::shared_ptr<const contract::JobsSnapshot> snap;
   {
     std::lock_guard lock(m_mutex);
     const domain::Timestamp now = m_clock.now();
@@ -221,7 +223,7 @@ Status Scheduler::runNowLocked(const std::string& name) {
   return {};
 }
 
-std::shared_ptr<const JobsSnapshot> Scheduler::snapshot() const {
+std::shared_ptr<const contract::JobsSnapshot> Scheduler::snapshot() const {
   std::lock_guard lock(m_mutex);
   if (m_snapshot && !m_dirty) return m_snapshot;
   return buildSnapshotLocked(m_clock.now());
@@ -247,7 +249,7 @@ void Scheduler::loop() {
     for (auto& runs : seeds) seedHistory(std::move(runs));
     handleCommands();
     std::vector<JobRunRecord> started, updated, finished;
-    std::shared_ptr<const JobsSnapshot> snap;
+    std::shared_ptr<const contract::JobsSnapshot> snap;
     std::shared_ptr<IJobHistory> sink;
     RunCallback onFinished;
     {
@@ -282,7 +284,7 @@ void Scheduler::handleCommands() {
   std::vector<bus::Envelope> batch;
   m_commands->drain(batch);
   for (const auto& e : batch) {
-    const RunJobNow* cmd = e.as<RunJobNow>();
+    const contract::RunJobNow* cmd = e.as<contract::RunJobNow>();
     if (!cmd) continue;
     Status s;
     {
@@ -291,7 +293,7 @@ void Scheduler::handleCommands() {
     }
     if (!s.ok()) {
       common::logger("jobs")->warn("run-now refused: {}", s.error().message);
-      m_bus->publish(topics::kRejected, bus::CommandRejected{cmd->correlationId, s.error().message});
+      m_bus->publish(contract::CommandRejected{cmd->correlationId, s.error().message});
     } else {
       common::logger("jobs")->info("run-now requested for job '{}'", cmd->jobName);
     }
@@ -453,7 +455,7 @@ void Scheduler::shutdownWorkers() {
   }
   std::shared_ptr<IJobHistory> sink;
   RunCallback onFinished;
-  std::shared_ptr<const JobsSnapshot> snap;
+  std::shared_ptr<const contract::JobsSnapshot> snap;
   {
     std::lock_guard lock(m_mutex);
     const domain::Timestamp now = m_clock.now();
@@ -521,13 +523,13 @@ void Scheduler::rememberLocked(const JobRunRecord& run) {
   while (m_history.size() > m_options.historyLimit) m_history.pop_back();
 }
 
-std::shared_ptr<const JobsSnapshot> Scheduler::buildSnapshotLocked(domain::Timestamp now) const {
-  auto snap = std::make_shared<JobsSnapshot>();
+std::shared_ptr<const contract::JobsSnapshot> Scheduler::buildSnapshotLocked(domain::Timestamp now) const {
+  auto snap = std::make_shared<contract::JobsSnapshot>();
   snap->asOf = now;
   snap->jobs.reserve(m_jobs.size());
   for (const auto& ptr : m_jobs) {
     const Runtime& rt = *ptr;
-    JobState s;
+    contract::JobState s;
     s.name = rt.job.name;
     s.description = rt.job.description;
     s.schedule = rt.job.schedule.describe();
@@ -550,12 +552,14 @@ std::shared_ptr<const JobsSnapshot> Scheduler::buildSnapshotLocked(domain::Times
     snap->jobs.push_back(std::move(s));
   }
   snap->history.reserve(m_history.size());
-  for (const auto& [local, rec] : m_history) snap->history.push_back(rec);
+  for (const auto& [local, rec] : m_history)
+    snap->history.push_back(
+        contract::JobRun{rec.id, rec.jobName, rec.startedTs, rec.finishedTs, rec.status, rec.attempt, rec.message});
   return snap;
 }
 
-void Scheduler::publish(std::shared_ptr<const JobsSnapshot> snapshot) {
-  if (m_bus && snapshot) m_bus->publish<JobsSnapshot>(topics::kSnapshot, std::move(snapshot));
+void Scheduler::publish(std::shared_ptr<const contract::JobsSnapshot> snapshot) {
+  if (m_bus && snapshot) m_bus->publish(std::move(snapshot));
 }
 
 }  // namespace meridian::jobs

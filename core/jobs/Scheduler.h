@@ -4,8 +4,8 @@
 //
 // Threading (DESIGN.md rule 1): the scheduler owns one thread that evaluates schedules and one short-lived worker
 // thread per running attempt. Public functions are thread-safe and never wait for a job. The current state is
-// published as an immutable JobsSnapshot on "sys.jobs" (when a bus is given) and is also available from
-// snapshot(). RunJobNow commands arriving on "jobs.cmd.run" are handled on the scheduler thread.
+// published as an immutable contract::JobsSnapshot (when a bus is given) and is also available from
+// snapshot(). contract::RunJobNow commands are handled on the scheduler thread.
 //
 // Time comes from the IClock: with a SimulatedClock, tests advance the clock and call wake(); the scheduler thread
 // also re-evaluates every Options::pollInterval of real time. Missed occurrences (e.g. the machine slept through
@@ -30,7 +30,7 @@
 #include "core/common/Clock.h"
 #include "core/common/Result.h"
 #include "core/jobs/Job.h"
-#include "core/jobs/JobEvents.h"
+#include "core/contract/Jobs.h"
 #include "core/jobs/JobHistory.h"
 
 namespace meridian::jobs {
@@ -84,7 +84,7 @@ class Scheduler {
   void wake();
 
   // Latest published state (also before start(): jobs with their next run times).
-  std::shared_ptr<const JobsSnapshot> snapshot() const;
+  std::shared_ptr<const contract::JobsSnapshot> snapshot() const;
   // Next scheduled run of a job, 0 when none. Evaluated from the job's last evaluation time.
   domain::Timestamp nextRun(const std::string& name) const;
 
@@ -106,8 +106,8 @@ class Scheduler {
   Runtime* findLocked(const std::string& name);
   const Runtime* findLocked(const std::string& name) const;
   void rememberLocked(const storage::JobRunRecord& run);
-  std::shared_ptr<const JobsSnapshot> buildSnapshotLocked(domain::Timestamp now) const;
-  void publish(std::shared_ptr<const JobsSnapshot> snapshot);
+  std::shared_ptr<const contract::JobsSnapshot> buildSnapshotLocked(domain::Timestamp now) const;
+  void publish(std::shared_ptr<const contract::JobsSnapshot> snapshot);
   void shutdownWorkers();
 
   const common::IClock& m_clock;
@@ -122,7 +122,7 @@ class Scheduler {
   std::deque<std::pair<bool, storage::JobRunRecord>> m_history;  // (local run?, record), most recent first
   std::shared_ptr<IJobHistory> m_historySink;
   RunCallback m_onFinished;
-  std::shared_ptr<const JobsSnapshot> m_snapshot;
+  std::shared_ptr<const contract::JobsSnapshot> m_snapshot;
   std::int64_t m_nextRunId = 1;
   bool m_dirty = true;
 

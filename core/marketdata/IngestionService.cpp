@@ -51,15 +51,22 @@ std::string IngestReport::summary() const {
   return s + fmt::format(" ({} ms)", elapsedMs);
 }
 
-Timeframe IngestionService::timeframeOfSource(std::string_view source) {
-  if (source.ends_with("_1h")) return Timeframe::Hour1;
-  if (source.ends_with("_1m")) return Timeframe::Minute1;
-  return Timeframe::Day1;
-}
-
 IngestionService::IngestionService(StorageRunner storage, const common::IClock& clock, bus::EventBus* bus,
                                    IngestionOptions options)
-    : m_storage(std::move(storage)), m_clock(clock), m_bus(bus), m_options(options) {}
+    : m_storage(std::move(storage)), m_clock(clock), m_bus(bus), m_options(options), m_wake(std::make_shared<Wake>()) {
+  if (!m_bus) return;
+  // File > Import CSV arrives as a command; the notifier (on the sender's thread) only wakes the worker.
+  m_commands = std::make_shared<bus::Mailbox>("ingestion", 256);
+  m_commands->setNotifier([wake = m_wake] {
+    {
+      std::lock_guard lock(wake->mutex);
+      wake->commands = true;
+    }
+    wake->cv.notify_one();
+  });
+  m_subscription = m_bus->subscribe<contract::ImportCsv>(m_commands);
+  m_worker = std::thread(&IngestionService::workerLoop, this);
+}
 
 IngestionService::~IngestionService() { stop(); }
 
@@ -167,8 +174,8 @@ Status IngestionService::readLastLoaded(IngestReport& report, std::optional<Time
 bool IngestionService::retryPause(int attempt) {
   const auto base = m_options.storageRetryBackoff;
   const auto wait = base * std::min(8, 1 << std::min(attempt - 1, 3));
-  std::unique_lock lock(m_mutex);
-  return !m_cv.wait_for(lock, wait, [this] { return m_stopping; });
+  std::unique_lock lock(m_wake->mutex);
+  return !m_wake->cv.wait_for(lock, wait, [this] { return m_stopping; });
 }
 
 void IngestionService::persistIssues(const DataQualityReport& q) {
@@ -338,7 +345,7 @@ Result<DataQualityReport> IngestionService::checkStored(std::string_view symbol,
   qo.asOf = m_clock.now();
   qo.staleAfterSessions = m_options.staleAfterSessions;
   DataQualityReport report = DataQuality::check(symbol, source, *bars, qo);
-  if (m_bus) m_bus->publish<QualityChecked>(topics::quality(symbol), QualityChecked{std::make_shared<const DataQualityReport>(report)});
+  if (m_bus) m_bus->publish(contract::QualityChecked{std::string(symbol), std::make_shared<const DataQualityReport>(report)});
   return report;
 }
 
@@ -397,7 +404,7 @@ std::uint64_t IngestionService::submitCsvImport(CsvImportRequest request, std::s
 }
 
 std::uint64_t IngestionService::enqueue(Job job) {
-  std::unique_lock lock(m_mutex);
+  std::unique_lock lock(m_wake->mutex);
   job.id = m_nextJobId++;
   const std::uint64_t id = job.id;
   if (m_stopping) {
@@ -408,12 +415,12 @@ std::uint64_t IngestionService::enqueue(Job job) {
   m_jobs.push_back(std::move(job));
   if (!m_worker.joinable()) m_worker = std::thread(&IngestionService::workerLoop, this);
   lock.unlock();
-  m_cv.notify_one();
+  m_wake->cv.notify_one();
   return id;
 }
 
 void IngestionService::publishResult(const Job& job, const Result<IngestReport>& result) {
-  IngestFinished ev;
+  contract::IngestFinished ev;
   ev.correlationId = job.correlationId;
   ev.jobId = job.id;
   ev.symbol = job.symbol;
@@ -424,9 +431,8 @@ void IngestionService::publishResult(const Job& job, const Result<IngestReport>&
     ev.error = result.error();
   if (m_bus) {
     if (ev.report)
-      m_bus->publish<QualityChecked>(topics::quality(job.symbol),
-                                     QualityChecked{std::make_shared<const DataQualityReport>(ev.report->quality)});
-    m_bus->publish<IngestFinished>(topics::ingest(job.symbol), ev);
+      m_bus->publish(contract::QualityChecked{job.symbol, std::make_shared<const DataQualityReport>(ev.report->quality)});
+    m_bus->publish(ev);
   }
   if (job.done) job.done(ev);
 }
@@ -435,9 +441,15 @@ void IngestionService::workerLoop() {
   while (true) {
     Job job;
     {
-      std::unique_lock lock(m_mutex);
-      m_cv.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+      std::unique_lock lock(m_wake->mutex);
+      m_wake->cv.wait(lock, [this] { return m_stopping || !m_jobs.empty() || m_wake->commands; });
       if (m_stopping) break;
+      if (m_wake->commands) {
+        m_wake->commands = false;
+        lock.unlock();
+        takeCommands();
+        continue;
+      }
       job = std::move(m_jobs.front());
       m_jobs.pop_front();
     }
@@ -451,14 +463,33 @@ void IngestionService::workerLoop() {
   }
 }
 
+void IngestionService::takeCommands() {
+  std::vector<bus::Envelope> batch;
+  m_commands->drain(batch);
+  for (const auto& e : batch)
+    if (const auto* cmd = e.as<contract::ImportCsv>()) {
+      if (cmd->request) {
+        submitCsvImport(*cmd->request, cmd->correlationId);
+      } else {
+        Job job;
+        job.correlationId = cmd->correlationId;
+        publishResult(job, makeError("usage", "import: no file given"));
+      }
+    }
+}
+
 void IngestionService::stop() {
   std::deque<Job> cancelled;
+  if (m_commands) {
+    m_bus->unsubscribe(m_subscription);
+    m_commands->close();
+  }
   {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_wake->mutex);
     m_stopping = true;
     cancelled.swap(m_jobs);
   }
-  m_cv.notify_all();
+  m_wake->cv.notify_all();
   if (m_worker.joinable()) m_worker.join();
   for (const auto& job : cancelled) publishResult(job, makeError("cancelled", "ingestion service stopped"));
 }

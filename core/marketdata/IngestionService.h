@@ -21,17 +21,19 @@
 // - Data quality: checkStored() over a stored series; staleSeries() across all series; issues are also appended
 //   to the logs table (logger "data_quality") when persistQualityIssues.
 //
-// Threading: storage is reached only through the StorageRunner (in the app: runtime::StorageService::call(...)
+// Threading: storage is reached only through the StorageRunner (in the app: storage::StorageService::call(...)
 // .get() on the storage thread; in tests: directStorage()). The synchronous methods block on HTTP and storage:
 // call them from a worker thread (or the CLI main thread), never the GUI thread. The submit* methods run the
-// same work on the service's own worker thread and report through IngestFinished / QualityChecked events on the
-// bus (and an optional callback on the worker thread): that is the API for the GUI.
+// same work on the service's own worker thread and report through contract::IngestFinished / QualityChecked events
+// on the bus (and an optional callback on the worker thread). With a bus, the service also takes
+// contract::ImportCsv commands (the GUI's File > Import CSV) and runs them the same way.
 #include "core/bus/EventBus.h"
 #include "core/common/Clock.h"
 #include "core/common/Result.h"
 #include "core/marketdata/DataQuality.h"
 #include "core/marketdata/IMarketDataProvider.h"
-#include "core/marketdata/MarketDataEvents.h"
+#include "core/contract/MarketData.h"
+#include "core/marketdata/IngestRequests.h"
 #include "core/marketdata/csv/CsvImporter.h"
 #include "core/storage/IStorage.h"
 
@@ -53,54 +55,10 @@ class Config;
 
 namespace meridian::marketdata {
 
-using StorageTask = std::function<void(storage::IStorage&)>;
-// Runs the task on the storage thread and returns once it has finished.
-using StorageRunner = std::function<void(const StorageTask&)>;
+using storage::StorageRunner;
+using storage::StorageTask;
 // Runner calling the store directly on the caller's thread (tests, single-threaded tools).
 StorageRunner directStorage(storage::IStorage& store);
-
-struct IngestRequest {
-  std::string symbol;
-  Timeframe timeframe = Timeframe::Day1;
-  std::optional<Timestamp> from;   // explicit start (backfill); overrides load_runs
-  std::optional<Timestamp> to;     // exclusive end; default: clock now
-  bool full = false;               // ignore load_runs (re-load from the default lookback or `from`)
-  bool fundamentals = false;       // also refreshFundamentals (failure is reported, not fatal)
-};
-
-struct IngestReport {
-  std::string symbol;
-  std::string source;
-  std::string provider;            // "yahoo", "polygon", "alpaca", "csv"
-  Timeframe timeframe = Timeframe::Day1;
-  Timestamp from = 0;              // requested range [from, to)
-  Timestamp to = 0;
-  bool incremental = false;        // from came from load_runs
-  bool upToDate = false;           // nothing to fetch
-  std::size_t fetched = 0;         // bars received (parsed bars for CSV)
-  std::size_t skippedRows = 0;     // CSV rows without data (Yahoo "null" rows)
-  std::size_t rejected = 0;        // failed OHLC sanity: not stored
-  std::size_t duplicates = 0;      // extra bars sharing a ts (the last one is stored)
-  std::size_t inserted = 0;        // new rows
-  std::size_t updated = 0;         // existing rows whose values changed
-  std::size_t unchanged = 0;       // existing rows re-written with identical values
-  std::size_t batches = 0;         // storage transactions that wrote bars
-  std::size_t storageRetries = 0;  // storage calls repeated after the database was unavailable
-  std::optional<Timestamp> lastLoadedTs;  // load_runs after the run
-  bool fundamentalsStored = false;
-  std::string fundamentalsError;   // non-fatal
-  std::int64_t elapsedMs = 0;
-  DataQualityReport quality;       // checks over the fetched / imported batch
-  // "AAPL yahoo 1d: fetched 20, inserted 18, updated 1, unchanged 1, rejected 0; last 2024-01-31 (312 ms)"
-  std::string summary() const;
-};
-
-struct CsvImportRequest {
-  QString path;
-  std::string symbol;              // empty: from the file name (CsvImporter::symbolFromFileName)
-  std::string source = "csv";
-  CsvOptions options;
-};
 
 struct IngestionOptions {
   int dailyLookbackDays = 365 * 5;     // first load without `from`
@@ -118,7 +76,7 @@ struct IngestionOptions {
 
 class IngestionService {
  public:
-  using Callback = std::function<void(const IngestFinished&)>;
+  using Callback = std::function<void(const contract::IngestFinished&)>;
 
   IngestionService(StorageRunner storage, const common::IClock& clock, bus::EventBus* bus = nullptr,
                    IngestionOptions options = {});
@@ -143,16 +101,13 @@ class IngestionService {
 
   // ---- asynchronous (GUI) -----------------------------------------------------------------------------
   // Queued on the service's worker thread (started on first use); returns the job id. The result is published
-  // as IngestFinished on topics::ingest(symbol) and QualityChecked on topics::quality(symbol), and passed to
+  // as contract::IngestFinished and contract::QualityChecked, and passed to
   // `done` (on the worker thread).
   std::uint64_t submitIngest(std::shared_ptr<IMarketDataProvider> provider, IngestRequest request,
                              std::string correlationId = {}, Callback done = {});
   std::uint64_t submitCsvImport(CsvImportRequest request, std::string correlationId = {}, Callback done = {});
   // Finishes the running job, cancels queued ones (IngestFinished with error code "cancelled"), joins. Idempotent.
   void stop();
-
-  // Timeframe implied by a source tag ("..._1h" -> Hour1, "..._1m" -> Minute1, else Day1).
-  static Timeframe timeframeOfSource(std::string_view source);
 
  private:
   struct Job {
@@ -172,14 +127,23 @@ class IngestionService {
   void publishResult(const Job& job, const Result<IngestReport>& result);
   std::uint64_t enqueue(Job job);
   void workerLoop();
+  void takeCommands();  // worker thread: queues the ImportCsv commands of the mailbox
+
+  // Shared with the mailbox notifier, which a sender's thread may run while the service is being destroyed.
+  struct Wake {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool commands = false;
+  };
 
   StorageRunner m_storage;
   const common::IClock& m_clock;
   bus::EventBus* m_bus;
   IngestionOptions m_options;
 
-  std::mutex m_mutex;
-  std::condition_variable m_cv;
+  std::shared_ptr<Wake> m_wake;  // its mutex guards m_jobs, m_stopping, m_nextJobId
+  std::shared_ptr<bus::Mailbox> m_commands;
+  bus::SubscriptionId m_subscription = 0;
   std::deque<Job> m_jobs;
   std::thread m_worker;
   bool m_stopping = false;

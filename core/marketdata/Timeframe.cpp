@@ -3,37 +3,8 @@
 #include "core/time/NyseCalendar.h"
 #include "core/time/TimeZones.h"
 
-#include <algorithm>
-#include <cctype>
 
 namespace meridian::marketdata {
-
-std::string_view toString(Timeframe tf) {
-  switch (tf) {
-    case Timeframe::Minute1: return "1m";
-    case Timeframe::Hour1: return "1h";
-    case Timeframe::Day1: return "1d";
-  }
-  return "?";
-}
-
-std::optional<Timeframe> timeframeFromString(std::string_view s) {
-  std::string v(s);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  if (v == "1m" || v == "1min" || v == "minute" || v == "1minute") return Timeframe::Minute1;
-  if (v == "1h" || v == "1hour" || v == "hour" || v == "60m") return Timeframe::Hour1;
-  if (v == "1d" || v == "1day" || v == "day" || v == "daily") return Timeframe::Day1;
-  return std::nullopt;
-}
-
-Timestamp nominalLength(Timeframe tf) {
-  switch (tf) {
-    case Timeframe::Minute1: return domain::kNanosPerMinute;
-    case Timeframe::Hour1: return domain::kNanosPerHour;
-    case Timeframe::Day1: return domain::kNanosPerDay;
-  }
-  return domain::kNanosPerDay;
-}
 
 std::string sourceName(std::string_view vendor, bool adjusted, Timeframe tf) {
   std::string s(vendor);
@@ -41,6 +12,12 @@ std::string sourceName(std::string_view vendor, bool adjusted, Timeframe tf) {
   if (tf == Timeframe::Hour1) s += "_1h";
   if (tf == Timeframe::Minute1) s += "_1m";
   return s;
+}
+
+Timeframe timeframeOfSource(std::string_view source) {
+  if (source.ends_with("_1h")) return Timeframe::Hour1;
+  if (source.ends_with("_1m")) return Timeframe::Minute1;
+  return Timeframe::Day1;
 }
 
 Timestamp dailyBarTs(QDate exchangeDate) {

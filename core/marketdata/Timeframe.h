@@ -1,5 +1,6 @@
 #pragma once
-// Bar timeframes handled by marketdata/ and the storage `source` naming rule that keeps them apart.
+// Bar timeframes (domain::Timeframe) in marketdata/: the storage `source` naming rule that keeps them apart and the
+// daily bar key.
 //
 // Bar timestamp convention (every adapter, the CSV importer and the aggregator follow it):
 //  * intraday bars (1m, 1h): ts = the bar's open instant, UTC ns;
@@ -7,6 +8,7 @@
 //    date in UTC ns (e.g. 2024-01-02 -> 2024-01-02T14:30:00Z), whatever the vendor sends (Polygon/Alpaca key
 //    daily bars at midnight ET, Yahoo at the open, CSV files carry a bare date). For a date that is not an NYSE
 //    trading day the same 09:30 ET rule applies, so foreign or odd data still gets one stable key per date.
+#include "core/domain/Timeframe.h"
 #include "core/domain/Types.h"
 
 #include <QDate>
@@ -20,18 +22,16 @@ namespace meridian::marketdata {
 
 using domain::Timestamp;
 
-enum class Timeframe : std::uint8_t { Minute1, Hour1, Day1 };
-
-// "1m", "1h", "1d".
-std::string_view toString(Timeframe tf);
-// Accepts 1m/1min/minute, 1h/1hour/hour, 1d/1day/day (case-insensitive).
-std::optional<Timeframe> timeframeFromString(std::string_view s);
-// Nominal length (1d = 24 h; sessions are shorter, see SessionCursor).
-Timestamp nominalLength(Timeframe tf);
+using domain::Timeframe;
+using domain::timeframeFromString;
+using domain::nominalLength;
+using domain::toString;
 
 // Storage source tag of a series: vendor + "_adjusted" when split/dividend adjusted + "_1h"/"_1m" for intraday.
 // yahoo, yahoo_adjusted, yahoo_adjusted_1h, polygon_1m, alpaca_adjusted, ...
 std::string sourceName(std::string_view vendor, bool adjusted, Timeframe tf);
+// The timeframe a source tag names ("..._1h" -> Hour1, "..._1m" -> Minute1, else Day1).
+Timeframe timeframeOfSource(std::string_view source);
 
 // The daily bar key of an exchange date: its session open (09:30 ET, UTC ns; see above).
 Timestamp dailyBarTs(QDate exchangeDate);

@@ -125,7 +125,7 @@ void Notifier::notify(Notification n) {
   n.title = common::redact(n.title);
   n.body = common::redact(n.body);
   if (m_bus) {
-    m_bus->publish<Notification>(topics::kNotify, n);
+    m_bus->publish(n);
     std::lock_guard lock(m_mutex);
     ++m_counters.published;
   }

@@ -31,10 +31,13 @@
 #include "core/bus/EventBus.h"
 #include "core/common/Clock.h"
 #include "core/common/Config.h"
-#include "core/notify/Notification.h"
+#include "core/contract/System.h"
 #include "core/notify/SmtpClient.h"
 
 namespace meridian::notify {
+
+using contract::Notification;
+using contract::Severity;
 
 struct NotifierSettings {
   std::optional<SmtpSettings> smtp;   // nullopt = email not configured

@@ -1,10 +1,6 @@
 #include "core/runtime/Kernel.h"
 
-#include "core/bus/Events.h"
-#include "core/common/Clock.h"
 #include "core/common/Logging.h"
-#include "core/backtest/BacktestService.h"
-#include "core/screener/ScreenerService.h"
 #include "core/execution/ExecutionService.h"
 #include "core/execution/alpaca/AlpacaBroker.h"
 #include "core/execution/paper/PaperBroker.h"
@@ -12,13 +8,15 @@
 #include "core/jobs/HealthMonitor.h"
 #include "core/jobs/JobHistory.h"
 #include "core/jobs/Scheduler.h"
-#include "core/runtime/HistoryService.h"
-#include "core/runtime/JobActions.h"
+#include "core/history/HistoryService.h"
+#include "core/live/JobActions.h"
 #include "core/marketdata/IngestionService.h"
 #include "core/marketdata/simulated/SimulatedMarket.h"
 #include "core/notify/Notifier.h"
+#include "core/research/BacktestService.h"
+#include "core/research/ScreenerService.h"
 #if MERIDIAN_HAVE_REDIS
-#include "core/runtime/RedisBridge.h"
+#include "core/relay/RedisBridge.h"
 #endif
 
 namespace meridian::runtime {
@@ -60,13 +58,13 @@ namespace {
 // The execution service's journal port, served by the storage thread.
 class StorageJournalQueue final : public execution::IJournalQueue {
  public:
-  explicit StorageJournalQueue(StorageService& storage) : m_storage(storage) {}
+  explicit StorageJournalQueue(storage::StorageService& storage) : m_storage(storage) {}
   void post(Task task) override {
     m_storage.post([task = std::move(task)](storage::IStorage& s) { task(s); });
   }
 
  private:
-  StorageService& m_storage;
+  storage::StorageService& m_storage;
 };
 
 // broker.kind = paper (default) | alpaca.
@@ -90,20 +88,20 @@ Result<std::unique_ptr<execution::IBroker>> makeBroker(const common::Config& con
 
 }  // namespace
 
-Kernel::Kernel(common::Config config)
+Kernel::Kernel(common::Config config, std::shared_ptr<const common::IClock> clock)
     : m_config(std::move(config)),
-      m_storage(std::make_unique<StorageService>(storageConfigFrom(m_config))),
-      m_clock(std::make_unique<common::RealClock>()) {
+      m_clock(clock ? std::move(clock) : std::make_shared<const common::RealClock>()),
+      m_storage(std::make_unique<storage::StorageService>(storageConfigFrom(m_config))) {
   m_ingestion = std::make_unique<marketdata::IngestionService>(
-      [this](const marketdata::StorageTask& task) {
+      [this](const storage::StorageTask& task) {
         m_storage->call([&task](storage::IStorage& s) { task(s); }).get();  // throws when storage is not running
       },
       *m_clock, &m_bus, marketdata::IngestionOptions::fromConfig(m_config));
-  HistoryService::Options historyOptions;
+  history::HistoryService::Options historyOptions;
   historyOptions.reader = storageConfigFrom(m_config);  // own read connection: history reads never block the journal
-  m_history = std::make_unique<HistoryService>(
+  m_history = std::make_unique<history::HistoryService>(
       m_bus,
-      [this](const marketdata::StorageTask& task) {
+      [this](const storage::StorageTask& task) {
         m_storage->call([&task](storage::IStorage& s) { task(s); }).get();
       },
       std::move(historyOptions));
@@ -158,7 +156,7 @@ Status Kernel::start() {
     }
     m_execution = std::make_unique<execution::ExecutionService>(
         m_bus, std::make_shared<StorageJournalQueue>(*m_storage), std::move(broker).value(),
-        execution::ExecutionConfig::fromConfig(m_config));
+        execution::ExecutionConfig::fromConfig(m_config), m_clock);
     if (Status s = m_execution->start(); !s.ok()) {
       log->error("cannot start execution: {}", s.error().message);
       m_execution.reset();
@@ -169,7 +167,7 @@ Status Kernel::start() {
     m_localMode.broker = std::string(m_execution->brokerName());
     // Before startInbound: the first heartbeat, which attached processes take as "server ready", carries it.
     if (m_relay) m_relay->setTradingMode(m_localMode);
-    m_bus.publish<TradingMode>(topics::kTradingMode, m_localMode);
+    m_bus.publish(m_localMode);
   }
   if (m_relay) {
     if (Status s = m_relay->startInbound(); !s.ok()) {
@@ -183,7 +181,7 @@ Status Kernel::start() {
   startBacktests();
   {
     // Screener: its own worker; bar reads are storage tasks (.get() blocks that worker only, never the caller).
-    auto started = screener::startScreenerService(m_bus, [this](const screener::StorageTask& task) {
+    auto started = research::startScreenerService(m_bus, [this](const storage::StorageTask& task) {
       m_storage->call([&task](storage::IStorage& s) { task(s); }).get();  // throws when storage is not running
     });
     if (started.ok()) m_screener = std::move(started).value();
@@ -201,13 +199,13 @@ Status Kernel::startRelay() {
   const std::string redisUrl = m_config.value("redis.url").trimmed().toStdString();
   if (redisUrl.empty()) return {};
 #if MERIDIAN_HAVE_REDIS
-  RelayOptions o;
-  o.role = m_mode == RuntimeMode::Attach ? RelayRole::Attach : RelayRole::Serve;
+  relay::RelayOptions o;
+  o.role = m_mode == RuntimeMode::Attach ? relay::RelayRole::Attach : relay::RelayRole::Serve;
   o.ns = m_config.value("redis.namespace", "meridian").trimmed().toStdString();
   o.mirror = m_config.boolValue("redis.mirror", true);
   // A desktop app publishes its state but obeys remote commands only when asked to; a server always does.
   o.acceptCommands = m_config.boolValue("redis.accept_commands", m_mode == RuntimeMode::Serve);
-  auto bridge = std::make_unique<RedisBridge>(redisUrl, m_bus, std::move(o));
+  auto bridge = std::make_unique<relay::RedisBridge>(redisUrl, m_bus, *m_clock, std::move(o));
   if (Status s = bridge->start(); !s.ok()) {
     if (m_mode == RuntimeMode::Standalone) {
       // The desktop app works without Redis; only serve/attach are pointless without it.
@@ -246,7 +244,7 @@ void Kernel::startMarketFeed() {
 }
 
 void Kernel::startBacktests() {
-  backtest::BacktestService::Options o;
+  research::BacktestService::Options o;
   // The .get() calls block only the backtest worker thread, never the caller of the command.
   o.saver = [this](const storage::BacktestRunRecord& r) {
     return m_storage->call([r](storage::IStorage& s) { return s.saveBacktestRun(r); }).get();
@@ -254,7 +252,7 @@ void Kernel::startBacktests() {
   o.history = [this](std::size_t n) {
     return m_storage->call([n](storage::IStorage& s) { return s.listBacktestRuns(n); }).get();
   };
-  m_backtest = std::make_unique<backtest::BacktestService>(m_bus, std::move(o));
+  m_backtest = std::make_unique<research::BacktestService>(m_bus, std::move(o));
   if (Status s = m_backtest->start(); !s.ok())
     common::logger("kernel")->error("backtest service not started: {}", s.error().message);
 }
@@ -274,7 +272,7 @@ void Kernel::startOperations() {
   // Attached: the jobs run in the serving process (they would write the same tables twice otherwise).
   if (!attached) {
     // Live strategies warm up on their own thread; the job actions use them, storage and ingestion.
-    m_live = std::make_unique<LiveServices>(*this);
+    m_live = std::make_unique<live::LiveServices>(m_config, m_bus, *m_storage, m_ingestion.get(), *m_clock);
     m_live->start();
     auto history = std::make_shared<jobs::RunStoreHistory>(
         [this](jobs::RunStoreHistory::Task task) { m_storage->post([task](storage::IStorage& s) { task(s); }); });
@@ -284,7 +282,7 @@ void Kernel::startOperations() {
     m_scheduler->setHistory(history);
     m_scheduler->setRunFinishedCallback([notifier = m_notifier.get()](const storage::JobRunRecord& run) {
       if (run.status == "failed")
-        notifier->notify(notify::Severity::Error, "Job " + run.jobName + " failed", run.message, "jobs");
+        notifier->notify(contract::Severity::Error, "Job " + run.jobName + " failed", run.message, "jobs");
     });
     history->loadRecent(50, m_scheduler->historySeeder());  // may answer after stop(): see historySeeder()
     m_scheduler->start();
@@ -299,8 +297,8 @@ void Kernel::startOperations() {
                          return makeError("db.timeout", "no answer from the storage thread within 3 s");
                        return f.get();
                      }));
-  if (IEventRelay* relay = m_relay.get()) {
-    m_health->addProbe(std::string("Redis (") + runtime::toString(relay->role()) + ")", "cache",
+  if (relay::IEventRelay* relay = m_relay.get()) {
+    m_health->addProbe(std::string("Redis (") + relay::toString(relay->role()) + ")", "cache",
                        jobs::HealthMonitor::makeProbe([relay]() -> Status {
                          if (relay->healthy()) return {};
                          return makeError("redis.unavailable", "unreachable on " + relay->endpoint() +
@@ -314,7 +312,7 @@ void Kernel::startOperations() {
 #endif
   }
   if (attached) {
-    IEventRelay* relay = m_relay.get();
+    relay::IEventRelay* relay = m_relay.get();
     m_health->addProbe("Server (meridian-cli serve)", "broker", jobs::HealthMonitor::makeProbe([relay]() -> Status {
                          if (relay && relay->serverAlive()) return {};
                          return makeError("server.down", "no heartbeat from a serving process; orders cannot be sent");
@@ -326,10 +324,10 @@ void Kernel::startOperations() {
   }
   m_health->addProbe("Broker (" + std::string(m_execution->brokerName()) + ")", "broker",
                      // Connected -> ok, 429/5xx -> degraded, unreachable -> down, with the adapter's last error.
-                     [this]() -> bus::ComponentHealth {
+                     [this]() -> contract::ComponentHealth {
                        if (m_execution) return m_execution->brokerHealth();
-                       bus::ComponentHealth h;
-                       h.state = bus::HealthState::Down;
+                       contract::ComponentHealth h;
+                       h.state = contract::HealthState::Down;
                        h.detail = "execution stopped";
                        return h;
                      });
@@ -344,8 +342,8 @@ void Kernel::startOperations() {
   m_health->start();
 }
 
-TradingMode Kernel::tradingMode() const {
-  if (m_mode == RuntimeMode::Attach) return m_relay ? m_relay->tradingMode() : TradingMode{};
+contract::TradingMode Kernel::tradingMode() const {
+  if (m_mode == RuntimeMode::Attach) return m_relay ? m_relay->tradingMode() : contract::TradingMode{};
   return m_localMode;
 }
 

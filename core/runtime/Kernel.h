@@ -3,13 +3,12 @@
 // storage thread, execution (OMS + risk + broker), the market feed and housekeeping. Adapters differ per
 // environment (market.feed, broker.kind, db.backend), the wiring does not.
 #include "core/bus/EventBus.h"
+#include "core/common/Clock.h"
 #include "core/common/Config.h"
 #include "core/common/Result.h"
-#include "core/runtime/IEventRelay.h"
-#include "core/runtime/StorageService.h"
-#include "core/runtime/TradingMode.h"
-
-#include "core/common/Clock.h"
+#include "core/contract/System.h"
+#include "core/relay/IEventRelay.h"
+#include "core/storage/StorageService.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -24,10 +23,8 @@ namespace meridian::marketdata {
 class SimulatedMarket;
 class IngestionService;
 }
-namespace meridian::backtest {
+namespace meridian::research {
 class BacktestService;
-}
-namespace meridian::screener {
 class ScreenerService;
 }
 namespace meridian::jobs {
@@ -38,10 +35,14 @@ namespace meridian::notify {
 class Notifier;
 }
 
-namespace meridian::runtime {
-
+namespace meridian::live {
 class LiveServices;
+}
+namespace meridian::history {
 class HistoryService;
+}
+
+namespace meridian::runtime {
 
 // Builds the storage configuration from "db.*" keys.
 storage::StorageConfig storageConfigFrom(const common::Config& config);
@@ -62,7 +63,8 @@ bool liveTradingConfigured(const common::Config& config);
 
 class Kernel {
  public:
-  explicit Kernel(common::Config config);
+  // clock: the one time source of every component (null = real time); tests may drive a SimulatedClock.
+  explicit Kernel(common::Config config, std::shared_ptr<const common::IClock> clock = {});
   ~Kernel();
   Kernel(const Kernel&) = delete;
   Kernel& operator=(const Kernel&) = delete;
@@ -80,35 +82,29 @@ class Kernel {
   RuntimeMode mode() const { return m_mode; }
   // PAPER or LIVE, and the broker, of the process that executes this process's orders: this one (standalone,
   // serve: known once started), or the serving process (attach: from its heartbeat, known = false until the first
-  // one is seen, then the last known mode). Also announced on the bus as "sys.trading_mode" (TradingMode.h), for
+  // one is seen, then the last known mode). Also announced on the bus as contract::TradingMode (System.h), for
   // the UI badge and the order ticket's confirmation default. Thread-safe.
-  TradingMode tradingMode() const;
+  contract::TradingMode tradingMode() const;
   // The Redis link (mirror / serve / attach relay), null when redis.url is empty or Redis is not compiled in.
-  IEventRelay* relay() { return m_relay.get(); }
+  relay::IEventRelay* relay() { return m_relay.get(); }
 
   bus::EventBus& bus() { return m_bus; }
   common::Config& config() { return m_config; }
-  StorageService& storage() { return *m_storage; }
+  const std::shared_ptr<const common::IClock>& clock() const { return m_clock; }
+  storage::StorageService& storage() { return *m_storage; }
   // The execution service (null before start() / after stop()).
   execution::ExecutionService* execution() { return m_execution.get(); }
 
   // The simulated feed (market.feed = simulated, the default), null otherwise.
   marketdata::SimulatedMarket* simulatedMarket() { return m_market.get(); }
-  // CSV import / provider downloads on their own worker thread, answering on the bus (md.ingest.*, md.quality.*).
+  // CSV import / provider downloads on their own worker thread, answering on the bus (contract::IngestFinished,
+  // QualityChecked; File > Import CSV sends contract::ImportCsv).
   // Exists from construction so a UI can be wired before start(); its tasks reach storage once started.
   marketdata::IngestionService* ingestion() { return m_ingestion.get(); }
-  // Chart history ("cmd.md.history" -> "md.history.<corr>") on its own worker and read connection.
-  HistoryService* history() { return m_history.get(); }
-  // Backtests, optimizations and walk-forwards from the menu ("cmd.backtest.*" -> "bt.*"), saved to backtest_runs.
-  backtest::BacktestService* backtests() { return m_backtest.get(); }
-  // Stock screener ("cmd.screener.run" -> "screener.result.<corr>"), reading bars through the storage thread.
-  // Null before start() / after stop().
-  screener::ScreenerService* screener() { return m_screener.get(); }
+  // Chart and fills history (contract::RequestHistory / RequestFillsHistory) on its own worker and read connection.
+  history::HistoryService* history() { return m_history.get(); }
   // Jobs (ex-Prefect flows), health probes for the Ops dock, notifications. Null before start() / after stop().
   jobs::Scheduler* scheduler() { return m_scheduler.get(); }
-  // Live strategies (strategy.live) and the job actions (runtime/JobActions.h). Null before start(), after stop()
-  // and in attach mode (the serving process runs them).
-  LiveServices* live() { return m_live.get(); }
   jobs::HealthMonitor* health() { return m_health.get(); }
   notify::Notifier* notifier() { return m_notifier.get(); }
 
@@ -124,20 +120,20 @@ class Kernel {
 
   common::Config m_config;
   bus::EventBus m_bus;
-  std::unique_ptr<StorageService> m_storage;
+  std::shared_ptr<const common::IClock> m_clock;
+  std::unique_ptr<storage::StorageService> m_storage;
   std::unique_ptr<execution::ExecutionService> m_execution;
-  std::unique_ptr<IEventRelay> m_relay;  // RedisBridge when redis.url is set and Redis support is compiled in
+  std::unique_ptr<relay::IEventRelay> m_relay;  // RedisBridge when redis.url is set and Redis support is compiled in
   RuntimeMode m_mode = RuntimeMode::Standalone;
-  TradingMode m_localMode;  // standalone / serve: set in start() before anything else reads it
-  std::unique_ptr<common::IClock> m_clock;
+  contract::TradingMode m_localMode;  // standalone / serve: set in start() before anything else reads it
   std::unique_ptr<marketdata::SimulatedMarket> m_market;
   std::unique_ptr<marketdata::IngestionService> m_ingestion;
-  std::unique_ptr<HistoryService> m_history;
-  std::unique_ptr<backtest::BacktestService> m_backtest;
-  std::unique_ptr<screener::ScreenerService> m_screener;
+  std::unique_ptr<history::HistoryService> m_history;
+  std::unique_ptr<research::BacktestService> m_backtest;
+  std::unique_ptr<research::ScreenerService> m_screener;
   std::unique_ptr<notify::Notifier> m_notifier;
   std::unique_ptr<jobs::Scheduler> m_scheduler;
-  std::unique_ptr<LiveServices> m_live;
+  std::unique_ptr<live::LiveServices> m_live;
   std::unique_ptr<jobs::HealthMonitor> m_health;
   std::thread m_housekeeping;
   std::mutex m_wakeMutex;

@@ -12,6 +12,7 @@
 #include "core/storage/ISymbolStore.h"
 #include "core/storage/PairRecords.h"  // discovered pairs (pair_discovery job)
 
+#include <functional>
 #include <string_view>
 
 namespace meridian::storage {
@@ -42,5 +43,10 @@ class IStorage : public IBarStore,
   // The newest run's pairs ordered by rank (at most limit); empty when no run is stored.
   virtual Result<std::vector<DiscoveredPair>> latestDiscoveredPairs(std::size_t limit) = 0;
 };
+
+// Work on the store, run where the store lives (the storage thread, StorageService). A runner waits for it to finish;
+// components that read storage from their own worker threads take one.
+using StorageTask = std::function<void(IStorage&)>;
+using StorageRunner = std::function<void(const StorageTask&)>;
 
 }  // namespace meridian::storage

@@ -1,9 +1,9 @@
-// A backtest result saved to backtest_runs (SQLite through runtime::StorageService) and read back.
+// A backtest result saved to backtest_runs (SQLite through storage::StorageService) and read back.
 #include "core/backtest/BacktestEngine.h"
 #include "core/backtest/ResultJson.h"
 #include "core/backtest/RunRecord.h"
 #include "core/backtest/SyntheticBars.h"
-#include "core/runtime/StorageService.h"
+#include "core/storage/StorageService.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -47,7 +47,7 @@ class tst_RunRecord : public QObject {
     QTemporaryDir dir;
     storage::StorageConfig cfg;
     cfg.sqlitePath = dir.filePath("bt.sqlite").toStdString();
-    runtime::StorageService svc(cfg);
+    storage::StorageService svc(cfg);
     QVERIFY(svc.start().ok());
     auto id = svc.call([&](storage::IStorage& st) { return st.saveBacktestRun(rec); }).get();
     QVERIFY2(id.ok(), id.ok() ? "" : id.error().message.c_str());

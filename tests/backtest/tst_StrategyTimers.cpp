@@ -9,7 +9,7 @@
 
 #include "core/backtest/BacktestEngine.h"
 #include "core/backtest/SyntheticBars.h"
-#include "core/runtime/LiveStrategyHost.h"
+#include "core/live/LiveStrategyHost.h"
 
 #include <QtTest>
 
@@ -286,7 +286,7 @@ class tst_StrategyTimers : public QObject {
     QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.c_str());
     QCOMPARE(engineStrategy.fired, ref.fired);
 
-    runtime::LiveStrategyHost live(std::make_unique<TimerUser>(), {series.symbol});
+    live::LiveStrategyHost live(std::make_unique<TimerUser>(), {series.symbol});
     for (const domain::Bar& b : bars) live.step(std::span<const domain::Bar>(&b, 1), true);
     live.finish();
     QCOMPARE(static_cast<TimerUser&>(live.strategy()).fired, ref.fired);

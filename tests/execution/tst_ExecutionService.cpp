@@ -1,9 +1,9 @@
-// ExecutionService end to end on the bus with a temp-file SQLite journal (runtime::StorageService) and the paper
+// ExecutionService end to end on the bus with a temp-file SQLite journal (storage::StorageService) and the paper
 // broker: journal before broker, fills -> positions, risk rejects reported, restart reconciliation (nothing lost
 // or doubled), kill switch, bracket, circuit breaker.
 #include "core/execution/ExecutionService.h"
 #include "core/execution/paper/PaperBroker.h"
-#include "core/runtime/StorageService.h"
+#include "core/storage/StorageService.h"
 
 #include <QDateTime>
 #include <QTemporaryDir>
@@ -24,19 +24,19 @@ const domain::Timestamp kOpen = utc("2024-03-05T15:00:00Z");
 
 class Journal final : public execution::IJournalQueue {
  public:
-  explicit Journal(runtime::StorageService& s) : m_s(s) {}
+  explicit Journal(storage::StorageService& s) : m_s(s) {}
   void post(Task t) override {
     m_s.post([t = std::move(t)](storage::IStorage& st) { t(st); });
   }
 
  private:
-  runtime::StorageService& m_s;
+  storage::StorageService& m_s;
 };
 
 // Paper broker that records, at the moment of each submit, what the journal holds for the order.
 class RecordingBroker final : public execution::IBroker {
  public:
-  RecordingBroker(runtime::StorageService& storage, std::shared_ptr<common::SimulatedClock> clock)
+  RecordingBroker(storage::StorageService& storage, std::shared_ptr<common::SimulatedClock> clock)
       : m_storage(storage), m_inner(execution::PaperBrokerConfig{}, std::move(clock)) {
     m_inner.setSink([this](BrokerEvent e) { report(std::move(e)); });
   }
@@ -68,7 +68,7 @@ class RecordingBroker final : public execution::IBroker {
   execution::PaperBroker& inner() { return m_inner; }
 
  private:
-  runtime::StorageService& m_storage;
+  storage::StorageService& m_storage;
   execution::PaperBroker m_inner;
 };
 
@@ -86,8 +86,8 @@ domain::Order order(const std::string& id, domain::Side side, double qty, domain
   return o;
 }
 
-bus::QuoteUpdated quote(double bid, double ask, domain::Timestamp ts = kOpen) {
-  bus::QuoteUpdated q;
+contract::QuoteUpdated quote(double bid, double ask, domain::Timestamp ts = kOpen) {
+  contract::QuoteUpdated q;
   q.quote.symbol = "AAPL";
   q.quote.bid = bid;
   q.quote.ask = ask;
@@ -103,7 +103,7 @@ class tst_ExecutionService : public QObject {
 
   QTemporaryDir m_dir;
   bus::EventBus m_bus;
-  std::unique_ptr<runtime::StorageService> m_storage;
+  std::unique_ptr<storage::StorageService> m_storage;
   std::shared_ptr<common::SimulatedClock> m_clock;
   std::shared_ptr<bus::Mailbox> m_events;
   std::vector<bus::Envelope> m_seen;
@@ -114,7 +114,7 @@ class tst_ExecutionService : public QObject {
   void openStorage() {
     storage::StorageConfig c;
     c.sqlitePath = m_dir.filePath(QStringLiteral("exec%1.sqlite").arg(++m_db)).toStdString();
-    m_storage = std::make_unique<runtime::StorageService>(c);
+    m_storage = std::make_unique<storage::StorageService>(c);
     QVERIFY(m_storage->start().ok());
   }
   void startService(execution::ExecutionConfig cfg = {}) {
@@ -136,12 +136,12 @@ class tst_ExecutionService : public QObject {
       if (m_events->waitNonEmpty(std::chrono::milliseconds(20))) m_events->drain(m_seen);
     }
   }
-  const bus::OrderUpdated* waitOrder(const std::string& id, S status) {
+  const contract::OrderUpdated* waitOrder(const std::string& id, S status) {
     const auto* e = waitFor([&](const bus::Envelope& e) {
-      const auto* u = e.as<bus::OrderUpdated>();
+      const auto* u = e.as<contract::OrderUpdated>();
       return u && u->order.clientOrderId == id && u->order.status == status;
     });
-    return e ? e->as<bus::OrderUpdated>() : nullptr;
+    return e ? e->as<contract::OrderUpdated>() : nullptr;
   }
   domain::Order stored(const std::string& id) {
     auto r = m_storage->call([id](storage::IStorage& s) { return s.loadOrder(id); }).get();
@@ -168,23 +168,23 @@ class tst_ExecutionService : public QObject {
 
   void submitIsJournaledBeforeTheBrokerThenFillsBecomePositions() {
     startService();
-    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-1", order("MRD-A", domain::Side::Buy, 10)});
+    m_bus.publish(quote(99.9, 100.1));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-1", order("MRD-A", domain::Side::Buy, 10)}).ok());
     const auto* pending = waitOrder("MRD-A", S::PendingSubmit);
     QVERIFY(pending);
     QCOMPARE(pending->correlationId, std::string("C-1"));
     QVERIFY(waitOrder("MRD-A", S::Accepted));
     QCOMPARE(m_broker->journaledAtSubmit, (std::vector<std::string>{"pending_submit"}));
-    m_bus.publish("md.quote.AAPL", quote(100.0, 100.2));
+    m_bus.publish(quote(100.0, 100.2));
     const auto* filled = waitOrder("MRD-A", S::Filled);
     QVERIFY(filled);
     QCOMPARE(filled->order.avgFillPrice, 100.2);
     QVERIFY(waitFor([](const bus::Envelope& e) {
-      const auto* f = e.as<bus::OrderFilled>();
+      const auto* f = e.as<contract::OrderFilled>();
       return f && f->fill.quantity == 10 && e.topic == "exec.fill.AAPL";
     }));
     QVERIFY(waitFor([](const bus::Envelope& e) {
-      const auto* p = e.as<bus::PositionsSnapshot>();
+      const auto* p = e.as<contract::PositionsSnapshot>();
       return p && p->positions.size() == 1 && p->positions[0].quantity == 10 && p->positions[0].avgCost == 100.2;
     }));
     // The journal has everything by the time the events are out.
@@ -195,25 +195,25 @@ class tst_ExecutionService : public QObject {
     QCOMPARE(pos.value().size(), std::size_t(1));
     QCOMPARE(pos.value()[0].quantity, 10.0);
     // Account snapshot.
-    const auto* acct = waitFor([](const bus::Envelope& e) { return e.topic == execution::topics::kAccount; });
+    const auto* acct = waitFor([](const bus::Envelope& e) { return e.as<contract::AccountSnapshot>() != nullptr; });
     QVERIFY(acct);
   }
 
   void riskRejectIsJournaledAndReportedWithTheReason() {
     startService();
-    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-2", order("MRD-BIG", domain::Side::Buy, 20'000)});
+    m_bus.publish(quote(99.9, 100.1));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-2", order("MRD-BIG", domain::Side::Buy, 20'000)}).ok());
     const auto* rej = waitOrder("MRD-BIG", S::Rejected);
     QVERIFY(rej);
     QCOMPARE(rej->correlationId, std::string("C-2"));
     QVERIFY2(rej->order.rejectReason.find("max order quantity") != std::string::npos, rej->order.rejectReason.c_str());
-    const auto* rr = waitFor([](const bus::Envelope& e) { return e.as<execution::RiskRejected>() != nullptr; });
+    const auto* rr = waitFor([](const bus::Envelope& e) { return e.as<contract::RiskRejected>() != nullptr; });
     QVERIFY(rr);
-    QCOMPARE(rr->as<execution::RiskRejected>()->rule, std::string("max_order_qty"));
-    QCOMPARE(rr->as<execution::RiskRejected>()->correlationId, std::string("C-2"));
-    const auto* cr = waitFor([](const bus::Envelope& e) { return e.as<bus::CommandRejected>() != nullptr; });
+    QCOMPARE(rr->as<contract::RiskRejected>()->rule, std::string("max_order_qty"));
+    QCOMPARE(rr->as<contract::RiskRejected>()->correlationId, std::string("C-2"));
+    const auto* cr = waitFor([](const bus::Envelope& e) { return e.as<contract::CommandRejected>() != nullptr; });
     QVERIFY(cr);
-    QCOMPARE(cr->as<bus::CommandRejected>()->correlationId, std::string("C-2"));
+    QCOMPARE(cr->as<contract::CommandRejected>()->correlationId, std::string("C-2"));
     QVERIFY(m_broker->submitted.empty());
     const auto s = stored("MRD-BIG");
     QVERIFY(s.status == S::Rejected);
@@ -237,9 +237,9 @@ class tst_ExecutionService : public QObject {
     });
     QVERIFY(waitOrder("MRD-R", S::Accepted));
     // The same id submitted again: refused as a duplicate, nothing new at the venue.
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-dup", order("MRD-R", domain::Side::Buy, 10, domain::OrderType::Limit, 50.0)});
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-dup", order("MRD-R", domain::Side::Buy, 10, domain::OrderType::Limit, 50.0)}).ok());
     QVERIFY(waitFor([](const bus::Envelope& e) {
-      const auto* c = e.as<bus::CommandRejected>();
+      const auto* c = e.as<contract::CommandRejected>();
       return c && c->correlationId == "C-dup" && c->reason.find("duplicate") != std::string::npos;
     }));
     QVERIFY(m_broker->submitted.empty());
@@ -259,7 +259,7 @@ class tst_ExecutionService : public QObject {
     auto all = m_storage->call([](storage::IStorage& s) { return s.loadOrders(0); }).get();
     QCOMPARE(all.value().size(), std::size_t(1));
     // And it still fills exactly once.
-    m_bus.publish("md.quote.AAPL", quote(49.0, 49.5));
+    m_bus.publish(quote(49.0, 49.5));
     QVERIFY(waitOrder("MRD-R", S::Filled));
     sync();
     auto fills = m_storage->call([](storage::IStorage& s) { return s.loadFills("MRD-R", 0); }).get();
@@ -268,21 +268,21 @@ class tst_ExecutionService : public QObject {
 
   void killSwitchCancelsEverythingAndBlocksUntilReset() {
     startService();
-    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-k1", order("MRD-K1", domain::Side::Buy, 5, domain::OrderType::Limit, 98)});
+    m_bus.publish(quote(99.9, 100.1));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-k1", order("MRD-K1", domain::Side::Buy, 5, domain::OrderType::Limit, 98)}).ok());
     QVERIFY(waitOrder("MRD-K1", S::Accepted));
-    m_bus.publish(execution::topics::kKillSwitch, execution::EngageKillSwitch{"C-kill", "hotkey"});
+    QVERIFY(m_bus.send(contract::EngageKillSwitch{"C-kill", "hotkey"}).ok());
     QVERIFY(waitOrder("MRD-K1", S::Cancelled));
     QVERIFY(waitFor([](const bus::Envelope& e) {
-      const auto* s = e.as<execution::RiskStateChanged>();
+      const auto* s = e.as<contract::RiskStateChanged>();
       return s && s->killSwitch;
     }));
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-k2", order("MRD-K2", domain::Side::Buy, 1, domain::OrderType::Limit, 99)});
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-k2", order("MRD-K2", domain::Side::Buy, 1, domain::OrderType::Limit, 99)}).ok());
     const auto* blocked = waitOrder("MRD-K2", S::Rejected);
     QVERIFY(blocked);
     QVERIFY(blocked->order.rejectReason.find("kill switch") != std::string::npos);
-    m_bus.publish(execution::topics::kResetKillSwitch, execution::ResetKillSwitch{"C-r"});
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-k3", order("MRD-K3", domain::Side::Buy, 1, domain::OrderType::Limit, 99)});
+    QVERIFY(m_bus.send(contract::ResetKillSwitch{"C-r"}).ok());
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-k3", order("MRD-K3", domain::Side::Buy, 1, domain::OrderType::Limit, 99)}).ok());
     QVERIFY(waitOrder("MRD-K3", S::Accepted));
     QCOMPARE(m_broker->submitted, (std::vector<std::string>{"MRD-K1", "MRD-K3"}));
     sync();
@@ -291,20 +291,20 @@ class tst_ExecutionService : public QObject {
 
   void bracketOnThePaperBroker() {
     startService();
-    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
-    execution::SubmitBracket b;
+    m_bus.publish(quote(99.9, 100.1));
+    contract::SubmitBracket b;
     b.correlationId = "C-b";
     b.entry = order("MRD-E", domain::Side::Buy, 10);
     b.takeProfit = order("MRD-TP", domain::Side::Sell, 10, domain::OrderType::Limit, 104);
     b.stopLoss = order("MRD-SL", domain::Side::Sell, 10, domain::OrderType::Stop, 0, 97);
-    m_bus.publish(execution::topics::kSubmitBracket, b);
+    QVERIFY(m_bus.send(b).ok());
     QVERIFY(waitOrder("MRD-E", S::Accepted));
     QVERIFY(stored("MRD-TP").status == S::New);  // held, journaled before anything is sent
-    m_bus.publish("md.quote.AAPL", quote(100.0, 100.2));
+    m_bus.publish(quote(100.0, 100.2));
     QVERIFY(waitOrder("MRD-E", S::Filled));
     QVERIFY(waitOrder("MRD-TP", S::Accepted));
     QVERIFY(waitOrder("MRD-SL", S::Accepted));
-    m_bus.publish("md.quote.AAPL", quote(104.5, 104.7));
+    m_bus.publish(quote(104.5, 104.7));
     QVERIFY(waitOrder("MRD-TP", S::Filled));
     QVERIFY(waitOrder("MRD-SL", S::Cancelled));
     sync();
@@ -316,23 +316,23 @@ class tst_ExecutionService : public QObject {
     cfg.initialCash = 10'000;
     cfg.limits.maxDailyLossPct = 0;  // the drawdown breaker alone
     startService(cfg);
-    m_bus.publish("md.quote.AAPL", quote(99.9, 100.1));
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-1", order("MRD-B1", domain::Side::Buy, 50)});
+    m_bus.publish(quote(99.9, 100.1));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-1", order("MRD-B1", domain::Side::Buy, 50)}).ok());
     QVERIFY(waitOrder("MRD-B1", S::Accepted));
-    m_bus.publish("md.quote.AAPL", quote(100.0, 100.0));
+    m_bus.publish(quote(100.0, 100.0));
     QVERIFY(waitOrder("MRD-B1", S::Filled));
-    m_bus.publish("md.quote.AAPL", quote(80.0, 80.0));  // equity 9,000 < 95 % of 10,000
+    m_bus.publish(quote(80.0, 80.0));  // equity 9,000 < 95 % of 10,000
     m_clock->advance(2 * domain::kNanosPerSecond);        // the 1 s timer checks the breaker
     QVERIFY(waitFor([](const bus::Envelope& e) {
-      const auto* s = e.as<execution::RiskStateChanged>();
+      const auto* s = e.as<contract::RiskStateChanged>();
       return s && s->circuitBreaker;
     }));
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-2", order("MRD-B2", domain::Side::Buy, 1)});
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-2", order("MRD-B2", domain::Side::Buy, 1)}).ok());
     const auto* r = waitOrder("MRD-B2", S::Rejected);
     QVERIFY(r);
     QVERIFY(r->order.rejectReason.find("circuit breaker") != std::string::npos);
-    m_bus.publish(execution::topics::kResetCircuitBreaker, execution::ResetCircuitBreaker{"C-3"});
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-4", order("MRD-B3", domain::Side::Buy, 1)});
+    QVERIFY(m_bus.send(contract::ResetCircuitBreaker{"C-3"}).ok());
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-4", order("MRD-B3", domain::Side::Buy, 1)}).ok());
     QVERIFY(waitOrder("MRD-B3", S::Accepted));
   }
 };

@@ -7,7 +7,7 @@
 
 using namespace meridian;
 using marketdata::AlpacaProvider;
-using marketdata::Timeframe;
+using domain::Timeframe;
 
 MERIDIAN_FUZZ_INIT
 

@@ -7,7 +7,7 @@
 
 using namespace meridian;
 using marketdata::PolygonProvider;
-using marketdata::Timeframe;
+using domain::Timeframe;
 
 MERIDIAN_FUZZ_INIT
 

@@ -7,7 +7,7 @@
 #include <QJsonDocument>
 
 using namespace meridian;
-using marketdata::Timeframe;
+using domain::Timeframe;
 
 MERIDIAN_FUZZ_INIT
 

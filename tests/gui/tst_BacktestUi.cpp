@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "core/backtest/BacktestEngine.h"
-#include "core/backtest/BacktestService.h"
+#include "core/research/BacktestService.h"
 #include "core/backtest/BarSeriesLoader.h"
 #include "core/backtest/Optimizer.h"
 #include "core/bus/EventBus.h"
@@ -143,7 +143,7 @@ class tst_BacktestUi : public QObject {
   bus::EventBus m_bus;
   common::Config m_config;
   std::shared_ptr<common::InAppLogBuffer> m_logs;
-  std::unique_ptr<backtest::BacktestService> m_service;
+  std::unique_ptr<research::BacktestService> m_service;
   std::mutex m_savedMutex;
   std::vector<storage::BacktestRunRecord> m_saved;  // the service's RunSaver / RunHistory (service thread)
   std::unique_ptr<MainWindow> m_window;
@@ -172,7 +172,7 @@ class tst_BacktestUi : public QObject {
     QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
     m_orcl.push_back(std::move(s).value());
 
-    backtest::BacktestService::Options opt;
+    research::BacktestService::Options opt;
     opt.saver = [this](storage::BacktestRunRecord rec) -> Result<std::int64_t> {
       std::lock_guard lock(m_savedMutex);
       rec.id = static_cast<std::int64_t>(m_saved.size()) + 1;
@@ -184,7 +184,7 @@ class tst_BacktestUi : public QObject {
       std::lock_guard lock(m_savedMutex);
       return std::vector<storage::BacktestRunRecord>(m_saved.rbegin(), m_saved.rend());
     };
-    m_service = std::make_unique<backtest::BacktestService>(m_bus, opt);
+    m_service = std::make_unique<research::BacktestService>(m_bus, opt);
     QVERIFY(m_service->start().ok());
 
     m_window = std::make_unique<MainWindow>(context());
@@ -203,32 +203,32 @@ class tst_BacktestUi : public QObject {
 
   void bridgeCoalescesBacktestProgress() {
     ui::UiBridge* bridge = m_window->bridge();
-    QSignalSpy progress(bridge, &ui::UiBridge::backtestProgress);
-    QSignalSpy finished(bridge, &ui::UiBridge::backtestFinished);
+    std::vector<ui::Batch<contract::BacktestProgress>> progress;
+    std::vector<ui::Batch<contract::BacktestFinished>> finished;
     bridge->onTick();  // flush whatever is pending
-    progress.clear();
-    using backtest::BacktestKind;
+    QObject receiver;
+    bridge->on<contract::BacktestProgress>(&receiver, [&](const auto& b) { progress.push_back(b); });
+    bridge->on<contract::BacktestFinished>(&receiver, [&](const auto& b) { finished.push_back(b); });
+    using contract::BacktestKind;
     for (std::size_t i = 1; i <= 5; ++i)
-      m_bus.publish<backtest::BacktestProgress>(backtest::topics::progress("T-a"),
-                                                backtest::BacktestProgress{"T-a", BacktestKind::Backtest, i, 5, "running"});
-    m_bus.publish<backtest::BacktestProgress>(backtest::topics::progress("T-b"),
-                                              backtest::BacktestProgress{"T-b", BacktestKind::Optimization, 1, 9, "optimizing"});
-    m_bus.publish<backtest::BacktestProgress>(backtest::topics::progress("T-c"),
-                                              backtest::BacktestProgress{"T-c", BacktestKind::Backtest, 1, 2, "running"});
-    backtest::BacktestFinished done;
+      m_bus.publish(contract::BacktestProgress{"T-a", BacktestKind::Backtest, i, 5, "running"});
+    m_bus.publish(contract::BacktestProgress{"T-b", BacktestKind::Optimization, 1, 9, "optimizing"});
+    m_bus.publish(contract::BacktestProgress{"T-c", BacktestKind::Backtest, 1, 2, "running"});
+    contract::BacktestFinished done;
     done.correlationId = "T-c";
     done.error = "test";
-    m_bus.publish<backtest::BacktestFinished>(backtest::topics::finished("T-c"), done);
+    m_bus.publish(done);
     bridge->onTick();
-    QCOMPARE(progress.size(), 1);  // one signal per tick
-    const auto batch = progress.at(0).at(0).value<QVector<backtest::BacktestProgress>>();
-    QCOMPARE(batch.size(), 2);     // latest per id; "T-c" finished in the same tick
-    QCOMPARE(batch[0].correlationId, std::string("T-a"));
-    QCOMPARE(batch[0].done, std::size_t(5));
-    QCOMPARE(batch[1].correlationId, std::string("T-b"));
-    QCOMPARE(finished.size(), 1);
-    const auto f = finished.at(0).at(0).value<std::shared_ptr<const backtest::BacktestFinished>>();
-    QVERIFY(f && f->correlationId == "T-c");
+    QCOMPARE(progress.size(), std::size_t(1));  // one batch per tick
+    const auto& batch = progress.front();
+    QCOMPARE(batch.size(), std::size_t(3));     // latest per id, in first-arrival order
+    QCOMPARE(batch[0]->correlationId, std::string("T-a"));
+    QCOMPARE(batch[0]->done, std::size_t(5));
+    QCOMPARE(batch[1]->correlationId, std::string("T-b"));
+    QCOMPARE(batch[2]->correlationId, std::string("T-c"));
+    QCOMPARE(finished.size(), std::size_t(1));  // progress first, then the result (catalogue order)
+    QCOMPARE(finished.front().size(), std::size_t(1));
+    QCOMPARE(finished.front().front()->correlationId, std::string("T-c"));
   }
 
   void resultsDockStartsHidden() {

@@ -28,8 +28,10 @@
 #include <memory>
 
 #include "core/bus/EventBus.h"
-#include "core/bus/Events.h"
-#include "core/execution/ExecutionEvents.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
+#include "core/contract/Risk.h"
 #include "core/runtime/Kernel.h"
 #include "tests/support/GuiFixture.h"
 #include "ui/bridge/UiBridge.h"
@@ -571,7 +573,7 @@ class tst_Blotters : public QObject {
   void accountModelShowsTheLatestSnapshot() {
     ui::AccountModel model;
     QCOMPARE(cell(&model, ui::AccountModel::Equity, ui::AccountModel::Value), QStringLiteral("—"));
-    auto a = std::make_shared<execution::AccountSnapshot>();
+    auto a = std::make_shared<contract::AccountSnapshot>();
     a->broker = "paper";
     a->equity = 100'000;
     a->cash = 90'000;
@@ -587,7 +589,7 @@ class tst_Blotters : public QObject {
              ui::format::downColor());
 
     // Only changed figures are repainted.
-    auto b = std::make_shared<execution::AccountSnapshot>(*a);
+    auto b = std::make_shared<contract::AccountSnapshot>(*a);
     b->cash = 80'000;
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     model.applySnapshot(b);
@@ -601,35 +603,38 @@ class tst_Blotters : public QObject {
     bus::EventBus bus;
     common::Config config;
     ui::UiBridge bridge(test::uiContext(&bus, &config, m_fx->settingsApp()));
-    QSignalSpy account(&bridge, &ui::UiBridge::accountUpdated);
-    QSignalSpy signalsSpy(&bridge, &ui::UiBridge::signalsAppended);
+    std::vector<ui::Batch<contract::AccountSnapshot>> account;
+    std::vector<ui::Batch<contract::SignalGenerated>> signalsSpy;
+    bridge.on<contract::AccountSnapshot>(&bridge, [&](const auto& b) { account.push_back(b); });
+    bridge.on<contract::SignalGenerated>(&bridge, [&](const auto& b) { signalsSpy.push_back(b); });
     for (double equity : {1.0, 2.0, 3.0}) {
-      execution::AccountSnapshot a;
+      contract::AccountSnapshot a;
       a.broker = "paper";
       a.equity = equity;
-      bus.publish(execution::topics::kAccount, std::move(a));
+      bus.publish(std::move(a));
     }
     for (int i = 0; i < 3; ++i) {
-      bus::SignalGenerated s;
+      contract::SignalGenerated s;
       s.strategy = "sma_cross";
       s.symbol = "SPY";
       s.ts = i + 1;
       s.side = i % 2 ? domain::Side::Sell : domain::Side::Buy;
-      bus.publish(bus::topics::signal("SPY"), std::move(s));
+      bus.publish(std::move(s));
     }
     bridge.onTick();
-    QCOMPARE(account.size(), 1);  // latest wins
-    QCOMPARE(account[0][0].value<std::shared_ptr<const execution::AccountSnapshot>>()->equity, 3.0);
-    QCOMPARE(signalsSpy.size(), 1);  // one batch, arrival order
-    const auto batch = signalsSpy[0][0].value<QVector<bus::SignalGenerated>>();
-    QCOMPARE(batch.size(), 3);
-    QCOMPARE(batch[0].ts, domain::Timestamp(1));
-    QCOMPARE(batch[2].ts, domain::Timestamp(3));
-    QCOMPARE(bridge.counters().accountBatches, std::uint64_t(1));
-    QCOMPARE(bridge.counters().signalBatches, std::uint64_t(1));
-    bridge.onTick();  // nothing new: nothing emitted
-    QCOMPARE(account.size(), 1);
-    QCOMPARE(signalsSpy.size(), 1);
+    QCOMPARE(account.size(), std::size_t(1));  // latest wins
+    QCOMPARE(account[0].size(), std::size_t(1));
+    QCOMPARE(account[0][0]->equity, 3.0);
+    QCOMPARE(signalsSpy.size(), std::size_t(1));  // one batch, arrival order
+    const auto& batch = signalsSpy[0];
+    QCOMPARE(batch.size(), std::size_t(3));
+    QCOMPARE(batch[0]->ts, domain::Timestamp(1));
+    QCOMPARE(batch[2]->ts, domain::Timestamp(3));
+    QCOMPARE(bridge.batchesOf<contract::AccountSnapshot>(), std::uint64_t(1));
+    QCOMPARE(bridge.batchesOf<contract::SignalGenerated>(), std::uint64_t(1));
+    bridge.onTick();  // nothing new: nothing delivered
+    QCOMPARE(account.size(), std::size_t(1));
+    QCOMPARE(signalsSpy.size(), std::size_t(1));
   }
 
   void layoutSavedBeforeTheBlottersStillRestores() {

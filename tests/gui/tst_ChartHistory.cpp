@@ -1,13 +1,13 @@
 // Chart history through the real composition root: NVDA daily bars imported from the shared CSV into a temp SQLite,
-// a symbol switch asks core for history over the bus (HistoryClient -> HistoryService -> storage thread), the
+// a symbol switch asks core for history over the bus (UiBridge -> HistoryService -> its own read connection), the
 // GUI thread keeps running while it loads, the series is built off the GUI thread, stale answers are ignored, live
 // minute bars are aggregated onto the daily history after the seam (no gap, no duplicate), and signal markers draw.
 #include "core/marketdata/IngestionService.h"
-#include "core/runtime/HistoryService.h"
+#include "core/history/HistoryService.h"
 #include "core/runtime/Kernel.h"
 #include "core/time/NyseCalendar.h"
 #include "core/time/TimeZones.h"
-#include "ui/bridge/HistoryClient.h"
+#include "ui/bridge/UiBridge.h"
 #include "ui/docks/ChartDock.h"
 #include "ui/mainwindow/MainWindow.h"
 
@@ -83,7 +83,7 @@ class tst_ChartHistory : public QObject {
       QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
     }
     QVERIFY(kernel.history());
-    runtime::HistoryService& history = *kernel.history();  // started by Kernel::start()
+    history::HistoryService& history = *kernel.history();  // started by Kernel::start()
 
     ui::UiContext ctx;
     ctx.bus = &kernel.bus();
@@ -92,9 +92,7 @@ class tst_ChartHistory : public QObject {
     ctx.settingsOrganization = QStringLiteral("MeridianTests");
     ctx.settingsApplication = QStringLiteral("tst_ChartHistory-%1").arg(QCoreApplication::applicationPid());
     auto window = std::make_unique<ui::MainWindow>(ctx);
-    ui::HistoryClient client(&kernel.bus());
-    ui::ChartDock* chart = window->chartDock();
-    chart->setHistoryClient(&client);
+    ui::ChartDock* chart = window->chartDock();  // history through the window's bridge
     window->resize(1500, 900);
     window->show();
     QVERIFY(QTest::qWaitForWindowExposed(window.get()));
@@ -122,7 +120,7 @@ class tst_ChartHistory : public QObject {
     const auto loaded = chart->currentHistory();
     QVERIFY(loaded);
     QCOMPARE(loaded->source, std::string("csv"));
-    QVERIFY(loaded->timeframe == marketdata::Timeframe::Day1);
+    QVERIFY(loaded->timeframe == domain::Timeframe::Day1);
     const auto& bars = chart->view()->bars();
     QCOMPARE(bars.size(), nvda.rows);
     QCOMPARE(bars.back().close, nvda.lastClose);
@@ -133,10 +131,10 @@ class tst_ChartHistory : public QObject {
     QVERIFY2(history.readerReads() > 0, "history should be read on the service's own connection, not the storage thread");
     {
       // The same request through the storage thread (the fallback path) gives the same bars.
-      runtime::RequestHistory req;
+      contract::RequestHistory req;
       req.symbol = "NVDA";
-      req.timeframe = marketdata::Timeframe::Day1;
-      const runtime::HistoryLoaded viaStorageThread = history.load(req);
+      req.timeframe = domain::Timeframe::Day1;
+      const contract::HistoryLoaded viaStorageThread = history.load(req);
       QVERIFY(viaStorageThread.ok());
       QCOMPARE(viaStorageThread.bars->size(), nvda.rows);
       QCOMPARE(viaStorageThread.bars->back().close, nvda.lastClose);
@@ -162,7 +160,7 @@ class tst_ChartHistory : public QObject {
                   .call([&minutes](storage::IStorage& s) { return s.upsertBars("MINI", "polygon_1m", minutes).ok(); })
                   .get());
       req.symbol = "MINI";
-      const runtime::HistoryLoaded daily = history.load(req);
+      const contract::HistoryLoaded daily = history.load(req);
       QVERIFY(daily.ok());
       QVERIFY(daily.aggregated);
       QCOMPARE(daily.source, std::string("polygon_1m"));
@@ -171,8 +169,8 @@ class tst_ChartHistory : public QObject {
       QCOMPARE((*daily.bars)[1].ts, marketdata::dailyBarTs(QDate(2024, 3, 11)));
       QCOMPARE((*daily.bars)[1].high, 51.0);   // the 500.0 pre-market minutes are not in the session
       QCOMPARE((*daily.bars)[1].volume, 3900.0);  // 390 session minutes
-      req.timeframe = marketdata::Timeframe::Hour1;
-      const runtime::HistoryLoaded hourly = history.load(req);
+      req.timeframe = domain::Timeframe::Hour1;
+      const contract::HistoryLoaded hourly = history.load(req);
       QCOMPARE(hourly.bars->size(), std::size_t(14));  // 7 per session: 09:30, 10:30, ..., 15:30 ET
       QCOMPARE(time::TimeZones::toExchange(hourly.bars->front().ts).time(), QTime(9, 30));
       QCOMPARE(time::TimeZones::toExchange((*hourly.bars)[7].ts).time(), QTime(9, 30));  // after the DST change too
@@ -184,7 +182,7 @@ class tst_ChartHistory : public QObject {
     chart->setSymbol(QStringLiteral("NVDA"));
     QVERIFY(installed.wait(15'000));
     QTRY_VERIFY_WITH_TIMEOUT(chart->staleResponses() > staleBefore, 5'000);
-    QTRY_VERIFY_WITH_TIMEOUT(client.pending() == 0, 5'000);
+    QTRY_VERIFY_WITH_TIMEOUT(window->bridge()->pendingRequests<contract::HistoryLoaded>() == 0, 5'000);
     QCOMPARE(chart->symbol(), QStringLiteral("NVDA"));
     QCOMPARE(chart->view()->bars().size(), nvda.rows);  // NVDA's bars, not ORCL's
     QCOMPARE(chart->view()->bars().back().close, nvda.lastClose);
@@ -204,7 +202,7 @@ class tst_ChartHistory : public QObject {
       b.low = l;
       b.close = c;
       b.volume = v;
-      kernel.bus().publish<bus::BarClosed>(bus::topics::bar("NVDA"), bus::BarClosed{"NVDA", "simulated_1m", b});
+      kernel.bus().publish(contract::BarClosed{"NVDA", "simulated_1m", b});
     };
     // Inside the last stored session: history covers it.
     publishMinute(lastSession->open + 30 * domain::kNanosPerMinute, 1.0, 999.0, 0.5, 1.0, 5.0);
@@ -245,9 +243,9 @@ class tst_ChartHistory : public QObject {
     // ---- Signal markers: distinct kind, tooltip text with strategy and reason -----------------------------------------
     chart->setRange(ui::CandleView::Range::M3);
     const auto& b = chart->view()->bars();
-    bus::SignalGenerated longSig{"sma_cross", "NVDA", b[b.size() - 20].ts, domain::Side::Buy, b[b.size() - 20].close, 100.0,
+    contract::SignalGenerated longSig{"sma_cross", "NVDA", b[b.size() - 20].ts, domain::Side::Buy, b[b.size() - 20].close, 100.0,
                                  "SMA10 crossed above SMA30"};
-    bus::SignalGenerated exitSig{"sma_cross", "NVDA", b[b.size() - 8].ts, domain::Side::Sell, b[b.size() - 8].close, 0.0,
+    contract::SignalGenerated exitSig{"sma_cross", "NVDA", b[b.size() - 8].ts, domain::Side::Sell, b[b.size() - 8].close, 0.0,
                                  "SMA10 crossed below SMA30"};
     chart->onSignals({longSig, exitSig});
     chart->view()->repaint();

@@ -462,10 +462,10 @@ class tst_ChartView : public QObject {
     dock.activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(&dock));
     dock.setSymbol(QStringLiteral("AAPL"));
-    QVector<bus::BarClosed> feed;
+    QVector<contract::BarClosed> feed;
     for (int day = 5; day <= 9; ++day)
       for (const Bar& b : randomWalk(390, static_cast<std::uint32_t>(day), et(2026, 1, day, 9, 30)))
-        feed.push_back(bus::BarClosed{"AAPL", "test", b});
+        feed.push_back(contract::BarClosed{"AAPL", "test", b});
     dock.onBarsAppended(feed);
     CandleView* v = dock.view();
     QCOMPARE(v->bars().size(), std::size_t(1950));

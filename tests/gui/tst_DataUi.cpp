@@ -1,5 +1,5 @@
 // GUI test of the market data front end: File > Import CSV… (Ctrl+I) submits a CSV import to a real
-// IngestionService (SQLite file in a temp dir behind runtime::StorageService, real EventBus); the result comes back
+// IngestionService (SQLite file in a temp dir behind storage::StorageService, real EventBus); the result comes back
 // through the UiBridge (IngestFinished, matched by correlation id) and the DataQualityDock shows the QualityChecked
 // summary. A malformed file reports its line and stores nothing.
 // Run: xvfb-run -a -s "-screen 0 1920x1080x24" ./tests/gui/tst_DataUi
@@ -26,7 +26,7 @@
 #include "core/common/Clock.h"
 #include "core/common/Config.h"
 #include "core/marketdata/IngestionService.h"
-#include "core/runtime/StorageService.h"
+#include "core/storage/StorageService.h"
 #include "ui/bridge/UiBridge.h"
 #include "ui/dialogs/ImportCsvDialog.h"
 #include "ui/docks/DataQualityDock.h"
@@ -67,7 +67,7 @@ class tst_DataUi : public QObject {
   bus::EventBus m_bus;
   common::Config m_config;
   common::RealClock m_clock;
-  std::unique_ptr<runtime::StorageService> m_storage;
+  std::unique_ptr<storage::StorageService> m_storage;
   std::unique_ptr<marketdata::IngestionService> m_ingestion;
   std::unique_ptr<MainWindow> m_window;
   QString m_settingsApp;
@@ -127,10 +127,10 @@ class tst_DataUi : public QObject {
     storage::StorageConfig c;
     c.backend = "sqlite";
     c.sqlitePath = m_dir.filePath(QStringLiteral("dataui.sqlite")).toStdString();
-    m_storage = std::make_unique<runtime::StorageService>(c);
+    m_storage = std::make_unique<storage::StorageService>(c);
     const Status started = m_storage->start();
     QVERIFY2(started.ok(), started.ok() ? "" : started.error().message.c_str());
-    marketdata::StorageRunner runner = [this](const marketdata::StorageTask& task) {
+    storage::StorageRunner runner = [this](const storage::StorageTask& task) {
       m_storage->call([&task](storage::IStorage& s) { task(s); }).get();
     };
     m_ingestion = std::make_unique<marketdata::IngestionService>(runner, m_clock, &m_bus);
@@ -140,7 +140,6 @@ class tst_DataUi : public QObject {
     context.config = &m_config;
     context.settingsOrganization = QStringLiteral("MeridianTests");
     context.settingsApplication = m_settingsApp;
-    context.ingestion = m_ingestion.get();
     m_window = std::make_unique<MainWindow>(context);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -176,6 +175,7 @@ class tst_DataUi : public QObject {
     context.config = &m_config;
     context.settingsOrganization = QStringLiteral("MeridianTests");
     context.settingsApplication = m_settingsApp + QStringLiteral("-noingest");
+    context.canImport = false;
     MainWindow w(context);
     QVERIFY(!w.importCsvAction()->isEnabled());
     QCOMPARE(w.importCsvAction()->toolTip(), QStringLiteral("no ingestion service"));

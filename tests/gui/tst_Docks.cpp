@@ -18,14 +18,15 @@
 #include <random>
 
 #include "core/bus/EventBus.h"
-#include "core/bus/Events.h"
-#include "core/bus/HealthEvents.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
+#include "core/contract/System.h"
 #include "core/common/Clock.h"
 #include "core/common/Config.h"
 #include "core/jobs/BuiltinJobs.h"
 #include "core/jobs/HealthMonitor.h"
 #include "core/jobs/Scheduler.h"
-#include "core/notify/Notification.h"
 #include "core/time/NyseCalendar.h"
 #include "core/time/TimeZones.h"
 #include "ui/bridge/UiBridge.h"
@@ -219,8 +220,8 @@ class tst_Docks : public QObject {
     monitor.addProbe("Database (sqlite)", "db", jobs::HealthMonitor::makeProbe([] { return Status{}; }, "meridian.sqlite · schema v7"));
     monitor.addDisabled("Redis", "cache", "redis.url is not set");
     monitor.addProbe("Market data (alpaca)", "marketdata", [] {
-      bus::ComponentHealth h;
-      h.state = bus::HealthState::Degraded;
+      contract::ComponentHealth h;
+      h.state = contract::HealthState::Degraded;
       h.detail = "HTTP 429 rate limited; backing off 30 s";
       h.latencyMs = 812;
       return h;
@@ -229,19 +230,19 @@ class tst_Docks : public QObject {
                        return Status{makeError("broker.down", "connection refused (127.0.0.1:8443)")};
                      }));
     for (const char* sym : {"QQQ", "IWM", "TLT"}) {
-      bus::BarClosed b;
+      contract::BarClosed b;
       b.symbol = sym;
       b.source = "alpaca";
       b.bar = domain::Bar{et(2026, 1, 6, 11, 9), 100.0, 100.5, 99.5, 100.2, 1000.0, 0.0, 0};
-      m_bus.publish(bus::topics::bar(sym), b);
+      m_bus.publish(b);
     }
     monitor.runOnce();
     clock.advance(4 * domain::kNanosPerMinute);
-    bus::BarClosed fresh;
+    contract::BarClosed fresh;
     fresh.symbol = "GLD";
     fresh.source = "alpaca";
     fresh.bar = domain::Bar{et(2026, 1, 6, 11, 13), 240.0, 240.5, 239.5, 240.2, 1000.0, 0.0, 0};
-    m_bus.publish(bus::topics::bar("GLD"), fresh);
+    m_bus.publish(fresh);
     monitor.runOnce();
 
     ui::OpsDock* dock = m_window->opsDock();
@@ -263,19 +264,19 @@ class tst_Docks : public QObject {
   }
 
   void notificationsBecomeToasts() {
-    notify::Notification n;
-    n.severity = notify::Severity::Error;
+    contract::Notification n;
+    n.severity = contract::Severity::Error;
     n.title = "Job eod_ingest failed";
     n.body = "failed after 4 attempts: provider returned HTTP 503";
     n.source = "jobs";
     n.paper = true;
     n.ts = QDateTime::currentMSecsSinceEpoch() * domain::kNanosPerMilli;
-    m_bus.publish<notify::Notification>(notify::topics::kNotify, n);
-    notify::Notification ok = n;
-    ok.severity = notify::Severity::Success;
+    m_bus.publish(n);
+    contract::Notification ok = n;
+    ok.severity = contract::Severity::Success;
     ok.title = "Backup written";
     ok.body = "meridian-20260106T080000Z.sqlite (12.4 MB)";
-    m_bus.publish<notify::Notification>(notify::topics::kNotify, ok);
+    m_bus.publish(ok);
     ui::ToastOverlay* toasts = m_window->toastOverlay();
     QTRY_COMPARE_WITH_TIMEOUT(toasts->toasts().size(), 2, kDeliveryMs);
     QCOMPARE(toasts->toasts().first()->title(), QStringLiteral("[PAPER] Job eod_ingest failed"));
@@ -293,8 +294,8 @@ class tst_Docks : public QObject {
   void chartScreenshots() {
     ui::ChartDock* chart = m_window->chartDock();
     chart->setSymbol(QStringLiteral("AAPL"));
-    QVector<bus::BarClosed> feed;
-    for (const auto& b : sessionBars(25)) feed.push_back(bus::BarClosed{"AAPL", "alpaca", b});
+    QVector<contract::BarClosed> feed;
+    for (const auto& b : sessionBars(25)) feed.push_back(contract::BarClosed{"AAPL", "alpaca", b});
     chart->onBarsAppended(feed);
     chart->setTimeframe(ui::Timeframe::M5);
     chart->view()->setOverlayVisible(ui::CandleView::Overlay::Bollinger, true);

@@ -1,11 +1,13 @@
 // Fills history in the blotter: fills journaled by one session show in the Fills blotter after a restart (a new
-// Kernel + MainWindow on the same SQLite file), newest first, loaded over the bus (HistoryClient -> HistoryService on
+// Kernel + MainWindow on the same SQLite file), newest first, loaded over the bus (UiBridge -> HistoryService on
 // its own read connection) while the window is already up. A fill that arrives live while the history is still
 // loading, and one that arrives after it, is shown once even when the history holds the same fill id.
 // FillsModel::mergeHistory is also tested on its own: ordering against live rows, de-duplication, the capacity; and a
 // failed history load is said in the blotter's summary line (with the reason as its tool tip), not silently dropped.
-#include "core/bus/Events.h"
-#include "core/runtime/HistoryService.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
+#include "core/history/HistoryService.h"
 #include "core/runtime/Kernel.h"
 #include "tests/support/GuiFixture.h"
 #include "ui/docks/FillsDock.h"
@@ -60,7 +62,7 @@ QStringList viewIds(ui::FillsDock* dock) {
 }
 
 void publishFill(bus::EventBus& bus, const domain::Fill& f) {
-  bus.publish<bus::OrderFilled>(bus::topics::fill(f.symbol), bus::OrderFilled{f});
+  bus.publish(contract::OrderFilled{f});
 }
 
 }  // namespace
@@ -126,24 +128,24 @@ class tst_FillsHistory : public QObject {
     bus::EventBus bus;
     common::Config cfg;
     auto requests = std::make_shared<bus::Mailbox>();
-    bus.subscribe(runtime::fills_history_topics::kRequest, requests);
+    bus.subscribe<contract::RequestFillsHistory>(requests);
     const QString settingsApp = test::uniqueSettingsApp(QStringLiteral("tst_FillsHistory-error"));
     ui::MainWindow window(test::uiContext(&bus, &cfg, settingsApp));
     ui::FillsDock* dock = window.fillsDock();
     std::vector<bus::Envelope> got;
     requests->drain(got);
     QCOMPARE(got.size(), std::size_t(1));  // one request, at start-up
-    const auto* request = got.front().as<runtime::RequestFillsHistory>();
+    const auto* request = got.front().as<contract::RequestFillsHistory>();
     QVERIFY(request);
     QCOMPARE(request->limit, std::size_t(ui::FillsModel::kDefaultCapacity));  // as many as the blotter can hold
     QVERIFY(dock->isHistoryLoading());
 
-    runtime::FillsHistoryLoaded failed;
+    contract::FillsHistoryLoaded failed;
     failed.correlationId = request->correlationId;
     failed.limit = request->limit;
     failed.error = "cannot read fills history: database is locked";
     QSignalSpy merged(dock, &ui::FillsDock::historyMerged);
-    bus.publish<runtime::FillsHistoryLoaded>(runtime::fills_history_topics::loaded(request->correlationId), failed);
+    bus.publish(failed);
     QVERIFY(merged.wait(5'000));
     QCOMPARE(merged.front().at(0).toInt(), 0);
     QVERIFY(!dock->isHistoryLoading());

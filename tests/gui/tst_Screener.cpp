@@ -1,12 +1,12 @@
 // Screener dock in a real window (xcb under Xvfb): the four real daily series and some fundamentals in a temporary
-// SQLite store behind runtime::StorageService, a real ScreenerService on the bus, and the dock driven by keyboard:
+// SQLite store behind storage::StorageService, a real ScreenerService on the bus, and the dock driven by keyboard:
 // type filters, Enter runs, results appear, header click sorts, presets save / load (keyboard) / delete, CSV export
 // read back, double-click and Enter emit symbolActivated, bad input is refused. Screenshot via QWidget::grab into
 // $MERIDIAN_SCREENSHOT_DIR (default <temp>/meridian-screenshots).
 #include "core/backtest/BarSeriesLoader.h"
-#include "core/runtime/StorageService.h"
-#include "core/screener/ScreenerService.h"
-#include "ui/bridge/ScreenerClient.h"
+#include "core/storage/StorageService.h"
+#include "core/research/ScreenerService.h"
+#include "ui/bridge/UiBridge.h"
 #include "ui/docks/ScreenerDock.h"
 #include "ui/models/CsvExport.h"
 #include "ui/models/ScreenerModel.h"
@@ -36,9 +36,11 @@ class tst_Screener : public QObject {
   QDir m_shotDir;
   QString m_settingsApp;
   bus::EventBus m_bus;
-  std::unique_ptr<runtime::StorageService> m_storage;
-  std::unique_ptr<screener::ScreenerService> m_service;
+  std::unique_ptr<storage::StorageService> m_storage;
+  std::unique_ptr<research::ScreenerService> m_service;
+  common::Config m_config;
   std::unique_ptr<QMainWindow> m_window;
+  ui::UiBridge* m_bridge = nullptr;
   ui::ScreenerDock* m_dock = nullptr;
 
   template <class T>
@@ -71,7 +73,7 @@ class tst_Screener : public QObject {
 
     storage::StorageConfig cfg;
     cfg.sqlitePath = m_dir.filePath(QStringLiteral("screener.sqlite")).toStdString();
-    m_storage = std::make_unique<runtime::StorageService>(cfg);
+    m_storage = std::make_unique<storage::StorageService>(cfg);
     QVERIFY(m_storage->start().ok());
     const Status st = m_storage->call([](storage::IStorage& s) -> Status {
       for (const auto& [sym, file] : std::vector<std::pair<std::string, std::string>>{
@@ -95,7 +97,7 @@ class tst_Screener : public QObject {
       return {};
     }).get();
     QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
-    auto svc = screener::startScreenerService(m_bus, [this](const screener::StorageTask& task) {
+    auto svc = research::startScreenerService(m_bus, [this](const storage::StorageTask& task) {
       m_storage->call([&task](storage::IStorage& s) { task(s); }).get();
     });
     QVERIFY(svc.ok());
@@ -105,7 +107,11 @@ class tst_Screener : public QObject {
     m_window->setObjectName(QStringLiteral("ScreenerTestWindow"));
     m_window->resize(1400, 800);
     m_window->setCentralWidget(new QWidget);
-    m_dock = new ui::ScreenerDock(&m_bus, QStringLiteral("MeridianTests"), m_settingsApp, m_window.get());
+    ui::UiContext ctx;
+    ctx.bus = &m_bus;
+    ctx.config = &m_config;
+    m_bridge = new ui::UiBridge(ctx, m_window.get());
+    m_dock = new ui::ScreenerDock(m_bridge, QStringLiteral("MeridianTests"), m_settingsApp, m_window.get());
     m_window->addDockWidget(Qt::TopDockWidgetArea, m_dock);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));

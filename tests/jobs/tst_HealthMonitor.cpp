@@ -2,8 +2,10 @@
 #include <QtTest>
 
 #include "core/bus/EventBus.h"
-#include "core/bus/Events.h"
-#include "core/bus/HealthEvents.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
+#include "core/contract/System.h"
 #include "core/common/Clock.h"
 #include "core/jobs/HealthMonitor.h"
 #include "core/time/TimeZones.h"
@@ -24,7 +26,7 @@ class tst_HealthMonitor : public QObject {
     common::SimulatedClock clock(et(2026, 1, 6, 10, 0));  // market open
     bus::EventBus bus;
     auto out = std::make_shared<bus::Mailbox>();
-    bus.subscribe(bus::topics::kHealth, out);
+    bus.subscribe<contract::HealthSnapshot>(out);
     jobs::HealthMonitor monitor(clock, bus);
     monitor.addProbe("Database", "db", jobs::HealthMonitor::makeProbe([] { return Status{}; }, "sqlite ok"));
     monitor.addProbe("Broker (paper)", "broker", jobs::HealthMonitor::makeProbe([] {
@@ -32,27 +34,27 @@ class tst_HealthMonitor : public QObject {
                      }));
     monitor.addDisabled("Redis", "cache", "redis.url is not set");
 
-    bus::BarClosed bar;
+    contract::BarClosed bar;
     bar.symbol = "AAPL";
     bar.source = "alpaca";
     bar.bar.ts = et(2026, 1, 6, 9, 59);
-    bus.publish(bus::topics::bar("AAPL"), bar);
-    bus::QuoteUpdated q;
+    bus.publish(bar);
+    contract::QuoteUpdated q;
     q.quote.symbol = "MSFT";
     q.quote.ts = et(2026, 1, 6, 9, 59);
-    bus.publish(bus::topics::quote("MSFT"), q);
+    bus.publish(q);
 
     auto snap = monitor.runOnce();
     QVERIFY(snap->marketOpen);
     QCOMPARE(snap->components.size(), std::size_t(3));
     QCOMPARE(snap->components[0].name, std::string("Database"));
-    QVERIFY(snap->components[0].state == bus::HealthState::Ok);
+    QVERIFY(snap->components[0].state == contract::HealthState::Ok);
     QCOMPARE(snap->components[0].detail, std::string("sqlite ok"));
     QVERIFY(snap->components[0].latencyMs >= 0.0);
-    QVERIFY(snap->components[1].state == bus::HealthState::Down);
+    QVERIFY(snap->components[1].state == contract::HealthState::Down);
     QVERIFY(QString::fromStdString(snap->components[1].detail).contains(QStringLiteral("connection refused")));
     QVERIFY(!QString::fromStdString(snap->components[1].detail).contains(QStringLiteral("hunter22")));  // redacted
-    QVERIFY(snap->components[2].state == bus::HealthState::Disabled);
+    QVERIFY(snap->components[2].state == contract::HealthState::Disabled);
     QCOMPARE(snap->freshness.size(), std::size_t(2));
     QCOMPARE(snap->freshness[0].symbol, std::string("AAPL"));
     QCOMPARE(snap->freshness[0].kind, std::string("bar"));
@@ -77,13 +79,14 @@ class tst_HealthMonitor : public QObject {
     common::RealClock clock;
     bus::EventBus bus;
     auto out = std::make_shared<bus::Mailbox>();
-    bus.subscribe(bus::topics::kHealth, out);
+    bus.subscribe<contract::HealthSnapshot>(out);
     jobs::HealthMonitor::Options o;
     o.interval = std::chrono::milliseconds(20);
     jobs::HealthMonitor monitor(clock, bus, o);
     monitor.addProbe("Database", "db", jobs::HealthMonitor::makeProbe([] { return Status{}; }));
     monitor.start();
-    QTRY_VERIFY_WITH_TIMEOUT(out->size() >= 3, 2000);
+    // Snapshots coalesce (latest wins): count what arrived, delivered or replaced.
+    QTRY_VERIFY_WITH_TIMEOUT(out->size() + out->stats().coalesced >= 3, 2000);
     monitor.stop();
     QVERIFY(monitor.snapshot());
   }

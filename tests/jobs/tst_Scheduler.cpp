@@ -8,11 +8,13 @@
 #include <thread>
 
 #include "core/bus/EventBus.h"
-#include "core/bus/Events.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
 #include "core/common/Clock.h"
 #include "core/common/Config.h"
 #include "core/jobs/BuiltinJobs.h"
-#include "core/jobs/JobEvents.h"
+#include "core/contract/Jobs.h"
 #include "core/jobs/JobHistory.h"
 #include "core/jobs/Scheduler.h"
 #include "core/time/NyseCalendar.h"
@@ -114,7 +116,7 @@ jobs::Job job(const std::string& name, Schedule schedule, jobs::JobAction action
   return j;
 }
 
-const jobs::JobState* stateOf(const jobs::JobsSnapshot& s, const std::string& name) {
+const contract::JobState* stateOf(const contract::JobsSnapshot& s, const std::string& name) {
   for (const auto& j : s.jobs)
     if (j.name == name) return &j;
   return nullptr;
@@ -224,7 +226,7 @@ class tst_Scheduler : public QObject {
     common::SimulatedClock clock(et(2026, 1, 6, 16, 59));
     bus::EventBus bus;
     auto snaps = std::make_shared<bus::Mailbox>();
-    bus.subscribe(jobs::topics::kSnapshot, snaps);
+    bus.subscribe<contract::JobsSnapshot>(snaps);
     auto history = std::make_shared<RecordingHistory>();
     std::atomic<int> runs{0};
     jobs::Scheduler scheduler(clock, &bus, fastOptions());
@@ -272,7 +274,7 @@ class tst_Scheduler : public QObject {
           std::vector<bus::Envelope> envs;
           snaps->drain(envs);
           for (const auto& e : envs)
-            if (const auto* s = e.as<jobs::JobsSnapshot>(); s && stateOf(*s, "eod") &&
+            if (const auto* s = e.as<contract::JobsSnapshot>(); s && stateOf(*s, "eod") &&
                                                             stateOf(*s, "eod")->lastStatus == jobs::status::kSucceeded)
               seen = seen || (stateOf(*s, "eod")->nextRun == et(2026, 1, 7, 17, 0) && s->history.size() == 1);
           return seen;
@@ -437,7 +439,7 @@ class tst_Scheduler : public QObject {
     common::SimulatedClock clock(et(2026, 1, 6, 16, 0));
     bus::EventBus bus;
     auto rejected = std::make_shared<bus::Mailbox>();
-    bus.subscribe(jobs::topics::kRejected, rejected);
+    bus.subscribe<contract::CommandRejected>(rejected);
     jobs::Scheduler scheduler(clock, &bus, fastOptions());
     jobs::Job j = job("ingest", Schedule::daily(QTime(17, 0)), {});
     j.notConfiguredReason = "needs the ingestion service";
@@ -459,11 +461,11 @@ class tst_Scheduler : public QObject {
     QCOMPARE(stateOf(*scheduler.snapshot(), "ingest")->lastStatus, std::string());
 
     // Over the bus the refusal comes back as CommandRejected with the correlation id.
-    bus.publish(jobs::topics::kRunNow, jobs::RunJobNow{"C-9", "ingest"});
+    QVERIFY(bus.send(contract::RunJobNow{"C-9", "ingest"}).ok());
     QTRY_VERIFY_WITH_TIMEOUT(rejected->size() > 0, 2000);
     std::vector<bus::Envelope> envs;
     rejected->drain(envs);
-    const auto* r = envs.front().as<bus::CommandRejected>();
+    const auto* r = envs.front().as<contract::CommandRejected>();
     QVERIFY(r);
     QCOMPARE(r->correlationId, std::string("C-9"));
     QVERIFY(QString::fromStdString(r->reason).contains(QStringLiteral("not configured")));
@@ -475,7 +477,7 @@ class tst_Scheduler : public QObject {
                        return Status{};
                      }).ok());
     QTRY_VERIFY_WITH_TIMEOUT(stateOf(*scheduler.snapshot(), "ingest")->configured, 2000);
-    bus.publish(jobs::topics::kRunNow, jobs::RunJobNow{"C-10", "ingest"});
+    QVERIFY(bus.send(contract::RunJobNow{"C-10", "ingest"}).ok());
     QTRY_COMPARE_WITH_TIMEOUT(runs.load(), 1, 2000);
     scheduler.stop();
   }

@@ -1,4 +1,4 @@
-// IngestionService over the real storage thread (runtime::StorageService, SQLite file in a temp dir) and a local
+// IngestionService over the real storage thread (storage::StorageService, SQLite file in a temp dir) and a local
 // Yahoo/Polygon server: incremental loads driven by load_runs, no-op re-runs, nothing written on failures,
 // insane vendor bars dropped and reported, CSV import of real files, fundamentals, the async job API and the
 // quality / staleness checks.
@@ -8,7 +8,7 @@
 #include "core/marketdata/IngestionService.h"
 #include "core/marketdata/polygon/PolygonProvider.h"
 #include "core/marketdata/yahoo/YahooProvider.h"
-#include "core/runtime/StorageService.h"
+#include "core/storage/StorageService.h"
 #include "core/time/TimeZones.h"
 
 #include <QTemporaryDir>
@@ -16,6 +16,8 @@
 
 using namespace meridian;
 using namespace meridian::marketdata;
+using contract::IngestFinished;
+using contract::QualityChecked;
 using meridian::testing::LocalHttpServer;
 using meridian::testing::json;
 
@@ -40,7 +42,7 @@ class tst_IngestionService : public QObject {
   Q_OBJECT
 
   QTemporaryDir m_dir;
-  std::unique_ptr<runtime::StorageService> m_storage;
+  std::unique_ptr<storage::StorageService> m_storage;
   std::unique_ptr<LocalHttpServer> m_server;
   common::SimulatedClock m_clock{open930(2024, 1, 9)};
   int m_dbSeq = 0;
@@ -77,7 +79,7 @@ class tst_IngestionService : public QObject {
     storage::StorageConfig c;
     c.backend = "sqlite";
     c.sqlitePath = m_dir.filePath(QString("t%1.sqlite").arg(++m_dbSeq)).toStdString();
-    m_storage = std::make_unique<runtime::StorageService>(c);
+    m_storage = std::make_unique<storage::StorageService>(c);
     const auto s = m_storage->start();
     QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
     m_server = std::make_unique<LocalHttpServer>();

@@ -331,7 +331,7 @@ class tst_Notifier : public QObject {
     QVERIFY(http.listen(QHostAddress::LocalHost));
     bus::EventBus bus;
     auto inApp = std::make_shared<bus::Mailbox>();
-    bus.subscribe(notify::topics::kNotify, inApp);
+    bus.subscribe<contract::Notification>(inApp);
 
     notify::NotifierSettings settings;
     settings.smtp = smtpTo(smtp);
@@ -346,13 +346,13 @@ class tst_Notifier : public QObject {
       deliveries.push_back(d);
     });
     notifier.start();
-    notifier.notify(notify::Severity::Error, "Job eod_ingest failed", "attempt 4: HTTP 503", "jobs");
+    notifier.notify(contract::Severity::Error, "Job eod_ingest failed", "attempt 4: HTTP 503", "jobs");
 
     // In-app: published synchronously.
     QCOMPARE(inApp->size(), std::size_t(1));
     std::vector<bus::Envelope> envs;
     inApp->drain(envs);
-    const auto* n = envs.front().as<notify::Notification>();
+    const auto* n = envs.front().as<contract::Notification>();
     QVERIFY(n);
     QCOMPARE(n->taggedTitle(), std::string("[PAPER] Job eod_ingest failed"));
     QVERIFY(n->ts > 0);
@@ -384,7 +384,7 @@ class tst_Notifier : public QObject {
     notifier.stop();
 
     // LIVE mode tags [LIVE].
-    notify::Notification live;
+    contract::Notification live;
     live.paper = false;
     live.title = "Order rejected";
     QCOMPARE(live.taggedTitle(), std::string("[LIVE] Order rejected"));
@@ -406,7 +406,7 @@ class tst_Notifier : public QObject {
       deliveries.push_back(d);
     });
     notifier.start();
-    notifier.notify(notify::Severity::Warning, "t", "b");
+    notifier.notify(contract::Severity::Warning, "t", "b");
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
           std::lock_guard lock(m);
@@ -423,7 +423,7 @@ class tst_Notifier : public QObject {
     notify::Notifier none(notify::NotifierSettings{}, nullptr);
     none.start();
     QVERIFY(!none.anyExternalChannel());
-    none.notify(notify::Severity::Error, "x", "y");
+    none.notify(contract::Severity::Error, "x", "y");
     const auto c = none.counters();
     QCOMPARE(c.published + c.emailsSent + c.emailsFailed + c.webhooksSent + c.webhooksFailed + c.dropped, 0u);
     none.stop();
@@ -431,10 +431,10 @@ class tst_Notifier : public QObject {
     // With a bus: in-app only.
     bus::EventBus bus;
     auto inApp = std::make_shared<bus::Mailbox>();
-    bus.subscribe(notify::topics::kNotify, inApp);
+    bus.subscribe<contract::Notification>(inApp);
     notify::Notifier inAppOnly(notify::NotifierSettings::fromConfig(common::Config(), true), &bus);
     inAppOnly.start();
-    inAppOnly.notify(notify::Severity::Info, "hello", "");
+    inAppOnly.notify(contract::Severity::Info, "hello", "");
     QCOMPARE(inApp->size(), std::size_t(1));
     QCOMPARE(inAppOnly.counters().dropped, 0u);
   }
@@ -460,7 +460,7 @@ class tst_Notifier : public QObject {
     QVERIFY(s.smtp->starttls);
     QCOMPARE(s.smtp->password, QStringLiteral("env-pass-123"));  // from the environment, the file's is ignored
     QCOMPARE(s.smtp->to, (QStringList{"a@example.com", "b@example.com"}));
-    QVERIFY(s.minExternalSeverity == notify::Severity::Warning);
+    QVERIFY(s.minExternalSeverity == contract::Severity::Warning);
     QCOMPARE(s.webhookUrl.host(), QStringLiteral("hooks.example.com"));
     QVERIFY(!s.paper);
     QVERIFY2(problems.empty(), problems.c_str());
@@ -483,7 +483,7 @@ class tst_Notifier : public QObject {
     std::atomic<int> delivered{0};
     notifier.setDeliveryCallback([&](const notify::Notifier::Delivery&) { ++delivered; });
     notifier.start();
-    notifier.notify(notify::Severity::Error, "x", "y");
+    notifier.notify(contract::Severity::Error, "x", "y");
     QTRY_COMPARE_WITH_TIMEOUT(delivered.load(), 1, 10'000);
     std::vector<common::LogRecord> records;
     m_logs->recordsSince(0, records);

@@ -1,4 +1,4 @@
-// Child process for tst_CrashMidOrder: the production order path (runtime::StorageService with a SQLite journal,
+// Child process for tst_CrashMidOrder: the production order path (storage::StorageService with a SQLite journal,
 // ExecutionService, AlpacaBroker) submits one limit order against the given venue, prints "journaled <id>" once
 // the journal holds it (OrderUpdated pending_submit is published after the write), then idles until it is killed.
 // Usage: reliability_order_child <sqlite path> <alpaca base url> <client order id>
@@ -39,13 +39,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   testsupport::publishAaplQuote(bus);
-  bus.publish("cmd.order.submit", bus::SubmitOrder{"C-child", testsupport::limitBuy(id, 7, 100.0)});
+  if (Status s = bus.send(contract::SubmitOrder{"C-child", testsupport::limitBuy(id, 7, 100.0)}); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.error().message.c_str());
+    return 1;
+  }
   bool announced = false;
   while (true) {  // until SIGKILL
     std::vector<bus::Envelope> got;
     if (events->waitNonEmpty(std::chrono::milliseconds(100))) events->drain(got);
     for (const auto& e : got) {
-      const auto* u = e.as<bus::OrderUpdated>();
+      const auto* u = e.as<contract::OrderUpdated>();
       if (!announced && u && u->order.clientOrderId == id && u->order.status == domain::OrderStatus::PendingSubmit) {
         std::printf("journaled %s\n", id.c_str());
         std::fflush(stdout);

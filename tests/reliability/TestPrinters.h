@@ -1,7 +1,7 @@
 #pragma once
 // ECOMPARE: QCOMPARE for the enums the reliability tests compare. (QCOMPARE itself cannot print them: their
 // toString(...) functions return string_view and win over QTest::toString by argument-dependent lookup.)
-#include "core/bus/HealthEvents.h"
+#include "core/contract/System.h"
 #include "core/domain/Types.h"
 #include "core/execution/IBroker.h"
 
@@ -12,7 +12,7 @@
 namespace meridian::testsupport {
 inline std::string label(domain::OrderStatus s) { return std::string(domain::toString(s)); }
 inline std::string label(execution::BrokerConnectivity c) { return std::string(execution::toString(c)); }
-inline std::string label(bus::HealthState s) { return std::string(bus::toString(s)); }
+inline std::string label(contract::HealthState s) { return std::string(contract::toString(s)); }
 }  // namespace meridian::testsupport
 
 #define ECOMPARE(actual, expected)                                                                          \

@@ -1,14 +1,16 @@
 #pragma once
 // The production order path against the fake Alpaca venue, as the reliability tests (and their order child process)
-// set it up: a SQLite journal on the real storage thread (runtime::StorageService), ExecutionService with the
+// set it up: a SQLite journal on the real storage thread (storage::StorageService), ExecutionService with the
 // journal queued onto that thread like the Kernel does, and an AlpacaBroker pointed at FakeAlpacaVenue with test
 // credentials. Each test tunes the broker's HTTP timeouts / polling / restart policy on the returned config.
 // Header only: OrderChild links the same libraries as the tests but not the fake venue.
-#include "core/bus/Events.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
 #include "core/common/Clock.h"
 #include "core/execution/ExecutionService.h"
 #include "core/execution/alpaca/AlpacaBroker.h"
-#include "core/runtime/StorageService.h"
+#include "core/storage/StorageService.h"
 
 #include <QElapsedTimer>
 #include <QString>
@@ -24,13 +26,13 @@ namespace meridian::testsupport {
 // The ExecutionService's journal writes, posted to the storage thread (fire-and-forget, in order).
 class StorageJournal final : public execution::IJournalQueue {
  public:
-  explicit StorageJournal(runtime::StorageService& storage) : m_storage(storage) {}
+  explicit StorageJournal(storage::StorageService& storage) : m_storage(storage) {}
   void post(Task t) override {
     m_storage.post([t = std::move(t)](storage::IStorage& s) { t(s); });
   }
 
  private:
-  runtime::StorageService& m_storage;
+  storage::StorageService& m_storage;
 };
 
 // Polls `pred` every 20 ms until it holds (true) or `ms` have passed (false).
@@ -45,11 +47,11 @@ inline bool waitUntil(const std::function<bool()>& pred, int ms = 10'000) {
 }
 
 // The storage thread on a SQLite file. Null (with `error` set) when it cannot start.
-inline std::unique_ptr<runtime::StorageService> startSqliteStorage(const QString& path, std::string* error = nullptr) {
+inline std::unique_ptr<storage::StorageService> startSqliteStorage(const QString& path, std::string* error = nullptr) {
   storage::StorageConfig c;
   c.backend = "sqlite";
   c.sqlitePath = path.toStdString();
-  auto s = std::make_unique<runtime::StorageService>(c);
+  auto s = std::make_unique<storage::StorageService>(c);
   if (Status st = s->start(); !st.ok()) {
     if (error) *error = "storage on " + c.sqlitePath + ": " + st.error().message;
     return nullptr;
@@ -71,7 +73,7 @@ inline execution::AlpacaConfig venueBrokerConfig(const QUrl& url) {
 // the trading-hours check off (the tests run at any hour against the fake venue). Null (with `error` set) when it
 // does not start.
 inline std::unique_ptr<execution::ExecutionService> startVenueExecution(bus::EventBus& bus,
-                                                                        runtime::StorageService& storage,
+                                                                        storage::StorageService& storage,
                                                                         const execution::AlpacaConfig& broker,
                                                                         std::string* error = nullptr) {
   execution::ExecutionConfig cfg;
@@ -87,13 +89,13 @@ inline std::unique_ptr<execution::ExecutionService> startVenueExecution(bus::Eve
 
 // An AAPL quote around 100 (bid 99.9 / ask 100.1), so risk checks have a market to price limit orders against.
 inline void publishAaplQuote(bus::EventBus& bus) {
-  bus::QuoteUpdated q;
+  contract::QuoteUpdated q;
   q.quote.symbol = "AAPL";
   q.quote.bid = 99.9;
   q.quote.ask = 100.1;
   q.quote.last = 100.0;
   q.quote.ts = common::RealClock().now();
-  bus.publish("md.quote.AAPL", q);
+  bus.publish(q);
 }
 
 // A GTC limit buy of AAPL.
@@ -119,7 +121,7 @@ inline domain::OrderStatus omsStatus(execution::ExecutionService& service, const
 }
 
 // The journaled order (a default Order when it is not journaled or the read fails).
-inline domain::Order journaledOrder(runtime::StorageService& storage, const std::string& clientOrderId) {
+inline domain::Order journaledOrder(storage::StorageService& storage, const std::string& clientOrderId) {
   auto r = storage.call([clientOrderId](storage::IStorage& s) { return s.loadOrder(clientOrderId); }).get();
   return r.ok() && r.value() ? *r.value() : domain::Order{};
 }

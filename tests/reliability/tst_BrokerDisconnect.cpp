@@ -26,7 +26,7 @@ class tst_BrokerDisconnect : public QObject {
 
   QTemporaryDir m_dir;
   bus::EventBus m_bus;
-  std::unique_ptr<runtime::StorageService> m_storage;
+  std::unique_ptr<storage::StorageService> m_storage;
   std::unique_ptr<execution::ExecutionService> m_service;
 
   void startService(const QUrl& url) {
@@ -57,12 +57,12 @@ class tst_BrokerDisconnect : public QObject {
   }
   BrokerConnectivity connectivity() { return m_service->brokerConnection().state; }
   // The broker component as the Kernel's health monitor reports it (probe = ExecutionService::brokerHealth).
-  bus::ComponentHealth probedBroker() {
+  contract::ComponentHealth probedBroker() {
     common::RealClock clock;
     jobs::HealthMonitor monitor(clock, m_bus);
     monitor.addProbe("Broker (alpaca)", "broker", [this] { return m_service->brokerHealth(); });
     auto snap = monitor.runOnce();
-    return snap && !snap->components.empty() ? snap->components[0] : bus::ComponentHealth{};
+    return snap && !snap->components.empty() ? snap->components[0] : contract::ComponentHealth{};
   }
 
  private Q_SLOTS:
@@ -83,7 +83,7 @@ class tst_BrokerDisconnect : public QObject {
     FakeAlpacaVenue venue;
     startService(venue.baseUrl());
     for (const char* id : {"MRD-R1", "MRD-R2", "MRD-R3"})
-      m_bus.publish("cmd.order.submit", bus::SubmitOrder{std::string("C-") + id, limitBuy(id, 10, 100.0)});
+      QVERIFY(m_bus.send(contract::SubmitOrder{std::string("C-") + id, limitBuy(id, 10, 100.0)}).ok());
     QVERIFY(waitUntil([&] { return omsStatus("MRD-R1") == S::Accepted && omsStatus("MRD-R2") == S::Accepted &&
                                    omsStatus("MRD-R3") == S::Accepted; }));
     ECOMPARE(connectivity(), BrokerConnectivity::Connected);
@@ -97,12 +97,12 @@ class tst_BrokerDisconnect : public QObject {
     QVERIFY2(down.lastError.find("cannot reach") != std::string::npos, down.lastError.c_str());
     QVERIFY(down.sinceTs > 0);
     const auto downHealth = probedBroker();
-    ECOMPARE(downHealth.state, bus::HealthState::Down);
+    ECOMPARE(downHealth.state, contract::HealthState::Down);
     QVERIFY2(downHealth.detail.find("disconnected: ") == 0, downHealth.detail.c_str());
 
     // Meanwhile: R2 fills at the venue; a new order R4 is submitted into the outage (its POST cannot connect).
     QVERIFY(venue.fill("MRD-R2", 10, 99.75));
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-R4", limitBuy("MRD-R4", 5, 100.0)});
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-R4", limitBuy("MRD-R4", 5, 100.0)}).ok());
     QVERIFY(waitUntil([&] { return omsStatus("MRD-R4") == S::PendingSubmit; }));
     QThread::msleep(300);  // a few polls against the dead address
     ECOMPARE(omsStatus("MRD-R4"), S::PendingSubmit);
@@ -117,17 +117,17 @@ class tst_BrokerDisconnect : public QObject {
     QVERIFY2(m_service->brokerConnection().lastError.find("HTTP 503") != std::string::npos,
              m_service->brokerConnection().lastError.c_str());
     QCOMPARE(venue.postsFor("MRD-R4"), 0);  // looked up by client order id first: never blindly re-POSTed
-    ECOMPARE(probedBroker().state, bus::HealthState::Degraded);
+    ECOMPARE(probedBroker().state, contract::HealthState::Degraded);
 
     // Fully back: reconciliation.
     venue.setUnavailable(false);
     QVERIFY2(waitUntil([&] { return omsStatus("MRD-R2") == S::Filled && omsStatus("MRD-R4") == S::Accepted; }),
              "the venue's fill / the pending order were not reconciled");
     QVERIFY(waitUntil([&] { return connectivity() == BrokerConnectivity::Connected; }));
-    ECOMPARE(probedBroker().state, bus::HealthState::Ok);
+    ECOMPARE(probedBroker().state, contract::HealthState::Ok);
     // A lost reply: the venue takes R5 but the answer never arrives; the next poll adopts it by client order id.
     venue.dropNextPostReply();
-    m_bus.publish("cmd.order.submit", bus::SubmitOrder{"C-R5", limitBuy("MRD-R5", 2, 100.0)});
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-R5", limitBuy("MRD-R5", 2, 100.0)}).ok());
     QVERIFY2(waitUntil([&] { return omsStatus("MRD-R5") == S::Accepted; }), "the order with the lost reply was not adopted");
 
     QThread::msleep(300);  // more polls: nothing may be applied again

@@ -48,7 +48,7 @@ class tst_CrashMidOrder : public QObject {
   }
 
   struct Restarted {
-    std::unique_ptr<runtime::StorageService> storage;
+    std::unique_ptr<storage::StorageService> storage;
     std::unique_ptr<execution::ExecutionService> service;
     ~Restarted() {
       if (service) service->stop();

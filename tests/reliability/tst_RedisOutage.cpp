@@ -6,8 +6,10 @@
 // redis-server missing: skipped, or a failure when MERIDIAN_REQUIRE_SERVERS=1.
 #include "PrivateServers.h"
 
-#include "core/bus/Events.h"
-#include "core/bus/HealthEvents.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
+#include "core/contract/System.h"
 #include "core/execution/ExecutionService.h"
 #include "core/jobs/HealthMonitor.h"
 #include "core/runtime/Kernel.h"
@@ -43,11 +45,11 @@ class tst_RedisOutage : public QObject {
   QTemporaryDir m_dir;
 
   // The Redis component of the newest health snapshot after a fresh check.
-  static bus::HealthState redisHealth(runtime::Kernel& k, bus::Mailbox& health, std::string* detail = nullptr) {
+  static contract::HealthState redisHealth(runtime::Kernel& k, bus::Mailbox& health, std::string* detail = nullptr) {
     std::vector<bus::Envelope> old;
     health.drain(old);  // only a snapshot probed from now on counts
     k.health()->checkNow();
-    bus::HealthState state = bus::HealthState::Unknown;
+    contract::HealthState state = contract::HealthState::Unknown;
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < 5000) {
@@ -55,7 +57,7 @@ class tst_RedisOutage : public QObject {
       if (health.waitNonEmpty(std::chrono::milliseconds(50))) health.drain(got);
       bool seen = false;
       for (const auto& e : got)
-        if (const auto* snap = e.as<bus::HealthSnapshot>())
+        if (const auto* snap = e.as<contract::HealthSnapshot>())
           for (const auto& c : snap->components)
             if (c.kind == "cache") {
               state = c.state;
@@ -90,7 +92,7 @@ class tst_RedisOutage : public QObject {
     auto fills = std::make_shared<bus::Mailbox>();
     auto health = std::make_shared<bus::Mailbox>();
     k.bus().subscribe("exec.fill.>", fills);
-    k.bus().subscribe(bus::topics::kHealth, health);
+    k.bus().subscribe<contract::HealthSnapshot>(health);
     QVERIFY(k.start().ok());
 
     storage::RedisOptions ro;
@@ -105,7 +107,7 @@ class tst_RedisOutage : public QObject {
       return 0;
     };
     QVERIFY2(waitUntil([&] { return quoteUpdatedTs() > 0; }, 10'000), "no AAPL quote mirrored to Redis");
-    ECOMPARE(redisHealth(k, *health), bus::HealthState::Ok);
+    ECOMPARE(redisHealth(k, *health), contract::HealthState::Ok);
 
     // Redis dies while quotes flow.
     QVERIFY2(redis.kill(&error), qPrintable(error));
@@ -120,7 +122,7 @@ class tst_RedisOutage : public QObject {
       o.side = domain::Side::Buy;
       o.quantity = 5;
       ids.push_back(o.clientOrderId);
-      k.bus().publish("cmd.order.submit", bus::SubmitOrder{"C-redis-" + std::to_string(i), o});
+      QVERIFY(k.bus().send(contract::SubmitOrder{"C-redis-" + std::to_string(i), o}).ok());
     }
     std::vector<bus::Envelope> got;
     QElapsedTimer t;
@@ -141,9 +143,9 @@ class tst_RedisOutage : public QObject {
     QCOMPARE(position, 15.0);
 
     std::string detail;
-    ECOMPARE(redisHealth(k, *health, &detail), bus::HealthState::Down);
+    ECOMPARE(redisHealth(k, *health, &detail), contract::HealthState::Down);
     QVERIFY2(detail.find("unreachable") != std::string::npos, detail.c_str());
-    ECOMPARE(redisHealth(k, *health), bus::HealthState::Down);  // stays down while Redis is away
+    ECOMPARE(redisHealth(k, *health), contract::HealthState::Down);  // stays down while Redis is away
 
     // Redis restarts empty on the same port (nothing saved): any quote hash there now was written by the bridge
     // after it reconnected.
@@ -151,7 +153,7 @@ class tst_RedisOutage : public QObject {
     QVERIFY2(redis.start(&error), qPrintable(error));
     QVERIFY2(waitUntil([&] { return quoteUpdatedTs() >= restartNs; }, 20'000),
              "mirroring did not resume within 20 s after Redis came back");
-    QVERIFY(waitUntil([&] { return redisHealth(k, *health) == bus::HealthState::Ok; }, 5'000));
+    QVERIFY(waitUntil([&] { return redisHealth(k, *health) == contract::HealthState::Ok; }, 5'000));
     k.stop();
   }
 };

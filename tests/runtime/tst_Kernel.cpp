@@ -1,11 +1,13 @@
 #include "core/runtime/Kernel.h"
 
-#include "core/bus/Events.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
 #include "core/execution/ExecutionService.h"
 #include "core/common/Logging.h"
-#include "core/bus/HealthEvents.h"
+#include "core/contract/System.h"
 #include "core/jobs/HealthMonitor.h"
-#include "core/jobs/JobEvents.h"
+#include "core/contract/Jobs.h"
 #include "core/jobs/Scheduler.h"
 #include "core/notify/Notifier.h"
 
@@ -52,14 +54,14 @@ class tst_Kernel : public QObject {
     o.quantity = 10;
     o.type = domain::OrderType::Limit;
     o.limitPrice = 400;
-    k.bus().publish("cmd.order.submit", bus::SubmitOrder{"C-9", o});
+    QVERIFY(k.bus().send(contract::SubmitOrder{"C-9", o}).ok());
     auto got = waitFor(*events, 2);
     QCOMPARE(got.size(), std::size_t(2));
-    const auto* upd = got[0].as<bus::OrderUpdated>();
+    const auto* upd = got[0].as<contract::OrderUpdated>();
     QVERIFY(upd);
     QCOMPARE(upd->correlationId, std::string("C-9"));
     QVERIFY(upd->order.status == domain::OrderStatus::PendingSubmit);
-    QVERIFY(got[1].as<bus::OrderUpdated>()->order.status == domain::OrderStatus::Accepted);
+    QVERIFY(got[1].as<contract::OrderUpdated>()->order.status == domain::OrderStatus::Accepted);
     // The events are published after the journal write: the journal already has it.
     auto stored = k.storage().call([](storage::IStorage& s) { return s.loadOrder("MRD-test-1"); }).get();
     QVERIFY(stored.ok() && stored.value().has_value());
@@ -77,14 +79,14 @@ class tst_Kernel : public QObject {
     o.clientOrderId = "MRD-test-4";
     o.symbol = "MSFT";
     o.quantity = 10;  // market order without any quote: no reference price (or the market is closed)
-    k.bus().publish("cmd.order.submit", bus::SubmitOrder{"C-4", o});
+    QVERIFY(k.bus().send(contract::SubmitOrder{"C-4", o}).ok());
     auto got = waitFor(*events, 2);
     QCOMPARE(got.size(), std::size_t(2));
-    const bus::OrderUpdated* upd = nullptr;
-    const bus::CommandRejected* rej = nullptr;
+    const contract::OrderUpdated* upd = nullptr;
+    const contract::CommandRejected* rej = nullptr;
     for (const auto& e : got) {
-      if (!upd) upd = e.as<bus::OrderUpdated>();
-      if (!rej) rej = e.as<bus::CommandRejected>();
+      if (!upd) upd = e.as<contract::OrderUpdated>();
+      if (!rej) rej = e.as<contract::CommandRejected>();
     }
     QVERIFY(upd && rej);
     QVERIFY(upd->order.status == domain::OrderStatus::Rejected);
@@ -108,17 +110,17 @@ class tst_Kernel : public QObject {
     QVERIFY(k.simulatedMarket());
     auto q = waitFor(*quotes, 1);
     QVERIFY2(!q.empty(), "no simulated AAPL quote within 5 s");
-    const double last = q.back().as<bus::QuoteUpdated>()->quote.last;
+    const double last = q.back().as<contract::QuoteUpdated>()->quote.last;
     QVERIFY(last > 0.0);
 
     domain::Order o;
     o.symbol = "AAPL";
     o.quantity = 25;
     o.side = domain::Side::Buy;
-    k.bus().publish("cmd.order.submit", bus::SubmitOrder{"C-sim", o});
+    QVERIFY(k.bus().send(contract::SubmitOrder{"C-sim", o}).ok());
     auto f = waitFor(*fills, 1);
     QCOMPARE(f.size(), std::size_t(1));
-    const auto* fill = f[0].as<bus::OrderFilled>();
+    const auto* fill = f[0].as<contract::OrderFilled>();
     QVERIFY(fill);
     QCOMPARE(fill->fill.quantity, 25.0);
     QVERIFY2(std::abs(fill->fill.price / last - 1.0) < 0.02, "fill far from the simulated market");
@@ -135,14 +137,14 @@ class tst_Kernel : public QObject {
     runtime::Kernel k(config("k7.sqlite"));
     auto jobsBox = std::make_shared<bus::Mailbox>();
     auto healthBox = std::make_shared<bus::Mailbox>();
-    k.bus().subscribe(jobs::topics::kSnapshot, jobsBox);
-    k.bus().subscribe(bus::topics::kHealth, healthBox);
+    k.bus().subscribe<contract::JobsSnapshot>(jobsBox);
+    k.bus().subscribe<contract::HealthSnapshot>(healthBox);
     QVERIFY(k.start().ok());
     QVERIFY(k.scheduler() && k.health() && k.notifier());
     k.health()->checkNow();
     const auto js = waitFor(*jobsBox, 1);
     QVERIFY(!js.empty());
-    const auto* jobsSnap = js.back().as<jobs::JobsSnapshot>();
+    const auto* jobsSnap = js.back().as<contract::JobsSnapshot>();
     QVERIFY(jobsSnap);
     std::map<std::string, bool> configured;
     for (const auto& j : jobsSnap->jobs) configured[j.name] = j.configured;
@@ -152,20 +154,20 @@ class tst_Kernel : public QObject {
     QVERIFY(configured.at("pair_discovery"));      // pairs scan over stored bars
     QVERIFY(configured.at("company_info"));        // configured; without a Polygon key a run fails and says so
     QVERIFY(!configured.at("strategy_cycle"));     // honest: no strategy.live in this config
-    const bus::HealthSnapshot* health = nullptr;
+    const contract::HealthSnapshot* health = nullptr;
     QElapsedTimer t;
     t.start();
     std::vector<bus::Envelope> hs;
     while (t.elapsed() < 10'000) {  // the first snapshot may predate the probes' first answers
       if (healthBox->waitNonEmpty(std::chrono::milliseconds(100))) healthBox->drain(hs);
-      health = hs.empty() ? nullptr : hs.back().as<bus::HealthSnapshot>();
-      if (health && !health->components.empty() && health->components.front().state != bus::HealthState::Unknown)
+      health = hs.empty() ? nullptr : hs.back().as<contract::HealthSnapshot>();
+      if (health && !health->components.empty() && health->components.front().state != contract::HealthState::Unknown)
         break;
     }
     QVERIFY(health);
-    std::map<std::string, bus::HealthState> states;
+    std::map<std::string, contract::HealthState> states;
     for (const auto& c : health->components) states[c.name] = c.state;
-    QVERIFY(states.at("Database (sqlite)") == bus::HealthState::Ok);
+    QVERIFY(states.at("Database (sqlite)") == contract::HealthState::Ok);
     QVERIFY(states.count("Redis") == 1);
     QVERIFY(states.count("Broker (paper)") == 1);
     k.stop();
@@ -183,7 +185,7 @@ class tst_Kernel : public QObject {
   void startRepublishesJournaledOpenOrdersAndPositions() {
     const auto cfg = config("k2.sqlite");
     {
-      runtime::StorageService seed(runtime::storageConfigFrom(cfg));
+      storage::StorageService seed(runtime::storageConfigFrom(cfg));
       QVERIFY(seed.start().ok());
       domain::Order open;
       open.clientOrderId = "MRD-open";
@@ -207,15 +209,15 @@ class tst_Kernel : public QObject {
     QVERIFY(k.start().ok());
     // The execution service reconciles the journal with the broker, then publishes the restored state.
     auto got = waitFor(*events, 3);
-    const bus::OrderUpdated* order = nullptr;
-    const bus::PositionsSnapshot* pos = nullptr;
+    const contract::OrderUpdated* order = nullptr;
+    const contract::PositionsSnapshot* pos = nullptr;
     int orderEvents = 0;
     for (const auto& e : got) {
-      if (const auto* o = e.as<bus::OrderUpdated>()) {
+      if (const auto* o = e.as<contract::OrderUpdated>()) {
         order = o;
         ++orderEvents;
       }
-      if (!pos) pos = e.as<bus::PositionsSnapshot>();
+      if (!pos) pos = e.as<contract::PositionsSnapshot>();
     }
     QVERIFY(order);
     QCOMPARE(orderEvents, 1);  // only the open order

@@ -3,7 +3,7 @@
 // MERIDIAN_TEST_REDIS_URL points at the server, e.g. redis://127.0.0.1:56379. Keys and channels are prefixed
 // with a per-run tag so concurrent runs never interfere. Unset: the server tests skip (or fail when
 // MERIDIAN_REQUIRE_SERVERS=1); the "Redis absent" tests always run.
-#include "core/storage/Codec.h"
+#include "core/contract/Wire.h"
 #include "core/storage/Records.h"
 #include "core/storage/redis/RedisCache.h"
 #include "core/storage/redis/RedisSubscriber.h"
@@ -19,6 +19,7 @@
 
 using namespace meridian;
 using namespace meridian::storage;
+using namespace meridian::contract;
 using namespace std::chrono_literals;
 
 // QSKIP / QFAIL only leave the function they are written in, so this must be a macro.
@@ -124,13 +125,13 @@ class tst_RedisCache : public QObject {
     RedisCache pub(m_url);
     BarEvent e{"AAPL", "polygon", domain::Bar{1'704'205'800'000'000'000, 1, 2, 0.5, 1.5, 100, 1.25, 7}};
     const std::string barChannelName = m_tag + "." + barChannel("AAPL");
-    auto receivers = pub.publish(barChannelName, encodeBarEvent(e));
+    auto receivers = pub.publish(barChannelName, contract::encodeBarEvent(e));
     QVERIFY(receivers.ok());
     QCOMPARE(*receivers, std::int64_t(1));
     domain::Order o;
     o.clientOrderId = "MRD-1";
     o.symbol = "AAPL";
-    QVERIFY(pub.publish(orderChannelName, encodeOrderEvent(o)).ok());
+    QVERIFY(pub.publish(orderChannelName, contract::encodeOrderEvent(o)).ok());
     QCOMPARE(pub.publish(m_tag + ".other", "ignored").value(), std::int64_t(0));
 
     QTRY_COMPARE_WITH_TIMEOUT(

@@ -139,7 +139,7 @@ class BasicKernelWindow {
     if (!m_dir.isValid()) return QStringLiteral("no temporary directory");
     m_kernel = std::make_unique<KernelT>(m_config);
     ui::UiContext ctx = uiContext(&m_kernel->bus(), &m_kernel->config(), m_settingsApp, paperTrading);
-    ctx.ingestion = m_kernel->ingestion();
+    ctx.clock = m_kernel->clock();
     m_window = std::make_unique<ui::MainWindow>(ctx);
     const auto started = m_kernel->start();
     if (!started.ok()) return QString::fromStdString(started.error().message);

@@ -1,28 +1,29 @@
 #pragma once
-// Everything the UI is given by the composition root (app/). The UI talks to core only through the bus:
-// it subscribes to events/snapshots and publishes commands. It never touches storage or broker objects.
+// Everything the UI is given by the composition root (app/). The UI talks to core only through ui/bridge/UiBridge:
+// it receives contract events and sends contract commands. It never touches storage, broker or service objects.
 #include "core/bus/EventBus.h"
+#include "core/common/Clock.h"
 #include "core/common/Config.h"
 #include "core/common/Logging.h"
 
 #include <memory>
-
-namespace meridian::marketdata {
-class IngestionService;
-}
 
 namespace meridian::ui {
 
 struct UiContext {
   bus::EventBus* bus = nullptr;                       // required, outlives the UI
   common::Config* config = nullptr;                   // required, outlives the UI
+  std::shared_ptr<const common::IClock> clock;        // the process's one clock (null = real time)
   std::shared_ptr<common::InAppLogBuffer> logs;       // may be null (no Logs feed)
   QString settingsOrganization = QStringLiteral("Meridian");
   QString settingsApplication = QStringLiteral("Meridian");  // tests use a throw-away name
   bool paperTrading = true;                           // PAPER/LIVE badge
-  // Optional: CSV import / ingestion (File > Import CSV…). Its submit* methods are asynchronous and answer on the
-  // bus (IngestFinished on "md.ingest.<SYM>", QualityChecked on "md.quality.<SYM>"). Null: the action is disabled.
-  marketdata::IngestionService* ingestion = nullptr;  // outlives the UI
+  bool canImport = true;                              // File > Import CSV (an ingestion service takes the command)
+
+  const common::IClock& clockRef() const {
+    static const common::RealClock real;
+    return clock ? *clock : real;
+  }
 };
 
 }  // namespace meridian::ui

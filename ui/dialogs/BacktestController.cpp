@@ -42,7 +42,10 @@ BacktestController::BacktestController(QMainWindow* window, UiBridge* bridge, QS
     if (on) m_dock->raise();
   });
   connect(m_dock, &BacktestResultsDock::runCombinationRequested, this, &BacktestController::onRunCombination);
-  if (m_bridge) connect(m_bridge, &UiBridge::backtestFinished, this, &BacktestController::onBacktestFinished);
+  if (m_bridge)
+    m_bridge->on<contract::BacktestFinished>(this, [this](const Batch<contract::BacktestFinished>& b) {
+      for (const auto& f : b) onBacktestFinished(f);
+    });
 }
 
 BacktestController::~BacktestController() = default;
@@ -113,7 +116,7 @@ void BacktestController::remember(const QString& correlationId, const BacktestCo
   while (m_sentOrder.size() > kMaxRemembered) m_sent.remove(m_sentOrder.takeFirst());
 }
 
-void BacktestController::showResult(const std::shared_ptr<const backtest::BacktestFinished>& finished) {
+void BacktestController::showResult(const std::shared_ptr<const contract::BacktestFinished>& finished) {
   if (!finished || !finished->ok()) return;
   m_dock->showFinished(finished);
   QSettings settings(m_settingsOrganization, m_settingsApplication);
@@ -127,7 +130,7 @@ void BacktestController::showResult(const std::shared_ptr<const backtest::Backte
   m_dock->raise();
 }
 
-void BacktestController::onBacktestFinished(const std::shared_ptr<const backtest::BacktestFinished>& f) {
+void BacktestController::onBacktestFinished(const std::shared_ptr<const contract::BacktestFinished>& f) {
   if (!f) return;
   const QString corr = format::qstr(f->correlationId);
   if (!m_sent.contains(corr)) return;  // not sent from this window
@@ -152,7 +155,7 @@ void BacktestController::onRunCombination(const QString& sourceCorrelationId, co
     status(QStringLiteral("The optimization's settings are no longer available; run it again."));
     return;
   }
-  backtest::RunBacktest cmd;
+  contract::RunBacktest cmd;
   std::visit(
       [&](const auto& src) {
         cmd.strategy = src.strategy;
@@ -161,9 +164,8 @@ void BacktestController::onRunCombination(const QString& sourceCorrelationId, co
       },
       *it);
   cmd.params = params;
-  const QString corr = m_bridge->publishCommand(
-      backtest::topics::kRun, cmd,
-      QStringLiteral("BACKTEST %1 (%2)").arg(format::qstr(cmd.strategy), format::qstr(params.toString())));
+  const QString corr = m_bridge->send(
+      cmd, QStringLiteral("BACKTEST %1 (%2)").arg(format::qstr(cmd.strategy), format::qstr(params.toString())));
   cmd.correlationId = corr.toStdString();
   remember(corr, cmd);
   status(QStringLiteral("Running %1 (%2)…").arg(format::qstr(cmd.strategy), format::qstr(params.toString())));

@@ -50,10 +50,10 @@ class BacktestController : public QObject {
   void showOptimizeDialog();
   void showWalkForwardDialog();
   void showHistory();
-  void showResult(const std::shared_ptr<const meridian::backtest::BacktestFinished>& finished);
+  void showResult(const std::shared_ptr<const meridian::contract::BacktestFinished>& finished);
 
  private Q_SLOTS:
-  void onBacktestFinished(const std::shared_ptr<const meridian::backtest::BacktestFinished>& finished);
+  void onBacktestFinished(const std::shared_ptr<const meridian::contract::BacktestFinished>& finished);
   void onRunCombination(const QString& sourceCorrelationId, const meridian::strategy::ParamSet& params);
 
  private:

@@ -88,7 +88,7 @@ void connectChanged(QAbstractSpinBox* w, QObject* receiver, const std::function<
   else if (auto* d = qobject_cast<QDoubleSpinBox*>(w)) QObject::connect(d, &QDoubleSpinBox::valueChanged, receiver, fn);
 }
 
-QString phaseText(const backtest::BacktestProgress& p) {
+QString phaseText(const contract::BacktestProgress& p) {
   QString phase = format::qstr(p.phase);
   if (!phase.isEmpty()) phase[0] = phase[0].toUpper();
   if (p.total == 0) return phase + QStringLiteral("…");
@@ -130,8 +130,12 @@ BacktestDialog::BacktestDialog(Mode mode, UiBridge* bridge, QString settingsOrga
   loadSettings();
   setRunning(false);
   if (m_bridge) {
-    connect(m_bridge, &UiBridge::backtestProgress, this, &BacktestDialog::onBacktestProgress);
-    connect(m_bridge, &UiBridge::backtestFinished, this, &BacktestDialog::onBacktestFinished);
+    m_bridge->on<contract::BacktestProgress>(this, [this](const Batch<contract::BacktestProgress>& b) {
+      onBacktestProgress(values(b));
+    });
+    m_bridge->on<contract::BacktestFinished>(this, [this](const Batch<contract::BacktestFinished>& b) {
+      for (const auto& f : b) onBacktestFinished(f);
+    });
   }
 }
 
@@ -518,7 +522,7 @@ void BacktestDialog::updateGridSize() {
 
 // ---- Command ------------------------------------------------------------------------------------------------------
 
-bool BacktestDialog::buildCommon(std::string& strategyName, strategy::ParamSet& params, backtest::DataSpec& data,
+bool BacktestDialog::buildCommon(std::string& strategyName, strategy::ParamSet& params, contract::DataSpec& data,
                                  backtest::BacktestConfig& config, QString* error) const {
   auto fail = [&](const QString& e) {
     if (error) *error = e;
@@ -570,11 +574,11 @@ bool BacktestDialog::buildCommon(std::string& strategyName, strategy::ParamSet& 
 bool BacktestDialog::buildCommand(BacktestCommand& out, QString* error) const {
   std::string name;
   strategy::ParamSet params;
-  backtest::DataSpec data;
+  contract::DataSpec data;
   backtest::BacktestConfig config;
   if (!buildCommon(name, params, data, config, error)) return false;
   if (m_mode == Mode::Backtest) {
-    backtest::RunBacktest cmd;
+    contract::RunBacktest cmd;
     cmd.strategy = name;
     cmd.params = std::move(params);
     cmd.data = std::move(data);
@@ -595,7 +599,7 @@ bool BacktestDialog::buildCommand(BacktestCommand& out, QString* error) const {
   const auto objective = static_cast<backtest::Objective>(m_objective->currentData().toInt());
   const auto threads = static_cast<unsigned>(m_threads->value());
   if (m_mode == Mode::Optimize) {
-    backtest::RunOptimization cmd;
+    contract::RunOptimization cmd;
     cmd.strategy = name;
     cmd.params = std::move(params);
     cmd.data = std::move(data);
@@ -605,7 +609,7 @@ bool BacktestDialog::buildCommand(BacktestCommand& out, QString* error) const {
     cmd.threads = threads;
     out = std::move(cmd);
   } else {
-    backtest::RunWalkForward cmd;
+    contract::RunWalkForward cmd;
     cmd.strategy = name;
     cmd.params = std::move(params);
     cmd.data = std::move(data);
@@ -633,16 +637,16 @@ void BacktestDialog::onRun() {
   saveSettings();
   QString corr;
   const QString strat = m_strategy->currentText();
-  if (auto* run = std::get_if<backtest::RunBacktest>(&cmd)) {
-    corr = m_bridge->publishCommand(backtest::topics::kRun, *run,
+  if (auto* run = std::get_if<contract::RunBacktest>(&cmd)) {
+    corr = m_bridge->send(*run,
                                     QStringLiteral("BACKTEST %1 (%2)").arg(strat, format::qstr(run->params.toString())));
     run->correlationId = corr.toStdString();
-  } else if (auto* opt = std::get_if<backtest::RunOptimization>(&cmd)) {
-    corr = m_bridge->publishCommand(backtest::topics::kOptimize, *opt,
+  } else if (auto* opt = std::get_if<contract::RunOptimization>(&cmd)) {
+    corr = m_bridge->send(*opt,
                                     QStringLiteral("OPTIMIZE %1 (%2 combinations)").arg(strat).arg(gridSize()));
     opt->correlationId = corr.toStdString();
-  } else if (auto* wf = std::get_if<backtest::RunWalkForward>(&cmd)) {
-    corr = m_bridge->publishCommand(backtest::topics::kWalkForward, *wf, QStringLiteral("WALK-FORWARD %1").arg(strat));
+  } else if (auto* wf = std::get_if<contract::RunWalkForward>(&cmd)) {
+    corr = m_bridge->send(*wf, QStringLiteral("WALK-FORWARD %1").arg(strat));
     wf->correlationId = corr.toStdString();
   }
   m_lastCommand = std::move(cmd);
@@ -656,7 +660,7 @@ void BacktestDialog::onRun() {
 
 void BacktestDialog::onCancel() {
   if (!isRunning() || !m_bridge) return;
-  m_bridge->publishCommand(backtest::topics::kCancel, backtest::CancelBacktest{m_correlationId.toStdString()},
+  m_bridge->send(contract::CancelBacktest{m_correlationId.toStdString()},
                            QStringLiteral("CANCEL BACKTEST %1").arg(m_correlationId));
   m_status->setText(QStringLiteral("Cancelling…"));
   m_cancel->setEnabled(false);
@@ -682,7 +686,7 @@ void BacktestDialog::onBrowse() {
 
 // ---- Events from the service ---------------------------------------------------------------------------------------
 
-void BacktestDialog::onBacktestProgress(const QVector<backtest::BacktestProgress>& progress) {
+void BacktestDialog::onBacktestProgress(const QVector<contract::BacktestProgress>& progress) {
   if (!isRunning()) return;
   for (const auto& p : progress) {
     if (format::qstr(p.correlationId) != m_correlationId) continue;
@@ -701,7 +705,7 @@ void BacktestDialog::onBacktestProgress(const QVector<backtest::BacktestProgress
   }
 }
 
-void BacktestDialog::onBacktestFinished(const std::shared_ptr<const backtest::BacktestFinished>& f) {
+void BacktestDialog::onBacktestFinished(const std::shared_ptr<const contract::BacktestFinished>& f) {
   if (!f || !isRunning() || format::qstr(f->correlationId) != m_correlationId) return;
   m_noAnswer.stop();
   m_correlationId.clear();

@@ -7,7 +7,7 @@
 // starts in the last directory used, kept in QSettings). Capital and costs: cash, size in shares or % of equity,
 // commission model and value, slippage in bps.
 //
-// Run (Enter) publishes RunBacktest / RunOptimization / RunWalkForward through UiBridge::publishCommand and never
+// Run (Enter) publishes RunBacktest / RunOptimization / RunWalkForward through UiBridge::send and never
 // waits: the progress bar follows UiBridge::backtestProgress, the outcome arrives as backtestFinished (errors are
 // shown in the dialog, results go to the BacktestResultsDock). Cancel Run publishes CancelBacktest; Esc closes the
 // dialog (a run in progress continues and its result still appears in the dock). Form values are remembered.
@@ -21,7 +21,7 @@
 #include <memory>
 #include <variant>
 
-#include "core/backtest/BacktestEvents.h"
+#include "core/contract/Backtest.h"
 #include "core/strategy/StrategyRegistry.h"
 
 class QAbstractSpinBox;
@@ -40,7 +40,7 @@ namespace meridian::ui {
 
 class UiBridge;
 
-using BacktestCommand = std::variant<backtest::RunBacktest, backtest::RunOptimization, backtest::RunWalkForward>;
+using BacktestCommand = std::variant<contract::RunBacktest, contract::RunOptimization, contract::RunWalkForward>;
 
 class BacktestDialog : public QDialog {
   Q_OBJECT
@@ -90,8 +90,8 @@ class BacktestDialog : public QDialog {
   void onRun();
   void onCancel();
   void onBrowse();
-  void onBacktestProgress(const QVector<meridian::backtest::BacktestProgress>& progress);
-  void onBacktestFinished(const std::shared_ptr<const meridian::backtest::BacktestFinished>& finished);
+  void onBacktestProgress(const QVector<meridian::contract::BacktestProgress>& progress);
+  void onBacktestFinished(const std::shared_ptr<const meridian::contract::BacktestFinished>& finished);
 
  private Q_SLOTS:
   void onStrategyChanged();
@@ -116,7 +116,7 @@ class BacktestDialog : public QDialog {
   void saveParamValues() const;
   QString settingsGroup() const;
   bool buildAxis(const ParamEditors& p, backtest::ParamAxis& axis, QString* error) const;
-  bool buildCommon(std::string& strategyName, strategy::ParamSet& params, backtest::DataSpec& data,
+  bool buildCommon(std::string& strategyName, strategy::ParamSet& params, contract::DataSpec& data,
                    backtest::BacktestConfig& config, QString* error) const;
 
   Mode m_mode;

@@ -42,7 +42,7 @@ BacktestHistoryDialog::BacktestHistoryDialog(UiBridge* bridge, QWidget* parent) 
   m_timeout.setSingleShot(true);
   m_timeout.setInterval(kAnswerTimeoutMs);
   connect(&m_timeout, &QTimer::timeout, this, &BacktestHistoryDialog::onTimeout);
-  if (m_bridge) connect(m_bridge, &UiBridge::backtestRunsListed, this, &BacktestHistoryDialog::onRunsListed);
+
 }
 
 void BacktestHistoryDialog::refresh(QVector<BacktestHistoryEntry> session) {
@@ -53,12 +53,13 @@ void BacktestHistoryDialog::refresh(QVector<BacktestHistoryEntry> session) {
     updateStatus(QStringLiteral("Saved runs are not available."));
     return;
   }
-  m_correlationId = m_bridge->publishCommand(backtest::topics::kListRuns, backtest::ListBacktestRuns{{}, 500});
+  m_correlationId = m_bridge->request(contract::ListBacktestRuns{{}, 500}, this,
+                                     [this](std::shared_ptr<const contract::BacktestRunsListed> r) { onRunsListed(r); });
   updateStatus(QStringLiteral("Loading saved runs…"));
   m_timeout.start();
 }
 
-void BacktestHistoryDialog::onRunsListed(const std::shared_ptr<const backtest::BacktestRunsListed>& runs) {
+void BacktestHistoryDialog::onRunsListed(const std::shared_ptr<const contract::BacktestRunsListed>& runs) {
   if (!runs || m_correlationId.isEmpty() || format::qstr(runs->correlationId) != m_correlationId) return;
   m_correlationId.clear();
   m_timeout.stop();

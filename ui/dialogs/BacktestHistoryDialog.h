@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "core/backtest/BacktestEvents.h"
+#include "core/contract/Backtest.h"
 #include "ui/models/BacktestHistoryModel.h"
 
 class QLabel;
@@ -35,10 +35,10 @@ class BacktestHistoryDialog : public QDialog {
   bool waitingForSavedRuns() const { return !m_correlationId.isEmpty(); }
 
  Q_SIGNALS:
-  void showRunRequested(const std::shared_ptr<const meridian::backtest::BacktestFinished>& finished);
+  void showRunRequested(const std::shared_ptr<const meridian::contract::BacktestFinished>& finished);
 
  public Q_SLOTS:
-  void onRunsListed(const std::shared_ptr<const meridian::backtest::BacktestRunsListed>& runs);
+  void onRunsListed(const std::shared_ptr<const meridian::contract::BacktestRunsListed>& runs);
 
  private Q_SLOTS:
   void onActivated(const QModelIndex& index);

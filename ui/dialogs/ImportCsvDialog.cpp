@@ -17,7 +17,8 @@
 #include <algorithm>
 
 #include "core/common/Ids.h"
-#include "core/marketdata/IngestionService.h"
+#include "core/marketdata/IngestRequests.h"
+#include "ui/bridge/UiBridge.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
@@ -28,10 +29,10 @@ constexpr const char* kMapKey = "import/csvColumnMap";
 
 }  // namespace
 
-ImportCsvDialog::ImportCsvDialog(marketdata::IngestionService* ingestion, QString settingsOrganization,
-                                 QString settingsApplication, QWidget* parent)
+ImportCsvDialog::ImportCsvDialog(UiBridge* bridge, QString settingsOrganization, QString settingsApplication,
+                                 QWidget* parent)
     : QDialog(parent),
-      m_ingestion(ingestion),
+      m_bridge(bridge),
       m_settingsOrganization(std::move(settingsOrganization)),
       m_settingsApplication(std::move(settingsApplication)) {
   setObjectName(QStringLiteral("ImportCsvDialog"));
@@ -100,7 +101,14 @@ ImportCsvDialog::ImportCsvDialog(marketdata::IngestionService* ingestion, QStrin
   m_showQuality->setEnabled(false);
   QPushButton* close = buttons->addButton(QDialogButtonBox::Close);
   close->setAutoDefault(false);
-  if (!m_ingestion) {
+  if (m_bridge) {
+    m_bridge->on<contract::IngestFinished>(this, [this](const Batch<contract::IngestFinished>& b) {
+      for (const auto& f : b) onIngestFinished(f);
+    });
+    m_bridge->on<contract::CommandRejected>(this, [this](const Batch<contract::CommandRejected>& b) {
+      for (const auto& r : b) onCommandRejected(*r);
+    });
+  } else {
     m_import->setEnabled(false);
     m_import->setToolTip(QStringLiteral("no ingestion service"));
   }
@@ -164,7 +172,7 @@ void ImportCsvDialog::showError(const QString& text) {
 }
 
 void ImportCsvDialog::startImport() {
-  if (!m_ingestion || busy()) return;
+  if (!m_bridge || busy()) return;
   const QString path = m_path->text().trimmed();
   if (path.isEmpty() || !QFileInfo(path).isFile()) {
     showError(path.isEmpty() ? QStringLiteral("Choose a CSV file.") : QStringLiteral("No such file: %1").arg(path));
@@ -207,15 +215,16 @@ void ImportCsvDialog::startImport() {
   m_result->setStyleSheet({});
   m_result->setText(QStringLiteral("Importing %1 as %2…").arg(QFileInfo(path).fileName(), symbol));
   m_quality->clear();
-  m_ingestion->submitCsvImport(std::move(request), correlationId);
+  m_bridge->send(contract::ImportCsv{correlationId, std::make_shared<const marketdata::CsvImportRequest>(std::move(request))},
+                 QStringLiteral("IMPORT %1").arg(symbol));
   Q_EMIT importSubmitted(m_pending, symbol);
 }
 
-void ImportCsvDialog::onIngestFinished(const std::shared_ptr<const marketdata::IngestFinished>& finished) {
+void ImportCsvDialog::onIngestFinished(const std::shared_ptr<const contract::IngestFinished>& finished) {
   if (!finished || m_pending.isEmpty() || finished->correlationId != m_pending.toStdString()) return;
   const QString correlationId = m_pending;
   m_pending.clear();
-  m_import->setEnabled(m_ingestion != nullptr);
+  m_import->setEnabled(m_bridge != nullptr);
   m_progress->setRange(0, 1);
   m_progress->setValue(1);
   m_progress->setVisible(false);
@@ -244,6 +253,14 @@ void ImportCsvDialog::onIngestFinished(const std::shared_ptr<const marketdata::I
       (r.quality.clean() ? format::upColor() : format::warnColor()).name()));
   m_showQuality->setEnabled(true);
   Q_EMIT importFinished(correlationId, true);
+}
+
+void ImportCsvDialog::onCommandRejected(const contract::CommandRejected& rejected) {
+  if (m_pending.isEmpty() || rejected.correlationId != m_pending.toStdString()) return;
+  contract::IngestFinished failed;
+  failed.correlationId = rejected.correlationId;
+  failed.error = makeError("import.refused", rejected.reason);
+  onIngestFinished(std::make_shared<const contract::IngestFinished>(std::move(failed)));
 }
 
 }  // namespace meridian::ui

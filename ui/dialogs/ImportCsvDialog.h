@@ -1,16 +1,17 @@
 #pragma once
 // ImportCsvDialog (File > Import CSV…, Ctrl+I): picks a CSV bar file (last directory remembered in QSettings), the
 // symbol (default from the file name: "orcl-1995-2014.csv" -> ORCL), the format (Yahoo or mapped columns with a
-// column map "date=..,open=..,high=..,low=..,close=..[,volume=..]") and the source name (default "csv"), and submits
-// IngestionService::submitCsvImport with a fresh correlation id. The service parses and stores on its own threads;
-// the result comes back as IngestFinished on the bus (UiBridge::ingestFinished) and is matched by correlation id:
-// rows inserted / updated / unchanged and the quality summary, or the error (with file:line for a malformed row).
+// column map "date=..,open=..,high=..,low=..,close=..[,volume=..]") and the source name (default "csv"), and sends
+// contract::ImportCsv through the bridge. The ingestion service parses and stores on its own threads; the result
+// comes back as contract::IngestFinished and is matched by correlation id: rows inserted / updated / unchanged and
+// the quality summary, or the error (with file:line for a malformed row); a refused command as CommandRejected.
 // The dialog never touches storage.
 #include <QDialog>
 
 #include <memory>
 
-#include "core/marketdata/MarketDataEvents.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
 
 class QComboBox;
 class QDialogButtonBox;
@@ -19,19 +20,17 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 
-namespace meridian::marketdata {
-class IngestionService;
-}
-
 namespace meridian::ui {
+
+class UiBridge;
 
 class ImportCsvDialog : public QDialog {
   Q_OBJECT
 
  public:
-  // `ingestion` must outlive the dialog (null: Import is disabled).
-  ImportCsvDialog(marketdata::IngestionService* ingestion, QString settingsOrganization,
-                  QString settingsApplication, QWidget* parent = nullptr);
+  // `bridge` must outlive the dialog (null: Import is disabled).
+  ImportCsvDialog(UiBridge* bridge, QString settingsOrganization, QString settingsApplication,
+                  QWidget* parent = nullptr);
 
   // "orcl-1995-2014.csv" -> "ORCL" (text before the first '-' or '.', upper-cased).
   static QString symbolForFile(const QString& path);
@@ -54,7 +53,8 @@ class ImportCsvDialog : public QDialog {
   // Validates the form and submits the import; returns via importFinished once the result arrives.
   void startImport();
   void browse();
-  void onIngestFinished(const std::shared_ptr<const meridian::marketdata::IngestFinished>& finished);
+  void onIngestFinished(const std::shared_ptr<const meridian::contract::IngestFinished>& finished);
+  void onCommandRejected(const meridian::contract::CommandRejected& rejected);
 
  Q_SIGNALS:
   void importSubmitted(const QString& correlationId, const QString& symbol);
@@ -65,7 +65,7 @@ class ImportCsvDialog : public QDialog {
   void updateFormatUi();
   void showError(const QString& text);
 
-  marketdata::IngestionService* m_ingestion = nullptr;
+  UiBridge* m_bridge = nullptr;
   QString m_settingsOrganization;
   QString m_settingsApplication;
   QLineEdit* m_path = nullptr;

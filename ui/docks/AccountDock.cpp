@@ -63,7 +63,7 @@ void AccountDock::exportCsv() {
 void AccountDock::setPaperTrading(bool paper) { m_badge->setPaper(paper); }
 
 void AccountDock::updateHeadline() {
-  const execution::AccountSnapshot* a = m_model->snapshot();
+  const contract::AccountSnapshot* a = m_model->snapshot();
   if (!a) {
     m_headline->setText(QStringLiteral("<span style='color:#808080'>waiting for the broker's account…</span>"));
     return;

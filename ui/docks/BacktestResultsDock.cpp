@@ -270,9 +270,9 @@ void BacktestResultsDock::clear() {
   updateTabStates();
 }
 
-void BacktestResultsDock::showFinished(const std::shared_ptr<const backtest::BacktestFinished>& f) {
+void BacktestResultsDock::showFinished(const std::shared_ptr<const contract::BacktestFinished>& f) {
   if (!f || !f->ok()) return;
-  using backtest::BacktestKind;
+  using contract::BacktestKind;
   if (f->kind == BacktestKind::Backtest && f->result) {
     m_backtest = f;
     m_result = f->result;
@@ -341,8 +341,8 @@ void BacktestResultsDock::showFinished(const std::shared_ptr<const backtest::Bac
   updateHeader(*f);
 }
 
-void BacktestResultsDock::updateHeader(const backtest::BacktestFinished& f) {
-  using backtest::BacktestKind;
+void BacktestResultsDock::updateHeader(const contract::BacktestFinished& f) {
+  using contract::BacktestKind;
   QString text;
   const QString strat = QStringLiteral("<b>%1</b>").arg(format::qstr(f.strategy).toHtmlEscaped());
   if (f.kind == BacktestKind::Backtest && f.result) {

@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "core/backtest/BacktestEvents.h"
+#include "core/contract/Backtest.h"
 
 class QLabel;
 class QPushButton;
@@ -36,14 +36,14 @@ class BacktestResultsDock : public QDockWidget {
   explicit BacktestResultsDock(QWidget* parent = nullptr);
 
   // Shows a successful BacktestFinished (failed ones are ignored: the dialog reports them).
-  void showFinished(const std::shared_ptr<const backtest::BacktestFinished>& finished);
+  void showFinished(const std::shared_ptr<const contract::BacktestFinished>& finished);
   void clear();
   bool hasResults() const;
 
   backtest::BacktestResultPtr result() const { return m_result; }
-  std::shared_ptr<const backtest::BacktestFinished> lastBacktest() const { return m_backtest; }
-  std::shared_ptr<const backtest::BacktestFinished> lastOptimization() const { return m_optimization; }
-  std::shared_ptr<const backtest::BacktestFinished> lastWalkForward() const { return m_walkForward; }
+  std::shared_ptr<const contract::BacktestFinished> lastBacktest() const { return m_backtest; }
+  std::shared_ptr<const contract::BacktestFinished> lastOptimization() const { return m_optimization; }
+  std::shared_ptr<const contract::BacktestFinished> lastWalkForward() const { return m_walkForward; }
 
   QTabWidget* tabs() const { return m_tabs; }
   QLabel* summaryLabel() const { return m_summary; }
@@ -80,7 +80,7 @@ class BacktestResultsDock : public QDockWidget {
   QWidget* buildTradesTab();
   QWidget* buildOptimizationTab();
   QWidget* buildWalkForwardTab();
-  void updateHeader(const backtest::BacktestFinished& f);
+  void updateHeader(const contract::BacktestFinished& f);
   void updateTabStates();
 
   QStackedWidget* m_stack = nullptr;
@@ -113,9 +113,9 @@ class BacktestResultsDock : public QDockWidget {
   QLabel* m_walkForwardInfo = nullptr;
 
   backtest::BacktestResultPtr m_result;
-  std::shared_ptr<const backtest::BacktestFinished> m_backtest;
-  std::shared_ptr<const backtest::BacktestFinished> m_optimization;
-  std::shared_ptr<const backtest::BacktestFinished> m_walkForward;
+  std::shared_ptr<const contract::BacktestFinished> m_backtest;
+  std::shared_ptr<const contract::BacktestFinished> m_optimization;
+  std::shared_ptr<const contract::BacktestFinished> m_walkForward;
 };
 
 }  // namespace meridian::ui

@@ -27,8 +27,8 @@
 
 #include "core/common/Logging.h"
 #include "core/marketdata/BarAggregator.h"
-#include "core/marketdata/IngestionService.h"
-#include "ui/bridge/HistoryClient.h"
+#include "core/marketdata/Timeframe.h"
+#include "ui/bridge/UiBridge.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
@@ -61,15 +61,15 @@ void upsertBar(std::vector<domain::Bar>& series, const domain::Bar& bar) {
   }
 }
 
-marketdata::Timeframe storageTimeframe(Timeframe tf) {
+domain::Timeframe storageTimeframe(Timeframe tf) {
   switch (tf) {
     case Timeframe::M1:
-    case Timeframe::M5: return marketdata::Timeframe::Minute1;
-    case Timeframe::H1: return marketdata::Timeframe::Hour1;
+    case Timeframe::M5: return domain::Timeframe::Minute1;
+    case Timeframe::H1: return domain::Timeframe::Hour1;
     case Timeframe::D1:
-    case Timeframe::W1: return marketdata::Timeframe::Day1;
+    case Timeframe::W1: return domain::Timeframe::Day1;
   }
-  return marketdata::Timeframe::Day1;
+  return domain::Timeframe::Day1;
 }
 
 constexpr domain::Timestamp kChartMinTs = std::numeric_limits<domain::Timestamp>::min();
@@ -118,7 +118,7 @@ struct ChartDock::BuildGuard {
 // Where history ends and live bars begin, and how live bars are brought to the history's resolution.
 struct ChartDock::LiveFeed {
   bool history = false;
-  marketdata::Timeframe resolution = marketdata::Timeframe::Minute1;
+  domain::Timeframe resolution = domain::Timeframe::Minute1;
   domain::Timestamp seamEnd = kChartMinTs;  // live bars before this are covered by history
   domain::Timestamp lastFed = kChartMinTs;  // newest live bar already converted
   std::unique_ptr<marketdata::BarAggregator> aggregator;  // null: bars are taken as they are
@@ -300,23 +300,19 @@ ChartDock::~ChartDock() {
   m_guard->alive = false;
 }
 
-void ChartDock::setHistoryClient(HistoryClient* client) {
-  if (m_historyClient) disconnect(m_historyClient, nullptr, this, nullptr);
-  m_historyClient = client;
-  if (client) {
-    connect(client, &HistoryClient::historyLoaded, this, &ChartDock::onHistoryLoaded);
-    if (!m_symbol.isEmpty()) requestHistory(false);
-  }
+void ChartDock::setBridge(UiBridge* bridge) {
+  m_bridge = bridge;
+  if (m_bridge && !m_symbol.isEmpty()) requestHistory(false);
 }
 
 void ChartDock::requestHistory(bool allowCache) {
-  if (!m_historyClient || m_symbol.isEmpty()) return;
+  if (!m_bridge || m_symbol.isEmpty()) return;
   m_guard->latest = ++m_generation;  // any build in flight is now stale
   m_pendingFeed.reset();
   m_loading = true;
   m_loadClock.start();
   m_view->setLoading(true, QStringLiteral("Loading %1 history…").arg(QLatin1String(timeframeLabel(m_timeframe))));
-  const marketdata::Timeframe want = storageTimeframe(m_timeframe);
+  const domain::Timeframe want = storageTimeframe(m_timeframe);
   if (allowCache && m_lastHistory && m_lastHistory->requested == want && format::qstr(m_lastHistory->symbol) == m_symbol) {
     // Same stored data (e.g. 1m <-> 5m, 1D <-> 1W): only the series is rebuilt, still off the GUI thread.
     m_pendingCorrelation.clear();
@@ -324,11 +320,18 @@ void ChartDock::requestHistory(bool allowCache) {
     startBuild(m_lastHistory);
     return;
   }
-  m_pendingCorrelation = m_historyClient->request(m_symbol, want, kMaxBarsPerSymbol);
+  contract::RequestHistory request;
+  request.symbol = m_symbol.toStdString();
+  request.timeframe = want;
+  request.maxBars = kMaxBarsPerSymbol;
+  request.requester = "chart";  // a newer request from this chart supersedes a queued older one
+  m_pendingCorrelation = m_bridge->request(std::move(request), this, [this](std::shared_ptr<const contract::HistoryLoaded> r) {
+    onHistoryLoaded(std::move(r));
+  });
   m_historyTimeout.start();
 }
 
-void ChartDock::onHistoryLoaded(std::shared_ptr<const runtime::HistoryLoaded> result) {
+void ChartDock::onHistoryLoaded(std::shared_ptr<const contract::HistoryLoaded> result) {
   if (!result) return;
   if (m_pendingCorrelation.isEmpty() || format::qstr(result->correlationId) != m_pendingCorrelation) {
     ++m_stale;  // the user switched again (or it timed out): a newer request is, or was, in flight
@@ -346,7 +349,7 @@ void ChartDock::onHistoryLoaded(std::shared_ptr<const runtime::HistoryLoaded> re
   startBuild(std::move(result));
 }
 
-void ChartDock::startBuild(std::shared_ptr<const runtime::HistoryLoaded> history) {
+void ChartDock::startBuild(std::shared_ptr<const contract::HistoryLoaded> history) {
   const std::uint64_t generation = m_generation;
   m_guard->latest = generation;
   auto feed = std::make_unique<LiveFeed>();
@@ -356,10 +359,10 @@ void ChartDock::startBuild(std::shared_ptr<const runtime::HistoryLoaded> history
     feed->history = true;
     feed->resolution = history->timeframe;
     feed->seamEnd = hist.back().ts + marketdata::nominalLength(history->timeframe);
-    if (history->timeframe != marketdata::Timeframe::Minute1) {
+    if (history->timeframe != domain::Timeframe::Minute1) {
       marketdata::BarAggregator::Options o;
-      o.hourly = history->timeframe == marketdata::Timeframe::Hour1;
-      o.daily = history->timeframe == marketdata::Timeframe::Day1;
+      o.hourly = history->timeframe == domain::Timeframe::Hour1;
+      o.daily = history->timeframe == domain::Timeframe::Day1;
       feed->aggregator = std::make_unique<marketdata::BarAggregator>(o);
     }
   }
@@ -480,7 +483,7 @@ void ChartDock::setTimeframe(Timeframe tf) {
   if (auto* b = timeframeButton(tf)) b->setChecked(true);
   if (tf == m_timeframe && (m_view->timeframe() == tf || m_loading)) return;
   m_timeframe = tf;
-  if (m_historyClient && !m_symbol.isEmpty()) {
+  if (m_bridge && !m_symbol.isEmpty()) {
     // Live bars only on screen (a small buffer): resample them now; history, when it comes, replaces them.
     if (!m_feed->history) m_view->setTimeframe(tf);
     requestHistory(true);  // history on screen stays (with a "Loading…" badge) until the new series is built
@@ -496,14 +499,14 @@ void ChartDock::onSymbolEntered() { setSymbol(m_symbolEdit->text()); }
 
 void ChartDock::onViewChanged() { updateInfo(); }
 
-void ChartDock::onBarsAppended(const QVector<bus::BarClosed>& bars) {
+void ChartDock::onBarsAppended(const QVector<contract::BarClosed>& bars) {
   std::vector<domain::Bar> forView;
-  for (const bus::BarClosed& b : bars) {
+  for (const contract::BarClosed& b : bars) {
     const QString symbol = format::qstr(b.symbol);
     // A feed publishing 1m bars also publishes the 1h / 1d bars built from them (SimulatedMarket): keep the minutes
     // only, the chart resamples (or aggregates at the history seam) itself.
-    const auto tf = marketdata::IngestionService::timeframeOfSource(b.source);
-    if (tf == marketdata::Timeframe::Minute1 && b.source.ends_with("_1m")) {
+    const auto tf = marketdata::timeframeOfSource(b.source);
+    if (tf == domain::Timeframe::Minute1 && b.source.ends_with("_1m")) {
       m_minuteFed.insert(symbol);
     } else if (m_minuteFed.contains(symbol)) {
       continue;
@@ -553,9 +556,9 @@ void ChartDock::onFillsAppended(const QVector<domain::Fill>& fills) {
   for (auto it = bySymbol.cbegin(); it != bySymbol.cend(); ++it) addMarkers(it.key(), it.value());
 }
 
-void ChartDock::onSignals(const QVector<bus::SignalGenerated>& signalList) {
+void ChartDock::onSignals(const QVector<contract::SignalGenerated>& signalList) {
   QHash<QString, std::vector<ChartMarker>> bySymbol;
-  for (const bus::SignalGenerated& g : signalList) {
+  for (const contract::SignalGenerated& g : signalList) {
     ChartMarker m;
     m.ts = g.ts;
     m.price = g.price;

@@ -2,18 +2,18 @@
 // ChartDock: the chart of the selected symbol (CandleView) with its toolbar: symbol, timeframe (1m 5m 1h 1D 1W),
 // range (1D 5D 1M 3M 6M 1Y 5Y All), indicators menu (overlays + RSI/MACD panes), zoom buttons.
 //
-// Keeps a bounded buffer of live bars per symbol (fed by UiBridge::barsAppended); fills (UiBridge::fillsAppended)
-// and strategy signals (UiBridge::signalsAppended -> onSignals) become chart markers; quotes update the newest bar's
-// close live. Keyboard on the chart: 1-5 timeframe, Ctrl+1..Ctrl+8 range, plus CandleView's keys.
+// Keeps a bounded buffer of live bars per symbol (contract::BarClosed, onBarsAppended); fills (onFillsAppended)
+// and strategy signals (onSignals) become chart markers; quotes update the newest bar's close live. Keyboard on the
+// chart: 1-5 timeframe, Ctrl+1..Ctrl+8 range, plus CandleView's keys.
 //
-// Stored history (setHistoryClient): a symbol or timeframe switch asks core for history through the bus
-// (HistoryClient -> "cmd.md.history" -> HistoryService -> "md.history.<corr>") and shows "Loading…" meanwhile; the
+// Stored history (setBridge): a symbol or timeframe switch asks core for history (a contract::RequestHistory through
+// UiBridge::request, answered by history::HistoryService) and shows "Loading…" meanwhile; the
 // GUI thread never reads storage. The answer is merged with the live bars past the seam and the BarSeries (resample,
 // min/max pyramid, indicators: ~1 s for a million bars) is built on a QThreadPool worker and handed back whole.
 // Answers to an older request, and builds started for one, are ignored (the user switched again). Seam rule: history
 // covers everything before the end of its last bar; live bars from there on are appended, aggregated to the
 // history's resolution (1h / 1d, NYSE sessions in America/New_York) by marketdata::BarAggregator, so there is
-// neither a gap nor a duplicate bar where they meet. Without a client (or when core does not answer within
+// neither a gap nor a duplicate bar where they meet. Without a bridge (or when core does not answer within
 // kHistoryTimeoutMs) the chart shows the live bars alone, as before.
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -26,10 +26,12 @@
 #include <memory>
 #include <vector>
 
-#include "core/bus/Events.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
 #include "core/domain/Types.h"
 #include "core/marketdata/Timeframe.h"
-#include "core/runtime/HistoryEvents.h"
+#include "core/contract/History.h"
 #include "ui/widgets/CandleView.h"
 
 class QActionGroup;
@@ -44,7 +46,7 @@ class BarAggregator;
 
 namespace meridian::ui {
 
-class HistoryClient;
+class UiBridge;
 
 class ChartDock : public QDockWidget {
   Q_OBJECT
@@ -58,14 +60,14 @@ class ChartDock : public QDockWidget {
   ~ChartDock() override;
 
   // Stored history through the bus (see above). Not owned; may be null (live bars only).
-  void setHistoryClient(HistoryClient* client);
-  HistoryClient* historyClient() const { return m_historyClient; }
+  // History requests go through the bridge (null: live bars only).
+  void setBridge(UiBridge* bridge);
   // A history request or series build is outstanding for the current symbol/timeframe.
   bool isLoading() const { return m_loading; }
   // Answers / builds ignored because the user switched again meanwhile.
   std::uint64_t staleResponses() const { return m_stale; }
   // The history installed for the current view (null before the first one / without a client).
-  std::shared_ptr<const runtime::HistoryLoaded> currentHistory() const { return m_installedHistory; }
+  std::shared_ptr<const contract::HistoryLoaded> currentHistory() const { return m_installedHistory; }
   // Milliseconds from the request to the installed series, for the last load.
   qint64 lastLoadMs() const { return m_lastLoadMs; }
 
@@ -87,11 +89,11 @@ class ChartDock : public QDockWidget {
   void setSymbol(const QString& symbol);
   void setTimeframe(meridian::ui::Timeframe tf);
   void setRange(meridian::ui::CandleView::Range r);
-  void onBarsAppended(const QVector<meridian::bus::BarClosed>& bars);
+  void onBarsAppended(const QVector<meridian::contract::BarClosed>& bars);
   void onFillsAppended(const QVector<meridian::domain::Fill>& fills);
   void onQuotesUpdated(const QVector<meridian::domain::Quote>& quotes);
   // Strategy signals as markers (distinct from fills), text "<strategy> <side> … : <reason>" in the tooltip/readout.
-  void onSignals(const QVector<meridian::bus::SignalGenerated>& signalList);
+  void onSignals(const QVector<meridian::contract::SignalGenerated>& signalList);
 
  Q_SIGNALS:
   void symbolChanged(const QString& symbol);
@@ -101,7 +103,7 @@ class ChartDock : public QDockWidget {
  private Q_SLOTS:
   void onSymbolEntered();
   void onViewChanged();
-  void onHistoryLoaded(std::shared_ptr<const meridian::runtime::HistoryLoaded> result);
+  void onHistoryLoaded(std::shared_ptr<const meridian::contract::HistoryLoaded> result);
 
  private:
   struct BuildGuard;
@@ -110,7 +112,7 @@ class ChartDock : public QDockWidget {
   void addMarkers(const QString& symbol, const std::vector<ChartMarker>& markers);
   // allowCache: reuse the last answer when it covers the same symbol and stored resolution (timeframe switches).
   void requestHistory(bool allowCache);
-  void startBuild(std::shared_ptr<const runtime::HistoryLoaded> history);
+  void startBuild(std::shared_ptr<const contract::HistoryLoaded> history);
   void installSeries(std::uint64_t generation, const std::shared_ptr<BarSeries>& series);
   void showLiveOnly();
   // Feeds live bars of the current symbol into the view per the current seam state.
@@ -121,10 +123,10 @@ class ChartDock : public QDockWidget {
   Timeframe m_timeframe = Timeframe::M1;
   QHash<QString, std::vector<domain::Bar>> m_history;  // live bars per symbol (bounded)
   QSet<QString> m_minuteFed;                           // symbols with "<source>_1m" live bars
-  HistoryClient* m_historyClient = nullptr;
+  UiBridge* m_bridge = nullptr;
   QString m_pendingCorrelation;
-  std::shared_ptr<const runtime::HistoryLoaded> m_lastHistory;       // newest answer (reused for 1m <-> 5m etc.)
-  std::shared_ptr<const runtime::HistoryLoaded> m_installedHistory;
+  std::shared_ptr<const contract::HistoryLoaded> m_lastHistory;       // newest answer (reused for 1m <-> 5m etc.)
+  std::shared_ptr<const contract::HistoryLoaded> m_installedHistory;
   std::shared_ptr<BuildGuard> m_guard;
   std::uint64_t m_generation = 0;
   std::unique_ptr<LiveFeed> m_feed;         // seam state of the series on screen

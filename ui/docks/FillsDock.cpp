@@ -6,7 +6,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include "ui/bridge/HistoryClient.h"
+#include "ui/bridge/UiBridge.h"
 #include "ui/docks/TableViews.h"
 #include "ui/models/FillsModel.h"
 #include "ui/models/Formatting.h"
@@ -59,19 +59,21 @@ FillsDock::FillsDock(FillsModel* model, QWidget* parent) : QDockWidget(QStringLi
   updateSummary();
 }
 
-void FillsDock::setHistoryClient(HistoryClient* client) {
-  if (m_history) disconnect(m_history, nullptr, this, nullptr);
-  m_history = client;
+void FillsDock::setBridge(UiBridge* bridge) {
   m_historyRequest.clear();
   m_historyError.clear();
-  if (m_history) {
-    connect(m_history, &HistoryClient::fillsHistoryLoaded, this, &FillsDock::onFillsHistoryLoaded);
-    m_historyRequest = m_history->requestFills(static_cast<std::size_t>(m_model->capacity()));
+  if (bridge) {
+    contract::RequestFillsHistory request;
+    request.limit = static_cast<std::size_t>(m_model->capacity());
+    m_historyRequest = bridge->request(std::move(request), this,
+                                       [this](std::shared_ptr<const contract::FillsHistoryLoaded> r) {
+                                         onFillsHistoryLoaded(std::move(r));
+                                       });
   }
   scheduleSummary();
 }
 
-void FillsDock::onFillsHistoryLoaded(std::shared_ptr<const runtime::FillsHistoryLoaded> result) {
+void FillsDock::onFillsHistoryLoaded(std::shared_ptr<const contract::FillsHistoryLoaded> result) {
   if (!result || QString::fromStdString(result->correlationId) != m_historyRequest) return;  // not (or no longer) ours
   m_historyRequest.clear();
   int added = 0;

@@ -1,10 +1,14 @@
 #pragma once
 // FillsDock: execution blotter over FillsModel through a sort proxy (newest first by default), with a summary line
 // (fills shown, bought / sold notional, commissions). Ctrl+E or the context menu exports the rows as CSV.
-// With a HistoryClient (setHistoryClient) the blotter asks core once for the newest journaled fills (as many as the
+// With a bridge (setBridge) the blotter asks core once for the newest journaled fills (as many as the
 // model holds) and merges them under the live ones when they arrive, so a restarted app shows recent fills; the
 // summary line says while that load is outstanding or when it failed.
 #include <QDockWidget>
+
+#include <memory>
+
+#include "core/contract/History.h"
 #include <QString>
 
 #include <memory>
@@ -21,7 +25,7 @@ struct FillsHistoryLoaded;
 namespace meridian::ui {
 
 class FillsModel;
-class HistoryClient;
+class UiBridge;
 
 class FillsDock : public QDockWidget {
   Q_OBJECT
@@ -36,7 +40,7 @@ class FillsDock : public QDockWidget {
   QLabel* summaryLabel() const { return m_summary; }
 
   // Requests the fills history through `client` (null: none). The answer may come before or after live fills.
-  void setHistoryClient(HistoryClient* client);
+  void setBridge(UiBridge* bridge);
   bool isHistoryLoading() const { return !m_historyRequest.isEmpty(); }
   QString historyError() const { return m_historyError; }
 
@@ -50,7 +54,7 @@ class FillsDock : public QDockWidget {
  private Q_SLOTS:
   void scheduleSummary();
   void updateSummary();
-  void onFillsHistoryLoaded(std::shared_ptr<const meridian::runtime::FillsHistoryLoaded> result);
+  void onFillsHistoryLoaded(std::shared_ptr<const meridian::contract::FillsHistoryLoaded> result);
 
  private:
   FillsModel* m_model = nullptr;
@@ -59,7 +63,6 @@ class FillsDock : public QDockWidget {
   QLabel* m_summary = nullptr;
   QAction* m_export = nullptr;
   bool m_summaryPending = false;
-  HistoryClient* m_history = nullptr;
   QString m_historyRequest;  // correlation id of the outstanding request
   QString m_historyError;
 };

@@ -120,7 +120,7 @@ void JobsDock::selectJob(const QString& name) {
   m_view->setCurrentIndex(m_model->index(row, 0));
 }
 
-void JobsDock::onJobsUpdated(const std::shared_ptr<const jobs::JobsSnapshot>& snapshot) {
+void JobsDock::onJobsUpdated(const std::shared_ptr<const contract::JobsSnapshot>& snapshot) {
   if (!snapshot) return;
   const QString selected = selectedJob();
   m_model->applySnapshot(snapshot);

@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "core/jobs/JobEvents.h"
+#include "core/contract/Jobs.h"
 
 class QLabel;
 class QSplitter;
@@ -36,7 +36,7 @@ class JobsDock : public QDockWidget {
   void selectJob(const QString& name);
 
  public Q_SLOTS:
-  void onJobsUpdated(const std::shared_ptr<const meridian::jobs::JobsSnapshot>& snapshot);
+  void onJobsUpdated(const std::shared_ptr<const meridian::contract::JobsSnapshot>& snapshot);
   void runSelectedNow();
 
  Q_SIGNALS:

@@ -77,7 +77,7 @@ void OpsDock::resizeEvent(QResizeEvent* event) {
   m_split->setOrientation(width() > 2 * height() ? Qt::Horizontal : Qt::Vertical);
 }
 
-void OpsDock::onHealthUpdated(const std::shared_ptr<const bus::HealthSnapshot>& snapshot) {
+void OpsDock::onHealthUpdated(const std::shared_ptr<const contract::HealthSnapshot>& snapshot) {
   if (!snapshot) return;
   m_health->applySnapshot(snapshot);
   m_freshness->applySnapshot(snapshot);
@@ -92,8 +92,8 @@ void OpsDock::updateSummary() {
   }
   int down = 0, degraded = 0;
   for (const auto& c : snap->components) {
-    down += c.state == bus::HealthState::Down ? 1 : 0;
-    degraded += c.state == bus::HealthState::Degraded ? 1 : 0;
+    down += c.state == contract::HealthState::Down ? 1 : 0;
+    degraded += c.state == contract::HealthState::Degraded ? 1 : 0;
   }
   QStringList parts;
   if (down == 0 && degraded == 0)

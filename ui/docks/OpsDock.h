@@ -1,12 +1,12 @@
 #pragma once
-// OpsDock ("OpsDock"): operational health — database, Redis, data providers and broker (bus::HealthSnapshot on
+// OpsDock ("OpsDock"): operational health — database, Redis, data providers and broker (contract::HealthSnapshot on
 // "sys.health") plus the freshness of every market-data stream. Until a health monitor publishes, the dock says that
 // no data has arrived yet.
 #include <QDockWidget>
 
 #include <memory>
 
-#include "core/bus/HealthEvents.h"
+#include "core/contract/System.h"
 
 class QLabel;
 class QSplitter;
@@ -30,7 +30,7 @@ class OpsDock : public QDockWidget {
   QLabel* summaryLabel() const { return m_summary; }
 
  public Q_SLOTS:
-  void onHealthUpdated(const std::shared_ptr<const meridian::bus::HealthSnapshot>& snapshot);
+  void onHealthUpdated(const std::shared_ptr<const meridian::contract::HealthSnapshot>& snapshot);
 
  protected:
   void resizeEvent(QResizeEvent* event) override;

@@ -19,6 +19,7 @@
 
 #include <cmath>
 
+#include "core/common/Ids.h"
 #include "ui/bridge/UiBridge.h"
 #include "ui/models/Formatting.h"
 #include "ui/models/WatchlistModel.h"
@@ -43,8 +44,12 @@ QDoubleSpinBox* makePriceSpin(QWidget* parent, const QString& name) {
 
 }  // namespace
 
-OrderTicketDock::OrderTicketDock(UiBridge* bridge, bool paperTrading, QWidget* parent)
-    : QDockWidget(QStringLiteral("Order Ticket"), parent), m_bridge(bridge), m_paperTrading(paperTrading) {
+OrderTicketDock::OrderTicketDock(UiBridge* bridge, std::shared_ptr<const common::IClock> clock, bool paperTrading,
+                                 QWidget* parent)
+    : QDockWidget(QStringLiteral("Order Ticket"), parent),
+      m_bridge(bridge),
+      m_clock(clock ? std::move(clock) : std::make_shared<const common::RealClock>()),
+      m_paperTrading(paperTrading) {
   setObjectName(QStringLiteral("OrderTicketDock"));
 
   auto* content = new QWidget(this);
@@ -421,7 +426,10 @@ void OrderTicketDock::submit() {
     Q_EMIT orderNotConfirmed(description);
     return;
   }
-  m_lastCorrelationId = m_bridge->submitOrder(std::move(order));
+  order.clientOrderId = common::newClientOrderId();
+  order.status = domain::OrderStatus::New;
+  order.createdTs = order.updatedTs = m_clock->now();
+  m_lastCorrelationId = m_bridge->send(contract::SubmitOrder{{}, std::move(order)}, description);
   showMessage(QStringLiteral("Sent %1").arg(description), false);
   Q_EMIT orderSubmitted(m_lastCorrelationId, description);
 }

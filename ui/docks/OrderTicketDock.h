@@ -15,8 +15,10 @@
 #include <QPointer>
 #include <QVector>
 
+#include <memory>
 #include <string>
 
+#include "core/common/Clock.h"
 #include "core/domain/Types.h"
 
 class QCheckBox;
@@ -36,7 +38,9 @@ class OrderTicketDock : public QDockWidget {
   Q_OBJECT
 
  public:
-  explicit OrderTicketDock(UiBridge* bridge, bool paperTrading, QWidget* parent = nullptr);
+  // clock stamps new orders (null = real time).
+  OrderTicketDock(UiBridge* bridge, std::shared_ptr<const common::IClock> clock, bool paperTrading,
+                  QWidget* parent = nullptr);
 
   // Builds the order from the fields; returns an empty string when valid, else the message shown to the user.
   QString validate(domain::Order* out = nullptr) const;
@@ -96,6 +100,7 @@ class OrderTicketDock : public QDockWidget {
   void onFocusChanged(QWidget* old, QWidget* now);
 
   UiBridge* m_bridge = nullptr;
+  std::shared_ptr<const common::IClock> m_clock;
   ModeBadge* m_badge = nullptr;
   QLabel* m_quoteLabel = nullptr;
   QLineEdit* m_symbolEdit = nullptr;

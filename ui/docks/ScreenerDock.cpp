@@ -21,7 +21,7 @@
 #include <tuple>
 #include <utility>
 
-#include "ui/bridge/ScreenerClient.h"
+#include "ui/bridge/UiBridge.h"
 #include "ui/docks/TableViews.h"
 #include "ui/models/Formatting.h"
 #include "ui/models/ScreenerModel.h"
@@ -170,14 +170,13 @@ QVector<ScreenerDock::Preset> ScreenerDock::builtinPresets() {
   };
 }
 
-ScreenerDock::ScreenerDock(bus::EventBus* bus, QString settingsOrganization, QString settingsApplication,
+ScreenerDock::ScreenerDock(UiBridge* bridge, QString settingsOrganization, QString settingsApplication,
                            QWidget* parent)
     : QDockWidget(QStringLiteral("Screener"), parent),
+      m_bridge(bridge),
       m_settingsOrganization(std::move(settingsOrganization)),
       m_settingsApplication(std::move(settingsApplication)) {
   setObjectName(QStringLiteral("ScreenerDock"));
-  m_client = new ScreenerClient(bus, this);
-  m_client->setObjectName(QStringLiteral("screenerClient"));
   m_model = new ScreenerModel(this);
 
   auto* root = new QWidget(this);
@@ -317,10 +316,6 @@ ScreenerDock::ScreenerDock(bus::EventBus* bus, QString settingsOrganization, QSt
   connect(m_view, &QTableView::doubleClicked, this,
           [this](const QModelIndex& i) { Q_EMIT symbolActivated(m_model->symbolAt(i.row())); });
 
-  connect(m_client, &ScreenerClient::finished, this, &ScreenerDock::onScreenerFinished);
-  connect(m_client, &ScreenerClient::busyChanged, this, [this](bool busy) {
-    m_run->setText(busy ? QStringLiteral("Running…") : QStringLiteral("Run (Enter)"));
-  });
   connect(m_presets, qOverload<int>(&QComboBox::activated), this, &ScreenerDock::onPresetActivated);
   connect(m_save, &QPushButton::clicked, this, &ScreenerDock::onSaveClicked);
   connect(m_delete, &QPushButton::clicked, this, &ScreenerDock::onDeleteClicked);
@@ -431,14 +426,20 @@ bool ScreenerDock::run() {
     setStatus(QString::fromStdString(c.error().message), true);
     return false;
   }
-  m_lastCorrelation = m_client->run(*c);
+  contract::RunScreener request;
+  request.criteria = *c;
+  m_run->setText(QStringLiteral("Running…"));
+  m_lastCorrelation = m_bridge->request(std::move(request), this, [this](std::shared_ptr<const contract::ScreenerFinished> f) {
+    if (m_bridge->pendingRequests<contract::ScreenerFinished>() == 0) m_run->setText(QStringLiteral("Run (Enter)"));
+    onScreenerFinished(f);
+  });
   QSettings settings(m_settingsOrganization, m_settingsApplication);
   settings.setValue(QLatin1String(kLastCriteriaKey), QString::fromStdString(screener::toJson(*c)));
   setStatus(QStringLiteral("Screening…"));
   return true;
 }
 
-void ScreenerDock::onScreenerFinished(const std::shared_ptr<const screener::ScreenerFinished>& f) {
+void ScreenerDock::onScreenerFinished(const std::shared_ptr<const contract::ScreenerFinished>& f) {
   if (!f || QString::fromStdString(f->correlationId) != m_lastCorrelation) return;  // superseded by a newer run
   m_lastFinished = f;
   if (!f->ok()) {

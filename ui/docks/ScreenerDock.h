@@ -1,6 +1,6 @@
 #pragma once
-// ScreenerDock ("ScreenerDock"): stock screener front end over core/screener (commands out through its own
-// ScreenerClient bridge, results back on the GUI thread; no storage or core lock here).
+// ScreenerDock ("ScreenerDock"): stock screener front end over core/screener (contract::RunScreener requests through
+// UiBridge, the answer back on the GUI thread; no storage or core lock here).
 //
 //  * Filter form: sectors (comma separated, any of), price range, min volume / 20d avg volume / market cap
 //    (amounts accept k/M/B/T suffixes: "10B"), RSI range, 1d/5d/30d % change ranges, max annualised volatility %,
@@ -17,10 +17,9 @@
 
 #include <memory>
 
-#include "core/bus/EventBus.h"
 #include "core/common/Result.h"
 #include "core/screener/Criteria.h"
-#include "core/screener/ScreenerEvents.h"
+#include "core/contract/Screener.h"
 
 class QComboBox;
 class QLabel;
@@ -31,7 +30,7 @@ class QTableView;
 
 namespace meridian::ui {
 
-class ScreenerClient;
+class UiBridge;
 class ScreenerModel;
 
 class ScreenerDock : public QDockWidget {
@@ -48,7 +47,7 @@ class ScreenerDock : public QDockWidget {
   };
   static QVector<Preset> builtinPresets();
 
-  ScreenerDock(bus::EventBus* bus, QString settingsOrganization, QString settingsApplication, QWidget* parent = nullptr);
+  ScreenerDock(UiBridge* bridge, QString settingsOrganization, QString settingsApplication, QWidget* parent = nullptr);
   ~ScreenerDock() override;
 
   // The form as criteria (validated); the error names the field ("Min market cap: '12x' is not an amount").
@@ -65,17 +64,16 @@ class ScreenerDock : public QDockWidget {
 
   ScreenerModel* model() const { return m_model; }
   QTableView* view() const { return m_view; }
-  ScreenerClient* client() const { return m_client; }
   QLabel* statusLabel() const { return m_status; }
   QComboBox* presetCombo() const { return m_presets; }
   QString lastCorrelationId() const { return m_lastCorrelation; }
-  std::shared_ptr<const screener::ScreenerFinished> lastFinished() const { return m_lastFinished; }
+  std::shared_ptr<const contract::ScreenerFinished> lastFinished() const { return m_lastFinished; }
 
  public Q_SLOTS:
   // Validates the form and sends the screen; returns false (status shows why) when the form is invalid.
   bool run();
   void resetForm();
-  void onScreenerFinished(const std::shared_ptr<const meridian::screener::ScreenerFinished>& finished);
+  void onScreenerFinished(const std::shared_ptr<const meridian::contract::ScreenerFinished>& finished);
 
  Q_SIGNALS:
   void symbolActivated(const QString& symbol);
@@ -92,9 +90,9 @@ class ScreenerDock : public QDockWidget {
   void setStatus(const QString& text, bool error = false);
   void updateButtons();
 
+  UiBridge* m_bridge = nullptr;
   QString m_settingsOrganization;
   QString m_settingsApplication;
-  ScreenerClient* m_client = nullptr;
   ScreenerModel* m_model = nullptr;
   QTableView* m_view = nullptr;
   QLabel* m_status = nullptr;
@@ -129,7 +127,7 @@ class ScreenerDock : public QDockWidget {
   QSpinBox* m_limit = nullptr;
 
   QString m_lastCorrelation;
-  std::shared_ptr<const screener::ScreenerFinished> m_lastFinished;
+  std::shared_ptr<const contract::ScreenerFinished> m_lastFinished;
 };
 
 }  // namespace meridian::ui

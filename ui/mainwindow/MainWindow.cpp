@@ -23,7 +23,8 @@
 #include "core/common/Config.h"
 #include "core/common/Ids.h"
 #include "core/common/Logging.h"
-#include "core/execution/ExecutionEvents.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Catalogue.h"
 #include "core/time/TimeZones.h"
 #include "ui/bridge/UiBridge.h"
 #include "ui/dialogs/BacktestController.h"
@@ -31,7 +32,6 @@
 #include "ui/docks/AccountDock.h"
 #include "ui/docks/DataQualityDock.h"
 #include "ui/docks/ScreenerDock.h"
-#include "ui/bridge/HistoryClient.h"
 #include "ui/docks/FillsDock.h"
 #include "ui/docks/ChartDock.h"
 #include "ui/docks/JobsDock.h"
@@ -81,7 +81,6 @@ MainWindow::MainWindow(UiContext context, QWidget* parent) : QMainWindow(parent)
   }
 
   m_bridge = new UiBridge(m_context, this);
-  m_historyClient = new HistoryClient(m_context.bus, this);
   m_ordersModel = new OrdersModel(this);
   m_positionsModel = new PositionsModel(this);
   m_logsModel = new LogsModel(LogsModel::kDefaultCapacity, this);
@@ -111,23 +110,24 @@ MainWindow::MainWindow(UiContext context, QWidget* parent) : QMainWindow(parent)
 MainWindow::~MainWindow() {
   // Also covers QApplication::quit() without a close event (e.g. the app's --quit-after). Docks still exist here.
   saveLayout();
-  if (m_riskSubscription) m_context.bus->unsubscribe(m_riskSubscription);
 }
 
 // ---- Construction -------------------------------------------------------------------------------------------------
 
 void MainWindow::createDocks() {
   m_chartDock = new ChartDock(this);
-  m_chartDock->setHistoryClient(m_historyClient);
+  m_chartDock->setBridge(m_bridge);
   m_watchlistDock = new WatchlistDock(m_watchlistModel, this);
-  m_ticketDock = new OrderTicketDock(m_bridge, m_context.paperTrading, this);
+  m_ticketDock = new OrderTicketDock(m_bridge, m_context.clock, m_context.paperTrading, this);
   m_ordersDock = new OrdersDock(m_ordersModel, this);
   m_positionsDock = new PositionsDock(m_positionsModel, this);
   m_logsDock = new LogsDock(m_logsModel, this);
   for (QDockWidget* d : docks()) d->setAllowedAreas(Qt::AllDockWidgetAreas);
 
   connect(m_watchlistDock, &WatchlistDock::symbolActivated, this, &MainWindow::onSymbolActivated);
-  connect(m_ordersDock, &OrdersDock::cancelRequested, m_bridge, &UiBridge::cancelOrder);
+  connect(m_ordersDock, &OrdersDock::cancelRequested, this, [this](const QString& id) {
+    m_bridge->send(contract::CancelOrder{{}, id.toStdString()}, QStringLiteral("CANCEL %1").arg(id));
+  });
   connect(m_ordersDock, &OrdersDock::cancelAllRequested, this, &MainWindow::cancelAllOrders);
   createOpsPanels();
   createBlotters();
@@ -135,7 +135,7 @@ void MainWindow::createDocks() {
 
 void MainWindow::createBlotters() {
   m_fillsDock = new FillsDock(m_fillsModel, this);
-  m_fillsDock->setHistoryClient(m_historyClient);  // recent journaled fills, loaded once core has started
+  m_fillsDock->setBridge(m_bridge);  // recent journaled fills, loaded once core has started
   m_accountDock = new AccountDock(m_accountModel, m_context.paperTrading, this);
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_fillsDock), static_cast<QDockWidget*>(m_accountDock)})
     d->setAllowedAreas(Qt::AllDockWidgetAreas);
@@ -146,28 +146,47 @@ void MainWindow::createBlotters() {
 }
 
 void MainWindow::connectBridge() {
+  // One copy of the tick's values per kind, shared by every panel that shows it.
   connect(m_bridge, &UiBridge::tradingModeChanged, this, &MainWindow::onTradingModeChanged);
-  connect(m_bridge, &UiBridge::quotesUpdated, m_watchlistModel, &WatchlistModel::applyQuotes);
-  connect(m_bridge, &UiBridge::quotesUpdated, m_positionsModel, &PositionsModel::applyQuotes);
-  connect(m_bridge, &UiBridge::quotesUpdated, m_ticketDock, &OrderTicketDock::onQuotesUpdated);
-  connect(m_bridge, &UiBridge::ordersUpdated, m_ordersModel, &OrdersModel::upsertOrders);
-  connect(m_bridge, &UiBridge::positionsUpdated, m_positionsModel,
-          [this](const std::shared_ptr<const bus::PositionsSnapshot>& s) {
-            if (s) m_positionsModel->applySnapshot(*s);
-          });
-  connect(m_bridge, &UiBridge::barsAppended, m_chartDock, &ChartDock::onBarsAppended);
-  connect(m_bridge, &UiBridge::barsAppended, m_watchlistModel, &WatchlistModel::applyBars);
-  connect(m_bridge, &UiBridge::logsAppended, m_logsModel, &LogsModel::appendRecords);
-  connect(m_bridge, &UiBridge::fillsAppended, this, &MainWindow::onFillsAppended);
-  connect(m_bridge, &UiBridge::fillsAppended, m_fillsModel, &FillsModel::appendFills);
-  connect(m_bridge, &UiBridge::accountUpdated, m_accountModel, &AccountModel::applySnapshot);
-  connect(m_bridge, &UiBridge::fillsAppended, m_chartDock, &ChartDock::onFillsAppended);
-  connect(m_bridge, &UiBridge::signalsAppended, m_chartDock, &ChartDock::onSignals);
-  connect(m_bridge, &UiBridge::quotesUpdated, m_chartDock, &ChartDock::onQuotesUpdated);
-  connect(m_bridge, &UiBridge::jobsUpdated, m_jobsDock, &JobsDock::onJobsUpdated);
-  connect(m_bridge, &UiBridge::healthUpdated, m_opsDock, &OpsDock::onHealthUpdated);
-  connect(m_bridge, &UiBridge::notificationsAppended, this, &MainWindow::onNotificationsAppended);
-  connect(m_bridge, &UiBridge::commandRejected, this, &MainWindow::onCommandRejected);
+  m_bridge->on<contract::OrderUpdated>(this, [this](const Batch<contract::OrderUpdated>& b) {
+    m_ordersModel->upsertOrders(project(b, &contract::OrderUpdated::order));
+  });
+  m_bridge->on<contract::OrderFilled>(this, [this](const Batch<contract::OrderFilled>& b) {
+    const QVector<domain::Fill> fills = project(b, &contract::OrderFilled::fill);
+    onFillsAppended(fills);
+    m_fillsModel->appendFills(fills);
+    m_chartDock->onFillsAppended(fills);
+  });
+  m_bridge->on<contract::QuoteUpdated>(this, [this](const Batch<contract::QuoteUpdated>& b) {
+    const QVector<domain::Quote> quotes = project(b, &contract::QuoteUpdated::quote);
+    m_watchlistModel->applyQuotes(quotes);
+    m_positionsModel->applyQuotes(quotes);
+    m_ticketDock->onQuotesUpdated(quotes);
+    m_chartDock->onQuotesUpdated(quotes);
+  });
+  m_bridge->on<contract::PositionsSnapshot>(
+      this, [this](const Batch<contract::PositionsSnapshot>& b) { m_positionsModel->applySnapshot(*b.back()); });
+  m_bridge->on<contract::AccountSnapshot>(
+      this, [this](const Batch<contract::AccountSnapshot>& b) { m_accountModel->applySnapshot(b.back()); });
+  m_bridge->on<contract::RiskStateChanged>(
+      this, [this](const Batch<contract::RiskStateChanged>& b) { showRiskState(*b.back()); });
+  m_bridge->on<contract::CommandRejected>(this, [this](const Batch<contract::CommandRejected>& b) {
+    for (const auto& r : b) onCommandRejected(*r);
+  });
+  m_bridge->on<contract::BarClosed>(this, [this](const Batch<contract::BarClosed>& b) {
+    const QVector<contract::BarClosed> bars = values(b);
+    m_chartDock->onBarsAppended(bars);
+    m_watchlistModel->applyBars(bars);
+  });
+  m_bridge->on<contract::SignalGenerated>(
+      this, [this](const Batch<contract::SignalGenerated>& b) { m_chartDock->onSignals(values(b)); });
+  m_bridge->on<contract::JobsSnapshot>(
+      this, [this](const Batch<contract::JobsSnapshot>& b) { m_jobsDock->onJobsUpdated(b.back()); });
+  m_bridge->on<contract::HealthSnapshot>(
+      this, [this](const Batch<contract::HealthSnapshot>& b) { m_opsDock->onHealthUpdated(b.back()); });
+  m_bridge->on<contract::Notification>(
+      this, [this](const Batch<contract::Notification>& b) { onNotificationsAppended(values(b)); });
+  m_bridge->onLogs(m_logsModel, [this](const std::vector<common::LogRecord>& r) { m_logsModel->appendRecords(r); });
   connect(m_bridge, &UiBridge::commandPublished, this, &MainWindow::onCommandPublished);
 }
 
@@ -182,7 +201,7 @@ void MainWindow::createMenus() {
   m_importCsvAction->setObjectName(QStringLiteral("actionImportCsv"));
   m_importCsvAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
   m_importCsvAction->setStatusTip(QStringLiteral("Import daily or intraday bars from a CSV file (Yahoo or mapped columns)"));
-  if (!m_context.ingestion) {
+  if (!m_context.canImport) {
     m_importCsvAction->setEnabled(false);
     m_importCsvAction->setToolTip(QStringLiteral("no ingestion service"));
   }
@@ -218,13 +237,15 @@ void MainWindow::createMenus() {
   m_dataQualityDock = new DataQualityDock(this);
   addDockWidget(Qt::RightDockWidgetArea, m_dataQualityDock);
   m_dataQualityDock->hide();
-  connect(m_bridge, &UiBridge::qualityChecked, m_dataQualityDock, &DataQualityDock::onQualityChecked);
+  m_bridge->on<contract::QualityChecked>(m_dataQualityDock, [this](const Batch<contract::QualityChecked>& b) {
+    m_dataQualityDock->onQualityChecked(project(b, &contract::QualityChecked::report));
+  });
   QAction* dqToggle = m_dataQualityDock->toggleViewAction();
   dqToggle->setObjectName(QStringLiteral("toggleDataQualityDock"));
   dqToggle->setStatusTip(QStringLiteral("Show or hide the Data Quality panel"));
   view->addAction(dqToggle);
-  // Screener: commands to the ScreenerService through the dock's own ScreenerClient (created hidden).
-  m_screenerDock = new ScreenerDock(m_context.bus, m_context.settingsOrganization, m_context.settingsApplication, this);
+  // Screener: requests to the ScreenerService through the bridge (created hidden).
+  m_screenerDock = new ScreenerDock(m_bridge, m_context.settingsOrganization, m_context.settingsApplication, this);
   addDockWidget(Qt::RightDockWidgetArea, m_screenerDock);
   m_screenerDock->hide();
   connect(m_screenerDock, &ScreenerDock::symbolActivated, this, &MainWindow::onSymbolActivated);
@@ -309,8 +330,6 @@ void MainWindow::createStatusBar() {
   m_riskLabel = new QLabel(QStringLiteral("RISK OK"), this);
   m_riskLabel->setObjectName(QStringLiteral("riskStateLabel"));
   m_riskLabel->setToolTip(QStringLiteral("Kill switch and drawdown circuit breaker (Trading menu)"));
-  m_riskMailbox = std::make_shared<bus::Mailbox>(64);
-  m_riskSubscription = m_context.bus->subscribe(execution::topics::kRiskState, m_riskMailbox);
   m_modeBadge = new ModeBadge(m_context.paperTrading, ModeBadge::Size::Normal, this);
   m_modeBadge->setObjectName(QStringLiteral("modeBadge"));
 
@@ -434,7 +453,7 @@ void MainWindow::focusOrderTicket() { m_ticketDock->focusTicket(); }
 
 void MainWindow::cancelAllOrders() {
   // Reducing risk must be instant: no confirmation dialog. The result arrives as OrderUpdated events.
-  m_bridge->cancelAllOrders();
+  m_bridge->send(contract::CancelOrder{{}, std::string(contract::CancelOrder::kCancelAll)}, QStringLiteral("CANCEL ALL"));
 }
 
 void MainWindow::cancelSelectedOrders() {
@@ -463,30 +482,23 @@ void MainWindow::addExportMenu(QMenu* file) {
 
 void MainWindow::engageKillSwitch() {
   // Like Cancel All: instant, no confirmation. The result arrives as OrderUpdated and RiskStateChanged events.
-  m_context.bus->publish(execution::topics::kKillSwitch,
-                         execution::EngageKillSwitch{common::newCorrelationId(), "kill switch (menu / Ctrl+Shift+K)"});
+  m_bridge->send(contract::EngageKillSwitch{{}, "kill switch (menu / Ctrl+Shift+K)"}, QStringLiteral("KILL SWITCH"));
   statusBar()->showMessage(QStringLiteral("KILL SWITCH: cancelling every working order, new orders blocked"),
                            kStatusMessageMs * 2);
 }
 
 void MainWindow::resetKillSwitch() {
-  m_context.bus->publish(execution::topics::kResetKillSwitch, execution::ResetKillSwitch{common::newCorrelationId()});
+  m_bridge->send(contract::ResetKillSwitch{}, QStringLiteral("RESET KILL SWITCH"));
   statusBar()->showMessage(QStringLiteral("Kill switch reset requested"), kStatusMessageMs);
 }
 
 void MainWindow::resetCircuitBreaker() {
-  m_context.bus->publish(execution::topics::kResetCircuitBreaker,
-                         execution::ResetCircuitBreaker{common::newCorrelationId()});
+  m_bridge->send(contract::ResetCircuitBreaker{}, QStringLiteral("RESET CIRCUIT BREAKER"));
   statusBar()->showMessage(QStringLiteral("Circuit breaker reset requested"), kStatusMessageMs);
 }
 
-void MainWindow::drainRiskState() {
-  std::vector<bus::Envelope> events;
-  m_riskMailbox->drain(events);
-  const execution::RiskStateChanged* last = nullptr;
-  for (const auto& e : events)
-    if (const auto* s = e.as<execution::RiskStateChanged>()) last = s;
-  if (!last) return;
+void MainWindow::showRiskState(const contract::RiskStateChanged& state) {
+  const contract::RiskStateChanged* last = &state;
   QString text = QStringLiteral("RISK OK");
   QString color = format::upColor().name();
   QStringList why;
@@ -547,8 +559,7 @@ void MainWindow::onSymbolActivated(const QString& symbol) {
 }
 
 void MainWindow::onClockTick() {
-  const domain::Timestamp now = nowTimestamp();
-  drainRiskState();
+  const domain::Timestamp now = m_context.clockRef().now();
   m_clockLabel->setText(clockText(now));
   const bool open = marketIsOpen(now);
   m_marketLabel->setText(marketStatusText(now));
@@ -573,9 +584,9 @@ void MainWindow::onFillsAppended(const QVector<domain::Fill>& fills) {
   statusBar()->showMessage(text, kStatusMessageMs);
 }
 
-void MainWindow::onCommandRejected(const QString& correlationId, const QString& reason) {
-  statusBar()->showMessage(QStringLiteral("Rejected: %1").arg(reason), kStatusMessageMs * 2);
-  common::logger("ui")->warn("command {} rejected: {}", correlationId.toStdString(), reason.toStdString());
+void MainWindow::onCommandRejected(const contract::CommandRejected& rejected) {
+  statusBar()->showMessage(QStringLiteral("Rejected: %1").arg(format::qstr(rejected.reason)), kStatusMessageMs * 2);
+  common::logger("ui")->warn("command {} rejected: {}", rejected.correlationId, rejected.reason);
 }
 
 void MainWindow::onCommandPublished(const QString& correlationId, const QString& description) {
@@ -764,7 +775,9 @@ void MainWindow::deleteCurrentWorkspace() {
     deleteWorkspace(current);
 }
 
-void MainWindow::onRunJobNow(const QString& jobName) { m_bridge->runJobNow(jobName); }
+void MainWindow::onRunJobNow(const QString& jobName) {
+  m_bridge->send(contract::RunJobNow{{}, jobName.toStdString()}, QStringLiteral("RUN JOB %1").arg(jobName));
+}
 
 void MainWindow::onTradingModeChanged(bool paperTrading, const QString& broker) {
   if (paperTrading == m_context.paperTrading) return;
@@ -782,14 +795,14 @@ void MainWindow::onTradingModeChanged(bool paperTrading, const QString& broker) 
   common::logger("ui")->warn("trading mode is now {} (broker {})", mode.toStdString(), broker.toStdString());
 }
 
-void MainWindow::onNotificationsAppended(const QVector<notify::Notification>& notifications) {
+void MainWindow::onNotificationsAppended(const QVector<contract::Notification>& notifications) {
   m_toasts->setBottomMargin(statusBar()->isVisible() ? statusBar()->height() : 0);
-  for (const notify::Notification& n : notifications) {
+  for (const contract::Notification& n : notifications) {
     m_toasts->showNotification(n);
     // The tray reaches the user when the window is not in front; warnings and errors always go there too.
-    if (m_tray && (n.severity >= notify::Severity::Warning || !isActiveWindow())) {
-      const auto icon = n.severity == notify::Severity::Error     ? QSystemTrayIcon::Critical
-                        : n.severity == notify::Severity::Warning ? QSystemTrayIcon::Warning
+    if (m_tray && (n.severity >= contract::Severity::Warning || !isActiveWindow())) {
+      const auto icon = n.severity == contract::Severity::Error     ? QSystemTrayIcon::Critical
+                        : n.severity == contract::Severity::Warning ? QSystemTrayIcon::Warning
                                                                    : QSystemTrayIcon::Information;
       m_tray->showMessage(format::qstr(n.taggedTitle()), format::qstr(n.body), icon, 8000);
     }
@@ -799,11 +812,9 @@ void MainWindow::onNotificationsAppended(const QVector<notify::Notification>& no
 // ---- Market data import -------------------------------------------------------------------------------------------
 
 void MainWindow::showImportCsv() {
-  if (!m_context.ingestion) return;
+  if (!m_context.canImport) return;
   if (!m_importCsvDialog) {
-    m_importCsvDialog = new ImportCsvDialog(m_context.ingestion, m_context.settingsOrganization,
-                                            m_context.settingsApplication, this);
-    connect(m_bridge, &UiBridge::ingestFinished, m_importCsvDialog, &ImportCsvDialog::onIngestFinished);
+    m_importCsvDialog = new ImportCsvDialog(m_bridge, m_context.settingsOrganization, m_context.settingsApplication, this);
     connect(m_importCsvDialog, &ImportCsvDialog::showQualityRequested, this, &MainWindow::showDataQuality);
     connect(m_importCsvDialog, &ImportCsvDialog::importSubmitted, this, [this](const QString& id, const QString& sym) {
       statusBar()->showMessage(QStringLiteral("Importing %1 [%2]").arg(sym, id.left(8)), kStatusMessageMs);

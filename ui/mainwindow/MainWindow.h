@@ -15,8 +15,11 @@
 
 #include <memory>
 
-#include "core/bus/Events.h"
-#include "core/notify/Notification.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Risk.h"
+#include "core/contract/Strategy.h"
+#include "core/contract/System.h"
 #include "ui/bridge/UiContext.h"
 #include "ui/mainwindow/Theme.h"
 
@@ -35,7 +38,6 @@ class FillsDock;
 class FillsModel;
 class DataQualityDock;
 class ScreenerDock;
-class HistoryClient;
 class ImportCsvDialog;
 class ChartDock;
 class JobsDock;
@@ -135,19 +137,19 @@ class MainWindow : public QMainWindow {
   void onSymbolActivated(const QString& symbol);
   void onClockTick();
   void onFillsAppended(const QVector<meridian::domain::Fill>& fills);
-  void onCommandRejected(const QString& correlationId, const QString& reason);
+  void onCommandRejected(const meridian::contract::CommandRejected& rejected);
   void onCommandPublished(const QString& correlationId, const QString& description);
   void onRunJobNow(const QString& jobName);
   // The trading process's PAPER/LIVE (UiBridge::tradingModeChanged; attached: the serving process's heartbeat).
   void onTradingModeChanged(bool paperTrading, const QString& broker);
-  void onNotificationsAppended(const QVector<meridian::notify::Notification>& notifications);
+  void onNotificationsAppended(const QVector<meridian::contract::Notification>& notifications);
 
  private:
   void createDocks();
   void connectBridge();
   void createMenus();
   void createStatusBar();
-  void drainRiskState();  // RiskStateChanged events -> m_riskLabel
+  void showRiskState(const contract::RiskStateChanged& state);  // -> m_riskLabel
   void applyDefaultArrangement();
   void applyDefaultSizes();
   void restoreLayout();
@@ -183,7 +185,6 @@ class MainWindow : public QMainWindow {
   ImportCsvDialog* m_importCsvDialog = nullptr;
   DataQualityDock* m_dataQualityDock = nullptr;
   ScreenerDock* m_screenerDock = nullptr;
-  HistoryClient* m_historyClient = nullptr;  // chart history and the Fills blotter's start-up fills history
   ToastOverlay* m_toasts = nullptr;
   QSystemTrayIcon* m_tray = nullptr;
   Theme m_theme = Theme::Light;
@@ -195,8 +196,6 @@ class MainWindow : public QMainWindow {
   QLabel* m_marketLabel = nullptr;
   QLabel* m_clockLabel = nullptr;
   QLabel* m_riskLabel = nullptr;
-  std::shared_ptr<bus::Mailbox> m_riskMailbox;  // "risk.state", drained with the clock tick
-  bus::SubscriptionId m_riskSubscription = 0;
   ModeBadge* m_modeBadge = nullptr;
   QTimer m_clockTimer;
   bool m_defaultSizesPending = false;

@@ -7,8 +7,6 @@
 
 namespace meridian::ui {
 
-domain::Timestamp nowTimestamp() { return QDateTime::currentMSecsSinceEpoch() * domain::kNanosPerMilli; }
-
 bool marketIsOpen(domain::Timestamp now) { return time::NyseCalendar::instance().isOpen(now); }
 
 QString marketStatusText(domain::Timestamp now) {

@@ -11,6 +11,5 @@ QString marketStatusText(domain::Timestamp now);
 bool marketIsOpen(domain::Timestamp now);
 // "2026-01-05 08:31:07 CST": wall time in the display zone with its abbreviation.
 QString clockText(domain::Timestamp now);
-domain::Timestamp nowTimestamp();
 
 }  // namespace meridian::ui

@@ -41,12 +41,12 @@ QString AccountModel::fieldName(Row row) {
   return {};
 }
 
-double AccountModel::drawdownPct(const execution::AccountSnapshot& a) {
+double AccountModel::drawdownPct(const contract::AccountSnapshot& a) {
   if (a.peakEquity <= 0.0) return 0.0;
   return std::min(0.0, (a.equity - a.peakEquity) / a.peakEquity * 100.0);
 }
 
-QVariant AccountModel::rawValue(const execution::AccountSnapshot& a, int row) {
+QVariant AccountModel::rawValue(const contract::AccountSnapshot& a, int row) {
   switch (row) {
     case Broker: return format::qstr(a.broker);
     case Equity: return a.equity;
@@ -72,7 +72,7 @@ QVariant AccountModel::data(const QModelIndex& index, int role) const {
     return {};
   }
   if (!m_snapshot) return role == Qt::DisplayRole ? QStringLiteral("—") : QVariant();
-  const execution::AccountSnapshot& a = *m_snapshot;
+  const contract::AccountSnapshot& a = *m_snapshot;
   const QVariant raw = rawValue(a, row);
   switch (role) {
     case Qt::DisplayRole:
@@ -109,9 +109,9 @@ QVariant AccountModel::headerData(int section, Qt::Orientation orientation, int 
   return {};
 }
 
-void AccountModel::applySnapshot(const std::shared_ptr<const execution::AccountSnapshot>& snapshot) {
+void AccountModel::applySnapshot(const std::shared_ptr<const contract::AccountSnapshot>& snapshot) {
   if (!snapshot) return;
-  const std::shared_ptr<const execution::AccountSnapshot> previous = std::move(m_snapshot);
+  const std::shared_ptr<const contract::AccountSnapshot> previous = std::move(m_snapshot);
   m_snapshot = snapshot;
   // Only the changed values repaint; contiguous runs become one dataChanged each.
   int first = -1;

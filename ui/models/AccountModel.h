@@ -1,5 +1,5 @@
 #pragma once
-// Account blotter: the latest execution::AccountSnapshot ("exec.account", published by the ExecutionService after
+// Account blotter: the latest contract::AccountSnapshot ("exec.account", published by the ExecutionService after
 // fills and on its 1 s timer) as one row per figure (Field | Value). The latest snapshot wins; a new snapshot only
 // emits dataChanged for the values that changed, so a steady account costs nothing to repaint. SortRole gives raw
 // numbers, ExportRole plain numbers for csv::writeModel.
@@ -7,7 +7,8 @@
 
 #include <memory>
 
-#include "core/execution/ExecutionEvents.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Risk.h"
 
 namespace meridian::ui {
 
@@ -27,20 +28,20 @@ class AccountModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-  void applySnapshot(const std::shared_ptr<const execution::AccountSnapshot>& snapshot);
+  void applySnapshot(const std::shared_ptr<const contract::AccountSnapshot>& snapshot);
   // Null until the first snapshot.
-  const execution::AccountSnapshot* snapshot() const { return m_snapshot.get(); }
+  const contract::AccountSnapshot* snapshot() const { return m_snapshot.get(); }
   static QString fieldName(Row row);
   // Drawdown from the peak in percent (0 when no peak yet), e.g. -2.5.
-  static double drawdownPct(const execution::AccountSnapshot& a);
+  static double drawdownPct(const contract::AccountSnapshot& a);
 
  Q_SIGNALS:
   void snapshotChanged();
 
  private:
-  static QVariant rawValue(const execution::AccountSnapshot& a, int row);
+  static QVariant rawValue(const contract::AccountSnapshot& a, int row);
 
-  std::shared_ptr<const execution::AccountSnapshot> m_snapshot;
+  std::shared_ptr<const contract::AccountSnapshot> m_snapshot;
 };
 
 }  // namespace meridian::ui

@@ -21,11 +21,11 @@ QString join(const std::vector<std::string>& v) {
   return out.join(QStringLiteral(", "));
 }
 
-QString kindText(backtest::BacktestKind k) {
+QString kindText(contract::BacktestKind k) {
   switch (k) {
-    case backtest::BacktestKind::Backtest: return QStringLiteral("Backtest");
-    case backtest::BacktestKind::Optimization: return QStringLiteral("Optimization");
-    case backtest::BacktestKind::WalkForward: return QStringLiteral("Walk-forward");
+    case contract::BacktestKind::Backtest: return QStringLiteral("Backtest");
+    case contract::BacktestKind::Optimization: return QStringLiteral("Optimization");
+    case contract::BacktestKind::WalkForward: return QStringLiteral("Walk-forward");
   }
   return {};
 }
@@ -40,7 +40,7 @@ QString paramsFromJson(const std::string& json) {
 
 }  // namespace
 
-BacktestHistoryEntry BacktestHistoryEntry::fromFinished(const std::shared_ptr<const backtest::BacktestFinished>& f,
+BacktestHistoryEntry BacktestHistoryEntry::fromFinished(const std::shared_ptr<const contract::BacktestFinished>& f,
                                                         domain::Timestamp createdTs) {
   BacktestHistoryEntry e;
   e.createdTs = createdTs;
@@ -90,7 +90,7 @@ BacktestHistoryEntry BacktestHistoryEntry::fromFinished(const std::shared_ptr<co
   return e;
 }
 
-BacktestHistoryEntry BacktestHistoryEntry::fromRecord(const storage::BacktestRunRecord& r) {
+BacktestHistoryEntry BacktestHistoryEntry::fromSummary(const contract::BacktestRunSummary& r) {
   BacktestHistoryEntry e;
   e.saved = true;
   e.savedId = r.id;
@@ -173,13 +173,13 @@ QVariant BacktestHistoryModel::headerData(int section, Qt::Orientation orientati
 }
 
 void BacktestHistoryModel::setEntries(QVector<BacktestHistoryEntry> session,
-                                      const std::vector<storage::BacktestRunRecord>& saved) {
+                                      const std::vector<contract::BacktestRunSummary>& saved) {
   beginResetModel();
   m_rows = std::move(session);
   for (const auto& r : saved) {
     const bool listed = std::any_of(m_rows.begin(), m_rows.end(),
                                     [&](const BacktestHistoryEntry& e) { return !e.saved && e.savedId == r.id; });
-    if (!listed) m_rows.push_back(BacktestHistoryEntry::fromRecord(r));
+    if (!listed) m_rows.push_back(BacktestHistoryEntry::fromSummary(r));
   }
   std::stable_sort(m_rows.begin(), m_rows.end(),
                    [](const BacktestHistoryEntry& a, const BacktestHistoryEntry& b) { return a.createdTs > b.createdTs; });

@@ -8,8 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/backtest/BacktestEvents.h"
-#include "core/storage/Records.h"
+#include "core/contract/Backtest.h"
 
 namespace meridian::ui {
 
@@ -17,7 +16,7 @@ struct BacktestHistoryEntry {
   bool saved = false;          // from the run store (else: this session)
   std::int64_t savedId = 0;    // run store id (also set for session runs that were saved)
   domain::Timestamp createdTs = 0;
-  backtest::BacktestKind kind = backtest::BacktestKind::Backtest;
+  contract::BacktestKind kind = contract::BacktestKind::Backtest;
   QString strategy;
   QString params;
   QString symbols;
@@ -28,11 +27,11 @@ struct BacktestHistoryEntry {
   double sharpe = 0.0;
   double maxDrawdown = 0.0;
   qint64 trades = 0;
-  std::shared_ptr<const backtest::BacktestFinished> finished;  // session runs: the result to show again
+  std::shared_ptr<const contract::BacktestFinished> finished;  // session runs: the result to show again
 
-  static BacktestHistoryEntry fromFinished(const std::shared_ptr<const backtest::BacktestFinished>& f,
+  static BacktestHistoryEntry fromFinished(const std::shared_ptr<const contract::BacktestFinished>& f,
                                            domain::Timestamp createdTs);
-  static BacktestHistoryEntry fromRecord(const storage::BacktestRunRecord& r);
+  static BacktestHistoryEntry fromSummary(const contract::BacktestRunSummary& r);
 };
 
 class BacktestHistoryModel : public QAbstractTableModel {
@@ -52,7 +51,7 @@ class BacktestHistoryModel : public QAbstractTableModel {
 
   // Session runs first replace the rows; saved runs are merged (a saved run already listed as a session run
   // with the same id is not repeated).
-  void setEntries(QVector<BacktestHistoryEntry> session, const std::vector<storage::BacktestRunRecord>& saved);
+  void setEntries(QVector<BacktestHistoryEntry> session, const std::vector<contract::BacktestRunSummary>& saved);
   const BacktestHistoryEntry& entryAt(int row) const { return m_rows[row]; }
   int savedCount() const;
   int sessionCount() const;

@@ -28,29 +28,29 @@ int HealthModel::rowCount(const QModelIndex& parent) const {
 }
 int HealthModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-QString HealthModel::stateText(bus::HealthState s) {
+QString HealthModel::stateText(contract::HealthState s) {
   switch (s) {
-    case bus::HealthState::Ok: return QStringLiteral("● OK");
-    case bus::HealthState::Degraded: return QStringLiteral("● Degraded");
-    case bus::HealthState::Down: return QStringLiteral("● Down");
-    case bus::HealthState::Disabled: return QStringLiteral("○ Not configured");
-    case bus::HealthState::Unknown: return QStringLiteral("○ Not checked yet");
+    case contract::HealthState::Ok: return QStringLiteral("● OK");
+    case contract::HealthState::Degraded: return QStringLiteral("● Degraded");
+    case contract::HealthState::Down: return QStringLiteral("● Down");
+    case contract::HealthState::Disabled: return QStringLiteral("○ Not configured");
+    case contract::HealthState::Unknown: return QStringLiteral("○ Not checked yet");
   }
   return {};
 }
 
-QColor HealthModel::stateColor(bus::HealthState s) {
+QColor HealthModel::stateColor(contract::HealthState s) {
   switch (s) {
-    case bus::HealthState::Ok: return format::upColor();
-    case bus::HealthState::Degraded: return format::warnColor();
-    case bus::HealthState::Down: return format::downColor();
+    case contract::HealthState::Ok: return format::upColor();
+    case contract::HealthState::Degraded: return format::warnColor();
+    case contract::HealthState::Down: return format::downColor();
     default: return format::mutedColor();
   }
 }
 
 QVariant HealthModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
-  const bus::ComponentHealth& h = m_snapshot->components[static_cast<std::size_t>(index.row())];
+  const contract::ComponentHealth& h = m_snapshot->components[static_cast<std::size_t>(index.row())];
   const int col = index.column();
   switch (role) {
     case Qt::DisplayRole:
@@ -64,7 +64,7 @@ QVariant HealthModel::data(const QModelIndex& index, int role) const {
       }
     case Qt::ForegroundRole:
       if (col == State) return QBrush(stateColor(h.state));
-      if (h.state == bus::HealthState::Disabled) return QBrush(format::mutedColor());
+      if (h.state == contract::HealthState::Disabled) return QBrush(format::mutedColor());
       return {};
     case Qt::FontRole:
       if (col == Component || col == State) {
@@ -97,7 +97,7 @@ QVariant HealthModel::headerData(int section, Qt::Orientation orientation, int r
   }
 }
 
-void HealthModel::applySnapshot(const std::shared_ptr<const bus::HealthSnapshot>& snapshot) {
+void HealthModel::applySnapshot(const std::shared_ptr<const contract::HealthSnapshot>& snapshot) {
   if (!snapshot) return;
   if (m_snapshot && m_snapshot->components.size() == snapshot->components.size()) {
     m_snapshot = snapshot;
@@ -120,7 +120,7 @@ int FreshnessModel::columnCount(const QModelIndex& parent) const { return parent
 
 QVariant FreshnessModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
-  const bus::DataFreshness& f = m_snapshot->freshness[static_cast<std::size_t>(index.row())];
+  const contract::DataFreshness& f = m_snapshot->freshness[static_cast<std::size_t>(index.row())];
   const int col = index.column();
   const bool open = m_snapshot->marketOpen;
   switch (role) {
@@ -160,7 +160,7 @@ QVariant FreshnessModel::headerData(int section, Qt::Orientation orientation, in
   }
 }
 
-void FreshnessModel::applySnapshot(const std::shared_ptr<const bus::HealthSnapshot>& snapshot) {
+void FreshnessModel::applySnapshot(const std::shared_ptr<const contract::HealthSnapshot>& snapshot) {
   if (!snapshot) return;
   if (m_snapshot && m_snapshot->freshness.size() == snapshot->freshness.size()) {
     m_snapshot = snapshot;

@@ -1,5 +1,5 @@
 #pragma once
-// Ops dock models, fed by UiBridge::healthUpdated (bus::HealthSnapshot, latest wins).
+// Ops dock models, fed by UiBridge::healthUpdated (contract::HealthSnapshot, latest wins).
 //   HealthModel      one row per component: DB, Redis, data providers, broker
 //   FreshnessModel   one row per market-data stream (symbol, kind, source): last data, age, fresh/stale
 #include <QAbstractTableModel>
@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "core/bus/HealthEvents.h"
+#include "core/contract/System.h"
 
 namespace meridian::ui {
 
@@ -23,15 +23,15 @@ class HealthModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-  void applySnapshot(const std::shared_ptr<const bus::HealthSnapshot>& snapshot);
+  void applySnapshot(const std::shared_ptr<const contract::HealthSnapshot>& snapshot);
   bool hasData() const { return static_cast<bool>(m_snapshot); }
-  std::shared_ptr<const bus::HealthSnapshot> snapshot() const { return m_snapshot; }
+  std::shared_ptr<const contract::HealthSnapshot> snapshot() const { return m_snapshot; }
 
-  static QString stateText(bus::HealthState s);   // "● OK", "● Down", ...
-  static QColor stateColor(bus::HealthState s);
+  static QString stateText(contract::HealthState s);   // "● OK", "● Down", ...
+  static QColor stateColor(contract::HealthState s);
 
  private:
-  std::shared_ptr<const bus::HealthSnapshot> m_snapshot;
+  std::shared_ptr<const contract::HealthSnapshot> m_snapshot;
 };
 
 class FreshnessModel : public QAbstractTableModel {
@@ -46,11 +46,11 @@ class FreshnessModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-  void applySnapshot(const std::shared_ptr<const bus::HealthSnapshot>& snapshot);
+  void applySnapshot(const std::shared_ptr<const contract::HealthSnapshot>& snapshot);
   int staleCount() const;
 
  private:
-  std::shared_ptr<const bus::HealthSnapshot> m_snapshot;
+  std::shared_ptr<const contract::HealthSnapshot> m_snapshot;
 };
 
 }  // namespace meridian::ui

@@ -45,7 +45,7 @@ QString JobsModel::statusText(const std::string& status) {
   return format::qstr(status);
 }
 
-QString JobsModel::statusText(const jobs::JobState& s) {
+QString JobsModel::statusText(const contract::JobState& s) {
   if (!s.configured) return QStringLiteral("Not configured");
   if (s.running) return QStringLiteral("Running (attempt %1)").arg(s.attempt);
   if (!s.enabled && s.lastStatus.empty()) return QStringLiteral("Disabled");
@@ -62,7 +62,7 @@ QColor JobsModel::statusColor(const std::string& status) {
 
 QVariant JobsModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
-  const jobs::JobState& s = m_snapshot->jobs[static_cast<std::size_t>(index.row())];
+  const contract::JobState& s = m_snapshot->jobs[static_cast<std::size_t>(index.row())];
   const int col = index.column();
   switch (role) {
     case Qt::DisplayRole:
@@ -122,7 +122,7 @@ QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int rol
   }
 }
 
-void JobsModel::applySnapshot(const std::shared_ptr<const jobs::JobsSnapshot>& snapshot) {
+void JobsModel::applySnapshot(const std::shared_ptr<const contract::JobsSnapshot>& snapshot) {
   if (!snapshot) return;
   bool sameJobs = m_snapshot && m_snapshot->jobs.size() == snapshot->jobs.size();
   for (std::size_t i = 0; sameJobs && i < snapshot->jobs.size(); ++i) sameJobs = m_snapshot->jobs[i].name == snapshot->jobs[i].name;
@@ -155,7 +155,7 @@ int JobHistoryModel::columnCount(const QModelIndex& parent) const { return paren
 
 QVariant JobHistoryModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
-  const storage::JobRunRecord& r = *m_rows[static_cast<std::size_t>(index.row())];
+  const contract::JobRun& r = *m_rows[static_cast<std::size_t>(index.row())];
   const int col = index.column();
   switch (role) {
     case Qt::DisplayRole:
@@ -192,7 +192,7 @@ QVariant JobHistoryModel::headerData(int section, Qt::Orientation orientation, i
   }
 }
 
-void JobHistoryModel::applySnapshot(const std::shared_ptr<const jobs::JobsSnapshot>& snapshot) {
+void JobHistoryModel::applySnapshot(const std::shared_ptr<const contract::JobsSnapshot>& snapshot) {
   if (!snapshot) return;
   m_snapshot = snapshot;
   rebuild();

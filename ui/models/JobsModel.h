@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "core/jobs/JobEvents.h"
+#include "core/contract/Jobs.h"
 
 namespace meridian::ui {
 
@@ -27,20 +27,20 @@ class JobsModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-  void applySnapshot(const std::shared_ptr<const jobs::JobsSnapshot>& snapshot);
+  void applySnapshot(const std::shared_ptr<const contract::JobsSnapshot>& snapshot);
   bool hasData() const { return static_cast<bool>(m_snapshot); }
-  std::shared_ptr<const jobs::JobsSnapshot> snapshot() const { return m_snapshot; }
+  std::shared_ptr<const contract::JobsSnapshot> snapshot() const { return m_snapshot; }
   int rowOf(const QString& name) const;
   // Relative times ("in 2 h 13 min") are computed when painted: call periodically to refresh them.
   void refreshTimes();
 
   // "Succeeded", "Failed", "Retrying", "Running", "Timed out", "Cancelled", "Not configured", "Never run", "Disabled"
-  static QString statusText(const jobs::JobState& s);
+  static QString statusText(const contract::JobState& s);
   static QString statusText(const std::string& status);
   static QColor statusColor(const std::string& status);
 
  private:
-  std::shared_ptr<const jobs::JobsSnapshot> m_snapshot;
+  std::shared_ptr<const contract::JobsSnapshot> m_snapshot;
 };
 
 class JobHistoryModel : public QAbstractTableModel {
@@ -56,15 +56,15 @@ class JobHistoryModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-  void applySnapshot(const std::shared_ptr<const jobs::JobsSnapshot>& snapshot);
+  void applySnapshot(const std::shared_ptr<const contract::JobsSnapshot>& snapshot);
   // Empty = every job.
   void setFilterJob(const QString& name);
   QString filterJob() const { return m_filter; }
 
  private:
   void rebuild();
-  std::shared_ptr<const jobs::JobsSnapshot> m_snapshot;
-  std::vector<const storage::JobRunRecord*> m_rows;  // into m_snapshot
+  std::shared_ptr<const contract::JobsSnapshot> m_snapshot;
+  std::vector<const contract::JobRun*> m_rows;  // into m_snapshot
   QString m_filter;
 };
 

@@ -109,7 +109,7 @@ void PositionsModel::emitChangedRuns(std::vector<int>& rows, int firstColumn, in
   }
 }
 
-void PositionsModel::applySnapshot(const bus::PositionsSnapshot& snapshot) {
+void PositionsModel::applySnapshot(const contract::PositionsSnapshot& snapshot) {
   std::unordered_map<std::string, const domain::Position*> incoming;
   incoming.reserve(snapshot.positions.size());
   for (const auto& p : snapshot.positions) incoming[keyOf(p)] = &p;

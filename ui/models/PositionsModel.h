@@ -9,7 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/bus/Events.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
 #include "core/domain/Types.h"
 
 namespace meridian::ui {
@@ -35,7 +37,7 @@ class PositionsModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-  void applySnapshot(const bus::PositionsSnapshot& snapshot);
+  void applySnapshot(const contract::PositionsSnapshot& snapshot);
   // Updates lastPrice of matching positions with quotes newer than the position's mark.
   void applyQuotes(const QVector<domain::Quote>& quotes);
 

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "core/backtest/BacktestEvents.h"
+#include "core/contract/Backtest.h"
 
 namespace meridian::ui {
 

@@ -168,9 +168,9 @@ void WatchlistModel::applyQuotes(const QVector<domain::Quote>& quotes) {
   if (!changed.isEmpty()) emitRowsChanged(changed);
 }
 
-void WatchlistModel::applyBars(const QVector<bus::BarClosed>& bars) {
+void WatchlistModel::applyBars(const QVector<contract::BarClosed>& bars) {
   QVector<int> changed;
-  for (const bus::BarClosed& b : bars) {
+  for (const contract::BarClosed& b : bars) {
     const QString symbol = format::qstr(b.symbol);
     Row& r = m_data[symbol];
     if (b.bar.ts < r.barTs) continue;  // late bar: ignore for session statistics

@@ -8,7 +8,9 @@
 #include <QStringList>
 #include <QVector>
 
-#include "core/bus/Events.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
 #include "core/domain/Types.h"
 
 namespace meridian::ui {
@@ -39,7 +41,7 @@ class WatchlistModel : public QAbstractTableModel {
   int rowOf(const QString& symbol) const { return m_rowOf.value(symbol, -1); }
 
   void applyQuotes(const QVector<domain::Quote>& quotes);
-  void applyBars(const QVector<bus::BarClosed>& bars);
+  void applyBars(const QVector<contract::BarClosed>& bars);
 
  private:
   struct Row {

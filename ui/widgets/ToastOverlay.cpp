@@ -12,27 +12,27 @@
 namespace meridian::ui {
 namespace {
 
-QColor accentFor(notify::Severity s) {
+QColor accentFor(contract::Severity s) {
   switch (s) {
-    case notify::Severity::Success: return format::upColor();
-    case notify::Severity::Warning: return format::warnColor();
-    case notify::Severity::Error: return format::downColor();
-    case notify::Severity::Info: break;
+    case contract::Severity::Success: return format::upColor();
+    case contract::Severity::Warning: return format::warnColor();
+    case contract::Severity::Error: return format::downColor();
+    case contract::Severity::Info: break;
   }
   return QColor(0x1f, 0x6f, 0xd1);
 }
 
-int lifetimeMs(notify::Severity s) {
+int lifetimeMs(contract::Severity s) {
   switch (s) {
-    case notify::Severity::Error: return 15'000;
-    case notify::Severity::Warning: return 10'000;
+    case contract::Severity::Error: return 15'000;
+    case contract::Severity::Warning: return 10'000;
     default: return 6'000;
   }
 }
 
 }  // namespace
 
-Toast::Toast(const notify::Notification& n, QWidget* parent) : QFrame(parent), m_n(n), m_accent(accentFor(n.severity)) {
+Toast::Toast(const contract::Notification& n, QWidget* parent) : QFrame(parent), m_n(n), m_accent(accentFor(n.severity)) {
   setObjectName(QStringLiteral("toast"));
   setAttribute(Qt::WA_ShowWithoutActivating);
   setFocusPolicy(Qt::NoFocus);
@@ -96,7 +96,7 @@ void ToastOverlay::setBottomMargin(int px) {
   relayout();
 }
 
-void ToastOverlay::showNotification(const notify::Notification& n) {
+void ToastOverlay::showNotification(const contract::Notification& n) {
   auto* t = new Toast(n, this);
   connect(t, &Toast::dismissed, this, &ToastOverlay::dismiss);
   m_toasts.push_back(t);

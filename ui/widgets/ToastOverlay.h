@@ -8,7 +8,7 @@
 #include <QString>
 #include <QWidget>
 
-#include "core/notify/Notification.h"
+#include "core/contract/System.h"
 
 class QLabel;
 class QTimer;
@@ -19,8 +19,8 @@ class Toast : public QFrame {
   Q_OBJECT
 
  public:
-  Toast(const notify::Notification& n, QWidget* parent);
-  const notify::Notification& notification() const { return m_n; }
+  Toast(const contract::Notification& n, QWidget* parent);
+  const contract::Notification& notification() const { return m_n; }
   QString title() const;
   QString body() const;
 
@@ -32,7 +32,7 @@ class Toast : public QFrame {
   void paintEvent(QPaintEvent* event) override;
 
  private:
-  notify::Notification m_n;
+  contract::Notification m_n;
   QLabel* m_title = nullptr;
   QLabel* m_body = nullptr;
   QColor m_accent;
@@ -52,7 +52,7 @@ class ToastOverlay : public QWidget {
   void setBottomMargin(int px);
 
  public Q_SLOTS:
-  void showNotification(const meridian::notify::Notification& n);
+  void showNotification(const meridian::contract::Notification& n);
   void clearAll();
 
  protected:

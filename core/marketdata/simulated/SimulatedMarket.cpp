@@ -1,6 +1,8 @@
 #include "core/marketdata/simulated/SimulatedMarket.h"
 
-#include "core/bus/Events.h"
+#include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
+#include "core/contract/Strategy.h"
 #include "core/common/Logging.h"
 #include "core/time/NyseCalendar.h"
 
@@ -26,7 +28,7 @@ SimulatedMarket::SimulatedMarket(bus::EventBus& bus, const common::IClock& clock
   ao.sessionOnly = !m_options.alwaysOpen;
   m_symbols.reserve(m_options.symbols.size());
   for (const auto& s : m_options.symbols) {
-    PerSymbol p{BarAggregator(ao), bus::topics::quote(s.symbol), bus::topics::bar(s.symbol), {}, false};
+    PerSymbol p{BarAggregator(ao), {}, false};
     p.latest.symbol = s.symbol;
     m_symbols.push_back(std::move(p));
   }
@@ -57,8 +59,8 @@ SimulatedMarket::Stats SimulatedMarket::stats() const {
 void SimulatedMarket::publishClosed(std::size_t i) {
   auto& p = m_symbols[i];
   for (const auto& c : m_closed) {
-    bus::BarClosed ev{p.latest.symbol, sourceName(m_options.source, false, c.timeframe), c.bar};
-    m_bus.publish<bus::BarClosed>(p.barTopic, std::move(ev));
+    contract::BarClosed ev{p.latest.symbol, sourceName(m_options.source, false, c.timeframe), c.bar};
+    m_bus.publish(std::move(ev));
     m_bars.fetch_add(1, std::memory_order_relaxed);
   }
   m_closed.clear();
@@ -66,7 +68,7 @@ void SimulatedMarket::publishClosed(std::size_t i) {
 
 void SimulatedMarket::publishQuote(std::size_t i) {
   auto& p = m_symbols[i];
-  m_bus.publish<bus::QuoteUpdated>(p.quoteTopic, bus::QuoteUpdated{p.latest});
+  m_bus.publish(contract::QuoteUpdated{p.latest});
   p.pending = false;
   p.lastQuoteSim = p.latest.ts;
   m_quotes.fetch_add(1, std::memory_order_relaxed);

@@ -104,8 +104,6 @@ class SimulatedMarket {
 
   struct PerSymbol {
     BarAggregator aggregator;
-    std::string quoteTopic;
-    std::string barTopic;
     domain::Quote latest;
     bool pending = false;
     domain::Timestamp lastQuoteSim = std::numeric_limits<domain::Timestamp>::min() / 4;  // "never"

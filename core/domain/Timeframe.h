@@ -1,0 +1,21 @@
+#pragma once
+// Bar resolutions. The storage naming of a series per timeframe, the daily bar key and the session rules live in
+// core/marketdata/Timeframe.h.
+#include "core/domain/Types.h"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace meridian::domain {
+
+enum class Timeframe : std::uint8_t { Minute1, Hour1, Day1 };
+
+// "1m", "1h", "1d".
+std::string_view toString(Timeframe tf);
+// Accepts 1m/1min/minute, 1h/1hour/hour/60m, 1d/1day/day/daily (case-insensitive).
+std::optional<Timeframe> timeframeFromString(std::string_view s);
+// Nominal length (1d = 24 h; sessions are shorter, see marketdata::SessionCursor).
+Timestamp nominalLength(Timeframe tf);
+
+}  // namespace meridian::domain

@@ -1,0 +1,92 @@
+#pragma once
+// HistoryService: answers the chart's history requests ("cmd.md.history" -> "md.history.<corr>", see
+// HistoryEvents.h) and the Fills blotter's start-up request for the journaled fills ("cmd.md.fills_history" ->
+// "md.fills_history.<corr>", see FillsHistoryEvents.h) from storage, off every latency-sensitive thread.
+//
+// Threading (DESIGN.md rules 1, 4, 5): one worker thread drains the service's Mailbox. Reading a million bars takes
+// a second or more, and the storage thread also carries the order journal, so with Options::reader set the worker
+// opens its OWN read connection (SQLite WAL / a second PostgreSQL session; owned by the worker thread only) and
+// the storage thread never sees history reads. Without it (or when that connection cannot be opened, or for an
+// in-memory SQLite database) each request is ONE task on the storage thread through the StorageRunner, as
+// IngestionService does: the worker waits, never the caller. Aggregation of finer bars always runs on the worker. The answer is an immutable
+// shared_ptr<const std::vector<Bar>> published on the bus, so a million bars reach the UI without a copy.
+//
+// Series choice for (symbol, timeframe): the stored sources are probed by index (latestBarTs per candidate source:
+// <vendor>[_adjusted][_1h|_1m] for the configured vendors) instead of listSeries(), which scans the whole table.
+// Same resolution first (unadjusted before adjusted, then the newest), else minute bars aggregated to 1h / 1d by
+// marketdata::BarAggregator (NYSE sessions, America/New_York), else the coarser series as it is.
+#include "core/bus/EventBus.h"
+#include "core/marketdata/IngestionService.h"
+#include "core/contract/History.h"
+#include "core/storage/StorageFactory.h"
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace meridian::history {
+
+class HistoryService {
+ public:
+  struct Options {
+    std::vector<std::string> vendors{"yahoo", "csv", "polygon", "alpaca", "simulated"};
+    // Own read connection for the worker (the Kernel passes its storage configuration); nullopt: storage thread.
+    std::optional<storage::StorageConfig> reader;
+  };
+
+  // storage: runs a task on the storage thread and returns when it has finished (throws when storage is not
+  // running; the request is then answered with that error).
+  HistoryService(bus::EventBus& bus, marketdata::StorageRunner storage);
+  HistoryService(bus::EventBus& bus, marketdata::StorageRunner storage, Options options);
+  ~HistoryService();  // stop()
+  HistoryService(const HistoryService&) = delete;
+  HistoryService& operator=(const HistoryService&) = delete;
+
+  // Subscribed from construction (requests made before start() are answered once started). Starts the worker.
+  // Idempotent.
+  void start();
+  // Unsubscribes, answers nothing more, joins. Idempotent.
+  void stop();
+
+  // The work of one request, synchronously on the caller's thread (the worker; tests), through the storage runner.
+  contract::HistoryLoaded load(const contract::RequestHistory& request) const;
+  contract::FillsHistoryLoaded loadFills(const contract::RequestFillsHistory& request) const;
+
+  std::uint64_t served() const { return m_served.load(); }
+  std::uint64_t superseded() const { return m_superseded.load(); }
+  std::uint64_t fillsServed() const { return m_fillsServed.load(); }  // fills-history answers published
+  // Requests (chart and fills) answered through the worker's own read connection (the rest went through the
+  // storage thread): of served() + fillsServed().
+  std::uint64_t readerReads() const { return m_readerReads.load(); }
+
+ private:
+  void subscribe();
+  void workerLoop();
+  contract::HistoryLoaded loadWith(const contract::RequestHistory& request, const marketdata::StorageRunner& runner) const;
+  contract::FillsHistoryLoaded loadFillsWith(const contract::RequestFillsHistory& request, const marketdata::StorageRunner& runner) const;
+  void openReader();  // worker thread
+  // Worker thread: `read(runner)` on the own read connection when there is one, else (or when that read fails)
+  // through the storage thread. An invalid request is answered without touching storage and keeps the reader.
+  template <class Answer, class Request, class Read>
+  Answer readPreferringReader(const Request& request, const Read& read);
+
+  bus::EventBus& m_bus;
+  marketdata::StorageRunner m_storage;
+  Options m_options;
+  std::shared_ptr<bus::Mailbox> m_mailbox;
+  bus::SubscriptionId m_subscription = 0;
+  bus::SubscriptionId m_fillsSubscription = 0;
+  std::thread m_worker;
+  std::atomic<bool> m_running{false};
+  std::atomic<std::uint64_t> m_served{0};
+  std::atomic<std::uint64_t> m_superseded{0};
+  std::atomic<std::uint64_t> m_fillsServed{0};
+  mutable std::atomic<std::uint64_t> m_readerReads{0};
+  std::unique_ptr<storage::IStorage> m_reader;  // worker thread only
+  bool m_readerTried = false;                   // worker thread only
+};
+
+}  // namespace meridian::history

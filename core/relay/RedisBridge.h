@@ -1,0 +1,159 @@
+#pragma once
+// Redis link of a process (hiredis). Two jobs, by role (IEventRelay.h):
+//
+// 1. Mirror (every role but Attach, unless redis.mirror=false): latest quotes into the md:quote:<SYM> hash cache,
+//    bars and order updates onto the pub/sub channels md.bar.<SYM> and exec.order.<ID>, for dashboards.
+// 2. Relay between a serving process and attached GUIs, on two pub/sub channels of a namespace (redis.namespace,
+//    default "meridian"; pub/sub ignores the Redis db index, so the namespace is what separates deployments):
+//      <ns>.relay.events    server -> attached: every contract message whose Spec says Relay::ToAttached, Snapshot or
+//                           KeyedSnapshot (orders, fills, positions, account, risk, rejections, quotes coalesced per
+//                           batch, bars, signals, jobs)
+//      <ns>.relay.commands  attached -> server: every Relay::ToServer command (orders, risk controls, job run-now)
+//    The list comes from contract::Catalogue (relay/RelayCodec.h); each message is a contract::RelayMessage carrying the sender's origin (instance id). No echo loops: a message
+//    with our own origin is dropped, and a value injected from Redis is never forwarded back out (the bridge
+//    remembers the identity of every payload it injects and skips it when its own bus subscription hands it back).
+//    Latest state for processes that attach later: the server keeps <ns>:relay:state (hash: wire kind of every
+//    Relay::Snapshot message -> its last message) and <ns>:relay:orders (hash: key of the Relay::KeyedSnapshot
+//    message, the open client order id -> its last message), and a server that takes commands keeps a heartbeat key
+//    <ns>:relay:server (TTL 5 s; contract::Heartbeat: its instance id and trading mode, paper/live + broker, which an
+//    attached process reports as its own and announces on its bus as contract::TradingMode whenever it first shows
+//    or changes); a second such server on the same namespace refuses to start (every command would be executed
+//    twice). An attaching process subscribes first, then loads those keys
+//    (an order is injected from the snapshot only if no newer update already arrived live), and reloads them
+//    every time its subscription is re-established after a Redis outage.
+//    Command results come back as the server's events carrying the command's correlation id. A command that
+//    cannot be delivered (Redis down, or no serving process subscribed) is answered locally at once with a
+//    CommandRejected for its correlation id: nothing is silently lost.
+//
+// Threads: one bridge thread (bus mailbox -> Redis writes, heartbeat, snapshot loads) and one subscriber thread
+// (Redis -> decode -> local bus). Redis being absent or dropping never blocks the bus or any other component:
+// writes fail fast (RedisCache back-off), are counted and logged once per outage. Malformed messages are dropped,
+// counted and reported by a rate-limited warning (at most one line per 10 s).
+#include "core/bus/EventBus.h"
+#include "core/common/Clock.h"
+#include "core/relay/IEventRelay.h"
+#include "core/contract/Wire.h"
+#include "core/relay/RelayCodec.h"
+#include "core/storage/redis/RedisCache.h"
+#include "core/storage/redis/RedisSubscriber.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <typeindex>
+#include <unordered_map>
+
+namespace meridian::relay {
+
+struct RelayOptions {
+  RelayRole role = RelayRole::Mirror;
+  std::string ns = "meridian";      // redis.namespace
+  std::string instanceId;           // generated (host:pid:random) when empty
+  bool mirror = true;               // redis.mirror: legacy md:quote / md.bar / exec.order mirror (not in Attach)
+  bool acceptCommands = true;       // Serve: execute relayed commands (redis.accept_commands)
+  std::chrono::milliseconds heartbeatInterval{1000};
+  std::chrono::milliseconds heartbeatTtl{5000};
+
+  static std::string generateInstanceId();
+};
+
+class RedisBridge final : public IEventRelay {
+ public:
+  // bus and clock must outlive the bridge.
+  RedisBridge(std::string url, bus::EventBus& bus, const common::IClock& clock, RelayOptions relay = {},
+              storage::RedisOptions options = {});
+  ~RedisBridge() override;
+  RedisBridge(const RedisBridge&) = delete;
+  RedisBridge& operator=(const RedisBridge&) = delete;
+
+  Status start() override;
+  Status startInbound() override;
+  void stop() override;  // forwards what is already queued (best effort), then joins
+  RelayRole role() const override { return m_relay.role; }
+  bool healthy() const override;
+  bool serverAlive() const override;
+  void setTradingMode(const TradingMode& mode) override;
+  TradingMode tradingMode() const override;
+  std::string instanceId() const override { return m_relay.instanceId; }
+  std::string endpoint() const override { return m_cache.redactedUrl(); }
+  RelayStats stats() const override;
+
+  std::uint64_t forwarded() const { return m_forwarded.load(); }
+  std::uint64_t failed() const { return m_failed.load(); }
+
+  std::string eventsChannel() const { return m_relay.ns + ".relay.events"; }
+  std::string commandsChannel() const { return m_relay.ns + ".relay.commands"; }
+  std::string stateKey() const { return m_relay.ns + ":relay:state"; }
+  std::string ordersKey() const { return m_relay.ns + ":relay:orders"; }
+  std::string serverKey() const { return m_relay.ns + ":relay:server"; }
+
+ private:
+  void run();
+  void forward(std::vector<bus::Envelope>& batch);
+  void mirror(const bus::Envelope& e, std::unordered_map<std::string, const domain::Quote*>& latestQuote);
+  void relayOut(const bus::Envelope& e, std::unordered_map<std::string, const bus::Envelope*>& latestQuote);
+  void publishRelay(const relay::Encoded& m);
+  void rejectLocally(const std::string& correlationId, const std::string& reason);
+  void periodic();
+  bool loadSnapshot();  // false when Redis failed (retried)
+  void onMessage(const std::string& channel, const std::string& payload);
+  void handle(const contract::RelayMessage& m, bool fromSnapshot);
+  void noteResult(const Status& s);
+  void noteMalformed(const std::string& why);
+  void noteServerMode(const std::optional<std::string>& beat);
+  bool wasInjected(const bus::Envelope& e);
+
+  bus::EventBus& m_bus;
+  const common::IClock& m_clock;
+  RelayOptions m_relay;
+  std::string m_url;
+  storage::RedisCache m_cache;
+  mutable std::mutex m_subscriberMutex;  // guards the pointer (set by startInbound, read by health probes)
+  std::unique_ptr<storage::RedisSubscriber> m_subscriber;
+  std::shared_ptr<bus::Mailbox> m_mailbox;
+  std::vector<bus::SubscriptionId> m_subscriptions;
+  std::set<std::type_index> m_outTypes;  // message types this bridge follows on the bus (sends out)
+  std::thread m_thread;
+  std::atomic<bool> m_running{false};
+  std::atomic<bool> m_inbound{false};
+  std::atomic<std::uint64_t> m_seq{0};
+
+  std::atomic<std::uint64_t> m_forwarded{0};
+  std::atomic<std::uint64_t> m_failed{0};
+  std::atomic<std::uint64_t> m_received{0};
+  std::atomic<std::uint64_t> m_injected{0};
+  std::atomic<std::uint64_t> m_malformed{0};
+  std::atomic<std::uint64_t> m_echoes{0};
+  std::atomic<std::uint64_t> m_ignored{0};
+  std::atomic<std::uint64_t> m_undelivered{0};
+  std::atomic<bool> m_healthy{true};
+  std::atomic<bool> m_serverAlive{false};
+
+  // Payloads this bridge published on the bus (shared_ptr keeps the address unique until it is seen again).
+  std::mutex m_injectedMutex;
+  std::unordered_map<const void*, std::shared_ptr<const void>> m_injectedPayloads;
+
+  // Attach: newest updated_ts per order seen live, and the state kinds received live since the last subscribe.
+  std::mutex m_stateMutex;
+  std::unordered_map<std::string, std::int64_t> m_orderSeen;
+  std::set<std::string> m_liveKinds;
+
+  // Serve: the mode announced in the heartbeat; Attach: the server's, from its latest heartbeat.
+  mutable std::mutex m_modeMutex;
+  TradingMode m_tradingMode;
+
+  std::mutex m_warnMutex;
+  std::chrono::steady_clock::time_point m_lastMalformedWarn{};
+  std::uint64_t m_malformedSinceWarn = 0;
+
+  // Bridge-thread state.
+  bool m_wasSubscribed = false;
+  std::chrono::steady_clock::time_point m_nextPeriodic{};
+};
+
+}  // namespace meridian::relay
