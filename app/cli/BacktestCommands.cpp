@@ -2,6 +2,9 @@
 
 #include "core/backtest/BacktestEngine.h"
 #include "core/backtest/BarSeriesLoader.h"
+#include "core/bus/EventBus.h"
+#include "core/contract/Backtest.h"
+#include "core/research/BacktestService.h"
 #include "core/backtest/JsonWriter.h"
 #include "core/backtest/Optimizer.h"
 #include "core/backtest/ResultJson.h"
@@ -77,6 +80,47 @@ int filterDates(const char* cmd, const QCommandLineParser& p, std::vector<backte
     if (s.bars.empty()) return failure(cmd, fmt::format("no {} bars between the given dates", s.symbol));
   }
   return 0;
+}
+
+// A usage error when --from / --to are not dates (the service filters by the same exchange dates).
+int checkDates(const char* cmd, const QCommandLineParser& p) {
+  if (p.isSet("from") && !QDate::fromString(p.value("from"), Qt::ISODate).isValid())
+    return usageError(cmd, "--from needs a YYYY-MM-DD date");
+  if (p.isSet("to") && !QDate::fromString(p.value("to"), Qt::ISODate).isValid())
+    return usageError(cmd, "--to needs a YYYY-MM-DD date");
+  return 0;
+}
+
+// Runs one command through research::BacktestService on a private bus (the service the GUI's dialogs use) and
+// returns its answer; null when the service could not take it (the reason is printed).
+template <class Cmd>
+std::shared_ptr<const contract::BacktestFinished> runThroughService(const char* cmd, Cmd command,
+                                                                    research::BacktestService::Options options) {
+  bus::EventBus bus;
+  research::BacktestService service(bus, std::move(options));
+  if (Status s = service.start(); !s.ok()) {
+    fmt::print(stderr, "{}: {}\n", cmd, s.error().message);
+    return nullptr;
+  }
+  auto answers = std::make_shared<bus::Mailbox>("cli");
+  command.correlationId = "cli";
+  bus.subscribe<contract::BacktestFinished>(answers, command.correlationId);
+  if (Status s = bus.send(std::move(command)); !s.ok()) {
+    fmt::print(stderr, "{}: {}\n", cmd, s.error().message);
+    return nullptr;
+  }
+  std::vector<bus::Envelope> got;
+  while (true) {
+    answers->waitNonEmpty(std::chrono::milliseconds(100));
+    answers->drain(got);
+    for (const auto& e : got)
+      if (auto f = e.share<contract::BacktestFinished>()) return f;
+  }
+}
+
+// Exit code of a failed run: 2 when the input given was wrong (a symbol twice), else 1.
+int finishedError(const char* cmd, const contract::BacktestFinished& f) {
+  return f.errorCode == backtest::kDuplicateSymbolCode ? usageError(cmd, f.error) : failure(cmd, f.error);
 }
 
 std::string fmtPct(double v) { return std::isfinite(v) ? fmt::format("{:.2f}%", v * 100.0) : "n/a"; }
@@ -237,27 +281,25 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
   if (csvs.isEmpty()) return usageError(cmd, "--csv FILE is required");
   if (std::size_t(csvs.size()) < info->instruments)
     return usageError(cmd, fmt::format("strategy {} needs {} --csv files", name, info->instruments));
-  std::vector<backtest::BarSeries> loaded;
-  if (int rc = loadSeries(cmd, csvs, p.isSet("adjusted"), loaded)) return rc;
-  if (int rc = filterDates(cmd, p, loaded)) return rc;
-  auto aligned = backtest::alignSeries(std::move(loaded));
-  if (!aligned) return failure(cmd, aligned.error().message);
-  const std::vector<backtest::SeriesView> series = backtest::views(*aligned);
+  if (int rc = checkDates(cmd, p)) return rc;
+  contract::DataSpec data;
+  for (const QString& spec : csvs) data.csvFiles.push_back(text(spec));
+  data.adjusted = p.isSet("adjusted");
+  data.fromDate = text(p.value("from"));
+  data.toDate = text(p.value("to"));
 
   // ---- Optimization / walk-forward ----
   if (p.isSet("grid") || p.isSet("walk-forward")) {
-    backtest::ParamGrid grid;
+    std::vector<backtest::ParamAxis> grid;
     for (const QString& g : p.values("grid")) {
       auto axis = backtest::ParamGrid::parseAxis(text(g));
       if (!axis) return usageError(cmd, axis.error().message);
-      grid.add(std::move(axis).value());
+      grid.push_back(std::move(axis).value());
     }
-    if (grid.axes().empty()) return usageError(cmd, "--walk-forward needs at least one --grid axis");
+    if (grid.empty()) return usageError(cmd, "--walk-forward needs at least one --grid axis");
     auto objective = backtest::objectiveFromString(text(p.value("objective")));
     if (!objective) return usageError(cmd, objective.error().message);
-    backtest::OptimizerConfig oc;
-    oc.objective = *objective;
-    oc.threads = p.value("threads").toUInt();
+    const unsigned threads = p.value("threads").toUInt();
     if (p.isSet("walk-forward")) {
       const QStringList parts = p.value("walk-forward").split(':');
       backtest::WalkForwardConfig wf;
@@ -267,20 +309,25 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
       wf.outOfSampleBars = parts[1].toULong(&ok2);
       wf.anchored = p.isSet("anchored");
       if (!ok1 || !ok2) return usageError(cmd, "--walk-forward needs IS:OOS bar counts");
-      auto r = backtest::walkForward(registry, name, *params, grid, series, cfg, wf, oc);
-      if (!r) return failure(cmd, r.error().message);
+      auto f = runThroughService(cmd, contract::RunWalkForward{{}, name, *params, data, cfg, grid, *objective, threads, wf},
+                                 {});
+      if (!f) return kFailure;
+      if (!f->ok()) return finishedError(cmd, *f);
+      const backtest::WalkForwardResult& r = f->walkForward->result;
+      const auto& dates = f->walkForward->dates;
       if (p.isSet("json")) {
         backtest::JsonWriter w;
-        w.beginObject().field("strategy", name).field("objective", backtest::toString(oc.objective));
-        w.field("initial_cash", r->initialCash).field("final_value", r->finalValue);
+        w.beginObject().field("strategy", name).field("objective", backtest::toString(*objective));
+        w.field("initial_cash", r.initialCash).field("final_value", r.finalValue);
         w.key("metrics");
-        backtest::writeMetrics(w, r->metrics);
+        backtest::writeMetrics(w, r.metrics);
         w.key("windows").beginArray();
-        for (const auto& s : r->segments) {
+        for (std::size_t i = 0; i < r.segments.size(); ++i) {
+          const auto& s = r.segments[i];
           w.beginObject();
-          w.field("in_start", backtest::exchangeDate(series[0].bars[s.window.inBegin].ts));
-          w.field("out_start", backtest::exchangeDate(series[0].bars[s.window.outBegin].ts));
-          w.field("out_end", backtest::exchangeDate(series[0].bars[s.window.outEnd - 1].ts));
+          w.field("in_start", backtest::exchangeDate(dates[i].inStart));
+          w.field("out_start", backtest::exchangeDate(dates[i].outStart));
+          w.field("out_end", backtest::exchangeDate(dates[i].outEnd));
           w.key("params").raw(s.params.toJson());
           w.field("in_sample_score", s.inSampleScore).field("start_value", s.startValue);
           w.field("end_value", s.endValue).field("trades", s.trades);
@@ -289,30 +336,31 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
         w.endArray().endObject();
         fmt::print("{}\n", w.str());
       } else {
-        fmt::print("walk-forward {} ({} windows, objective {})\n", name, r->segments.size(),
-                   backtest::toString(oc.objective));
-        for (const auto& s : r->segments)
-          fmt::print("  OOS {}..{}  {:<28} value {:.2f} -> {:.2f}  trades {}\n",
-                     backtest::exchangeDate(series[0].bars[s.window.outBegin].ts),
-                     backtest::exchangeDate(series[0].bars[s.window.outEnd - 1].ts), s.params.toString(),
-                     s.startValue, s.endValue, s.trades);
-        fmt::print("combined out-of-sample: final value {:.2f}\n", r->finalValue);
-        printMetricsText(r->metrics);
+        fmt::print("walk-forward {} ({} windows, objective {})\n", name, r.segments.size(),
+                   backtest::toString(*objective));
+        for (std::size_t i = 0; i < r.segments.size(); ++i) {
+          const auto& s = r.segments[i];
+          fmt::print("  OOS {}..{}  {:<28} value {:.2f} -> {:.2f}  trades {}\n", backtest::exchangeDate(dates[i].outStart),
+                     backtest::exchangeDate(dates[i].outEnd), s.params.toString(), s.startValue, s.endValue, s.trades);
+        }
+        fmt::print("combined out-of-sample: final value {:.2f}\n", r.finalValue);
+        printMetricsText(r.metrics);
       }
       return 0;
     }
-    const auto t0 = std::chrono::steady_clock::now();
-    auto r = backtest::optimize(registry, name, *params, grid, series, cfg, oc);
-    if (!r) return failure(cmd, r.error().message);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    auto f = runThroughService(cmd, contract::RunOptimization{{}, name, *params, data, cfg, grid, *objective, threads},
+                               {});
+    if (!f) return kFailure;
+    if (!f->ok()) return finishedError(cmd, *f);
+    const backtest::OptimizationResult& r = f->optimization->result;
     if (p.isSet("json")) {
       backtest::JsonWriter w;
-      w.beginObject().field("strategy", name).field("objective", backtest::toString(oc.objective));
-      w.field("threads", std::int64_t(r->threads));
-      if (r->best) w.key("best").raw(r->runs[*r->best].params.toJson());
+      w.beginObject().field("strategy", name).field("objective", backtest::toString(*objective));
+      w.field("threads", std::int64_t(r.threads));
+      if (r.best) w.key("best").raw(r.runs[*r.best].params.toJson());
       else w.key("best").null();
       w.key("runs").beginArray();
-      for (const auto& run : r->runs) {
+      for (const auto& run : r.runs) {
         w.beginObject();
         w.key("params").raw(run.params.toJson());
         w.field("valid", run.valid);
@@ -328,38 +376,45 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
       w.endArray().endObject();
       fmt::print("{}\n", w.str());
     } else {
-      fmt::print("optimized {} over {} points on {} threads in {:.2f} s (objective {})\n", name, r->runs.size(),
-                 r->threads, secs, backtest::toString(oc.objective));
-      for (const auto& run : r->runs)
+      fmt::print("optimized {} over {} points on {} threads in {:.2f} s (objective {})\n", name, r.runs.size(),
+                 r.threads, f->elapsedSeconds, backtest::toString(*objective));
+      for (const auto& run : r.runs)
         fmt::print("  {:<34} {}\n", run.params.toString(),
                    run.valid ? fmt::format("score {:>9.4f}  final {:.2f}", run.score, run.finalValue)
                              : "invalid: " + run.error);
-      if (r->best) fmt::print("best: {}\n", r->runs[*r->best].params.toString());
+      if (r.best) fmt::print("best: {}\n", r.runs[*r.best].params.toString());
     }
     return 0;
   }
 
-  // ---- Single run ----
-  auto result = backtest::runBacktest(registry, name, *params, series, cfg);
-  if (!result) return failure(cmd, result.error().message);
+  // ---- Single run (saved to the configured database with --save, as the GUI saves its runs) ----
+  research::BacktestService::Options options;
+  std::unique_ptr<storage::StorageService> storage;
+  if (p.isSet("save")) {
+    storage = std::make_unique<storage::StorageService>(runtime::storageConfigFrom(config));
+    if (Status s = storage->start(); !s.ok())
+      return failure(cmd, fmt::format("cannot open storage: {} ({})", s.error().message, s.error().code));
+    options.saver = [&storage](const storage::BacktestRunRecord& r) {
+      return storage->call([r](storage::IStorage& st) { return st.saveBacktestRun(r); }).get();
+    };
+  }
+  auto f = runThroughService(cmd, contract::RunBacktest{{}, name, *params, data, cfg, p.isSet("save")},
+                             std::move(options));
+  if (!f) return kFailure;
+  if (!f->ok()) return finishedError(cmd, *f);
   if (p.isSet("json")) {
     backtest::JsonOptions jo;
     jo.equity = p.isSet("equity");
     jo.monthly = p.isSet("monthly");
-    fmt::print("{}\n", backtest::toJson(*result, jo));
+    fmt::print("{}\n", backtest::toJson(*f->result, jo));
   } else {
-    printResultText(*result);
+    printResultText(*f->result);
   }
-  if (p.isSet("save")) {
-    storage::StorageService storage(runtime::storageConfigFrom(config));
-    if (Status s = storage.start(); !s.ok())
-      return failure(cmd, fmt::format("cannot open storage: {} ({})", s.error().message, s.error().code));
-    const auto record = backtest::toRunRecord(*result, common::RealClock().now());
-    auto id = storage.call([&record](storage::IStorage& st) { return st.saveBacktestRun(record); }).get();
-    storage.stop();
-    if (!id) return failure(cmd, fmt::format("saving the run failed: {}", id.error().message));
-    fmt::print(p.isSet("json") ? stderr : stdout, "saved backtest run #{} ({} storage)\n", *id,
-               storage.config().backend);
+  if (storage) {
+    const std::string backend = storage->config().backend;
+    storage->stop();
+    if (!f->saveError.empty()) return failure(cmd, fmt::format("saving the run failed: {}", f->saveError));
+    fmt::print(p.isSet("json") ? stderr : stdout, "saved backtest run #{} ({} storage)\n", f->savedRunId, backend);
   }
   return 0;
 }

@@ -274,7 +274,7 @@ void RedisBridge::forward(std::vector<bus::Envelope>& batch) {
     if (m_relay.mirror && m_relay.role != RelayRole::Attach) mirror(e, mirrorQuotes);
     if (m_relay.role != RelayRole::Mirror) relayOut(e, relayQuotes);
   }
-  for (const auto& [symbol, quote] : mirrorQuotes) noteResult(m_cache.setLatestQuote(*quote));
+  for (const auto& [symbol, quote] : mirrorQuotes) noteResult(m_cache.setLatestQuote(*quote, m_clock.now()));
   for (const auto& [symbol, env] : relayQuotes)
     if (auto m = relay::encode(*env)) publishRelay(*m);
 }

@@ -87,7 +87,9 @@ BacktestService::BacktestService(bus::EventBus& bus, Options options)
       m_registry(m_options.registry ? m_options.registry : &strategy::StrategyRegistry::builtin()),
       m_mailbox(std::make_shared<bus::Mailbox>("backtest", 4096)),
       m_cancelMailbox(std::make_shared<bus::Mailbox>("backtest.cancel", 1024)),
-      m_cancels(std::make_shared<CancelRegistry>()) {}
+      m_cancels(std::make_shared<CancelRegistry>()) {
+  if (!m_options.clock) m_options.clock = std::make_shared<const common::RealClock>();
+}
 
 BacktestService::~BacktestService() { stop(); }
 
@@ -337,7 +339,7 @@ void BacktestService::execute(Job& job) {
             ev.result = result;
             if (cmd.save && m_options.saver) {
               progress(corr, kind, throttle, 1, 1, "saving");
-              auto id = m_options.saver(toRunRecord(*result, common::RealClock().now()));
+              auto id = m_options.saver(toRunRecord(*result, m_options.clock->now()));
               if (id) {
                 ev.savedRunId = *id;
                 ++m_stats.saved;

@@ -21,6 +21,7 @@
 #include "core/contract/Backtest.h"
 #include "core/backtest/BarSeries.h"
 #include "core/bus/EventBus.h"
+#include "core/common/Clock.h"
 #include "core/common/Result.h"
 #include "core/storage/Records.h"
 #include "core/strategy/StrategyRegistry.h"
@@ -54,6 +55,7 @@ class BacktestService {
 
   struct Options {
     const strategy::StrategyRegistry* registry = nullptr;  // null = StrategyRegistry::builtin(); must outlive us
+    std::shared_ptr<const common::IClock> clock;            // stamps saved runs; null = real time
     SeriesLoader loader;
     RunSaver saver;
     RunHistory history;

@@ -21,8 +21,9 @@
 
 namespace meridian::runtime {
 
-storage::StorageConfig storageConfigFrom(const common::Config& config) {
+storage::StorageConfig storageConfigFrom(const common::Config& config, std::shared_ptr<const common::IClock> clock) {
   storage::StorageConfig s;
+  s.clock = std::move(clock);
   s.backend = config.value("db.backend", "sqlite").toStdString();
   s.sqlitePath = config.value("db.sqlite_path").toStdString();
   s.pgUri = config.value("db.pg_uri").toStdString();
@@ -91,14 +92,14 @@ Result<std::unique_ptr<execution::IBroker>> makeBroker(const common::Config& con
 Kernel::Kernel(common::Config config, std::shared_ptr<const common::IClock> clock)
     : m_config(std::move(config)),
       m_clock(clock ? std::move(clock) : std::make_shared<const common::RealClock>()),
-      m_storage(std::make_unique<storage::StorageService>(storageConfigFrom(m_config))) {
+      m_storage(std::make_unique<storage::StorageService>(storageConfigFrom(m_config, m_clock))) {
   m_ingestion = std::make_unique<marketdata::IngestionService>(
       [this](const storage::StorageTask& task) {
         m_storage->call([&task](storage::IStorage& s) { task(s); }).get();  // throws when storage is not running
       },
       *m_clock, &m_bus, marketdata::IngestionOptions::fromConfig(m_config));
   history::HistoryService::Options historyOptions;
-  historyOptions.reader = storageConfigFrom(m_config);  // own read connection: history reads never block the journal
+  historyOptions.reader = storageConfigFrom(m_config, m_clock);  // own connection: never blocks the journal
   m_history = std::make_unique<history::HistoryService>(
       m_bus,
       [this](const storage::StorageTask& task) {
@@ -246,6 +247,7 @@ void Kernel::startMarketFeed() {
 void Kernel::startBacktests() {
   research::BacktestService::Options o;
   // The .get() calls block only the backtest worker thread, never the caller of the command.
+  o.clock = m_clock;
   o.saver = [this](const storage::BacktestRunRecord& r) {
     return m_storage->call([r](storage::IStorage& s) { return s.saveBacktestRun(r); }).get();
   };

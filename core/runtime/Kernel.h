@@ -44,8 +44,8 @@ class HistoryService;
 
 namespace meridian::runtime {
 
-// Builds the storage configuration from "db.*" keys.
-storage::StorageConfig storageConfigFrom(const common::Config& config);
+// Builds the storage configuration from "db.*" keys (clock: see StorageConfig::clock).
+storage::StorageConfig storageConfigFrom(const common::Config& config, std::shared_ptr<const common::IClock> clock = {});
 
 // runtime.mode:
 //   standalone (default)  everything in this process (desktop app, tests); with redis.url set, events are also

@@ -17,11 +17,6 @@ using Value = SqlStore::Value;
 using RowView = SqlStore::RowView;
 using Stmt = SqlStore::Stmt;
 
-Timestamp wallClockNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Value str(std::string_view s) { return Value(std::string(s)); }
 Value i64(std::int64_t v) { return Value(v); }
 Value f64(double v) { return Value(v); }
@@ -330,7 +325,7 @@ Status SqlStore::migrate() {
   for (const auto& m : *pending) {
     if (auto s = execScript(m.sql); !s.ok())
       return makeError(errc::kMigration, fmt::format("migration {} failed: {}", m.fileName, s.error().message));
-    auto rec = exec(kRecord, {i64(m.version), str(m.name), str(m.checksum), i64(wallClockNs())});
+    auto rec = exec(kRecord, {i64(m.version), str(m.name), str(m.checksum), i64(m_clock->now())});
     if (!rec.ok()) return rec.error();
   }
   return tx.commit();

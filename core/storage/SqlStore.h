@@ -8,11 +8,13 @@
 //
 // SQL text uses `?` placeholders and `{schema}` table prefixes, e.g. "{execution}orders": the PostgreSQL
 // backend rewrites them to $1.. and "execution.orders", SQLite drops the prefix.
+#include "core/common/Clock.h"
 #include "core/storage/IStorage.h"
 #include "core/storage/Migrations.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -89,6 +91,9 @@ class SqlStore : public IStorage {
   Status saveDiscoveredPairs(std::span<const DiscoveredPair> pairs, std::size_t keepRuns) override;
   Result<std::vector<DiscoveredPair>> latestDiscoveredPairs(std::size_t limit) override;
 
+  // The time the store records itself (a migration's applied_at); real time until set.
+  void setClock(std::shared_ptr<const common::IClock> clock) { m_clock = std::move(clock); }
+
  protected:
   // Executes a prepared statement (inside the current transaction if one is open), calling onRow for each
   // result row. Returns the rows affected (DML) or returned (queries / RETURNING).
@@ -144,6 +149,9 @@ class SqlStore : public IStorage {
   // Rewrites `{schema}` prefixes: keep = true gives "schema.", false removes them. With dollarParams, `?`
   // placeholders become $1, $2, ... (outside quoted text).
   static std::string translateSql(std::string_view sql, bool keepSchemas, bool dollarParams);
+
+ private:
+  std::shared_ptr<const common::IClock> m_clock = std::make_shared<const common::RealClock>();
 };
 
 }  // namespace meridian::storage

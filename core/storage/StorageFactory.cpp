@@ -21,12 +21,16 @@ std::vector<std::string> availableBackends() {
 Result<std::unique_ptr<IStorage>> makeStorage(const StorageConfig& config) {
   if (config.backend == "sqlite") {
     if (config.sqlitePath.empty()) return makeError(errc::kInvalid, "storage: sqlite backend needs sqlitePath");
-    return std::unique_ptr<IStorage>(std::make_unique<SqliteStorage>(config.sqlitePath));
+    auto store = std::make_unique<SqliteStorage>(config.sqlitePath);
+    if (config.clock) store->setClock(config.clock);
+    return std::unique_ptr<IStorage>(std::move(store));
   }
   if (config.backend == "postgres") {
 #if MERIDIAN_HAVE_POSTGRES
     if (config.pgUri.empty()) return makeError(errc::kInvalid, "storage: postgres backend needs pgUri");
-    return std::unique_ptr<IStorage>(std::make_unique<PgStorage>(config.pgUri));
+    auto store = std::make_unique<PgStorage>(config.pgUri);
+    if (config.clock) store->setClock(config.clock);
+    return std::unique_ptr<IStorage>(std::move(store));
 #else
     return makeError(errc::kNotCompiled,
                      "storage: the postgres backend is not compiled into this build (MERIDIAN_WITH_POSTGRES=OFF)");

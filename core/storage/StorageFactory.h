@@ -1,5 +1,6 @@
 #pragma once
 // Composition helper: builds the configured IStorage backend.
+#include "core/common/Clock.h"
 #include "core/common/Result.h"
 #include "core/storage/IStorage.h"
 
@@ -14,6 +15,7 @@ struct StorageConfig {
   std::string backend = "sqlite";     // "sqlite" | "postgres"
   std::string sqlitePath = "meridian.db";  // file or ":memory:"
   std::string pgUri;                  // libpq URI, e.g. postgresql://meridian@127.0.0.1:5432/meridian
+  std::shared_ptr<const common::IClock> clock;  // stamps what the store records itself (migrations); null = real time
 };
 
 // Constructs the backend without connecting: call open() on the thread that will own the instance (the

@@ -53,7 +53,7 @@ class tst_RedisCache : public QObject {
     QVERIFY2(first.error().message.find("hunter2secret") == std::string::npos, first.error().message.c_str());
     // Inside the back-off window: no network attempt at all.
     for (int i = 0; i < 100; ++i) QCOMPARE(cache.publish("x", "y").error().code, std::string(errc::kRedisUnavailable));
-    QVERIFY(cache.setLatestQuote(domain::Quote{"AAPL", 1, 1, 1, 1, 1, 1, 1}).error().code == errc::kRedisUnavailable);
+    QVERIFY(cache.setLatestQuote(domain::Quote{"AAPL", 1, 1, 1, 1, 1, 1, 1}, 1).error().code == errc::kRedisUnavailable);
     QVERIFY2(timer.elapsed() < 1'000, qPrintable(QString::number(timer.elapsed())));
     QVERIFY(!cache.isConnected());
     QCOMPARE(cache.redactedUrl(), std::string("redis://:***@127.0.0.1:1/0"));
@@ -99,7 +99,7 @@ class tst_RedisCache : public QObject {
     RedisCache cache(m_url);
     QVERIFY(cache.ping().ok());
     const domain::Quote q{m_tag + "AAPL", 1'704'205'800'123'456'789, 187.31, 187.33, 300, 500, 187.32, 0.1 + 0.2};
-    QVERIFY(cache.setLatestQuote(q).ok());
+    QVERIFY(cache.setLatestQuote(q, 1'704'205'800'200'000'000).ok());
     auto back = cache.getLatestQuote(q.symbol);
     QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
     QVERIFY(back->has_value());

@@ -13,11 +13,6 @@
 namespace meridian::storage {
 namespace {
 
-std::int64_t wallClockNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 template <class T>
 bool parseNumber(const std::string& s, T& out) {
   const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -107,12 +102,12 @@ Status RedisCache::ping() {
   return {};
 }
 
-Status RedisCache::setLatestQuote(const domain::Quote& q) {
+Status RedisCache::setLatestQuote(const domain::Quote& q, domain::Timestamp updatedTs) {
   if (q.symbol.empty()) return makeError(errc::kInvalid, "redis: quote symbol must not be empty");
   auto r = command({"HSET", quoteKey(q.symbol), "bid", fmt::format("{}", q.bid), "ask", fmt::format("{}", q.ask),
                     "bid_size", fmt::format("{}", q.bidSize), "ask_size", fmt::format("{}", q.askSize), "last",
                     fmt::format("{}", q.last), "last_size", fmt::format("{}", q.lastSize), "ts",
-                    fmt::format("{}", q.ts), "updated_ts", fmt::format("{}", wallClockNs())});
+                    fmt::format("{}", q.ts), "updated_ts", fmt::format("{}", updatedTs)});
   if (!r.ok()) return r.error();
   return {};
 }

@@ -31,7 +31,8 @@ class RedisCache {
   RedisCache& operator=(const RedisCache&) = delete;
 
   Status ping();
-  Status setLatestQuote(const domain::Quote& quote);
+  // The md:quote:<SYM> hash; updatedTs (the writer's clock) says when it was cached.
+  Status setLatestQuote(const domain::Quote& quote, domain::Timestamp updatedTs);
   Result<std::optional<domain::Quote>> getLatestQuote(std::string_view symbol);
   // PUBLISH; returns the number of subscribers that received the message.
   Result<std::int64_t> publish(std::string_view channel, std::string_view payload);
