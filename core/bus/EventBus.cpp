@@ -77,9 +77,11 @@ bool Mailbox::tryPush(Envelope e) {
   return true;
 }
 
-bool Mailbox::full() const {
+bool Mailbox::refuses() {
   std::lock_guard lock(m_mutex);
-  return m_lossless.size() >= m_losslessCapacity;
+  if (m_lossless.size() < m_losslessCapacity) return false;
+  ++m_stats.refused;
+  return true;
 }
 
 std::size_t Mailbox::drain(std::vector<Envelope>& out, std::size_t max) {
@@ -224,7 +226,7 @@ Status EventBus::deliver(const std::string& topic, std::type_index type, std::sh
   // All or nothing: a command reaches every receiver or none. (Between this check and the push another sender may
   // take the last slot of a lane; that rare race is reported like a full lane, naming the queue.)
   for (const auto& mb : receivers)
-    if (mb->full())
+    if (mb->refuses())
       return makeError("bus.refused", std::string(name) + " not sent: the " + mb->name() +
                                           " queue is full; it is not keeping up (nothing was queued)");
   std::string refusedBy;

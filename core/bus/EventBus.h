@@ -87,7 +87,8 @@ class Mailbox {
   // Lossless lane only, for commands: false (nothing queued) when the lane already holds its capacity or the
   // mailbox is closed.
   bool tryPush(Envelope e);
-  bool full() const;  // the lossless lane holds its capacity: a command would be refused
+  // True (and counted as a refusal) when the lossless lane holds its capacity: a command sent now is refused.
+  bool refuses();
 
   // Moves up to max envelopes into out (appending), both lanes merged in arrival order. Returns how many moved.
   std::size_t drain(std::vector<Envelope>& out, std::size_t max = SIZE_MAX);

@@ -1,14 +1,15 @@
 #pragma once
-// HistoryService: answers the chart's history requests ("cmd.md.history" -> "md.history.<corr>", see
-// HistoryEvents.h) and the Fills blotter's start-up request for the journaled fills ("cmd.md.fills_history" ->
-// "md.fills_history.<corr>", see FillsHistoryEvents.h) from storage, off every latency-sensitive thread.
+// HistoryService: answers the chart's history requests (contract::RequestHistory -> HistoryLoaded) and the Fills
+// blotter's start-up request for the journaled fills (RequestFillsHistory -> FillsHistoryLoaded; both in
+// core/contract/History.h) from storage, off every latency-sensitive thread.
 //
 // Threading (DESIGN.md rules 1, 4, 5): one worker thread drains the service's Mailbox. Reading a million bars takes
 // a second or more, and the storage thread also carries the order journal, so with Options::reader set the worker
 // opens its OWN read connection (SQLite WAL / a second PostgreSQL session; owned by the worker thread only) and
 // the storage thread never sees history reads. Without it (or when that connection cannot be opened, or for an
 // in-memory SQLite database) each request is ONE task on the storage thread through the StorageRunner, as
-// IngestionService does: the worker waits, never the caller. Aggregation of finer bars always runs on the worker. The answer is an immutable
+// IngestionService does: the worker waits, never the caller. Aggregation of finer bars always runs on the worker.
+// The answer is an immutable
 // shared_ptr<const std::vector<Bar>> published on the bus, so a million bars reach the UI without a copy.
 //
 // Series choice for (symbol, timeframe): the stored sources are probed by index (latestBarTs per candidate source:

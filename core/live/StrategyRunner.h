@@ -5,16 +5,16 @@
 //   strategy.live            "sma_cross:AAPL,MSFT;rsi_reversion:NVDA;pairs:KO/PEP"  one instance per symbol (per
 //                            "A/B" group for two-instrument strategies); empty = no live strategies
 //   strategy.<name>.<param>  parameter overrides (registry ParamSpecs, validated like the CLI's --param)
-//   strategy.trade           false: signals only; true: target-position changes become SubmitOrder commands on
-//                            "cmd.order.submit" (risk applies in the ExecutionService), strategyId "live:<id>"
+//   strategy.trade           false: signals only; true: target-position changes become contract::SubmitOrder
+//                            commands (risk applies in the ExecutionService), strategyId "live:<id>"
 //   strategy.timeframe       1d (default) | 1h | 1m: only BarClosed events of that timeframe (source suffix) count
 //   strategy.size            shares per entry (default 100) | strategy.size_pct: percent of the shadow equity
 //   strategy.capital         shadow book per instance (default 100000, as a default backtest)
 //   strategy.history_source  stored series to warm up from (default: the newest series of that timeframe)
 //   strategy.history_days    warm-up window in calendar days before now (default 730)
 //
-// Threading (DESIGN.md rule 1): the runner owns one thread and one Mailbox ("md.bar.<SYM>" for configured
-// symbols, "exec.order.>", "sys.command.rejected", plus its own cycle requests). On start the thread first warms
+// Threading (DESIGN.md rule 1): the runner owns one thread and one Mailbox (BarClosed of the configured symbols,
+// OrderUpdated and CommandRejected when trading, plus its own cycle requests). On start the thread first warms
 // every instance up from stored history through storage tasks (orders refused, as before a backtest's tradeStart),
 // then handles events. Each instance runs in a LiveStrategyHost: same per-bar sequence and fill semantics as the
 // backtest engine, so live signals equal the backtest's orders on the same bars.

@@ -1,7 +1,7 @@
 #pragma once
 // Notifier: fan-out of Notifications to every configured channel.
 //
-//   in-app   published on "sys.notify" (toasts and the system-tray message are drawn by the UI)    needs a bus
+//   in-app   published as contract::Notification (toasts and tray messages are drawn by the UI)  needs a bus
 //   email    SMTP with STARTTLS (SmtpClient)                     notify.smtp_host + smtp_from + smtp_to
 //   webhook  HTTP POST of a JSON document                         notify.webhook_url
 //

@@ -213,6 +213,7 @@ class tst_EventBus : public QObject {
     QCOMPARE(refused.error().code, std::string("bus.refused"));
     QVERIFY2(refused.error().message.find("execution queue is full") != std::string::npos,
              refused.error().message.c_str());
+    QCOMPARE(execution->stats().refused, std::uint64_t(1));
     // All or nothing: the refused command reached no one.
     QCOMPARE(execution->size(), std::size_t(3));
     QCOMPARE(audit->size(), std::size_t(3));

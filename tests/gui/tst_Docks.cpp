@@ -34,6 +34,7 @@
 #include "ui/docks/JobsDock.h"
 #include "ui/docks/OpsDock.h"
 #include "ui/mainwindow/MainWindow.h"
+#include "ui/models/Formatting.h"
 #include "ui/models/HealthModel.h"
 #include "ui/models/JobsModel.h"
 #include "ui/widgets/CandleView.h"
@@ -243,6 +244,11 @@ class tst_Docks : public QObject {
     fresh.source = "alpaca";
     fresh.bar = domain::Bar{et(2026, 1, 6, 11, 13), 240.0, 240.5, 239.5, 240.2, 1000.0, 0.0, 0};
     m_bus.publish(fresh);
+    // A full mailbox refuses a command at the sender; the Ops dock shows the lane and says so.
+    auto execution = std::make_shared<bus::Mailbox>("execution", 1);
+    m_bus.subscribe<contract::CancelOrder>(execution);
+    QVERIFY(m_bus.send(contract::CancelOrder{"C-ops-1", "MRD-1"}).ok());
+    QVERIFY(!m_bus.send(contract::CancelOrder{"C-ops-2", "MRD-1"}).ok());
     monitor.runOnce();
 
     ui::OpsDock* dock = m_window->opsDock();
@@ -257,8 +263,17 @@ class tst_Docks : public QObject {
     QCOMPARE(dock->freshnessModel()->staleCount(), 3);
     const QString summary = dock->summaryLabel()->text();
     QVERIFY2(summary.contains(QStringLiteral("1 down")) && summary.contains(QStringLiteral("1 degraded")) &&
-                 summary.contains(QStringLiteral("3 stale")),
+                 summary.contains(QStringLiteral("3 stale")) && summary.contains(QStringLiteral("1 command(s) refused")),
              qPrintable(summary));
+    QAbstractItemModel* lanes = dock->lanesView()->model();
+    int executionRow = -1;
+    for (int r = 0; r < lanes->rowCount(); ++r)
+      if (cell(lanes, r, ui::LanesModel::Mailbox) == QStringLiteral("execution")) executionRow = r;
+    QVERIFY(executionRow >= 0);
+    QCOMPARE(cell(lanes, executionRow, ui::LanesModel::Queued), QStringLiteral("1"));
+    QCOMPARE(cell(lanes, executionRow, ui::LanesModel::Refused), QStringLiteral("1"));
+    QCOMPARE(lanes->data(lanes->index(executionRow, ui::LanesModel::Refused), Qt::ForegroundRole).value<QColor>(),
+             ui::format::downColor());
     QTest::qWait(50);
     save(dock, QStringLiteral("OpsDock"));
   }

@@ -1,6 +1,6 @@
 #pragma once
-// DataQualityDock ("DataQualityDock"): data quality issues reported by the ingestion service (QualityChecked events
-// on "md.quality.<SYM>", delivered coalesced by UiBridge::qualityChecked). A summary line per series above a table of
+// DataQualityDock ("DataQualityDock"): data quality issues reported by the ingestion service (contract::QualityChecked,
+// delivered by the UiBridge once per tick). A summary line per series above a table of
 // the listed issues (kind, symbol, source, time in the display time zone, detail); a symbol filter applies to both.
 // Created hidden by the MainWindow (View > Data Quality).
 #include <QDockWidget>

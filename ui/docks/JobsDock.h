@@ -2,7 +2,7 @@
 // JobsDock ("JobsDock"): the scheduler's jobs (schedule, next run in the display time zone, last status) and the run
 // history of the selected job. "Run Now" (button, Ctrl+R in the dock, or Enter on a row) emits runNowRequested; the
 // MainWindow turns it into a RunJobNow command. Jobs without an injected action show "Not configured" and cannot
-// be run. Until a scheduler publishes "sys.jobs" the dock says that no data has arrived yet.
+// be run. Until a scheduler publishes its contract::JobsSnapshot the dock says that no data has arrived yet.
 #include <QDockWidget>
 #include <QTimer>
 

@@ -17,6 +17,7 @@ OpsDock::OpsDock(QWidget* parent) : QDockWidget(QStringLiteral("Ops"), parent) {
   setObjectName(QStringLiteral("OpsDock"));
   m_health = new HealthModel(this);
   m_freshness = new FreshnessModel(this);
+  m_lanes = new LanesModel(this);
 
   auto* content = new QWidget(this);
   auto* layout = new QVBoxLayout(content);
@@ -46,8 +47,11 @@ OpsDock::OpsDock(QWidget* parent) : QDockWidget(QStringLiteral("Ops"), parent) {
   };
   auto [servicesBox, servicesView] = section(QStringLiteral("Services"), m_health, QStringLiteral("opsHealthView"));
   auto [dataBox, dataView] = section(QStringLiteral("Data freshness"), m_freshness, QStringLiteral("opsFreshnessView"));
+  auto [lanesBox, lanesView] = section(QStringLiteral("Bus lanes"), m_lanes, QStringLiteral("opsLanesView"));
   m_healthView = servicesView;
   m_freshnessView = dataView;
+  m_lanesView = lanesView;
+  m_lanesView->setColumnWidth(LanesModel::Mailbox, 130);
   m_healthView->setColumnWidth(HealthModel::Component, 170);
   m_healthView->setColumnWidth(HealthModel::State, 130);
   m_healthView->setColumnWidth(HealthModel::Detail, 300);
@@ -62,8 +66,10 @@ OpsDock::OpsDock(QWidget* parent) : QDockWidget(QStringLiteral("Ops"), parent) {
   m_split->setChildrenCollapsible(false);
   m_split->addWidget(servicesBox);
   m_split->addWidget(dataBox);
+  m_split->addWidget(lanesBox);
   m_split->setStretchFactor(0, 3);
   m_split->setStretchFactor(1, 2);
+  m_split->setStretchFactor(2, 1);
 
   layout->addWidget(m_summary);
   layout->addWidget(m_split, 1);
@@ -81,13 +87,14 @@ void OpsDock::onHealthUpdated(const std::shared_ptr<const contract::HealthSnapsh
   if (!snapshot) return;
   m_health->applySnapshot(snapshot);
   m_freshness->applySnapshot(snapshot);
+  m_lanes->applySnapshot(snapshot);
   updateSummary();
 }
 
 void OpsDock::updateSummary() {
   const auto snap = m_health->snapshot();
   if (!snap) {
-    m_summary->setText(QStringLiteral("No data yet — no health monitor has published (sys.health)."));
+    m_summary->setText(QStringLiteral("No data yet — no health monitor has published."));
     return;
   }
   int down = 0, degraded = 0;
@@ -103,6 +110,10 @@ void OpsDock::updateSummary() {
   const int stale = m_freshness->staleCount();
   parts << (stale ? QStringLiteral("<span style='color:%1'>%2 stale feed(s)</span>").arg(format::downColor().name()).arg(stale)
                   : QStringLiteral("%1 feed(s)").arg(m_freshness->rowCount()));
+  if (const std::uint64_t refused = m_lanes->refusedTotal())
+    parts << QStringLiteral("<span style='color:%1'><b>%2 command(s) refused: a queue was full</b></span>")
+                 .arg(format::downColor().name())
+                 .arg(refused);
   parts << (snap->marketOpen ? QStringLiteral("market open") : QStringLiteral("market closed"));
   parts << QStringLiteral("updated %1").arg(format::displayTime(snap->asOf, "HH:mm:ss"));
   m_summary->setText(parts.join(QStringLiteral(" · ")));

@@ -1,6 +1,6 @@
 #pragma once
-// OpsDock ("OpsDock"): operational health — database, Redis, data providers and broker (contract::HealthSnapshot on
-// "sys.health") plus the freshness of every market-data stream. Until a health monitor publishes, the dock says that
+// OpsDock ("OpsDock"): operational health — database, Redis, data providers and broker (contract::HealthSnapshot)
+// plus the freshness of every market-data stream and the bus lanes of every mailbox. Until a health monitor publishes, the dock says that
 // no data has arrived yet.
 #include <QDockWidget>
 
@@ -15,6 +15,7 @@ class QTableView;
 namespace meridian::ui {
 
 class FreshnessModel;
+class LanesModel;
 class HealthModel;
 
 class OpsDock : public QDockWidget {
@@ -27,6 +28,7 @@ class OpsDock : public QDockWidget {
   FreshnessModel* freshnessModel() const { return m_freshness; }
   QTableView* healthView() const { return m_healthView; }
   QTableView* freshnessView() const { return m_freshnessView; }
+  QTableView* lanesView() const { return m_lanesView; }
   QLabel* summaryLabel() const { return m_summary; }
 
  public Q_SLOTS:
@@ -40,8 +42,10 @@ class OpsDock : public QDockWidget {
 
   HealthModel* m_health = nullptr;
   FreshnessModel* m_freshness = nullptr;
+  LanesModel* m_lanes = nullptr;
   QTableView* m_healthView = nullptr;
   QTableView* m_freshnessView = nullptr;
+  QTableView* m_lanesView = nullptr;
   QSplitter* m_split = nullptr;  // side by side when the dock is wide and short, stacked otherwise
   QLabel* m_summary = nullptr;
 };

@@ -1,5 +1,5 @@
 #pragma once
-// Account blotter: the latest contract::AccountSnapshot ("exec.account", published by the ExecutionService after
+// Account blotter: the latest contract::AccountSnapshot (published by the ExecutionService after
 // fills and on its 1 s timer) as one row per figure (Field | Value). The latest snapshot wins; a new snapshot only
 // emits dataChanged for the values that changed, so a steady account costs nothing to repaint. SortRole gives raw
 // numbers, ExportRole plain numbers for csv::writeModel.

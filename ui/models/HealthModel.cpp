@@ -179,4 +179,76 @@ int FreshnessModel::staleCount() const {
   return n;
 }
 
+LanesModel::LanesModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int LanesModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() || !m_snapshot ? 0 : static_cast<int>(m_snapshot->lanes.size());
+}
+
+int LanesModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant LanesModel::data(const QModelIndex& index, int role) const {
+  if (!m_snapshot || !index.isValid() || index.row() >= rowCount()) return {};
+  const contract::LaneStats& l = m_snapshot->lanes[static_cast<std::size_t>(index.row())];
+  if (role == Qt::TextAlignmentRole && index.column() != Mailbox) return int(Qt::AlignRight | Qt::AlignVCenter);
+  if (role == Qt::ForegroundRole && index.column() == Refused && l.refused > 0) return format::downColor();
+  if (role != Qt::DisplayRole) return {};
+  switch (index.column()) {
+    case Mailbox: return QString::fromStdString(l.mailbox);
+    case Queued: return QString::number(l.lossless);
+    case Peak: return QString::number(l.losslessPeak);
+    case Coalesced: return QString::number(l.coalesced);
+    case Refused: return QString::number(l.refused);
+    default: return {};
+  }
+}
+
+QVariant LanesModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal) return {};
+  if (role == Qt::ToolTipRole) {
+    switch (section) {
+      case Queued: return QStringLiteral("Commands and events waiting on the lossless lane now");
+      case Peak: return QStringLiteral("Most commands and events ever waiting at once");
+      case Coalesced: return QStringLiteral("Quotes and snapshots replaced by a newer one before the consumer read them");
+      case Refused: return QStringLiteral("Commands refused at the sender because this mailbox was full");
+      default: return {};
+    }
+  }
+  if (role != Qt::DisplayRole) return {};
+  switch (section) {
+    case Mailbox: return QStringLiteral("Mailbox");
+    case Queued: return QStringLiteral("Queued");
+    case Peak: return QStringLiteral("Peak");
+    case Coalesced: return QStringLiteral("Coalesced");
+    case Refused: return QStringLiteral("Refused");
+    default: return {};
+  }
+}
+
+void LanesModel::applySnapshot(const std::shared_ptr<const contract::HealthSnapshot>& snapshot) {
+  if (!snapshot) return;
+  if (m_snapshot && m_snapshot->lanes.size() == snapshot->lanes.size()) {
+    m_snapshot = snapshot;
+    if (!snapshot->lanes.empty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    return;
+  }
+  beginResetModel();
+  m_snapshot = snapshot;
+  endResetModel();
+}
+
+std::uint64_t LanesModel::refusedTotal() const {
+  std::uint64_t n = 0;
+  if (m_snapshot)
+    for (const auto& l : m_snapshot->lanes) n += l.refused;
+  return n;
+}
+
+std::uint64_t LanesModel::coalescedTotal() const {
+  std::uint64_t n = 0;
+  if (m_snapshot)
+    for (const auto& l : m_snapshot->lanes) n += l.coalesced;
+  return n;
+}
+
 }  // namespace meridian::ui

@@ -1,7 +1,9 @@
 #pragma once
-// Ops dock models, fed by UiBridge::healthUpdated (contract::HealthSnapshot, latest wins).
+// Ops dock models, fed by the latest contract::HealthSnapshot.
 //   HealthModel      one row per component: DB, Redis, data providers, broker
 //   FreshnessModel   one row per market-data stream (symbol, kind, source): last data, age, fresh/stale
+//   LanesModel       one row per bus mailbox: commands/events queued now and at peak, market data coalesced,
+//                    commands refused because the mailbox was full
 #include <QAbstractTableModel>
 #include <QColor>
 
@@ -48,6 +50,26 @@ class FreshnessModel : public QAbstractTableModel {
 
   void applySnapshot(const std::shared_ptr<const contract::HealthSnapshot>& snapshot);
   int staleCount() const;
+
+ private:
+  std::shared_ptr<const contract::HealthSnapshot> m_snapshot;
+};
+
+class LanesModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column { Mailbox, Queued, Peak, Coalesced, Refused, ColumnCount };
+
+  explicit LanesModel(QObject* parent = nullptr);
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+  void applySnapshot(const std::shared_ptr<const contract::HealthSnapshot>& snapshot);
+  std::uint64_t refusedTotal() const;
+  std::uint64_t coalescedTotal() const;
 
  private:
   std::shared_ptr<const contract::HealthSnapshot> m_snapshot;
