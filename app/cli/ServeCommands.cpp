@@ -3,6 +3,9 @@
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
 #include "core/runtime/Kernel.h"
+#if MERIDIAN_HAVE_REDIS
+#include "core/relay/RedisBridge.h"
+#endif
 #include "core/relay/RelayCodec.h"
 
 #include <QCommandLineParser>
@@ -77,6 +80,10 @@ int runServe(const QStringList& args, const common::Config& baseConfig) {
   p.addOption({"allow-embedded",
                "Run without PostgreSQL + Redis (e.g. SQLite, no redis.url). Nothing can attach to such a server."});
   p.addOption({"stdin-commands", "Read relay commands (one JSON object per line) from stdin."});
+  p.addOption({"insecure-redis",
+               "Serve on a Redis that answers clients without a password. Relayed commands are still signed, but "
+               "anyone who can reach that Redis can read every order and fill; give it a password (requirepass or "
+               "an ACL user) instead."});
   p.addOption({"confirm-live",
                "Confirm LIVE trading when broker.alpaca_live=true: orders go to Alpaca's live endpoint with real "
                "money (the GUI asks at every start; a server has nobody to ask)."});
@@ -104,6 +111,26 @@ int runServe(const QStringList& args, const common::Config& baseConfig) {
                backend.toStdString(), redisUrl.isEmpty() ? "empty" : "set");
     return 2;
   }
+  // Redis without AUTH: refused unless the operator says so (signatures keep strangers from trading, not from
+  // reading the relay or flooding it).
+#if MERIDIAN_HAVE_REDIS
+  if (!redisUrl.isEmpty()) {
+    auto anonymous = relay::redisAcceptsAnonymous(runtime::redisUrlFrom(config), std::chrono::milliseconds(2000));
+    if (anonymous.ok() && *anonymous) {
+      if (!p.isSet("insecure-redis")) {
+        fmt::print(stderr,
+                   "serve: the Redis at {} answers clients without a password, so anyone who can reach it can read "
+                   "the relay (orders, fills, positions).\n"
+                   "  Give it a password (requirepass, or an ACL user) and put it in MERIDIAN_REDIS_URL_PASSWORD or "
+                   "the keychain, or pass --insecure-redis to serve anyway.\n",
+                   common::redact(runtime::redisUrlFrom(config)));
+        return 2;
+      }
+      common::logger("serve")->warn("serving on a Redis without AUTH (--insecure-redis): the relay can be read by "
+                                    "anyone who can reach it");
+    }
+  }
+#endif
   if (runtime::liveTradingConfigured(config)) {
     if (!p.isSet("confirm-live")) {
       fmt::print(stderr, "serve: broker.alpaca_live=true sends real orders with real money; pass --confirm-live to "

@@ -17,6 +17,10 @@ const std::vector<SecretSpec>& knownSecrets() {
        {QStringLiteral("MERIDIAN_POLYGON_API_KEY"), QStringLiteral("POLYGON_API_KEY")}},
       {QStringLiteral("db.pg_password"), QStringLiteral("PostgreSQL password"),
        {QStringLiteral("MERIDIAN_DB_PG_PASSWORD"), QStringLiteral("PGPASSWORD")}},
+      {QStringLiteral("redis.url_password"), QStringLiteral("Redis password"),
+       {QStringLiteral("MERIDIAN_REDIS_URL_PASSWORD"), QStringLiteral("REDISCLI_AUTH")}},
+      {QStringLiteral("relay.key"), QStringLiteral("Relay signing key (serve / attach)"),
+       {QStringLiteral("MERIDIAN_RELAY_KEY")}},
   };
   return kSecrets;
 }

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QMessageAuthenticationCode>
 
 #include <fmt/format.h>
 
@@ -306,7 +307,9 @@ Result<domain::Bar> barFromJson(const QJsonObject& o) {
   return b;
 }
 
-std::string encodeRelayMessage(const RelayMessage& m) {
+namespace {
+
+QJsonObject relayObject(const RelayMessage& m) {
   QJsonObject o;
   o.insert(QLatin1String("type"), QLatin1String("relay"));
   o.insert(QLatin1String("v"), kVersion);
@@ -315,7 +318,44 @@ std::string encodeRelayMessage(const RelayMessage& m) {
   o.insert(QLatin1String("kind"), qs(m.kind));
   o.insert(QLatin1String("ts"), qint64(m.ts));
   o.insert(QLatin1String("body"), m.body);
+  return o;
+}
+
+QJsonObject heartbeatObject(const Heartbeat& beat) {
+  QJsonObject o;
+  o.insert("origin", qs(beat.origin));
+  o.insert("ts", qint64(beat.ts));
+  if (beat.mode.known) {
+    o.insert("trading_mode", beat.mode.live ? "live" : "paper");
+    o.insert("broker", qs(beat.mode.broker));
+  }
+  return o;
+}
+
+// HMAC-SHA256 of the compact JSON of `content` (no "sig" in it), as lower-case hex.
+std::string mac(const QJsonObject& content, std::string_view key) {
+  QMessageAuthenticationCode code(QCryptographicHash::Sha256, QByteArray(key.data(), qsizetype(key.size())));
+  code.addData(QJsonDocument(content).toJson(QJsonDocument::Compact));
+  return code.result().toHex().toStdString();
+}
+
+bool equalConstantTime(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+std::string encodeRelayMessage(const RelayMessage& m, std::string_view key) {
+  QJsonObject o = relayObject(m);
+  if (!key.empty()) o.insert(QLatin1String("sig"), qs(mac(o, key)));
   return toJson(o);
+}
+
+bool verifyRelayMessage(const RelayMessage& m, std::string_view key) {
+  return !key.empty() && !m.sig.empty() && equalConstantTime(mac(relayObject(m), key), m.sig);
 }
 
 Result<RelayMessage> decodeRelayMessage(std::string_view json) {
@@ -328,21 +368,21 @@ Result<RelayMessage> decodeRelayMessage(std::string_view json) {
   m.kind = r.text("kind");
   m.ts = r.integer("ts", false);
   m.body = r.object("body");
+  m.sig = r.text("sig", false);
   if (Status s = r.status("relay message"); !s.ok()) return s.error();
   if (m.origin.empty()) return makeError(kDecodeError, "relay message: empty origin");
   if (m.kind.empty()) return makeError(kDecodeError, "relay message: empty kind");
   return m;
 }
 
-std::string encodeHeartbeat(const Heartbeat& beat) {
-  QJsonObject o;
-  o.insert("origin", qs(beat.origin));
-  o.insert("ts", qint64(beat.ts));
-  if (beat.mode.known) {
-    o.insert("trading_mode", beat.mode.live ? "live" : "paper");
-    o.insert("broker", qs(beat.mode.broker));
-  }
+std::string encodeHeartbeat(const Heartbeat& beat, std::string_view key) {
+  QJsonObject o = heartbeatObject(beat);
+  if (!key.empty()) o.insert(QLatin1String("sig"), qs(mac(o, key)));
   return toJson(o);
+}
+
+bool verifyHeartbeat(const Heartbeat& beat, std::string_view key) {
+  return !key.empty() && !beat.sig.empty() && equalConstantTime(mac(heartbeatObject(beat), key), beat.sig);
 }
 
 Result<Heartbeat> decodeHeartbeat(std::string_view json) {
@@ -357,6 +397,7 @@ Result<Heartbeat> decodeHeartbeat(std::string_view json) {
   beat.ts = r.integer("ts", false);
   const std::string mode = r.text("trading_mode", false);
   beat.mode.broker = r.text("broker", false);
+  beat.sig = r.text("sig", false);
   if (Status s = r.status("relay heartbeat"); !s.ok()) return s.error();
   if (beat.origin.empty()) return makeError(kDecodeError, "relay heartbeat: empty origin");
   if (!mode.empty()) {

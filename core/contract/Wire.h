@@ -68,32 +68,43 @@ struct JsonReader {
   QJsonValue get(const char* name, bool required);
 };
 
-// ---- Process relay (relay::RedisRelay). One JSON object per pub/sub message:
-//   {"type":"relay","v":1,"origin":"<instance id>","seq":N,"kind":"order_updated","ts":<UTC ns>,"body":{...}}
+// ---- Process relay (relay::RedisBridge). One JSON object per pub/sub message:
+//   {"type":"relay","v":1,"origin":"<instance id>","seq":N,"kind":"order_updated","ts":<UTC ns>,"body":{...},
+//    "sig":"<hex HMAC-SHA256>"}
 // `origin` identifies the publishing process so that no process ever acts on (or re-publishes) its own
-// messages; `seq` increases per origin (gap detection / diagnostics); `kind` selects the body's schema.
+// messages; `seq` increases per origin (a receiver refuses a sequence it has seen: replays); `ts` is the sender's
+// clock (a receiver refuses a command older than its freshness window); `kind` selects the body's schema. `sig` is
+// the HMAC-SHA256 of the message's compact JSON without "sig", under the deployment's relay key (env
+// MERIDIAN_RELAY_KEY or the keychain, never a file): only a process that holds the key can be obeyed.
 struct RelayMessage {
   std::string origin;
   std::uint64_t seq = 0;
   std::string kind;
   domain::Timestamp ts = 0;
   QJsonObject body;
+  std::string sig;  // hex; empty when unsigned
 };
 
-std::string encodeRelayMessage(const RelayMessage& message);
+// Signs with key when it is not empty.
+std::string encodeRelayMessage(const RelayMessage& message, std::string_view key = {});
 // Fails (kDecodeError) on invalid JSON, a wrong type, a newer version, an empty origin or kind, or no body.
 Result<RelayMessage> decodeRelayMessage(std::string_view json);
+// True when message.sig is the HMAC of its content under key (constant-time comparison).
+bool verifyRelayMessage(const RelayMessage& message, std::string_view key);
 
 // The serving process's heartbeat (value of <ns>:relay:server, TTL'd): who serves, when it last beat, and what it
 // trades on, so an attached GUI shows the server's PAPER/LIVE instead of guessing from its own configuration.
 //   {"origin":"<instance id>","ts":<UTC ns>,"trading_mode":"paper"|"live","broker":"paper"|"alpaca"}
 // A heartbeat without trading_mode (an older server) decodes with mode.known = false.
+// It is signed like a relay message ("sig"), so a key someone else wrote cannot pose as a server.
 struct Heartbeat {
   std::string origin;
   std::int64_t ts = 0;
   TradingMode mode;  // mode.origin is filled from `origin` when decoding
+  std::string sig;   // hex; empty when unsigned
 };
-std::string encodeHeartbeat(const Heartbeat& beat);
+std::string encodeHeartbeat(const Heartbeat& beat, std::string_view key = {});
 Result<Heartbeat> decodeHeartbeat(std::string_view json);
+bool verifyHeartbeat(const Heartbeat& beat, std::string_view key);
 
 }  // namespace meridian::contract

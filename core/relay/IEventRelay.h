@@ -38,6 +38,10 @@ struct RelayStats {
   std::uint64_t echoes = 0;         // dropped: our own origin came back
   std::uint64_t ignored = 0;        // dropped: a kind this role does not accept (e.g. a command at an attached GUI)
   std::uint64_t undelivered = 0;    // commands not delivered (Redis down / no serving process), answered locally
+  std::uint64_t unsigned_ = 0;      // refused: no signature, or not signed with this deployment's relay key
+  std::uint64_t stale = 0;          // refused: older than the freshness window (or from the future)
+  std::uint64_t replayed = 0;       // refused: a sequence number its origin already used
+  std::uint64_t republished = 0;    // Serve: state snapshots written again after Redis came back
 };
 
 class IEventRelay {

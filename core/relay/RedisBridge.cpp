@@ -21,6 +21,23 @@ constexpr std::size_t kMaxInjectedTracked = 100'000;
 
 }  // namespace
 
+Result<bool> redisAcceptsAnonymous(const std::string& url, std::chrono::milliseconds timeout) {
+  auto endpoint = storage::parseRedisUrl(url);
+  if (!endpoint.ok()) return endpoint.error();
+  storage::RedisOptions o;
+  o.connectTimeout = timeout;
+  o.commandTimeout = timeout;
+  const std::string anonymous = fmt::format("redis://{}:{}/{}", endpoint->host, endpoint->port, endpoint->db);
+  storage::RedisCache probe(anonymous, o);
+  Status ping = probe.ping();
+  if (ping.ok()) return true;
+  const std::string& why = ping.error().message;
+  if (why.find("NOAUTH") != std::string::npos || why.find("WRONGPASS") != std::string::npos ||
+      why.find("Authentication required") != std::string::npos)
+    return false;
+  return ping.error();
+}
+
 std::string RelayOptions::generateInstanceId() {
   std::random_device rd;
   const auto host = QSysInfo::machineHostName().toStdString();
@@ -45,6 +62,16 @@ RedisBridge::~RedisBridge() { stop(); }
 Status RedisBridge::start() {
   if (m_running) return {};
   if (auto ep = storage::parseRedisUrl(m_url); !ep.ok()) return ep.error();
+  const bool takesOrGivesCommands =
+      m_relay.role == RelayRole::Attach || (m_relay.role == RelayRole::Serve && m_relay.acceptCommands);
+  if (m_relay.role == RelayRole::Serve && !m_relay.acceptCommands && m_relay.key.empty())
+    common::logger("redis")->warn("relay.key is not set: events are published unsigned, and attached GUIs will not "
+                                  "accept them (the quote/bar/order mirror for dashboards is unaffected)");
+  if (takesOrGivesCommands && m_relay.key.empty())
+    return makeError("relay.key",
+                     "no relay key: serve and attach sign and check every relayed message with one. Set "
+                     "MERIDIAN_RELAY_KEY (the same long random value on the server and every attached GUI) or store "
+                     "relay.key in the keychain (File > Settings)");
   auto log = common::logger("redis");
   // What goes out, from the catalogue: a server's relayed events, an attached process's commands; the mirror's three.
   auto follow = [this]<class T>() {
@@ -87,14 +114,19 @@ Status RedisBridge::startInbound() {
   if (m_relay.role == RelayRole::Serve && m_relay.acceptCommands) {
     // Two servers on one namespace would both execute every relayed command: refuse to be the second one.
     // (A crashed server's heartbeat expires after heartbeatTtl; Redis down here: nothing to check, go on.)
+    // The lease is checked for life, not presence: a heartbeat that is not signed with our key (forged, or another
+    // deployment's) or that stopped beating (a server killed within its TTL, a key written with a long expiry)
+    // cannot block a start.
     if (auto beat = m_cache.getValue(serverKey()); beat.ok() && beat->has_value()) {
-      const std::string& value = **beat;
-      const auto decoded = contract::decodeHeartbeat(value);
-      if (!decoded.ok() || decoded->origin != m_relay.instanceId)
+      std::string why;
+      if (auto live = liveHeartbeat(*beat, &why); live && live->origin != m_relay.instanceId)
         return makeError("relay.conflict",
-                         fmt::format("another serving process is active on {} namespace '{}' ({}); two servers would "
-                                     "execute every command twice. Stop it, or use another redis.namespace",
-                                     m_cache.redactedUrl(), m_relay.ns, value));
+                         fmt::format("another serving process ({}) is active on {} namespace '{}': it beat {} ms ago; "
+                                     "two servers would execute every command twice. Stop it, or use another "
+                                     "redis.namespace",
+                                     live->origin, m_cache.redactedUrl(), m_relay.ns,
+                                     (m_clock.now() - live->ts) / domain::kNanosPerMilli));
+      common::logger("redis")->warn("replacing the serving process key {}: {}", serverKey(), why);
     }
   }
   std::string inbound;
@@ -148,15 +180,33 @@ TradingMode RedisBridge::tradingMode() const {
   return m_tradingMode;
 }
 
-void RedisBridge::noteServerMode(const std::optional<std::string>& beat) {
-  if (!beat) return;  // no server: keep the last known mode (a server that went away did not switch to paper)
-  auto decoded = contract::decodeHeartbeat(*beat);
-  auto log = common::logger("redis");
-  if (!decoded.ok()) {
-    noteMalformed(serverKey() + ": " + decoded.error().message);
-    return;
+std::optional<contract::Heartbeat> RedisBridge::liveHeartbeat(const std::optional<std::string>& value,
+                                                              std::string* why) {
+  if (!value) {
+    *why = "no heartbeat";
+    return std::nullopt;
   }
-  const TradingMode mode = decoded->mode;
+  auto beat = contract::decodeHeartbeat(*value);
+  if (!beat.ok()) {
+    *why = "not a heartbeat (" + beat.error().message + ")";
+    return std::nullopt;
+  }
+  if (!contract::verifyHeartbeat(*beat, m_relay.key)) {
+    *why = "its heartbeat is not signed with this deployment's relay key (forged, or another deployment)";
+    return std::nullopt;
+  }
+  const domain::Timestamp age = m_clock.now() - beat->ts;
+  const domain::Timestamp ttl = std::chrono::duration_cast<std::chrono::nanoseconds>(m_relay.heartbeatTtl).count();
+  if (age > ttl || age < -ttl) {
+    *why = fmt::format("its last heartbeat is {} ms old", age / domain::kNanosPerMilli);
+    return std::nullopt;
+  }
+  return std::move(beat).value();
+}
+
+void RedisBridge::noteServerMode(const contract::Heartbeat& beat) {
+  auto log = common::logger("redis");
+  const TradingMode mode = beat.mode;
   if (!mode.known) return;  // a server that does not announce its mode (older build): stays unknown
   {
     std::lock_guard lock(m_modeMutex);
@@ -178,14 +228,59 @@ RelayStats RedisBridge::stats() const {
   s.echoes = m_echoes;
   s.ignored = m_ignored;
   s.undelivered = m_undelivered;
+  s.unsigned_ = m_unsigned;
+  s.stale = m_stale;
+  s.replayed = m_replayed;
+  s.republished = m_republished;
   return s;
+}
+
+void RedisBridge::noteRefused(const std::string& origin, const std::string& reason,
+                              std::atomic<std::uint64_t>& counter) {
+  ++counter;
+  std::lock_guard lock(m_trustMutex);
+  if (!m_refusalsLogged.emplace(origin, reason).second) return;  // once per origin and reason
+  if (m_refusalsLogged.size() > kMaxInjectedTracked) m_refusalsLogged.clear();
+  common::logger("redis")->warn("refused relay message(s) from '{}': {} (further ones from it are counted, not logged)",
+                                origin, reason);
+}
+
+bool RedisBridge::trusted(const contract::RelayMessage& m, bool fromSnapshot) {
+  if (!contract::verifyRelayMessage(m, m_relay.key)) {
+    noteRefused(m.origin, m.sig.empty() ? "unsigned" : "not signed with this deployment's relay key", m_unsigned);
+    return false;
+  }
+  if (fromSnapshot) return true;
+  const domain::Timestamp age = m_clock.now() - m.ts;
+  const domain::Timestamp maxAge = std::chrono::duration_cast<std::chrono::nanoseconds>(m_relay.maxAge).count();
+  if (age > maxAge || age < -maxAge) {
+    noteRefused(m.origin, fmt::format("stale: sent {} ms from our clock (limit {} ms)", age / domain::kNanosPerMilli,
+                                      maxAge / domain::kNanosPerMilli),
+                m_stale);
+    return false;
+  }
+  bool replay = false;
+  {
+    std::lock_guard lock(m_trustMutex);
+    auto [it, first] = m_lastSeq.try_emplace(m.origin, m.seq);
+    if (!first) {
+      replay = m.seq <= it->second;
+      if (!replay) it->second = m.seq;
+    }
+    if (m_lastSeq.size() > kMaxInjectedTracked) m_lastSeq.clear();  // a forgotten origin's old messages are stale
+  }
+  if (replay) noteRefused(m.origin, "replayed: a sequence number it already used", m_replayed);
+  return !replay;
 }
 
 void RedisBridge::noteResult(const Status& s) {
   auto log = common::logger("redis");
   if (s.ok()) {
     ++m_forwarded;
-    if (!m_healthy.exchange(true)) log->info("redis is back; relay resumed");
+    if (!m_healthy.exchange(true)) {
+      log->info("redis is back; relay resumed");
+      m_republishPending = m_relay.role == RelayRole::Serve;  // a restarted Redis lost the state for late joiners
+    }
   } else {
     ++m_failed;
     if (m_healthy.exchange(false)) log->warn("redis unavailable, events are not relayed: {}", s.error().message);
@@ -228,8 +323,8 @@ void RedisBridge::rejectLocally(const std::string& correlationId, const std::str
 }
 
 void RedisBridge::publishRelay(const relay::Encoded& m) {
-  contract::RelayMessage msg{m_relay.instanceId, ++m_seq, m.kind, m_clock.now(), m.body};
-  const std::string json = contract::encodeRelayMessage(msg);
+  contract::RelayMessage msg{m_relay.instanceId, ++m_seq, m.kind, m_clock.now(), m.body, {}};
+  const std::string json = contract::encodeRelayMessage(msg, m_relay.key);
   const bool command = m.relay == contract::Relay::ToServer;
   auto r = m_cache.publish(command ? commandsChannel() : eventsChannel(), json);
   noteResult(r.ok() ? Status{} : Status{r.error()});
@@ -242,14 +337,32 @@ void RedisBridge::publishRelay(const relay::Encoded& m) {
     }
     return;
   }
-  if (!r.ok()) return;
-  // Latest state for processes that attach later.
-  if (m.relay == contract::Relay::KeyedSnapshot) {
-    if (!m.key.empty())
+  // Latest state for processes that attach later, kept here too so it can be written again after an outage.
+  if (m.relay == contract::Relay::KeyedSnapshot && !m.key.empty()) {
+    if (m.final) m_orderJson.erase(m.key);
+    else m_orderJson[m.key] = json;
+    if (r.ok())
       noteResult(m.final ? m_cache.hashDelete(ordersKey(), m.key) : m_cache.hashSet(ordersKey(), m.key, json));
   } else if (m.relay == contract::Relay::Snapshot) {
-    noteResult(m_cache.hashSet(stateKey(), m.kind, json));
+    m_stateJson[m.kind] = json;
+    if (r.ok()) noteResult(m_cache.hashSet(stateKey(), m.kind, json));
   }
+}
+
+void RedisBridge::republishState() {
+  // The open orders as this server last published them replace whatever the hash holds (a restarted Redis holds
+  // nothing; a surviving one may list orders that finished during the outage).
+  Status s = m_cache.deleteKey(ordersKey());
+  for (const auto& [id, json] : m_orderJson)
+    if (s.ok()) s = m_cache.hashSet(ordersKey(), id, json);
+  for (const auto& [kind, json] : m_stateJson)
+    if (s.ok()) s = m_cache.hashSet(stateKey(), kind, json);
+  noteResult(s);
+  if (!s.ok()) return;  // still down: tried again after the next successful write
+  m_republishPending = false;
+  ++m_republished;
+  common::logger("redis")->info("republished the state for late joiners: {} open order(s), {} state record(s)",
+                                m_orderJson.size(), m_stateJson.size());
 }
 
 void RedisBridge::relayOut(const bus::Envelope& e, std::unordered_map<std::string, const bus::Envelope*>& latestQuote) {
@@ -296,19 +409,25 @@ void RedisBridge::periodic() {
     if (subscribed && !m_wasSubscribed) m_wasSubscribed = loadSnapshot();
     if (!subscribed) m_wasSubscribed = false;
   }
+  if (m_republishPending && m_relay.role == RelayRole::Serve) republishState();
   if (now < m_nextPeriodic) return;
   m_nextPeriodic = now + m_relay.heartbeatInterval;
   if (m_relay.role == RelayRole::Serve && m_relay.acceptCommands) {  // "a server takes commands here"
-    const std::string beat = contract::encodeHeartbeat({m_relay.instanceId, m_clock.now(), tradingMode()});
+    const std::string beat =
+        contract::encodeHeartbeat({m_relay.instanceId, m_clock.now(), tradingMode(), {}}, m_relay.key);
     noteResult(m_cache.setValue(serverKey(), beat, m_relay.heartbeatTtl));
   } else if (m_relay.role == RelayRole::Attach) {
+    // Alive = a heartbeat signed with our key and fresh; a key that merely exists proves nothing.
     auto r = m_cache.getValue(serverKey());
     noteResult(r.ok() ? Status{} : Status{r.error()});
-    const bool alive = r.ok() && r->has_value();
-    if (alive) noteServerMode(*r);
+    std::string why = r.ok() ? std::string() : "Redis unavailable";
+    std::optional<contract::Heartbeat> beat;
+    if (r.ok()) beat = liveHeartbeat(*r, &why);
+    if (beat) noteServerMode(*beat);
+    const bool alive = beat.has_value();
     if (alive != m_serverAlive.exchange(alive))
       common::logger("redis")->log(alive ? spdlog::level::info : spdlog::level::warn, "serving process {}",
-                                   alive ? "seen (heartbeat)" : "not seen: no heartbeat on " + serverKey());
+                                   alive ? "seen (heartbeat)" : "not seen on " + serverKey() + ": " + why);
   }
 }
 
@@ -351,6 +470,7 @@ void RedisBridge::handle(const contract::RelayMessage& m, bool fromSnapshot) {
     ++m_echoes;  // our own message came back: never act on it twice
     return;
   }
+  if (!trusted(m, fromSnapshot)) return;
   auto d = relay::decode(m.kind, m.body);
   if (!d.ok()) {
     noteMalformed("from " + m.origin + ": " + d.error().message);

@@ -58,9 +58,20 @@ struct RelayOptions {
   bool acceptCommands = true;       // Serve: execute relayed commands (redis.accept_commands)
   std::chrono::milliseconds heartbeatInterval{1000};
   std::chrono::milliseconds heartbeatTtl{5000};
+  // The HMAC key every relay message and heartbeat is signed with (relay.key: MERIDIAN_RELAY_KEY or the keychain).
+  // Required to take commands (Serve) or send them (Attach): without it a server would obey anyone who can reach
+  // Redis. A Serve bridge that takes no commands publishes unsigned without one (attached GUIs ignore that).
+  std::string key;
+  // A relayed message whose time is further than this from our clock is refused (a delayed or replayed command).
+  std::chrono::milliseconds maxAge{30'000};
 
   static std::string generateInstanceId();
 };
+
+// True when the Redis server at url answers a client that sends no credentials: anyone who can reach it could
+// subscribe to the relay and flood it (signatures stop forged commands, not eavesdropping). False when it demands
+// AUTH. Error when it cannot be reached.
+Result<bool> redisAcceptsAnonymous(const std::string& url, std::chrono::milliseconds timeout);
 
 class RedisBridge final : public IEventRelay {
  public:
@@ -105,7 +116,14 @@ class RedisBridge final : public IEventRelay {
   void handle(const contract::RelayMessage& m, bool fromSnapshot);
   void noteResult(const Status& s);
   void noteMalformed(const std::string& why);
-  void noteServerMode(const std::optional<std::string>& beat);
+  void noteServerMode(const contract::Heartbeat& beat);
+  // Signature, freshness and replay checks of a message read from Redis; false (counted, logged once per origin and
+  // reason) when it must not be acted upon. Snapshot records are old by nature: only their signature is checked.
+  bool trusted(const contract::RelayMessage& m, bool fromSnapshot);
+  void noteRefused(const std::string& origin, const std::string& reason, std::atomic<std::uint64_t>& counter);
+  // The heartbeat at serverKey(): decoded, signed with our key and fresh (nullopt otherwise; why in *why).
+  std::optional<contract::Heartbeat> liveHeartbeat(const std::optional<std::string>& value, std::string* why);
+  void republishState();  // Serve: after Redis came back, write the state and open orders again
   bool wasInjected(const bus::Envelope& e);
 
   bus::EventBus& m_bus;
@@ -131,6 +149,10 @@ class RedisBridge final : public IEventRelay {
   std::atomic<std::uint64_t> m_echoes{0};
   std::atomic<std::uint64_t> m_ignored{0};
   std::atomic<std::uint64_t> m_undelivered{0};
+  std::atomic<std::uint64_t> m_unsigned{0};
+  std::atomic<std::uint64_t> m_stale{0};
+  std::atomic<std::uint64_t> m_replayed{0};
+  std::atomic<std::uint64_t> m_republished{0};
   std::atomic<bool> m_healthy{true};
   std::atomic<bool> m_serverAlive{false};
 
@@ -146,6 +168,17 @@ class RedisBridge final : public IEventRelay {
   // Serve: the mode announced in the heartbeat; Attach: the server's, from its latest heartbeat.
   mutable std::mutex m_modeMutex;
   TradingMode m_tradingMode;
+
+  // Inbound checks (subscriber thread): the highest sequence seen per origin, and the (origin, reason) pairs already
+  // logged, so a flood of forged messages writes one line per origin.
+  std::mutex m_trustMutex;
+  std::unordered_map<std::string, std::uint64_t> m_lastSeq;
+  std::set<std::pair<std::string, std::string>> m_refusalsLogged;
+
+  // Serve (bridge thread): the latest state message per kind and per open order, written again after an outage.
+  std::unordered_map<std::string, std::string> m_stateJson;
+  std::unordered_map<std::string, std::string> m_orderJson;
+  bool m_republishPending = false;
 
   std::mutex m_warnMutex;
   std::chrono::steady_clock::time_point m_lastMalformedWarn{};

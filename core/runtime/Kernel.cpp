@@ -33,6 +33,11 @@ storage::StorageConfig storageConfigFrom(const common::Config& config, std::shar
   return s;
 }
 
+std::string redisUrlFrom(const common::Config& config) {
+  const QString url = config.value("redis.url").trimmed();
+  return common::Config::withUriPassword(url, config.value("redis.url_password")).toStdString();
+}
+
 Result<RuntimeMode> runtimeModeFrom(const common::Config& config) {
   const QString m = config.value("runtime.mode", "standalone").trimmed().toLower();
   if (m.isEmpty() || m == "standalone") return RuntimeMode::Standalone;
@@ -197,7 +202,7 @@ Status Kernel::start() {
 }
 
 Status Kernel::startRelay() {
-  const std::string redisUrl = m_config.value("redis.url").trimmed().toStdString();
+  const std::string redisUrl = redisUrlFrom(m_config);
   if (redisUrl.empty()) return {};
 #if MERIDIAN_HAVE_REDIS
   relay::RelayOptions o;
@@ -206,6 +211,13 @@ Status Kernel::startRelay() {
   o.mirror = m_config.boolValue("redis.mirror", true);
   // A desktop app publishes its state but obeys remote commands only when asked to; a server always does.
   o.acceptCommands = m_config.boolValue("redis.accept_commands", m_mode == RuntimeMode::Serve);
+  o.key = m_config.value("relay.key").toStdString();  // secret: env MERIDIAN_RELAY_KEY or the keychain
+  if (m_mode == RuntimeMode::Attach) {
+    auto anonymous = relay::redisAcceptsAnonymous(redisUrl, std::chrono::milliseconds(2000));
+    if (anonymous.ok() && *anonymous)
+      common::logger("kernel")->warn("the Redis this window attaches through answers clients without a password: "
+                                     "anyone who can reach it can read the relay (commands stay signed)");
+  }
   auto bridge = std::make_unique<relay::RedisBridge>(redisUrl, m_bus, *m_clock, std::move(o));
   if (Status s = bridge->start(); !s.ok()) {
     if (m_mode == RuntimeMode::Standalone) {

@@ -44,6 +44,10 @@ class HistoryService;
 
 namespace meridian::runtime {
 
+// redis.url with its password (redis.url_password: MERIDIAN_REDIS_URL_PASSWORD, REDISCLI_AUTH, the keychain, or
+// stripped from the INI's URL) put back in; empty when Redis is not configured.
+std::string redisUrlFrom(const common::Config& config);
+
 // Builds the storage configuration from "db.*" keys (clock: see StorageConfig::clock).
 storage::StorageConfig storageConfigFrom(const common::Config& config, std::shared_ptr<const common::IClock> clock = {});
 

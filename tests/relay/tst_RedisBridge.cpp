@@ -22,6 +22,8 @@ using namespace meridian;
 
 namespace {
 
+const char* const kRelayKey = "tst-redisbridge relay key";
+
 // Drains a mailbox into a vector on demand (test thread).
 struct Sink {
   Sink(bus::EventBus& b, const char* pattern) : mailbox(std::make_shared<bus::Mailbox>("sink")) {
@@ -160,6 +162,7 @@ class tst_RedisBridge : public QObject {
     so.role = relay::RelayRole::Serve;
     so.ns = ns;
     so.mirror = false;
+    so.key = kRelayKey;
     so.heartbeatInterval = std::chrono::milliseconds(100);
     relay::RelayOptions ao = so;
     ao.role = relay::RelayRole::Attach;
@@ -199,6 +202,7 @@ class tst_RedisBridge : public QObject {
     relay::RelayOptions ao;
     ao.role = relay::RelayRole::Attach;
     ao.ns = "tst_redisbridge_noserver_" + std::to_string(QCoreApplication::applicationPid());
+    ao.key = kRelayKey;
     relay::RedisBridge attached(m_url, attachBus, m_clock, ao);
     QVERIFY(attached.start().ok() && attached.startInbound().ok());
     Sink rejects(attachBus, "sys.command.>");
@@ -223,6 +227,7 @@ class tst_RedisBridge : public QObject {
     so.role = relay::RelayRole::Serve;
     so.ns = "outage";
     so.mirror = false;
+    so.key = kRelayKey;
     relay::RedisBridge server(redis.url(), serverBus, m_clock, so, fast);
     relay::RelayOptions ao = so;
     ao.role = relay::RelayRole::Attach;
@@ -264,6 +269,25 @@ class tst_RedisBridge : public QObject {
       return false;
     };
     QVERIFY(roundTrip("C-before"));
+    // State for late joiners: an open order and the risk state, in the server's hashes.
+    domain::Order open;
+    open.clientOrderId = "MRD-open";
+    open.symbol = "MSFT";
+    open.quantity = 7;
+    open.status = domain::OrderStatus::Accepted;
+    serverBus.publish(contract::OrderUpdated{open, "C-open"});
+    serverBus.publish(contract::RiskStateChanged{true, false, "manual", "", 1});
+    storage::RedisCache look(redis.url());
+    auto holdsState = [&] {
+      auto state = look.hashGetAll("outage:relay:state");
+      auto orders = look.hashGetAll("outage:relay:orders");
+      if (!state.ok() || !orders.ok()) return false;
+      bool risk = false, order = false;
+      for (const auto& [field, json] : *state) risk |= field == "risk_state";
+      for (const auto& [field, json] : *orders) order |= field == "MRD-open";
+      return risk && order;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(holdsState(), 5000);
 
     redis.stop();
     QTRY_VERIFY_WITH_TIMEOUT(!attached.healthy(), 5000);
@@ -276,8 +300,11 @@ class tst_RedisBridge : public QObject {
     QVERIFY(attached.stats().undelivered >= 1);
     serverBus.publish(contract::OrderUpdated{domain::Order{}, ""});  // must not block
 
-    QVERIFY(redis.start());  // same port
+    QVERIFY(redis.start());  // same port, empty: the restarted Redis kept nothing
     QTRY_VERIFY_WITH_TIMEOUT(attached.healthy() && server.healthy(), 10000);
+    // The server writes its state again, without waiting for the next change of it.
+    QTRY_VERIFY_WITH_TIMEOUT(holdsState(), 10000);
+    QVERIFY(server.stats().republished >= 1);
     QTRY_VERIFY_WITH_TIMEOUT(attached.serverAlive(), 5000);
     QVERIFY(roundTrip("C-after"));
     QCOMPARE(attached.stats().echoes + server.stats().echoes, std::uint64_t(0));

@@ -17,11 +17,14 @@
 #include "core/runtime/Kernel.h"
 #include "core/relay/RelayCodec.h"
 #include "core/contract/Wire.h"
+#include "core/relay/RedisBridge.h"
 #include "core/storage/redis/RedisCache.h"
 #include "tests/support/PgTestUri.h"
 
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -92,14 +95,14 @@ struct Recorder {
   std::vector<bus::Envelope> seen;
 };
 
+// The deployment's relay key (MERIDIAN_RELAY_KEY of the server, relay.key of the attached kernels).
+const char* const kRelayKey = "tst-serve-attach: a long random relay key 7f3a9c";
+
 // One line on the server's stdin: the same JSON as a relay command.
 const char* const kServerSubmitLine =
     R"({"kind":"submit_order","body":{"correlation_id":"C-server-1","order":{"client_order_id":"","symbol":"MSFT",)"
     R"("side":"sell","order_type":"market","tif":"day","quantity":4,"status":"new"}}})"
     "\n";
-const char* const kBadBody =
-    R"({"type":"relay","v":1,"origin":"x:1:2","seq":1,"kind":"order_updated","body":{"order":{"symbol":"X"}}})";
-const char* const kUnknownKind = R"({"type":"relay","v":1,"origin":"x:1:2","seq":2,"kind":"launch_missiles","body":{}})";
 
 bool hasFill(Recorder& rec, const std::string& clientOrderId) {
   rec.pump();
@@ -169,6 +172,7 @@ class tst_ServeAttach : public QObject {
   std::unique_ptr<Recorder> m_rec;
 
   std::string m_serverInstance;
+  std::uint64_t m_toolSeq = 0;
 
   common::Config attachConfig(const std::string& ns = {}) {
     common::Config c;
@@ -177,6 +181,7 @@ class tst_ServeAttach : public QObject {
     c.set("db.pg_uri", QString::fromStdString(m_pgUri));
     c.set("redis.url", QString::fromStdString(m_redisUrl));
     c.set("redis.namespace", QString::fromStdString(ns.empty() ? m_ns : ns));
+    c.set("relay.key", QString::fromLatin1(kRelayKey));
     return c;
   }
   // The server's job settings: a universe without stored bars and no retries, so pair_discovery finishes at
@@ -200,7 +205,42 @@ class tst_ServeAttach : public QObject {
     env.insert("MERIDIAN_REDIS_MIRROR", "false");  // the global md.* channels are shared with other tests
     env.insert("MERIDIAN_LOG_DIR", m_dir.filePath("logs"));
     env.insert("MERIDIAN_MARKET_SIM_TICKS_PER_SECOND", "200");
+    env.insert("MERIDIAN_RELAY_KEY", QString::fromLatin1(kRelayKey));
     return env;
+  }
+  // What a process on the command channel sends: a submit_order from `origin` with sequence `seq`, time `ts`, signed
+  // with `key` (none: unsigned).
+  std::string commandMessage(const std::string& origin, std::uint64_t seq, domain::Timestamp ts, const std::string& key,
+                             const std::string& corr, double quantity) {
+    domain::Order o;
+    o.symbol = "MSFT";
+    o.side = domain::Side::Buy;
+    o.type = domain::OrderType::Market;
+    o.quantity = quantity;
+    const QJsonObject body = contract::Spec<contract::SubmitOrder>::encode(contract::SubmitOrder{corr, o});
+    return contract::encodeRelayMessage({origin, seq, "submit_order", ts, body, {}}, key);
+  }
+  // Signed, fresh, but not decodable: a body that breaks its schema, a kind nobody knows.
+  std::string badBody() {
+    return contract::encodeRelayMessage(
+        {"x:1:2", ++m_toolSeq, "order_updated", wallNs(), QJsonObject{{"order", QJsonObject{{"symbol", "X"}}}}, {}},
+        kRelayKey);
+  }
+  std::string unknownKind() {
+    return contract::encodeRelayMessage({"x:1:2", ++m_toolSeq, "launch_missiles", wallNs(), QJsonObject{}, {}},
+                                        kRelayKey);
+  }
+  void publishCommand(const std::string& payload) {
+    storage::RedisCache cache(m_redisUrl);
+    auto r = cache.publish(m_ns + ".relay.commands", payload);
+    QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+  }
+  // Distinct client order ids the server created for a command's correlation id.
+  std::set<std::string> ordersFor(const std::string& corr) {
+    std::set<std::string> ids;
+    for (const auto* u : m_rec->orderUpdates(corr))
+      if (u->correlationId == corr) ids.insert(u->order.clientOrderId);
+    return ids;
   }
   bool waitForServerLine(const QByteArray& needle, int ms) {
     QElapsedTimer t;
@@ -211,9 +251,9 @@ class tst_ServeAttach : public QObject {
     }
     return m_serverOut.contains(needle);
   }
-  QByteArray serverLog() const {
+  QByteArray serverLog(qsizetype tail = 4000) const {
     QFile f(m_dir.filePath("serve.err"));
-    return f.open(QIODevice::ReadOnly) ? f.readAll().right(4000) : QByteArray("(no log)");
+    return f.open(QIODevice::ReadOnly) ? f.readAll().right(tail) : QByteArray("(no log)");
   }
   void publishRaw(const std::string& payload) {
     storage::RedisCache cache(m_redisUrl);
@@ -230,7 +270,8 @@ class tst_ServeAttach : public QObject {
     QJsonObject body;
     body.insert("order", contract::orderToJson(o));
     body.insert("correlation_id", "");
-    return contract::encodeRelayMessage({origin, 1, std::string(contract::Spec<contract::OrderUpdated>::wire), 1, body});
+    return contract::encodeRelayMessage(
+        {origin, ++m_toolSeq, std::string(contract::Spec<contract::OrderUpdated>::wire), wallNs(), body, {}}, kRelayKey);
   }
 
  private Q_SLOTS:
@@ -253,7 +294,8 @@ class tst_ServeAttach : public QObject {
     m_server.setStandardErrorFile(m_dir.filePath("serve.err"));
     const QString ini = writeServerIni();
     QVERIFY(!ini.isEmpty());
-    m_server.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", ini, "serve", "--stdin-commands"});
+    // The test Redis has no password: the server is told so explicitly (serveRefusesARedisWithoutAuth).
+    m_server.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", ini, "serve", "--stdin-commands", "--insecure-redis"});
     QVERIFY2(m_server.waitForStarted(5000), qPrintable(m_server.errorString()));
     QVERIFY2(waitForServerLine("ready instance=", 20000), serverLog().constData());
     {
@@ -445,6 +487,7 @@ class tst_ServeAttach : public QObject {
     sc.set("redis.namespace", QString::fromStdString(ns));
     sc.set("redis.mirror", "false");
     sc.set("market.feed", "none");
+    sc.set("relay.key", QString::fromLatin1(kRelayKey));
     sc.set("broker.kind", "alpaca");
     sc.set("broker.alpaca_live", "true");
     sc.set("broker.alpaca_live_confirmed", "true");  // runtime source, as the GUI's confirmation sets it
@@ -485,8 +528,8 @@ class tst_ServeAttach : public QObject {
   void malformedMessagesAreDroppedAndCounted() {
     const auto before = m_attached->relay()->stats();
     publishRaw("{not json");
-    publishRaw(kBadBody);
-    publishRaw(kUnknownKind);
+    publishRaw(badBody());
+    publishRaw(unknownKind());
     publishRaw(orderMessage("someone-else:1:0", "MRD-after-garbage"));  // the relay still works afterwards
     QTRY_VERIFY_WITH_TIMEOUT(!m_rec->orderUpdates("MRD-after-garbage").empty(), 5000);
     const auto after = m_attached->relay()->stats();
@@ -494,6 +537,131 @@ class tst_ServeAttach : public QObject {
     m_rec->pump();
     for (const auto& e : m_rec->seen)
       if (const auto* o = e.as<contract::OrderUpdated>()) QVERIFY(o->order.symbol != "X");
+  }
+
+  // Only Meridian trades: a command that is unsigned, signed with another key, replayed or stale reaches nobody;
+  // a signed, fresh one from any origin is executed once. Checked against a barrier: a later good command's fill
+  // proves the server read everything published before it.
+  void forgedRelayCommandsAreRefusedAndNothingIsExecuted() {
+    const std::string tool = "ops-tool:1:" + std::to_string(::getpid());
+    publishCommand(commandMessage("intruder:1:1", 1, wallNs(), "", "C-forged-unsigned", 1));
+    publishCommand(commandMessage("intruder:1:1", 2, wallNs(), "not the relay key", "C-forged-wrongkey", 1));
+    publishCommand(commandMessage(tool, 1, wallNs() - 60 * domain::kNanosPerSecond, kRelayKey, "C-forged-stale", 1));
+    const std::string good = commandMessage(tool, 5, wallNs(), kRelayKey, "C-signed-once", 2);
+    publishCommand(good);
+    publishCommand(good);  // replayed verbatim
+    publishCommand(commandMessage(tool, 4, wallNs(), kRelayKey, "C-forged-oldseq", 1));  // an earlier sequence
+    // Kill switch and job commands are commands too: an unsigned kill switch does nothing.
+    {
+      QJsonObject ks = contract::Spec<contract::EngageKillSwitch>::encode({"C-forged-kill", "forged"});
+      publishCommand(contract::encodeRelayMessage({"intruder:1:1", 3, "kill_switch", wallNs(), ks, {}}));
+      QJsonObject job = contract::Spec<contract::RunJobNow>::encode({"C-forged-job", "db_backup"});
+      publishCommand(contract::encodeRelayMessage({"intruder:1:1", 4, "run_job", wallNs(), job, {}}));
+    }
+    publishCommand(commandMessage(tool, 6, wallNs(), kRelayKey, "C-barrier", 3));
+    QTRY_VERIFY2_WITH_TIMEOUT(m_rec->filled("C-barrier"), serverLog().constData(), 10000);
+    QCOMPARE(ordersFor("C-signed-once").size(), std::size_t(1));  // executed, once
+    QVERIFY(m_rec->filled("C-signed-once"));
+    for (const char* corr : {"C-forged-unsigned", "C-forged-wrongkey", "C-forged-stale", "C-forged-oldseq",
+                             "C-forged-kill", "C-forged-job"}) {
+      QVERIFY2(ordersFor(corr).empty(), corr);
+      QVERIFY2(!m_rec->rejection(corr), corr);  // not even rejected: it never reached execution or the scheduler
+    }
+    m_rec->pump();
+    for (const auto& e : m_rec->seen)
+      if (const auto* r = e.as<contract::RiskStateChanged>()) QVERIFY2(!r->killSwitch, "a forged kill switch engaged");
+    // Each refusal is logged once per origin and reason.
+    const QByteArray log = serverLog(64 * 1024);
+    QCOMPARE(log.count("refused relay message(s) from 'intruder:1:1': unsigned"), qsizetype(1));
+    QVERIFY2(log.contains("refused relay message(s) from 'intruder:1:1': not signed with this deployment"), log.constData());
+    QVERIFY2(log.contains(QByteArray::fromStdString("refused relay message(s) from '" + tool + "': stale")), log.constData());
+    QVERIFY2(log.contains(QByteArray::fromStdString("refused relay message(s) from '" + tool + "': replayed")), log.constData());
+  }
+
+  // A heartbeat key that someone else wrote (unsigned, or with a long expiry) neither blocks a server from
+  // starting nor makes an attached GUI believe a server is there.
+  void aForgedHeartbeatBlocksNothing() {
+    const std::string ns = m_ns + "_forged";
+    storage::RedisCache cache(m_redisUrl);
+    const std::string forged = contract::encodeHeartbeat({"impostor:1:1", wallNs(), contract::TradingMode{true, false, "paper", ""}, {}});
+    QVERIFY(cache.setValue(ns + ":relay:server", forged, std::chrono::seconds(600)).ok());
+
+    runtime::Kernel attached(attachConfig(ns));
+    QVERIFY(attached.start().ok());
+    QTest::qWait(1500);  // an attached relay reads the heartbeat once a second
+    QVERIFY(!attached.relay()->serverAlive());
+
+    QProcess p;
+    auto env = serverEnv();
+    env.insert("MERIDIAN_REDIS_NAMESPACE", QString::fromStdString(ns));
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", m_dir.filePath("none.ini"), "serve", "--insecure-redis"});
+    QVERIFY(p.waitForStarted(5000));
+    QByteArray out;
+    QElapsedTimer t;
+    t.start();
+    while (!out.contains("ready instance=") && p.state() == QProcess::Running && t.elapsed() < 20000) {
+      p.waitForReadyRead(200);
+      out += p.readAll();
+    }
+    QVERIFY2(out.contains("ready instance="), out.right(3000).constData());
+    QTRY_VERIFY_WITH_TIMEOUT(attached.relay()->serverAlive(), 5000);  // the real server's signed beat counts
+    attached.stop();
+    p.terminate();
+    QVERIFY(p.waitForFinished(15000));
+    (void)cache.deleteKey(ns + ":relay:server");
+  }
+
+  void serveRefusesARedisWithoutAuth() {
+    QProcess p;
+    p.setProcessEnvironment(serverEnv());
+    p.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", m_dir.filePath("none.ini"), "serve"});
+    QVERIFY(p.waitForFinished(15000));
+    QCOMPARE(p.exitCode(), 2);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains("answers clients without a password") && err.contains("--insecure-redis"), err.constData());
+  }
+
+  // A Redis with a password: serve starts without --insecure-redis, the password coming from the environment.
+  void serveStartsOnARedisWithAPassword() {
+    if (QStandardPaths::findExecutable("redis-server").isEmpty()) QSKIP("redis-server not installed");
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const int port = probe.serverPort();
+    probe.close();
+    QProcess redis;
+    redis.start(QStandardPaths::findExecutable("redis-server"),
+                {"--port", QString::number(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--requirepass", "s3cret-pw"});
+    QVERIFY(redis.waitForStarted(5000));
+    const std::string url = "redis://127.0.0.1:" + std::to_string(port);
+    QTRY_VERIFY_WITH_TIMEOUT(relay::redisAcceptsAnonymous(url, std::chrono::milliseconds(500)).ok(), 5000);
+    QVERIFY(!*relay::redisAcceptsAnonymous(url, std::chrono::milliseconds(500)));  // it demands AUTH
+
+    QProcess p;
+    auto env = serverEnv();
+    env.insert("MERIDIAN_REDIS_URL", QString::fromStdString(url));
+    env.insert("MERIDIAN_REDIS_URL_PASSWORD", "s3cret-pw");
+    env.insert("MERIDIAN_DB_BACKEND", "sqlite");
+    env.insert("MERIDIAN_DB_SQLITE_PATH", m_dir.filePath("auth.sqlite"));
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", m_dir.filePath("none.ini"), "serve", "--allow-embedded"});
+    QVERIFY(p.waitForStarted(5000));
+    QByteArray out;
+    QElapsedTimer t;
+    t.start();
+    while (!out.contains("ready instance=") && p.state() == QProcess::Running && t.elapsed() < 20000) {
+      p.waitForReadyRead(200);
+      out += p.readAll();
+    }
+    QVERIFY2(out.contains("ready instance="), out.right(3000).constData());
+    QVERIFY2(!out.contains("s3cret-pw"), "the Redis password reached the output");
+    p.terminate();
+    QVERIFY(p.waitForFinished(15000));
+    redis.terminate();
+    redis.waitForFinished(5000);
   }
 
   void serveRefusesAnEmbeddedSetUp() {
@@ -511,11 +679,11 @@ class tst_ServeAttach : public QObject {
   void secondServerOnTheSameNamespaceIsRefused() {
     QProcess p;
     p.setProcessEnvironment(serverEnv());
-    p.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", m_dir.filePath("none.ini"), "serve"});
+    p.start(QStringLiteral(MERIDIAN_CLI_PATH), {"--config", m_dir.filePath("none.ini"), "serve", "--insecure-redis"});
     QVERIFY(p.waitForFinished(20000));
     QCOMPARE(p.exitCode(), 1);
     const QByteArray err = p.readAllStandardError();
-    QVERIFY2(err.contains("another serving process is active"), err.right(2000).constData());
+    QVERIFY2(err.contains("another serving process (") && err.contains("beat"), err.right(2000).constData());
     // ...and the first one is still serving.
     QTRY_VERIFY_WITH_TIMEOUT(m_attached->relay()->serverAlive(), 3000);
     QCOMPARE(m_server.state(), QProcess::Running);
@@ -537,7 +705,7 @@ class tst_ServeAttach : public QObject {
     }
     if (!m_ns.empty()) {  // the relay's latest-state keys of every namespace used here
       storage::RedisCache cache(m_redisUrl);
-      for (const std::string& ns : {m_ns, m_ns + "_live", m_ns + "_noserver"})
+      for (const std::string& ns : {m_ns, m_ns + "_live", m_ns + "_noserver", m_ns + "_forged"})
         for (const char* key : {":relay:state", ":relay:orders", ":relay:server"}) (void)cache.deleteKey(ns + key);
     }
     if (!m_dbName.empty()) {

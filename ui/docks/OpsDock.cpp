@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QResizeEvent>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -46,11 +47,22 @@ OpsDock::OpsDock(QWidget* parent) : QDockWidget(QStringLiteral("Ops"), parent) {
     return std::make_pair(box, view);
   };
   auto [servicesBox, servicesView] = section(QStringLiteral("Services"), m_health, QStringLiteral("opsHealthView"));
-  auto [dataBox, dataView] = section(QStringLiteral("Data freshness"), m_freshness, QStringLiteral("opsFreshnessView"));
-  auto [lanesBox, lanesView] = section(QStringLiteral("Bus lanes"), m_lanes, QStringLiteral("opsLanesView"));
+  // Data freshness and the bus lanes share one pane as tabs, so the diagnostics never make the dock taller.
+  auto* streams = new QTabWidget(content);
+  streams->setObjectName(QStringLiteral("opsStreamsTabs"));
+  streams->setDocumentMode(true);
+  const auto table = [&](QAbstractItemModel* model, const QString& name) {
+    auto* view = new QTableView(streams);
+    view->setObjectName(name);
+    view->setModel(model);
+    configureTableView(view, /*sortable=*/false);
+    return view;
+  };
   m_healthView = servicesView;
-  m_freshnessView = dataView;
-  m_lanesView = lanesView;
+  m_freshnessView = table(m_freshness, QStringLiteral("opsFreshnessView"));
+  m_lanesView = table(m_lanes, QStringLiteral("opsLanesView"));
+  streams->addTab(m_freshnessView, QStringLiteral("Data freshness"));
+  streams->addTab(m_lanesView, QStringLiteral("Bus lanes"));
   m_lanesView->setColumnWidth(LanesModel::Mailbox, 130);
   m_healthView->setColumnWidth(HealthModel::Component, 170);
   m_healthView->setColumnWidth(HealthModel::State, 130);
@@ -65,11 +77,9 @@ OpsDock::OpsDock(QWidget* parent) : QDockWidget(QStringLiteral("Ops"), parent) {
   m_split = new QSplitter(Qt::Vertical, content);
   m_split->setChildrenCollapsible(false);
   m_split->addWidget(servicesBox);
-  m_split->addWidget(dataBox);
-  m_split->addWidget(lanesBox);
+  m_split->addWidget(streams);
   m_split->setStretchFactor(0, 3);
   m_split->setStretchFactor(1, 2);
-  m_split->setStretchFactor(2, 1);
 
   layout->addWidget(m_summary);
   layout->addWidget(m_split, 1);
