@@ -54,10 +54,18 @@ class RecordingBroker final : public execution::IBroker {
     reconciled += open.size();
     m_inner.reconcile(open);
   }
-  Result<std::vector<domain::Order>> openOrders() override { return m_inner.openOrders(); }
-  Result<std::optional<domain::Order>> orderByClientId(const std::string& id) override { return m_inner.orderByClientId(id); }
-  Result<execution::AccountInfo> account() override { return m_inner.account(); }
-  Result<std::vector<domain::Position>> positions() override { return m_inner.positions(); }
+  void requestOpenOrders(execution::BrokerAnswer<std::vector<domain::Order>> done) override {
+    m_inner.requestOpenOrders(std::move(done));
+  }
+  void requestOrder(const std::string& id, execution::BrokerAnswer<std::optional<domain::Order>> done) override {
+    m_inner.requestOrder(id, std::move(done));
+  }
+  void requestAccount(execution::BrokerAnswer<execution::AccountInfo> done) override {
+    m_inner.requestAccount(std::move(done));
+  }
+  void requestPositions(execution::BrokerAnswer<std::vector<domain::Position>> done) override {
+    m_inner.requestPositions(std::move(done));
+  }
   void onQuote(const domain::Quote& q) override { m_inner.onQuote(q); }
   void onBar(std::string_view s, const domain::Bar& b) override { m_inner.onBar(s, b); }
   void poll(domain::Timestamp t) override { m_inner.poll(t); }
