@@ -5,8 +5,6 @@
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
 #include "core/execution/OrderStateMachine.h"
-#include "core/execution/alpaca/AlpacaBroker.h"
-#include "core/execution/paper/PaperBroker.h"
 #include "core/time/NyseCalendar.h"
 
 #include <fmt/format.h>
@@ -22,6 +20,15 @@ namespace {
 using domain::OrderStatus;
 
 std::shared_ptr<spdlog::logger> log() { return common::logger("execution"); }
+
+// The commands of core/contract/Orders.h and Risk.h: they wait for the start-up reconciliation.
+bool isCommand(const bus::Envelope& e) {
+  static const std::unordered_set<std::type_index> commands{
+      typeid(contract::SubmitOrder),      typeid(contract::SubmitBracket),   typeid(contract::SubmitOco),
+      typeid(contract::ReplaceOrder),     typeid(contract::CancelOrder),     typeid(contract::EngageKillSwitch),
+      typeid(contract::ResetKillSwitch),  typeid(contract::ResetCircuitBreaker)};
+  return commands.count(e.type) > 0;
+}
 
 }  // namespace
 
@@ -50,9 +57,7 @@ ExecutionService::ExecutionService(bus::EventBus& bus, std::shared_ptr<IJournalQ
       m_clock(clock ? std::move(clock) : std::make_shared<common::RealClock>()),
       m_risk(m_config.limits),
       m_book(m_config.initialCash),
-      m_correlation(m_config.correlationWindow) {
-  m_broker->setSink([this](BrokerEvent e) { m_brokerEvents.push_back(std::move(e)); });
-}
+      m_correlation(m_config.correlationWindow) {}
 
 ExecutionService::~ExecutionService() { stop(); }
 
@@ -80,6 +85,13 @@ Status ExecutionService::start() {
   m_startPositions = std::move(*positions);
 
   m_mailbox = std::make_shared<bus::Mailbox>("execution");
+  // Broker events: reported inside a call on the execution thread (paper) -> handled right after that call;
+  // reported from anywhere else (Alpaca's worker) -> a private lossless message, handled in its turn.
+  m_inbox->mailbox = m_mailbox;
+  m_broker->setSink([inbox = m_inbox](BrokerEvent e) {
+    if (inbox->owner.load() == std::this_thread::get_id()) inbox->reportedInCall.push_back(std::move(e));
+    else inbox->mailbox->push(bus::Envelope::local(std::move(e)));
+  });
   m_subscriptions = {m_bus.subscribe<contract::SubmitOrder>(m_mailbox), m_bus.subscribe<contract::CancelOrder>(m_mailbox),
                      m_bus.subscribe<contract::SubmitBracket>(m_mailbox), m_bus.subscribe<contract::SubmitOco>(m_mailbox),
                      m_bus.subscribe<contract::ReplaceOrder>(m_mailbox),
@@ -96,8 +108,10 @@ void ExecutionService::stop() {
   if (!m_running.exchange(false)) return;
   for (auto id : m_subscriptions) m_bus.unsubscribe(id);
   m_subscriptions.clear();
-  if (m_mailbox) m_mailbox->close();
+  // The thread handles what is queued, shuts the broker down and journals the broker's last events; the mailbox
+  // stays open until then so that those events can still arrive.
   if (m_thread.joinable()) m_thread.join();
+  if (m_mailbox) m_mailbox->close();
 }
 
 contract::ComponentHealth ExecutionService::brokerHealth() const {
@@ -143,6 +157,11 @@ void ExecutionService::runOnThread(std::function<void(ExecutionService&)> fn) {
 // ---- Thread ---------------------------------------------------------------------------------------------------
 
 void ExecutionService::run() {
+  m_inbox->owner = std::this_thread::get_id();
+  m_reconciled = false;
+  m_accountReady = true;
+  m_accountRequested = false;
+  m_stopping = false;
   startUp();
   bus::Dispatcher d;
   d.on<contract::SubmitOrder>([this](const bus::Envelope&, const contract::SubmitOrder& c) { onSubmit(c); });
@@ -156,50 +175,84 @@ void ExecutionService::run() {
   d.on<contract::QuoteUpdated>([this](const bus::Envelope&, const contract::QuoteUpdated& e) { onQuote(e); });
   d.on<contract::BarClosed>([this](const bus::Envelope&, const contract::BarClosed& e) { onBar(e); });
   d.on<JournalAck>([this](const bus::Envelope&, const JournalAck& a) { onJournalAck(a); });
+  d.on<BrokerEvent>([this](const bus::Envelope&, const BrokerEvent& e) { onBrokerEvent(e); });
+  d.on<AccountAnswer>([this](const bus::Envelope&, const AccountAnswer& a) { onAccountAnswer(a); });
   d.on<Invoke>([this](const bus::Envelope&, const Invoke& i) { i.fn(*this); });
 
+  auto handle = [&](const bus::Envelope& e) {
+    try {
+      if (!d.dispatch(e)) log()->warn("unhandled message on {}", e.topic);
+    } catch (const std::exception& ex) {
+      log()->error("handling {} failed: {}", e.topic, ex.what());
+    }
+    processBrokerEvents();
+  };
+  // Commands wait (in arrival order) until the broker has reconciled the journal's open orders and the venue
+  // account is in, as they did when reconciliation blocked this thread; everything else is handled meanwhile.
+  auto handleOrHold = [&](bus::Envelope& e) {
+    if (!readyForCommands() && isCommand(e)) {
+      if (m_heldCommands.empty()) log()->info("commands wait for the {} broker's reconciliation", m_brokerName);
+      m_heldCommands.push_back(std::move(e));
+      return;
+    }
+    handle(e);
+    while (readyForCommands() && !m_heldCommands.empty()) {
+      const bus::Envelope held = std::move(m_heldCommands.front());
+      m_heldCommands.pop_front();
+      handle(held);
+    }
+  };
+
   std::vector<bus::Envelope> batch;
-  while (m_running || m_mailbox->size() > 0) {
+  while (m_running) {
     if (m_mailbox->waitNonEmpty(std::chrono::milliseconds(50))) {
       batch.clear();
       m_mailbox->drain(batch, 4096);
-      for (const auto& e : batch) {
-        try {
-          if (!d.dispatch(e)) log()->warn("unhandled message on {}", e.topic);
-        } catch (const std::exception& ex) {
-          log()->error("handling {} failed: {}", e.topic, ex.what());
-        }
-        processBrokerEvents();
-      }
+      for (auto& e : batch) handleOrHold(e);
     }
     tick(now());
     processBrokerEvents();
   }
-  // Release thread-bound resources of the broker (Alpaca's network manager) on this thread.
-  if (auto* alpaca = dynamic_cast<AlpacaBroker*>(m_broker.get())) alpaca->http().reset();
+
+  // Stopping (unsubscribed: no new commands or market data). What is queued is handled as usual.
+  batch.clear();
+  m_mailbox->drain(batch);
+  for (auto& e : batch) handleOrHold(e);
+  if (!m_heldCommands.empty())
+    log()->warn("{} command(s) not handled: stopped before the {} broker reconciled", m_heldCommands.size(), m_brokerName);
+  m_heldCommands.clear();
+  // From here, journal acknowledgements send nothing (those orders stay pending_submit in the journal and the next
+  // start reconciles them). The broker finishes the venue requests it has and stops; its last events are journaled.
+  m_stopping = true;
+  m_broker->shutdown();
+  processBrokerEvents();
+  m_mailbox->close();
+  batch.clear();
+  m_mailbox->drain(batch);
+  for (const auto& e : batch) {
+    if (isCommand(e)) continue;  // published before the unsubscription took effect: the sender never heard back
+    handle(e);
+  }
   log()->info("execution stopped ({} broker)", m_brokerName);
 }
 
 void ExecutionService::startUp() {
   m_oms.restore(m_startOrders);
   m_book.restore(m_startPositions, m_config.initialCash);
-  if (auto* paper = dynamic_cast<PaperBroker*>(m_broker.get())) paper->restoreAccount(m_book.cash(), m_startPositions);
-  if (m_brokerName == "alpaca") {
-    if (auto a = m_broker->account(); a.ok()) {
-      m_brokerAccount = a.value();
-      m_haveBrokerAccount = true;
-      m_book.setCash(m_brokerAccount.cash);
-    } else {
-      log()->warn("alpaca account: {}", a.error().message);
-    }
-  }
-  m_book.startDay();
-  if (m_haveBrokerAccount && m_brokerAccount.lastEquity > 0.0) m_book.setDayStartEquity(m_brokerAccount.lastEquity);
+  m_broker->restoreAccount(m_book.cash(), m_startPositions);
   m_dayEnd = time::NyseCalendar::instance().nextClose(now());
   for (const auto& [a, b] : m_config.pairs) m_correlation.registerPair(a, b);
 
   log()->info("execution starting with the {} broker: {} open order(s), {} position row(s) from the journal",
               m_brokerName, m_startOrders.size(), m_startPositions.size());
+  if (m_broker->accountAtVenue()) {
+    // The venue keeps the account of record: the day starts from its cash when it answers (before any command,
+    // so risk checks never see the journal's guess of the cash).
+    m_accountReady = false;
+    requestAccount(true);
+  } else {
+    m_book.startDay();
+  }
   m_broker->reconcile(m_startOrders);
   processBrokerEvents();
   // Late subscribers (the UI) see the restored state.
@@ -212,6 +265,30 @@ void ExecutionService::startUp() {
   m_startPositions.clear();
 }
 
+void ExecutionService::requestAccount(bool startUp) {
+  m_accountRequested = true;
+  m_lastAccountRefresh = now();
+  m_broker->requestAccount([mailbox = m_mailbox, startUp](Result<AccountInfo> a) {
+    mailbox->push(bus::Envelope::local(AccountAnswer{std::move(a), startUp}));
+  });
+}
+
+void ExecutionService::onAccountAnswer(const AccountAnswer& a) {
+  m_accountRequested = false;
+  if (a.account.ok()) {
+    m_brokerAccount = a.account.value();
+    m_haveBrokerAccount = true;
+    m_book.setCash(m_brokerAccount.cash);
+  } else if (a.startUp) {
+    log()->warn("{} account: {}", m_brokerName, a.account.error().message);
+  }
+  if (!a.startUp) return;
+  m_book.startDay();
+  if (m_haveBrokerAccount && m_brokerAccount.lastEquity > 0.0) m_book.setDayStartEquity(m_brokerAccount.lastEquity);
+  m_accountReady = true;
+  publishSnapshots(true);
+}
+
 void ExecutionService::tick(domain::Timestamp t) {
   m_broker->poll(t);
   if (t >= m_dayEnd && m_dayEnd > 0) {
@@ -221,14 +298,8 @@ void ExecutionService::tick(domain::Timestamp t) {
   }
   if (t - m_lastSnapshot >= m_config.snapshotInterval || m_lastSnapshot == 0) {
     m_lastSnapshot = t;
-    if (m_brokerName == "alpaca" && t - m_lastAccountRefresh >= m_config.accountRefreshInterval) {
-      m_lastAccountRefresh = t;
-      if (auto a = m_broker->account(); a.ok()) {
-        m_brokerAccount = a.value();
-        m_haveBrokerAccount = true;
-        m_book.setCash(m_brokerAccount.cash);
-      }
-    }
+    if (m_broker->accountAtVenue() && !m_accountRequested && t - m_lastAccountRefresh >= m_config.accountRefreshInterval)
+      requestAccount(false);  // applied when the answer arrives
     checkBreaker();
     publishSnapshots(true);
     m_oms.pruneTerminal(m_config.keepTerminalOrders);
@@ -330,6 +401,12 @@ void ExecutionService::onJournalAck(const JournalAck& ack) {
   if (it == m_afterJournal.end()) return;
   auto fn = std::move(it->second);
   m_afterJournal.erase(it);
+  if (m_stopping) {
+    log()->warn("journal acknowledgement {} after the broker stopped: its order(s) stay pending_submit in the journal "
+                "and are reconciled at the next start",
+                ack.seq);
+    return;
+  }
   if (!ack.ok) log()->error("order journal write failed: {}", ack.error);
   fn(ack.ok, ack.error);
 }
@@ -550,15 +627,25 @@ void ExecutionService::onBar(const contract::BarClosed& e) {
 // ---- Broker events and effects --------------------------------------------------------------------------------
 
 void ExecutionService::processBrokerEvents() {
-  while (!m_brokerEvents.empty()) {
-    BrokerEvent e = std::move(m_brokerEvents.front());
-    m_brokerEvents.pop_front();
-    if (e.ts == 0) e.ts = now();
-    if (e.kind == BrokerEvent::Kind::Rejected) log()->warn("order {} rejected by {}: {}", e.clientOrderId, m_brokerName, e.reason);
-    OmsEffects fx;
-    m_oms.onBrokerEvent(e, fx);
-    apply(fx);
+  auto& reported = m_inbox->reportedInCall;
+  while (!reported.empty()) {
+    BrokerEvent e = std::move(reported.front());
+    reported.pop_front();
+    onBrokerEvent(std::move(e));
   }
+}
+
+void ExecutionService::onBrokerEvent(BrokerEvent e) {
+  if (e.kind == BrokerEvent::Kind::Reconciled) {
+    if (!m_reconciled) log()->info("{} broker reconciled with the journal", m_brokerName);
+    m_reconciled = true;
+    return;
+  }
+  if (e.ts == 0) e.ts = now();
+  if (e.kind == BrokerEvent::Kind::Rejected) log()->warn("order {} rejected by {}: {}", e.clientOrderId, m_brokerName, e.reason);
+  OmsEffects fx;
+  m_oms.onBrokerEvent(e, fx);
+  apply(fx);
 }
 
 void ExecutionService::apply(OmsEffects& fx) {
@@ -580,8 +667,7 @@ void ExecutionService::apply(OmsEffects& fx) {
   }
   std::shared_ptr<const contract::PositionsSnapshot> posSnap;
   if (!fills.empty()) {
-    m_book.updatePeak();
-    checkBreaker();
+    checkBreaker();  // raises the peak, then checks the drawdown
     posSnap = std::make_shared<const contract::PositionsSnapshot>(contract::PositionsSnapshot{m_book.positions(), now()});
   }
   m_journal->post([updates = std::move(updates), fills = std::move(fills), positions = std::move(positions), posSnap,
@@ -620,6 +706,8 @@ void ExecutionService::apply(OmsEffects& fx) {
 }
 
 void ExecutionService::checkBreaker() {
+  // Until the venue's account is in, equity is the journal's guess of the cash: it sets no peak and trips nothing.
+  if (!m_accountReady) return;
   m_book.updatePeak();
   const risk::PnlTotals& t = m_book.totals();
   if (m_risk.updateEquity(t.equity, t.peakEquity)) {
@@ -632,6 +720,8 @@ void ExecutionService::publishSnapshots(bool positions) {
   const domain::Timestamp t = now();
   const risk::PnlTotals& tot = m_book.totals();
   if (positions) m_bus.publish(contract::PositionsSnapshot{m_book.positions(), t});
+  m_positionsDirty = false;
+  if (!m_accountReady) return;  // the venue's account is not in yet: no account to show
   contract::AccountSnapshot a;
   a.broker = m_brokerName;
   a.cash = tot.cash;
@@ -644,7 +734,6 @@ void ExecutionService::publishSnapshots(bool positions) {
   a.peakEquity = tot.peakEquity;
   a.asOf = t;
   m_bus.publish(std::move(a));
-  m_positionsDirty = false;
 }
 
 void ExecutionService::publishRiskState() {

@@ -10,9 +10,18 @@
 // Broker events -> OrderManager (state machine, bracket / OCO rules) -> journal (orders, fills, positions) ->
 // OrderUpdated / OrderFilled / PositionsSnapshot / AccountSnapshot, published from the storage thread right after
 // the write, so whoever hears of a change can already read it from the journal.
+// The broker never blocks this thread (rule 5): its calls return at once and its events and answers come back like
+// the journal's acknowledgements. Events the broker reports from inside a call on this thread (paper) are handled
+// right after that call, as before; events from its own worker (Alpaca) arrive as private messages on the lossless
+// lane and are handled in their turn, in the order the broker reported them.
 // Start: open orders and positions are loaded from the journal, the OMS and P&L restored and the broker
-// reconciled (paper: re-armed; Alpaca: looked up by client order id) — nothing lost or doubled.
-// Timer (1 s): PositionsSnapshot + AccountSnapshot, broker poll (order updates, DAY expiry), breaker check, day roll.
+// reconciled (paper: re-armed; Alpaca: looked up by client order id) — nothing lost or doubled. Commands wait
+// (in order) until the broker reports Reconciled and, for a venue account (Alpaca), its first account answer is in;
+// quotes, bars and acknowledgements are handled meanwhile.
+// Timer (1 s): PositionsSnapshot + AccountSnapshot, broker poll (order updates, DAY expiry), breaker check, day roll,
+// and for a venue account a refresh request every accountRefreshInterval (applied when the answer arrives).
+// Stop: what is queued is handled, then the broker finishes the venue requests it was handed (IBroker::shutdown)
+// and their outcomes are journaled before the thread ends.
 #include "core/bus/EventBus.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
@@ -105,6 +114,18 @@ class ExecutionService {
   struct Invoke {
     std::function<void(ExecutionService&)> fn;
   };
+  // The broker's answer to requestAccount (start-up or refresh), as a private message.
+  struct AccountAnswer {
+    Result<AccountInfo> account;
+    bool startUp = false;
+  };
+  // Shared with the broker's sink, which runs on any thread and may be called while this service is being
+  // destroyed: it holds no pointer to the service (rule 6).
+  struct BrokerInbox {
+    std::atomic<std::thread::id> owner{};    // the execution thread
+    std::deque<BrokerEvent> reportedInCall;  // owner only: reported inside a call, handled right after it
+    std::shared_ptr<bus::Mailbox> mailbox;   // any other thread: queued as a private message
+  };
 
   void run();
   void startUp();
@@ -123,6 +144,8 @@ class ExecutionService {
   void onQuote(const contract::QuoteUpdated& e);
   void onBar(const contract::BarClosed& e);
   void onJournalAck(const JournalAck& ack);
+  void onBrokerEvent(BrokerEvent e);
+  void onAccountAnswer(const AccountAnswer& a);
 
   // Helpers.
   void prepareNew(domain::Order& o) const;
@@ -134,7 +157,11 @@ class ExecutionService {
   void journalThen(const std::vector<std::string>& ids, std::function<void()> then);
   void cancelWorking(const std::string& id, const std::string& reason, OmsEffects& fx);
   void cancelAll(const std::string& reason, const std::string& correlationId);
+  // Handles the events the broker reported inside the last call (on this thread).
   void processBrokerEvents();
+  void requestAccount(bool startUp);
+  // Commands wait for the start-up reconciliation (and the venue account); true once they may run.
+  bool readyForCommands() const { return m_reconciled && m_accountReady; }
   void apply(OmsEffects& fx);
   void publishSnapshots(bool positions);
   void publishRiskState();
@@ -158,7 +185,12 @@ class ExecutionService {
   risk::RiskEngine m_risk;
   risk::PositionBook m_book;
   risk::CorrelationGuard m_correlation;
-  std::deque<BrokerEvent> m_brokerEvents;
+  std::shared_ptr<BrokerInbox> m_inbox = std::make_shared<BrokerInbox>();
+  std::deque<bus::Envelope> m_heldCommands;  // arrived before readyForCommands(), in arrival order
+  bool m_reconciled = false;
+  bool m_accountReady = true;       // false from the start-up account request until its answer
+  bool m_accountRequested = false;  // an account request is in flight
+  bool m_stopping = false;          // journal acknowledgements no longer send orders
   std::unordered_map<std::uint64_t, std::function<void(bool, const std::string&)>> m_afterJournal;
   std::unordered_set<std::string> m_unsent;  // journaled, waiting for the ack before being sent
   std::uint64_t m_nextAckSeq = 1;

@@ -249,6 +249,8 @@ void OrderManager::onBrokerEvent(const BrokerEvent& e, OmsEffects& fx) {
       }
       break;
     }
+    case K::Reconciled:
+      break;  // about the broker, not an order (ExecutionService handles it)
   }
 }
 

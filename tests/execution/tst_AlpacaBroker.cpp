@@ -1,16 +1,25 @@
 // AlpacaBroker against LocalHttpServer speaking Alpaca's documented JSON (string numerics, status values):
 // simple and bracket submissions, auth headers, request JSON, 403 / 422 rejects with Alpaca's message, 429 retry,
 // polling fills, cancel, replace, account / positions / clock / assets, server down -> pending -> reconciled.
+// Every call returns at once and the adapter reports from its own worker: the tests wait for it (settle) before
+// looking at the events, and check that calls do not wait for the venue and what shutdown() finishes.
 #include "core/common/Config.h"
 #include "core/common/Redact.h"
 #include "core/execution/alpaca/AlpacaBroker.h"
 
 #include "../marketdata/LocalHttpServer.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTcpServer>
 #include <QtTest>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 using namespace meridian;
 using execution::AlpacaBroker;
@@ -23,6 +32,9 @@ namespace {
 
 const QByteArray kKey = "PKTESTKEY1234567";
 const QByteArray kSecret = "s3cr3t-alpaca-secret-value";
+const QByteArray kAccount = R"({"id":"x","account_number":"PA1","status":"ACTIVE","currency":"USD",
+      "cash":"10000.50","portfolio_value":"12500.25","equity":"12500.25","last_equity":"12400","buying_power":"20001",
+      "multiplier":"2","trading_blocked":false,"account_blocked":false,"pattern_day_trader":false})";
 
 // An order as Alpaca's GET/POST /v2/orders documents it.
 QJsonObject alpacaOrder(const QString& id, const QString& clientId, const QString& status, const QString& qty,
@@ -86,8 +98,11 @@ quint16 deadPort() {
   return p;
 }
 
+// Collects the events the broker reports (on its worker thread).
 struct Harness {
-  std::vector<BrokerEvent> events;
+  mutable std::mutex mutex;
+  std::vector<BrokerEvent> reported;
+  std::vector<std::thread::id> reportingThreads;
   std::unique_ptr<AlpacaBroker> broker;
   explicit Harness(const QUrl& base) {
     execution::AlpacaConfig c;
@@ -97,11 +112,21 @@ struct Harness {
     c.http.timeoutMs = 3000;
     c.http.backoffBaseMs = 10;
     broker = std::make_unique<AlpacaBroker>(c);
-    broker->setSink([this](BrokerEvent e) { events.push_back(std::move(e)); });
+    broker->setSink([this](BrokerEvent e) {
+      std::lock_guard lock(mutex);
+      reported.push_back(std::move(e));
+      reportingThreads.push_back(std::this_thread::get_id());
+    });
+  }
+  // Waits until the worker has run everything queued so far (and reported its events).
+  void settle() { broker->waitIdle(); }
+  std::vector<BrokerEvent> events() const {
+    std::lock_guard lock(mutex);
+    return reported;
   }
   std::vector<BrokerEvent> of(K kind) const {
     std::vector<BrokerEvent> out;
-    for (const auto& e : events)
+    for (const auto& e : events())
       if (e.kind == kind) out.push_back(e);
     return out;
   }
@@ -141,6 +166,7 @@ class tst_AlpacaBroker : public QObject {
     server.route("/v2/orders", {testing::json(200, bytes(alpacaOrder("a-1", "MRD-1", "pending_new", "10")))});
     Harness h(server.baseUrl());
     h.broker->submit(order("MRD-1", 10));
+    h.settle();
     QCOMPARE(h.of(K::Accepted).size(), std::size_t(1));
     QCOMPARE(h.of(K::Accepted)[0].brokerOrderId, std::string("a-1"));
     const auto reqs = server.requests();
@@ -177,6 +203,7 @@ class tst_AlpacaBroker : public QObject {
     sl.side = domain::Side::Sell;
     sl.stopPrice = 95;
     h.broker->submitBracket(order("E", 10), tp, sl);
+    h.settle();
     const auto acc = h.of(K::Accepted);
     QCOMPARE(acc.size(), std::size_t(3));
     std::map<std::string, std::string> ids;
@@ -193,6 +220,7 @@ class tst_AlpacaBroker : public QObject {
     Harness h(server.baseUrl());
     h.broker->submit(order("MRD-403", 1000000));
     h.broker->submit(order("MRD-422", 1));
+    h.settle();
     const auto rej = h.of(K::Rejected);
     QCOMPARE(rej.size(), std::size_t(2));
     QVERIFY2(rej[0].reason.find("insufficient buying power") != std::string::npos, rej[0].reason.c_str());
@@ -207,6 +235,7 @@ class tst_AlpacaBroker : public QObject {
                                 testing::json(200, bytes(alpacaOrder("a-9", "MRD-9", "accepted", "5")))});
     Harness h(server.baseUrl());
     h.broker->submit(order("MRD-9", 5));
+    h.settle();
     QCOMPARE(count(server, "POST", "/v2/orders"), 2);  // 429, then the retry
     QCOMPARE(h.of(K::Accepted).size(), std::size_t(1));
     QVERIFY(h.of(K::Rejected).empty());
@@ -221,17 +250,20 @@ class tst_AlpacaBroker : public QObject {
     Harness h(server.baseUrl());
     h.broker->submit(order("MRD-2", 10));
     h.broker->pollNow(1);
+    h.settle();
     auto fills = h.of(K::Fill);
     QCOMPARE(fills.size(), std::size_t(1));
     QCOMPARE(fills[0].fill.quantity, 4.0);
     QCOMPARE(fills[0].fill.price, 187.25);
     QCOMPARE(fills[0].fill.fillId, std::string("a-2@4"));
     h.broker->pollNow(2);  // left the open list -> GET /v2/orders/a-2
+    h.settle();
     fills = h.of(K::Fill);
     QCOMPARE(fills.size(), std::size_t(2));
     QCOMPARE(fills[1].fill.quantity, 6.0);
     QVERIFY(std::abs(fills[1].fill.price - 187.5) < 1e-9);  // (187.40 x 10 - 187.25 x 4) / 6
     h.broker->pollNow(3);  // nothing open any more: no request, no duplicate fill
+    h.settle();
     QCOMPARE(h.of(K::Fill).size(), std::size_t(2));
   }
 
@@ -249,6 +281,7 @@ class tst_AlpacaBroker : public QObject {
     r.clientOrderId = "MRD-4";
     r.quantity = 20;
     h.broker->replace(o, r);
+    h.settle();
     const auto rep = h.of(K::Replaced);
     QCOMPARE(rep.size(), std::size_t(1));
     QCOMPARE(rep[0].replacementClientOrderId, std::string("MRD-4"));
@@ -256,19 +289,19 @@ class tst_AlpacaBroker : public QObject {
     QCOMPARE(count(server, "PATCH", "/v2/orders/a-3"), 1);
     server.route("/v2/orders/a-4", {noContent});
     h.broker->cancel(r);
+    h.settle();
     QCOMPARE(count(server, "DELETE", "/v2/orders/a-4"), 1);
     QCOMPARE(h.of(K::PendingCancel).size(), std::size_t(1));
     server.route("/v2/orders/a-4", {testing::json(422, R"({"message":"order is not cancelable"})")});
     h.broker->cancel(r);
+    h.settle();
     QCOMPARE(h.of(K::CancelRejected).size(), std::size_t(1));
     QVERIFY(h.of(K::CancelRejected)[0].reason.find("not cancelable") != std::string::npos);
   }
 
   void accountPositionsClockAssets() {
     LocalHttpServer server;
-    server.route("/v2/account", {testing::json(200, R"({"id":"x","account_number":"PA1","status":"ACTIVE","currency":"USD",
-      "cash":"10000.50","portfolio_value":"12500.25","equity":"12500.25","last_equity":"12400","buying_power":"20001",
-      "multiplier":"2","trading_blocked":false,"account_blocked":false,"pattern_day_trader":false})")});
+    server.route("/v2/account", {testing::json(200, kAccount)});
     server.route("/v2/positions", {testing::json(200, R"([{"asset_id":"a","symbol":"MSFT","exchange":"NASDAQ",
       "asset_class":"us_equity","avg_entry_price":"400.5","qty":"3","side":"long","market_value":"1230",
       "cost_basis":"1201.5","unrealized_pl":"28.5","current_price":"410","lastday_price":"405"},
@@ -303,7 +336,8 @@ class tst_AlpacaBroker : public QObject {
   void serverDownThenReconciledWhenItComesBack() {
     Harness h(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(deadPort())));
     h.broker->submit(order("MRD-5", 7));
-    QVERIFY(h.events.empty());  // stays pending: no accept, no reject
+    h.settle();
+    QVERIFY(h.events().empty());  // stays pending: no accept, no reject
     QCOMPARE(h.broker->unconfirmedCount(), std::size_t(1));
     h.broker->pollNow(1);  // still down
     QCOMPARE(h.broker->unconfirmedCount(), std::size_t(1));
@@ -317,6 +351,7 @@ class tst_AlpacaBroker : public QObject {
     server.route("/v2/orders", {testing::json(200, bytes(alpacaOrder("a-5", "MRD-5", "accepted", "7")))});
     h.broker->setBaseUrl(server.baseUrl());
     h.broker->pollNow(2);
+    h.settle();
     QCOMPARE(h.broker->unconfirmedCount(), std::size_t(0));
     QCOMPARE(server.requestCount("/v2/orders:by_client_order_id"), 1);
     QCOMPARE(server.requests()[0].query.queryItemValue("client_order_id"), QString("MRD-5"));
@@ -335,9 +370,11 @@ class tst_AlpacaBroker : public QObject {
                  {testing::json(200, bytes(alpacaOrder("a-6", "MRD-6", "filled", "3", "3", "50.5")))});
     Harness h(server.baseUrl());
     h.broker->submit(order("MRD-6", 3));
+    h.settle();
     QVERIFY(h.of(K::Accepted).empty());
     QCOMPARE(h.broker->unconfirmedCount(), std::size_t(1));
     h.broker->pollNow(1);
+    h.settle();
     QCOMPARE(count(server, "POST", "/v2/orders"), 1);  // no second POST
     QCOMPARE(h.of(K::Accepted).size(), std::size_t(1));
     QCOMPARE(h.of(K::Fill).size(), std::size_t(1));
@@ -354,11 +391,80 @@ class tst_AlpacaBroker : public QObject {
     journaled.filledQuantity = 2;
     journaled.avgFillPrice = 19;
     h.broker->reconcile({journaled});
+    h.settle();
     QCOMPARE(count(server, "POST", "/v2/orders"), 0);  // never resubmitted
     const auto fills = h.of(K::Fill);
     QCOMPARE(fills.size(), std::size_t(1));
     QCOMPARE(fills[0].fill.quantity, 4.0);  // only what the journal does not know
     QCOMPARE(fills[0].fill.price, (20.0 * 6 - 19.0 * 2) / 4);
+    QVERIFY(h.events().back().kind == K::Reconciled);  // last: every difference was reported before it
+  }
+
+  void callsReturnBeforeTheVenueAnswers() {
+    LocalHttpServer server;
+    CannedResponse slow = testing::json(200, bytes(alpacaOrder("a-10", "MRD-10", "accepted", "1")));
+    slow.delayMs = 2000;  // the venue sits on the order
+    server.route("/v2/orders", {slow});
+    server.route("/v2/account", {testing::json(200, kAccount)});
+    Harness h(server.baseUrl());
+    std::atomic<bool> submitReturned{false}, queryReturned{false};
+    std::vector<bool> submitReturnedAtReport;
+    h.broker->setSink([&](BrokerEvent e) {
+      std::lock_guard lock(h.mutex);
+      submitReturnedAtReport.push_back(submitReturned.load());
+      h.reported.push_back(std::move(e));
+      h.reportingThreads.push_back(std::this_thread::get_id());
+    });
+    struct Answer {
+      bool callHadReturned = false;
+      std::thread::id thread;
+      bool ok = false;
+    };
+    std::promise<Answer> answered;
+    h.broker->submit(order("MRD-10", 1));
+    submitReturned = true;
+    h.broker->requestAccount([&](Result<execution::AccountInfo> a) {
+      answered.set_value(Answer{queryReturned.load(), std::this_thread::get_id(), a.ok()});
+    });
+    queryReturned = true;
+    const Answer answer = answered.get_future().get();  // queued behind the slow POST
+    h.settle();
+    QCOMPARE(h.of(K::Accepted).size(), std::size_t(1));
+    QVERIFY(answer.ok);
+    // Outcomes are reported after the calls returned (a call that waited for the venue would report inside it),
+    // on the adapter's worker, not on the caller's thread.
+    QCOMPARE(submitReturnedAtReport, std::vector<bool>{true});
+    QVERIFY(answer.callHadReturned);
+    QVERIFY(answer.thread != std::this_thread::get_id());
+    QVERIFY(h.reportingThreads.at(0) != std::this_thread::get_id());
+    QVERIFY(h.reportingThreads.at(0) == answer.thread);  // one worker, in call order
+  }
+
+  void shutdownFinishesCommandsAndAnswersQueries() {
+    LocalHttpServer server;
+    CannedResponse slow = testing::json(200, bytes(alpacaOrder("a-11", "MRD-11", "accepted", "1")));
+    slow.delayMs = 1000;  // the worker is still on the POST when shutdown() starts
+    server.route("/v2/orders", {slow});
+    server.route("/v2/account", {testing::json(200, kAccount)});
+    Harness h(server.baseUrl());
+    h.broker->submit(order("MRD-11", 1));
+    std::optional<Result<execution::AccountInfo>> queued;
+    h.broker->requestAccount([&](Result<execution::AccountInfo> a) { queued.emplace(std::move(a)); });
+    h.broker->pollNow(1);
+    h.broker->shutdown();
+    // The command handed over went out and its outcome was reported before shutdown() returned...
+    QCOMPARE(count(server, "POST", "/v2/orders"), 1);
+    QCOMPARE(h.of(K::Accepted).size(), std::size_t(1));
+    // ...the query waiting behind it was answered with an error instead of being sent, and the poll dropped.
+    QVERIFY(queued.has_value());
+    QVERIFY(!queued->ok());
+    QCOMPARE(queued->error().code, std::string("broker.stopped"));
+    QCOMPARE(server.requestCount("/v2/account"), 0);
+    QCOMPARE(count(server, "GET", "/v2/orders"), 0);
+    // A later call starts the worker again.
+    auto a = h.broker->account();
+    QVERIFY2(a.ok(), a.ok() ? "" : a.error().message.c_str());
+    QCOMPARE(a->cash, 10000.50);
   }
 
   void liveEndpointNeedsExplicitConfirmation() {

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include <functional>
+#include <mutex>
 
 using namespace meridian;
 using execution::BrokerEvent;
@@ -54,10 +55,18 @@ class RecordingBroker final : public execution::IBroker {
     reconciled += open.size();
     m_inner.reconcile(open);
   }
-  Result<std::vector<domain::Order>> openOrders() override { return m_inner.openOrders(); }
-  Result<std::optional<domain::Order>> orderByClientId(const std::string& id) override { return m_inner.orderByClientId(id); }
-  Result<execution::AccountInfo> account() override { return m_inner.account(); }
-  Result<std::vector<domain::Position>> positions() override { return m_inner.positions(); }
+  void requestOpenOrders(execution::BrokerAnswer<std::vector<domain::Order>> done) override {
+    m_inner.requestOpenOrders(std::move(done));
+  }
+  void requestOrder(const std::string& id, execution::BrokerAnswer<std::optional<domain::Order>> done) override {
+    m_inner.requestOrder(id, std::move(done));
+  }
+  void requestAccount(execution::BrokerAnswer<execution::AccountInfo> done) override {
+    m_inner.requestAccount(std::move(done));
+  }
+  void requestPositions(execution::BrokerAnswer<std::vector<domain::Position>> done) override {
+    m_inner.requestPositions(std::move(done));
+  }
   void onQuote(const domain::Quote& q) override { m_inner.onQuote(q); }
   void onBar(std::string_view s, const domain::Bar& b) override { m_inner.onBar(s, b); }
   void poll(domain::Timestamp t) override { m_inner.poll(t); }
@@ -70,6 +79,46 @@ class RecordingBroker final : public execution::IBroker {
  private:
   storage::StorageService& m_storage;
   execution::PaperBroker m_inner;
+};
+
+// A venue that reports from its own thread, as Alpaca's worker does: calls only record, and the test delivers the
+// outcomes from its thread when it chooses.
+class RemoteBroker final : public execution::IBroker {
+ public:
+  std::string_view name() const override { return "remote"; }
+  void submit(const domain::Order& o) override {
+    std::lock_guard lock(m_mutex);
+    m_submitted.push_back(o.clientOrderId);
+  }
+  void cancel(const domain::Order&) override {}
+  void replace(const domain::Order&, const domain::Order&) override {}
+  void reconcile(const std::vector<domain::Order>& open) override {
+    std::lock_guard lock(m_mutex);
+    m_reconciling = open;  // the outcome follows through deliver()
+  }
+  void requestOpenOrders(execution::BrokerAnswer<std::vector<domain::Order>> done) override { done(unsupported()); }
+  void requestOrder(const std::string&, execution::BrokerAnswer<std::optional<domain::Order>> done) override {
+    done(unsupported());
+  }
+  void requestAccount(execution::BrokerAnswer<execution::AccountInfo> done) override { done(unsupported()); }
+  void requestPositions(execution::BrokerAnswer<std::vector<domain::Position>> done) override { done(unsupported()); }
+
+  // Reports `e` on the calling thread (not the execution thread).
+  void deliver(BrokerEvent e) { report(std::move(e)); }
+  std::vector<std::string> submitted() const {
+    std::lock_guard lock(m_mutex);
+    return m_submitted;
+  }
+  std::vector<domain::Order> reconciling() const {
+    std::lock_guard lock(m_mutex);
+    return m_reconciling;
+  }
+
+ private:
+  static Error unsupported() { return makeError("test", "not supported by the test broker"); }
+  mutable std::mutex m_mutex;
+  std::vector<std::string> m_submitted;
+  std::vector<domain::Order> m_reconciling;
 };
 
 domain::Order order(const std::string& id, domain::Side side, double qty, domain::OrderType type = domain::OrderType::Market,
@@ -263,6 +312,52 @@ class tst_ExecutionService : public QObject {
     QVERIFY(waitOrder("MRD-R", S::Filled));
     sync();
     auto fills = m_storage->call([](storage::IStorage& s) { return s.loadFills("MRD-R", 0); }).get();
+    QCOMPARE(fills.value().size(), std::size_t(1));
+  }
+
+  void brokerEventsFromAnotherThreadAndCommandsAfterReconciliation() {
+    // The journal says MRD-V works at the venue; while we were down it filled there.
+    auto v = order("MRD-V", domain::Side::Buy, 10, domain::OrderType::Limit, 50.0);
+    v.status = S::Accepted;
+    v.brokerOrderId = "V-1";
+    v.createdTs = v.updatedTs = kOpen - 1000;
+    QVERIFY(m_storage->call([v](storage::IStorage& s) { return s.journalOrder(v); }).get().ok());
+    auto broker = std::make_unique<RemoteBroker>();
+    RemoteBroker* remote = broker.get();
+    m_service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*m_storage),
+                                                              std::move(broker), execution::ExecutionConfig{}, m_clock);
+    QVERIFY(m_service->start().ok());
+    m_bus.publish(quote(49.9, 50.1));
+    QVERIFY(waitOrder("MRD-V", S::Accepted));  // the restored state, published at start
+    QCOMPARE(remote->reconciling().size(), std::size_t(1));
+
+    // A command during the reconciliation waits for it; the rest of the thread does not: runOnThread, queued after
+    // the command, answers, and the command has not been handled.
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-N", order("MRD-N", domain::Side::Sell, 10, domain::OrderType::Limit, 50.0)}).ok());
+    bool known = true;
+    m_service->runOnThread([&](execution::ExecutionService& s) { known = s.orders().find("MRD-N") != nullptr; });
+    QVERIFY(!known);
+
+    // The venue's answer arrives from another thread: the fill it found, then the end of the reconciliation.
+    BrokerEvent fill;
+    fill.kind = BrokerEvent::Kind::Fill;
+    fill.clientOrderId = "MRD-V";
+    fill.brokerOrderId = "V-1";
+    fill.fill = domain::Fill{"V-1@10", "MRD-V", "AAPL", domain::Side::Buy, 10, 50.0, 0, kOpen, {}};
+    remote->deliver(fill);
+    QVERIFY(waitOrder("MRD-V", S::Filled));
+    QVERIFY(remote->submitted().empty());
+    BrokerEvent done;
+    done.kind = BrokerEvent::Kind::Reconciled;
+    remote->deliver(done);
+
+    // Now the held command runs, after the reconciliation's fill is in the book.
+    QVERIFY(waitOrder("MRD-N", S::PendingSubmit));
+    QTRY_VERIFY_WITH_TIMEOUT(remote->submitted() == std::vector<std::string>{"MRD-N"}, 5000);
+    double position = 0;
+    m_service->runOnThread([&](execution::ExecutionService& s) { position = s.positionBook().positionQty("AAPL"); });
+    QCOMPARE(position, 10.0);
+    auto fills = m_storage->call([](storage::IStorage& s) { return s.loadFills("MRD-V", 0); }).get();
     QCOMPARE(fills.value().size(), std::size_t(1));
   }
 

@@ -205,6 +205,8 @@ class tst_PaperBroker : public QObject {
     QCOMPARE(h.broker->submissions(), std::uint64_t(2));
     QCOMPARE(h.broker->workingCount(), std::size_t(2));
     QCOMPARE(h.of(K::Accepted).size(), std::size_t(1));  // only the never-acknowledged one
+    QCOMPARE(h.of(K::Reconciled).size(), std::size_t(2));  // each reconciliation ends with Reconciled, last
+    QVERIFY(h.events.back().kind == K::Reconciled);
     h.broker->submit(pending);                             // idempotent submit
     QCOMPARE(h.broker->submissions(), std::uint64_t(2));
     h.broker->onQuote(quote(10, 10.1, kT0 + 5));

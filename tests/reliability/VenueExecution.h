@@ -70,13 +70,14 @@ inline execution::AlpacaConfig venueBrokerConfig(const QUrl& url) {
 }
 
 // ExecutionService journaling through `storage` and trading through an AlpacaBroker with `broker`; started, with
-// the trading-hours check off (the tests run at any hour against the fake venue). Null (with `error` set) when it
-// does not start.
+// `config` and the trading-hours check off (the tests run at any hour against the fake venue). Null (with `error`
+// set) when it does not start.
 inline std::unique_ptr<execution::ExecutionService> startVenueExecution(bus::EventBus& bus,
                                                                         storage::StorageService& storage,
                                                                         const execution::AlpacaConfig& broker,
-                                                                        std::string* error = nullptr) {
-  execution::ExecutionConfig cfg;
+                                                                        std::string* error = nullptr,
+                                                                        execution::ExecutionConfig config = {}) {
+  execution::ExecutionConfig cfg = std::move(config);
   cfg.limits.enforceTradingHours = false;
   auto service = std::make_unique<execution::ExecutionService>(bus, std::make_shared<StorageJournal>(storage),
                                                                std::make_unique<execution::AlpacaBroker>(broker), cfg);
@@ -87,13 +88,14 @@ inline std::unique_ptr<execution::ExecutionService> startVenueExecution(bus::Eve
   return service;
 }
 
-// An AAPL quote around 100 (bid 99.9 / ask 100.1), so risk checks have a market to price limit orders against.
-inline void publishAaplQuote(bus::EventBus& bus) {
+// An AAPL quote around `last` (default 100: bid 99.9 / ask 100.1), so risk checks have a market to price limit
+// orders against.
+inline void publishAaplQuote(bus::EventBus& bus, double last = 100.0) {
   contract::QuoteUpdated q;
   q.quote.symbol = "AAPL";
-  q.quote.bid = 99.9;
-  q.quote.ask = 100.1;
-  q.quote.last = 100.0;
+  q.quote.bid = last - 0.1;
+  q.quote.ask = last + 0.1;
+  q.quote.last = last;
   q.quote.ts = common::RealClock().now();
   bus.publish(q);
 }

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <set>
 
@@ -69,9 +70,217 @@ AlpacaBroker::AlpacaBroker(AlpacaConfig config)
   common::logger("alpaca")->info("Alpaca broker at {}", m_config.baseUrl.toString().toStdString());
 }
 
-AlpacaBroker::~AlpacaBroker() = default;
+AlpacaBroker::~AlpacaBroker() { shutdown(); }
 
 domain::Timestamp AlpacaBroker::nowTs() const { return common::RealClock().now(); }
+
+// ---- The worker ------------------------------------------------------------------------------------------------
+
+void AlpacaBroker::post(Task task) {
+  {
+    std::lock_guard lock(m_queueMutex);
+    if (!m_stopping) {
+      if (!m_worker.joinable()) {
+        m_worker = std::thread(&AlpacaBroker::workerLoop, this);
+        m_workerId = m_worker.get_id();
+      }
+      m_queue.push_back(std::move(task));
+      m_queueCv.notify_one();
+      return;
+    }
+  }
+  // Only a call racing shutdown() from another thread gets here (the owner makes no call while it stops).
+  if (task.drop) task.drop();
+}
+
+void AlpacaBroker::workerLoop() {
+  auto log = common::logger("alpaca");
+  for (;;) {
+    Task task;
+    bool stopping = false;
+    {
+      std::unique_lock lock(m_queueMutex);
+      m_queueCv.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
+      if (m_queue.empty()) break;  // stopping, and everything handed over is done
+      task = std::move(m_queue.front());
+      m_queue.pop_front();
+      stopping = m_stopping;
+    }
+    try {
+      if (stopping && !task.command) {
+        if (task.drop) task.drop();
+      } else {
+        task.run();
+      }
+    } catch (const std::exception& e) {
+      log->error("alpaca worker: {}", e.what());
+    }
+  }
+  // The network manager belongs to this thread: it goes with it.
+  m_http.reset();
+}
+
+void AlpacaBroker::shutdown() {
+  std::thread worker;
+  {
+    std::lock_guard lock(m_queueMutex);
+    if (!m_worker.joinable()) return;
+    m_stopping = true;
+    worker = std::move(m_worker);
+  }
+  m_queueCv.notify_all();
+  worker.join();
+  std::lock_guard lock(m_queueMutex);
+  m_stopping = false;
+  m_workerId = {};
+}
+
+bool AlpacaBroker::onWorkerThread() {
+  std::lock_guard lock(m_queueMutex);
+  return m_workerId == std::this_thread::get_id();
+}
+
+template <class T>
+T AlpacaBroker::onWorker(std::function<T()> fn, T ifStopped) {
+  if (onWorkerThread()) return fn();  // queued, it would wait for itself
+  auto promise = std::make_shared<std::promise<T>>();
+  auto result = promise->get_future();
+  post(Task{[promise, fn = std::move(fn)] { promise->set_value(fn()); },
+            [promise, ifStopped] { promise->set_value(ifStopped); }, false});
+  return result.get();
+}
+
+template <class T>
+void AlpacaBroker::query(std::function<Result<T>()> fn, BrokerAnswer<T> done) {
+  if (onWorkerThread()) {  // asked from the sink or an answer: queued, it would wait for itself
+    done(fn());
+    return;
+  }
+  auto answer = std::make_shared<BrokerAnswer<T>>(std::move(done));
+  post(Task{[fn = std::move(fn), answer] { (*answer)(fn()); },
+            [answer] { (*answer)(makeError("broker.stopped", "alpaca: the broker is stopping; query not sent")); },
+            false});
+}
+
+void AlpacaBroker::waitIdle() {
+  (void)onWorker<bool>([] { return true; }, false);
+}
+
+std::size_t AlpacaBroker::unconfirmedCount() {
+  return onWorker<std::size_t>([this] { return m_unconfirmed.size(); }, std::size_t(0));
+}
+
+void AlpacaBroker::setBaseUrl(const QUrl& url) {
+  post(Task{[this, url] { m_http.setBaseUrl(url); }, {}, true});
+}
+
+// ---- IBroker (owner thread): queue the venue work --------------------------------------------------------------
+
+namespace {
+// A command that could not be queued (the adapter is stopping): its order stays as the journal has it and the next
+// start reconciles it by client order id.
+std::function<void()> notSent(const char* what, std::string id) {
+  return [what, id = std::move(id)] {
+    common::logger("alpaca")->warn("{} {} not sent: the broker is stopping (reconciled at the next start)", what, id);
+  };
+}
+}  // namespace
+
+void AlpacaBroker::submit(const domain::Order& order) {
+  post(Task{[this, order] {
+              Tracked& t = track(order);
+              t.legIds.clear();
+              send(Pending{order, {}, "simple", true, {}});
+            },
+            notSent("order", order.clientOrderId), true});
+}
+
+void AlpacaBroker::submitBracket(const domain::Order& entry, const domain::Order& tp, const domain::Order& sl) {
+  post(Task{[this, entry, tp, sl] {
+              Tracked& t = track(entry);
+              t.legIds = {tp.clientOrderId, sl.clientOrderId};
+              track(tp);
+              track(sl);
+              send(Pending{entry, {tp, sl}, "bracket", true, {}});
+            },
+            notSent("bracket", entry.clientOrderId), true});
+}
+
+void AlpacaBroker::submitOco(const domain::Order& first, const domain::Order& second) {
+  post(Task{[this, first, second] { doSubmitOco(first, second); }, notSent("OCO", first.clientOrderId), true});
+}
+
+void AlpacaBroker::cancel(const domain::Order& order) {
+  post(Task{[this, order] { doCancel(order); }, notSent("cancel of", order.clientOrderId), true});
+}
+
+void AlpacaBroker::replace(const domain::Order& existing, const domain::Order& replacement) {
+  post(Task{[this, existing, replacement] { doReplace(existing, replacement); },
+            notSent("replacement", replacement.clientOrderId), true});
+}
+
+void AlpacaBroker::reconcile(const std::vector<domain::Order>& journalOpen) {
+  post(Task{[this, journalOpen] { doReconcile(journalOpen); }, notSent("reconciliation of", "the journal"), true});
+}
+
+void AlpacaBroker::requestOpenOrders(BrokerAnswer<std::vector<domain::Order>> done) {
+  query<std::vector<domain::Order>>([this] { return fetchOpenOrders(); }, std::move(done));
+}
+
+void AlpacaBroker::requestOrder(const std::string& id, BrokerAnswer<std::optional<domain::Order>> done) {
+  query<std::optional<domain::Order>>([this, id] { return fetchOrder(id); }, std::move(done));
+}
+
+void AlpacaBroker::requestAccount(BrokerAnswer<AccountInfo> done) {
+  query<AccountInfo>([this] { return fetchAccount(); }, std::move(done));
+}
+
+void AlpacaBroker::requestPositions(BrokerAnswer<std::vector<domain::Position>> done) {
+  query<std::vector<domain::Position>>([this] { return fetchPositions(); }, std::move(done));
+}
+
+void AlpacaBroker::poll(domain::Timestamp now) {
+  if (now - m_lastPoll < m_config.pollInterval) return;
+  if (m_pollQueued.exchange(true)) return;  // the previous pass has not run yet (the venue is slow)
+  m_lastPoll = now;
+  post(Task{[this, now] {
+              m_pollQueued = false;  // running: the owner may queue the next one
+              pollPass(now);
+            },
+            [this] { m_pollQueued = false; }, false});
+}
+
+void AlpacaBroker::pollNow(domain::Timestamp now) {
+  post(Task{[this, now] { pollPass(now); }, {}, false});
+}
+
+Result<MarketClock> AlpacaBroker::clock() {
+  return await<MarketClock>([this](BrokerAnswer<MarketClock> done) {
+    query<MarketClock>(
+        [this]() -> Result<MarketClock> {
+          auto r = call("GET", QStringLiteral("/v2/clock"));
+          if (!r.ok()) return r.error();
+          if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
+          return alpaca::parseClock(r->body);
+        },
+        std::move(done));
+  });
+}
+
+Result<AssetInfo> AlpacaBroker::asset(const std::string& symbol) {
+  return await<AssetInfo>([this, symbol](BrokerAnswer<AssetInfo> done) {
+    query<AssetInfo>(
+        [this, symbol]() -> Result<AssetInfo> {
+          auto r = call("GET", QStringLiteral("/v2/assets/%1").arg(enc(symbol)));
+          if (!r.ok()) return r.error();
+          if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
+          return alpaca::parseAsset(r->body);
+        },
+        std::move(done));
+  });
+}
+
+// ---- Worker thread: the venue --------------------------------------------------------------------------------
 
 Result<HttpReply> AlpacaBroker::call(const QByteArray& method, const QString& pathAndQuery, const QByteArray& body) {
   auto r = m_http.request(method, pathAndQuery, body);
@@ -106,23 +315,7 @@ AlpacaBroker::Tracked& AlpacaBroker::track(const domain::Order& o) {
   return t;
 }
 
-void AlpacaBroker::submit(const domain::Order& order) {
-  Pending p{order, {}, "simple", true, {}};
-  Tracked& t = track(order);
-  t.legIds.clear();
-  post(p);
-}
-
-void AlpacaBroker::submitBracket(const domain::Order& entry, const domain::Order& tp, const domain::Order& sl) {
-  Pending p{entry, {tp, sl}, "bracket", true, {}};
-  Tracked& t = track(entry);
-  t.legIds = {tp.clientOrderId, sl.clientOrderId};
-  track(tp);
-  track(sl);
-  post(p);
-}
-
-void AlpacaBroker::submitOco(const domain::Order& first, const domain::Order& second) {
+void AlpacaBroker::doSubmitOco(const domain::Order& first, const domain::Order& second) {
   // Alpaca's OCO parent is the limit (take-profit) leg; the stop leg rides in "legs".
   const bool firstIsLimit = first.type == domain::OrderType::Limit;
   const domain::Order& limitLeg = firstIsLimit ? first : second;
@@ -132,14 +325,13 @@ void AlpacaBroker::submitOco(const domain::Order& first, const domain::Order& se
       report(event(K::Rejected, o->clientOrderId, nowTs(), "Alpaca OCO needs one limit leg and one stop / stop-limit leg"));
     return;
   }
-  Pending p{limitLeg, {stopLeg}, "oco", true, {}};
   Tracked& t = track(limitLeg);
   t.legIds = {stopLeg.clientOrderId};
   track(stopLeg);
-  post(p);
+  send(Pending{limitLeg, {stopLeg}, "oco", true, {}});
 }
 
-void AlpacaBroker::post(const Pending& p) {
+void AlpacaBroker::send(const Pending& p) {
   QJsonObject body;
   if (p.orderClass == "bracket") {
     body = alpaca::bracketRequest(p.order, p.legs.at(0), p.legs.at(1));
@@ -302,7 +494,7 @@ bool AlpacaBroker::sync(const Pending& p) {
   if (r->status == 404) {
     if (p.resubmitIfMissing) {
       common::logger("alpaca")->info("order {} never reached Alpaca: submitting it now", p.order.clientOrderId);
-      post(p);
+      send(p);
     } else if (!p.expireIfMissing.empty()) {
       common::logger("alpaca")->warn("order {}: {}", p.order.clientOrderId, p.expireIfMissing);
       report(event(K::Expired, p.order.clientOrderId, nowTs(), p.expireIfMissing));
@@ -321,7 +513,7 @@ bool AlpacaBroker::sync(const Pending& p) {
   return false;
 }
 
-void AlpacaBroker::cancel(const domain::Order& order) {
+void AlpacaBroker::doCancel(const domain::Order& order) {
   Tracked& t = track(order);
   if (t.brokerOrderId.empty()) {
     auto r = call("GET", QStringLiteral("/v2/orders:by_client_order_id?client_order_id=%1").arg(enc(order.clientOrderId)));
@@ -346,7 +538,7 @@ void AlpacaBroker::cancel(const domain::Order& order) {
              fmt::format("Alpaca refused the cancel (HTTP {}): {}", r->status, alpaca::errorMessage(r->body))));
 }
 
-void AlpacaBroker::replace(const domain::Order& existing, const domain::Order& replacement) {
+void AlpacaBroker::doReplace(const domain::Order& existing, const domain::Order& replacement) {
   Tracked& t = track(existing);
   if (t.brokerOrderId.empty()) {
     report(event(K::Rejected, replacement.clientOrderId, nowTs(), "the order to replace is not known at Alpaca yet"));
@@ -379,12 +571,13 @@ void AlpacaBroker::replace(const domain::Order& existing, const domain::Order& r
   adopt(nt, parsed.value(), nowTs());
 }
 
-void AlpacaBroker::reconcile(const std::vector<domain::Order>& journalOpen) {
+void AlpacaBroker::doReconcile(const std::vector<domain::Order>& journalOpen) {
   auto byId = [&](const std::string& id) -> const domain::Order* {
     for (const auto& o : journalOpen)
       if (o.clientOrderId == id) return &o;
     return nullptr;
   };
+  bool unreachable = false;
   for (const auto& o : journalOpen) {
     if (o.status == OrderStatus::New) continue;  // held legs travel with their parent
     const bool ocoGroup = o.parentId.rfind("OCO-", 0) == 0;
@@ -419,21 +612,19 @@ void AlpacaBroker::reconcile(const std::vector<domain::Order>& journalOpen) {
       });
       if (p.orderClass == "bracket" && p.legs.size() != 2) p.orderClass = "simple";
     }
-    if (!sync(p)) {
+    // Once Alpaca could not be asked, the rest wait for the polling passes too (in order) instead of each waiting
+    // for its own timeout: the owner holds its commands until Reconciled.
+    if (unreachable || !sync(p)) {
       common::logger("alpaca")->warn("order {}: Alpaca unreachable during reconciliation; retrying while polling",
                                      o.clientOrderId);
       m_unconfirmed.push_back(p);
+      unreachable = true;
     }
   }
+  report(event(K::Reconciled, {}, nowTs()));
 }
 
-void AlpacaBroker::poll(domain::Timestamp now) {
-  if (now - m_lastPoll < m_config.pollInterval) return;
-  pollNow(now);
-}
-
-void AlpacaBroker::pollNow(domain::Timestamp now) {
-  m_lastPoll = now;
+void AlpacaBroker::pollPass(domain::Timestamp now) {
   if (!m_unconfirmed.empty()) {
     std::vector<Pending> pending;
     pending.swap(m_unconfirmed);
@@ -489,7 +680,7 @@ void AlpacaBroker::pollNow(domain::Timestamp now) {
   }
 }
 
-Result<std::vector<domain::Order>> AlpacaBroker::openOrders() {
+Result<std::vector<domain::Order>> AlpacaBroker::fetchOpenOrders() {
   auto r = call("GET", QStringLiteral("/v2/orders?status=open&nested=true&limit=500"));
   if (!r.ok()) return r.error();
   if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
@@ -503,7 +694,7 @@ Result<std::vector<domain::Order>> AlpacaBroker::openOrders() {
   return out;
 }
 
-Result<std::optional<domain::Order>> AlpacaBroker::orderByClientId(const std::string& id) {
+Result<std::optional<domain::Order>> AlpacaBroker::fetchOrder(const std::string& id) {
   auto r = call("GET", QStringLiteral("/v2/orders:by_client_order_id?client_order_id=%1").arg(enc(id)));
   if (!r.ok()) return r.error();
   if (r->status == 404) return std::optional<domain::Order>{};
@@ -513,32 +704,18 @@ Result<std::optional<domain::Order>> AlpacaBroker::orderByClientId(const std::st
   return std::optional<domain::Order>(a->order);
 }
 
-Result<AccountInfo> AlpacaBroker::account() {
+Result<AccountInfo> AlpacaBroker::fetchAccount() {
   auto r = call("GET", QStringLiteral("/v2/account"));
   if (!r.ok()) return r.error();
   if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
   return alpaca::parseAccount(r->body);
 }
 
-Result<std::vector<domain::Position>> AlpacaBroker::positions() {
+Result<std::vector<domain::Position>> AlpacaBroker::fetchPositions() {
   auto r = call("GET", QStringLiteral("/v2/positions"));
   if (!r.ok()) return r.error();
   if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
   return alpaca::parsePositions(r->body);
-}
-
-Result<MarketClock> AlpacaBroker::clock() {
-  auto r = call("GET", QStringLiteral("/v2/clock"));
-  if (!r.ok()) return r.error();
-  if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
-  return alpaca::parseClock(r->body);
-}
-
-Result<AssetInfo> AlpacaBroker::asset(const std::string& symbol) {
-  auto r = call("GET", QStringLiteral("/v2/assets/%1").arg(enc(symbol)));
-  if (!r.ok()) return r.error();
-  if (!r->ok()) return makeError(fmt::format("http.{}", r->status), "alpaca: " + alpaca::errorMessage(r->body));
-  return alpaca::parseAsset(r->body);
 }
 
 }  // namespace meridian::execution

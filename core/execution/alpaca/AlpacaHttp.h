@@ -1,6 +1,6 @@
 #pragma once
 // Synchronous HTTP for the Alpaca trading API: QNetworkAccessManager driven by a local QEventLoop on the calling
-// (execution) thread. GET / POST / PATCH / DELETE with JSON bodies and Alpaca's header auth
+// thread, which is AlpacaBroker's worker (never a service thread: DESIGN.md rule 5). GET / POST / PATCH / DELETE with JSON bodies and Alpaca's header auth
 // (APCA-API-KEY-ID / APCA-API-SECRET-KEY; both values are registered with common::registerSecret so they never
 // reach a log).
 // Retries: 429 and 5xx are retried with exponential backoff (Retry-After honoured, capped); transport failures

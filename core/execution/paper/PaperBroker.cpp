@@ -138,21 +138,21 @@ void PaperBroker::reconcile(const std::vector<domain::Order>& journalOpen) {
         break;
     }
   }
+  report(event(K::Reconciled, {}, now()));
 }
 
-Result<std::vector<domain::Order>> PaperBroker::openOrders() {
+void PaperBroker::requestOpenOrders(BrokerAnswer<std::vector<domain::Order>> done) {
   std::vector<domain::Order> out;
   for (const auto& w : m_working) out.push_back(w.order);
-  return out;
+  done(std::move(out));
 }
 
-Result<std::optional<domain::Order>> PaperBroker::orderByClientId(const std::string& id) {
+void PaperBroker::requestOrder(const std::string& id, BrokerAnswer<std::optional<domain::Order>> done) {
   auto it = findWorking(id);
-  if (it == m_working.end()) return std::optional<domain::Order>{};
-  return std::optional<domain::Order>(it->order);
+  done(it == m_working.end() ? std::optional<domain::Order>{} : std::optional<domain::Order>(it->order));
 }
 
-Result<AccountInfo> PaperBroker::account() {
+void PaperBroker::requestAccount(BrokerAnswer<AccountInfo> done) {
   AccountInfo a;
   a.cash = m_cash;
   double mv = 0.0, gross = 0.0;
@@ -166,10 +166,10 @@ Result<AccountInfo> PaperBroker::account() {
   a.buyingPower = std::max(0.0, a.equity - gross);
   a.lastEquity = a.equity;
   a.status = "ACTIVE";
-  return a;
+  done(std::move(a));
 }
 
-Result<std::vector<domain::Position>> PaperBroker::positions() {
+void PaperBroker::requestPositions(BrokerAnswer<std::vector<domain::Position>> done) {
   std::vector<domain::Position> out;
   for (const auto& [sym, p] : m_positions) {
     if (std::abs(p.quantity) < kEps) continue;
@@ -177,7 +177,7 @@ Result<std::vector<domain::Position>> PaperBroker::positions() {
     if (auto it = m_last.find(sym); it != m_last.end()) q.lastPrice = it->second;
     out.push_back(q);
   }
-  return out;
+  done(std::move(out));
 }
 
 void PaperBroker::restoreAccount(double cash, const std::vector<domain::Position>& positions) {

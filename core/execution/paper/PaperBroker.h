@@ -12,7 +12,8 @@
 //    opportunity or expires. DAY: expires at the close of the session it was placed in (NYSE calendar) — poll().
 //  * Trailing stops anchor on the last price known when armed (or the first price seen after).
 // Account: cash moves with fills and commissions; positions use domain::Position average cost; equity marks
-// positions at the last price seen. Not thread-safe: owned by the execution thread.
+// positions at the last price seen. Not thread-safe: owned by the execution thread, and it reports every event and
+// answer from inside the call that caused it, on that thread.
 #include "core/backtest/FillModel.h"
 #include "core/common/Clock.h"
 #include "core/execution/IBroker.h"
@@ -50,17 +51,18 @@ class PaperBroker final : public IBroker {
   void replace(const domain::Order& existing, const domain::Order& replacement) override;
   void reconcile(const std::vector<domain::Order>& journalOpen) override;
 
-  Result<std::vector<domain::Order>> openOrders() override;
-  Result<std::optional<domain::Order>> orderByClientId(const std::string& clientOrderId) override;
-  Result<AccountInfo> account() override;
-  Result<std::vector<domain::Position>> positions() override;
+  // Queries answer inside the call, from memory.
+  void requestOpenOrders(BrokerAnswer<std::vector<domain::Order>> done) override;
+  void requestOrder(const std::string& clientOrderId, BrokerAnswer<std::optional<domain::Order>> done) override;
+  void requestAccount(BrokerAnswer<AccountInfo> done) override;
+  void requestPositions(BrokerAnswer<std::vector<domain::Position>> done) override;
 
   void onQuote(const domain::Quote& quote) override;
   void onBar(std::string_view symbol, const domain::Bar& bar) override;
   void poll(domain::Timestamp now) override;
 
   // Restores the simulated account (cash and positions) after a restart.
-  void restoreAccount(double cash, const std::vector<domain::Position>& positions);
+  void restoreAccount(double cash, const std::vector<domain::Position>& positions) override;
   const backtest::FillModel& fillModel() const { return m_model; }
   std::size_t workingCount() const { return m_working.size(); }
   std::uint64_t submissions() const { return m_submissions; }  // orders armed (tests: nothing doubled)
