@@ -25,6 +25,8 @@
 #include "core/domain/Types.h"
 #include "ui/widgets/BarSeries.h"
 
+class QPainter;
+
 namespace meridian::ui {
 
 struct ChartMarker {
@@ -170,6 +172,23 @@ class CandleView : public QWidget {
   std::size_t rangeFirstIndex(Range r) const;
   void buildColumns(const View& v, double plotLeft);
   void onDataChanged(bool keepRight);
+
+  // Painting: paintEvent computes a Frame (scales, bar widths, shown column) and paints these layers back to front.
+  struct Frame;
+  void paintHeader(QPainter& p, Frame& f) const;
+  void paintEmptyMessage(QPainter& p, const Frame& f);
+  void computeScales(Frame& f);
+  void paintGridAndPriceAxis(QPainter& p, const Frame& f) const;
+  void paintTimeAxis(QPainter& p, const Frame& f) const;
+  void paintCandlesAndVolume(QPainter& p, const Frame& f) const;
+  void paintOverlays(QPainter& p, const Frame& f) const;
+  std::vector<const ChartMarker*> paintMarkers(QPainter& p, const Frame& f);
+  void paintPaneFrame(QPainter& p, const Frame& f, const QRectF& r, const QString& name) const;
+  void paintRsiPane(QPainter& p, const Frame& f) const;
+  void paintMacdPane(QPainter& p, const Frame& f) const;
+  void paintLastPrice(QPainter& p, const Frame& f) const;
+  void paintCrosshair(QPainter& p, const Frame& f) const;
+  void paintReadout(QPainter& p, const Frame& f, const std::vector<const ChartMarker*>& hoverMarkers);
 
   QString m_symbol;
   BarSeries m_series;
