@@ -162,16 +162,16 @@ void CandleView::setBars(std::vector<domain::Bar> bars) {
   onDataChanged(false);
 }
 
-void CandleView::setSeries(BarSeries series) {
+void CandleView::setSeries(ChartSeries series) {
   m_series = std::move(series);
   m_follow = true;
   onDataChanged(false);
   Q_EMIT viewChanged();
 }
 
-BarSeries CandleView::takeSeries() {
-  BarSeries out = std::move(m_series);
-  m_series = BarSeries();
+ChartSeries CandleView::takeSeries() {
+  ChartSeries out = std::move(m_series);
+  m_series = ChartSeries();
   m_follow = true;
   onDataChanged(false);
   return out;
@@ -571,7 +571,7 @@ void CandleView::buildColumns(const View& v, double plotLeft) {
     const auto lo = static_cast<std::size_t>(std::clamp(a, 0.0, static_cast<double>(n)));
     const auto hi = static_cast<std::size_t>(std::clamp(b, 0.0, static_cast<double>(n)));
     if (lo >= hi) continue;
-    const BarSeries::Aggregate g = m_series.aggregate(lo, hi);
+    const ChartSeries::Aggregate g = m_series.aggregate(lo, hi);
     m_columns.push_back(ChartColumn{plotLeft + static_cast<double>(px) + 0.5, lo, hi, g.open, g.high, g.low, g.close, g.volume});
   }
 }
