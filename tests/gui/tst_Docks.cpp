@@ -34,6 +34,7 @@
 #include "ui/docks/JobsDock.h"
 #include "ui/docks/OpsDock.h"
 #include "ui/mainwindow/MainWindow.h"
+#include "ui/models/Formatting.h"
 #include "ui/models/HealthModel.h"
 #include "ui/models/JobsModel.h"
 #include "ui/widgets/CandleView.h"
@@ -212,6 +213,26 @@ class tst_Docks : public QObject {
     QTest::qWait(100);
     save(dock, QStringLiteral("JobsDock"));
     scheduler.stop();
+  }
+
+  // "Next run … (in …)" counts down on the clock the model is given (the process's clock), not the wall clock.
+  void jobsModelCountsDownOnTheInjectedClock() {
+    auto clock = std::make_shared<common::SimulatedClock>(et(2026, 1, 6, 11, 10));
+    ui::JobsModel model(clock);
+    auto snapshot = std::make_shared<contract::JobsSnapshot>();
+    contract::JobState job;
+    job.name = "strategy_cycle";
+    job.configured = true;
+    job.nextRun = et(2026, 1, 6, 12, 32);
+    snapshot->jobs.push_back(job);
+    model.applySnapshot(snapshot);
+    const QString when = ui::format::displayTime(job.nextRun, "ddd MM-dd HH:mm t");
+    QCOMPARE(cell(&model, 0, ui::JobsModel::NextRun), when + QStringLiteral("  (in 1 h 22 min)"));
+    clock->advance(81 * domain::kNanosPerMinute + 30 * domain::kNanosPerSecond);
+    model.refreshTimes();
+    QCOMPARE(cell(&model, 0, ui::JobsModel::NextRun), when + QStringLiteral("  (in 30 s)"));
+    clock->advance(domain::kNanosPerMinute);  // past due: the time alone
+    QCOMPARE(cell(&model, 0, ui::JobsModel::NextRun), when);
   }
 
   void healthMonitorFeedsOpsDock() {
