@@ -34,6 +34,9 @@ constexpr int kFailure = 1;
 
 std::string text(const QString& s) { return s.toStdString(); }
 
+// Exchange (America/New_York) date, "yyyy-MM-dd", as printed and in --json output.
+std::string dateText(domain::Timestamp ts) { return text(time::TimeZones::exchangeDateText(ts)); }
+
 int usageError(const char* cmd, const std::string& message) {
   fmt::print(stderr, "{}: {}\n", cmd, message);
   return kUsage;
@@ -144,7 +147,7 @@ void printResultText(const backtest::BacktestResult& r) {
   std::string symbols;
   for (const auto& s : r.symbols) symbols += (symbols.empty() ? "" : ",") + s;
   fmt::print("{} ({}) on {} {}..{} ({} bars)\n", r.strategy, r.params.toString(), symbols,
-             backtest::exchangeDate(r.startTs), backtest::exchangeDate(r.endTs), r.bars);
+             dateText(r.startTs), dateText(r.endTs), r.bars);
   fmt::print("  initial cash     {:.2f}\n", r.initialCash);
   fmt::print("  final value      {:.2f}\n", r.finalValue);
   fmt::print("  pnl              {:.2f}\n", r.finalValue - r.initialCash);
@@ -157,8 +160,8 @@ void printResultText(const backtest::BacktestResult& r) {
              "exit", "price", "pnl");
   for (const auto& t : r.trades)
     fmt::print("  {:<6} {:<5} {:>8} {:<10} {:>10.4f} {:<10} {:>10.4f} {:>12.2f}\n", t.symbol,
-               t.side == domain::Side::Buy ? "long" : "short", t.quantity, backtest::exchangeDate(t.entryTs),
-               t.entryPrice, backtest::exchangeDate(t.exitTs), t.exitPrice, t.pnl);
+               t.side == domain::Side::Buy ? "long" : "short", t.quantity, dateText(t.entryTs),
+               t.entryPrice, dateText(t.exitTs), t.exitPrice, t.pnl);
 }
 
 void printStrategies() {
@@ -325,9 +328,9 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
         for (std::size_t i = 0; i < r.segments.size(); ++i) {
           const auto& s = r.segments[i];
           w.beginObject();
-          w.field("in_start", backtest::exchangeDate(dates[i].inStart));
-          w.field("out_start", backtest::exchangeDate(dates[i].outStart));
-          w.field("out_end", backtest::exchangeDate(dates[i].outEnd));
+          w.field("in_start", dateText(dates[i].inStart));
+          w.field("out_start", dateText(dates[i].outStart));
+          w.field("out_end", dateText(dates[i].outEnd));
           w.key("params").raw(s.params.toJson());
           w.field("in_sample_score", s.inSampleScore).field("start_value", s.startValue);
           w.field("end_value", s.endValue).field("trades", s.trades);
@@ -340,8 +343,8 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
                    backtest::toString(*objective));
         for (std::size_t i = 0; i < r.segments.size(); ++i) {
           const auto& s = r.segments[i];
-          fmt::print("  OOS {}..{}  {:<28} value {:.2f} -> {:.2f}  trades {}\n", backtest::exchangeDate(dates[i].outStart),
-                     backtest::exchangeDate(dates[i].outEnd), s.params.toString(), s.startValue, s.endValue, s.trades);
+          fmt::print("  OOS {}..{}  {:<28} value {:.2f} -> {:.2f}  trades {}\n", dateText(dates[i].outStart),
+                     dateText(dates[i].outEnd), s.params.toString(), s.startValue, s.endValue, s.trades);
         }
         fmt::print("combined out-of-sample: final value {:.2f}\n", r.finalValue);
         printMetricsText(r.metrics);

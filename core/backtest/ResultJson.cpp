@@ -3,10 +3,12 @@
 #include "core/time/TimeZones.h"
 
 namespace meridian::backtest {
+namespace {
 
-std::string exchangeDate(domain::Timestamp ts) {
-  return time::TimeZones::exchangeDate(ts).toString(Qt::ISODate).toStdString();
-}
+// "*_date" fields: the exchange (America/New_York) date.
+std::string dateText(domain::Timestamp ts) { return time::TimeZones::exchangeDateText(ts).toStdString(); }
+
+}  // namespace
 
 void writeMetrics(JsonWriter& w, const analytics::Metrics& m) {
   w.beginObject();
@@ -33,9 +35,9 @@ static void writeTrades(JsonWriter& w, const BacktestResult& r) {
     w.beginObject();
     w.field("symbol", t.symbol).field("side", t.side == domain::Side::Buy ? "long" : "short");
     w.field("quantity", t.quantity);
-    w.field("entry_date", exchangeDate(t.entryTs)).field("entry_ts", std::int64_t(t.entryTs));
+    w.field("entry_date", dateText(t.entryTs)).field("entry_ts", std::int64_t(t.entryTs));
     w.field("entry_price", t.entryPrice);
-    w.field("exit_date", exchangeDate(t.exitTs)).field("exit_ts", std::int64_t(t.exitTs));
+    w.field("exit_date", dateText(t.exitTs)).field("exit_ts", std::int64_t(t.exitTs));
     w.field("exit_price", t.exitPrice);
     w.field("pnl", t.pnl).field("return", t.returnPct()).field("commission", t.commission);
     w.field("bars_held", t.barsHeld);
@@ -75,8 +77,8 @@ std::string toJson(const BacktestResult& r, const JsonOptions& o) {
   w.key("symbols").beginArray();
   for (const auto& s : r.symbols) w.value(s);
   w.endArray();
-  w.field("start", r.bars ? exchangeDate(r.startTs) : std::string());
-  w.field("end", r.bars ? exchangeDate(r.endTs) : std::string());
+  w.field("start", r.bars ? dateText(r.startTs) : std::string());
+  w.field("end", r.bars ? dateText(r.endTs) : std::string());
   w.field("bars", r.bars);
   w.field("initial_cash", r.initialCash).field("final_value", r.finalValue);
   w.field("pnl", r.finalValue - r.initialCash);
@@ -106,7 +108,7 @@ std::string toJson(const BacktestResult& r, const JsonOptions& o) {
       w.beginObject();
       w.field("order_id", std::int64_t(f.orderId)).field("symbol", r.symbols.at(f.instrument));
       w.field("side", domain::toString(f.side)).field("quantity", f.quantity).field("price", f.price);
-      w.field("commission", f.commission).field("date", exchangeDate(f.ts)).field("ts", std::int64_t(f.ts));
+      w.field("commission", f.commission).field("date", dateText(f.ts)).field("ts", std::int64_t(f.ts));
       w.endObject();
     }
     w.endArray();

@@ -20,7 +20,5 @@ std::string metricsJson(const analytics::Metrics& m);
 std::string tradesJson(const BacktestResult& r);
 std::string equityJson(const BacktestResult& r);  // [{"ts":..,"equity":..,"drawdown":..}, ...]
 std::string toJson(const BacktestResult& r, const JsonOptions& options = {});
-// YYYY-MM-DD in the exchange zone.
-std::string exchangeDate(domain::Timestamp ts);
 
 }  // namespace meridian::backtest

@@ -2,10 +2,10 @@
 
 #include "core/analytics/Drawdown.h"
 #include "core/backtest/BarSeriesLoader.h"
-#include "core/backtest/ResultJson.h"
 #include "core/backtest/RunRecord.h"
 #include "core/common/Clock.h"
 #include "core/common/Logging.h"
+#include "core/time/TimeZones.h"
 
 #include <fmt/core.h>
 
@@ -268,7 +268,7 @@ Result<std::vector<BarSeries>> BacktestService::loadData(const DataSpec& data, c
   if (!data.fromDate.empty() || !data.toDate.empty()) {
     for (auto& s : series) {
       std::erase_if(s.bars, [&](const domain::Bar& b) {
-        const std::string d = exchangeDate(b.ts);
+        const std::string d = time::TimeZones::exchangeDateText(b.ts).toStdString();
         return (!data.fromDate.empty() && d < data.fromDate) || (!data.toDate.empty() && d > data.toDate);
       });
       if (s.bars.empty())

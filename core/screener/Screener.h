@@ -1,8 +1,8 @@
 #pragma once
-// The screener's criteria engine: filters and sorts per-symbol metrics (Metrics.h) by Criteria (Criteria.h).
+// The screener's criteria engine: filters and sorts per-symbol metrics (SymbolMetrics.h) by Criteria (Criteria.h).
 // Plain C++, no I/O: ScreenerService feeds it from storage, the CLI from storage or CSV files, tests directly.
 #include "core/screener/Criteria.h"
-#include "core/screener/Metrics.h"
+#include "core/screener/SymbolMetrics.h"
 
 #include <cstddef>
 #include <memory>

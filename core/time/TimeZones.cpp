@@ -181,6 +181,8 @@ Timestamp TimeZones::fromDisplay(QDate date, QTime time) { return fromZone(date,
 
 QDate TimeZones::exchangeDate(Timestamp t) { return toExchange(t).date(); }
 
+QString TimeZones::exchangeDateText(Timestamp t) { return exchangeDate(t).toString(Qt::ISODate); }
+
 QString TimeZones::formatDisplay(Timestamp t, const QString& format) {
   const QDateTime dt = toDisplay(t);
   return dt.isValid() ? dt.toString(format) : QString();

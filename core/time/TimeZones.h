@@ -75,6 +75,8 @@ class TimeZones {
   // ---- Convenience -----------------------------------------------------------------------------------------
   // Calendar date of t in the exchange zone (the NYSE trading date t belongs to).
   static QDate exchangeDate(Timestamp t);
+  // exchangeDate(t) as ISO "yyyy-MM-dd" (backtest JSON, reports, tables); empty for kInvalidTimestamp.
+  static QString exchangeDateText(Timestamp t);
   // QDateTime::toString formats (e.g. "yyyy-MM-dd HH:mm:ss.zzz t"). Empty string for kInvalidTimestamp.
   static QString formatDisplay(Timestamp t, const QString& format = QString::fromLatin1(kDefaultFormat));
   static QString formatExchange(Timestamp t, const QString& format = QString::fromLatin1(kDefaultFormat));

@@ -6,6 +6,7 @@
 #include "core/backtest/ResultJson.h"
 #include "core/backtest/SyntheticBars.h"
 #include "core/strategy/builtin/SmaCross.h"
+#include "core/time/TimeZones.h"
 
 #include <QFile>
 #include <QtTest>
@@ -189,8 +190,8 @@ class tst_BacktestEngine : public QObject {
     for (std::size_t i = 0; i < trades.size(); ++i) {
       const auto& a = r.trades[i];
       const auto& b = trades[i];
-      QCOMPARE(QString::fromStdString(exchangeDate(a.entryTs)), b.entryDate);
-      QCOMPARE(QString::fromStdString(exchangeDate(a.exitTs)), b.exitDate);
+      QCOMPARE(time::TimeZones::exchangeDateText(a.entryTs), b.entryDate);
+      QCOMPARE(time::TimeZones::exchangeDateText(a.exitTs), b.exitDate);
       QCOMPARE(a.entryPrice, b.entry);
       QCOMPARE(a.exitPrice, b.exit);
       QVERIFY2(std::abs(a.pnl - b.pnl) < 1e-9, qPrintable(QString("trade %1: %2 vs %3").arg(i).arg(a.pnl).arg(b.pnl)));

@@ -35,6 +35,7 @@
 #include "core/backtest/BarSeriesLoader.h"
 #include "core/backtest/Optimizer.h"
 #include "core/bus/EventBus.h"
+#include "core/common/Clock.h"
 #include "core/common/Config.h"
 #include "core/common/Logging.h"
 #include "ui/bridge/UiBridge.h"
@@ -101,6 +102,7 @@ class tst_BacktestUi : public QObject {
     c.logs = m_logs;
     c.settingsOrganization = QStringLiteral("MeridianTests");
     c.settingsApplication = m_settingsApp;
+    c.clock = m_clock;
     return c;
   }
   ui::BacktestController* controller() const { return m_window->backtest(); }
@@ -143,6 +145,9 @@ class tst_BacktestUi : public QObject {
   bus::EventBus m_bus;
   common::Config m_config;
   std::shared_ptr<common::InAppLogBuffer> m_logs;
+  // The window's clock: a minute further at each test function, so session runs get distinct, known stamps.
+  static constexpr domain::Timestamp kClockStart = 1'767'700'800'000'000'000;  // 2026-01-06 12:00 UTC
+  std::shared_ptr<common::SimulatedClock> m_clock = std::make_shared<common::SimulatedClock>(kClockStart);
   std::unique_ptr<research::BacktestService> m_service;
   std::mutex m_savedMutex;
   std::vector<storage::BacktestRunRecord> m_saved;  // the service's RunSaver / RunHistory (service thread)
@@ -193,6 +198,8 @@ class tst_BacktestUi : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     activateMain();
   }
+
+  void init() { m_clock->advance(domain::kNanosPerMinute); }
 
   void cleanupTestCase() {
     m_window.reset();
@@ -512,6 +519,13 @@ class tst_BacktestUi : public QObject {
     QCOMPARE(h->model()->sessionCount(), 4);
     QCOMPARE(h->model()->savedCount(), 0);
     QCOMPARE(h->model()->rowCount(), 4);
+    // Session runs are stamped by the window's clock, not the wall clock: oldest first, within the simulated time.
+    const auto& runs = controller()->sessionRuns();
+    QCOMPARE(runs.size(), 4);
+    for (qsizetype i = 0; i < runs.size(); ++i) {
+      QVERIFY(runs[i].createdTs > kClockStart && runs[i].createdTs <= m_clock->now());
+      if (i > 0) QVERIFY(runs[i].createdTs >= runs[i - 1].createdTs);
+    }
     QVERIFY2(h->statusLabel()->text().contains(QStringLiteral("4 run(s)")), qPrintable(h->statusLabel()->text()));
     QVERIFY2(h->statusLabel()->text().contains(QStringLiteral("2 saved run(s), 2 of them from this session")),
              qPrintable(h->statusLabel()->text()));

@@ -15,11 +15,11 @@
 #include "core/time/TimeZones.h"
 #include "ui/docks/ChartDock.h"
 #include "ui/models/Formatting.h"
-#include "ui/widgets/BarSeries.h"
+#include "ui/widgets/ChartSeries.h"
 #include "ui/widgets/CandleView.h"
 
 using namespace meridian;
-using ui::BarSeries;
+using ui::ChartSeries;
 using ui::CandleView;
 using ui::Timeframe;
 using domain::Bar;
@@ -105,7 +105,7 @@ class tst_ChartView : public QObject {
       base.push_back(bar(et(2026, 1, 6, 9, 30 + i), 100 + i, 101 + i, 99.5 + i, 100.5 + i, 1000.0 * (i + 1)));
     base[2].high = 110;
     base[7].low = 90;
-    const auto out = BarSeries::resample(base, Timeframe::M5);
+    const auto out = ChartSeries::resample(base, Timeframe::M5);
     QCOMPARE(out.size(), std::size_t(2));
     QCOMPARE(out[0].ts, utc(2026, 1, 6, 14, 30));
     QCOMPARE(out[0].open, 100.0);
@@ -122,7 +122,7 @@ class tst_ChartView : public QObject {
     // After the spring-forward change (Monday 2026-03-09, EDT) 09:30 ET is 13:30Z.
     std::vector<Bar> dst;
     for (int i = 0; i < 7; ++i) dst.push_back(bar(et(2026, 3, 9, 9, 30 + i), 1, 2, 0.5, 1.5, 1));
-    const auto d = BarSeries::resample(dst, Timeframe::M5);
+    const auto d = ChartSeries::resample(dst, Timeframe::M5);
     QCOMPARE(d.size(), std::size_t(2));
     QCOMPARE(d[0].ts, utc(2026, 3, 9, 13, 30));
     QCOMPARE(d[0].volume, 5.0);
@@ -133,7 +133,7 @@ class tst_ChartView : public QObject {
     std::vector<Bar> base;
     for (Timestamp t = et(2026, 1, 6, 8, 15); t < et(2026, 1, 6, 10, 45); t += domain::kNanosPerMinute)
       base.push_back(bar(t, 10, 11, 9, 10, 1));
-    const auto out = BarSeries::resample(base, Timeframe::H1);
+    const auto out = ChartSeries::resample(base, Timeframe::H1);
     QCOMPARE(out.size(), std::size_t(4));
     const Timestamp starts[] = {et(2026, 1, 6, 7, 30), et(2026, 1, 6, 8, 30), et(2026, 1, 6, 9, 30), et(2026, 1, 6, 10, 30)};
     const double counts[] = {15, 60, 60, 15};
@@ -156,7 +156,7 @@ class tst_ChartView : public QObject {
     // Early close (day after Thanksgiving 2025): the session ends at 13:00.
     base.insert(base.begin(), {bar(et(2025, 11, 28, 9, 30), 90, 91, 89, 90.5, 5), bar(et(2025, 11, 28, 12, 59), 90.5, 95, 90, 94, 6),
                                bar(et(2025, 11, 28, 13, 0), 94, 99, 93, 98, 7)});
-    const auto out = BarSeries::resample(base, Timeframe::D1);
+    const auto out = ChartSeries::resample(base, Timeframe::D1);
     QCOMPARE(out.size(), std::size_t(3));
     QCOMPARE(fmtEt(out[0].ts), fmtEt(et(2025, 11, 28, 9, 30)));
     QCOMPARE(out[0].close, 94.0);
@@ -183,12 +183,12 @@ class tst_ChartView : public QObject {
       const double p = 100 + i;
       base.push_back(bar(utc(days[i].year(), days[i].month(), days[i].day(), 0, 0), p, p + 2, p - 2, p + 0.5, 1));
     }
-    BarSeries s;
+    ChartSeries s;
     s.setBase(base);
     s.setTimeframe(Timeframe::D1);
     QCOMPARE(s.size(), base.size());  // daily data is already 1D
     QVERIFY(s.effectiveTimeframe() == Timeframe::D1);
-    const auto out = BarSeries::resample(base, Timeframe::W1);
+    const auto out = ChartSeries::resample(base, Timeframe::W1);
     QCOMPARE(out.size(), std::size_t(3));
     QCOMPARE(out[0].volume, 4.0);
     QCOMPARE(out[0].open, 100.0);
@@ -206,7 +206,7 @@ class tst_ChartView : public QObject {
     for (int d : {8, 9, 10, 12})  // the 10th is a Saturday: no session, excluded
       for (int m : {0, 1}) minutes.push_back(bar(et(2026, 1, d, 10, m), 1, 2, 0.5, 1.5, 1));
     std::sort(minutes.begin(), minutes.end(), [](const Bar& a, const Bar& b) { return a.ts < b.ts; });
-    const auto w = BarSeries::resample(minutes, Timeframe::W1);
+    const auto w = ChartSeries::resample(minutes, Timeframe::W1);
     QCOMPARE(w.size(), std::size_t(2));
     QCOMPARE(w[0].volume, 4.0);
     QCOMPARE(fmtEt(w[0].ts), fmtEt(et(2026, 1, 8, 9, 30)));
@@ -221,7 +221,7 @@ class tst_ChartView : public QObject {
       all.insert(all.end(), d.begin(), d.end());
     }
     for (Timeframe tf : {Timeframe::M1, Timeframe::M5, Timeframe::H1, Timeframe::D1, Timeframe::W1}) {
-      BarSeries live;
+      ChartSeries live;
       live.setTimeframe(tf);
       live.setBase({all.begin(), all.begin() + 100});
       for (std::size_t i = 100; i < all.size(); ++i) {
@@ -231,7 +231,7 @@ class tst_ChartView : public QObject {
         live.appendBase({partial});  // live bar, then its final version
         live.appendBase({all[i]});
       }
-      BarSeries full;
+      ChartSeries full;
       full.setTimeframe(tf);
       full.setBase(all);
       QCOMPARE(live.size(), full.size());
@@ -273,7 +273,7 @@ class tst_ChartView : public QObject {
   }
 
   void indicatorsMatchDirectFormulas() {
-    BarSeries s;
+    ChartSeries s;
     const auto bars = randomWalk(600, 21);
     s.setBase(bars);
     std::vector<double> close;

@@ -215,6 +215,26 @@ class tst_Docks : public QObject {
     scheduler.stop();
   }
 
+  // "Next run … (in …)" counts down on the clock the model is given (the process's clock), not the wall clock.
+  void jobsModelCountsDownOnTheInjectedClock() {
+    auto clock = std::make_shared<common::SimulatedClock>(et(2026, 1, 6, 11, 10));
+    ui::JobsModel model(clock);
+    auto snapshot = std::make_shared<contract::JobsSnapshot>();
+    contract::JobState job;
+    job.name = "strategy_cycle";
+    job.configured = true;
+    job.nextRun = et(2026, 1, 6, 12, 32);
+    snapshot->jobs.push_back(job);
+    model.applySnapshot(snapshot);
+    const QString when = ui::format::displayTime(job.nextRun, "ddd MM-dd HH:mm t");
+    QCOMPARE(cell(&model, 0, ui::JobsModel::NextRun), when + QStringLiteral("  (in 1 h 22 min)"));
+    clock->advance(81 * domain::kNanosPerMinute + 30 * domain::kNanosPerSecond);
+    model.refreshTimes();
+    QCOMPARE(cell(&model, 0, ui::JobsModel::NextRun), when + QStringLiteral("  (in 30 s)"));
+    clock->advance(domain::kNanosPerMinute);  // past due: the time alone
+    QCOMPARE(cell(&model, 0, ui::JobsModel::NextRun), when);
+  }
+
   void healthMonitorFeedsOpsDock() {
     common::SimulatedClock clock(et(2026, 1, 6, 11, 10));
     jobs::HealthMonitor monitor(clock, m_bus);

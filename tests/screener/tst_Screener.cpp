@@ -4,8 +4,8 @@
 // and the criteria JSON round trip with its errors.
 #include "core/backtest/BarSeriesLoader.h"
 #include "core/screener/Criteria.h"
-#include "core/screener/Metrics.h"
 #include "core/screener/Screener.h"
+#include "core/screener/SymbolMetrics.h"
 
 #include <QFile>
 #include <QStringList>

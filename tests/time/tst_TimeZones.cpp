@@ -162,6 +162,14 @@ class tst_TimeZones : public QObject {
     QVERIFY(!TimeZones::exchangeDate(kInvalidTimestamp).isValid());
   }
 
+  void exchangeDateText() {
+    // The text form backtest JSON and the backtest tables show: ISO date, zero-padded, empty when invalid.
+    QCOMPARE(TimeZones::exchangeDateText(utc(2026, 3, 10, 3, 59)), QStringLiteral("2026-03-09"));  // 23:59 EDT
+    QCOMPARE(TimeZones::exchangeDateText(utc(2026, 1, 6, 5, 0)), QStringLiteral("2026-01-06"));    // 00:00 EST
+    QCOMPARE(TimeZones::exchangeDateText(0), QStringLiteral("1969-12-31"));                      // 19:00 EST
+    QVERIFY(TimeZones::exchangeDateText(kInvalidTimestamp).isEmpty());
+  }
+
   void displayChicago() {
     // The 09:30 ET open is 08:30 in Chicago, winter and summer alike.
     QCOMPARE(TimeZones::toDisplay(utc(2026, 3, 9, 13, 30)).time(), QTime(8, 30));

@@ -20,10 +20,12 @@ struct UiContext {
   bool paperTrading = true;                           // PAPER/LIVE badge
   bool canImport = true;                              // File > Import CSV (an ingestion service takes the command)
 
-  const common::IClock& clockRef() const {
-    static const common::RealClock real;
-    return clock ? *clock : real;
+  // The clock for components that keep it: they may outlive this context while the window is torn down.
+  std::shared_ptr<const common::IClock> sharedClock() const {
+    static const auto real = std::make_shared<const common::RealClock>();
+    return clock ? clock : real;
   }
+  const common::IClock& clockRef() const { return *sharedClock(); }
 };
 
 }  // namespace meridian::ui

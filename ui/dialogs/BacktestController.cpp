@@ -2,7 +2,6 @@
 
 #include <QAction>
 #include <QComboBox>
-#include <QDateTime>
 #include <QDockWidget>
 #include <QMainWindow>
 #include <QMenu>
@@ -20,17 +19,17 @@ namespace {
 constexpr const char* kDockPlacedKey = "backtest/resultsDockPlaced";
 constexpr int kMaxRemembered = 100;
 
-domain::Timestamp nowNs() { return QDateTime::currentMSecsSinceEpoch() * domain::kNanosPerMilli; }
-
 }  // namespace
 
-BacktestController::BacktestController(QMainWindow* window, UiBridge* bridge, QString settingsOrganization,
-                                       QString settingsApplication)
+BacktestController::BacktestController(QMainWindow* window, UiBridge* bridge, std::shared_ptr<const common::IClock> clock,
+                                       QString settingsOrganization, QString settingsApplication)
     : QObject(window),
       m_window(window),
       m_bridge(bridge),
+      m_clock(std::move(clock)),
       m_settingsOrganization(std::move(settingsOrganization)),
       m_settingsApplication(std::move(settingsApplication)) {
+  Q_ASSERT(m_clock);
   qRegisterMetaType<strategy::ParamSet>();
   m_dock = new BacktestResultsDock(window);
   window->addDockWidget(Qt::BottomDockWidgetArea, m_dock);
@@ -142,7 +141,7 @@ void BacktestController::onBacktestFinished(const std::shared_ptr<const contract
     if (!fromDialog && !f->cancelled()) status(QStringLiteral("Backtest failed: %1").arg(format::qstr(f->error)), 15000);
     return;
   }
-  m_session.push_back(BacktestHistoryEntry::fromFinished(f, nowNs()));
+  m_session.push_back(BacktestHistoryEntry::fromFinished(f, m_clock->now()));
   while (m_session.size() > kMaxSessionRuns) m_session.removeFirst();
   showResult(f);
   if (f->result)

@@ -13,6 +13,7 @@
 
 #include <memory>
 
+#include "core/common/Clock.h"
 #include "ui/dialogs/BacktestDialog.h"
 #include "ui/dialogs/BacktestHistoryDialog.h"
 #include "ui/models/BacktestHistoryModel.h"
@@ -32,7 +33,9 @@ class BacktestController : public QObject {
  public:
   static constexpr int kMaxSessionRuns = 200;
 
-  BacktestController(QMainWindow* window, UiBridge* bridge, QString settingsOrganization, QString settingsApplication);
+  // `clock` (required): the process's clock; it stamps the runs completed in this session.
+  BacktestController(QMainWindow* window, UiBridge* bridge, std::shared_ptr<const common::IClock> clock,
+                     QString settingsOrganization, QString settingsApplication);
   ~BacktestController() override;
 
   // Adds Run Backtest…, Optimize…, Walk-forward…, Backtest History… to `menu`.
@@ -63,6 +66,7 @@ class BacktestController : public QObject {
 
   QMainWindow* m_window;
   UiBridge* m_bridge;
+  std::shared_ptr<const common::IClock> m_clock;
   QString m_settingsOrganization;
   QString m_settingsApplication;
   BacktestResultsDock* m_dock = nullptr;

@@ -21,7 +21,7 @@
 
 #include <cmath>
 
-#include "core/backtest/ResultJson.h"
+#include "core/time/TimeZones.h"
 #include "ui/docks/TableViews.h"
 #include "ui/models/BacktestMetricsModel.h"
 #include "ui/models/BacktestTradesModel.h"
@@ -34,7 +34,7 @@
 namespace meridian::ui {
 namespace {
 
-QString date(domain::Timestamp ts) { return QString::fromStdString(backtest::exchangeDate(ts)); }
+QString date(domain::Timestamp ts) { return time::TimeZones::exchangeDateText(ts); }
 
 QString symbolsText(const std::vector<std::string>& symbols) {
   QStringList out;

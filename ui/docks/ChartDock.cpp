@@ -385,7 +385,7 @@ void ChartDock::startBuild(std::shared_ptr<const contract::HistoryLoaded> histor
       else
         merged.push_back(b);
     }
-    auto series = std::make_shared<BarSeries>();
+    auto series = std::make_shared<ChartSeries>();
     series->setTimeframe(tf);
     series->setBase(std::move(merged));
     std::lock_guard lock(guard->mutex);
@@ -396,7 +396,7 @@ void ChartDock::startBuild(std::shared_ptr<const contract::HistoryLoaded> histor
   });
 }
 
-void ChartDock::installSeries(std::uint64_t generation, const std::shared_ptr<BarSeries>& series) {
+void ChartDock::installSeries(std::uint64_t generation, const std::shared_ptr<ChartSeries>& series) {
   if (generation != m_generation || !m_pendingFeed) {
     ++m_stale;
     return;

@@ -8,7 +8,7 @@
 //
 // Stored history (setBridge): a symbol or timeframe switch asks core for history (a contract::RequestHistory through
 // UiBridge::request, answered by history::HistoryService) and shows "Loading…" meanwhile; the
-// GUI thread never reads storage. The answer is merged with the live bars past the seam and the BarSeries (resample,
+// GUI thread never reads storage. The answer is merged with the live bars past the seam and the ChartSeries (resample,
 // min/max pyramid, indicators: ~1 s for a million bars) is built on a QThreadPool worker and handed back whole.
 // Answers to an older request, and builds started for one, are ignored (the user switched again). Seam rule: history
 // covers everything before the end of its last bar; live bars from there on are appended, aggregated to the
@@ -113,7 +113,7 @@ class ChartDock : public QDockWidget {
   // allowCache: reuse the last answer when it covers the same symbol and stored resolution (timeframe switches).
   void requestHistory(bool allowCache);
   void startBuild(std::shared_ptr<const contract::HistoryLoaded> history);
-  void installSeries(std::uint64_t generation, const std::shared_ptr<BarSeries>& series);
+  void installSeries(std::uint64_t generation, const std::shared_ptr<ChartSeries>& series);
   void showLiveOnly();
   // Feeds live bars of the current symbol into the view per the current seam state.
   void feedView(const std::vector<domain::Bar>& bars);

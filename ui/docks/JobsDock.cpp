@@ -18,9 +18,10 @@
 
 namespace meridian::ui {
 
-JobsDock::JobsDock(QWidget* parent) : QDockWidget(QStringLiteral("Jobs"), parent) {
+JobsDock::JobsDock(std::shared_ptr<const common::IClock> clock, QWidget* parent)
+    : QDockWidget(QStringLiteral("Jobs"), parent) {
   setObjectName(QStringLiteral("JobsDock"));
-  m_model = new JobsModel(this);
+  m_model = new JobsModel(std::move(clock), this);
   m_history = new JobHistoryModel(this);
 
   auto* content = new QWidget(this);

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "core/common/Clock.h"
 #include "core/contract/Jobs.h"
 
 class QLabel;
@@ -24,7 +25,8 @@ class JobsDock : public QDockWidget {
   Q_OBJECT
 
  public:
-  explicit JobsDock(QWidget* parent = nullptr);
+  // `clock`: the process's clock, for the "next run in …" countdown (see JobsModel).
+  explicit JobsDock(std::shared_ptr<const common::IClock> clock, QWidget* parent = nullptr);
 
   JobsModel* model() const { return m_model; }
   JobHistoryModel* historyModel() const { return m_history; }

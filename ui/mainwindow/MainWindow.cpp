@@ -118,7 +118,7 @@ void MainWindow::createDocks() {
   m_chartDock = new ChartDock(this);
   m_chartDock->setBridge(m_bridge);
   m_watchlistDock = new WatchlistDock(m_watchlistModel, this);
-  m_ticketDock = new OrderTicketDock(m_bridge, m_context.clock, m_context.paperTrading, this);
+  m_ticketDock = new OrderTicketDock(m_bridge, m_context.sharedClock(), m_context.paperTrading, this);
   m_ordersDock = new OrdersDock(m_ordersModel, this);
   m_positionsDock = new PositionsDock(m_positionsModel, this);
   m_logsDock = new LogsDock(m_logsModel, this);
@@ -230,7 +230,8 @@ void MainWindow::createMenus() {
     view->addAction(toggle);
   }
   // Backtest Results: owned by the BacktestController (created hidden, shown on the first result).
-  m_backtest = new BacktestController(this, m_bridge, m_context.settingsOrganization, m_context.settingsApplication);
+  m_backtest = new BacktestController(this, m_bridge, m_context.sharedClock(), m_context.settingsOrganization,
+                                      m_context.settingsApplication);
   if (n <= 9) m_backtest->resultsToggleAction()->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n)));
   view->addAction(m_backtest->resultsToggleAction());
   // Data Quality: QualityChecked reports from the ingestion service (created hidden; saved with the layout).
@@ -596,7 +597,7 @@ void MainWindow::onCommandPublished(const QString& correlationId, const QString&
 // ---- Operations panels, theme, workspaces, notifications ----------------------------------------------------------
 
 void MainWindow::createOpsPanels() {
-  m_jobsDock = new JobsDock(this);
+  m_jobsDock = new JobsDock(m_context.sharedClock(), this);
   m_opsDock = new OpsDock(this);
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_jobsDock), static_cast<QDockWidget*>(m_opsDock)})
     d->setAllowedAreas(Qt::AllDockWidgetAreas);

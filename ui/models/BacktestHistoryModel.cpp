@@ -7,13 +7,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/backtest/ResultJson.h"
+#include "core/time/TimeZones.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
 namespace {
 
-QString date(domain::Timestamp ts) { return ts ? QString::fromStdString(backtest::exchangeDate(ts)) : QString(); }
+QString date(domain::Timestamp ts) { return ts ? time::TimeZones::exchangeDateText(ts) : QString(); }
 
 QString join(const std::vector<std::string>& v) {
   QStringList out;

@@ -1,14 +1,14 @@
 #include "ui/models/BacktestTradesModel.h"
 
 
-#include "core/backtest/ResultJson.h"
+#include "core/time/TimeZones.h"
 #include "ui/models/CsvExport.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
 namespace {
 
-QString date(domain::Timestamp ts) { return QString::fromStdString(backtest::exchangeDate(ts)); }
+QString date(domain::Timestamp ts) { return time::TimeZones::exchangeDateText(ts); }
 QString sideText(domain::Side s) { return s == domain::Side::Buy ? QStringLiteral("Long") : QStringLiteral("Short"); }
 
 }  // namespace

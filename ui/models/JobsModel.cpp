@@ -1,7 +1,6 @@
 #include "ui/models/JobsModel.h"
 
 #include <QBrush>
-#include <QDateTime>
 #include <QFont>
 
 #include "core/time/TimeZones.h"
@@ -9,8 +8,6 @@
 
 namespace meridian::ui {
 namespace {
-
-domain::Timestamp nowNs() { return QDateTime::currentMSecsSinceEpoch() * domain::kNanosPerMilli; }
 
 QString duration(domain::Timestamp ns) {
   const qint64 s = ns / domain::kNanosPerSecond;
@@ -26,7 +23,10 @@ QString whenText(domain::Timestamp t) { return t == 0 ? QString() : format::disp
 
 // ---- JobsModel ------------------------------------------------------------------------------------------------------
 
-JobsModel::JobsModel(QObject* parent) : QAbstractTableModel(parent) {}
+JobsModel::JobsModel(std::shared_ptr<const common::IClock> clock, QObject* parent)
+    : QAbstractTableModel(parent), m_clock(std::move(clock)) {
+  Q_ASSERT(m_clock);
+}
 
 int JobsModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() || !m_snapshot ? 0 : static_cast<int>(m_snapshot->jobs.size());
@@ -74,7 +74,7 @@ QVariant JobsModel::data(const QModelIndex& index, int role) const {
           if (!s.enabled) return QStringLiteral("disabled");
           if (s.running) return QStringLiteral("running now");
           if (s.nextRun == 0) return QStringLiteral("manual");
-          const domain::Timestamp left = s.nextRun - nowNs();
+          const domain::Timestamp left = s.nextRun - m_clock->now();
           return left > 0 ? QStringLiteral("%1  (in %2)").arg(whenText(s.nextRun), duration(left)) : whenText(s.nextRun);
         }
         case LastStatus: return statusText(s);

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "core/common/Clock.h"
 #include "core/contract/Jobs.h"
 
 namespace meridian::ui {
@@ -20,7 +21,8 @@ class JobsModel : public QAbstractTableModel {
   static constexpr int NameRole = Qt::UserRole + 1;        // QString job name
   static constexpr int RunnableRole = Qt::UserRole + 2;    // bool: configured and not running
 
-  explicit JobsModel(QObject* parent = nullptr);
+  // `clock` (required) is the process's clock: "next run in 2 h 13 min" counts down on the scheduler's time.
+  explicit JobsModel(std::shared_ptr<const common::IClock> clock, QObject* parent = nullptr);
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -40,6 +42,7 @@ class JobsModel : public QAbstractTableModel {
   static QColor statusColor(const std::string& status);
 
  private:
+  std::shared_ptr<const common::IClock> m_clock;
   std::shared_ptr<const contract::JobsSnapshot> m_snapshot;
 };
 

@@ -4,13 +4,13 @@
 
 #include <cmath>
 
-#include "core/backtest/ResultJson.h"
+#include "core/time/TimeZones.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
 namespace {
 
-QString date(domain::Timestamp ts) { return QString::fromStdString(backtest::exchangeDate(ts)); }
+QString date(domain::Timestamp ts) { return time::TimeZones::exchangeDateText(ts); }
 
 }  // namespace
 

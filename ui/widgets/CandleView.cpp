@@ -162,16 +162,16 @@ void CandleView::setBars(std::vector<domain::Bar> bars) {
   onDataChanged(false);
 }
 
-void CandleView::setSeries(BarSeries series) {
+void CandleView::setSeries(ChartSeries series) {
   m_series = std::move(series);
   m_follow = true;
   onDataChanged(false);
   Q_EMIT viewChanged();
 }
 
-BarSeries CandleView::takeSeries() {
-  BarSeries out = std::move(m_series);
-  m_series = BarSeries();
+ChartSeries CandleView::takeSeries() {
+  ChartSeries out = std::move(m_series);
+  m_series = ChartSeries();
   m_follow = true;
   onDataChanged(false);
   return out;
@@ -571,20 +571,105 @@ void CandleView::buildColumns(const View& v, double plotLeft) {
     const auto lo = static_cast<std::size_t>(std::clamp(a, 0.0, static_cast<double>(n)));
     const auto hi = static_cast<std::size_t>(std::clamp(b, 0.0, static_cast<double>(n)));
     if (lo >= hi) continue;
-    const BarSeries::Aggregate g = m_series.aggregate(lo, hi);
+    const ChartSeries::Aggregate g = m_series.aggregate(lo, hi);
     m_columns.push_back(ChartColumn{plotLeft + static_cast<double>(px) + 0.5, lo, hi, g.open, g.high, g.low, g.close, g.volume});
   }
 }
 
+// What one paint works out once and every layer reads: palette, metrics, layout, view, scales and the column the
+// readout and the pane titles describe.
+struct CandleView::Frame {
+  Colors c;
+  QFontMetrics fm;
+  double lineH = 0.0;
+  Layout l;
+  View v;
+  double titleW = 0.0;          // header title width: the readout starts after it
+  double colSpacing = 1.0;      // px per drawn column (a pixel column when bars are narrower)
+  int body = 1, halfBody = 0;   // width of candle bodies, volume and MACD histogram bars
+  bool smoothLines = false;
+  Timeframe tf = Timeframe::M1;
+  double lo = 0.0, hi = 1.0;    // price scale of the price pane
+  double vmax = 0.0;            // volume scale of the volume pane
+  double lastY = 0.0;           // y of the last price (its dashed line and axis tag)
+  bool hovering = false;        // crosshair inside the plot
+  const ChartColumn* shown = nullptr;  // column under the crosshair, else the newest
+  mutable QPolygonF line;       // scratch polyline shared by every indicator line of the frame
+
+  double yOf(double price) const { return l.price.top() + (hi - price) / (hi - lo) * l.price.height(); }
+  double vyOf(double volume) const {
+    return vmax > 0.0 ? l.volume.bottom() - volume / vmax * (l.volume.height() - 2.0) : l.volume.bottom();
+  }
+};
+
+namespace {
+
+// The raster engine's fastest primitive: opaque integer rectangles batched per colour.
+void fillRects(QPainter& p, const QVector<QRect>& rects, const QColor& color) {
+  p.setBrush(color);
+  p.drawRects(rects);
+}
+
+// One indicator as a polyline sampled at each column's last bar, broken where the indicator is not ready (NaN).
+template <typename YMap>
+void drawIndicatorLine(QPainter& p, const std::vector<float>& values, const std::vector<ChartColumn>& columns,
+                       const QColor& color, const YMap& yMap, Qt::PenStyle style, QPolygonF& line) {
+  // Cosmetic pens take the raster engine's fast stroker; a wide pen would go through the general path stroker,
+  // which costs ~20x more per frame.
+  QPen pen(color, 1.0, style);
+  pen.setCosmetic(true);
+  p.setPen(pen);
+  line.clear();
+  for (const ChartColumn& col : columns) {
+    const float val = values[col.last - 1];
+    if (std::isnan(val)) {
+      if (line.size() > 1) p.drawPolyline(line);
+      line.clear();
+      continue;
+    }
+    line.push_back(QPointF(col.x, yMap(static_cast<double>(val))));
+  }
+  if (line.size() > 1) p.drawPolyline(line);
+}
+
+}  // namespace
+
+// Layers are painted back to front; each one leaves the painter's pen, brush and hints to the next as it found them
+// or as the next expects (the order and the state hand-over are what the pixel test pins down).
 void CandleView::paintEvent(QPaintEvent*) {
   QPainter p(this);
-  const Colors c = colorsFor(palette());
-  p.fillRect(rect(), c.bg);
-  const QFontMetrics fm = p.fontMetrics();
-  const double lineH = fm.height();
-  const Layout l = computeLayout();
+  Frame f{.c = colorsFor(palette()), .fm = p.fontMetrics(), .l = computeLayout()};
+  f.lineH = f.fm.height();
+  p.fillRect(rect(), f.c.bg);
+  paintHeader(p, f);
+  m_markerHits.clear();
+  if (m_series.empty()) {
+    paintEmptyMessage(p, f);
+    return;
+  }
+  f.v = effectiveView(f.l.plotWidth);
+  buildColumns(f.v, f.l.plotLeft);
+  m_priceRect = f.l.price;
+  if (m_columns.empty() || f.l.price.height() < 10.0) {
+    m_readout.clear();
+    return;
+  }
+  computeScales(f);
+  paintGridAndPriceAxis(p, f);
+  paintTimeAxis(p, f);
+  paintCandlesAndVolume(p, f);
+  paintOverlays(p, f);
+  const std::vector<const ChartMarker*> hoverMarkers = paintMarkers(p, f);
+  paintRsiPane(p, f);
+  paintMacdPane(p, f);
+  paintLastPrice(p, f);
+  paintCrosshair(p, f);
+  paintReadout(p, f, hoverMarkers);
+}
 
-  // ---- Header -----------------------------------------------------------------------------------------------------
+// Symbol and timeframe title, and the loading badge beside it while bars are being replaced.
+void CandleView::paintHeader(QPainter& p, Frame& f) const {
+  const Colors& c = f.c;
   QFont bold = font();
   bold.setBold(true);
   bold.setPointSizeF(bold.pointSizeF() * 1.15);
@@ -592,44 +677,45 @@ void CandleView::paintEvent(QPaintEvent*) {
   p.setPen(c.dark ? QColor(0xe6, 0xe9, 0xee) : palette().color(QPalette::WindowText));
   QString title = m_symbol.isEmpty() ? QStringLiteral("—") : m_symbol;
   if (!m_series.empty()) title += QStringLiteral("  ·  %1").arg(QLatin1String(timeframeLabel(m_series.effectiveTimeframe())));
-  p.drawText(QPointF(l.plotLeft, lineH + 2.0), title);
-  const double titleW = QFontMetrics(bold).horizontalAdvance(title) + 14.0;
+  p.drawText(QPointF(f.l.plotLeft, f.lineH + 2.0), title);
+  f.titleW = QFontMetrics(bold).horizontalAdvance(title) + 14.0;
   p.setFont(font());
 
   if (m_loading && !m_series.empty()) {
     // Badge next to the title: the bars shown are about to be replaced (new timeframe / symbol history).
     const QString badge = QStringLiteral(" %1 ").arg(m_loadingMessage);
-    const QRectF r(l.plotLeft + titleW, 3.0, fm.horizontalAdvance(badge) + 8.0, lineH + 2.0);
+    const QRectF r(f.l.plotLeft + f.titleW, 3.0, f.fm.horizontalAdvance(badge) + 8.0, f.lineH + 2.0);
     p.fillRect(r, c.crossLabel);
     p.setPen(Qt::white);
     p.drawText(r, Qt::AlignCenter, badge);
   }
-  m_markerHits.clear();
-  if (m_series.empty()) {
-    m_columns.clear();
-    m_readout.clear();
-    p.setPen(c.text);
-    QFont big = font();
-    big.setPointSizeF(big.pointSizeF() * 1.3);
-    p.setFont(big);
-    const QString msg = m_symbol.isEmpty() ? QStringLiteral("No symbol selected")
-                        : m_loading      ? QStringLiteral("%1 — %2").arg(m_symbol, m_loadingMessage)
-                                         : QStringLiteral("No data for %1 yet — bars appear as they arrive").arg(m_symbol);
-    p.drawText(rect(), Qt::AlignCenter, msg);
-    return;
-  }
+}
 
-  const View v = effectiveView(l.plotWidth);
-  buildColumns(v, l.plotLeft);
-  m_priceRect = l.price;
-  if (m_columns.empty() || l.price.height() < 10.0) {
-    m_readout.clear();
-    return;
-  }
-  const auto& bars = m_series.bars();
-  const double colSpacing = v.spacing >= 1.0 ? v.spacing : 1.0;
+// No bars: says why (no symbol, loading, nothing received yet) in the middle of the widget.
+void CandleView::paintEmptyMessage(QPainter& p, const Frame& f) {
+  m_columns.clear();
+  m_readout.clear();
+  p.setPen(f.c.text);
+  QFont big = font();
+  big.setPointSizeF(big.pointSizeF() * 1.3);
+  p.setFont(big);
+  const QString msg = m_symbol.isEmpty() ? QStringLiteral("No symbol selected")
+                      : m_loading      ? QStringLiteral("%1 — %2").arg(m_symbol, m_loadingMessage)
+                                       : QStringLiteral("No data for %1 yet — bars appear as they arrive").arg(m_symbol);
+  p.drawText(rect(), Qt::AlignCenter, msg);
+}
 
-  // ---- Scales -------------------------------------------------------------------------------------------------------
+// Price and volume scales over the drawn columns, bar widths, and the column under the crosshair. Draws nothing.
+void CandleView::computeScales(Frame& f) {
+  const Layout& l = f.l;
+  f.colSpacing = f.v.spacing >= 1.0 ? f.v.spacing : 1.0;
+  f.body = f.colSpacing >= 3.0 ? std::max(1, static_cast<int>(std::floor(f.colSpacing * 0.7))) : 1;
+  f.halfBody = f.body / 2;
+  // Antialiased lines cost per pixel covered; sampled at one value per pixel column over many bars, indicator lines
+  // zig-zag across their pane and AA would dominate the frame, so it is only used when candles are at least 1 px.
+  f.smoothLines = f.v.spacing >= 1.0;
+  f.tf = m_series.effectiveTimeframe();
+
   double lo = std::numeric_limits<double>::infinity();
   double hi = -std::numeric_limits<double>::infinity();
   double vmax = 0.0;
@@ -648,39 +734,58 @@ void CandleView::paintEvent(QPaintEvent*) {
   lo -= padding;
   m_priceLo = lo;
   m_priceHi = hi;
-  const QRectF& pr = l.price;
-  const auto yOf = [&](double val) { return pr.top() + (hi - val) / (hi - lo) * pr.height(); };
-  const QRectF& vr = l.volume;
-  const auto vyOf = [&](double val) { return vmax > 0.0 ? vr.bottom() - val / vmax * (vr.height() - 2.0) : vr.bottom(); };
-  const double lastY = std::round(yOf(bars.back().close)) + 0.5;
-  const double plotRight = l.plotRight;
+  f.lo = lo;
+  f.hi = hi;
+  f.vmax = vmax;
+  f.lastY = std::round(f.yOf(m_series.bars().back().close)) + 0.5;
 
-  // ---- Grid + price axis --------------------------------------------------------------------------------------------
-  const double step = niceStep(hi - lo, std::max(2, static_cast<int>(pr.height() / (lineH * 2.5))));
+  f.shown = &m_columns.back();
+  f.hovering =
+      m_hover.x() >= l.plotLeft && m_hover.x() <= l.plotRight && m_hover.y() >= l.price.top() && m_hover.y() <= l.timeAxisTop;
+  if (f.hovering) {
+    const auto it = std::min_element(m_columns.begin(), m_columns.end(), [&](const ChartColumn& a, const ChartColumn& b) {
+      return std::abs(a.x - m_hover.x()) < std::abs(b.x - m_hover.x());
+    });
+    f.shown = &*it;
+  }
+}
+
+// Horizontal grid at a 1-2-5 price step with its labels, the plot frame, and the volume pane's separator and scale.
+void CandleView::paintGridAndPriceAxis(QPainter& p, const Frame& f) const {
+  const Colors& c = f.c;
+  const Layout& l = f.l;
+  const QRectF& pr = l.price;
+  const QRectF& vr = l.volume;
+  const double lineH = f.lineH;
+  const double step = niceStep(f.hi - f.lo, std::max(2, static_cast<int>(pr.height() / (lineH * 2.5))));
   const int decimals = decimalsFor(step);
-  for (double val = std::ceil(lo / step) * step; val <= hi; val += step) {
-    const double y = std::round(yOf(val)) + 0.5;
+  for (double val = std::ceil(f.lo / step) * step; val <= f.hi; val += step) {
+    const double y = std::round(f.yOf(val)) + 0.5;
     p.setPen(c.grid);
-    p.drawLine(QPointF(l.plotLeft, y), QPointF(plotRight, y));
-    if (std::abs(y - lastY) < lineH) continue;  // the last-price tag is drawn there
+    p.drawLine(QPointF(l.plotLeft, y), QPointF(l.plotRight, y));
+    if (std::abs(y - f.lastY) < lineH) continue;  // the last-price tag is drawn there
     p.setPen(c.text);
-    p.drawText(QRectF(plotRight + 6.0, y - lineH / 2.0, l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+    p.drawText(QRectF(l.plotRight + 6.0, y - lineH / 2.0, l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
                QString::number(val, 'f', decimals));
   }
   p.setPen(c.frame);
-  p.drawLine(QPointF(plotRight + 0.5, pr.top() - 4.0), QPointF(plotRight + 0.5, l.timeAxisTop));
-  p.drawLine(QPointF(l.plotLeft, l.timeAxisTop + 0.5), QPointF(plotRight, l.timeAxisTop + 0.5));
+  p.drawLine(QPointF(l.plotRight + 0.5, pr.top() - 4.0), QPointF(l.plotRight + 0.5, l.timeAxisTop));
+  p.drawLine(QPointF(l.plotLeft, l.timeAxisTop + 0.5), QPointF(l.plotRight, l.timeAxisTop + 0.5));
   if (vr.height() > 0) {
-    p.drawLine(QPointF(l.plotLeft, vr.top() - 2.5), QPointF(plotRight, vr.top() - 2.5));
+    p.drawLine(QPointF(l.plotLeft, vr.top() - 2.5), QPointF(l.plotRight, vr.top() - 2.5));
     p.setPen(c.text);
-    p.drawText(QRectF(plotRight + 6.0, vr.top(), l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-               format::compact(vmax));
+    p.drawText(QRectF(l.plotRight + 6.0, vr.top(), l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+               format::compact(f.vmax));
   }
+}
 
-  // ---- Time axis ----------------------------------------------------------------------------------------------------
-  const Timeframe tf = m_series.effectiveTimeframe();
-  const double labelW = fm.horizontalAdvance(QStringLiteral("2026-12-31 ")) + 12.0;
-  const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(labelW / colSpacing)));
+// Date/time labels every few columns from the newest backwards, each with its vertical grid line.
+void CandleView::paintTimeAxis(QPainter& p, const Frame& f) const {
+  const Colors& c = f.c;
+  const Layout& l = f.l;
+  const auto& bars = m_series.bars();
+  const double labelW = f.fm.horizontalAdvance(QStringLiteral("2026-12-31 ")) + 12.0;
+  const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(labelW / f.colSpacing)));
   for (std::size_t i = m_columns.size(); i-- > 0;) {
     if ((m_columns.size() - 1 - i) % every != 0) continue;
     const ChartColumn& col = m_columns[i];
@@ -688,16 +793,20 @@ void CandleView::paintEvent(QPaintEvent*) {
     if (x - labelW / 2.0 < l.plotLeft) break;
     if (x + labelW / 2.0 > width()) continue;
     const QString label = time::TimeZones::formatDisplay(
-        bars[col.first].ts, intraday(tf) ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("yyyy-MM-dd"));
+        bars[col.first].ts, intraday(f.tf) ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("yyyy-MM-dd"));
     p.setPen(c.grid);
-    p.drawLine(QPointF(std::round(x) + 0.5, pr.top()), QPointF(std::round(x) + 0.5, l.timeAxisTop));
+    p.drawLine(QPointF(std::round(x) + 0.5, l.price.top()), QPointF(std::round(x) + 0.5, l.timeAxisTop));
     p.setPen(c.text);
-    p.drawText(QRectF(x - labelW / 2.0, l.timeAxisTop + 3.0, labelW, lineH), Qt::AlignCenter, label);
+    p.drawText(QRectF(x - labelW / 2.0, l.timeAxisTop + 3.0, labelW, f.lineH), Qt::AlignCenter, label);
   }
+}
 
-  // ---- Candles + volume (batched per colour, opaque integer rectangles: the raster engine's fastest primitive) ------
-  const int body = colSpacing >= 3.0 ? std::max(1, static_cast<int>(std::floor(colSpacing * 0.7))) : 1;
-  const int halfBody = body / 2;
+// Wicks, bodies and volume bars, batched per colour as opaque integer rectangles.
+void CandleView::paintCandlesAndVolume(QPainter& p, const Frame& f) const {
+  const Colors& c = f.c;
+  const QRectF& vr = f.l.volume;
+  const int body = f.body;
+  const int halfBody = f.halfBody;
   QVector<QRect> upWicks, downWicks, upBodies, downBodies, upVols, downVols;
   upWicks.reserve(static_cast<qsizetype>(m_columns.size()));
   downWicks.reserve(static_cast<qsizetype>(m_columns.size()));
@@ -705,249 +814,251 @@ void CandleView::paintEvent(QPaintEvent*) {
   for (const ChartColumn& col : m_columns) {
     const bool rising = col.close >= col.open;
     const int x = static_cast<int>(std::floor(col.x));
-    const int top = static_cast<int>(std::floor(yOf(col.high)));
-    const int bottom = static_cast<int>(std::floor(yOf(col.low)));
+    const int top = static_cast<int>(std::floor(f.yOf(col.high)));
+    const int bottom = static_cast<int>(std::floor(f.yOf(col.low)));
     (rising ? upWicks : downWicks).push_back(QRect(x, top, 1, std::max(1, bottom - top + 1)));
     if (body > 1) {
-      const int y1 = static_cast<int>(std::floor(yOf(std::max(col.open, col.close))));
-      const int y2 = static_cast<int>(std::floor(yOf(std::min(col.open, col.close))));
+      const int y1 = static_cast<int>(std::floor(f.yOf(std::max(col.open, col.close))));
+      const int y2 = static_cast<int>(std::floor(f.yOf(std::min(col.open, col.close))));
       (rising ? upBodies : downBodies).push_back(QRect(x - halfBody, y1, body, std::max(1, y2 - y1 + 1)));
     }
     if (vr.height() > 0) {
-      const int vy = static_cast<int>(std::floor(vyOf(col.volume)));
+      const int vy = static_cast<int>(std::floor(f.vyOf(col.volume)));
       (rising ? upVols : downVols).push_back(QRect(x - halfBody, vy, body, std::max(1, volBottom - vy)));
     }
   }
   p.setRenderHint(QPainter::Antialiasing, false);
   p.setPen(Qt::NoPen);
-  const auto fill = [&p](const QVector<QRect>& rects, const QColor& color) {
-    p.setBrush(color);
-    p.drawRects(rects);
-  };
-  fill(upVols, c.upVol);
-  fill(downVols, c.downVol);
-  fill(upWicks, c.up);
-  fill(downWicks, c.down);
-  fill(upBodies, c.up);
-  fill(downBodies, c.down);
+  fillRects(p, upVols, c.upVol);
+  fillRects(p, downVols, c.downVol);
+  fillRects(p, upWicks, c.up);
+  fillRects(p, downWicks, c.down);
+  fillRects(p, upBodies, c.up);
+  fillRects(p, downBodies, c.down);
   p.setBrush(Qt::NoBrush);
+}
 
-  // ---- Overlays (sampled at each column's last bar) --------------------------------------------------------------------
-  // Antialiased lines cost per pixel covered; sampled at one value per pixel column over many bars, indicator lines
-  // zig-zag across their pane and AA would dominate the frame, so it is only used when candles are at least 1 px.
-  const bool smoothLines = v.spacing >= 1.0;
+// Moving averages and Bollinger bands over the price pane, sampled at each column's last bar.
+void CandleView::paintOverlays(QPainter& p, const Frame& f) const {
   p.save();
-  p.setClipRect(pr.adjusted(0, -2, 0, 2));
-  p.setRenderHint(QPainter::Antialiasing, smoothLines);
-  QPolygonF line;
-  line.reserve(static_cast<qsizetype>(m_columns.size()));
-  const auto drawSeries = [&](Indicator which, const QColor& color, const auto& yMap, Qt::PenStyle style) {
-    // Cosmetic pens take the raster engine's fast stroker; a wide pen would go through the general path stroker,
-    // which costs ~20x more per frame.
-    QPen pen(color, 1.0, style);
-    pen.setCosmetic(true);
-    p.setPen(pen);
-    line.clear();
-    const auto& values = m_series.indicatorValues(which);
-    for (const ChartColumn& col : m_columns) {
-      const float val = values[col.last - 1];
-      if (std::isnan(val)) {
-        if (line.size() > 1) p.drawPolyline(line);
-        line.clear();
-        continue;
-      }
-      line.push_back(QPointF(col.x, yMap(static_cast<double>(val))));
-    }
-    if (line.size() > 1) p.drawPolyline(line);
+  p.setClipRect(f.l.price.adjusted(0, -2, 0, 2));
+  p.setRenderHint(QPainter::Antialiasing, f.smoothLines);
+  f.line.reserve(static_cast<qsizetype>(m_columns.size()));
+  const auto yOf = [&f](double val) { return f.yOf(val); };
+  const auto draw = [&](Indicator which, const QColor& color, Qt::PenStyle style) {
+    drawIndicatorLine(p, m_series.indicatorValues(which), m_columns, color, yOf, style, f.line);
   };
   for (std::size_t o = 0; o < kOverlayCount; ++o) {
     if (!m_overlays[o]) continue;
     const auto ov = static_cast<Overlay>(o);
     if (ov == Overlay::Bollinger) {
-      drawSeries(Indicator::BbUpper, c.overlay[o], yOf, Qt::SolidLine);
-      drawSeries(Indicator::BbLower, c.overlay[o], yOf, Qt::SolidLine);
-      drawSeries(Indicator::BbMiddle, c.overlay[o], yOf, Qt::DashLine);
+      draw(Indicator::BbUpper, f.c.overlay[o], Qt::SolidLine);
+      draw(Indicator::BbLower, f.c.overlay[o], Qt::SolidLine);
+      draw(Indicator::BbMiddle, f.c.overlay[o], Qt::DashLine);
     } else {
-      drawSeries(overlayIndicator(ov), c.overlay[o], yOf, Qt::SolidLine);
+      draw(overlayIndicator(ov), f.c.overlay[o], Qt::SolidLine);
     }
-  }
-
-  // ---- Markers (fills, signals) ----------------------------------------------------------------------------------------
-  std::vector<const ChartMarker*> hoverMarkers;
-  const ChartColumn* shown = &m_columns.back();
-  const bool hovering =
-      m_hover.x() >= l.plotLeft && m_hover.x() <= plotRight && m_hover.y() >= pr.top() && m_hover.y() <= l.timeAxisTop;
-  if (hovering) {
-    const auto it = std::min_element(m_columns.begin(), m_columns.end(), [&](const ChartColumn& a, const ChartColumn& b) {
-      return std::abs(a.x - m_hover.x()) < std::abs(b.x - m_hover.x());
-    });
-    shown = &*it;
-  }
-  if (!m_markers.empty()) {
-    const domain::Timestamp t0 = bars[m_columns.front().first].ts;
-    const domain::Timestamp t1 =
-        m_columns.back().last < bars.size() ? bars[m_columns.back().last].ts : std::numeric_limits<domain::Timestamp>::max();
-    auto it = std::lower_bound(m_markers.begin(), m_markers.end(), t0,
-                               [](const ChartMarker& m, domain::Timestamp t) { return m.ts < t; });
-    int drawn = 0;
-    for (; it != m_markers.end() && it->ts < t1 && drawn < 5000; ++it, ++drawn) {
-      const std::int64_t idx = m_series.indexAt(it->ts);
-      if (idx < 0) continue;
-      const double x = l.plotLeft + (static_cast<double>(idx) + 0.5 - v.first()) * v.spacing;
-      const double y = yOf(it->price);
-      const double s = 6.0;
-      QPainterPath tri;
-      QColor color;
-      switch (it->kind) {
-        case ChartMarker::Kind::Buy:
-          color = c.up;
-          tri.moveTo(x, y + 1);
-          tri.lineTo(x - s, y + 1 + s * 1.6);
-          tri.lineTo(x + s, y + 1 + s * 1.6);
-          break;
-        case ChartMarker::Kind::Sell:
-          color = c.down;
-          tri.moveTo(x, y - 1);
-          tri.lineTo(x - s, y - 1 - s * 1.6);
-          tri.lineTo(x + s, y - 1 - s * 1.6);
-          break;
-        case ChartMarker::Kind::SignalLong:
-        case ChartMarker::Kind::SignalShort:
-        case ChartMarker::Kind::SignalExit:
-          // Signals are decisions, not executions: a hollow-centred diamond in the overlay palette (blue long,
-          // pink short, grey exit), never the solid green/red triangles of fills.
-          color = it->kind == ChartMarker::Kind::SignalLong ? c.overlay[1]
-                  : it->kind == ChartMarker::Kind::SignalShort ? c.overlay[4]
-                                                                : c.text;
-          tri.moveTo(x, y - s);
-          tri.lineTo(x + s, y);
-          tri.lineTo(x, y + s);
-          tri.lineTo(x - s, y);
-          tri.closeSubpath();
-          tri.addEllipse(QPointF(x, y), 2.0, 2.0);
-          break;
-      }
-      tri.closeSubpath();
-      p.setPen(QPen(c.bg, 1.0));
-      p.setBrush(color);
-      p.drawPath(tri);
-      m_markerHits.push_back(MarkerHit{QPointF(x, y), it->kind, it->text});
-      if (static_cast<std::size_t>(idx) >= shown->first && static_cast<std::size_t>(idx) < shown->last) hoverMarkers.push_back(&*it);
-    }
-    p.setBrush(Qt::NoBrush);
   }
   p.restore();
+}
 
-  // ---- RSI pane -------------------------------------------------------------------------------------------------------
-  const auto paneFrame = [&](const QRectF& r, const QString& name) {
-    p.setPen(c.frame);
-    p.drawLine(QPointF(r.left(), r.top() - 4.5), QPointF(plotRight, r.top() - 4.5));
+// Fill triangles and signal diamonds in view (at most 5000), clipped to the price pane like the overlays. Records
+// each for hit-testing and returns those on the shown column for the readout.
+std::vector<const ChartMarker*> CandleView::paintMarkers(QPainter& p, const Frame& f) {
+  std::vector<const ChartMarker*> hoverMarkers;
+  if (m_markers.empty()) return hoverMarkers;
+  const Colors& c = f.c;
+  const View& v = f.v;
+  const auto& bars = m_series.bars();
+  const ChartColumn* shown = f.shown;
+  p.save();
+  p.setClipRect(f.l.price.adjusted(0, -2, 0, 2));
+  p.setRenderHint(QPainter::Antialiasing, f.smoothLines);
+  const domain::Timestamp t0 = bars[m_columns.front().first].ts;
+  const domain::Timestamp t1 =
+      m_columns.back().last < bars.size() ? bars[m_columns.back().last].ts : std::numeric_limits<domain::Timestamp>::max();
+  auto it = std::lower_bound(m_markers.begin(), m_markers.end(), t0,
+                             [](const ChartMarker& m, domain::Timestamp t) { return m.ts < t; });
+  int drawn = 0;
+  for (; it != m_markers.end() && it->ts < t1 && drawn < 5000; ++it, ++drawn) {
+    const std::int64_t idx = m_series.indexAt(it->ts);
+    if (idx < 0) continue;
+    const double x = f.l.plotLeft + (static_cast<double>(idx) + 0.5 - v.first()) * v.spacing;
+    const double y = f.yOf(it->price);
+    const double s = 6.0;
+    QPainterPath tri;
+    QColor color;
+    switch (it->kind) {
+      case ChartMarker::Kind::Buy:
+        color = c.up;
+        tri.moveTo(x, y + 1);
+        tri.lineTo(x - s, y + 1 + s * 1.6);
+        tri.lineTo(x + s, y + 1 + s * 1.6);
+        break;
+      case ChartMarker::Kind::Sell:
+        color = c.down;
+        tri.moveTo(x, y - 1);
+        tri.lineTo(x - s, y - 1 - s * 1.6);
+        tri.lineTo(x + s, y - 1 - s * 1.6);
+        break;
+      case ChartMarker::Kind::SignalLong:
+      case ChartMarker::Kind::SignalShort:
+      case ChartMarker::Kind::SignalExit:
+        // Signals are decisions, not executions: a hollow-centred diamond in the overlay palette (blue long,
+        // pink short, grey exit), never the solid green/red triangles of fills.
+        color = it->kind == ChartMarker::Kind::SignalLong ? c.overlay[1]
+                : it->kind == ChartMarker::Kind::SignalShort ? c.overlay[4]
+                                                              : c.text;
+        tri.moveTo(x, y - s);
+        tri.lineTo(x + s, y);
+        tri.lineTo(x, y + s);
+        tri.lineTo(x - s, y);
+        tri.closeSubpath();
+        tri.addEllipse(QPointF(x, y), 2.0, 2.0);
+        break;
+    }
+    tri.closeSubpath();
+    p.setPen(QPen(c.bg, 1.0));
+    p.setBrush(color);
+    p.drawPath(tri);
+    m_markerHits.push_back(MarkerHit{QPointF(x, y), it->kind, it->text});
+    if (static_cast<std::size_t>(idx) >= shown->first && static_cast<std::size_t>(idx) < shown->last) hoverMarkers.push_back(&*it);
+  }
+  p.restore();
+  return hoverMarkers;
+}
+
+// Separator line and title (with the shown column's value) above an indicator pane.
+void CandleView::paintPaneFrame(QPainter& p, const Frame& f, const QRectF& r, const QString& name) const {
+  p.setPen(f.c.frame);
+  p.drawLine(QPointF(r.left(), r.top() - 4.5), QPointF(f.l.plotRight, r.top() - 4.5));
+  p.setPen(f.c.text);
+  p.drawText(QRectF(r.left() + 2, r.top(), r.width(), f.lineH), Qt::AlignLeft | Qt::AlignTop, name);
+}
+
+// RSI 14 on a fixed 0..100 scale with the 30/70 band.
+void CandleView::paintRsiPane(QPainter& p, const Frame& f) const {
+  const Layout& l = f.l;
+  if (l.rsi.isEmpty()) return;
+  const Colors& c = f.c;
+  const QRectF& r = l.rsi;
+  const double lineH = f.lineH;
+  const auto ry = [&](double val) { return r.top() + (100.0 - val) / 100.0 * r.height(); };
+  p.fillRect(QRectF(r.left(), ry(70), r.width() - 1, ry(30) - ry(70)), c.band);
+  p.setPen(QPen(c.grid, 1.0, Qt::DashLine));
+  for (double lvl : {30.0, 70.0}) {
+    p.drawLine(QPointF(r.left(), std::round(ry(lvl)) + 0.5), QPointF(l.plotRight, std::round(ry(lvl)) + 0.5));
     p.setPen(c.text);
-    p.drawText(QRectF(r.left() + 2, r.top(), r.width(), lineH), Qt::AlignLeft | Qt::AlignTop, name);
-  };
-  if (!l.rsi.isEmpty()) {
-    const QRectF& r = l.rsi;
-    const auto ry = [&](double val) { return r.top() + (100.0 - val) / 100.0 * r.height(); };
-    p.fillRect(QRectF(r.left(), ry(70), r.width() - 1, ry(30) - ry(70)), c.band);
+    p.drawText(QRectF(l.plotRight + 6.0, ry(lvl) - lineH / 2.0, l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+               QString::number(lvl, 'f', 0));
     p.setPen(QPen(c.grid, 1.0, Qt::DashLine));
-    for (double lvl : {30.0, 70.0}) {
-      p.drawLine(QPointF(r.left(), std::round(ry(lvl)) + 0.5), QPointF(plotRight, std::round(ry(lvl)) + 0.5));
-      p.setPen(c.text);
-      p.drawText(QRectF(plotRight + 6.0, ry(lvl) - lineH / 2.0, l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter,
-                 QString::number(lvl, 'f', 0));
-      p.setPen(QPen(c.grid, 1.0, Qt::DashLine));
-    }
-    p.save();
-    p.setClipRect(r);
-    p.setRenderHint(QPainter::Antialiasing, smoothLines);
-    drawSeries(Indicator::Rsi14, c.rsi, ry, Qt::SolidLine);
-    p.restore();
-    paneFrame(r, QStringLiteral("RSI 14  %1").arg(number(m_series.indicator(Indicator::Rsi14, shown->last - 1), 1)));
   }
+  p.save();
+  p.setClipRect(r);
+  p.setRenderHint(QPainter::Antialiasing, f.smoothLines);
+  drawIndicatorLine(p, m_series.indicatorValues(Indicator::Rsi14), m_columns, c.rsi, ry, Qt::SolidLine, f.line);
+  p.restore();
+  paintPaneFrame(p, f, r, QStringLiteral("RSI 14  %1").arg(number(m_series.indicator(Indicator::Rsi14, f.shown->last - 1), 1)));
+}
 
-  // ---- MACD pane ------------------------------------------------------------------------------------------------------
-  if (!l.macd.isEmpty()) {
-    const QRectF& r = l.macd;
-    double m = 0.0;
-    const auto& mv = m_series.indicatorValues(Indicator::Macd);
-    const auto& sv = m_series.indicatorValues(Indicator::MacdSignal);
-    const auto& hv = m_series.indicatorValues(Indicator::MacdHist);
-    for (const ChartColumn& col : m_columns) {
-      for (const auto* vals : {&mv, &sv, &hv}) {
-        const float val = (*vals)[col.last - 1];
-        if (!std::isnan(val)) m = std::max(m, std::abs(static_cast<double>(val)));
-      }
+// MACD 12/26/9: histogram bars around a zero line, MACD and signal lines, on a symmetric scale fitted to the view.
+void CandleView::paintMacdPane(QPainter& p, const Frame& f) const {
+  const Layout& l = f.l;
+  if (l.macd.isEmpty()) return;
+  const Colors& c = f.c;
+  const QRectF& r = l.macd;
+  double m = 0.0;
+  const auto& mv = m_series.indicatorValues(Indicator::Macd);
+  const auto& sv = m_series.indicatorValues(Indicator::MacdSignal);
+  const auto& hv = m_series.indicatorValues(Indicator::MacdHist);
+  for (const ChartColumn& col : m_columns) {
+    for (const auto* vals : {&mv, &sv, &hv}) {
+      const float val = (*vals)[col.last - 1];
+      if (!std::isnan(val)) m = std::max(m, std::abs(static_cast<double>(val)));
     }
-    if (m <= 0.0) m = 1.0;
-    m *= 1.1;
-    const auto my = [&](double val) { return r.center().y() - val / m * (r.height() / 2.0); };
-    p.setPen(QPen(c.grid, 1.0));
-    p.drawLine(QPointF(r.left(), std::round(my(0)) + 0.5), QPointF(plotRight, std::round(my(0)) + 0.5));
-    QVector<QRect> upHist, downHist;
-    const int zeroY = static_cast<int>(std::floor(my(0)));
-    for (const ChartColumn& col : m_columns) {
-      const float h = hv[col.last - 1];
-      if (std::isnan(h)) continue;
-      const int y1 = static_cast<int>(std::floor(my(static_cast<double>(h))));
-      const int x = static_cast<int>(std::floor(col.x));
-      (h >= 0 ? upHist : downHist)
-          .push_back(QRect(x - halfBody, std::min(zeroY, y1), body, std::max(1, std::abs(y1 - zeroY))));
-    }
-    p.setPen(Qt::NoPen);
-    fill(upHist, c.upVol);
-    fill(downHist, c.downVol);
-    p.setBrush(Qt::NoBrush);
-    p.save();
-    p.setClipRect(r);
-    p.setRenderHint(QPainter::Antialiasing, smoothLines);
-    drawSeries(Indicator::Macd, c.macd, my, Qt::SolidLine);
-    drawSeries(Indicator::MacdSignal, c.signal, my, Qt::SolidLine);
-    p.restore();
-    const int md = decimalsFor(m / 4.0) + 1;
-    p.setPen(c.text);
-    p.drawText(QRectF(plotRight + 6.0, r.top() - 2, l.axisW - 8.0, lineH), Qt::AlignLeft | Qt::AlignVCenter, number(m, md));
-    paneFrame(r, QStringLiteral("MACD 12/26/9  %1 / %2")
-                     .arg(number(m_series.indicator(Indicator::Macd, shown->last - 1), md),
-                          number(m_series.indicator(Indicator::MacdSignal, shown->last - 1), md)));
   }
+  if (m <= 0.0) m = 1.0;
+  m *= 1.1;
+  const auto my = [&](double val) { return r.center().y() - val / m * (r.height() / 2.0); };
+  p.setPen(QPen(c.grid, 1.0));
+  p.drawLine(QPointF(r.left(), std::round(my(0)) + 0.5), QPointF(l.plotRight, std::round(my(0)) + 0.5));
+  QVector<QRect> upHist, downHist;
+  const int zeroY = static_cast<int>(std::floor(my(0)));
+  for (const ChartColumn& col : m_columns) {
+    const float h = hv[col.last - 1];
+    if (std::isnan(h)) continue;
+    const int y1 = static_cast<int>(std::floor(my(static_cast<double>(h))));
+    const int x = static_cast<int>(std::floor(col.x));
+    (h >= 0 ? upHist : downHist)
+        .push_back(QRect(x - f.halfBody, std::min(zeroY, y1), f.body, std::max(1, std::abs(y1 - zeroY))));
+  }
+  p.setPen(Qt::NoPen);
+  fillRects(p, upHist, c.upVol);
+  fillRects(p, downHist, c.downVol);
+  p.setBrush(Qt::NoBrush);
+  p.save();
+  p.setClipRect(r);
+  p.setRenderHint(QPainter::Antialiasing, f.smoothLines);
+  drawIndicatorLine(p, mv, m_columns, c.macd, my, Qt::SolidLine, f.line);
+  drawIndicatorLine(p, sv, m_columns, c.signal, my, Qt::SolidLine, f.line);
+  p.restore();
+  const int md = decimalsFor(m / 4.0) + 1;
+  p.setPen(c.text);
+  p.drawText(QRectF(l.plotRight + 6.0, r.top() - 2, l.axisW - 8.0, f.lineH), Qt::AlignLeft | Qt::AlignVCenter, number(m, md));
+  paintPaneFrame(p, f, r,
+                 QStringLiteral("MACD 12/26/9  %1 / %2")
+                     .arg(number(m_series.indicator(Indicator::Macd, f.shown->last - 1), md),
+                          number(m_series.indicator(Indicator::MacdSignal, f.shown->last - 1), md)));
+}
 
-  // ---- Last price marker ---------------------------------------------------------------------------------------------
-  const domain::Bar& lastBar = bars.back();
-  const QColor lastColor = lastBar.close >= lastBar.open ? c.up : c.down;
+// Dashed line at the newest close across the plot and its tag on the price axis, coloured by the newest bar.
+void CandleView::paintLastPrice(QPainter& p, const Frame& f) const {
+  const Layout& l = f.l;
+  const domain::Bar& lastBar = m_series.bars().back();
+  const QColor lastColor = lastBar.close >= lastBar.open ? f.c.up : f.c.down;
   p.setPen(QPen(lastColor, 1.0, Qt::DashLine));
-  p.drawLine(QPointF(l.plotLeft, lastY), QPointF(plotRight, lastY));
-  const QRectF tag(plotRight + 1.0, lastY - lineH / 2.0 - 1.0, l.axisW - 2.0, lineH + 2.0);
+  p.drawLine(QPointF(l.plotLeft, f.lastY), QPointF(l.plotRight, f.lastY));
+  const QRectF tag(l.plotRight + 1.0, f.lastY - f.lineH / 2.0 - 1.0, l.axisW - 2.0, f.lineH + 2.0);
   p.fillRect(tag, lastColor);
   p.setPen(Qt::white);
   p.drawText(tag.adjusted(5, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, format::price(lastBar.close));
+}
 
-  // ---- Crosshair ------------------------------------------------------------------------------------------------------
-  if (hovering) {
-    const double x = std::round(shown->x) + 0.5;
-    p.setPen(QPen(c.cross, 1.0, Qt::DashLine));
-    p.drawLine(QPointF(x, pr.top()), QPointF(x, l.timeAxisTop));
-    const double y = std::round(m_hover.y()) + 0.5;
-    p.drawLine(QPointF(l.plotLeft, y), QPointF(plotRight, y));
-    if (y >= pr.top() && y <= pr.bottom()) {
-      const double price = hi - (y - pr.top()) / pr.height() * (hi - lo);
-      const QRectF ptag(plotRight + 1.0, y - lineH / 2.0 - 1.0, l.axisW - 2.0, lineH + 2.0);
-      p.fillRect(ptag, c.crossLabel);
-      p.setPen(Qt::white);
-      p.drawText(ptag.adjusted(5, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, format::price(price));
-    }
-    const QString when = time::TimeZones::formatDisplay(
-        bars[shown->first].ts, intraday(tf) ? QStringLiteral("yyyy-MM-dd HH:mm") : QStringLiteral("ddd yyyy-MM-dd"));
-    const double tw = fm.horizontalAdvance(when) + 12.0;
-    const QRectF ttag(std::clamp(x - tw / 2.0, l.plotLeft, plotRight - tw), l.timeAxisTop + 1.0, tw, lineH + 2.0);
-    p.fillRect(ttag, c.crossLabel);
+// Crosshair snapped to the shown column, with its price tag (inside the price pane) and time tag.
+void CandleView::paintCrosshair(QPainter& p, const Frame& f) const {
+  if (!f.hovering) return;
+  const Colors& c = f.c;
+  const Layout& l = f.l;
+  const QRectF& pr = l.price;
+  const double lineH = f.lineH;
+  const double x = std::round(f.shown->x) + 0.5;
+  p.setPen(QPen(c.cross, 1.0, Qt::DashLine));
+  p.drawLine(QPointF(x, pr.top()), QPointF(x, l.timeAxisTop));
+  const double y = std::round(m_hover.y()) + 0.5;
+  p.drawLine(QPointF(l.plotLeft, y), QPointF(l.plotRight, y));
+  if (y >= pr.top() && y <= pr.bottom()) {
+    const double price = f.hi - (y - pr.top()) / pr.height() * (f.hi - f.lo);
+    const QRectF ptag(l.plotRight + 1.0, y - lineH / 2.0 - 1.0, l.axisW - 2.0, lineH + 2.0);
+    p.fillRect(ptag, c.crossLabel);
     p.setPen(Qt::white);
-    p.drawText(ttag, Qt::AlignCenter, when);
+    p.drawText(ptag.adjusted(5, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, format::price(price));
   }
+  const QString when = time::TimeZones::formatDisplay(
+      m_series.bars()[f.shown->first].ts, intraday(f.tf) ? QStringLiteral("yyyy-MM-dd HH:mm") : QStringLiteral("ddd yyyy-MM-dd"));
+  const double tw = f.fm.horizontalAdvance(when) + 12.0;
+  const QRectF ttag(std::clamp(x - tw / 2.0, l.plotLeft, l.plotRight - tw), l.timeAxisTop + 1.0, tw, lineH + 2.0);
+  p.fillRect(ttag, c.crossLabel);
+  p.setPen(Qt::white);
+  p.drawText(ttag, Qt::AlignCenter, when);
+}
 
-  // ---- Readout --------------------------------------------------------------------------------------------------------
+// Header readout of the shown column: time, OHLCV, visible overlays and panes, and the markers on it. Kept in
+// m_readout for readoutText().
+void CandleView::paintReadout(QPainter& p, const Frame& f, const std::vector<const ChartMarker*>& hoverMarkers) {
+  const ChartColumn* shown = f.shown;
   const std::size_t li = shown->last - 1;
   const QString when = time::TimeZones::formatDisplay(
-      bars[shown->first].ts, intraday(tf) ? QStringLiteral("yyyy-MM-dd HH:mm t") : QStringLiteral("yyyy-MM-dd"));
+      m_series.bars()[shown->first].ts, intraday(f.tf) ? QStringLiteral("yyyy-MM-dd HH:mm t") : QStringLiteral("yyyy-MM-dd"));
   QString readout = QStringLiteral("%1   O %2  H %3  L %4  C %5  V %6")
                         .arg(when, format::price(shown->open), format::price(shown->high), format::price(shown->low),
                              format::price(shown->close), format::compact(shown->volume));
@@ -970,10 +1081,10 @@ void CandleView::paintEvent(QPaintEvent*) {
                                                   number(m_series.indicator(Indicator::MacdSignal, li), 3));
   for (const ChartMarker* mk : hoverMarkers) readout += QStringLiteral("  ◆ %1").arg(mk->text);
   m_readout = readout;
-  p.setPen(c.text);
-  const double rw = width() - l.plotLeft - titleW - 8.0;
-  p.drawText(QRectF(l.plotLeft + titleW, 0, rw, l.headerH - 4.0), Qt::AlignLeft | Qt::AlignBottom,
-             fm.elidedText(readout, Qt::ElideRight, static_cast<int>(rw)));
+  p.setPen(f.c.text);
+  const double rw = width() - f.l.plotLeft - f.titleW - 8.0;
+  p.drawText(QRectF(f.l.plotLeft + f.titleW, 0, rw, f.l.headerH - 4.0), Qt::AlignLeft | Qt::AlignBottom,
+             f.fm.elidedText(readout, Qt::ElideRight, static_cast<int>(rw)));
 }
 
 }  // namespace meridian::ui

@@ -1,11 +1,11 @@
 #pragma once
 // CandleView: QPainter candlestick chart for one symbol: candles + volume, overlays (SMA 20/50/200, EMA 12/26,
 // Bollinger 20/2), RSI 14 and MACD 12/26/9 panes on a shared x-axis, fill/signal markers, crosshair with an OHLC and
-// indicator readout, timeframes (BarSeries) and range presets.
+// indicator readout, timeframes (ChartSeries) and range presets.
 //
 // Drawing cost is O(plot width), never O(bars): when bars are narrower than a pixel, each pixel column draws one
 // candle aggregating the bars under it (first open, max high, min low, last close, summed volume) taken from the
-// BarSeries min/max pyramid in O(log n), and overlays/panes are sampled at each column's last bar.
+// ChartSeries min/max pyramid in O(log n), and overlays/panes are sampled at each column's last bar.
 //
 // View model: a bar spacing in pixels and the (fractional) bar index at the plot's right edge. While the newest bar is
 // in view the chart follows live data. Keyboard (when focused):
@@ -23,7 +23,9 @@
 #include <vector>
 
 #include "core/domain/Types.h"
-#include "ui/widgets/BarSeries.h"
+#include "ui/widgets/ChartSeries.h"
+
+class QPainter;
 
 namespace meridian::ui {
 
@@ -66,9 +68,9 @@ class CandleView : public QWidget {
   void appendBars(const std::vector<domain::Bar>& bars);
   // Installs a series built elsewhere (ChartDock builds it on a worker thread: resampling, pyramid and indicators
   // of a million bars are not GUI-thread work). The view follows the newest bars, the zoom mode is kept.
-  void setSeries(BarSeries series);
+  void setSeries(ChartSeries series);
   // Moves the series out (the view is left empty), e.g. to free a million-bar series off the GUI thread.
-  BarSeries takeSeries();
+  ChartSeries takeSeries();
   // Live last-trade price for the newest bar (close, and high/low when exceeded).
   void updateLastPrice(double price);
   // "Loading…" state: an empty chart says so instead of "no data"; a chart with bars shows a badge.
@@ -77,7 +79,7 @@ class CandleView : public QWidget {
   void clear();
   // Base bars as received (not resampled).
   const std::vector<domain::Bar>& bars() const { return m_series.base(); }
-  const BarSeries& series() const { return m_series; }
+  const ChartSeries& series() const { return m_series; }
 
   void setTimeframe(Timeframe tf);
   Timeframe timeframe() const { return m_series.timeframe(); }
@@ -171,8 +173,25 @@ class CandleView : public QWidget {
   void buildColumns(const View& v, double plotLeft);
   void onDataChanged(bool keepRight);
 
+  // Painting: paintEvent computes a Frame (scales, bar widths, shown column) and paints these layers back to front.
+  struct Frame;
+  void paintHeader(QPainter& p, Frame& f) const;
+  void paintEmptyMessage(QPainter& p, const Frame& f);
+  void computeScales(Frame& f);
+  void paintGridAndPriceAxis(QPainter& p, const Frame& f) const;
+  void paintTimeAxis(QPainter& p, const Frame& f) const;
+  void paintCandlesAndVolume(QPainter& p, const Frame& f) const;
+  void paintOverlays(QPainter& p, const Frame& f) const;
+  std::vector<const ChartMarker*> paintMarkers(QPainter& p, const Frame& f);
+  void paintPaneFrame(QPainter& p, const Frame& f, const QRectF& r, const QString& name) const;
+  void paintRsiPane(QPainter& p, const Frame& f) const;
+  void paintMacdPane(QPainter& p, const Frame& f) const;
+  void paintLastPrice(QPainter& p, const Frame& f) const;
+  void paintCrosshair(QPainter& p, const Frame& f) const;
+  void paintReadout(QPainter& p, const Frame& f, const std::vector<const ChartMarker*>& hoverMarkers);
+
   QString m_symbol;
-  BarSeries m_series;
+  ChartSeries m_series;
   std::vector<ChartMarker> m_markers;
   std::array<bool, static_cast<std::size_t>(Overlay::Count)> m_overlays{};
   std::array<bool, static_cast<std::size_t>(Pane::Count)> m_panes{};

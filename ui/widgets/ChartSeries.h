@@ -1,5 +1,5 @@
 #pragma once
-// BarSeries: the chart's data model (plain C++, GUI-thread only, no QObject).
+// ChartSeries: the chart's data model (plain C++, GUI-thread only, no QObject).
 //
 //  * Base bars as received (any interval, typically 1-minute) and the series resampled to the chosen Timeframe,
 //    exchange-session aware (America/New_York, NYSE calendar):
@@ -42,13 +42,13 @@ enum class Indicator : std::uint8_t {
 };
 const char* indicatorLabel(Indicator i);  // "SMA20", ..., "BB up", "RSI14", "MACD", "Signal", "Hist"
 
-class BarSeries {
+class ChartSeries {
  public:
   struct Aggregate {
     double open = 0.0, high = 0.0, low = 0.0, close = 0.0, volume = 0.0;
   };
 
-  BarSeries();
+  ChartSeries();
 
   // ---- Data ----
   void setBase(std::vector<domain::Bar> bars);  // sorted by ts on entry (stable)

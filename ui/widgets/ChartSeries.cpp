@@ -1,4 +1,4 @@
-#include "ui/widgets/BarSeries.h"
+#include "ui/widgets/ChartSeries.h"
 
 #include <QDate>
 #include <QDateTime>
@@ -164,7 +164,7 @@ const char* indicatorLabel(Indicator i) {
   return "";
 }
 
-void BarSeries::IndicatorState::update(double close, float* out) {
+void ChartSeries::IndicatorState::update(double close, float* out) {
   const auto f = [](double v) { return std::isfinite(v) ? static_cast<float>(v) : kNaN; };
   out[static_cast<int>(Indicator::Sma20)] = f(sma20.update(close));
   out[static_cast<int>(Indicator::Sma50)] = f(sma50.update(close));
@@ -183,11 +183,11 @@ void BarSeries::IndicatorState::update(double close, float* out) {
   out[static_cast<int>(Indicator::MacdHist)] = f(macd.histogram());
 }
 
-BarSeries::BarSeries() = default;
+ChartSeries::ChartSeries() = default;
 
 // ---- Data -------------------------------------------------------------------------------------------------------
 
-Timestamp BarSeries::estimateInterval(const std::vector<Bar>& bars) {
+Timestamp ChartSeries::estimateInterval(const std::vector<Bar>& bars) {
   std::vector<Timestamp> diffs;
   const std::size_t n = std::min<std::size_t>(bars.size(), 2001);
   for (std::size_t i = 1; i < n; ++i)
@@ -197,7 +197,7 @@ Timestamp BarSeries::estimateInterval(const std::vector<Bar>& bars) {
   return diffs[diffs.size() / 2];
 }
 
-void BarSeries::setBase(std::vector<Bar> bars) {
+void ChartSeries::setBase(std::vector<Bar> bars) {
   const auto less = [](const Bar& a, const Bar& b) { return a.ts < b.ts; };
   if (!std::is_sorted(bars.begin(), bars.end(), less)) std::stable_sort(bars.begin(), bars.end(), less);
   m_base = std::move(bars);
@@ -207,12 +207,12 @@ void BarSeries::setBase(std::vector<Bar> bars) {
   rebuild();
 }
 
-void BarSeries::clear() {
+void ChartSeries::clear() {
   m_base.clear();
   rebuild();
 }
 
-bool BarSeries::appendBase(const std::vector<Bar>& bars) {
+bool ChartSeries::appendBase(const std::vector<Bar>& bars) {
   if (bars.empty()) return true;
   std::size_t changedFrom = m_base.size();
   bool inOrder = true;
@@ -240,7 +240,7 @@ bool BarSeries::appendBase(const std::vector<Bar>& bars) {
   return true;
 }
 
-bool BarSeries::updateLastPrice(double price) {
+bool ChartSeries::updateLastPrice(double price) {
   if (m_base.empty() || !(price > 0.0)) return false;
   Bar& b = m_base.back();
   b.close = price;
@@ -252,12 +252,12 @@ bool BarSeries::updateLastPrice(double price) {
 
 // ---- Timeframe --------------------------------------------------------------------------------------------------
 
-bool BarSeries::identityFor(Timeframe tf) const {
+bool ChartSeries::identityFor(Timeframe tf) const {
   if (isDailyInterval(m_baseInterval)) return tf != Timeframe::W1;
   return timeframeDuration(tf) <= m_baseInterval;
 }
 
-Timeframe BarSeries::effectiveTimeframe() const {
+Timeframe ChartSeries::effectiveTimeframe() const {
   if (!m_identity) return m_timeframe;
   if (isDailyInterval(m_baseInterval)) return m_baseInterval >= 5 * kDay ? Timeframe::W1 : Timeframe::D1;
   if (m_baseInterval >= domain::kNanosPerHour) return Timeframe::H1;
@@ -265,19 +265,19 @@ Timeframe BarSeries::effectiveTimeframe() const {
   return Timeframe::M1;
 }
 
-void BarSeries::setTimeframe(Timeframe tf) {
+void ChartSeries::setTimeframe(Timeframe tf) {
   if (tf == m_timeframe) return;
   m_timeframe = tf;
   rebuild();
 }
 
-std::int64_t BarSeries::indexAt(Timestamp t) const {
+std::int64_t ChartSeries::indexAt(Timestamp t) const {
   const auto& b = bars();
   const auto it = std::upper_bound(b.begin(), b.end(), t, [](Timestamp v, const Bar& x) { return v < x.ts; });
   return static_cast<std::int64_t>(it - b.begin()) - 1;
 }
 
-std::size_t BarSeries::lowerBound(Timestamp t) const {
+std::size_t ChartSeries::lowerBound(Timestamp t) const {
   const auto& b = bars();
   return static_cast<std::size_t>(
       std::lower_bound(b.begin(), b.end(), t, [](const Bar& x, Timestamp v) { return x.ts < v; }) - b.begin());
@@ -285,14 +285,14 @@ std::size_t BarSeries::lowerBound(Timestamp t) const {
 
 // ---- Resampling -------------------------------------------------------------------------------------------------
 
-std::vector<Bar> BarSeries::resample(const std::vector<Bar>& base, Timeframe tf) {
-  BarSeries s;
+std::vector<Bar> ChartSeries::resample(const std::vector<Bar>& base, Timeframe tf) {
+  ChartSeries s;
   s.setTimeframe(tf);
   s.setBase(base);
   return s.bars();
 }
 
-void BarSeries::rebuild() {
+void ChartSeries::rebuild() {
   ++m_fullRebuilds;
   m_baseInterval = estimateInterval(m_base);
   m_identity = identityFor(m_timeframe);
@@ -310,7 +310,7 @@ void BarSeries::rebuild() {
   recomputeIndicatorsFrom(0);
 }
 
-void BarSeries::rebuildTail(std::size_t baseFrom) {
+void ChartSeries::rebuildTail(std::size_t baseFrom) {
   ++m_incremental;
   std::size_t changed = baseFrom;
   if (!m_identity) {
@@ -331,7 +331,7 @@ void BarSeries::rebuildTail(std::size_t baseFrom) {
   recomputeIndicatorsFrom(changed);
 }
 
-void BarSeries::resampleFrom(std::size_t from) {
+void ChartSeries::resampleFrom(std::size_t from) {
   Bucketer bucketer(m_timeframe, isDailyInterval(m_baseInterval));
   double vwapNum = 0.0;
   bool vwapKnown = true;
@@ -369,7 +369,7 @@ void BarSeries::resampleFrom(std::size_t from) {
 
 // ---- Pyramid ----------------------------------------------------------------------------------------------------
 
-void BarSeries::rebuildPyramidFrom(std::size_t from) {
+void ChartSeries::rebuildPyramidFrom(std::size_t from) {
   const auto& b = bars();
   const std::size_t n = b.size();
   std::size_t levels = 1;
@@ -408,7 +408,7 @@ void BarSeries::rebuildPyramidFrom(std::size_t from) {
   }
 }
 
-double BarSeries::rangeHigh(std::size_t first, std::size_t last) const {
+double ChartSeries::rangeHigh(std::size_t first, std::size_t last) const {
   const auto& b = bars();
   double hi = -std::numeric_limits<double>::infinity();
   const std::size_t levels = m_hi.size();
@@ -422,7 +422,7 @@ double BarSeries::rangeHigh(std::size_t first, std::size_t last) const {
   return hi;
 }
 
-double BarSeries::rangeLow(std::size_t first, std::size_t last) const {
+double ChartSeries::rangeLow(std::size_t first, std::size_t last) const {
   const auto& b = bars();
   double lo = std::numeric_limits<double>::infinity();
   const std::size_t levels = m_lo.size();
@@ -436,7 +436,7 @@ double BarSeries::rangeLow(std::size_t first, std::size_t last) const {
   return lo;
 }
 
-BarSeries::Aggregate BarSeries::aggregate(std::size_t first, std::size_t last) const {
+ChartSeries::Aggregate ChartSeries::aggregate(std::size_t first, std::size_t last) const {
   Aggregate g;
   const auto& b = bars();
   if (first >= last || last > b.size()) return g;
@@ -456,7 +456,7 @@ BarSeries::Aggregate BarSeries::aggregate(std::size_t first, std::size_t last) c
 
 // ---- Indicators -------------------------------------------------------------------------------------------------
 
-void BarSeries::recomputeIndicatorsFrom(std::size_t from) {
+void ChartSeries::recomputeIndicatorsFrom(std::size_t from) {
   const auto& b = bars();
   const std::size_t n = b.size();
   if (from + 1 == m_indicatorCount && from < n) {

@@ -1,4 +1,4 @@
-#include "core/screener/Metrics.h"
+#include "core/screener/SymbolMetrics.h"
 
 #include "core/strategy/indicators/BollingerBands.h"
 #include "core/strategy/indicators/Macd.h"
