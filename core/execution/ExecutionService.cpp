@@ -63,12 +63,20 @@ ExecutionService::~ExecutionService() { stop(); }
 
 Status ExecutionService::start() {
   if (m_running) return {};
-  // Load the journal (start-up only: the storage thread answers through a promise).
+  auto spool = JournalSpool::open(m_config.spool, m_clock);
+  if (!spool.ok()) return makeError("execution.journal", "execution: journal spool: " + spool.error().message);
+  m_spool = std::move(spool).value();
+  // Hand what the spool holds to the database, then load the journal (start-up only: the storage thread answers
+  // through a promise). Nothing starts on a journal that misses events of the previous run.
   auto promise = std::make_shared<std::promise<Status>>();
   auto future = promise->get_future();
   auto orders = std::make_shared<std::vector<domain::Order>>();
   auto positions = std::make_shared<std::vector<domain::Position>>();
-  m_journal->post([promise, orders, positions](storage::IOrderJournal& j) {
+  m_journal->post([promise, orders, positions, spool = m_spool](storage::IOrderJournal& j) {
+    if (Status s = spool->drain(j, true); !s.ok())
+      return promise->set_value(makeError(s.error().code, fmt::format("{} spooled event(s) of the previous run are "
+                                                                      "not in the database yet: {}",
+                                                                      spool->pending(), s.error().message)));
     auto o = j.loadOpenOrders();
     if (!o.ok()) return promise->set_value(o.error());
     auto p = j.loadPositions();
@@ -135,6 +143,31 @@ contract::ComponentHealth ExecutionService::brokerHealth() const {
       h.state = contract::HealthState::Down;
       h.detail = "disconnected: " + c.lastError;
       break;
+  }
+  h.detail = common::redact(h.detail);
+  return h;
+}
+
+SpoolStatus ExecutionService::spoolStatus() const {
+  return m_spool ? m_spool->status() : SpoolStatus{m_config.spool.path};
+}
+
+contract::ComponentHealth ExecutionService::journalHealth() const {
+  contract::ComponentHealth h;
+  const SpoolStatus s = spoolStatus();
+  if (s.pending > 0) {
+    h.state = contract::HealthState::Degraded;
+    h.detail = fmt::format("{} event(s) spooled to {} since {}, waiting for the database: {}", s.pending, s.path,
+                           s.oldestTs > 0 ? fmt::format("{:.0f} s ago", static_cast<double>(now() - s.oldestTs) / 1e9)
+                                          : std::string("start"),
+                           s.lastError);
+  } else if (s.refused > 0) {
+    h.state = contract::HealthState::Degraded;
+    h.detail = fmt::format("{} event(s) refused by the database, kept in {}.refused: {}", s.refused, s.path, s.lastError);
+  } else {
+    h.state = contract::HealthState::Ok;
+    h.detail = s.drained > 0 ? fmt::format("every event in the database ({} from the spool)", s.drained)
+                             : std::string("every event in the database");
   }
   h.detail = common::redact(h.detail);
   return h;
@@ -291,6 +324,14 @@ void ExecutionService::onAccountAnswer(const AccountAnswer& a) {
 
 void ExecutionService::tick(domain::Timestamp t) {
   m_broker->poll(t);
+  // Spooled journal events: a drain attempt at most once a second even when no new event comes to trigger one.
+  if (m_spool && m_spool->pending() > 0) {
+    const auto wall = std::chrono::steady_clock::now();
+    if (wall - m_lastDrainPost >= m_config.spool.retryInterval) {
+      m_lastDrainPost = wall;
+      m_journal->post([spool = m_spool](storage::IOrderJournal& j) { (void)spool->drain(j); });
+    }
+  }
   if (t >= m_dayEnd && m_dayEnd > 0) {
     m_book.startDay();
     m_dayEnd = time::NyseCalendar::instance().nextClose(t);
@@ -379,19 +420,20 @@ void ExecutionService::journalThen(const std::vector<std::string>& ids, std::fun
     for (const auto& id : ids) {
       const ManagedOrder* m = m_oms.find(id);
       if (m && !domain::isTerminal(m->order.status))
-        rejectOrder(id, m->correlationId, "journal", "not sent: the order journal write failed (" + error + ")");
+        rejectOrder(id, m->correlationId, "journal", "not sent: " + error);
     }
   });
-  m_journal->post([updates = std::move(updates), bus = &m_bus, mailbox = m_mailbox, seq](storage::IOrderJournal& j) {
+  m_journal->post([updates = std::move(updates), bus = &m_bus, mailbox = m_mailbox, seq,
+                   spool = m_spool](storage::IOrderJournal& j) {
     JournalAck ack{seq, true, {}};
-    for (const auto& u : updates) {
-      if (Status s = j.journalOrder(u.order); !s.ok()) {
-        ack.ok = false;
-        ack.error = s.error().message;
-      }
-    }
-    if (ack.ok)
+    storage::JournalBatch batch;
+    for (const auto& u : updates) batch.orders.push_back(u.order);
+    if (Status s = spool->admit(j, batch); !s.ok()) {
+      ack.ok = false;
+      ack.error = s.error().message;
+    } else {
       for (const auto& u : updates) bus->publish(u);
+    }
     mailbox->push(bus::Envelope::local(std::move(ack)));
   });
 }
@@ -670,18 +712,18 @@ void ExecutionService::apply(OmsEffects& fx) {
     checkBreaker();  // raises the peak, then checks the drawdown
     posSnap = std::make_shared<const contract::PositionsSnapshot>(contract::PositionsSnapshot{m_book.positions(), now()});
   }
-  m_journal->post([updates = std::move(updates), fills = std::move(fills), positions = std::move(positions), posSnap,
-                   bus = &m_bus](storage::IOrderJournal& j) {
-    auto lg = common::logger("execution");
-    for (const auto& u : updates)
-      if (Status s = j.journalOrder(u.order); !s.ok())
-        lg->error("journal write failed for order {}: {}", u.order.clientOrderId, s.error().message);
-    for (const auto& f : fills)
-      if (auto r = j.recordFill(f); !r.ok()) lg->error("journal write failed for fill {}: {}", f.fillId, r.error().message);
-    for (const auto& p : positions)
-      if (Status s = j.savePosition(p); !s.ok()) lg->error("journal write failed for position {}: {}", p.symbol, s.error().message);
+  storage::JournalBatch batch;
+  for (const auto& u : updates) batch.orders.push_back(u.order);
+  batch.fills = fills;
+  batch.positions = std::move(positions);
+  // Written, or spooled when the database cannot take it (JournalSpool): either way it is journaled.
+  m_journal->post([updates = std::move(updates), batch = std::move(batch), posSnap, bus = &m_bus,
+                   spool = m_spool](storage::IOrderJournal& j) {
+    if (Status s = spool->write(j, batch); !s.ok())
+      common::logger("execution")->error("journal write failed for {} order(s), {} fill(s): {}", batch.orders.size(),
+                                         batch.fills.size(), s.error().message);
     for (const auto& u : updates) bus->publish(u);
-    for (const auto& f : fills) bus->publish(contract::OrderFilled{f});
+    for (const auto& f : batch.fills) bus->publish(contract::OrderFilled{f});
     if (posSnap) bus->publish(posSnap);
   });
 

@@ -9,7 +9,9 @@
 // unjournaled order is never sent; the execution thread never blocks on the write, it waits for the ack message).
 // Broker events -> OrderManager (state machine, bracket / OCO rules) -> journal (orders, fills, positions) ->
 // OrderUpdated / OrderFilled / PositionsSnapshot / AccountSnapshot, published from the storage thread right after
-// the write, so whoever hears of a change can already read it from the journal.
+// the write, so whoever hears of a change can already read it from the journal. An event the database cannot take
+// (outage) is spooled to disk instead and reaches the database, in order, when it is back (JournalSpool); while
+// events wait there, new orders are refused ("the order journal is unavailable": transient) and never sent.
 // The broker never blocks this thread (rule 5): its calls return at once and its events and answers come back like
 // the journal's acknowledgements. Events the broker reports from inside a call on this thread (paper) are handled
 // right after that call, as before; events from its own worker (Alpaca) arrive as private messages on the lossless
@@ -31,6 +33,7 @@
 #include "core/common/Result.h"
 #include "core/contract/Risk.h"
 #include "core/execution/IBroker.h"
+#include "core/execution/JournalSpool.h"
 #include "core/execution/OrderManager.h"
 #include "core/risk/CorrelationGuard.h"
 #include "core/risk/PositionBook.h"
@@ -71,6 +74,7 @@ struct ExecutionConfig {
   std::vector<std::pair<std::string, std::string>> pairs;                  // risk.pairs = "KO/PEP,XOM/CVX"
   std::size_t correlationWindow = 60;                                      // risk.correlation_window (bars)
   std::size_t keepTerminalOrders = 5'000;
+  SpoolOptions spool;  // journal.spool_path and the database it belongs to (runtime::Kernel fills both)
 
   static ExecutionConfig fromConfig(const common::Config& config);
 };
@@ -83,9 +87,10 @@ class ExecutionService {
   ExecutionService(const ExecutionService&) = delete;
   ExecutionService& operator=(const ExecutionService&) = delete;
 
-  // Subscribes, loads the journal (waits for the storage thread: start-up only), starts the execution thread,
-  // which restores state and reconciles with the broker before handling any command. Error when the journal
-  // cannot be read (nothing is started then).
+  // Opens the journal spool, hands what it holds to the database, loads the journal (waits for the storage
+  // thread: start-up only), subscribes and starts the execution thread, which restores state and reconciles with
+  // the broker before handling any command. Error when the spool is damaged or the database does not take what
+  // it holds, or the journal cannot be read (nothing is started then).
   Status start();
   void stop();  // idempotent; drains the mailbox, stops the thread
   bool running() const { return m_running; }
@@ -95,6 +100,10 @@ class ExecutionService {
   // The same as a health probe result (thread-safe): Ok when connected, Degraded / Down with the last error,
   // Down when the service is not running. name / kind / timestamps are left to the health monitor.
   contract::ComponentHealth brokerHealth() const;
+  // The journal path (thread-safe): Ok when every event is in the database; Degraded while events wait in the
+  // spool (how many, since when, why) or after the database refused one for good.
+  contract::ComponentHealth journalHealth() const;
+  SpoolStatus spoolStatus() const;
 
   // Runs fn on the execution thread and waits for it (tests and diagnostics; never from the GUI thread).
   void runOnThread(std::function<void(ExecutionService&)> fn);
@@ -196,6 +205,8 @@ class ExecutionService {
   std::uint64_t m_nextAckSeq = 1;
   std::vector<domain::Order> m_startOrders;       // loaded by start(), consumed by startUp()
   std::vector<domain::Position> m_startPositions;
+  std::shared_ptr<JournalSpool> m_spool;
+  std::chrono::steady_clock::time_point m_lastDrainPost{};
   domain::Timestamp m_dayEnd = 0;
   domain::Timestamp m_lastSnapshot = 0;
   domain::Timestamp m_lastAccountRefresh = 0;

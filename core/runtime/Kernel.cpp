@@ -1,6 +1,7 @@
 #include "core/runtime/Kernel.h"
 
 #include "core/common/Logging.h"
+#include "core/common/Redact.h"
 #include "core/execution/ExecutionService.h"
 #include "core/execution/alpaca/AlpacaBroker.h"
 #include "core/execution/paper/PaperBroker.h"
@@ -19,6 +20,9 @@
 #include "core/relay/RedisBridge.h"
 #endif
 
+#include <QCryptographicHash>
+#include <QFileInfo>
+
 namespace meridian::runtime {
 
 storage::StorageConfig storageConfigFrom(const common::Config& config, std::shared_ptr<const common::IClock> clock) {
@@ -31,6 +35,21 @@ storage::StorageConfig storageConfigFrom(const common::Config& config, std::shar
   if (const QString pw = config.value("db.pg_password"); !pw.isEmpty())
     s.pgUri = common::Config::withUriPassword(config.value("db.pg_uri"), pw).toStdString();
   return s;
+}
+
+std::string journalDatabaseIdentity(const common::Config& config) {
+  if (config.value("db.backend", "sqlite").trimmed().toLower() == "postgres")
+    return "postgres:" + common::redact(config.value("db.pg_uri").trimmed().toStdString());
+  return "sqlite:" + QFileInfo(config.value("db.sqlite_path")).absoluteFilePath().toStdString();
+}
+
+std::string journalSideFile(const common::Config& config, const char* key, const char* suffix) {
+  if (const QString explicitPath = config.value(key).trimmed(); !explicitPath.isEmpty()) return explicitPath.toStdString();
+  if (config.value("db.backend", "sqlite").trimmed().toLower() != "postgres")
+    return QFileInfo(config.value("db.sqlite_path")).absoluteFilePath().toStdString() + "." + suffix;
+  const QByteArray id = QByteArray::fromStdString(journalDatabaseIdentity(config));
+  const QString hash = QString::fromLatin1(QCryptographicHash::hash(id, QCryptographicHash::Sha256).toHex().left(8));
+  return (common::Config::defaultDataDir() + "/" + suffix + "-" + hash).toStdString();
 }
 
 std::string redisUrlFrom(const common::Config& config) {
@@ -89,7 +108,10 @@ Result<std::unique_ptr<execution::IBroker>> makeBroker(const common::Config& con
   const double perShare = config.doubleValue("paper.commission_per_share", 0.0);
   if (perShare > 0.0)
     p.fill.commission = backtest::CommissionModel::perShare(perShare, config.doubleValue("paper.commission_min", 0.0));
-  return std::unique_ptr<execution::IBroker>(std::make_unique<execution::PaperBroker>(p));
+  p.bookPath = journalSideFile(config, "paper.book_path", "paper-book");
+  auto broker = std::make_unique<execution::PaperBroker>(p);
+  if (Status s = broker->openBook(); !s.ok()) return makeError("paper.book", "paper broker: " + s.error().message);
+  return std::unique_ptr<execution::IBroker>(std::move(broker));
 }
 
 }  // namespace
@@ -160,9 +182,12 @@ Status Kernel::start() {
       log->error("cannot start the broker: {}", broker.error().message);
       return failStart(broker.error());
     }
+    execution::ExecutionConfig executionConfig = execution::ExecutionConfig::fromConfig(m_config);
+    executionConfig.spool.path = journalSideFile(m_config, "journal.spool_path", "journal-spool");
+    executionConfig.spool.database = journalDatabaseIdentity(m_config);
     m_execution = std::make_unique<execution::ExecutionService>(
-        m_bus, std::make_shared<StorageJournalQueue>(*m_storage), std::move(broker).value(),
-        execution::ExecutionConfig::fromConfig(m_config), m_clock);
+        m_bus, std::make_shared<StorageJournalQueue>(*m_storage), std::move(broker).value(), std::move(executionConfig),
+        m_clock);
     if (Status s = m_execution->start(); !s.ok()) {
       log->error("cannot start execution: {}", s.error().message);
       m_execution.reset();

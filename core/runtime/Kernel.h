@@ -51,6 +51,13 @@ std::string redisUrlFrom(const common::Config& config);
 // Builds the storage configuration from "db.*" keys (clock: see StorageConfig::clock).
 storage::StorageConfig storageConfigFrom(const common::Config& config, std::shared_ptr<const common::IClock> clock = {});
 
+// The database the journal lives in, as a name without secrets: "sqlite:<absolute path>" or
+// "postgres:<redacted URI>". Local files that belong to that journal (the spool, the paper book) carry it.
+std::string journalDatabaseIdentity(const common::Config& config);
+// Where a local file that belongs to the journal's database goes when `key` does not say: beside the SQLite
+// file ("<db>.<suffix>"), or for PostgreSQL in the data directory as "<suffix>-<8 hex of the identity>".
+std::string journalSideFile(const common::Config& config, const char* key, const char* suffix);
+
 // runtime.mode:
 //   standalone (default)  everything in this process (desktop app, tests); with redis.url set, events are also
 //                         published to Redis (a GUI may attach read-only unless redis.accept_commands=true)

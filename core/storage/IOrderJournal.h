@@ -11,6 +11,16 @@
 
 namespace meridian::storage {
 
+// What one execution event changes: the orders (new state), the fills and the positions they moved. Journaled
+// together, so that an order's filled quantity, its fills and the positions never disagree in the journal.
+struct JournalBatch {
+  std::vector<domain::Order> orders;
+  std::vector<domain::Fill> fills;
+  std::vector<domain::Position> positions;
+  bool empty() const { return orders.empty() && fills.empty() && positions.empty(); }
+  friend bool operator==(const JournalBatch&, const JournalBatch&) = default;
+};
+
 class IOrderJournal {
  public:
   virtual ~IOrderJournal() = default;
@@ -35,6 +45,10 @@ class IOrderJournal {
   virtual Status savePosition(const domain::Position& position) = 0;
   // Ordered by symbol, strategyId. Flat positions are returned too (quantity 0, realized P&L kept).
   virtual Result<std::vector<domain::Position>> loadPositions() = 0;
+
+  // Orders, then fills, then positions, all or nothing (one transaction). Idempotent like the calls it is made
+  // of: journaling the same batch again (a retry after a lost connection, a replayed spool) changes nothing.
+  virtual Status journalBatch(const JournalBatch& batch) = 0;
 };
 
 }  // namespace meridian::storage

@@ -642,6 +642,19 @@ Result<std::vector<domain::Position>> SqlStore::loadPositions() {
   return collect(exec(k, {}, std::ref(c)), c);
 }
 
+Status SqlStore::journalBatch(const JournalBatch& b) {
+  if (b.empty()) return {};
+  Transaction tx(*this);
+  if (Status s = tx.begin(); !s.ok()) return s;
+  for (const auto& o : b.orders)
+    if (Status s = journalOrder(o); !s.ok()) return s;
+  for (const auto& f : b.fills)
+    if (auto r = recordFill(f); !r.ok()) return r.error();
+  for (const auto& p : b.positions)
+    if (Status s = savePosition(p); !s.ok()) return s;
+  return tx.commit();
+}
+
 // --- runs -------------------------------------------------------------------------------------------------
 
 Result<std::int64_t> SqlStore::saveBacktestRun(const BacktestRunRecord& b) {

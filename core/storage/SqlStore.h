@@ -76,6 +76,7 @@ class SqlStore : public IStorage {
   Result<std::vector<domain::Fill>> loadFills(std::string_view clientOrderId, std::size_t limit) override;
   Status savePosition(const domain::Position& position) override;
   Result<std::vector<domain::Position>> loadPositions() override;
+  Status journalBatch(const JournalBatch& batch) override;
 
   Result<std::int64_t> saveBacktestRun(const BacktestRunRecord& run) override;
   Result<std::optional<BacktestRunRecord>> loadBacktestRun(std::int64_t id) override;

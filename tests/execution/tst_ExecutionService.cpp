@@ -3,9 +3,11 @@
 // or doubled), kill switch, bracket, circuit breaker.
 #include "core/execution/ExecutionService.h"
 #include "core/execution/paper/PaperBroker.h"
+#include "core/storage/Records.h"
 #include "core/storage/StorageService.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -23,23 +25,54 @@ domain::Timestamp utc(const char* iso) {
 }
 const domain::Timestamp kOpen = utc("2024-03-05T15:00:00Z");
 
+// The storage thread's journal, which the test can switch off like a database that went away: every write fails
+// with errc::kUnavailable while `down` is set (reads still work, for the test's own checks).
+class SwitchableJournal final : public storage::IOrderJournal {
+ public:
+  SwitchableJournal(storage::IOrderJournal& db, const std::atomic<bool>& down) : m_db(db), m_down(down) {}
+  Status journalOrder(const domain::Order& o) override { return m_down ? unavailable() : m_db.journalOrder(o); }
+  Result<std::optional<domain::Order>> loadOrder(std::string_view id) override { return m_db.loadOrder(id); }
+  Result<std::vector<domain::Order>> loadOpenOrders() override { return m_db.loadOpenOrders(); }
+  Result<std::vector<domain::Order>> loadOrders(std::size_t n) override { return m_db.loadOrders(n); }
+  Result<bool> recordFill(const domain::Fill& f) override {
+    if (m_down) return unavailable();
+    return m_db.recordFill(f);
+  }
+  Result<std::vector<domain::Fill>> loadFills(std::string_view id, std::size_t n) override { return m_db.loadFills(id, n); }
+  Status savePosition(const domain::Position& p) override { return m_down ? unavailable() : m_db.savePosition(p); }
+  Result<std::vector<domain::Position>> loadPositions() override { return m_db.loadPositions(); }
+  Status journalBatch(const storage::JournalBatch& b) override { return m_down ? unavailable() : m_db.journalBatch(b); }
+
+ private:
+  static Error unavailable() { return makeError(storage::errc::kUnavailable, "test: the database is down"); }
+  storage::IOrderJournal& m_db;
+  const std::atomic<bool>& m_down;
+};
+
 class Journal final : public execution::IJournalQueue {
  public:
-  explicit Journal(storage::StorageService& s) : m_s(s) {}
+  explicit Journal(storage::StorageService& s, std::shared_ptr<std::atomic<bool>> down = std::make_shared<std::atomic<bool>>(false))
+      : m_s(s), m_down(std::move(down)) {}
   void post(Task t) override {
-    m_s.post([t = std::move(t)](storage::IStorage& st) { t(st); });
+    m_s.post([t = std::move(t), down = m_down](storage::IStorage& st) {
+      SwitchableJournal j(st, *down);
+      t(j);
+    });
   }
 
  private:
   storage::StorageService& m_s;
+  std::shared_ptr<std::atomic<bool>> m_down;
 };
 
 // Paper broker that records, at the moment of each submit, what the journal holds for the order.
 class RecordingBroker final : public execution::IBroker {
  public:
-  RecordingBroker(storage::StorageService& storage, std::shared_ptr<common::SimulatedClock> clock)
-      : m_storage(storage), m_inner(execution::PaperBrokerConfig{}, std::move(clock)) {
+  RecordingBroker(storage::StorageService& storage, std::shared_ptr<common::SimulatedClock> clock,
+                  execution::PaperBrokerConfig config = {})
+      : m_storage(storage), m_inner(config, std::move(clock)) {
     m_inner.setSink([this](BrokerEvent e) { report(std::move(e)); });
+    if (Status s = m_inner.openBook(); !s.ok()) throw std::runtime_error(s.error().message);
   }
   std::string_view name() const override { return "paper"; }
   void submit(const domain::Order& o) override {
@@ -166,12 +199,30 @@ class tst_ExecutionService : public QObject {
     m_storage = std::make_unique<storage::StorageService>(c);
     QVERIFY(m_storage->start().ok());
   }
-  void startService(execution::ExecutionConfig cfg = {}) {
-    auto broker = std::make_unique<RecordingBroker>(*m_storage, m_clock);
+  std::shared_ptr<std::atomic<bool>> m_journalDown = std::make_shared<std::atomic<bool>>(false);
+  void startService(execution::ExecutionConfig cfg = {}, execution::PaperBrokerConfig venue = {}) {
+    auto broker = std::make_unique<RecordingBroker>(*m_storage, m_clock, venue);
     m_broker = broker.get();
-    m_service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*m_storage),
+    m_service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*m_storage, m_journalDown),
                                                               std::move(broker), cfg, m_clock);
     QVERIFY(m_service->start().ok());
+  }
+  // The application's set-up: a spool file and a venue book beside this test's database.
+  std::pair<execution::ExecutionConfig, execution::PaperBrokerConfig> durableSetup() {
+    execution::ExecutionConfig cfg;
+    cfg.spool.path = m_dir.filePath(QStringLiteral("exec%1.spool").arg(m_db)).toStdString();
+    cfg.spool.database = "sqlite:test";
+    cfg.spool.retryInterval = std::chrono::milliseconds(100);
+    execution::PaperBrokerConfig venue;
+    venue.bookPath = m_dir.filePath(QStringLiteral("exec%1.book").arg(m_db)).toStdString();
+    return {cfg, venue};
+  }
+  std::size_t storedFills(const std::string& id) {
+    return m_storage->call([id](storage::IStorage& s) { return s.loadFills(id, 0); }).get().value().size();
+  }
+  double storedPosition() {
+    auto p = m_storage->call([](storage::IStorage& s) { return s.loadPositions(); }).get().value();
+    return p.empty() ? 0.0 : p.front().quantity;
   }
   // Waits until pred matches an envelope seen since the last clear; returns it (nullptr on timeout).
   const bus::Envelope* waitFor(const std::function<bool(const bus::Envelope&)>& pred, int ms = 5000) {
@@ -202,6 +253,7 @@ class tst_ExecutionService : public QObject {
 
  private Q_SLOTS:
   void init() {
+    m_journalDown->store(false);
     m_clock = std::make_shared<common::SimulatedClock>(kOpen);
     m_events = std::make_shared<bus::Mailbox>();
     m_seen.clear();
@@ -315,6 +367,72 @@ class tst_ExecutionService : public QObject {
     QCOMPARE(fills.value().size(), std::size_t(1));
   }
 
+  void aFillDuringAJournalOutageIsSpooledAndExecutedOnceAcrossARestart() {
+    auto [cfg, venue] = durableSetup();
+    startService(cfg, venue);
+    m_bus.publish(quote(100.1, 100.3));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-L", order("MRD-L", domain::Side::Buy, 10, domain::OrderType::Limit, 100.0)}).ok());
+    QVERIFY(waitOrder("MRD-L", S::Accepted));
+    sync();
+
+    m_journalDown->store(true);  // the database goes away; the order fills at the venue meanwhile
+    m_bus.publish(quote(99.8, 99.9));
+    QVERIFY(waitOrder("MRD-L", S::Filled));
+    sync();
+    QVERIFY(stored("MRD-L").status == S::Accepted);  // not in the database...
+    QCOMPARE(storedFills("MRD-L"), std::size_t(0));
+    QVERIFY(QTest::qWaitFor([&] { return m_service->spoolStatus().pending == 1; }, 2000));  // ...but on disk
+    const auto health = m_service->journalHealth();
+    QVERIFY(health.state == contract::HealthState::Degraded);
+    QVERIFY2(health.detail.find("1 event(s) spooled") != std::string::npos, health.detail.c_str());
+
+    // A new order while the journal is down is refused (transient), never sent.
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-N", order("MRD-N", domain::Side::Buy, 5)}).ok());
+    const auto* refused = waitOrder("MRD-N", S::Rejected);
+    QVERIFY(refused);
+    QVERIFY2(refused->order.rejectReason.find("order journal is unavailable") != std::string::npos,
+             refused->order.rejectReason.c_str());
+    QVERIFY(std::find(m_broker->submitted.begin(), m_broker->submitted.end(), "MRD-N") == m_broker->submitted.end());
+
+    // The process stops with the database still down; it comes back before the next start.
+    m_service->stop();
+    m_service.reset();
+    m_journalDown->store(false);
+    startService(cfg, venue);  // drains the spool before loading the journal
+    sync();
+    QVERIFY(stored("MRD-L").status == S::Filled);
+    QCOMPARE(storedFills("MRD-L"), std::size_t(1));
+    QCOMPARE(storedPosition(), 10.0);
+    QVERIFY(stored("MRD-N").status == S::Rejected);  // its rejection was spooled too
+    m_service->runOnThread([](execution::ExecutionService& s) {
+      auto& paper = static_cast<RecordingBroker&>(s.broker()).inner();
+      QCOMPARE(paper.submissions(), std::uint64_t(0));  // nothing re-armed: the fill is known
+      QCOMPARE(paper.workingCount(), std::size_t(0));
+      QCOMPARE(s.positionBook().positionQty("AAPL"), 10.0);
+    });
+    QVERIFY(m_service->journalHealth().state == contract::HealthState::Ok);
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(cfg.spool.path)));
+  }
+
+  void theSpoolDrainsOnItsOwnWhenTheDatabaseComesBack() {
+    auto [cfg, venue] = durableSetup();
+    startService(cfg, venue);
+    m_bus.publish(quote(100.1, 100.3));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-D", order("MRD-D", domain::Side::Buy, 10, domain::OrderType::Limit, 100.0)}).ok());
+    QVERIFY(waitOrder("MRD-D", S::Accepted));
+    sync();
+    m_journalDown->store(true);
+    m_bus.publish(quote(99.8, 99.9));
+    QVERIFY(waitOrder("MRD-D", S::Filled));
+    QVERIFY(QTest::qWaitFor([&] { return m_service->spoolStatus().pending == 1; }, 2000));
+    m_journalDown->store(false);
+    // No new event needed: the execution thread's timer retries (retry interval 100 ms here, 1 s by default).
+    QVERIFY(QTest::qWaitFor([&] { return m_service->spoolStatus().pending == 0; }, 5000));
+    QCOMPARE(storedFills("MRD-D"), std::size_t(1));
+    QCOMPARE(storedPosition(), 10.0);
+    QCOMPARE(m_service->spoolStatus().drained, std::uint64_t(1));
+  }
+
   void brokerEventsFromAnotherThreadAndCommandsAfterReconciliation() {
     // The journal says MRD-V works at the venue; while we were down it filled there.
     auto v = order("MRD-V", domain::Side::Buy, 10, domain::OrderType::Limit, 50.0);
@@ -417,11 +535,18 @@ class tst_ExecutionService : public QObject {
     m_bus.publish(quote(100.0, 100.0));
     QVERIFY(waitOrder("MRD-B1", S::Filled));
     m_bus.publish(quote(80.0, 80.0));  // equity 9,000 < 95 % of 10,000
-    m_clock->advance(2 * domain::kNanosPerSecond);        // the 1 s timer checks the breaker
-    QVERIFY(waitFor([](const bus::Envelope& e) {
+    // The 1 s timer checks the breaker. The clock moves on until it has (a timer tick may come between the quote's
+    // publication and its handling, and then checks the old price).
+    const auto tripped = [](const bus::Envelope& e) {
       const auto* s = e.as<contract::RiskStateChanged>();
       return s && s->circuitBreaker;
-    }));
+    };
+    const bus::Envelope* trip = nullptr;
+    for (int i = 0; i < 50 && !trip; ++i) {
+      m_clock->advance(2 * domain::kNanosPerSecond);
+      trip = waitFor(tripped, 100);
+    }
+    QVERIFY(trip);
     QVERIFY(m_bus.send(contract::SubmitOrder{"C-2", order("MRD-B2", domain::Side::Buy, 1)}).ok());
     const auto* r = waitOrder("MRD-B2", S::Rejected);
     QVERIFY(r);

@@ -1,6 +1,10 @@
 // PaperBroker: fills through the backtester's FillModel against quotes and bars; IOC / FOK / DAY; cancel,
-// replace, re-arming on restart without doubling; deterministic output; simulated account.
+// replace, re-arming on restart without doubling; deterministic output; simulated account. With a book
+// (paper.book_path): a restart reports what the venue did that the journal misses — fills, ends, replacements —
+// exactly once, arms only what the venue never saw, and keeps the fill counter.
 #include "core/execution/paper/PaperBroker.h"
+
+#include <QTemporaryDir>
 
 #include <QDateTime>
 #include <QtTest>
@@ -77,6 +81,34 @@ execution::PaperBrokerConfig slipAndCommission() {
   c.fill.commission = backtest::CommissionModel::perShare(0.01, 1.0);
   c.initialCash = 100'000;
   return c;
+}
+
+// A broker on a book file, "restarted" by constructing another one on the same file.
+struct Venue {
+  std::shared_ptr<common::SimulatedClock> clock;
+  std::vector<BrokerEvent> events;
+  std::unique_ptr<PaperBroker> broker;
+  Venue(const std::string& book, std::shared_ptr<common::SimulatedClock> c, execution::PaperBrokerConfig cfg = {})
+      : clock(std::move(c)) {
+    cfg.bookPath = book;
+    broker = std::make_unique<PaperBroker>(cfg, clock);
+    broker->setSink([this](BrokerEvent e) { events.push_back(std::move(e)); });
+    const Status s = broker->openBook();
+    if (!s.ok()) throw std::runtime_error(s.error().message);
+  }
+  std::vector<BrokerEvent> of(K kind) const {
+    std::vector<BrokerEvent> out;
+    for (const auto& e : events)
+      if (e.kind == kind) out.push_back(e);
+    return out;
+  }
+};
+
+// What the journal holds for an order: `status`, `filled` of it journaled.
+domain::Order journaled(domain::Order o, domain::OrderStatus status, double filled = 0) {
+  o.status = status;
+  o.filledQuantity = filled;
+  return o;
 }
 
 }  // namespace
@@ -227,6 +259,146 @@ class tst_PaperBroker : public QObject {
     h.broker->onBar("AAPL", bar(kT0 + 120, 108, 108, 104, 105));  // stop 104.5 hit
     QCOMPARE(h.of(K::Fill).size(), std::size_t(1));
     QCOMPARE(h.of(K::Fill)[0].fill.price, 104.5);
+  }
+
+  void bookReportsAFillTheJournalMissedExactlyOnce() {
+    QTemporaryDir dir;
+    const std::string book = dir.filePath("paper.book").toStdString();
+    auto clock = std::make_shared<common::SimulatedClock>(kT0);
+    const auto m = order("M", domain::Side::Buy, 10);
+    {
+      Venue v(book, clock);
+      v.broker->submit(m);
+      v.broker->onQuote(quote(99.9, 100.0, kT0 + 5));
+      QCOMPARE(v.of(K::Fill).size(), std::size_t(1));
+    }  // killed before the fill reached the journal: the journal has M accepted, nothing filled
+    {
+      Venue v(book, clock);
+      v.broker->restoreAccount(100'000, {});
+      v.broker->reconcile({journaled(m, domain::OrderStatus::Accepted)});
+      const auto fills = v.of(K::Fill);
+      QCOMPARE(fills.size(), std::size_t(1));
+      QCOMPARE(fills[0].fill.fillId, std::string("PF-M-1"));  // the venue's id: recordFill cannot double it
+      QCOMPARE(fills[0].fill.quantity, 10.0);
+      QCOMPARE(fills[0].fill.price, 100.0);
+      QCOMPARE(v.broker->workingCount(), std::size_t(0));     // filled at the venue: never re-armed
+      QCOMPARE(v.broker->submissions(), std::uint64_t(0));
+      QVERIFY(v.events.back().kind == K::Reconciled);
+      execution::AccountInfo a;
+      v.broker->requestAccount([&](Result<execution::AccountInfo> r) { a = r.value(); });
+      QCOMPARE(a.cash, 100'000.0 - 1'000.0);                  // the venue's account has the fill too
+      // Restarted again before the journal wrote it: reported again (same id), still nothing executed.
+      Venue again(book, clock);
+      again.broker->reconcile({journaled(m, domain::OrderStatus::Accepted)});
+      QCOMPARE(again.of(K::Fill).size(), std::size_t(1));
+      QCOMPARE(again.of(K::Fill)[0].fill.fillId, std::string("PF-M-1"));
+    }
+    // Once the journal has it (M no longer open), the book forgets it at the next start.
+    Venue v(book, clock);
+    v.broker->reconcile({});
+    QVERIFY(v.of(K::Fill).empty());
+    auto reread = execution::PaperBook::open(book);
+    QVERIFY(reread.ok());
+    QVERIFY((*reread)->entries().empty());
+  }
+
+  void pendingSubmitIsArmedOnlyWhenTheVenueNeverSawIt() {
+    QTemporaryDir dir;
+    const std::string book = dir.filePath("paper.book").toStdString();
+    auto clock = std::make_shared<common::SimulatedClock>(kT0);
+    const auto seen = order("SEEN", domain::Side::Buy, 10, domain::OrderType::Limit, 95);
+    const auto unseen = order("UNSEEN", domain::Side::Buy, 7, domain::OrderType::Limit, 95);
+    {
+      Venue v(book, clock);
+      v.broker->submit(seen);  // the process died before the Accepted event was journaled
+    }
+    Venue v(book, clock);
+    v.broker->reconcile({journaled(seen, domain::OrderStatus::PendingSubmit), journaled(unseen, domain::OrderStatus::PendingSubmit)});
+    QCOMPARE(v.broker->workingCount(), std::size_t(2));
+    QCOMPARE(v.of(K::Accepted).size(), std::size_t(2));
+    QCOMPARE(v.of(K::Accepted)[0].brokerOrderId, std::string("PB-SEEN"));
+    v.broker->submit(seen);  // a re-sent submit is idempotent
+    v.broker->onQuote(quote(94.9, 95.0, kT0 + 5));
+    const auto fills = v.of(K::Fill);
+    QCOMPARE(fills.size(), std::size_t(2));  // each exactly once
+    QCOMPARE(fills[0].fill.quantity + fills[1].fill.quantity, 17.0);
+  }
+
+  void partialFillsContinueWithTheVenueCounterAfterARestart() {
+    QTemporaryDir dir;
+    const std::string book = dir.filePath("paper.book").toStdString();
+    auto clock = std::make_shared<common::SimulatedClock>(kT0);
+    execution::PaperBrokerConfig cfg;
+    cfg.matchOnQuotes = false;
+    cfg.fill.maxParticipation = 0.1;  // 30 shares of a 300-share bar
+    const auto q = order("Q", domain::Side::Buy, 100, domain::OrderType::Limit, 101);
+    {
+      Venue v(book, clock, cfg);
+      v.broker->submit(q);
+      v.broker->onBar("AAPL", bar(kT0 + 60, 100, 100.5, 99.5, 100, 300));
+      v.broker->onBar("AAPL", bar(kT0 + 120, 100, 100.5, 99.5, 100, 300));
+      QCOMPARE(v.of(K::Fill).size(), std::size_t(2));
+    }  // the journal got the first fill only
+    clock->set(kT0 + 150);
+    Venue v(book, clock, cfg);
+    v.broker->reconcile({journaled(q, domain::OrderStatus::PartiallyFilled, 30)});
+    QCOMPARE(v.of(K::Fill).size(), std::size_t(1));
+    QCOMPARE(v.of(K::Fill)[0].fill.fillId, std::string("PF-Q-2"));
+    QCOMPARE(v.broker->workingCount(), std::size_t(1));
+    v.broker->onBar("AAPL", bar(kT0 + 180, 100, 100.5, 99.5, 100, 300));
+    const auto fills = v.of(K::Fill);
+    QCOMPARE(fills.size(), std::size_t(2));
+    QCOMPARE(fills[1].fill.fillId, std::string("PF-Q-3"));
+    QCOMPARE(fills[1].fill.quantity, 30.0);  // of the 40 left at the venue, not of the 70 the journal thinks
+  }
+
+  void cancelsAndReplacementsAtTheVenueSurviveARestart() {
+    QTemporaryDir dir;
+    const std::string book = dir.filePath("paper.book").toStdString();
+    auto clock = std::make_shared<common::SimulatedClock>(kT0);
+    const auto c = order("C", domain::Side::Buy, 10, domain::OrderType::Limit, 90);
+    const auto r1 = order("R1", domain::Side::Buy, 10, domain::OrderType::Limit, 90);
+    const auto r2 = order("R2", domain::Side::Buy, 20, domain::OrderType::Limit, 91);
+    {
+      Venue v(book, clock);
+      v.broker->submit(c);
+      v.broker->submit(r1);
+      v.broker->cancel(c);
+      v.broker->replace(r1, r2);
+    }  // none of it journaled past pending_cancel / pending_submit
+    Venue v(book, clock);
+    v.broker->reconcile({journaled(c, domain::OrderStatus::PendingCancel), journaled(r1, domain::OrderStatus::Accepted),
+                         journaled(r2, domain::OrderStatus::PendingSubmit)});
+    QCOMPARE(v.of(K::Cancelled).size(), std::size_t(1));
+    QCOMPARE(v.of(K::Replaced).size(), std::size_t(1));
+    QCOMPARE(v.of(K::Replaced)[0].replacementClientOrderId, std::string("R2"));
+    QCOMPARE(v.broker->workingCount(), std::size_t(1));  // R2 only: C and R1 never work again
+    v.broker->onQuote(quote(80, 85, kT0 + 5));
+    QCOMPARE(v.of(K::Fill).size(), std::size_t(1));
+    QCOMPARE(v.of(K::Fill)[0].clientOrderId, std::string("R2"));
+    QCOMPARE(v.of(K::Fill)[0].fill.quantity, 20.0);
+  }
+
+  void aDamagedBookStopsTheBroker() {
+    QTemporaryDir dir;
+    const std::string book = dir.filePath("paper.book").toStdString();
+    auto clock = std::make_shared<common::SimulatedClock>(kT0);
+    {
+      Venue v(book, clock);
+      v.broker->submit(order("A", domain::Side::Buy, 1, domain::OrderType::Limit, 90));
+      v.broker->submit(order("B", domain::Side::Buy, 1, domain::OrderType::Limit, 90));
+    }
+    QFile f(QString::fromStdString(book));
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    f.seek(3);
+    f.write("x");  // first of two lines damaged
+    f.close();
+    execution::PaperBrokerConfig cfg;
+    cfg.bookPath = book;
+    PaperBroker broker(cfg, clock);
+    const Status s = broker.openBook();
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().message.find(book + ":1:") != std::string::npos, s.error().message.c_str());
   }
 
   void deterministic() {
