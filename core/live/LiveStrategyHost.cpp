@@ -1,6 +1,7 @@
 #include "core/live/LiveStrategyHost.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace meridian::live {
 
@@ -50,6 +51,10 @@ const std::vector<OrderIntent>& LiveStrategyHost::step(std::span<const domain::B
   std::copy(bars.begin(), bars.end(), m_current.begin());
   // The book reads the copy, not `bars`: it must stay valid for submits after step() returns (onStop).
   m_book.beginBar(m_t, m_now, m_current, m_trading);
+  if (!m_pendingAdjust.empty()) {
+    for (std::size_t i = 0; i < m_pendingAdjust.size(); ++i) book(i, m_pendingAdjust[i], m_current[i].open);
+    m_pendingAdjust.clear();
+  }
   m_timers.fireDue(m_now, *m_strategy, *this);
   m_book.matchWorking();
   m_book.markToClose();
@@ -60,6 +65,23 @@ const std::vector<OrderIntent>& LiveStrategyHost::step(std::span<const domain::B
   m_strategy->onBar(*this, slice);
   ++m_t;
   return m_intents;
+}
+
+void LiveStrategyHost::adjustPosition(std::size_t i, double delta) {
+  if (i >= m_symbols.size() || delta == 0.0) return;
+  if (m_t == 0) {
+    m_pendingAdjust.resize(m_symbols.size(), 0.0);
+    m_pendingAdjust[i] += delta;
+    return;
+  }
+  book(i, delta, m_current[i].close);
+}
+
+void LiveStrategyHost::book(std::size_t i, double delta, double price) {
+  if (delta == 0.0) return;
+  m_book.portfolio().apply(i, delta > 0 ? domain::Side::Buy : domain::Side::Sell, std::abs(delta), price, 0.0, m_now,
+                           std::int64_t(m_t));
+  m_book.portfolio().mark(i, price);
 }
 
 void LiveStrategyHost::finish() {

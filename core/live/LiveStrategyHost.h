@@ -65,6 +65,13 @@ class LiveStrategyHost final : public strategy::StrategyContext {
   domain::Timestamp lastTs() const { return m_now; }
   std::size_t barsSeen() const { return m_t; }
   std::size_t fills() const { return std::size_t(m_book.counts().fills); }
+  // Signed shares the shadow book's working orders of instrument i would still add (the strategy's target is
+  // position(i) + workingDelta(i)).
+  double workingDelta(std::size_t i) const { return i < m_symbols.size() ? m_book.workingDelta(i) : 0.0; }
+  // Moves the shadow position of instrument i by `delta` shares without an order: a restart puts the shadow book
+  // back where it was when the warm-up could not replay it exactly. Booked like a fill without commission at the
+  // current slice's close (cash moves, equity does not); before the first slice, at the first slice's open.
+  void adjustPosition(std::size_t i, double delta);
 
   // ---- StrategyContext ---------------------------------------------------------------------------------
   domain::Timestamp now() const override { return m_now; }
@@ -80,6 +87,7 @@ class LiveStrategyHost final : public strategy::StrategyContext {
   void scheduleTimer(domain::Timestamp at, std::uint32_t tag) override { m_timers.schedule(at, tag); }
 
  private:
+  void book(std::size_t i, double delta, double price);
 
   std::unique_ptr<strategy::IStrategy> m_strategy;
   std::vector<std::string> m_symbols;
@@ -88,6 +96,7 @@ class LiveStrategyHost final : public strategy::StrategyContext {
   backtest::SimOrderBook m_book;       // after m_strategy and m_symbols, which it is built from
   backtest::StrategyTimers m_timers;
   std::vector<OrderIntent> m_intents;
+  std::vector<double> m_pendingAdjust;  // adjustPosition before the first slice, per instrument
   std::size_t m_t = 0;  // slices seen
   domain::Timestamp m_now = 0;
   bool m_trading = false;

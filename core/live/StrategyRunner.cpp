@@ -7,17 +7,23 @@
 #include "core/contract/Risk.h"
 #include "core/marketdata/IngestionService.h"
 #include "core/live/LiveStrategyHost.h"
+#include "core/live/StrategyState.h"
 #include "core/storage/StorageService.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStringList>
 #include <QTimeZone>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <set>
 
 namespace meridian::live {
@@ -155,11 +161,39 @@ std::string StrategyCycleReport::summary() const {
   return s;
 }
 
+// ---- rejections ---------------------------------------------------------------------------------------------
+
+std::string_view toString(RejectionKind kind) {
+  return kind == RejectionKind::Transient ? "transient" : "definitive";
+}
+
+RejectionKind classifyRejection(std::string_view rule, std::string_view reason) {
+  // The ExecutionService names the rule of every rejection it makes itself: only a failed journal write is
+  // temporary; a risk limit, an invalid order, the kill switch or the breaker are not undone by asking again.
+  if (rule == "journal") return RejectionKind::Transient;
+  if (!rule.empty()) return RejectionKind::Definitive;
+  std::string text(reason);
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  static constexpr std::string_view kTransient[] = {
+      "journal write failed",                                                   // ExecutionService
+      "bus.refused", "queue is full", "not keeping up", "nothing in this process handles",  // EventBus, relay
+      "unavailable", "disconnected", "not connected", "connection refused", "connection reset", "connection lost",
+      "timed out", "timeout", "try again", "temporarily", "http 429"};
+  for (std::string_view marker : kTransient)
+    if (text.find(marker) != std::string::npos) return RejectionKind::Transient;
+  // "HTTP 5xx": the venue failed, not the order.
+  for (auto at = text.find("http 5"); at != std::string::npos; at = text.find("http 5", at + 1))
+    if (at + 7 < text.size() && std::isdigit((unsigned char)text[at + 6]) && std::isdigit((unsigned char)text[at + 7]))
+      return RejectionKind::Transient;
+  return RejectionKind::Definitive;
+}
+
 // ---- runner -------------------------------------------------------------------------------------------------
 
 struct StrategyRunner::Instance {
   LiveStrategySpec spec;
   std::string id;
+  std::string stateId;  // "live:<id>": the strategyId of its orders and fills, the key of its saved state
   std::unique_ptr<LiveStrategyHost> host;
   struct Pending {
     std::vector<domain::Bar> bars;
@@ -169,6 +203,13 @@ struct StrategyRunner::Instance {
   std::size_t warmupBars = 0;
   std::size_t liveBars = 0;
   std::size_t signals = 0;
+  // strategy.trade: what the saved state records about the bars (StrategyState.h).
+  domain::Timestamp tradingSince = 0;
+  std::vector<std::pair<domain::Timestamp, domain::Timestamp>> refused;
+  std::optional<SavedInstance> saved;  // read on start: bars up to saved->lastBarTs are replayed as it says
+  bool settlePending = false;          // the shadow book is checked against the targets after the replay
+  bool changed = false;                // to be saved
+  domain::Timestamp replayUntil() const { return saved ? saved->lastBarTs : 0; }
   std::size_t index(const std::string& symbol) const {
     for (std::size_t i = 0; i < spec.symbols.size(); ++i)
       if (spec.symbols[i] == symbol) return i;
@@ -177,10 +218,11 @@ struct StrategyRunner::Instance {
 };
 
 struct StrategyRunner::Slot {
-  std::string instanceId;
+  Instance* inst = nullptr;
   std::string symbol;
   double target = 0.0;  // the strategy's latest wanted position
-  double filled = 0.0;  // net quantity the runner's own orders have filled
+  double filled = 0.0;  // net quantity the runner's own orders have filled (the journal's, after a restart)
+  bool hold = false;    // the last order ended definitively: not retried until the strategy sets a new target
   bool dirty = false;   // target changed while an order for the symbol was working
 };
 
@@ -190,10 +232,32 @@ struct StrategyRunner::WorkingOrder {
   std::string correlationId;
   domain::Side side = domain::Side::Buy;
   double lastFilled = 0.0;
+  bool unconfirmed = false;    // named by the saved state, unknown to the journal when the runner started
+  bool lookupPending = false;  // a journal lookup for it is on its way
 };
 
 struct StrategyRunner::CycleRequest {
   std::shared_ptr<std::promise<Result<StrategyCycleReport>>> promise;
+};
+
+struct StrategyRunner::RestoreData {
+  struct PerInstance {
+    std::optional<SavedInstance> saved;
+    std::string paramsJson;
+    std::string problem;              // a saved row that could not be decoded
+    std::vector<domain::Fill> fills;  // tagged with the instance's strategy id, oldest first
+  };
+  std::vector<PerInstance> instances;                         // in m_instances order
+  std::vector<domain::Order> open;                            // open orders of the instances
+  std::map<std::string, std::optional<domain::Order>> named;  // saved working orders that are not open
+};
+
+// The journal's answer about one unconfirmed working order (a private message to the runner's mailbox).
+struct StrategyRunner::JournalLookup {
+  std::string clientOrderId;
+  std::string error;
+  std::optional<domain::Order> order;
+  double filled = 0.0;  // sum of its journaled fills
 };
 
 StrategyRunner::StrategyRunner(bus::EventBus& bus, std::vector<LiveStrategySpec> specs, StrategyRunnerOptions options,
@@ -220,10 +284,19 @@ Status StrategyRunner::start() {
     auto inst = std::make_unique<Instance>();
     inst->spec = spec;
     inst->id = spec.id();
+    inst->stateId = "live:" + inst->id;
     inst->host = std::make_unique<LiveStrategyHost>(std::move(strat).value(), spec.symbols, host);
     instances.push_back(std::move(inst));
   }
   m_instances = std::move(instances);
+  m_slots.clear();
+  m_working.clear();
+  m_workingBySymbol.clear();
+  if (m_options.trade)
+    for (auto& inst : m_instances)
+      for (const auto& sym : inst->spec.symbols) slotFor(*inst, sym);
+  // Without storage there is nothing to restore (and nothing is saved): trading starts from zero, as before.
+  m_restored = !(m_options.trade && m_storage);
   {
     std::lock_guard lock(m_statusMutex);
     m_warm = false;
@@ -235,6 +308,7 @@ Status StrategyRunner::start() {
   if (m_options.trade) {
     m_subscriptions.push_back(m_bus.subscribe<contract::OrderUpdated>(m_mailbox));
     m_subscriptions.push_back(m_bus.subscribe<contract::CommandRejected>(m_mailbox));
+    m_subscriptions.push_back(m_bus.subscribe<contract::RiskRejected>(m_mailbox));
   }
   m_stopping = false;
   m_running = true;
@@ -252,6 +326,7 @@ void StrategyRunner::stop() {
   m_mailbox->close();
   if (m_thread.joinable()) m_thread.join();
   for (auto& inst : m_instances) inst->host->finish();
+  saveChangedStates();  // the runner thread is gone: its state is ours now
 }
 
 bool StrategyRunner::waitUntilWarm(std::chrono::milliseconds timeout) const {
@@ -260,7 +335,12 @@ bool StrategyRunner::waitUntilWarm(std::chrono::milliseconds timeout) const {
 }
 
 void StrategyRunner::run() {
+  // The saved state first: the warm-up replays the bars it says the instances traded on.
+  if (!m_restored) restore();
   warmUp();
+  for (auto& inst : m_instances)
+    if (inst->settlePending && inst->host->lastTs() >= inst->replayUntil()) settle(*inst);
+  saveChangedStates();
   publishStatus();
   {
     std::lock_guard lock(m_statusMutex);
@@ -271,20 +351,21 @@ void StrategyRunner::run() {
   const auto handle = [this](const bus::Envelope& e) {
     if (const auto* bar = e.as<contract::BarClosed>()) onBar(*bar);
     else if (const auto* upd = e.as<contract::OrderUpdated>()) onOrderUpdated(*upd);
+    else if (const auto* risk = e.as<contract::RiskRejected>()) onRiskRejected(*risk);
     else if (const auto* rej = e.as<contract::CommandRejected>()) onCommandRejected(*rej);
+    else if (const auto* look = e.as<JournalLookup>()) onLookup(*look);
     else if (const auto* cyc = e.as<CycleRequest>()) onCycle(*cyc);
   };
   while (!m_stopping) {
     if (!m_mailbox->waitNonEmpty(std::chrono::milliseconds(200))) continue;
     batch.clear();
     m_mailbox->drain(batch, 1024);
-    bool stepped = false;
     for (const auto& e : batch) {
       if (m_stopping) break;
       handle(e);
-      stepped = stepped || e.type == std::type_index(typeid(contract::BarClosed));
+      saveChangedStates();  // after every event: a crash loses at most the event being handled
     }
-    if (stepped) publishStatus();
+    if (!batch.empty()) publishStatus();
   }
   // Cycle requests still queued get an answer instead of a broken promise.
   batch.clear();
@@ -368,15 +449,206 @@ void StrategyRunner::warmUp() {
     }
     const std::size_t n = aligned->size(), T = aligned->front().bars.size();
     std::vector<domain::Bar> slice(n);
+    std::size_t replayed = 0;
     for (std::size_t t = 0; t < T; ++t) {
       for (std::size_t i = 0; i < n; ++i) slice[i] = (*aligned)[i].bars[t];
-      inst->host->step(slice, false);
+      // Orders are refused (as before a backtest's tradeStart), except on the bars a restored instance traded on.
+      const bool traded = inst->saved && inst->saved->tradedAt(slice[0].ts);
+      replayed += traded;
+      stepHost(*inst, slice, traded);
     }
     inst->warmupBars = T;
-    log()->info("{}: warmed up on {} stored bars up to {}", inst->id, T,
-                formatTs(inst->host->lastTs(), m_options.timeframe));
+    log()->info("{}: warmed up on {} stored bars up to {}{}", inst->id, T,
+                formatTs(inst->host->lastTs(), m_options.timeframe),
+                replayed ? fmt::format(" ({} of them replayed as traded before the restart)", replayed) : std::string());
   }
 }
+
+// ---- restart ------------------------------------------------------------------------------------------------
+
+bool StrategyRunner::restore() {
+  std::vector<std::string> ids;
+  for (const auto& inst : m_instances) ids.push_back(inst->stateId);
+  Result<RestoreData> read = makeError("storage", "not read");
+  try {
+    // One task: the storage thread runs it between two journal writes, so fills, open orders and the saved states
+    // are one consistent picture.
+    read = m_storage->call([ids](storage::IStorage& s) -> Result<RestoreData> {
+      RestoreData d;
+      for (const auto& id : ids) {
+        RestoreData::PerInstance p;
+        auto row = s.loadStrategyState(id);
+        if (!row) return row.error();
+        if (const auto& rec = *row) {
+          p.paramsJson = rec->paramsJson;
+          if (auto dec = decodeSavedInstance(rec->stateJson)) p.saved = std::move(dec).value();
+          else p.problem = dec.error().message;
+        }
+        auto fills = s.loadStrategyFills(id);
+        if (!fills) return fills.error();
+        p.fills = std::move(fills).value();
+        d.instances.push_back(std::move(p));
+      }
+      auto open = s.loadOpenOrders();
+      if (!open) return open.error();
+      for (const auto& o : *open)
+        if (std::find(ids.begin(), ids.end(), o.strategyId) != ids.end()) d.open.push_back(o);
+      for (const auto& p : d.instances) {
+        if (!p.saved) continue;
+        for (const auto& slot : p.saved->slots)
+          for (const auto& w : slot.orders) {
+            const bool isOpen = std::any_of(d.open.begin(), d.open.end(), [&](const domain::Order& o) {
+              return o.clientOrderId == w.clientOrderId;
+            });
+            if (isOpen || d.named.count(w.clientOrderId)) continue;
+            auto o = s.loadOrder(w.clientOrderId);
+            if (!o) return o.error();
+            d.named[w.clientOrderId] = *o;
+          }
+      }
+      return d;
+    }).get();
+  } catch (const std::exception& e) {
+    read = makeError("storage", e.what());
+  }
+  if (!read) {
+    log()->error("live strategies: cannot read the saved strategy state and the order journal ({}): no order is "
+                 "submitted until they can be read (tried again before each tradeable bar)",
+                 read.error().message);
+    return false;
+  }
+  applyRestore(read.value());
+  m_restored = true;
+  return true;
+}
+
+void StrategyRunner::applyRestore(RestoreData& data) {
+  const auto sameJson = [](const std::string& a, const std::string& b) {
+    return QJsonDocument::fromJson(QByteArray::fromStdString(a)).object() ==
+           QJsonDocument::fromJson(QByteArray::fromStdString(b)).object();
+  };
+  for (std::size_t n = 0; n < m_instances.size() && n < data.instances.size(); ++n) {
+    Instance& inst = *m_instances[n];
+    auto& p = data.instances[n];
+    if (!p.problem.empty())
+      log()->warn("{}: saved state ignored ({}); rebuilding from the order journal alone", inst.id, p.problem);
+    if (p.saved && (p.saved->strategy != inst.spec.strategy || p.saved->symbols != inst.spec.symbols)) {
+      log()->warn("{}: the saved state is for {} on {}: ignored; rebuilding from the order journal alone", inst.id,
+                  p.saved->strategy, fmt::join(p.saved->symbols, "/"));
+      p.saved.reset();
+    }
+    if (p.saved && !sameJson(p.paramsJson, inst.spec.params.toJson()))
+      log()->warn("{}: parameters changed since the state was saved ({} -> {}): positions and targets are kept, the "
+                  "warm-up replays with the new ones",
+                  inst.id, p.paramsJson, inst.spec.params.toJson());
+
+    // What the journal says the instance holds, and how much of each order is already in it.
+    std::map<std::string, double> held, counted;
+    for (const auto& f : p.fills) {
+      held[f.symbol] += f.side == domain::Side::Buy ? f.quantity : -f.quantity;
+      counted[f.clientOrderId] += f.quantity;
+    }
+    for (const auto& [sym, qtyHeld] : held)
+      if (inst.index(sym) == SIZE_MAX)
+        log()->warn("{}: the journal has fills of it in {} ({}), which it no longer trades: left alone", inst.id, sym,
+                    qty(qtyHeld));
+
+    const SavedInstance* saved = p.saved ? &*p.saved : nullptr;
+    bool anything = saved != nullptr;
+    for (const auto& sym : inst.spec.symbols) {
+      Slot& slot = slotFor(inst, sym);
+      const SavedSlot* ss = saved ? saved->slot(sym) : nullptr;
+      slot.filled = held.count(sym) ? held[sym] : 0.0;
+      slot.target = ss ? ss->target : slot.filled;  // nothing saved: hold what the journal says is held
+      slot.hold = ss && ss->hold;
+      slot.dirty = ss && ss->deferred;
+      anything = anything || std::abs(slot.filled) > kQtyEps;
+      if (ss && std::abs(ss->filled - slot.filled) > kQtyEps)
+        log()->warn("{} {}: the saved state says {} filled, the journal's fills say {}: the journal is right", inst.id,
+                    sym, qty(ss->filled), qty(slot.filled));
+    }
+
+    // Orders still open in the journal: adopted, never sent again.
+    for (const auto& o : data.open) {
+      if (o.strategyId != inst.stateId) continue;
+      if (inst.index(o.symbol) == SIZE_MAX) {
+        log()->warn("{}: open order {} for {}, a symbol it no longer trades: left to the order manager", inst.id,
+                    o.clientOrderId, o.symbol);
+        continue;
+      }
+      std::string corr;
+      if (const SavedSlot* ss = saved ? saved->slot(o.symbol) : nullptr)
+        for (const auto& w : ss->orders)
+          if (w.clientOrderId == o.clientOrderId) corr = w.correlationId;
+      adopt(inst, o.symbol, o.clientOrderId, corr, o.side, counted[o.clientOrderId], false);
+      log()->info("{}: adopted order {} ({} {} {}, {} filled, {}) still open in the journal", inst.id, o.clientOrderId,
+                  domain::toString(o.side), qty(o.quantity), o.symbol, qty(counted[o.clientOrderId]),
+                  domain::toString(o.status));
+    }
+    // Orders the saved state names that are not open: ended while the runner was down, or never journaled.
+    if (saved)
+      for (const auto& ss : saved->slots) {
+        if (inst.index(ss.symbol) == SIZE_MAX) continue;
+        Slot& slot = slotFor(inst, ss.symbol);
+        for (const auto& w : ss.orders) {
+          if (m_working.count(w.clientOrderId)) continue;
+          const auto it = data.named.find(w.clientOrderId);
+          if (it == data.named.end() || !it->second) {
+            // Sent just before the end, or lost with the process before the journal had it: kept as working (no
+            // second order) and looked up again on the next bar.
+            adopt(inst, ss.symbol, w.clientOrderId, w.correlationId, w.side, 0.0, true);
+            log()->warn("{}: order {} for {} is not in the journal yet: treated as working until the journal is "
+                        "asked again on the next bar",
+                        inst.id, w.clientOrderId, ss.symbol);
+            continue;
+          }
+          const domain::Order& o = *it->second;
+          RejectionKind kind = RejectionKind::Definitive;
+          if (o.status == domain::OrderStatus::Filled) continue;
+          if (o.status == domain::OrderStatus::Rejected) kind = classifyRejection({}, o.rejectReason);
+          log()->info("{}: order {} for {} ended {}{} while the runner was down", inst.id, o.clientOrderId, o.symbol,
+                      domain::toString(o.status), o.rejectReason.empty() ? "" : ": " + o.rejectReason);
+          // As if it had ended now: a definitive end holds the target (unless a newer one is deferred); a transient
+          // one leaves the slot to the next bar's re-evaluation.
+          if (kind == RejectionKind::Definitive && !slot.dirty && std::abs(slot.target - slot.filled) > kQtyEps)
+            slot.hold = true;
+        }
+      }
+    // A deferred target whose working order is gone is decided on the next bar.
+    for (const auto& sym : inst.spec.symbols)
+      if (!m_workingBySymbol.count(sym)) slotFor(inst, sym).dirty = false;
+
+    if (saved) {
+      inst.tradingSince = saved->tradingSinceTs;
+      inst.refused = saved->refused;
+    }
+    for (const auto& sym : inst.spec.symbols) {
+      const Slot& slot = slotFor(inst, sym);
+      if (saved || std::abs(slot.filled) > kQtyEps)
+        log()->info("{} {}: restored target {}, filled {} (journal){}", inst.id, sym, qty(slot.target),
+                    qty(slot.filled), slot.hold ? ", held" : "");
+    }
+    inst.saved = std::move(p.saved);  // `saved` points into it: last
+    inst.settlePending = anything;
+    inst.changed = true;
+  }
+}
+
+void StrategyRunner::settle(Instance& inst) {
+  inst.settlePending = false;
+  if (!m_options.trade) return;
+  for (std::size_t i = 0; i < inst.spec.symbols.size(); ++i) {
+    const Slot& slot = slotFor(inst, inst.spec.symbols[i]);
+    const double shadow = inst.host->position(i) + inst.host->workingDelta(i);
+    if (std::abs(shadow - slot.target) < kQtyEps) continue;
+    log()->warn("{} {}: the warm-up's shadow book wants {} (working orders included) but the target is {}: the "
+                "shadow book is set to the target",
+                inst.id, inst.spec.symbols[i], qty(shadow), qty(slot.target));
+    inst.host->adjustPosition(i, slot.target - shadow);
+  }
+}
+
+// ---- bars ---------------------------------------------------------------------------------------------------
 
 void StrategyRunner::onBar(const contract::BarClosed& ev) {
   if (marketdata::timeframeOfSource(ev.source) != m_options.timeframe) return;
@@ -412,9 +684,40 @@ std::size_t StrategyRunner::drainPending(Instance& inst, domain::Timestamp trade
   return stepped;
 }
 
+const std::vector<OrderIntent>& StrategyRunner::stepHost(Instance& inst, std::span<const domain::Bar> bars,
+                                                         bool trading) {
+  const domain::Timestamp ts = bars.front().ts;
+  if (inst.settlePending && ts > inst.replayUntil()) settle(inst);
+  if (m_options.trade && ts > inst.replayUntil()) {
+    // What the next restart's replay needs: the first bar that accepted orders, then every later one that did not.
+    if (trading && inst.tradingSince == 0) inst.tradingSince = ts;
+    if (!trading && inst.tradingSince != 0 && ts > inst.tradingSince) {
+      if (!inst.refused.empty() && inst.refused.back().second == inst.host->lastTs())
+        inst.refused.back().second = ts;
+      else
+        inst.refused.emplace_back(ts, ts);
+      // The oldest ranges go first; a replay reaching back that far is put right by settle().
+      while (inst.refused.size() > SavedInstance::kMaxRefused) inst.refused.erase(inst.refused.begin());
+    }
+    inst.changed = true;
+  }
+  return inst.host->step(bars, trading);
+}
+
 void StrategyRunner::stepInstance(Instance& inst, std::span<const domain::Bar> bars, bool trading,
                                   StrategyCycleReport* report) {
-  const auto& intents = inst.host->step(bars, trading);
+  const domain::Timestamp ts = bars.front().ts;
+  if (inst.saved && ts <= inst.replayUntil()) {
+    // Seen before the restart but not in the stored history the warm-up had: replayed as it was then, and never
+    // traded again (its orders, if any, were placed then).
+    stepHost(inst, bars, inst.saved->tradedAt(ts));
+    return;
+  }
+  const bool trade = m_options.trade && trading;
+  if (trade && !m_restored && restore())
+    for (auto& i : m_instances)
+      if (i->settlePending) settle(*i);  // no replay now: the shadow books follow the restored targets
+  const auto& intents = stepHost(inst, bars, trading);
   ++inst.liveBars;
   if (report) ++report->newBars;
   for (const auto& intent : intents) {
@@ -433,12 +736,15 @@ void StrategyRunner::stepInstance(Instance& inst, std::span<const domain::Bar> b
                              qty(intent.targetPosition));
     ++inst.signals;
     if (report) ++report->signals;
-    if (m_options.trade) {
+    if (m_options.trade && !m_restored) {
+      log()->warn("{}: target {} {} not traded: the saved state and the journal could not be read yet", inst.id,
+                  qty(intent.targetPosition), symbol);
+    } else if (m_options.trade) {
       const std::string key = inst.id + "|" + symbol;
-      auto& slot = m_slots[key];
-      slot.instanceId = inst.id;
-      slot.symbol = symbol;
+      Slot& slot = slotFor(inst, symbol);
       slot.target = intent.targetPosition;
+      slot.hold = false;  // a new target: decided afresh
+      inst.changed = true;
       const std::size_t before = m_working.size();
       reconcile(key, report);
       if (m_working.size() > before) sig.correlationId = m_working.at(m_workingBySymbol.at(symbol)).correlationId;
@@ -446,19 +752,32 @@ void StrategyRunner::stepInstance(Instance& inst, std::span<const domain::Bar> b
     log()->info("signal {}", sig.reason);
     m_bus.publish(std::move(sig));
   }
+  if (trade && m_restored) reevaluate(inst, report);
+}
+
+// ---- orders -------------------------------------------------------------------------------------------------
+
+StrategyRunner::Slot& StrategyRunner::slotFor(Instance& inst, const std::string& symbol) {
+  Slot& slot = m_slots[inst.id + "|" + symbol];
+  slot.inst = &inst;
+  slot.symbol = symbol;
+  return slot;
 }
 
 void StrategyRunner::reconcile(const std::string& key, StrategyCycleReport* report) {
-  Slot& slot = m_slots[key];
+  Slot& slot = m_slots.at(key);
+  Instance& inst = *slot.inst;
   if (auto w = m_workingBySymbol.find(slot.symbol); w != m_workingBySymbol.end()) {
     slot.dirty = true;  // never two orders for one symbol: decided again when the working one ends
-    log()->info("{} {}: order {} still working; new target {} deferred", slot.instanceId, slot.symbol, w->second,
+    inst.changed = true;
+    log()->info("{} {}: order {} still working; new target {} deferred", slot.inst->id, slot.symbol, w->second,
                 qty(slot.target));
     return;
   }
   slot.dirty = false;
   const double delta = slot.target - slot.filled;
   if (std::abs(delta) < kQtyEps) return;
+  slot.hold = false;
   domain::Order o;
   o.clientOrderId = common::newClientOrderId();
   o.symbol = slot.symbol;
@@ -466,7 +785,7 @@ void StrategyRunner::reconcile(const std::string& key, StrategyCycleReport* repo
   o.type = domain::OrderType::Market;
   o.tif = domain::TimeInForce::Day;
   o.quantity = std::abs(delta);
-  o.strategyId = "live:" + slot.instanceId;
+  o.strategyId = inst.stateId;
   WorkingOrder w;
   w.slotKey = key;
   w.symbol = slot.symbol;
@@ -475,63 +794,225 @@ void StrategyRunner::reconcile(const std::string& key, StrategyCycleReport* repo
   m_working[o.clientOrderId] = w;
   m_workingBySymbol[slot.symbol] = o.clientOrderId;
   if (report) ++report->ordersSubmitted;
-  log()->info("{}: submitting {} {} {} (target {}, filled so far {}), order {}", slot.instanceId,
-              domain::toString(o.side), qty(o.quantity), o.symbol, qty(slot.target), qty(slot.filled), o.clientOrderId);
+  log()->info("{}: submitting {} {} {} (target {}, filled so far {}), order {}", inst.id, domain::toString(o.side),
+              qty(o.quantity), o.symbol, qty(slot.target), qty(slot.filled), o.clientOrderId);
+  // Saved before it is sent: this storage task is queued before the one the ExecutionService posts to journal the
+  // order, so the journal never holds an order of ours that the saved state does not name.
+  saveState(inst);
   const std::string id = o.clientOrderId;
   if (Status s = m_bus.send(contract::SubmitOrder{w.correlationId, std::move(o)}); !s.ok()) {
-    // Not queued anywhere (execution is not keeping up, or not running): decided again on the next bar.
-    log()->warn("{}: order {} not sent: {}", slot.instanceId, id, s.error().message);
+    // Not queued anywhere (execution is not keeping up, or not running): transient, decided again on the next bar.
+    log()->warn("{}: order {} not sent ({}): {}; re-evaluated on the next bar", inst.id, id,
+                toString(RejectionKind::Transient), s.error().message);
     m_working.erase(id);
     m_workingBySymbol.erase(slot.symbol);
-    slot.dirty = true;
+    inst.changed = true;
     if (report) --report->ordersSubmitted;
   }
 }
 
-void StrategyRunner::onOrderUpdated(const contract::OrderUpdated& ev) {
-  auto it = m_working.find(ev.order.clientOrderId);
-  if (it == m_working.end()) return;
-  WorkingOrder& w = it->second;
-  const double delta = ev.order.filledQuantity - w.lastFilled;
-  if (delta > kQtyEps) {
-    auto& slot = m_slots[w.slotKey];
-    slot.filled += w.side == domain::Side::Buy ? delta : -delta;
-    w.lastFilled = ev.order.filledQuantity;
-  }
-  if (domain::isTerminal(ev.order.status)) {
-    if (ev.order.status != domain::OrderStatus::Filled)
-      log()->warn("live order {} for {} ended {}{}", ev.order.clientOrderId, w.symbol,
-                  domain::toString(ev.order.status),
-                  ev.order.rejectReason.empty() ? "" : ": " + ev.order.rejectReason);
-    orderEnded(ev.order.clientOrderId);
+void StrategyRunner::reevaluate(Instance& inst, StrategyCycleReport* report) {
+  for (const auto& sym : inst.spec.symbols) {
+    const std::string key = inst.id + "|" + sym;
+    Slot& slot = slotFor(inst, sym);
+    // An order the saved state named but the journal did not know at start: ask the journal again (the answer
+    // comes back as a message; until then the order counts as working).
+    for (auto& [id, w] : m_working) {
+      if (w.slotKey != key || !w.unconfirmed || w.lookupPending || !m_storage) continue;
+      w.lookupPending = true;
+      m_storage->post([id = id, mailbox = m_mailbox](storage::IStorage& s) {
+        JournalLookup answer;
+        answer.clientOrderId = id;
+        if (auto o = s.loadOrder(id); !o) answer.error = o.error().message;
+        else answer.order = *o;
+        if (answer.error.empty() && answer.order) {
+          if (auto fills = s.loadFills(id, 0); !fills) answer.error = fills.error().message;
+          else
+            for (const auto& f : *fills) answer.filled += f.quantity;
+        }
+        mailbox->push(bus::Envelope::local(std::move(answer)));
+      });
+    }
+    if (slot.hold || m_workingBySymbol.count(sym) || std::abs(slot.target - slot.filled) < kQtyEps) continue;
+    log()->info("{} {}: target {}, filled {} and no order working: re-evaluated on the bar of {}", inst.id, sym,
+                qty(slot.target), qty(slot.filled), formatTs(inst.host->lastTs(), m_options.timeframe));
+    reconcile(key, report);
   }
 }
 
+void StrategyRunner::orderProgress(const std::string& clientOrderId, double filledQuantity, domain::OrderStatus status,
+                                   const std::string& reason) {
+  auto it = m_working.find(clientOrderId);
+  if (it == m_working.end()) return;
+  WorkingOrder& w = it->second;
+  w.unconfirmed = false;
+  const double delta = filledQuantity - w.lastFilled;
+  if (delta > kQtyEps) {
+    Slot& slot = m_slots.at(w.slotKey);
+    slot.filled += w.side == domain::Side::Buy ? delta : -delta;
+    w.lastFilled = filledQuantity;
+    slot.inst->changed = true;
+  }
+  if (!domain::isTerminal(status)) return;
+  Ending how = Ending::Filled;
+  if (status == domain::OrderStatus::Rejected)
+    how = classifyRejection({}, reason) == RejectionKind::Transient ? Ending::Transient : Ending::Definitive;
+  else if (status != domain::OrderStatus::Filled)
+    how = Ending::Definitive;  // cancelled, expired, replaced
+  orderEnded(clientOrderId,
+             how, status == domain::OrderStatus::Rejected ? "rejected: " + reason : std::string(domain::toString(status)));
+}
+
+void StrategyRunner::onOrderUpdated(const contract::OrderUpdated& ev) {
+  orderProgress(ev.order.clientOrderId, ev.order.filledQuantity, ev.order.status, ev.order.rejectReason);
+}
+
+void StrategyRunner::onRiskRejected(const contract::RiskRejected& ev) {
+  // Published by the ExecutionService before its CommandRejected and the order's Rejected update: the rule
+  // classifies it; those two then find the order ended already.
+  if (!m_working.count(ev.clientOrderId)) return;
+  const RejectionKind kind = classifyRejection(ev.rule, ev.reason);
+  orderEnded(ev.clientOrderId, kind == RejectionKind::Transient ? Ending::Transient : Ending::Definitive,
+             fmt::format("rejected [{}]: {}", ev.rule, ev.reason));
+}
+
 void StrategyRunner::onCommandRejected(const contract::CommandRejected& ev) {
+  if (ev.correlationId.empty()) return;
   for (const auto& [id, w] : m_working) {
     if (w.correlationId == ev.correlationId) {
-      log()->warn("live order {} for {} refused: {}", id, w.symbol, ev.reason);
-      orderEnded(id);
+      const RejectionKind kind = classifyRejection({}, ev.reason);
+      orderEnded(id, kind == RejectionKind::Transient ? Ending::Transient : Ending::Definitive,
+                 "refused: " + ev.reason);
       return;
     }
   }
 }
 
-void StrategyRunner::orderEnded(const std::string& clientOrderIdRef) {
+void StrategyRunner::onLookup(const JournalLookup& answer) {
+  auto it = m_working.find(answer.clientOrderId);
+  if (it == m_working.end()) return;
+  it->second.lookupPending = false;
+  if (!answer.error.empty()) {
+    log()->warn("order {}: journal lookup failed ({}); asked again on the next bar", answer.clientOrderId, answer.error);
+    return;
+  }
+  if (!answer.order) {
+    // Still unknown a bar later: it never reached the ExecutionService (or died with the process before it was
+    // journaled, hence before it was sent). The bar that asked is this slot's re-evaluation.
+    const std::string key = it->second.slotKey;
+    orderEnded(answer.clientOrderId, Ending::Transient, "not in the order journal: never sent");
+    Slot& slot = m_slots.at(key);
+    if (!slot.hold && !m_workingBySymbol.count(slot.symbol)) reconcile(key, nullptr);
+    return;
+  }
+  log()->info("order {}: found in the journal ({}, {} filled)", answer.clientOrderId,
+              domain::toString(answer.order->status), qty(answer.filled));
+  orderProgress(answer.clientOrderId, answer.filled, answer.order->status, answer.order->rejectReason);
+}
+
+void StrategyRunner::orderEnded(const std::string& clientOrderIdRef, Ending how, const std::string& reason) {
   const std::string clientOrderId = clientOrderIdRef;  // the caller may pass a key of m_working, erased below
   auto it = m_working.find(clientOrderId);
   if (it == m_working.end()) return;
-  const std::string symbol = it->second.symbol;
+  const WorkingOrder w = it->second;
   m_working.erase(it);
-  if (auto s = m_workingBySymbol.find(symbol); s != m_workingBySymbol.end() && s->second == clientOrderId)
+  const std::string& symbol = w.symbol;
+  if (auto s = m_workingBySymbol.find(symbol); s != m_workingBySymbol.end() && s->second == clientOrderId) {
     m_workingBySymbol.erase(s);
-  for (auto& [key, slot] : m_slots) {
-    if (slot.symbol == symbol && slot.dirty) {
+    // Another order of ours for the symbol (adopted at a restart) is still working: it is the one to wait for.
+    for (const auto& [id, other] : m_working)
+      if (other.symbol == symbol) {
+        m_workingBySymbol[symbol] = id;
+        break;
+      }
+  }
+  Slot& slot = m_slots.at(w.slotKey);
+  slot.inst->changed = true;
+  switch (how) {
+    case Ending::Filled:
+      break;
+    case Ending::Definitive:
+      log()->warn("{} {}: order {} {} ({})", slot.inst->id, symbol, clientOrderId, reason,
+                  toString(RejectionKind::Definitive));
+      if (!slot.dirty && std::abs(slot.target - slot.filled) > kQtyEps) {
+        slot.hold = true;
+        log()->warn("{} {}: target {} (filled {}) is not retried until the strategy sets a new one", slot.inst->id,
+                    symbol, qty(slot.target), qty(slot.filled));
+      }
+      break;
+    case Ending::Transient:
+      log()->warn("{} {}: order {} {} ({}): re-evaluated on the next bar", slot.inst->id, symbol, clientOrderId,
+                  reason, toString(RejectionKind::Transient));
+      slot.hold = false;
+      // Targets deferred behind it wait for the next bar too, instead of running into the same outage now.
+      if (!m_workingBySymbol.count(symbol))
+        for (auto& [key, s] : m_slots)
+          if (s.symbol == symbol) s.dirty = false;
+      return;
+  }
+  if (m_workingBySymbol.count(symbol)) return;
+  for (auto& [key, s] : m_slots) {
+    if (s.symbol == symbol && s.dirty) {
       reconcile(key, nullptr);
       if (m_workingBySymbol.count(symbol)) break;
     }
   }
 }
+
+void StrategyRunner::adopt(Instance& inst, const std::string& symbol, const std::string& clientOrderId,
+                           const std::string& correlationId, domain::Side side, double counted, bool unconfirmed) {
+  WorkingOrder w;
+  w.slotKey = inst.id + "|" + symbol;
+  w.symbol = symbol;
+  w.correlationId = correlationId;
+  w.side = side;
+  w.lastFilled = counted;
+  w.unconfirmed = unconfirmed;
+  slotFor(inst, symbol);
+  m_working[clientOrderId] = std::move(w);
+  m_workingBySymbol.emplace(symbol, clientOrderId);  // the first one; orderEnded hands over to the next
+}
+
+// ---- state --------------------------------------------------------------------------------------------------
+
+void StrategyRunner::saveState(Instance& inst) {
+  inst.changed = false;
+  // Before the restore, a save would overwrite what the last run left with an empty picture.
+  if (!m_options.trade || !m_storage || !m_restored) return;
+  SavedInstance s;
+  s.instance = inst.id;
+  s.strategy = inst.spec.strategy;
+  s.symbols = inst.spec.symbols;
+  s.tradingSinceTs = inst.tradingSince;
+  s.lastBarTs = std::max(inst.host->lastTs(), inst.replayUntil());
+  s.refused = inst.refused;
+  for (const auto& sym : inst.spec.symbols) {
+    const std::string key = inst.id + "|" + sym;
+    const auto it = m_slots.find(key);
+    if (it == m_slots.end()) continue;
+    SavedSlot ss;
+    ss.symbol = sym;
+    ss.target = it->second.target;
+    ss.filled = it->second.filled;
+    ss.hold = it->second.hold;
+    ss.deferred = it->second.dirty;
+    for (const auto& [id, w] : m_working)
+      if (w.slotKey == key) ss.orders.push_back(SavedOrder{id, w.correlationId, w.side, w.lastFilled});
+    s.slots.push_back(std::move(ss));
+  }
+  storage::StrategyStateRecord record{inst.stateId, inst.spec.params.toJson(), encodeSavedInstance(s), m_clock.now()};
+  m_storage->post([record = std::move(record)](storage::IStorage& st) {
+    if (Status r = st.saveStrategyState(record); !r.ok())
+      log()->error("cannot save the state of {}: {}", record.strategyId, r.error().message);
+  });
+}
+
+void StrategyRunner::saveChangedStates() {
+  for (auto& inst : m_instances)
+    if (inst->changed) saveState(*inst);
+}
+
+// ---- cycles -------------------------------------------------------------------------------------------------
 
 void StrategyRunner::onCycle(const CycleRequest& req) {
   StrategyCycleReport report;
@@ -614,7 +1095,17 @@ void StrategyRunner::publishStatus() {
     s.liveBars = inst->liveBars;
     s.lastTs = inst->host->lastTs();
     s.signals = inst->signals;
+    s.restored = m_restored;
     for (std::size_t i = 0; i < inst->spec.symbols.size(); ++i) s.positions.push_back(inst->host->position(i));
+    if (m_options.trade) {
+      for (const auto& sym : inst->spec.symbols) {
+        const auto it = m_slots.find(inst->id + "|" + sym);
+        s.targets.push_back(it == m_slots.end() ? 0.0 : it->second.target);
+        s.filled.push_back(it == m_slots.end() ? 0.0 : it->second.filled);
+      }
+      for (const auto& [id, w] : m_working)
+        if (w.slotKey.compare(0, inst->id.size() + 1, inst->id + "|") == 0) ++s.workingOrders;
+    }
     status.push_back(std::move(s));
   }
   std::lock_guard lock(m_statusMutex);

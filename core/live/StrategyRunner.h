@@ -14,18 +14,45 @@
 //   strategy.history_days    warm-up window in calendar days before now (default 730)
 //
 // Threading (DESIGN.md rule 1): the runner owns one thread and one Mailbox (BarClosed of the configured symbols,
-// OrderUpdated and CommandRejected when trading, plus its own cycle requests). On start the thread first warms
-// every instance up from stored history through storage tasks (orders refused, as before a backtest's tradeStart),
-// then handles events. Each instance runs in a LiveStrategyHost: same per-bar sequence and fill semantics as the
+// OrderUpdated, RiskRejected and CommandRejected when trading, plus its own cycle requests and journal lookups). On
+// start the thread first reads the saved state (when trading, below) and warms every instance up from stored history
+// through storage tasks (orders refused, as before a backtest's tradeStart, except on the bars a restored instance
+// had traded on), then handles events. Saves are posted to the storage thread, never waited for. Each instance runs in a LiveStrategyHost: same per-bar sequence and fill semantics as the
 // backtest engine, so live signals equal the backtest's orders on the same bars.
 //
 // Orders (strategy.trade): per (instance, symbol) the runner keeps the strategy's latest target position and the
 // position its own orders have filled; it submits the difference as a market Day order with a fresh correlation
 // id, and never submits while one of its orders for that symbol is working: the newest target is remembered and
-// reconciled when the working order ends. A rejected / cancelled order is not retried until the next signal.
+// reconciled when the working order ends. How an order that did not fill ends decides what follows
+// (classifyRejection below):
+//   transient  (the bus refused the command, the journal write failed, the broker is unavailable / disconnected):
+//              the slot is re-evaluated on the instance's next tradeable bar — never silently forgotten;
+//   definitive (a risk limit, an invalid order, any reason not known to be transient; cancelled, expired): logged
+//              and held: not retried until the strategy sets a new target (its next signal).
+// On every tradeable bar, a slot that is not held, has no working order for its symbol and is off its target is
+// reconciled again; that is the retry.
+//
+// State (strategy.trade with storage; core/live/StrategyState.h): each instance's targets, hold / deferred flags,
+// working orders and the bars it traded on are saved to strategy_engine.strategy_state through storage tasks
+// (posted, never waited for) whenever they change — and before an order is sent, so the journal can never hold an
+// order of the runner that its state does not name. On start, before the warm-up, one storage read rebuilds:
+//   - the filled position per (instance, symbol) from the journal's fills tagged "live:<id>" (the source of truth;
+//     a saved quantity that disagrees is logged and replaced);
+//   - the working orders: the instance's orders still open in the journal are adopted (no second order for that
+//     symbol); a saved order the journal does not know is kept as working and looked up again (a storage task whose
+//     answer comes back to the mailbox) on the next bar: unknown then, it was never sent and the slot is reconciled;
+//     a saved order that ended while the runner was down counts as ending then (held when definitive);
+//   - the targets and hold flags from the saved state (the journal's position when nothing was saved).
+// The warm-up then replays stored history as the instance saw it: bars it traded on accept orders, the others do
+// not, so the shadow book and the strategy's own state (e.g. pairs' phase) come back. Once the replay reaches the
+// last saved bar, the shadow target (position + working orders) is checked against the saved target and set to it
+// when they differ (history changed, a window too short, refused ranges trimmed) — logged. Live bars up to the
+// last saved bar are replayed the same way, never traded again. If the read fails, nothing is submitted (signals
+// only) until it succeeds: it is tried again before each tradeable bar.
 #include "core/bus/EventBus.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
+#include "core/contract/Risk.h"
 #include "core/contract/Strategy.h"
 #include "core/common/Clock.h"
 #include "core/common/Config.h"
@@ -37,10 +64,12 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -53,6 +82,7 @@ class StorageService;
 namespace meridian::live {
 
 class LiveStrategyHost;
+struct OrderIntent;
 
 struct LiveStrategySpec {
   std::string strategy;              // registry name
@@ -68,6 +98,18 @@ Result<strategy::ParamSet> paramsFromConfig(const common::Config& config, const 
 // Parses the strategy.live syntax above. Errors name the offending entry.
 Result<std::vector<LiveStrategySpec>> parseLiveStrategies(std::string_view text, const common::Config& config,
                                                           const strategy::StrategyRegistry& registry);
+
+// How an order rejection is treated (see "Orders" above).
+enum class RejectionKind : std::uint8_t { Transient, Definitive };
+std::string_view toString(RejectionKind kind);
+// `rule`: RiskRejected::rule when the ExecutionService named one ("journal" for a failed journal write, a
+// risk::RiskRule name such as "max_order_qty" otherwise); empty when only a reason text is known (CommandRejected,
+// a broker's reject reason on OrderUpdated). A named risk rule is always definitive. Without one, the reason is
+// transient when it says the order could not be carried out for now: the journal write failed, a bus refusal
+// ("queue is full", "not keeping up", "nothing in this process handles it"), unavailable, disconnected, not
+// connected, connection refused / reset / lost, timed out / timeout, try again, temporarily, HTTP 429 / 5xx.
+// Anything else is definitive: an order whose failure is not understood is not sent again by itself.
+RejectionKind classifyRejection(std::string_view rule, std::string_view reason);
 
 struct StrategyRunnerOptions {
   bool trade = false;
@@ -96,6 +138,12 @@ struct StrategyInstanceStatus {
   domain::Timestamp lastTs = 0;
   std::size_t signals = 0;
   std::vector<double> positions;  // shadow book, per symbol
+  // strategy.trade, per symbol: the target the runner trades towards and the quantity its orders have filled
+  // (rebuilt from the journal on start). Empty when not trading.
+  std::vector<double> targets;
+  std::vector<double> filled;
+  std::size_t workingOrders = 0;  // the runner's orders of this instance still working
+  bool restored = false;          // state and journal read (always true when not trading or without storage)
 };
 
 class StrategyRunner {
@@ -130,19 +178,44 @@ class StrategyRunner {
   struct Slot;
   struct WorkingOrder;
   struct CycleRequest;
+  struct RestoreData;
+  struct JournalLookup;
+  enum class Ending : std::uint8_t { Filled, Definitive, Transient };
 
   void run();
   void warmUp();
   void onBar(const contract::BarClosed& ev);
   void onOrderUpdated(const contract::OrderUpdated& ev);
   void onCommandRejected(const contract::CommandRejected& ev);
+  void onRiskRejected(const contract::RiskRejected& ev);
+  void onLookup(const JournalLookup& answer);
   void onCycle(const CycleRequest& req);
   // Steps every complete pending slice of `inst` newer than its last one; slices before tradeFrom with orders
   // refused (catch-up). Returns the number of slices stepped.
   std::size_t drainPending(Instance& inst, domain::Timestamp tradeFrom, StrategyCycleReport* report);
   void stepInstance(Instance& inst, std::span<const domain::Bar> bars, bool trading, StrategyCycleReport* report);
+  // Every step of a host goes through here: settles a restored instance before its first bar after the saved
+  // ones, and records which bars were traded on.
+  const std::vector<OrderIntent>& stepHost(Instance& inst, std::span<const domain::Bar> bars, bool trading);
   void reconcile(const std::string& slotKey, StrategyCycleReport* report);
-  void orderEnded(const std::string& clientOrderId);
+  // The next-bar re-evaluation of every slot of `inst` (see "Orders").
+  void reevaluate(Instance& inst, StrategyCycleReport* report);
+  // A working order's cumulative filled quantity and status (OrderUpdated, or the journal for a looked-up order).
+  void orderProgress(const std::string& clientOrderId, double filledQuantity, domain::OrderStatus status,
+                     const std::string& reason);
+  void orderEnded(const std::string& clientOrderId, Ending how, const std::string& reason);
+  void adopt(Instance& inst, const std::string& symbol, const std::string& clientOrderId,
+             const std::string& correlationId, domain::Side side, double counted, bool unconfirmed);
+  // Reads the saved states and the journal (one storage task, waited for like the warm-up's reads) and rebuilds
+  // the slots and working orders. False (logged) when the read failed: nothing is submitted until it succeeds.
+  bool restore();
+  void applyRestore(RestoreData& data);
+  // Puts the shadow book of a restored instance on its target (see the header comment).
+  void settle(Instance& inst);
+  Slot& slotFor(Instance& inst, const std::string& symbol);
+  // Posts the instance's state to storage (no-op when not trading, without storage or before the restore).
+  void saveState(Instance& inst);
+  void saveChangedStates();
   std::string sourceFor(const std::string& symbol);
   Result<std::vector<domain::Bar>> loadStored(const std::string& symbol, domain::Timestamp from, domain::Timestamp to);
   void publishStatus();
@@ -166,6 +239,7 @@ class StrategyRunner {
   std::map<std::string, WorkingOrder> m_working;           // clientOrderId -> order
   std::map<std::string, std::string> m_workingBySymbol;   // symbol -> clientOrderId
   std::map<std::string, std::string> m_sources;            // symbol -> stored source for warm-up / cycles
+  bool m_restored = true;  // false while trading with storage and the state has not been read yet
 
   mutable std::mutex m_statusMutex;
   mutable std::condition_variable m_warmCv;

@@ -40,6 +40,9 @@ class IOrderJournal {
   virtual Result<bool> recordFill(const domain::Fill& fill) = 0;
   // Fills of one order (clientOrderId non-empty) or of all orders (empty); newest first; limit 0 = all.
   virtual Result<std::vector<domain::Fill>> loadFills(std::string_view clientOrderId, std::size_t limit) = 0;
+  // Every fill tagged with strategyId (Fill::strategyId, copied from its order), oldest first (ts, fill id): what a
+  // strategy holds, rebuilt from the journal (the live runner's restart).
+  virtual Result<std::vector<domain::Fill>> loadStrategyFills(std::string_view strategyId) = 0;
 
   // Upsert by (symbol, strategyId).
   virtual Status savePosition(const domain::Position& position) = 0;

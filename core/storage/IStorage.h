@@ -9,6 +9,7 @@
 #include "core/storage/ILogStore.h"
 #include "core/storage/IOrderJournal.h"
 #include "core/storage/IRunStore.h"
+#include "core/storage/IStrategyStateStore.h"
 #include "core/storage/ISymbolStore.h"
 #include "core/storage/PairRecords.h"  // discovered pairs (pair_discovery job)
 
@@ -21,6 +22,7 @@ class IStorage : public IBarStore,
                  public ISymbolStore,
                  public IOrderJournal,
                  public IRunStore,
+                 public IStrategyStateStore,
                  public ILogStore {
  public:
   ~IStorage() override = default;

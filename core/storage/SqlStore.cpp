@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonParseError>
 
 #include <fmt/format.h>
 
@@ -620,6 +621,14 @@ Result<std::vector<domain::Fill>> SqlStore::loadFills(std::string_view clientOrd
   return collect(std::move(r), c);
 }
 
+Result<std::vector<domain::Fill>> SqlStore::loadStrategyFills(std::string_view strategyId) {
+  static const Stmt k{"fills_strategy", fmt::format("SELECT {} FROM {{execution}}fills WHERE strategy_id = ? "
+                                                    "ORDER BY ts, fill_id",
+                                                    kFillColumns)};
+  auto c = makeCollector<domain::Fill>(readFill);
+  return collect(exec(k, {str(strategyId)}, std::ref(c)), c);
+}
+
 Status SqlStore::savePosition(const domain::Position& p) {
   static const Stmt k{"position_upsert",
                       fmt::format("INSERT INTO {{execution}}positions ({}) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -728,6 +737,62 @@ Result<std::vector<JobRunRecord>> SqlStore::listJobRuns(std::string_view jobName
   auto r = jobName.empty() ? exec(kAll, {limitValue(limit)}, std::ref(c))
                            : exec(kJob, {str(jobName), limitValue(limit)}, std::ref(c));
   return collect(std::move(r), c);
+}
+
+// --- strategy state (strategy_engine.strategy_state) ---------------------------------------------------------
+
+namespace {
+constexpr const char* kStrategyStateColumns = "strategy_id, params, state, updated_ts";
+
+bool isJsonObject(const std::string& text) {
+  QJsonParseError err{};
+  const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(text), &err);
+  return err.error == QJsonParseError::NoError && doc.isObject();
+}
+
+Result<StrategyStateRecord> readStrategyState(const RowView& r) {
+  StrategyStateRecord s;
+  s.strategyId = r.text(0);
+  s.paramsJson = r.text(1);
+  s.stateJson = r.text(2);
+  s.updatedTs = r.integer(3);
+  return s;
+}
+}  // namespace
+
+Status SqlStore::saveStrategyState(const StrategyStateRecord& s) {
+  static const Stmt k{"strategy_state_upsert",
+                      fmt::format("INSERT INTO {{strategy_engine}}strategy_state ({}) VALUES (?, ?, ?, ?) "
+                                  "ON CONFLICT (strategy_id) DO UPDATE SET params = excluded.params, "
+                                  "state = excluded.state, updated_ts = excluded.updated_ts",
+                                  kStrategyStateColumns)};
+  if (s.strategyId.empty()) return makeError(errc::kInvalid, "strategy state: strategyId must not be empty");
+  // Checked here so that SQLite (TEXT columns) refuses what PostgreSQL (jsonb) would.
+  if (!isJsonObject(s.paramsJson) || !isJsonObject(s.stateJson))
+    return makeError(errc::kInvalid,
+                     fmt::format("strategy state {}: params and state must be JSON objects", s.strategyId));
+  auto r = exec(k, {str(s.strategyId), str(s.paramsJson), str(s.stateJson), i64(s.updatedTs)});
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+Result<std::optional<StrategyStateRecord>> SqlStore::loadStrategyState(std::string_view strategyId) {
+  static const Stmt k{"strategy_state_get",
+                      fmt::format("SELECT {} FROM {{strategy_engine}}strategy_state WHERE strategy_id = ?",
+                                  kStrategyStateColumns)};
+  auto c = makeCollector<StrategyStateRecord>(readStrategyState);
+  auto rows = collect(exec(k, {str(strategyId)}, std::ref(c)), c);
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<StrategyStateRecord>{};
+  return std::optional<StrategyStateRecord>(std::move(rows->front()));
+}
+
+Result<std::vector<StrategyStateRecord>> SqlStore::listStrategyStates() {
+  static const Stmt k{"strategy_state_all", fmt::format("SELECT {} FROM {{strategy_engine}}strategy_state "
+                                                        "ORDER BY strategy_id",
+                                                        kStrategyStateColumns)};
+  auto c = makeCollector<StrategyStateRecord>(readStrategyState);
+  return collect(exec(k, {}, std::ref(c)), c);
 }
 
 // --- logs -------------------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ class SqlStore : public IStorage {
   Result<std::vector<domain::Order>> loadOrders(std::size_t limit) override;
   Result<bool> recordFill(const domain::Fill& fill) override;
   Result<std::vector<domain::Fill>> loadFills(std::string_view clientOrderId, std::size_t limit) override;
+  Result<std::vector<domain::Fill>> loadStrategyFills(std::string_view strategyId) override;
   Status savePosition(const domain::Position& position) override;
   Result<std::vector<domain::Position>> loadPositions() override;
   Status journalBatch(const JournalBatch& batch) override;
@@ -84,6 +85,10 @@ class SqlStore : public IStorage {
   Result<std::int64_t> recordJobRun(const JobRunRecord& run) override;
   Status updateJobRun(const JobRunRecord& run) override;
   Result<std::vector<JobRunRecord>> listJobRuns(std::string_view jobName, std::size_t limit) override;
+
+  Status saveStrategyState(const StrategyStateRecord& record) override;
+  Result<std::optional<StrategyStateRecord>> loadStrategyState(std::string_view strategyId) override;
+  Result<std::vector<StrategyStateRecord>> listStrategyStates() override;
 
   Result<std::size_t> appendLogs(std::span<const LogRow> rows) override;
   Result<std::vector<LogRow>> recentLogs(std::size_t limit) override;

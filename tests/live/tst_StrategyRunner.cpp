@@ -1,7 +1,7 @@
 // The live strategy runner against the backtester on real daily bars (MERIDIAN_SHARED_DATA): the same strategy with
 // the same parameters must place the same orders live (BarClosed events after a warm-up from storage) as in a
 // backtest over the same bars. Also: configuration parsing, the order path (one working order per symbol, target
-// reconciled when it ends) and the strategy_cycle over stored bars.
+// reconciled when it ends; a bus refusal decided again on the next bar) and the strategy_cycle over stored bars.
 #include "core/backtest/BacktestEngine.h"
 #include "core/backtest/BarSeriesLoader.h"
 #include "core/contract/MarketData.h"
@@ -388,6 +388,45 @@ class tst_StrategyRunner : public QObject {
     // ... the next signal (a new up-cross: target 100 again, the position is still 100) needs no order either.
     feed(8, {20, 30});
     QCOMPARE(drainFor(*orders, std::chrono::milliseconds(300)).size(), std::size_t(0));
+    runner.stop();
+  }
+
+  // A command the bus refuses (here: nothing handles SubmitOrder yet) is transient: decided again on the next bar,
+  // which needs no new signal.
+  void busRefusalIsRetriedOnTheNextBar() {
+    bus::EventBus bus;
+    const auto& registry = strategy::StrategyRegistry::builtin();
+    const std::pair<std::string, double> fs[] = {{"fast", 2}, {"slow", 3}};
+    LiveStrategySpec spec{"sma_cross", {"TEST"}, *registry.resolve("sma_cross", fs)};
+    StrategyRunnerOptions opt;
+    opt.trade = true;
+    common::SimulatedClock clock(0);
+    StrategyRunner runner(bus, {spec}, opt, nullptr, clock);
+    QVERIFY(runner.start().ok());
+    QVERIFY(runner.waitUntilWarm(std::chrono::seconds(5)));
+    const domain::Timestamp t0 = domain::fromSeconds(1704205800);
+    const auto feed = [&](std::size_t i, double close) {
+      bus.publish(contract::BarClosed{"TEST", "sim", bar(t0 + domain::Timestamp(i) * domain::kNanosPerDay, close)});
+      QTRY_COMPARE(runner.status().at(0).lastTs, t0 + domain::Timestamp(i) * domain::kNanosPerDay);
+    };
+    std::size_t i = 0;
+    for (double c : {10.0, 9.0, 8.0, 7.0, 12.0}) feed(i++, c);  // the buy signal: refused, nobody takes orders
+    QCOMPARE(runner.status().at(0).targets.at(0), 100.0);
+    QCOMPARE(runner.status().at(0).filled.at(0), 0.0);
+    QCOMPARE(runner.status().at(0).workingOrders, std::size_t(0));
+
+    auto orders = std::make_shared<bus::Mailbox>();
+    bus.subscribe<contract::SubmitOrder>(orders);
+    auto signalBox = std::make_shared<bus::Mailbox>();
+    bus.subscribe("strat.signal.>", signalBox);
+    feed(i++, 13);  // no new signal on this bar, but the target is still 100 and nothing is working
+    const auto got = waitFor(*orders, 1);
+    QCOMPARE(got.size(), std::size_t(1));
+    const auto* buy = got[0].as<contract::SubmitOrder>();
+    QVERIFY(buy->order.side == domain::Side::Buy);
+    QCOMPARE(buy->order.quantity, 100.0);
+    QCOMPARE(drainFor(*signalBox, std::chrono::milliseconds(0)).size(), std::size_t(0));
+    QCOMPARE(runner.status().at(0).workingOrders, std::size_t(1));
     runner.stop();
   }
 

@@ -1,0 +1,136 @@
+#include "core/live/StrategyState.h"
+
+#include "core/contract/Wire.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace meridian::live {
+
+namespace {
+
+QString qs(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+
+Error bad(std::string_view what) { return makeError(contract::kDecodeError, fmt::format("strategy state: {}", what)); }
+
+}  // namespace
+
+const SavedSlot* SavedInstance::slot(std::string_view symbol) const {
+  auto it = std::find_if(slots.begin(), slots.end(), [&](const SavedSlot& s) { return s.symbol == symbol; });
+  return it == slots.end() ? nullptr : &*it;
+}
+
+bool SavedInstance::tradedAt(domain::Timestamp ts) const {
+  if (tradingSinceTs == 0 || ts < tradingSinceTs || ts > lastBarTs) return false;
+  return std::none_of(refused.begin(), refused.end(), [ts](const auto& r) { return ts >= r.first && ts <= r.second; });
+}
+
+std::string encodeSavedInstance(const SavedInstance& s) {
+  QJsonObject o;
+  o.insert(QLatin1String("v"), SavedInstance::kVersion);
+  o.insert(QLatin1String("instance"), qs(s.instance));
+  o.insert(QLatin1String("strategy"), qs(s.strategy));
+  QJsonArray symbols;
+  for (const auto& sym : s.symbols) symbols.append(qs(sym));
+  o.insert(QLatin1String("symbols"), symbols);
+  o.insert(QLatin1String("trading_since_ts"), qint64(s.tradingSinceTs));
+  o.insert(QLatin1String("last_bar_ts"), qint64(s.lastBarTs));
+  QJsonArray refused;
+  for (const auto& [from, to] : s.refused) refused.append(QJsonArray{qint64(from), qint64(to)});
+  o.insert(QLatin1String("refused"), refused);
+  QJsonArray slots;
+  for (const auto& slot : s.slots) {
+    QJsonObject j;
+    j.insert(QLatin1String("symbol"), qs(slot.symbol));
+    j.insert(QLatin1String("target"), slot.target);
+    j.insert(QLatin1String("filled"), slot.filled);
+    j.insert(QLatin1String("hold"), slot.hold);
+    j.insert(QLatin1String("deferred"), slot.deferred);
+    QJsonArray orders;
+    for (const auto& w : slot.orders) {
+      QJsonObject oj;
+      oj.insert(QLatin1String("client_order_id"), qs(w.clientOrderId));
+      oj.insert(QLatin1String("correlation_id"), qs(w.correlationId));
+      oj.insert(QLatin1String("side"), qs(domain::toString(w.side)));
+      oj.insert(QLatin1String("filled"), w.filled);
+      orders.append(oj);
+    }
+    j.insert(QLatin1String("orders"), orders);
+    slots.append(j);
+  }
+  o.insert(QLatin1String("slots"), slots);
+  return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+}
+
+Result<SavedInstance> decodeSavedInstance(std::string_view json) {
+  QJsonParseError err{};
+  const auto doc = QJsonDocument::fromJson(QByteArray(json.data(), qsizetype(json.size())), &err);
+  if (err.error != QJsonParseError::NoError)
+    return bad(fmt::format("invalid JSON at offset {}: {}", err.offset, err.errorString().toStdString()));
+  if (!doc.isObject()) return bad("not a JSON object");
+  const QJsonObject o = doc.object();
+  contract::JsonReader r{o, {}};
+  const auto version = r.integer("v");
+  if (!r.missing.empty()) return bad("no version field 'v'");
+  if (version < 1 || version > SavedInstance::kVersion)
+    return bad(fmt::format("version {} is not supported (this build reads up to {})", version, SavedInstance::kVersion));
+  SavedInstance s;
+  s.instance = r.text("instance");
+  s.strategy = r.text("strategy");
+  s.tradingSinceTs = r.integer("trading_since_ts");
+  s.lastBarTs = r.integer("last_bar_ts");
+  if (Status st = r.status("strategy state"); !st.ok()) return st.error();
+  const auto symbols = o.value(QLatin1String("symbols"));
+  const auto refused = o.value(QLatin1String("refused"));
+  const auto slots = o.value(QLatin1String("slots"));
+  if (!symbols.isArray() || !refused.isArray() || !slots.isArray()) return bad("symbols, refused and slots must be arrays");
+  for (const auto& v : symbols.toArray()) {
+    if (!v.isString()) return bad("a symbol is not a string");
+    s.symbols.push_back(v.toString().toStdString());
+  }
+  for (const auto& v : refused.toArray()) {
+    const QJsonArray range = v.toArray();
+    if (!v.isArray() || range.size() != 2 || !range[0].isDouble() || !range[1].isDouble())
+      return bad("a refused range is not [from, to]");
+    s.refused.emplace_back(range[0].toInteger(), range[1].toInteger());
+  }
+  for (const auto& v : slots.toArray()) {
+    if (!v.isObject()) return bad("a slot is not an object");
+    const QJsonObject jo = v.toObject();
+    contract::JsonReader sr{jo, {}};
+    SavedSlot slot;
+    slot.symbol = sr.text("symbol");
+    slot.target = sr.real("target");
+    slot.filled = sr.real("filled");
+    slot.hold = sr.boolean("hold");
+    slot.deferred = sr.boolean("deferred");
+    if (Status st = sr.status("strategy state slot"); !st.ok()) return st.error();
+    const auto orders = jo.value(QLatin1String("orders"));
+    if (!orders.isArray()) return bad(fmt::format("slot {}: orders must be an array", slot.symbol));
+    for (const auto& ov : orders.toArray()) {
+      if (!ov.isObject()) return bad(fmt::format("slot {}: an order is not an object", slot.symbol));
+      const QJsonObject oo = ov.toObject();
+      contract::JsonReader orr{oo, {}};
+      SavedOrder w;
+      w.clientOrderId = orr.text("client_order_id");
+      w.correlationId = orr.text("correlation_id", false);
+      const auto side = domain::sideFromString(orr.text("side"));
+      w.filled = orr.real("filled");
+      if (Status st = orr.status("strategy state order"); !st.ok()) return st.error();
+      if (!side || w.clientOrderId.empty()) return bad(fmt::format("slot {}: an order has no id or side", slot.symbol));
+      w.side = *side;
+      slot.orders.push_back(std::move(w));
+    }
+    if (slot.symbol.empty()) return bad("a slot has no symbol");
+    s.slots.push_back(std::move(slot));
+  }
+  return s;
+}
+
+}  // namespace meridian::live

@@ -1,0 +1,72 @@
+#pragma once
+// What a live strategy instance persists (strategy_engine.strategy_state, one row per instance, strategy_id
+// "live:<instance id>" like its orders and fills), so that a restart changes no position. The StrategyRunner writes
+// it whenever it changes (a bar processed, a target set, an order sent / ended, a fill applied) and reads it once on
+// start; the order journal stays the source of truth for what was filled and what is still working — this state
+// adds what only the runner knows: the strategy's target, why an order is not being retried, and which bars it
+// traded on (so the warm-up can replay them and bring the strategy's shadow book and inner state back).
+//
+// JSON (state column), version 1; timestamps are JSON integers (UTC ns):
+//   {"v":1, "instance":"sma_cross:AAPL", "strategy":"sma_cross", "symbols":["AAPL"],
+//    "trading_since_ts":<first bar stepped accepting orders, 0 = none yet>,
+//    "last_bar_ts":<last bar stepped>,
+//    "refused":[[<from ts>,<to ts>], ...],      bars after trading_since_ts stepped refusing orders (catch-up,
+//                                               downtime), as inclusive ranges, oldest first, at most kMaxRefused
+//    "slots":[{"symbol":"AAPL", "target":100, "filled":100,
+//              "hold":false,                    the last order ended definitively: no retry until a new target
+//              "deferred":false,                a newer target waits for the working order to end
+//              "orders":[{"client_order_id":"MRD-..", "correlation_id":"..", "side":"buy", "filled":0}]}]}
+// The params column holds strategy::ParamSet::toJson(). A newer version is refused (the runner then starts from
+// the journal alone); unknown fields are ignored.
+#include "core/common/Result.h"
+#include "core/domain/Types.h"
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace meridian::live {
+
+struct SavedOrder {
+  std::string clientOrderId;
+  std::string correlationId;
+  domain::Side side = domain::Side::Buy;
+  double filled = 0.0;  // quantity of this order already counted in the slot's filled position
+  friend bool operator==(const SavedOrder&, const SavedOrder&) = default;
+};
+
+struct SavedSlot {
+  std::string symbol;
+  double target = 0.0;
+  double filled = 0.0;
+  bool hold = false;
+  bool deferred = false;
+  std::vector<SavedOrder> orders;  // working when saved
+  friend bool operator==(const SavedSlot&, const SavedSlot&) = default;
+};
+
+struct SavedInstance {
+  static constexpr int kVersion = 1;
+  static constexpr std::size_t kMaxRefused = 64;
+
+  std::string instance;
+  std::string strategy;
+  std::vector<std::string> symbols;
+  domain::Timestamp tradingSinceTs = 0;
+  domain::Timestamp lastBarTs = 0;
+  std::vector<std::pair<domain::Timestamp, domain::Timestamp>> refused;
+  std::vector<SavedSlot> slots;
+
+  const SavedSlot* slot(std::string_view symbol) const;
+  // True when the bar at ts was stepped accepting orders before the save: after trading started, up to the last
+  // bar, outside every refused range.
+  bool tradedAt(domain::Timestamp ts) const;
+  friend bool operator==(const SavedInstance&, const SavedInstance&) = default;
+};
+
+std::string encodeSavedInstance(const SavedInstance& state);  // compact JSON
+// Error (code contract::kDecodeError) for invalid JSON, a newer version or a missing / mistyped field.
+Result<SavedInstance> decodeSavedInstance(std::string_view json);
+
+}  // namespace meridian::live
