@@ -194,7 +194,9 @@ Status JournalSpool::write(storage::IOrderJournal& journal, const storage::Journ
 }
 
 Status JournalSpool::admit(storage::IOrderJournal& journal, const storage::JournalBatch& batch) {
-  if (!m_pending.empty()) (void)drain(journal);
+  // A new order is someone's decision now: the database is asked now too, whatever the retry interval says (one
+  // attempt per order; the interval only paces the background retries).
+  if (!m_pending.empty()) (void)drain(journal, true);
   if (!m_pending.empty())
     return makeError(storage::errc::kUnavailable,
                      fmt::format("the order journal is unavailable ({} event(s) wait in the spool: {})", m_pending.size(),

@@ -12,7 +12,7 @@
 //  * admit(): a NEW order's pending_submit row, the write that lets the order go to the broker. Never spooled: a
 //    new order is sent only when the database has it, so while the journal is down new orders are refused
 //    (errc::kUnavailable: transient, the sender may try again) and only what the venue does to orders already
-//    out there is spooled.
+//    out there is spooled. An admission first tries to drain the spool, without waiting for the retry interval.
 //  * A record the database refuses for good (constraint / invalid: a bug, not an outage) is moved to
 //    "<spool>.refused" with the reason instead of blocking the records behind it; status().refused counts it.
 // open() reads the spool back after a restart; every record names the database it belongs to, and a spool of

@@ -5,6 +5,7 @@
 #include "core/execution/paper/PaperBroker.h"
 #include "core/storage/Records.h"
 #include "core/storage/StorageService.h"
+#include "tests/support/SwitchableJournal.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -25,44 +26,22 @@ domain::Timestamp utc(const char* iso) {
 }
 const domain::Timestamp kOpen = utc("2024-03-05T15:00:00Z");
 
-// The storage thread's journal, which the test can switch off like a database that went away: every write fails
-// with errc::kUnavailable while `down` is set (reads still work, for the test's own checks).
-class SwitchableJournal final : public storage::IOrderJournal {
- public:
-  SwitchableJournal(storage::IOrderJournal& db, const std::atomic<bool>& down) : m_db(db), m_down(down) {}
-  Status journalOrder(const domain::Order& o) override { return m_down ? unavailable() : m_db.journalOrder(o); }
-  Result<std::optional<domain::Order>> loadOrder(std::string_view id) override { return m_db.loadOrder(id); }
-  Result<std::vector<domain::Order>> loadOpenOrders() override { return m_db.loadOpenOrders(); }
-  Result<std::vector<domain::Order>> loadOrders(std::size_t n) override { return m_db.loadOrders(n); }
-  Result<bool> recordFill(const domain::Fill& f) override {
-    if (m_down) return unavailable();
-    return m_db.recordFill(f);
-  }
-  Result<std::vector<domain::Fill>> loadFills(std::string_view id, std::size_t n) override { return m_db.loadFills(id, n); }
-  Status savePosition(const domain::Position& p) override { return m_down ? unavailable() : m_db.savePosition(p); }
-  Result<std::vector<domain::Position>> loadPositions() override { return m_db.loadPositions(); }
-  Status journalBatch(const storage::JournalBatch& b) override { return m_down ? unavailable() : m_db.journalBatch(b); }
-
- private:
-  static Error unavailable() { return makeError(storage::errc::kUnavailable, "test: the database is down"); }
-  storage::IOrderJournal& m_db;
-  const std::atomic<bool>& m_down;
-};
-
 class Journal final : public execution::IJournalQueue {
  public:
-  explicit Journal(storage::StorageService& s, std::shared_ptr<std::atomic<bool>> down = std::make_shared<std::atomic<bool>>(false))
-      : m_s(s), m_down(std::move(down)) {}
+  using Switch = testsupport::SwitchableJournal::Switch;
+  // The storage thread's journal; the test can switch it off like a database that went away.
+  explicit Journal(storage::StorageService& s, std::shared_ptr<Switch> sw = std::make_shared<Switch>())
+      : m_s(s), m_switch(std::move(sw)) {}
   void post(Task t) override {
-    m_s.post([t = std::move(t), down = m_down](storage::IStorage& st) {
-      SwitchableJournal j(st, *down);
+    m_s.post([t = std::move(t), sw = m_switch](storage::IStorage& st) {
+      testsupport::SwitchableJournal j(st, *sw);
       t(j);
     });
   }
 
  private:
   storage::StorageService& m_s;
-  std::shared_ptr<std::atomic<bool>> m_down;
+  std::shared_ptr<Switch> m_switch;
 };
 
 // Paper broker that records, at the moment of each submit, what the journal holds for the order.
@@ -199,11 +178,11 @@ class tst_ExecutionService : public QObject {
     m_storage = std::make_unique<storage::StorageService>(c);
     QVERIFY(m_storage->start().ok());
   }
-  std::shared_ptr<std::atomic<bool>> m_journalDown = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<Journal::Switch> m_journalSwitch = std::make_shared<Journal::Switch>();
   void startService(execution::ExecutionConfig cfg = {}, execution::PaperBrokerConfig venue = {}) {
     auto broker = std::make_unique<RecordingBroker>(*m_storage, m_clock, venue);
     m_broker = broker.get();
-    m_service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*m_storage, m_journalDown),
+    m_service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*m_storage, m_journalSwitch),
                                                               std::move(broker), cfg, m_clock);
     QVERIFY(m_service->start().ok());
   }
@@ -253,7 +232,7 @@ class tst_ExecutionService : public QObject {
 
  private Q_SLOTS:
   void init() {
-    m_journalDown->store(false);
+    m_journalSwitch->down.store(false);
     m_clock = std::make_shared<common::SimulatedClock>(kOpen);
     m_events = std::make_shared<bus::Mailbox>();
     m_seen.clear();
@@ -375,7 +354,7 @@ class tst_ExecutionService : public QObject {
     QVERIFY(waitOrder("MRD-L", S::Accepted));
     sync();
 
-    m_journalDown->store(true);  // the database goes away; the order fills at the venue meanwhile
+    m_journalSwitch->down.store(true);  // the database goes away; the order fills at the venue meanwhile
     m_bus.publish(quote(99.8, 99.9));
     QVERIFY(waitOrder("MRD-L", S::Filled));
     sync();
@@ -397,7 +376,7 @@ class tst_ExecutionService : public QObject {
     // The process stops with the database still down; it comes back before the next start.
     m_service->stop();
     m_service.reset();
-    m_journalDown->store(false);
+    m_journalSwitch->down.store(false);
     startService(cfg, venue);  // drains the spool before loading the journal
     sync();
     QVERIFY(stored("MRD-L").status == S::Filled);
@@ -421,11 +400,11 @@ class tst_ExecutionService : public QObject {
     QVERIFY(m_bus.send(contract::SubmitOrder{"C-D", order("MRD-D", domain::Side::Buy, 10, domain::OrderType::Limit, 100.0)}).ok());
     QVERIFY(waitOrder("MRD-D", S::Accepted));
     sync();
-    m_journalDown->store(true);
+    m_journalSwitch->down.store(true);
     m_bus.publish(quote(99.8, 99.9));
     QVERIFY(waitOrder("MRD-D", S::Filled));
     QVERIFY(QTest::qWaitFor([&] { return m_service->spoolStatus().pending == 1; }, 2000));
-    m_journalDown->store(false);
+    m_journalSwitch->down.store(false);
     // No new event needed: the execution thread's timer retries (retry interval 100 ms here, 1 s by default).
     QVERIFY(QTest::qWaitFor([&] { return m_service->spoolStatus().pending == 0; }, 5000));
     QCOMPARE(storedFills("MRD-D"), std::size_t(1));

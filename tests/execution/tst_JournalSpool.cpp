@@ -6,6 +6,7 @@
 #include "core/execution/JournalSpool.h"
 #include "core/storage/Records.h"
 #include "core/storage/sqlite/SqliteStorage.h"
+#include "tests/support/SwitchableJournal.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -20,38 +21,7 @@ using S = domain::OrderStatus;
 
 namespace {
 
-// The real journal, switched off like a database that went away.
-class SwitchableJournal final : public storage::IOrderJournal {
- public:
-  explicit SwitchableJournal(storage::SqliteStorage& db) : m_db(db) {}
-  bool down = false;
-  bool failAfterCommit = false;  // the write lands, the answer is lost (connection dropped at commit)
-  int batches = 0;
-
-  Status journalOrder(const domain::Order& o) override { return gate() ? m_db.journalOrder(o) : unavailable(); }
-  Result<std::optional<domain::Order>> loadOrder(std::string_view id) override { return m_db.loadOrder(id); }
-  Result<std::vector<domain::Order>> loadOpenOrders() override { return m_db.loadOpenOrders(); }
-  Result<std::vector<domain::Order>> loadOrders(std::size_t n) override { return m_db.loadOrders(n); }
-  Result<bool> recordFill(const domain::Fill& f) override {
-    if (!gate()) return unavailable();
-    return m_db.recordFill(f);
-  }
-  Result<std::vector<domain::Fill>> loadFills(std::string_view id, std::size_t n) override { return m_db.loadFills(id, n); }
-  Status savePosition(const domain::Position& p) override { return gate() ? m_db.savePosition(p) : unavailable(); }
-  Result<std::vector<domain::Position>> loadPositions() override { return m_db.loadPositions(); }
-  Status journalBatch(const JournalBatch& b) override {
-    ++batches;
-    if (down) return unavailable();
-    Status s = m_db.journalBatch(b);
-    if (s.ok() && failAfterCommit) return makeError(storage::errc::kUnavailable, "connection lost at commit");
-    return s;
-  }
-
- private:
-  bool gate() const { return !down; }
-  static Error unavailable() { return makeError(storage::errc::kUnavailable, "postgres: cannot connect: server is down"); }
-  storage::SqliteStorage& m_db;
-};
+using testsupport::SwitchableJournal;
 
 domain::Order order(const std::string& id, S status, double filled = 0, domain::Timestamp ts = 1'000) {
   domain::Order o;
@@ -103,6 +73,7 @@ class tst_JournalSpool : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
   std::unique_ptr<storage::SqliteStorage> m_db;
+  SwitchableJournal::Switch m_switch;
   std::unique_ptr<SwitchableJournal> m_journal;
   int m_n = 0;
   std::string m_spoolPath;
@@ -127,7 +98,9 @@ class tst_JournalSpool : public QObject {
     ++m_n;
     m_db = std::make_unique<storage::SqliteStorage>(m_dir.filePath(QString("j%1.sqlite").arg(m_n)).toStdString());
     QVERIFY(m_db->open().ok());
-    m_journal = std::make_unique<SwitchableJournal>(*m_db);
+    m_journal = std::make_unique<SwitchableJournal>(*m_db, m_switch);
+    m_switch.down = false;
+    m_switch.failAfterCommit = false;
     m_spoolPath = m_dir.filePath(QString("j%1.spool").arg(m_n)).toStdString();
     QVERIFY(m_db->journalOrder(order("A", S::Accepted)).ok());
   }
@@ -142,7 +115,7 @@ class tst_JournalSpool : public QObject {
 
   void anOutageIsSpooledToDiskAndDrainedInOrder() {
     auto spool = openSpool(std::chrono::hours(1));
-    m_journal->down = true;
+    m_switch.down = true;
     QVERIFY(spool->write(*m_journal, firstFill()).ok());  // counts as journaled
     QVERIFY(spool->write(*m_journal, secondFill()).ok());
     QCOMPARE(spool->pending(), std::size_t(2));
@@ -151,12 +124,12 @@ class tst_JournalSpool : public QObject {
     QVERIFY(m_db->loadOrder("A").value()->status == S::Accepted);
     const auto st = spool->status();
     QCOMPARE(st.spooled, std::uint64_t(2));
-    QVERIFY2(st.lastError.find("server is down") != std::string::npos, st.lastError.c_str());
+    QVERIFY2(st.lastError.find("the database is down") != std::string::npos, st.lastError.c_str());
     QVERIFY(st.oldestTs > 0);
 
     QVERIFY(!spool->drain(*m_journal, true).ok());  // still down: nothing lost, nothing reordered
     QCOMPARE(spool->pending(), std::size_t(2));
-    m_journal->down = false;
+    m_switch.down = false;
     QVERIFY(spool->drain(*m_journal, true).ok());
     QCOMPARE(spool->pending(), std::size_t(0));
     QVERIFY(!spoolFileExists());
@@ -169,11 +142,11 @@ class tst_JournalSpool : public QObject {
   void aCrashLeavesTheSpoolForTheNextStart() {
     {
       auto spool = openSpool();
-      m_journal->down = true;
+      m_switch.down = true;
       QVERIFY(spool->write(*m_journal, firstFill()).ok());
       QVERIFY(spool->write(*m_journal, secondFill()).ok());
     }  // the process dies here
-    m_journal->down = false;
+    m_switch.down = false;
     auto spool = openSpool();
     QCOMPARE(spool->pending(), std::size_t(2));
     QVERIFY(spool->drain(*m_journal, true).ok());
@@ -183,11 +156,11 @@ class tst_JournalSpool : public QObject {
 
   void replayingWhatTheDatabaseAlreadyTookChangesNothing() {
     auto spool = openSpool();
-    m_journal->failAfterCommit = true;  // both land, neither answer arrives
+    m_switch.failAfterCommit = true;  // both land, neither answer arrives
     QVERIFY(spool->write(*m_journal, firstFill()).ok());
     QVERIFY(spool->write(*m_journal, secondFill()).ok());
     QCOMPARE(spool->pending(), std::size_t(2));
-    m_journal->failAfterCommit = false;
+    m_switch.failAfterCommit = false;
     QVERIFY(spool->drain(*m_journal, true).ok());
     QCOMPARE(journaledFills(), std::size_t(2));  // not 4
     QCOMPARE(journaledPosition(), 10.0);
@@ -196,12 +169,12 @@ class tst_JournalSpool : public QObject {
 
   void nothingOvertakesASpooledEvent() {
     auto spool = openSpool(std::chrono::hours(1));  // no retry before the forced drain
-    m_journal->down = true;
+    m_switch.down = true;
     QVERIFY(spool->write(*m_journal, firstFill()).ok());
-    m_journal->down = false;
-    const int before = m_journal->batches;
+    m_switch.down = false;
+    const int before = m_switch.batches.load();
     QVERIFY(spool->write(*m_journal, secondFill()).ok());  // the database is back, but an older event waits
-    QCOMPARE(m_journal->batches, before);                   // so this one was not written directly
+    QCOMPARE(m_switch.batches.load(), before);                   // so this one was not written directly
     QCOMPARE(spool->pending(), std::size_t(2));
     QCOMPARE(journaledPosition(), 0.0);
     QVERIFY(spool->drain(*m_journal, true).ok());
@@ -210,29 +183,31 @@ class tst_JournalSpool : public QObject {
 
   void newOrdersAreRefusedWhileEventsWait() {
     auto spool = openSpool(std::chrono::hours(1));
-    m_journal->down = true;
+    m_switch.down = true;
     const Status direct = spool->admit(*m_journal, {{order("N1", S::PendingSubmit)}, {}, {}});
     QVERIFY(!direct.ok());
     QCOMPARE(direct.error().code, std::string(storage::errc::kUnavailable));
     QVERIFY2(direct.error().message.find("order journal is unavailable") != std::string::npos, direct.error().message.c_str());
     QVERIFY(spool->write(*m_journal, firstFill()).ok());
-    m_journal->down = false;
     const Status waiting = spool->admit(*m_journal, {{order("N2", S::PendingSubmit)}, {}, {}});
-    QVERIFY(!waiting.ok());  // the database is back but the spool has not been drained yet
+    QVERIFY(!waiting.ok());  // still down: the spool could not be drained first
     QVERIFY2(waiting.error().message.find("1 event(s) wait in the spool") != std::string::npos, waiting.error().message.c_str());
     QVERIFY(!m_db->loadOrder("N2").value().has_value());
-    QVERIFY(spool->drain(*m_journal, true).ok());
+    m_switch.down = false;
+    // Back: the admission drains the spool first (without waiting for the retry interval of an hour), then writes.
     QVERIFY(spool->admit(*m_journal, {{order("N2", S::PendingSubmit)}, {}, {}}).ok());
+    QCOMPARE(spool->pending(), std::size_t(0));
+    QCOMPARE(journaledFills(), std::size_t(1));
     QVERIFY(m_db->loadOrder("N2").value()->status == S::PendingSubmit);
   }
 
   void anEventRefusedForGoodIsSetAside() {
     auto spool = openSpool();
-    m_journal->down = true;
+    m_switch.down = true;
     // A fill of an order the journal never had (foreign key): no retry will ever make the database take it.
     QVERIFY(spool->write(*m_journal, {{}, {fill("PF-GHOST-1", "GHOST", 1, 1'500)}, {}}).ok());
     QVERIFY(spool->write(*m_journal, firstFill()).ok());
-    m_journal->down = false;
+    m_switch.down = false;
     QVERIFY(spool->drain(*m_journal, true).ok());
     QCOMPARE(spool->pending(), std::size_t(0));
     QCOMPARE(journaledFills(), std::size_t(1));  // the good one got through
@@ -247,7 +222,7 @@ class tst_JournalSpool : public QObject {
   void aSpoolOfAnotherDatabaseIsNeverReplayed() {
     {
       auto spool = openSpool();
-      m_journal->down = true;
+      m_switch.down = true;
       QVERIFY(spool->write(*m_journal, firstFill()).ok());
     }
     auto other = JournalSpool::open(SpoolOptions{m_spoolPath, "postgres:postgresql://elsewhere/db", {}});

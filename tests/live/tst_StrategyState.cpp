@@ -23,6 +23,7 @@
 #include "core/live/StrategyRunner.h"
 #include "core/live/StrategyState.h"
 #include "core/storage/StorageService.h"
+#include "tests/support/SwitchableJournal.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -42,46 +43,21 @@ namespace {
 
 constexpr const char* kStrategyId = "live:sma_cross:ORCL";
 
-// The ExecutionService's journal port on the storage thread; while `down`, every order write fails (a database
-// outage as the execution thread sees it: its journal acknowledgement says the write failed).
+// The ExecutionService's journal port on the storage thread; while `down`, every journal write fails (a database
+// outage as the execution thread sees it: a new order's journal acknowledgement says the journal is unavailable).
 class FlakyJournal final : public execution::IJournalQueue {
  public:
   explicit FlakyJournal(storage::StorageService& s) : m_storage(s) {}
   void post(Task task) override {
-    m_storage.post([task = std::move(task), down = down](storage::IStorage& s) {
-      if (!down->load()) {
-        task(s);
-        return;
-      }
-      Failing failing(s);
-      task(failing);
+    m_storage.post([task = std::move(task), sw = m_switch](storage::IStorage& s) {
+      testsupport::SwitchableJournal journal(s, *sw);
+      task(journal);
     });
   }
-  std::shared_ptr<std::atomic<bool>> down = std::make_shared<std::atomic<bool>>(false);
+  std::atomic<bool>& down() { return m_switch->down; }
 
  private:
-  class Failing final : public storage::IOrderJournal {
-   public:
-    explicit Failing(storage::IOrderJournal& inner) : m_inner(inner) {}
-    Status journalOrder(const domain::Order&) override {
-      return makeError(storage::errc::kUnavailable, "database is down (test)");
-    }
-    Result<std::optional<domain::Order>> loadOrder(std::string_view id) override { return m_inner.loadOrder(id); }
-    Result<std::vector<domain::Order>> loadOpenOrders() override { return m_inner.loadOpenOrders(); }
-    Result<std::vector<domain::Order>> loadOrders(std::size_t n) override { return m_inner.loadOrders(n); }
-    Result<bool> recordFill(const domain::Fill& f) override { return m_inner.recordFill(f); }
-    Result<std::vector<domain::Fill>> loadFills(std::string_view id, std::size_t n) override {
-      return m_inner.loadFills(id, n);
-    }
-    Result<std::vector<domain::Fill>> loadStrategyFills(std::string_view id) override {
-      return m_inner.loadStrategyFills(id);
-    }
-    Status savePosition(const domain::Position& p) override { return m_inner.savePosition(p); }
-    Result<std::vector<domain::Position>> loadPositions() override { return m_inner.loadPositions(); }
-
-   private:
-    storage::IOrderJournal& m_inner;
-  };
+  std::shared_ptr<testsupport::SwitchableJournal::Switch> m_switch = std::make_shared<testsupport::SwitchableJournal::Switch>();
   storage::StorageService& m_storage;
 };
 
@@ -549,7 +525,7 @@ class tst_StrategyState : public QObject {
   void transientRejectionIsRetriedOnTheNextBar() {
     QFETCH(QString, outage);
     startExecution();
-    auto& down = outage == "journal" ? *m_journal->down : *m_broker->down;
+    auto& down = outage == "journal" ? m_journal->down() : *m_broker->down;
     down = true;
     auto r1 = startRunner();
     QVERIFY(r1);
