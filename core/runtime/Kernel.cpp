@@ -275,8 +275,10 @@ void Kernel::startMarketFeed() {
   o.ticksPerSecond = std::clamp(m_config.doubleValue("market.sim_ticks_per_second", o.ticksPerSecond), 1.0,
                                 marketdata::SimulatedMarketOptions::kMaxTicksPerSecond);
   o.alwaysOpen = m_config.boolValue("market.sim_always_open", true);
-  log->info("simulated market: {} symbols, {} ticks/s, seed {}, {}", o.symbols.size(), o.ticksPerSecond, o.seed,
-            o.alwaysOpen ? "always open" : "NYSE sessions only");
+  // Simulated seconds per wall-clock second (60: a 1-minute bar every second, for demos and soak tests).
+  o.replaySpeed = std::clamp(m_config.doubleValue("market.sim_speed", o.replaySpeed), 0.001, 3600.0);
+  log->info("simulated market: {} symbols, {} ticks/s, seed {}, {}, {}x real time", o.symbols.size(), o.ticksPerSecond,
+            o.seed, o.alwaysOpen ? "always open" : "NYSE sessions only", o.replaySpeed);
   m_market = std::make_unique<marketdata::SimulatedMarket>(m_bus, *m_clock, std::move(o));
   m_market->start();
 }

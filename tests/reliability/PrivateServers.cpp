@@ -166,9 +166,11 @@ bool PrivateRedis::start(QString* error) {
     return false;
   }
   const QString dir = m_dir.path();
-  const auto r = runProcess(server, {"--port", QString::number(m_port), "--bind", "127.0.0.1", "--save", "",
-                                     "--appendonly", "no", "--daemonize", "yes", "--dir", dir, "--pidfile",
-                                     dir + "/redis.pid", "--logfile", dir + "/redis.log"});
+  QStringList args{"--port", QString::number(m_port), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--daemonize", "yes", "--dir", dir, "--pidfile",
+                   dir + "/redis.pid", "--logfile", dir + "/redis.log"};
+  if (!m_password.isEmpty()) args << "--requirepass" << m_password;
+  const auto r = runProcess(server, args);
   if (!r.ok()) {
     if (error) *error = QStringLiteral("redis-server failed: %1").arg(r.output);
     return false;
@@ -202,7 +204,9 @@ bool PrivateRedis::kill(QString* error) {
 }
 
 QString PrivateRedis::cli(const QStringList& args) {
-  const auto r = runProcess(QStringLiteral("redis-cli"), QStringList{"-p", QString::number(m_port)} + args, 10'000);
+  QStringList all{"-p", QString::number(m_port)};
+  if (!m_password.isEmpty()) all << "--no-auth-warning" << "-a" << m_password;
+  const auto r = runProcess(QStringLiteral("redis-cli"), all + args, 10'000);
   return r.output.trimmed();
 }
 

@@ -62,6 +62,8 @@ class PrivateRedis {
   PrivateRedis& operator=(const PrivateRedis&) = delete;
 
   static QString serverPath();  // redis-server in PATH, empty when absent
+  // Clients must AUTH with this password (requirepass) from the next start on; cli() uses it too.
+  void setPassword(const QString& password) { m_password = password; }
   bool start(QString* error = nullptr);  // same port every time (restart)
   // SIGKILL (no save, no goodbye: clients see the connection drop).
   bool kill(QString* error = nullptr);
@@ -74,6 +76,7 @@ class PrivateRedis {
  private:
   QTemporaryDir m_dir;
   quint16 m_port = 0;
+  QString m_password;
   qint64 m_pid = 0;
   bool m_running = false;
 };
