@@ -78,8 +78,6 @@ HttpOutcome httpGet(QNetworkRequest request, std::chrono::milliseconds timeout) 
   return out;
 }
 
-std::string redisUrlText(const common::Config& config) { return common::redact(text(config.value("redis.url").trimmed())); }
-
 }  // namespace
 
 void addTo(jobs::HealthMonitor& monitor, Check check) {
@@ -221,7 +219,7 @@ Check server(const common::Config& config, RuntimeMode mode, std::shared_ptr<sto
     return c;
   }
   const bool required = c.required;
-  c.probe = [connection, clock = std::move(clock), key, relayKey, required, where = redisUrlText(config)] {
+  c.probe = [connection, clock = std::move(clock), key, relayKey, required, where = connection->redactedUrl()] {
     const auto t0 = Clock::now();
     auto value = connection->getValue(key);
     const double ms = msSince(t0);
