@@ -6,30 +6,22 @@
 #include "core/time/NyseCalendar.h"
 #include "core/time/TimeZones.h"
 
-#include "core/execution/alpaca/AlpacaBroker.h"
 #include "core/marketdata/ProviderFactory.h"
-#if MERIDIAN_HAVE_REDIS
-#include "core/storage/redis/RedisCache.h"
-#endif
+#include "core/runtime/HealthProbes.h"
 
 #include <QCommandLineParser>
 #include <QDate>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QTimer>
 
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <functional>
 #include <future>
+#include <optional>
 #include <random>
 
 namespace meridian::cli {
@@ -85,67 +77,6 @@ int runCalendar(const QStringList& args) {
   return 0;
 }
 
-namespace {
-
-struct HealthRow {
-  std::string name;
-  std::string kind;       // db | cache | server | marketdata | broker
-  std::string state;      // ok | down | disabled
-  bool required = false;
-  std::string detail;     // redacted
-  double latencyMs = -1.0;
-};
-
-double msSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// Parallel HTTP probes on the main thread's event loop, each bounded by the timeout.
-class HttpProbes {
- public:
-  struct Probe {
-    QNetworkRequest request;
-    std::function<void(HealthRow&, int status, const QString& error, double ms)> judge;
-    HealthRow* row = nullptr;
-  };
-  void add(Probe p) { m_probes.push_back(std::move(p)); }
-  void run(int timeoutMs) {
-    if (m_probes.empty()) return;
-    QNetworkAccessManager nam;
-    QEventLoop loop;
-    int pending = int(m_probes.size());
-    const auto t0 = std::chrono::steady_clock::now();
-    std::vector<QNetworkReply*> replies;
-    for (auto& p : m_probes) {
-      p.request.setTransferTimeout(timeoutMs);
-      p.request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
-      QNetworkReply* reply = nam.get(p.request);
-      replies.push_back(reply);
-      QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply, probe = &p] {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QString error = status == 0 ? reply->errorString() : QString();
-        probe->judge(*probe->row, status, error, msSince(t0));
-        if (--pending == 0) loop.quit();
-      });
-    }
-    QTimer::singleShot(timeoutMs + 500, &loop, &QEventLoop::quit);  // belt and braces over the transfer timeout
-    loop.exec();
-    for (auto* r : replies) {
-      if (!r->isFinished()) {
-        r->abort();  // judged as "operation canceled" by the finished handler
-      }
-      r->deleteLater();
-    }
-  }
-
- private:
-  std::vector<Probe> m_probes;
-};
-
-QString hostOf(const QUrl& u) { return u.scheme() + "://" + u.host() + (u.port() > 0 ? ":" + QString::number(u.port()) : ""); }
-
-}  // namespace
-
 int runHealth(const QStringList& args, const common::Config& config) {
   QCommandLineParser p;
   p.addOption({"json", "Print JSON instead of a table."});
@@ -158,101 +89,18 @@ int runHealth(const QStringList& args, const common::Config& config) {
     return 2;
   }
   bool timeoutOk = false;
-  const int timeoutMs = p.value("timeout").toInt(&timeoutOk);
-  if (!timeoutOk || timeoutMs <= 0) {
+  const int timeoutArg = p.value("timeout").toInt(&timeoutOk);
+  if (!timeoutOk || timeoutArg <= 0) {
     fmt::print(stderr, "health: --timeout needs a positive number of milliseconds\n");
     return 2;
   }
-  const bool network = !p.isSet("no-network");
-  std::vector<HealthRow> rows;
-  rows.reserve(16);  // rows are referenced by the HTTP probes below: no reallocation
-  HttpProbes http;
-
-  // Database (required).
-  {
-    HealthRow& row = rows.emplace_back();
-    const auto sc = runtime::storageConfigFrom(config);
-    row.name = "db (" + sc.backend + ")";
-    row.kind = "db";
-    row.required = true;
-    const std::string where = common::redact(sc.backend == "postgres" ? sc.pgUri : sc.sqlitePath);
-    storage::StorageService storage(sc);
-    const auto t0 = std::chrono::steady_clock::now();
-    if (Status s = storage.start(); !s.ok()) {
-      row.state = "down";
-      row.detail = s.error().message;
-    } else {
-      auto f = storage.call([](storage::IStorage& st) { return st.ping(); });
-      if (f.wait_for(std::chrono::milliseconds(timeoutMs)) != std::future_status::ready) {
-        row.state = "down";
-        row.detail = "no answer within " + std::to_string(timeoutMs) + " ms";
-      } else if (Status ping = f.get(); !ping.ok()) {
-        row.state = "down";
-        row.detail = ping.error().message;
-      } else {
-        row.state = "ok";
-        row.detail = where;
-        row.latencyMs = msSince(t0);
-      }
-      storage.stop();
-    }
+  const std::chrono::milliseconds timeout(timeoutArg);
+  auto mode = runtime::runtimeModeFrom(config);
+  if (!mode.ok()) {
+    fmt::print(stderr, "health: {}\n", mode.error().message);
+    return 2;
   }
-
-  // Redis (required when configured) and the serving process's heartbeat (required when attaching).
-  const std::string redisUrl = text(config.value("redis.url").trimmed());
-  const std::string mode = text(config.value("runtime.mode", "standalone").trimmed().toLower());
-  {
-    HealthRow& row = rows.emplace_back();
-    row.name = "redis";
-    row.kind = "cache";
-    if (redisUrl.empty()) {
-      row.state = "disabled";
-      row.detail = "redis.url not set (optional; needed by serve / attach)";
-    } else {
-#if MERIDIAN_HAVE_REDIS
-      row.required = true;
-      storage::RedisOptions ro;
-      ro.connectTimeout = std::chrono::milliseconds(std::min(timeoutMs, 2000));
-      ro.commandTimeout = std::chrono::milliseconds(timeoutMs);
-      storage::RedisCache cache(redisUrl, ro);
-      const auto t0 = std::chrono::steady_clock::now();
-      Status ping = cache.ping();
-      row.state = ping.ok() ? "ok" : "down";
-      row.detail = ping.ok() ? cache.redactedUrl() : ping.error().message;
-      if (ping.ok()) row.latencyMs = msSince(t0);
-      HealthRow& server = rows.emplace_back();
-      server.name = "server (meridian-cli serve)";
-      server.kind = "server";
-      server.required = mode == "attach";
-      const std::string key = text(config.value("redis.namespace", "meridian").trimmed()) + ":relay:server";
-      if (!ping.ok()) {
-        server.state = "down";
-        server.detail = "unknown: Redis is down";
-      } else if (auto beat = cache.getValue(key); !beat.ok()) {
-        server.state = "down";
-        server.detail = beat.error().message;
-      } else if (!beat->has_value()) {
-        server.state = server.required ? "down" : "disabled";
-        server.detail = "no heartbeat at " + key;
-      } else {
-        const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(**beat)).object();
-        server.state = "ok";
-        server.detail = "heartbeat from " + text(doc.value("origin").toString());
-      }
-#else
-      row.state = "down";
-      row.required = true;
-      row.detail = "redis.url is set but this build has no Redis support";
-#endif
-    }
-  }
-
-  // Data providers: credentials present (never shown) and the endpoint answers (any HTTP status; no key sent).
-  QStringList required = config.value("health.require_providers").split(',', Qt::SkipEmptyParts);
-  required += p.values("require-provider");
-  const QString feed = config.value("market.feed", "simulated").trimmed().toLower();
-  if (feed != "simulated" && feed != "none" && !feed.isEmpty()) required += feed;
-  for (auto& r : required) r = r.trimmed().toLower();
+  const QStringList required = runtime::health::requiredProviders(config, p.values("require-provider"));
   for (const QString& r : required) {
     const auto names = marketdata::providerNames();
     if (std::find(names.begin(), names.end(), text(r)) == names.end()) {
@@ -260,105 +108,31 @@ int runHealth(const QStringList& args, const common::Config& config) {
       return 2;
     }
   }
-  struct ProviderInfo {
-    const char* name;
-    const char* urlKey;
-    const char* defaultUrl;
-    std::vector<std::pair<const char*, const char*>> credentials;  // config key, environment variable
-  };
-  const ProviderInfo providers[] = {
-      {"yahoo", "yahoo.base_url", "https://query1.finance.yahoo.com", {}},
-      {"polygon", "polygon.base_url", "https://api.polygon.io", {{"polygon.api_key", "POLYGON_API_KEY"}}},
-      {"alpaca", "alpaca.data_url", "https://data.alpaca.markets",
-       {{"alpaca.key_id", "APCA_API_KEY_ID"}, {"alpaca.secret_key", "APCA_API_SECRET_KEY"}}},
-  };
-  for (const auto& pi : providers) {
-    HealthRow& row = rows.emplace_back();
-    row.name = std::string("provider ") + pi.name;
-    row.kind = "marketdata";
-    row.required = required.contains(QString::fromLatin1(pi.name));
-    std::string missing;
-    for (const auto& [key, env] : pi.credentials)
-      if (config.value(key).trimmed().isEmpty()) missing += (missing.empty() ? "" : ", ") + std::string(env);
-    if (!missing.empty()) {
-      row.state = row.required ? "down" : "disabled";
-      row.detail = "not configured: " + missing + " not set";
-      continue;
-    }
-    auto provider = marketdata::makeProvider(pi.name, config);
-    if (!provider.ok()) {
-      row.state = "down";
-      row.detail = provider.error().message;
-      continue;
-    }
-    const QUrl url(config.value(pi.urlKey, pi.defaultUrl).trimmed());
-    const std::string creds = pi.credentials.empty() ? "no credentials needed" : "credentials present";
-    if (!network) {
-      row.state = "ok";
-      row.detail = creds + "; endpoint not checked (--no-network)";
-      continue;
-    }
-    QNetworkRequest req(url);
-    http.add({req,
-              [creds, where = text(hostOf(url))](HealthRow& r, int status, const QString& error, double ms) {
-                r.state = status > 0 ? "ok" : "down";
-                r.latencyMs = status > 0 ? ms : -1.0;
-                r.detail = status > 0 ? fmt::format("{}; {} answered HTTP {}", creds, where, status)
-                                      : fmt::format("{}; {} unreachable: {}", creds, where, text(error));
-              },
-              &row});
-  }
 
-  // Broker (required): paper runs in-process; Alpaca needs credentials that its endpoint accepts.
-  {
-    HealthRow& row = rows.emplace_back();
-    const QString kind = config.value("broker.kind", "paper").trimmed().toLower();
-    row.name = "broker (" + text(kind) + ")";
-    row.kind = "broker";
-    row.required = mode != "attach";  // an attached GUI sends orders through the serving process
-    if (kind == "paper") {
-      row.state = "ok";
-      row.detail = "simulated in-process (paper)";
-    } else if (kind != "alpaca") {
-      row.state = "down";
-      row.detail = "broker.kind must be paper or alpaca";
-    } else if (auto cfg = execution::AlpacaConfig::fromConfig(config); !cfg.ok()) {
-      row.state = "down";
-      row.detail = cfg.error().message;
-    } else if (!network) {
-      row.state = "ok";
-      row.detail = "credentials present; endpoint not checked (--no-network)";
-    } else {
-      QUrl url = cfg->baseUrl;
-      url.setPath(url.path() + "/v2/account");
-      QNetworkRequest req(url);
-      // The keys go only to the configured Alpaca endpoint, as the broker itself sends them; never printed.
-      req.setRawHeader("APCA-API-KEY-ID", cfg->keyId);
-      req.setRawHeader("APCA-API-SECRET-KEY", cfg->secretKey);
-      http.add({req,
-                [where = text(hostOf(cfg->baseUrl))](HealthRow& r, int status, const QString& error, double ms) {
-                  r.latencyMs = status > 0 ? ms : -1.0;
-                  if (status >= 200 && status < 300) {
-                    r.state = "ok";
-                    r.detail = fmt::format("{}: credentials accepted", where);
-                  } else if (status == 401 || status == 403) {
-                    r.state = "down";
-                    r.detail = fmt::format("{}: credentials rejected (HTTP {})", where, status);
-                  } else if (status > 0) {
-                    r.state = "down";
-                    r.detail = fmt::format("{}: HTTP {}", where, status);
-                  } else {
-                    r.state = "down";
-                    r.detail = fmt::format("{} unreachable: {}", where, text(error));
-                  }
-                },
-                &row});
-    }
-  }
-  http.run(timeoutMs);
+  // The Kernel's checks (runtime/HealthProbes.h) on this process's own short-lived connections.
+  storage::StorageService storage(runtime::storageConfigFrom(config));
+  std::optional<Error> storageError;
+  if (Status s = storage.start(); !s.ok()) storageError = s.error();
+  auto redis = runtime::health::redisConnection(config, timeout);
+  std::vector<runtime::health::Check> checks;
+  checks.push_back(runtime::health::database(storage, timeout, storageError));
+  checks.push_back(runtime::health::redis(config, *mode, redis));
+  checks.push_back(runtime::health::server(config, *mode, redis, std::make_shared<const common::RealClock>()));
+  for (auto& c : runtime::health::providers(config, required, !p.isSet("no-network"), timeout))
+    checks.push_back(std::move(c));
+  checks.push_back(runtime::health::brokerEndpoint(config, *mode, !p.isSet("no-network"), timeout));
 
-  int failures = 0;
-  for (const auto& r : rows) failures += (r.required && r.state != "ok") ? 1 : 0;
+  // All at once, so the whole run takes about one timeout however many endpoints are slow.
+  std::vector<std::future<contract::ComponentHealth>> pending;
+  for (const auto& c : checks) pending.push_back(std::async(std::launch::async, [&c] { return runtime::health::run(c); }));
+  std::vector<contract::ComponentHealth> rows;
+  for (auto& f : pending) rows.push_back(f.get());
+  storage.stop();
+
+  const bool ok = runtime::health::healthy(rows);
+  const auto failures = std::count_if(rows.begin(), rows.end(), [](const contract::ComponentHealth& r) {
+    return r.required && r.state != contract::HealthState::Ok && r.state != contract::HealthState::Degraded;
+  });
   const auto& cal = time::NyseCalendar::instance();
   const auto now = common::RealClock().now();
   const bool open = cal.isOpen(now);
@@ -370,29 +144,33 @@ int runHealth(const QStringList& args, const common::Config& config) {
       QJsonObject o;
       o.insert("name", QString::fromStdString(r.name));
       o.insert("kind", QString::fromStdString(r.kind));
-      o.insert("state", QString::fromStdString(r.state));
+      const std::string_view state = contract::toString(r.state);  // ok | degraded | down | disabled | unknown
+      o.insert("state", QString::fromUtf8(state.data(), qsizetype(state.size())));
       o.insert("required", r.required);
-      o.insert("detail", QString::fromStdString(common::redact(r.detail)));
+      o.insert("detail", QString::fromStdString(r.detail));
       if (r.latencyMs >= 0) o.insert("latency_ms", std::round(r.latencyMs * 10.0) / 10.0);
       arr.append(o);
     }
     QJsonObject root;
-    root.insert("ok", failures == 0);
+    root.insert("ok", ok);
+    root.insert("mode", QString::fromLatin1(runtime::toString(*mode)));
     root.insert("components", arr);
     root.insert("market", QJsonObject{{"open", open}, {open ? "next_close_et" : "next_open_et", QString::fromStdString(next)}});
     fmt::print("{}\n", QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString());
   } else {
     for (const auto& r : rows) {
-      const std::string state = r.state == "ok" ? "OK" : r.state == "down" ? "DOWN" : "off";
+      const std::string_view state = r.state == contract::HealthState::Ok         ? "OK"
+                                     : r.state == contract::HealthState::Degraded ? "SLOW"
+                                     : r.state == contract::HealthState::Disabled ? "off"
+                                                                                   : "DOWN";
       const std::string latency = r.latencyMs >= 0 ? fmt::format(" ({:.1f} ms)", r.latencyMs) : "";
-      fmt::print("{:<30} {:<5} {:<8} {}{}\n", r.name, state, r.required ? "required" : "optional",
-                 common::redact(r.detail), latency);
+      fmt::print("{:<30} {:<5} {:<8} {}{}\n", r.name, state, r.required ? "required" : "optional", r.detail, latency);
     }
     fmt::print("{:<30} {:<5} {:<8} next {} {} ET\n", "market", open ? "OPEN" : "CLOSED", "", open ? "close" : "open",
                next);
-    if (failures > 0) fmt::print("{} required component(s) down\n", failures);
+    if (failures > 0) fmt::print("{} required component(s) down (runtime.mode={})\n", failures, runtime::toString(*mode));
   }
-  return failures == 0 ? 0 : 1;
+  return ok ? 0 : 1;
 }
 
 int runBenchCalendar(const QStringList& args, const common::Config&) {

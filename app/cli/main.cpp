@@ -7,6 +7,7 @@
 #include "app/cli/ServeCommands.h"
 #include "app/cli/ScreenCommands.h"
 #include "app/shared/AppSetup.h"
+#include "app/shared/Platform.h"
 
 #include <QCoreApplication>
 
@@ -64,13 +65,18 @@ void printUsage(std::FILE* out) {
              "  -v, --version          show the version\n"
              "\n"
              "Environment: MERIDIAN_<SECTION>_<KEY> overrides any setting, e.g. MERIDIAN_DB_BACKEND=postgres,\n"
-             "MERIDIAN_DB_PG_URI=postgresql://user@host:5432/db. API keys: APCA_API_KEY_ID, APCA_API_SECRET_KEY,\n"
-             "POLYGON_API_KEY.\n");
+             "MERIDIAN_DB_PG_URI=postgresql://user@host:5432/db; further dots are written __, e.g.\n"
+             "MERIDIAN_STRATEGY_SMA_CROSS__FAST=10 sets strategy.sma_cross.fast. API keys: APCA_API_KEY_ID,\n"
+             "APCA_API_SECRET_KEY, POLYGON_API_KEY.\n"
+             "\n"
+             "Exit status: 0 success, 1 failure (health: a required component is down), 2 usage or configuration\n"
+             "error (a --config file that is missing or not valid INI).\n");
 }
 
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  meridian::app::makeCreatedFilesPrivate();  // before anything can create a file
   QCoreApplication app(argc, argv);
   QCoreApplication::setOrganizationName("Meridian");
   QCoreApplication::setApplicationName("Meridian");
@@ -78,6 +84,7 @@ int main(int argc, char* argv[]) {
 
   const QStringList args = QCoreApplication::arguments();
   QString configPath = meridian::app::defaultConfigPath();
+  bool configNamed = false;  // --config FILE must exist; the default location may not yet
   int i = 1;
   for (; i < args.size(); ++i) {
     const QString& a = args[i];
@@ -95,6 +102,7 @@ int main(int argc, char* argv[]) {
         return 2;
       }
       configPath = args[++i];
+      configNamed = true;
       continue;
     }
     break;  // first non-global argument is the command
@@ -108,8 +116,12 @@ int main(int argc, char* argv[]) {
   for (const auto& c : kCommands) {
     if (name != QLatin1String(c.name.data(), qsizetype(c.name.size()))) continue;
     // serve logs to the console too (journald / docker logs pick it up), besides the rotating file.
-    const meridian::common::Config config = meridian::app::setUp(configPath, name == "serve");
-    return c.run(rest, config);
+    const auto config = meridian::app::setUp(configPath, configNamed, name == "serve");
+    if (!config.ok()) {
+      fmt::print(stderr, "meridian-cli: configuration error: {}\n", config.error().message);
+      return 2;
+    }
+    return c.run(rest, *config);
   }
   fmt::print(stderr, "unknown command '{}'\n\n", name.toStdString());
   printUsage(stderr);

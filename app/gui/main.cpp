@@ -1,5 +1,6 @@
 // meridian: the desktop workstation. Thin entry point: set-up, kernel, main window.
 #include "app/shared/AppSetup.h"
+#include "app/shared/Platform.h"
 #include "core/runtime/Kernel.h"
 #include "ui/bridge/UiContext.h"
 #include "ui/mainwindow/MainWindow.h"
@@ -11,7 +12,10 @@
 #include <QStatusBar>
 #include <QTimer>
 
+#include <cstdio>
+
 int main(int argc, char* argv[]) {
+  meridian::app::makeCreatedFilesPrivate();  // before anything can create a file
   QApplication app(argc, argv);
   QApplication::setOrganizationName("Meridian");
   QApplication::setApplicationName("Meridian");
@@ -31,7 +35,18 @@ int main(int argc, char* argv[]) {
   cli.addOption(attachOpt);
   cli.process(app);
 
-  meridian::common::Config config = meridian::app::setUp(cli.value(configOpt), false);
+  auto loaded = meridian::app::setUp(cli.value(configOpt), cli.isSet(configOpt), false);
+  if (!loaded.ok()) {
+    // Nothing started: a missing --config file or a malformed INI is the user's to fix, not to guess around.
+    const QString message = QString::fromStdString(loaded.error().message);
+    std::fprintf(stderr, "meridian: configuration error: %s\n", qPrintable(message));
+    QMessageBox box(QMessageBox::Critical, "Meridian",
+                    "Meridian cannot start: the configuration file is not usable.\n\n" + message);
+    if (cli.isSet(quitAfterOpt)) QTimer::singleShot(cli.value(quitAfterOpt).toInt(), &box, &QMessageBox::reject);
+    box.exec();
+    return 2;
+  }
+  meridian::common::Config config = std::move(loaded).value();
   if (cli.isSet(attachOpt)) config.set("runtime.mode", "attach");
   const bool attached = config.value("runtime.mode").trimmed().toLower() == "attach";
   auto log = meridian::common::logger("app");

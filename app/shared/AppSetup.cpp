@@ -7,6 +7,8 @@
 #include <QProcessEnvironment>
 #include <QStandardPaths>
 
+#include <fmt/core.h>
+
 namespace meridian::app {
 
 QString defaultConfigPath() {
@@ -15,8 +17,15 @@ QString defaultConfigPath() {
   return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + "/meridian.ini";
 }
 
-common::Config setUp(const QString& configPath, bool consoleLogging) {
-  common::Config config = common::Config::load(configPath);
+Result<common::Config> setUp(const QString& configPath, bool named, bool consoleLogging) {
+  auto loaded = common::Config::loadStrict(
+      configPath, named ? common::Config::FileRequirement::Required : common::Config::FileRequirement::Optional);
+  if (!loaded.ok()) return loaded.error();
+  common::Config config = std::move(loaded).value();
+  // On stderr as well as in the log: a misspelt variable is a start-up mistake the user should see at once, and the
+  // log file may be somewhere else entirely. (With console logging the logger below prints them already.)
+  if (!consoleLogging)
+    for (const QString& w : config.warnings()) fmt::print(stderr, "warning: {}\n", w.toStdString());
   for (const QString& key : config.keys())
     if (common::Config::isSecretKey(key)) common::registerSecret(config.value(key).toStdString());
 

@@ -8,39 +8,22 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include "core/common/ConfigKeys.h"
 #include "core/common/Redact.h"
+
+#include <QFile>
+#include <QStringDecoder>
 
 namespace meridian::common {
 namespace {
 
-struct Default {
+struct VendorVariable {
+  const char* name;
   const char* key;
-  const char* value;
-};
-
-// Every known key with its default. Paths depending on the user's data dir are filled in by Config().
-constexpr Default kDefaults[] = {
-    {"db.backend", "sqlite"},            // sqlite | postgres
-    {"db.sqlite_path", ""},              // default: <data dir>/meridian.sqlite
-    {"db.pg_uri", ""},                   // postgresql://user@host:port/db (password via PGPASSWORD or ~/.pgpass)
-    {"redis.url", ""},                   // redis://127.0.0.1:6379 ; empty = Redis disabled
-    {"market.feed", "simulated"},        // simulated (built-in feed) | none
-    {"market.sim_always_open", "true"},  // simulated feed ticks around the clock (false: NYSE sessions only)
-    {"market.sim_ticks_per_second", "2000"},
-    {"market.sim_seed", "42"},
-    {"broker.kind", "paper"},            // paper | alpaca
-    {"broker.alpaca_live", "false"},     // live endpoint only with an explicit setting + UI confirmation
-    {"display.timezone", "America/Chicago"},
-    {"log.dir", ""},                     // default: <data dir>/logs
-    {"log.level", "info"},
-    {"log.max_file_mb", "10"},
-    {"log.max_files", "5"},
-    {"log.db_level", "warn"},            // records at or above this level are also stored in the logs table
-    {"ui.refresh_hz", "60"},
 };
 
 // Vendor-documented variable names mapped onto config keys.
-constexpr Default kVendorEnv[] = {
+constexpr VendorVariable kVendorEnv[] = {
     {"APCA_API_KEY_ID", "alpaca.key_id"},
     {"APCA_API_SECRET_KEY", "alpaca.secret_key"},
     {"POLYGON_API_KEY", "polygon.api_key"},
@@ -61,8 +44,80 @@ QString Config::defaultDataDir() {
   return dir;
 }
 
+namespace {
+
+// "unknown setting; did you mean x (MERIDIAN_X)?" for a key ConfigKeys does not know.
+QString unknownKeyHint(const QString& key, bool env) {
+  const QString near = ConfigKeys::closest(key);
+  if (near.isEmpty()) return QStringLiteral("not a setting Meridian knows");
+  return env ? QStringLiteral("not a setting Meridian knows; did you mean %1 (%2)?").arg(near, ConfigKeys::envName(near))
+             : QStringLiteral("not a setting Meridian knows; did you mean %1?").arg(near);
+}
+
+Error fileError(const QString& path, int line, const QString& reason) {
+  const QString where = line > 0 ? QStringLiteral("%1:%2").arg(path).arg(line) : path;
+  return makeError("config.file", QStringLiteral("%1: %2").arg(where, reason).toStdString());
+}
+
+// Unescaped double quotes in an INI value (QSettings' quoting: "..." with \" inside).
+int quoteCount(const QString& value) {
+  int n = 0;
+  for (qsizetype i = 0; i < value.size(); ++i) {
+    if (value[i] == QLatin1Char('\\')) ++i;
+    else if (value[i] == QLatin1Char('"')) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+Status Config::checkIniSyntax(const QString& iniPath) {
+  QFile f(iniPath);
+  if (!f.open(QIODevice::ReadOnly)) return fileError(iniPath, 0, QStringLiteral("cannot be read: ") + f.errorString());
+  QByteArray bytes = f.readAll();
+  if (bytes.startsWith("\xEF\xBB\xBF")) bytes.remove(0, 3);  // a UTF-8 byte order mark (Windows editors)
+  QStringDecoder utf8(QStringDecoder::Utf8);
+  const QString text = utf8.decode(bytes);
+  if (utf8.hasError()) return fileError(iniPath, 0, QStringLiteral("is not UTF-8 text"));
+  const QStringList lines = text.split(QLatin1Char('\n'));
+  bool continued = false;  // the previous value ended in '\\'
+  int openQuoteLine = 0;   // line of a double-quoted value not closed yet
+  for (qsizetype i = 0; i < lines.size(); ++i) {
+    const int lineNo = int(i) + 1;
+    QString line = lines[i];
+    if (line.endsWith(QLatin1Char('\r'))) line.chop(1);
+    const QString t = line.trimmed();
+    if (continued || openQuoteLine > 0) {
+      // Part of the value above (QSettings joins continuation lines, and reads a quoted value up to its quote).
+      if (quoteCount(t) % 2 == 1) openQuoteLine = openQuoteLine > 0 ? 0 : lineNo;
+      continued = t.endsWith(QLatin1Char('\\'));
+      continue;
+    }
+    if (t.isEmpty() || t.startsWith(QLatin1Char(';')) || t.startsWith(QLatin1Char('#'))) continue;
+    if (t.startsWith(QLatin1Char('['))) {
+      if (!t.endsWith(QLatin1Char(']')))
+        return fileError(iniPath, lineNo, QStringLiteral("section header without its closing ']'"));
+      if (t.mid(1, t.size() - 2).trimmed().isEmpty())
+        return fileError(iniPath, lineNo, QStringLiteral("empty section name '[]'"));
+      continue;
+    }
+    const qsizetype eq = t.indexOf(QLatin1Char('='));
+    if (eq < 0)
+      return fileError(iniPath, lineNo,
+                       QStringLiteral("not key=value, a [section] or a comment (; or #): no '=' on this line"));
+    if (t.left(eq).trimmed().isEmpty()) return fileError(iniPath, lineNo, QStringLiteral("no key before '='"));
+    const QString value = t.mid(eq + 1);
+    if (quoteCount(value) % 2 == 1) openQuoteLine = lineNo;
+    continued = value.endsWith(QLatin1Char('\\'));
+  }
+  if (openQuoteLine > 0)
+    return fileError(iniPath, openQuoteLine, QStringLiteral("a double-quoted value is not closed"));
+  return {};
+}
+
 Config::Config() {
-  for (const auto& d : kDefaults) m_entries.insert(QString::fromLatin1(d.key), Entry{QString::fromLatin1(d.value)});
+  for (const auto& k : ConfigKeys::all())
+    if (k.defaultValue) m_entries.insert(QString::fromLatin1(k.key), Entry{QString::fromLatin1(k.defaultValue)});
   const QString data = defaultDataDir();
   m_entries["db.sqlite_path"].value = data + "/meridian.sqlite";
   m_entries["log.dir"].value = data + "/logs";
@@ -70,18 +125,33 @@ Config::Config() {
 
 Config Config::load(const QString& iniPath, const QProcessEnvironment& env) {
   Config c;
-  if (!iniPath.isEmpty()) c.applyFile(iniPath);
+  if (!iniPath.isEmpty() && QFileInfo::exists(iniPath)) {
+    Status s = checkIniSyntax(iniPath);
+    if (s.ok()) s = c.applyFile(iniPath);
+    if (!s.ok()) c.m_warnings << QString::fromStdString(s.error().message) + QStringLiteral("; using defaults");
+  }
   c.applyEnvironment(env);
   return c;
 }
 
-void Config::applyFile(const QString& iniPath) {
-  if (!QFileInfo::exists(iniPath)) return;
-  QSettings ini(iniPath, QSettings::IniFormat);
-  if (ini.status() != QSettings::NoError) {
-    m_warnings << QStringLiteral("config file %1 could not be parsed; using defaults").arg(iniPath);
-    return;
+Result<Config> Config::loadStrict(const QString& iniPath, FileRequirement requirement, const QProcessEnvironment& env) {
+  Config c;
+  const QFileInfo info(iniPath);
+  if (!iniPath.isEmpty() && !info.exists() && requirement == FileRequirement::Required)
+    return fileError(iniPath, 0, QStringLiteral("no such file"));
+  if (!iniPath.isEmpty() && info.exists()) {
+    if (!info.isFile()) return fileError(iniPath, 0, QStringLiteral("not a regular file"));
+    if (Status s = checkIniSyntax(iniPath); !s.ok()) return s.error();
+    if (Status s = c.applyFile(iniPath); !s.ok()) return s.error();
   }
+  c.applyEnvironment(env);
+  return c;
+}
+
+Status Config::applyFile(const QString& iniPath) {
+  QSettings ini(iniPath, QSettings::IniFormat);
+  if (ini.status() != QSettings::NoError)
+    return fileError(iniPath, 0, QStringLiteral("not a valid INI file (QSettings could not parse it)"));
   for (const QString& raw : ini.allKeys()) {
     QString key = raw;
     key.replace('/', '.');
@@ -111,8 +181,11 @@ void Config::applyFile(const QString& iniPath) {
         value = stripped;
       }
     }
+    if (!ConfigKeys::isKnown(key))
+      m_warnings << QStringLiteral("config file %1: '%2': %3").arg(iniPath, key, unknownKeyHint(key, false));
     m_entries[key] = Entry{value, Source::File};
   }
+  return {};
 }
 
 QString Config::passwordKeyFor(const QString& uriKey) {
@@ -169,18 +242,23 @@ QString Config::stripUriPassword(const QString& uri, QString* password) {
 }
 
 void Config::applyEnvironment(const QProcessEnvironment& env) {
-  static const QString prefix = QStringLiteral("MERIDIAN_");
-  for (const QString& name : env.keys()) {
-    if (!name.startsWith(prefix)) continue;
-    const QString rest = name.mid(prefix.size()).toLower();
-    const int sep = rest.indexOf('_');
-    if (sep <= 0 || sep == rest.size() - 1) continue;
-    const QString key = rest.left(sep) + '.' + rest.mid(sep + 1);
+  QStringList names = env.keys();
+  names.sort();  // warnings in a stable order
+  for (const QString& name : names) {
+    if (!name.startsWith(QLatin1String("MERIDIAN_")) || ConfigKeys::isNonSetting(name)) continue;
+    const QString key = ConfigKeys::keyForEnv(name);
+    if (key.isEmpty()) {
+      m_warnings << QStringLiteral("environment: %1 names no setting (MERIDIAN_<SECTION>_<NAME>); ignored").arg(name);
+      continue;
+    }
+    // Applied even when unknown (a key read by code this list missed keeps working), but never silently.
+    if (!ConfigKeys::isKnown(key))
+      m_warnings << QStringLiteral("environment: %1 (%2): %3").arg(name, key, unknownKeyHint(key, true));
     m_entries[key] = Entry{env.value(name), Source::Environment};
   }
   for (const auto& v : kVendorEnv) {
-    const QString name = QString::fromLatin1(v.key);
-    if (env.contains(name)) m_entries[QString::fromLatin1(v.value)] = Entry{env.value(name), Source::Environment};
+    const QString name = QString::fromLatin1(v.name);
+    if (env.contains(name)) m_entries[QString::fromLatin1(v.key)] = Entry{env.value(name), Source::Environment};
   }
 }
 

@@ -2,13 +2,18 @@
 // Layered configuration: built-in defaults < INI file < environment variables.
 //
 // Keys are "section.name" (e.g. "db.backend"). In the INI file they are written as [section] name=value.
-// Environment: MERIDIAN_<SECTION>_<NAME> (upper case; the first '_' after the prefix separates section and name),
-// plus the vendors' documented variables (APCA_API_KEY_ID, APCA_API_SECRET_KEY, POLYGON_API_KEY).
+// Environment: MERIDIAN_<SECTION>_<NAME>, further dots written "__" (MERIDIAN_STRATEGY_SMA_CROSS__FAST sets
+// strategy.sma_cross.fast; see ConfigKeys.h), plus the vendors' documented variables (APCA_API_KEY_ID,
+// APCA_API_SECRET_KEY, POLYGON_API_KEY). The known keys and their defaults live in ConfigKeys.cpp; a MERIDIAN_*
+// variable or INI key that names none of them is still applied but reported in warnings(), with the closest known
+// key when there is one.
 // Secret keys (see isSecretKey) are accepted from the environment (or the OS keychain, see SecretStore) only: a
 // secret found in a file is ignored and reported in warnings(), so credentials never live in plain-text settings.
 // A connection URI in the file that embeds a password (db.pg_uri = postgresql://u:PASS@h/db) is stripped: the
 // entry keeps the URI without it, the password goes to the secret key (db.pg_password) for this session only and
 // is listed in plaintextSecrets() so SecretStore::migratePlaintext can move it to the keychain.
+#include "core/common/Result.h"
+
 #include <QMap>
 #include <QProcessEnvironment>
 #include <QString>
@@ -20,11 +25,24 @@ class Config {
  public:
   enum class Source { Default, File, Environment, Runtime };
 
+  // Whether the INI file must exist: the default location may not exist yet (first run), a file the user named
+  // (--config FILE) must.
+  enum class FileRequirement { Optional, Required };
+
   // Defaults only.
   Config();
-  // defaults < file (if it exists; a missing file is not an error) < env.
+  // defaults < file (if it exists; a missing file is not an error) < env. Lenient: a malformed file is reported in
+  // warnings() and ignored (tests, tools); the applications use loadStrict().
   static Config load(const QString& iniPath,
                      const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());
+  // defaults < file < env, or an Error (code "config.file") when the file is required but missing, cannot be
+  // read, or is not well-formed INI: the message names the file, the line and the reason ("<path>:<line>: ...").
+  static Result<Config> loadStrict(const QString& iniPath, FileRequirement requirement,
+                                   const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());
+  // The syntax check loadStrict applies before QSettings (which silently skips or merges what it cannot parse):
+  // every line is blank, a ';' or '#' comment, a [section] header or key=value (a value ending in '\' continues
+  // on the next line; a double-quoted value must close), and the file is UTF-8.
+  static Status checkIniSyntax(const QString& iniPath);
 
   QString value(const QString& key, const QString& fallback = {}) const;
   int intValue(const QString& key, int fallback = 0) const;
@@ -67,7 +85,7 @@ class Config {
     QString value;
     Source source = Source::Default;
   };
-  void applyFile(const QString& iniPath);
+  Status applyFile(const QString& iniPath);  // an error when QSettings cannot parse the file
   void applyEnvironment(const QProcessEnvironment& env);
   QMap<QString, Entry> m_entries;
   QStringList m_warnings;

@@ -35,8 +35,10 @@ constexpr std::string_view toString(HealthState s) {
 
 struct ComponentHealth {
   std::string name;                 // "Database", "Redis", "Market data (alpaca)", "Broker (paper)"
-  std::string kind;                 // "db" | "cache" | "marketdata" | "broker" | "bus" | free text
+  std::string kind;                 // "db" | "cache" | "server" | "marketdata" | "broker" | free text
   HealthState state = HealthState::Unknown;
+  // Health as a whole fails while this component is not Ok or Degraded (the rules: runtime/HealthProbes.h).
+  bool required = false;
   std::string detail;               // human-readable, already redacted
   double latencyMs = -1.0;          // of the last check; < 0 when unknown
   domain::Timestamp checkedTs = 0;  // last check (UTC ns)

@@ -27,21 +27,25 @@ HealthMonitor::~HealthMonitor() {
   for (auto id : m_subscriptions) m_bus.unsubscribe(id);
 }
 
-void HealthMonitor::addProbe(std::string name, std::string kind, Probe probe) {
+void HealthMonitor::addProbe(std::string name, std::string kind, Probe probe, bool required) {
   std::lock_guard lock(m_mutex);
   for (auto& c : m_components) {
     if (c.name == name) {
       c.kind = std::move(kind);
+      c.required = required;
       c.probe = std::move(probe);
+      c.last.required = required;
       return;
     }
   }
   Component c;
   c.name = std::move(name);
   c.kind = std::move(kind);
+  c.required = required;
   c.probe = std::move(probe);
   c.last.name = c.name;
   c.last.kind = c.kind;
+  c.last.required = required;
   m_components.push_back(std::move(c));
 }
 
@@ -172,6 +176,7 @@ std::shared_ptr<const contract::HealthSnapshot> HealthMonitor::probeAndBuild() {
     Component& c = m_components[index];
     h.name = c.name;
     h.kind = c.kind;
+    h.required = c.required;
     h.sinceTs = (c.last.state == h.state && c.last.sinceTs != 0) ? c.last.sinceTs : now;
     if (c.last.state != h.state && c.last.state != contract::HealthState::Unknown) {
       auto log = common::logger("health");

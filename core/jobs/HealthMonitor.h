@@ -44,9 +44,10 @@ class HealthMonitor {
   HealthMonitor(const HealthMonitor&) = delete;
   HealthMonitor& operator=(const HealthMonitor&) = delete;
 
-  // Components are listed in the order they were added. Adding a name again replaces its probe.
-  void addProbe(std::string name, std::string kind, Probe probe);
-  // A component that is not configured (shown as Disabled with the reason, never probed).
+  // Components are listed in the order they were added. Adding a name again replaces its probe. `required` is
+  // copied into the component's ComponentHealth.
+  void addProbe(std::string name, std::string kind, Probe probe, bool required = false);
+  // A component that is not configured (shown as Disabled with the reason, never probed, never required).
   void addDisabled(std::string name, std::string kind, std::string reason);
 
   void start();
@@ -65,6 +66,7 @@ class HealthMonitor {
   struct Component {
     std::string name;
     std::string kind;
+    bool required = false;
     Probe probe;          // empty = disabled
     contract::ComponentHealth last;
   };

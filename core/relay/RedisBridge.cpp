@@ -182,23 +182,9 @@ TradingMode RedisBridge::tradingMode() const {
 
 std::optional<contract::Heartbeat> RedisBridge::liveHeartbeat(const std::optional<std::string>& value,
                                                               std::string* why) {
-  if (!value) {
-    *why = "no heartbeat";
-    return std::nullopt;
-  }
-  auto beat = contract::decodeHeartbeat(*value);
+  auto beat = checkHeartbeat(value, m_relay.key, m_clock.now(), m_relay.heartbeatTtl);
   if (!beat.ok()) {
-    *why = "not a heartbeat (" + beat.error().message + ")";
-    return std::nullopt;
-  }
-  if (!contract::verifyHeartbeat(*beat, m_relay.key)) {
-    *why = "its heartbeat is not signed with this deployment's relay key (forged, or another deployment)";
-    return std::nullopt;
-  }
-  const domain::Timestamp age = m_clock.now() - beat->ts;
-  const domain::Timestamp ttl = std::chrono::duration_cast<std::chrono::nanoseconds>(m_relay.heartbeatTtl).count();
-  if (age > ttl || age < -ttl) {
-    *why = fmt::format("its last heartbeat is {} ms old", age / domain::kNanosPerMilli);
+    *why = beat.error().message;
     return std::nullopt;
   }
   return std::move(beat).value();

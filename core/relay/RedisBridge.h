@@ -33,6 +33,7 @@
 #include "core/common/Clock.h"
 #include "core/relay/IEventRelay.h"
 #include "core/contract/Wire.h"
+#include "core/relay/Heartbeat.h"
 #include "core/relay/RelayCodec.h"
 #include "core/storage/redis/RedisCache.h"
 #include "core/storage/redis/RedisSubscriber.h"
@@ -56,8 +57,8 @@ struct RelayOptions {
   std::string instanceId;           // generated (host:pid:random) when empty
   bool mirror = true;               // redis.mirror: legacy md:quote / md.bar / exec.order mirror (not in Attach)
   bool acceptCommands = true;       // Serve: execute relayed commands (redis.accept_commands)
-  std::chrono::milliseconds heartbeatInterval{1000};
-  std::chrono::milliseconds heartbeatTtl{5000};
+  std::chrono::milliseconds heartbeatInterval = kHeartbeatInterval;
+  std::chrono::milliseconds heartbeatTtl = kHeartbeatTtl;
   // The HMAC key every relay message and heartbeat is signed with (relay.key: MERIDIAN_RELAY_KEY or the keychain).
   // Required to take commands (Serve) or send them (Attach): without it a server would obey anyone who can reach
   // Redis. A Serve bridge that takes no commands publishes unsigned without one (attached GUIs ignore that).
@@ -101,7 +102,7 @@ class RedisBridge final : public IEventRelay {
   std::string commandsChannel() const { return m_relay.ns + ".relay.commands"; }
   std::string stateKey() const { return m_relay.ns + ":relay:state"; }
   std::string ordersKey() const { return m_relay.ns + ":relay:orders"; }
-  std::string serverKey() const { return m_relay.ns + ":relay:server"; }
+  std::string serverKey() const { return relay::serverKey(m_relay.ns); }
 
  private:
   void run();

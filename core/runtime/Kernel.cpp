@@ -16,6 +16,7 @@
 #include "core/notify/Notifier.h"
 #include "core/research/BacktestService.h"
 #include "core/research/ScreenerService.h"
+#include "core/runtime/HealthProbes.h"
 #if MERIDIAN_HAVE_REDIS
 #include "core/relay/RedisBridge.h"
 #endif
@@ -329,57 +330,16 @@ void Kernel::startOperations() {
     m_scheduler->start();
   }
 
-  // Health for the Ops dock. Probes bound their own waiting so a stuck component cannot stall the monitor.
+  // Health for the Ops dock: the checks `meridian-cli health` runs too (HealthProbes.h), on the running components.
+  // Probes bound their own waiting so a stuck component cannot stall the monitor.
   m_health = std::make_unique<jobs::HealthMonitor>(*m_clock, m_bus);
-  m_health->addProbe("Database (" + m_storage->config().backend + ")", "db",
-                     jobs::HealthMonitor::makeProbe([this]() -> Status {
-                       auto f = m_storage->call([](storage::IStorage& s) { return s.ping(); });
-                       if (f.wait_for(std::chrono::seconds(3)) != std::future_status::ready)
-                         return makeError("db.timeout", "no answer from the storage thread within 3 s");
-                       return f.get();
-                     }));
-  if (relay::IEventRelay* relay = m_relay.get()) {
-    m_health->addProbe(std::string("Redis (") + relay::toString(relay->role()) + ")", "cache",
-                       jobs::HealthMonitor::makeProbe([relay]() -> Status {
-                         if (relay->healthy()) return {};
-                         return makeError("redis.unavailable", "unreachable on " + relay->endpoint() +
-                                                                   "; events are not relayed (resumes on its own)");
-                       }, "ok: " + relay->endpoint()));
-  } else {
-#if MERIDIAN_HAVE_REDIS
-    m_health->addDisabled("Redis", "cache", "redis.url not set (optional)");
-#else
-    m_health->addDisabled("Redis", "cache", "not compiled in");
-#endif
-  }
-  if (attached) {
-    relay::IEventRelay* relay = m_relay.get();
-    m_health->addProbe("Server (meridian-cli serve)", "broker", jobs::HealthMonitor::makeProbe([relay]() -> Status {
-                         if (relay && relay->serverAlive()) return {};
-                         return makeError("server.down", "no heartbeat from a serving process; orders cannot be sent");
-                       }, "heartbeat seen"));
-    m_health->addDisabled("Broker", "broker", "runs in the serving process");
-    m_health->addDisabled("Market data", "marketdata", "relayed from the serving process");
-    m_health->start();
-    return;
-  }
-  m_health->addProbe("Broker (" + std::string(m_execution->brokerName()) + ")", "broker",
-                     // Connected -> ok, 429/5xx -> degraded, unreachable -> down, with the adapter's last error.
-                     [this]() -> contract::ComponentHealth {
-                       if (m_execution) return m_execution->brokerHealth();
-                       contract::ComponentHealth h;
-                       h.state = contract::HealthState::Down;
-                       h.detail = "execution stopped";
-                       return h;
-                     });
-  if (m_market) {
-    m_health->addProbe("Market data (simulated)", "marketdata", jobs::HealthMonitor::makeProbe([this]() -> Status {
-                         return m_market && m_market->running() ? Status{}
-                                                                : Status{makeError("md.down", "feed stopped")};
-                       }, "feed running"));
-  } else {
-    m_health->addDisabled("Market data", "marketdata", "market.feed=none");
-  }
+  const auto probeTimeout = std::chrono::seconds(3);
+  auto redis = health::redisConnection(m_config, probeTimeout);  // the monitor's own, beside the relay's
+  health::addTo(*m_health, health::database(*m_storage, probeTimeout));
+  health::addTo(*m_health, health::redis(m_config, m_mode, redis, m_relay.get()));
+  health::addTo(*m_health, health::server(m_config, m_mode, redis, m_clock));
+  health::addTo(*m_health, health::broker(m_mode, m_execution.get()));
+  health::addTo(*m_health, health::marketFeed(m_mode, m_market.get()));
   m_health->start();
 }
 

@@ -29,6 +29,26 @@ class tst_AppLaunch : public QObject {
     QVERIFY(text.contains("sqlite storage open"));
     QVERIFY(text.contains("Meridian stopped"));
   }
+  // The GUI shares the CLI's strict configuration: a --config file that does not exist starts nothing, exit 2
+  // (the message box closes itself with --quit-after, as smoke tests need).
+  void aMissingConfigFileStopsTheStart() {
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariable("QT_QPA_PLATFORM") != "offscreen")
+      QSKIP("needs an X display (the README test command runs GUI tests under Xvfb)");
+    QTemporaryDir home;
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("HOME", home.path());
+    env.insert("XDG_CONFIG_HOME", home.filePath("config"));
+    env.insert("XDG_DATA_HOME", home.filePath("data"));
+    p.setProcessEnvironment(env);
+    const QString missing = home.filePath("missing.ini");
+    p.start(MERIDIAN_GUI_PATH, {"--config", missing, "--quit-after", "300"});
+    QVERIFY(p.waitForFinished(60'000));
+    QCOMPARE(p.exitCode(), 2);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains((missing + ": no such file").toUtf8()), err.constData());
+    QVERIFY(!QFileInfo::exists(home.filePath("data/Meridian/Meridian/meridian.sqlite")));  // nothing started
+  }
 };
 
 QTEST_GUILESS_MAIN(tst_AppLaunch)

@@ -1,4 +1,7 @@
 // Runs the real meridian-cli binary as a user would.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -68,6 +71,64 @@ class tst_Cli : public QObject {
     QVERIFY2(r.out.startsWith("sqlite storage is up to date"), qPrintable(r.out + r.err));
     QVERIFY(QFileInfo::exists(m_home.filePath("data/Meridian/Meridian/meridian.sqlite")));
     QCOMPARE(run({"migrate"}).code, 0);  // idempotent
+  }
+  // --config names a file the user means: a missing one is not silently replaced by the defaults.
+  void aMissingConfigFileIsAnError() {
+    const QString missing = m_home.filePath("nope.ini");
+    const Run r = run({"--config", missing, "config"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(missing + ": no such file"), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+  }
+  void aMalformedConfigFileIsAnError() {
+    const QString ini = m_home.filePath("bad.ini");
+    QFile f(ini);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("[db]\nbackend=sqlite\nbackend postgres\n");
+    f.close();
+    const Run r = run({"--config", ini, "health"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains(ini + ":3: ") && r.err.contains("no '='"), qPrintable(r.err));
+  }
+  void unknownEnvironmentKeysAreWarnedAboutOnce() {
+    QProcessEnvironment env;
+    env.insert("MERIDIAN_STRATEGY_SMA_CROSS_FAST", "5");
+    const Run r = run({"config"}, env);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.err.count("MERIDIAN_STRATEGY_SMA_CROSS_FAST"), 1);
+    QVERIFY2(r.err.contains("did you mean strategy.sma_cross.fast (MERIDIAN_STRATEGY_SMA_CROSS__FAST)?"),
+             qPrintable(r.err));
+    env.clear();
+    env.insert("MERIDIAN_STRATEGY_SMA_CROSS__FAST", "5");
+    const Run fixed = run({"config"}, env);
+    QCOMPARE(fixed.code, 0);
+    QVERIFY2(fixed.err.isEmpty(), qPrintable(fixed.err));
+    QVERIFY(fixed.out.contains("strategy.sma_cross.fast=5"));
+  }
+  // Standalone without Redis: nothing serves, and that is fine.
+  void healthStandaloneWithoutRedis() {
+    const Run r = run({"health", "--json", "--no-network"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(root.value("ok").toBool(false), true);
+    QCOMPARE(root.value("mode").toString(), QString("standalone"));
+    bool sawServer = false;
+    for (const auto& v : root.value("components").toArray()) {
+      const QJsonObject c = v.toObject();
+      if (c.value("kind") != "server") continue;
+      sawServer = true;
+      QCOMPARE(c.value("state").toString(), QString("disabled"));
+      QCOMPARE(c.value("required").toBool(true), false);
+    }
+    QVERIFY(sawServer);
+  }
+  // Attached without a Redis to reach the server through: down, exit 1.
+  void healthAttachedWithoutRedisFails() {
+    QProcessEnvironment env;
+    env.insert("MERIDIAN_RUNTIME_MODE", "attach");
+    const Run r = run({"health", "--no-network"}, env);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.out.contains("runtime.mode=attach needs redis.url"), qPrintable(r.out));
   }
   void migrateReportsAnUnreachableDatabaseWithoutLeakingThePassword() {
     QProcessEnvironment env;

@@ -86,6 +86,96 @@ class tst_Config : public QObject {
     QVERIFY(dump.contains("polygon.api_key=***"));
     QVERIFY(dump.contains("postgresql://trader:***@127.0.0.1:5432/meridian"));
   }
+  // --config FILE must exist; the default location may not (first run).
+  void strictLoadingOfAMissingFile() {
+    const QString missing = m_dir.filePath("missing.ini");
+    auto required = Config::loadStrict(missing, Config::FileRequirement::Required, QProcessEnvironment());
+    QVERIFY(!required.ok());
+    QCOMPARE(required.error().code, std::string("config.file"));
+    QCOMPARE(QString::fromStdString(required.error().message), missing + ": no such file");
+    auto optional = Config::loadStrict(missing, Config::FileRequirement::Optional, QProcessEnvironment());
+    QVERIFY(optional.ok());
+    QCOMPARE(optional->value("db.backend"), QString("sqlite"));
+    QVERIFY(!Config::loadStrict(m_dir.path(), Config::FileRequirement::Optional, QProcessEnvironment()).ok());
+  }
+  void strictLoadingNamesTheBadLine_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("no =") << QByteArray("[db]\nbackend=sqlite\n\nthis is junk\n") << 4 << "no '=' on this line";
+    QTest::newRow("open section") << QByteArray("; c\n[db\nbackend=x\n") << 2 << "closing ']'";
+    QTest::newRow("empty section") << QByteArray("[]\nk=v\n") << 1 << "empty section name";
+    QTest::newRow("no key") << QByteArray("[db]\n = x\n") << 2 << "no key before '='";
+    QTest::newRow("open quote") << QByteArray("[a]\nk=\"abc\n[b]\nz=1\n") << 2 << "double-quoted value is not closed";
+    QTest::newRow("not utf-8") << QByteArray("[a]\nk=\xff\xfe\n") << 0 << "not UTF-8";
+  }
+  void strictLoadingNamesTheBadLine() {
+    QFETCH(QByteArray, text);
+    QFETCH(int, line);
+    QFETCH(QString, reason);
+    const QString ini = writeIni(text);
+    auto c = Config::loadStrict(ini, Config::FileRequirement::Required, QProcessEnvironment());
+    QVERIFY(!c.ok());
+    const QString message = QString::fromStdString(c.error().message);
+    QVERIFY2(message.startsWith(line > 0 ? QStringLiteral("%1:%2: ").arg(ini).arg(line) : ini + ": "), qPrintable(message));
+    QVERIFY2(message.contains(reason), qPrintable(message));
+    // The lenient loader (tests, tools) keeps its defaults and says why.
+    const Config lenient = Config::load(ini, QProcessEnvironment());
+    QCOMPARE(lenient.value("db.backend"), QString("sqlite"));
+    QVERIFY(lenient.warnings().join('\n').contains(reason));
+  }
+  void strictLoadingAcceptsWhatQSettingsReads() {
+    const QString ini = writeIni("\xEF\xBB\xBF; comment\r\n# another\r\n[db]\r\nbackend = postgres\r\n"
+                                 "[universe]\nsymbols=\"AAPL,\n MSFT\"\n[notify]\nsmtp_to=a@example.com \\\n  b@example.com\n"
+                                 "[display]\ntimezone=\"Europe/London\" ; trailing comment\n");
+    auto c = Config::loadStrict(ini, Config::FileRequirement::Required, QProcessEnvironment());
+    QVERIFY2(c.ok(), c.ok() ? "" : c.error().message.c_str());
+    QCOMPARE(c->value("db.backend"), QString("postgres"));
+    QCOMPARE(c->value("display.timezone"), QString("Europe/London"));
+    QVERIFY(c->value("notify.smtp_to").contains("b@example.com"));  // a continued value
+    QVERIFY(c->value("universe.symbols").contains("MSFT"));           // a quoted value over two lines
+  }
+  void underscoresInEnvironmentNames() {
+    QProcessEnvironment env;
+    env.insert("MERIDIAN_STRATEGY_SMA_CROSS__FAST", "7");
+    env.insert("MERIDIAN_COMPANY_INFO_PROVIDER", "polygon");
+    env.insert("MERIDIAN_JOBS_DB_BACKUP__KEEP", "3");
+    env.insert("MERIDIAN_CONFIG", "/somewhere.ini");
+    env.insert("MERIDIAN_TEST_PG_URI", "postgresql://x@y/z");
+    const Config c = Config::load({}, env);
+    QCOMPARE(c.value("strategy.sma_cross.fast"), QString("7"));
+    QCOMPARE(c.value("company_info.provider"), QString("polygon"));
+    QCOMPARE(c.intValue("jobs.db_backup.keep"), 3);
+    QVERIFY(!c.contains("config"));
+    QVERIFY(!c.contains("test.pg_uri"));
+    QVERIFY2(c.warnings().isEmpty(), qPrintable(c.warnings().join('\n')));
+  }
+  void unknownEnvironmentKeysAreWarnedAbout() {
+    QProcessEnvironment env;
+    env.insert("MERIDIAN_STRATEGY_SMA_CROSS_FAST", "5");
+    env.insert("MERIDIAN_DB_BACKND", "postgres");
+    env.insert("MERIDIAN_FOO", "1");
+    env.insert("MERIDIAN_XYZZY_PLUGH", "1");
+    const Config c = Config::load({}, env);
+    const QStringList w = c.warnings();
+    QCOMPARE(w.size(), 4);
+    QCOMPARE(w.filter("MERIDIAN_STRATEGY_SMA_CROSS_FAST").size(), 1);
+    QVERIFY(w.filter("MERIDIAN_STRATEGY_SMA_CROSS_FAST").front().endsWith(
+        "did you mean strategy.sma_cross.fast (MERIDIAN_STRATEGY_SMA_CROSS__FAST)?"));
+    QVERIFY(w.filter("MERIDIAN_DB_BACKND").front().contains("did you mean db.backend (MERIDIAN_DB_BACKEND)?"));
+    QVERIFY(w.filter("MERIDIAN_FOO").front().contains("names no setting"));
+    QVERIFY(w.filter("MERIDIAN_XYZZY_PLUGH").front().endsWith("not a setting Meridian knows"));
+    QCOMPARE(c.value("db.backend"), QString("sqlite"));  // the misspelt one did not land on the real key
+  }
+  void unknownFileKeysAreWarnedAbout() {
+    const QString ini = writeIni("[strategy]\nsma_cross_fast=5\nsma_cross.slow=40\n[risk]\nmax_order_qty=10\n");
+    const Config c = Config::load(ini, QProcessEnvironment());
+    QCOMPARE(c.warnings().size(), 1);
+    QVERIFY2(c.warnings().front().contains("'strategy.sma_cross_fast'") &&
+                 c.warnings().front().contains("did you mean strategy.sma_cross.fast?"),
+             qPrintable(c.warnings().front()));
+    QCOMPARE(c.value("strategy.sma_cross.slow"), QString("40"));
+  }
   void secretKeyDetection() {
     QVERIFY(Config::isSecretKey("alpaca.secret_key"));
     QVERIFY(Config::isSecretKey("smtp.password"));

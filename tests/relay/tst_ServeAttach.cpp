@@ -14,6 +14,8 @@
 #include "core/contract/Strategy.h"
 #include "core/contract/Risk.h"
 #include "core/contract/Jobs.h"
+#include "core/contract/System.h"
+#include "core/jobs/HealthMonitor.h"
 #include "core/runtime/Kernel.h"
 #include "core/relay/RelayCodec.h"
 #include "core/contract/Wire.h"
@@ -284,6 +286,12 @@ class tst_ServeAttach : public QObject {
       QSKIP("set MERIDIAN_TEST_PG_URI and MERIDIAN_TEST_REDIS_URL (see tests/run-all.sh)");
     }
     QVERIFY(m_dir.isValid());
+    {
+      // The servers started with "--config none.ini" get no settings from a file (a missing --config file is an error).
+      QFile none(m_dir.filePath("none.ini"));
+      QVERIFY(none.open(QIODevice::WriteOnly));
+      none.write("; intentionally empty: every setting comes from the environment\n");
+    }
     const auto tag = fmt::format("{}_{:08x}", ::getpid(), QRandomGenerator::global()->generate());
     m_dbName = "meridian_test_serve_" + tag;
     m_ns = "meridian_test_serve_" + tag;
@@ -475,6 +483,40 @@ class tst_ServeAttach : public QObject {
     // Announced on the attached bus for the UI badge, once.
     QTRY_COMPARE_WITH_TIMEOUT(m_rec->tradingModes().size(), std::size_t(1), 3000);
     QVERIFY(!m_rec->tradingModes().front().live);
+  }
+
+  // The attached Kernel's Ops health runs the checks of `meridian-cli health`: the real server's signed heartbeat is
+  // an ok, required Server row; a namespace where nothing serves is a down one.
+  void attachedHealthShowsTheServer() {
+    const auto serverRow = [](runtime::Kernel& k) {
+      auto box = std::make_shared<bus::Mailbox>();
+      const auto sub = k.bus().subscribe<contract::HealthSnapshot>(box);
+      k.health()->checkNow();
+      contract::ComponentHealth row;
+      QElapsedTimer t;
+      t.start();
+      while (row.state == contract::HealthState::Unknown && t.elapsed() < 10'000) {
+        std::vector<bus::Envelope> got;
+        if (box->waitNonEmpty(std::chrono::milliseconds(100))) box->drain(got);
+        for (const auto& e : got)
+          if (const auto* snap = e.as<contract::HealthSnapshot>())
+            for (const auto& c : snap->components)
+              if (c.kind == "server" && c.checkedTs != 0) row = c;
+      }
+      k.bus().unsubscribe(sub);
+      return row;
+    };
+    const contract::ComponentHealth alive = serverRow(*m_attached);
+    QVERIFY2(alive.state == contract::HealthState::Ok, alive.detail.c_str());
+    QVERIFY(alive.required);
+    QVERIFY2(alive.detail.find(m_serverInstance) != std::string::npos, alive.detail.c_str());
+
+    runtime::Kernel lonely(attachConfig(m_ns + "_nobody"));
+    QVERIFY(lonely.start().ok());
+    const contract::ComponentHealth none = serverRow(lonely);
+    QVERIFY2(none.state == contract::HealthState::Down, none.detail.c_str());
+    QVERIFY(none.detail.find("no heartbeat") != std::string::npos);
+    lonely.stop();
   }
 
   void attachedKernelReportsLiveWhenTheServerTradesLive() {

@@ -166,10 +166,19 @@ class tst_Kernel : public QObject {
     }
     QVERIFY(health);
     std::map<std::string, contract::HealthState> states;
-    for (const auto& c : health->components) states[c.name] = c.state;
+    std::map<std::string, bool> required;
+    for (const auto& c : health->components) {
+      states[c.name] = c.state;
+      required[c.name] = c.required;
+    }
+    // The rows and rules of `meridian-cli health` (runtime/HealthProbes.h), standalone without Redis.
     QVERIFY(states.at("Database (sqlite)") == contract::HealthState::Ok);
-    QVERIFY(states.count("Redis") == 1);
+    QVERIFY(required.at("Database (sqlite)"));
+    QVERIFY(states.at("Redis (standalone)") == contract::HealthState::Disabled);
+    QVERIFY(states.at("Server (meridian-cli serve)") == contract::HealthState::Disabled);
+    QVERIFY(!required.at("Server (meridian-cli serve)"));
     QVERIFY(states.count("Broker (paper)") == 1);
+    QVERIFY(required.at("Broker (paper)"));
     k.stop();
   }
 
