@@ -121,6 +121,7 @@ int runHealth(const QStringList& args, const common::Config& config) {
   for (auto& c : runtime::health::providers(config, required, !p.isSet("no-network"), timeout))
     checks.push_back(std::move(c));
   checks.push_back(runtime::health::brokerEndpoint(config, *mode, !p.isSet("no-network"), timeout));
+  checks.push_back(runtime::health::journal(config, *mode));
 
   // All at once, so the whole run takes about one timeout however many endpoints are slow.
   std::vector<std::future<contract::ComponentHealth>> pending;

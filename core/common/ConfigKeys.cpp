@@ -29,6 +29,7 @@ constexpr ConfigKey kKeys[] = {
     {"market.sim_always_open", "true"},  // simulated feed ticks around the clock (false: NYSE sessions only)
     {"market.sim_ticks_per_second", "2000"},
     {"market.sim_seed", "42"},
+    {"market.sim_speed", "1"},  // simulated seconds per wall-clock second
     {"http.timeout_ms", nullptr},
     {"http.max_attempts", nullptr},
     {"http.backoff_ms", nullptr},
@@ -67,6 +68,8 @@ constexpr ConfigKey kKeys[] = {
     {"paper.max_participation", nullptr},
     {"paper.commission_per_share", nullptr},
     {"paper.commission_min", nullptr},
+    {"paper.book_path", nullptr},     // default: beside the SQLite file, or <data dir>/paper-book-<hash> (PostgreSQL)
+    {"journal.spool_path", nullptr},  // default: beside the SQLite file, or <data dir>/journal-spool-<hash>
     {"risk.<name>", nullptr},
     // strategies, jobs
     {"strategy.live", nullptr},

@@ -1,5 +1,6 @@
 #include "core/runtime/HealthProbes.h"
 
+#include "core/common/DurableLog.h"
 #include "core/common/Redact.h"
 #include "core/execution/ExecutionService.h"
 #include "core/execution/alpaca/AlpacaBroker.h"
@@ -294,6 +295,23 @@ Check brokerEndpoint(const common::Config& config, RuntimeMode mode, bool networ
       return state(contract::HealthState::Down, fmt::format("{}: credentials rejected (HTTP {})", where, r.status), r.ms);
     if (r.status > 0) return state(contract::HealthState::Down, fmt::format("{}: HTTP {}", where, r.status), r.ms);
     return state(contract::HealthState::Down, where + " unreachable: " + r.error);
+  };
+  return c;
+}
+
+Check journal(const common::Config& config, RuntimeMode mode, const execution::ExecutionService* execution) {
+  if (mode == RuntimeMode::Attach) return Check{"Order journal", "journal", false, {}, "kept by the serving process"};
+  Check c{"Order journal", "journal", true, {}, {}};
+  if (execution) {
+    c.probe = [execution] { return execution->journalHealth(); };
+    return c;
+  }
+  c.probe = [path = journalSideFile(config, "journal.spool_path", "journal-spool")] {
+    auto records = common::DurableLog::read(path);
+    if (!records.ok()) return state(contract::HealthState::Down, records.error().message);
+    if (records->empty()) return state(contract::HealthState::Ok, "no event waiting in the spool (" + path + ")");
+    return state(contract::HealthState::Degraded,
+                 fmt::format("{} event(s) wait in the spool {} for the database", records->size(), path));
   };
   return c;
 }

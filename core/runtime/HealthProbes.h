@@ -13,6 +13,8 @@
 //                             at <ns>:relay:server must be present, signed
 //                             with relay.key and fresh (relay::kHeartbeatTtl)
 //   Broker (<kind>)           standalone, serve                             attach: disabled (it runs in the server)
+//   Order journal             standalone, serve: degraded while events      attach: disabled (the server's)
+//                             wait in the spool for the database
 //   Provider <name>           named by health.require_providers,            optional (disabled without credentials)
 //                             --require-provider or market.feed
 //   Market data (simulated)   never (the built-in demo feed; Kernel only)
@@ -93,6 +95,11 @@ Check broker(RuntimeMode mode, const execution::ExecutionService* execution);
 // The broker of a configuration: paper is in-process; Alpaca needs credentials its endpoint accepts (GET
 // /v2/account, the keys sent to the configured endpoint only). network = false checks the credentials only.
 Check brokerEndpoint(const common::Config& config, RuntimeMode mode, bool network, std::chrono::milliseconds timeout);
+
+// The order journal path: with a running execution service its spool (ExecutionService::journalHealth); without
+// one (the CLI) the spool file of this configuration on this machine (journal.spool_path), read without touching
+// it: events waiting there are the database's to take (degraded), a damaged file is down.
+Check journal(const common::Config& config, RuntimeMode mode, const execution::ExecutionService* execution = nullptr);
 
 // The built-in simulated feed of a running process (Disabled with market.feed=none, or attached).
 Check marketFeed(RuntimeMode mode, const marketdata::SimulatedMarket* market);

@@ -339,6 +339,7 @@ void Kernel::startOperations() {
   health::addTo(*m_health, health::redis(m_config, m_mode, redis, m_relay.get()));
   health::addTo(*m_health, health::server(m_config, m_mode, redis, m_clock));
   health::addTo(*m_health, health::broker(m_mode, m_execution.get()));
+  health::addTo(*m_health, health::journal(m_config, m_mode, m_execution.get()));
   health::addTo(*m_health, health::marketFeed(m_mode, m_market.get()));
   m_health->start();
 }
