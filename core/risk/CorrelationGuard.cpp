@@ -23,7 +23,8 @@ std::string_view makeKey(std::string_view a, std::string_view b, std::array<char
 CorrelationGuard::CorrelationGuard(std::size_t window) : m_window(window < 2 ? 2 : window) {}
 
 std::optional<std::pair<std::string_view, std::string_view>> CorrelationGuard::parsePairTag(std::string_view id) {
-  const auto colon = id.find(':');
+  // The legs follow the last ':' ("pairs:KO/PEP", and a live instance's "live:pairs:KO/PEP").
+  const auto colon = id.rfind(':');
   if (colon == std::string_view::npos) return std::nullopt;
   const std::string_view legs = id.substr(colon + 1);
   const auto slash = legs.find('/');

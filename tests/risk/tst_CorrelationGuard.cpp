@@ -25,7 +25,12 @@ class tst_CorrelationGuard : public QObject {
     QVERIFY(p);
     QCOMPARE(std::string(p->first), std::string("KO"));
     QCOMPARE(std::string(p->second), std::string("PEP"));
+    auto live = risk::CorrelationGuard::parsePairTag("live:pairs:KO/PEP");  // a live instance's orders
+    QVERIFY(live);
+    QCOMPARE(std::string(live->first), std::string("KO"));
+    QCOMPARE(std::string(live->second), std::string("PEP"));
     QVERIFY(!risk::CorrelationGuard::parsePairTag("momentum"));
+    QVERIFY(!risk::CorrelationGuard::parsePairTag("live:sma_cross:AAPL"));
     QVERIFY(!risk::CorrelationGuard::parsePairTag("pairs:KO"));
     QVERIFY(!risk::CorrelationGuard::parsePairTag("pairs:/PEP"));
   }
