@@ -15,6 +15,7 @@
 #endif
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDate>
 #include <QRandomGenerator>
 
@@ -24,7 +25,6 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <unistd.h>
 
 namespace meridian::cli {
 namespace {
@@ -308,7 +308,7 @@ int runBenchIngest(const QStringList& args, const common::Config& config) {
     b.trades = 1 + rng.bounded(50);
   }
 
-  const std::string symbol = fmt::format("BENCH{}X{:06x}", ::getpid(), rng.bounded(0xffffff));
+  const std::string symbol = fmt::format("BENCH{}X{:06x}", QCoreApplication::applicationPid(), rng.bounded(0xffffff));
   std::vector<std::string> sources{"bench_warm_u", "bench_warm_c"};
   for (int run = 0; run < runs; ++run) {
     sources.push_back(fmt::format("bench_copy_{}", run));

@@ -4,13 +4,13 @@
 #include "core/contract/Catalogue.h"
 #include "core/contract/Wire.h"
 
+#include <QCoreApplication>
 #include <QSysInfo>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <random>
-#include <unistd.h>
 
 namespace meridian::relay {
 
@@ -41,7 +41,7 @@ Result<bool> redisAcceptsAnonymous(const std::string& url, std::chrono::millisec
 std::string RelayOptions::generateInstanceId() {
   std::random_device rd;
   const auto host = QSysInfo::machineHostName().toStdString();
-  return fmt::format("{}:{}:{:08x}", host.empty() ? "host" : host, ::getpid(), rd());
+  return fmt::format("{}:{}:{:08x}", host.empty() ? "host" : host, QCoreApplication::applicationPid(), rd());
 }
 
 RedisBridge::RedisBridge(std::string url, bus::EventBus& bus, const common::IClock& clock, RelayOptions relay,

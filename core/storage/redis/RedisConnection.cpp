@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <sys/time.h>
 #include <vector>
 
 namespace meridian::storage {
