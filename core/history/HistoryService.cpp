@@ -39,6 +39,8 @@ std::string requestError(const contract::RequestHistory& request) {
   return {};
 }
 
+std::string requestError(const contract::RequestStoredSeries&) { return {}; }
+
 std::string requestError(const contract::RequestFillsHistory& request) {
   if (request.limit == 0) return "fills history request without a limit (0 would read every fill ever journaled)";
   return {};
@@ -58,6 +60,7 @@ void HistoryService::subscribe() {
   m_mailbox = std::make_shared<bus::Mailbox>("history", 4096);
   m_subscription = m_bus.subscribe<contract::RequestHistory>(m_mailbox);
   m_fillsSubscription = m_bus.subscribe<contract::RequestFillsHistory>(m_mailbox);
+  m_seriesSubscription = m_bus.subscribe<contract::RequestStoredSeries>(m_mailbox);
 }
 
 HistoryService::~HistoryService() {
@@ -65,6 +68,7 @@ HistoryService::~HistoryService() {
   if (m_mailbox) {  // never started
     m_bus.unsubscribe(m_subscription);
     m_bus.unsubscribe(m_fillsSubscription);
+    m_bus.unsubscribe(m_seriesSubscription);
   }
 }
 
@@ -78,6 +82,7 @@ void HistoryService::stop() {
   if (!m_running.exchange(false)) return;
   m_bus.unsubscribe(m_subscription);
   m_bus.unsubscribe(m_fillsSubscription);
+  m_bus.unsubscribe(m_seriesSubscription);
   m_mailbox->close();
   if (m_worker.joinable()) m_worker.join();
   m_mailbox.reset();
@@ -134,6 +139,13 @@ void HistoryService::workerLoop() {
             *f, [&](const marketdata::StorageRunner& runner) { return loadFillsWith(*f, runner); });
         if (!result.ok()) log->warn("fills history: {}", result.error);
         ++m_fillsServed;
+        m_bus.publish(std::move(result));
+        continue;
+      }
+      if (const auto* l = batch[i].as<contract::RequestStoredSeries>()) {
+        contract::StoredSeriesListed result = readPreferringReader<contract::StoredSeriesListed>(
+            *l, [&](const marketdata::StorageRunner& runner) { return listSeriesWith(*l, runner); });
+        if (!result.ok()) log->warn("stored series: {}", result.error);
         m_bus.publish(std::move(result));
         continue;
       }
@@ -196,7 +208,9 @@ contract::HistoryLoaded HistoryService::loadWith(const contract::RequestHistory&
       if (!request.source.empty()) {
         probe(request.source);
       } else {
-        for (const std::string& vendor : m_options.vendors)
+        const std::vector<std::string> vendors =
+            request.vendor.empty() ? m_options.vendors : std::vector<std::string>{request.vendor};
+        for (const std::string& vendor : vendors)
           for (bool adjusted : {false, true})
             for (Timeframe tf : {Timeframe::Minute1, Timeframe::Hour1, Timeframe::Day1})
               probe(marketdata::sourceName(vendor, adjusted, tf));
@@ -204,11 +218,11 @@ contract::HistoryLoaded HistoryService::loadWith(const contract::RequestHistory&
       if (!error.empty() || found.empty()) return;
       // Same resolution, else the finest finer one (aggregated), else the finest coarser one.
       const int want = rank(request.timeframe);
-      const auto score = [want](const Candidate& c) {
+      const auto score = [want, &request](const Candidate& c) {
         const int r = rank(c.timeframe);
         const int cls = r == want ? 0 : r < want ? 1 : 2;
         const int distance = cls == 1 ? r : std::abs(r - want);  // finer: minute bars first (what BarAggregator takes)
-        return std::tuple(cls, distance, c.adjusted, -c.latest);
+        return std::tuple(cls, distance, c.adjusted != request.preferAdjusted, -c.latest);
       };
       chosen = *std::min_element(found.begin(), found.end(),
                                  [&](const Candidate& a, const Candidate& b) { return score(a) < score(b); });
@@ -279,6 +293,38 @@ contract::FillsHistoryLoaded HistoryService::loadFillsWith(const contract::Reque
   }
   out.fills = std::make_shared<const std::vector<domain::Fill>>(std::move(fills));
   return finish();
+}
+
+contract::StoredSeriesListed HistoryService::listSeries(const contract::RequestStoredSeries& request) const {
+  return listSeriesWith(request, m_storage);
+}
+
+contract::StoredSeriesListed HistoryService::listSeriesWith(const contract::RequestStoredSeries& request,
+                                                            const marketdata::StorageRunner& runner) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  contract::StoredSeriesListed out;
+  out.correlationId = request.correlationId;
+  std::string error;
+  try {
+    runner([&](storage::IStorage& s) {
+      auto listed = s.listSeries();
+      if (!listed) {
+        error = listed.error().message;
+        return;
+      }
+      for (const storage::SeriesInfo& i : *listed)
+        out.series.push_back({i.symbol, i.source, marketdata::timeframeOfSource(i.source),
+                              i.source.find("_adjusted") != std::string::npos, i.barCount, i.firstTs, i.lastTs});
+    });
+  } catch (const std::exception& e) {
+    error = e.what();  // storage not running
+  }
+  if (!error.empty()) {
+    out.series.clear();
+    out.error = "cannot list the stored series: " + error;
+  }
+  out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  return out;
 }
 
 }  // namespace meridian::history

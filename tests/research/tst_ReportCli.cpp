@@ -1,0 +1,153 @@
+// meridian-cli report against a journal on SQLite and PostgreSQL: orders and fills written through the storage
+// API (as the execution service writes them), the report's figures checked against hand-computed P&L (the fills of
+// tst_PnlReport: -1, +99, 0, -101 over four sessions).
+#include "core/storage/StorageFactory.h"
+#include "core/time/TimeZones.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+#include "../support/CliRun.h"
+#if MERIDIAN_HAVE_POSTGRES
+#include "../support/ScratchPgDatabase.h"
+#endif
+
+using namespace meridian;
+
+class tst_ReportCli : public QObject {
+  Q_OBJECT
+  QTemporaryDir m_home;
+#if MERIDIAN_HAVE_POSTGRES
+  std::unique_ptr<testsupport::ScratchPgDatabase> m_pg;
+  std::string pgUri() const { return m_pg ? m_pg->uri() : std::string(); }
+#else
+  std::string pgUri() const { return {}; }
+#endif
+
+  QProcessEnvironment env(const QString& backend) const {
+    QProcessEnvironment e;
+    e.insert("MERIDIAN_DB_BACKEND", backend);
+    e.insert("MERIDIAN_DB_SQLITE_PATH", m_home.filePath("journal.sqlite"));
+    e.insert("MERIDIAN_DB_PG_URI", QString::fromStdString(pgUri()));
+    e.insert("MERIDIAN_PAPER_INITIAL_CASH", "100000");
+    return e;
+  }
+  bool skipBackend(const QString& backend) {
+    if (backend != "postgres" || !pgUri().empty()) return false;
+    if (qEnvironmentVariable("MERIDIAN_REQUIRE_SERVERS") == "1") qFatal("MERIDIAN_REQUIRE_SERVERS=1 but MERIDIAN_TEST_PG_URI is not set");
+    return true;
+  }
+
+  static void journal(storage::IStorage& s, const char* id, QDate day, const char* symbol, domain::Side side, double qty,
+                      double price, double commission, const char* strategy) {
+    domain::Order o;
+    o.clientOrderId = std::string("O-") + id;
+    o.symbol = symbol;
+    o.side = side;
+    o.quantity = qty;
+    o.type = domain::OrderType::Market;
+    o.status = domain::OrderStatus::Filled;
+    o.filledQuantity = qty;
+    o.avgFillPrice = price;
+    o.strategyId = strategy;
+    o.createdTs = o.updatedTs = time::TimeZones::fromExchange(day, QTime(15, 0));
+    QVERIFY(s.journalOrder(o).ok());
+    domain::Fill f;
+    f.fillId = id;
+    f.clientOrderId = o.clientOrderId;
+    f.symbol = symbol;
+    f.side = side;
+    f.quantity = qty;
+    f.price = price;
+    f.commission = commission;
+    f.ts = o.createdTs;
+    f.strategyId = strategy;
+    auto r = s.recordFill(f);
+    QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_home.isValid());
+#if MERIDIAN_HAVE_POSTGRES
+    const QByteArray uri = qgetenv("MERIDIAN_TEST_PG_URI");
+    if (!uri.isEmpty()) m_pg = std::make_unique<testsupport::ScratchPgDatabase>(uri.toStdString(), "meridian_report_cli");
+#endif
+    for (const QString backend : {"sqlite", "postgres"}) {
+      if (skipBackend(backend)) continue;
+      storage::StorageConfig c;
+      c.backend = backend.toStdString();
+      c.sqlitePath = m_home.filePath("journal.sqlite").toStdString();
+      c.pgUri = pgUri();
+      auto made = storage::makeStorage(c);
+      QVERIFY(made.ok());
+      auto s = std::move(made).value();
+      QVERIFY(s->open().ok());
+      using domain::Side;
+      journal(*s, "F1", QDate(2026, 12, 1), "AAPL", Side::Buy, 10, 100, 1, "s1");
+      journal(*s, "F2", QDate(2026, 12, 2), "AAPL", Side::Sell, 5, 110, 1, "s1");
+      journal(*s, "F3", QDate(2026, 12, 3), "MSFT", Side::Buy, 2, 50, 0, "");
+      journal(*s, "F4", QDate(2026, 12, 4), "AAPL", Side::Sell, 5, 90, 1, "s1");
+    }
+  }
+
+  void reportFromTheJournal_data() {
+    QTest::addColumn<QString>("backend");
+    QTest::newRow("sqlite") << "sqlite";
+    QTest::newRow("postgres") << "postgres";
+  }
+  void reportFromTheJournal() {
+    QFETCH(QString, backend);
+    if (skipBackend(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
+    const QString csvPath = m_home.filePath(backend + "-report.csv");
+    auto r = testsupport::runCli(m_home, {"report", "--json", "--csv", csvPath}, env(backend));
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value("from").toString(), QString("2026-12-01"));
+    QCOMPARE(o.value("to").toString(), QString("2026-12-04"));
+    QCOMPARE(o.value("start_equity").toDouble(), 100000.0);
+    QCOMPARE(o.value("end_equity").toDouble(), 99997.0);
+    QCOMPARE(o.value("pnl").toDouble(), -3.0);
+    QCOMPARE(o.value("fees").toDouble(), 3.0);
+    QCOMPARE(o.value("fills").toInt(), 4);
+    QStringList daily;
+    for (const QJsonValue& v : o.value("daily").toArray()) {
+      const QJsonObject d = v.toObject();
+      daily << QString("%1 %2 %3 %4").arg(d.value("period").toString(), d.value("strategy").toString(),
+                                          d.value("symbol").toString()).arg(d.value("pnl").toDouble());
+    }
+    QCOMPARE(daily, (QStringList{"2026-12-01 s1 AAPL -1", "2026-12-02 s1 AAPL 99", "2026-12-03 manual MSFT 0",
+                                 "2026-12-04 s1 AAPL -101"}));
+    QCOMPARE(o.value("metrics").toObject().value("trades").toInt(), 1);
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(csv.readAll());
+    QVERIFY2(text.contains("month,2026-12,s1,AAPL,-3,-3,3,3,0\n"), qPrintable(text));
+
+    // A range and a strategy: Tuesday's position is carried in.
+    r = testsupport::runCli(m_home, {"report", "--json", "--from", "2026-12-02", "--strategy", "s1"}, env(backend));
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject s1 = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(s1.value("start_equity").toDouble(), 99999.0);
+    QCOMPARE(s1.value("pnl").toDouble(), -2.0);
+    QCOMPARE(s1.value("fills").toInt(), 2);
+
+    // Text and errors.
+    r = testsupport::runCli(m_home, {"report"}, env(backend));
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("P&L 2026-12-01..2026-12-04 (all strategies): -3.00 on 4 fills"), qPrintable(r.out));
+    r = testsupport::runCli(m_home, {"report", "--from", "2026-13-01"}, env(backend));
+    QCOMPARE(r.code, 2);
+    r = testsupport::runCli(m_home, {"report", "--from", "2026-12-04", "--to", "2026-12-01"}, env(backend));
+    QCOMPARE(r.code, 2);
+  }
+};
+
+QTEST_GUILESS_MAIN(tst_ReportCli)
+#include "tst_ReportCli.moc"
