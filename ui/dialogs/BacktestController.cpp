@@ -86,6 +86,7 @@ BacktestDialog* BacktestController::dialog(BacktestDialog::Mode mode) {
 
 void BacktestController::openDialog(BacktestDialog::Mode mode) {
   BacktestDialog* d = dialog(mode);
+  d->reloadData();  // the data chosen in another Backtest dialog, and the stored series as they are now
   d->show();
   d->raise();
   d->activateWindow();
