@@ -14,21 +14,15 @@
 #include <memory>
 
 #include "../support/CliRun.h"
-#if MERIDIAN_HAVE_POSTGRES
-#include "../support/ScratchPgDatabase.h"
-#endif
+#include "../support/OptionalScratchPg.h"
 
 using namespace meridian;
 
 class tst_ReportCli : public QObject {
   Q_OBJECT
   QTemporaryDir m_home;
-#if MERIDIAN_HAVE_POSTGRES
-  std::unique_ptr<testsupport::ScratchPgDatabase> m_pg;
+  std::unique_ptr<testsupport::OptionalScratchPg> m_pg;
   std::string pgUri() const { return m_pg ? m_pg->uri() : std::string(); }
-#else
-  std::string pgUri() const { return {}; }
-#endif
 
   QProcessEnvironment env(const QString& backend) const {
     QProcessEnvironment e;
@@ -37,11 +31,6 @@ class tst_ReportCli : public QObject {
     e.insert("MERIDIAN_DB_PG_URI", QString::fromStdString(pgUri()));
     e.insert("MERIDIAN_PAPER_INITIAL_CASH", "100000");
     return e;
-  }
-  bool skipBackend(const QString& backend) {
-    if (backend != "postgres" || !pgUri().empty()) return false;
-    if (qEnvironmentVariable("MERIDIAN_REQUIRE_SERVERS") == "1") qFatal("MERIDIAN_REQUIRE_SERVERS=1 but MERIDIAN_TEST_PG_URI is not set");
-    return true;
   }
 
   static void journal(storage::IStorage& s, const char* id, QDate day, const char* symbol, domain::Side side, double qty,
@@ -75,12 +64,9 @@ class tst_ReportCli : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(m_home.isValid());
-#if MERIDIAN_HAVE_POSTGRES
-    const QByteArray uri = qgetenv("MERIDIAN_TEST_PG_URI");
-    if (!uri.isEmpty()) m_pg = std::make_unique<testsupport::ScratchPgDatabase>(uri.toStdString(), "meridian_report_cli");
-#endif
+    m_pg = std::make_unique<testsupport::OptionalScratchPg>("meridian_report_cli");
     for (const QString backend : {"sqlite", "postgres"}) {
-      if (skipBackend(backend)) continue;
+      if (m_pg->skip(backend)) continue;
       storage::StorageConfig c;
       c.backend = backend.toStdString();
       c.sqlitePath = m_home.filePath("journal.sqlite").toStdString();
@@ -104,7 +90,7 @@ class tst_ReportCli : public QObject {
   }
   void reportFromTheJournal() {
     QFETCH(QString, backend);
-    if (skipBackend(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
+    if (m_pg->skip(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
     const QString csvPath = m_home.filePath(backend + "-report.csv");
     auto r = testsupport::runCli(m_home, {"report", "--json", "--csv", csvPath}, env(backend));
     QVERIFY2(r.code == 0, qPrintable(r.err));

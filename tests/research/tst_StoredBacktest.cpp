@@ -20,9 +20,7 @@
 #include <memory>
 
 #include "../support/CliRun.h"
-#if MERIDIAN_HAVE_POSTGRES
-#include "../support/ScratchPgDatabase.h"
-#endif
+#include "../support/OptionalScratchPg.h"
 
 using namespace meridian;
 
@@ -31,18 +29,13 @@ constexpr domain::Timestamp kMinute = 60'000'000'000LL;
 
 QString data(const char* f) { return QString(MERIDIAN_SHARED_DATA) + "/" + f; }
 
-bool serversRequired() { return qEnvironmentVariable("MERIDIAN_REQUIRE_SERVERS") == "1"; }
 }  // namespace
 
 class tst_StoredBacktest : public QObject {
   Q_OBJECT
   QTemporaryDir m_home;
-#if MERIDIAN_HAVE_POSTGRES
-  std::unique_ptr<testsupport::ScratchPgDatabase> m_pg;
+  std::unique_ptr<testsupport::OptionalScratchPg> m_pg;
   std::string pgUri() const { return m_pg ? m_pg->uri() : std::string(); }
-#else
-  std::string pgUri() const { return {}; }
-#endif
 
   QProcessEnvironment env(const QString& backend) const {
     QProcessEnvironment e;
@@ -60,12 +53,6 @@ class tst_StoredBacktest : public QObject {
   }
   testsupport::CliRun run(const QString& backend, const QStringList& args) const {
     return testsupport::runCli(m_home, args, env(backend));
-  }
-  void needBackend(const QString& backend) {
-    if (backend == "postgres" && pgUri().empty()) {
-      if (serversRequired()) QFAIL("MERIDIAN_REQUIRE_SERVERS=1 but MERIDIAN_TEST_PG_URI is not set");
-      QSKIP("MERIDIAN_TEST_PG_URI not set");
-    }
   }
   void backends() {
     QTest::addColumn<QString>("backend");
@@ -103,12 +90,9 @@ class tst_StoredBacktest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(m_home.isValid());
-#if MERIDIAN_HAVE_POSTGRES
-    const QByteArray uri = qgetenv("MERIDIAN_TEST_PG_URI");
-    if (!uri.isEmpty()) m_pg = std::make_unique<testsupport::ScratchPgDatabase>(uri.toStdString(), "meridian_stored_bt");
-#endif
+    m_pg = std::make_unique<testsupport::OptionalScratchPg>("meridian_stored_bt");
     for (const QString backend : {"sqlite", "postgres"}) {
-      if (backend == "postgres" && pgUri().empty()) continue;
+      if (m_pg->skip(backend)) continue;
       for (const char* s : {"ORCL=orcl-1995-2014.csv", "YHOO=yhoo-1996-2014.csv"}) {
         const QStringList parts = QString(s).split('=');
         const auto r = run(backend, {"import-csv", data(parts[1].toUtf8().constData()), "--symbol", parts[0]});
@@ -122,7 +106,7 @@ class tst_StoredBacktest : public QObject {
   }
   void storedEqualsCsv() {
     QFETCH(QString, backend);
-    needBackend(backend);
+    if (m_pg->skip(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
     const QStringList common{"--cash", "100000", "--commission-pct", "0.1", "--size", "100", "--json"};
     const QStringList sma{"backtest", "--strategy", "sma_cross", "--param", "fast=10", "--param", "slow=30"};
     const QList<QStringList> variants{
@@ -152,7 +136,7 @@ class tst_StoredBacktest : public QObject {
   void missingSeriesAreErrors_data() { backends(); }
   void missingSeriesAreErrors() {
     QFETCH(QString, backend);
-    needBackend(backend);
+    if (m_pg->skip(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
     auto r = run(backend, {"backtest", "--symbol", "NOPE"});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("no 1d bars of NOPE are stored"), qPrintable(r.err));
@@ -176,7 +160,7 @@ class tst_StoredBacktest : public QObject {
   void hourlyPairsFromStoredMinutes_data() { backends(); }
   void hourlyPairsFromStoredMinutes() {
     QFETCH(QString, backend);
-    needBackend(backend);
+    if (m_pg->skip(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
     // 2024-07-01 .. 2024-12-31: 128 sessions with the early closes of Jul 3, Nov 29 and Dec 24 (13:00).
     const auto sessions = time::NyseCalendar::instance().sessions(QDate(2024, 7, 1), QDate(2024, 12, 31));
     int early = 0;
