@@ -2,12 +2,14 @@
 
 #include "core/common/Logging.h"
 #include "core/marketdata/BarAggregator.h"
+#include "core/research/PnlReport.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 
@@ -40,6 +42,11 @@ std::string requestError(const contract::RequestHistory& request) {
 }
 
 std::string requestError(const contract::RequestStoredSeries&) { return {}; }
+std::string requestError(const contract::RequestPnlReport& request) {
+  if (request.from.isValid() && request.to.isValid() && request.to < request.from) return "the report ends before it starts";
+  if (!(request.initialEquity > 0.0)) return "the report needs a positive initial equity";
+  return {};
+}
 
 std::string requestError(const contract::RequestFillsHistory& request) {
   if (request.limit == 0) return "fills history request without a limit (0 would read every fill ever journaled)";
@@ -61,6 +68,7 @@ void HistoryService::subscribe() {
   m_subscription = m_bus.subscribe<contract::RequestHistory>(m_mailbox);
   m_fillsSubscription = m_bus.subscribe<contract::RequestFillsHistory>(m_mailbox);
   m_seriesSubscription = m_bus.subscribe<contract::RequestStoredSeries>(m_mailbox);
+  m_reportSubscription = m_bus.subscribe<contract::RequestPnlReport>(m_mailbox);
 }
 
 HistoryService::~HistoryService() {
@@ -69,6 +77,7 @@ HistoryService::~HistoryService() {
     m_bus.unsubscribe(m_subscription);
     m_bus.unsubscribe(m_fillsSubscription);
     m_bus.unsubscribe(m_seriesSubscription);
+    m_bus.unsubscribe(m_reportSubscription);
   }
 }
 
@@ -83,6 +92,7 @@ void HistoryService::stop() {
   m_bus.unsubscribe(m_subscription);
   m_bus.unsubscribe(m_fillsSubscription);
   m_bus.unsubscribe(m_seriesSubscription);
+  m_bus.unsubscribe(m_reportSubscription);
   m_mailbox->close();
   if (m_worker.joinable()) m_worker.join();
   m_mailbox.reset();
@@ -146,6 +156,13 @@ void HistoryService::workerLoop() {
         contract::StoredSeriesListed result = readPreferringReader<contract::StoredSeriesListed>(
             *l, [&](const marketdata::StorageRunner& runner) { return listSeriesWith(*l, runner); });
         if (!result.ok()) log->warn("stored series: {}", result.error);
+        m_bus.publish(std::move(result));
+        continue;
+      }
+      if (const auto* q = batch[i].as<contract::RequestPnlReport>()) {
+        contract::PnlReportReady result = readPreferringReader<contract::PnlReportReady>(
+            *q, [&](const marketdata::StorageRunner& runner) { return pnlReportWith(*q, runner); });
+        if (!result.ok()) log->warn("P&L report: {}", result.error);
         m_bus.publish(std::move(result));
         continue;
       }
@@ -325,6 +342,47 @@ contract::StoredSeriesListed HistoryService::listSeriesWith(const contract::Requ
   }
   out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   return out;
+}
+
+contract::PnlReportReady HistoryService::pnlReport(const contract::RequestPnlReport& request) const {
+  return pnlReportWith(request, m_storage);
+}
+
+contract::PnlReportReady HistoryService::pnlReportWith(const contract::RequestPnlReport& request,
+                                                       const marketdata::StorageRunner& runner) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  contract::PnlReportReady out;
+  out.correlationId = request.correlationId;
+  const auto finish = [&]() -> contract::PnlReportReady {
+    out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(out);
+  };
+  if (out.error = requestError(request); !out.error.empty()) return finish();
+  std::vector<domain::Fill> fills;
+  std::string error;
+  try {
+    runner([&](storage::IStorage& s) {
+      auto loaded = s.loadFills({}, std::numeric_limits<std::size_t>::max());  // every fill: positions carry in
+      if (!loaded) {
+        error = loaded.error().message;
+        return;
+      }
+      fills = std::move(loaded).value();
+    });
+  } catch (const std::exception& e) {
+    error = e.what();  // storage not running
+  }
+  if (!error.empty()) {
+    out.error = "cannot read the journal's fills: " + error;
+    return finish();
+  }
+  research::PnlReportOptions options;
+  options.from = request.from;
+  options.to = request.to;
+  options.strategy = request.strategy;
+  options.initialEquity = request.initialEquity;
+  out.report = std::make_shared<const contract::PnlReport>(research::buildPnlReport(fills, options));
+  return finish();
 }
 
 }  // namespace meridian::history

@@ -19,6 +19,7 @@
 #include "core/bus/EventBus.h"
 #include "core/marketdata/IngestionService.h"
 #include "core/contract/History.h"
+#include "core/contract/Reports.h"
 #include "core/storage/StorageFactory.h"
 
 #include <atomic>
@@ -56,6 +57,7 @@ class HistoryService {
   contract::HistoryLoaded load(const contract::RequestHistory& request) const;
   contract::FillsHistoryLoaded loadFills(const contract::RequestFillsHistory& request) const;
   contract::StoredSeriesListed listSeries(const contract::RequestStoredSeries& request) const;
+  contract::PnlReportReady pnlReport(const contract::RequestPnlReport& request) const;
 
   std::uint64_t served() const { return m_served.load(); }
   std::uint64_t superseded() const { return m_superseded.load(); }
@@ -70,6 +72,7 @@ class HistoryService {
   contract::HistoryLoaded loadWith(const contract::RequestHistory& request, const marketdata::StorageRunner& runner) const;
   contract::FillsHistoryLoaded loadFillsWith(const contract::RequestFillsHistory& request, const marketdata::StorageRunner& runner) const;
   contract::StoredSeriesListed listSeriesWith(const contract::RequestStoredSeries& request, const marketdata::StorageRunner& runner) const;
+  contract::PnlReportReady pnlReportWith(const contract::RequestPnlReport& request, const marketdata::StorageRunner& runner) const;
   void openReader();  // worker thread
   // Worker thread: `read(runner)` on the own read connection when there is one, else (or when that read fails)
   // through the storage thread. An invalid request is answered without touching storage and keeps the reader.
@@ -83,6 +86,7 @@ class HistoryService {
   bus::SubscriptionId m_subscription = 0;
   bus::SubscriptionId m_fillsSubscription = 0;
   bus::SubscriptionId m_seriesSubscription = 0;
+  bus::SubscriptionId m_reportSubscription = 0;
   std::thread m_worker;
   std::atomic<bool> m_running{false};
   std::atomic<std::uint64_t> m_served{0};

@@ -12,7 +12,7 @@
 // Days are exchange dates (America/New_York): every NYSE session in the range plus any other date with a fill.
 // Weeks are ISO weeks ("2026-W49"), months "2026-12".
 #include "core/analytics/Metrics.h"
-#include "core/analytics/TradeRecord.h"
+#include "core/contract/Reports.h"
 #include "core/domain/Types.h"
 
 #include <QDate>
@@ -31,43 +31,14 @@ struct PnlReportOptions {
   analytics::MetricsConfig metrics;
 };
 
-struct PnlRow {
-  std::string period;    // "2026-12-04", "2026-W49" or "2026-12"
-  std::string strategy;  // "manual" for fills without a strategy id
-  std::string symbol;
-  double pnl = 0.0;      // change of realized + unrealized, net of fees
-  double realized = 0.0; // change of realized P&L (net of fees)
-  double fees = 0.0;     // commissions of the period's fills
-  std::int64_t fills = 0;
-  double position = 0.0; // quantity held at the end of the period
-};
-
-struct PnlDay {
-  QDate date;
-  double equity = 0.0;
-  double drawdown = 0.0;  // 1 - equity / running peak (peaks include the starting equity)
-};
-
-struct PnlReport {
-  QDate from, to;
-  std::string strategy;
-  double startEquity = 0.0;  // at the end of the day before `from`
-  double endEquity = 0.0;
-  double pnl = 0.0;
-  double fees = 0.0;
-  std::int64_t fills = 0;
-  std::vector<PnlRow> daily, weekly, monthly;  // period, strategy, symbol order; rows with no fill and no P&L left out
-  std::vector<PnlDay> equity;
-  std::vector<analytics::TradeRecord> trades;  // round trips closed in the range
-  analytics::Metrics metrics;
-};
+using contract::PnlDay;
+using contract::PnlReport;
+using contract::PnlRow;
 
 // `fills` in any order (sorted here by ts, then fill id).
 PnlReport buildPnlReport(std::span<const domain::Fill> fills, const PnlReportOptions& options);
 
-// CSV of the daily, weekly and monthly rows ("granularity,period,strategy,symbol,pnl,realized,fees,fills,position"),
-// full precision.
-std::string pnlReportCsv(const PnlReport& report);
+using contract::pnlReportCsv;
 // JSON of the whole report (metrics as the backtester writes them).
 std::string pnlReportJson(const PnlReport& report);
 

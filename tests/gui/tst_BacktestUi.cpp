@@ -45,6 +45,7 @@
 #include "ui/dialogs/BacktestController.h"
 #include "ui/dialogs/BacktestDialog.h"
 #include "ui/dialogs/BacktestHistoryDialog.h"
+#include "ui/dialogs/PnlReportDialog.h"
 #include "ui/docks/BacktestResultsDock.h"
 #include "ui/mainwindow/MainWindow.h"
 #include "ui/models/BacktestHistoryModel.h"
@@ -58,6 +59,8 @@
 #include "ui/widgets/StoredSeriesPicker.h"
 
 #include <QTableWidget>
+
+#include "../support/PnlFixture.h"
 
 using namespace meridian;
 using meridian::ui::BacktestDialog;
@@ -661,6 +664,60 @@ class tst_BacktestUi : public QObject {
     QVERIFY(opt->storedSeries()->setChecked(QStringLiteral("ORCL|csv"), false));  // leave no choice behind
     QVERIFY(opt->storedSeries()->selectedKeys().isEmpty());
     opt->close();
+    d->close();
+  }
+
+  // Backtest > Trading P&L Report… from the keyboard: the journal's fills (four of them, P&L worked out by hand in
+  // tst_PnlReport) as a report, by month and by day, with its equity curve, exported to CSV and PDF.
+  void pnlReportFromTheJournal() {
+    const std::string error =
+        m_storage->call([](storage::IStorage& st) { return testsupport::journalPnlFixture(st); }).get();
+    QVERIFY2(error.empty(), error.c_str());
+    activateMain();
+    QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+    ui::PnlReportDialog* d = controller()->pnlReportDialog();
+    QVERIFY(d);
+    QVERIFY(QTest::qWaitForWindowExposed(d));
+    QTRY_VERIFY_WITH_TIMEOUT(d->report() != nullptr, 10'000);
+    QVERIFY2(d->summaryLabel()->text().contains(QStringLiteral("P&L 2026-12-01 … 2026-12-04 (all strategies): -3.00 "
+                                                               "on 4 fills")),
+             qPrintable(d->summaryLabel()->text()));
+    QVERIFY2(d->metricsLabel()->text().contains(QStringLiteral("trades 1 · win rate 0.00%")),
+             qPrintable(d->metricsLabel()->text()));
+    QCOMPARE(d->granularityCombo()->currentIndex(), 2);  // by month
+    QTableWidget* t = d->table();
+    QCOMPARE(t->rowCount(), 2);
+    QStringList months;
+    for (int r = 0; r < t->rowCount(); ++r) months << t->item(r, 1)->text() + " " + t->item(r, 2)->text() + " " + t->item(r, 3)->text();
+    months.sort();
+    QCOMPARE(months, (QStringList{"manual MSFT 0.00", "s1 AAPL -3.00"}));
+    d->granularityCombo()->setFocus();
+    QTest::keyClick(d->granularityCombo(), Qt::Key_Home);  // by day
+    QCOMPARE(t->rowCount(), 4);
+    QCOMPARE(d->equityChart()->pointCount(), 4);
+    save(d, QStringLiteral("pnl-report"));
+
+    // Only s1, from Wednesday: Tuesday's position carried in, -2 left.
+    d->strategyCombo()->setCurrentText(QStringLiteral("s1"));
+    d->fromEdit()->setText(QStringLiteral("2026-12-02"));
+    const auto before = d->report();
+    QTest::keyClick(d->fromEdit(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(d->report() != before, 10'000);
+    QCOMPARE(d->report()->pnl, -2.0);
+    QCOMPARE(d->report()->startEquity, 99'999.0);
+
+    QString why;
+    const QString csv = m_tmp.filePath(QStringLiteral("pnl.csv"));
+    QVERIFY2(d->exportCsv(csv, &why), qPrintable(why));
+    QFile c(csv);
+    QVERIFY(c.open(QIODevice::ReadOnly));
+    QVERIFY(c.readAll().contains("day,2026-12-04,s1,AAPL,-101,-51,1,1,0\n"));
+    const QString pdf = m_tmp.filePath(QStringLiteral("pnl.pdf"));
+    QVERIFY2(d->exportPdf(pdf, &why), qPrintable(why));
+    QFile p(pdf);
+    QVERIFY(p.open(QIODevice::ReadOnly));
+    QVERIFY(p.read(5) == "%PDF-");
+    QVERIFY(p.size() > 2000);
     d->close();
   }
 

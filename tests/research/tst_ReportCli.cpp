@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "../support/CliRun.h"
+#include "../support/PnlFixture.h"
 #include "../support/OptionalScratchPg.h"
 
 using namespace meridian;
@@ -33,34 +34,6 @@ class tst_ReportCli : public QObject {
     return e;
   }
 
-  static void journal(storage::IStorage& s, const char* id, QDate day, const char* symbol, domain::Side side, double qty,
-                      double price, double commission, const char* strategy) {
-    domain::Order o;
-    o.clientOrderId = std::string("O-") + id;
-    o.symbol = symbol;
-    o.side = side;
-    o.quantity = qty;
-    o.type = domain::OrderType::Market;
-    o.status = domain::OrderStatus::Filled;
-    o.filledQuantity = qty;
-    o.avgFillPrice = price;
-    o.strategyId = strategy;
-    o.createdTs = o.updatedTs = time::TimeZones::fromExchange(day, QTime(15, 0));
-    QVERIFY(s.journalOrder(o).ok());
-    domain::Fill f;
-    f.fillId = id;
-    f.clientOrderId = o.clientOrderId;
-    f.symbol = symbol;
-    f.side = side;
-    f.quantity = qty;
-    f.price = price;
-    f.commission = commission;
-    f.ts = o.createdTs;
-    f.strategyId = strategy;
-    auto r = s.recordFill(f);
-    QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
-  }
-
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(m_home.isValid());
@@ -75,11 +48,8 @@ class tst_ReportCli : public QObject {
       QVERIFY(made.ok());
       auto s = std::move(made).value();
       QVERIFY(s->open().ok());
-      using domain::Side;
-      journal(*s, "F1", QDate(2026, 12, 1), "AAPL", Side::Buy, 10, 100, 1, "s1");
-      journal(*s, "F2", QDate(2026, 12, 2), "AAPL", Side::Sell, 5, 110, 1, "s1");
-      journal(*s, "F3", QDate(2026, 12, 3), "MSFT", Side::Buy, 2, 50, 0, "");
-      journal(*s, "F4", QDate(2026, 12, 4), "AAPL", Side::Sell, 5, 90, 1, "s1");
+      const std::string error = testsupport::journalPnlFixture(*s);
+      QVERIFY2(error.empty(), error.c_str());
     }
   }
 
