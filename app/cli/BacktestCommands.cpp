@@ -433,6 +433,10 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
       w.field("threads", std::int64_t(r.threads));
       if (r.best) w.key("best").raw(r.runs[*r.best].params.toJson());
       else w.key("best").null();
+      const backtest::BestPointStability& st = f->optimization->stability;
+      w.key("best_stability").beginObject();
+      w.field("neighbours", st.neighbours).field("best_score", st.bestScore).field("neighbour_mean", st.neighbourMean);
+      w.field("isolated_spike", st.isolatedSpike).endObject();
       w.key("runs").beginArray();
       for (const auto& run : r.runs) {
         w.beginObject();
@@ -457,6 +461,11 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
                    run.valid ? fmt::format("score {:>9.4f}  final {:.2f}", run.score, run.finalValue)
                              : "invalid: " + run.error);
       if (r.best) fmt::print("best: {}\n", r.runs[*r.best].params.toString());
+      const backtest::BestPointStability& st = f->optimization->stability;
+      if (st.isolatedSpike)
+        fmt::print("warning: the best point is an isolated spike: its {} grid neighbours score {:.4f} on average "
+                   "against {:.4f}; it is unlikely to hold out of sample\n",
+                   st.neighbours, st.neighbourMean, st.bestScore);
     }
     return 0;
   }

@@ -24,6 +24,7 @@ struct OptimizationReport {
   OptimizationResult result;      // runs in grid order: params + score (the objective) per combination
   std::vector<std::string> axes;  // names of the grid axes
   Objective objective = Objective::Sharpe;
+  BestPointStability stability;   // of the best point among its grid neighbours
 };
 
 }  // namespace meridian::backtest

@@ -302,4 +302,32 @@ Result<WalkForwardResult> walkForward(const strategy::StrategyRegistry& registry
   return out;
 }
 
+BestPointStability bestPointStability(const OptimizationResult& result, const ParamGrid& grid) {
+  BestPointStability out;
+  out.neighbourMean = std::numeric_limits<double>::quiet_NaN();
+  if (!result.best || result.runs.size() != grid.size()) return out;
+  const std::size_t best = *result.best;
+  out.bestScore = result.runs[best].score;
+  const auto& axes = grid.axes();
+  // Row-major: the last axis varies fastest; stride[k] = product of the sizes of the axes after k.
+  std::vector<std::size_t> stride(axes.size(), 1);
+  for (std::size_t k = axes.size(); k-- > 1;) stride[k - 1] = stride[k] * std::max<std::size_t>(1, axes[k].values.size());
+  double sum = 0.0;
+  for (std::size_t k = 0; k < axes.size(); ++k) {
+    const std::size_t n = std::max<std::size_t>(1, axes[k].values.size());
+    const std::size_t coord = (best / stride[k]) % n;
+    for (int d : {-1, 1}) {
+      if ((d < 0 && coord == 0) || (d > 0 && coord + 1 >= n)) continue;
+      const std::size_t i = d < 0 ? best - stride[k] : best + stride[k];
+      if (!result.runs[i].valid || !std::isfinite(result.runs[i].score)) continue;
+      sum += result.runs[i].score;
+      ++out.neighbours;
+    }
+  }
+  if (out.neighbours == 0) return out;
+  out.neighbourMean = sum / double(out.neighbours);
+  out.isolatedSpike = out.bestScore > 0.0 && out.neighbourMean < 0.5 * out.bestScore;
+  return out;
+}
+
 }  // namespace meridian::backtest

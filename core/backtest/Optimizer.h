@@ -62,6 +62,17 @@ struct OptimizationResult {
   unsigned threads = 0;
 };
 
+// How the best grid point compares with its grid neighbours (one step either way on each axis, the other axes
+// fixed): a best point whose valid neighbours score on average less than half of it (best score > 0) is an isolated
+// spike — likely fitted to noise, a parameter set that will not hold out of sample.
+struct BestPointStability {
+  std::size_t neighbours = 0;   // valid neighbours of the best point
+  double bestScore = 0.0;
+  double neighbourMean = 0.0;   // mean score of those neighbours (NaN without any)
+  bool isolatedSpike = false;
+};
+BestPointStability bestPointStability(const OptimizationResult& result, const ParamGrid& grid);
+
 Result<OptimizationResult> optimize(const strategy::StrategyRegistry& registry, std::string_view strategyName,
                                     const strategy::ParamSet& base, const ParamGrid& grid,
                                     std::span<const SeriesView> series, const BacktestConfig& config,

@@ -368,6 +368,7 @@ void BacktestService::execute(Job& job) {
               auto report = std::make_shared<OptimizationReport>();
               report->result = std::move(r).value();
               report->objective = cmd.objective;
+              report->stability = bestPointStability(report->result, grid);
               for (const auto& a : cmd.grid) report->axes.push_back(a.name);
               ev.optimization = std::move(report);
             } else {

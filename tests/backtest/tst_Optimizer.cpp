@@ -25,6 +25,47 @@ class tst_Optimizer : public QObject {
   }
 
  private Q_SLOTS:
+  // The best point among its grid neighbours, on a hand-made 3 x 3 grid (row-major: b varies fastest).
+  void bestPointStability() {
+    backtest::ParamGrid grid;
+    grid.add({"a", {1, 2, 3}});
+    grid.add({"b", {10, 20, 30}});
+    const auto resultWith = [](std::vector<double> scores, std::size_t best, std::vector<std::size_t> invalid = {}) {
+      backtest::OptimizationResult r;
+      for (double s : scores) {
+        backtest::OptimizationRun run;
+        run.valid = true;
+        run.score = s;
+        r.runs.push_back(run);
+      }
+      for (std::size_t i : invalid) r.runs[i].valid = false;
+      r.best = best;
+      return r;
+    };
+    // Centre (a=2, b=20) = index 4; neighbours 1 (a=1), 7 (a=3), 3 (b=10), 5 (b=30).
+    auto st = backtest::bestPointStability(resultWith({0, 0.3, 0, 0.4, 2.0, 0.2, 0, 0.5, 0}, 4), grid);
+    QCOMPARE(st.neighbours, std::size_t(4));
+    QCOMPARE(st.bestScore, 2.0);
+    QCOMPARE(st.neighbourMean, (0.3 + 0.4 + 0.2 + 0.5) / 4);
+    QVERIFY(st.isolatedSpike);
+    // A plateau is not a spike.
+    st = backtest::bestPointStability(resultWith({0, 1.5, 0, 1.8, 2.0, 1.2, 0, 1.9, 0}, 4), grid);
+    QVERIFY(!st.isolatedSpike);
+    // Exactly half is not "less than half"; an invalid neighbour does not count.
+    st = backtest::bestPointStability(resultWith({0, 1.0, 0, 1.0, 2.0, 1.0, 0, -9.0, 0}, 4, {7}), grid);
+    QCOMPARE(st.neighbours, std::size_t(3));
+    QCOMPARE(st.neighbourMean, 1.0);
+    QVERIFY(!st.isolatedSpike);
+    // A corner has two neighbours: index 0 (a=1, b=10) -> 1 (b=20) and 3 (a=2).
+    st = backtest::bestPointStability(resultWith({1.0, 0.1, 9, 0.3, 9, 9, 9, 9, 9}, 0), grid);
+    QCOMPARE(st.neighbours, std::size_t(2));
+    QCOMPARE(st.neighbourMean, 0.2);
+    QVERIFY(st.isolatedSpike);
+    // A best score <= 0 is never flagged: there is nothing good to be isolated.
+    st = backtest::bestPointStability(resultWith({-1, -5, -5, -5, -0.5, -5, -5, -5, -5}, 4), grid);
+    QVERIFY(!st.isolatedSpike);
+  }
+
   void initTestCase() {
     auto s = loadYahooCsv(std::string(MERIDIAN_SHARED_DATA) + "/orcl-1995-2014.csv");
     QVERIFY(s.ok());

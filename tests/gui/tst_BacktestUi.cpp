@@ -674,7 +674,7 @@ class tst_BacktestUi : public QObject {
         m_storage->call([](storage::IStorage& st) { return testsupport::journalPnlFixture(st); }).get();
     QVERIFY2(error.empty(), error.c_str());
     activateMain();
-    QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+    QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier | Qt::AltModifier);
     ui::PnlReportDialog* d = controller()->pnlReportDialog();
     QVERIFY(d);
     QVERIFY(QTest::qWaitForWindowExposed(d));

@@ -72,7 +72,7 @@ void BacktestController::populateMenu(QMenu* menu) {
   history->setStatusTip(QStringLiteral("Saved backtest runs and the runs of this session"));
   QAction* pnl = menu->addAction(QStringLiteral("Trading P&&L &Report…"), this, &BacktestController::showPnlReport);
   pnl->setObjectName(QStringLiteral("actionPnlReport"));
-  pnl->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+  pnl->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_R));
   pnl->setStatusTip(QStringLiteral("P&L of what was traded (paper or live), from the journal: by day, week and month, "
                                    "equity, drawdown and metrics"));
 }

@@ -55,7 +55,7 @@ class BacktestController : public QObject {
   void showOptimizeDialog();
   void showWalkForwardDialog();
   void showHistory();
-  void showPnlReport();  // Trading P&L Report… (Ctrl+Shift+R): what was traded, from the journal
+  void showPnlReport();  // Trading P&L Report… (Ctrl+Alt+R): what was traded, from the journal
   void showResult(const std::shared_ptr<const meridian::contract::BacktestFinished>& finished);
 
  private Q_SLOTS:

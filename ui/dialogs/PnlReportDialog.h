@@ -1,5 +1,5 @@
 #pragma once
-// PnlReportDialog (Backtest > Trading P&L Report…, Ctrl+Shift+R): the P&L of what was traded, from the journal
+// PnlReportDialog (Backtest > Trading P&L Report…, Ctrl+Alt+R): the P&L of what was traded, from the journal
 // (contract::RequestPnlReport, answered by the history service; the same report as `meridian-cli report`).
 // Range (empty = from the first / to the last fill), strategy (empty = all, "manual" = orders without one) and the
 // initial equity; Enter runs. Shows the summary, the rows by day / ISO week / month, the equity curve and its

@@ -359,6 +359,13 @@ void BacktestResultsDock::updateHeader(const contract::BacktestFinished& f) {
                .arg(strat, symbolsText(f.symbols))
                .arg(f.optimization->result.runs.size())
                .arg(format::qstr(backtest::toString(f.optimization->objective)));
+    const backtest::BestPointStability& st = f.optimization->stability;
+    if (st.isolatedSpike)
+      text += QStringLiteral(" · <span style=\"color:%1\">best point is an isolated spike: its %2 neighbours average "
+                             "%3 against %4</span>")
+                  .arg(format::warnColor().name())
+                  .arg(st.neighbours)
+                  .arg(QLocale().toString(st.neighbourMean, 'f', 3), QLocale().toString(st.bestScore, 'f', 3));
   } else if (f.kind == BacktestKind::WalkForward && f.walkForward) {
     const auto& d = f.walkForward->dates;
     text = QStringLiteral("Walk-forward of %1 on %2 · %3 windows%4 · objective %5")
