@@ -375,7 +375,7 @@ class tst_NotificationDelivery : public QObject {
     QVERIFY(http.listen(QHostAddress::LocalHost));
     auto settings = settingsFor(smtp, http);
     settings.smtp->starttls = false;
-    settings.dedupWindow = std::chrono::milliseconds(400);
+    settings.dedupWindow = std::chrono::minutes(10);  // longer than the test: only stop() closes it
     bus::EventBus bus;
     auto inApp = std::make_shared<bus::Mailbox>();
     bus.subscribe<contract::Notification>(inApp);
@@ -385,12 +385,13 @@ class tst_NotificationDelivery : public QObject {
     notifier.start();
     for (int i = 0; i < 15; ++i)
       notifier.notify(*notify::EventWatcher::jobFinished("eod_ingest", "failed", 4, fmt::format("HTTP 503 #{}", i + 1)));
-    // The first at once, the 14 repeats as one summary when the window ends.
-    QTRY_VERIFY_WITH_TIMEOUT(deliveries.count("email") == 2 && deliveries.count("webhook") == 2, 20'000);
+    // The first at once; the 14 repeats are held while the window is open.
+    QTRY_VERIFY_WITH_TIMEOUT(deliveries.count("email") == 1 && deliveries.count("webhook") == 1, 20'000);
     QCOMPARE(notifier.counters().suppressed, 14u);
-    QCOMPARE(notifier.counters().summaries, 1u);
-    // Barrier: stopping flushes every open window, so nothing can follow.
+    QCOMPARE(notifier.counters().summaries, 0u);
+    // Stopping closes every open window: the summary goes out within the shutdown time, and nothing after it.
     runWhileServing([&] { notifier.stop(); });
+    QCOMPARE(notifier.counters().summaries, 1u);
     QCOMPARE(deliveries.count("email"), std::size_t(2));
     QCOMPARE(http.bodies.size(), qsizetype(2));
     QCOMPARE(smtp.messages.size(), qsizetype(2));
@@ -405,6 +406,19 @@ class tst_NotificationDelivery : public QObject {
     std::vector<bus::Envelope> envs;
     inApp->drain(envs);
     QCOMPARE(envs.size(), std::size_t(2));  // in-app too
+
+    // The end of the window sends the summary by itself.
+    auto quick = settings;
+    quick.dedupWindow = std::chrono::seconds(2);
+    notify::Notifier timed(quick, nullptr);
+    Deliveries more;
+    timed.setDeliveryCallback([&](const notify::Notifier::Delivery& d) { more.add(d); });
+    timed.start();
+    for (int i = 0; i < 3; ++i) timed.notify(*notify::EventWatcher::jobFinished("db_backup", "timed_out", 1, "x"));
+    QTRY_VERIFY_WITH_TIMEOUT(more.count("webhook") == 2 && more.count("email") == 2, 20'000);
+    QCOMPARE(timed.counters().summaries, 1u);
+    QCOMPARE(json(http.bodies.back()).value(QStringLiteral("count")).toInt(), 2);
+    runWhileServing([&] { timed.stop(); });
   }
 
   void shutdownIsBoundedAndTheNextStartResumes() {
