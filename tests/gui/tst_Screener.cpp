@@ -17,7 +17,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>

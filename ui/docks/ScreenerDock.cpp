@@ -3,8 +3,6 @@
 #include <QAction>
 #include <QComboBox>
 #include <QFileDialog>
-#include <QFontDatabase>
-#include <QFontMetrics>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -657,13 +655,6 @@ void ScreenerDock::onExportClicked() {
 void ScreenerDock::setStatus(const QString& text, bool error) {
   m_status->setText(text);
   m_status->setToolTip({});
-  // A query error underlines its token on the line below: it needs a fixed-width font to line up.
-  const bool multiLine = text.contains(QLatin1Char('\n'));
-  m_status->setFont(multiLine ? QFontDatabase::systemFont(QFontDatabase::FixedFont) : QFont());
-  m_status->setTextFormat(multiLine ? Qt::PlainText : Qt::AutoText);
-  // Every line stays visible, also when the dock is short (the table gives way).
-  m_status->setMinimumHeight(multiLine ? QFontMetrics(m_status->font()).lineSpacing() * int(text.count(QLatin1Char('\n')) + 1) + 4
-                                       : 0);
   m_status->setStyleSheet(error ? QStringLiteral("QLabel { color: %1; }").arg(format::downColor().name()) : QString());
 }
 
