@@ -5,6 +5,8 @@
 #include "core/runtime/Kernel.h"
 #include "core/storage/StorageService.h"
 #include "core/research/ScreenerService.h"
+#include "core/screener/ExportText.h"
+#include "core/screener/Query.h"
 #include "ui/models/CsvExport.h"
 
 #include <QFile>
@@ -41,6 +43,8 @@ Filters (override the preset; percent values in %, e.g. --change-30d-min 10; amo
   --bollinger-min X / --bollinger-max X           Bollinger 20/2 %B (0 = lower band, 1 = upper band)
   --sort COLUMN [--asc|--desc]  e.g. rsi, change_30d, market_cap (default symbol)
   --limit N                at most N rows
+  --query "TEXT"           a filter in the query language, after the flags above, e.g.
+                           "rsi14 < 30 and price > sma200 and avg_dollar_volume > 10M" (metrics below)
 Data:
   --input [SYM=]FILE.csv   screen daily CSV files instead of the database (repeatable)
   --symbol SYM             only these stored symbols (repeatable)
@@ -51,6 +55,8 @@ Output:
   --json                   print the effective criteria JSON and exit (to save as a preset)
 A filter on a field a symbol lacks (no fundamentals stored, too little history) excludes the symbol; the
 exclusions are listed after the table.
+Query language: comparisons (< <= > >= = !=) of metrics and numbers (suffix K M B T; % is ignored), joined by
+and / or / not and parentheses. Metrics:
 )";
 
 Result<double> parseNumber(const QString& flag, const QString& value, bool amount) {
@@ -77,6 +83,7 @@ struct Options {
   std::string source;
   std::size_t history = screener::kDefaultHistoryBars;
   QString csvPath;
+  std::optional<screener::Query> query;
   bool json = false;
   bool help = false;
 };
@@ -184,6 +191,12 @@ Result<Options> parseArgs(const QStringList& args) {
       auto v = value();
       if (!v) return v.error();
       o.csvPath = *v;
+    } else if (a == "--query") {
+      auto v = value();
+      if (!v) return v.error();
+      auto q = screener::Query::parse(v->toStdString());
+      if (!q) return makeError("usage", q.error().message);
+      o.query = std::move(*q);
     } else if (a == "--json") {
       o.json = true;
     } else {
@@ -225,7 +238,7 @@ bool writeCsv(const QString& path, const screener::ScreenerResult& r, QString* e
   return ui::csv::writeRows(path, header, static_cast<int>(r.rows.size()), [&](int row) {
     QStringList fields;
     for (int c = 0; c < screener::kColumnCount; ++c)
-      fields << QString::fromStdString(screener::cellText(r.rows[std::size_t(row)], Column(c)));
+      fields << QString::fromStdString(screener::exportText(r.rows[std::size_t(row)], Column(c)));  // full precision
     return fields;
   }, error);
 }
@@ -241,8 +254,12 @@ int runScreen(const QStringList& args, const common::Config& config) {
   const Options& o = *parsed;
   if (o.help) {
     fmt::print("{}", kHelp);
+    for (const auto& [name, meaning] : screener::Query::metrics()) fmt::print("  {:<18} {}\n", name, meaning);
     return 0;
   }
+  // With a query the limit applies to the rows that pass it.
+  Options run = o;
+  if (run.query) run.criteria.limit = 0;
   if (o.json) {
     fmt::print("{}\n", screener::toJson(o.criteria));
     return 0;
@@ -252,15 +269,32 @@ int runScreen(const QStringList& args, const common::Config& config) {
   double seconds = 0.0;
   if (!o.inputs.empty()) {
     const auto started = std::chrono::steady_clock::now();
-    auto series = backtest::loadCsvSpecs(o.inputs);
-    if (!series) {
-      fmt::print(stderr, "screen: {}\n", series.error().message);
-      return 1;
-    }
+    // One file at a time: a file with a bad row excludes its symbol (with the file, line and reason), not the
+    // whole screen; a file that cannot be opened, or a symbol given twice, is still an error.
     std::vector<screener::SymbolMetrics> metrics;
-    for (const auto& s : *series)
-      metrics.push_back(screener::computeMetrics(s.symbol, s.bars, o.criteria.crossLookback, o.history));
-    result = std::make_shared<const screener::ScreenerResult>(screener::screen(o.criteria, std::move(metrics)));
+    for (const std::string& text : o.inputs) {
+      backtest::CsvSpec spec = backtest::parseCsvSpec(text);
+      const std::string symbol = spec.symbol.empty() ? backtest::symbolFromPath(spec.path) : spec.symbol;
+      if (std::any_of(metrics.begin(), metrics.end(), [&](const auto& m) { return m.symbol == symbol; })) {
+        fmt::print(stderr, "screen: symbol {} given twice (name the inputs SYM=FILE)\n", symbol);
+        return 1;
+      }
+      auto s = backtest::loadYahooCsv(spec.path, symbol);
+      if (!s && s.error().code != "csv.parse") {
+        fmt::print(stderr, "screen: {}\n", s.error().message);
+        return 1;
+      }
+      if (!s) {
+        screener::SymbolMetrics bad;
+        bad.symbol = symbol;
+        bad.bars = 1;
+        bad.dataProblem = s.error().message;
+        metrics.push_back(std::move(bad));
+        continue;
+      }
+      metrics.push_back(screener::computeMetrics(s->symbol, s->bars, run.criteria.crossLookback, o.history));
+    }
+    result = std::make_shared<const screener::ScreenerResult>(screener::screen(run.criteria, std::move(metrics)));
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   } else {
     storage::StorageService storage(runtime::storageConfigFrom(config));
@@ -274,7 +308,7 @@ int runScreen(const QStringList& args, const common::Config& config) {
     });
     contract::RunScreener cmd;
     cmd.correlationId = "cli";
-    cmd.criteria = o.criteria;
+    cmd.criteria = run.criteria;
     cmd.source = o.source;
     cmd.symbols = o.symbols;
     cmd.historyBars = o.history;
@@ -286,6 +320,11 @@ int runScreen(const QStringList& args, const common::Config& config) {
     }
     result = done.result;
     seconds = done.elapsedSeconds;
+  }
+  if (o.query) {
+    auto filtered = std::make_shared<screener::ScreenerResult>(*result);
+    screener::applyQuery(*filtered, *o.query, o.criteria.limit);
+    result = std::move(filtered);
   }
   const auto& r = *result;
   if (r.scanned == 0) {

@@ -56,6 +56,7 @@ int main(int argc, char* argv[]) {
   meridian::ui::UiContext ctx;
   ctx.bus = &kernel.bus();
   ctx.config = &kernel.config();
+  ctx.configPath = cli.value(configOpt);
   ctx.clock = kernel.clock();
   ctx.logs = meridian::common::inAppLogs();
   // Attached, the broker lives in the serving process, which confirmed (or refused) live trading itself.

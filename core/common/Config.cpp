@@ -302,7 +302,9 @@ QStringList Config::dumpRedacted() const {
   QStringList out;
   for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
     const bool hide = isSecretKey(it.key()) && !it->value.isEmpty();
-    out << it.key() + '=' + (hide ? QStringLiteral("***") : QString::fromStdString(redact(it->value.toStdString())));
+    const std::string shown = isUrlWithSecretPath(it.key().toStdString()) ? redactUrlPath(it->value.toStdString())
+                                                                           : redact(it->value.toStdString());
+    out << it.key() + '=' + (hide ? QStringLiteral("***") : QString::fromStdString(shown));
   }
   return out;
 }

@@ -92,6 +92,7 @@ constexpr ConfigKey kKeys[] = {
     {"jobs.<job>.retries", nullptr},
     {"jobs.<job>.retry_delay_s", nullptr},
     {"jobs.<job>.timeout_s", nullptr},
+    {"jobs.<job>.catch_up", nullptr},  // once | none
     {"jobs.db_backup.dir", nullptr},
     {"jobs.db_backup.keep", nullptr},
     // notifications
@@ -108,6 +109,24 @@ constexpr ConfigKey kKeys[] = {
     {"notify.smtp_ca_file", nullptr},
     {"notify.webhook_url", nullptr},
     {"notify.webhook_timeout_ms", nullptr},
+    {"notify.max_attempts", "5"},          // per channel and message, then "failed"
+    {"notify.retry_base_ms", "2000"},      // backoff: base * 2^(attempt-1), at most 5 min
+    {"notify.dedup_window_s", "60"},       // same event key within the window: one message, then one with a count
+    {"notify.shutdown_grace_ms", "3000"},  // delivery time allowed at shutdown; the rest stays queued
+    {"notify.queue_capacity", "256"},      // per channel, in memory (the outbox table holds the overflow)
+    // the rule table (notify::NotificationRules; keep in step with its defaults)
+    {"notify.on_fill", "in_app"},
+    {"notify.on_partial_fill", "in_app"},
+    {"notify.on_risk_rejected", "in_app"},
+    {"notify.on_kill_switch_engaged", "in_app,tray,email,webhook"},
+    {"notify.on_kill_switch_reset", "in_app,tray,email,webhook"},
+    {"notify.on_breaker_tripped", "in_app,tray,email,webhook"},
+    {"notify.on_breaker_reset", "in_app,tray,email,webhook"},
+    {"notify.on_broker_disconnected", "in_app,tray,email,webhook"},
+    {"notify.on_broker_reconnected", "in_app,tray,email,webhook"},
+    {"notify.on_job_failed", "in_app,tray,email,webhook"},
+    {"notify.on_job_timed_out", "in_app,tray,email,webhook"},
+    {"notify.on_stale_feed", "in_app,tray,email,webhook"},
     // application
     {"display.timezone", "America/Chicago"},
     {"log.dir", ""},  // default: <data dir>/logs

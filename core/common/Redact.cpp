@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 #include <QString>
+#include <QUrl>
 
 #include <algorithm>
 #include <mutex>
@@ -60,6 +61,23 @@ std::string redact(std::string_view text) {
   if (maybeUri) q.replace(uriPassword(), QStringLiteral("\\1***@"));
   if (maybePair) q.replace(secretPair(), QStringLiteral("\\1***"));
   return q.toStdString();
+}
+
+std::string redactUrlPath(std::string_view url) {
+  const QUrl u(QString::fromUtf8(url.data(), qsizetype(url.size())).trimmed(), QUrl::StrictMode);
+  if (url.empty()) return {};
+  if (!u.isValid() || u.scheme().isEmpty() || u.host().isEmpty()) return "***";
+  const bool hidden = (!u.path().isEmpty() && u.path() != QLatin1String("/")) || u.hasQuery() || u.hasFragment() ||
+                      !u.userInfo().isEmpty();
+  QString out = u.scheme() + QStringLiteral("://") + u.host();
+  if (u.port() > 0) out += QStringLiteral(":%1").arg(u.port());
+  out += hidden ? QStringLiteral("/***") : u.path();
+  return out.toStdString();
+}
+
+bool isUrlWithSecretPath(std::string_view key) {
+  constexpr std::string_view suffix = "webhook_url";
+  return key.size() >= suffix.size() && key.substr(key.size() - suffix.size()) == suffix;
 }
 
 }  // namespace meridian::common

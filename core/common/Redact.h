@@ -15,4 +15,11 @@ void clearRegisteredSecrets();  // tests only
 // authorization, APCA-API-*) replaced by "***".
 std::string redact(std::string_view text);
 
+// A URL whose path and query are its credential (a webhook): "https://hooks.example.com/***" (scheme, host and
+// port kept; user info, path, query and fragment hidden). A URL with no path or query is returned as it is;
+// text that is not a URL is hidden whole ("***").
+std::string redactUrlPath(std::string_view url);
+// Config keys whose value is such a URL (notify.webhook_url): shown through redactUrlPath everywhere.
+bool isUrlWithSecretPath(std::string_view key);
+
 }  // namespace meridian::common

@@ -56,6 +56,7 @@ QJsonObject jobStateToJson(const JobState& j) {
   o.insert("configured", j.configured);
   o.insert("not_configured_reason", qs(j.notConfiguredReason));
   o.insert("enabled", j.enabled);
+  o.insert("catch_up", qs(j.catchUp));
   o.insert("next_run", qint64(j.nextRun));
   o.insert("running", j.running);
   o.insert("attempt", j.attempt);
@@ -78,6 +79,7 @@ Result<JobState> jobStateFromJson(const QJsonObject& o) {
   j.configured = r.boolean("configured");
   j.notConfiguredReason = r.text("not_configured_reason", false);
   j.enabled = o.contains("enabled") ? r.boolean("enabled") : true;
+  j.catchUp = o.contains("catch_up") ? r.text("catch_up", false) : std::string("none");
   j.nextRun = r.integer("next_run", false);
   j.running = r.boolean("running", false);
   j.attempt = static_cast<int>(r.integer("attempt", false));

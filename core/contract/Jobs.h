@@ -18,6 +18,7 @@ struct JobState {
   bool configured = false;         // an action is wired
   std::string notConfiguredReason;
   bool enabled = true;
+  std::string catchUp = "none";    // a run missed while the app was closed: "once" (one run at start) | "none"
   domain::Timestamp nextRun = 0;   // 0 = not scheduled (manual, disabled, not configured, or running)
   bool running = false;
   int attempt = 0;                 // current or last attempt number

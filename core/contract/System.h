@@ -108,6 +108,18 @@ struct Notification {
   std::string source;   // e.g. "jobs", "risk", "execution"
   bool paper = true;    // trading mode of the process that raised it
   domain::Timestamp ts = 0;
+  // What happened (notify::NotificationRules: "fill", "kill_switch_engaged", ...; empty for ad-hoc messages) and
+  // the facts a trader needs; empty / 0 where they do not apply.
+  std::string event;
+  std::string key;      // dedup key: the same key within notify.dedup_window_s is sent once, then once with a count
+  std::string symbol;
+  std::string side;     // "buy" | "sell"
+  double quantity = 0.0;
+  double price = 0.0;
+  std::string orderId;  // client order id
+  int count = 1;        // occurrences this message stands for (> 1: a summary of repeats)
+  bool toast = true;    // in-app channel: a toast in the main window
+  bool tray = false;    // tray channel: a system tray message
 
   // "[PAPER] title" / "[LIVE] title"
   std::string taggedTitle() const { return std::string(paper ? "[PAPER] " : "[LIVE] ") + title; }

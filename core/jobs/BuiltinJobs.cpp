@@ -40,7 +40,28 @@ void applyOverrides(const common::Config& config, Job& job, std::vector<std::str
       warn(fmt::format("{}schedule '{}' is not understood; keeping '{}'", prefix.toStdString(), s.toStdString(),
                        job.schedule.describe()));
   }
-  job.enabled = config.boolValue(prefix + QStringLiteral("enabled"), job.enabled);
+  const auto boolKey = [&](const char* key, bool fallback) {
+    const QString k = prefix + QLatin1String(key);
+    if (!config.contains(k) || config.value(k).trimmed().isEmpty()) return fallback;
+    const QString v = config.value(k).trimmed().toLower();
+    if (v == QLatin1String("true") || v == QLatin1String("1") || v == QLatin1String("yes") || v == QLatin1String("on"))
+      return true;
+    if (v == QLatin1String("false") || v == QLatin1String("0") || v == QLatin1String("no") || v == QLatin1String("off"))
+      return false;
+    warn(fmt::format("{} '{}' is not true or false; keeping {}", k.toStdString(), config.value(k).toStdString(),
+                     fallback ? "true" : "false"));
+    return fallback;
+  };
+  job.enabled = boolKey("enabled", job.enabled);
+  if (const QString c = config.value(prefix + QStringLiteral("catch_up")).trimmed().toLower(); !c.isEmpty()) {
+    if (c == QLatin1String("once"))
+      job.catchUp = CatchUp::Once;
+    else if (c == QLatin1String("none"))
+      job.catchUp = CatchUp::None;
+    else
+      warn(fmt::format("{}catch_up '{}' is not once or none; keeping {}", prefix.toStdString(), c.toStdString(),
+                       toString(job.catchUp)));
+  }
   const auto intKey = [&](const char* key, int fallback, int min) {
     const QString k = prefix + QLatin1String(key);
     if (!config.contains(k)) return fallback;
@@ -85,6 +106,8 @@ std::vector<Job> definitions(const common::Config& config, const Actions& action
                         return {};
                       },
                       minutes(30), {}));
+  // Catch-up at start of a run missed while closed: daily and weekly housekeeping yes, the intraday cycle no.
+  for (Job& j : jobs) j.catchUp = j.name == kStrategyCycle ? CatchUp::None : CatchUp::Once;
   std::vector<std::string> warnings;
   for (Job& j : jobs) applyOverrides(config, j, &warnings);
   for (const auto& w : warnings) common::logger("jobs")->warn("{}", w);

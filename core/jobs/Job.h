@@ -6,6 +6,7 @@
 // cannot be killed); the run is recorded as timed out anyway and the job is not started again until it returns.
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -15,6 +16,22 @@
 namespace meridian::jobs {
 
 using JobAction = std::function<Status(const std::atomic<bool>& cancel)>;
+
+// What happens to an occurrence missed while the application was not running (the previous run, known from the
+// persisted history, is older than the schedule's occurrence after it):
+//   None  nothing: the next occurrence runs as scheduled (strategy_cycle: a stale intraday cycle is no use)
+//   Once  one run at start, whatever the number of missed occurrences (eod_ingest, db_backup, ...)
+// A run that a stop or a crash interrupted (persisted as running or retrying) is recorded as "abandoned"; a job
+// with catch-up Once then runs again at start.
+enum class CatchUp : std::uint8_t { None, Once };
+constexpr const char* toString(CatchUp c) { return c == CatchUp::Once ? "once" : "none"; }
+
+// An action's error with this code (or "config.<anything>") is a setup error: retrying cannot help (e.g. an empty
+// universe.symbols), so the run fails at once, whatever Job::retries says.
+inline constexpr const char* kSetupErrorCode = "config";
+inline bool isSetupError(const Status& s) {
+  return !s.ok() && (s.error().code == kSetupErrorCode || s.error().code.rfind("config.", 0) == 0);
+}
 
 struct Job {
   std::string name;          // unique, stable (stored in logging.job_runs.job_name)
@@ -26,6 +43,7 @@ struct Job {
   std::chrono::milliseconds retryDelay{60'000};      // between attempts
   std::chrono::milliseconds timeout{0};              // per attempt; 0 = none
   bool enabled = true;                               // disabled jobs are listed but not scheduled
+  CatchUp catchUp = CatchUp::None;                   // a missed occurrence (see CatchUp)
 
   bool configured() const { return static_cast<bool>(action); }
 };
@@ -38,6 +56,7 @@ inline constexpr const char* kSucceeded = "succeeded";
 inline constexpr const char* kFailed = "failed";          // last attempt failed (or timed out)
 inline constexpr const char* kTimedOut = "timed_out";     // used for an attempt's message / final status
 inline constexpr const char* kCancelled = "cancelled";    // scheduler stopped while the run was in progress
+inline constexpr const char* kAbandoned = "abandoned";    // found unfinished at start (a crash or kill mid-run)
 }  // namespace status
 
 }  // namespace meridian::jobs

@@ -39,6 +39,14 @@ void RunStoreHistory::runUpdated(const storage::JobRunRecord& run) {
   });
 }
 
+void RunStoreHistory::storedRunUpdated(const storage::JobRunRecord& run) {
+  if (!m_post) return;
+  m_post([run](storage::IRunStore& store) {
+    if (Status s = store.updateJobRun(run); !s.ok())
+      common::logger("jobs")->warn("cannot update stored run {} of job '{}': {}", run.id, run.jobName, s.error().message);
+  });
+}
+
 void RunStoreHistory::loadRecent(std::size_t limit, std::function<void(std::vector<storage::JobRunRecord>)> done) {
   if (!m_post || !done) return;
   m_post([limit, done = std::move(done)](storage::IRunStore& store) {

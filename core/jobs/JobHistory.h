@@ -18,6 +18,8 @@ class IJobHistory {
   virtual void runStarted(const storage::JobRunRecord& run) = 0;
   // The same run (same local id) changed: attempt, status, message, finishedTs.
   virtual void runUpdated(const storage::JobRunRecord& run) = 0;
+  // A run persisted by an earlier process (run.id is the stored id, as seeded) changed: abandoned at start.
+  virtual void storedRunUpdated(const storage::JobRunRecord& run) { (void)run; }
 };
 
 // Persists runs through an IRunStore that lives on another thread (storage::StorageService). `post` must run
@@ -35,6 +37,7 @@ class RunStoreHistory final : public IJobHistory {
   explicit RunStoreHistory(Post post);
   void runStarted(const storage::JobRunRecord& run) override;
   void runUpdated(const storage::JobRunRecord& run) override;
+  void storedRunUpdated(const storage::JobRunRecord& run) override;
 
   // Posts a read of the most recent runs of every job (limit 0 = all); `done` runs on the storage thread with
   // the records (empty on error). Use it to seed Scheduler::seedHistory at start-up.

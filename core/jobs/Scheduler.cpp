@@ -55,6 +55,8 @@ struct Scheduler::Runtime {
   bool hasRecord = false;
   JobRunRecord seeded;                  // last persisted run (from seedHistory)
   bool hasSeeded = false;
+  bool catchUpChecked = false;          // the persisted history was looked at for a missed / interrupted run
+  std::string runNote;                  // why the pending run-now exists (catch-up), kept in its record
 };
 
 namespace {
@@ -167,6 +169,7 @@ void Scheduler::seedHistory(std::vector<JobRunRecord> runs) {
         rt->hasSeeded = true;
       }
     }
+    checkCatchUpLocked(m_clock.now());
     m_dirty = true;
   }
   wake();
@@ -200,6 +203,45 @@ void Scheduler::stop() {
 }
 
 void Scheduler::wake() { m_signal->notify(); }
+
+// The last persisted run of each job, once: a run left unfinished by a crash is recorded as abandoned; a job with
+// catch-up Once runs at start when that run was interrupted (abandoned, or cancelled by the last stop) or when a
+// scheduled occurrence fell after it.
+void Scheduler::checkCatchUpLocked(domain::Timestamp now) {
+  auto log = common::logger("jobs");
+  for (auto& ptr : m_jobs) {
+    Runtime& rt = *ptr;
+    if (rt.catchUpChecked || !rt.hasSeeded) continue;
+    rt.catchUpChecked = true;
+    JobRunRecord& last = rt.seeded;
+    bool interrupted = last.status == status::kCancelled;
+    if (!last.finishedTs && (last.status == status::kRunning || last.status == status::kRetrying)) {
+      interrupted = true;
+      last.status = status::kAbandoned;
+      last.finishedTs = now;
+      last.message = fmt::format("interrupted at attempt {} (the application stopped or crashed){}{}", last.attempt,
+                                 last.message.empty() ? "" : "; last message: ", last.message);
+      for (auto& [local, rec] : m_history)
+        if (!local && rec.id == last.id) rec = last;
+      m_storedUpdates.push_back(last);
+      log->warn("job '{}': run {} was left unfinished by the last run of the application; recorded as abandoned",
+                rt.job.name, last.id);
+    }
+    if (rt.job.catchUp != CatchUp::Once || !rt.job.enabled || !rt.job.configured() || rt.inRun || rt.hasRecord) continue;
+    const domain::Timestamp missed = rt.job.schedule.nextAfter(last.startedTs);
+    if (interrupted) {
+      rt.runNote = fmt::format("catch-up: resumes the run of {} interrupted at attempt {}",
+                               time::TimeZones::formatExchange(last.startedTs).toStdString(), last.attempt);
+    } else if (missed != 0 && missed <= now) {
+      rt.runNote = fmt::format("catch-up: the run due {} New York was missed while the application was closed",
+                               time::TimeZones::formatExchange(missed).toStdString());
+    } else {
+      continue;
+    }
+    rt.runNowRequested = true;
+    log->info("job '{}' {}", rt.job.name, rt.runNote);
+  }
+}
 
 Status Scheduler::runNow(const std::string& name) {
   Status s;
@@ -270,6 +312,13 @@ void Scheduler::loop() {
     if (onFinished)
       for (const auto& r : finished) onFinished(r);
     if (snap) publish(snap);
+    std::vector<JobRunRecord> stored;
+    {
+      std::lock_guard lock(m_mutex);
+      stored.swap(m_storedUpdates);
+    }
+    if (sink)
+      for (const auto& r : stored) sink->storedRunUpdated(r);
 
     std::unique_lock lock(m_signal->mutex);
     m_signal->cv.wait_for(lock, m_options.pollInterval, [this] { return m_signal->flag || m_stopping.load(); });
@@ -363,6 +412,8 @@ void Scheduler::startAttemptLocked(Runtime& rt, domain::Timestamp now, bool newR
     rt.record.startedTs = now;
     rt.record.attempt = 1;
     rt.record.status = status::kRunning;
+    rt.record.message = std::move(rt.runNote);
+    rt.runNote.clear();
     rt.hasRecord = true;
     rt.inRun = true;
     started.push_back(rt.record);
@@ -400,11 +451,15 @@ void Scheduler::finishAttemptLocked(Runtime& rt, const Status& result, bool time
                                     const std::string& message) {
   auto log = common::logger("jobs");
   const int attempt = rt.record.attempt;
+  // A catch-up run keeps saying so (the note it started with).
+  const std::string note = rt.record.message.rfind("catch-up", 0) == 0 ? rt.record.message.substr(0, rt.record.message.find(';'))
+                                                                       : std::string();
+  const auto withNote = [&](std::string text) { return note.empty() ? text : text.empty() ? note : note + "; " + text; };
   if (result.ok()) {
     rt.record.status = status::kSucceeded;
-    rt.record.message = attempt > 1 ? fmt::format("succeeded on attempt {}{}{}", attempt, message.empty() ? "" : ": ",
-                                                  message)
-                                    : message;
+    rt.record.message = withNote(attempt > 1 ? fmt::format("succeeded on attempt {}{}{}", attempt,
+                                                           message.empty() ? "" : ": ", message)
+                                             : message);
     rt.record.finishedTs = now;
     rt.inRun = false;
     log->info("job '{}' succeeded (attempt {})", rt.job.name, attempt);
@@ -413,7 +468,7 @@ void Scheduler::finishAttemptLocked(Runtime& rt, const Status& result, bool time
     rt.record.message = "scheduler stopped: " + result.error().message;
     rt.record.finishedTs = now;
     rt.inRun = false;
-  } else if (attempt <= rt.job.retries) {
+  } else if (attempt <= rt.job.retries && !isSetupError(result)) {
     rt.record.status = status::kRetrying;
     rt.record.message = fmt::format("attempt {} failed: {}; retrying in {}", attempt, result.error().message,
                                     formatDuration(rt.job.retryDelay));
@@ -422,8 +477,11 @@ void Scheduler::finishAttemptLocked(Runtime& rt, const Status& result, bool time
     log->warn("job '{}' {}", rt.job.name, rt.record.message);
   } else {
     rt.record.status = timedOut ? status::kTimedOut : status::kFailed;
-    rt.record.message = attempt > 1 ? fmt::format("failed after {} attempts: {}", attempt, result.error().message)
-                                    : result.error().message;
+    rt.record.message = withNote(
+        isSetupError(result) && attempt <= rt.job.retries
+            ? fmt::format("setup error, not retried (retrying cannot fix it): {}", result.error().message)
+        : attempt > 1 ? fmt::format("failed after {} attempts: {}", attempt, result.error().message)
+                      : result.error().message);
     rt.record.finishedTs = now;
     rt.inRun = false;
     log->error("job '{}' {}", rt.job.name, rt.record.message);
@@ -536,6 +594,7 @@ std::shared_ptr<const contract::JobsSnapshot> Scheduler::buildSnapshotLocked(dom
     s.configured = rt.job.configured();
     s.notConfiguredReason = s.configured ? std::string() : rt.job.notConfiguredReason;
     s.enabled = rt.job.enabled;
+    s.catchUp = toString(rt.job.catchUp);
     s.nextRun = s.configured && s.enabled ? (rt.retryPending ? rt.retryAt : rt.nextRun) : 0;
     s.running = static_cast<bool>(rt.attempt) && !rt.attempt->timedOut;
     s.retries = rt.job.retries;

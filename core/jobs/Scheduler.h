@@ -12,7 +12,11 @@
 // several) are coalesced into one run; an occurrence that falls while the job is still running is skipped.
 //
 // A run is one or more attempts: when an attempt fails (or times out) and fewer than Job::retries re-attempts
-// were made, the run is marked "retrying" and the next attempt starts Job::retryDelay later (clock time).
+// were made, the run is marked "retrying" and the next attempt starts Job::retryDelay later (clock time). A setup
+// error (jobs::isSetupError, e.g. an empty universe.symbols) is not retried.
+// Catch-up (Job::catchUp, decided once the persisted history arrives through seedHistory): a run left unfinished
+// by a crash is rewritten as "abandoned" (IJobHistory::storedRunUpdated); a job with CatchUp::Once runs at start
+// when its last run was interrupted or an occurrence was missed after it.
 // History: IJobHistory::runStarted once per run, runUpdated on every state change (attempt, status, finish).
 #include <atomic>
 #include <chrono>
@@ -102,6 +106,7 @@ class Scheduler {
                            std::vector<storage::JobRunRecord>& updated, std::vector<storage::JobRunRecord>& finished,
                            const std::string& message = {});
   void handleCommands();
+  void checkCatchUpLocked(domain::Timestamp now);
   Status runNowLocked(const std::string& name);
   Runtime* findLocked(const std::string& name);
   const Runtime* findLocked(const std::string& name) const;
@@ -124,6 +129,7 @@ class Scheduler {
   RunCallback m_onFinished;
   std::shared_ptr<const contract::JobsSnapshot> m_snapshot;
   std::int64_t m_nextRunId = 1;
+  std::vector<storage::JobRunRecord> m_storedUpdates;  // persisted runs to rewrite (abandoned), by their stored id
   bool m_dirty = true;
 
   std::atomic<bool> m_running{false};

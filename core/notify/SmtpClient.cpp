@@ -54,6 +54,22 @@ class Session {
     return makeError(code, common::redact(fmt::format("SMTP {}:{}: {}", m_s.host.toStdString(), m_s.port, message)));
   }
   bool cancelled() const { return m_cancel && m_cancel->load(); }
+  // Runs a blocking socket wait in slices of at most 200 ms until it succeeds, the socket closes, timeoutMs passes
+  // or `cancel` is set (shutdown must not wait out a full connect or handshake timeout).
+  template <class Wait>
+  bool waitCancellable(Wait wait) {
+    QElapsedTimer timer;
+    timer.start();
+    while (!cancelled()) {
+      const int left = m_s.timeoutMs - static_cast<int>(timer.elapsed());
+      if (left <= 0) return false;
+      if (wait(std::min(left, 200))) return true;
+      if (m_socket.state() == QAbstractSocket::UnconnectedState) return false;
+      const auto error = m_socket.error();  // a slice that ran out is SocketTimeoutError: keep waiting
+      if (error != QAbstractSocket::SocketTimeoutError && error != QAbstractSocket::UnknownSocketError) return false;
+    }
+    return false;
+  }
   Result<Reply> readReply(const char* step);
   // Sends line + CRLF (unless empty) and expects one of the codes.
   Result<Reply> command(const QByteArray& line, std::initializer_list<int> expect, const char* step,
@@ -138,7 +154,8 @@ Status Session::startTls() {
   if (auto r = command("STARTTLS", {220}, "STARTTLS"); !r.ok()) return r.error();
   if (!m_buffer.isEmpty()) return fail("smtp.protocol", "data received before the TLS handshake (possible injection)");
   m_socket.startClientEncryption();
-  if (!m_socket.waitForEncrypted(m_s.timeoutMs)) {
+  if (!waitCancellable([this](int ms) { return m_socket.waitForEncrypted(ms); })) {
+    if (cancelled()) return fail("smtp.cancelled", "TLS handshake: cancelled");
     QStringList errors;
     for (const QSslError& e : m_socket.sslHandshakeErrors()) errors << e.errorString();
     return fail("smtp.tls", fmt::format("TLS handshake failed: {}",
@@ -186,12 +203,14 @@ Status Session::run(const EmailMessage& message) {
   }
   if (m_s.implicitTls) {
     m_socket.connectToHostEncrypted(m_s.host, m_s.port);
-    if (!m_socket.waitForEncrypted(m_s.timeoutMs))
-      return fail("smtp.tls", fmt::format("TLS connection failed: {}", m_socket.errorString().toStdString()));
+    if (!waitCancellable([this](int ms) { return m_socket.waitForEncrypted(ms); }))
+      return cancelled() ? fail("smtp.cancelled", "connect: cancelled")
+                         : fail("smtp.tls", fmt::format("TLS connection failed: {}", m_socket.errorString().toStdString()));
   } else {
     m_socket.connectToHost(m_s.host, m_s.port);
-    if (!m_socket.waitForConnected(m_s.timeoutMs))
-      return fail("smtp.connect", fmt::format("cannot connect: {}", m_socket.errorString().toStdString()));
+    if (!waitCancellable([this](int ms) { return m_socket.waitForConnected(ms); }))
+      return cancelled() ? fail("smtp.cancelled", "connect: cancelled")
+                         : fail("smtp.connect", fmt::format("cannot connect: {}", m_socket.errorString().toStdString()));
   }
   if (auto r = command(QByteArray(), {220}, "greeting"); !r.ok()) return r.error();
   if (Status s = ehlo(); !s.ok()) return s;

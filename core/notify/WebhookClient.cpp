@@ -39,7 +39,7 @@ Status WebhookClient::postJson(const QUrl& url, const QByteArray& json, int time
   if (!reply->isFinished()) loop.exec();
 
   const int statusCode = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-  const QByteArray body = reply->readAll().left(200);
+  const QByteArray body = reply->isOpen() ? reply->readAll().left(200) : QByteArray();  // aborted: closed
   const QNetworkReply::NetworkError netError = reply->error();
   const QString errorString = reply->errorString();
   reply->deleteLater();

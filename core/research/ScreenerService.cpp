@@ -29,16 +29,11 @@ bool isIntradaySource(std::string_view source) {
   return std::all_of(suffix.begin(), suffix.end() - 1, [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
 }
 
-// Calendar span that holds `bars` NYSE sessions with margin (about 252 sessions a year, plus long weekends).
-domain::Timestamp spanFor(std::size_t bars) {
-  const auto days = static_cast<domain::Timestamp>(bars) * 365 / 250 + 20;
-  return days * domain::kNanosPerDay;
-}
-
 struct Loaded {
   std::string symbol;
   std::string source;
   std::vector<domain::Bar> bars;
+  std::string problem;  // the series could not be read
   Fundamentals fundamentals;
 };
 
@@ -179,9 +174,8 @@ ScreenerFinished ScreenerService::run(const RunScreener& cmd) {
   });
   if (!ok) return fail(*storageError);
 
-  // 2. Bars (the newest `window` sessions) and fundamentals, a chunk of symbols per storage task; metrics are
-  //    computed here on the worker, not on the storage thread.
-  const std::size_t window = effectiveHistory(cmd.criteria.crossLookback, cmd.historyBars);
+  // 2. Bars (the whole series; computeMetrics windows what is windowed) and fundamentals, a chunk of symbols per
+  //    storage task; metrics are computed here on the worker, not on the storage thread.
   std::vector<SymbolMetrics> metrics;
   metrics.reserve(chosen.size() + cmd.symbols.size());
   std::vector<Loaded> chunk;
@@ -192,16 +186,27 @@ ScreenerFinished ScreenerService::run(const RunScreener& cmd) {
     const bool chunkOk = onStorage([&](storage::IStorage& s) -> Status {
       for (std::size_t i = begin; i < end; ++i) {
         const auto& si = chosen[i];
-        const domain::Timestamp from = window == 0 ? si.firstTs : std::max(si.firstTs, si.lastTs - spanFor(window));
+        // The whole stored series: RSI is warmed on all of it, the 52-week range and ATR need more than the window.
+        const domain::Timestamp from = si.firstTs;
         auto bars = s.loadBars(si.symbol, si.source, from, si.lastTs + 1);
-        if (!bars) return bars.error();
+        if (!bars) {  // this symbol's series cannot be read: exclude it (with the reason), screen the others
+          if (bars.error().code == storage::errc::kUnavailable) return bars.error();
+          Loaded l{si.symbol, si.source, {}, {}};
+          l.problem = "bars unreadable: " + bars.error().message;
+          chunk.push_back(std::move(l));
+          continue;
+        }
         Loaded l{si.symbol, si.source, std::move(bars).value(), {}};
         auto info = s.getCompanyInfo(si.symbol);
         if (!info) return info.error();
         if (*info) l.fundamentals.sector = (*info)->sector;
         auto stats = s.latestKeyStatistics(si.symbol);
         if (!stats) return stats.error();
-        if (*stats) l.fundamentals.marketCap = (*stats)->marketCap;
+        if (*stats) {
+          l.fundamentals.marketCap = (*stats)->marketCap;
+          l.fundamentals.fiftyTwoWeekHigh = (*stats)->fiftyTwoWeekHigh;
+          l.fundamentals.fiftyTwoWeekLow = (*stats)->fiftyTwoWeekLow;
+        }
         chunk.push_back(std::move(l));
       }
       return {};
@@ -210,9 +215,12 @@ ScreenerFinished ScreenerService::run(const RunScreener& cmd) {
     for (Loaded& l : chunk) {
       ++ev.seriesRead;
       SymbolMetrics m = computeMetrics(l.symbol, l.bars, cmd.criteria.crossLookback, cmd.historyBars);
+      if (!l.problem.empty()) {
+        m.bars = 1;  // known to exist; the problem says why nothing is computed
+        m.dataProblem = l.problem;
+      }
       m.source = l.source;
-      m.sector = std::move(l.fundamentals.sector);
-      m.marketCap = l.fundamentals.marketCap;
+      applyFundamentals(m, l.fundamentals);
       metrics.push_back(std::move(m));
     }
   }

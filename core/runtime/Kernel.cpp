@@ -13,6 +13,7 @@
 #include "core/live/JobActions.h"
 #include "core/marketdata/IngestionService.h"
 #include "core/marketdata/simulated/SimulatedMarket.h"
+#include "core/notify/EventWatcher.h"
 #include "core/notify/Notifier.h"
 #include "core/research/BacktestService.h"
 #include "core/research/StoredSeries.h"
@@ -307,10 +308,21 @@ void Kernel::startOperations() {
   // Attached: notifications are labelled as the local configuration says (the server's mode may only arrive later).
   const bool paper = !liveTradingConfigured(m_config);
   std::string problems;
-  m_notifier = std::make_unique<notify::Notifier>(notify::NotifierSettings::fromConfig(m_config, paper, &problems),
-                                                  &m_bus, m_clock.get());
+  auto settings = notify::NotifierSettings::fromConfig(m_config, paper, &problems);
   if (!problems.empty()) log->warn("notifications: {}", problems);
+  const bool attachedHere = m_mode == RuntimeMode::Attach;
+  if (attachedHere && (settings.smtp || !settings.webhookUrl.isEmpty())) {
+    // The serving process sends email and webhooks for the events it sees; an attached window would send each twice.
+    log->info("notifications: attached, so email and webhook are left to the serving process");
+    settings.smtp.reset();
+    settings.webhookUrl.clear();
+  }
+  m_notifier = std::make_unique<notify::Notifier>(std::move(settings), &m_bus, m_clock.get(),
+                                                  std::make_shared<notify::StorageOutbox>(*m_storage));
   m_notifier->start();
+  m_notifyEvents = std::make_unique<notify::EventWatcher>(
+      m_bus, *m_clock, [notifier = m_notifier.get()](contract::Notification n) { notifier->notify(std::move(n)); });
+  m_notifyEvents->start();
 
   const bool attached = m_mode == RuntimeMode::Attach;
   // Jobs: run history goes to job_runs through the storage thread; failures raise a notification.
@@ -326,10 +338,11 @@ void Kernel::startOperations() {
       if (Status s = m_scheduler->addJob(std::move(job)); !s.ok()) log->warn("job not registered: {}", s.error().message);
     m_scheduler->setHistory(history);
     m_scheduler->setRunFinishedCallback([notifier = m_notifier.get()](const storage::JobRunRecord& run) {
-      if (run.status == "failed")
-        notifier->notify(contract::Severity::Error, "Job " + run.jobName + " failed", run.message, "jobs");
+      if (auto n = notify::EventWatcher::jobFinished(run.jobName, run.status, run.attempt, run.message))
+        notifier->notify(std::move(*n));
     });
-    history->loadRecent(50, m_scheduler->historySeeder());  // may answer after stop(): see historySeeder()
+    // The last run of every job (catch-up and abandoned runs are decided on it): the snapshot's whole history.
+    history->loadRecent(200, m_scheduler->historySeeder());  // may answer after stop(): see historySeeder()
     m_scheduler->start();
   }
 
@@ -364,7 +377,8 @@ void Kernel::stopComponents() {
   m_health.reset();     // stops its thread; probes reference the components below
   m_scheduler.reset();  // cancels running jobs; their last history writes still reach storage
   m_live.reset();       // live strategies: after the jobs that call them, before execution and storage
-  m_notifier.reset();
+  m_notifyEvents.reset();  // before the notifier it feeds
+  m_notifier.reset();     // at most notify.shutdown_grace_ms; what is left stays queued in the outbox
   m_backtest.reset();   // cancels and joins; it saves through storage, which stops last
   m_screener.reset();   // answers queued screens as stopped and joins; it reads through storage
   if (m_market) m_market->stop();  // then: no more quotes/bars into execution

@@ -33,6 +33,7 @@ class HealthMonitor;
 }
 namespace meridian::notify {
 class Notifier;
+class EventWatcher;
 }
 
 namespace meridian::live {
@@ -143,6 +144,7 @@ class Kernel {
   std::unique_ptr<research::BacktestService> m_backtest;
   std::unique_ptr<research::ScreenerService> m_screener;
   std::unique_ptr<notify::Notifier> m_notifier;
+  std::unique_ptr<notify::EventWatcher> m_notifyEvents;  // bus events -> m_notifier
   std::unique_ptr<jobs::Scheduler> m_scheduler;
   std::unique_ptr<live::LiveServices> m_live;
   std::unique_ptr<jobs::HealthMonitor> m_health;

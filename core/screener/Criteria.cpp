@@ -36,7 +36,7 @@ constexpr std::array<ColumnInfo, kColumnCount> kColumns{{
     {Column::Rsi, "rsi", "RSI 14", false},
     {Column::VsSma20, "vs_sma20", "vs SMA20 %", true},
     {Column::Cross, "cross", "50/200 cross", true},
-    {Column::Macd, "macd", "MACD hist", true},
+    {Column::Macd, "macd_hist", "MACD hist", true},  // the histogram (line - signal), not the MACD line
     {Column::Bollinger, "bollinger", "Boll %B", false},
     {Column::LastDate, "last_date", "Last bar", true},
     {Column::Bars, "bars", "Bars", true},
@@ -147,6 +147,7 @@ std::string_view columnKey(Column c) { return info(c).key; }
 std::string_view columnTitle(Column c) { return info(c).title; }
 bool defaultDescending(Column c) { return info(c).descending; }
 std::optional<Column> columnFromKey(std::string_view key) {
+  if (key == "macd") return Column::Macd;  // the key before it was named for what it holds (saved presets)
   for (const auto& c : kColumns)
     if (c.key == key) return c.column;
   return std::nullopt;

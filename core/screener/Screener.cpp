@@ -35,6 +35,7 @@ Verdict evaluate(const SymbolMetrics& m, const Criteria& c, Exclusion* why) {
     return Verdict::Unknown;
   };
   if (m.bars == 0) return unknown(Exclusion::Kind::NoData, "no bars");
+  if (!m.dataProblem.empty()) return unknown(Exclusion::Kind::NoData, m.dataProblem);
   auto needs = [&](Metric metric) {
     return unknown(Exclusion::Kind::InsufficientHistory,
                    fmt::format("insufficient history for {}: {} bars, needs {}", metricName(metric), m.bars,

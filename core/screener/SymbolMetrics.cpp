@@ -6,8 +6,12 @@
 #include "core/strategy/indicators/Rsi.h"
 #include "core/strategy/indicators/Sma.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cmath>
+
+#include "core/time/TimeZones.h"
 
 namespace meridian::screener {
 namespace {
@@ -87,6 +91,22 @@ SymbolMetrics computeMetrics(std::string symbol, std::span<const domain::Bar> al
   const std::size_t n = bars.size();
   m.bars = n;
   if (n == 0) return m;
+  // One bad row spoils every metric that reads it: refuse the series, say which bar and why.
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const domain::Bar& b = all[i];
+    const auto day = [&] { return time::TimeZones::exchangeDateText(b.ts).toStdString(); };
+    const bool prices = std::isfinite(b.open) && std::isfinite(b.high) && std::isfinite(b.low) && std::isfinite(b.close) &&
+                        b.close > 0.0 && b.open > 0.0 && b.high > 0.0 && b.low > 0.0;
+    if (!prices) {
+      m.dataProblem = fmt::format("bad bar {}: a price is missing or not positive", day());
+    } else if (!std::isfinite(b.volume) || b.volume < 0.0) {
+      m.dataProblem = fmt::format("bad bar {}: volume is blank or negative", day());
+    } else if (i > 0 && b.ts <= all[i - 1].ts) {
+      m.dataProblem = fmt::format("bad bar {}: {} date (after {})", day(), b.ts == all[i - 1].ts ? "duplicate" : "out-of-order",
+                                  time::TimeZones::exchangeDateText(all[i - 1].ts).toStdString());
+    }
+    if (!m.dataProblem.empty()) return m;
+  }
   const domain::Bar& lastBar = bars[n - 1];
   m.lastTs = lastBar.ts;
   m.last = lastBar.close;
@@ -135,7 +155,15 @@ SymbolMetrics computeMetrics(std::string symbol, std::span<const domain::Bar> al
 
   if (avgVolume.ready()) m.avgVolume = finite(avgVolume.value());
   if (logReturns.ready()) m.volatility = finite(logReturns.stddev() * std::sqrt(kTradingDaysPerYear) * 100.0);
-  if (rsi.ready()) m.rsi = finite(rsi.value());
+  // RSI on every bar given, not only the window: Wilder's smoothing keeps a trace of its seed, so a window would
+  // make the value depend on how much history was loaded.
+  if (all.size() > n) {
+    strategy::Rsi warm(kRsiPeriod);
+    for (const auto& b : all) warm.update(b.close);
+    if (warm.ready()) m.rsi = finite(warm.value());
+  } else if (rsi.ready()) {
+    m.rsi = finite(rsi.value());
+  }
   if (sma20.ready()) {
     m.sma20 = finite(sma20.value());
     if (m.sma20 && *m.sma20 > 0.0) m.vsSma20 = finite((m.last / *m.sma20 - 1.0) * 100.0);
@@ -156,7 +184,58 @@ SymbolMetrics computeMetrics(std::string symbol, std::span<const domain::Bar> al
     m.macdHist = finite(macd.histogram());
   }
   if (bands.ready() && bands.upper() > bands.lower()) m.bollinger = finite(bands.percentB(m.last));
+  if (m.sma50 && *m.sma50 > 0.0) m.vsSma50 = finite((m.last / *m.sma50 - 1.0) * 100.0);
+  if (m.sma200 && *m.sma200 > 0.0) m.vsSma200 = finite((m.last / *m.sma200 - 1.0) * 100.0);
+
+  // 52-week range, dollar volume, relative volume, gap: over the bars as given (all of them, not the window).
+  const std::size_t total = all.size();
+  if (total >= kFiftyTwoWeekBars) {
+    double hi = all[total - kFiftyTwoWeekBars].high, lo = all[total - kFiftyTwoWeekBars].low;
+    for (std::size_t i = total - kFiftyTwoWeekBars; i < total; ++i) {
+      hi = std::max(hi, all[i].high);
+      lo = std::min(lo, all[i].low);
+    }
+    m.high52w = finite(hi);
+    m.low52w = finite(lo);
+  }
+  if (total >= kDollarVolumeWindow) {
+    double sum = 0.0;
+    for (std::size_t i = total - kDollarVolumeWindow; i < total; ++i) sum += all[i].close * all[i].volume;
+    m.avgDollarVolume = finite(sum / double(kDollarVolumeWindow));
+  }
+  if (total >= kRelVolumeWindow + 1) {
+    double sum = 0.0;
+    for (std::size_t i = total - 1 - kRelVolumeWindow; i < total - 1; ++i) sum += all[i].volume;
+    if (sum > 0.0) m.relVolume = finite(all[total - 1].volume / (sum / double(kRelVolumeWindow)));
+  }
+  if (total >= 2 && all[total - 2].close > 0.0)
+    m.gapPct = finite((all[total - 1].open / all[total - 2].close - 1.0) * 100.0);
+  // ATR 14, Wilder: the mean of the first 14 true ranges, then atr += (tr - atr) / 14, over every bar given.
+  if (total >= kAtrPeriod + 1 && m.last > 0.0) {
+    double atr = 0.0;
+    for (std::size_t i = 1; i < total; ++i) {
+      const double tr = std::max({all[i].high - all[i].low, std::abs(all[i].high - all[i - 1].close),
+                                  std::abs(all[i].low - all[i - 1].close)});
+      if (i <= kAtrPeriod)
+        atr += tr / double(kAtrPeriod);
+      else
+        atr += (tr - atr) / double(kAtrPeriod);
+    }
+    m.atrPct = finite(atr / m.last * 100.0);
+  }
+  applyFundamentals(m, {});
   return m;
+}
+
+void applyFundamentals(SymbolMetrics& m, const Fundamentals& f) {
+  if (!f.sector.empty()) m.sector = f.sector;
+  if (f.marketCap) m.marketCap = f.marketCap;
+  if (!m.high52w && f.fiftyTwoWeekHigh && *f.fiftyTwoWeekHigh > 0.0) m.high52w = f.fiftyTwoWeekHigh;
+  if (!m.low52w && f.fiftyTwoWeekLow && *f.fiftyTwoWeekLow > 0.0) m.low52w = f.fiftyTwoWeekLow;
+  if (m.bars > 0 && m.last > 0.0) {
+    if (m.high52w && *m.high52w > 0.0) m.fromHigh52w = finite((m.last / *m.high52w - 1.0) * 100.0);
+    if (m.low52w && *m.low52w > 0.0) m.fromLow52w = finite((m.last / *m.low52w - 1.0) * 100.0);
+  }
 }
 
 }  // namespace meridian::screener

@@ -25,6 +25,10 @@ inline constexpr double kBollingerK = 2.0;
 inline constexpr std::size_t kVolatilityWindow = 20;  // log returns
 inline constexpr std::size_t kAvgVolumeWindow = 20;
 inline constexpr double kTradingDaysPerYear = 252.0;
+inline constexpr std::size_t kFiftyTwoWeekBars = 252;   // 52-week high / low: the last 252 daily bars (highs, lows)
+inline constexpr std::size_t kAtrPeriod = 14;           // ATR: Wilder's average of the true range
+inline constexpr std::size_t kDollarVolumeWindow = 20;  // average dollar volume: mean of close * volume
+inline constexpr std::size_t kRelVolumeWindow = 20;     // relative volume: newest volume / mean of the 20 before it
 // Bars the metrics are computed over by default: the newest N of a series. Enough for SMA200 plus a cross
 // look-back and for the EMA/Wilder smoothing of MACD and RSI to forget their seed.
 inline constexpr std::size_t kDefaultHistoryBars = 300;
@@ -42,6 +46,8 @@ std::string_view metricName(Metric m);
 struct Fundamentals {
   std::string sector;
   std::optional<double> marketCap;
+  std::optional<double> fiftyTwoWeekHigh;  // key_statistics.fifty_two_week_high / _low (the provider's figures)
+  std::optional<double> fiftyTwoWeekLow;
 };
 
 enum class Cross : std::uint8_t { None, Golden, Death };
@@ -52,6 +58,9 @@ struct SymbolMetrics {
   std::string sector;            // empty = unknown
   std::optional<double> marketCap;
   std::size_t bars = 0;          // bars the metrics were computed over
+  // Not empty when the series holds a bar no metric can use (a missing / non-positive price, a blank or negative
+  // volume, a date repeated or out of order): nothing is computed and the screen excludes the symbol with it.
+  std::string dataProblem;
   domain::Timestamp lastTs = 0;  // newest bar
   double last = 0.0;             // close of the newest bar
   double volume = 0.0;           // volume of the newest bar
@@ -60,7 +69,7 @@ struct SymbolMetrics {
   std::optional<double> change5d;
   std::optional<double> change30d;
   std::optional<double> volatility;  // percent, sample stdev of the last 20 log returns * sqrt(252) * 100
-  std::optional<double> rsi;         // Wilder RSI 14
+  std::optional<double> rsi;         // Wilder RSI 14, warmed on every bar given (not only the window)
   std::optional<double> sma20;
   std::optional<double> vsSma20;     // percent, (close / SMA20 - 1) * 100
   std::optional<double> sma50;
@@ -72,6 +81,19 @@ struct SymbolMetrics {
   std::optional<double> macdSignal;
   std::optional<double> macdHist;
   std::optional<double> bollinger;   // %B of Bollinger 20/2: (close - lower) / (upper - lower)
+  std::optional<double> vsSma50;     // percent, (close / SMA50 - 1) * 100
+  std::optional<double> vsSma200;    // percent, (close / SMA200 - 1) * 100
+  // 52-week high / low: the highest high and lowest low of the last 252 bars (needs 252 bars), or the stored key
+  // statistics when the bars are fewer (applyFundamentals); distances in percent of the extreme:
+  // fromHigh52w = (close / high - 1) * 100 (<= 0), fromLow52w = (close / low - 1) * 100 (>= 0).
+  std::optional<double> high52w;
+  std::optional<double> low52w;
+  std::optional<double> fromHigh52w;
+  std::optional<double> fromLow52w;
+  std::optional<double> avgDollarVolume;  // mean of close * volume over the last 20 bars
+  std::optional<double> atrPct;           // ATR 14 (Wilder) / close * 100
+  std::optional<double> gapPct;           // (open / previous close - 1) * 100 of the newest bar
+  std::optional<double> relVolume;        // newest volume / mean volume of the 20 bars before it
 
   // A value used by filters / sorting for a column (nullopt when unknown).
   bool has(Metric m) const;
@@ -84,5 +106,8 @@ SymbolMetrics computeMetrics(std::string symbol, std::span<const domain::Bar> ba
 
 // The number of bars computeMetrics uses for these settings.
 std::size_t effectiveHistory(std::size_t crossLookback, std::size_t historyBars);
+
+// Sector, market cap, and the stored 52-week high / low where the bars did not give them.
+void applyFundamentals(SymbolMetrics& m, const Fundamentals& f);
 
 }  // namespace meridian::screener

@@ -7,6 +7,7 @@
 #include "core/common/Result.h"
 #include "core/storage/IBarStore.h"
 #include "core/storage/ILogStore.h"
+#include "core/storage/INotificationStore.h"
 #include "core/storage/IOrderJournal.h"
 #include "core/storage/IRunStore.h"
 #include "core/storage/IStrategyStateStore.h"
@@ -23,6 +24,7 @@ class IStorage : public IBarStore,
                  public IOrderJournal,
                  public IRunStore,
                  public IStrategyStateStore,
+                 public INotificationStore,
                  public ILogStore {
  public:
   ~IStorage() override = default;

@@ -110,6 +110,22 @@ struct JobRunRecord {
   friend bool operator==(const JobRunRecord&, const JobRunRecord&) = default;
 };
 
+// notification.notifications: one external delivery (notify::Notifier). status: "queued" | "sent" | "failed".
+// subject/body are what the channel sends (email: subject and text; webhook: title and the JSON document).
+struct NotificationRecord {
+  std::int64_t id = 0;  // assigned by addNotification
+  Timestamp ts = 0;     // when the event happened (UTC ns)
+  std::string channel;  // "email" | "webhook"
+  std::string subject;
+  std::string body;
+  std::string status = "queued";
+  std::string eventKey;  // the dedup key (e.g. "job_failed:eod_ingest")
+  int attempts = 0;
+  std::string lastError;  // redacted
+  Timestamp updatedTs = 0;
+  friend bool operator==(const NotificationRecord&, const NotificationRecord&) = default;
+};
+
 // logging.logs. id is assigned by the store (ignored by appendLogs).
 struct LogRow {
   std::int64_t id = 0;

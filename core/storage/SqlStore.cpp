@@ -739,6 +739,67 @@ Result<std::vector<JobRunRecord>> SqlStore::listJobRuns(std::string_view jobName
   return collect(std::move(r), c);
 }
 
+// --- notification outbox (notification.notifications) --------------------------------------------------------
+
+namespace {
+constexpr const char* kNotificationColumns =
+    "id, ts, channel, subject, body, status, event_key, attempts, last_error, updated_ts";
+
+Result<NotificationRecord> readNotification(const RowView& r) {
+  NotificationRecord n;
+  n.id = r.integer(0);
+  n.ts = r.integer(1);
+  n.channel = r.text(2);
+  n.subject = r.text(3);
+  n.body = r.text(4);
+  n.status = r.text(5);
+  n.eventKey = r.text(6);
+  n.attempts = int(r.integer(7));
+  n.lastError = r.text(8);
+  n.updatedTs = r.integer(9);
+  return n;
+}
+}  // namespace
+
+Result<std::int64_t> SqlStore::addNotification(const NotificationRecord& n) {
+  static const Stmt k{"notification_insert",
+                      "INSERT INTO {notification}notifications (ts, channel, subject, body, status, event_key, attempts, "
+                      "last_error, updated_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"};
+  if (n.channel.empty()) return makeError(errc::kInvalid, "notification: channel must not be empty");
+  std::optional<std::int64_t> id;
+  auto r = exec(k,
+                {i64(n.ts), str(n.channel), str(n.subject), str(n.body), str(n.status), str(n.eventKey),
+                 i64(n.attempts), str(n.lastError), i64(n.updatedTs)},
+                [&](const RowView& row) { id = row.integer(0); });
+  if (!r.ok()) return r.error();
+  if (!id) return makeError(errc::kQuery, "notification insert returned no id");
+  return *id;
+}
+
+Status SqlStore::updateNotification(const NotificationRecord& n) {
+  static const Stmt k{"notification_update",
+                      "UPDATE {notification}notifications SET status = ?, attempts = ?, last_error = ?, updated_ts = ? "
+                      "WHERE id = ?"};
+  auto r = exec(k, {str(n.status), i64(n.attempts), str(n.lastError), i64(n.updatedTs), i64(n.id)});
+  if (!r.ok()) return r.error();
+  if (*r == 0) return makeError(errc::kInvalid, fmt::format("notification {} not found", n.id));
+  return {};
+}
+
+Result<std::vector<NotificationRecord>> SqlStore::listNotifications(std::string_view status, std::size_t limit) {
+  static const Stmt kAll{"notifications_all", fmt::format("SELECT {} FROM {{notification}}notifications "
+                                                          "ORDER BY id LIMIT ?",
+                                                          kNotificationColumns)};
+  static const Stmt kStatus{"notifications_by_status",
+                            fmt::format("SELECT {} FROM {{notification}}notifications WHERE status = ? "
+                                        "ORDER BY id LIMIT ?",
+                                        kNotificationColumns)};
+  auto c = makeCollector<NotificationRecord>(readNotification);
+  auto r = status.empty() ? exec(kAll, {limitValue(limit)}, std::ref(c))
+                          : exec(kStatus, {str(status), limitValue(limit)}, std::ref(c));
+  return collect(std::move(r), c);
+}
+
 // --- strategy state (strategy_engine.strategy_state) ---------------------------------------------------------
 
 namespace {

@@ -86,6 +86,10 @@ class SqlStore : public IStorage {
   Status updateJobRun(const JobRunRecord& run) override;
   Result<std::vector<JobRunRecord>> listJobRuns(std::string_view jobName, std::size_t limit) override;
 
+  Result<std::int64_t> addNotification(const NotificationRecord& n) override;
+  Status updateNotification(const NotificationRecord& n) override;
+  Result<std::vector<NotificationRecord>> listNotifications(std::string_view status, std::size_t limit) override;
+
   Status saveStrategyState(const StrategyStateRecord& record) override;
   Result<std::optional<StrategyStateRecord>> loadStrategyState(std::string_view strategyId) override;
   Result<std::vector<StrategyStateRecord>> listStrategyStates() override;

@@ -76,6 +76,7 @@ template <> JobsSnapshot sample() {
   a.configured = true;
   a.notConfiguredReason = "";
   a.enabled = false;
+  a.catchUp = "once";
   a.nextRun = 1'700'000'000'123'456'789;
   a.running = true;
   a.attempt = 2;

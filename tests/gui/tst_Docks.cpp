@@ -4,6 +4,10 @@
 // Run: xvfb-run -a -s "-screen 0 1920x1080x24" ./tests/gui/tst_Docks
 #include <QtTest>
 
+#include <QMessageBox>
+#include <QSettings>
+#include <QTableWidget>
+
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
@@ -32,6 +36,8 @@
 #include "ui/bridge/UiBridge.h"
 #include "ui/docks/ChartDock.h"
 #include "ui/docks/JobsDock.h"
+#include "ui/mainwindow/SettingsDialog.h"
+#include "core/contract/NotificationRules.h"
 #include "ui/docks/OpsDock.h"
 #include "ui/mainwindow/MainWindow.h"
 #include "ui/models/Formatting.h"
@@ -203,9 +209,39 @@ class tst_Docks : public QObject {
     QTest::keyClick(dock->view(), Qt::Key_R, Qt::ControlModifier);
     QTRY_COMPARE_WITH_TIMEOUT(cycles.load(), 2, kDeliveryMs);
 
-    // The backup fails (no database file): shown as Failed with the reason.
+    // Catch-up policy per job and the time zone of every time column.
+    QCOMPARE(cell(model, cycle, ui::JobsModel::CatchUp), QStringLiteral("none"));
+    QCOMPARE(cell(model, backup, ui::JobsModel::CatchUp), QStringLiteral("once at start"));
+    const QString zone = QString::fromLatin1(time::TimeZones::displayTimeZoneId());
+    QCOMPARE(model->headerData(ui::JobsModel::NextRun, Qt::Horizontal).toString(), QStringLiteral("Next run (%1)").arg(zone));
+    QCOMPARE(model->headerData(ui::JobsModel::LastRun, Qt::Horizontal).toString(), QStringLiteral("Last run (%1)").arg(zone));
+    QCOMPARE(dock->historyModel()->headerData(ui::JobHistoryModel::Started, Qt::Horizontal).toString(),
+             QStringLiteral("Started (%1)").arg(zone));
+
+    // Run-now on a disabled job asks first: Cancel sends nothing, Yes runs it once.
+    QVERIFY(scheduler.setEnabled("db_backup", false).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(cell(model, backup, ui::JobsModel::NextRun), QStringLiteral("disabled"), kDeliveryMs);
     dock->selectJob(QStringLiteral("db_backup"));
+    QSignalSpy requested(dock, &ui::JobsDock::runNowRequested);
+    QString asked;
+    const auto answer = [&](QMessageBox::StandardButton button) {
+      QTimer::singleShot(0, [&asked, button] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box) return;
+        asked = box->text();
+        box->button(button)->click();
+      });
+    };
+    answer(QMessageBox::Cancel);
     dock->runSelectedNow();
+    QVERIFY2(asked.contains(QStringLiteral("'db_backup' is disabled")), qPrintable(asked));
+    QCOMPARE(requested.count(), 0);
+    asked.clear();
+    // The backup fails (no database file): shown as Failed with the reason.
+    answer(QMessageBox::Yes);
+    dock->runSelectedNow();
+    QVERIFY(!asked.isEmpty());
+    QCOMPARE(requested.count(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(cell(model, backup, ui::JobsModel::LastStatus), QStringLiteral("Failed"), kDeliveryMs);
     QVERIFY(cell(model, backup, ui::JobsModel::Message).contains(QStringLiteral("does not exist")));
     dock->selectJob(QStringLiteral("strategy_cycle"));
@@ -233,6 +269,51 @@ class tst_Docks : public QObject {
     QCOMPARE(cell(&model, 0, ui::JobsModel::NextRun), when + QStringLiteral("  (in 30 s)"));
     clock->advance(domain::kNanosPerMinute);  // past due: the time alone
     QCOMPARE(cell(&model, 0, ui::JobsModel::NextRun), when);
+  }
+
+  // File > Settings > Notifications: the rule table from the configuration, edited with the keyboard and saved.
+  void settingsNotificationRules() {
+    common::Config config;
+    config.set(QStringLiteral("notify.on_fill"), QStringLiteral("in_app,email"), common::Config::Source::File);
+    const QString ini = m_tmp.filePath(QStringLiteral("rules.ini"));
+    ui::SettingsDialog dialog(config, nullptr, ini, &config);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QTableWidget* table = dialog.notificationRules();
+    QCOMPARE(table->rowCount(), int(contract::NotificationRules::events().size()));
+    const auto rowOf = [&](const QString& key) {
+      for (int r = 0; r < table->rowCount(); ++r)
+        if (table->item(r, 0)->data(Qt::UserRole).toString() == key) return r;
+      return -1;
+    };
+    const int fill = rowOf(QStringLiteral("notify.on_fill"));
+    const int kill = rowOf(QStringLiteral("notify.on_kill_switch_engaged"));
+    QVERIFY(fill >= 0 && kill >= 0);
+    QCOMPARE(table->item(fill, 0)->text(), QStringLiteral("Order filled"));
+    QCOMPARE(table->item(fill, 1)->text(), QStringLiteral("success"));
+    QCOMPARE(dialog.rulesShown().value(QStringLiteral("notify.on_fill")), QStringLiteral("in_app,email"));
+    QCOMPARE(dialog.rulesShown().value(QStringLiteral("notify.on_kill_switch_engaged")), QStringLiteral("in_app,tray,email,webhook"));
+    QCOMPARE(dialog.rulesShown().value(QStringLiteral("notify.on_partial_fill")), QStringLiteral("in_app"));
+    // Keyboard: Space on the fill's Webhook cell ticks it.
+    table->setFocus();
+    table->setCurrentCell(fill, 5);
+    QTest::keyClick(table, Qt::Key_Space);
+    QCOMPARE(table->item(fill, 5)->checkState(), Qt::Checked);
+    table->item(kill, 2)->setCheckState(Qt::Unchecked);  // no toast for the kill switch
+    QVERIFY(dialog.saveRulesButton()->isEnabled());
+    QTest::mouseClick(dialog.saveRulesButton(), Qt::LeftButton);
+    QVERIFY2(dialog.rulesResult()->text().startsWith(QStringLiteral("Saved to")), qPrintable(dialog.rulesResult()->text()));
+    QSettings saved(ini, QSettings::IniFormat);
+    QCOMPARE(saved.value(QStringLiteral("notify/on_fill")).toString(), QStringLiteral("in_app,email,webhook"));
+    QCOMPARE(saved.value(QStringLiteral("notify/on_kill_switch_engaged")).toString(), QStringLiteral("tray,email,webhook"));
+    QCOMPARE(config.value(QStringLiteral("notify.on_fill")), QStringLiteral("in_app,email,webhook"));
+    // What a fresh start reads from that file.
+    const common::Config reloaded = common::Config::load(ini, QProcessEnvironment());
+    QCOMPARE(int(contract::NotificationRules::fromConfig(reloaded).channels("fill")),
+             int(contract::kNotifyInApp | contract::kNotifyEmail | contract::kNotifyWebhook));
+    const QImage shot = dialog.grab().toImage();
+    QVERIFY(!shot.isNull() && shot.width() > 400);
+    save(&dialog, QStringLiteral("SettingsDialog-notifications"));
   }
 
   void healthMonitorFeedsOpsDock() {

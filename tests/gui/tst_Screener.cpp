@@ -12,6 +12,8 @@
 #include "ui/models/ScreenerModel.h"
 
 #include <QComboBox>
+
+#include <algorithm>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -234,8 +236,8 @@ class tst_Screener : public QObject {
       const auto& m = m_dock->model()->rowAt(rows);  // in the order shown
       QCOMPARE(fields.size(), screener::kColumnCount);
       QCOMPARE(fields[0], QString::fromStdString(m.symbol));
-      QCOMPARE(fields[int(screener::Column::Rsi)].toDouble(), std::round(*m.rsi * 100) / 100);
-      QCOMPARE(fields[int(screener::Column::Price)].toDouble(), std::round(m.last * 1e4) / 1e4);
+      QCOMPARE(fields[int(screener::Column::Rsi)].toDouble(), *m.rsi);  // full precision, not the 2 decimals shown
+      QCOMPARE(fields[int(screener::Column::Price)].toDouble(), m.last);
       QCOMPARE(fields[int(screener::Column::LastDate)], QString::fromStdString(screener::cellText(m, screener::Column::LastDate)));
       ++rows;
     }
@@ -293,6 +295,46 @@ class tst_Screener : public QObject {
     QVERIFY(!m_dock->presetNames().contains(QStringLiteral("My large caps")));
     QCOMPARE(combo->findData(QStringLiteral("My large caps")), -1);
     QVERIFY(!m_dock->loadPreset(QStringLiteral("My large caps")));
+  }
+
+  // The query language typed in the dock's Query field: the rows are those the query passes, and a bad query is
+  // refused with the offending token named before anything is sent.
+  void queryTypedInTheDock() {
+    m_dock->resetForm();
+    child<QLineEdit>("screenerPriceMin")->setFocus();
+    QVERIFY(enterAndWait());
+    QCOMPARE(m_dock->model()->rowCount(), 4);
+    std::vector<std::pair<double, QString>> byRsi;
+    for (int r = 0; r < 4; ++r) byRsi.emplace_back(*m_dock->model()->rowAt(r).rsi, m_dock->model()->symbolAt(r));
+    std::sort(byRsi.begin(), byRsi.end());
+    const double cut = (byRsi[1].first + byRsi[2].first) / 2;  // two below, two above
+    QLineEdit* query = m_dock->queryEdit();
+    QVERIFY(query);
+    query->setFocus();
+    QTest::keyClicks(query, QStringLiteral("rsi14 < %1 and bars > 20").arg(cut, 0, 'f', 6));
+    QVERIFY(enterAndWait());
+    QStringList expected{byRsi[0].second, byRsi[1].second};
+    QStringList shown = symbolsShown();
+    std::sort(expected.begin(), expected.end());
+    std::sort(shown.begin(), shown.end());
+    QCOMPARE(shown, expected);
+    QVERIFY2(m_dock->statusLabel()->text().startsWith(QStringLiteral("2 matches of 4 symbols")),
+             qPrintable(m_dock->statusLabel()->text()));
+    // A typo: refused, nothing sent, the token underlined.
+    query->clear();
+    QTest::keyClicks(query, QStringLiteral("rsi14 < 30 and pricee > 3"));
+    const QString before = m_dock->lastCorrelationId();
+    QTest::keyClick(query, Qt::Key_Return);
+    QCOMPARE(m_dock->lastCorrelationId(), before);
+    const QString status = m_dock->statusLabel()->text();
+    QVERIFY2(status.contains(QStringLiteral("unknown metric 'pricee' (did you mean price?) at column 16")), qPrintable(status));
+    QVERIFY2(m_dock->statusLabel()->toolTip().contains(QStringLiteral("^^^^^^")), qPrintable(m_dock->statusLabel()->toolTip()));
+    // The offending token is selected in the field, ready to be retyped.
+    QCOMPARE(query->selectedText(), QStringLiteral("pricee"));
+    QCOMPARE(focused(), static_cast<QWidget*>(query));
+    QVERIFY(m_dock->grab().save(m_shotDir.filePath(QStringLiteral("screener-query-error.png")), "PNG"));
+    m_dock->resetForm();
+    QVERIFY(query->text().isEmpty());
   }
 
   void screenshot() {

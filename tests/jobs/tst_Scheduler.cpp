@@ -48,6 +48,14 @@ class RecordingHistory : public jobs::IJobHistory {
     std::lock_guard lock(m_mutex);
     m_events.push_back({false, run});
   }
+  void storedRunUpdated(const JobRunRecord& run) override {
+    std::lock_guard lock(m_mutex);
+    m_stored.push_back(run);
+  }
+  std::vector<JobRunRecord> stored() const {
+    std::lock_guard lock(m_mutex);
+    return m_stored;
+  }
   std::vector<std::pair<bool, JobRunRecord>> events() const {
     std::lock_guard lock(m_mutex);
     return m_events;
@@ -65,6 +73,7 @@ class RecordingHistory : public jobs::IJobHistory {
  private:
   mutable std::mutex m_mutex;
   std::vector<std::pair<bool, JobRunRecord>> m_events;
+  std::vector<JobRunRecord> m_stored;
 };
 
 // IRunStore that assigns ids 100, 101, ... and records calls (used by RunStoreHistory on a "storage thread").
@@ -567,6 +576,156 @@ class tst_Scheduler : public QObject {
     late.join();
   }
 
+  void setupErrorIsNotRetried() {
+    common::SimulatedClock clock(et(2026, 1, 6, 17, 0));
+    auto history = std::make_shared<RecordingHistory>();
+    std::atomic<int> attempts{0};
+    jobs::Scheduler scheduler(clock, nullptr, fastOptions());
+    scheduler.setHistory(history);
+    auto j = job("eod_ingest", Schedule::manual(), [&](const std::atomic<bool>&) -> Status {
+      ++attempts;
+      return makeError("config", "no symbols to work on: set universe.symbols (e.g. \"AAPL,MSFT\") or strategy.live");
+    });
+    QCOMPARE(j.retries, 3);
+    QVERIFY(scheduler.addJob(j).ok());
+    scheduler.start();
+    QVERIFY(scheduler.runNow("eod_ingest").ok());
+    QTRY_COMPARE_WITH_TIMEOUT(history->lastStatus(), std::string(jobs::status::kFailed), 2000);
+    QCOMPARE(attempts.load(), 1);  // not four times
+    const auto last = history->events().back().second;
+    QCOMPARE(last.attempt, 1);
+    QVERIFY2(QString::fromStdString(last.message).startsWith(QStringLiteral("setup error, not retried")), last.message.c_str());
+    QVERIFY(QString::fromStdString(last.message).contains(QStringLiteral("universe.symbols")));
+    QVERIFY(jobs::isSetupError(makeError("config.universe", "x")));
+    QVERIFY(!jobs::isSetupError(makeError("http.503", "x")));
+    QVERIFY(!jobs::isSetupError(Status{}));
+    scheduler.stop();
+  }
+
+  void missedRunCatchesUpOnceAtStart() {
+    // Closed from Monday evening to Wednesday morning: Tuesday's 17:00 runs were missed.
+    common::SimulatedClock clock(et(2026, 1, 7, 9, 0));
+    auto history = std::make_shared<RecordingHistory>();
+    std::atomic<int> eod{0}, cycle{0};
+    jobs::Scheduler scheduler(clock, nullptr, fastOptions());
+    scheduler.setHistory(history);
+    auto daily = job("eod_ingest", Schedule::daily(QTime(17, 0)), [&](const std::atomic<bool>&) -> Status {
+      ++eod;
+      return {};
+    });
+    daily.catchUp = jobs::CatchUp::Once;
+    auto intraday = job("strategy_cycle", Schedule::daily(QTime(16, 0)), [&](const std::atomic<bool>&) -> Status {
+      ++cycle;
+      return {};
+    });
+    intraday.catchUp = jobs::CatchUp::None;
+    QVERIFY(scheduler.addJob(daily).ok());
+    QVERIFY(scheduler.addJob(intraday).ok());
+    QCOMPARE(stateOf(*scheduler.snapshot(), "eod_ingest")->catchUp, std::string("once"));
+    QCOMPARE(stateOf(*scheduler.snapshot(), "strategy_cycle")->catchUp, std::string("none"));
+    scheduler.start();
+    JobRunRecord lastEod{7, "eod_ingest", et(2026, 1, 5, 17, 0), et(2026, 1, 5, 17, 3), "succeeded", 1, ""};
+    JobRunRecord lastCycle{8, "strategy_cycle", et(2026, 1, 5, 16, 0), et(2026, 1, 5, 16, 1), "succeeded", 1, ""};
+    scheduler.seedHistory({lastEod, lastCycle});
+    QTRY_COMPARE_WITH_TIMEOUT(history->lastStatus(), std::string(jobs::status::kSucceeded), 2000);
+    QCOMPARE(eod.load(), 1);    // once, not once per missed day
+    QCOMPARE(cycle.load(), 0);  // decided in the same pass as eod_ingest's catch-up: it would have started by now
+    const auto events = history->events();
+    QCOMPARE(events.front().second.jobName, std::string("eod_ingest"));
+    QVERIFY2(QString::fromStdString(events.back().second.message).startsWith(QStringLiteral("catch-up: the run due 2026-01-06 17:00:00")),
+             events.back().second.message.c_str());
+    QVERIFY(history->stored().empty());  // nothing was left unfinished
+    // Later seeds (the history arrives once per start) do not trigger it again.
+    scheduler.seedHistory({lastEod});
+    QCOMPARE(stateOf(*scheduler.snapshot(), "eod_ingest")->lastStatus, std::string("succeeded"));
+    QCOMPARE(eod.load(), 1);
+    scheduler.stop();
+
+    // Up to date: no catch-up.
+    common::SimulatedClock monday(et(2026, 1, 5, 18, 0));
+    jobs::Scheduler fresh(monday, nullptr, fastOptions());
+    auto history2 = std::make_shared<RecordingHistory>();
+    fresh.setHistory(history2);
+    QVERIFY(fresh.addJob(daily).ok());
+    fresh.start();
+    fresh.seedHistory({lastEod});
+    QVERIFY(fresh.runNow("eod_ingest").ok());  // barrier: the seeded pass is over when this run is done
+    QTRY_COMPARE_WITH_TIMEOUT(history2->lastStatus(), std::string(jobs::status::kSucceeded), 2000);
+    QCOMPARE(eod.load(), 2);
+    QVERIFY(history2->events().front().second.message.empty());
+    fresh.stop();
+  }
+
+  void interruptedRunIsRecordedAbandonedAndResumed() {
+    common::SimulatedClock clock(et(2026, 1, 6, 17, 30));
+    auto history = std::make_shared<RecordingHistory>();
+    std::atomic<int> runs{0};
+    jobs::Scheduler scheduler(clock, nullptr, fastOptions());
+    scheduler.setHistory(history);
+    auto daily = job("eod_ingest", Schedule::daily(QTime(17, 0)), [&](const std::atomic<bool>&) -> Status {
+      ++runs;
+      return {};
+    });
+    daily.catchUp = jobs::CatchUp::Once;
+    auto other = job("company_info", Schedule::manual(), [](const std::atomic<bool>&) -> Status { return {}; });
+    other.catchUp = jobs::CatchUp::None;
+    QVERIFY(scheduler.addJob(daily).ok());
+    QVERIFY(scheduler.addJob(other).ok());
+    scheduler.start();
+    // The process died while eod_ingest waited for its retry, and company_info ran.
+    JobRunRecord retrying{41, "eod_ingest", et(2026, 1, 6, 17, 0), std::nullopt, "retrying", 2,
+                          "attempt 2 failed: HTTP 503; retrying in 60 s"};
+    JobRunRecord running{42, "company_info", et(2026, 1, 6, 17, 5), std::nullopt, "running", 1, ""};
+    scheduler.seedHistory({retrying, running});
+    QTRY_COMPARE_WITH_TIMEOUT(history->lastStatus(), std::string(jobs::status::kSucceeded), 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(history->stored().size(), std::size_t(2), 2000);
+    for (const auto& r : history->stored()) {
+      QCOMPARE(r.status, std::string(jobs::status::kAbandoned));
+      QVERIFY(r.finishedTs.has_value());
+      QVERIFY2(QString::fromStdString(r.message).contains(QStringLiteral("interrupted at attempt")), r.message.c_str());
+    }
+    QCOMPARE(history->stored()[0].id, std::int64_t(41));  // the stored ids, rewritten in place
+    QCOMPARE(runs.load(), 1);  // eod_ingest (catch-up once) resumes with a new run; company_info (none) does not
+    QVERIFY2(QString::fromStdString(history->events().back().second.message).startsWith(QStringLiteral("catch-up: resumes the run")),
+             history->events().back().second.message.c_str());
+    const auto snap = scheduler.snapshot();
+    QCOMPARE(stateOf(*snap, "company_info")->lastStatus, std::string("abandoned"));
+    bool listed = false;
+    for (const auto& r : snap->history) listed = listed || (r.id == 42 && r.status == "abandoned");
+    QVERIFY(listed);
+    scheduler.stop();
+  }
+
+  void overridesAreCheckedAndReachEveryKey() {
+    // Environment names: the first dot is '_', every further dot "__" (README).
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("MERIDIAN_JOBS_EOD_INGEST__RETRIES"), QStringLiteral("0"));
+    env.insert(QStringLiteral("MERIDIAN_JOBS_STRATEGY_CYCLE__CATCH_UP"), QStringLiteral("once"));
+    env.insert(QStringLiteral("MERIDIAN_JOBS_DB_BACKUP__ENABLED"), QStringLiteral("maybe"));
+    env.insert(QStringLiteral("MERIDIAN_JOBS_COMPANY_INFO__CATCH_UP"), QStringLiteral("sometimes"));
+    const common::Config config = common::Config::load(QString(), env);
+    QCOMPARE(config.value(QStringLiteral("jobs.eod_ingest.retries")), QStringLiteral("0"));
+    QVERIFY2(config.warnings().isEmpty(), qPrintable(config.warnings().join('\n')));  // all known keys
+    std::map<std::string, jobs::Job> byName;
+    for (const auto& j : jobs::builtin::definitions(config)) byName[j.name] = j;
+    QCOMPARE(byName.at("eod_ingest").retries, 0);
+    QCOMPARE(byName.at("strategy_cycle").catchUp, jobs::CatchUp::Once);
+    QVERIFY(byName.at("db_backup").enabled);  // "maybe" is not a boolean: warned, default kept
+    QCOMPARE(byName.at("company_info").catchUp, jobs::CatchUp::Once);
+    std::vector<std::string> warnings;
+    jobs::Job backup = byName.at("db_backup");
+    jobs::builtin::applyOverrides(config, backup, &warnings);
+    QCOMPARE(warnings.size(), std::size_t(1));
+    QVERIFY2(QString::fromStdString(warnings[0]).contains(QStringLiteral("jobs.db_backup.enabled 'maybe' is not true or false")),
+             warnings[0].c_str());
+    warnings.clear();
+    jobs::Job info = byName.at("company_info");
+    jobs::builtin::applyOverrides(config, info, &warnings);
+    QCOMPARE(warnings.size(), std::size_t(1));
+    QVERIFY2(QString::fromStdString(warnings[0]).contains(QStringLiteral("catch_up 'sometimes' is not once or none")),
+             warnings[0].c_str());
+  }
+
   void builtinDefinitions() {
     common::Config config;
     config.set(QStringLiteral("jobs.pair_discovery.schedule"), QStringLiteral("weekly sat 20:00"));
@@ -592,6 +751,12 @@ class tst_Scheduler : public QObject {
     QCOMPARE(byName.at("company_info").schedule.describe(), std::string("Weekly Sat 06:00 ET"));
     QCOMPARE(byName.at("pair_discovery").schedule.describe(), std::string("Weekly Sat 20:00 ET"));
     QCOMPARE(byName.at("strategy_cycle").schedule.describe(), std::string("Hourly while open (+2 min)"));
+    // Catch-up: the daily and weekly jobs once at start, the intraday cycle never.
+    QCOMPARE(byName.at("eod_ingest").catchUp, jobs::CatchUp::Once);
+    QCOMPARE(byName.at("db_backup").catchUp, jobs::CatchUp::Once);
+    QCOMPARE(byName.at("company_info").catchUp, jobs::CatchUp::Once);
+    QCOMPARE(byName.at("pair_discovery").catchUp, jobs::CatchUp::Once);
+    QCOMPARE(byName.at("strategy_cycle").catchUp, jobs::CatchUp::None);
     for (const auto& j : defs) {
       QCOMPARE(j.retryDelay, std::chrono::milliseconds(60'000));
       if (!j.configured()) QVERIFY(!j.notConfiguredReason.empty());

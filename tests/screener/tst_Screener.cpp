@@ -4,8 +4,10 @@
 // and the criteria JSON round trip with its errors.
 #include "core/backtest/BarSeriesLoader.h"
 #include "core/screener/Criteria.h"
+#include "core/screener/Query.h"
 #include "core/screener/Screener.h"
 #include "core/screener/SymbolMetrics.h"
+#include "core/time/TimeZones.h"
 
 #include <QFile>
 #include <QStringList>
@@ -13,6 +15,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -214,8 +217,13 @@ class tst_Screener : public QObject {
     QVERIFY(qFuzzyCompare(*m.change5d, pct(5)));
     QVERIFY(qFuzzyCompare(*m.change30d, pct(30)));
 
+    // RSI is warmed on every bar given (Wilder smoothing never forgets its seed completely): the window does not
+    // change it.
+    const auto everything = closesOf(rows, end, 0);
     QVERIFY(m.rsi);
-    QVERIFY2(std::abs(*m.rsi - refRsi(c)) < 1e-9, qPrintable(QString("rsi %1 vs %2").arg(*m.rsi).arg(refRsi(c))));
+    QVERIFY2(std::abs(*m.rsi - refRsi(everything)) < 1e-9,
+             qPrintable(QString("rsi %1 vs %2").arg(*m.rsi).arg(refRsi(everything))));
+    QCOMPARE(*computeMetrics("X", std::span(bars).first(end), lookback, 0).rsi, *m.rsi);
     QVERIFY(m.sma20);
     QVERIFY(std::abs(*m.sma20 - mean(c, c.size(), 20)) < 1e-9 * *m.sma20);
     QVERIFY(std::abs(*m.vsSma20 - (c.back() / mean(c, c.size(), 20) - 1) * 100) < 1e-7);
@@ -512,12 +520,178 @@ class tst_Screener : public QObject {
     QVERIFY2(QString::fromStdString(r.error().message).contains(message), r.error().message.c_str());
   }
 
+  // The added metrics on a hand-built series whose values are known by construction.
+  void rangeVolumeAtrAndGapMetrics() {
+    std::vector<domain::Bar> bars;
+    for (int i = 0; i < 260; ++i) {
+      domain::Bar b;
+      b.ts = domain::Timestamp(i + 1) * 86'400'000'000'000;
+      b.close = 100.0 + (i % 10);        // 100 .. 109
+      b.open = b.close;
+      b.high = b.close + 1.0;            // a 2-point range every bar
+      b.low = b.close - 1.0;
+      b.volume = 1000.0;
+      bars.push_back(b);
+    }
+    bars[5].high = 500.0;    // outside the last 252 bars: not the 52-week high
+    bars[20].high = 130.0;   // inside
+    bars[30].low = 80.0;
+    bars.back().open = bars[bars.size() - 2].close * 1.05;  // a 5 % gap up
+    bars.back().volume = 3000.0;                            // three times the 20 bars before it
+    const SymbolMetrics m = computeMetrics("SYN", bars, 5, 0);
+    QCOMPARE(*m.high52w, 130.0);
+    QCOMPARE(*m.low52w, 80.0);
+    const double last = bars.back().close;  // 259 % 10 = 9 -> 109
+    QCOMPARE(last, 109.0);
+    QVERIFY(std::abs(*m.fromHigh52w - (109.0 / 130.0 - 1.0) * 100.0) < 1e-12);
+    QVERIFY(std::abs(*m.fromLow52w - (109.0 / 80.0 - 1.0) * 100.0) < 1e-12);
+    QVERIFY(std::abs(*m.gapPct - 5.0) < 1e-9);
+    QVERIFY(std::abs(*m.relVolume - 3.0) < 1e-12);
+    // Last 20 closes: two cycles of 100..109 (sum 2090), volume 1000 except 3000 on the last (close 109).
+    QVERIFY(std::abs(*m.avgDollarVolume - (2090.0 * 1000.0 + 2000.0 * 109.0) / 20.0) < 1e-9);
+    // True range: max(h - l, |h - prev close|, |l - prev close|) = 2 except where the close jumps 109 -> 100 (10)
+    // and the hand-set highs / lows; ATR (Wilder 14) is therefore between 2 and 10, computed independently here.
+    double atr = 0;
+    for (std::size_t i = 1; i < bars.size(); ++i) {
+      const double tr = std::max({bars[i].high - bars[i].low, std::abs(bars[i].high - bars[i - 1].close),
+                                  std::abs(bars[i].low - bars[i - 1].close)});
+      atr = i <= 14 ? atr + tr / 14.0 : atr + (tr - atr) / 14.0;
+    }
+    QVERIFY(std::abs(*m.atrPct - atr / 109.0 * 100.0) < 1e-9);
+    QVERIFY(*m.atrPct > 2.0 / 109.0 * 100.0 && *m.atrPct < 10.0 / 109.0 * 100.0);
+    QVERIFY(std::abs(*m.vsSma50 - (109.0 / *m.sma50 - 1.0) * 100.0) < 1e-12);
+    QVERIFY(std::abs(*m.vsSma200 - (109.0 / *m.sma200 - 1.0) * 100.0) < 1e-12);
+
+    // Too short for 52 weeks: the stored key statistics stand in.
+    const std::vector<domain::Bar> shortBars(bars.end() - 30, bars.end());
+    SymbolMetrics s = computeMetrics("SYN", shortBars, 5, 0);
+    QVERIFY(!s.high52w && !s.fromHigh52w);
+    Fundamentals f;
+    f.sector = "Technology";
+    f.fiftyTwoWeekHigh = 218.0;
+    f.fiftyTwoWeekLow = 54.5;
+    applyFundamentals(s, f);
+    QCOMPARE(s.sector, std::string("Technology"));
+    QCOMPARE(*s.fromHigh52w, -50.0);
+    QCOMPARE(*s.fromLow52w, 100.0);
+  }
+
+  void badBarsExcludeTheSymbolWithTheReason() {
+    std::vector<domain::Bar> bars;
+    for (int i = 0; i < 40; ++i) {
+      domain::Bar b;
+      b.ts = time::TimeZones::fromExchange(QDate(2026, 1, 5).addDays(i), QTime(0, 0));
+      b.open = b.high = b.low = b.close = 50.0 + i;
+      b.high += 1;
+      b.volume = 1000;
+      bars.push_back(b);
+    }
+    auto nan = bars;
+    nan[10].close = std::numeric_limits<double>::quiet_NaN();
+    auto negative = bars;
+    negative[20].volume = -1;
+    auto duplicate = bars;
+    duplicate[30].ts = duplicate[29].ts;
+    const SymbolMetrics ok = computeMetrics("OK", bars, 5, 0);
+    QVERIFY(ok.dataProblem.empty());
+    const SymbolMetrics a = computeMetrics("NAN", nan, 5, 0);
+    QCOMPARE(a.dataProblem, std::string("bad bar 2026-01-15: a price is missing or not positive"));
+    QVERIFY(!a.rsi && !a.change1d);
+    QCOMPARE(computeMetrics("NEG", negative, 5, 0).dataProblem, std::string("bad bar 2026-01-25: volume is blank or negative"));
+    QCOMPARE(computeMetrics("DUP", duplicate, 5, 0).dataProblem,
+             std::string("bad bar 2026-02-03: duplicate date (after 2026-02-03)"));
+    Criteria c;
+    c.price.min = 1.0;
+    const ScreenerResult r = screen(c, {ok, a, computeMetrics("DUP", duplicate, 5, 0)});
+    QCOMPARE(r.rows.size(), std::size_t(1));
+    QCOMPARE(r.rows[0].symbol, std::string("OK"));
+    QCOMPARE(r.excluded.size(), std::size_t(2));
+    QCOMPARE(r.excluded[0].symbol, std::string("DUP"));
+    QVERIFY(r.excluded[0].reason.find("duplicate date") != std::string::npos);
+    QCOMPARE(r.excluded[1].reason, a.dataProblem);
+  }
+
+  void queryLanguage() {
+    SymbolMetrics m = synthetic("ABC");
+    m.rsi = 25.0;
+    m.last = 120.0;
+    m.sma200 = 100.0;
+    m.avgDollarVolume = 12e6;
+    m.gapPct = 1.0;
+    m.relVolume = 3.5;
+    const auto check = [&](const char* text, Verdict expected) {
+      auto q = Query::parse(text);
+      QVERIFY2(q.ok(), q.ok() ? "" : q.error().message.c_str());
+      QCOMPARE(int(q->evaluate(m)), int(expected));
+    };
+    check("rsi14 < 30 and price > sma200 and avg_dollar_volume > 10M", Verdict::Pass);
+    check("RSI14 < 30 AND price > sma200 and avg_dollar_volume > 15M", Verdict::Fail);
+    check("(gap_pct > 2 or rel_volume >= 3) and not rsi < 20", Verdict::Pass);
+    check("rsi >= 25 and rsi <= 25 and rsi = 25 and rsi != 26 and 30 > rsi", Verdict::Pass);
+    check("gap_pct > 2% or avg_dollar_volume < 0.5B", Verdict::Pass);
+    // Unknown metric values: three-valued logic, and the metric is named.
+    m.high52w.reset();
+    m.fromHigh52w.reset();
+    auto q = Query::parse("from_high_52w > -10 and rsi14 < 30");
+    QVERIFY(q.ok());
+    std::string unknown;
+    QCOMPARE(int(q->evaluate(m, &unknown)), int(Verdict::Unknown));
+    QCOMPARE(unknown, std::string("from_high_52w"));
+    check("from_high_52w > -10 and rsi14 > 30", Verdict::Fail);  // false and unknown = false
+    check("from_high_52w > -10 or rsi14 < 30", Verdict::Pass);   // unknown or true = true
+
+    // Errors point at the offending token.
+    const auto error = [](const char* text) {
+      auto r = Query::parse(text);
+      return r.ok() ? std::string() : r.error().message;
+    };
+    std::string e = error("rsi15 < 30 and price > sma200");
+    QVERIFY2(e.find("unknown metric 'rsi15' (did you mean rsi14?) at column 1\n  rsi15 < 30 and price > sma200\n  ^^^^^") != std::string::npos,
+             e.c_str());
+    e = error("rsi14 < 30 and price >> sma200");
+    QVERIFY2(e.find("at column 23") != std::string::npos && e.find("\n                        ^") != std::string::npos, e.c_str());
+    e = error("rsi14 < 30 and (price > sma200");
+    QVERIFY2(e.find("expected ')' to close the '(' at column 16") != std::string::npos, e.c_str());
+    e = error("avg_dollar_volume > 10X");
+    QVERIFY2(e.find("'10X' is not a number") != std::string::npos && e.find("at column 21") != std::string::npos, e.c_str());
+    e = error("rsi14 30");
+    QVERIFY2(e.find("expected a comparison") != std::string::npos && e.find("at column 7") != std::string::npos, e.c_str());
+    e = error("rsi14 < 30 and");
+    QVERIFY2(e.find("found 'end of the query'") != std::string::npos, e.c_str());
+    e = error("1 < 2");
+    QVERIFY2(e.find("needs a metric") != std::string::npos, e.c_str());
+    QVERIFY(error("   ").find("the query is empty") != std::string::npos);
+    QVERIFY(error("price $ 3").find("unexpected character '$' at column 7") != std::string::npos);
+    QCOMPARE(Query::parse("x").error().code, std::string(kQueryErrorCode));
+
+    // applyQuery: passing rows kept in order, unknown ones excluded with the reason, then the limit.
+    ScreenerResult r;
+    for (const char* sym : {"AAA", "BBB", "CCC", "DDD"}) {
+      SymbolMetrics x = synthetic(sym);
+      x.bars = 300;
+      x.rsi = sym[0] == 'C' ? std::optional<double>() : std::optional<double>(sym[0] == 'B' ? 50.0 : 20.0);
+      r.rows.push_back(x);
+    }
+    r.rows[3].rsi = 10.0;
+    applyQuery(r, *Query::parse("rsi14 < 30"), 1);
+    QCOMPARE(r.matched, std::size_t(2));
+    QCOMPARE(r.rows.size(), std::size_t(1));
+    QCOMPARE(r.rows[0].symbol, std::string("AAA"));
+    QCOMPARE(r.excluded.size(), std::size_t(1));
+    QCOMPARE(r.excluded[0].symbol, std::string("CCC"));
+    QVERIFY2(r.excluded[0].reason.find("rsi14 is unknown") != std::string::npos, r.excluded[0].reason.c_str());
+    QCOMPARE(r.failed, std::size_t(1));
+  }
+
   void columnsAndCells() {
     for (int i = 0; i < kColumnCount; ++i) {
       const auto col = Column(i);
       QCOMPARE(columnFromKey(columnKey(col)), std::optional<Column>(col));
       QVERIFY(!columnTitle(col).empty());
     }
+    // The MACD column holds the histogram and is named so; the old key still reads (saved presets).
+    QCOMPARE(columnKey(Column::Macd), std::string_view("macd_hist"));
+    QCOMPARE(columnFromKey("macd"), std::optional<Column>(Column::Macd));
     SymbolMetrics m = synthetic("ABC");
     m.cross = Cross::Golden;
     m.crossBarsAgo = 3;

@@ -106,7 +106,7 @@ class tst_PgStorage : public QObject {
     n.exec(
         "TRUNCATE data_ingestion.market_data, data_ingestion.symbols, data_ingestion.company_info, "
         "data_ingestion.key_statistics, data_ingestion.load_runs, execution.fills, execution.orders, "
-        "execution.positions, analytics.backtest_runs, logging.job_runs, logging.logs");
+        "execution.positions, analytics.backtest_runs, logging.job_runs, logging.logs, notification.notifications");
   }
 
   // --- migrations -----------------------------------------------------------------------------------------
@@ -381,6 +381,41 @@ class tst_PgStorage : public QObject {
   }
 
   // --- failure handling -----------------------------------------------------------------------------------
+  // The notification outbox (V003): insert, per-attempt update, queued rows oldest first.
+  void notificationOutbox() {
+    storage::NotificationRecord a;
+    a.ts = 1'700'000'000'000'000'000;
+    a.channel = "email";
+    a.subject = "[LIVE] Kill switch engaged";
+    a.body = "Reason: manual — ünïcode";
+    a.eventKey = "kill_switch_engaged:";
+    a.updatedTs = a.ts;
+    auto id1 = m_store->addNotification(a);
+    QVERIFY2(id1.ok(), id1.ok() ? "" : id1.error().message.c_str());
+    storage::NotificationRecord b = a;
+    b.channel = "webhook";
+    b.body = R"({"schema":"meridian.notification.v1"})";
+    auto id2 = m_store->addNotification(b);
+    QVERIFY(id2.ok() && *id2 > *id1);
+    a.id = *id1;
+    a.status = "failed";
+    a.attempts = 5;
+    a.lastError = "SMTP 127.0.0.1:25: cannot connect";
+    QVERIFY(m_store->updateNotification(a).ok());
+    auto queued = m_store->listNotifications("queued", 0);
+    QVERIFY(queued.ok());
+    QCOMPARE(queued->size(), std::size_t(1));
+    QCOMPARE(queued->front().channel, std::string("webhook"));
+    QCOMPARE(queued->front().body, b.body);
+    auto all = m_store->listNotifications({}, 0);
+    QVERIFY(all.ok());
+    QCOMPARE(all->size(), std::size_t(2));
+    QCOMPARE(all->front(), a);
+    storage::NotificationRecord missing = a;
+    missing.id = 987654;
+    QVERIFY(!m_store->updateNotification(missing).ok());
+  }
+
   void databaseDownGivesErrorNotException() {
     QElapsedTimer timer;
     timer.start();

@@ -13,6 +13,7 @@ namespace meridian::ui {
 struct UiContext {
   bus::EventBus* bus = nullptr;                       // required, outlives the UI
   common::Config* config = nullptr;                   // required, outlives the UI
+  QString configPath;                                 // the INI file settings are saved to (empty: none)
   std::shared_ptr<const common::IClock> clock;        // the process's one clock (null = real time)
   std::shared_ptr<common::InAppLogBuffer> logs;       // may be null (no Logs feed)
   QString settingsOrganization = QStringLiteral("Meridian");

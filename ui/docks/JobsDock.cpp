@@ -5,6 +5,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QResizeEvent>
 #include <QSplitter>
@@ -48,7 +49,8 @@ JobsDock::JobsDock(std::shared_ptr<const common::IClock> clock, QWidget* parent)
   m_view->setSelectionMode(QAbstractItemView::SingleSelection);
   m_view->setColumnWidth(JobsModel::Job, 115);
   m_view->setColumnWidth(JobsModel::Schedule, 170);
-  m_view->setColumnWidth(JobsModel::NextRun, 215);
+  m_view->setColumnWidth(JobsModel::CatchUp, 100);
+  m_view->setColumnWidth(JobsModel::NextRun, 235);
   m_view->setColumnWidth(JobsModel::LastStatus, 105);
   m_view->setColumnWidth(JobsModel::LastRun, 135);
   connect(m_view, &QTableView::activated, this, &JobsDock::runSelectedNow);
@@ -141,7 +143,18 @@ void JobsDock::onSelectionChanged() {
 void JobsDock::runSelectedNow() {
   const QModelIndexList rows = m_view->selectionModel()->selectedRows();
   if (rows.isEmpty() || !rows.first().data(JobsModel::RunnableRole).toBool()) return;
-  Q_EMIT runNowRequested(rows.first().data(JobsModel::NameRole).toString());
+  const QString name = rows.first().data(JobsModel::NameRole).toString();
+  if (!rows.first().data(JobsModel::EnabledRole).toBool()) {
+    // A disabled job is off on purpose (jobs.<name>.enabled=false): running it takes a second thought.
+    QMessageBox box(QMessageBox::Question, QStringLiteral("Run a disabled job?"),
+                    QStringLiteral("Job '%1' is disabled (jobs.%1.enabled=false), so it never runs on its schedule.\n\n"
+                                   "Run it once now anyway?").arg(name),
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("confirmRunDisabledJob"));
+    box.setDefaultButton(QMessageBox::Cancel);
+    if (box.exec() != QMessageBox::Yes) return;
+  }
+  Q_EMIT runNowRequested(name);
 }
 
 void JobsDock::updateStatus() {
@@ -161,7 +174,7 @@ void JobsDock::updateStatus() {
   if (running) parts << QStringLiteral("%1 running").arg(running);
   if (failing) parts << QStringLiteral("<span style='color:%1'>%2 failed</span>").arg(format::downColor().name()).arg(failing);
   if (notConfigured) parts << QStringLiteral("%1 not configured").arg(notConfigured);
-  parts << QStringLiteral("times in %1, schedules in ET").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId()));
+  parts << QStringLiteral("times in %1, schedules in ET (America/New_York)").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId()));
   m_status->setText(parts.join(QStringLiteral(" · ")));
 }
 

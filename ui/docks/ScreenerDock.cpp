@@ -11,6 +11,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -25,6 +26,7 @@
 #include "ui/docks/TableViews.h"
 #include "ui/models/Formatting.h"
 #include "ui/models/ScreenerModel.h"
+#include "core/screener/Query.h"
 
 namespace meridian::ui {
 
@@ -280,6 +282,20 @@ ScreenerDock::ScreenerDock(UiBridge* bridge, QString settingsOrganization, QStri
   m_export->setObjectName(QStringLiteral("screenerExport"));
   m_export->setToolTip(QStringLiteral("Write the results, in the order shown, to a CSV file"));
   g.place(nullptr, m_run, m_export);  // under the right-hand filters, no label
+  // The query language (core/screener/Query.h) on top of the filters, the whole width of the form.
+  m_query = new QLineEdit(form);
+  m_query->setObjectName(QStringLiteral("screenerQuery"));
+  m_query->setPlaceholderText(QStringLiteral("e.g. rsi14 < 30 and price > sma200 and avg_dollar_volume > 10M"));
+  QStringList metricNames;
+  for (const auto& [name, meaning] : screener::Query::metrics()) metricNames << QString::fromStdString(name);
+  m_query->setToolTip(QStringLiteral("A filter applied after the fields above: comparisons (< <= > >= = !=) joined by "
+                                     "and / or / not; numbers may end in K, M, B, T.\nMetrics: %1")
+                          .arg(metricNames.join(QStringLiteral(", "))));
+  auto* queryLabel = new QLabel(QStringLiteral("&Query"), form);
+  queryLabel->setBuddy(m_query);
+  const int queryRow = grid->rowCount();
+  grid->addWidget(queryLabel, queryRow, 0);
+  grid->addWidget(m_query, queryRow, 1, 1, grid->columnCount() - 1);
   for (int c : {1, 2, 4, 5}) grid->setColumnStretch(c, 1);
   layout->addWidget(form);
 
@@ -328,7 +344,7 @@ ScreenerDock::ScreenerDock(UiBridge* bridge, QString settingsOrganization, QStri
                       m_minVolume,  m_minAvgVolume, m_minMarketCap, m_rsiMin,   m_rsiMax,   m_chg1dMin,  m_chg1dMax,
                       m_chg5dMin,   m_chg5dMax,    m_chg30dMin,    m_chg30dMax, m_maxVolatility, m_sma20, m_cross,
                       m_crossLookback, m_macd,     m_bollMin,      m_bollMax,  m_limit,    m_run,       m_export,
-                      m_view};
+                      m_query,      m_view};
   for (std::size_t i = 0; i + 1 < std::size(chain); ++i) QWidget::setTabOrder(chain[i], chain[i + 1]);
   setFocusProxy(m_sectors);
 
@@ -416,6 +432,7 @@ void ScreenerDock::setCriteria(const Criteria& c) {
 
 void ScreenerDock::resetForm() {
   setCriteria(Criteria{});
+  m_query->clear();
   m_presets->setCurrentIndex(-1);
   setStatus(QStringLiteral("Filters cleared."));
 }
@@ -426,8 +443,31 @@ bool ScreenerDock::run() {
     setStatus(QString::fromStdString(c.error().message), true);
     return false;
   }
+  Criteria wanted = *c;
+  m_activeQuery.reset();
+  m_queryLimit = wanted.limit;
+  if (const QString text = m_query->text().trimmed(); !text.isEmpty()) {
+    auto q = screener::Query::parse(text.toStdString());
+    if (!q) {
+      // The message names the column and underlines the token on its last line: the dock selects that token in the
+      // Query field instead, and shows the first line (the whole message in the tooltip, in a fixed-width font).
+      const QString message = QString::fromStdString(q.error().message);
+      const QStringList lines = message.split(QLatin1Char('\n'));
+      setStatus(lines.first(), true);
+      m_status->setToolTip(QStringLiteral("<pre>%1</pre>").arg(message.toHtmlEscaped()));
+      static const QRegularExpression kColumn(QStringLiteral("at column (\\d+)"));
+      if (const auto match = kColumn.match(lines.first()); match.hasMatch()) {
+        const int length = std::max<int>(1, int(lines.last().count(QLatin1Char('^'))));
+        m_query->setFocus();
+        m_query->setSelection(match.captured(1).toInt() - 1, length);
+      }
+      return false;
+    }
+    m_activeQuery = std::make_shared<const screener::Query>(std::move(*q));
+    wanted.limit = 0;  // the limit applies to the rows that pass the query
+  }
   contract::RunScreener request;
-  request.criteria = *c;
+  request.criteria = wanted;
   m_run->setText(QStringLiteral("Running…"));
   m_lastCorrelation = m_bridge->request(std::move(request), this, [this](std::shared_ptr<const contract::ScreenerFinished> f) {
     if (m_bridge->pendingRequests<contract::ScreenerFinished>() == 0) m_run->setText(QStringLiteral("Run (Enter)"));
@@ -446,8 +486,14 @@ void ScreenerDock::onScreenerFinished(const std::shared_ptr<const contract::Scre
     setStatus(QStringLiteral("Screen failed: %1").arg(QString::fromStdString(f->error)), true);
     return;
   }
-  const screener::ScreenerResult& r = *f->result;
-  m_model->setResult(f->result);
+  std::shared_ptr<const screener::ScreenerResult> shown = f->result;
+  if (m_activeQuery) {
+    auto filtered = std::make_shared<screener::ScreenerResult>(*f->result);
+    screener::applyQuery(*filtered, *m_activeQuery, m_queryLimit);
+    shown = std::move(filtered);
+  }
+  const screener::ScreenerResult& r = *shown;
+  m_model->setResult(shown);
   QString text = QStringLiteral("%1 match%2 of %3 symbols").arg(r.matched).arg(r.matched == 1 ? "" : "es").arg(r.scanned);
   if (r.rows.size() < r.matched) text += QStringLiteral(" (showing %1)").arg(r.rows.size());
   QString tip;

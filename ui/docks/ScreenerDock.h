@@ -21,6 +21,10 @@
 #include "core/screener/Criteria.h"
 #include "core/contract/Screener.h"
 
+namespace meridian::screener {
+class Query;
+}
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -65,6 +69,7 @@ class ScreenerDock : public QDockWidget {
   ScreenerModel* model() const { return m_model; }
   QTableView* view() const { return m_view; }
   QLabel* statusLabel() const { return m_status; }
+  QLineEdit* queryEdit() const { return m_query; }
   QComboBox* presetCombo() const { return m_presets; }
   QString lastCorrelationId() const { return m_lastCorrelation; }
   std::shared_ptr<const contract::ScreenerFinished> lastFinished() const { return m_lastFinished; }
@@ -125,6 +130,9 @@ class ScreenerDock : public QDockWidget {
   QLineEdit* m_bollMin = nullptr;
   QLineEdit* m_bollMax = nullptr;
   QSpinBox* m_limit = nullptr;
+  QLineEdit* m_query = nullptr;
+  std::shared_ptr<const screener::Query> m_activeQuery;  // of the run in flight / shown
+  std::size_t m_queryLimit = 0;
 
   QString m_lastCorrelation;
   std::shared_ptr<const contract::ScreenerFinished> m_lastFinished;

@@ -43,6 +43,7 @@
 #include "ui/docks/WatchlistDock.h"
 #include "ui/mainwindow/MarketStatus.h"
 #include "ui/mainwindow/SettingsDialog.h"
+#include "core/common/SecretStore.h"
 #include "ui/mainwindow/ShortcutsDialog.h"
 #include "ui/models/AccountModel.h"
 #include "ui/models/FillsModel.h"
@@ -518,7 +519,8 @@ void MainWindow::showRiskState(const contract::RiskStateChanged& state) {
 }
 
 void MainWindow::showSettings() {
-  SettingsDialog dialog(*m_context.config, this);
+  SettingsDialog dialog(*m_context.config, std::make_shared<common::SecretStore>(common::makeSystemSecretBackend()),
+                        m_context.configPath, m_context.config, this);
   dialog.exec();
 }
 
@@ -799,9 +801,9 @@ void MainWindow::onTradingModeChanged(bool paperTrading, const QString& broker) 
 void MainWindow::onNotificationsAppended(const QVector<contract::Notification>& notifications) {
   m_toasts->setBottomMargin(statusBar()->isVisible() ? statusBar()->height() : 0);
   for (const contract::Notification& n : notifications) {
-    m_toasts->showNotification(n);
-    // The tray reaches the user when the window is not in front; warnings and errors always go there too.
-    if (m_tray && (n.severity >= contract::Severity::Warning || !isActiveWindow())) {
+    // The rule table (notify.on_<event>, File > Settings > Notifications) decides toast and tray per event.
+    if (n.toast) m_toasts->showNotification(n);
+    if (m_tray && n.tray) {
       const auto icon = n.severity == contract::Severity::Error     ? QSystemTrayIcon::Critical
                         : n.severity == contract::Severity::Warning ? QSystemTrayIcon::Warning
                                                                    : QSystemTrayIcon::Information;

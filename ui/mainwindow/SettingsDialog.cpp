@@ -10,8 +10,14 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <QHeaderView>
+#include <QSettings>
+#include <QTableWidget>
+
 #include "core/common/Config.h"
+#include "core/common/ConfigKeys.h"
 #include "core/common/SecretStore.h"
+#include "core/contract/NotificationRules.h"
 
 namespace meridian::ui {
 namespace {
@@ -39,10 +45,14 @@ SettingsDialog::SettingsDialog(const common::Config& config, QWidget* parent)
 
 SettingsDialog::SettingsDialog(const common::Config& config, std::shared_ptr<common::SecretStore> secrets,
                                QWidget* parent)
-    : QDialog(parent), m_secrets(std::move(secrets)) {
+    : SettingsDialog(config, std::move(secrets), QString(), nullptr, parent) {}
+
+SettingsDialog::SettingsDialog(const common::Config& config, std::shared_ptr<common::SecretStore> secrets,
+                               QString configPath, common::Config* writable, QWidget* parent)
+    : QDialog(parent), m_secrets(std::move(secrets)), m_configPath(std::move(configPath)), m_writable(writable) {
   setObjectName(QStringLiteral("SettingsDialog"));
   setWindowTitle(QStringLiteral("Settings"));
-  resize(760, 620);
+  resize(820, 820);
 
   auto* layout = new QVBoxLayout(this);
   auto* intro = new QLabel(
@@ -69,6 +79,7 @@ SettingsDialog::SettingsDialog(const common::Config& config, std::shared_ptr<com
   text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   text->setPlainText(lines.join(QLatin1Char('\n')));
   layout->addWidget(text, 1);
+  buildNotifications(config, layout);
 
   // ---- Secrets ------------------------------------------------------------------------------------------------------
   auto* box = new QGroupBox(QStringLiteral("Secrets"), this);
@@ -165,6 +176,101 @@ void SettingsDialog::onClear(const QString& key) {
                     : QStringLiteral("%1 not removed: %2").arg(key, QString::fromStdString(s.error().message)),
              !s.ok());
   refreshSecrets();
+}
+
+// ---- Notifications ---------------------------------------------------------------------------------------------
+
+namespace {
+constexpr std::uint8_t kChannelColumns[] = {contract::kNotifyInApp, contract::kNotifyTray, contract::kNotifyEmail, contract::kNotifyWebhook};
+constexpr int kFirstChannelColumn = 2;
+}  // namespace
+
+void SettingsDialog::buildNotifications(const common::Config& config, QVBoxLayout* layout) {
+  auto* box = new QGroupBox(QStringLiteral("Notifications"), this);
+  box->setObjectName(QStringLiteral("notificationsBox"));
+  auto* v = new QVBoxLayout(box);
+  auto* intro = new QLabel(QStringLiteral("Which events notify on which channel (notify.on_<event>). Email needs "
+                                          "notify.smtp_*, the webhook notify.webhook_url. Saved rules apply at the next start."),
+                           box);
+  intro->setWordWrap(true);
+  v->addWidget(intro);
+  const auto events = contract::NotificationRules::events();
+  m_rules = new QTableWidget(int(events.size()), kFirstChannelColumn + 4, box);
+  m_rules->setObjectName(QStringLiteral("notificationRules"));
+  m_rules->setHorizontalHeaderLabels({QStringLiteral("Event"), QStringLiteral("Severity"), QStringLiteral("In-app"),
+                                      QStringLiteral("Tray"), QStringLiteral("Email"), QStringLiteral("Webhook")});
+  m_rules->verticalHeader()->setVisible(false);
+  m_rules->setSelectionMode(QAbstractItemView::NoSelection);
+  QStringList problems;
+  const auto rules = contract::NotificationRules::fromConfig(config, &problems);
+  for (int row = 0; row < int(events.size()); ++row) {
+    const auto& e = events[std::size_t(row)];
+    const QString key = contract::NotificationRules::key(e.id);
+    auto* name = new QTableWidgetItem(QString::fromLatin1(e.label));
+    name->setFlags(Qt::ItemIsEnabled);
+    name->setData(Qt::UserRole, key);
+    const bool fromEnv = config.sourceOf(key) == common::Config::Source::Environment;
+    name->setToolTip(fromEnv ? QStringLiteral("%1 is set by %2, which wins over the file").arg(key, common::ConfigKeys::envName(key))
+                             : key);
+    m_rules->setItem(row, 0, name);
+    const auto sev = contract::toString(e.severity);
+    auto* severity = new QTableWidgetItem(QString::fromLatin1(sev.data(), qsizetype(sev.size())));
+    severity->setFlags(Qt::ItemIsEnabled);
+    m_rules->setItem(row, 1, severity);
+    const std::uint8_t bits = rules.channels(e.id);
+    for (int c = 0; c < 4; ++c) {
+      auto* item = new QTableWidgetItem;
+      item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+      item->setCheckState((bits & kChannelColumns[c]) ? Qt::Checked : Qt::Unchecked);
+      m_rules->setItem(row, kFirstChannelColumn + c, item);
+    }
+  }
+  m_rules->resizeColumnsToContents();
+  m_rules->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  v->addWidget(m_rules);
+  auto* row = new QHBoxLayout;
+  m_saveRules = new QPushButton(QStringLiteral("Save rules"), box);
+  m_saveRules->setObjectName(QStringLiteral("saveNotificationRules"));
+  m_saveRules->setEnabled(!m_configPath.isEmpty());
+  m_saveRules->setToolTip(m_configPath.isEmpty() ? QStringLiteral("No configuration file to save to")
+                                                 : QStringLiteral("Write the rules to %1").arg(m_configPath));
+  connect(m_saveRules, &QPushButton::clicked, this, &SettingsDialog::onSaveRules);
+  m_rulesResult = new QLabel(problems.join(QLatin1Char('\n')), box);
+  m_rulesResult->setObjectName(QStringLiteral("rulesResult"));
+  m_rulesResult->setWordWrap(true);
+  row->addWidget(m_saveRules);
+  row->addWidget(m_rulesResult, 1);
+  v->addLayout(row);
+  layout->addWidget(box);
+}
+
+QMap<QString, QString> SettingsDialog::rulesShown() const {
+  QMap<QString, QString> out;
+  for (int row = 0; row < m_rules->rowCount(); ++row) {
+    std::uint8_t bits = 0;
+    for (int c = 0; c < 4; ++c)
+      if (m_rules->item(row, kFirstChannelColumn + c)->checkState() == Qt::Checked) bits |= kChannelColumns[c];
+    out.insert(m_rules->item(row, 0)->data(Qt::UserRole).toString(), contract::NotificationRules::format(bits));
+  }
+  return out;
+}
+
+void SettingsDialog::onSaveRules() {
+  if (m_configPath.isEmpty()) return;
+  QSettings ini(m_configPath, QSettings::IniFormat);
+  const auto shown = rulesShown();
+  for (auto it = shown.cbegin(); it != shown.cend(); ++it) {
+    QString raw = it.key();
+    raw.replace(QLatin1Char('.'), QLatin1Char('/'));
+    ini.setValue(raw, it.value());
+    if (m_writable && m_writable->sourceOf(it.key()) != common::Config::Source::Environment)
+      m_writable->set(it.key(), it.value(), common::Config::Source::File);
+  }
+  ini.sync();
+  const bool ok = ini.status() == QSettings::NoError;
+  m_rulesResult->setText(ok ? QStringLiteral("Saved to %1; they apply at the next start.").arg(m_configPath)
+                            : QStringLiteral("Could not write %1.").arg(m_configPath));
+  m_rulesResult->setStyleSheet(ok ? QString() : QStringLiteral("color: #c62828;"));
 }
 
 }  // namespace meridian::ui

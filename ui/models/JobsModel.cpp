@@ -42,6 +42,7 @@ QString JobsModel::statusText(const std::string& status) {
   if (status == "running") return QStringLiteral("Running");
   if (status == "timed_out") return QStringLiteral("Timed out");
   if (status == "cancelled") return QStringLiteral("Cancelled");
+  if (status == "abandoned") return QStringLiteral("Abandoned");
   return format::qstr(status);
 }
 
@@ -55,7 +56,7 @@ QString JobsModel::statusText(const contract::JobState& s) {
 QColor JobsModel::statusColor(const std::string& status) {
   if (status == "succeeded") return format::upColor();
   if (status == "failed" || status == "timed_out") return format::downColor();
-  if (status == "retrying" || status == "cancelled") return format::warnColor();
+  if (status == "retrying" || status == "cancelled" || status == "abandoned") return format::warnColor();
   if (status == "running") return QColor(0x1f, 0x6f, 0xd1);
   return format::mutedColor();
 }
@@ -69,6 +70,7 @@ QVariant JobsModel::data(const QModelIndex& index, int role) const {
       switch (col) {
         case Job: return format::qstr(s.name);
         case Schedule: return format::qstr(s.schedule);
+        case CatchUp: return s.catchUp == "once" ? QStringLiteral("once at start") : QStringLiteral("none");
         case NextRun: {
           if (!s.configured) return QStringLiteral("—");
           if (!s.enabled) return QStringLiteral("disabled");
@@ -100,11 +102,14 @@ QVariant JobsModel::data(const QModelIndex& index, int role) const {
                  .arg(s.retries)
                  .arg(s.retryDelayMs / 1000)
                  .arg(s.timeoutMs > 0 ? QStringLiteral("%1 s").arg(s.timeoutMs / 1000) : QStringLiteral("none"));
+      tip += s.catchUp == "once" ? QStringLiteral("\nCatch-up: a run missed while Meridian was closed runs once at start")
+                                 : QStringLiteral("\nCatch-up: none (a missed run is skipped)");
       if (!s.lastMessage.empty()) tip += QStringLiteral("\nLast: %1").arg(format::qstr(s.lastMessage));
       return tip;
     }
     case NameRole: return format::qstr(s.name);
     case RunnableRole: return s.configured && !s.running;
+    case EnabledRole: return s.enabled;
     default: return {};
   }
 }
@@ -114,9 +119,10 @@ QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int rol
   switch (section) {
     case Job: return QStringLiteral("Job");
     case Schedule: return QStringLiteral("Schedule (ET)");
-    case NextRun: return QStringLiteral("Next run");
+    case CatchUp: return QStringLiteral("Catch-up");
+    case NextRun: return QStringLiteral("Next run (%1)").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId()));
     case LastStatus: return QStringLiteral("Last status");
-    case LastRun: return QStringLiteral("Last run");
+    case LastRun: return QStringLiteral("Last run (%1)").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId()));
     case Message: return QStringLiteral("Message");
     default: return {};
   }
@@ -182,7 +188,7 @@ QVariant JobHistoryModel::data(const QModelIndex& index, int role) const {
 QVariant JobHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case Started: return QStringLiteral("Started");
+    case Started: return QStringLiteral("Started (%1)").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId()));
     case Job: return QStringLiteral("Job");
     case Status: return QStringLiteral("Status");
     case Attempt: return QStringLiteral("Attempt");

@@ -17,9 +17,10 @@ class JobsModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { Job, Schedule, NextRun, LastStatus, LastRun, Message, ColumnCount };
+  enum Column { Job, Schedule, CatchUp, NextRun, LastStatus, LastRun, Message, ColumnCount };
   static constexpr int NameRole = Qt::UserRole + 1;        // QString job name
   static constexpr int RunnableRole = Qt::UserRole + 2;    // bool: configured and not running
+  static constexpr int EnabledRole = Qt::UserRole + 3;     // bool: scheduled (jobs.<name>.enabled)
 
   // `clock` (required) is the process's clock: "next run in 2 h 13 min" counts down on the scheduler's time.
   explicit JobsModel(std::shared_ptr<const common::IClock> clock, QObject* parent = nullptr);
@@ -36,7 +37,8 @@ class JobsModel : public QAbstractTableModel {
   // Relative times ("in 2 h 13 min") are computed when painted: call periodically to refresh them.
   void refreshTimes();
 
-  // "Succeeded", "Failed", "Retrying", "Running", "Timed out", "Cancelled", "Not configured", "Never run", "Disabled"
+  // "Succeeded", "Failed", "Retrying", "Running", "Timed out", "Cancelled", "Abandoned", "Not configured", "Never run",
+  // "Disabled"
   static QString statusText(const contract::JobState& s);
   static QString statusText(const std::string& status);
   static QColor statusColor(const std::string& status);

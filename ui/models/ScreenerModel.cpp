@@ -1,5 +1,7 @@
 #include "ui/models/ScreenerModel.h"
 
+#include "core/screener/ExportText.h"
+
 #include <QColor>
 #include <QHash>
 
@@ -66,7 +68,7 @@ QVariant ScreenerModel::data(const QModelIndex& index, int role) const {
         case Column::Bollinger: return fixed(m.bollinger, 2);
         default: return QString::fromStdString(screener::cellText(m, col));
       }
-    case csv::ExportRole: return QString::fromStdString(screener::cellText(m, col));
+    case csv::ExportRole: return QString::fromStdString(screener::exportText(m, col));
     case SortRole: {
       if (col == Column::Symbol) return QString::fromStdString(m.symbol);
       if (col == Column::Sector) return QString::fromStdString(m.sector);

@@ -2,7 +2,8 @@
 // ScreenerModel: the rows of one screener result (core/screener ScreenerResult), one column per screener::Column.
 // Sorting is the model's own sort() with the screener's order (unknown values last in both directions, ties by
 // symbol), so the table, the CLI and saved presets agree. ExportRole (ui/models/CsvExport.h) gives the
-// machine-readable cell text of screener::cellText, the same as `meridian-cli screen --csv`.
+// machine-readable cell text (screener::exportText: numbers at full precision, the shortest text that reads back to the same
+// double; display rounding is for the screen only), the same as `meridian-cli screen --csv`.
 #include <QAbstractTableModel>
 
 #include <memory>
