@@ -30,6 +30,7 @@ constexpr ConfigKey kKeys[] = {
     {"market.sim_ticks_per_second", "2000"},
     {"market.sim_seed", "42"},
     {"market.sim_speed", "1"},  // simulated seconds per wall-clock second
+    {"market.sim_prices_path", nullptr},  // default: beside the SQLite file, or <data dir>/sim-prices-<hash>
     {"http.timeout_ms", nullptr},
     {"http.max_attempts", nullptr},
     {"http.backoff_ms", nullptr},
