@@ -44,6 +44,30 @@ std::string requestError(const contract::RequestFillsHistory& request) {
   return {};
 }
 
+std::string requestError(const contract::RequestOrdersHistory& request) {
+  if (request.limit == 0) return "orders history request without a limit (0 would read every order ever journaled)";
+  return {};
+}
+
+// One read of the journal through `runner` into `out`; the error text (empty = ok).
+template <class Item, class Read>
+std::string readJournal(const marketdata::StorageRunner& runner, const Read& read, std::vector<Item>& out) {
+  std::string error;
+  try {
+    runner([&](storage::IStorage& s) {
+      auto loaded = read(s);
+      if (!loaded) {
+        error = loaded.error().message;
+        return;
+      }
+      out = std::move(loaded).value();
+    });
+  } catch (const std::exception& e) {
+    error = e.what();  // storage not running
+  }
+  return error;
+}
+
 }  // namespace
 
 HistoryService::HistoryService(bus::EventBus& bus, marketdata::StorageRunner storage)
@@ -58,6 +82,7 @@ void HistoryService::subscribe() {
   m_mailbox = std::make_shared<bus::Mailbox>("history", 4096);
   m_subscription = m_bus.subscribe<contract::RequestHistory>(m_mailbox);
   m_fillsSubscription = m_bus.subscribe<contract::RequestFillsHistory>(m_mailbox);
+  m_ordersSubscription = m_bus.subscribe<contract::RequestOrdersHistory>(m_mailbox);
 }
 
 HistoryService::~HistoryService() {
@@ -65,6 +90,7 @@ HistoryService::~HistoryService() {
   if (m_mailbox) {  // never started
     m_bus.unsubscribe(m_subscription);
     m_bus.unsubscribe(m_fillsSubscription);
+    m_bus.unsubscribe(m_ordersSubscription);
   }
 }
 
@@ -78,6 +104,7 @@ void HistoryService::stop() {
   if (!m_running.exchange(false)) return;
   m_bus.unsubscribe(m_subscription);
   m_bus.unsubscribe(m_fillsSubscription);
+  m_bus.unsubscribe(m_ordersSubscription);
   m_mailbox->close();
   if (m_worker.joinable()) m_worker.join();
   m_mailbox.reset();
@@ -117,6 +144,18 @@ Answer HistoryService::readPreferringReader(const Request& request, const Read& 
   return read(m_storage);
 }
 
+template <class Request, class Answer>
+bool HistoryService::serveJournal(const bus::Envelope& e,
+                                  Answer (HistoryService::*load)(const Request&, const marketdata::StorageRunner&) const) {
+  const auto* request = e.as<Request>();
+  if (!request) return false;
+  Answer result = readPreferringReader<Answer>(
+      *request, [&](const marketdata::StorageRunner& runner) { return (this->*load)(*request, runner); });
+  if (!result.ok()) common::logger("history")->warn("{}: {}", contract::Spec<Request>::root, result.error);
+  m_bus.publish(std::move(result));
+  return true;
+}
+
 void HistoryService::workerLoop() {
   auto log = common::logger("history");
   std::vector<bus::Envelope> batch;
@@ -129,12 +168,12 @@ void HistoryService::workerLoop() {
     for (std::size_t i = 0; i < batch.size(); ++i)
       if (const auto* r = batch[i].as<contract::RequestHistory>(); r && !r->requester.empty()) newest[r->requester] = i;
     for (std::size_t i = 0; i < batch.size() && m_running; ++i) {
-      if (const auto* f = batch[i].as<contract::RequestFillsHistory>()) {
-        contract::FillsHistoryLoaded result = readPreferringReader<contract::FillsHistoryLoaded>(
-            *f, [&](const marketdata::StorageRunner& runner) { return loadFillsWith(*f, runner); });
-        if (!result.ok()) log->warn("fills history: {}", result.error);
+      if (serveJournal(batch[i], &HistoryService::loadFillsWith)) {
         ++m_fillsServed;
-        m_bus.publish(std::move(result));
+        continue;
+      }
+      if (serveJournal(batch[i], &HistoryService::loadOrdersWith)) {
+        ++m_ordersServed;
         continue;
       }
       const auto* r = batch[i].as<contract::RequestHistory>();
@@ -260,25 +299,36 @@ contract::FillsHistoryLoaded HistoryService::loadFillsWith(const contract::Reque
   };
   if (out.error = requestError(request); !out.error.empty()) return finish();
   std::vector<domain::Fill> fills;
-  std::string error;
-  try {
-    runner([&](storage::IStorage& s) {
-      auto loaded = s.loadFills({}, request.limit);  // all orders, newest first
-      if (!loaded) {
-        error = loaded.error().message;
-        return;
-      }
-      fills = std::move(loaded).value();
-    });
-  } catch (const std::exception& e) {
-    error = e.what();  // storage not running
-  }
+  // All orders, newest first.
+  const std::string error =
+      readJournal(runner, [&](storage::IStorage& s) { return s.loadFills({}, request.limit); }, fills);
   if (!error.empty()) {
     out.error = "cannot read fills history: " + error;
     return finish();
   }
   out.fills = std::make_shared<const std::vector<domain::Fill>>(std::move(fills));
   return finish();
+}
+
+contract::OrdersHistoryLoaded HistoryService::loadOrders(const contract::RequestOrdersHistory& request) const {
+  return loadOrdersWith(request, m_storage);
+}
+
+contract::OrdersHistoryLoaded HistoryService::loadOrdersWith(const contract::RequestOrdersHistory& request,
+                                                             const marketdata::StorageRunner& runner) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  contract::OrdersHistoryLoaded out;
+  out.correlationId = request.correlationId;
+  out.limit = request.limit;
+  if (out.error = requestError(request); out.error.empty()) {
+    std::vector<domain::Order> orders;
+    const std::string error =
+        readJournal(runner, [&](storage::IStorage& s) { return s.loadOrders(request.limit); }, orders);
+    if (!error.empty()) out.error = "cannot read orders history: " + error;
+    else out.orders = std::make_shared<const std::vector<domain::Order>>(std::move(orders));
+  }
+  out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  return out;
 }
 
 }  // namespace meridian::history
