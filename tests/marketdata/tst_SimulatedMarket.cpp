@@ -100,6 +100,10 @@ class tst_SimulatedMarket : public QObject {
     Recorder rec;
     SimulatedMarket m(bus, clock, opts(3, 100, start));
     m.setTickSink(rec.sink());
+    std::vector<std::pair<std::string, domain::Bar>> sunk;  // the bar sink (what the Kernel stores) sees every bar
+    m.setBarSink([&](const std::string& symbol, const std::string& source, const domain::Bar& bar) {
+      sunk.emplace_back(symbol + "/" + source, bar);
+    });
     m.runUntil(et(2024, 1, 3, 9, 31));
     const auto& cal = time::NyseCalendar::instance();
     for (const auto& t : rec.ticks) QVERIFY2(cal.isOpen(t.ts), qPrintable(time::TimeZones::formatExchange(t.ts)));
@@ -128,6 +132,12 @@ class tst_SimulatedMarket : public QObject {
     QCOMPARE(hours, symbols);
     QCOMPARE(days, symbols);
     QCOMPARE(minutes, 2 * symbols);  // 15:59 and 09:30 (09:31 still forming)
+    QCOMPARE(sunk.size(), events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const auto* bc = events[i].as<contract::BarClosed>();
+      QCOMPARE(sunk[i].first, bc->symbol + "/" + bc->source);
+      QCOMPARE(sunk[i].second, bc->bar);
+    }
   }
 
   void closedDaysAreSkipped() {

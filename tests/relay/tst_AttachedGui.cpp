@@ -6,7 +6,8 @@
 //     before the server noticed is answered "Expired" in the ticket and never executes after SIGCONT. Everything
 //     clears when the server beats again (screenshots of both states, with content checks).
 //   - Redis restarted under a running server: a GUI attached afterwards shows the server's working order, its jobs
-//     and its risk state, and the orders that finished earlier (from the server's PostgreSQL journal).
+//     and its risk state, the orders that finished earlier (from the server's PostgreSQL journal) and chart history
+//     (the bars the server's feed stored).
 #include "tests/reliability/PrivateServers.h"
 
 #include "core/bus/EventBus.h"
@@ -16,6 +17,7 @@
 #include "tests/support/GuiFixture.h"
 #include "tests/support/PgTestUri.h"
 #include "tests/support/ScratchPgDatabase.h"
+#include "ui/docks/ChartDock.h"
 #include "ui/docks/JobsDock.h"
 #include "ui/docks/OrderTicketDock.h"
 #include "ui/docks/OrdersDock.h"
@@ -151,6 +153,7 @@ class tst_AttachedGui : public QObject {
     env.insert("MERIDIAN_REDIS_MIRROR", "false");
     env.insert("MERIDIAN_LOG_DIR", m_dir.filePath("logs"));
     env.insert("MERIDIAN_MARKET_SIM_TICKS_PER_SECOND", "200");
+    env.insert("MERIDIAN_MARKET_SIM_SPEED", "60");  // a 1-minute bar every second: stored for later charts
     env.insert("MERIDIAN_RELAY_KEY", QString::fromLatin1(kRelayKey));
     env.insert("XDG_DATA_HOME", m_dir.filePath("data"));
     m_server.setProcessEnvironment(env);
@@ -197,6 +200,9 @@ class tst_AttachedGui : public QObject {
 
     // SIGSTOP. An order entered at once still goes out (the last beat is fresh), but nobody answers it.
     signalServer(SIGSTOP);
+    const std::unique_ptr<QProcess, void (*)(QProcess*)> resume(&m_server, [](QProcess* p) {  // even on failure
+      ::kill(static_cast<pid_t>(p->processId()), SIGCONT);
+    });
     QElapsedTimer sinceStop;
     sinceStop.start();
     enterOrder(ticket, QStringLiteral("AAPL"), 7, domain::OrderType::Market);
@@ -240,9 +246,18 @@ class tst_AttachedGui : public QObject {
     QVERIFY(shareOf(down, QColor(0xb7, 0x1c, 0x1c)) > 0.005);                            // the banner is on screen
 
     // The order sent into the stopped server: answered "Expired" in the ticket after its 3 s deadline + grace.
-    QTRY_VERIFY2_WITH_TIMEOUT(ticket->messageLabel()->text().startsWith(
-                                  QLatin1String("Expired: the server did not answer in 4 s")),
-                              qPrintable(ticket->messageLabel()->text()), 8000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        ticket->messageLabel()->text().startsWith(QLatin1String("Expired: the server did not answer in 4 s")),
+        qPrintable(QStringLiteral("%1 | late order answers: %2 | relay: %3 unanswered, %4 refused at once")
+                       .arg(ticket->messageLabel()->text(),
+                            [&] {
+                              QStringList all;
+                              for (const auto& r : reasonsFor(lateId)) all << QString::fromStdString(r);
+                              return all.join(QStringLiteral(" / "));
+                            }())
+                       .arg(w.kernel().relay()->stats().unanswered)
+                       .arg(w.kernel().relay()->stats().undelivered)),
+        8000);
 
     // SIGCONT: the server reads the stale command, answers "expired" and does not execute it; the GUI clears.
     signalServer(SIGCONT);
@@ -337,6 +352,10 @@ class tst_AttachedGui : public QObject {
         }(),
         5000);
     QTRY_VERIFY_WITH_TIMEOUT(late.window()->jobsDock()->model()->rowCount() > 0, 5000);
+    // The chart's history comes from the bars the server's feed stored (not only the live ones from now on).
+    auto* chart = late.window()->chartDock();
+    QTRY_VERIFY_WITH_TIMEOUT(chart->currentHistory() && !chart->currentHistory()->bars->empty(), 10000);
+    QVERIFY2(chart->currentHistory()->source.rfind("simulated", 0) == 0, chart->currentHistory()->source.c_str());
     // The risk badge shows the server's state (styled), not the grey placeholder of "nothing known yet".
     QTRY_VERIFY_WITH_TIMEOUT(!late.window()->riskStateLabel()->styleSheet().isEmpty(), 5000);
     QCOMPARE(late.window()->riskStateLabel()->text(), QStringLiteral("RISK OK"));

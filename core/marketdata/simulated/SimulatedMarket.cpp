@@ -130,6 +130,7 @@ void SimulatedMarket::publishClosed(std::size_t i) {
   auto& p = m_symbols[i];
   for (const auto& c : m_closed) {
     contract::BarClosed ev{p.latest.symbol, sourceName(m_options.source, false, c.timeframe), c.bar};
+    if (m_barSink) m_barSink(ev.symbol, ev.source, ev.bar);
     m_bus.publish(std::move(ev));
     m_bars.fetch_add(1, std::memory_order_relaxed);
   }

@@ -63,6 +63,9 @@ Status saveSimulatedPrices(const std::string& path, const std::map<std::string, 
 class SimulatedMarket {
  public:
   using TickSink = std::function<void(std::span<const Tick>)>;
+  // Every closed bar, as published (feed thread / runUntil caller): the Kernel stores them, so a chart opened later
+  // (a restarted or attached window) shows the feed's history.
+  using BarSink = std::function<void(const std::string& symbol, const std::string& source, const domain::Bar& bar)>;
   struct Stats {
     std::uint64_t ticks = 0;
     std::uint64_t quotes = 0;  // QuoteUpdated published
@@ -77,6 +80,7 @@ class SimulatedMarket {
 
   // Receives every tick in batches (feed thread / runUntil caller). Set before start().
   void setTickSink(TickSink sink) { m_sink = std::move(sink); }
+  void setBarSink(BarSink sink) { m_barSink = std::move(sink); }  // set before start()
 
   void start();
   void stop();  // idempotent; publishes nothing further
@@ -105,6 +109,7 @@ class SimulatedMarket {
   SimulatedMarketOptions m_options;
   TickGenerator m_gen;
   TickSink m_sink;
+  BarSink m_barSink;
 
   // schedule (feed thread / runUntil caller)
   bool m_anchored = false;
