@@ -11,9 +11,12 @@
 #include "tests/reliability/PrivateServers.h"
 
 #include "core/bus/EventBus.h"
+#include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
 #include "core/runtime/Kernel.h"
+#include "core/storage/StorageService.h"
 #include "core/storage/redis/RedisCache.h"
+#include "core/time/TimeZones.h"
 #include "tests/support/GuiFixture.h"
 #include "tests/support/PgTestUri.h"
 #include "tests/support/ScratchPgDatabase.h"
@@ -45,6 +48,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <limits>
 #include <optional>
 #include <unistd.h>
 
@@ -257,7 +261,7 @@ class tst_AttachedGui : public QObject {
                             }())
                        .arg(w.kernel().relay()->stats().unanswered)
                        .arg(w.kernel().relay()->stats().undelivered)),
-        8000);
+        15000);
 
     // SIGCONT: the server reads the stale command, answers "expired" and does not execute it; the GUI clears.
     signalServer(SIGCONT);
@@ -333,9 +337,60 @@ class tst_AttachedGui : public QObject {
     };
     QTRY_VERIFY2_WITH_TIMEOUT(republished(), serverLog().constData(), 15000);
 
+    // What the server's feed stored of AAPL's current session before the late window exists (read on a connection of
+    // our own): the window's watchlist must count it, although its live bars only start after it attached.
+    double storedVolume = 0.0, largestBar = 0.0;
+    {
+      storage::StorageConfig cfg;
+      cfg.backend = "postgres";
+      cfg.pgUri = m_db->uri();
+      storage::StorageService reader(cfg);
+      QVERIFY(reader.start().ok());
+      auto stored = reader
+                        .call([](storage::IStorage& s) {
+                          return s.loadBars("AAPL", "simulated_1m", 0, std::numeric_limits<domain::Timestamp>::max());
+                        })
+                        .get();
+      reader.stop();
+      QVERIFY2(stored.ok() && !stored->empty(), "the server's feed stored no minute bars");
+      const QDate day = time::TimeZones::exchangeDate(stored->back().ts);
+      for (const auto& bar : *stored)
+        if (time::TimeZones::exchangeDate(bar.ts) == day) {
+          storedVolume += bar.volume;
+          largestBar = std::max(largestBar, bar.volume);
+        }
+    }
+
+    QVERIFY2(storedVolume > 2 * largestBar, "too few stored bars for the check to mean anything");
     test::KernelWindow late(QStringLiteral("attachgui-late"), attachOverrides());
     const QString started = late.start();
     QVERIFY2(started.isEmpty(), qPrintable(started));
+    // Besides the live bars this window received (counted from now; any earlier ones are not subtracted), the
+    // session Volume holds the stored bars (one bar of slack: a bar stored just before may also arrive live).
+    auto liveBars = std::make_shared<bus::Mailbox>("test-live-bars");
+    const auto liveSub = late.kernel().bus().subscribe<contract::BarClosed>(liveBars, "AAPL");
+    std::vector<bus::Envelope> live;
+    double liveVolume = 0.0;
+    const auto countLive = [&] {
+      live.clear();
+      liveBars->drain(live);
+      for (const auto& e : live)
+        if (const auto* b = e.as<contract::BarClosed>(); b && b->source == "simulated_1m") liveVolume += b->bar.volume;
+      return liveVolume;
+    };
+    auto* watch = late.window()->watchlistDock()->model();
+    QTRY_VERIFY2_WITH_TIMEOUT(watch->sessionVolume(QStringLiteral("AAPL")) - countLive() >= storedVolume - largestBar,
+                              qPrintable(QStringLiteral("session volume %1 - live %2 < stored %3")
+                                             .arg(watch->sessionVolume(QStringLiteral("AAPL")))
+                                             .arg(liveVolume)
+                                             .arg(storedVolume)),
+                              10000);
+    late.kernel().bus().unsubscribe(liveSub);
+    qInfo("AAPL session volume %.0f: stored before attaching %.0f (largest bar %.0f), live since %.0f",
+          watch->sessionVolume(QStringLiteral("AAPL")), storedVolume, largestBar, liveVolume);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !watch->data(watch->index(watch->rowOf(QStringLiteral("AAPL")), ui::WatchlistModel::ChgPct)).toString().isEmpty(),
+        5000);
     QTRY_VERIFY_WITH_TIMEOUT(linkOk(late), 10000);
     auto* model = late.window()->ordersDock()->model();
     QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(workingId) >= 0, 5000);

@@ -98,6 +98,7 @@ MainWindow::MainWindow(UiContext context, QWidget* parent) : QMainWindow(parent)
   applyDefaultArrangement();
   restoreLayout();
   createServerLinkView();  // after restoreLayout: its bar is never restored from a saved layout
+  requestSessionHistory();  // the watchlist as restored
   {
     QSettings settings(m_context.settingsOrganization, m_context.settingsApplication);
     const Theme fallback = themeFromName(m_context.config->value(QStringLiteral("ui.theme")), Theme::Light);
@@ -326,6 +327,22 @@ void MainWindow::createMenus() {
   QAction* about = help->addAction(QStringLiteral("&About Meridian"), this, &MainWindow::showAbout);
   about->setObjectName(QStringLiteral("actionAbout"));
   about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::requestSessionHistory() {
+  // A window that starts (or attaches) mid-session: each symbol's stored minute bars of the last days give the
+  // watchlist's Chg% reference and session Volume before the first live bar (nothing stored: nothing changes).
+  const domain::Timestamp since = m_context.clockRef().now() - 4 * 24 * 60 * domain::kNanosPerMinute;
+  for (const QString& symbol : m_watchlistModel->symbols()) {
+    contract::RequestHistory request;
+    request.symbol = symbol.toStdString();
+    request.timeframe = domain::Timeframe::Minute1;
+    request.fromTs = since;
+    m_bridge->request(std::move(request), this, [this, symbol](std::shared_ptr<const contract::HistoryLoaded> h) {
+      if (h && h->ok() && h->timeframe == domain::Timeframe::Minute1)
+        m_watchlistModel->mergeHistoryBars(symbol, *h->bars);
+    });
+  }
 }
 
 void MainWindow::createServerLinkView() {

@@ -153,6 +153,7 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void createStatusBar();
   void createServerLinkView();
+  void requestSessionHistory();
   void showRiskState(const contract::RiskStateChanged& state);  // -> m_riskLabel
   void applyDefaultArrangement();
   void applyDefaultSizes();
