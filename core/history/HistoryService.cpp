@@ -146,12 +146,14 @@ Answer HistoryService::readPreferringReader(const Request& request, const Read& 
 
 template <class Request, class Answer>
 bool HistoryService::serveJournal(const bus::Envelope& e,
-                                  Answer (HistoryService::*load)(const Request&, const marketdata::StorageRunner&) const) {
+                                  Answer (HistoryService::*load)(const Request&, const marketdata::StorageRunner&) const,
+                                  std::atomic<std::uint64_t>& served) {
   const auto* request = e.as<Request>();
   if (!request) return false;
   Answer result = readPreferringReader<Answer>(
       *request, [&](const marketdata::StorageRunner& runner) { return (this->*load)(*request, runner); });
   if (!result.ok()) common::logger("history")->warn("{}: {}", contract::Spec<Request>::root, result.error);
+  ++served;  // before the answer: whoever got it sees the count
   m_bus.publish(std::move(result));
   return true;
 }
@@ -168,14 +170,8 @@ void HistoryService::workerLoop() {
     for (std::size_t i = 0; i < batch.size(); ++i)
       if (const auto* r = batch[i].as<contract::RequestHistory>(); r && !r->requester.empty()) newest[r->requester] = i;
     for (std::size_t i = 0; i < batch.size() && m_running; ++i) {
-      if (serveJournal(batch[i], &HistoryService::loadFillsWith)) {
-        ++m_fillsServed;
-        continue;
-      }
-      if (serveJournal(batch[i], &HistoryService::loadOrdersWith)) {
-        ++m_ordersServed;
-        continue;
-      }
+      if (serveJournal(batch[i], &HistoryService::loadFillsWith, m_fillsServed)) continue;
+      if (serveJournal(batch[i], &HistoryService::loadOrdersWith, m_ordersServed)) continue;
       const auto* r = batch[i].as<contract::RequestHistory>();
       if (!r) {
         log->warn("history: ignored a '{}' message of an unexpected type", batch[i].topic);

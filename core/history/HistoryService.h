@@ -74,7 +74,8 @@ class HistoryService {
   contract::OrdersHistoryLoaded loadOrdersWith(const contract::RequestOrdersHistory& request, const marketdata::StorageRunner& runner) const;
   // Answers a journal request (fills or orders) on the worker and publishes the answer.
   template <class Request, class Answer>
-  bool serveJournal(const bus::Envelope& e, Answer (HistoryService::*load)(const Request&, const marketdata::StorageRunner&) const);
+  bool serveJournal(const bus::Envelope& e, Answer (HistoryService::*load)(const Request&, const marketdata::StorageRunner&) const,
+                    std::atomic<std::uint64_t>& served);
   void openReader();  // worker thread
   // Worker thread: `read(runner)` on the own read connection when there is one, else (or when that read fails)
   // through the storage thread. An invalid request is answered without touching storage and keeps the reader.
