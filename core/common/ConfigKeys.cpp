@@ -30,6 +30,8 @@ constexpr ConfigKey kKeys[] = {
     {"market.sim_ticks_per_second", "2000"},
     {"market.sim_seed", "42"},
     {"market.sim_speed", "1"},  // simulated seconds per wall-clock second
+    {"market.sim_prices_path", nullptr},
+    {"market.sim_store_bars", "true"},  // the feed's closed bars are stored (chart history of later windows)  // default: beside the SQLite file, or <data dir>/sim-prices-<hash>
     {"http.timeout_ms", nullptr},
     {"http.max_attempts", nullptr},
     {"http.backoff_ms", nullptr},

@@ -24,12 +24,13 @@ using Catalogue = TypeList<
     // Orders and risk
     SubmitOrder, CancelOrder, SubmitBracket, SubmitOco, ReplaceOrder, EngageKillSwitch, ResetKillSwitch,
     ResetCircuitBreaker, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
-    RiskStateChanged, CommandRejected,
+    RiskStateChanged, CommandAccepted, CommandRejected,
     // Market data and strategies
     BarClosed, SignalGenerated, ImportCsv, QualityChecked, IngestFinished, RequestHistory, HistoryLoaded,
     RequestFillsHistory, FillsHistoryLoaded, RequestStoredSeries, StoredSeriesListed, RequestPnlReport, PnlReportReady,
+    RequestOrdersHistory, OrdersHistoryLoaded,
     // Operations
-    TradingMode, JobsSnapshot, RunJobNow, HealthSnapshot, Notification,
+    TradingMode, ServerLinkState, JobsSnapshot, RunJobNow, HealthSnapshot, Notification,
     // Research
     RunBacktest, RunOptimization, RunWalkForward, CancelBacktest, ListBacktestRuns, BacktestProgress,
     BacktestFinished, BacktestRunsListed, RunScreener, ScreenerFinished>;

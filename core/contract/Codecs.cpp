@@ -303,6 +303,18 @@ Result<CommandRejected> Spec<CommandRejected>::decode(const QJsonObject& b) {
   return finish(r, std::move(m));
 }
 
+QJsonObject Spec<CommandAccepted>::encode(const CommandAccepted& m) {
+  QJsonObject b;
+  b.insert("correlation_id", qs(m.correlationId));
+  b.insert("by", qs(m.by));
+  return b;
+}
+Result<CommandAccepted> Spec<CommandAccepted>::decode(const QJsonObject& b) {
+  JsonReader r{b, {}};
+  CommandAccepted m{r.text("correlation_id"), r.text("by", false)};
+  return finish(r, std::move(m));
+}
+
 // ---- Risk -----------------------------------------------------------------------------------------------------
 
 QJsonObject Spec<EngageKillSwitch>::encode(const EngageKillSwitch& m) {

@@ -17,6 +17,7 @@ namespace meridian::contract {
 struct HistoryLoaded;
 struct FillsHistoryLoaded;
 struct StoredSeriesListed;
+struct OrdersHistoryLoaded;
 
 struct RequestHistory {
   std::string correlationId;
@@ -89,6 +90,23 @@ struct StoredSeriesListed {
   bool ok() const { return error.empty(); }
 };
 
+// The journaled orders (newest first), for the Orders blotter of a window that starts (or attaches) after they were
+// placed: an attached GUI shows the server's order history, not only what arrives live.
+struct RequestOrdersHistory {
+  std::string correlationId;
+  std::size_t limit = 1'000;  // newest orders kept; 0 is refused
+};
+
+struct OrdersHistoryLoaded {
+  std::string correlationId;
+  // Newest first, at most `limit`.
+  std::shared_ptr<const std::vector<domain::Order>> orders = std::make_shared<const std::vector<domain::Order>>();
+  std::size_t limit = 0;
+  std::string error;  // empty = ok
+  std::int64_t elapsedMs = 0;
+  bool ok() const { return error.empty(); }
+};
+
 template <> struct Spec<RequestHistory> : Declare<"cmd.md.history", Kind::Request, Lane::Lossless> {
   using Answer = HistoryLoaded;
 };
@@ -101,6 +119,13 @@ template <> struct Spec<RequestFillsHistory> : Declare<"cmd.md.fills_history", K
 template <> struct Spec<FillsHistoryLoaded>
     : Declare<"md.fills_history", Kind::Answer, Lane::Lossless, UiDelivery::Answer> {
   static std::string_view key(const FillsHistoryLoaded& m) { return m.correlationId; }
+};
+template <> struct Spec<RequestOrdersHistory> : Declare<"cmd.md.orders_history", Kind::Request, Lane::Lossless> {
+  using Answer = OrdersHistoryLoaded;
+};
+template <> struct Spec<OrdersHistoryLoaded>
+    : Declare<"md.orders_history", Kind::Answer, Lane::Lossless, UiDelivery::Answer> {
+  static std::string_view key(const OrdersHistoryLoaded& m) { return m.correlationId; }
 };
 
 template <> struct Spec<RequestStoredSeries> : Declare<"cmd.md.stored_series", Kind::Request, Lane::Lossless> {

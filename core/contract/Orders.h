@@ -96,6 +96,15 @@ struct CommandRejected {
   friend bool operator==(const CommandRejected&, const CommandRejected&) = default;
 };
 
+// A relayed command was taken by the serving process: read before its deadline and handed to the service that
+// executes it (whose own results, a rejection included, follow with the same correlation id). Published by the
+// server's relay only; an attached process counts a command as delivered on this answer and nothing else.
+struct CommandAccepted {
+  std::string correlationId;
+  std::string by;  // the serving process's instance id
+  friend bool operator==(const CommandAccepted&, const CommandAccepted&) = default;
+};
+
 // ---- Specs --------------------------------------------------------------------------------------------------
 
 template <> struct Spec<SubmitOrder>
@@ -154,6 +163,13 @@ template <> struct Spec<CommandRejected>
               "command_rejected"> {
   static QJsonObject encode(const CommandRejected&);
   static Result<CommandRejected> decode(const QJsonObject&);
+};
+
+template <> struct Spec<CommandAccepted>
+    : Declare<"sys.command.accepted", Kind::Event, Lane::Lossless, UiDelivery::Append, Relay::ToAttached,
+              "command_accepted"> {
+  static QJsonObject encode(const CommandAccepted&);
+  static Result<CommandAccepted> decode(const QJsonObject&);
 };
 
 }  // namespace meridian::contract

@@ -87,6 +87,38 @@ struct TradingMode {
   friend bool operator==(const TradingMode&, const TradingMode&) = default;
 };
 
+// ---- Server link of an attached process ("sys.server_link"; latest wins) ---------------------------------------
+// Published by an attached process's relay (relay::RedisBridge, role Attach) whenever the state of its link to the
+// serving process changes. While it is not Ok the relay refuses every command at once (nothing is sent into the
+// void) and the UI shows why: a banner, a status-bar badge, the ticket and order actions disabled, quotes and
+// positions greyed "stale since" `since`.
+enum class ServerLink : std::uint8_t {
+  Ok,             // Redis reachable, subscribed, and the server's heartbeat fresh (within ~2 heartbeat periods)
+  NotResponding,  // Redis fine, but the server's heartbeat is absent or stale (stopped, hung, killed)
+  RedisDown,      // Redis cannot be reached
+  Reconnecting,   // Redis reachable again; the subscription or the server's state is being restored
+};
+
+constexpr std::string_view toString(ServerLink s) {
+  switch (s) {
+    case ServerLink::Ok: return "ok";
+    case ServerLink::NotResponding: return "server not responding";
+    case ServerLink::RedisDown: return "Redis unavailable";
+    case ServerLink::Reconnecting: return "reconnecting";
+  }
+  return "ok";
+}
+
+struct ServerLinkState {
+  ServerLink state = ServerLink::Ok;
+  std::string detail;             // why, for the user ("its last heartbeat is 2600 ms old", the Redis error)
+  domain::Timestamp since = 0;    // when this state began (UTC ns)
+  domain::Timestamp lastBeat = 0; // the server's newest heartbeat seen (its clock; 0 = never)
+  std::uint64_t retries = 0;      // Redis reconnect attempts in this outage
+  bool ok() const { return state == ServerLink::Ok; }
+  friend bool operator==(const ServerLinkState&, const ServerLinkState&) = default;
+};
+
 // ---- Notifications ("sys.notify": toasts and tray; email and webhook are sent by notify::Notifier) -------------
 
 enum class Severity : std::uint8_t { Info, Success, Warning, Error };
@@ -127,6 +159,8 @@ struct Notification {
 
 template <> struct Spec<HealthSnapshot> : Declare<"sys.health", Kind::State, Lane::Coalescing, UiDelivery::Latest> {};
 template <> struct Spec<TradingMode> : Declare<"sys.trading_mode", Kind::State, Lane::Coalescing, UiDelivery::Latest> {};
+template <> struct Spec<ServerLinkState>
+    : Declare<"sys.server_link", Kind::State, Lane::Coalescing, UiDelivery::Latest> {};
 template <> struct Spec<Notification> : Declare<"sys.notify", Kind::Event, Lane::Lossless, UiDelivery::Append> {};
 
 }  // namespace meridian::contract

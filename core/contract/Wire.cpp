@@ -318,6 +318,7 @@ QJsonObject relayObject(const RelayMessage& m) {
   o.insert(QLatin1String("kind"), qs(m.kind));
   o.insert(QLatin1String("ts"), qint64(m.ts));
   o.insert(QLatin1String("body"), m.body);
+  if (m.expires != 0) o.insert(QLatin1String("expires"), qint64(m.expires));
   return o;
 }
 
@@ -369,6 +370,7 @@ Result<RelayMessage> decodeRelayMessage(std::string_view json) {
   m.ts = r.integer("ts", false);
   m.body = r.object("body");
   m.sig = r.text("sig", false);
+  m.expires = r.integer("expires", false);
   if (Status s = r.status("relay message"); !s.ok()) return s.error();
   if (m.origin.empty()) return makeError(kDecodeError, "relay message: empty origin");
   if (m.kind.empty()) return makeError(kDecodeError, "relay message: empty kind");

@@ -70,12 +70,14 @@ struct JsonReader {
 
 // ---- Process relay (relay::RedisBridge). One JSON object per pub/sub message:
 //   {"type":"relay","v":1,"origin":"<instance id>","seq":N,"kind":"order_updated","ts":<UTC ns>,"body":{...},
-//    "sig":"<hex HMAC-SHA256>"}
+//    "expires":<UTC ns>,"sig":"<hex HMAC-SHA256>"}
 // `origin` identifies the publishing process so that no process ever acts on (or re-publishes) its own
 // messages; `seq` increases per origin (a receiver refuses a sequence it has seen: replays); `ts` is the sender's
 // clock (a receiver refuses a command older than its freshness window); `kind` selects the body's schema. `sig` is
 // the HMAC-SHA256 of the message's compact JSON without "sig", under the deployment's relay key (env
-// MERIDIAN_RELAY_KEY or the keychain, never a file): only a process that holds the key can be obeyed.
+// MERIDIAN_RELAY_KEY or the keychain, never a file): only a process that holds the key can be obeyed. `expires`
+// (commands; signed, absent when 0) is the sender's deadline: a server reading the command later drops it and
+// answers "expired", so nothing executes late.
 struct RelayMessage {
   std::string origin;
   std::uint64_t seq = 0;
@@ -83,6 +85,7 @@ struct RelayMessage {
   domain::Timestamp ts = 0;
   QJsonObject body;
   std::string sig;  // hex; empty when unsigned
+  domain::Timestamp expires = 0;  // commands: the sender's deadline (UTC ns); 0 = none
 };
 
 // Signs with key when it is not empty.

@@ -53,6 +53,30 @@ std::string requestError(const contract::RequestFillsHistory& request) {
   return {};
 }
 
+std::string requestError(const contract::RequestOrdersHistory& request) {
+  if (request.limit == 0) return "orders history request without a limit (0 would read every order ever journaled)";
+  return {};
+}
+
+// One read of the journal through `runner` into `out`; the error text (empty = ok).
+template <class Item, class Read>
+std::string readJournal(const marketdata::StorageRunner& runner, const Read& read, std::vector<Item>& out) {
+  std::string error;
+  try {
+    runner([&](storage::IStorage& s) {
+      auto loaded = read(s);
+      if (!loaded) {
+        error = loaded.error().message;
+        return;
+      }
+      out = std::move(loaded).value();
+    });
+  } catch (const std::exception& e) {
+    error = e.what();  // storage not running
+  }
+  return error;
+}
+
 }  // namespace
 
 HistoryService::HistoryService(bus::EventBus& bus, marketdata::StorageRunner storage)
@@ -69,6 +93,7 @@ void HistoryService::subscribe() {
   m_fillsSubscription = m_bus.subscribe<contract::RequestFillsHistory>(m_mailbox);
   m_seriesSubscription = m_bus.subscribe<contract::RequestStoredSeries>(m_mailbox);
   m_reportSubscription = m_bus.subscribe<contract::RequestPnlReport>(m_mailbox);
+  m_ordersSubscription = m_bus.subscribe<contract::RequestOrdersHistory>(m_mailbox);
 }
 
 HistoryService::~HistoryService() {
@@ -78,6 +103,7 @@ HistoryService::~HistoryService() {
     m_bus.unsubscribe(m_fillsSubscription);
     m_bus.unsubscribe(m_seriesSubscription);
     m_bus.unsubscribe(m_reportSubscription);
+    m_bus.unsubscribe(m_ordersSubscription);
   }
 }
 
@@ -93,6 +119,7 @@ void HistoryService::stop() {
   m_bus.unsubscribe(m_fillsSubscription);
   m_bus.unsubscribe(m_seriesSubscription);
   m_bus.unsubscribe(m_reportSubscription);
+  m_bus.unsubscribe(m_ordersSubscription);
   m_mailbox->close();
   if (m_worker.joinable()) m_worker.join();
   m_mailbox.reset();
@@ -132,6 +159,20 @@ Answer HistoryService::readPreferringReader(const Request& request, const Read& 
   return read(m_storage);
 }
 
+template <class Request, class Answer>
+bool HistoryService::serveJournal(const bus::Envelope& e,
+                                  Answer (HistoryService::*load)(const Request&, const marketdata::StorageRunner&) const,
+                                  std::atomic<std::uint64_t>& served) {
+  const auto* request = e.as<Request>();
+  if (!request) return false;
+  Answer result = readPreferringReader<Answer>(
+      *request, [&](const marketdata::StorageRunner& runner) { return (this->*load)(*request, runner); });
+  if (!result.ok()) common::logger("history")->warn("{}: {}", contract::Spec<Request>::root, result.error);
+  ++served;  // before the answer: whoever got it sees the count
+  m_bus.publish(std::move(result));
+  return true;
+}
+
 void HistoryService::workerLoop() {
   auto log = common::logger("history");
   std::vector<bus::Envelope> batch;
@@ -144,28 +185,10 @@ void HistoryService::workerLoop() {
     for (std::size_t i = 0; i < batch.size(); ++i)
       if (const auto* r = batch[i].as<contract::RequestHistory>(); r && !r->requester.empty()) newest[r->requester] = i;
     for (std::size_t i = 0; i < batch.size() && m_running; ++i) {
-      if (const auto* f = batch[i].as<contract::RequestFillsHistory>()) {
-        contract::FillsHistoryLoaded result = readPreferringReader<contract::FillsHistoryLoaded>(
-            *f, [&](const marketdata::StorageRunner& runner) { return loadFillsWith(*f, runner); });
-        if (!result.ok()) log->warn("fills history: {}", result.error);
-        ++m_fillsServed;
-        m_bus.publish(std::move(result));
-        continue;
-      }
-      if (const auto* l = batch[i].as<contract::RequestStoredSeries>()) {
-        contract::StoredSeriesListed result = readPreferringReader<contract::StoredSeriesListed>(
-            *l, [&](const marketdata::StorageRunner& runner) { return listSeriesWith(*l, runner); });
-        if (!result.ok()) log->warn("stored series: {}", result.error);
-        m_bus.publish(std::move(result));
-        continue;
-      }
-      if (const auto* q = batch[i].as<contract::RequestPnlReport>()) {
-        contract::PnlReportReady result = readPreferringReader<contract::PnlReportReady>(
-            *q, [&](const marketdata::StorageRunner& runner) { return pnlReportWith(*q, runner); });
-        if (!result.ok()) log->warn("P&L report: {}", result.error);
-        m_bus.publish(std::move(result));
-        continue;
-      }
+      if (serveJournal(batch[i], &HistoryService::loadFillsWith, m_fillsServed)) continue;
+      if (serveJournal(batch[i], &HistoryService::loadOrdersWith, m_ordersServed)) continue;
+      if (serveJournal(batch[i], &HistoryService::listSeriesWith, m_otherServed)) continue;
+      if (serveJournal(batch[i], &HistoryService::pnlReportWith, m_otherServed)) continue;
       const auto* r = batch[i].as<contract::RequestHistory>();
       if (!r) {
         log->warn("history: ignored a '{}' message of an unexpected type", batch[i].topic);
@@ -291,19 +314,9 @@ contract::FillsHistoryLoaded HistoryService::loadFillsWith(const contract::Reque
   };
   if (out.error = requestError(request); !out.error.empty()) return finish();
   std::vector<domain::Fill> fills;
-  std::string error;
-  try {
-    runner([&](storage::IStorage& s) {
-      auto loaded = s.loadFills({}, request.limit);  // all orders, newest first
-      if (!loaded) {
-        error = loaded.error().message;
-        return;
-      }
-      fills = std::move(loaded).value();
-    });
-  } catch (const std::exception& e) {
-    error = e.what();  // storage not running
-  }
+  // All orders, newest first.
+  const std::string error =
+      readJournal(runner, [&](storage::IStorage& s) { return s.loadFills({}, request.limit); }, fills);
   if (!error.empty()) {
     out.error = "cannot read fills history: " + error;
     return finish();
@@ -321,24 +334,32 @@ contract::StoredSeriesListed HistoryService::listSeriesWith(const contract::Requ
   const auto t0 = std::chrono::steady_clock::now();
   contract::StoredSeriesListed out;
   out.correlationId = request.correlationId;
-  std::string error;
-  try {
-    runner([&](storage::IStorage& s) {
-      auto listed = s.listSeries();
-      if (!listed) {
-        error = listed.error().message;
-        return;
-      }
-      for (const storage::SeriesInfo& i : *listed)
-        out.series.push_back({i.symbol, i.source, marketdata::timeframeOfSource(i.source),
-                              i.source.find("_adjusted") != std::string::npos, i.barCount, i.firstTs, i.lastTs});
-    });
-  } catch (const std::exception& e) {
-    error = e.what();  // storage not running
-  }
-  if (!error.empty()) {
-    out.series.clear();
-    out.error = "cannot list the stored series: " + error;
+  std::vector<storage::SeriesInfo> listed;
+  const std::string error = readJournal(runner, [](storage::IStorage& s) { return s.listSeries(); }, listed);
+  if (!error.empty()) out.error = "cannot list the stored series: " + error;
+  for (const storage::SeriesInfo& i : listed)
+    out.series.push_back({i.symbol, i.source, marketdata::timeframeOfSource(i.source),
+                          i.source.find("_adjusted") != std::string::npos, i.barCount, i.firstTs, i.lastTs});
+  out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+contract::OrdersHistoryLoaded HistoryService::loadOrders(const contract::RequestOrdersHistory& request) const {
+  return loadOrdersWith(request, m_storage);
+}
+
+contract::OrdersHistoryLoaded HistoryService::loadOrdersWith(const contract::RequestOrdersHistory& request,
+                                                             const marketdata::StorageRunner& runner) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  contract::OrdersHistoryLoaded out;
+  out.correlationId = request.correlationId;
+  out.limit = request.limit;
+  if (out.error = requestError(request); out.error.empty()) {
+    std::vector<domain::Order> orders;
+    const std::string error =
+        readJournal(runner, [&](storage::IStorage& s) { return s.loadOrders(request.limit); }, orders);
+    if (!error.empty()) out.error = "cannot read orders history: " + error;
+    else out.orders = std::make_shared<const std::vector<domain::Order>>(std::move(orders));
   }
   out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   return out;
@@ -353,36 +374,23 @@ contract::PnlReportReady HistoryService::pnlReportWith(const contract::RequestPn
   const auto t0 = std::chrono::steady_clock::now();
   contract::PnlReportReady out;
   out.correlationId = request.correlationId;
-  const auto finish = [&]() -> contract::PnlReportReady {
-    out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-    return std::move(out);
-  };
-  if (out.error = requestError(request); !out.error.empty()) return finish();
-  std::vector<domain::Fill> fills;
-  std::string error;
-  try {
-    runner([&](storage::IStorage& s) {
-      auto loaded = s.loadFills({}, std::numeric_limits<std::size_t>::max());  // every fill: positions carry in
-      if (!loaded) {
-        error = loaded.error().message;
-        return;
-      }
-      fills = std::move(loaded).value();
-    });
-  } catch (const std::exception& e) {
-    error = e.what();  // storage not running
+  if (out.error = requestError(request); out.error.empty()) {
+    std::vector<domain::Fill> fills;  // every fill ever journaled: positions opened before the range carry in
+    const std::string error = readJournal(
+        runner, [](storage::IStorage& s) { return s.loadFills({}, std::numeric_limits<std::size_t>::max()); }, fills);
+    if (!error.empty()) {
+      out.error = "cannot read the journal's fills: " + error;
+    } else {
+      research::PnlReportOptions options;
+      options.from = request.from;
+      options.to = request.to;
+      options.strategy = request.strategy;
+      options.initialEquity = request.initialEquity;
+      out.report = std::make_shared<const contract::PnlReport>(research::buildPnlReport(fills, options));
+    }
   }
-  if (!error.empty()) {
-    out.error = "cannot read the journal's fills: " + error;
-    return finish();
-  }
-  research::PnlReportOptions options;
-  options.from = request.from;
-  options.to = request.to;
-  options.strategy = request.strategy;
-  options.initialEquity = request.initialEquity;
-  out.report = std::make_shared<const contract::PnlReport>(research::buildPnlReport(fills, options));
-  return finish();
+  out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  return out;
 }
 
 }  // namespace meridian::history

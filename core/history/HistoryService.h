@@ -1,7 +1,8 @@
 #pragma once
 // HistoryService: answers the chart's history requests (contract::RequestHistory -> HistoryLoaded) and the Fills
-// blotter's start-up request for the journaled fills (RequestFillsHistory -> FillsHistoryLoaded; both in
-// core/contract/History.h) from storage, off every latency-sensitive thread.
+// blotter's start-up request for the journaled fills (RequestFillsHistory -> FillsHistoryLoaded) and the Orders
+// blotter's for the journaled orders (RequestOrdersHistory -> OrdersHistoryLoaded; all in core/contract/History.h)
+// from storage, off every latency-sensitive thread.
 //
 // Threading (DESIGN.md rules 1, 4, 5): one worker thread drains the service's Mailbox. Reading a million bars takes
 // a second or more, and the storage thread also carries the order journal, so with Options::reader set the worker
@@ -58,10 +59,12 @@ class HistoryService {
   contract::FillsHistoryLoaded loadFills(const contract::RequestFillsHistory& request) const;
   contract::StoredSeriesListed listSeries(const contract::RequestStoredSeries& request) const;
   contract::PnlReportReady pnlReport(const contract::RequestPnlReport& request) const;
+  contract::OrdersHistoryLoaded loadOrders(const contract::RequestOrdersHistory& request) const;
 
   std::uint64_t served() const { return m_served.load(); }
   std::uint64_t superseded() const { return m_superseded.load(); }
   std::uint64_t fillsServed() const { return m_fillsServed.load(); }  // fills-history answers published
+  std::uint64_t ordersServed() const { return m_ordersServed.load(); }  // orders-history answers published
   // Requests (chart and fills) answered through the worker's own read connection (the rest went through the
   // storage thread): of served() + fillsServed().
   std::uint64_t readerReads() const { return m_readerReads.load(); }
@@ -73,6 +76,11 @@ class HistoryService {
   contract::FillsHistoryLoaded loadFillsWith(const contract::RequestFillsHistory& request, const marketdata::StorageRunner& runner) const;
   contract::StoredSeriesListed listSeriesWith(const contract::RequestStoredSeries& request, const marketdata::StorageRunner& runner) const;
   contract::PnlReportReady pnlReportWith(const contract::RequestPnlReport& request, const marketdata::StorageRunner& runner) const;
+  contract::OrdersHistoryLoaded loadOrdersWith(const contract::RequestOrdersHistory& request, const marketdata::StorageRunner& runner) const;
+  // Answers a journal request (fills or orders) on the worker and publishes the answer.
+  template <class Request, class Answer>
+  bool serveJournal(const bus::Envelope& e, Answer (HistoryService::*load)(const Request&, const marketdata::StorageRunner&) const,
+                    std::atomic<std::uint64_t>& served);
   void openReader();  // worker thread
   // Worker thread: `read(runner)` on the own read connection when there is one, else (or when that read fails)
   // through the storage thread. An invalid request is answered without touching storage and keeps the reader.
@@ -87,11 +95,14 @@ class HistoryService {
   bus::SubscriptionId m_fillsSubscription = 0;
   bus::SubscriptionId m_seriesSubscription = 0;
   bus::SubscriptionId m_reportSubscription = 0;
+  bus::SubscriptionId m_ordersSubscription = 0;
   std::thread m_worker;
   std::atomic<bool> m_running{false};
   std::atomic<std::uint64_t> m_served{0};
   std::atomic<std::uint64_t> m_superseded{0};
   std::atomic<std::uint64_t> m_fillsServed{0};
+  std::atomic<std::uint64_t> m_otherServed{0};  // stored-series lists and P&L reports
+  std::atomic<std::uint64_t> m_ordersServed{0};
   mutable std::atomic<std::uint64_t> m_readerReads{0};
   std::unique_ptr<storage::IStorage> m_reader;  // worker thread only
   bool m_readerTried = false;                   // worker thread only

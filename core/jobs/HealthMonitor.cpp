@@ -18,7 +18,8 @@ HealthMonitor::HealthMonitor(const common::IClock& clock, bus::EventBus& bus, Op
     }
     wake->cv.notify_one();
   });
-  m_subscriptions = {m_bus.subscribe<contract::QuoteUpdated>(m_mailbox), m_bus.subscribe<contract::BarClosed>(m_mailbox)};
+  m_subscriptions = {m_bus.subscribe<contract::QuoteUpdated>(m_mailbox), m_bus.subscribe<contract::BarClosed>(m_mailbox),
+                     m_bus.subscribe<contract::ServerLinkState>(m_mailbox)};
 }
 
 HealthMonitor::~HealthMonitor() {
@@ -107,7 +108,8 @@ std::shared_ptr<const contract::HealthSnapshot> HealthMonitor::runOnce() {
 void HealthMonitor::loop() {
   auto next = std::chrono::steady_clock::now();
   while (!m_stopping.load()) {
-    drainMarketData();
+    // The link to the serving process changed (attached process): the Ops panel shows it now, not on the next period.
+    if (drainMarketData()) next = std::chrono::steady_clock::now();
     if (std::chrono::steady_clock::now() >= next) {
       m_bus.publish(probeAndBuild());
       next = std::chrono::steady_clock::now() + m_options.interval;
@@ -119,10 +121,11 @@ void HealthMonitor::loop() {
   }
 }
 
-void HealthMonitor::drainMarketData() {
+bool HealthMonitor::drainMarketData() {
   std::vector<bus::Envelope> batch;
   m_mailbox->drain(batch);
-  if (batch.empty()) return;
+  if (batch.empty()) return false;
+  bool linkChanged = false;
   const domain::Timestamp now = m_clock.now();
   std::lock_guard lock(m_mutex);
   const auto touch = [&](const std::string& symbol, const std::string& source, const char* kind, domain::Timestamp ts) {
@@ -140,8 +143,11 @@ void HealthMonitor::drainMarketData() {
       touch(b->symbol, b->source, "bar", b->bar.ts);
     } else if (const auto* q = e.as<contract::QuoteUpdated>()) {
       touch(q->quote.symbol, std::string(), "quote", q->quote.ts);
+    } else if (e.as<contract::ServerLinkState>()) {
+      linkChanged = true;
     }
   }
+  return linkChanged;
 }
 
 std::shared_ptr<const contract::HealthSnapshot> HealthMonitor::probeAndBuild() {

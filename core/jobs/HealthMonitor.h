@@ -6,7 +6,8 @@
 // Threading: one owned thread. Probes run on it, one after the other, and must bound their own waiting (e.g. a
 // storage ping posted to the storage thread and awaited with a timeout: see makeProbe). Market-data events are
 // drained from the monitor's own mailbox whenever they arrive (cheap map updates); snapshots are published every
-// Options::interval and on checkNow().
+// Options::interval, on checkNow(), and at once when an attached process's link to its server changes
+// (contract::ServerLinkState).
 #include <QString>
 
 #include <atomic>
@@ -71,7 +72,7 @@ class HealthMonitor {
     contract::ComponentHealth last;
   };
   void loop();
-  void drainMarketData();
+  bool drainMarketData();  // true when the link to the serving process changed (probe now)
   std::shared_ptr<const contract::HealthSnapshot> probeAndBuild();
 
   const common::IClock& m_clock;

@@ -42,6 +42,9 @@ struct RelayStats {
   std::uint64_t stale = 0;          // refused: older than the freshness window (or from the future)
   std::uint64_t replayed = 0;       // refused: a sequence number its origin already used
   std::uint64_t republished = 0;    // Serve: state snapshots written again after Redis came back
+  std::uint64_t accepted = 0;       // Serve: commands handed to the bus in time (answered CommandAccepted)
+  std::uint64_t expired = 0;        // Serve: commands read after their deadline (or with none): answered, not run
+  std::uint64_t unanswered = 0;     // Attach: commands with no answer by their deadline: answered "Expired" locally
 };
 
 class IEventRelay {
@@ -57,7 +60,8 @@ class IEventRelay {
   virtual RelayRole role() const = 0;
   // Redis reachable (and, when the role reads from Redis, subscribed).
   virtual bool healthy() const = 0;
-  // Attach: a serving process's heartbeat was seen within its TTL. Other roles: true.
+  // Attach: the link to the serving process is ok (Redis reachable and subscribed, the server's state loaded, and a
+  // new heartbeat within ~2 periods): commands are sent. Other roles: true.
   virtual bool serverAlive() const = 0;
   // Serve: what this process trades on, announced in its heartbeat (set before startInbound()). Other roles: ignored.
   virtual void setTradingMode(const TradingMode& mode) = 0;

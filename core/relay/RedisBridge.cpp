@@ -1,6 +1,7 @@
 #include "core/relay/RedisBridge.h"
 
 #include "core/common/Logging.h"
+#include "core/relay/CommandDeadline.h"
 #include "core/contract/Catalogue.h"
 #include "core/contract/Wire.h"
 
@@ -55,6 +56,9 @@ RedisBridge::RedisBridge(std::string url, bus::EventBus& bus, const common::IClo
   if (m_relay.instanceId.empty()) m_relay.instanceId = RelayOptions::generateInstanceId();
   if (m_relay.ns.empty()) m_relay.ns = "meridian";
   if (m_relay.role == RelayRole::Attach) m_relay.mirror = false;  // an attached GUI has nothing of its own to mirror
+  // Until the first check has seen a fresh heartbeat, nothing is sent.
+  m_link.state = contract::ServerLink::NotResponding;
+  m_link.detail = "no heartbeat seen yet on " + serverKey();
 }
 
 RedisBridge::~RedisBridge() { stop(); }
@@ -218,6 +222,9 @@ RelayStats RedisBridge::stats() const {
   s.stale = m_stale;
   s.replayed = m_replayed;
   s.republished = m_republished;
+  s.accepted = m_accepted;
+  s.expired = m_expired;
+  s.unanswered = m_unanswered;
   return s;
 }
 
@@ -308,18 +315,38 @@ void RedisBridge::rejectLocally(const std::string& correlationId, const std::str
   m_bus.publish(contract::CommandRejected{correlationId, reason});
 }
 
-void RedisBridge::publishRelay(const relay::Encoded& m) {
-  contract::RelayMessage msg{m_relay.instanceId, ++m_seq, m.kind, m_clock.now(), m.body, {}};
-  const std::string json = contract::encodeRelayMessage(msg, m_relay.key);
+void RedisBridge::publishRelay(const relay::Encoded& m, std::chrono::milliseconds deadline) {
   const bool command = m.relay == contract::Relay::ToServer;
+  if (command && !m_link.ok()) {
+    // Never sent into the void: the server could not take it now, and might take it much later.
+    rejectLocally(m.correlationId, fmt::format("Not sent: {} ({})", contract::toString(m_link.state), m_link.detail));
+    return;
+  }
+  const domain::Timestamp now = m_clock.now();
+  contract::RelayMessage msg{m_relay.instanceId, ++m_seq, m.kind, now, m.body, {}};
+  if (command) msg.expires = now + std::chrono::duration_cast<std::chrono::nanoseconds>(deadline).count();
+  const std::string json = contract::encodeRelayMessage(msg, m_relay.key);
+  if (command) {
+    // Waiting for the server's answer before the PUBLISH: the answer may arrive before publish() returns.
+    std::lock_guard lock(m_pendingMutex);
+    m_pending[m.correlationId] = {std::chrono::steady_clock::now() + deadline + kAnswerGrace, deadline + kAnswerGrace};
+  }
   auto r = m_cache.publish(command ? commandsChannel() : eventsChannel(), json);
   noteResult(r.ok() ? Status{} : Status{r.error()});
   if (command) {
-    if (!r.ok()) {
-      rejectLocally(m.correlationId, "not delivered: Redis unavailable (" + r.error().message + ")");
-    } else if (*r == 0) {
-      rejectLocally(m.correlationId, "not delivered: no serving process (meridian-cli serve) is listening on " +
-                                         m_cache.redactedUrl() + " namespace '" + m_relay.ns + "'");
+    // A receiver count proves nothing (any subscriber counts): only the server's answer does. Zero, though, proves
+    // that nobody got it.
+    std::string why;
+    if (!r.ok()) why = "Not sent: Redis unavailable (" + r.error().message + ")";
+    else if (*r == 0)
+      why = "Not sent: no serving process (meridian-cli serve) is listening on " + m_cache.redactedUrl() +
+            " namespace '" + m_relay.ns + "'";
+    if (!why.empty()) {
+      {
+        std::lock_guard lock(m_pendingMutex);
+        m_pending.erase(m.correlationId);
+      }
+      rejectLocally(m.correlationId, why);
     }
     return;
   }
@@ -360,7 +387,7 @@ void RedisBridge::relayOut(const bus::Envelope& e, std::unordered_map<std::strin
     // Commands go out only from an attached process, events only from a serving one.
     const bool command = m->relay == contract::Relay::ToServer;
     if (command != (m_relay.role == RelayRole::Attach)) return;
-    publishRelay(*m);
+    publishRelay(*m, command ? commandDeadline(e) : std::chrono::milliseconds{});
   }
 }
 
@@ -381,40 +408,146 @@ void RedisBridge::forward(std::vector<bus::Envelope>& batch) {
 void RedisBridge::periodic() {
   const auto now = std::chrono::steady_clock::now();
   if (!m_inbound) return;  // a server announces itself only once it takes commands
-  if (m_relay.role == RelayRole::Attach) {
-    bool subscribed = false;
-    {
-      std::lock_guard lock(m_subscriberMutex);
-      subscribed = m_subscriber && m_subscriber->isSubscribed();
-    }
-    if (!subscribed && m_wasSubscribed) {
-      std::lock_guard lock(m_stateMutex);
-      m_liveKinds.clear();
-    }
-    // First attach, and after every Redis outage; a failed load is retried on the next pass.
-    if (subscribed && !m_wasSubscribed) m_wasSubscribed = loadSnapshot();
-    if (!subscribed) m_wasSubscribed = false;
-  }
+  if (m_relay.role == RelayRole::Attach) expireUnanswered();
   if (m_republishPending && m_relay.role == RelayRole::Serve) republishState();
   if (now < m_nextPeriodic) return;
-  m_nextPeriodic = now + m_relay.heartbeatInterval;
   if (m_relay.role == RelayRole::Serve && m_relay.acceptCommands) {  // "a server takes commands here"
+    m_nextPeriodic = now + m_relay.heartbeatInterval;
     const std::string beat =
         contract::encodeHeartbeat({m_relay.instanceId, m_clock.now(), tradingMode(), {}}, m_relay.key);
     noteResult(m_cache.setValue(serverKey(), beat, m_relay.heartbeatTtl));
   } else if (m_relay.role == RelayRole::Attach) {
-    // Alive = a heartbeat signed with our key and fresh; a key that merely exists proves nothing.
-    auto r = m_cache.getValue(serverKey());
-    noteResult(r.ok() ? Status{} : Status{r.error()});
-    std::string why = r.ok() ? std::string() : "Redis unavailable";
-    std::optional<contract::Heartbeat> beat;
-    if (r.ok()) beat = liveHeartbeat(*r, &why);
-    if (beat) noteServerMode(*beat);
-    const bool alive = beat.has_value();
-    if (alive != m_serverAlive.exchange(alive))
-      common::logger("redis")->log(alive ? spdlog::level::info : spdlog::level::warn, "serving process {}",
-                                   alive ? "seen (heartbeat)" : "not seen on " + serverKey() + ": " + why);
+    m_nextPeriodic = now + m_relay.heartbeatInterval / 4;  // a stale server shows within ~2 periods
+    checkServer();
   }
+}
+
+void RedisBridge::checkServer() {
+  bool subscribed = false;
+  {
+    std::lock_guard lock(m_subscriberMutex);
+    subscribed = m_subscriber && m_subscriber->isSubscribed();
+  }
+  if (!subscribed && m_wasSubscribed) {
+    std::lock_guard lock(m_stateMutex);
+    m_liveKinds.clear();
+  }
+  // Alive = a heartbeat signed with our key, fresh by its time stamp, and a new one within serverStaleAfter on our
+  // own steady clock (a stopped server's key outlives it by its TTL; the steady clock needs no synchronised clocks).
+  auto r = m_cache.getValue(serverKey());
+  noteResult(r.ok() ? Status{} : Status{r.error()});
+  if (!r.ok()) {
+    m_serverAlive = false;
+    if (m_wasSubscribed) {
+      std::lock_guard lock(m_stateMutex);
+      m_liveKinds.clear();
+    }
+    m_wasSubscribed = false;
+    updateLink(contract::ServerLink::RedisDown, r.error().message);
+    return;
+  }
+  std::string why;
+  const auto steadyNow = std::chrono::steady_clock::now();
+  auto beat = liveHeartbeat(*r, &why);
+  if (beat) {
+    noteServerMode(*beat);
+    if (beat->ts != m_lastBeatTs) {
+      // First seen now; its age on the server's clock says how old it already was (bounded: clocks may differ).
+      const auto age = std::chrono::nanoseconds(std::clamp<std::int64_t>(m_clock.now() - beat->ts, 0,
+                                                                         domain::kNanosPerMilli * 60'000));
+      m_lastBeatTs = beat->ts;
+      m_lastBeatSeen = steadyNow - std::min<std::chrono::nanoseconds>(age, m_relay.serverStaleAfter + m_relay.heartbeatInterval);
+    }
+    const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(steadyNow - m_lastBeatSeen);
+    if (silent > m_relay.serverStaleAfter) {
+      why = fmt::format("no heartbeat for {:.1f} s", double(silent.count()) / 1000.0);
+      beat.reset();
+    }
+  }
+  m_link.lastBeat = m_lastBeatTs;
+  const bool alive = beat.has_value();
+  // First attach, and after every Redis outage: subscribed again, then the server's state loaded (retried on the
+  // next pass while it fails).
+  if (subscribed && !m_wasSubscribed) m_wasSubscribed = loadSnapshot();
+  if (!subscribed) m_wasSubscribed = false;
+  if (!subscribed || !m_wasSubscribed)
+    updateLink(contract::ServerLink::Reconnecting,
+               subscribed ? "loading the server's state" : "subscribing to " + eventsChannel());
+  else if (!alive)
+    updateLink(contract::ServerLink::NotResponding, why + " (" + serverKey() + ")");
+  else
+    updateLink(contract::ServerLink::Ok, "server " + beat->origin);
+  m_serverAlive = m_link.ok();  // alive = it can take commands now
+}
+
+void RedisBridge::updateLink(contract::ServerLink state, const std::string& detail) {
+  if (state == contract::ServerLink::RedisDown) ++m_link.retries;
+  if (m_linkPublished && state == m_link.state) {
+    m_link.detail = detail;  // shown with the next refusal; not a change worth a line
+    return;
+  }
+  auto log = common::logger("redis");
+  const std::uint64_t retries = m_link.retries;
+  if (state == contract::ServerLink::Ok)
+    log->info("link to the serving process: ok ({}){}", detail,
+              retries ? fmt::format(", after {} Redis retr{}", retries, retries == 1 ? "y" : "ies") : std::string());
+  else
+    log->warn("link to the serving process: {} ({}){}; commands are refused until it is back",
+              contract::toString(state), detail,
+              retries ? fmt::format(", Redis retry {}", retries) : std::string());
+  if (state == contract::ServerLink::Ok || state == contract::ServerLink::NotResponding) m_link.retries = 0;
+  m_link.state = state;
+  m_link.detail = detail;
+  m_link.since = m_clock.now();
+  m_linkPublished = true;
+  m_bus.publish(m_link);
+}
+
+void RedisBridge::expireUnanswered() {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, std::chrono::milliseconds>> expired;
+  {
+    std::lock_guard lock(m_pendingMutex);
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+      if (it->second.giveUp > now) {
+        ++it;
+        continue;
+      }
+      expired.emplace_back(it->first, it->second.waited);
+      it = m_pending.erase(it);
+    }
+  }
+  for (const auto& [id, waited] : expired) {
+    ++m_unanswered;
+    const auto secs = (waited.count() + 999) / 1000;
+    common::logger("redis")->warn("command {} expired: the server did not answer in {} s", id, secs);
+    m_bus.publish(contract::CommandRejected{
+        id, fmt::format("Expired: the server did not answer in {} s (a command it reads after its deadline is "
+                        "not executed)",
+                        secs)});
+  }
+}
+
+void RedisBridge::noteAnswer(const std::string& correlationId) {
+  if (correlationId.empty()) return;
+  std::lock_guard lock(m_pendingMutex);
+  m_pending.erase(correlationId);
+}
+
+bool RedisBridge::inTime(const contract::RelayMessage& m, const std::string& correlationId) {
+  std::string why;
+  if (m.expires == 0) {
+    why = "Refused: the command carries no deadline (an older Meridian?); not executed";
+  } else if (const domain::Timestamp late = m_clock.now() - m.expires; late > 0) {
+    why = fmt::format("Expired: the server read it {} ms after its deadline; not executed",
+                      late / domain::kNanosPerMilli);
+  } else {
+    return true;
+  }
+  noteRefused(m.origin, m.expires == 0 ? "commands without a deadline" : "commands read after their deadline",
+              m_expired);
+  m_bus.publish(contract::CommandRejected{correlationId, why});
+  return false;
 }
 
 bool RedisBridge::loadSnapshot() {
@@ -424,7 +557,9 @@ bool RedisBridge::loadSnapshot() {
     auto all = m_cache.hashGetAll(key);
     noteResult(all.ok() ? Status{} : Status{all.error()});
     if (!all.ok()) {
-      log->warn("cannot load the server state from {}: {}", key, all.error().message);
+      // One line per outage, not one per retry.
+      if (m_snapshotFailures++ == 0)
+        log->warn("cannot load the server state from {}: {} (retrying quietly)", key, all.error().message);
       return false;
     }
     for (const auto& [field, json] : *all) {
@@ -437,7 +572,9 @@ bool RedisBridge::loadSnapshot() {
       ++n;
     }
   }
-  log->info("loaded {} state record(s) of the serving process from Redis", n);
+  log->info("loaded {} state record(s) of the serving process from Redis{}", n,
+            m_snapshotFailures ? fmt::format(" after {} retries", m_snapshotFailures) : std::string());
+  m_snapshotFailures = 0;
   return true;
 }
 
@@ -469,6 +606,11 @@ void RedisBridge::handle(const contract::RelayMessage& m, bool fromSnapshot) {
     ++m_ignored;
     return;
   }
+  if (command && !inTime(m, d->correlationId)) return;
+  if (m_relay.role == RelayRole::Attach && !fromSnapshot &&
+      (d->type == std::type_index(typeid(contract::CommandAccepted)) ||
+       d->type == std::type_index(typeid(contract::CommandRejected))))
+    noteAnswer(d->correlationId);
   if (m_relay.role == RelayRole::Attach) {
     std::lock_guard lock(m_stateMutex);
     if (d->relay == contract::Relay::KeyedSnapshot) {
@@ -498,6 +640,10 @@ void RedisBridge::handle(const contract::RelayMessage& m, bool fromSnapshot) {
     return;
   }
   ++m_injected;
+  if (command) {
+    ++m_accepted;
+    m_bus.publish(contract::CommandAccepted{d->correlationId, m_relay.instanceId});
+  }
 }
 
 void RedisBridge::run() {

@@ -21,9 +21,18 @@
 //    twice). An attaching process subscribes first, then loads those keys
 //    (an order is injected from the snapshot only if no newer update already arrived live), and reloads them
 //    every time its subscription is re-established after a Redis outage.
-//    Command results come back as the server's events carrying the command's correlation id. A command that
-//    cannot be delivered (Redis down, or no serving process subscribed) is answered locally at once with a
-//    CommandRejected for its correlation id: nothing is silently lost.
+//    Command results come back as the server's events carrying the command's correlation id.
+//    Every command gets exactly one answer by correlation id, and only the server's answer counts as delivered
+//    (never PUBLISH's receiver count, which any other subscriber on the channel inflates):
+//      - refused at once, locally (CommandRejected "Not sent: ..."), while the link is not Ok: Redis down,
+//        reconnecting, or the server's heartbeat absent or stale (no new beat for serverStaleAfter, ~2 periods);
+//        also when the PUBLISH fails or reaches no subscriber at all;
+//      - otherwise stamped with a deadline (expires = now + commandDeadline(), CommandDeadline.h) and sent; the
+//        server answers CommandAccepted when it hands the command to its bus before the deadline, or
+//        CommandRejected "Expired: ..." when it reads it after (and does not execute it);
+//      - no answer by deadline + kAnswerGrace: answered locally "Expired: the server did not answer in N s".
+//    The attached relay publishes contract::ServerLinkState on its bus on every change of the link (Ok, server
+//    not responding, Redis unavailable, reconnecting), logging one line per change (with the retry count).
 //
 // Threads: one bridge thread (bus mailbox -> Redis writes, heartbeat, snapshot loads) and one subscriber thread
 // (Redis -> decode -> local bus). Redis being absent or dropping never blocks the bus or any other component:
@@ -40,6 +49,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,6 +75,8 @@ struct RelayOptions {
   std::string key;
   // A relayed message whose time is further than this from our clock is refused (a delayed or replayed command).
   std::chrono::milliseconds maxAge{30'000};
+  // Attach: the server counts as not responding when no new heartbeat arrived for this long (~2 periods).
+  std::chrono::milliseconds serverStaleAfter = kHeartbeatInterval * 2;
 
   static std::string generateInstanceId();
 };
@@ -109,7 +121,8 @@ class RedisBridge final : public IEventRelay {
   void forward(std::vector<bus::Envelope>& batch);
   void mirror(const bus::Envelope& e, std::unordered_map<std::string, const domain::Quote*>& latestQuote);
   void relayOut(const bus::Envelope& e, std::unordered_map<std::string, const bus::Envelope*>& latestQuote);
-  void publishRelay(const relay::Encoded& m);
+  // deadline: commands only (how long the server may take to read it).
+  void publishRelay(const relay::Encoded& m, std::chrono::milliseconds deadline = {});
   void rejectLocally(const std::string& correlationId, const std::string& reason);
   void periodic();
   bool loadSnapshot();  // false when Redis failed (retried)
@@ -125,6 +138,13 @@ class RedisBridge final : public IEventRelay {
   // The heartbeat at serverKey(): decoded, signed with our key and fresh (nullopt otherwise; why in *why).
   std::optional<contract::Heartbeat> liveHeartbeat(const std::optional<std::string>& value, std::string* why);
   void republishState();  // Serve: after Redis came back, write the state and open orders again
+  // Attach: the link state from this pass's checks; published and logged when it changed.
+  void updateLink(contract::ServerLink state, const std::string& detail);
+  void checkServer();           // Attach: heartbeat poll (every heartbeatInterval / 4)
+  void expireUnanswered();      // Attach: commands with no answer past deadline + grace
+  void noteAnswer(const std::string& correlationId);  // Attach: the server answered (subscriber thread)
+  // Serve: a command read after its deadline (or without one) is answered and dropped; true when it may run.
+  bool inTime(const contract::RelayMessage& m, const std::string& correlationId);
   bool wasInjected(const bus::Envelope& e);
 
   bus::EventBus& m_bus;
@@ -154,6 +174,9 @@ class RedisBridge final : public IEventRelay {
   std::atomic<std::uint64_t> m_stale{0};
   std::atomic<std::uint64_t> m_replayed{0};
   std::atomic<std::uint64_t> m_republished{0};
+  std::atomic<std::uint64_t> m_accepted{0};
+  std::atomic<std::uint64_t> m_expired{0};
+  std::atomic<std::uint64_t> m_unanswered{0};
   std::atomic<bool> m_healthy{true};
   std::atomic<bool> m_serverAlive{false};
 
@@ -184,6 +207,21 @@ class RedisBridge final : public IEventRelay {
   std::mutex m_warnMutex;
   std::chrono::steady_clock::time_point m_lastMalformedWarn{};
   std::uint64_t m_malformedSinceWarn = 0;
+
+  // Attach: commands sent and not answered yet (correlation id -> when to give up, the deadline it carried).
+  struct Pending {
+    std::chrono::steady_clock::time_point giveUp;
+    std::chrono::milliseconds waited{};
+  };
+  std::mutex m_pendingMutex;
+  std::map<std::string, Pending> m_pending;
+
+  // Attach (bridge thread): the link as last published, the newest heartbeat and when it was first seen.
+  contract::ServerLinkState m_link;
+  bool m_linkPublished = false;
+  std::int64_t m_lastBeatTs = 0;
+  std::chrono::steady_clock::time_point m_lastBeatSeen{};
+  std::uint64_t m_snapshotFailures = 0;
 
   // Bridge-thread state.
   bool m_wasSubscribed = false;

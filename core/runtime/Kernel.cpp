@@ -280,9 +280,24 @@ void Kernel::startMarketFeed() {
   o.alwaysOpen = m_config.boolValue("market.sim_always_open", true);
   // Simulated seconds per wall-clock second (60: a 1-minute bar every second, for demos and soak tests).
   o.replaySpeed = std::clamp(m_config.doubleValue("market.sim_speed", o.replaySpeed), 0.001, 3600.0);
+  // The last prices, so a restarted feed continues where it was (beside the journal's side files).
+  o.pricesPath = journalSideFile(m_config, "market.sim_prices_path", "sim-prices");
   log->info("simulated market: {} symbols, {} ticks/s, seed {}, {}, {}x real time", o.symbols.size(), o.ticksPerSecond,
             o.seed, o.alwaysOpen ? "always open" : "NYSE sessions only", o.replaySpeed);
   m_market = std::make_unique<marketdata::SimulatedMarket>(m_bus, *m_clock, std::move(o));
+  if (m_config.boolValue("market.sim_store_bars", true)) {
+    // The feed's bars go to storage (fire-and-forget tasks on the storage thread), so the chart of a window opened
+    // later -- a restarted GUI, or one attached to this server -- has the history (HistoryService, vendor
+    // "simulated").
+    m_market->setBarSink([storage = m_storage.get()](const std::string& symbol, const std::string& source,
+                                                     const domain::Bar& bar) {
+      storage->post([symbol, source, bar](storage::IStorage& s) {
+        if (auto r = s.upsertBars(symbol, source, std::span<const domain::Bar>(&bar, 1)); !r.ok())
+          common::logger("kernel")->warn("cannot store the simulated {} bar of {}: {}", source, symbol,
+                                         r.error().message);
+      });
+    });
+  }
   m_market->start();
 }
 

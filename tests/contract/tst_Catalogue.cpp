@@ -61,6 +61,7 @@ template <> AccountSnapshot sample() { return {"paper", 1, 2, 3, 4, 5, 6, 7, 8, 
 template <> RiskRejected sample() { return {"C-10", "MRD-2", "max_qty", "too big"}; }
 template <> RiskStateChanged sample() { return {true, true, "panic", "drawdown 12%", 3}; }
 template <> CommandRejected sample() { return {"C-11", "no"}; }
+template <> CommandAccepted sample() { return {"C-11b", "host:1:beef"}; }
 template <> BarClosed sample() { return {"SPY", "sim_1m", domain::Bar{1, 2, 3, 1, 2, 10, 1.9, 4}}; }
 template <> SignalGenerated sample() {
   return {"sma_cross", "AAPL", 12, domain::Side::Sell, 190.5, -100, "SMA10 crossed below SMA30", -200,

@@ -1,4 +1,5 @@
-// HistoryService's fills history ("cmd.md.fills_history" -> "md.fills_history.<corr>"): fills journaled in a SQLite
+// HistoryService's fills and orders history ("cmd.md.fills_history" -> "md.fills_history.<corr>", the same for
+// orders_history): fills journaled in a SQLite
 // file come back over the bus newest first with the limit respected; the read goes through the service's own
 // connection, so it is answered while the storage thread (the order journal) is busy; the storage-thread path gives
 // the same fills; a bad request and a stopped storage are answered with a clear error, never left unanswered.
@@ -62,13 +63,12 @@ domain::Fill fill(int i) {
   return f;
 }
 
-// The answers published on the bus (from the service's worker thread), kept by correlation id.
+// The answers of type A published on the bus (from the service's worker thread), kept by correlation id.
+template <class A = FillsHistoryLoaded>
 class Answers {
  public:
-  explicit Answers(bus::EventBus& bus) : m_mailbox(std::make_shared<bus::Mailbox>()) {
-    bus.subscribe<FillsHistoryLoaded>(m_mailbox);
-  }
-  std::optional<FillsHistoryLoaded> await(const std::string& corr,
+  explicit Answers(bus::EventBus& bus) : m_mailbox(std::make_shared<bus::Mailbox>()) { bus.subscribe<A>(m_mailbox); }
+  std::optional<A> await(const std::string& corr,
                                           std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::vector<bus::Envelope> batch;
@@ -79,13 +79,13 @@ class Answers {
       batch.clear();
       m_mailbox->drain(batch);
       for (const auto& e : batch)
-        if (const auto* a = e.as<FillsHistoryLoaded>()) m_received.emplace(a->correlationId, *a);
+        if (const auto* a = e.as<A>()) m_received.emplace(a->correlationId, *a);
     }
   }
 
  private:
   std::shared_ptr<bus::Mailbox> m_mailbox;
-  std::map<std::string, FillsHistoryLoaded> m_received;
+  std::map<std::string, A> m_received;
 };
 
 }  // namespace
@@ -204,6 +204,24 @@ class tst_HistoryService : public QObject {
     const FillsHistoryLoaded direct = history.loadFills(RequestFillsHistory{"fh-3", 7});
     QVERIFY2(direct.ok(), direct.error.c_str());
     verifyNewestFirst(*direct.fills, 7);
+
+    // The journaled orders, newest first, as the Orders blotter of a window that starts (or attaches) later asks.
+    Answers<OrdersHistoryLoaded> orderAnswers(bus);
+    QVERIFY(bus.send(RequestOrdersHistory{"oh-1", 5}).ok());
+    const auto orders = orderAnswers.await("oh-1");
+    QVERIFY(orders);
+    QVERIFY2(orders->ok(), orders->error.c_str());
+    QCOMPARE(orders->orders->size(), std::size_t(5));
+    for (std::size_t k = 0; k < 5; ++k) {
+      const domain::Order want = order(kFills - 1 - static_cast<int>(k));
+      QCOMPARE(orders->orders->at(k).clientOrderId, want.clientOrderId);
+      QCOMPARE(orders->orders->at(k).quantity, want.quantity);
+      QCOMPARE(orders->orders->at(k).createdTs, want.createdTs);
+    }
+    QCOMPARE(history.ordersServed(), std::uint64_t(1));
+    const OrdersHistoryLoaded none = history.loadOrders(RequestOrdersHistory{"oh-0", 0});
+    QVERIFY(!none.ok());
+    QVERIFY2(none.error.find("without a limit") != std::string::npos, none.error.c_str());
 
     history.stop();
     storage.stop();

@@ -1,6 +1,8 @@
 // HealthMonitor: probes -> component states; market data -> freshness (stale only while the market is open).
 #include <QtTest>
 
+#include <atomic>
+
 #include "core/bus/EventBus.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
@@ -89,6 +91,37 @@ class tst_HealthMonitor : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(out->size() + out->stats().coalesced >= 3, 2000);
     monitor.stop();
     QVERIFY(monitor.snapshot());
+  }
+
+  // An attached process's link to its server changed: the monitor probes and publishes at once, not on its period
+  // (an hour here), so the Ops panel shows "server down" when the banner does.
+  void aServerLinkChangeIsProbedAtOnce() {
+    common::RealClock clock;
+    bus::EventBus bus;
+    auto out = std::make_shared<bus::Mailbox>();
+    bus.subscribe<contract::HealthSnapshot>(out);
+    jobs::HealthMonitor::Options o;
+    o.interval = std::chrono::hours(1);
+    jobs::HealthMonitor monitor(clock, bus, o);
+    std::atomic<int> probes{0};
+    std::atomic<bool> serverUp{true};
+    monitor.addProbe("Server", "relay", [&] {
+      ++probes;
+      contract::ComponentHealth h;
+      h.state = serverUp ? contract::HealthState::Ok : contract::HealthState::Down;
+      return h;
+    });
+    monitor.start();
+    QTRY_COMPARE_WITH_TIMEOUT(probes.load(), 1, 2000);  // the first snapshot, at start
+    std::vector<bus::Envelope> seen;
+    QTRY_VERIFY_WITH_TIMEOUT((out->drain(seen), !seen.empty()), 2000);
+    serverUp = false;
+    bus.publish(contract::ServerLinkState{contract::ServerLink::NotResponding, "no heartbeat for 2.1 s", 1, 1, 0});
+    QTRY_COMPARE_WITH_TIMEOUT(probes.load(), 2, 2000);
+    QTRY_VERIFY_WITH_TIMEOUT((out->drain(seen), seen.back().as<contract::HealthSnapshot>()->components.front().state ==
+                                                    contract::HealthState::Down),
+                             2000);
+    monitor.stop();
   }
 };
 

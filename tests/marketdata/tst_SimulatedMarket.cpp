@@ -1,5 +1,6 @@
 // SimulatedMarket: seeded determinism (also across chunked runs), ticks only inside NYSE sessions, exact schedule
-// rate, real-time rate on the feed thread up to 50k ticks/s, quote coalescing, bars on the bus, replay speed.
+// rate, real-time rate on the feed thread up to 50k ticks/s, quote coalescing, bars on the bus, replay speed; the
+// last prices saved at stop and continued from by the next market (a malformed file: the seed prices).
 #include "core/bus/EventBus.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
@@ -8,6 +9,8 @@
 #include "core/time/NyseCalendar.h"
 #include "core/time/TimeZones.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <thread>
@@ -97,6 +100,10 @@ class tst_SimulatedMarket : public QObject {
     Recorder rec;
     SimulatedMarket m(bus, clock, opts(3, 100, start));
     m.setTickSink(rec.sink());
+    std::vector<std::pair<std::string, domain::Bar>> sunk;  // the bar sink (what the Kernel stores) sees every bar
+    m.setBarSink([&](const std::string& symbol, const std::string& source, const domain::Bar& bar) {
+      sunk.emplace_back(symbol + "/" + source, bar);
+    });
     m.runUntil(et(2024, 1, 3, 9, 31));
     const auto& cal = time::NyseCalendar::instance();
     for (const auto& t : rec.ticks) QVERIFY2(cal.isOpen(t.ts), qPrintable(time::TimeZones::formatExchange(t.ts)));
@@ -125,6 +132,12 @@ class tst_SimulatedMarket : public QObject {
     QCOMPARE(hours, symbols);
     QCOMPARE(days, symbols);
     QCOMPARE(minutes, 2 * symbols);  // 15:59 and 09:30 (09:31 still forming)
+    QCOMPARE(sunk.size(), events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const auto* bc = events[i].as<contract::BarClosed>();
+      QCOMPARE(sunk[i].first, bc->symbol + "/" + bc->source);
+      QCOMPARE(sunk[i].second, bc->bar);
+    }
   }
 
   void closedDaysAreSkipped() {
@@ -223,6 +236,64 @@ class tst_SimulatedMarket : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(m.stats().simTs, start + domain::kNanosPerMinute, 2000);
     m.stop();
     QCOMPARE(m.stats().ticks, std::uint64_t(101));  // the wall-clock rate is unchanged
+  }
+
+  // A market that ran and stopped saved its last prices; the next one starts from them: its ticks are exactly those
+  // of a market configured with those start prices, not those of the seed prices.
+  void continuesFromTheLastPricesAfterARestart() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("sim-prices").toStdString();
+    const auto start = et(2024, 1, 2, 10, 0);
+    common::SimulatedClock clock(start);
+    bus::EventBus bus;
+    SimulatedMarketOptions o = opts(3, 1000, start);
+    o.pricesPath = path;
+    {
+      SimulatedMarket first(bus, clock, o);
+      first.start();
+      clock.advance(5 * domain::kNanosPerSecond);
+      QTRY_COMPARE_WITH_TIMEOUT(first.stats().ticks, std::uint64_t(5001), 5000);
+      first.stop();
+    }
+    auto saved = loadSimulatedPrices(path);
+    QVERIFY(saved.ok());
+    QCOMPARE(saved->size(), o.symbols.size());
+    int moved = 0;
+    for (const auto& sym : o.symbols) {
+      QVERIFY(saved->count(sym.symbol));
+      moved += saved->at(sym.symbol) != sym.startPrice;
+    }
+    QVERIFY(moved > 0);
+
+    const auto later = start + domain::kNanosPerMinute;
+    SimulatedMarketOptions restarted = opts(3, 1000, later);
+    restarted.pricesPath = path;
+    SimulatedMarketOptions expected = opts(3, 1000, later);
+    for (auto& sym : expected.symbols) sym.startPrice = saved->at(sym.symbol);
+    SimulatedMarketOptions seeded = opts(3, 1000, later);
+    Recorder a, b, c;
+    SimulatedMarket ma(bus, clock, restarted), mb(bus, clock, expected), mc(bus, clock, seeded);
+    ma.setTickSink(a.sink());
+    mb.setTickSink(b.sink());
+    mc.setTickSink(c.sink());
+    for (auto* m : {&ma, &mb, &mc}) m->runUntil(later + domain::kNanosPerSecond);
+    QVERIFY(!a.ticks.empty());
+    QVERIFY(sameTicks(a.ticks, b.ticks));
+    QVERIFY(!sameTicks(a.ticks, c.ticks));
+
+    // A damaged file: the seed prices (and a warning), never a half-applied set.
+    {
+      QFile f(QString::fromStdString(path));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("{\"AAPL\": -3}");
+    }
+    QVERIFY(!loadSimulatedPrices(path).ok());
+    Recorder d;
+    SimulatedMarket md(bus, clock, restarted);
+    md.setTickSink(d.sink());
+    md.runUntil(later + domain::kNanosPerSecond);
+    QVERIFY(sameTicks(d.ticks, c.ticks));
   }
 };
 

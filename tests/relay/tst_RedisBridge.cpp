@@ -16,7 +16,12 @@
 #include <QTcpServer>
 #include <QtTest>
 
+#include <QElapsedTimer>
+
+#include <atomic>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 using namespace meridian;
 
@@ -71,6 +76,72 @@ class PrivateRedis {
   QProcess m_proc;
   quint16 m_port = 0;
 };
+
+// A serving process's heartbeat, written by the test like a server does (signed, every 200 ms) until stop():
+// after stop() the key stays (its TTL) with a beat that no longer changes, like a server stopped by SIGSTOP.
+class FakeHeartbeat {
+ public:
+  FakeHeartbeat(std::string url, std::string ns, const common::IClock& clock)
+      : m_cache(std::move(url)), m_ns(std::move(ns)), m_clock(clock) {}
+  ~FakeHeartbeat() { stop(); }
+  void start() {
+    stop();
+    m_running = true;
+    m_thread = std::thread([this] {
+      while (m_running) {
+        const std::string beat = contract::encodeHeartbeat({"fake-server", m_clock.now(), {}, {}}, kRelayKey);
+        (void)m_cache.setValue(relay::serverKey(m_ns), beat, std::chrono::milliseconds(5000));
+        std::unique_lock lock(m_mutex);
+        m_cv.wait_for(lock, std::chrono::milliseconds(200), [this] { return !m_running.load(); });
+      }
+    });
+  }
+  void stop() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_running = false;
+    }
+    m_cv.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+  }
+
+ private:
+  storage::RedisCache m_cache;
+  std::string m_ns;
+  const common::IClock& m_clock;
+  std::atomic<bool> m_running{false};
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::thread m_thread;
+};
+
+// Every payload published on one channel (a subscriber that is not a Meridian server, like redis-cli).
+struct ChannelTap {
+  ChannelTap(const std::string& url, const std::string& channel)
+      : sub(url, [this](const std::string&, const std::string& payload) {
+          std::lock_guard lock(mutex);
+          payloads.push_back(payload);
+        }) {
+    ok = sub.start({channel}, {}).ok() && sub.waitUntilSubscribed(std::chrono::milliseconds(5000));
+  }
+  std::vector<std::string> all() {
+    std::lock_guard lock(mutex);
+    return payloads;
+  }
+  std::mutex mutex;
+  std::vector<std::string> payloads;
+  storage::RedisSubscriber sub;
+  bool ok = false;
+};
+
+contract::SubmitOrder marketOrder(const std::string& corr) {
+  domain::Order o;
+  o.clientOrderId = "MRD-" + corr;
+  o.symbol = "AAPL";
+  o.type = domain::OrderType::Market;
+  o.quantity = 1;
+  return {corr, o};
+}
 
 }  // namespace
 
@@ -195,7 +266,8 @@ class tst_RedisBridge : public QObject {
     attached.stop();
   }
 
-  // A job command from an attached process when no server listens: answered locally at once, by correlation id.
+  // A job command from an attached process when no server listens: answered locally at once, by correlation id,
+  // without being sent.
   void jobCommandWithoutAServerIsRejectedAtOnce() {
     if (m_url.empty()) QSKIP("set MERIDIAN_TEST_REDIS_URL or run the README test command (tests/run-all.sh)");
     bus::EventBus attachBus;
@@ -210,7 +282,7 @@ class tst_RedisBridge : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!rejects.all<contract::CommandRejected>().empty(), 2000);
     const auto r = rejects.all<contract::CommandRejected>().front();
     QCOMPARE(r.correlationId, std::string("C-job-1"));
-    QVERIFY2(r.reason.find("no serving process") != std::string::npos, r.reason.c_str());
+    QVERIFY2(r.reason.rfind("Not sent: server not responding", 0) == 0, r.reason.c_str());
     QCOMPARE(attached.stats().undelivered, std::uint64_t(1));
     attached.stop();
   }
@@ -310,6 +382,151 @@ class tst_RedisBridge : public QObject {
     QCOMPARE(attached.stats().echoes + server.stats().echoes, std::uint64_t(0));
     attached.stop();
     server.stop();
+  }
+
+  // A command the server reads after its deadline (or that carries none) is answered and never handed to its bus;
+  // one read in time is handed over and answered CommandAccepted. Messages are written to the channel by hand so
+  // the deadline is exact.
+  void commandReadAfterItsDeadlineIsAnsweredExpiredAndNotExecuted() {
+    if (m_url.empty()) QSKIP("set MERIDIAN_TEST_REDIS_URL or run the README test command (tests/run-all.sh)");
+    const std::string ns = "tst_redisbridge_deadline_" + std::to_string(QCoreApplication::applicationPid());
+    bus::EventBus serverBus;
+    relay::RelayOptions so;
+    so.role = relay::RelayRole::Serve;
+    so.ns = ns;
+    so.mirror = false;
+    so.key = kRelayKey;
+    Sink commands(serverBus, "cmd.>");  // stands in for the execution service: what reaches it
+    Sink answers(serverBus, "sys.command.>");
+    relay::RedisBridge server(m_url, serverBus, m_clock, so);
+    QVERIFY(server.start().ok() && server.startInbound().ok());
+    QTRY_VERIFY_WITH_TIMEOUT(server.healthy(), 5000);
+
+    storage::RedisCache writer(m_url);
+    std::uint64_t seq = 0;
+    auto send = [&](const std::string& corr, domain::Timestamp expires) {
+      contract::RelayMessage m{"tst-origin", ++seq, "submit_order", m_clock.now(),
+                               contract::Spec<contract::SubmitOrder>::encode(marketOrder(corr)), {}, expires};
+      return writer.publish(server.commandsChannel(), contract::encodeRelayMessage(m, kRelayKey)).ok();
+    };
+    const domain::Timestamp now = m_clock.now();
+    QVERIFY(send("C-late", now - 5 * domain::kNanosPerMilli));
+    QVERIFY(send("C-none", 0));
+    QVERIFY(send("C-fresh", now + 5000 * domain::kNanosPerMilli));
+    // The answers come in the order the commands were read: the in-time one last is the barrier.
+    QTRY_VERIFY_WITH_TIMEOUT(!answers.all<contract::CommandAccepted>().empty(), 5000);
+    QCOMPARE(answers.all<contract::CommandAccepted>().front().correlationId, std::string("C-fresh"));
+    QCOMPARE(answers.all<contract::CommandAccepted>().front().by, server.instanceId());
+    const auto rejected = answers.all<contract::CommandRejected>();
+    QCOMPARE(rejected.size(), std::size_t(2));
+    QCOMPARE(rejected[0].correlationId, std::string("C-late"));
+    QVERIFY2(rejected[0].reason.rfind("Expired: the server read it ", 0) == 0, rejected[0].reason.c_str());
+    QVERIFY2(rejected[0].reason.find("not executed") != std::string::npos, rejected[0].reason.c_str());
+    QCOMPARE(rejected[1].correlationId, std::string("C-none"));
+    QVERIFY2(rejected[1].reason.find("no deadline") != std::string::npos, rejected[1].reason.c_str());
+    const auto reached = commands.all<contract::SubmitOrder>();
+    QCOMPARE(reached.size(), std::size_t(1));
+    QCOMPARE(reached[0].correlationId, std::string("C-fresh"));
+    QCOMPARE(server.stats().expired, std::uint64_t(2));
+    QCOMPARE(server.stats().accepted, std::uint64_t(1));
+    server.stop();
+  }
+
+  // Another subscriber on the command channel (redis-cli, a dashboard) makes PUBLISH count one receiver, yet no
+  // server answers: the command is not taken as delivered, and is answered "Expired" after its deadline. The
+  // command carries its deadline: ts + 3 s for a market order.
+  void anotherSubscriberDoesNotMakeACommandDelivered() {
+    if (m_url.empty()) QSKIP("set MERIDIAN_TEST_REDIS_URL or run the README test command (tests/run-all.sh)");
+    const std::string ns = "tst_redisbridge_void_" + std::to_string(QCoreApplication::applicationPid());
+    FakeHeartbeat beat(m_url, ns, m_clock);
+    beat.start();
+    bus::EventBus attachBus;
+    relay::RelayOptions ao;
+    ao.role = relay::RelayRole::Attach;
+    ao.ns = ns;
+    ao.key = kRelayKey;
+    relay::RedisBridge attached(m_url, attachBus, m_clock, ao);
+    ChannelTap tap(m_url, attached.commandsChannel());
+    QVERIFY(tap.ok);
+    QVERIFY(attached.start().ok() && attached.startInbound().ok());
+    QTRY_VERIFY_WITH_TIMEOUT(attached.serverAlive(), 5000);
+    Sink answers(attachBus, "sys.command.>");
+    QElapsedTimer sent;
+    sent.start();
+    QVERIFY(attachBus.send(marketOrder("C-void")).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(tap.all().size(), std::size_t(1), 5000);  // it was published, and received
+    auto wire = contract::decodeRelayMessage(tap.all().front());
+    QVERIFY(wire.ok());
+    QCOMPARE(wire->expires - wire->ts, std::int64_t(3000) * domain::kNanosPerMilli);
+    QVERIFY(contract::verifyRelayMessage(*wire, kRelayKey));  // the deadline is signed
+    QVERIFY(answers.all<contract::CommandRejected>().empty());  // not refused: it went out
+    QTRY_VERIFY_WITH_TIMEOUT(!answers.all<contract::CommandRejected>().empty(), 8000);
+    const qint64 answeredAfterMs = sent.elapsed();
+    const auto r = answers.all<contract::CommandRejected>().front();
+    QCOMPARE(r.correlationId, std::string("C-void"));
+    QVERIFY2(r.reason.rfind("Expired: the server did not answer in 4 s", 0) == 0, r.reason.c_str());
+    QVERIFY2(answeredAfterMs >= 3000, qPrintable(QString::number(answeredAfterMs)));  // never before the deadline
+    QCOMPARE(attached.stats().unanswered, std::uint64_t(1));
+    QCOMPARE(attached.stats().undelivered, std::uint64_t(0));
+    attached.stop();
+    beat.stop();
+  }
+
+  // The server stops beating (SIGSTOP-like: its key stays, its beat no longer changes): within ~2 heartbeat
+  // periods the attached relay publishes "server not responding" and refuses commands at once, without sending
+  // them; when the beat resumes, the link is ok again and commands go out.
+  void staleServerShowsAndRefusesAtOnce() {
+    if (m_url.empty()) QSKIP("set MERIDIAN_TEST_REDIS_URL or run the README test command (tests/run-all.sh)");
+    const std::string ns = "tst_redisbridge_stale_" + std::to_string(QCoreApplication::applicationPid());
+    FakeHeartbeat beat(m_url, ns, m_clock);
+    beat.start();
+    bus::EventBus attachBus;
+    relay::RelayOptions ao;
+    ao.role = relay::RelayRole::Attach;
+    ao.ns = ns;
+    ao.key = kRelayKey;
+    relay::RedisBridge attached(m_url, attachBus, m_clock, ao);
+    ChannelTap tap(m_url, attached.commandsChannel());
+    QVERIFY(tap.ok);
+    Sink links(attachBus, "sys.server_link");
+    Sink answers(attachBus, "sys.command.>");
+    QVERIFY(attached.start().ok() && attached.startInbound().ok());
+    auto latest = [&] {
+      auto all = links.all<contract::ServerLinkState>();
+      return all.empty() ? std::optional<contract::ServerLinkState>() : all.back();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(latest() && latest()->ok(), 5000);
+    QVERIFY(attached.serverAlive());
+
+    QElapsedTimer stopped;
+    beat.stop();
+    stopped.start();
+    QTRY_VERIFY_WITH_TIMEOUT(latest() && latest()->state == contract::ServerLink::NotResponding, 3000);
+    qInfo("server not responding shown %lld ms after its last heartbeat write stopped (period 1000 ms)",
+          static_cast<long long>(stopped.elapsed()));
+    QVERIFY2(latest()->detail.find("no heartbeat for") != std::string::npos, latest()->detail.c_str());
+    QVERIFY(latest()->lastBeat > 0);
+    QVERIFY(!attached.serverAlive());
+
+    QVERIFY(attachBus.send(marketOrder("C-refused")).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(!answers.all<contract::CommandRejected>().empty(), 1000);
+    const auto r = answers.all<contract::CommandRejected>().front();
+    QCOMPARE(r.correlationId, std::string("C-refused"));
+    QVERIFY2(r.reason.rfind("Not sent: server not responding", 0) == 0, r.reason.c_str());
+    // Barrier: a marker published after the refusal reaches the tap; the refused command never did.
+    storage::RedisCache writer(m_url);
+    QVERIFY(writer.publish(attached.commandsChannel(), "marker").ok());
+    QTRY_COMPARE_WITH_TIMEOUT(tap.all().size(), std::size_t(1), 5000);
+    QCOMPARE(tap.all().front(), std::string("marker"));
+    QCOMPARE(attached.stats().undelivered, std::uint64_t(1));
+
+    beat.start();
+    QTRY_VERIFY_WITH_TIMEOUT(latest() && latest()->ok(), 5000);
+    QVERIFY(attached.serverAlive());
+    QVERIFY(attachBus.send(marketOrder("C-after")).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(tap.all().size(), std::size_t(2), 5000);  // sent again once the server is back
+    attached.stop();
+    beat.stop();
   }
 };
 

@@ -345,7 +345,8 @@ void OrderTicketDock::onSideChanged() {
                      " border-radius: 3px; padding: 4px 10px; }"
                      "QPushButton:hover { background: %2; }"
                      "QPushButton:pressed { background: %2; }"
-                     "QPushButton:focus { border: 2px solid #1565c0; }")
+                     "QPushButton:focus { border: 2px solid #1565c0; }"
+                     "QPushButton:disabled { background: #9e9e9e; border: 2px solid #9e9e9e; color: #eeeeee; }")
           .arg(bg, bgDark));
 }
 
@@ -421,6 +422,10 @@ void OrderTicketDock::submit() {
     return;
   }
   const QString description = describe(order);
+  if (!m_blockedReason.isEmpty()) {
+    showMessage(QStringLiteral("Not sent: %1").arg(m_blockedReason), true);
+    return;
+  }
   if (confirmMode() && !confirm(order, description)) {
     showMessage(QStringLiteral("Not sent: %1 (confirmation declined)").arg(description), true);
     Q_EMIT orderNotConfirmed(description);
@@ -430,6 +435,7 @@ void OrderTicketDock::submit() {
   order.status = domain::OrderStatus::New;
   order.createdTs = order.updatedTs = m_clock->now();
   m_lastCorrelationId = m_bridge->send(contract::SubmitOrder{{}, std::move(order)}, description);
+  m_lastDescription = description;
   showMessage(QStringLiteral("Sent %1").arg(description), false);
   Q_EMIT orderSubmitted(m_lastCorrelationId, description);
 }
@@ -470,6 +476,32 @@ bool OrderTicketDock::confirm(const domain::Order& order, const QString& descrip
   box.setEscapeButton(cancel);
   box.exec();
   return box.clickedButton() == send;
+}
+
+void OrderTicketDock::setServerBlocked(const QString& reason) {
+  if (reason == m_blockedReason) return;
+  const bool wasBlocked = !m_blockedReason.isEmpty();
+  m_blockedReason = reason;
+  m_submitButton->setEnabled(reason.isEmpty());
+  m_submitButton->setToolTip(reason.isEmpty() ? QString() : QStringLiteral("Disabled: %1").arg(reason));
+  if (!reason.isEmpty())
+    showMessage(QStringLiteral("Orders disabled: %1").arg(reason), true);
+  else if (wasBlocked)
+    showMessage(QStringLiteral("Server back: orders enabled"), false);
+}
+
+void OrderTicketDock::onCommandAccepted(const QString& correlationId) {
+  if (correlationId.isEmpty() || correlationId != m_lastCorrelationId) return;
+  showMessage(QStringLiteral("Accepted by the server: %1").arg(m_lastDescription), false);
+}
+
+void OrderTicketDock::onCommandRejected(const QString& correlationId, const QString& reason) {
+  if (correlationId.isEmpty() || correlationId != m_lastCorrelationId) return;
+  // "Not sent: …" and "Expired: …" say it themselves; anything else is the server's (or a service's) refusal.
+  const bool saysItself = reason.startsWith(QLatin1String("Not sent")) || reason.startsWith(QLatin1String("Expired"));
+  showMessage(saysItself ? QStringLiteral("%1 — %2").arg(reason, m_lastDescription)
+                         : QStringLiteral("Rejected: %1 — %2").arg(reason, m_lastDescription),
+              true);
 }
 
 void OrderTicketDock::showMessage(const QString& text, bool error) {

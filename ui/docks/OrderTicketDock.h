@@ -56,6 +56,7 @@ class OrderTicketDock : public QDockWidget {
   QLabel* messageLabel() const { return m_message; }
   QCheckBox* confirmCheck() const { return m_confirmCheck; }
   QString lastCorrelationId() const { return m_lastCorrelationId; }
+  QString serverBlockedReason() const { return m_blockedReason; }
   bool confirmMode() const;
   bool paperTrading() const { return m_paperTrading; }
   static constexpr int kDefaultQuantity = 100;
@@ -79,6 +80,12 @@ class OrderTicketDock : public QDockWidget {
   // short), focus on the quantity so Enter sends it. A flat position only sets the symbol.
   void prefillClosingOrder(const QString& symbol, double signedQuantity);
   void onQuotesUpdated(const QVector<meridian::domain::Quote>& quotes);
+  // Attached GUI: while the serving process cannot take orders (reason not empty) Submit is disabled, Enter refuses
+  // at once in the message line, and the reason is shown; an empty reason enables the ticket again.
+  void setServerBlocked(const QString& reason);
+  // The server's answer to a command by correlation id; only the ticket's latest order is shown here.
+  void onCommandAccepted(const QString& correlationId);
+  void onCommandRejected(const QString& correlationId, const QString& reason);
 
  Q_SIGNALS:
   void orderSubmitted(const QString& correlationId, const QString& description);
@@ -118,6 +125,8 @@ class OrderTicketDock : public QDockWidget {
   std::string m_quoteSymbol;  // symbol m_quote belongs to (only the ticket's symbol is tracked)
   domain::Quote m_quote;
   QString m_lastCorrelationId;
+  QString m_lastDescription;
+  QString m_blockedReason;
 };
 
 }  // namespace meridian::ui

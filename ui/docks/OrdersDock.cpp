@@ -10,6 +10,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "core/common/Logging.h"
+#include "ui/bridge/UiBridge.h"
 #include "ui/docks/TableViews.h"
 #include "ui/models/OrdersModel.h"
 
@@ -66,6 +68,7 @@ OrdersDock::OrdersDock(OrdersModel* model, QWidget* parent)
   m_cancelButton->setToolTip(QStringLiteral("Cancel the selected working orders (Delete)"));
   m_cancelButton->setFocusPolicy(Qt::TabFocus);
   auto* cancelAll = new QPushButton(QStringLiteral("Cancel All"), content);
+  m_cancelAllButton = cancelAll;
   cancelAll->setToolTip(QStringLiteral("Cancel every working order (Ctrl+Shift+X)"));
   cancelAll->setFocusPolicy(Qt::TabFocus);
   connect(m_cancelButton, &QPushButton::clicked, this, &OrdersDock::cancelSelected);
@@ -96,7 +99,37 @@ QStringList OrdersDock::selectedWorkingOrders() const {
   return ids;
 }
 
+void OrdersDock::setBridge(UiBridge* bridge) {
+  m_historyRequest.clear();
+  if (!bridge) return;
+  contract::RequestOrdersHistory request;
+  request.limit = kHistoryLimit;
+  m_historyRequest = bridge->request(std::move(request), this,
+                                     [this](std::shared_ptr<const contract::OrdersHistoryLoaded> r) {
+                                       if (!r || QString::fromStdString(r->correlationId) != m_historyRequest) return;
+                                       m_historyRequest.clear();
+                                       if (!r->ok()) {
+                                         common::logger("ui")->warn("orders history: {}", r->error);
+                                         return;
+                                       }
+                                       m_model->mergeHistory(*r->orders);
+                                       scheduleSummary();
+                                     });
+}
+
+void OrdersDock::setCommandsBlocked(const QString& reason) {
+  m_blockedReason = reason;
+  const QString tip = QStringLiteral("Cancel the selected working orders (Delete)");
+  m_cancelButton->setToolTip(reason.isEmpty() ? tip : QStringLiteral("Disabled: %1").arg(reason));
+  m_cancelAction->setEnabled(reason.isEmpty());
+  m_cancelAllButton->setEnabled(reason.isEmpty());
+  m_cancelAllButton->setToolTip(reason.isEmpty() ? QStringLiteral("Cancel every working order (Ctrl+Shift+X)")
+                                                 : QStringLiteral("Disabled: %1").arg(reason));
+  updateSummary();
+}
+
 void OrdersDock::cancelSelected() {
+  if (!m_blockedReason.isEmpty()) return;
   for (const QString& id : selectedWorkingOrders()) Q_EMIT cancelRequested(id);
 }
 
@@ -114,7 +147,7 @@ void OrdersDock::updateSummary() {
   m_summaryPending = false;
   const int working = m_model->workingCount();
   m_summary->setText(QStringLiteral("%1 orders · %2 working").arg(m_model->rowCount()).arg(working));
-  m_cancelButton->setEnabled(!selectedWorkingOrders().isEmpty());
+  m_cancelButton->setEnabled(m_blockedReason.isEmpty() && !selectedWorkingOrders().isEmpty());
 }
 
 }  // namespace meridian::ui

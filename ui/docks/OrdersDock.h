@@ -14,6 +14,7 @@ class QTableView;
 namespace meridian::ui {
 
 class OrdersModel;
+class UiBridge;
 
 class OrdersDock : public QDockWidget {
   Q_OBJECT
@@ -28,6 +29,14 @@ class OrdersDock : public QDockWidget {
   QStringList selectedWorkingOrders() const;
   QAction* cancelSelectedAction() const { return m_cancelAction; }
   QAction* exportAction() const { return m_export; }
+  // Attached GUI: while the serving process cannot take commands, cancelling is disabled and says why (empty = on).
+  void setCommandsBlocked(const QString& reason);
+  QString commandsBlockedReason() const { return m_blockedReason; }
+  // With a bridge the blotter asks core once for the journaled orders (newest kHistoryLimit) and merges them: a
+  // window that attaches to a server shows the orders placed before it started, not only what arrives live.
+  void setBridge(UiBridge* bridge);
+  bool isHistoryLoading() const { return !m_historyRequest.isEmpty(); }
+  static constexpr int kHistoryLimit = 1000;
 
  public Q_SLOTS:
   void cancelSelected();
@@ -47,7 +56,10 @@ class OrdersDock : public QDockWidget {
   QTableView* m_view = nullptr;
   QLabel* m_summary = nullptr;
   QPushButton* m_cancelButton = nullptr;
+  QPushButton* m_cancelAllButton = nullptr;
   QAction* m_cancelAction = nullptr;
+  QString m_blockedReason;
+  QString m_historyRequest;
   QAction* m_export = nullptr;
   bool m_summaryPending = false;
 };

@@ -53,6 +53,7 @@
 #include "ui/models/PositionsModel.h"
 #include "ui/models/WatchlistModel.h"
 #include "ui/mainwindow/WorkspaceManager.h"
+#include "ui/mainwindow/ServerLinkPresenter.h"
 #include "ui/widgets/ModeBadge.h"
 #include "ui/widgets/ToastOverlay.h"
 
@@ -97,6 +98,8 @@ MainWindow::MainWindow(UiContext context, QWidget* parent) : QMainWindow(parent)
   createStatusBar();
   applyDefaultArrangement();
   restoreLayout();
+  createServerLinkView();  // after restoreLayout: its bar is never restored from a saved layout
+  requestSessionHistory();  // the watchlist as restored
   {
     QSettings settings(m_context.settingsOrganization, m_context.settingsApplication);
     const Theme fallback = themeFromName(m_context.config->value(QStringLiteral("ui.theme")), Theme::Light);
@@ -121,6 +124,7 @@ void MainWindow::createDocks() {
   m_watchlistDock = new WatchlistDock(m_watchlistModel, this);
   m_ticketDock = new OrderTicketDock(m_bridge, m_context.sharedClock(), m_context.paperTrading, this);
   m_ordersDock = new OrdersDock(m_ordersModel, this);
+  m_ordersDock->setBridge(m_bridge);  // journaled orders (an attached window: the server's), loaded once core started
   m_positionsDock = new PositionsDock(m_positionsModel, this);
   m_logsDock = new LogsDock(m_logsModel, this);
   for (QDockWidget* d : docks()) d->setAllowedAreas(Qt::AllDockWidgetAreas);
@@ -171,8 +175,14 @@ void MainWindow::connectBridge() {
       this, [this](const Batch<contract::AccountSnapshot>& b) { m_accountModel->applySnapshot(b.back()); });
   m_bridge->on<contract::RiskStateChanged>(
       this, [this](const Batch<contract::RiskStateChanged>& b) { showRiskState(*b.back()); });
+  m_bridge->on<contract::CommandAccepted>(this, [this](const Batch<contract::CommandAccepted>& b) {
+    for (const auto& a : b) m_ticketDock->onCommandAccepted(format::qstr(a->correlationId));
+  });
   m_bridge->on<contract::CommandRejected>(this, [this](const Batch<contract::CommandRejected>& b) {
-    for (const auto& r : b) onCommandRejected(*r);
+    for (const auto& r : b) {
+      onCommandRejected(*r);
+      m_ticketDock->onCommandRejected(format::qstr(r->correlationId), format::qstr(r->reason));
+    }
   });
   m_bridge->on<contract::BarClosed>(this, [this](const Batch<contract::BarClosed>& b) {
     const QVector<contract::BarClosed> bars = values(b);
@@ -318,6 +328,35 @@ void MainWindow::createMenus() {
   QAction* about = help->addAction(QStringLiteral("&About Meridian"), this, &MainWindow::showAbout);
   about->setObjectName(QStringLiteral("actionAbout"));
   about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::requestSessionHistory() {
+  // A window that starts (or attaches) mid-session: each symbol's stored minute bars of the last days give the
+  // watchlist's Chg% reference and session Volume before the first live bar (nothing stored: nothing changes).
+  const domain::Timestamp since = m_context.clockRef().now() - 4 * 24 * 60 * domain::kNanosPerMinute;
+  for (const QString& symbol : m_watchlistModel->symbols()) {
+    contract::RequestHistory request;
+    request.symbol = symbol.toStdString();
+    request.timeframe = domain::Timeframe::Minute1;
+    request.fromTs = since;
+    m_bridge->request(std::move(request), this, [this, symbol](std::shared_ptr<const contract::HistoryLoaded> h) {
+      if (h && h->ok() && h->timeframe == domain::Timeframe::Minute1)
+        m_watchlistModel->mergeHistoryBars(symbol, *h->bars);
+    });
+  }
+}
+
+void MainWindow::createServerLinkView() {
+  ServerLinkPresenter::Targets targets;
+  targets.ticket = m_ticketDock;
+  targets.orders = m_ordersDock;
+  targets.staleDocks = {m_watchlistDock, m_positionsDock, m_accountDock};
+  for (const char* name : {"actionCancelAllOrders", "actionCancelSelectedOrders", "actionKillSwitch",
+                           "actionResetKillSwitch", "actionResetCircuitBreaker"})
+    if (auto* a = findChild<QAction*>(QLatin1String(name))) targets.orderActions.append(a);
+  m_serverLink = new ServerLinkPresenter(this, std::move(targets));
+  m_bridge->on<contract::ServerLinkState>(
+      this, [this](const Batch<contract::ServerLinkState>& b) { m_serverLink->apply(*b.back()); });
 }
 
 void MainWindow::createStatusBar() {

@@ -47,6 +47,7 @@ class WorkspaceManager;
 class LogsDock;
 class LogsModel;
 class ModeBadge;
+class ServerLinkPresenter;
 class OrderTicketDock;
 class OrdersDock;
 class OrdersModel;
@@ -104,6 +105,8 @@ class MainWindow : public QMainWindow {
   QLabel* marketStatusLabel() const { return m_marketLabel; }
   QLabel* clockLabel() const { return m_clockLabel; }
   QLabel* riskStateLabel() const { return m_riskLabel; }
+  // Attached GUI: banner, badge and disabled order actions while the serving process cannot take commands.
+  ServerLinkPresenter* serverLink() const { return m_serverLink; }
   ModeBadge* modeBadge() const { return m_modeBadge; }
 
   // Writes geometry, dock state and the watchlist to QSettings (also done by closeEvent).
@@ -149,6 +152,8 @@ class MainWindow : public QMainWindow {
   void connectBridge();
   void createMenus();
   void createStatusBar();
+  void createServerLinkView();
+  void requestSessionHistory();
   void showRiskState(const contract::RiskStateChanged& state);  // -> m_riskLabel
   void applyDefaultArrangement();
   void applyDefaultSizes();
@@ -197,6 +202,7 @@ class MainWindow : public QMainWindow {
   QLabel* m_clockLabel = nullptr;
   QLabel* m_riskLabel = nullptr;
   ModeBadge* m_modeBadge = nullptr;
+  ServerLinkPresenter* m_serverLink = nullptr;
   QTimer m_clockTimer;
   bool m_defaultSizesPending = false;
 };

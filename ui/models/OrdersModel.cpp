@@ -109,6 +109,16 @@ int OrdersModel::workingCount() const {
       std::count_if(m_rows.begin(), m_rows.end(), [](const domain::Order& o) { return !domain::isTerminal(o.status); }));
 }
 
+int OrdersModel::mergeHistory(const std::vector<domain::Order>& orders) {
+  QVector<domain::Order> newer;
+  for (const domain::Order& o : orders) {
+    const auto it = m_index.find(o.clientOrderId);
+    if (it == m_index.end() || m_rows[static_cast<std::size_t>(it->second)].updatedTs < o.updatedTs) newer.push_back(o);
+  }
+  if (!newer.isEmpty()) upsertOrders(newer);
+  return int(newer.size());
+}
+
 void OrdersModel::upsertOrders(const QVector<domain::Order>& orders) {
   std::vector<int> changed;
   std::vector<const domain::Order*> added;

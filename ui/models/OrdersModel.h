@@ -31,6 +31,9 @@ class OrdersModel : public QAbstractTableModel {
 
   // Inserts unknown orders, replaces known ones (latest update wins).
   void upsertOrders(const QVector<domain::Order>& orders);
+  // Journaled orders (a window that starts or attaches later): each is added, or replaces a row only when it is
+  // newer (updatedTs), so a live update that already arrived is never rolled back. Returns the rows added or changed.
+  int mergeHistory(const std::vector<domain::Order>& orders);
   void clear();
 
   const domain::Order& orderAt(int row) const { return m_rows[static_cast<std::size_t>(row)]; }

@@ -168,22 +168,54 @@ void WatchlistModel::applyQuotes(const QVector<domain::Quote>& quotes) {
   if (!changed.isEmpty()) emitRowsChanged(changed);
 }
 
+bool WatchlistModel::accumulate(Row& r, const domain::Bar& bar) {
+  if (bar.ts < r.barTs) return false;
+  const qint64 day = time::TimeZones::exchangeDate(bar.ts).toJulianDay();
+  if (day != r.sessionDay) {
+    // New session: the previous session's last close becomes the reference.
+    r.reference = r.lastBarClose > 0.0 ? r.lastBarClose : bar.open;
+    r.sessionVolume = 0.0;
+    r.sessionDay = day;
+  }
+  r.sessionVolume += bar.volume;
+  r.lastBarClose = bar.close;
+  r.barTs = bar.ts;
+  return true;
+}
+
+void WatchlistModel::mergeHistoryBars(const QString& symbol, const std::vector<domain::Bar>& bars) {
+  Row& r = m_data[symbol];
+  Row before;  // the statistics of the stored bars older than the first live one
+  for (const domain::Bar& bar : bars) {
+    if (r.firstLiveTs != 0 && bar.ts >= r.firstLiveTs) break;
+    accumulate(before, bar);
+  }
+  if (before.barTs == 0) return;
+  if (r.firstLiveTs == 0) {  // nothing live yet: the stored bars are the session so far
+    const Row live = r;
+    r = before;
+    r.bid = live.bid;
+    r.ask = live.ask;
+    r.last = live.last;
+    r.quoteTs = live.quoteTs;
+  } else if (before.sessionDay == r.sessionDay) {
+    r.sessionVolume += before.sessionVolume;  // traded earlier in this session
+    r.reference = before.reference;
+  } else if (before.sessionDay < r.sessionDay) {
+    r.reference = before.lastBarClose;  // the previous session's close, not this session's first live open
+  }
+  QVector<int> changed;
+  if (const int row = rowOf(symbol); row >= 0) changed << row;
+  if (!changed.isEmpty()) emitRowsChanged(changed);
+}
+
 void WatchlistModel::applyBars(const QVector<contract::BarClosed>& bars) {
   QVector<int> changed;
   for (const contract::BarClosed& b : bars) {
     const QString symbol = format::qstr(b.symbol);
     Row& r = m_data[symbol];
-    if (b.bar.ts < r.barTs) continue;  // late bar: ignore for session statistics
-    const qint64 day = time::TimeZones::exchangeDate(b.bar.ts).toJulianDay();
-    if (day != r.sessionDay) {
-      // New session: the previous session's last close becomes the reference.
-      r.reference = r.lastBarClose > 0.0 ? r.lastBarClose : b.bar.open;
-      r.sessionVolume = 0.0;
-      r.sessionDay = day;
-    }
-    r.sessionVolume += b.bar.volume;
-    r.lastBarClose = b.bar.close;
-    r.barTs = b.bar.ts;
+    if (!accumulate(r, b.bar)) continue;  // late bar: ignore for session statistics
+    if (r.firstLiveTs == 0) r.firstLiveTs = b.bar.ts;
     const int row = rowOf(symbol);
     if (row >= 0) changed << row;
   }

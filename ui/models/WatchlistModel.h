@@ -42,6 +42,11 @@ class WatchlistModel : public QAbstractTableModel {
 
   void applyQuotes(const QVector<domain::Quote>& quotes);
   void applyBars(const QVector<contract::BarClosed>& bars);
+  // Stored minute bars of `symbol` (oldest first), for a window that starts or attaches during a session: Chg%'s
+  // reference and the session Volume then include what traded before the first live bar this window saw (bars at or
+  // after it are already counted and ignored here).
+  void mergeHistoryBars(const QString& symbol, const std::vector<domain::Bar>& bars);
+  double sessionVolume(const QString& symbol) const { return m_data.value(symbol).sessionVolume; }
 
  private:
   struct Row {
@@ -54,7 +59,10 @@ class WatchlistModel : public QAbstractTableModel {
     double lastBarClose = 0.0;
     domain::Timestamp quoteTs = 0;
     domain::Timestamp barTs = 0;
+    domain::Timestamp firstLiveTs = 0;  // the first bar applyBars counted
   };
+  // One bar into a row's session statistics; false when it is older than the row's latest bar.
+  static bool accumulate(Row& r, const domain::Bar& bar);
   double changePct(const Row& r) const;
   void emitRowsChanged(QVector<int>& rows);
   void rebuildRowIndex();

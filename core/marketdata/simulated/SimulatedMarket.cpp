@@ -6,17 +6,87 @@
 #include "core/common/Logging.h"
 #include "core/time/NyseCalendar.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
 #include <algorithm>
+#include <cmath>
 
 namespace meridian::marketdata {
 namespace {
 
 constexpr std::size_t kBatch = 4096;
 
+// The options with every symbol listed in pricesPath starting from its saved price.
+SimulatedMarketOptions withSavedPrices(SimulatedMarketOptions o) {
+  if (o.pricesPath.empty()) return o;
+  auto saved = loadSimulatedPrices(o.pricesPath);
+  if (!saved.ok()) {
+    common::logger("marketdata")->warn("simulated market: starting from the seed prices: {}", saved.error().message);
+    return o;
+  }
+  std::size_t n = 0;
+  for (auto& sym : o.symbols)
+    if (auto it = saved->find(sym.symbol); it != saved->end()) {
+      sym.startPrice = it->second;
+      ++n;
+    }
+  if (n > 0)
+    common::logger("marketdata")->info("simulated market: {} symbol(s) continue from their last prices ({})", n,
+                                       o.pricesPath);
+  return o;
+}
+
 }  // namespace
 
+Result<std::map<std::string, double>> loadSimulatedPrices(const std::string& path) {
+  QFile f(QString::fromStdString(path));
+  if (!f.exists()) return std::map<std::string, double>{};
+  if (!f.open(QIODevice::ReadOnly)) return makeError("sim.prices", path + ": " + f.errorString().toStdString());
+  QJsonParseError err{};
+  const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &err);
+  if (!doc.isObject())
+    return makeError("sim.prices", path + ": not a JSON object (" + err.errorString().toStdString() + ")");
+  std::map<std::string, double> out;
+  const QJsonObject o = doc.object();
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    const double price = it.value().toDouble(-1.0);
+    if (!(price > 0.0) || !std::isfinite(price))
+      return makeError("sim.prices", path + ": the price of " + it.key().toStdString() + " is not a positive number");
+    out[it.key().toStdString()] = price;
+  }
+  return out;
+}
+
+Status saveSimulatedPrices(const std::string& path, const std::map<std::string, double>& prices) {
+  QJsonObject o;
+  for (const auto& [symbol, price] : prices) o.insert(QString::fromStdString(symbol), price);
+  QSaveFile f(QString::fromStdString(path));
+  if (!f.open(QIODevice::WriteOnly)) return makeError("sim.prices", path + ": " + f.errorString().toStdString());
+  f.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
+  if (!f.commit()) return makeError("sim.prices", path + ": " + f.errorString().toStdString());
+  return {};
+}
+
+void SimulatedMarket::savePrices() {
+  if (m_options.pricesPath.empty() || m_ticks.load() == 0) return;
+  std::map<std::string, double> prices;
+  for (std::size_t i = 0; i < m_options.symbols.size(); ++i) prices[m_options.symbols[i].symbol] = m_gen.price(i);
+  if (Status s = saveSimulatedPrices(m_options.pricesPath, prices); !s.ok()) {
+    if (!m_saveFailed) common::logger("marketdata")->warn("simulated market: cannot save prices: {}", s.error().message);
+    m_saveFailed = true;
+  } else {
+    m_saveFailed = false;
+  }
+}
+
 SimulatedMarket::SimulatedMarket(bus::EventBus& bus, const common::IClock& clock, SimulatedMarketOptions options)
-    : m_bus(bus), m_clock(clock), m_options(std::move(options)), m_gen(m_options.symbols, m_options.seed) {
+    : m_bus(bus),
+      m_clock(clock),
+      m_options(withSavedPrices(std::move(options))),
+      m_gen(m_options.symbols, m_options.seed) {
   m_options.ticksPerSecond = std::clamp(m_options.ticksPerSecond, 1e-3, SimulatedMarketOptions::kMaxTicksPerSecond);
   if (!(m_options.replaySpeed > 0.0)) m_options.replaySpeed = 1.0;
   m_intervalNs = m_options.replaySpeed * 1e9 / m_options.ticksPerSecond;
@@ -60,6 +130,7 @@ void SimulatedMarket::publishClosed(std::size_t i) {
   auto& p = m_symbols[i];
   for (const auto& c : m_closed) {
     contract::BarClosed ev{p.latest.symbol, sourceName(m_options.source, false, c.timeframe), c.bar};
+    if (m_barSink) m_barSink(ev.symbol, ev.source, ev.bar);
     m_bus.publish(std::move(ev));
     m_bars.fetch_add(1, std::memory_order_relaxed);
   }
@@ -153,7 +224,10 @@ void SimulatedMarket::stop() {
     m_stop = true;
   }
   m_cv.notify_all();
-  if (m_thread.joinable()) m_thread.join();
+  if (m_thread.joinable()) {
+    m_thread.join();
+    savePrices();  // the feed thread is gone: the generator is ours now
+  }
   m_running.store(false);
 }
 
@@ -161,6 +235,10 @@ void SimulatedMarket::run() {
   while (true) {
     const domain::Timestamp sim = simulatedTime(m_clock.now());
     runUntil(sim);
+    if (const auto now = std::chrono::steady_clock::now(); !m_options.pricesPath.empty() && now >= m_nextSave) {
+      savePrices();
+      m_nextSave = now + m_options.pricesSaveInterval;
+    }
     // Sleep until the next tick is due (at most 50 ms so stop() stays responsive; 1 ms granularity).
     const double aheadWallNs = double(scheduled() - sim) / m_options.replaySpeed;
     const auto wait = std::chrono::nanoseconds(

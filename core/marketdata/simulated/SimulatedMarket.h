@@ -12,8 +12,13 @@
 //   Individual ticks are not put on the bus (too many); a TickSink receives them in batches on the feed thread.
 // - Deterministic: the same seed, start and options give the same tick sequence (TickGenerator) however the
 //   run is chunked; runUntil() steps the market synchronously without the thread (tests, backtests).
+// - Continues after a restart (pricesPath set): the last price of every symbol is written there (JSON object
+//   symbol -> price, replaced atomically) every pricesSaveInterval while running and at stop(); a new market reads
+//   it and starts each listed symbol from its saved price instead of its seed price. Unreadable or malformed: the
+//   seed prices, with one warning.
 #include "core/bus/EventBus.h"
 #include "core/common/Clock.h"
+#include "core/common/Result.h"
 #include "core/domain/Types.h"
 #include "core/marketdata/BarAggregator.h"
 #include "core/marketdata/simulated/TickGenerator.h"
@@ -23,6 +28,7 @@
 #include <condition_variable>
 #include <functional>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -45,11 +51,21 @@ struct SimulatedMarketOptions {
   bool publishHourly = true;
   bool publishDaily = true;
   std::string source = "simulated";
+  std::string pricesPath;                          // market.sim_prices_path; empty = start from the seed prices
+  std::chrono::milliseconds pricesSaveInterval{2000};
 };
+
+// The prices saved at `path` ({"AAPL": 190.12, ...}); an error names the file and what is wrong (a missing file is
+// an empty map, not an error).
+Result<std::map<std::string, double>> loadSimulatedPrices(const std::string& path);
+Status saveSimulatedPrices(const std::string& path, const std::map<std::string, double>& prices);
 
 class SimulatedMarket {
  public:
   using TickSink = std::function<void(std::span<const Tick>)>;
+  // Every closed bar, as published (feed thread / runUntil caller): the Kernel stores them, so a chart opened later
+  // (a restarted or attached window) shows the feed's history.
+  using BarSink = std::function<void(const std::string& symbol, const std::string& source, const domain::Bar& bar)>;
   struct Stats {
     std::uint64_t ticks = 0;
     std::uint64_t quotes = 0;  // QuoteUpdated published
@@ -64,6 +80,7 @@ class SimulatedMarket {
 
   // Receives every tick in batches (feed thread / runUntil caller). Set before start().
   void setTickSink(TickSink sink) { m_sink = std::move(sink); }
+  void setBarSink(BarSink sink) { m_barSink = std::move(sink); }  // set before start()
 
   void start();
   void stop();  // idempotent; publishes nothing further
@@ -85,12 +102,14 @@ class SimulatedMarket {
   domain::Timestamp scheduled() const;
   void publishClosed(std::size_t symbolIndex);
   void publishQuote(std::size_t symbolIndex);
+  void savePrices();  // feed thread, or after it stopped
 
   bus::EventBus& m_bus;
   const common::IClock& m_clock;
   SimulatedMarketOptions m_options;
   TickGenerator m_gen;
   TickSink m_sink;
+  BarSink m_barSink;
 
   // schedule (feed thread / runUntil caller)
   bool m_anchored = false;
@@ -115,6 +134,8 @@ class SimulatedMarket {
   std::atomic<std::uint64_t> m_ticks{0}, m_quotes{0}, m_bars{0};
   std::atomic<domain::Timestamp> m_simNow{0};
 
+  std::chrono::steady_clock::time_point m_nextSave{};
+  bool m_saveFailed = false;
   std::atomic<bool> m_running{false};
   std::mutex m_mutex;
   std::condition_variable m_cv;
