@@ -26,7 +26,7 @@ using Catalogue = TypeList<
     RiskStateChanged, CommandRejected,
     // Market data and strategies
     BarClosed, SignalGenerated, ImportCsv, QualityChecked, IngestFinished, RequestHistory, HistoryLoaded,
-    RequestFillsHistory, FillsHistoryLoaded,
+    RequestFillsHistory, FillsHistoryLoaded, RequestOrdersHistory, OrdersHistoryLoaded,
     // Operations
     TradingMode, JobsSnapshot, RunJobNow, HealthSnapshot, Notification,
     // Research

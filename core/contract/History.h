@@ -16,6 +16,7 @@ namespace meridian::contract {
 
 struct HistoryLoaded;
 struct FillsHistoryLoaded;
+struct OrdersHistoryLoaded;
 
 struct RequestHistory {
   std::string correlationId;
@@ -62,6 +63,23 @@ struct FillsHistoryLoaded {
   bool ok() const { return error.empty(); }
 };
 
+// The day's journaled orders, any status (the Orders blotter at start-up: what was filled, cancelled or rejected
+// before a restart comes back, not only what is still working).
+struct RequestOrdersHistory {
+  std::string correlationId;
+  domain::Timestamp since = 0;  // orders created at or after (e.g. the start of the trading day)
+  std::size_t limit = 5'000;    // newest orders kept; 0 is refused
+};
+
+struct OrdersHistoryLoaded {
+  std::string correlationId;
+  // Newest first (created_ts DESC), created at or after `since`, at most `limit`.
+  std::shared_ptr<const std::vector<domain::Order>> orders = std::make_shared<const std::vector<domain::Order>>();
+  std::string error;           // empty = ok
+  std::int64_t elapsedMs = 0;  // storage time on the service's threads
+  bool ok() const { return error.empty(); }
+};
+
 template <> struct Spec<RequestHistory> : Declare<"cmd.md.history", Kind::Request, Lane::Lossless> {
   using Answer = HistoryLoaded;
 };
@@ -74,6 +92,14 @@ template <> struct Spec<RequestFillsHistory> : Declare<"cmd.md.fills_history", K
 template <> struct Spec<FillsHistoryLoaded>
     : Declare<"md.fills_history", Kind::Answer, Lane::Lossless, UiDelivery::Answer> {
   static std::string_view key(const FillsHistoryLoaded& m) { return m.correlationId; }
+};
+
+template <> struct Spec<RequestOrdersHistory> : Declare<"cmd.md.orders_history", Kind::Request, Lane::Lossless> {
+  using Answer = OrdersHistoryLoaded;
+};
+template <> struct Spec<OrdersHistoryLoaded>
+    : Declare<"md.orders_history", Kind::Answer, Lane::Lossless, UiDelivery::Answer> {
+  static std::string_view key(const OrdersHistoryLoaded& m) { return m.correlationId; }
 };
 
 }  // namespace meridian::contract

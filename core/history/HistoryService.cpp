@@ -9,6 +9,7 @@
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 namespace meridian::history {
@@ -44,6 +45,11 @@ std::string requestError(const contract::RequestFillsHistory& request) {
   return {};
 }
 
+std::string requestError(const contract::RequestOrdersHistory& request) {
+  if (request.limit == 0) return "orders history request without a limit (0 would read every order ever journaled)";
+  return {};
+}
+
 }  // namespace
 
 HistoryService::HistoryService(bus::EventBus& bus, marketdata::StorageRunner storage)
@@ -58,6 +64,7 @@ void HistoryService::subscribe() {
   m_mailbox = std::make_shared<bus::Mailbox>("history", 4096);
   m_subscription = m_bus.subscribe<contract::RequestHistory>(m_mailbox);
   m_fillsSubscription = m_bus.subscribe<contract::RequestFillsHistory>(m_mailbox);
+  m_ordersSubscription = m_bus.subscribe<contract::RequestOrdersHistory>(m_mailbox);
 }
 
 HistoryService::~HistoryService() {
@@ -65,6 +72,8 @@ HistoryService::~HistoryService() {
   if (m_mailbox) {  // never started
     m_bus.unsubscribe(m_subscription);
     m_bus.unsubscribe(m_fillsSubscription);
+  m_bus.unsubscribe(m_ordersSubscription);
+    m_bus.unsubscribe(m_ordersSubscription);
   }
 }
 
@@ -78,6 +87,7 @@ void HistoryService::stop() {
   if (!m_running.exchange(false)) return;
   m_bus.unsubscribe(m_subscription);
   m_bus.unsubscribe(m_fillsSubscription);
+  m_bus.unsubscribe(m_ordersSubscription);
   m_mailbox->close();
   if (m_worker.joinable()) m_worker.join();
   m_mailbox.reset();
@@ -129,12 +139,20 @@ void HistoryService::workerLoop() {
     for (std::size_t i = 0; i < batch.size(); ++i)
       if (const auto* r = batch[i].as<contract::RequestHistory>(); r && !r->requester.empty()) newest[r->requester] = i;
     for (std::size_t i = 0; i < batch.size() && m_running; ++i) {
-      if (const auto* f = batch[i].as<contract::RequestFillsHistory>()) {
-        contract::FillsHistoryLoaded result = readPreferringReader<contract::FillsHistoryLoaded>(
-            *f, [&](const marketdata::StorageRunner& runner) { return loadFillsWith(*f, runner); });
-        if (!result.ok()) log->warn("fills history: {}", result.error);
+      // Journal lists (the Fills and Orders blotters at start-up): one answer each, counted in fillsServed().
+      const auto serveList = [&](const auto& request, const char* what, auto load) {
+        auto result = readPreferringReader<decltype(load(request, m_storage))>(
+            request, [&](const marketdata::StorageRunner& runner) { return load(request, runner); });
+        if (!result.ok()) log->warn("{} history: {}", what, result.error);
         ++m_fillsServed;
         m_bus.publish(std::move(result));
+      };
+      if (const auto* f = batch[i].as<contract::RequestFillsHistory>()) {
+        serveList(*f, "fills", [this](const auto& q, const auto& runner) { return loadFillsWith(q, runner); });
+        continue;
+      }
+      if (const auto* o = batch[i].as<contract::RequestOrdersHistory>()) {
+        serveList(*o, "orders", [this](const auto& q, const auto& runner) { return loadOrdersWith(q, runner); });
         continue;
       }
       const auto* r = batch[i].as<contract::RequestHistory>();
@@ -248,37 +266,63 @@ contract::FillsHistoryLoaded HistoryService::loadFills(const contract::RequestFi
   return loadFillsWith(request, m_storage);
 }
 
-contract::FillsHistoryLoaded HistoryService::loadFillsWith(const contract::RequestFillsHistory& request,
-                                                 const marketdata::StorageRunner& runner) const {
+template <class Answer, class Request, class Read>
+Answer HistoryService::loadJournalList(const Request& request, const marketdata::StorageRunner& runner, const char* what,
+                                       const Read& read) const {
   const auto t0 = std::chrono::steady_clock::now();
-  contract::FillsHistoryLoaded out;
+  Answer out;
   out.correlationId = request.correlationId;
-  out.limit = request.limit;
-  const auto finish = [&]() -> contract::FillsHistoryLoaded {
+  const auto finish = [&]() -> Answer {
     out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     return std::move(out);
   };
   if (out.error = requestError(request); !out.error.empty()) return finish();
-  std::vector<domain::Fill> fills;
   std::string error;
   try {
     runner([&](storage::IStorage& s) {
-      auto loaded = s.loadFills({}, request.limit);  // all orders, newest first
+      auto loaded = read(s);
       if (!loaded) {
         error = loaded.error().message;
         return;
       }
-      fills = std::move(loaded).value();
+      using Rows = typename std::decay_t<decltype(loaded.value())>;
+      if constexpr (requires { out.fills; })
+        out.fills = std::make_shared<const Rows>(std::move(loaded).value());
+      else
+        out.orders = std::make_shared<const Rows>(std::move(loaded).value());
     });
   } catch (const std::exception& e) {
     error = e.what();  // storage not running
   }
-  if (!error.empty()) {
-    out.error = "cannot read fills history: " + error;
-    return finish();
-  }
-  out.fills = std::make_shared<const std::vector<domain::Fill>>(std::move(fills));
+  if (!error.empty()) out.error = std::string("cannot read ") + what + " history: " + error;
   return finish();
+}
+
+contract::FillsHistoryLoaded HistoryService::loadFillsWith(const contract::RequestFillsHistory& request,
+                                                 const marketdata::StorageRunner& runner) const {
+  auto out = loadJournalList<contract::FillsHistoryLoaded>(
+      request, runner, "fills", [&](storage::IStorage& s) { return s.loadFills({}, request.limit); });  // newest first
+  out.limit = request.limit;
+  return out;
+}
+
+contract::OrdersHistoryLoaded HistoryService::loadOrders(const contract::RequestOrdersHistory& request) const {
+  return loadOrdersWith(request, m_storage);
+}
+
+contract::OrdersHistoryLoaded HistoryService::loadOrdersWith(const contract::RequestOrdersHistory& request,
+                                                   const marketdata::StorageRunner& runner) const {
+  return loadJournalList<contract::OrdersHistoryLoaded>(
+      request, runner, "orders", [&](storage::IStorage& s) -> Result<std::vector<domain::Order>> {
+        // The newest `limit` orders (by created_ts), those created before `since` dropped.
+        auto loaded = s.loadOrders(request.limit);
+        if (!loaded) return loaded;
+        std::vector<domain::Order> orders = std::move(loaded).value();
+        orders.erase(std::remove_if(orders.begin(), orders.end(),
+                                    [&](const domain::Order& o) { return o.createdTs < request.since; }),
+                     orders.end());
+        return orders;
+      });
 }
 
 }  // namespace meridian::history

@@ -1,6 +1,7 @@
 #pragma once
 // HistoryService: answers the chart's history requests (contract::RequestHistory -> HistoryLoaded) and the Fills
-// blotter's start-up request for the journaled fills (RequestFillsHistory -> FillsHistoryLoaded; both in
+// blotter's start-up request for the journaled fills (RequestFillsHistory -> FillsHistoryLoaded) and the Orders
+// blotter's for the day's journaled orders (RequestOrdersHistory -> OrdersHistoryLoaded; all in
 // core/contract/History.h) from storage, off every latency-sensitive thread.
 //
 // Threading (DESIGN.md rules 1, 4, 5): one worker thread drains the service's Mailbox. Reading a million bars takes
@@ -55,10 +56,11 @@ class HistoryService {
   // The work of one request, synchronously on the caller's thread (the worker; tests), through the storage runner.
   contract::HistoryLoaded load(const contract::RequestHistory& request) const;
   contract::FillsHistoryLoaded loadFills(const contract::RequestFillsHistory& request) const;
+  contract::OrdersHistoryLoaded loadOrders(const contract::RequestOrdersHistory& request) const;
 
   std::uint64_t served() const { return m_served.load(); }
   std::uint64_t superseded() const { return m_superseded.load(); }
-  std::uint64_t fillsServed() const { return m_fillsServed.load(); }  // fills-history answers published
+  std::uint64_t fillsServed() const { return m_fillsServed.load(); }  // fills- and orders-history answers published
   // Requests (chart and fills) answered through the worker's own read connection (the rest went through the
   // storage thread): of served() + fillsServed().
   std::uint64_t readerReads() const { return m_readerReads.load(); }
@@ -68,6 +70,11 @@ class HistoryService {
   void workerLoop();
   contract::HistoryLoaded loadWith(const contract::RequestHistory& request, const marketdata::StorageRunner& runner) const;
   contract::FillsHistoryLoaded loadFillsWith(const contract::RequestFillsHistory& request, const marketdata::StorageRunner& runner) const;
+  contract::OrdersHistoryLoaded loadOrdersWith(const contract::RequestOrdersHistory& request, const marketdata::StorageRunner& runner) const;
+  // One journal list read (fills or orders) into its answer: `read(storage)` returns the rows or an error.
+  template <class Answer, class Request, class Read>
+  Answer loadJournalList(const Request& request, const marketdata::StorageRunner& runner, const char* what,
+                         const Read& read) const;
   void openReader();  // worker thread
   // Worker thread: `read(runner)` on the own read connection when there is one, else (or when that read fails)
   // through the storage thread. An invalid request is answered without touching storage and keeps the reader.
@@ -80,6 +87,7 @@ class HistoryService {
   std::shared_ptr<bus::Mailbox> m_mailbox;
   bus::SubscriptionId m_subscription = 0;
   bus::SubscriptionId m_fillsSubscription = 0;
+  bus::SubscriptionId m_ordersSubscription = 0;
   std::thread m_worker;
   std::atomic<bool> m_running{false};
   std::atomic<std::uint64_t> m_served{0};
