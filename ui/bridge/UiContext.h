@@ -19,6 +19,7 @@ struct UiContext {
   QString settingsApplication = QStringLiteral("Meridian");  // tests use a throw-away name
   bool paperTrading = true;                           // PAPER/LIVE badge
   bool canImport = true;                              // File > Import CSV (an ingestion service takes the command)
+  QString configPath;                                 // the INI file File > Settings saves to (empty: read-only)
 
   // The clock for components that keep it: they may outlive this context while the window is torn down.
   std::shared_ptr<const common::IClock> sharedClock() const {

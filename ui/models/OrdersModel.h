@@ -31,6 +31,9 @@ class OrdersModel : public QAbstractTableModel {
 
   // Inserts unknown orders, replaces known ones (latest update wins).
   void upsertOrders(const QVector<domain::Order>& orders);
+  // Journaled orders read at start-up (contract::OrdersHistoryLoaded): unknown ones are added, a known row is
+  // replaced only by a newer state (a live update that arrived first is never rolled back). Returns rows added.
+  int mergeHistory(const std::vector<domain::Order>& orders);
   void clear();
 
   const domain::Order& orderAt(int row) const { return m_rows[static_cast<std::size_t>(row)]; }
