@@ -9,6 +9,7 @@
 #include <QCommandLineParser>
 #include <QLabel>
 #include <QMessageBox>
+#include <QSessionManager>
 #include <QStatusBar>
 #include <QTimer>
 
@@ -59,6 +60,7 @@ int main(int argc, char* argv[]) {
   ctx.configPath = cli.value(configOpt);
   ctx.clock = kernel.clock();
   ctx.logs = meridian::common::inAppLogs();
+  ctx.configPath = cli.value(configOpt);
   // Attached, the broker lives in the serving process, which confirmed (or refused) live trading itself.
   const bool live = !attached && config.value("broker.kind").trimmed().toLower() == "alpaca" &&
                     config.boolValue("broker.alpaca_live", false);
@@ -105,6 +107,11 @@ int main(int argc, char* argv[]) {
     log->info("attached to {} as {}", target.toStdString(), kernel.relay()->instanceId());
   }
   window.show();
+  // Every exit path saves the layout: closing the window (closeEvent), quit (the window's destructor), SIGTERM /
+  // SIGINT (quit the loop, then the same), and the end of the desktop session (commitDataRequest).
+  meridian::app::quitOnTerminationSignals(&app);
+  QObject::connect(&app, &QGuiApplication::commitDataRequest, &window, [&window](QSessionManager&) { window.saveLayout(); });
+  QObject::connect(&app, &QCoreApplication::aboutToQuit, &window, [&window] { window.saveLayout(); });
 
   if (cli.isSet(quitAfterOpt)) QTimer::singleShot(cli.value(quitAfterOpt).toInt(), &app, &QApplication::quit);
   const int rc = QApplication::exec();

@@ -30,8 +30,10 @@ constexpr ConfigKey kKeys[] = {
     {"market.sim_ticks_per_second", "2000"},
     {"market.sim_seed", "42"},
     {"market.sim_speed", "1"},  // simulated seconds per wall-clock second
-    {"market.sim_prices_path", nullptr},
-    {"market.sim_store_bars", "true"},  // the feed's closed bars are stored (chart history of later windows)  // default: beside the SQLite file, or <data dir>/sim-prices-<hash>
+    {"market.sim_prices_path", nullptr},  // default: beside the SQLite file, or <data dir>/sim-prices-<hash>
+    {"market.sim_store_bars", "true"},    // the feed's closed bars are stored (chart history of later windows)
+    {"market.sim_history_days", "126"},        // first run: daily bars seeded per simulated symbol (0 = none)
+    {"market.sim_history_minute_days", "10"},  // ... of which the last sessions also as 1-minute bars
     {"http.timeout_ms", nullptr},
     {"http.max_attempts", nullptr},
     {"http.backoff_ms", nullptr},
@@ -139,6 +141,7 @@ constexpr ConfigKey kKeys[] = {
     {"ui.refresh_hz", "60"},
     {"ui.theme", nullptr},
     {"ui.confirm_orders", nullptr},
+    {"ui.confirm_risk_actions", "true"},
 };
 
 // Mirrors strategy::StrategyRegistry and jobs::builtin (tests/common/tst_ConfigKeys.cpp keeps them equal).

@@ -94,7 +94,8 @@ struct StoredSeriesListed {
 // placed: an attached GUI shows the server's order history, not only what arrives live.
 struct RequestOrdersHistory {
   std::string correlationId;
-  std::size_t limit = 1'000;  // newest orders kept; 0 is refused
+  std::size_t limit = 1'000;    // newest orders kept; 0 is refused
+  domain::Timestamp since = 0;  // only orders created at or after (e.g. the start of the trading day)
 };
 
 struct OrdersHistoryLoaded {

@@ -11,6 +11,7 @@
 #include <exception>
 #include <limits>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 namespace meridian::history {
@@ -358,6 +359,7 @@ contract::OrdersHistoryLoaded HistoryService::loadOrdersWith(const contract::Req
     std::vector<domain::Order> orders;
     const std::string error =
         readJournal(runner, [&](storage::IStorage& s) { return s.loadOrders(request.limit); }, orders);
+    std::erase_if(orders, [&](const domain::Order& o) { return o.createdTs < request.since; });
     if (!error.empty()) out.error = "cannot read orders history: " + error;
     else out.orders = std::make_shared<const std::vector<domain::Order>>(std::move(orders));
   }

@@ -14,6 +14,7 @@
 #include "core/marketdata/IngestionService.h"
 #include "core/marketdata/simulated/SimulatedMarket.h"
 #include "core/notify/EventWatcher.h"
+#include "core/marketdata/simulated/HistorySeed.h"
 #include "core/notify/Notifier.h"
 #include "core/research/BacktestService.h"
 #include "core/research/StoredSeries.h"
@@ -284,6 +285,7 @@ void Kernel::startMarketFeed() {
   o.pricesPath = journalSideFile(m_config, "market.sim_prices_path", "sim-prices");
   log->info("simulated market: {} symbols, {} ticks/s, seed {}, {}, {}x real time", o.symbols.size(), o.ticksPerSecond,
             o.seed, o.alwaysOpen ? "always open" : "NYSE sessions only", o.replaySpeed);
+  seedSimulatedHistory(o);
   m_market = std::make_unique<marketdata::SimulatedMarket>(m_bus, *m_clock, std::move(o));
   if (m_config.boolValue("market.sim_store_bars", true)) {
     // The feed's bars go to storage (fire-and-forget tasks on the storage thread), so the chart of a window opened
@@ -299,6 +301,36 @@ void Kernel::startMarketFeed() {
     });
   }
   m_market->start();
+}
+
+void Kernel::seedSimulatedHistory(const marketdata::SimulatedMarketOptions& o) {
+  // First run: a few months of daily and the last sessions of 1-minute bars per simulated symbol, so the chart,
+  // indicators and screener have data at once. A symbol that already has a stored daily series keeps it. Written on
+  // the storage thread (posted: nothing waits for it; the chart's history request queues behind it).
+  const int days = std::clamp(m_config.intValue("market.sim_history_days", 126), 0, 2520);
+  const int minuteDays = std::clamp(m_config.intValue("market.sim_history_minute_days", 10), 0, days);
+  if (days == 0) return;
+  const domain::Timestamp end = m_clock->now();
+  m_storage->post([symbols = o.symbols, seed = o.seed, source = o.source, end, days, minuteDays](storage::IStorage& s) {
+    auto log = common::logger("kernel");
+    std::size_t seeded = 0;
+    for (const marketdata::SimulatedSymbol& sym : symbols) {
+      const auto latest = s.latestBarTs(sym.symbol, source);
+      if (!latest || latest.value().has_value()) continue;  // already has history (or unreadable: leave it alone)
+      const marketdata::SeededHistory h = marketdata::seedHistory(sym, end, days, minuteDays, seed);
+      const auto daily = s.upsertBars(sym.symbol, source, h.daily);
+      const auto minutes = s.upsertBars(sym.symbol, source + "_1m", h.minutes);
+      if (!daily || !minutes) {
+        log->warn("simulated history for {} not stored: {}", sym.symbol,
+                  !daily ? daily.error().message : minutes.error().message);
+        continue;
+      }
+      ++seeded;
+    }
+    if (seeded > 0)
+      log->info("simulated market: seeded {} symbols with {} daily and {} sessions of 1-minute history", seeded, days,
+                minuteDays);
+  });
 }
 
 void Kernel::startBacktests() {

@@ -21,6 +21,7 @@ class ExecutionService;
 }
 namespace meridian::marketdata {
 class SimulatedMarket;
+struct SimulatedMarketOptions;
 class IngestionService;
 }
 namespace meridian::research {
@@ -123,6 +124,8 @@ class Kernel {
  private:
   Status startRelay();      // Redis link by runtime.mode; an error only when the mode cannot work without it
   void startMarketFeed();  // market.feed = simulated (default) starts the built-in feed
+  // First run: market.sim_history_days / _minute_days of stored history per simulated symbol (storage thread).
+  void seedSimulatedHistory(const marketdata::SimulatedMarketOptions& options);
   void startBacktests();   // backtest service on its own worker thread
   void startOperations();  // notifier, job scheduler with persisted history, health monitor
   void stopComponents();  // market feed, execution, Redis bridge, storage: in that order

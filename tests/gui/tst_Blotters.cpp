@@ -170,10 +170,9 @@ class tst_Blotters : public QObject {
     QTRY_VERIFY(!fills->toggleViewAction()->isChecked());
     QTest::keyClick(window(), Qt::Key_F, Qt::AltModifier | Qt::ShiftModifier);
     QTRY_VERIFY(fills->toggleViewAction()->isChecked());
-    // The existing toggles kept their keys.
-    QCOMPARE(window()->dock(QStringLiteral("OrdersDock"))->toggleViewAction()->shortcut(),
-             QKeySequence(Qt::ALT | Qt::Key_4));
-    QCOMPARE(window()->dock(QStringLiteral("OpsDock"))->toggleViewAction()->shortcut(), QKeySequence(Qt::ALT | Qt::Key_8));
+    // The numbered panels kept their keys (View > Go to Panel: show and focus).
+    QCOMPARE(window()->findChild<QAction*>(QStringLiteral("actionGoToOrdersDock"))->shortcut(), QKeySequence(Qt::ALT | Qt::Key_4));
+    QCOMPARE(window()->findChild<QAction*>(QStringLiteral("actionGoToOpsDock"))->shortcut(), QKeySequence(Qt::ALT | Qt::Key_8));
   }
 
   void newActionsAreKeyboardReachableAndListed() {
@@ -451,7 +450,8 @@ class tst_Blotters : public QObject {
     reactivate();
     QStringList lines = readLines(fillsPath);
     QCOMPARE(lines.size(), 1 + fd->model()->rowCount());
-    QCOMPARE(lines[0], QStringLiteral("Time,Symbol,Side,Qty,Price,Notional,Commission,Order Id,Fill Id,Strategy"));
+    QCOMPARE(lines[0], ui::format::timeHeader() + QStringLiteral(",Symbol,Side,Qty,Price,Notional,Commission,Order Id,Fill Id,Strategy"));
+    QVERIFY2(lines[0].startsWith(QStringLiteral("Time (")), qPrintable(lines[0]));  // the time zone is named
     const domain::Fill newest = fd->model()->fillAt(0);
     QStringList f = ui::csv::splitRow(lines[1]);
     QCOMPARE(f.size(), int(ui::FillsModel::ColumnCount));
@@ -479,7 +479,7 @@ class tst_Blotters : public QObject {
     lines = readLines(ordersPath);
     ui::OrdersModel* orders = window()->ordersDock()->model();
     QCOMPARE(lines.size(), 1 + orders->rowCount());
-    QVERIFY(lines[0].startsWith(QStringLiteral("Time,Id,Symbol,Side,Type,Qty,Filled,Limit,Stop,Avg Px,Status")));
+    QVERIFY(lines[0].startsWith(ui::format::timeHeader() + QStringLiteral(",Id,Symbol,Side,Type,Qty,Filled,Limit,Stop,Avg Px,Status")));
     int cancelled = 0;
     for (int i = 1; i < lines.size(); ++i) {
       const QStringList o = ui::csv::splitRow(lines[i]);

@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTextBrowser>
@@ -174,6 +175,7 @@ class tst_MainWindow : public QObject {
     QVERIFY(m_logs);
 
     m_bus.subscribe("cmd.>", m_commands);
+    m_config.set(QStringLiteral("market.feed"), QStringLiteral("none"));  // no kernel here: the status bar shows NYSE hours
 
     m_shotDir = test::screenshotDir();
 
@@ -514,7 +516,13 @@ class tst_MainWindow : public QObject {
     drainCommands<contract::CancelOrder>();
     m_window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    // Cancel All asks first (ui.confirm_risk_actions defaults to on); Enter confirms.
+    auto asked = test::whenModal<QMessageBox>(m_window.get(), [](QMessageBox* box) {
+      QCOMPARE(box->objectName(), QStringLiteral("riskActionConfirmBox"));
+      QTest::keyClick(box, Qt::Key_Return);
+    });
     QTest::keyClick(m_window.get(), Qt::Key_X, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(*asked);
     std::vector<std::string> topics;
     const auto cmds = drainCommands<contract::CancelOrder>(&topics);
     QCOMPARE(cmds.size(), std::size_t(1));

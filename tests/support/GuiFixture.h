@@ -126,6 +126,8 @@ class BasicKernelWindow {
     common::initLogging(common::LogOptions{});
     m_config.set("db.sqlite_path", m_dir.filePath(name + QStringLiteral(".sqlite")));
     m_config.set("market.sim_ticks_per_second", "5000");
+    // No first-run seeded history unless a test asks for it: the tests control what is stored.
+    m_config.set("market.sim_history_days", "0");
     for (const auto& [key, value] : overrides) m_config.set(key, value);
     m_settingsApp = uniqueSettingsApp(name);
   }
@@ -140,11 +142,22 @@ class BasicKernelWindow {
     m_kernel = std::make_unique<KernelT>(m_config);
     ui::UiContext ctx = uiContext(&m_kernel->bus(), &m_kernel->config(), m_settingsApp, paperTrading);
     ctx.clock = m_kernel->clock();
+    ctx.configPath = iniPath();  // File > Settings saves here (created on the first save)
     m_window = std::make_unique<ui::MainWindow>(ctx);
     const auto started = m_kernel->start();
     if (!started.ok()) return QString::fromStdString(started.error().message);
     if (!showAndActivate(m_window.get())) return QStringLiteral("the main window did not become active");
     return {};
+  }
+
+  // Closes the window (it saves its layout), stops the kernel and starts both again on the same database and
+  // settings: an application restart. Returns what start() returns.
+  QString restart(bool paperTrading = true) {
+    if (m_window) m_window->close();
+    m_window.reset();
+    if (m_kernel) m_kernel->stop();
+    m_kernel.reset();
+    return start(paperTrading);
   }
 
   void stop() {
@@ -159,6 +172,7 @@ class BasicKernelWindow {
   common::Config& config() { return m_config; }
   QString settingsApp() const { return m_settingsApp; }
   QString tempPath(const QString& file) const { return m_dir.filePath(file); }
+  QString iniPath() const { return m_dir.filePath(m_name + QStringLiteral(".ini")); }
 
  private:
   QString m_name;

@@ -286,6 +286,9 @@ ChartDock::ChartDock(QWidget* parent)
   m_info = new QLabel(content);
   m_info->setObjectName(QStringLiteral("chartInfo"));
   m_info->setForegroundRole(QPalette::PlaceholderText);
+  // Its text changes with every timeframe switch and load ("… · Loading…"): it must never widen the dock (and
+  // squeeze the watchlist next to it); a long text is cut, the tooltip has it all.
+  m_info->setMinimumWidth(1);  // overrides the label's minimum size hint (its whole text); the sizeHint still asks for it
   bar->addStretch(1);
   bar->addWidget(m_info);
 
@@ -481,7 +484,10 @@ void ChartDock::setSymbol(const QString& symbol) {
 
 void ChartDock::setTimeframe(Timeframe tf) {
   if (auto* b = timeframeButton(tf)) b->setChecked(true);
-  if (tf == m_timeframe && (m_view->timeframe() == tf || m_loading)) return;
+  if (tf == m_timeframe && (m_view->timeframe() == tf || m_loading)) {
+    updateInfo();  // the button follows what the chart shows
+    return;
+  }
   m_timeframe = tf;
   if (m_bridge && !m_symbol.isEmpty()) {
     // Live bars only on screen (a small buffer): resample them now; history, when it comes, replaces them.
@@ -608,6 +614,10 @@ void ChartDock::applyChartSettings(const QVariantMap& settings) {
 
 void ChartDock::updateInfo() {
   const std::size_t n = m_view->series().size();
+  // The highlighted timeframe button is the timeframe on screen (the title's "ORCL · 1D"): daily-only data shown
+  // for a 1m request highlights 1D, with the reason in the info tooltip.
+  if (auto* b = timeframeButton(n == 0 ? m_timeframe : m_view->series().effectiveTimeframe()); b && !b->isChecked())
+    b->setChecked(true);
   if (n == 0) {
     m_info->setText(m_loading ? QStringLiteral("Loading…") : QString());
     return;

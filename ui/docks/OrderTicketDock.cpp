@@ -12,12 +12,16 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QLocale>
 #include <QRegularExpressionValidator>
+#include <QScrollArea>
 #include <QShortcut>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "core/common/Ids.h"
 #include "ui/bridge/UiBridge.h"
@@ -40,6 +44,53 @@ QDoubleSpinBox* makePriceSpin(QWidget* parent, const QString& name) {
   s->setAccelerated(true);
   s->setKeyboardTracking(true);
   return s;
+}
+
+// Quantity as typed, never rewritten: anything that is not a whole number in range is "Intermediate" (kept on screen,
+// the ticket says what is wrong) instead of being refused keystroke by keystroke ("1e12" -> "112", "-5" -> "5") or
+// clamped (10^12 -> 10,000,000). Leaving the field keeps the text too.
+class QuantitySpinBox : public QSpinBox {
+ public:
+  using QSpinBox::QSpinBox;
+  QLineEdit* editor() const { return lineEdit(); }  // textChanged also for text that is not a valid value
+
+  static bool parse(QString text, const QLocale& locale, long long* out) {
+    text = text.trimmed();
+    text.remove(locale.groupSeparator());
+    text.remove(QLatin1Char(','));
+    text.remove(QLatin1Char(' '));
+    static const QRegularExpression digits(QStringLiteral("^\\+?[0-9]{1,18}$"));
+    if (!digits.match(text).hasMatch()) return false;
+    bool ok = false;
+    *out = text.toLongLong(&ok);
+    return ok;
+  }
+
+ protected:
+  QValidator::State validate(QString& input, int& /*pos*/) const override {
+    long long v = 0;
+    if (parse(input, locale(), &v) && v >= minimum() && v <= maximum()) return QValidator::Acceptable;
+    return QValidator::Intermediate;
+  }
+  int valueFromText(const QString& text) const override {
+    long long v = 0;
+    return parse(text, locale(), &v) ? static_cast<int>(std::clamp<long long>(v, minimum(), maximum())) : value();
+  }
+  void fixup(QString& /*input*/) const override {}  // never corrected
+  void focusOutEvent(QFocusEvent* event) override {
+    const QString typed = text();
+    QSpinBox::focusOutEvent(event);
+    if (text() != typed) lineEdit()->setText(typed);
+  }
+};
+
+QLabel* makeHint(QWidget* parent, const QString& name) {
+  auto* l = new QLabel(parent);
+  l->setObjectName(name);
+  l->setWordWrap(true);
+  l->setVisible(false);
+  l->setStyleSheet(QStringLiteral("color: %1; font-size: small;").arg(format::downColor().name()));
+  return l;
 }
 
 }  // namespace
@@ -70,6 +121,13 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, std::shared_ptr<const common:
   top->addWidget(m_quoteLabel);
   layout->addLayout(top);
 
+  // Kill switch / breaker banner (hidden while trading is allowed).
+  m_banner = new QLabel(content);
+  m_banner->setObjectName(QStringLiteral("ticketRiskBanner"));
+  m_banner->setWordWrap(true);
+  m_banner->setVisible(false);
+  layout->addWidget(m_banner);
+
   // ---- Fields ----
   m_symbolEdit = new QLineEdit(content);
   m_symbolEdit->setObjectName(QStringLiteral("symbolEdit"));
@@ -80,7 +138,7 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, std::shared_ptr<const common:
   symFont.setBold(true);
   m_symbolEdit->setFont(symFont);
 
-  m_qtySpin = new QSpinBox(content);
+  m_qtySpin = new QuantitySpinBox(content);
   m_qtySpin->setObjectName(QStringLiteral("quantitySpin"));
   m_qtySpin->setRange(0, 10'000'000);
   m_qtySpin->setValue(kDefaultQuantity);
@@ -118,10 +176,14 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, std::shared_ptr<const common:
   form->setVerticalSpacing(5);
   form->addRow(QStringLiteral("Sy&mbol"), m_symbolEdit);
   form->addRow(QStringLiteral("&Quantity"), m_qtySpin);
+  m_qtyHint = makeHint(content, QStringLiteral("ticketQuantityHint"));
+  form->addRow(QString(), m_qtyHint);
   form->addRow(QStringLiteral("Si&de"), m_sideCombo);
   form->addRow(QStringLiteral("Ty&pe"), m_typeCombo);
   form->addRow(QStringLiteral("Lim&it"), m_limitSpin);
   form->addRow(QStringLiteral("St&op"), m_stopSpin);
+  m_priceHint = makeHint(content, QStringLiteral("ticketPriceHint"));
+  form->addRow(QString(), m_priceHint);
   form->addRow(QStringLiteral("Time i&n force"), m_tifCombo);
   layout->addLayout(form);
 
@@ -139,6 +201,14 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, std::shared_ptr<const common:
   m_submitButton->setToolTip(QStringLiteral("Send the order (Enter on this button, or Ctrl+Enter in the ticket)"));
   layout->addWidget(m_submitButton);
 
+  // The outcome of the last order, followed by its client order id.
+  m_outcome = new QLabel(content);
+  m_outcome->setObjectName(QStringLiteral("ticketOutcome"));
+  m_outcome->setWordWrap(true);
+  m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  m_outcome->setVisible(false);
+  layout->addWidget(m_outcome);
+
   m_message = new QLabel(content);
   m_message->setObjectName(QStringLiteral("ticketMessage"));
   m_message->setWordWrap(true);
@@ -153,7 +223,13 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, std::shared_ptr<const common:
   layout->addWidget(hint);
   layout->addStretch(1);
 
-  setWidget(content);
+  // Scrolls rather than pushing the window taller than the screen (its rows with every hint shown are tall).
+  auto* scroll = new QScrollArea(this);
+  scroll->setObjectName(QStringLiteral("ticketScroll"));
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setWidget(content);
+  setWidget(scroll);
   setFocusProxy(m_symbolEdit);
 
   QWidget::setTabOrder(m_symbolEdit, m_qtySpin);
@@ -185,6 +261,12 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, std::shared_ptr<const common:
   connect(m_typeCombo, &QComboBox::currentIndexChanged, this, &OrderTicketDock::onTypeChanged);
   connect(m_sideCombo, &QComboBox::currentIndexChanged, this, &OrderTicketDock::onSideChanged);
   connect(m_symbolEdit, &QLineEdit::textEdited, this, &OrderTicketDock::onSymbolEdited);
+  connect(static_cast<QuantitySpinBox*>(m_qtySpin)->editor(), &QLineEdit::textChanged, this,
+          &OrderTicketDock::updatePreChecks);
+  connect(m_limitSpin, &QDoubleSpinBox::valueChanged, this, &OrderTicketDock::updatePreChecks);
+  connect(m_stopSpin, &QDoubleSpinBox::valueChanged, this, &OrderTicketDock::updatePreChecks);
+  connect(m_sideCombo, &QComboBox::currentIndexChanged, this, &OrderTicketDock::updatePreChecks);
+  connect(m_typeCombo, &QComboBox::currentIndexChanged, this, &OrderTicketDock::updatePreChecks);
   onTypeChanged();
   onSideChanged();
   updateQuoteLabel();
@@ -274,7 +356,9 @@ bool OrderTicketDock::eventFilter(QObject* watched, QEvent* event) {
     case Qt::Key_Enter:
       // The submit button handles its own Enter (autoDefault); Ctrl+Enter is the QShortcut.
       if (watched == m_submitButton || mods != Qt::NoModifier) break;
-      if (auto* spin = qobject_cast<QAbstractSpinBox*>(watched)) spin->interpretText();
+      // The price fields take what was typed; the quantity is read as typed (interpretText would put the previous
+      // value back over a quantity that is not valid, and send that).
+      if (auto* spin = qobject_cast<QAbstractSpinBox*>(watched); spin && spin != m_qtySpin) spin->interpretText();
       submit();
       return true;
     case Qt::Key_Escape:
@@ -355,8 +439,10 @@ void OrderTicketDock::onQuotesUpdated(const QVector<domain::Quote>& quotes) {
   for (const domain::Quote& q : quotes) {
     if (q.symbol == m_quoteSymbol && q.ts >= m_quote.ts) {
       const bool first = m_quote.symbol.empty();
+      const bool lastChanged = q.last != m_quote.last;
       m_quote = q;
       updateQuoteLabel();
+      if (lastChanged) updatePreChecks();
       if (first) onTypeChanged();  // pre-fill empty enabled price fields from the first quote
     }
   }
@@ -378,8 +464,9 @@ QString OrderTicketDock::validate(domain::Order* out) const {
   const QString symbol = m_symbolEdit->text().trimmed().toUpper();
   if (symbol.isEmpty()) return QStringLiteral("Enter a symbol.");
   if (!WatchlistModel::isValidSymbol(symbol)) return QStringLiteral("'%1' is not a valid symbol.").arg(symbol);
-  const int qty = m_qtySpin->value();
-  if (qty <= 0) return QStringLiteral("Quantity must be greater than 0.");
+  QString qtyError;
+  const long long qty = typedQuantity(&qtyError);
+  if (qty <= 0) return qtyError;
   const auto type = static_cast<domain::OrderType>(m_typeCombo->currentData().toInt());
   const bool needLimit = type == domain::OrderType::Limit || type == domain::OrderType::StopLimit;
   const bool needStop = type == domain::OrderType::Stop || type == domain::OrderType::StopLimit;
@@ -394,7 +481,7 @@ QString OrderTicketDock::validate(domain::Order* out) const {
     out->side = static_cast<domain::Side>(m_sideCombo->currentData().toInt());
     out->type = type;
     out->tif = static_cast<domain::TimeInForce>(m_tifCombo->currentData().toInt());
-    out->quantity = qty;
+    out->quantity = static_cast<double>(qty);
     out->limitPrice = needLimit ? m_limitSpin->value() : 0.0;
     out->stopPrice = needStop ? m_stopSpin->value() : 0.0;
     out->strategyId = "manual";
@@ -403,13 +490,17 @@ QString OrderTicketDock::validate(domain::Order* out) const {
 }
 
 void OrderTicketDock::submit() {
+  if (m_killSwitch) {
+    showMessage(QStringLiteral("Not sent: the kill switch is on (Trading > Reset Kill Switch)."), true);
+    return;
+  }
   domain::Order order;
   const QString error = validate(&order);
   if (!error.isEmpty()) {
     showMessage(error, true);
     if (m_symbolEdit->text().trimmed().isEmpty() || error.contains(QLatin1String("symbol"))) {
       m_symbolEdit->setFocus(Qt::OtherFocusReason);
-    } else if (m_qtySpin->value() <= 0) {
+    } else if (typedQuantity() <= 0) {
       m_qtySpin->setFocus(Qt::OtherFocusReason);
       m_qtySpin->selectAll();
     } else if (error.contains(QLatin1String("limit"))) {
@@ -434,9 +525,11 @@ void OrderTicketDock::submit() {
   order.clientOrderId = common::newClientOrderId();
   order.status = domain::OrderStatus::New;
   order.createdTs = order.updatedTs = m_clock->now();
+  m_trackedOrderId = format::qstr(order.clientOrderId);
   m_lastCorrelationId = m_bridge->send(contract::SubmitOrder{{}, std::move(order)}, description);
   m_lastDescription = description;
   showMessage(QStringLiteral("Sent %1").arg(description), false);
+  showOutcome(Outcome::Sending, QStringLiteral("Sent %1 — waiting for the order's status").arg(description));
   Q_EMIT orderSubmitted(m_lastCorrelationId, description);
 }
 
@@ -482,7 +575,7 @@ void OrderTicketDock::setServerBlocked(const QString& reason) {
   if (reason == m_blockedReason) return;
   const bool wasBlocked = !m_blockedReason.isEmpty();
   m_blockedReason = reason;
-  m_submitButton->setEnabled(reason.isEmpty());
+  m_submitButton->setEnabled(reason.isEmpty() && !m_killSwitch);
   m_submitButton->setToolTip(reason.isEmpty() ? QString() : QStringLiteral("Disabled: %1").arg(reason));
   if (!reason.isEmpty())
     showMessage(QStringLiteral("Orders disabled: %1").arg(reason), true);
@@ -495,13 +588,211 @@ void OrderTicketDock::onCommandAccepted(const QString& correlationId) {
   showMessage(QStringLiteral("Accepted by the server: %1").arg(m_lastDescription), false);
 }
 
+long long OrderTicketDock::typedQuantity(QString* error) const {
+  const QString text = m_qtySpin->text().trimmed();
+  long long v = 0;
+  QString why;
+  if (text.isEmpty()) {
+    why = QStringLiteral("Enter a quantity.");
+  } else if (!QuantitySpinBox::parse(text, m_qtySpin->locale(), &v)) {
+    why = text.startsWith(QLatin1Char('-')) ? QStringLiteral("Quantity '%1' is negative: enter the number of shares, the side says buy or sell.").arg(text)
+                                            : QStringLiteral("Quantity '%1' is not a whole number of shares.").arg(text);
+    v = 0;
+  } else if (v <= 0) {
+    why = QStringLiteral("Quantity must be greater than 0.");
+    v = 0;
+  } else if (v > m_qtySpin->maximum()) {
+    why = QStringLiteral("Quantity %1 is more than the ticket takes (%2 shares).")
+              .arg(format::quantity(static_cast<double>(v)), format::quantity(m_qtySpin->maximum()));
+    v = 0;
+  }
+  if (error) *error = why;
+  return v;
+}
+
+void OrderTicketDock::setRiskLimits(const risk::RiskLimits& limits) {
+  m_limits = limits;
+  m_haveLimits = true;
+  updatePreChecks();
+}
+
+void OrderTicketDock::setBuyingPower(double buyingPower) {
+  if (buyingPower == m_buyingPower) return;
+  m_buyingPower = buyingPower;
+  updatePreChecks();
+}
+
+QStringList OrderTicketDock::preCheck() const {
+  QStringList out;
+  QString qtyError;
+  const long long qty = typedQuantity(&qtyError);
+  if (qty <= 0) return {qtyError};
+  const auto type = static_cast<domain::OrderType>(m_typeCombo->currentData().toInt());
+  const bool needLimit = type == domain::OrderType::Limit || type == domain::OrderType::StopLimit;
+  const bool needStop = type == domain::OrderType::Stop || type == domain::OrderType::StopLimit;
+  const double last = m_quote.symbol.empty() ? 0.0 : m_quote.last;
+  const double px = needLimit ? m_limitSpin->value() : (needStop ? m_stopSpin->value() : 0.0);
+  if (!m_haveLimits) return out;
+  if (m_limits.maxOrderQty > 0.0 && static_cast<double>(qty) > m_limits.maxOrderQty)
+    out << QStringLiteral("Risk: max order quantity is %1 shares (risk.max_order_qty).").arg(format::quantity(m_limits.maxOrderQty));
+  const double ref = last > 0.0 ? last : px;
+  const double notional = static_cast<double>(qty) * ref;
+  if (ref > 0.0 && m_limits.maxOrderNotional > 0.0 && notional > m_limits.maxOrderNotional)
+    out << QStringLiteral("Risk: notional %1 is over the max %2 per order (risk.max_order_notional).")
+               .arg(format::money(notional), format::money(m_limits.maxOrderNotional));
+  const bool buy = static_cast<domain::Side>(m_sideCombo->currentData().toInt()) == domain::Side::Buy;
+  if (buy && ref > 0.0 && m_buyingPower >= 0.0 && notional > m_buyingPower)
+    out << QStringLiteral("Buying power: %1 needed, %2 available.").arg(format::money(notional), format::money(m_buyingPower));
+  return out;
+}
+
+void OrderTicketDock::updatePreChecks() {
+  // Quantity-side reasons next to Quantity; the price band next to the prices.
+  const QStringList qty = preCheck();
+  m_qtyHint->setText(qty.join(QLatin1Char('\n')));
+  m_qtyHint->setVisible(!qty.isEmpty());
+  m_qtySpin->setProperty("invalid", !qty.isEmpty());
+
+  QString band;
+  const auto type = static_cast<domain::OrderType>(m_typeCombo->currentData().toInt());
+  const bool needLimit = type == domain::OrderType::Limit || type == domain::OrderType::StopLimit;
+  const bool needStop = type == domain::OrderType::Stop || type == domain::OrderType::StopLimit;
+  const double last = m_quote.symbol.empty() ? 0.0 : m_quote.last;
+  if (m_haveLimits && m_limits.priceBandPct > 0.0 && last > 0.0) {
+    for (const auto& [on, spin, name] : {std::tuple{needLimit, m_limitSpin, QStringLiteral("Limit")},
+                                         std::tuple{needStop, m_stopSpin, QStringLiteral("Stop")}}) {
+      if (!on || spin->value() <= 0.0) continue;
+      const double dev = std::abs(spin->value() - last) / last;
+      if (dev > m_limits.priceBandPct)
+        band = QStringLiteral("Risk: %1 %2 is %3 % from last %4 (band %5 %, risk.price_band_pct).")
+                   .arg(name, format::price(spin->value()), QString::number(dev * 100.0, 'f', 1), format::price(last),
+                        QString::number(m_limits.priceBandPct * 100.0, 'g', 4));
+    }
+  }
+  m_priceHint->setText(band);
+  m_priceHint->setVisible(!band.isEmpty());
+}
+
+void OrderTicketDock::setRiskState(bool killSwitch, const QString& killReason, bool breaker, const QString& breakerReason) {
+  m_killSwitch = killSwitch;
+  m_killReason = killReason;
+  m_breaker = breaker;
+  m_breakerReason = breakerReason;
+  updateBanner();
+}
+
+void OrderTicketDock::updateBanner() {
+  if (m_killSwitch) {
+    m_banner->setText(QStringLiteral("KILL SWITCH ON — new orders are blocked%1. Trading > Reset Kill Switch to trade again.")
+                          .arg(m_killReason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_killReason)));
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; padding: 6px;"
+                                           " border-radius: 3px; }").arg(format::downColor().name()));
+  } else if (m_breaker) {
+    m_banner->setText(QStringLiteral("CIRCUIT BREAKER TRIPPED — only position-reducing orders are accepted%1.")
+                          .arg(m_breakerReason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_breakerReason)));
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: %1; color: black; font-weight: bold; padding: 6px;"
+                                           " border-radius: 3px; }").arg(format::warnColor().name()));
+  }
+  m_banner->setVisible(m_killSwitch || m_breaker);
+  // Every entry field and the submit button: nothing can be sent while the kill switch is on.
+  for (QWidget* w : std::initializer_list<QWidget*>{m_symbolEdit, m_qtySpin, m_sideCombo, m_typeCombo, m_tifCombo,
+                                                    m_confirmCheck, m_submitButton})
+    w->setEnabled(!m_killSwitch);
+  if (!m_blockedReason.isEmpty()) m_submitButton->setEnabled(false);  // an attached GUI whose server cannot take orders
+  if (m_killSwitch) {
+    m_limitSpin->setEnabled(false);
+    m_stopSpin->setEnabled(false);
+  } else {
+    onTypeChanged();  // re-enables the price fields the order type needs
+  }
+}
+
+void OrderTicketDock::showOutcome(Outcome kind, const QString& text) {
+  m_outcomeKind = kind;
+  m_outcome->setText(text);
+  m_outcome->setVisible(kind != Outcome::None && !text.isEmpty());
+  QString bg;
+  QString fg = QStringLiteral("white");
+  switch (kind) {
+    case Outcome::Filled: bg = format::upColor().name(); break;
+    case Outcome::Rejected:
+    case Outcome::Blocked: bg = format::downColor().name(); break;
+    case Outcome::Cancelled:
+    case Outcome::Expired: bg = format::mutedColor().name(); break;
+    case Outcome::PartiallyFilled:
+    case Outcome::Working: bg = QStringLiteral("#1565c0"); break;
+    case Outcome::Sending:
+    case Outcome::Info:
+    case Outcome::None: bg = QStringLiteral("transparent"); fg = QString(); break;
+  }
+  m_outcome->setStyleSheet(fg.isEmpty() ? QStringLiteral("QLabel { font-weight: bold; padding: 4px; }")
+                                        : QStringLiteral("QLabel { background: %1; color: %2; font-weight: bold;"
+                                                         " padding: 4px; border-radius: 3px; }").arg(bg, fg));
+  m_outcome->setProperty("outcome", static_cast<int>(kind));
+}
+
+void OrderTicketDock::onOrdersUpdated(const QVector<domain::Order>& orders) {
+  if (m_trackedOrderId.isEmpty()) return;
+  const std::string id = m_trackedOrderId.toStdString();
+  const domain::Order* latest = nullptr;
+  for (const domain::Order& o : orders)
+    if (o.clientOrderId == id && (!latest || o.updatedTs >= latest->updatedTs)) latest = &o;
+  if (!latest) return;
+  const domain::Order& o = *latest;
+  const QString what = describe(o);
+  switch (o.status) {
+    case domain::OrderStatus::New:
+    case domain::OrderStatus::PendingSubmit:
+    case domain::OrderStatus::Accepted:
+    case domain::OrderStatus::PendingCancel:
+    case domain::OrderStatus::Replaced:
+      showOutcome(Outcome::Working, QStringLiteral("Working: %1").arg(what));
+      break;
+    case domain::OrderStatus::PartiallyFilled:
+      showOutcome(Outcome::PartiallyFilled, QStringLiteral("Partially filled %1 of %2 @ %3 — %4 working")
+                                                .arg(format::quantity(o.filledQuantity), format::quantity(o.quantity),
+                                                     format::price(o.avgFillPrice), format::quantity(o.remaining())));
+      break;
+    case domain::OrderStatus::Filled:
+      showOutcome(Outcome::Filled, QStringLiteral("Filled %1 %2 %3 @ %4")
+                                       .arg(format::sideText(o.side), format::quantity(o.filledQuantity),
+                                            format::qstr(o.symbol), format::price(o.avgFillPrice)));
+      break;
+    case domain::OrderStatus::Rejected:
+      showOutcome(Outcome::Rejected, QStringLiteral("Rejected: %1").arg(o.rejectReason.empty() ? QStringLiteral("no reason given")
+                                                                                                 : format::qstr(o.rejectReason)));
+      break;
+    case domain::OrderStatus::Cancelled:
+      showOutcome(Outcome::Cancelled, o.filledQuantity > 0.0
+                                          ? QStringLiteral("Cancelled after %1 of %2 filled @ %3")
+                                                .arg(format::quantity(o.filledQuantity), format::quantity(o.quantity),
+                                                     format::price(o.avgFillPrice))
+                                          : QStringLiteral("Cancelled: %1").arg(what));
+      break;
+    case domain::OrderStatus::Expired:
+      showOutcome(Outcome::Expired, QStringLiteral("Expired: %1").arg(what));
+      break;
+  }
+}
+
 void OrderTicketDock::onCommandRejected(const QString& correlationId, const QString& reason) {
   if (correlationId.isEmpty() || correlationId != m_lastCorrelationId) return;
-  // "Not sent: …" and "Expired: …" say it themselves; anything else is the server's (or a service's) refusal.
-  const bool saysItself = reason.startsWith(QLatin1String("Not sent")) || reason.startsWith(QLatin1String("Expired"));
-  showMessage(saysItself ? QStringLiteral("%1 — %2").arg(reason, m_lastDescription)
-                         : QStringLiteral("Rejected: %1 — %2").arg(reason, m_lastDescription),
+  // "Not sent: …" and "Expired: …" (an attached GUI's relay) say it themselves; anything else is a refusal by the
+  // server, the risk engine or a service. The message line says it at once; the outcome line keeps a definitive
+  // order status (e.g. the risk engine's Rejected with its reason) that arrived first.
+  const bool notSent = reason.startsWith(QLatin1String("Not sent"));
+  const bool expired = reason.startsWith(QLatin1String("Expired"));
+  showMessage(notSent || expired ? QStringLiteral("%1 — %2").arg(reason, m_lastDescription)
+                                 : QStringLiteral("Rejected: %1 — %2").arg(reason, m_lastDescription),
               true);
+  if (m_outcomeKind == Outcome::Rejected || m_outcomeKind == Outcome::Filled) return;
+  // The execution service names the order first ("<client order id>: <reason>"): the ticket knows which order.
+  QString why = reason;
+  if (!m_trackedOrderId.isEmpty() && why.startsWith(m_trackedOrderId + QStringLiteral(": ")))
+    why.remove(0, m_trackedOrderId.size() + 2);
+  if (notSent) showOutcome(Outcome::Blocked, why);
+  else if (expired) showOutcome(Outcome::Expired, why);
+  else showOutcome(Outcome::Rejected, QStringLiteral("Rejected: %1").arg(why));
 }
 
 void OrderTicketDock::showMessage(const QString& text, bool error) {

@@ -11,6 +11,16 @@
 //   Ctrl+T               next order type, from every field including Symbol
 // Confirm mode (checkbox, on by default for LIVE, off for PAPER) shows a confirmation box summarising the order:
 // Enter or S sends, Esc or C cancels.
+//
+// The ticket tells the truth about its last order: it follows it by client order id (onOrdersUpdated) and by the
+// command's correlation id (onCommandRejected) and shows the outcome in its own outcome line ("Working: ...",
+// "Filled 10 @ 400.02", "Rejected: <reason>"); showOutcome(kind, text) is the one door to that line, so other
+// state (server down, acknowledgement expired) can be shown the same way. As you type it checks the limits the risk
+// engine enforces (max quantity and notional, price band, buying power; setRiskLimits / setBuyingPower) and says
+// why next to the field; the risk engine stays the authority (the order is still sent and its verdict shown). Input
+// is never rewritten: a quantity that is not a whole number of shares in range ("1e12", "-5", 10^12) is kept as typed,
+// flagged next to the field, and nothing is sent. While the kill switch is on the ticket is disabled under a red
+// banner (setRiskState).
 #include <QDockWidget>
 #include <QPointer>
 #include <QVector>
@@ -20,6 +30,7 @@
 
 #include "core/common/Clock.h"
 #include "core/domain/Types.h"
+#include "core/risk/RiskTypes.h"
 
 class QCheckBox;
 class QComboBox;
@@ -63,6 +74,27 @@ class OrderTicketDock : public QDockWidget {
   // One-line summary of an order as shown in the message line and the confirmation box.
   static QString describe(const domain::Order& order);
 
+  // The outcome line: what became of the last order (or why the ticket cannot send).
+  enum class Outcome { None, Sending, Working, PartiallyFilled, Filled, Rejected, Cancelled, Expired, Blocked, Info };
+  void showOutcome(Outcome kind, const QString& text);
+  Outcome outcomeKind() const { return m_outcomeKind; }
+  QLabel* outcomeLabel() const { return m_outcome; }
+  QString trackedOrderId() const { return m_trackedOrderId; }
+  // Next to the quantity / price fields: why the risk engine would refuse (empty when nothing is wrong).
+  QLabel* quantityHint() const { return m_qtyHint; }
+  QLabel* priceHint() const { return m_priceHint; }
+  QLabel* riskBanner() const { return m_banner; }
+  // Parses the quantity exactly as typed: > 0 whole shares within the spin box range, else 0 and *error says why.
+  long long typedQuantity(QString* error = nullptr) const;
+  // The limits of the risk engine (RiskLimits::fromConfig) the pre-checks compare with.
+  void setRiskLimits(const risk::RiskLimits& limits);
+  void setBuyingPower(double buyingPower);
+  // Kill switch on: ticket disabled under a red banner; breaker tripped: amber banner (reducing orders still pass).
+  void setRiskState(bool killSwitch, const QString& killReason, bool breaker, const QString& breakerReason);
+  bool tradingBlocked() const { return m_killSwitch; }
+  // Pre-check of the fields against the risk limits; the warnings, one per line (empty when nothing is wrong).
+  QStringList preCheck() const;
+
  public Q_SLOTS:
   void setSymbol(const QString& symbol);
   void focusTicket();  // show, raise, focus + select the symbol field
@@ -85,6 +117,9 @@ class OrderTicketDock : public QDockWidget {
   void setServerBlocked(const QString& reason);
   // The server's answer to a command by correlation id; only the ticket's latest order is shown here.
   void onCommandAccepted(const QString& correlationId);
+  // Order updates of the tick: the tracked order's status goes to the outcome line.
+  void onOrdersUpdated(const QVector<meridian::domain::Order>& orders);
+  // A command was refused (risk, bus, relay): shown when it is the ticket's last order.
   void onCommandRejected(const QString& correlationId, const QString& reason);
 
  Q_SIGNALS:
@@ -105,6 +140,8 @@ class OrderTicketDock : public QDockWidget {
   bool confirm(const domain::Order& order, const QString& description);
   bool isInTicket(const QWidget* w) const;
   void onFocusChanged(QWidget* old, QWidget* now);
+  void updatePreChecks();
+  void updateBanner();
 
   UiBridge* m_bridge = nullptr;
   std::shared_ptr<const common::IClock> m_clock;
@@ -120,6 +157,19 @@ class OrderTicketDock : public QDockWidget {
   QPushButton* m_submitButton = nullptr;
   QCheckBox* m_confirmCheck = nullptr;
   QLabel* m_message = nullptr;
+  QLabel* m_outcome = nullptr;
+  QLabel* m_qtyHint = nullptr;
+  QLabel* m_priceHint = nullptr;
+  QLabel* m_banner = nullptr;
+  Outcome m_outcomeKind = Outcome::None;
+  QString m_trackedOrderId;
+  risk::RiskLimits m_limits;
+  bool m_haveLimits = false;
+  double m_buyingPower = -1.0;  // < 0: unknown
+  bool m_killSwitch = false;
+  bool m_breaker = false;
+  QString m_killReason;
+  QString m_breakerReason;
   QPointer<QWidget> m_returnFocus;  // focus owner before the focus entered the ticket
   bool m_paperTrading = true;
   std::string m_quoteSymbol;  // symbol m_quote belongs to (only the ticket's symbol is tracked)

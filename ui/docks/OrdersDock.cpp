@@ -99,11 +99,12 @@ QStringList OrdersDock::selectedWorkingOrders() const {
   return ids;
 }
 
-void OrdersDock::setBridge(UiBridge* bridge) {
+void OrdersDock::setBridge(UiBridge* bridge, domain::Timestamp since) {
   m_historyRequest.clear();
   if (!bridge) return;
   contract::RequestOrdersHistory request;
   request.limit = kHistoryLimit;
+  request.since = since;
   m_historyRequest = bridge->request(std::move(request), this,
                                      [this](std::shared_ptr<const contract::OrdersHistoryLoaded> r) {
                                        if (!r || QString::fromStdString(r->correlationId) != m_historyRequest) return;
@@ -112,7 +113,8 @@ void OrdersDock::setBridge(UiBridge* bridge) {
                                          common::logger("ui")->warn("orders history: {}", r->error);
                                          return;
                                        }
-                                       m_model->mergeHistory(*r->orders);
+                                       if (const int added = m_model->mergeHistory(*r->orders); added > 0)
+                                         common::logger("ui")->info("orders blotter: {} journaled orders restored", added);
                                        scheduleSummary();
                                      });
 }

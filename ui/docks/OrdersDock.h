@@ -5,6 +5,8 @@
 #include <QDockWidget>
 #include <QStringList>
 
+#include "core/domain/Types.h"
+
 class QAction;
 class QLabel;
 class QPushButton;
@@ -34,7 +36,8 @@ class OrdersDock : public QDockWidget {
   QString commandsBlockedReason() const { return m_blockedReason; }
   // With a bridge the blotter asks core once for the journaled orders (newest kHistoryLimit) and merges them: a
   // window that attaches to a server shows the orders placed before it started, not only what arrives live.
-  void setBridge(UiBridge* bridge);
+  // Loads the journaled orders created at or after `since` (the start of the trading day), at most kHistoryLimit.
+  void setBridge(UiBridge* bridge, domain::Timestamp since = 0);
   bool isHistoryLoading() const { return !m_historyRequest.isEmpty(); }
   static constexpr int kHistoryLimit = 1000;
 

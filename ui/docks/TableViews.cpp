@@ -5,15 +5,47 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QLocale>
+#include <QStyle>
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QTableView>
 
 #include "ui/models/CsvExport.h"
+#include "ui/models/Formatting.h"
 
 namespace meridian::ui {
 
+QString CompactNumberDelegate::fitted(const QString& text, const QFontMetrics& fm, int width) {
+  if (width <= 0 || fm.horizontalAdvance(text) <= width) return text;
+  // A number that does not fit: "10,000,000" -> "10.00M", "$1,234,567.89" -> "$1.23M", "-25,000" -> "-25.0K".
+  // Text (symbols, statuses) and percentages are left to the usual elision.
+  QString t = text.trimmed();
+  QString prefix;
+  if (t.startsWith(QLatin1Char('-'))) {
+    prefix = QStringLiteral("-");
+    t.remove(0, 1);
+  }
+  if (t.startsWith(QLatin1Char('$'))) {
+    prefix += QLatin1Char('$');
+    t.remove(0, 1);
+  }
+  const QLocale locale;
+  t.remove(locale.groupSeparator());
+  bool ok = false;
+  const double v = locale.toDouble(t, &ok);
+  if (!ok) return text;
+  return prefix + format::compact(v);
+}
+
+void CompactNumberDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const {
+  QStyledItemDelegate::initStyleOption(option, index);
+  const int margin = 2 * (option->widget ? option->widget->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 1 : 4);
+  option->text = fitted(option->text, option->fontMetrics, option->rect.width() - margin);
+}
+
 void configureTableView(QTableView* view, bool sortable) {
+  view->setItemDelegate(new CompactNumberDelegate(view));
   view->setSelectionBehavior(QAbstractItemView::SelectRows);
   view->setSelectionMode(QAbstractItemView::ExtendedSelection);
   view->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -2,12 +2,26 @@
 // Shared set-up for the dock tables: compact fixed-height rows (no per-row sizing work), no vertical header,
 // row selection, sorting through the proxy's SortRole.
 #include <QString>
+#include <QStyledItemDelegate>
 
 class QAction;
 class QTableView;
 class QWidget;
 
 namespace meridian::ui {
+
+// Every table's delegate (set by configureTableView): a number too wide for its column is shown compacted
+// ("10,000,000" -> "10.00M", "$1,234,567.89" -> "$1.23M") instead of elided ("10,00…"); text and percentages elide as
+// usual. The model's value, sorting and CSV export are unchanged.
+class CompactNumberDelegate : public QStyledItemDelegate {
+ public:
+  using QStyledItemDelegate::QStyledItemDelegate;
+  // `text` as it fits `width` pixels: unchanged when it fits or is not a number.
+  static QString fitted(const QString& text, const QFontMetrics& fm, int width);
+
+ protected:
+  void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override;
+};
 
 void configureTableView(QTableView* view, bool sortable = true);
 

@@ -1,5 +1,9 @@
 #include "ui/docks/WatchlistDock.h"
 
+#include <QFontMetrics>
+#include <QHeaderView>
+#include <QStyle>
+
 #include <QAction>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -45,7 +49,13 @@ WatchlistDock::WatchlistDock(WatchlistModel* model, QWidget* parent)
   // Fit every column in the dock's width (Stretch never measures contents, unlike ResizeToContents).
   m_view->horizontalHeader()->setStretchLastSection(false);
   m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-  m_view->horizontalHeader()->setMinimumSectionSize(44);
+  // Every column wide enough for a price like "12,345.67" (or "-12.34%", "999.9M"): a narrow dock can never elide
+  // Bid/Ask/Last/Chg% into "189…"; the view's minimum width (all columns at that width) holds the dock open.
+  const QFontMetrics fm(m_view->font());
+  const int minSection = fm.horizontalAdvance(QStringLiteral("12,345.67")) + 14;
+  m_view->horizontalHeader()->setMinimumSectionSize(minSection);
+  m_view->setMinimumWidth(minSection * WatchlistModel::ColumnCount + (m_view->verticalHeader()->isHidden() ? 0 : m_view->verticalHeader()->sizeHint().width()) +
+                          m_view->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2 * m_view->frameWidth() + 4);
   m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
   connect(m_view, &QTableView::activated, this, &WatchlistDock::onActivated);
 

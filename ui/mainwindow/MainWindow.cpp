@@ -1,7 +1,18 @@
 #include "ui/mainwindow/MainWindow.h"
 
 #include <QAction>
+#include <QAbstractItemView>
+#include <QAbstractProxyModel>
+#include <QBoxLayout>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTableView>
 #include <QActionGroup>
+#include <QPointer>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -11,6 +22,8 @@
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
+#include <QScrollArea>
 #include <QRegularExpression>
 #include <QPainter>
 #include <QScreen>
@@ -19,17 +32,22 @@
 #include <QSystemTrayIcon>
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 
 #include "core/common/Config.h"
 #include "core/common/Ids.h"
 #include "core/common/Logging.h"
 #include "core/contract/Orders.h"
 #include "core/contract/Catalogue.h"
+#include "core/contract/History.h"
+#include "core/risk/RiskTypes.h"
 #include "core/time/TimeZones.h"
 #include "ui/bridge/UiBridge.h"
 #include "ui/dialogs/BacktestController.h"
 #include "ui/dialogs/ImportCsvDialog.h"
 #include "ui/docks/AccountDock.h"
+#include "ui/docks/BacktestResultsDock.h"
 #include "ui/docks/DataQualityDock.h"
 #include "ui/docks/ScreenerDock.h"
 #include "ui/docks/FillsDock.h"
@@ -41,9 +59,11 @@
 #include "ui/docks/OrdersDock.h"
 #include "ui/docks/PositionsDock.h"
 #include "ui/docks/WatchlistDock.h"
+#include "ui/mainwindow/LinkGroups.h"
 #include "ui/mainwindow/MarketStatus.h"
 #include "ui/mainwindow/SettingsDialog.h"
 #include "core/common/SecretStore.h"
+#include "ui/mainwindow/SettingsEditor.h"
 #include "ui/mainwindow/ShortcutsDialog.h"
 #include "ui/models/AccountModel.h"
 #include "ui/models/FillsModel.h"
@@ -65,6 +85,8 @@ constexpr const char* kStateKey = "mainwindow/state";
 constexpr const char* kWatchlistKey = "watchlist/symbols";
 constexpr const char* kThemeKey = "ui/theme";
 constexpr const char* kChartSettingsKey = "chart/settings";
+constexpr const char* kChartSymbolKey = "chart/symbol";
+constexpr const char* kLinkGroupsKey = "link/groups";
 constexpr int kStatusMessageMs = 8000;
 
 }  // namespace
@@ -90,6 +112,11 @@ MainWindow::MainWindow(UiContext context, QWidget* parent) : QMainWindow(parent)
   m_fillsModel = new FillsModel(FillsModel::kDefaultCapacity, this);
   m_accountModel = new AccountModel(this);
 
+  m_confirmRiskActions = m_context.config->boolValue(QStringLiteral("ui.confirm_risk_actions"), true);
+  m_simAlwaysOpen = m_context.config->value(QStringLiteral("runtime.mode")).trimmed().toLower() != QLatin1String("attach") &&
+                    m_context.config->value(QStringLiteral("market.feed"), QStringLiteral("simulated")).trimmed().toLower() ==
+                        QLatin1String("simulated") &&
+                    m_context.config->boolValue(QStringLiteral("market.sim_always_open"), true);
   setDockNestingEnabled(true);
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks | QMainWindow::AllowTabbedDocks);
   createDocks();
@@ -106,7 +133,12 @@ MainWindow::MainWindow(UiContext context, QWidget* parent) : QMainWindow(parent)
     setTheme(themeFromName(settings.value(QLatin1String(kThemeKey)).toString(), fallback));
   }
 
-  const QString first = m_watchlistModel->symbols().value(0, QStringLiteral("SPY"));
+  // The chart's symbol of the last session (its timeframe and indicators come back with the chart settings), else
+  // the watchlist's first.
+  QString first = QSettings(m_context.settingsOrganization, m_context.settingsApplication)
+                      .value(QLatin1String(kChartSymbolKey))
+                      .toString();
+  if (!WatchlistModel::isValidSymbol(first)) first = m_watchlistModel->symbols().value(0, QStringLiteral("SPY"));
   m_chartDock->setSymbol(first);
   m_ticketDock->setSymbol(first);
 }
@@ -123,13 +155,19 @@ void MainWindow::createDocks() {
   m_chartDock->setBridge(m_bridge);
   m_watchlistDock = new WatchlistDock(m_watchlistModel, this);
   m_ticketDock = new OrderTicketDock(m_bridge, m_context.sharedClock(), m_context.paperTrading, this);
+  m_ticketDock->setRiskLimits(risk::RiskLimits::fromConfig(*m_context.config));
   m_ordersDock = new OrdersDock(m_ordersModel, this);
-  m_ordersDock->setBridge(m_bridge);  // journaled orders (an attached window: the server's), loaded once core started
+  // Today's journaled orders (filled, cancelled and rejected ones too; an attached window: the server's) come back
+  // after a restart, loaded once core has started.
+  m_ordersDock->setBridge(m_bridge, time::TimeZones::fromExchange(
+                                        time::TimeZones::exchangeDate(m_context.clockRef().now()), QTime(0, 0)));
   m_positionsDock = new PositionsDock(m_positionsModel, this);
   m_logsDock = new LogsDock(m_logsModel, this);
   for (QDockWidget* d : docks()) d->setAllowedAreas(Qt::AllDockWidgetAreas);
 
-  connect(m_watchlistDock, &WatchlistDock::symbolActivated, this, &MainWindow::onSymbolActivated);
+  connect(m_watchlistDock, &WatchlistDock::symbolActivated, this, [this](const QString& s) {
+    m_links->publish(m_watchlistDock, s);
+  });
   connect(m_ordersDock, &OrdersDock::cancelRequested, this, [this](const QString& id) {
     m_bridge->send(contract::CancelOrder{{}, id.toStdString()}, QStringLiteral("CANCEL %1").arg(id));
   });
@@ -145,6 +183,9 @@ void MainWindow::createBlotters() {
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_fillsDock), static_cast<QDockWidget*>(m_accountDock)})
     d->setAllowedAreas(Qt::AllDockWidgetAreas);
   connect(m_positionsDock, &PositionsDock::positionActivated, m_ticketDock, &OrderTicketDock::prefillClosingOrder);
+  connect(m_positionsDock, &PositionsDock::positionActivated, this, [this](const QString& s, double) {
+    m_links->publish(m_positionsDock, s);
+  });
   // Confirm mode defaults to on for LIVE and off for PAPER (set by the ticket); ui.confirm_orders overrides it.
   if (!m_context.config->value(QStringLiteral("ui.confirm_orders")).trimmed().isEmpty())
     m_ticketDock->setConfirmMode(m_context.config->boolValue(QStringLiteral("ui.confirm_orders"), !m_context.paperTrading));
@@ -154,7 +195,9 @@ void MainWindow::connectBridge() {
   // One copy of the tick's values per kind, shared by every panel that shows it.
   connect(m_bridge, &UiBridge::tradingModeChanged, this, &MainWindow::onTradingModeChanged);
   m_bridge->on<contract::OrderUpdated>(this, [this](const Batch<contract::OrderUpdated>& b) {
-    m_ordersModel->upsertOrders(project(b, &contract::OrderUpdated::order));
+    const QVector<domain::Order> orders = project(b, &contract::OrderUpdated::order);
+    m_ordersModel->upsertOrders(orders);
+    m_ticketDock->onOrdersUpdated(orders);
   });
   m_bridge->on<contract::OrderFilled>(this, [this](const Batch<contract::OrderFilled>& b) {
     const QVector<domain::Fill> fills = project(b, &contract::OrderFilled::fill);
@@ -172,7 +215,10 @@ void MainWindow::connectBridge() {
   m_bridge->on<contract::PositionsSnapshot>(
       this, [this](const Batch<contract::PositionsSnapshot>& b) { m_positionsModel->applySnapshot(*b.back()); });
   m_bridge->on<contract::AccountSnapshot>(
-      this, [this](const Batch<contract::AccountSnapshot>& b) { m_accountModel->applySnapshot(b.back()); });
+      this, [this](const Batch<contract::AccountSnapshot>& b) {
+        m_accountModel->applySnapshot(b.back());
+        m_ticketDock->setBuyingPower(b.back()->buyingPower);
+      });
   m_bridge->on<contract::RiskStateChanged>(
       this, [this](const Batch<contract::RiskStateChanged>& b) { showRiskState(*b.back()); });
   m_bridge->on<contract::CommandAccepted>(this, [this](const Batch<contract::CommandAccepted>& b) {
@@ -207,7 +253,7 @@ void MainWindow::createMenus() {
   QAction* settings = file->addAction(QStringLiteral("&Settings…"), this, &MainWindow::showSettings);
   settings->setObjectName(QStringLiteral("actionSettings"));
   settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
-  settings->setStatusTip(QStringLiteral("Show the effective configuration (secrets redacted)"));
+  settings->setStatusTip(QStringLiteral("Edit risk limits, time zone and provider URLs; show the effective configuration"));
   m_importCsvAction = file->addAction(QStringLiteral("&Import CSV…"), this, &MainWindow::showImportCsv);
   m_importCsvAction->setObjectName(QStringLiteral("actionImportCsv"));
   m_importCsvAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
@@ -236,19 +282,18 @@ void MainWindow::createMenus() {
     else if (d == m_accountDock)
       toggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_A));
     else
-      toggle->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n++)));
+      m_goToKeys.append({d, QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n++))});
     toggle->setStatusTip(QStringLiteral("Show or hide the %1 panel").arg(d->windowTitle()));
     view->addAction(toggle);
   }
   // Backtest Results: owned by the BacktestController (created hidden, shown on the first result).
   m_backtest = new BacktestController(this, m_bridge, m_context.sharedClock(), m_context.settingsOrganization,
                                       m_context.settingsApplication);
-  if (n <= 9) m_backtest->resultsToggleAction()->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n)));
+  if (n <= 9) m_goToKeys.append({m_backtest->resultsDock(), QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n))});
   view->addAction(m_backtest->resultsToggleAction());
   // Data Quality: QualityChecked reports from the ingestion service (created hidden; saved with the layout).
   m_dataQualityDock = new DataQualityDock(this);
-  addDockWidget(Qt::RightDockWidgetArea, m_dataQualityDock);
-  m_dataQualityDock->hide();
+  m_dataQualityDock->setAllowedAreas(Qt::AllDockWidgetAreas);
   m_bridge->on<contract::QualityChecked>(m_dataQualityDock, [this](const Batch<contract::QualityChecked>& b) {
     m_dataQualityDock->onQualityChecked(project(b, &contract::QualityChecked::report));
   });
@@ -258,9 +303,24 @@ void MainWindow::createMenus() {
   view->addAction(dqToggle);
   // Screener: requests to the ScreenerService through the bridge (created hidden).
   m_screenerDock = new ScreenerDock(m_bridge, m_context.settingsOrganization, m_context.settingsApplication, this);
-  addDockWidget(Qt::RightDockWidgetArea, m_screenerDock);
-  m_screenerDock->hide();
-  connect(m_screenerDock, &ScreenerDock::symbolActivated, this, &MainWindow::onSymbolActivated);
+  m_screenerDock->setAllowedAreas(Qt::AllDockWidgetAreas);
+  // Tall panels scroll inside their tab instead of making the window taller than a 768-pixel screen.
+  for (QDockWidget* d : {static_cast<QDockWidget*>(m_screenerDock), static_cast<QDockWidget*>(m_backtest->resultsDock())})
+    if (d->widget() && !qobject_cast<QScrollArea*>(d->widget())) {
+      auto* scroll = new QScrollArea(d);
+      scroll->setObjectName(d->objectName() + QStringLiteral("Scroll"));
+      scroll->setWidgetResizable(true);
+      scroll->setFrameShape(QFrame::NoFrame);
+      scroll->setWidget(d->widget());
+      d->setWidget(scroll);
+    }
+  connect(m_screenerDock, &ScreenerDock::symbolActivated, this, [this](const QString& s) {
+    m_links->publish(m_screenerDock, s);
+  });
+  createLinkGroups();
+  QMenu* linkMenu = view->addMenu(QStringLiteral("&Link Groups"));
+  linkMenu->setObjectName(QStringLiteral("menuLinkGroups"));
+  m_links->populateMenu(linkMenu);
   QAction* screenerToggle = m_screenerDock->toggleViewAction();
   screenerToggle->setObjectName(QStringLiteral("toggleScreenerDock"));
   screenerToggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S));
@@ -272,8 +332,10 @@ void MainWindow::createMenus() {
   });
   view->addAction(screenerToggle);
   view->addSeparator();
+  createGoToMenu(view);
   QAction* reset = view->addAction(QStringLiteral("&Reset Layout"), this, &MainWindow::resetLayout);
   reset->setObjectName(QStringLiteral("actionResetLayout"));
+  reset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
   reset->setStatusTip(QStringLiteral("Show every panel in the default arrangement"));
   createViewExtras(view);
 
@@ -293,7 +355,7 @@ void MainWindow::createMenus() {
   QAction* cancelAll = trading->addAction(QStringLiteral("&Cancel All Orders"), this, &MainWindow::cancelAllOrders);
   cancelAll->setObjectName(QStringLiteral("actionCancelAllOrders"));
   cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
-  cancelAll->setStatusTip(QStringLiteral("Cancel every working order (no confirmation)"));
+  cancelAll->setStatusTip(QStringLiteral("Cancel every working order (asks first unless the confirmation is off)"));
   QAction* cancelSelected =
       trading->addAction(QStringLiteral("Cancel &Selected Orders"), this, &MainWindow::cancelSelectedOrders);
   cancelSelected->setObjectName(QStringLiteral("actionCancelSelectedOrders"));
@@ -314,6 +376,12 @@ void MainWindow::createMenus() {
   QAction* resetKill = trading->addAction(QStringLiteral("Reset Kill S&witch"), this, &MainWindow::resetKillSwitch);
   resetKill->setObjectName(QStringLiteral("actionResetKillSwitch"));
   resetKill->setStatusTip(QStringLiteral("Accept new orders again after the kill switch"));
+  m_confirmRiskAction = trading->addAction(QStringLiteral("Confirm Kill Switch and Cancel &All"));
+  m_confirmRiskAction->setObjectName(QStringLiteral("actionConfirmRiskActions"));
+  m_confirmRiskAction->setCheckable(true);
+  m_confirmRiskAction->setChecked(m_confirmRiskActions);
+  m_confirmRiskAction->setStatusTip(QStringLiteral("Ask before the kill switch and Cancel All act (ui.confirm_risk_actions)"));
+  connect(m_confirmRiskAction, &QAction::toggled, this, &MainWindow::setConfirmRiskActions);
   QAction* resetBreaker =
       trading->addAction(QStringLiteral("Reset Circuit &Breaker"), this, &MainWindow::resetCircuitBreaker);
   resetBreaker->setObjectName(QStringLiteral("actionResetCircuitBreaker"));
@@ -362,7 +430,9 @@ void MainWindow::createServerLinkView() {
 void MainWindow::createStatusBar() {
   m_marketLabel = new QLabel(this);
   m_marketLabel->setObjectName(QStringLiteral("marketStatusLabel"));
-  m_marketLabel->setToolTip(QStringLiteral("NYSE regular session (09:30–16:00 ET, holidays and early closes included)"));
+  m_marketLabel->setToolTip(m_simAlwaysOpen ? QStringLiteral("The built-in simulated market trades around the clock "
+                                                              "(market.sim_always_open=false: NYSE sessions only)")
+                                            : QStringLiteral("NYSE regular session (09:30–16:00 ET, holidays and early closes included)"));
   m_clockLabel = new QLabel(this);
   m_clockLabel->setObjectName(QStringLiteral("clockLabel"));
   m_clockLabel->setToolTip(
@@ -428,6 +498,19 @@ void MainWindow::applyDefaultArrangement() {
   tabifyDockWidget(m_ordersDock, m_fillsDock);
   tabifyDockWidget(m_positionsDock, m_accountDock);
   for (QDockWidget* d : allDocks()) d->show();
+  // Panels opened on demand join a neighbour as a tab instead of splitting off a new row or a narrow column: Data
+  // Quality the Logs row, the Screener and the Backtest Results the chart (room for their rows).
+  for (QDockWidget* d : {static_cast<QDockWidget*>(m_dataQualityDock), static_cast<QDockWidget*>(m_screenerDock),
+                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr}) {
+    if (!d) continue;
+    QDockWidget* neighbour = d == m_dataQualityDock ? static_cast<QDockWidget*>(m_logsDock) : static_cast<QDockWidget*>(m_chartDock);
+    d->setFloating(false);
+    removeDockWidget(d);
+    addDockWidget(dockWidgetArea(neighbour), d);
+    tabifyDockWidget(neighbour, d);
+    d->hide();
+  }
+  m_chartDock->raise();
   m_logsDock->raise();
   m_ordersDock->raise();
   m_positionsDock->raise();
@@ -447,7 +530,24 @@ void MainWindow::applyDefaultSizes() {
   resizeDocks({m_ordersDock, m_positionsDock}, {w * 60 / 100, w * 40 / 100}, Qt::Horizontal);
 }
 
+QRect MainWindow::availableScreenGeometry() const {
+  const QScreen* sc = screen() ? screen() : QGuiApplication::primaryScreen();
+  return sc ? sc->availableGeometry() : QRect(0, 0, 1600, 1000);
+}
+
+void MainWindow::fitToScreen() {
+  // The first-run size (1600x1000, at most 92 % of the available screen), moved inside it. A maximized window
+  // stays maximized (the window manager fits it).
+  if (isMaximized() || isFullScreen()) return;
+  const QRect avail = availableScreenGeometry();
+  const QSize size = QSize(1600, 1000).boundedTo(avail.size() * 0.92);
+  QRect frame(QPoint(0, 0), size);
+  frame.moveCenter(avail.center());
+  setGeometry(frame);
+}
+
 void MainWindow::resetLayout() {
+  fitToScreen();
   applyDefaultArrangement();
   statusBar()->showMessage(QStringLiteral("Layout reset"), kStatusMessageMs);
 }
@@ -457,14 +557,10 @@ void MainWindow::restoreLayout() {
   const QStringList symbols = settings.value(QLatin1String(kWatchlistKey)).toStringList();
   if (settings.contains(QLatin1String(kWatchlistKey))) m_watchlistModel->setSymbols(symbols);
   m_chartDock->applyChartSettings(settings.value(QLatin1String(kChartSettingsKey)).toMap());
+  m_links->restore(settings.value(QLatin1String(kLinkGroupsKey)).toMap());
 
   const QByteArray geometry = settings.value(QLatin1String(kGeometryKey)).toByteArray();
-  if (geometry.isEmpty() || !restoreGeometry(geometry)) {
-    QSize size(1600, 1000);
-    if (const QScreen* screen = QGuiApplication::primaryScreen())
-      size = size.boundedTo(screen->availableGeometry().size() * 0.92);
-    resize(size);
-  }
+  if (geometry.isEmpty() || !restoreGeometry(geometry)) fitToScreen();
   const QByteArray state = settings.value(QLatin1String(kStateKey)).toByteArray();
   if (!state.isEmpty() && restoreState(state, kLayoutVersion)) m_defaultSizesPending = false;
 }
@@ -475,6 +571,8 @@ void MainWindow::saveLayout() const {
   settings.setValue(QLatin1String(kStateKey), saveState(kLayoutVersion));
   settings.setValue(QLatin1String(kWatchlistKey), m_watchlistModel->symbols());
   settings.setValue(QLatin1String(kChartSettingsKey), m_chartDock->chartSettings());
+  settings.setValue(QLatin1String(kChartSymbolKey), m_chartDock->symbol());
+  settings.setValue(QLatin1String(kLinkGroupsKey), m_links->save());
   settings.sync();
 }
 
@@ -492,8 +590,34 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::focusOrderTicket() { m_ticketDock->focusTicket(); }
 
+bool MainWindow::confirmRiskAction(const QString& title, const QString& text) {
+  // Precaution (ui.confirm_risk_actions, default on; Trading > Confirm Kill Switch and Cancel All): Enter confirms,
+  // Esc declines.
+  if (!m_confirmRiskActions) return true;
+  QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::NoButton, this);
+  box.setObjectName(QStringLiteral("riskActionConfirmBox"));
+  QPushButton* yes = box.addButton(title, QMessageBox::AcceptRole);
+  yes->setObjectName(QStringLiteral("riskActionConfirmButton"));
+  QPushButton* no = box.addButton(QStringLiteral("&Keep Orders"), QMessageBox::RejectRole);
+  box.setDefaultButton(yes);
+  box.setEscapeButton(no);
+  box.exec();
+  if (box.clickedButton() == yes) return true;
+  statusBar()->showMessage(QStringLiteral("%1: not confirmed, nothing sent").arg(title), kStatusMessageMs);
+  return false;
+}
+
+void MainWindow::setConfirmRiskActions(bool on) {
+  m_confirmRiskActions = on;
+  if (m_confirmRiskAction) m_confirmRiskAction->setChecked(on);
+}
+
 void MainWindow::cancelAllOrders() {
-  // Reducing risk must be instant: no confirmation dialog. The result arrives as OrderUpdated events.
+  if (!confirmRiskAction(QStringLiteral("Cancel All Orders"),
+                         QStringLiteral("Cancel every working order (%1 in the Orders panel)?")
+                             .arg(m_ordersModel->workingCount())))
+    return;
+  // The result arrives as OrderUpdated events.
   m_bridge->send(contract::CancelOrder{{}, std::string(contract::CancelOrder::kCancelAll)}, QStringLiteral("CANCEL ALL"));
 }
 
@@ -522,7 +646,11 @@ void MainWindow::addExportMenu(QMenu* file) {
 }
 
 void MainWindow::engageKillSwitch() {
-  // Like Cancel All: instant, no confirmation. The result arrives as OrderUpdated and RiskStateChanged events.
+  if (!confirmRiskAction(QStringLiteral("Kill Switch"),
+                         QStringLiteral("Engage the kill switch? Every working order is cancelled and new orders are "
+                                        "blocked until Trading > Reset Kill Switch.")))
+    return;
+  // The result arrives as OrderUpdated and RiskStateChanged events.
   m_bridge->send(contract::EngageKillSwitch{{}, "kill switch (menu / Ctrl+Shift+K)"}, QStringLiteral("KILL SWITCH"));
   statusBar()->showMessage(QStringLiteral("KILL SWITCH: cancelling every working order, new orders blocked"),
                            kStatusMessageMs * 2);
@@ -540,6 +668,8 @@ void MainWindow::resetCircuitBreaker() {
 
 void MainWindow::showRiskState(const contract::RiskStateChanged& state) {
   const contract::RiskStateChanged* last = &state;
+  m_ticketDock->setRiskState(last->killSwitch, format::qstr(last->killSwitchReason), last->circuitBreaker,
+                             format::qstr(last->circuitBreakerReason));
   QString text = QStringLiteral("RISK OK");
   QString color = format::upColor().name();
   QStringList why;
@@ -560,7 +690,24 @@ void MainWindow::showRiskState(const contract::RiskStateChanged& state) {
 void MainWindow::showSettings() {
   SettingsDialog dialog(*m_context.config, std::make_shared<common::SecretStore>(common::makeSystemSecretBackend()),
                         m_context.configPath, m_context.config, this);
+  // The editable settings above the effective-configuration dump.
+  auto* editor = new SettingsEditor(*m_context.config, m_context.configPath, &dialog);
+  if (auto* box = qobject_cast<QBoxLayout*>(dialog.layout())) box->insertWidget(1, editor);
+  connect(editor, &SettingsEditor::applied, this, &MainWindow::onSettingsApplied);
   dialog.exec();
+}
+
+void MainWindow::onSettingsApplied(const QStringList& keys) {
+  // What can change while running does: the display time zone (clock, blotter times) and the ticket's pre-checks.
+  if (keys.contains(QStringLiteral("display.timezone"))) {
+    const QString zone = m_context.config->value(QStringLiteral("display.timezone"), QStringLiteral("America/Chicago"));
+    time::TimeZones::setDisplayTimeZone(zone.toUtf8());
+    m_clockLabel->setToolTip(QStringLiteral("Display time zone: %1").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId())));
+    onClockTick();
+  }
+  if (std::any_of(keys.begin(), keys.end(), [](const QString& k) { return k.startsWith(QLatin1String("risk.")); }))
+    m_ticketDock->setRiskLimits(risk::RiskLimits::fromConfig(*m_context.config));
+  statusBar()->showMessage(QStringLiteral("Settings saved: %1").arg(keys.join(QStringLiteral(", "))), kStatusMessageMs);
 }
 
 QList<QAction*> MainWindow::allMenuActions() const {
@@ -595,16 +742,183 @@ void MainWindow::showAbout() {
 
 // ---- Slots --------------------------------------------------------------------------------------------------------
 
-void MainWindow::onSymbolActivated(const QString& symbol) {
-  m_chartDock->setSymbol(symbol);
-  m_ticketDock->setSymbol(symbol);
+// ---- Link groups and row context menus -----------------------------------------------------------------------
+
+int MainWindow::symbolColumn(const QAbstractItemModel* model) {
+  for (int c = 0; model && c < model->columnCount(); ++c)
+    if (model->headerData(c, Qt::Horizontal).toString() == QLatin1String("Symbol")) return c;
+  return -1;
+}
+
+QString MainWindow::symbolAt(const QTableView* view, const QModelIndex& index) {
+  const int col = symbolColumn(view->model());
+  if (!index.isValid() || col < 0) return {};
+  return index.sibling(index.row(), col).data().toString().trimmed().toUpper();
+}
+
+void MainWindow::selectSymbolRow(QTableView* view, const QString& symbol) {
+  const int col = symbolColumn(view->model());
+  if (col < 0) return;
+  for (int r = 0; r < view->model()->rowCount(); ++r) {
+    const QModelIndex i = view->model()->index(r, col);
+    if (i.data().toString().compare(symbol, Qt::CaseInsensitive) == 0) {
+      view->setCurrentIndex(i);
+      view->scrollTo(i);
+      return;
+    }
+  }
+}
+
+QTableView* MainWindow::watchlistView() const { return m_watchlistDock->findChild<QTableView*>(QStringLiteral("watchlistView")); }
+
+void MainWindow::createLinkGroups() {
+  m_links = new LinkGroups(this);
+  m_links->add(m_watchlistDock, 1, [this](const QString& s) { selectSymbolRow(watchlistView(), s); });
+  m_links->add(m_chartDock, 1, [this](const QString& s) { m_chartDock->setSymbol(s); });
+  m_links->add(m_ticketDock, 1, [this](const QString& s) { m_ticketDock->setSymbol(s); });
+  m_links->add(m_positionsDock, 1, [this](const QString& s) { selectSymbolRow(m_positionsDock->view(), s); });
+  m_links->add(m_screenerDock, 1, [this](const QString& s) { selectSymbolRow(m_screenerDock->view(), s); });
+  connect(m_chartDock, &ChartDock::symbolChanged, this, [this](const QString& s) { m_links->publish(m_chartDock, s); });
+  connect(m_ticketDock->symbolEdit(), &QLineEdit::editingFinished, this, [this] {
+    m_links->publish(m_ticketDock, m_ticketDock->symbolEdit()->text());
+  });
+  const QList<QTableView*> rowViews = {watchlistView(), m_positionsDock->view(), m_ordersDock->view(),
+                                       m_fillsDock->view(), m_screenerDock->view()};
+  for (QTableView* view : rowViews) {
+    if (!view) continue;
+    view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(view, &QWidget::customContextMenuRequested, this, [this, view](const QPoint& pos) {
+      QModelIndex index = view->indexAt(pos);
+      if (!index.isValid()) index = view->currentIndex();  // the menu key: the current row
+      std::unique_ptr<QMenu> menu(rowMenu(view, index));
+      if (menu && !menu->isEmpty()) menu->exec(view->viewport()->mapToGlobal(pos));
+    });
+  }
+}
+
+double MainWindow::positionQuantity(const QString& symbol) const {
+  double qty = 0.0;
+  for (int r = 0; r < m_positionsModel->rowCount(); ++r)
+    if (format::qstr(m_positionsModel->positionAt(r).symbol) == symbol) qty += m_positionsModel->positionAt(r).quantity;
+  return qty;
+}
+
+QMenu* MainWindow::rowMenu(QTableView* view, const QModelIndex& index) {
+  const QString symbol = symbolAt(view, index);
+  auto* menu = new QMenu(view);
+  menu->setObjectName(QStringLiteral("rowContextMenu"));
+  const auto add = [menu](const QString& text, const QString& name, const QKeySequence& key, auto fn) {
+    QAction* a = menu->addAction(text);
+    a->setObjectName(name);
+    if (!key.isEmpty()) a->setShortcut(key);  // shown as a hint: the same key works in the ticket / blotter
+    QObject::connect(a, &QAction::triggered, menu, fn);
+    return a;
+  };
+  if (!symbol.isEmpty()) {
+    for (const domain::Side side : {domain::Side::Buy, domain::Side::Sell}) {
+      const bool buy = side == domain::Side::Buy;
+      add(QStringLiteral("%1 %2…").arg(buy ? QStringLiteral("&Buy") : QStringLiteral("&Sell"), symbol),
+          buy ? QStringLiteral("actionRowBuy") : QStringLiteral("actionRowSell"), {}, [this, symbol, side] {
+            m_ticketDock->setSymbol(symbol);
+            m_ticketDock->setSide(side);
+            m_links->publish(m_ticketDock, symbol);
+            m_ticketDock->show();
+            m_ticketDock->raise();
+            m_ticketDock->quantitySpin()->setFocus(Qt::ShortcutFocusReason);
+            m_ticketDock->quantitySpin()->selectAll();
+          });
+    }
+    if (const double qty = positionQuantity(symbol); qty != 0.0)
+      add(QStringLiteral("C&lose Position (%1)").arg(format::quantity(qty)), QStringLiteral("actionRowClosePosition"), {},
+          [this, symbol, qty] { m_ticketDock->prefillClosingOrder(symbol, qty); });
+  }
+  if (view == m_ordersDock->view() && index.isValid()) {
+    const QModelIndex src = sourceIndex(index);
+    if (src.isValid() && src.model() == m_ordersModel) {
+      const domain::Order order = m_ordersModel->orderAt(src.row());
+      if (!domain::isTerminal(order.status)) {
+        menu->addSeparator();
+        const QString id = format::qstr(order.clientOrderId);
+        add(QStringLiteral("&Cancel Order"), QStringLiteral("actionRowCancelOrder"), QKeySequence::Delete,
+            [this, id] { m_bridge->send(contract::CancelOrder{{}, id.toStdString()}, QStringLiteral("CANCEL %1").arg(id)); });
+        add(QStringLiteral("&Modify Order…"), QStringLiteral("actionRowModifyOrder"), {}, [this, order] { modifyOrder(order); });
+      }
+    }
+  }
+  if (!symbol.isEmpty()) {
+    menu->addSeparator();
+    add(QStringLiteral("C&hart %1").arg(symbol), QStringLiteral("actionRowChart"), {}, [this, symbol] {
+      m_chartDock->setSymbol(symbol);
+      goToDock(m_chartDock);
+    });
+    if (!m_watchlistModel->symbols().contains(symbol))
+      add(QStringLiteral("&Add %1 to Watchlist").arg(symbol), QStringLiteral("actionRowAddToWatchlist"), {},
+          [this, symbol] { m_watchlistModel->addSymbol(symbol); });
+  }
+  // The view's own actions (Remove Symbol, Cancel Selected, Export...) after ours.
+  if (!view->actions().isEmpty()) {
+    menu->addSeparator();
+    menu->addActions(view->actions());
+  }
+  return menu;
+}
+
+QModelIndex MainWindow::sourceIndex(QModelIndex index) {
+  while (const auto* proxy = qobject_cast<const QAbstractProxyModel*>(index.model())) index = proxy->mapToSource(index);
+  return index;
+}
+
+bool MainWindow::sendModify(const QString& clientOrderId, double quantity, double limitPrice, double stopPrice) {
+  if (!(quantity > 0.0) || limitPrice < 0.0 || stopPrice < 0.0) return false;
+  contract::ReplaceOrder replace;
+  replace.clientOrderId = clientOrderId.toStdString();
+  replace.quantity = quantity;
+  replace.limitPrice = limitPrice;
+  replace.stopPrice = stopPrice;
+  m_bridge->send(std::move(replace), QStringLiteral("MODIFY %1").arg(clientOrderId));
+  return true;
+}
+
+void MainWindow::modifyOrder(const domain::Order& order) {
+  QDialog dialog(this);
+  dialog.setObjectName(QStringLiteral("modifyOrderDialog"));
+  dialog.setWindowTitle(QStringLiteral("Modify %1").arg(OrderTicketDock::describe(order)));
+  auto* form = new QFormLayout(&dialog);
+  auto* qty = new QSpinBox(&dialog);
+  qty->setObjectName(QStringLiteral("modifyQuantity"));
+  qty->setRange(1, 10'000'000);
+  qty->setValue(static_cast<int>(std::llround(order.quantity)));
+  form->addRow(QStringLiteral("&Quantity"), qty);
+  const auto price = [&](const QString& name, double value, bool on) {
+    auto* spin = new QDoubleSpinBox(&dialog);
+    spin->setObjectName(name);
+    spin->setDecimals(2);
+    spin->setRange(0.0, 1'000'000.0);
+    spin->setValue(value);
+    spin->setEnabled(on);
+    return spin;
+  };
+  const bool hasLimit = order.type == domain::OrderType::Limit || order.type == domain::OrderType::StopLimit;
+  const bool hasStop = order.type == domain::OrderType::Stop || order.type == domain::OrderType::StopLimit;
+  auto* limit = price(QStringLiteral("modifyLimit"), order.limitPrice, hasLimit);
+  auto* stop = price(QStringLiteral("modifyStop"), order.stopPrice, hasStop);
+  form->addRow(QStringLiteral("&Limit"), limit);
+  form->addRow(QStringLiteral("&Stop"), stop);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+  form->addRow(buttons);
+  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  if (dialog.exec() != QDialog::Accepted) return;
+  sendModify(format::qstr(order.clientOrderId), qty->value(), hasLimit ? limit->value() : 0.0, hasStop ? stop->value() : 0.0);
 }
 
 void MainWindow::onClockTick() {
   const domain::Timestamp now = m_context.clockRef().now();
   m_clockLabel->setText(clockText(now));
-  const bool open = marketIsOpen(now);
-  m_marketLabel->setText(marketStatusText(now));
+  // The built-in simulated feed trades around the clock (market.sim_always_open): saying "NYSE CLOSED" while it
+  // fills orders would be wrong.
+  const bool open = m_simAlwaysOpen || marketIsOpen(now);
+  m_marketLabel->setText(m_simAlwaysOpen ? QStringLiteral("SIM · always open") : marketStatusText(now));
   m_marketLabel->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; padding: 0 6px; }")
                                    .arg(open ? format::upColor().name()
                                              : (palette().color(QPalette::Window).lightness() < 128
@@ -627,6 +941,7 @@ void MainWindow::onFillsAppended(const QVector<domain::Fill>& fills) {
 }
 
 void MainWindow::onCommandRejected(const contract::CommandRejected& rejected) {
+  m_ticketDock->onCommandRejected(format::qstr(rejected.correlationId), format::qstr(rejected.reason));
   statusBar()->showMessage(QStringLiteral("Rejected: %1").arg(format::qstr(rejected.reason)), kStatusMessageMs * 2);
   common::logger("ui")->warn("command {} rejected: {}", rejected.correlationId, rejected.reason);
 }
@@ -871,6 +1186,90 @@ void MainWindow::showDataQuality(const QString& symbol) {
   m_dataQualityDock->setSymbolFilter(symbol);
   m_dataQualityDock->show();
   m_dataQualityDock->raise();
+}
+
+// ---- Keyboard: go to a panel, cycle panels -----------------------------------------------------------------------
+
+QList<QDockWidget*> MainWindow::panelDocks() const {
+  QList<QDockWidget*> all = allDocks();
+  for (QDockWidget* d : {static_cast<QDockWidget*>(m_screenerDock), static_cast<QDockWidget*>(m_dataQualityDock),
+                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr})
+    if (d) all << d;
+  return all;
+}
+
+static QWidget* focusTargetOf(QDockWidget* d) {
+  // The dock's focus proxy (e.g. the ticket's symbol, the watchlist's table), else its first table or tree, else
+  // its first widget that takes the keyboard.
+  if (d->focusProxy()) return d->focusProxy();
+  if (!d->widget()) return d;
+  if (auto* view = d->widget()->findChild<QAbstractItemView*>()) return view;
+  for (QWidget* w : d->widget()->findChildren<QWidget*>())
+    if (w->focusPolicy() & Qt::TabFocus && w->isVisibleTo(d)) return w;
+  return d->widget();
+}
+
+bool MainWindow::dockHasFocus(QDockWidget* d) const {
+  const QWidget* f = QApplication::focusWidget();
+  return d && f && (f == d || d->isAncestorOf(f));
+}
+
+void MainWindow::goToDock(QDockWidget* d) {
+  if (!d) return;
+  // A second press on the panel that already has the focus goes back to the ticket (the keyboard's home).
+  if (d != m_ticketDock && dockHasFocus(d) && d->isVisible()) {
+    focusOrderTicket();
+    return;
+  }
+  d->show();
+  d->raise();  // the front tab of its tab row
+  if (d == m_ticketDock) {
+    focusOrderTicket();
+    return;
+  }
+  QWidget* target = d == m_chartDock ? static_cast<QWidget*>(m_chartDock->view()) : focusTargetOf(d);  // chart keys
+  target->setFocus(Qt::ShortcutFocusReason);
+  if (auto* view = qobject_cast<QAbstractItemView*>(target); view && !view->currentIndex().isValid() && view->model() &&
+                                                              view->model()->rowCount() > 0)
+    view->setCurrentIndex(view->model()->index(0, 0));
+}
+
+void MainWindow::cycleDocks(int step) {
+  QList<QDockWidget*> open;
+  for (QDockWidget* d : panelDocks())
+    if (d->isVisible() && !d->visibleRegion().isEmpty()) open << d;  // shown and the front tab of its row
+  if (open.isEmpty()) return;
+  int current = -1;
+  for (int i = 0; i < open.size(); ++i)
+    if (dockHasFocus(open[i])) current = i;
+  const int n = static_cast<int>(open.size());
+  const int next = current < 0 ? (step > 0 ? 0 : n - 1) : ((current + step) % n + n) % n;
+  goToDock(open[next]);
+}
+
+void MainWindow::createGoToMenu(QMenu* view) {
+  QMenu* go = view->addMenu(QStringLiteral("&Go to Panel"));
+  go->setObjectName(QStringLiteral("menuGoToPanel"));
+  for (const auto& [d, key] : m_goToKeys) {
+    QAction* a = go->addAction(d->windowTitle());
+    a->setObjectName(QStringLiteral("actionGoTo") + d->objectName());
+    a->setShortcut(key);
+    a->setStatusTip(QStringLiteral("Show the %1 panel and put the keyboard in it (again: back to the order ticket)")
+                        .arg(d->windowTitle()));
+    QPointer<QDockWidget> target = d;
+    connect(a, &QAction::triggered, this, [this, target] { goToDock(target); });
+  }
+  go->addSeparator();
+  QAction* next = go->addAction(QStringLiteral("&Next Panel"), this, [this] { cycleDocks(1); });
+  next->setObjectName(QStringLiteral("actionNextPanel"));
+  next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Tab));
+  next->setShortcutContext(Qt::ApplicationShortcut);
+  next->setStatusTip(QStringLiteral("Put the keyboard in the next open panel"));
+  QAction* previous = go->addAction(QStringLiteral("&Previous Panel"), this, [this] { cycleDocks(-1); });
+  previous->setObjectName(QStringLiteral("actionPreviousPanel"));
+  previous->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab));
+  previous->setShortcutContext(Qt::ApplicationShortcut);
+  previous->setStatusTip(QStringLiteral("Put the keyboard in the previous open panel"));
 }
 
 }  // namespace meridian::ui

@@ -8,7 +8,10 @@
 // Blotters "FillsDock" (tabbed with Orders) and "AccountDock" (tabbed with Positions) are in allDocks() and every
 // layout (a layout saved before they existed keeps working: Qt appends them to their default area); View toggles
 // Alt+Shift+F / Alt+Shift+A. File > Export writes any blotter as CSV; each blotter also exports itself with Ctrl+E.
+#include <QKeySequence>
 #include <QList>
+#include <QPair>
+#include <QRect>
 #include <QMainWindow>
 #include <QTimer>
 #include <QVector>
@@ -23,7 +26,10 @@
 #include "ui/bridge/UiContext.h"
 #include "ui/mainwindow/Theme.h"
 
+class QAbstractItemModel;
 class QAction;
+class QModelIndex;
+class QTableView;
 class QActionGroup;
 class QLabel;
 class QMenu;
@@ -32,6 +38,7 @@ class QSystemTrayIcon;
 namespace meridian::ui {
 
 class AccountDock;
+class LinkGroups;
 class AccountModel;
 class BacktestController;
 class FillsDock;
@@ -86,6 +93,8 @@ class MainWindow : public QMainWindow {
   // Backtest menu, dialogs and the "BacktestResultsDock" panel (not in allDocks(): hidden until a first result).
   BacktestController* backtest() const { return m_backtest; }
   QList<QDockWidget*> allDocks() const;
+  // allDocks() + Screener, Data Quality, Backtest Results: the panels Ctrl+Tab cycles through.
+  QList<QDockWidget*> panelDocks() const;
   // File > Import CSV… (Ctrl+I; disabled without UiContext::ingestion) and the "DataQualityDock" panel (not in
   // allDocks(): created hidden, View > Data Quality). The dialog is created on first use (null before).
   QAction* importCsvAction() const { return m_importCsvAction; }
@@ -108,18 +117,31 @@ class MainWindow : public QMainWindow {
   // Attached GUI: banner, badge and disabled order actions while the serving process cannot take commands.
   ServerLinkPresenter* serverLink() const { return m_serverLink; }
   ModeBadge* modeBadge() const { return m_modeBadge; }
+  LinkGroups* linkGroups() const { return m_links; }
 
   // Writes geometry, dock state and the watchlist to QSettings (also done by closeEvent).
   void saveLayout() const;
 
  public Q_SLOTS:
+  // View > Reset Layout (Ctrl+Shift+R): the first-run arrangement, the window fitted inside the available screen.
   void resetLayout();
+  // View > Go to Panel: Alt+1..9 show, raise and focus panel N; a second press returns to the order ticket.
+  void goToDock(QDockWidget* dock);
+  // Ctrl+Tab / Ctrl+Shift+Tab: the keyboard to the next / previous open panel.
+  void cycleDocks(int step);
+  // Right-click (or the menu key) on a watchlist, positions, orders, fills or screener row: Buy, Sell, Close
+  // Position, Cancel / Modify Order, Chart, Add to Watchlist, then the view's own actions. The caller owns the menu.
+  QMenu* rowMenu(QTableView* view, const QModelIndex& index);
+  // Cancel/replace of a working order (the Modify dialog); false (nothing sent) for a quantity <= 0 or a price < 0.
+  bool sendModify(const QString& clientOrderId, double quantity, double limitPrice, double stopPrice);
   void focusOrderTicket();
   void cancelAllOrders();
   // Trading > Cancel Selected Orders (and Delete in the Orders blotter).
   void cancelSelectedOrders();
   // Trading > Kill Switch (Ctrl+Shift+K): cancels every working order and blocks new ones until reset.
+  // Kill switch and Cancel All ask first (ui.confirm_risk_actions, default on; a Trading menu toggle).
   void engageKillSwitch();
+  void setConfirmRiskActions(bool on);
   void resetKillSwitch();
   void resetCircuitBreaker();
   void showSettings();
@@ -137,7 +159,6 @@ class MainWindow : public QMainWindow {
   void showEvent(QShowEvent* event) override;
 
  private Q_SLOTS:
-  void onSymbolActivated(const QString& symbol);
   void onClockTick();
   void onFillsAppended(const QVector<meridian::domain::Fill>& fills);
   void onCommandRejected(const meridian::contract::CommandRejected& rejected);
@@ -145,6 +166,7 @@ class MainWindow : public QMainWindow {
   void onRunJobNow(const QString& jobName);
   // The trading process's PAPER/LIVE (UiBridge::tradingModeChanged; attached: the serving process's heartbeat).
   void onTradingModeChanged(bool paperTrading, const QString& broker);
+  void onSettingsApplied(const QStringList& keys);  // File > Settings saved these keys
   void onNotificationsAppended(const QVector<meridian::contract::Notification>& notifications);
 
  private:
@@ -164,6 +186,19 @@ class MainWindow : public QMainWindow {
   void addExportMenu(QMenu* file);
   void createViewExtras(QMenu* view);
   void rebuildWorkspaceMenu();
+  bool confirmRiskAction(const QString& title, const QString& text);
+  void createGoToMenu(QMenu* view);
+  void createLinkGroups();
+  void modifyOrder(const domain::Order& order);
+  double positionQuantity(const QString& symbol) const;
+  QTableView* watchlistView() const;
+  static int symbolColumn(const QAbstractItemModel* model);
+  static QString symbolAt(const QTableView* view, const QModelIndex& index);
+  static void selectSymbolRow(QTableView* view, const QString& symbol);
+  static QModelIndex sourceIndex(QModelIndex index);
+  bool dockHasFocus(QDockWidget* d) const;
+  QRect availableScreenGeometry() const;
+  void fitToScreen();
 
   UiContext m_context;
   UiBridge* m_bridge = nullptr;
@@ -205,6 +240,11 @@ class MainWindow : public QMainWindow {
   ServerLinkPresenter* m_serverLink = nullptr;
   QTimer m_clockTimer;
   bool m_defaultSizesPending = false;
+  bool m_confirmRiskActions = true;
+  bool m_simAlwaysOpen = false;  // built-in simulated feed around the clock: status bar "SIM · always open"
+  QAction* m_confirmRiskAction = nullptr;
+  QList<QPair<QDockWidget*, QKeySequence>> m_goToKeys;
+  LinkGroups* m_links = nullptr;  // Alt+N of the Go to Panel menu
 };
 
 }  // namespace meridian::ui

@@ -136,11 +136,22 @@ SettingsDialog::SettingsDialog(const common::Config& config, std::shared_ptr<com
 void SettingsDialog::refreshSecrets() {
   QString why;
   const bool available = m_secrets && m_secrets->keychainAvailable(&why);
-  m_keychain->setText(available ? QStringLiteral("OS keychain available. Changes take effect at the next start.")
-                                : QStringLiteral("Keychain unavailable: %1. Set secrets in the environment instead.").arg(why));
+  // Why there is no keychain is said once, here, with what to do instead; the rows only say where each value is.
+  QStringList envVars;
+  for (const common::SecretSpec& spec : common::knownSecrets())
+    if (!spec.envVars.isEmpty()) envVars << spec.envVars.last();  // the vendor's usual name (APCA_API_KEY_ID, ...)
+  m_keychain->setText(
+      available ? QStringLiteral("OS keychain available. Changes take effect at the next start.")
+                : QStringLiteral("<b>No OS keychain</b> (%1). Meridian stores secrets in the desktop's keychain service "
+                                 "(Secret Service: GNOME Keyring or KWallet on Linux, Keychain on macOS, Credential "
+                                 "Manager on Windows), and none answers in this session. Nothing is lost: give the "
+                                 "secrets as environment variables instead (%2), e.g. in the shell or the systemd "
+                                 "EnvironmentFile that starts Meridian.")
+                      .arg(why.toHtmlEscaped(), envVars.join(QStringLiteral(", "))));
+  m_keychain->setTextFormat(Qt::RichText);
   for (auto it = m_rows.begin(); it != m_rows.end(); ++it) {
     const common::SecretStatus s = m_secrets ? m_secrets->status(it.key()) : common::SecretStatus{};
-    it->status->setText(s.text);
+    it->status->setText(!available && s.source == common::SecretSource::None ? QStringLiteral("not set") : s.text);
     it->edit->setEnabled(available);
     it->store->setEnabled(available);
     it->clear->setEnabled(available && s.source == common::SecretSource::Keychain);

@@ -18,6 +18,8 @@ class QLineEdit;
 class QPushButton;
 class QTableWidget;
 
+class QVBoxLayout;
+
 namespace meridian::common {
 class Config;
 class SecretStore;
@@ -62,7 +64,7 @@ class SettingsDialog : public QDialog {
   };
   void refreshSecrets();
   void showResult(const QString& text, bool error);
-  void buildNotifications(const common::Config& config, class QVBoxLayout* layout);
+  void buildNotifications(const common::Config& config, QVBoxLayout* layout);
 
   std::shared_ptr<common::SecretStore> m_secrets;
   QHash<QString, Row> m_rows;

@@ -40,6 +40,10 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
   html += row(QStringLiteral("Alt+C"), QStringLiteral("Confirm mode on/off (on by default for LIVE, off for PAPER)"));
   html += row(QStringLiteral("Enter / S, Esc / C (confirmation)"), QStringLiteral("Send / do not send the order"));
   html += QStringLiteral("</table><h3>Tables and chart</h3><table>");
+  html += row(QStringLiteral("Alt+1 – Alt+9, again"), QStringLiteral("The keyboard into panel N; the same key again: back to the ticket"));
+  html += row(QStringLiteral("Ctrl+Tab / Ctrl+Shift+Tab"), QStringLiteral("The keyboard into the next / previous open panel"));
+  html += row(QStringLiteral("Menu key / Shift+F10, right-click (a row)"),
+              QStringLiteral("Buy, Sell, Close Position, Cancel / Modify Order, Chart, Add to Watchlist"));
   html += row(QStringLiteral("Enter / double-click (Watchlist)"), QStringLiteral("Chart the symbol and load it in the ticket"));
   html += row(QStringLiteral("Enter / double-click (Positions)"),
               QStringLiteral("Prefill the ticket with the closing order (side and quantity); Enter sends"));

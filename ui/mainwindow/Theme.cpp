@@ -61,7 +61,15 @@ QString themeStyleSheet(Theme t) {
         "QToolTip { color: #dce1e8; background-color: #2b303a; border: 1px solid #444b57; padding: 2px; }"
         "QDockWidget::title { background: #262b33; padding: 3px 6px; }"
         "QHeaderView::section { background: #262b33; color: #c4cad3; border: none; border-right: 1px solid #1a1d23;"
-        " border-bottom: 1px solid #1a1d23; padding: 2px 4px; }");
+        " border-bottom: 1px solid #1a1d23; padding: 2px 4px; }"
+        // Fusion outlines fields with a darker shade of the window: on a dark window that is invisible. Visible
+        // borders (and a focus colour) for every entry field, and a checkbox square that can be seen.
+        "QLineEdit, QAbstractSpinBox, QComboBox { border: 1px solid #5b6472; border-radius: 2px; padding: 2px 3px; }"
+        "QLineEdit:focus, QAbstractSpinBox:focus, QComboBox:focus { border: 1px solid #5aa9ff; }"
+        "QLineEdit:disabled, QAbstractSpinBox:disabled, QComboBox:disabled { border: 1px solid #3a404a; }"
+        "QCheckBox::indicator { width: 13px; height: 13px; border: 1px solid #8a93a0; border-radius: 2px;"
+        " background: #14171c; }"
+        "QCheckBox::indicator:checked { background: #2f6fd1; border: 1px solid #5aa9ff; }");
   }
   return QStringLiteral(
       "QToolTip { color: #1d2025; background-color: #ffffe8; border: 1px solid #c8ccd2; padding: 2px; }"

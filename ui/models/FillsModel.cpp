@@ -75,6 +75,7 @@ QVariant FillsModel::headerData(int section, Qt::Orientation orientation, int ro
   if (role == Qt::DisplayRole) {
     static const char* const kNames[ColumnCount] = {"Time",     "Symbol",     "Side",     "Qty",     "Price",
                                                    "Notional", "Commission", "Order Id", "Fill Id", "Strategy"};
+    if (section == Time) return format::timeHeader();  // "Time (CST)"
     return (section >= 0 && section < ColumnCount) ? QString::fromLatin1(kNames[section]) : QVariant();
   }
   if (role == Qt::ToolTipRole && section == Time)

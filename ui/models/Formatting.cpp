@@ -1,8 +1,8 @@
 #include "ui/models/Formatting.h"
 
 #include <QDateTime>
-
 #include <QLocale>
+#include <QTimeZone>
 
 #include <cmath>
 
@@ -103,5 +103,11 @@ QColor upColor() { return QColor(0x1b, 0x8a, 0x3c); }
 QColor downColor() { return QColor(0xc6, 0x28, 0x28); }
 QColor mutedColor() { return QColor(0x80, 0x80, 0x80); }
 QColor warnColor() { return QColor(0xb2, 0x6a, 0x00); }
+
+QString timeHeader() {
+  const QTimeZone zone(time::TimeZones::displayTimeZoneId());
+  const QString abbrev = zone.isValid() ? zone.abbreviation(QDateTime::currentDateTimeUtc()) : QString();
+  return abbrev.isEmpty() ? QStringLiteral("Time") : QStringLiteral("Time (%1)").arg(abbrev);
+}
 
 }  // namespace meridian::ui::format

@@ -33,6 +33,8 @@ QString statusText(domain::OrderStatus s);     // "Partially Filled", ...
 QString displayTime(domain::Timestamp t, const char* pattern = "MM-dd HH:mm:ss");
 // ISO-8601 UTC with milliseconds ("2026-11-27T14:30:00.123Z"), for exports; empty for 0.
 QString isoUtc(domain::Timestamp t);
+// "Time (CST)": a blotter's time column header, naming the display time zone (its abbreviation now).
+QString timeHeader();
 // A plain number for exports: no thousands separators, up to 10 significant decimals, "0" for 0.
 QString plainNumber(double v);
 

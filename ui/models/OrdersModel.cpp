@@ -89,6 +89,7 @@ QVariant OrdersModel::headerData(int section, Qt::Orientation orientation, int r
   if (role == Qt::DisplayRole) {
     static const char* const kNames[ColumnCount] = {"Time",  "Id",   "Symbol", "Side",   "Type",   "Qty",
                                                    "Filled", "Limit", "Stop",  "Avg Px", "Status", "Strategy"};
+    if (section == Time) return format::timeHeader();  // "Time (CST)"
     return (section >= 0 && section < ColumnCount) ? QString::fromLatin1(kNames[section]) : QVariant();
   }
   if (role == Qt::ToolTipRole && section == Time)
@@ -111,12 +112,20 @@ int OrdersModel::workingCount() const {
 
 int OrdersModel::mergeHistory(const std::vector<domain::Order>& orders) {
   QVector<domain::Order> newer;
+  int added = 0;
   for (const domain::Order& o : orders) {
     const auto it = m_index.find(o.clientOrderId);
-    if (it == m_index.end() || m_rows[static_cast<std::size_t>(it->second)].updatedTs < o.updatedTs) newer.push_back(o);
+    if (it == m_index.end()) {
+      ++added;
+      newer.push_back(o);
+    } else if (m_rows[static_cast<std::size_t>(it->second)].updatedTs < o.updatedTs) {
+      newer.push_back(o);
+    }
   }
+  // Oldest first, so the rows read in the order they were created.
+  std::reverse(newer.begin(), newer.end());
   if (!newer.isEmpty()) upsertOrders(newer);
-  return int(newer.size());
+  return added;
 }
 
 void OrdersModel::upsertOrders(const QVector<domain::Order>& orders) {

@@ -31,8 +31,8 @@ class OrdersModel : public QAbstractTableModel {
 
   // Inserts unknown orders, replaces known ones (latest update wins).
   void upsertOrders(const QVector<domain::Order>& orders);
-  // Journaled orders (a window that starts or attaches later): each is added, or replaces a row only when it is
-  // newer (updatedTs), so a live update that already arrived is never rolled back. Returns the rows added or changed.
+  // Journaled orders read at start-up (contract::OrdersHistoryLoaded): unknown ones are added, a known row is
+  // replaced only by a newer state (a live update that arrived first is never rolled back). Returns rows added.
   int mergeHistory(const std::vector<domain::Order>& orders);
   void clear();
 
