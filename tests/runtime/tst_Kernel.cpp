@@ -4,6 +4,7 @@
 #include "core/contract/Orders.h"
 #include "core/contract/Strategy.h"
 #include "core/execution/ExecutionService.h"
+#include "core/execution/paper/PaperBroker.h"
 #include "core/common/Logging.h"
 #include "core/contract/System.h"
 #include "core/jobs/HealthMonitor.h"
@@ -15,6 +16,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <future>
 #include <map>
 
 using namespace meridian;
@@ -66,6 +68,109 @@ class tst_Kernel : public QObject {
     auto stored = k.storage().call([](storage::IStorage& s) { return s.loadOrder("MRD-test-1"); }).get();
     QVERIFY(stored.ok() && stored.value().has_value());
     QCOMPARE(stored.value()->symbol, std::string("MSFT"));
+    k.stop();
+  }
+
+  void theBrokerSeesAnOrderOnlyAfterTheJournalHasIt() {
+    // The storage thread is held on a barrier: the execution thread handles the command (the order is in the OMS,
+    // pending_submit) but may not hand it to the broker until the journal write is acknowledged.
+    auto cfg = config("k7.sqlite");
+    cfg.set("risk.trading_hours", "false");
+    runtime::Kernel k(cfg);
+    auto events = std::make_shared<bus::Mailbox>();
+    k.bus().subscribe("exec.order.*", events);
+    QVERIFY(k.start().ok());
+    std::promise<void> release;
+    std::promise<void> entered;
+    std::shared_future<void> gate = release.get_future().share();
+    k.storage().post([gate, &entered](storage::IStorage&) {
+      entered.set_value();
+      gate.wait();
+    });
+    entered.get_future().wait();
+
+    domain::Order o;
+    o.clientOrderId = "MRD-test-7";
+    o.symbol = "MSFT";
+    o.quantity = 10;
+    o.type = domain::OrderType::Limit;
+    o.limitPrice = 400;
+    QVERIFY(k.bus().send(contract::SubmitOrder{"C-7", o}).ok());
+    auto brokerState = [&k](std::uint64_t& armed, std::string& status) {
+      k.execution()->runOnThread([&](execution::ExecutionService& s) {
+        armed = static_cast<execution::PaperBroker&>(s.broker()).submissions();
+        const auto* m = s.orders().find("MRD-test-7");
+        status = m ? std::string(domain::toString(m->order.status)) : std::string();
+      });
+    };
+    std::uint64_t armed = 99;
+    std::string status;
+    QTRY_VERIFY_WITH_TIMEOUT((brokerState(armed, status), !status.empty()), 5000);
+    QCOMPARE(status, std::string("pending_submit"));
+    QCOMPARE(armed, std::uint64_t(0));  // the journal has not answered: nothing went to the venue
+    std::vector<bus::Envelope> early;
+    events->drain(early);
+    QCOMPARE(early.size(), std::size_t(0));  // and nobody heard of the order yet
+
+    release.set_value();
+    auto got = waitFor(*events, 2);
+    QCOMPARE(got.size(), std::size_t(2));
+    QVERIFY(got[0].as<contract::OrderUpdated>()->order.status == domain::OrderStatus::PendingSubmit);
+    QVERIFY(got[1].as<contract::OrderUpdated>()->order.status == domain::OrderStatus::Accepted);
+    brokerState(armed, status);
+    QCOMPARE(armed, std::uint64_t(1));
+    QCOMPARE(status, std::string("accepted"));
+    k.stop();
+  }
+
+  void paperMarketOrdersFillAtTheTouchOfTheirSide() {
+    // Quotes of our own (bid 99.90 / ask 100.10 / last 100.00) and 10 bps slippage: a buy fills at the ask + 10 bps,
+    // a sell at the bid - 10 bps, exactly; never at the last or the other side.
+    auto cfg = config("k8.sqlite");
+    cfg.set("risk.trading_hours", "false");
+    cfg.set("paper.slippage_bps", "10");
+    runtime::Kernel k(cfg);
+    auto events = std::make_shared<bus::Mailbox>();
+    auto fills = std::make_shared<bus::Mailbox>();
+    k.bus().subscribe("exec.order.*", events);
+    k.bus().subscribe("exec.fill.>", fills);
+    QVERIFY(k.start().ok());
+    auto publishQuote = [&k](double bid, double ask, double last) {
+      domain::Quote q;
+      q.symbol = "AAPL";
+      q.bid = bid;
+      q.ask = ask;
+      q.last = last;
+      q.ts = k.clock()->now();
+      k.bus().publish(contract::QuoteUpdated{q});
+    };
+    const std::pair<domain::Side, double> cases[] = {{domain::Side::Buy, 100.10 * 1.001}, {domain::Side::Sell, 99.90 * 0.999}};
+    int n = 0;
+    for (const auto& [side, expected] : cases) {
+      publishQuote(99.0, 99.2, 99.1);  // the reference price for risk; the order is not armed yet
+      domain::Order o;
+      o.clientOrderId = "MRD-side-" + std::to_string(++n);
+      o.symbol = "AAPL";
+      o.quantity = 10;
+      o.side = side;
+      QVERIFY(k.bus().send(contract::SubmitOrder{"C-side", o}).ok());
+      bool accepted = false;
+      QElapsedTimer t;
+      t.start();
+      while (!accepted && t.elapsed() < 5000)
+        for (const auto& e : waitFor(*events, 1))
+          if (const auto* u = e.as<contract::OrderUpdated>())
+            accepted = accepted || (u->order.clientOrderId == o.clientOrderId && u->order.status == domain::OrderStatus::Accepted);
+      QVERIFY2(accepted, "the order was not accepted");
+      publishQuote(99.90, 100.10, 100.00);
+      auto f = waitFor(*fills, 1);
+      QCOMPARE(f.size(), std::size_t(1));
+      const auto* fill = f[0].as<contract::OrderFilled>();
+      QVERIFY(fill);
+      QCOMPARE(fill->fill.clientOrderId, o.clientOrderId);
+      QCOMPARE(fill->fill.quantity, 10.0);
+      QCOMPARE(fill->fill.price, expected);
+    }
     k.stop();
   }
 
