@@ -132,6 +132,10 @@ class tst_RiskEngine : public QObject {
     // Short side.
     s.positionQty = -900;
     expectReject(e, order(domain::Side::Sell, 101), s, RiskRule::MaxPosition, "-1001");
+    // An opposite order larger than the position flips it: only the part beyond flat is new risk, and it counts.
+    s.positionQty = 900;
+    expectPass(e, order(domain::Side::Sell, 1900), s);  // 900 -> -1000
+    expectReject(e, order(domain::Side::Sell, 1901), s, RiskRule::MaxPosition, "-1001");
   }
 
   void maxPositionNotional() {
@@ -209,6 +213,7 @@ class tst_RiskEngine : public QObject {
     expectReject(e, order(domain::Side::Buy, 1), s, RiskRule::DailyLoss, "daily loss $2001.00");
     s.positionQty = 10;  // a reducing order still passes
     expectPass(e, order(domain::Side::Sell, 10), s);
+    expectReject(e, order(domain::Side::Sell, 11), s, RiskRule::DailyLoss, "daily loss");  // flipping does not
     auto abs = none();
     abs.maxDailyLoss = 500;
     risk::RiskEngine e2(abs);
