@@ -149,6 +149,17 @@ domain::Order order(const std::string& id, domain::Side side, double qty, domain
   return o;
 }
 
+contract::ReplaceOrder replaceOrder(const std::string& corr, const std::string& id, const std::string& newId, double qty,
+                                   double limit) {
+  contract::ReplaceOrder r;
+  r.correlationId = corr;
+  r.clientOrderId = id;
+  r.newClientOrderId = newId;
+  r.quantity = qty;
+  r.limitPrice = limit;
+  return r;
+}
+
 contract::QuoteUpdated quote(double bid, double ask, domain::Timestamp ts = kOpen) {
   contract::QuoteUpdated q;
   q.quote.symbol = "AAPL";
@@ -374,6 +385,10 @@ class tst_ExecutionService : public QObject {
     QVERIFY2(refused->order.rejectReason.find("order journal is unavailable") != std::string::npos,
              refused->order.rejectReason.c_str());
     QVERIFY(std::find(m_broker->submitted.begin(), m_broker->submitted.end(), "MRD-N") == m_broker->submitted.end());
+    // Nobody heard of it as pending: the pending_submit update is published only after the journal took it.
+    for (const auto& e : m_seen)
+      if (const auto* u = e.as<contract::OrderUpdated>(); u && u->order.clientOrderId == "MRD-N")
+        QVERIFY2(u->order.status != S::PendingSubmit, "pending_submit published although the journal refused the write");
 
     // The process stops with the database still down; it comes back before the next start.
     m_service->stop();
@@ -553,13 +568,7 @@ class tst_ExecutionService : public QObject {
     m_bus.publish(quote(99.9, 100.1));
     QVERIFY(m_bus.send(contract::SubmitOrder{"C-o", order("MRD-P1", domain::Side::Buy, 10, domain::OrderType::Limit, 98)}).ok());
     QVERIFY(waitOrder("MRD-P1", S::Accepted));
-    contract::ReplaceOrder r;
-    r.correlationId = "C-rep";
-    r.clientOrderId = "MRD-P1";
-    r.newClientOrderId = "MRD-P2";
-    r.quantity = 20;
-    r.limitPrice = 99.5;
-    QVERIFY(m_bus.send(r).ok());
+    QVERIFY(m_bus.send(replaceOrder("C-rep", "MRD-P1", "MRD-P2", 20, 99.5)).ok());
     const auto* replacement = waitOrder("MRD-P2", S::Accepted);
     QVERIFY(replacement);
     QCOMPARE(replacement->order.quantity, 20.0);
@@ -583,22 +592,14 @@ class tst_ExecutionService : public QObject {
     QCOMPARE(storedFills("MRD-P1"), std::size_t(0));
 
     // Replacing an order that no longer works, or with a price the risk rules refuse.
-    r.correlationId = "C-rep2";
-    r.clientOrderId = "MRD-P2";
-    r.newClientOrderId = "MRD-P3";
-    QVERIFY(m_bus.send(r).ok());
+    QVERIFY(m_bus.send(replaceOrder("C-rep2", "MRD-P2", "MRD-P3", 20, 99.5)).ok());
     QVERIFY(waitFor([](const bus::Envelope& e) {
       const auto* c = e.as<contract::CommandRejected>();
       return c && c->correlationId == "C-rep2" && c->reason.find("MRD-P2 is not working") != std::string::npos;
     }));
     QVERIFY(m_bus.send(contract::SubmitOrder{"C-o4", order("MRD-P4", domain::Side::Buy, 10, domain::OrderType::Limit, 98)}).ok());
     QVERIFY(waitOrder("MRD-P4", S::Accepted));
-    contract::ReplaceOrder fat;
-    fat.correlationId = "C-rep3";
-    fat.clientOrderId = "MRD-P4";
-    fat.newClientOrderId = "MRD-P5";
-    fat.limitPrice = 150;
-    QVERIFY(m_bus.send(fat).ok());
+    QVERIFY(m_bus.send(replaceOrder("C-rep3", "MRD-P4", "MRD-P5", 0, 150)).ok());  // 0: keeps the quantity
     QVERIFY(waitOrder("MRD-P5", S::Rejected));
     sync();
     QVERIFY(stored("MRD-P4").status == S::Accepted);  // the original keeps working

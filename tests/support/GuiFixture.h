@@ -75,26 +75,22 @@ inline QString pictureProblem(QWidget* w, QSize minSize = {150, 80}, int minColu
   for (int y = 0; y < img.height() && colours.size() < 3; y += 2)
     for (int x = 0; x < img.width() && colours.size() < 3; x += 2) colours.insert(img.pixel(x, y));
   if (colours.size() < 3) return name + QStringLiteral(": the picture is blank");
-  for (QTableView* t : w->findChildren<QTableView*>()) {
-    if (!t->isVisible() || !t->model()) continue;
-    for (int c = 0; c < t->model()->columnCount(); ++c) {
-      if (t->isColumnHidden(c)) continue;
-      const QString header = t->model()->headerData(c, Qt::Horizontal).toString();
-      if (header.isEmpty()) return QStringLiteral("%1: column %2 of %3 has no header").arg(name).arg(c).arg(t->objectName());
-      if (t->columnWidth(c) < minColumnWidth)
-        return QStringLiteral("%1: column '%2' is %3 px wide").arg(name, header).arg(t->columnWidth(c));
+  // Visible columns of the visible tables and trees (with a header): a header text and a readable width.
+  const auto columnProblem = [&](auto* view, bool headerHidden) -> QString {
+    if (!view->isVisible() || !view->model() || headerHidden) return {};
+    for (int c = 0; c < view->model()->columnCount(); ++c) {
+      if (view->isColumnHidden(c)) continue;
+      const QString header = view->model()->headerData(c, Qt::Horizontal).toString();
+      if (header.isEmpty()) return QStringLiteral("%1: column %2 of %3 has no header").arg(name).arg(c).arg(view->objectName());
+      if (view->columnWidth(c) < minColumnWidth)
+        return QStringLiteral("%1: column '%2' is %3 px wide").arg(name, header).arg(view->columnWidth(c));
     }
-  }
-  for (QTreeView* t : w->findChildren<QTreeView*>()) {
-    if (!t->isVisible() || !t->model() || t->isHeaderHidden()) continue;
-    for (int c = 0; c < t->model()->columnCount(); ++c) {
-      if (t->isColumnHidden(c)) continue;
-      const QString header = t->model()->headerData(c, Qt::Horizontal).toString();
-      if (header.isEmpty()) return QStringLiteral("%1: column %2 of %3 has no header").arg(name).arg(c).arg(t->objectName());
-      if (t->columnWidth(c) < minColumnWidth)
-        return QStringLiteral("%1: column '%2' is %3 px wide").arg(name, header).arg(t->columnWidth(c));
-    }
-  }
+    return {};
+  };
+  for (QTableView* t : w->findChildren<QTableView*>())
+    if (const QString p = columnProblem(t, false); !p.isEmpty()) return p;
+  for (QTreeView* t : w->findChildren<QTreeView*>())
+    if (const QString p = columnProblem(t, t->isHeaderHidden()); !p.isEmpty()) return p;
   return {};
 }
 
