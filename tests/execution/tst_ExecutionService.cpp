@@ -151,13 +151,17 @@ domain::Order order(const std::string& id, domain::Side side, double qty, domain
 
 contract::ReplaceOrder replaceOrder(const std::string& corr, const std::string& id, const std::string& newId, double qty,
                                    double limit) {
-  contract::ReplaceOrder r;
-  r.correlationId = corr;
-  r.clientOrderId = id;
-  r.newClientOrderId = newId;
-  r.quantity = qty;
-  r.limitPrice = limit;
-  return r;
+  return {.correlationId = corr, .clientOrderId = id, .quantity = qty, .limitPrice = limit, .newClientOrderId = newId};
+}
+
+// A fill the venue reports for `id` (execution `execId`).
+BrokerEvent venueFill(const std::string& id, const std::string& venueId, const std::string& execId, double qty, double px) {
+  BrokerEvent e;
+  e.kind = BrokerEvent::Kind::Fill;
+  e.clientOrderId = id;
+  e.brokerOrderId = venueId;
+  e.fill = domain::Fill{execId, id, "AAPL", domain::Side::Buy, qty, px, 0, kOpen, {}};
+  return e;
 }
 
 contract::QuoteUpdated quote(double bid, double ask, domain::Timestamp ts = kOpen) {
@@ -453,12 +457,7 @@ class tst_ExecutionService : public QObject {
     QVERIFY(!known);
 
     // The venue's answer arrives from another thread: the fill it found, then the end of the reconciliation.
-    BrokerEvent fill;
-    fill.kind = BrokerEvent::Kind::Fill;
-    fill.clientOrderId = "MRD-V";
-    fill.brokerOrderId = "V-1";
-    fill.fill = domain::Fill{"V-1@10", "MRD-V", "AAPL", domain::Side::Buy, 10, 50.0, 0, kOpen, {}};
-    remote->deliver(fill);
+    remote->deliver(venueFill("MRD-V", "V-1", "V-1@10", 10, 50.0));
     QVERIFY(waitOrder("MRD-V", S::Filled));
     QVERIFY(remote->submitted().empty());
     BrokerEvent done;
@@ -523,11 +522,9 @@ class tst_ExecutionService : public QObject {
   void ocoOneLegFillsTheOtherIsCancelled() {
     startService();
     m_bus.publish(quote(99.9, 100.1));
-    contract::SubmitOco oco;
-    oco.correlationId = "C-oco";
-    oco.first = order("MRD-O1", domain::Side::Sell, 10, domain::OrderType::Limit, 104);
-    oco.second = order("MRD-O2", domain::Side::Sell, 10, domain::OrderType::Stop, 0, 97);
-    QVERIFY(m_bus.send(oco).ok());
+    QVERIFY(m_bus.send(contract::SubmitOco{"C-oco", order("MRD-O1", domain::Side::Sell, 10, domain::OrderType::Limit, 104),
+                                           order("MRD-O2", domain::Side::Sell, 10, domain::OrderType::Stop, 0, 97)})
+                .ok());
     QVERIFY(waitOrder("MRD-O1", S::Accepted));
     QVERIFY(waitOrder("MRD-O2", S::Accepted));
     QCOMPARE(m_broker->journaledAtSubmit, (std::vector<std::string>{"pending_submit", "pending_submit"}));
@@ -548,11 +545,10 @@ class tst_ExecutionService : public QObject {
   void ocoLegRejectedByRiskRejectsTheOtherAndSendsNothing() {
     startService();
     m_bus.publish(quote(99.9, 100.1));
-    contract::SubmitOco oco;
-    oco.correlationId = "C-oco2";
-    oco.first = order("MRD-OK", domain::Side::Sell, 10, domain::OrderType::Limit, 104);
-    oco.second = order("MRD-FAT", domain::Side::Sell, 10, domain::OrderType::Limit, 150);  // 50 % off the last: band
-    QVERIFY(m_bus.send(oco).ok());
+    // The second leg is 50 % off the last: outside the price band.
+    QVERIFY(m_bus.send(contract::SubmitOco{"C-oco2", order("MRD-OK", domain::Side::Sell, 10, domain::OrderType::Limit, 104),
+                                           order("MRD-FAT", domain::Side::Sell, 10, domain::OrderType::Limit, 150)})
+                .ok());
     const auto* fat = waitOrder("MRD-FAT", S::Rejected);
     QVERIFY(fat);
     QVERIFY2(fat->order.rejectReason.find("away from last") != std::string::npos, fat->order.rejectReason.c_str());
@@ -667,14 +663,9 @@ class tst_ExecutionService : public QObject {
     m_bus.publish(quote(99.9, 100.1));
     QVERIFY(m_bus.send(contract::SubmitOrder{"C-of", order("MRD-OF", domain::Side::Buy, 10, domain::OrderType::Limit, 100)}).ok());
     QTRY_VERIFY_WITH_TIMEOUT(remote->submitted() == std::vector<std::string>{"MRD-OF"}, 5000);
-    BrokerEvent fill;
-    fill.kind = BrokerEvent::Kind::Fill;
-    fill.clientOrderId = "MRD-OF";
-    fill.brokerOrderId = "V-OF";
-    fill.fill = domain::Fill{"V-OF@1", "MRD-OF", "AAPL", domain::Side::Buy, 6, 100.0, 0, kOpen, {}};
-    remote->deliver(fill);
+    remote->deliver(venueFill("MRD-OF", "V-OF", "V-OF@1", 6, 100.0));
     QVERIFY(waitOrder("MRD-OF", S::PartiallyFilled));
-    fill.fill = domain::Fill{"V-OF@2", "MRD-OF", "AAPL", domain::Side::Buy, 9, 99.0, 0, kOpen, {}};  // 4 remained
+    const BrokerEvent fill = venueFill("MRD-OF", "V-OF", "V-OF@2", 9, 99.0);  // 4 remained
     remote->deliver(fill);
     const auto* filled = waitOrder("MRD-OF", S::Filled);
     QVERIFY(filled);

@@ -33,6 +33,9 @@ class tst_Kernel : public QObject {
     c.set("market.feed", "none");  // tests publish their own market data unless they ask for the feed
     return c;
   }
+  static domain::Order msftLimit(const std::string& id) {
+    return {.clientOrderId = id, .symbol = "MSFT", .type = domain::OrderType::Limit, .quantity = 10, .limitPrice = 400};
+  }
   static std::vector<bus::Envelope> waitFor(bus::Mailbox& mb, std::size_t n) {
     std::vector<bus::Envelope> got;
     QElapsedTimer t;
@@ -52,13 +55,7 @@ class tst_Kernel : public QObject {
     QVERIFY(k.start().ok());
     QVERIFY(k.execution());
     QCOMPARE(std::string(k.execution()->brokerName()), std::string("paper"));
-    domain::Order o;
-    o.clientOrderId = "MRD-test-1";
-    o.symbol = "MSFT";
-    o.quantity = 10;
-    o.type = domain::OrderType::Limit;
-    o.limitPrice = 400;
-    QVERIFY(k.bus().send(contract::SubmitOrder{"C-9", o}).ok());
+    QVERIFY(k.bus().send(contract::SubmitOrder{"C-9", msftLimit("MRD-test-1")}).ok());
     auto got = waitFor(*events, 2);
     QCOMPARE(got.size(), std::size_t(2));
     const auto* upd = got[0].as<contract::OrderUpdated>();
@@ -91,13 +88,7 @@ class tst_Kernel : public QObject {
     });
     entered.get_future().wait();
 
-    domain::Order o;
-    o.clientOrderId = "MRD-test-7";
-    o.symbol = "MSFT";
-    o.quantity = 10;
-    o.type = domain::OrderType::Limit;
-    o.limitPrice = 400;
-    QVERIFY(k.bus().send(contract::SubmitOrder{"C-7", o}).ok());
+    QVERIFY(k.bus().send(contract::SubmitOrder{"C-7", msftLimit("MRD-test-7")}).ok());
     auto brokerState = [&k](std::uint64_t& armed, std::string& status) {
       k.execution()->runOnThread([&](execution::ExecutionService& s) {
         armed = static_cast<execution::PaperBroker&>(s.broker()).submissions();
