@@ -6,6 +6,7 @@ PKGS=(build-essential cmake ninja-build pkg-config
       libpqxx-dev libhiredis-dev libspdlog-dev libfmt-dev
       postgresql redis-server xvfb xauth fonts-dejavu-core
       qtkeychain-qt6-dev
+      gnome-keyring  # tst_SecretStore's real keychain round trip (a private dbus-run-session + unlocked keyring)
       clang libclang-rt-14-dev)  # sanitizer and libFuzzer stages of tests/run-all.sh (clang 14 + its runtimes)
 missing=()
 for p in "${PKGS[@]}"; do

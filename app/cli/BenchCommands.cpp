@@ -27,6 +27,8 @@ const Benchmark kBenchmarks[] = {
      [](const QStringList& a, const common::Config& c) { return runBenchCalendar(a, c); }},
     {"backtest", "SMA-crossover backtest: bars/s single-threaded and in the grid optimizer (default 10M bars)",
      [](const QStringList& a, const common::Config& c) { return runBenchBacktest(a, c); }},
+    {"aggregate", "BarAggregator: trades/s into 1m/1h/1d bars (default 2M trades over a week)",
+     [](const QStringList& a, const common::Config& c) { return runBenchAggregate(a, c); }},
     {"ingest", "PostgreSQL bars/s: upsertBars vs raw COPY of the same rows, and their ratio (--rows N --pg URI)",
      [](const QStringList& a, const common::Config& c) { return runBenchIngest(a, c); }},
     {"risk", "pre-trade RiskEngine checks: p50/p99/p99.9 ns per check (goal p99 < 2 us)",

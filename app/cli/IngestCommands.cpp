@@ -2,6 +2,7 @@
 
 #include "core/common/Clock.h"
 #include "core/common/Redact.h"
+#include "core/marketdata/BarAggregator.h"
 #include "core/marketdata/DataQuality.h"
 #include "core/marketdata/IngestionService.h"
 #include "core/marketdata/ProviderFactory.h"
@@ -388,6 +389,27 @@ int runBenchIngest(const QStringList& args, const common::Config& config) {
              bestNoop);
   return 0;
 #endif
+}
+
+int runBenchAggregate(const QStringList& args, const common::Config&) {
+  const long long n = args.value(0).toLongLong() > 0 ? args.value(0).toLongLong() : 2'000'000;
+  // One symbol's trades spread evenly over Mon 2024-03-04 09:30 ET .. Sat 09:30 (the tst_BarAggregator workload).
+  const domain::Timestamp start = time::TimeZones::fromExchange(QDate(2024, 3, 4), QTime(9, 30));
+  const domain::Timestamp step = 5 * 24 * domain::kNanosPerHour / n;
+  marketdata::BarAggregator agg;
+  std::vector<marketdata::ClosedBar> closed;
+  closed.reserve(4096);
+  std::size_t bars = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (long long i = 0; i < n; ++i) {
+    agg.addTrade(start + i * step, 100.0 + double(i % 100) * 0.01, 1.0, closed);
+    bars += closed.size();
+    closed.clear();
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fmt::print("aggregate bench: {} trades over 5 days ({} in sessions) -> {} bars\n", n, n - (long long)agg.outsideSession(), bars);
+  fmt::print("  {:.1f} ns/trade  ({:.1f} M trades/s)\n", secs * 1e9 / double(n), double(n) / secs / 1e6);
+  return 0;
 }
 
 }  // namespace meridian::cli

@@ -1,5 +1,5 @@
 #pragma once
-// CLI commands of the market data module: import-csv, ingest, bench ingest.
+// CLI commands of the market data module: import-csv, ingest, bench ingest, bench aggregate.
 #include "core/common/Config.h"
 
 #include <QStringList>
@@ -16,5 +16,7 @@ int runImportCsv(const QStringList& args, const common::Config& config);
 int runIngest(const QStringList& args, const common::Config& config);
 // meridian-cli bench ingest [--rows N] [--batch N] [--runs N] [--pg URI]
 int runBenchIngest(const QStringList& args, const common::Config& config);
+// meridian-cli bench aggregate [TRADES]   BarAggregator: trades/s into 1m/1h/1d bars (default 2M trades over a week)
+int runBenchAggregate(const QStringList& args, const common::Config& config);
 
 }  // namespace meridian::cli

@@ -184,6 +184,9 @@ void OrderManager::applyFill(ManagedOrder& m, const BrokerEvent& e, OmsEffects& 
   if (f.strategyId.empty()) f.strategyId = o.strategyId;
   if (f.ts == 0) f.ts = e.ts;
   const double newFilled = o.filledQuantity + f.quantity;
+  if (newFilled > o.quantity + kQtyEps)  // the venue executed more than was asked: it counts (the position is real)
+    common::logger("oms")->error("order {}: overfill: {} filled of {} (execution {} of {})", o.clientOrderId, newFilled,
+                                 o.quantity, f.fillId, f.quantity);
   o.avgFillPrice = newFilled > 0.0 ? (o.avgFillPrice * o.filledQuantity + f.price * f.quantity) / newFilled : 0.0;
   o.filledQuantity = newFilled;
   if (f.ts > o.updatedTs) o.updatedTs = f.ts;

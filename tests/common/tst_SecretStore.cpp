@@ -1,7 +1,8 @@
 // SecretStore: environment before keychain, a clear "keychain unavailable" status and fallback when there is no
 // secret service, db.pg_uri passwords stripped from the INI and moved to the keychain only once stored, and no secret
 // value in the in-app log buffer. A real OS keychain round trip runs when a D-Bus Secret Service is reachable, or
-// in a private `dbus-run-session` with `gnome-keyring-daemon --unlock` when both are installed; otherwise it skips.
+// in a private `dbus-run-session` with `gnome-keyring-daemon --unlock` when both are installed (installer/deps.sh);
+// otherwise it skips, or fails under MERIDIAN_REQUIRE_SERVERS=1.
 #include "core/common/Config.h"
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
@@ -12,6 +13,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include "tests/support/RequireServers.h"
 
 #include <map>
 
@@ -255,9 +258,8 @@ class tst_SecretStore : public QObject {
       const QString dbusRun = QStandardPaths::findExecutable(QStringLiteral("dbus-run-session"));
       const QString keyring = QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
       if (dbusRun.isEmpty() || keyring.isEmpty())
-        QSKIP(qPrintable(QStringLiteral("no D-Bus Secret Service (%1) and no dbus-run-session + gnome-keyring-daemon "
-                                        "to start a private one")
-                             .arg(why)));
+        MERIDIAN_SKIP_OR_FAIL("no D-Bus Secret Service and no dbus-run-session + gnome-keyring-daemon to start a "
+                              "private one (installer/deps.sh installs gnome-keyring)");
       // A private session bus with a fresh, unlocked keyring; this test function runs again inside it.
       QTemporaryDir home;
       QProcess child;
@@ -277,7 +279,7 @@ class tst_SecretStore : public QObject {
       QVERIFY(child.waitForFinished(60'000));
       const QString out = QString::fromLocal8Bit(child.readAll());
       if (out.contains(QStringLiteral("SKIP   : tst_SecretStore::realKeychainRoundTrip")))
-        QSKIP("the private keyring could not be used");
+        MERIDIAN_SKIP_OR_FAIL("the private keyring could not be used");
       QVERIFY2(child.exitCode() == 0 && out.contains(QStringLiteral("PASS   : tst_SecretStore::realKeychainRoundTrip")),
                qPrintable(out));
       return;

@@ -183,6 +183,14 @@ class tst_Wire : public QObject {
     tampered = *back;
     tampered.origin = "evil:1:2";
     QVERIFY(!verifyRelayMessage(tampered, key));
+    // Every character of the signature counts: one wrong hex digit anywhere (here the last) is refused, and so
+    // is a truncated signature.
+    tampered = *back;
+    tampered.sig.back() = tampered.sig.back() == '0' ? '1' : '0';
+    QVERIFY(!verifyRelayMessage(tampered, key));
+    tampered = *back;
+    tampered.sig.resize(32);
+    QVERIFY(!verifyRelayMessage(tampered, key));
     auto unsignedBack = decodeRelayMessage(unsignedJson);
     QVERIFY(unsignedBack.ok() && unsignedBack->sig.empty());
     QVERIFY(!verifyRelayMessage(*unsignedBack, key));

@@ -1,6 +1,7 @@
 // ExecutionService end to end on the bus with a temp-file SQLite journal (storage::StorageService) and the paper
 // broker: journal before broker, fills -> positions, risk rejects reported, restart reconciliation (nothing lost
-// or doubled), kill switch, bracket, circuit breaker.
+// or doubled), kill switch, bracket, OCO, cancel/replace, cancelling held and not-yet-sent orders, overfills,
+// circuit breaker.
 #include "core/execution/ExecutionService.h"
 #include "core/execution/paper/PaperBroker.h"
 #include "core/storage/Records.h"
@@ -13,6 +14,7 @@
 #include <QtTest>
 
 #include <functional>
+#include <future>
 #include <mutex>
 
 using namespace meridian;
@@ -145,6 +147,21 @@ domain::Order order(const std::string& id, domain::Side side, double qty, domain
   o.stopPrice = stop;
   o.tif = domain::TimeInForce::Gtc;
   return o;
+}
+
+contract::ReplaceOrder replaceOrder(const std::string& corr, const std::string& id, const std::string& newId, double qty,
+                                   double limit) {
+  return {.correlationId = corr, .clientOrderId = id, .quantity = qty, .limitPrice = limit, .newClientOrderId = newId};
+}
+
+// A fill the venue reports for `id` (execution `execId`).
+BrokerEvent venueFill(const std::string& id, const std::string& venueId, const std::string& execId, double qty, double px) {
+  BrokerEvent e;
+  e.kind = BrokerEvent::Kind::Fill;
+  e.clientOrderId = id;
+  e.brokerOrderId = venueId;
+  e.fill = domain::Fill{execId, id, "AAPL", domain::Side::Buy, qty, px, 0, kOpen, {}};
+  return e;
 }
 
 contract::QuoteUpdated quote(double bid, double ask, domain::Timestamp ts = kOpen) {
@@ -372,6 +389,10 @@ class tst_ExecutionService : public QObject {
     QVERIFY2(refused->order.rejectReason.find("order journal is unavailable") != std::string::npos,
              refused->order.rejectReason.c_str());
     QVERIFY(std::find(m_broker->submitted.begin(), m_broker->submitted.end(), "MRD-N") == m_broker->submitted.end());
+    // Nobody heard of it as pending: the pending_submit update is published only after the journal took it.
+    for (const auto& e : m_seen)
+      if (const auto* u = e.as<contract::OrderUpdated>(); u && u->order.clientOrderId == "MRD-N")
+        QVERIFY2(u->order.status != S::PendingSubmit, "pending_submit published although the journal refused the write");
 
     // The process stops with the database still down; it comes back before the next start.
     m_service->stop();
@@ -436,12 +457,7 @@ class tst_ExecutionService : public QObject {
     QVERIFY(!known);
 
     // The venue's answer arrives from another thread: the fill it found, then the end of the reconciliation.
-    BrokerEvent fill;
-    fill.kind = BrokerEvent::Kind::Fill;
-    fill.clientOrderId = "MRD-V";
-    fill.brokerOrderId = "V-1";
-    fill.fill = domain::Fill{"V-1@10", "MRD-V", "AAPL", domain::Side::Buy, 10, 50.0, 0, kOpen, {}};
-    remote->deliver(fill);
+    remote->deliver(venueFill("MRD-V", "V-1", "V-1@10", 10, 50.0));
     QVERIFY(waitOrder("MRD-V", S::Filled));
     QVERIFY(remote->submitted().empty());
     BrokerEvent done;
@@ -501,6 +517,168 @@ class tst_ExecutionService : public QObject {
     QVERIFY(waitOrder("MRD-SL", S::Cancelled));
     sync();
     m_service->runOnThread([](execution::ExecutionService& s) { QCOMPARE(s.positionBook().positionQty("AAPL"), 0.0); });
+  }
+
+  void ocoOneLegFillsTheOtherIsCancelled() {
+    startService();
+    m_bus.publish(quote(99.9, 100.1));
+    QVERIFY(m_bus.send(contract::SubmitOco{"C-oco", order("MRD-O1", domain::Side::Sell, 10, domain::OrderType::Limit, 104),
+                                           order("MRD-O2", domain::Side::Sell, 10, domain::OrderType::Stop, 0, 97)})
+                .ok());
+    QVERIFY(waitOrder("MRD-O1", S::Accepted));
+    QVERIFY(waitOrder("MRD-O2", S::Accepted));
+    QCOMPARE(m_broker->journaledAtSubmit, (std::vector<std::string>{"pending_submit", "pending_submit"}));
+    m_bus.publish(quote(104.5, 104.7));  // the limit leg fills; the stop leg is cancelled at the venue
+    QVERIFY(waitOrder("MRD-O1", S::Filled));
+    QVERIFY(waitOrder("MRD-O2", S::Cancelled));
+    m_bus.publish(quote(96.0, 96.2));  // through the stop: nothing more fills
+    sync();
+    m_service->runOnThread([](execution::ExecutionService& s) {
+      QCOMPARE(s.positionBook().positionQty("AAPL"), -10.0);
+      QCOMPARE(static_cast<RecordingBroker&>(s.broker()).inner().workingCount(), std::size_t(0));
+    });
+    QVERIFY(stored("MRD-O1").status == S::Filled);
+    QVERIFY(stored("MRD-O2").status == S::Cancelled);
+    QCOMPARE(storedFills("MRD-O2"), std::size_t(0));
+  }
+
+  void ocoLegRejectedByRiskRejectsTheOtherAndSendsNothing() {
+    startService();
+    m_bus.publish(quote(99.9, 100.1));
+    // The second leg is 50 % off the last: outside the price band.
+    QVERIFY(m_bus.send(contract::SubmitOco{"C-oco2", order("MRD-OK", domain::Side::Sell, 10, domain::OrderType::Limit, 104),
+                                           order("MRD-FAT", domain::Side::Sell, 10, domain::OrderType::Limit, 150)})
+                .ok());
+    const auto* fat = waitOrder("MRD-FAT", S::Rejected);
+    QVERIFY(fat);
+    QVERIFY2(fat->order.rejectReason.find("away from last") != std::string::npos, fat->order.rejectReason.c_str());
+    const auto* ok = waitOrder("MRD-OK", S::Rejected);
+    QVERIFY(ok);
+    QVERIFY2(ok->order.rejectReason.find("the other OCO leg was rejected") != std::string::npos, ok->order.rejectReason.c_str());
+    sync();
+    QVERIFY(m_broker->submitted.empty());
+  }
+
+  void replaceSwapsTheWorkingOrderAtTheVenue() {
+    startService();
+    m_bus.publish(quote(99.9, 100.1));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-o", order("MRD-P1", domain::Side::Buy, 10, domain::OrderType::Limit, 98)}).ok());
+    QVERIFY(waitOrder("MRD-P1", S::Accepted));
+    QVERIFY(m_bus.send(replaceOrder("C-rep", "MRD-P1", "MRD-P2", 20, 99.5)).ok());
+    const auto* replacement = waitOrder("MRD-P2", S::Accepted);
+    QVERIFY(replacement);
+    QCOMPARE(replacement->order.quantity, 20.0);
+    QCOMPARE(replacement->order.limitPrice, 99.5);
+    QVERIFY(replacement->order.side == domain::Side::Buy);
+    QVERIFY(waitOrder("MRD-P1", S::Replaced));
+    // An ask of 99.5 reaches the new limit only: the replacement fills, 20 shares at its limit.
+    m_bus.publish(quote(99.3, 99.5));
+    const auto* filled = waitOrder("MRD-P2", S::Filled);
+    QVERIFY(filled);
+    QCOMPARE(filled->order.filledQuantity, 20.0);
+    QCOMPARE(filled->order.avgFillPrice, 99.5);
+    m_bus.publish(quote(97.0, 97.5));  // through the original's limit: it is gone from the venue
+    sync();
+    m_service->runOnThread([](execution::ExecutionService& s) {
+      QCOMPARE(s.positionBook().positionQty("AAPL"), 20.0);
+      QCOMPARE(static_cast<RecordingBroker&>(s.broker()).inner().workingCount(), std::size_t(0));
+    });
+    QVERIFY(stored("MRD-P1").status == S::Replaced);
+    QVERIFY(stored("MRD-P2").status == S::Filled);
+    QCOMPARE(storedFills("MRD-P1"), std::size_t(0));
+
+    // Replacing an order that no longer works, or with a price the risk rules refuse.
+    QVERIFY(m_bus.send(replaceOrder("C-rep2", "MRD-P2", "MRD-P3", 20, 99.5)).ok());
+    QVERIFY(waitFor([](const bus::Envelope& e) {
+      const auto* c = e.as<contract::CommandRejected>();
+      return c && c->correlationId == "C-rep2" && c->reason.find("MRD-P2 is not working") != std::string::npos;
+    }));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-o4", order("MRD-P4", domain::Side::Buy, 10, domain::OrderType::Limit, 98)}).ok());
+    QVERIFY(waitOrder("MRD-P4", S::Accepted));
+    QVERIFY(m_bus.send(replaceOrder("C-rep3", "MRD-P4", "MRD-P5", 0, 150)).ok());  // 0: keeps the quantity
+    QVERIFY(waitOrder("MRD-P5", S::Rejected));
+    sync();
+    QVERIFY(stored("MRD-P4").status == S::Accepted);  // the original keeps working
+    QCOMPARE(m_broker->submitted, (std::vector<std::string>{"MRD-P1", "MRD-P4"}));  // replacements go by replace()
+  }
+
+  void cancellingAHeldBracketExitNeverReachesTheVenue() {
+    startService();
+    m_bus.publish(quote(99.9, 100.1));
+    contract::SubmitBracket b;
+    b.correlationId = "C-hb";
+    b.entry = order("MRD-HE", domain::Side::Buy, 10, domain::OrderType::Limit, 98);
+    b.takeProfit = order("MRD-HTP", domain::Side::Sell, 10, domain::OrderType::Limit, 104);
+    b.stopLoss = order("MRD-HSL", domain::Side::Sell, 10, domain::OrderType::Stop, 0, 97);
+    QVERIFY(m_bus.send(b).ok());
+    QVERIFY(waitOrder("MRD-HE", S::Accepted));
+    QVERIFY(m_bus.send(contract::CancelOrder{"C-hc", "MRD-HTP"}).ok());  // held until the entry fills
+    QVERIFY(waitOrder("MRD-HTP", S::Cancelled));
+    m_bus.publish(quote(97.8, 97.9));  // the entry fills: only the stop-loss is activated
+    QVERIFY(waitOrder("MRD-HE", S::Filled));
+    QVERIFY(waitOrder("MRD-HSL", S::Accepted));
+    sync();
+    QCOMPARE(m_broker->submitted, (std::vector<std::string>{"MRD-HE", "MRD-HSL"}));
+    QVERIFY(stored("MRD-HTP").status == S::Cancelled);
+  }
+
+  void cancellingAnOrderBeforeTheJournalAnswersSendsNothing() {
+    startService();
+    m_bus.publish(quote(99.9, 100.1));
+    sync();
+    // Hold the storage thread: the order is journaled (pending_submit) but not acknowledged yet.
+    std::promise<void> release, entered;
+    std::shared_future<void> gate = release.get_future().share();
+    m_storage->post([gate, &entered](storage::IStorage&) {
+      entered.set_value();
+      gate.wait();
+    });
+    entered.get_future().wait();
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-u", order("MRD-U", domain::Side::Buy, 10, domain::OrderType::Limit, 98)}).ok());
+    QVERIFY(m_bus.send(contract::CancelOrder{"C-uc", "MRD-U"}).ok());
+    S status = S::New;
+    m_service->runOnThread([&](execution::ExecutionService& s) { status = s.orders().find("MRD-U")->order.status; });
+    QVERIFY(status == S::Cancelled);
+    release.set_value();
+    QVERIFY(waitOrder("MRD-U", S::Cancelled));
+    sync();
+    QVERIFY(m_broker->submitted.empty());
+    m_service->runOnThread([](execution::ExecutionService& s) {
+      QCOMPARE(static_cast<RecordingBroker&>(s.broker()).inner().submissions(), std::uint64_t(0));
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(stored("MRD-U").status == S::Cancelled, 5000);
+  }
+
+  void anOverfillCountsWhatTheVenueExecuted() {
+    // The venue reports 15 shares on a 10-share order: the execution happened, so the position and the journal
+    // carry 15 (the venue's truth), the order ends filled, and nothing is sent to "correct" it.
+    auto broker = std::make_unique<RemoteBroker>();
+    RemoteBroker* remote = broker.get();
+    m_service = std::make_unique<execution::ExecutionService>(m_bus, std::make_shared<Journal>(*m_storage),
+                                                              std::move(broker), execution::ExecutionConfig{}, m_clock);
+    QVERIFY(m_service->start().ok());
+    BrokerEvent done;
+    done.kind = BrokerEvent::Kind::Reconciled;
+    remote->deliver(done);
+    m_bus.publish(quote(99.9, 100.1));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-of", order("MRD-OF", domain::Side::Buy, 10, domain::OrderType::Limit, 100)}).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(remote->submitted() == std::vector<std::string>{"MRD-OF"}, 5000);
+    remote->deliver(venueFill("MRD-OF", "V-OF", "V-OF@1", 6, 100.0));
+    QVERIFY(waitOrder("MRD-OF", S::PartiallyFilled));
+    const BrokerEvent fill = venueFill("MRD-OF", "V-OF", "V-OF@2", 9, 99.0);  // 4 remained
+    remote->deliver(fill);
+    const auto* filled = waitOrder("MRD-OF", S::Filled);
+    QVERIFY(filled);
+    QCOMPARE(filled->order.filledQuantity, 15.0);
+    QCOMPARE(filled->order.avgFillPrice, (6 * 100.0 + 9 * 99.0) / 15.0);
+    remote->deliver(fill);  // the same execution reported again: counted once
+    sync();
+    double position = 0;
+    m_service->runOnThread([&](execution::ExecutionService& s) { position = s.positionBook().positionQty("AAPL"); });
+    QCOMPARE(position, 15.0);
+    QTRY_COMPARE_WITH_TIMEOUT(storedFills("MRD-OF"), std::size_t(2), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(storedPosition(), 15.0, 5000);
+    QCOMPARE(remote->submitted(), std::vector<std::string>{"MRD-OF"});
   }
 
   void circuitBreakerTripsOnDrawdownAndNeedsReset() {

@@ -147,6 +147,28 @@ class tst_PaperBroker : public QObject {
     QCOMPARE(h.of(K::Fill).at(0).fill.price, 99.5);
   }
 
+  void marketOrdersOnABarFillAtTheOpenPlusSlippage() {
+    // Bars only: a market order fills at the open of the first bar after it was armed, moved by the slippage
+    // against the order's side; never at the close (103), the high or the low.
+    auto cfg = slipAndCommission();
+    cfg.matchOnQuotes = false;
+    Harness h(cfg);
+    h.broker->submit(order("MB", domain::Side::Buy, 100));
+    h.broker->submit(order("MS", domain::Side::Sell, 40));
+    h.broker->onBar("AAPL", bar(kT0 + domain::kNanosPerMinute, 101.0, 104.0, 100.0, 103.0));
+    const auto fills = h.of(K::Fill);
+    QCOMPARE(fills.size(), std::size_t(2));
+    QCOMPARE(fills[0].clientOrderId, std::string("MB"));
+    QCOMPARE(fills[0].fill.price, 101.0 * 1.001);  // 101.101
+    QCOMPARE(fills[0].fill.quantity, 100.0);
+    QCOMPARE(fills[1].clientOrderId, std::string("MS"));
+    QCOMPARE(fills[1].fill.price, 101.0 * 0.999);  // 100.899
+    QCOMPARE(fills[1].fill.quantity, 40.0);
+    auto acct = h.broker->account();
+    QVERIFY(acct.ok());
+    QCOMPARE(acct->cash, 100'000 - 100 * 101.101 + 40 * 100.899 - 1.0 - 1.0);
+  }
+
   void limitOrderRestsThenFillsOnABar() {
     Harness h;
     h.broker->submit(order("L", domain::Side::Buy, 50, domain::OrderType::Limit, 98.0));

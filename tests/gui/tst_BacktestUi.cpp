@@ -4,6 +4,8 @@
 // Screenshots go to $MERIDIAN_SCREENSHOT_DIR (default <temp>/meridian-screenshots).
 #include <QtTest>
 
+#include "tests/support/GuiFixture.h"
+
 #include <QAbstractSpinBox>
 #include <QAction>
 #include <QApplication>
@@ -149,6 +151,9 @@ class tst_BacktestUi : public QObject {
     QVERIFY2(pm.save(path, "PNG"), qPrintable(path));
     QVERIFY2(isPng(path), qPrintable(path));
     qInfo("screenshot: %s (%dx%d)", qPrintable(path), pm.width(), pm.height());
+    // What the picture must show: the widget at a usable size, not blank, readable table columns.
+    const QString problem = test::pictureProblem(w);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
   }
 
   bus::EventBus m_bus;

@@ -19,6 +19,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 
+#include <cstdlib>
 #include <random>
 
 #include "core/bus/EventBus.h"
@@ -98,6 +99,17 @@ class tst_Docks : public QObject {
   }
 
   void save(QWidget* w, const QString& name) { QVERIFY2(!test::saveScreenshot(w, name).isEmpty(), qPrintable(name)); }
+  // Pixels of `img` inside `r` within a small distance of `colour` (anti-aliasing blends the edges).
+  static int pixelsNear(const QImage& img, const QRect& r, const QColor& colour) {
+    int n = 0;
+    const QRect area = r.intersected(img.rect());
+    for (int y = area.top(); y <= area.bottom(); ++y)
+      for (int x = area.left(); x <= area.right(); ++x) {
+        const QColor c = img.pixelColor(x, y);
+        if (std::abs(c.red() - colour.red()) + std::abs(c.green() - colour.green()) + std::abs(c.blue() - colour.blue()) < 24) ++n;
+      }
+    return n;
+  }
 
   QAction* action(const char* name) { return m_window->findChild<QAction*>(QLatin1String(name)); }
 
@@ -422,10 +434,22 @@ class tst_Docks : public QObject {
                                          0.35, chart->view()->bars()[chart->view()->bars().size() - 300].ts, "momo"}});
     QTest::qWait(50);
     save(chart, QStringLiteral("ChartDock-5m-5D"));
+    // What the picture must show: five sessions of 5-minute candles (78 a day), both fills as markers, the
+    // Bollinger overlay on, and up and down candles in their colours inside the price plot.
+    ui::CandleView* view = chart->view();
+    const QImage fiveDays = view->grab().toImage();
+    QCOMPARE(view->lastPaintedColumns(), 5 * 78);
+    QCOMPARE(int(view->paintedMarkers().size()), 2);
+    QVERIFY(view->overlayVisible(ui::CandleView::Overlay::Bollinger));
+    const QRect plot = view->pricePlotRect().toRect();
+    QVERIFY2(pixelsNear(fiveDays, plot, ui::format::upColor()) > 50, "no up candles drawn");
+    QVERIFY2(pixelsNear(fiveDays, plot, ui::format::downColor()) > 50, "no down candles drawn");
     chart->setTimeframe(ui::Timeframe::D1);
     chart->setRange(ui::CandleView::Range::All);
     QTest::qWait(50);
     save(chart, QStringLiteral("ChartDock-1D"));
+    (void)view->grab();
+    QCOMPARE(view->lastPaintedColumns(), 25);  // every session one daily candle
     chart->setTimeframe(ui::Timeframe::M5);
     chart->setRange(ui::CandleView::Range::D5);
   }
@@ -525,12 +549,18 @@ class tst_Docks : public QObject {
   }
 
   void screenshotsOfEveryDock() {
+    // Each dock, raised: visible at a usable size, a picture that is not blank, every visible table column wide
+    // enough to read and with a header (test::pictureProblem).
     for (QDockWidget* d : m_window->allDocks()) {
       d->show();
       d->raise();
       QTest::qWait(20);
+      const QString problem = test::pictureProblem(d);
+      QVERIFY2(problem.isEmpty(), qPrintable(problem));
       save(d, QStringLiteral("dock-") + d->objectName());
     }
+    const QString problem = test::pictureProblem(m_window.get(), {800, 500});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     save(m_window.get(), QStringLiteral("MainWindow-light"));
   }
 };

@@ -626,9 +626,20 @@ class tst_MainWindow : public QObject {
       QImage back(path);
       QCOMPARE(back.size(), pm.size());
       qInfo("screenshot: %s (%dx%d)", qPrintable(path), pm.width(), pm.height());
+      // What the picture must show: the widget at a usable size, not blank, readable table columns.
+      const QString problem = test::pictureProblem(w, {80, 40});
+      QVERIFY2(problem.isEmpty(), qPrintable(problem));
     };
     save(m_window.get(), QStringLiteral("MainWindow"));
     for (const QString& name : kDockNames) save(m_window->dock(name), name);
+    // And the session the docks were fed: five quoted symbols, three orders, the AAPL fill as a position.
+    const auto rowsOf = [this](const QString& dock) {
+      auto* view = m_window->dock(dock)->findChild<QTableView*>();
+      return view && view->model() ? view->model()->rowCount() : -1;
+    };
+    QVERIFY2(rowsOf(QStringLiteral("WatchlistDock")) >= 5, qPrintable(QString::number(rowsOf(QStringLiteral("WatchlistDock")))));
+    QCOMPARE(rowsOf(QStringLiteral("OrdersDock")), 3);
+    QVERIFY2(rowsOf(QStringLiteral("PositionsDock")) >= 1, qPrintable(QString::number(rowsOf(QStringLiteral("PositionsDock")))));
   }
 
   void toggleViewActionHidesAndShowsDock() {

@@ -29,6 +29,8 @@
 #include <QTextStream>
 #include <QtTest>
 
+#include "tests/support/GuiFixture.h"
+
 using namespace meridian;
 
 class tst_Screener : public QObject {
@@ -341,6 +343,12 @@ class tst_Screener : public QObject {
     m_dock->resetForm();
     child<QLineEdit>("screenerPriceMin")->setFocus();
     QVERIFY(enterAndWait());
+    // What the picture must show: the results of the screen in readable columns.
+    auto* results = m_dock->findChild<QTableView*>();
+    QVERIFY(results && results->model());
+    QVERIFY2(results->model()->rowCount() > 0, "the screen shows no rows");
+    const QString problem = test::pictureProblem(m_dock);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     const QPixmap pm = m_dock->grab();
     QVERIFY(!pm.isNull());
     const QString path = m_shotDir.filePath(QStringLiteral("screener-dock.png"));

@@ -1,6 +1,10 @@
 // End to end through the real composition root: keystrokes in the order ticket -> SubmitOrder on the bus ->
 // risk -> journal -> paper broker on the simulated market -> fill -> orders, fills, positions and account blotters.
+// The kill switch from the keyboard: Ctrl+Shift+K -> engaged (status bar) -> working order cancelled -> the ticket's
+// next order refused -> reset from the Trading menu -> orders go through again.
 #include "core/runtime/Kernel.h"
+#include "core/bus/EventBus.h"
+#include "core/contract/MarketData.h"
 #include "ui/docks/AccountDock.h"
 #include "ui/docks/FillsDock.h"
 #include "ui/docks/OrderTicketDock.h"
@@ -13,11 +17,16 @@
 #include "ui/models/PositionsModel.h"
 #include "tests/support/GuiFixture.h"
 
+#include <QAction>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QtTest>
+
+#include <cmath>
 
 using namespace meridian;
 
@@ -83,6 +92,79 @@ class tst_TradingE2E : public QObject {
     QCOMPARE(fills.value().front().quantity, 30.0);
 
     QVERIFY(!test::saveScreenshot(window, QStringLiteral("MainWindow-e2e-fill")).isEmpty());
+    fx.stop();
+  }
+
+  void killSwitchFromTheKeyboardBlocksTheTicketUntilReset() {
+    test::KernelWindow fx(QStringLiteral("tst_TradingE2E-kill"));
+    auto quotes = std::make_shared<bus::Mailbox>();
+    const QString started = fx.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    runtime::Kernel& kernel = fx.kernel();
+    kernel.bus().subscribe("md.quote.NVDA", quotes);
+    ui::MainWindow* window = fx.window();
+    ui::OrderTicketDock* ticket = window->orderTicketDock();
+    ui::OrdersModel* orders = window->ordersDock()->model();
+    auto* riskLabel = window->findChild<QLabel*>(QStringLiteral("riskStateLabel"));
+    QVERIFY(riskLabel);
+    QCOMPARE(riskLabel->text(), QStringLiteral("RISK OK"));
+    auto status = [orders](int row) { return orders->index(row, ui::OrdersModel::Status).data().toString(); };
+
+    QVERIFY(quotes->waitNonEmpty(std::chrono::seconds(5)));
+    std::vector<bus::Envelope> got;
+    quotes->drain(got);
+    const double last = got.back().as<contract::QuoteUpdated>()->quote.last;
+    QVERIFY(last > 0.0);
+
+    auto submit = [&](const QString& type, int qty, double limit) {
+      ticket->symbolEdit()->setText(QStringLiteral("NVDA"));
+      ticket->quantitySpin()->setValue(qty);
+      ticket->sideCombo()->setCurrentText(QStringLiteral("Buy"));
+      ticket->typeCombo()->setCurrentText(type);
+      if (limit > 0.0) ticket->limitSpin()->setValue(limit);
+      QTest::mouseClick(ticket->submitButton(), Qt::LeftButton);
+    };
+    // A buy limit 4 % under the market: it works at the venue.
+    submit(QStringLiteral("Limit"), 10, std::floor(last * 0.96 * 100.0) / 100.0);
+    QTRY_VERIFY_WITH_TIMEOUT(orders->rowCount() == 1 && status(0) == QStringLiteral("Accepted"), 10'000);
+
+    QTest::keyClick(window, Qt::Key_K, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(riskLabel->text(), QStringLiteral("KILL SWITCH"), 5000);
+    QVERIFY2(riskLabel->toolTip().contains(QStringLiteral("Ctrl+Shift+K")), qPrintable(riskLabel->toolTip()));
+    QTRY_COMPARE_WITH_TIMEOUT(status(0), QStringLiteral("Cancelled"), 5000);
+
+    // The ticket's next order is refused by the risk engine and never reaches the venue.
+    submit(QStringLiteral("Market"), 5, 0.0);
+    QTRY_VERIFY_WITH_TIMEOUT(orders->rowCount() == 2, 5000);
+    int refused = -1;
+    for (int r = 0; r < orders->rowCount(); ++r)
+      if (status(r) == QStringLiteral("Rejected")) refused = r;
+    QVERIFY(refused >= 0);
+    auto journal = kernel.storage().call([](storage::IStorage& s) { return s.loadOrders(10); }).get();
+    QVERIFY(journal.ok());
+    int rejectedInJournal = 0;
+    for (const auto& o : journal.value())
+      if (o.status == domain::OrderStatus::Rejected) {
+        ++rejectedInJournal;
+        QVERIFY2(o.rejectReason.find("kill switch") != std::string::npos, o.rejectReason.c_str());
+      }
+    QCOMPARE(rejectedInJournal, 1);
+    QVERIFY(!test::saveScreenshot(window, QStringLiteral("MainWindow-kill-switch")).isEmpty());
+
+    // Reset from the Trading menu: the label clears and the same ticket order fills.
+    auto* reset = window->findChild<QAction*>(QStringLiteral("actionResetKillSwitch"));
+    QVERIFY(reset);
+    reset->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(riskLabel->text(), QStringLiteral("RISK OK"), 5000);
+    submit(QStringLiteral("Market"), 5, 0.0);
+    QTRY_VERIFY_WITH_TIMEOUT(orders->rowCount() == 3, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          for (int r = 0; r < orders->rowCount(); ++r)
+            if (status(r) == QStringLiteral("Filled")) return true;
+          return false;
+        }(),
+        10'000);
     fx.stop();
   }
 };

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/bus/EventBus.h"
 #include "core/contract/MarketData.h"
@@ -186,14 +187,32 @@ class tst_Scheduler : public QObject {
     COMPARE_TS(s.nextAfter(et(2026, 1, 16, 15, 40)), et(2026, 1, 20, 10, 32)); // MLK day Monday 2026-01-19
     COMPARE_TS(s.nextAfter(et(2025, 11, 28, 12, 0)), et(2025, 11, 28, 12, 32)); // early close 13:00
     COMPARE_TS(s.nextAfter(et(2025, 11, 28, 12, 32)), et(2025, 12, 1, 10, 32));
-    // Every run of a whole year is inside a session.
+    // A whole year: exactly the runs the calendar allows -- open + k hours + 2 min (k >= 1) before the close of
+    // each session: 6 on a full day (10:32 ... 15:32), 3 on an early close (10:32, 11:32, 12:32) -- every one inside
+    // a session.
     const auto& cal = time::NyseCalendar::instance();
-    int runs = 0;
+    std::vector<domain::Timestamp> expected;
+    int fullDays = 0, earlyDays = 0;
+    for (const auto& session : cal.sessions(QDate(2026, 1, 1), QDate(2026, 12, 31))) {
+      (session.earlyClose ? earlyDays : fullDays)++;
+      for (int k = 1;; ++k) {
+        const domain::Timestamp t = session.open + k * domain::kNanosPerHour + 2 * domain::kNanosPerMinute;
+        if (t >= session.close) break;
+        expected.push_back(t);
+      }
+    }
+    // By hand: 2026 has 261 weekdays and 10 holidays on weekdays (Jan 1, Jan 19, Feb 16, Apr 3, May 25, Jun 19,
+    // Jul 3 observed, Sep 7, Nov 26, Dec 25): 251 sessions, 2 early closes (Nov 27, Dec 24; Jul 3 is the holiday).
+    QCOMPARE(fullDays, 249);
+    QCOMPARE(earlyDays, 2);
+    std::vector<domain::Timestamp> runs;
     for (domain::Timestamp t = s.nextAfter(et(2026, 1, 1, 0, 0)); t != 0 && t < et(2027, 1, 1, 0, 0); t = s.nextAfter(t)) {
       QVERIFY2(cal.isOpen(t), qPrintable(fmtEt(t)));
-      ++runs;
+      runs.push_back(t);
     }
-    QVERIFY2(runs > 250 * 5 && runs < 252 * 6 + 1, qPrintable(QString::number(runs)));
+    QCOMPARE(runs.size(), expected.size());
+    QCOMPARE(runs.size(), std::size_t(249 * 6 + 2 * 3));  // 1,500 (5 runs a day would be 1,251)
+    QVERIFY(runs == expected);
   }
 
   void everyMinutes() {

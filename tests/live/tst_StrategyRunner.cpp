@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
+
 #include <algorithm>
 
 using namespace meridian;
@@ -118,20 +120,34 @@ backtest::BarSeries loadCsv(const char* file, const char* symbol) {
   return std::move(s).value();
 }
 
-std::vector<bus::Envelope> drainFor(bus::Mailbox& mb, std::chrono::milliseconds quiet) {
+
+// What the mailbox holds now (no waiting): use after settle() to see everything that was sent.
+std::vector<bus::Envelope> drainNow(bus::Mailbox& mb) {
   std::vector<bus::Envelope> got;
-  while (mb.waitNonEmpty(quiet)) mb.drain(got);
+  mb.drain(got);
   return got;
 }
 
-// Waits (up to 10 s) for at least n envelopes, then keeps draining until 100 ms pass without a new one.
-std::vector<bus::Envelope> waitFor(bus::Mailbox& mb, std::size_t n) {
+// Barrier instead of a quiet period: a strategy cycle request is handled on the runner thread after every message
+// queued before it (one mailbox, in order) and, with no new stored bars, steps nothing. When it returns, whatever
+// the earlier bars, order updates and rejections made the runner send is on the bus (and in the test's mailboxes).
+void settle(StrategyRunner& runner) {
+  std::atomic<bool> cancel{false};
+  const auto r = runner.runCycle(cancel);
+  QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+  QCOMPARE(r->newBars, std::size_t(0));
+}
+
+// Waits (up to 10 s) for at least n envelopes; then settles the runner and adds whatever else it sent, so a late
+// duplicate is counted, not raced.
+std::vector<bus::Envelope> waitFor(bus::Mailbox& mb, std::size_t n, StrategyRunner& runner) {
   std::vector<bus::Envelope> got;
   QElapsedTimer t;
   t.start();
   while (got.size() < n && t.elapsed() < 10000)
     if (mb.waitNonEmpty(std::chrono::milliseconds(50))) mb.drain(got);
-  while (mb.waitNonEmpty(std::chrono::milliseconds(100))) mb.drain(got);
+  settle(runner);
+  mb.drain(got);
   return got;
 }
 
@@ -239,7 +255,7 @@ class tst_StrategyRunner : public QObject {
     QCOMPARE(runner.status().at(0).liveBars, N - K);
 
     std::vector<PlacedOrder> live;
-    for (const auto& e : drainFor(*signalBox, std::chrono::milliseconds(100))) {
+    for (const auto& e : drainNow(*signalBox)) {
       const auto* sig = e.as<contract::SignalGenerated>();
       QVERIFY(sig);
       QCOMPARE(sig->strategy, spec.strategy);
@@ -343,7 +359,8 @@ class tst_StrategyRunner : public QObject {
     // Intraday-source bars do not count for a daily runner.
     bus.publish(contract::BarClosed{"TEST", "sim_1m", bar(t0, 50)});
     feed(0, {10, 9, 8, 7, 12});  // SMA2 crosses above SMA3 on the 5th bar: buy 100
-    auto first = drainFor(*orders, std::chrono::milliseconds(200));
+    settle(runner);
+    auto first = drainNow(*orders);
     QCOMPARE(first.size(), std::size_t(1));
     const auto* buy = first[0].as<contract::SubmitOrder>();
     QVERIFY(buy);
@@ -356,24 +373,27 @@ class tst_StrategyRunner : public QObject {
     QVERIFY(!buy->order.clientOrderId.empty());
 
     feed(5, {13, 3});  // crosses below: the strategy sells 100, but the buy is still working
-    auto sigs = drainFor(*signalBox, std::chrono::milliseconds(200));
+    settle(runner);
+    auto sigs = drainNow(*signalBox);
     QCOMPARE(sigs.size(), std::size_t(2));
     QCOMPARE(sigs[0].as<contract::SignalGenerated>()->correlationId, buy->correlationId);
     QVERIFY(sigs[1].as<contract::SignalGenerated>()->side == domain::Side::Sell);
     QCOMPARE(sigs[1].as<contract::SignalGenerated>()->targetQuantity, 0.0);
     QVERIFY(sigs[1].as<contract::SignalGenerated>()->correlationId.empty());
-    QCOMPARE(drainFor(*orders, std::chrono::milliseconds(300)).size(), std::size_t(0));  // no second order
+    settle(runner);
+    QCOMPARE(drainNow(*orders).size(), std::size_t(0));  // no second order
 
     // The buy partially fills, then fills: once it is done the remembered target (flat) is reconciled.
     domain::Order o = buy->order;
     o.status = domain::OrderStatus::PartiallyFilled;
     o.filledQuantity = 40;
     bus.publish(contract::OrderUpdated{o, buy->correlationId});
-    QCOMPARE(drainFor(*orders, std::chrono::milliseconds(300)).size(), std::size_t(0));
+    settle(runner);
+    QCOMPARE(drainNow(*orders).size(), std::size_t(0));
     o.status = domain::OrderStatus::Filled;
     o.filledQuantity = 100;
     bus.publish(contract::OrderUpdated{o, buy->correlationId});
-    auto second = waitFor(*orders, 1);
+    auto second = waitFor(*orders, 1, runner);
     QCOMPARE(second.size(), std::size_t(1));
     const auto* sell = second[0].as<contract::SubmitOrder>();
     QVERIFY(sell->order.side == domain::Side::Sell);
@@ -384,10 +404,12 @@ class tst_StrategyRunner : public QObject {
     // The venue refuses the sell: it is not retried by itself ...
     bus.publish(contract::CommandRejected{sell->correlationId, "market closed"});
     feed(7, {2});
-    QCOMPARE(drainFor(*orders, std::chrono::milliseconds(300)).size(), std::size_t(0));
+    settle(runner);
+    QCOMPARE(drainNow(*orders).size(), std::size_t(0));
     // ... the next signal (a new up-cross: target 100 again, the position is still 100) needs no order either.
     feed(8, {20, 30});
-    QCOMPARE(drainFor(*orders, std::chrono::milliseconds(300)).size(), std::size_t(0));
+    settle(runner);
+    QCOMPARE(drainNow(*orders).size(), std::size_t(0));
     runner.stop();
   }
 
@@ -420,12 +442,12 @@ class tst_StrategyRunner : public QObject {
     auto signalBox = std::make_shared<bus::Mailbox>();
     bus.subscribe("strat.signal.>", signalBox);
     feed(i++, 13);  // no new signal on this bar, but the target is still 100 and nothing is working
-    const auto got = waitFor(*orders, 1);
+    const auto got = waitFor(*orders, 1, runner);
     QCOMPARE(got.size(), std::size_t(1));
     const auto* buy = got[0].as<contract::SubmitOrder>();
     QVERIFY(buy->order.side == domain::Side::Buy);
     QCOMPARE(buy->order.quantity, 100.0);
-    QCOMPARE(drainFor(*signalBox, std::chrono::milliseconds(0)).size(), std::size_t(0));
+    QCOMPARE(drainNow(*signalBox).size(), std::size_t(0));
     QCOMPARE(runner.status().at(0).workingOrders, std::size_t(1));
     runner.stop();
   }
@@ -494,7 +516,7 @@ class tst_StrategyRunner : public QObject {
     QVERIFY(r.ok());
     QCOMPARE(r->newBars, j - last);
     QCOMPARE(r->signals, expectedSignals);
-    const auto sigs = drainFor(*signalBox, std::chrono::milliseconds(100));
+    const auto sigs = drainNow(*signalBox);
     QCOMPARE(sigs.size(), expectedSignals);
     for (const auto& e : sigs) QCOMPARE(e.as<contract::SignalGenerated>()->ts, s.bars[j].ts);
 

@@ -241,6 +241,88 @@ class tst_CsvImporter : public QObject {
     QVERIFY(data.ok());
     QCOMPARE(data->bars[0].ts, open930(2024, 1, 2));
   }
+
+  // ---- Edge cases: quoting, compact dates, epoch milliseconds, time zones and DST --------------------------------
+  static CsvOptions mapped(const char* spec) {
+    CsvOptions o;
+    o.format = CsvOptions::Format::Mapped;
+    o.map = *CsvColumnMap::parse(QString::fromLatin1(spec));
+    return o;
+  }
+  static domain::Timestamp utcTs(const char* iso) {
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch() * domain::kNanosPerMilli;
+  }
+
+  void escapedQuotesInsideQuotedFields() {
+    // RFC 4180: "" inside a quoted field is one quote; the delimiter inside quotes is data, not a separator.
+    auto data = CsvImporter::read("Date,Open,High,Low,Close,Volume,Note\n"
+                                  "2024-01-02,10,11,9,10.5,1000,\"said \"\"hi\"\", then left\"\n"
+                                  "2024-01-03,10,11,9,10.5,1000,\"\"\"\"\n",
+                                  mapped("date=Date,open=Open,high=High,low=Low,close=Close,volume=Volume"));
+    QVERIFY2(data.ok(), data.ok() ? "" : data.error().message.c_str());
+    QCOMPARE(data->bars.size(), std::size_t(2));
+    QCOMPARE(data->bars[1].ts, open930(2024, 1, 3));
+    QCOMPARE(data->bars[1].close, 10.5);
+    // The unescaped value is what is parsed: "10""" is 10" (not a number), named by its line.
+    data = CsvImporter::read("Date,Open,High,Low,Close,Volume\n2024-01-02,\"10\"\"\",11,9,10.5,1000\n");
+    QVERIFY(!data.ok());
+    QVERIFY2(data.error().message.find("csv:2: open '10\"' is not a number") != std::string::npos, data.error().message.c_str());
+  }
+
+  void compactDatesAndEpochMilliseconds() {
+    auto data = CsvImporter::read("Date,Open,High,Low,Close,Volume\n20240102,1,2,0.5,1.5,10\n20240103,1,2,0.5,1.5,10\n");
+    QVERIFY2(data.ok(), data.ok() ? "" : data.error().message.c_str());
+    QCOMPARE(data->bars[0].ts, open930(2024, 1, 2));
+    QCOMPARE(data->bars[1].ts, open930(2024, 1, 3));
+    QVERIFY(data->timeframe == Timeframe::Day1);
+    data = CsvImporter::read("Date,Open,High,Low,Close,Volume\n20241302,1,2,0.5,1.5,10\n");  // month 13
+    QVERIFY(!data.ok());
+    // 13 digits: epoch milliseconds (1704205800000 = 2024-01-02T14:30:00Z), kept to the millisecond.
+    data = CsvImporter::read("ts,o,h,l,c,v\n1704205800000,1,2,0.5,1.5,100\n1704205860250,1,2,0.5,1.5,100\n",
+                             mapped("date=ts,open=o,high=h,low=l,close=c,volume=v"));
+    QVERIFY2(data.ok(), data.ok() ? "" : data.error().message.c_str());
+    QCOMPARE(data->bars[0].ts, open930(2024, 1, 2));
+    QCOMPARE(data->bars[1].ts, open930(2024, 1, 2) + domain::kNanosPerMinute + 250 * domain::kNanosPerMilli);
+    // Neither 8, 10 nor 13 digits: not a time.
+    data = CsvImporter::read("ts,o,h,l,c,v\n17042058000,1,2,0.5,1.5,100\n", mapped("date=ts,open=o,high=h,low=l,close=c,volume=v"));
+    QVERIFY(!data.ok());
+  }
+
+  void unknownTimeZoneIsAClearError() {
+    CsvOptions o;
+    o.timeZone = "Mars/Olympus_Mons";
+    auto data = CsvImporter::read("Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,10\n", o);
+    QVERIFY(!data.ok());
+    QCOMPARE(data.error().code, std::string("usage"));
+    QVERIFY2(data.error().message.find("unknown time zone 'Mars/Olympus_Mons'") != std::string::npos,
+             data.error().message.c_str());
+  }
+
+  void localWallTimesInTheDstGapAndOverlap() {
+    const auto o = mapped("date=ts,open=o,high=h,low=l,close=c,volume=v");
+    // Gap: 2026-03-08 02:30 does not exist in New York; read with the offset before the jump (EST) = 07:30Z.
+    // Overlap: 2026-11-01 01:30 happens twice; the first (EDT) = 05:30Z. Either side of each, the plain offsets.
+    auto data = CsvImporter::read("ts,o,h,l,c,v\n"
+                                  "2026-03-08 01:59,1,2,0.5,1.5,1\n"
+                                  "2026-03-08 02:30,1,2,0.5,1.5,1\n"
+                                  "2026-03-08 03:00,1,2,0.5,1.5,1\n"
+                                  "2026-11-01 00:59,1,2,0.5,1.5,1\n"
+                                  "2026-11-01 01:30,1,2,0.5,1.5,1\n"
+                                  "2026-11-01 02:00,1,2,0.5,1.5,1\n",
+                                  o);
+    QVERIFY2(data.ok(), data.ok() ? "" : data.error().message.c_str());
+    QCOMPARE(data->bars.size(), std::size_t(6));
+    QCOMPARE(data->bars[0].ts, utcTs("2026-03-08T06:59:00Z"));
+    QCOMPARE(data->bars[1].ts, utcTs("2026-03-08T07:30:00Z"));
+    QCOMPARE(data->bars[2].ts, utcTs("2026-03-08T07:00:00Z"));
+    QCOMPARE(data->bars[3].ts, utcTs("2026-11-01T04:59:00Z"));
+    QCOMPARE(data->bars[4].ts, utcTs("2026-11-01T05:30:00Z"));
+    QCOMPARE(data->bars[5].ts, utcTs("2026-11-01T07:00:00Z"));
+    // Written with an offset, the second 01:30 is taken as written.
+    data = CsvImporter::read("ts,o,h,l,c,v\n2026-11-01T01:30:00-05:00,1,2,0.5,1.5,1\n", o);
+    QVERIFY(data.ok());
+    QCOMPARE(data->bars[0].ts, utcTs("2026-11-01T06:30:00Z"));
+  }
 };
 
 QTEST_GUILESS_MAIN(tst_CsvImporter)

@@ -14,20 +14,24 @@ class tst_RateLimiter : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Lower bounds only: a permit is never early. How late a loaded machine wakes a sleeping caller is not the
+  // limiter's behaviour, so there is no upper wall-clock bound.
   void spacesPermits() {
     RateLimiter rl(20.0, 1.0);  // one permit every 50 ms
     const auto t0 = steady_clock::now();
-    for (int i = 0; i < 6; ++i) rl.acquire();
+    QCOMPARE(rl.acquire(), nanoseconds(0));  // the bucket starts full
+    nanoseconds waited{0};
+    for (int i = 0; i < 5; ++i) waited += rl.acquire();
     const auto ms = duration_cast<milliseconds>(steady_clock::now() - t0).count();
-    QVERIFY2(ms >= 240 && ms < 600, qPrintable(QString::number(ms)));  // 5 waits of 50 ms
+    QVERIFY2(ms >= 240, qPrintable(QString::number(ms)));  // never faster than 5 waits of 50 ms
+    // A caller is told to wait only what the rate needs (less when the machine was slow between calls).
+    QVERIFY2(waited <= milliseconds(250), qPrintable(QString::number(waited.count())));
   }
 
   void burstIsImmediate() {
     RateLimiter rl(1.0, 5.0);
-    const auto t0 = steady_clock::now();
-    for (int i = 0; i < 5; ++i) QVERIFY(rl.tryAcquire());
+    for (int i = 0; i < 5; ++i) QCOMPARE(rl.acquire(), nanoseconds(0));  // no caller waits within the burst
     QVERIFY(!rl.tryAcquire());
-    QVERIFY(duration_cast<milliseconds>(steady_clock::now() - t0).count() < 50);
     QVERIFY(rl.timeUntilAvailable() > milliseconds(900));
   }
 

@@ -20,6 +20,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include "tests/support/RequireServers.h"
+
 #include <mutex>
 #include <thread>
 
@@ -289,7 +291,7 @@ class tst_RedisBridge : public QObject {
 
   // Serve and attach bridges on two buses through a private Redis that goes away and comes back.
   void relaySurvivesARedisOutage() {
-    if (QStandardPaths::findExecutable("redis-server").isEmpty()) QSKIP("redis-server not installed");
+    if (QStandardPaths::findExecutable("redis-server").isEmpty()) MERIDIAN_SKIP_OR_FAIL("redis-server not installed");
     PrivateRedis redis;
     QVERIFY(redis.start());
     storage::RedisOptions fast;

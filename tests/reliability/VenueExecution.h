@@ -18,6 +18,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -43,6 +44,27 @@ inline bool waitUntil(const std::function<bool()>& pred, int ms = 10'000) {
     if (t.elapsed() > ms) return false;
     QThread::msleep(20);
   }
+  return true;
+}
+
+// "Nothing more happens", shown with a barrier instead of a sleep: `passes` poll passes are queued on the
+// AlpacaBroker's worker (it runs one venue request at a time, in call order), then a query behind them; its answer
+// means those passes ran and reported what they found (fills, ends, adoptions; or failed against a venue that is
+// away). One round trip through the execution thread then handles those reports and posts their journal writes,
+// one through the storage thread writes them. A duplicate fill or a re-sent order that a poll would cause is in
+// the OMS, the journal and the venue's counters when this returns true (false: the worker did not answer in 30 s).
+inline bool settleVenue(execution::ExecutionService& execution, storage::StorageService& storage, int passes = 3) {
+  auto answered = std::make_shared<std::promise<void>>();
+  std::future<void> done = answered->get_future();
+  execution.runOnThread([passes, answered](execution::ExecutionService& s) {
+    auto& broker = static_cast<execution::AlpacaBroker&>(s.broker());
+    const domain::Timestamp now = common::RealClock().now();
+    for (int i = 0; i < passes; ++i) broker.pollNow(now);
+    broker.requestOpenOrders([answered](const Result<std::vector<domain::Order>>&) { answered->set_value(); });
+  });
+  if (done.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return false;
+  execution.runOnThread([](execution::ExecutionService&) {});
+  storage.call([](storage::IStorage&) { return 0; }).get();
   return true;
 }
 

@@ -104,7 +104,8 @@ class tst_BrokerDisconnect : public QObject {
     QVERIFY(venue.fill("MRD-R2", 10, 99.75));
     QVERIFY(m_bus.send(contract::SubmitOrder{"C-R4", limitBuy("MRD-R4", 5, 100.0)}).ok());
     QVERIFY(waitUntil([&] { return omsStatus("MRD-R4") == S::PendingSubmit; }));
-    QThread::msleep(300);  // a few polls against the dead address
+    // Barrier: three more poll passes against the dead address (reported, handled and journaled), then the checks.
+    QVERIFY(testsupport::settleVenue(*m_service, *m_storage));
     ECOMPARE(omsStatus("MRD-R4"), S::PendingSubmit);
     ECOMPARE(omsStatus("MRD-R2"), S::Accepted);  // the fill is not known yet
     QCOMPARE(venue.postsFor("MRD-R4"), 0);
@@ -130,7 +131,8 @@ class tst_BrokerDisconnect : public QObject {
     QVERIFY(m_bus.send(contract::SubmitOrder{"C-R5", limitBuy("MRD-R5", 2, 100.0)}).ok());
     QVERIFY2(waitUntil([&] { return omsStatus("MRD-R5") == S::Accepted; }), "the order with the lost reply was not adopted");
 
-    QThread::msleep(300);  // more polls: nothing may be applied again
+    // Barrier: more poll passes answered, handled and journaled: nothing may be applied again.
+    QVERIFY(testsupport::settleVenue(*m_service, *m_storage));
     const auto fills = journalFills("MRD-R2");
     QCOMPARE(fills.size(), std::size_t(1));
     QCOMPARE(fills[0].quantity, 10.0);
@@ -153,7 +155,7 @@ class tst_BrokerDisconnect : public QObject {
     QVERIFY(venue.fill("MRD-R3", 4, 99.5));  // a partial fill while the service is down
     startService(venue.baseUrl());
     QVERIFY(waitUntil([&] { return omsStatus("MRD-R3") == S::PartiallyFilled; }));
-    QThread::msleep(300);
+    QVERIFY(testsupport::settleVenue(*m_service, *m_storage));
     for (const char* id : {"MRD-R1", "MRD-R2", "MRD-R3", "MRD-R4", "MRD-R5"}) QCOMPARE(venue.postsFor(id), 1);
     QCOMPARE(journalFills("MRD-R2").size(), std::size_t(1));
     QCOMPARE(journalFills("MRD-R3").size(), std::size_t(1));

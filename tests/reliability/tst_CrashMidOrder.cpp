@@ -99,7 +99,8 @@ class tst_CrashMidOrder : public QObject {
     // And it keeps being tracked: a venue fill reaches the journal once.
     QVERIFY(venue.fill(id, 7, 99.9));
     QVERIFY(waitUntil([&] { return r.journal(id).status == S::Filled; }));
-    QThread::msleep(200);
+    // Barrier: further poll passes answered, handled and journaled; a second booking of the fill would be in.
+    QVERIFY(testsupport::settleVenue(*r.service, *r.storage));
     auto fills = r.storage->call([id](storage::IStorage& s) { return s.loadFills(id, 0); }).get();
     QCOMPARE(fills.value().size(), std::size_t(1));
   }
@@ -121,7 +122,8 @@ class tst_CrashMidOrder : public QObject {
     Restarted r;
     restart(r, db, venue.baseUrl(), 120 * domain::kNanosPerSecond);
     QVERIFY2(waitUntil([&] { return r.status(id) == S::Accepted; }), "the unsent order was not submitted");
-    QThread::msleep(300);  // polls: still exactly one submission
+    // Barrier: further poll passes answered and handled: still exactly one submission.
+    QVERIFY(testsupport::settleVenue(*r.service, *r.storage));
     QCOMPARE(venue.postsFor(id), 1);
     QCOMPARE(venue.orderCount(), 1);
     QVERIFY(waitUntil([&] { return r.journal(id).status == S::Accepted; }));
@@ -144,7 +146,8 @@ class tst_CrashMidOrder : public QObject {
     const std::string reason = r.journal(id).rejectReason;
     QVERIFY2(reason.find("not found at Alpaca after a restart") != std::string::npos, reason.c_str());
     QVERIFY2(reason.find("not sent") != std::string::npos, reason.c_str());
-    QThread::msleep(300);
+    // Barrier: further requests answered and handled: the expired order is never POSTed.
+    QVERIFY(testsupport::settleVenue(*r.service, *r.storage));
     QCOMPARE(venue.postsFor(id), 0);
     QCOMPARE(venue.orderCount(), 0);
   }

@@ -132,6 +132,64 @@ class tst_RiskEngine : public QObject {
     // Short side.
     s.positionQty = -900;
     expectReject(e, order(domain::Side::Sell, 101), s, RiskRule::MaxPosition, "-1001");
+    // An opposite order larger than the position flips it: only the part beyond flat is new risk, and it counts.
+    s.positionQty = 900;
+    expectPass(e, order(domain::Side::Sell, 1900), s);  // 900 -> -1000
+    expectReject(e, order(domain::Side::Sell, 1901), s, RiskRule::MaxPosition, "-1001");
+  }
+
+  void maxPositionNotional() {
+    // The share limit is off: only the dollar limit per symbol can reject here.
+    auto l = none();
+    l.maxPositionNotional = 100'000;
+    risk::RiskEngine e(l);
+    auto s = state();  // last 100
+    s.positionQty = 900;
+    expectPass(e, order(domain::Side::Buy, 100), s);  // 1,000 x 100 = 100,000: at the limit
+    expectReject(e, order(domain::Side::Buy, 101), s, RiskRule::MaxPosition, "would be $100100.00 (max $100000.00)");
+    // Working orders on the same side count.
+    s.positionQty = 0;
+    s.workingBuyQty = 950;
+    expectPass(e, order(domain::Side::Buy, 50), s);
+    expectReject(e, order(domain::Side::Buy, 51), s, RiskRule::MaxPosition, "$100100.00");
+    // Short side: |position| x price.
+    s.workingBuyQty = 0;
+    s.positionQty = -990;
+    expectPass(e, order(domain::Side::Sell, 10), s);
+    expectReject(e, order(domain::Side::Sell, 11), s, RiskRule::MaxPosition, "$100100.00");
+    // Without a last price the order is valued at its limit: 500 x 200.01 = 100,005.
+    s = state();
+    s.lastPrice = 0;
+    expectPass(e, order(domain::Side::Buy, 500, domain::OrderType::Limit, 200.0), s);
+    expectReject(e, order(domain::Side::Buy, 500, domain::OrderType::Limit, 200.01), s, RiskRule::MaxPosition, "$100005.00");
+    // Reducing a position larger than the limit is allowed.
+    s = state();
+    s.positionQty = 5000;
+    expectPass(e, order(domain::Side::Sell, 5000), s);
+    // Off (0): nothing rejects.
+    risk::RiskEngine off(none());
+    s.positionQty = 1e6;
+    expectPass(off, order(domain::Side::Buy, 1000), s);
+  }
+
+  void trailingStopNeedsATrailPercentBetweenZeroAndHundred() {
+    risk::RiskEngine e(none());
+    auto t = order(domain::Side::Sell, 10, domain::OrderType::TrailingStop);
+    for (double bad : {0.0, -1.0, 100.0, 150.0, std::nan("")}) {
+      t.trailPercent = bad;
+      expectReject(e, t, state(), RiskRule::InvalidOrder, "trailing stop needs a trail percent in (0, 100)");
+    }
+    for (double good : {0.01, 2.5, 99.99}) {
+      t.trailPercent = good;
+      expectPass(e, t, state());
+    }
+    // The other stop types need their prices.
+    auto stop = order(domain::Side::Sell, 10, domain::OrderType::Stop);
+    expectReject(e, stop, state(), RiskRule::InvalidOrder, "stop order needs a stop price > 0");
+    auto stopLimit = order(domain::Side::Sell, 10, domain::OrderType::StopLimit, 99.0);
+    expectReject(e, stopLimit, state(), RiskRule::InvalidOrder, "stop price");
+    stopLimit.stopPrice = 99.5;
+    expectPass(e, stopLimit, state());
   }
 
   void maxGrossExposure() {
@@ -155,6 +213,7 @@ class tst_RiskEngine : public QObject {
     expectReject(e, order(domain::Side::Buy, 1), s, RiskRule::DailyLoss, "daily loss $2001.00");
     s.positionQty = 10;  // a reducing order still passes
     expectPass(e, order(domain::Side::Sell, 10), s);
+    expectReject(e, order(domain::Side::Sell, 11), s, RiskRule::DailyLoss, "daily loss");  // flipping does not
     auto abs = none();
     abs.maxDailyLoss = 500;
     risk::RiskEngine e2(abs);

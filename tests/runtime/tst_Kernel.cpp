@@ -4,6 +4,7 @@
 #include "core/contract/Orders.h"
 #include "core/contract/Strategy.h"
 #include "core/execution/ExecutionService.h"
+#include "core/execution/paper/PaperBroker.h"
 #include "core/common/Logging.h"
 #include "core/contract/System.h"
 #include "core/jobs/HealthMonitor.h"
@@ -15,7 +16,10 @@
 #include <QtTest>
 
 #include <cmath>
+#include <functional>
+#include <future>
 #include <map>
+#include <optional>
 
 using namespace meridian;
 
@@ -28,6 +32,9 @@ class tst_Kernel : public QObject {
     c.set("db.sqlite_path", m_dir.filePath(file));
     c.set("market.feed", "none");  // tests publish their own market data unless they ask for the feed
     return c;
+  }
+  static domain::Order msftLimit(const std::string& id) {
+    return {.clientOrderId = id, .symbol = "MSFT", .type = domain::OrderType::Limit, .quantity = 10, .limitPrice = 400};
   }
   static std::vector<bus::Envelope> waitFor(bus::Mailbox& mb, std::size_t n) {
     std::vector<bus::Envelope> got;
@@ -48,13 +55,7 @@ class tst_Kernel : public QObject {
     QVERIFY(k.start().ok());
     QVERIFY(k.execution());
     QCOMPARE(std::string(k.execution()->brokerName()), std::string("paper"));
-    domain::Order o;
-    o.clientOrderId = "MRD-test-1";
-    o.symbol = "MSFT";
-    o.quantity = 10;
-    o.type = domain::OrderType::Limit;
-    o.limitPrice = 400;
-    QVERIFY(k.bus().send(contract::SubmitOrder{"C-9", o}).ok());
+    QVERIFY(k.bus().send(contract::SubmitOrder{"C-9", msftLimit("MRD-test-1")}).ok());
     auto got = waitFor(*events, 2);
     QCOMPARE(got.size(), std::size_t(2));
     const auto* upd = got[0].as<contract::OrderUpdated>();
@@ -66,6 +67,107 @@ class tst_Kernel : public QObject {
     auto stored = k.storage().call([](storage::IStorage& s) { return s.loadOrder("MRD-test-1"); }).get();
     QVERIFY(stored.ok() && stored.value().has_value());
     QCOMPARE(stored.value()->symbol, std::string("MSFT"));
+    k.stop();
+  }
+
+  void theBrokerSeesAnOrderOnlyAfterTheJournalHasIt() {
+    // The storage thread is held on a barrier: the execution thread handles the command (the order is in the OMS,
+    // pending_submit) but may not hand it to the broker until the journal write is acknowledged.
+    auto cfg = config("k7.sqlite");
+    cfg.set("risk.trading_hours", "false");
+    runtime::Kernel k(cfg);
+    auto events = std::make_shared<bus::Mailbox>();
+    k.bus().subscribe("exec.order.*", events);
+    QVERIFY(k.start().ok());
+    std::promise<void> release;
+    std::promise<void> entered;
+    std::shared_future<void> gate = release.get_future().share();
+    k.storage().post([gate, &entered](storage::IStorage&) {
+      entered.set_value();
+      gate.wait();
+    });
+    entered.get_future().wait();
+
+    QVERIFY(k.bus().send(contract::SubmitOrder{"C-7", msftLimit("MRD-test-7")}).ok());
+    auto brokerState = [&k](std::uint64_t& armed, std::string& status) {
+      k.execution()->runOnThread([&](execution::ExecutionService& s) {
+        armed = static_cast<execution::PaperBroker&>(s.broker()).submissions();
+        const auto* m = s.orders().find("MRD-test-7");
+        status = m ? std::string(domain::toString(m->order.status)) : std::string();
+      });
+    };
+    std::uint64_t armed = 99;
+    std::string status;
+    QTRY_VERIFY_WITH_TIMEOUT((brokerState(armed, status), !status.empty()), 5000);
+    QCOMPARE(status, std::string("pending_submit"));
+    QCOMPARE(armed, std::uint64_t(0));  // the journal has not answered: nothing went to the venue
+    std::vector<bus::Envelope> early;
+    events->drain(early);
+    QCOMPARE(early.size(), std::size_t(0));  // and nobody heard of the order yet
+
+    release.set_value();
+    auto got = waitFor(*events, 2);
+    QCOMPARE(got.size(), std::size_t(2));
+    QVERIFY(got[0].as<contract::OrderUpdated>()->order.status == domain::OrderStatus::PendingSubmit);
+    QVERIFY(got[1].as<contract::OrderUpdated>()->order.status == domain::OrderStatus::Accepted);
+    brokerState(armed, status);
+    QCOMPARE(armed, std::uint64_t(1));
+    QCOMPARE(status, std::string("accepted"));
+    k.stop();
+  }
+
+  void paperMarketOrdersFillAtTheTouchOfTheirSide() {
+    // Quotes of our own (bid 99.90 / ask 100.10 / last 100.00) and 10 bps slippage: a buy fills at the ask + 10 bps,
+    // a sell at the bid - 10 bps, exactly; never at the last or the other side.
+    auto cfg = config("k8.sqlite");
+    for (const auto& [key, value] : {std::pair{"risk.trading_hours", "false"}, {"paper.slippage_bps", "10"}}) cfg.set(key, value);
+    runtime::Kernel k(cfg);
+    auto events = std::make_shared<bus::Mailbox>();
+    for (const char* topic : {"exec.order.*", "exec.fill.>"}) k.bus().subscribe(topic, events);
+    QVERIFY(k.start().ok());
+    auto publishQuote = [&k](double bid, double ask, double last) {
+      domain::Quote q;
+      q.symbol = "AAPL";
+      q.bid = bid;
+      q.ask = ask;
+      q.last = last;
+      q.ts = k.clock()->now();
+      k.bus().publish(contract::QuoteUpdated{q});
+    };
+    // The first event that matches (up to 5 s).
+    auto next = [&events](const std::function<bool(const bus::Envelope&)>& match) -> std::optional<bus::Envelope> {
+      QElapsedTimer t;
+      t.start();
+      while (t.elapsed() < 5000)
+        for (const auto& e : waitFor(*events, 1))
+          if (match(e)) return e;
+      return std::nullopt;
+    };
+    const std::pair<domain::Side, double> cases[] = {{domain::Side::Buy, 100.10 * 1.001}, {domain::Side::Sell, 99.90 * 0.999}};
+    int n = 0;
+    for (const auto& [side, expected] : cases) {
+      publishQuote(99.0, 99.2, 99.1);  // the reference price for risk; the order is not armed yet
+      domain::Order o;
+      o.clientOrderId = "MRD-side-" + std::to_string(++n);
+      o.symbol = "AAPL";
+      o.quantity = 10;
+      o.side = side;
+      QVERIFY(k.bus().send(contract::SubmitOrder{"C-side", o}).ok());
+      const auto accepted = next([&](const bus::Envelope& e) {
+        const auto* u = e.as<contract::OrderUpdated>();
+        return u && u->order.clientOrderId == o.clientOrderId && u->order.status == domain::OrderStatus::Accepted;
+      });
+      QVERIFY2(accepted, "the order was not accepted");
+      publishQuote(99.90, 100.10, 100.00);
+      const auto filled = next([&](const bus::Envelope& e) {
+        const auto* f = e.as<contract::OrderFilled>();
+        return f && f->fill.clientOrderId == o.clientOrderId;
+      });
+      QVERIFY2(filled, "no fill");
+      const auto* fill = filled->as<contract::OrderFilled>();
+      QCOMPARE(fill->fill.quantity, 10.0);
+      QCOMPARE(fill->fill.price, expected);
+    }
     k.stop();
   }
 

@@ -1,11 +1,13 @@
 // PairsTrading driven through a scripted StrategyContext: entry on |z| > entry_z with 2 % legs, exit on
-// |z| < exit_z, stop, expiry, Half-Kelly sizing after kelly_after trades, hard cap per leg.
+// |z| < exit_z, stop, expiry, Half-Kelly sizing after kelly_after trades, hard cap per leg. Entry, exit and stop
+// boundaries (strict: exactly at a threshold is not beyond it) against z values computed here by plain formulas.
 #include "core/strategy/builtin/PairsTrading.h"
 #include "core/strategy/pairs/Cointegration.h"
 
 #include <QtTest>
 
 #include <cmath>
+#include <deque>
 #include <random>
 #include <vector>
 
@@ -91,6 +93,75 @@ Pair makePair(std::size_t n, unsigned seed, double phi = 0.7) {
   }
   return p;
 }
+
+
+// Independent reference for the signal (plain formulas, no library code): hedge ratio by OLS with intercept,
+// half-life by the AR(1) regression of the spread's changes on its level, z window min(max(10, 2 hl), 60), and
+// the z-score of the newest spread over that window with the sample standard deviation.
+double olsSlope(const std::vector<double>& y, const std::vector<double>& x) {
+  const double n = double(y.size());
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    mx += x[i] / n;
+    my += y[i] / n;
+  }
+  double sxy = 0, sxx = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+  }
+  return sxy / sxx;
+}
+
+struct ZReference {
+  double hedge = 0;
+  double halfLife = 0;
+  std::size_t window = 0;
+  std::deque<double> spreads;  // the last `window` spreads
+
+  explicit ZReference(const Pair& formation) {
+    std::vector<double> la, lb;
+    for (std::size_t i = 0; i < formation.a.size(); ++i) {
+      la.push_back(std::log(formation.a[i]));
+      lb.push_back(std::log(formation.b[i]));
+    }
+    hedge = olsSlope(la, lb);
+    std::vector<double> s, lag, delta;
+    for (std::size_t i = 0; i < la.size(); ++i) s.push_back(la[i] - hedge * lb[i]);
+    for (std::size_t i = 1; i < s.size(); ++i) {
+      lag.push_back(s[i - 1]);
+      delta.push_back(s[i] - s[i - 1]);
+    }
+    halfLife = -std::log(2.0) / olsSlope(delta, lag);
+    window = std::size_t(std::lround(std::min(std::max(2.0 * halfLife, 10.0), 60.0)));
+    spreads.assign(s.end() - std::ptrdiff_t(window), s.end());
+  }
+  static double z(const std::deque<double>& w) {
+    double mean = 0;
+    for (double v : w) mean += v / double(w.size());
+    double ss = 0;
+    for (double v : w) ss += (v - mean) * (v - mean);
+    return (w.back() - mean) / std::sqrt(ss / double(w.size() - 1));
+  }
+  // The price of A that puts the z of the next bar (B at pb) at `target`: with the other n - 1 values of the
+  // window (mean m, sum of squared deviations V), a new value at m + d has z^2 = (n-1)^3 d^2 / (n^2 (V + d^2 (n-1)/n)),
+  // so d^2 = z^2 n^2 V / ((n-1) ((n-1)^2 - n z^2)).
+  double priceForZ(double target, double pb) const {
+    const double n = double(window);
+    double m = 0;
+    for (std::size_t i = 1; i < spreads.size(); ++i) m += spreads[i] / (n - 1);
+    double v = 0;
+    for (std::size_t i = 1; i < spreads.size(); ++i) v += (spreads[i] - m) * (spreads[i] - m);
+    const double d = std::sqrt(target * target * n * n * v / ((n - 1) * ((n - 1) * (n - 1) - n * target * target)));
+    return std::exp(m + (target < 0 ? -d : d) + hedge * std::log(pb));
+  }
+  // Books a bar; returns its z.
+  double push(double pa, double pb) {
+    spreads.pop_front();
+    spreads.push_back(std::log(pa) - hedge * std::log(pb));
+    return z(spreads);
+  }
+};
 
 }  // namespace
 
@@ -249,6 +320,155 @@ class tst_PairsTrading : public QObject {
     QCOMPARE(hc.ctx.placed[0].req.quantity, std::floor(0.1 * 100'000.0 / pa));
     QVERIFY(hc.ctx.placed[1].req.quantity * p.b.back() <= 0.1 * 100'000.0);
   }
+  // ---- Boundaries against hand-computed z (ZReference): entry 2, exit 0.5, stop 3 ---------------------------------
+  static PairsTradingConfig boundaryConfig() {
+    PairsTradingConfig c = config();
+    c.entryZ = 2.0;
+    c.exitZ = 0.5;
+    c.stopZ = 3.0;
+    c.maxPValue = 1.0;  // the slow pair below: the thresholds, not the p-value, decide
+    return c;
+  }
+  static Pair slowPair() { return makePair(200, 1, 0.95); }
+  // A harness after warm-up, checked against the reference (same hedge, half-life, no trade yet).
+  static Harness warmed(const PairsTradingConfig& c, const Pair& p, const ZReference& ref) {
+    Harness h(c);
+    warmUp(h, p);
+    if (std::abs(h.strat.hedgeRatio() - ref.hedge) > 1e-9 || std::abs(h.strat.halfLife() - ref.halfLife) > 1e-6 ||
+        !h.ctx.placed.empty())
+      qFatal("warm-up differs from the reference: hedge %.12f vs %.12f, half-life %.9f vs %.9f", h.strat.hedgeRatio(),
+             ref.hedge, h.strat.halfLife(), ref.halfLife);
+    return h;
+  }
+
+  void entryOnlyBeyondTheEntryThresholdAndBelowTheStop() {
+    const Pair p = slowPair();
+    const ZReference ref(p);
+    QVERIFY2(ref.window >= 20, qPrintable(QString::number(ref.window)));  // |z| up to (n-1)/sqrt(n) > 4 reachable
+    const Harness base = warmed(boundaryConfig(), p, ref);
+    const double pb = p.b.back();
+    struct Case {
+      double z;
+      int legs;           // orders placed by this bar
+      domain::Side sideA;  // of leg A when placed
+    };
+    const Case cases[] = {
+        {1.5, 0, {}},                    // 1 < |z| <= entry: no entry (catches a halved threshold)
+        {1.99, 0, {}},  {-1.99, 0, {}},
+        {2.01, 2, domain::Side::Sell},   // just beyond entry: sell the spread (catches entry x 1.25)
+        {-2.01, 2, domain::Side::Buy},   // below -entry: buy the spread
+        {2.5, 2, domain::Side::Sell},   {2.99, 2, domain::Side::Sell},
+        {3.01, 0, {}},  {-3.01, 0, {}},  // beyond the stop: never entered
+    };
+    for (const Case& c : cases) {
+      Harness h = base;
+      ZReference r = ref;
+      const double pa = ref.priceForZ(c.z, pb);
+      const double expectedZ = r.push(pa, pb);
+      QVERIFY2(std::abs(expectedZ - c.z) < 1e-9, qPrintable(QString("%1 vs %2").arg(expectedZ).arg(c.z)));
+      h.bar(pa, pb);
+      QVERIFY2(std::abs(h.strat.lastZ() - expectedZ) < 1e-6,
+               qPrintable(QString("strategy z %1, reference %2").arg(h.strat.lastZ(), 0, 'g', 12).arg(expectedZ, 0, 'g', 12)));
+      QVERIFY2(h.ctx.placed.size() == std::size_t(c.legs), qPrintable(QString("z = %1: %2 order(s)").arg(c.z).arg(h.ctx.placed.size())));
+      if (c.legs) {
+        QVERIFY(h.ctx.placed[0].req.side == c.sideA);
+        QVERIFY(h.ctx.placed[1].req.side != c.sideA);  // hedge ratio > 0: B on the other side
+      }
+    }
+  }
+
+  void exactlyAtAThresholdIsNotBeyondIt() {
+    // The thresholds are strict: |z| == entry_z does not enter, |z| == stop_z does not stop, |z| == exit_z does not
+    // exit. The strategy's own z of a bar is reused as the threshold of a second run over the same bars (bitwise the
+    // same z), and the threshold one ulp closer to zero flips each decision.
+    const Pair p = slowPair();
+    const ZReference ref(p);
+    const double pb = p.b.back();
+    const double entryBar = ref.priceForZ(2.0, pb);
+    auto entryZ = [&] {
+      Harness h = warmed(boundaryConfig(), p, ref);
+      h.bar(entryBar, pb);
+      return h.strat.lastZ();
+    }();
+    QVERIFY(std::abs(entryZ - 2.0) < 1e-6);
+    auto ordersAtEntry = [&](double threshold) {
+      PairsTradingConfig c = boundaryConfig();
+      c.entryZ = threshold;
+      Harness h = warmed(c, p, ref);
+      h.bar(entryBar, pb);
+      return h.ctx.placed.size();
+    };
+    QCOMPARE(ordersAtEntry(entryZ), std::size_t(0));
+    QCOMPARE(ordersAtEntry(std::nextafter(entryZ, 0.0)), std::size_t(2));
+
+    // In a trade entered at z = 2.5: a bar exactly at exit_z (0.5) holds, a bar exactly at stop_z (3) holds.
+    ZReference inTrade = ref;
+    const double enterAt = ref.priceForZ(2.5, pb);
+    inTrade.push(enterAt, pb);
+    for (const double target : {0.5, 3.0}) {
+      const double probeBar = inTrade.priceForZ(target, pb);
+      auto run = [&](double exitZ, double stopZ, double* z) {
+        PairsTradingConfig c = boundaryConfig();
+        c.exitZ = exitZ;
+        c.stopZ = stopZ;
+        Harness h = warmed(c, p, ref);
+        h.bar(enterAt, pb);
+        if (h.ctx.placed.size() != 2) qFatal("no entry at z = 2.5");
+        h.fill(0, enterAt, pb);
+        h.bar(probeBar, pb);
+        if (z) *z = h.strat.lastZ();
+        return h.ctx.placed.size();
+      };
+      double z = 0;
+      run(0.5, 3.0, &z);
+      QVERIFY2(std::abs(z - target) < 1e-6, qPrintable(QString::number(z, 'g', 12)));
+      if (target < 1.0) {
+        QCOMPARE(run(z, 3.0, nullptr), std::size_t(2));                            // at exit_z: holds
+        QCOMPARE(run(std::nextafter(z, 10.0), 3.0, nullptr), std::size_t(4));     // just above: exits
+      } else {
+        QCOMPARE(run(0.5, z, nullptr), std::size_t(2));                            // at stop_z: holds
+        QCOMPARE(run(0.5, std::nextafter(z, 0.0), nullptr), std::size_t(4));      // just below: stops out
+      }
+    }
+  }
+
+  void exitAndStopBoundariesInATrade() {
+    const Pair p = slowPair();
+    const ZReference ref(p);
+    const double pb = p.b.back();
+    Harness base = warmed(boundaryConfig(), p, ref);
+    ZReference r0 = ref;
+    const double enterAt = ref.priceForZ(2.5, pb);
+    r0.push(enterAt, pb);
+    base.bar(enterAt, pb);
+    QCOMPARE(base.ctx.placed.size(), std::size_t(2));
+    base.fill(0, enterAt, pb);
+    struct Case {
+      double z;
+      bool exits;
+    };
+    // In the trade: |z| < 0.5 exits, 0.5 <= |z| <= 3 holds, |z| > 3 stops out; either sign.
+    const Case cases[] = {{0.55, false}, {-0.55, false}, {1.0, false}, {2.99, false}, {-2.99, false},
+                          {0.45, true},  {-0.45, true},  {0.0, true},  {3.01, true},  {-3.01, true}};
+    for (const Case& c : cases) {
+      Harness h = base;
+      ZReference r = r0;
+      const double pa = r0.priceForZ(c.z, pb);
+      const double expectedZ = r.push(pa, pb);
+      h.bar(pa, pb);
+      QVERIFY2(std::abs(h.strat.lastZ() - expectedZ) < 1e-6 && std::abs(expectedZ - c.z) < 1e-9,
+               qPrintable(QString("strategy z %1, reference %2, target %3").arg(h.strat.lastZ()).arg(expectedZ).arg(c.z)));
+      QVERIFY2(h.ctx.placed.size() == (c.exits ? 4u : 2u),
+               qPrintable(QString("z = %1: %2 order(s)").arg(c.z).arg(h.ctx.placed.size())));
+      if (c.exits) {
+        QVERIFY(h.ctx.placed[2].req.side == domain::Side::Buy);  // buys back A (the spread was sold)
+        QCOMPARE(h.ctx.placed[2].req.quantity, base.ctx.placed[0].req.quantity);
+        QVERIFY(h.ctx.placed[3].req.side == domain::Side::Sell);
+        QCOMPARE(h.ctx.placed[3].req.quantity, base.ctx.placed[1].req.quantity);
+      }
+    }
+  }
+
   void doesNotTradeAnUncointegratedPair() {
     std::mt19937_64 rng(4);
     std::normal_distribution<double> e(0, 0.02);

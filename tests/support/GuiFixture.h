@@ -13,11 +13,14 @@
 #include <QDir>
 #include <QImage>
 #include <QPixmap>
+#include <QSet>
 #include <QSettings>
 #include <QString>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTableView>
 #include <QTimer>
+#include <QTreeView>
 #include <QWidget>
 
 #include <functional>
@@ -55,6 +58,40 @@ inline QString saveScreenshot(QWidget* w, const QString& name) {
   if (pm.isNull() || !pm.save(path, "PNG") || QImage(path).size() != pm.size()) return {};
   qInfo("screenshot: %s (%dx%d)", qPrintable(path), pm.width(), pm.height());
   return path;
+}
+
+// What a screenshot must show beyond "a PNG was written": `w` is visible and at least minSize, its picture is not
+// blank (three or more distinct colours: background, frame, text), and every visible column of its visible tables
+// and trees has a header text and is at least minColumnWidth px wide. Empty when all holds, else what does not
+// (use with QVERIFY2(problem.isEmpty(), qPrintable(problem))).
+inline QString pictureProblem(QWidget* w, QSize minSize = {150, 80}, int minColumnWidth = 30) {
+  if (!w) return QStringLiteral("no widget");
+  const QString name = w->objectName().isEmpty() ? QString::fromLatin1(w->metaObject()->className()) : w->objectName();
+  if (!w->isVisible()) return name + QStringLiteral(" is not visible");
+  if (w->width() < minSize.width() || w->height() < minSize.height())
+    return QStringLiteral("%1 is only %2x%3").arg(name).arg(w->width()).arg(w->height());
+  const QImage img = w->grab().toImage();
+  QSet<QRgb> colours;
+  for (int y = 0; y < img.height() && colours.size() < 3; y += 2)
+    for (int x = 0; x < img.width() && colours.size() < 3; x += 2) colours.insert(img.pixel(x, y));
+  if (colours.size() < 3) return name + QStringLiteral(": the picture is blank");
+  // Visible columns of the visible tables and trees (with a header): a header text and a readable width.
+  const auto columnProblem = [&](auto* view, bool headerHidden) -> QString {
+    if (!view->isVisible() || !view->model() || headerHidden) return {};
+    for (int c = 0; c < view->model()->columnCount(); ++c) {
+      if (view->isColumnHidden(c)) continue;
+      const QString header = view->model()->headerData(c, Qt::Horizontal).toString();
+      if (header.isEmpty()) return QStringLiteral("%1: column %2 of %3 has no header").arg(name).arg(c).arg(view->objectName());
+      if (view->columnWidth(c) < minColumnWidth)
+        return QStringLiteral("%1: column '%2' is %3 px wide").arg(name, header).arg(view->columnWidth(c));
+    }
+    return {};
+  };
+  for (QTableView* t : w->findChildren<QTableView*>())
+    if (const QString p = columnProblem(t, false); !p.isEmpty()) return p;
+  for (QTreeView* t : w->findChildren<QTreeView*>())
+    if (const QString p = columnProblem(t, t->isHeaderHidden()); !p.isEmpty()) return p;
+  return {};
 }
 
 // A QSettings application name no other test run shares (cleared before use).
