@@ -54,9 +54,8 @@ bool toDouble(const QString& s, double& out) {
 }
 
 // --csv [SYM=]FILE values -> loaded series (backtest::loadCsvSpecs). Returns an exit code on error (0 = ok).
-int loadSeries(const char* cmd, const QStringList& specs, bool adjust, std::vector<backtest::BarSeries>& out) {
-  backtest::CsvOptions opt;
-  opt.adjust = adjust;
+int loadSeries(const char* cmd, const QStringList& specs, const backtest::CsvOptions& opt,
+               std::vector<backtest::BarSeries>& out) {
   std::vector<std::string> files;
   for (const QString& spec : specs) files.push_back(text(spec));
   auto loaded = backtest::loadCsvSpecs(files, opt);
@@ -65,6 +64,13 @@ int loadSeries(const char* cmd, const QStringList& specs, bool adjust, std::vect
                                                                  : failure(cmd, loaded.error().message);
   }
   for (auto& s : loaded.value()) out.push_back(std::move(s));
+  return 0;
+}
+
+// --dedupe takes 'last' only (the one lenient policy the bar reader has).
+int checkLenientCsv(const char* cmd, const QCommandLineParser& p) {
+  if (p.isSet("dedupe") && p.value("dedupe") != "last")
+    return usageError(cmd, "--dedupe takes 'last' (the last row of a duplicated time wins)");
   return 0;
 }
 
@@ -183,6 +189,8 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
       {"param", "Strategy parameter name=value (repeatable).", "k=v"},
       {"csv", "Daily Yahoo CSV file, optionally SYM=FILE (repeat for multi-series strategies).", "file"},
       {"adjusted", "Use Adj Close-adjusted prices."},
+      {"sort", "Accept CSV rows out of time order and sort them (default: an error naming the line)."},
+      {"dedupe", "'last': accept duplicated CSV timestamps, the last row wins (default: an error).", "last"},
       {"from", "First date (YYYY-MM-DD).", "date"},
       {"to", "Last date (YYYY-MM-DD).", "date"},
       {"cash", "Initial cash.", "amount", "100000"},
@@ -288,6 +296,9 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
   contract::DataSpec data;
   for (const QString& spec : csvs) data.csvFiles.push_back(text(spec));
   data.adjusted = p.isSet("adjusted");
+  if (int rc = checkLenientCsv(cmd, p)) return rc;
+  data.csvSort = p.isSet("sort");
+  data.csvDedupeLast = p.isSet("dedupe");
   data.fromDate = text(p.value("from"));
   data.toDate = text(p.value("to"));
 
@@ -428,6 +439,8 @@ int runPairsScan(const QStringList& args, const common::Config&) {
   p.addOptions({
       {"csv", "Daily Yahoo CSV file, optionally SYM=FILE (at least two).", "file"},
       {"adjusted", "Use Adj Close-adjusted prices."},
+      {"sort", "Accept CSV rows out of time order and sort them (default: an error naming the line)."},
+      {"dedupe", "'last': accept duplicated CSV timestamps, the last row wins (default: an error).", "last"},
       {"from", "First date (YYYY-MM-DD).", "date"},
       {"to", "Last date (YYYY-MM-DD).", "date"},
       {"min-obs", "Skip pairs with fewer common bars.", "n", "100"},
@@ -450,7 +463,12 @@ int runPairsScan(const QStringList& args, const common::Config&) {
   if (!ok1 || minObs < 20 || !ok2) return usageError(cmd, "--min-obs needs an integer >= 20, --max-lag an integer");
   opt.minObservations = std::size_t(minObs);
   std::vector<backtest::BarSeries> loaded;
-  if (int rc = loadSeries(cmd, p.values("csv"), p.isSet("adjusted"), loaded)) return rc;
+  if (int rc = checkLenientCsv(cmd, p)) return rc;
+  backtest::CsvOptions csvOptions;
+  csvOptions.adjust = p.isSet("adjusted");
+  csvOptions.sort = p.isSet("sort");
+  csvOptions.dedupeLast = p.isSet("dedupe");
+  if (int rc = loadSeries(cmd, p.values("csv"), csvOptions, loaded)) return rc;
   if (int rc = filterDates(cmd, p, loaded)) return rc;
   std::vector<strategy::PairScanInput> in;
   for (const auto& s : loaded) in.push_back({s.symbol, s.bars});

@@ -49,11 +49,19 @@ int runMigrate(const common::Config& config) {
   return 0;
 }
 
+int printHelp(const QCommandLineParser& p) {
+  fmt::print("{}", p.helpText().toStdString());
+  return 0;
+}
+
 int runCalendar(const QStringList& args) {
   QCommandLineParser p;
   p.addOption({"from", "First date (YYYY-MM-DD), default today (ET).", "date"});
   p.addOption({"to", "Last date (YYYY-MM-DD), default from + 14 days.", "date"});
-  if (!p.parse(QStringList{"calendar"} + args)) {
+  const QCommandLineOption help = p.addHelpOption();
+  const bool parsed = p.parse(QStringList{"calendar"} + args);
+  if (parsed && p.isSet(help)) return printHelp(p);
+  if (!parsed) {
     fmt::print(stderr, "calendar: {}\n", text(p.errorText()));
     return 2;
   }
@@ -84,7 +92,10 @@ int runHealth(const QStringList& args, const common::Config& config) {
   p.addOption({"no-network", "Skip the data-provider and broker endpoint checks (credentials are still checked)."});
   p.addOption({"require-provider", "Treat this data provider as required (repeatable; also health.require_providers).",
                "name"});
-  if (!p.parse(QStringList{"health"} + args)) {
+  const QCommandLineOption help = p.addHelpOption();
+  const bool parsed = p.parse(QStringList{"health"} + args);
+  if (parsed && p.isSet(help)) return printHelp(p);
+  if (!parsed) {
     fmt::print(stderr, "health: {}\n", text(p.errorText()));
     return 2;
   }
