@@ -250,24 +250,30 @@ class RecordSplitter {
     m_used = 0;
     if (m_pos >= m_text.size()) return Next::End;
     line = m_line;
-    const char* base = m_text.data();
-    const std::size_t left = m_text.size() - m_pos;
-    const void* nl = std::memchr(base + m_pos, '\n', std::min(left, m_max + 1));
-    std::size_t eol = nl ? std::size_t(static_cast<const char*>(nl) - base) : m_text.size();
-    if (eol - m_pos > m_max) {
+    // One pass over the line: split at the delimiter, stop at '\n', hand a line with a quote to quoted().
+    const char* const base = m_text.data();
+    const char* const end = base + m_text.size();
+    const char* const limit = base + std::min(m_text.size(), m_pos + m_max + 1);
+    const char* p = base + m_pos;
+    const char* start = p;
+    for (; p != limit; ++p) {
+      const char ch = *p;
+      if (ch == m_delim) {
+        fields.push_back(trim(std::string_view(start, std::size_t(p - start))));
+        start = p + 1;
+      } else if (ch == '\n') {
+        break;
+      } else if (ch == '"') {
+        fields.clear();
+        return quoted(fields, error);
+      }
+    }
+    if (p == limit && p != end) {
       error = fmt::format("line is longer than {} bytes (the limit; is this a bar CSV?)", m_max);
       return Next::Error;
     }
-    const std::string_view content(base + m_pos, eol - m_pos);
-    if (content.find('"') != std::string_view::npos) return quoted(fields, error);
-    std::size_t start = 0;
-    for (;;) {
-      const std::size_t cut = content.find(m_delim, start);
-      fields.push_back(trim(content.substr(start, cut == std::string_view::npos ? std::string_view::npos : cut - start)));
-      if (cut == std::string_view::npos) break;
-      start = cut + 1;
-    }
-    m_pos = eol + 1;
+    fields.push_back(trim(std::string_view(start, std::size_t(p - start))));
+    m_pos = std::size_t(p - base) + 1;
     ++m_line;
     return Next::Record;
   }
@@ -472,6 +478,15 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
     return false;
   };
 
+  // Reserve from the size of the text and the header's length (rows are rarely shorter than the header), so
+  // the vectors are not regrown and copied while a large file streams in.
+  {
+    std::size_t headerBytes = 0;
+    for (const auto& h : out.header) headerBytes += h.size() + 1;
+    const std::size_t estimate = text.size() / std::max<std::size_t>(headerBytes, 24) + 16;
+    out.bars.reserve(estimate);
+    out.lines.reserve(estimate);
+  }
   TimestampParser tsParser(options, zone);
   std::string joined;
   bool allDates = true;

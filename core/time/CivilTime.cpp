@@ -3,6 +3,9 @@
 #include <QDateTime>
 
 #include <limits>
+#include <map>
+#include <mutex>
+#include <utility>
 
 namespace meridian::time {
 namespace {
@@ -42,8 +45,27 @@ LocalTimeResolver::LocalTimeResolver(const QTimeZone& zone) : m_zone(zone) {
 }
 
 void LocalTimeResolver::load(Year& y, int year) {
+  // Process-wide: a year's table is asked of QTimeZone once per zone (about 0.1 ms each), whoever reads.
+  static std::mutex mutex;
+  static std::map<std::pair<QByteArray, int>, Year> cache;
+  const auto key = std::make_pair(m_zone.id(), year);
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(key); it != cache.end()) {
+      y = it->second;
+      return;
+    }
+  }
+  loadFromZone(y, year);
+  std::lock_guard lock(mutex);
+  cache.emplace(key, y);
+}
+
+void LocalTimeResolver::loadFromZone(Year& y, int year) {
   y.year = year;
   y.loaded = true;
+  y.localStart = daysFromCivil(year, 1, 1) * kSecondsPerDay;
+  y.localEnd = daysFromCivil(year + 1, 1, 1) * kSecondsPerDay;
   const std::int64_t start = daysFromCivil(year, 1, 1) * kSecondsPerDay - kSpanMargin - 14 * 3600;
   const std::int64_t end = daysFromCivil(year + 1, 1, 1) * kSecondsPerDay + kSpanMargin + 14 * 3600;
   const QDateTime from = QDateTime::fromSecsSinceEpoch(start, Qt::UTC);
@@ -58,6 +80,10 @@ void LocalTimeResolver::load(Year& y, int year) {
 }
 
 const LocalTimeResolver::Year& LocalTimeResolver::yearOf(std::int64_t localSeconds) {
+  if (m_last < m_years.size()) {
+    const Year& y = m_years[m_last];
+    if (y.loaded && localSeconds >= y.localStart && localSeconds < y.localEnd) return y;
+  }
   const int year = yearFromDays(floorDiv(localSeconds, kSecondsPerDay));
   if (m_last < m_years.size() && m_years[m_last].year == year && m_years[m_last].loaded) return m_years[m_last];
   if (m_years.empty()) {

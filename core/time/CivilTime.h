@@ -5,9 +5,9 @@
 // - daysFromCivil / isValidCivilDate: proleptic Gregorian calendar (H. Hinnant's algorithm), days since 1970-01-01.
 // - LocalTimeResolver: wall-clock seconds in one zone -> UTC seconds, with exactly the rules of
 //   TimeZones::fromZone (gap: the pre-transition offset, i.e. shifted forward; overlap: the first occurrence).
-//   It asks QTimeZone once per calendar year it meets (the offset at the year's start and the year's
-//   transitions) and answers every other call from that table. One resolver per thread (not thread-safe);
-//   cheap to create.
+//   It asks QTimeZone once per zone and calendar year (the offset at the year's start and the year's transitions;
+//   a process-wide cache shared by all resolvers) and answers every other call from that table. One resolver per
+//   thread (the resolver is not thread-safe; the cache is); cheap to create.
 #include "core/domain/Types.h"
 
 #include <QByteArray>
@@ -59,11 +59,13 @@ class LocalTimeResolver {
   struct Year {
     int year = 0;
     bool loaded = false;
+    std::int64_t localStart = 0, localEnd = 0;  // wall-clock seconds of Jan 1 and of the next Jan 1
     int initial = 0;  // offset in force at the start of the covered span
     std::vector<Transition> transitions;
   };
   const Year& yearOf(std::int64_t localSeconds);
-  void load(Year& y, int year);
+  void load(Year& y, int year);          // from the process-wide cache, else loadFromZone
+  void loadFromZone(Year& y, int year);
 
   QTimeZone m_zone;
   bool m_fixed = false;
