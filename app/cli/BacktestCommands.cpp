@@ -1,4 +1,5 @@
 #include "app/cli/BacktestCommands.h"
+#include "app/cli/Commands.h"
 
 #include "core/backtest/BacktestEngine.h"
 #include "core/backtest/BarSeriesLoader.h"
@@ -220,10 +221,7 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
   });
   const QCommandLineOption help = p.addHelpOption();
   if (!p.parse(QStringList{"backtest"} + args)) return usageError(cmd, text(p.errorText()));
-  if (p.isSet(help)) {
-    fmt::print("{}", text(p.helpText()));
-    return 0;
-  }
+  if (p.isSet(help)) return printHelp(p, cmd);
   if (!p.positionalArguments().isEmpty())
     return usageError(cmd, fmt::format("unexpected argument '{}'", text(p.positionalArguments().first())));
   if (p.isSet("list")) {
@@ -449,10 +447,7 @@ int runPairsScan(const QStringList& args, const common::Config&) {
   });
   const QCommandLineOption help = p.addHelpOption();
   if (!p.parse(QStringList{"pairs-scan"} + args)) return usageError(cmd, text(p.errorText()));
-  if (p.isSet(help)) {
-    fmt::print("{}", text(p.helpText()));
-    return 0;
-  }
+  if (p.isSet(help)) return printHelp(p, cmd);
   if (!p.positionalArguments().isEmpty())
     return usageError(cmd, fmt::format("unexpected argument '{}'", text(p.positionalArguments().first())));
   if (p.values("csv").size() < 2) return usageError(cmd, "give at least two --csv files");

@@ -49,8 +49,14 @@ int runMigrate(const common::Config& config) {
   return 0;
 }
 
-int printHelp(const QCommandLineParser& p) {
-  fmt::print("{}", p.helpText().toStdString());
+int printHelp(const QCommandLineParser& p, std::string_view command) {
+  // Qt names the executable's path in the usage line; say "meridian-cli <command>" instead.
+  QString help = p.helpText();
+  const qsizetype eol = help.indexOf('\n');
+  const qsizetype options = help.indexOf(QLatin1String(" [options]"));
+  if (help.startsWith(QLatin1String("Usage: ")) && options > 0 && options < eol)
+    help = "Usage: meridian-cli " + QString::fromUtf8(command.data(), qsizetype(command.size())) + help.mid(options);
+  fmt::print("{}", help.toStdString());
   return 0;
 }
 
@@ -60,7 +66,7 @@ int runCalendar(const QStringList& args) {
   p.addOption({"to", "Last date (YYYY-MM-DD), default from + 14 days.", "date"});
   const QCommandLineOption help = p.addHelpOption();
   const bool parsed = p.parse(QStringList{"calendar"} + args);
-  if (parsed && p.isSet(help)) return printHelp(p);
+  if (parsed && p.isSet(help)) return printHelp(p, "calendar");
   if (!parsed) {
     fmt::print(stderr, "calendar: {}\n", text(p.errorText()));
     return 2;
@@ -94,7 +100,7 @@ int runHealth(const QStringList& args, const common::Config& config) {
                "name"});
   const QCommandLineOption help = p.addHelpOption();
   const bool parsed = p.parse(QStringList{"health"} + args);
-  if (parsed && p.isSet(help)) return printHelp(p);
+  if (parsed && p.isSet(help)) return printHelp(p, "health");
   if (!parsed) {
     fmt::print(stderr, "health: {}\n", text(p.errorText()));
     return 2;

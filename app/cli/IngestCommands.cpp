@@ -100,7 +100,7 @@ int runImportCsv(const QStringList& args, const common::Config& config) {
   p.addOption({"dedupe", "'last': accept duplicated timestamps, the last row wins (default: an error).", "last"});
   const QCommandLineOption help = p.addHelpOption();
   const bool parsed = p.parse(QStringList{"import-csv"} + args);
-  if (parsed && p.isSet(help)) return printHelp(p);
+  if (parsed && p.isSet(help)) return printHelp(p, "import-csv");
   if (!parsed || p.positionalArguments().size() != 1) {
     fmt::print(stderr, "import-csv: {}\nusage: meridian-cli import-csv FILE [--symbol SYM] [--source csv] "
                        "[--format yahoo|mapped --map date=Date,open=O,...] [--tz ZONE] [--adjusted] [--sort] "
@@ -177,7 +177,7 @@ int runIngest(const QStringList& args, const common::Config& config) {
   p.addOption({"stale", "List stored series whose last bar is more than 3 sessions old."});
   const QCommandLineOption help = p.addHelpOption();
   const bool parsed = p.parse(QStringList{"ingest"} + args);
-  if (parsed && p.isSet(help)) return printHelp(p);
+  if (parsed && p.isSet(help)) return printHelp(p, "ingest");
   if (!parsed || !p.positionalArguments().isEmpty()) {
     fmt::print(stderr, "ingest: {}\n", p.errorText().isEmpty() ? "unexpected argument" : text(p.errorText()));
     return 2;

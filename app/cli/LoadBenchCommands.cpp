@@ -81,7 +81,7 @@ int runBenchLoad(const QStringList& args, const common::Config& config) {
   p.addOption({"pg", "PostgreSQL URI for the stored-series read (default: MERIDIAN_TEST_PG_URI, db.pg_uri).", "uri"});
   const QCommandLineOption help = p.addHelpOption();
   const bool parsed = p.parse(QStringList{"bench-load"} + args);
-  if (parsed && p.isSet(help)) return printHelp(p);
+  if (parsed && p.isSet(help)) return printHelp(p, "bench load");
   if (!parsed) {
     fmt::print(stderr, "bench load: {}\n", p.errorText().toStdString());
     return 2;

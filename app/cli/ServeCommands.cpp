@@ -90,7 +90,7 @@ int runServe(const QStringList& args, const common::Config& baseConfig) {
                "money (the GUI asks at every start; a server has nobody to ask)."});
   const QCommandLineOption help = p.addHelpOption();
   const bool parsed = p.parse(QStringList{"serve"} + args);
-  if (parsed && p.isSet(help)) return printHelp(p);
+  if (parsed && p.isSet(help)) return printHelp(p, "serve");
   if (!parsed) {
     fmt::print(stderr, "serve: {}\n", p.errorText().toStdString());
     return 2;

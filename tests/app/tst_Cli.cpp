@@ -48,6 +48,7 @@ class tst_Cli : public QObject {
     QVERIFY2(r.out.contains("sage"), qPrintable(r.out));
     if (!expected.isEmpty()) QVERIFY2(r.out.contains(expected), qPrintable(r.out));
     QVERIFY2(!r.err.contains("Unknown option"), qPrintable(r.err));
+    if (args.size() == 2) QVERIFY2(r.out.startsWith("Usage: meridian-cli " + args[0]), qPrintable(r.out));
   }
   // One strict reader behind import-csv and backtest --csv: the same refusals, file:line: column (Name): reason on
   // stderr, exit 1, nothing stored; --sort / --dedupe last accept what they name.
