@@ -5,7 +5,11 @@
 #include "core/backtest/BarSeriesLoader.h"
 #include "core/bus/EventBus.h"
 #include "core/contract/Backtest.h"
+#include "core/history/HistoryService.h"
 #include "core/research/BacktestService.h"
+#include "core/research/PnlReport.h"
+#include "core/research/StoredSeries.h"
+#include "core/storage/StorageService.h"
 #include "core/backtest/JsonWriter.h"
 #include "core/backtest/Optimizer.h"
 #include "core/backtest/ResultJson.h"
@@ -19,12 +23,14 @@
 
 #include <QCommandLineParser>
 #include <QDate>
+#include <QFile>
 
 #include <fmt/core.h>
 
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <limits>
 #include <thread>
 
 namespace meridian::cli {
@@ -104,9 +110,8 @@ int checkDates(const char* cmd, const QCommandLineParser& p) {
 // Runs one command through research::BacktestService on a private bus (the service the GUI's dialogs use) and
 // returns its answer; null when the service could not take it (the reason is printed).
 template <class Cmd>
-std::shared_ptr<const contract::BacktestFinished> runThroughService(const char* cmd, Cmd command,
+std::shared_ptr<const contract::BacktestFinished> runThroughService(const char* cmd, bus::EventBus& bus, Cmd command,
                                                                     research::BacktestService::Options options) {
-  bus::EventBus bus;
   research::BacktestService service(bus, std::move(options));
   if (Status s = service.start(); !s.ok()) {
     fmt::print(stderr, "{}: {}\n", cmd, s.error().message);
@@ -126,6 +131,58 @@ std::shared_ptr<const contract::BacktestFinished> runThroughService(const char* 
     for (const auto& e : got)
       if (auto f = e.share<contract::BacktestFinished>()) return f;
   }
+}
+
+// --symbol inputs: the configured store (db.*) read by a HistoryService on the command's bus, as the GUI reads it.
+class StoredSource {
+ public:
+  explicit StoredSource(bus::EventBus& bus) : m_bus(bus) {}
+  ~StoredSource() {
+    if (m_history) m_history->stop();
+    if (m_storage) m_storage->stop();
+  }
+  // Opens storage and starts the history service (no-op when already open). Returns an exit code (0 = ok).
+  int open(const char* cmd, const common::Config& config) {
+    if (m_history) return 0;
+    m_storage = std::make_unique<storage::StorageService>(runtime::storageConfigFrom(config));
+    if (Status s = m_storage->start(); !s.ok())
+      return failure(cmd, fmt::format("cannot open storage: {} ({})", s.error().message, s.error().code));
+    history::HistoryService::Options options;
+    options.reader = m_storage->config();  // its own read connection, like the application's
+    m_history = std::make_unique<history::HistoryService>(
+        m_bus,
+        [this](const storage::StorageTask& task) { m_storage->call([&task](storage::IStorage& st) { task(st); }).get(); },
+        std::move(options));
+    m_history->start();
+    return 0;
+  }
+  storage::StorageService* storage() const { return m_storage.get(); }
+
+ private:
+  bus::EventBus& m_bus;
+  std::unique_ptr<storage::StorageService> m_storage;
+  std::unique_ptr<history::HistoryService> m_history;
+};
+
+// --symbol / --timeframe / --source / --adjusted -> stored series requests. Returns an exit code (0 = ok).
+int storedRequests(const char* cmd, const QCommandLineParser& p, std::vector<contract::SeriesRequest>& out) {
+  if (p.values("symbol").isEmpty()) {
+    if (p.isSet("source") || p.isSet("timeframe"))
+      return usageError(cmd, "--source and --timeframe apply to --symbol series (CSV files are daily)");
+    return 0;
+  }
+  const auto tf = domain::timeframeFromString(text(p.value("timeframe")));
+  if (!tf) return usageError(cmd, fmt::format("--timeframe: '{}' is not 1m, 1h or 1d", text(p.value("timeframe"))));
+  for (const QString& symbol : p.values("symbol")) {
+    contract::SeriesRequest r;
+    r.symbol = text(symbol.trimmed().toUpper());
+    if (r.symbol.empty()) return usageError(cmd, "--symbol needs a symbol");
+    r.source = text(p.value("source").trimmed());
+    r.timeframe = *tf;
+    r.adjusted = p.isSet("adjusted");
+    out.push_back(std::move(r));
+  }
+  return 0;
 }
 
 // Exit code of a failed run: 2 when the input given was wrong (a symbol twice), else 1.
@@ -189,7 +246,13 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
       {"strategy", "Strategy name (see --list).", "name", "sma_cross"},
       {"param", "Strategy parameter name=value (repeatable).", "k=v"},
       {"csv", "Daily Yahoo CSV file, optionally SYM=FILE (repeat for multi-series strategies).", "file"},
-      {"adjusted", "Use Adj Close-adjusted prices."},
+      {"symbol", "A series stored in the configured database (ingested or imported; repeat for multi-series "
+                 "strategies).", "symbol"},
+      {"timeframe", "Bars of --symbol series: 1m, 1h or 1d (a finer stored series is aggregated on NYSE sessions).",
+       "tf", "1d"},
+      {"source", "Vendor of --symbol series (yahoo, polygon, alpaca, csv, or a stored source tag); default: any.",
+       "vendor"},
+      {"adjusted", "Use Adj Close-adjusted prices (CSV), or the adjusted stored series (--symbol)."},
       {"sort", "Accept CSV rows out of time order and sort them (default: an error naming the line)."},
       {"dedupe", "'last': accept duplicated CSV timestamps, the last row wins (default: an error).", "last"},
       {"from", "First date (YYYY-MM-DD).", "date"},
@@ -287,11 +350,12 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
   cfg.allowMargin = p.isSet("margin");
 
   const QStringList csvs = p.values("csv");
-  if (csvs.isEmpty()) return usageError(cmd, "--csv FILE is required");
-  if (std::size_t(csvs.size()) < info->instruments)
-    return usageError(cmd, fmt::format("strategy {} needs {} --csv files", name, info->instruments));
-  if (int rc = checkDates(cmd, p)) return rc;
   contract::DataSpec data;
+  if (int rc = storedRequests(cmd, p, data.stored)) return rc;
+  if (csvs.isEmpty() && data.stored.empty()) return usageError(cmd, "give --csv FILE or --symbol SYM (a stored series)");
+  if (std::size_t(csvs.size()) + data.stored.size() < info->instruments)
+    return usageError(cmd, fmt::format("strategy {} needs {} series (--csv files or --symbol)", name, info->instruments));
+  if (int rc = checkDates(cmd, p)) return rc;
   for (const QString& spec : csvs) data.csvFiles.push_back(text(spec));
   data.adjusted = p.isSet("adjusted");
   if (int rc = checkLenientCsv(cmd, p)) return rc;
@@ -299,6 +363,13 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
   data.csvDedupeLast = p.isSet("dedupe");
   data.fromDate = text(p.value("from"));
   data.toDate = text(p.value("to"));
+  bus::EventBus bus;
+  StoredSource stored(bus);
+  research::BacktestService::Options base;
+  if (!data.stored.empty()) {
+    if (int rc = stored.open(cmd, config)) return rc;
+    base.loader = [&bus](const contract::SeriesRequest& r) { return research::loadStoredSeries(bus, r); };
+  }
 
   // ---- Optimization / walk-forward ----
   if (p.isSet("grid") || p.isSet("walk-forward")) {
@@ -321,8 +392,8 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
       wf.outOfSampleBars = parts[1].toULong(&ok2);
       wf.anchored = p.isSet("anchored");
       if (!ok1 || !ok2) return usageError(cmd, "--walk-forward needs IS:OOS bar counts");
-      auto f = runThroughService(cmd, contract::RunWalkForward{{}, name, *params, data, cfg, grid, *objective, threads, wf},
-                                 {});
+      auto f = runThroughService(cmd, bus, contract::RunWalkForward{{}, name, *params, data, cfg, grid, *objective, threads, wf},
+                                 base);
       if (!f) return kFailure;
       if (!f->ok()) return finishedError(cmd, *f);
       const backtest::WalkForwardResult& r = f->walkForward->result;
@@ -360,8 +431,8 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
       }
       return 0;
     }
-    auto f = runThroughService(cmd, contract::RunOptimization{{}, name, *params, data, cfg, grid, *objective, threads},
-                               {});
+    auto f = runThroughService(cmd, bus, contract::RunOptimization{{}, name, *params, data, cfg, grid, *objective, threads},
+                               base);
     if (!f) return kFailure;
     if (!f->ok()) return finishedError(cmd, *f);
     const backtest::OptimizationResult& r = f->optimization->result;
@@ -400,17 +471,16 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
   }
 
   // ---- Single run (saved to the configured database with --save, as the GUI saves its runs) ----
-  research::BacktestService::Options options;
-  std::unique_ptr<storage::StorageService> storage;
+  research::BacktestService::Options options = base;
+  storage::StorageService* storage = nullptr;
   if (p.isSet("save")) {
-    storage = std::make_unique<storage::StorageService>(runtime::storageConfigFrom(config));
-    if (Status s = storage->start(); !s.ok())
-      return failure(cmd, fmt::format("cannot open storage: {} ({})", s.error().message, s.error().code));
-    options.saver = [&storage](const storage::BacktestRunRecord& r) {
+    if (int rc = stored.open(cmd, config)) return rc;
+    storage = stored.storage();
+    options.saver = [storage](const storage::BacktestRunRecord& r) {
       return storage->call([r](storage::IStorage& st) { return st.saveBacktestRun(r); }).get();
     };
   }
-  auto f = runThroughService(cmd, contract::RunBacktest{{}, name, *params, data, cfg, p.isSet("save")},
+  auto f = runThroughService(cmd, bus, contract::RunBacktest{{}, name, *params, data, cfg, p.isSet("save")},
                              std::move(options));
   if (!f) return kFailure;
   if (!f->ok()) return finishedError(cmd, *f);
@@ -424,19 +494,21 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
   }
   if (storage) {
     const std::string backend = storage->config().backend;
-    storage->stop();
     if (!f->saveError.empty()) return failure(cmd, fmt::format("saving the run failed: {}", f->saveError));
     fmt::print(p.isSet("json") ? stderr : stdout, "saved backtest run #{} ({} storage)\n", f->savedRunId, backend);
   }
   return 0;
 }
 
-int runPairsScan(const QStringList& args, const common::Config&) {
+int runPairsScan(const QStringList& args, const common::Config& config) {
   const char* cmd = "pairs-scan";
   QCommandLineParser p;
   p.addOptions({
-      {"csv", "Daily Yahoo CSV file, optionally SYM=FILE (at least two).", "file"},
-      {"adjusted", "Use Adj Close-adjusted prices."},
+      {"csv", "Daily Yahoo CSV file, optionally SYM=FILE (with --symbol: at least two series).", "file"},
+      {"symbol", "A series stored in the configured database (repeatable).", "symbol"},
+      {"timeframe", "Bars of --symbol series: 1m, 1h or 1d (a finer stored series is aggregated).", "tf", "1d"},
+      {"source", "Vendor of --symbol series (yahoo, polygon, alpaca, csv, or a stored source tag).", "vendor"},
+      {"adjusted", "Use Adj Close-adjusted prices (CSV), or the adjusted stored series (--symbol)."},
       {"sort", "Accept CSV rows out of time order and sort them (default: an error naming the line)."},
       {"dedupe", "'last': accept duplicated CSV timestamps, the last row wins (default: an error).", "last"},
       {"from", "First date (YYYY-MM-DD).", "date"},
@@ -450,7 +522,9 @@ int runPairsScan(const QStringList& args, const common::Config&) {
   if (p.isSet(help)) return printHelp(p, cmd);
   if (!p.positionalArguments().isEmpty())
     return usageError(cmd, fmt::format("unexpected argument '{}'", text(p.positionalArguments().first())));
-  if (p.values("csv").size() < 2) return usageError(cmd, "give at least two --csv files");
+  std::vector<contract::SeriesRequest> requests;
+  if (int rc = storedRequests(cmd, p, requests)) return rc;
+  if (p.values("csv").size() + requests.size() < 2) return usageError(cmd, "give at least two series (--csv or --symbol)");
   bool ok1 = false, ok2 = false;
   strategy::PairScanOptions opt;
   const int minObs = p.value("min-obs").toInt(&ok1);
@@ -464,6 +538,18 @@ int runPairsScan(const QStringList& args, const common::Config&) {
   csvOptions.sort = p.isSet("sort");
   csvOptions.dedupeLast = p.isSet("dedupe");
   if (int rc = loadSeries(cmd, p.values("csv"), csvOptions, loaded)) return rc;
+  if (!requests.empty()) {
+    bus::EventBus bus;
+    StoredSource stored(bus);
+    if (int rc = stored.open(cmd, config)) return rc;
+    for (const auto& r : requests) {
+      auto s = research::loadStoredSeries(bus, r);
+      if (!s) return failure(cmd, s.error().message);
+      for (const auto& other : loaded)
+        if (other.symbol == s->symbol) return usageError(cmd, fmt::format("symbol {} given twice", s->symbol));
+      loaded.push_back(std::move(s).value());
+    }
+  }
   if (int rc = filterDates(cmd, p, loaded)) return rc;
   std::vector<strategy::PairScanInput> in;
   for (const auto& s : loaded) in.push_back({s.symbol, s.bars});
@@ -559,6 +645,73 @@ int runBenchBacktest(const QStringList& args, const common::Config&) {
              "{:.2f} M bars/s per CPU-second\n",
              r->runs.size(), r->threads, secs, total / 1e6, double(r->barsProcessed) / cpu / 1e6);
   fmt::print("  (per CPU-second = bars / process CPU time: the per-core rate, independent of other load)\n");
+  return 0;
+}
+
+int runReport(const QStringList& args, const common::Config& config) {
+  const char* cmd = "report";
+  QCommandLineParser p;
+  p.addOptions({
+      {"from", "First exchange date (YYYY-MM-DD); default: the first journaled fill's.", "date"},
+      {"to", "Last exchange date (YYYY-MM-DD); default: the last journaled fill's.", "date"},
+      {"strategy", "Only this strategy id (e.g. live:sma_cross:AAPL; 'manual' = orders without one).", "id"},
+      {"initial-equity", "Account equity before the first journaled fill (default: paper.initial_cash).", "amount"},
+      {"json", "Print the whole report as JSON."},
+      {"csv", "Also write the daily, weekly and monthly rows to this CSV file (full precision).", "file"},
+  });
+  const QCommandLineOption help = p.addHelpOption();
+  if (!p.parse(QStringList{"report"} + args)) return usageError(cmd, text(p.errorText()));
+  if (p.isSet(help)) return printHelp(p, cmd);
+  if (!p.positionalArguments().isEmpty())
+    return usageError(cmd, fmt::format("unexpected argument '{}'", text(p.positionalArguments().first())));
+  if (int rc = checkDates(cmd, p)) return rc;
+  research::PnlReportOptions o;
+  o.from = QDate::fromString(p.value("from"), Qt::ISODate);
+  o.to = QDate::fromString(p.value("to"), Qt::ISODate);
+  if (o.from.isValid() && o.to.isValid() && o.to < o.from) return usageError(cmd, "--to is before --from");
+  o.strategy = text(p.value("strategy"));
+  o.initialEquity = config.doubleValue("paper.initial_cash", o.initialEquity);
+  if (p.isSet("initial-equity") && (!toDouble(p.value("initial-equity"), o.initialEquity) || !(o.initialEquity > 0)))
+    return usageError(cmd, "--initial-equity needs a positive amount");
+
+  // The journal's fills, read through the storage service (the same store the server and the GUI write).
+  storage::StorageService storage(runtime::storageConfigFrom(config));
+  if (Status s = storage.start(); !s.ok())
+    return failure(cmd, fmt::format("cannot open storage: {} ({})", s.error().message, s.error().code));
+  auto fills = storage.call([](storage::IStorage& st) {
+                         return st.loadFills({}, std::numeric_limits<std::size_t>::max());
+                       }).get();
+  storage.stop();
+  if (!fills) return failure(cmd, fmt::format("cannot read the journal's fills: {}", fills.error().message));
+  const research::PnlReport r = research::buildPnlReport(*fills, o);
+
+  if (p.isSet("csv")) {
+    QFile out(p.value("csv"));
+    const std::string csv = research::pnlReportCsv(r);
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        out.write(csv.data(), static_cast<qint64>(csv.size())) != static_cast<qint64>(csv.size()))
+      return failure(cmd, fmt::format("cannot write {}: {}", text(p.value("csv")), text(out.errorString())));
+  }
+  if (p.isSet("json")) {
+    fmt::print("{}\n", research::pnlReportJson(r));
+    return 0;
+  }
+  if (r.fills == 0) {
+    fmt::print("no fills{} between {} and {}\n", o.strategy.empty() ? "" : " of " + o.strategy,
+               r.from.isValid() ? text(r.from.toString(Qt::ISODate)) : "the start",
+               r.to.isValid() ? text(r.to.toString(Qt::ISODate)) : "the end");
+    return 0;
+  }
+  fmt::print("P&L {}..{} ({}): {:+.2f} on {} fills, fees {:.2f}; equity {:.2f} -> {:.2f}\n",
+             text(r.from.toString(Qt::ISODate)), text(r.to.toString(Qt::ISODate)),
+             o.strategy.empty() ? "all strategies" : o.strategy, r.pnl, r.fills, r.fees, r.startEquity, r.endEquity);
+  fmt::print("\n  {:<8} {:<28} {:<8} {:>12} {:>12} {:>9} {:>6}\n", "month", "strategy", "symbol", "pnl", "realized",
+             "fees", "fills");
+  for (const auto& row : r.monthly)
+    fmt::print("  {:<8} {:<28} {:<8} {:>12.2f} {:>12.2f} {:>9.2f} {:>6}\n", row.period, row.strategy, row.symbol,
+               row.pnl, row.realized, row.fees, row.fills);
+  fmt::print("\n");
+  printMetricsText(r.metrics);
   return 0;
 }
 

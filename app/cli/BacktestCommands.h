@@ -1,5 +1,5 @@
 #pragma once
-// meridian-cli backtest / pairs-scan / bench backtest.
+// meridian-cli backtest / pairs-scan / report / bench backtest.
 #include "core/common/Config.h"
 
 #include <QStringList>
@@ -10,6 +10,8 @@ namespace meridian::cli {
 int runBacktestCommand(const QStringList& args, const common::Config& config);
 // pairs-scan --csv [SYM=]FILE --csv [SYM=]FILE ... [--table]
 int runPairsScan(const QStringList& args, const common::Config& config);
+// report [--from D] [--to D] [--strategy ID] [--json] [--csv FILE]: P&L from the journal (research::PnlReport)
+int runReport(const QStringList& args, const common::Config& config);
 // bench backtest [BARS] [--threads N]
 int runBenchBacktest(const QStringList& args, const common::Config& config);
 

@@ -10,6 +10,7 @@
 #include "core/backtest/BacktestResult.h"
 #include "core/backtest/Optimizer.h"
 #include "core/contract/Message.h"
+#include "core/domain/Timeframe.h"
 #include "core/strategy/Params.h"
 
 #include <cstdint>
@@ -23,9 +24,11 @@ namespace meridian::contract {
 // A stored series (bar store), resolved by the service's series loader.
 struct SeriesRequest {
   std::string symbol;
-  std::string source;            // e.g. "yahoo"; empty = the loader's default
+  std::string source;            // vendor ("yahoo", "csv", ...) or a stored tag; empty = any stored vendor
   domain::Timestamp fromTs = 0;  // 0 = open
   domain::Timestamp toTs = 0;    // 0 = open
+  domain::Timeframe timeframe = domain::Timeframe::Day1;  // a finer stored series is aggregated, never a coarser one
+  bool adjusted = false;         // the split/dividend-adjusted series (<vendor>_adjusted...), else the raw one
 };
 
 // Input bars of a run: CSV files and/or stored series, aligned (inner join on timestamps) in the given order

@@ -4,6 +4,7 @@
 // ones; both are loops over this list, so a new message needs its struct, its Spec and one line here.
 #include "core/contract/Backtest.h"
 #include "core/contract/History.h"
+#include "core/contract/Reports.h"
 #include "core/contract/Jobs.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
@@ -26,7 +27,7 @@ using Catalogue = TypeList<
     RiskStateChanged, CommandRejected,
     // Market data and strategies
     BarClosed, SignalGenerated, ImportCsv, QualityChecked, IngestFinished, RequestHistory, HistoryLoaded,
-    RequestFillsHistory, FillsHistoryLoaded,
+    RequestFillsHistory, FillsHistoryLoaded, RequestStoredSeries, StoredSeriesListed, RequestPnlReport, PnlReportReady,
     // Operations
     TradingMode, JobsSnapshot, RunJobNow, HealthSnapshot, Notification,
     // Research

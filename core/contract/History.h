@@ -16,6 +16,7 @@ namespace meridian::contract {
 
 struct HistoryLoaded;
 struct FillsHistoryLoaded;
+struct StoredSeriesListed;
 
 struct RequestHistory {
   std::string correlationId;
@@ -27,6 +28,9 @@ struct RequestHistory {
   domain::Timestamp toTs = std::numeric_limits<domain::Timestamp>::max();  // exclusive
   std::size_t maxBars = 1'000'000;  // newest bars kept
   std::string source;               // force one stored series (empty: choose)
+  // Choose only among this vendor's series (<vendor>[_adjusted][_1h|_1m]; a stored tag works as its own vendor).
+  std::string vendor;
+  bool preferAdjusted = false;      // between otherwise equal candidates, the adjusted series first
   // Requests from the same requester that are still queued when a newer one arrives are answered "superseded"
   // without touching storage (a user flicking through symbols costs one load, not one per keystroke).
   std::string requester;
@@ -62,6 +66,29 @@ struct FillsHistoryLoaded {
   bool ok() const { return error.empty(); }
 };
 
+// Every stored bar series with its extent (the Backtest dialogs' data picker).
+struct RequestStoredSeries {
+  std::string correlationId;
+};
+
+struct StoredSeriesInfo {
+  std::string symbol;
+  std::string source;  // the stored tag: <vendor>[_adjusted][_1h|_1m]
+  domain::Timeframe timeframe = domain::Timeframe::Day1;
+  bool adjusted = false;
+  std::int64_t bars = 0;
+  domain::Timestamp firstTs = 0;
+  domain::Timestamp lastTs = 0;
+};
+
+struct StoredSeriesListed {
+  std::string correlationId;
+  std::vector<StoredSeriesInfo> series;  // ordered by symbol, source
+  std::string error;                     // empty = ok
+  std::int64_t elapsedMs = 0;
+  bool ok() const { return error.empty(); }
+};
+
 template <> struct Spec<RequestHistory> : Declare<"cmd.md.history", Kind::Request, Lane::Lossless> {
   using Answer = HistoryLoaded;
 };
@@ -74,6 +101,14 @@ template <> struct Spec<RequestFillsHistory> : Declare<"cmd.md.fills_history", K
 template <> struct Spec<FillsHistoryLoaded>
     : Declare<"md.fills_history", Kind::Answer, Lane::Lossless, UiDelivery::Answer> {
   static std::string_view key(const FillsHistoryLoaded& m) { return m.correlationId; }
+};
+
+template <> struct Spec<RequestStoredSeries> : Declare<"cmd.md.stored_series", Kind::Request, Lane::Lossless> {
+  using Answer = StoredSeriesListed;
+};
+template <> struct Spec<StoredSeriesListed>
+    : Declare<"md.stored_series", Kind::Answer, Lane::Lossless, UiDelivery::Answer> {
+  static std::string_view key(const StoredSeriesListed& m) { return m.correlationId; }
 };
 
 }  // namespace meridian::contract

@@ -2,12 +2,14 @@
 
 #include "core/common/Logging.h"
 #include "core/marketdata/BarAggregator.h"
+#include "core/research/PnlReport.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 
@@ -39,6 +41,13 @@ std::string requestError(const contract::RequestHistory& request) {
   return {};
 }
 
+std::string requestError(const contract::RequestStoredSeries&) { return {}; }
+std::string requestError(const contract::RequestPnlReport& request) {
+  if (request.from.isValid() && request.to.isValid() && request.to < request.from) return "the report ends before it starts";
+  if (!(request.initialEquity > 0.0)) return "the report needs a positive initial equity";
+  return {};
+}
+
 std::string requestError(const contract::RequestFillsHistory& request) {
   if (request.limit == 0) return "fills history request without a limit (0 would read every fill ever journaled)";
   return {};
@@ -58,6 +67,8 @@ void HistoryService::subscribe() {
   m_mailbox = std::make_shared<bus::Mailbox>("history", 4096);
   m_subscription = m_bus.subscribe<contract::RequestHistory>(m_mailbox);
   m_fillsSubscription = m_bus.subscribe<contract::RequestFillsHistory>(m_mailbox);
+  m_seriesSubscription = m_bus.subscribe<contract::RequestStoredSeries>(m_mailbox);
+  m_reportSubscription = m_bus.subscribe<contract::RequestPnlReport>(m_mailbox);
 }
 
 HistoryService::~HistoryService() {
@@ -65,6 +76,8 @@ HistoryService::~HistoryService() {
   if (m_mailbox) {  // never started
     m_bus.unsubscribe(m_subscription);
     m_bus.unsubscribe(m_fillsSubscription);
+    m_bus.unsubscribe(m_seriesSubscription);
+    m_bus.unsubscribe(m_reportSubscription);
   }
 }
 
@@ -78,6 +91,8 @@ void HistoryService::stop() {
   if (!m_running.exchange(false)) return;
   m_bus.unsubscribe(m_subscription);
   m_bus.unsubscribe(m_fillsSubscription);
+  m_bus.unsubscribe(m_seriesSubscription);
+  m_bus.unsubscribe(m_reportSubscription);
   m_mailbox->close();
   if (m_worker.joinable()) m_worker.join();
   m_mailbox.reset();
@@ -134,6 +149,20 @@ void HistoryService::workerLoop() {
             *f, [&](const marketdata::StorageRunner& runner) { return loadFillsWith(*f, runner); });
         if (!result.ok()) log->warn("fills history: {}", result.error);
         ++m_fillsServed;
+        m_bus.publish(std::move(result));
+        continue;
+      }
+      if (const auto* l = batch[i].as<contract::RequestStoredSeries>()) {
+        contract::StoredSeriesListed result = readPreferringReader<contract::StoredSeriesListed>(
+            *l, [&](const marketdata::StorageRunner& runner) { return listSeriesWith(*l, runner); });
+        if (!result.ok()) log->warn("stored series: {}", result.error);
+        m_bus.publish(std::move(result));
+        continue;
+      }
+      if (const auto* q = batch[i].as<contract::RequestPnlReport>()) {
+        contract::PnlReportReady result = readPreferringReader<contract::PnlReportReady>(
+            *q, [&](const marketdata::StorageRunner& runner) { return pnlReportWith(*q, runner); });
+        if (!result.ok()) log->warn("P&L report: {}", result.error);
         m_bus.publish(std::move(result));
         continue;
       }
@@ -196,7 +225,9 @@ contract::HistoryLoaded HistoryService::loadWith(const contract::RequestHistory&
       if (!request.source.empty()) {
         probe(request.source);
       } else {
-        for (const std::string& vendor : m_options.vendors)
+        const std::vector<std::string> vendors =
+            request.vendor.empty() ? m_options.vendors : std::vector<std::string>{request.vendor};
+        for (const std::string& vendor : vendors)
           for (bool adjusted : {false, true})
             for (Timeframe tf : {Timeframe::Minute1, Timeframe::Hour1, Timeframe::Day1})
               probe(marketdata::sourceName(vendor, adjusted, tf));
@@ -204,11 +235,11 @@ contract::HistoryLoaded HistoryService::loadWith(const contract::RequestHistory&
       if (!error.empty() || found.empty()) return;
       // Same resolution, else the finest finer one (aggregated), else the finest coarser one.
       const int want = rank(request.timeframe);
-      const auto score = [want](const Candidate& c) {
+      const auto score = [want, &request](const Candidate& c) {
         const int r = rank(c.timeframe);
         const int cls = r == want ? 0 : r < want ? 1 : 2;
         const int distance = cls == 1 ? r : std::abs(r - want);  // finer: minute bars first (what BarAggregator takes)
-        return std::tuple(cls, distance, c.adjusted, -c.latest);
+        return std::tuple(cls, distance, c.adjusted != request.preferAdjusted, -c.latest);
       };
       chosen = *std::min_element(found.begin(), found.end(),
                                  [&](const Candidate& a, const Candidate& b) { return score(a) < score(b); });
@@ -278,6 +309,79 @@ contract::FillsHistoryLoaded HistoryService::loadFillsWith(const contract::Reque
     return finish();
   }
   out.fills = std::make_shared<const std::vector<domain::Fill>>(std::move(fills));
+  return finish();
+}
+
+contract::StoredSeriesListed HistoryService::listSeries(const contract::RequestStoredSeries& request) const {
+  return listSeriesWith(request, m_storage);
+}
+
+contract::StoredSeriesListed HistoryService::listSeriesWith(const contract::RequestStoredSeries& request,
+                                                            const marketdata::StorageRunner& runner) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  contract::StoredSeriesListed out;
+  out.correlationId = request.correlationId;
+  std::string error;
+  try {
+    runner([&](storage::IStorage& s) {
+      auto listed = s.listSeries();
+      if (!listed) {
+        error = listed.error().message;
+        return;
+      }
+      for (const storage::SeriesInfo& i : *listed)
+        out.series.push_back({i.symbol, i.source, marketdata::timeframeOfSource(i.source),
+                              i.source.find("_adjusted") != std::string::npos, i.barCount, i.firstTs, i.lastTs});
+    });
+  } catch (const std::exception& e) {
+    error = e.what();  // storage not running
+  }
+  if (!error.empty()) {
+    out.series.clear();
+    out.error = "cannot list the stored series: " + error;
+  }
+  out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+contract::PnlReportReady HistoryService::pnlReport(const contract::RequestPnlReport& request) const {
+  return pnlReportWith(request, m_storage);
+}
+
+contract::PnlReportReady HistoryService::pnlReportWith(const contract::RequestPnlReport& request,
+                                                       const marketdata::StorageRunner& runner) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  contract::PnlReportReady out;
+  out.correlationId = request.correlationId;
+  const auto finish = [&]() -> contract::PnlReportReady {
+    out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(out);
+  };
+  if (out.error = requestError(request); !out.error.empty()) return finish();
+  std::vector<domain::Fill> fills;
+  std::string error;
+  try {
+    runner([&](storage::IStorage& s) {
+      auto loaded = s.loadFills({}, std::numeric_limits<std::size_t>::max());  // every fill: positions carry in
+      if (!loaded) {
+        error = loaded.error().message;
+        return;
+      }
+      fills = std::move(loaded).value();
+    });
+  } catch (const std::exception& e) {
+    error = e.what();  // storage not running
+  }
+  if (!error.empty()) {
+    out.error = "cannot read the journal's fills: " + error;
+    return finish();
+  }
+  research::PnlReportOptions options;
+  options.from = request.from;
+  options.to = request.to;
+  options.strategy = request.strategy;
+  options.initialEquity = request.initialEquity;
+  out.report = std::make_shared<const contract::PnlReport>(research::buildPnlReport(fills, options));
   return finish();
 }
 

@@ -19,6 +19,7 @@
 #include "core/bus/EventBus.h"
 #include "core/marketdata/IngestionService.h"
 #include "core/contract/History.h"
+#include "core/contract/Reports.h"
 #include "core/storage/StorageFactory.h"
 
 #include <atomic>
@@ -55,6 +56,8 @@ class HistoryService {
   // The work of one request, synchronously on the caller's thread (the worker; tests), through the storage runner.
   contract::HistoryLoaded load(const contract::RequestHistory& request) const;
   contract::FillsHistoryLoaded loadFills(const contract::RequestFillsHistory& request) const;
+  contract::StoredSeriesListed listSeries(const contract::RequestStoredSeries& request) const;
+  contract::PnlReportReady pnlReport(const contract::RequestPnlReport& request) const;
 
   std::uint64_t served() const { return m_served.load(); }
   std::uint64_t superseded() const { return m_superseded.load(); }
@@ -68,6 +71,8 @@ class HistoryService {
   void workerLoop();
   contract::HistoryLoaded loadWith(const contract::RequestHistory& request, const marketdata::StorageRunner& runner) const;
   contract::FillsHistoryLoaded loadFillsWith(const contract::RequestFillsHistory& request, const marketdata::StorageRunner& runner) const;
+  contract::StoredSeriesListed listSeriesWith(const contract::RequestStoredSeries& request, const marketdata::StorageRunner& runner) const;
+  contract::PnlReportReady pnlReportWith(const contract::RequestPnlReport& request, const marketdata::StorageRunner& runner) const;
   void openReader();  // worker thread
   // Worker thread: `read(runner)` on the own read connection when there is one, else (or when that read fails)
   // through the storage thread. An invalid request is answered without touching storage and keeps the reader.
@@ -80,6 +85,8 @@ class HistoryService {
   std::shared_ptr<bus::Mailbox> m_mailbox;
   bus::SubscriptionId m_subscription = 0;
   bus::SubscriptionId m_fillsSubscription = 0;
+  bus::SubscriptionId m_seriesSubscription = 0;
+  bus::SubscriptionId m_reportSubscription = 0;
   std::thread m_worker;
   std::atomic<bool> m_running{false};
   std::atomic<std::uint64_t> m_served{0};

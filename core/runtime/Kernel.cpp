@@ -15,6 +15,7 @@
 #include "core/marketdata/simulated/SimulatedMarket.h"
 #include "core/notify/Notifier.h"
 #include "core/research/BacktestService.h"
+#include "core/research/StoredSeries.h"
 #include "core/research/ScreenerService.h"
 #include "core/runtime/HealthProbes.h"
 #if MERIDIAN_HAVE_REDIS
@@ -294,6 +295,8 @@ void Kernel::startBacktests() {
   o.history = [this](std::size_t n) {
     return m_storage->call([n](storage::IStorage& s) { return s.listBacktestRuns(n); }).get();
   };
+  // Stored series through the history service (its own read connection, the chart's series choice).
+  o.loader = [this](const contract::SeriesRequest& r) { return research::loadStoredSeries(m_bus, r); };
   m_backtest = std::make_unique<research::BacktestService>(m_bus, std::move(o));
   if (Status s = m_backtest->start(); !s.ok())
     common::logger("kernel")->error("backtest service not started: {}", s.error().message);

@@ -31,7 +31,7 @@ class tst_Cli : public QObject {
   void everySubcommandAnswersHelp_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("expected");
-    for (const char* c : {"config", "migrate", "calendar", "health", "serve", "backtest", "pairs-scan", "import-csv",
+    for (const char* c : {"config", "migrate", "calendar", "health", "serve", "backtest", "pairs-scan", "report", "import-csv",
                           "ingest", "screen"})
       QTest::newRow(c) << QStringList{c, "--help"} << QString();
     QTest::newRow("import-csv -h") << QStringList{"import-csv", "-h"} << "--dedupe";

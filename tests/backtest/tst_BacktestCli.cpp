@@ -107,10 +107,10 @@ class tst_BacktestCli : public QObject {
     QVERIFY(r.err.contains("fast < slow"));
     r = run({"backtest"});
     QCOMPARE(r.code, 2);
-    QVERIFY(r.err.contains("--csv FILE is required"));
+    QVERIFY2(r.err.contains("give --csv FILE or --symbol SYM (a stored series)"), qPrintable(r.err));
     r = run({"backtest", "--strategy", "pairs", "--csv", data("orcl-1995-2014.csv")});
     QCOMPARE(r.code, 2);
-    QVERIFY(r.err.contains("needs 2 --csv files"));
+    QVERIFY2(r.err.contains("needs 2 series (--csv files or --symbol)"), qPrintable(r.err));
   }
   void pairsScanJson() {
     const Run r = run({"pairs-scan", "--csv", data("orcl-1995-2014.csv"), "--csv", data("yhoo-1996-2014.csv"),

@@ -38,10 +38,14 @@
 #include "core/common/Clock.h"
 #include "core/common/Config.h"
 #include "core/common/Logging.h"
+#include "core/history/HistoryService.h"
+#include "core/research/StoredSeries.h"
+#include "core/storage/StorageService.h"
 #include "ui/bridge/UiBridge.h"
 #include "ui/dialogs/BacktestController.h"
 #include "ui/dialogs/BacktestDialog.h"
 #include "ui/dialogs/BacktestHistoryDialog.h"
+#include "ui/dialogs/PnlReportDialog.h"
 #include "ui/docks/BacktestResultsDock.h"
 #include "ui/mainwindow/MainWindow.h"
 #include "ui/models/BacktestHistoryModel.h"
@@ -52,6 +56,11 @@
 #include "ui/models/WalkForwardModel.h"
 #include "ui/widgets/EquityChartView.h"
 #include "ui/widgets/MonthlyReturnsHeatmap.h"
+#include "ui/widgets/StoredSeriesPicker.h"
+
+#include <QTableWidget>
+
+#include "../support/PnlFixture.h"
 
 using namespace meridian;
 using meridian::ui::BacktestDialog;
@@ -148,6 +157,8 @@ class tst_BacktestUi : public QObject {
   // The window's clock: a minute further at each test function, so session runs get distinct, known stamps.
   static constexpr domain::Timestamp kClockStart = 1'767'700'800'000'000'000;  // 2026-01-06 12:00 UTC
   std::shared_ptr<common::SimulatedClock> m_clock = std::make_shared<common::SimulatedClock>(kClockStart);
+  std::unique_ptr<storage::StorageService> m_storage;  // a SQLite file with ORCL and YHOO stored ("csv")
+  std::unique_ptr<history::HistoryService> m_history;
   std::unique_ptr<research::BacktestService> m_service;
   std::mutex m_savedMutex;
   std::vector<storage::BacktestRunRecord> m_saved;  // the service's RunSaver / RunHistory (service thread)
@@ -177,7 +188,30 @@ class tst_BacktestUi : public QObject {
     QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
     m_orcl.push_back(std::move(s).value());
 
+    // Stored series, read by the history service as in the application.
+    storage::StorageConfig sc;
+    sc.backend = "sqlite";
+    sc.sqlitePath = m_tmp.filePath(QStringLiteral("stored.sqlite")).toStdString();
+    m_storage = std::make_unique<storage::StorageService>(sc);
+    QVERIFY(m_storage->start().ok());
+    auto yhoo = backtest::loadYahooCsv(QStringLiteral(MERIDIAN_SHARED_DATA "/yhoo-1996-2014.csv").toStdString());
+    QVERIFY(yhoo.ok());
+    const auto orclBars = m_orcl.front().bars;
+    const auto yhooBars = yhoo->bars;
+    QVERIFY(m_storage->call([&](storage::IStorage& st) {
+                        if (!st.upsertBars("ORCL", "csv", orclBars).ok()) return false;
+                        return st.upsertBars("YHOO", "csv", yhooBars).ok();
+                      }).get());
+    history::HistoryService::Options ho;
+    ho.reader = sc;
+    m_history = std::make_unique<history::HistoryService>(
+        m_bus,
+        [this](const storage::StorageTask& task) { m_storage->call([&task](storage::IStorage& st) { task(st); }).get(); },
+        ho);
+    m_history->start();
+
     research::BacktestService::Options opt;
+    opt.loader = [this](const contract::SeriesRequest& r) { return research::loadStoredSeries(m_bus, r); };
     opt.saver = [this](storage::BacktestRunRecord rec) -> Result<std::int64_t> {
       std::lock_guard lock(m_savedMutex);
       rec.id = static_cast<std::int64_t>(m_saved.size()) + 1;
@@ -204,6 +238,8 @@ class tst_BacktestUi : public QObject {
   void cleanupTestCase() {
     m_window.reset();
     m_service->stop();
+    m_history->stop();
+    m_storage->stop();
     QSettings(QStringLiteral("MeridianTests"), m_settingsApp).clear();
     common::shutdownLogging();
   }
@@ -565,6 +601,124 @@ class tst_BacktestUi : public QObject {
       save(dk, QString::fromLatin1(t.name));
     }
     dk->tabs()->setCurrentIndex(ui::BacktestResultsDock::SummaryTab);
+  }
+
+  // The Data box lists the stored series; one is chosen from the keyboard and backtested, and the choice is shared
+  // by the Optimize dialog.
+  void runOnAStoredSeries() {
+    BacktestDialog* d = openWithShortcut(Qt::CTRL | Qt::Key_B, BacktestDialog::Mode::Backtest);
+    QVERIFY(d);
+    ui::StoredSeriesPicker* picker = d->storedSeries();
+    QTRY_COMPARE_WITH_TIMEOUT(picker->seriesCount(), 2, 10'000);
+    QTableWidget* table = picker->table();
+    QCOMPARE(table->item(0, 0)->text(), QStringLiteral("ORCL"));
+    QCOMPARE(table->item(0, 1)->text(), QStringLiteral("csv"));
+    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("1d"));
+    QCOMPARE(table->item(0, 3)->text(), QStringLiteral("1995-01-03"));
+    QCOMPARE(table->item(0, 4)->text(), QStringLiteral("2014-12-31"));
+    QCOMPARE(table->item(0, 5)->text(), QLocale().toString(5036));
+    d->csvFilesEdit()->clear();
+    QVERIFY(chooseWithKeyboard(d->strategyCombo(), QStringLiteral("sma_cross")));
+    typeInto(d->paramEditor(QStringLiteral("fast")), QStringLiteral("10"));
+    typeInto(d->paramEditor(QStringLiteral("slow")), QStringLiteral("30"));
+
+    // Search, Down into the list, Space checks the one row left.
+    picker->searchEdit()->setFocus();
+    QTest::keyClicks(picker->searchEdit(), QStringLiteral("orc"));
+    QVERIFY(!table->isRowHidden(0));
+    QVERIFY(table->isRowHidden(1));
+    QTest::keyClick(picker->searchEdit(), Qt::Key_Down);
+    QCOMPARE(table->currentRow(), 0);
+    QTest::keyClick(table, Qt::Key_Space);
+    QCOMPARE(picker->selectedKeys(), QStringList{QStringLiteral("ORCL|csv")});
+    save(d, QStringLiteral("backtest-stored-series"));
+
+    ui::BacktestCommand cmd;
+    QString error;
+    QVERIFY2(d->buildCommand(cmd, &error), qPrintable(error));
+    const auto& run = std::get<contract::RunBacktest>(cmd);
+    QVERIFY(run.data.csvFiles.empty());
+    QCOMPARE(run.data.stored.size(), std::size_t(1));
+    QCOMPARE(run.data.stored[0].symbol, std::string("ORCL"));
+    QCOMPARE(run.data.stored[0].source, std::string("csv"));
+    d->onRun();
+
+    strategy::ParamSet p;
+    p.set("fast", 10);
+    p.set("slow", 30);
+    auto direct = backtest::runBacktest(strategy::StrategyRegistry::builtin(), "sma_cross", p,
+                                        backtest::views(m_orcl), formConfig());
+    QVERIFY(direct.ok());
+    QTRY_COMPARE_WITH_TIMEOUT(dock()->finalValueText(), ui::format::money(direct->finalValue), kRunTimeoutMs);
+    QCOMPARE(dock()->result()->finalValue, direct->finalValue);  // the stored bars are the file's, bit for bit
+    QCOMPARE(dock()->result()->bars, direct->bars);
+
+    // One data selection: the Optimize dialog opens with ORCL chosen and no CSV file.
+    controller()->showOptimizeDialog();
+    BacktestDialog* opt = controller()->existingDialog(BacktestDialog::Mode::Optimize);
+    QVERIFY(opt);
+    QVERIFY(QTest::qWaitForWindowExposed(opt));
+    QTRY_COMPARE_WITH_TIMEOUT(opt->storedSeries()->seriesCount(), 2, 10'000);
+    QCOMPARE(opt->storedSeries()->selectedKeys(), QStringList{QStringLiteral("ORCL|csv")});
+    QVERIFY(opt->csvFilesEdit()->text().isEmpty());
+    QVERIFY(opt->storedSeries()->setChecked(QStringLiteral("ORCL|csv"), false));  // leave no choice behind
+    QVERIFY(opt->storedSeries()->selectedKeys().isEmpty());
+    opt->close();
+    d->close();
+  }
+
+  // Backtest > Trading P&L Report… from the keyboard: the journal's fills (four of them, P&L worked out by hand in
+  // tst_PnlReport) as a report, by month and by day, with its equity curve, exported to CSV and PDF.
+  void pnlReportFromTheJournal() {
+    const std::string error =
+        m_storage->call([](storage::IStorage& st) { return testsupport::journalPnlFixture(st); }).get();
+    QVERIFY2(error.empty(), error.c_str());
+    activateMain();
+    QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+    ui::PnlReportDialog* d = controller()->pnlReportDialog();
+    QVERIFY(d);
+    QVERIFY(QTest::qWaitForWindowExposed(d));
+    QTRY_VERIFY_WITH_TIMEOUT(d->report() != nullptr, 10'000);
+    QVERIFY2(d->summaryLabel()->text().contains(QStringLiteral("P&L 2026-12-01 … 2026-12-04 (all strategies): -3.00 "
+                                                               "on 4 fills")),
+             qPrintable(d->summaryLabel()->text()));
+    QVERIFY2(d->metricsLabel()->text().contains(QStringLiteral("trades 1 · win rate 0.00%")),
+             qPrintable(d->metricsLabel()->text()));
+    QCOMPARE(d->granularityCombo()->currentIndex(), 2);  // by month
+    QTableWidget* t = d->table();
+    QCOMPARE(t->rowCount(), 2);
+    QStringList months;
+    for (int r = 0; r < t->rowCount(); ++r) months << t->item(r, 1)->text() + " " + t->item(r, 2)->text() + " " + t->item(r, 3)->text();
+    months.sort();
+    QCOMPARE(months, (QStringList{"manual MSFT 0.00", "s1 AAPL -3.00"}));
+    d->granularityCombo()->setFocus();
+    QTest::keyClick(d->granularityCombo(), Qt::Key_Home);  // by day
+    QCOMPARE(t->rowCount(), 4);
+    QCOMPARE(d->equityChart()->pointCount(), 4);
+    save(d, QStringLiteral("pnl-report"));
+
+    // Only s1, from Wednesday: Tuesday's position carried in, -2 left.
+    d->strategyCombo()->setCurrentText(QStringLiteral("s1"));
+    d->fromEdit()->setText(QStringLiteral("2026-12-02"));
+    const auto before = d->report();
+    QTest::keyClick(d->fromEdit(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(d->report() != before, 10'000);
+    QCOMPARE(d->report()->pnl, -2.0);
+    QCOMPARE(d->report()->startEquity, 99'999.0);
+
+    QString why;
+    const QString csv = m_tmp.filePath(QStringLiteral("pnl.csv"));
+    QVERIFY2(d->exportCsv(csv, &why), qPrintable(why));
+    QFile c(csv);
+    QVERIFY(c.open(QIODevice::ReadOnly));
+    QVERIFY(c.readAll().contains("day,2026-12-04,s1,AAPL,-101,-51,1,1,0\n"));
+    const QString pdf = m_tmp.filePath(QStringLiteral("pnl.pdf"));
+    QVERIFY2(d->exportPdf(pdf, &why), qPrintable(why));
+    QFile p(pdf);
+    QVERIFY(p.open(QIODevice::ReadOnly));
+    QVERIFY(p.read(5) == "%PDF-");
+    QVERIFY(p.size() > 2000);
+    d->close();
   }
 
   void toggleHidesAndShowsResults() {

@@ -1,5 +1,7 @@
 #include "ui/dialogs/BacktestController.h"
 
+#include "ui/dialogs/PnlReportDialog.h"
+
 #include <QAction>
 #include <QComboBox>
 #include <QDockWidget>
@@ -68,6 +70,11 @@ void BacktestController::populateMenu(QMenu* menu) {
   QAction* history = menu->addAction(QStringLiteral("Backtest &History…"), this, &BacktestController::showHistory);
   history->setObjectName(QStringLiteral("actionBacktestHistory"));
   history->setStatusTip(QStringLiteral("Saved backtest runs and the runs of this session"));
+  QAction* pnl = menu->addAction(QStringLiteral("Trading P&&L &Report…"), this, &BacktestController::showPnlReport);
+  pnl->setObjectName(QStringLiteral("actionPnlReport"));
+  pnl->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+  pnl->setStatusTip(QStringLiteral("P&L of what was traded (paper or live), from the journal: by day, week and month, "
+                                   "equity, drawdown and metrics"));
 }
 
 BacktestDialog* BacktestController::existingDialog(BacktestDialog::Mode mode) const {
@@ -86,6 +93,7 @@ BacktestDialog* BacktestController::dialog(BacktestDialog::Mode mode) {
 
 void BacktestController::openDialog(BacktestDialog::Mode mode) {
   BacktestDialog* d = dialog(mode);
+  d->reloadData();  // the data chosen in another Backtest dialog, and the stored series as they are now
   d->show();
   d->raise();
   d->activateWindow();
@@ -95,6 +103,16 @@ void BacktestController::openDialog(BacktestDialog::Mode mode) {
 void BacktestController::showBacktestDialog() { openDialog(BacktestDialog::Mode::Backtest); }
 void BacktestController::showOptimizeDialog() { openDialog(BacktestDialog::Mode::Optimize); }
 void BacktestController::showWalkForwardDialog() { openDialog(BacktestDialog::Mode::WalkForward); }
+
+PnlReportDialog* BacktestController::pnlReportDialog() const { return m_pnlReport.data(); }
+
+void BacktestController::showPnlReport() {
+  if (!m_pnlReport) m_pnlReport = new PnlReportDialog(m_bridge, m_settingsOrganization, m_settingsApplication, m_window);
+  m_pnlReport->show();
+  m_pnlReport->raise();
+  m_pnlReport->activateWindow();
+  m_pnlReport->runReport();
+}
 
 void BacktestController::showHistory() {
   if (!m_history) {

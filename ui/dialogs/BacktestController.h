@@ -25,6 +25,7 @@ class QMenu;
 namespace meridian::ui {
 
 class BacktestResultsDock;
+class PnlReportDialog;
 class UiBridge;
 
 class BacktestController : public QObject {
@@ -38,7 +39,7 @@ class BacktestController : public QObject {
                      QString settingsOrganization, QString settingsApplication);
   ~BacktestController() override;
 
-  // Adds Run Backtest…, Optimize…, Walk-forward…, Backtest History… to `menu`.
+  // Adds Run Backtest…, Optimize…, Walk-forward…, Backtest History…, Trading P&L Report… to `menu`.
   void populateMenu(QMenu* menu);
   BacktestResultsDock* resultsDock() const { return m_dock; }
   QAction* resultsToggleAction() const;
@@ -46,6 +47,7 @@ class BacktestController : public QObject {
   BacktestDialog* dialog(BacktestDialog::Mode mode);
   BacktestDialog* existingDialog(BacktestDialog::Mode mode) const;
   BacktestHistoryDialog* historyDialog() const { return m_history; }
+  PnlReportDialog* pnlReportDialog() const;  // null until first shown
   const QVector<BacktestHistoryEntry>& sessionRuns() const { return m_session; }
 
  public Q_SLOTS:
@@ -53,6 +55,7 @@ class BacktestController : public QObject {
   void showOptimizeDialog();
   void showWalkForwardDialog();
   void showHistory();
+  void showPnlReport();  // Trading P&L Report… (Ctrl+Shift+R): what was traded, from the journal
   void showResult(const std::shared_ptr<const meridian::contract::BacktestFinished>& finished);
 
  private Q_SLOTS:
@@ -72,6 +75,7 @@ class BacktestController : public QObject {
   BacktestResultsDock* m_dock = nullptr;
   QPointer<BacktestDialog> m_dialogs[3];
   QPointer<BacktestHistoryDialog> m_history;
+  QPointer<PnlReportDialog> m_pnlReport;
   QHash<QString, BacktestCommand> m_sent;  // commands sent from this window, by correlation id (bounded)
   QVector<QString> m_sentOrder;
   QVector<BacktestHistoryEntry> m_session;  // most recent last

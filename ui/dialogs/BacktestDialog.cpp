@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QVBoxLayout>
@@ -28,6 +29,7 @@
 #include "core/backtest/BarSeriesLoader.h"
 #include "ui/bridge/UiBridge.h"
 #include "ui/models/Formatting.h"
+#include "ui/widgets/StoredSeriesPicker.h"
 
 namespace meridian::ui {
 namespace {
@@ -240,7 +242,13 @@ void BacktestDialog::buildForm() {
   df->addRow(fileLabel, fileRow);
   m_adjusted = new QCheckBox(QStringLiteral("Use A&dj Close-adjusted prices"), dataBox);
   m_adjusted->setObjectName(QStringLiteral("adjustedCheck"));
+  m_adjusted->setToolTip(QStringLiteral("CSV files only: a stored series is used as stored (its source says whether "
+                                        "it is adjusted)"));
   df->addRow(QString(), m_adjusted);
+  m_stored = new StoredSeriesPicker(m_bridge, dataBox);
+  auto* storedLabel = new QLabel(QStringLiteral("&Stored series:"), dataBox);
+  storedLabel->setBuddy(m_stored->searchEdit());
+  df->addRow(storedLabel, m_stored);
   const auto* dateValidator =
       new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^$|^\\d{4}-\\d{2}-\\d{2}$")), this);
   m_from = new QLineEdit(dataBox);
@@ -261,6 +269,12 @@ void BacktestDialog::buildForm() {
   fromLabel->setBuddy(m_from);
   df->addRow(fromLabel, dates);
   root->addWidget(dataBox);
+  // One data selection for the three dialogs: every change is kept at once.
+  connect(m_csvFiles, &QLineEdit::textEdited, this, [this] { saveDataSelection(); });
+  connect(m_adjusted, &QCheckBox::toggled, this, [this] { saveDataSelection(); });
+  connect(m_from, &QLineEdit::textEdited, this, [this] { saveDataSelection(); });
+  connect(m_to, &QLineEdit::textEdited, this, [this] { saveDataSelection(); });
+  connect(m_stored, &StoredSeriesPicker::selectionChanged, this, [this] { saveDataSelection(); });
 
   // Capital and costs
   auto* costBox = new QGroupBox(QStringLiteral("Capital and costs"), this);
@@ -535,13 +549,16 @@ bool BacktestDialog::buildCommon(std::string& strategyName, strategy::ParamSet& 
   for (const ParamEditors& p : m_params) params.set(p.spec.name, spinValue(p.value));
 
   const QStringList files = csvFiles();
-  if (files.isEmpty()) return fail(QStringLiteral("Choose at least one CSV file (Browse…)."));
-  if (static_cast<std::size_t>(files.size()) < info->instruments)
-    return fail(QStringLiteral("Strategy %1 needs %2 CSV files; %3 given.")
+  const std::vector<contract::SeriesRequest> stored = m_stored->selected();
+  if (files.isEmpty() && stored.empty())
+    return fail(QStringLiteral("Choose a stored series or at least one CSV file (Browse…)."));
+  if (static_cast<std::size_t>(files.size()) + stored.size() < info->instruments)
+    return fail(QStringLiteral("Strategy %1 needs %2 series; %3 chosen.")
                     .arg(format::qstr(strategyName))
                     .arg(info->instruments)
-                    .arg(files.size()));
+                    .arg(static_cast<std::size_t>(files.size()) + stored.size()));
   data = {};
+  data.stored = stored;
   for (const QString& f : files) {
     const backtest::CsvSpec spec = backtest::parseCsvSpec(f.toStdString());
     if (!QFileInfo(QString::fromStdString(spec.path)).isFile())
@@ -785,14 +802,42 @@ QString BacktestDialog::settingsGroup() const {
   return QStringLiteral("backtest/run");
 }
 
-void BacktestDialog::loadSettings() {
+void BacktestDialog::reloadData() {
+  loadDataSelection();
+  m_stored->refresh();
+}
+
+void BacktestDialog::loadDataSelection() {
   QSettings s(m_settingsOrganization, m_settingsApplication);
-  s.beginGroup(settingsGroup());
-  const QString strat = s.value(QStringLiteral("strategy"), QStringLiteral("sma_cross")).toString();
+  // Settings of a version that kept the data per dialog are read from the dialog's own group.
+  const bool shared = s.contains(QStringLiteral("backtest/data/csvFiles"));
+  s.beginGroup(shared ? QStringLiteral("backtest/data") : settingsGroup());
+  const QSignalBlocker block(m_adjusted);
   m_csvFiles->setText(s.value(QStringLiteral("csvFiles")).toString());
   m_adjusted->setChecked(s.value(QStringLiteral("adjusted"), false).toBool());
   m_from->setText(s.value(QStringLiteral("from")).toString());
   m_to->setText(s.value(QStringLiteral("to")).toString());
+  const QSignalBlocker blockStored(m_stored);
+  m_stored->setTimeframe(s.value(QStringLiteral("timeframe")).toString());
+  m_stored->setSelectedKeys(s.value(QStringLiteral("storedSeries")).toStringList());
+}
+
+void BacktestDialog::saveDataSelection() const {
+  QSettings s(m_settingsOrganization, m_settingsApplication);
+  s.beginGroup(QStringLiteral("backtest/data"));
+  s.setValue(QStringLiteral("csvFiles"), m_csvFiles->text());
+  s.setValue(QStringLiteral("adjusted"), m_adjusted->isChecked());
+  s.setValue(QStringLiteral("from"), m_from->text());
+  s.setValue(QStringLiteral("to"), m_to->text());
+  s.setValue(QStringLiteral("timeframe"), m_stored->timeframe());
+  s.setValue(QStringLiteral("storedSeries"), m_stored->selectedKeys());
+}
+
+void BacktestDialog::loadSettings() {
+  loadDataSelection();
+  QSettings s(m_settingsOrganization, m_settingsApplication);
+  s.beginGroup(settingsGroup());
+  const QString strat = s.value(QStringLiteral("strategy"), QStringLiteral("sma_cross")).toString();
   m_cash->setValue(s.value(QStringLiteral("cash"), 100'000.0).toDouble());
   m_sizingMode->setCurrentIndex(std::max(0, m_sizingMode->findData(s.value(QStringLiteral("sizingMode"), int(Shares)).toInt())));
   m_sizingValue->setValue(s.value(QStringLiteral("sizingValue"), 100.0).toDouble());
@@ -834,13 +879,10 @@ void BacktestDialog::saveParamValues() const {
 
 void BacktestDialog::saveSettings() const {
   saveParamValues();
+  saveDataSelection();
   QSettings s(m_settingsOrganization, m_settingsApplication);
   s.beginGroup(settingsGroup());
   s.setValue(QStringLiteral("strategy"), m_strategy->currentData().toString());
-  s.setValue(QStringLiteral("csvFiles"), m_csvFiles->text());
-  s.setValue(QStringLiteral("adjusted"), m_adjusted->isChecked());
-  s.setValue(QStringLiteral("from"), m_from->text());
-  s.setValue(QStringLiteral("to"), m_to->text());
   s.setValue(QStringLiteral("cash"), m_cash->value());
   s.setValue(QStringLiteral("sizingMode"), m_sizingMode->currentData().toInt());
   s.setValue(QStringLiteral("sizingValue"), m_sizingValue->value());

@@ -38,6 +38,7 @@ class QSpinBox;
 
 namespace meridian::ui {
 
+class StoredSeriesPicker;
 class UiBridge;
 
 using BacktestCommand = std::variant<contract::RunBacktest, contract::RunOptimization, contract::RunWalkForward>;
@@ -61,6 +62,7 @@ class BacktestDialog : public QDialog {
   // Editor of parameter `name`: part 0 = the value (Backtest) or "from", 1 = "to", 2 = "step". Null if absent.
   QAbstractSpinBox* paramEditor(const QString& name, int part = 0) const;
   QLineEdit* csvFilesEdit() const { return m_csvFiles; }
+  StoredSeriesPicker* storedSeries() const { return m_stored; }
   QDoubleSpinBox* cashEdit() const { return m_cash; }
   QComboBox* commissionCombo() const { return m_commissionKind; }
   QPushButton* runButton() const { return m_run; }
@@ -79,6 +81,10 @@ class BacktestDialog : public QDialog {
   QString currentCorrelationId() const { return m_correlationId; }
   // The command last sent by this dialog (valid after commandSent).
   const BacktestCommand& lastCommand() const { return m_lastCommand; }
+
+  // Reads the shared data selection again (another Backtest dialog may have changed it) and refreshes the list
+  // of stored series. Called whenever the dialog is opened.
+  void reloadData();
 
   // Builds the command from the form without sending it; on failure returns false with *error.
   bool buildCommand(BacktestCommand& out, QString* error) const;
@@ -114,6 +120,8 @@ class BacktestDialog : public QDialog {
   void loadSettings();
   void saveSettings() const;
   void saveParamValues() const;
+  void loadDataSelection();       // the Data box, shared by the three dialogs (choose once, switch modes)
+  void saveDataSelection() const;
   QString settingsGroup() const;
   bool buildAxis(const ParamEditors& p, backtest::ParamAxis& axis, QString* error) const;
   bool buildCommon(std::string& strategyName, strategy::ParamSet& params, contract::DataSpec& data,
@@ -132,6 +140,7 @@ class BacktestDialog : public QDialog {
   QLabel* m_gridSize = nullptr;
 
   QLineEdit* m_csvFiles = nullptr;
+  StoredSeriesPicker* m_stored = nullptr;
   QPushButton* m_browse = nullptr;
   QCheckBox* m_adjusted = nullptr;
   QLineEdit* m_from = nullptr;
