@@ -1,4 +1,5 @@
 #include "app/cli/BacktestCommands.h"
+#include "app/cli/Commands.h"
 
 #include "core/backtest/BacktestEngine.h"
 #include "core/backtest/BarSeriesLoader.h"
@@ -60,9 +61,8 @@ bool toDouble(const QString& s, double& out) {
 }
 
 // --csv [SYM=]FILE values -> loaded series (backtest::loadCsvSpecs). Returns an exit code on error (0 = ok).
-int loadSeries(const char* cmd, const QStringList& specs, bool adjust, std::vector<backtest::BarSeries>& out) {
-  backtest::CsvOptions opt;
-  opt.adjust = adjust;
+int loadSeries(const char* cmd, const QStringList& specs, const backtest::CsvOptions& opt,
+               std::vector<backtest::BarSeries>& out) {
   std::vector<std::string> files;
   for (const QString& spec : specs) files.push_back(text(spec));
   auto loaded = backtest::loadCsvSpecs(files, opt);
@@ -71,6 +71,13 @@ int loadSeries(const char* cmd, const QStringList& specs, bool adjust, std::vect
                                                                  : failure(cmd, loaded.error().message);
   }
   for (auto& s : loaded.value()) out.push_back(std::move(s));
+  return 0;
+}
+
+// --dedupe takes 'last' only (the one lenient policy the bar reader has).
+int checkLenientCsv(const char* cmd, const QCommandLineParser& p) {
+  if (p.isSet("dedupe") && p.value("dedupe") != "last")
+    return usageError(cmd, "--dedupe takes 'last' (the last row of a duplicated time wins)");
   return 0;
 }
 
@@ -246,6 +253,8 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
       {"source", "Vendor of --symbol series (yahoo, polygon, alpaca, csv, or a stored source tag); default: any.",
        "vendor"},
       {"adjusted", "Use Adj Close-adjusted prices (CSV), or the adjusted stored series (--symbol)."},
+      {"sort", "Accept CSV rows out of time order and sort them (default: an error naming the line)."},
+      {"dedupe", "'last': accept duplicated CSV timestamps, the last row wins (default: an error).", "last"},
       {"from", "First date (YYYY-MM-DD).", "date"},
       {"to", "Last date (YYYY-MM-DD).", "date"},
       {"cash", "Initial cash.", "amount", "100000"},
@@ -275,10 +284,7 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
   });
   const QCommandLineOption help = p.addHelpOption();
   if (!p.parse(QStringList{"backtest"} + args)) return usageError(cmd, text(p.errorText()));
-  if (p.isSet(help)) {
-    fmt::print("{}", text(p.helpText()));
-    return 0;
-  }
+  if (p.isSet(help)) return printHelp(p, cmd);
   if (!p.positionalArguments().isEmpty())
     return usageError(cmd, fmt::format("unexpected argument '{}'", text(p.positionalArguments().first())));
   if (p.isSet("list")) {
@@ -352,6 +358,9 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
   if (int rc = checkDates(cmd, p)) return rc;
   for (const QString& spec : csvs) data.csvFiles.push_back(text(spec));
   data.adjusted = p.isSet("adjusted");
+  if (int rc = checkLenientCsv(cmd, p)) return rc;
+  data.csvSort = p.isSet("sort");
+  data.csvDedupeLast = p.isSet("dedupe");
   data.fromDate = text(p.value("from"));
   data.toDate = text(p.value("to"));
   bus::EventBus bus;
@@ -509,6 +518,8 @@ int runPairsScan(const QStringList& args, const common::Config& config) {
       {"timeframe", "Bars of --symbol series: 1m, 1h or 1d (a finer stored series is aggregated).", "tf", "1d"},
       {"source", "Vendor of --symbol series (yahoo, polygon, alpaca, csv, or a stored source tag).", "vendor"},
       {"adjusted", "Use Adj Close-adjusted prices (CSV), or the adjusted stored series (--symbol)."},
+      {"sort", "Accept CSV rows out of time order and sort them (default: an error naming the line)."},
+      {"dedupe", "'last': accept duplicated CSV timestamps, the last row wins (default: an error).", "last"},
       {"from", "First date (YYYY-MM-DD).", "date"},
       {"to", "Last date (YYYY-MM-DD).", "date"},
       {"min-obs", "Skip pairs with fewer common bars.", "n", "100"},
@@ -517,10 +528,7 @@ int runPairsScan(const QStringList& args, const common::Config& config) {
   });
   const QCommandLineOption help = p.addHelpOption();
   if (!p.parse(QStringList{"pairs-scan"} + args)) return usageError(cmd, text(p.errorText()));
-  if (p.isSet(help)) {
-    fmt::print("{}", text(p.helpText()));
-    return 0;
-  }
+  if (p.isSet(help)) return printHelp(p, cmd);
   if (!p.positionalArguments().isEmpty())
     return usageError(cmd, fmt::format("unexpected argument '{}'", text(p.positionalArguments().first())));
   std::vector<contract::SeriesRequest> requests;
@@ -533,7 +541,12 @@ int runPairsScan(const QStringList& args, const common::Config& config) {
   if (!ok1 || minObs < 20 || !ok2) return usageError(cmd, "--min-obs needs an integer >= 20, --max-lag an integer");
   opt.minObservations = std::size_t(minObs);
   std::vector<backtest::BarSeries> loaded;
-  if (int rc = loadSeries(cmd, p.values("csv"), p.isSet("adjusted"), loaded)) return rc;
+  if (int rc = checkLenientCsv(cmd, p)) return rc;
+  backtest::CsvOptions csvOptions;
+  csvOptions.adjust = p.isSet("adjusted");
+  csvOptions.sort = p.isSet("sort");
+  csvOptions.dedupeLast = p.isSet("dedupe");
+  if (int rc = loadSeries(cmd, p.values("csv"), csvOptions, loaded)) return rc;
   if (!requests.empty()) {
     bus::EventBus bus;
     StoredSource stored(bus);
@@ -657,10 +670,7 @@ int runReport(const QStringList& args, const common::Config& config) {
   });
   const QCommandLineOption help = p.addHelpOption();
   if (!p.parse(QStringList{"report"} + args)) return usageError(cmd, text(p.errorText()));
-  if (p.isSet(help)) {
-    fmt::print("{}", text(p.helpText()));
-    return 0;
-  }
+  if (p.isSet(help)) return printHelp(p, cmd);
   if (!p.positionalArguments().isEmpty())
     return usageError(cmd, fmt::format("unexpected argument '{}'", text(p.positionalArguments().first())));
   if (int rc = checkDates(cmd, p)) return rc;

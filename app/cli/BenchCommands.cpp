@@ -5,6 +5,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/RiskCommands.h"
 #include "app/cli/IngestCommands.h"
+#include "app/cli/LoadBenchCommands.h"
 #include "app/cli/ScreenCommands.h"
 
 #include <fmt/core.h>
@@ -31,6 +32,8 @@ const Benchmark kBenchmarks[] = {
      [](const QStringList& a, const common::Config& c) { return runBenchAggregate(a, c); }},
     {"ingest", "PostgreSQL bars/s: upsertBars vs raw COPY of the same rows, and their ratio (--rows N --pg URI)",
      [](const QStringList& a, const common::Config& c) { return runBenchIngest(a, c); }},
+    {"load", "bar loading: CSV rows/s (daily, intraday) and stored-series bars/s (SQLite, PostgreSQL) (--rows N)",
+     [](const QStringList& a, const common::Config& c) { return runBenchLoad(a, c); }},
     {"risk", "pre-trade RiskEngine checks: p50/p99/p99.9 ns per check (goal p99 < 2 us)",
      [](const QStringList& a, const common::Config& c) { return runBenchRisk(a, c); }},
     {"chart", "chart pan/zoom frame time p50/p99 at 1M bars, 1600x900 (runs meridian-bench-chart; goal p99 < 16 ms)",
@@ -45,8 +48,20 @@ const Benchmark kBenchmarks[] = {
 
 int runBench(const QStringList& args, const common::Config& config) {
   const QString name = args.value(0);
-  for (const auto& b : kBenchmarks)
-    if (name == QLatin1String(b.name.data(), qsizetype(b.name.size()))) return b.run(args.mid(1), config);
+  const bool help = args.contains("--help") || args.contains("-h");
+  if (name == "--help" || name == "-h") {
+    fmt::print("Usage: meridian-cli bench <name> [options]\n\nBenchmarks:\n");
+    for (const auto& b : kBenchmarks) fmt::print("  {:<12} {}\n", b.name, b.help);
+    return 0;
+  }
+  for (const auto& b : kBenchmarks) {
+    if (name != QLatin1String(b.name.data(), qsizetype(b.name.size()))) continue;
+    if (help) {
+      fmt::print("Usage: meridian-cli bench {} [options]\n\n{}\n", b.name, b.help);
+      return 0;
+    }
+    return b.run(args.mid(1), config);
+  }
   fmt::print(stderr, "{}bench: choose one of:\n", name.isEmpty() ? "" : "unknown benchmark; ");
   for (const auto& b : kBenchmarks) fmt::print(stderr, "  {:<12} {}\n", b.name, b.help);
   return 2;

@@ -49,11 +49,25 @@ int runMigrate(const common::Config& config) {
   return 0;
 }
 
+int printHelp(const QCommandLineParser& p, std::string_view command) {
+  // Qt names the executable's path in the usage line; say "meridian-cli <command>" instead.
+  QString help = p.helpText();
+  const qsizetype eol = help.indexOf('\n');
+  const qsizetype options = help.indexOf(QLatin1String(" [options]"));
+  if (help.startsWith(QLatin1String("Usage: ")) && options > 0 && options < eol)
+    help = "Usage: meridian-cli " + QString::fromUtf8(command.data(), qsizetype(command.size())) + help.mid(options);
+  fmt::print("{}", help.toStdString());
+  return 0;
+}
+
 int runCalendar(const QStringList& args) {
   QCommandLineParser p;
   p.addOption({"from", "First date (YYYY-MM-DD), default today (ET).", "date"});
   p.addOption({"to", "Last date (YYYY-MM-DD), default from + 14 days.", "date"});
-  if (!p.parse(QStringList{"calendar"} + args)) {
+  const QCommandLineOption help = p.addHelpOption();
+  const bool parsed = p.parse(QStringList{"calendar"} + args);
+  if (parsed && p.isSet(help)) return printHelp(p, "calendar");
+  if (!parsed) {
     fmt::print(stderr, "calendar: {}\n", text(p.errorText()));
     return 2;
   }
@@ -84,7 +98,10 @@ int runHealth(const QStringList& args, const common::Config& config) {
   p.addOption({"no-network", "Skip the data-provider and broker endpoint checks (credentials are still checked)."});
   p.addOption({"require-provider", "Treat this data provider as required (repeatable; also health.require_providers).",
                "name"});
-  if (!p.parse(QStringList{"health"} + args)) {
+  const QCommandLineOption help = p.addHelpOption();
+  const bool parsed = p.parse(QStringList{"health"} + args);
+  if (parsed && p.isSet(help)) return printHelp(p, "health");
+  if (!parsed) {
     fmt::print(stderr, "health: {}\n", text(p.errorText()));
     return 2;
   }

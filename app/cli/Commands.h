@@ -1,6 +1,7 @@
 #pragma once
 #include "core/common/Config.h"
 
+#include <QCommandLineParser>
 #include <QStringList>
 
 #include <functional>
@@ -14,7 +15,12 @@ struct Command {
   std::string_view usage;
   std::string_view help;
   std::function<int(const QStringList& args, const common::Config& config)> run;
+  bool takesArgs = true;  // false: `--help` is answered from usage/help above (the command has no options)
 };
+
+// Prints a parser's --help text to stdout, its usage line as "meridian-cli <command> ..." (exit status 0 for
+// the caller to return).
+int printHelp(const QCommandLineParser& p, std::string_view command);
 
 // Each command prints to stdout, errors to stderr, and returns the process exit code
 // (0 ok, 1 failure, 2 usage error).

@@ -1,4 +1,5 @@
 #include "app/cli/IngestCommands.h"
+#include "app/cli/Commands.h"
 
 #include "core/common/Clock.h"
 #include "core/common/Redact.h"
@@ -63,7 +64,8 @@ void printQuality(const marketdata::DataQualityReport& q, std::size_t maxIssues 
 }
 
 void printReport(const IngestReport& r) {
-  fmt::print("{} {} {} {} .. {}{}\n", r.symbol, r.source, marketdata::toString(r.timeframe),
+  fmt::print("{} {} ({}) {} {} .. {}{}\n", r.symbol, r.source, marketdata::adjustmentOfSource(r.source),
+             marketdata::toString(r.timeframe),
              r.from ? day(r.from) : std::string("-"), r.to ? day(r.to - 1) : std::string("-"),
              r.incremental ? " incremental (from load_runs)" : "");
   if (r.upToDate && r.fetched == 0) {
@@ -95,9 +97,15 @@ int runImportCsv(const QStringList& args, const common::Config& config) {
   p.addOption({"date-format", "QDate/QDateTime format of the date column (default: ISO / epoch).", "fmt"});
   p.addOption({"adjusted", "Scale OHLC by the adjusted close (Yahoo: Adj Close; mapped: adjclose=)."});
   p.addOption({"delimiter", "Field separator (default ,).", "c", ","});
-  if (!p.parse(QStringList{"import-csv"} + args) || p.positionalArguments().size() != 1) {
+  p.addOption({"sort", "Accept rows out of time order and sort them (default: an error naming the line)."});
+  p.addOption({"dedupe", "'last': accept duplicated timestamps, the last row wins (default: an error).", "last"});
+  const QCommandLineOption help = p.addHelpOption();
+  const bool parsed = p.parse(QStringList{"import-csv"} + args);
+  if (parsed && p.isSet(help)) return printHelp(p, "import-csv");
+  if (!parsed || p.positionalArguments().size() != 1) {
     fmt::print(stderr, "import-csv: {}\nusage: meridian-cli import-csv FILE [--symbol SYM] [--source csv] "
-                       "[--format yahoo|mapped --map date=Date,open=O,...] [--tz ZONE] [--adjusted]\n",
+                       "[--format yahoo|mapped --map date=Date,open=O,...] [--tz ZONE] [--adjusted] [--sort] "
+                       "[--dedupe last]\n",
                p.errorText().isEmpty() ? "expected one FILE" : text(p.errorText()));
     return 2;
   }
@@ -113,6 +121,16 @@ int runImportCsv(const QStringList& args, const common::Config& config) {
     return 2;
   }
   req.options.delimiter = p.value("delimiter").at(0);
+  if (req.options.delimiter.unicode() > 0x7f) {
+    fmt::print(stderr, "import-csv: --delimiter must be an ASCII character\n");
+    return 2;
+  }
+  req.options.sort = p.isSet("sort");
+  if (p.isSet("dedupe") && p.value("dedupe") != "last") {
+    fmt::print(stderr, "import-csv: --dedupe takes 'last' (the last row of a duplicated time wins)\n");
+    return 2;
+  }
+  req.options.dedupeLast = p.isSet("dedupe");
   const QString format = p.value("format").toLower();
   if (format == "mapped") {
     auto map = marketdata::CsvColumnMap::parse(p.value("map"));
@@ -150,14 +168,18 @@ int runIngest(const QStringList& args, const common::Config& config) {
   p.addOption({"from", "First date (YYYY-MM-DD, ET); default: last loaded bar (load_runs) or the lookback.", "date"});
   p.addOption({"to", "Last date, inclusive (YYYY-MM-DD, ET); default: now.", "date"});
   p.addOption({"timeframe", "1d (default), 1h or 1m.", "tf", "1d"});
-  p.addOption({"adjusted", "Split/dividend adjusted bars (source <provider>_adjusted)."});
+  p.addOption({"adjusted", "Adjusted bars: yahoo, alpaca split- and dividend-adjusted (source <provider>_adjusted); "
+                           "polygon split-adjusted only (source polygon_split_adjusted)."});
   p.addOption({"base-url", "Override the provider's base URL (proxy, test server).", "url"});
   p.addOption({"full", "Ignore load_runs and reload the lookback window."});
   p.addOption({"fundamentals", "Also store company info / key statistics / listing status (Polygon)."});
   p.addOption({"quality", "Print the data quality report of the stored series of a symbol.", "sym"});
   p.addOption({"source", "With --quality / --stale: only this source.", "source"});
   p.addOption({"stale", "List stored series whose last bar is more than 3 sessions old."});
-  if (!p.parse(QStringList{"ingest"} + args) || !p.positionalArguments().isEmpty()) {
+  const QCommandLineOption help = p.addHelpOption();
+  const bool parsed = p.parse(QStringList{"ingest"} + args);
+  if (parsed && p.isSet(help)) return printHelp(p, "ingest");
+  if (!parsed || !p.positionalArguments().isEmpty()) {
     fmt::print(stderr, "ingest: {}\n", p.errorText().isEmpty() ? "unexpected argument" : text(p.errorText()));
     return 2;
   }

@@ -1,4 +1,5 @@
 #include "app/cli/ServeCommands.h"
+#include "app/cli/Commands.h"
 
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
@@ -87,7 +88,10 @@ int runServe(const QStringList& args, const common::Config& baseConfig) {
   p.addOption({"confirm-live",
                "Confirm LIVE trading when broker.alpaca_live=true: orders go to Alpaca's live endpoint with real "
                "money (the GUI asks at every start; a server has nobody to ask)."});
-  if (!p.parse(QStringList{"serve"} + args)) {
+  const QCommandLineOption help = p.addHelpOption();
+  const bool parsed = p.parse(QStringList{"serve"} + args);
+  if (parsed && p.isSet(help)) return printHelp(p, "serve");
+  if (!parsed) {
     fmt::print(stderr, "serve: {}\n", p.errorText().toStdString());
     return 2;
   }

@@ -20,9 +20,9 @@ using meridian::cli::Command;
 // name, one-line usage, help, handler(args after the command name, config)
 const Command kCommands[] = {
     {"config", "config", "print the effective configuration (defaults < file < env), secrets redacted",
-     [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runConfig(c); }},
+     [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runConfig(c); }, false},
     {"migrate", "migrate", "open the configured database and apply pending schema migrations",
-     [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runMigrate(c); }},
+     [](const QStringList&, const meridian::common::Config& c) { return meridian::cli::runMigrate(c); }, false},
     {"calendar", "calendar [--from D] [--to D]", "NYSE sessions (ET) and holidays between two dates (YYYY-MM-DD)",
      [](const QStringList& a, const meridian::common::Config&) { return meridian::cli::runCalendar(a); }},
     {"health", "health [--json] [--timeout MS]",
@@ -118,6 +118,14 @@ int main(int argc, char* argv[]) {
   const QStringList rest = args.mid(i + 1);
   for (const auto& c : kCommands) {
     if (name != QLatin1String(c.name.data(), qsizetype(c.name.size()))) continue;
+    if (!c.takesArgs && !rest.isEmpty()) {
+      if (rest.size() == 1 && (rest[0] == "--help" || rest[0] == "-h")) {
+        fmt::print("Usage: meridian-cli {}\n\n{}\n", c.usage, c.help);
+        return 0;
+      }
+      fmt::print(stderr, "{}: takes no arguments (got '{}')\n", c.name, rest[0].toStdString());
+      return 2;
+    }
     // serve logs to the console too (journald / docker logs pick it up), besides the rotating file.
     const auto config = meridian::app::setUp(configPath, configNamed, name == "serve");
     if (!config.ok()) {

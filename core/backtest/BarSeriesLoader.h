@@ -1,10 +1,8 @@
 #pragma once
-// Small, strict reader for daily Yahoo-style CSV files (Date,Open,High,Low,Close[,Adj Close],Volume[,...]).
-// Columns are found by header name (case-insensitive; extra columns are ignored). Every row must have the
-// header's field count, a YYYY-MM-DD date after the previous row's, finite numbers and sane OHLC
-// (domain::isSane); anything else fails with "<file>:<line>: <reason>" (Error::code "csv.parse").
-// Bar.ts is the session open, 09:30 America/New_York, of the row's date.
-// The full importer (other sources, intraday, repair) lives in core/marketdata.
+// Bar series for the backtester from CSV files, read by THE bar reader (core/bars/BarCsvReader.h: strict, the
+// same rules and messages as import-csv; errors "csv.parse" with "<file>:<line>: column <c> (<Name>): <reason>",
+// "csv.open" for a missing file or a directory). Yahoo layout (Date,Open,High,Low,Close[,Adj Close],Volume; extra
+// columns ignored); daily rows are keyed at 09:30 America/New_York, date-time rows at their instant.
 #include "core/backtest/BarSeries.h"
 #include "core/common/Result.h"
 
@@ -16,7 +14,9 @@
 namespace meridian::backtest {
 
 struct CsvOptions {
-  bool adjust = false;  // scale Open/High/Low/Close by Adj Close / Close (needs an Adj Close column)
+  bool adjust = false;      // scale Open/High/Low/Close by Adj Close / Close (needs an Adj Close column)
+  bool sort = false;        // accept rows out of time order (sorted); default: an error
+  bool dedupeLast = false;  // accept duplicated timestamps (the last row wins); default: an error
 };
 
 // Reads a file; symbol empty = symbolFromPath(path).

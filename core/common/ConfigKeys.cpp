@@ -49,7 +49,7 @@ constexpr ConfigKey kKeys[] = {
     {"alpaca.key_id", nullptr},
     {"alpaca.secret_key", nullptr},
     {"alpaca.data_url", nullptr},
-    {"alpaca.feed", nullptr},
+    {"alpaca.feed", nullptr},  // iex (default; IEX-only volume, a few % of the tape) | sip (paid: consolidated)
     {"alpaca.rate_per_min", nullptr},
     {"alpaca.adjusted", nullptr},
     {"ingest.provider", nullptr},

@@ -37,6 +37,8 @@ struct DataSpec {
   std::vector<std::string> csvFiles;  // "[SYM=]FILE" (see backtest::parseCsvSpec)
   std::vector<SeriesRequest> stored;
   bool adjusted = false;              // Adj Close-adjusted CSV prices
+  bool csvSort = false;               // CSV rows out of time order are sorted (default: an error)
+  bool csvDedupeLast = false;         // a CSV's duplicated timestamps keep the last row (default: an error)
   std::string fromDate;               // "YYYY-MM-DD" exchange date, empty = open
   std::string toDate;
 };

@@ -159,6 +159,13 @@ Result<HttpResponse> HttpClient::get(const QUrl& url, const HttpHeaders& headers
         log->debug("{}: rate limiter held the request {} ms", m_vendor,
                    std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());
     }
+    if (const auto pace = std::min(m_rateHeaders.paceDelay(QDateTime::currentMSecsSinceEpoch()),
+                                   m_options.maxRetryAfter);
+        pace.count() > 0) {
+      log->info("{}: {} of {} requests left in the rate-limit window; waiting {} ms", m_vendor,
+                m_rateHeaders.remaining.value_or(0), m_rateHeaders.limit.value_or(0), pace.count());
+      std::this_thread::sleep_for(pace);
+    }
     const auto t0 = std::chrono::steady_clock::now();
     Attempt a = once(url, headers);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
@@ -183,8 +190,13 @@ Result<HttpResponse> HttpClient::get(const QUrl& url, const HttpHeaders& headers
     r.attempts = attempt;
     log->debug("{}: GET {} -> {} ({} bytes, {} ms)", m_vendor, common::redact(url.toString().toStdString()), r.status,
                r.body.size(), ms);
+    const auto limits = common::RateLimitHeaders::parse(r.header("X-RateLimit-Limit"), r.header("X-RateLimit-Remaining"),
+                                                        r.header("X-RateLimit-Reset"));
+    if (limits.any()) m_rateHeaders = limits;
     if (!last && isRetryableStatus(r.status)) {
-      const auto hinted = retryAfter(r);
+      auto hinted = retryAfter(r);
+      const bool untilReset = !hinted && r.status == 429 && limits.resetEpochSeconds;
+      if (untilReset) hinted = limits.untilReset(QDateTime::currentMSecsSinceEpoch());
       if (hinted && *hinted > m_options.maxRetryAfter) {
         log->warn("{}: GET {} -> {}; Retry-After {} s exceeds the {} s limit, giving up", m_vendor, describe(url),
                   r.status, hinted->count() / 1000, m_options.maxRetryAfter.count() / 1000);
@@ -192,7 +204,8 @@ Result<HttpResponse> HttpClient::get(const QUrl& url, const HttpHeaders& headers
       }
       const auto delay = hinted ? *hinted : backoff(attempt);
       log->warn("{}: GET {} -> {} {}; retry {}/{} in {} ms{}", m_vendor, describe(url), r.status, text(r.reason),
-                attempt, maxAttempts - 1, delay.count(), hinted ? " (Retry-After)" : "");
+                attempt, maxAttempts - 1, delay.count(),
+                untilReset ? " (X-RateLimit-Reset)" : hinted ? " (Retry-After)" : "");
       std::this_thread::sleep_for(delay);
       continue;
     }

@@ -6,14 +6,18 @@
 // - get() returns the final HttpResponse for ANY status once retries are exhausted or the status is not
 //   retryable; the adapter turns non-2xx into a vendor Error (statusError) using the vendor's error JSON.
 //   Transport failures that outlive the retries give Error "http.timeout" / "http.network" / "http.protocol".
-// - Retry delay: Retry-After (delta-seconds or HTTP-date) when present, else min(backoffMax, base * 2^(n-1)),
+// - Retry delay: Retry-After (delta-seconds or HTTP-date) when present; for a 429 without it, until
+//   X-RateLimit-Reset (Alpaca, common/RateLimitHeaders.h); else min(backoffMax, base * 2^(n-1)),
 //   half fixed + half random (jitter). A Retry-After longer than maxRetryAfter is not waited for.
+// - Pacing: X-RateLimit-Remaining/-Reset of the last response hold the next request once fewer than a tenth of
+//   the window remain (until the reset when none remain; at most maxRetryAfter).
 // - URLs are logged through common::redact() and errors name only the path, so API keys in query strings never
 //   reach logs or messages.
 // - Not thread-safe; use from one thread at a time. The QNetworkAccessManager is created on first use in the
 //   calling thread (recreated if the thread changes) and released by reset() or the destructor, so call
 //   reset() on the thread that made the requests when done (the adapters do this after each fetch).
 #include "core/common/Result.h"
+#include "core/common/RateLimitHeaders.h"
 #include "core/marketdata/RateLimiter.h"
 
 #include <QByteArray>
@@ -98,6 +102,7 @@ class HttpClient {
   QThread* m_namThread = nullptr;
   std::mt19937_64 m_rng;
   std::uint64_t m_requests = 0;
+  common::RateLimitHeaders m_rateHeaders;  // the vendor's X-RateLimit-* of the last response (pacing)
 };
 
 // base + "/" + path (no double slashes), keeping base's scheme, host and port; path segments must already be

@@ -8,10 +8,18 @@ namespace meridian::marketdata {
 
 std::string sourceName(std::string_view vendor, bool adjusted, Timeframe tf) {
   std::string s(vendor);
-  if (adjusted) s += "_adjusted";
+  // Polygon's adjusted=true applies splits only; Yahoo's and Alpaca's (adjustment=all) adjusted series include
+  // dividends. The tag says which, so the two never share a name.
+  if (adjusted) s += vendor == "polygon" ? "_split_adjusted" : "_adjusted";
   if (tf == Timeframe::Hour1) s += "_1h";
   if (tf == Timeframe::Minute1) s += "_1m";
   return s;
+}
+
+std::string_view adjustmentOfSource(std::string_view source) {
+  if (source.find("_split_adjusted") != std::string_view::npos) return "split-adjusted (no dividends)";
+  if (source.find("_adjusted") != std::string_view::npos) return "split- and dividend-adjusted";
+  return "unadjusted";
 }
 
 Timeframe timeframeOfSource(std::string_view source) {

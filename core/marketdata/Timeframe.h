@@ -27,9 +27,13 @@ using domain::timeframeFromString;
 using domain::nominalLength;
 using domain::toString;
 
-// Storage source tag of a series: vendor + "_adjusted" when split/dividend adjusted + "_1h"/"_1m" for intraday.
-// yahoo, yahoo_adjusted, yahoo_adjusted_1h, polygon_1m, alpaca_adjusted, ...
+// Storage source tag of a series: vendor + "_adjusted" when split- and dividend-adjusted (Yahoo, Alpaca, CSV with
+// Adj Close), "_split_adjusted" for Polygon's adjusted bars (splits only: Polygon's adjusted=true applies no
+// dividends) + "_1h"/"_1m" for intraday. yahoo, yahoo_adjusted, yahoo_adjusted_1h, polygon_1m,
+// polygon_split_adjusted, alpaca_adjusted, ...
 std::string sourceName(std::string_view vendor, bool adjusted, Timeframe tf);
+// What a source tag's prices are: "unadjusted", "split- and dividend-adjusted" or "split-adjusted (no dividends)".
+std::string_view adjustmentOfSource(std::string_view source);
 // The timeframe a source tag names ("..._1h" -> Hour1, "..._1m" -> Minute1, else Day1).
 Timeframe timeframeOfSource(std::string_view source);
 

@@ -250,6 +250,8 @@ Result<std::vector<BarSeries>> BacktestService::loadData(const DataSpec& data, c
   progress(corr, kind, t, 0, data.csvFiles.size() + data.stored.size(), "loading");
   CsvOptions csv;
   csv.adjust = data.adjusted;
+  csv.sort = data.csvSort;
+  csv.dedupeLast = data.csvDedupeLast;
   auto loaded = loadCsvSpecs(data.csvFiles, csv);
   if (!loaded) return loaded.error();
   std::vector<BarSeries> series = std::move(loaded).value();

@@ -343,12 +343,15 @@ std::vector<Check> providers(const common::Config& config, const QStringList& re
     const char* urlKey;
     const char* defaultUrl;
     std::vector<std::pair<const char*, const char*>> credentials;  // config key, environment variable
+    const char* probePath;  // a cheap authenticated endpoint (empty: any answer of the base URL will do)
   };
   const ProviderInfo infos[] = {
-      {"yahoo", "yahoo.base_url", "https://query1.finance.yahoo.com", {}},
-      {"polygon", "polygon.base_url", "https://api.polygon.io", {{"polygon.api_key", "POLYGON_API_KEY"}}},
+      {"yahoo", "yahoo.base_url", "https://query1.finance.yahoo.com", {}, ""},
+      {"polygon", "polygon.base_url", "https://api.polygon.io", {{"polygon.api_key", "POLYGON_API_KEY"}},
+       "/v3/reference/tickers?limit=1"},
       {"alpaca", "alpaca.data_url", "https://data.alpaca.markets",
-       {{"alpaca.key_id", "APCA_API_KEY_ID"}, {"alpaca.secret_key", "APCA_API_SECRET_KEY"}}},
+       {{"alpaca.key_id", "APCA_API_KEY_ID"}, {"alpaca.secret_key", "APCA_API_SECRET_KEY"}},
+       "/v2/stocks/bars/latest?symbols=SPY"},
   };
   std::vector<Check> out;
   for (const auto& pi : infos) {
@@ -373,13 +376,35 @@ std::vector<Check> providers(const common::Config& config, const QStringList& re
       c.probe = [creds] { return state(contract::HealthState::Ok, creds + "; endpoint not checked (--no-network)"); };
       continue;
     }
-    const QUrl url(config.value(pi.urlKey, pi.defaultUrl).trimmed());
-    c.probe = [url, creds, timeout] {
-      const HttpOutcome r = httpGet(QNetworkRequest(url), timeout);  // any answer will do; no key is sent
+    QString base = config.value(pi.urlKey, pi.defaultUrl).trimmed();
+    while (base.endsWith('/')) base.chop(1);
+    const QUrl url(*pi.probePath ? base + pi.probePath : base);
+    // The configured key goes in headers (never in the URL, so never in a log line); the answer says whether the
+    // vendor accepts it.
+    QNetworkRequest request(url);
+    if (std::string_view(pi.name) == "polygon")
+      request.setRawHeader("Authorization", "Bearer " + config.value("polygon.api_key").trimmed().toUtf8());
+    if (std::string_view(pi.name) == "alpaca") {
+      request.setRawHeader("APCA-API-KEY-ID", config.value("alpaca.key_id").trimmed().toUtf8());
+      request.setRawHeader("APCA-API-SECRET-KEY", config.value("alpaca.secret_key").trimmed().toUtf8());
+    }
+    const bool keyed = *pi.probePath != 0;
+    c.probe = [request, url, creds, timeout, keyed] {
+      const HttpOutcome r = httpGet(request, timeout);
       const std::string where = text(hostOf(url));
-      if (r.status > 0)
+      if (r.status <= 0)
+        return state(contract::HealthState::Down, fmt::format("{}; {} unreachable: {}", creds, where, r.error));
+      if (!keyed)
         return state(contract::HealthState::Ok, fmt::format("{}; {} answered HTTP {}", creds, where, r.status), r.ms);
-      return state(contract::HealthState::Down, fmt::format("{}; {} unreachable: {}", creds, where, r.error));
+      if (r.status == 401 || r.status == 403)
+        return state(contract::HealthState::Down,
+                     fmt::format("credentials rejected: {} answered HTTP {} to the configured key", where, r.status),
+                     r.ms);
+      if (r.status >= 200 && r.status < 300)
+        return state(contract::HealthState::Ok, fmt::format("credentials accepted by {} (HTTP {})", where, r.status),
+                     r.ms);
+      return state(contract::HealthState::Degraded,
+                   fmt::format("{}; {} answered HTTP {} to an authenticated request", creds, where, r.status), r.ms);
     };
   }
   return out;

@@ -108,8 +108,11 @@ Check marketFeed(RuntimeMode mode, const marketdata::SimulatedMarket* market);
 // market.feed vendor unless it is simulated / none. Lower case, as written (unknown names are the caller's to
 // reject).
 QStringList requiredProviders(const common::Config& config, const QStringList& extra = {});
-// One check per provider (yahoo, polygon, alpaca): credentials present (never shown) and the endpoint answers
-// (any HTTP status; no key sent).
+// One check per provider (yahoo, polygon, alpaca): credentials present (never shown) and, with network, the
+// vendor's answer to a cheap request made WITH the configured key (Polygon: Authorization: Bearer on
+// /v3/reference/tickers?limit=1; Alpaca: the APCA-API-KEY-ID / -SECRET-KEY headers on /v2/stocks/bars/latest):
+// 2xx ok, 401/403 down ("credentials rejected"), anything else degraded. Keys travel in headers only, never in a
+// URL or a detail. Yahoo needs no key: any answer of its base URL is ok.
 std::vector<Check> providers(const common::Config& config, const QStringList& required, bool network,
                              std::chrono::milliseconds timeout);
 

@@ -27,6 +27,81 @@ class tst_Cli : public QObject {
     QCOMPARE(version.code, 0);
     QCOMPARE(version.out.trimmed(), QString("meridian-cli " MERIDIAN_VERSION));
   }
+  // Every subcommand (and every benchmark) answers --help on stdout with exit 0.
+  void everySubcommandAnswersHelp_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expected");
+    for (const char* c : {"config", "migrate", "calendar", "health", "serve", "backtest", "pairs-scan", "report", "import-csv",
+                          "ingest", "screen"})
+      QTest::newRow(c) << QStringList{c, "--help"} << QString();
+    QTest::newRow("import-csv -h") << QStringList{"import-csv", "-h"} << "--dedupe";
+    QTest::newRow("ingest") << QStringList{"ingest", "--help"} << "--provider";
+    QTest::newRow("bench") << QStringList{"bench", "--help"} << "screener";
+    for (const char* b : {"calendar", "backtest", "ingest", "load", "risk", "screener", "chart", "gui"})
+      QTest::newRow(qPrintable(QString("bench ") + b)) << QStringList{"bench", b, "--help"} << QString(b);
+  }
+  void everySubcommandAnswersHelp() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, expected);
+    const Run r = run(args);
+    QVERIFY2(r.code == 0, qPrintable(args.join(' ') + ": " + r.err));
+    QVERIFY2(r.out.contains("sage"), qPrintable(r.out));
+    if (!expected.isEmpty()) QVERIFY2(r.out.contains(expected), qPrintable(r.out));
+    QVERIFY2(!r.err.contains("Unknown option"), qPrintable(r.err));
+    if (args.size() == 2) QVERIFY2(r.out.startsWith("Usage: meridian-cli " + args[0]), qPrintable(r.out));
+  }
+  // One strict reader behind import-csv and backtest --csv: the same refusals, file:line: column (Name): reason on
+  // stderr, exit 1, nothing stored; --sort / --dedupe last accept what they name.
+  void badCsvIsRefusedTheSameWayEverywhere() {
+    QTemporaryDir dir;
+    auto write = [&](const char* name, const QByteArray& body) {
+      QFile f(dir.filePath(name));
+      f.open(QIODevice::WriteOnly);
+      f.write(body);
+      return f.fileName();
+    };
+    const QByteArray header = "Date,Open,High,Low,Close,Adj Close,Volume\n";
+    const QString headerOnly = write("x-header.csv", header);
+    Run r = run({"import-csv", headerOnly});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("x-header.csv: no data rows (only a header)"), qPrintable(r.err));
+    QVERIFY(r.err.contains("nothing written"));
+
+    const QString late = write("late.csv", header + "2262-04-10,1,2,0.5,1.5,1.5,10\n2263-01-02,1,2,0.5,1.5,1.5,10\n");
+    for (const QStringList& args : {QStringList{"import-csv", late}, QStringList{"backtest", "--csv", late}}) {
+      r = run(args);
+      QCOMPARE(r.code, 1);
+      QVERIFY2(r.err.contains("late.csv:3: column 1 (Date): '2263-01-02' is outside the representable range"),
+               qPrintable(r.err));
+    }
+    r = run({"backtest", "--csv", dir.path()});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("is a directory, not a CSV file"), qPrintable(r.err));
+
+    QByteArray rows = header;
+    for (int d = 1; d <= 28; ++d) rows += QByteArray("2024-02-") + (d < 10 ? "0" : "") + QByteArray::number(d) + ",10,11,9,10.5,10.5,100\n";
+    const QString dup = write("dup.csv", rows + "2024-02-28,10,11,9,10.6,10.6,100\n");
+    r = run({"import-csv", dup});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("dup.csv:30: column 1 (Date): '2024-02-28' repeats the time of line 29"), qPrintable(r.err));
+    r = run({"import-csv", dup, "--dedupe", "last"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("rows read 28, inserted 28"), qPrintable(r.out));  // 29 rows, one time twice
+    QCOMPARE(run({"import-csv", dup, "--dedupe", "first"}).code, 2);
+
+    const QString swapped = write("swapped.csv", header + "2024-01-03,10,11,9,10.5,10.5,100\n2024-01-02,10,11,9,10.5,10.5,100\n");
+    r = run({"import-csv", swapped});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("swapped.csv:3: column 1 (Date): '2024-01-02' is before the previous row's time (line 2)"),
+             qPrintable(r.err));
+    QCOMPARE(run({"import-csv", swapped, "--sort"}).code, 0);
+
+    QByteArray utf16("\xFF\xFE", 2);
+    for (char c : header) utf16 += QByteArray(1, c) + QByteArray(1, '\0');
+    r = run({"import-csv", write("wide.csv", utf16)});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("is UTF-16 LE"), qPrintable(r.err));
+  }
   void unknownCommandIsAUsageError() {
     const Run r = run({"frobnicate"});
     QCOMPARE(r.code, 2);

@@ -91,7 +91,7 @@ class tst_BacktestCli : public QObject {
     f.close();
     r = run({"backtest", "--csv", bad});
     QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains(bad + ":3: column Low: 'x' is not a number"), qPrintable(r.err));
+    QVERIFY2(r.err.contains(bad + ":3: column 4 (Low): 'x' is not a number"), qPrintable(r.err));
 
     r = run({"backtest", "--strategy", "nope", "--csv", data("orcl-1995-2014.csv")});
     QCOMPARE(r.code, 2);

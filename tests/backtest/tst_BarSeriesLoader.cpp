@@ -56,14 +56,15 @@ class tst_BarSeriesLoader : public QObject {
     QTest::addColumn<QString>("body");
     QTest::addColumn<QString>("message");
     QTest::newRow("fields") << "2000-01-03,1,2,0.5,1.5,1.5,100\n2000-01-04,1,2,0.5,1.5,100\n"
-                            << "mem:3: expected 7 fields, got 6";
-    QTest::newRow("number") << "2000-01-03,1,2,0.5,abc,1.5,100\n" << "mem:2: column Close: 'abc' is not a number";
-    QTest::newRow("null") << "2000-01-03,null,2,0.5,1,1,100\n" << "mem:2: column Open: 'null' is not a number";
-    QTest::newRow("date") << "2000-13-03,1,2,0.5,1.5,1.5,100\n" << "mem:2: invalid date '2000-13-03'";
+                            << "mem:3: 6 fields, the header has 7";
+    QTest::newRow("number") << "2000-01-03,1,2,0.5,abc,1.5,100\n" << "mem:2: column 5 (Close): 'abc' is not a number";
+    QTest::newRow("null") << "2000-01-03,null,2,0.5,1,1,100\n" << "mem:2: column 2 (Open): 'null' is not a number";
+    QTest::newRow("date") << "2000-13-03,1,2,0.5,1.5,1.5,100\n" << "mem:2: column 1 (Date): '2000-13-03' is not a date";
     QTest::newRow("order") << "2000-01-04,1,2,0.5,1.5,1.5,100\n2000-01-03,1,2,0.5,1.5,1.5,100\n"
-                           << "mem:3: date 2000-01-03 is not after the previous row's";
-    QTest::newRow("ohlc") << "2000-01-03,1,1.2,0.5,1.5,1.5,100\n" << "mem:2: inconsistent bar";
-    QTest::newRow("negative volume") << "2000-01-03,1,2,0.5,1.5,1.5,-1\n" << "mem:2: inconsistent bar";
+                           << "mem:3: column 1 (Date): '2000-01-03' is before the previous row's time (line 2)";
+    QTest::newRow("ohlc") << "2000-01-03,1,1.2,0.5,1.5,1.5,100\n" << "mem:2: column 3 (High): high 1.2 is below max(open 1, close 1.5)";
+    QTest::newRow("negative volume") << "2000-01-03,1,2,0.5,1.5,1.5,-1\n"
+                                     << "mem:2: column 7 (Volume): volume -1 is outside 0 .. 1e+15";
   }
   void malformedRowsFailWithLineNumbers() {
     QFETCH(QString, body);

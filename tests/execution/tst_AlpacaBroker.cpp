@@ -241,6 +241,26 @@ class tst_AlpacaBroker : public QObject {
     QVERIFY(h.of(K::Rejected).empty());
   }
 
+  // The trading API's 429 without Retry-After waits until X-RateLimit-Reset (Unix seconds), as Alpaca documents,
+  // instead of a burst of backoff retries (test backoff: 10 ms).
+  void tooManyRequestsWithoutRetryAfterWaitsForTheReset() {
+    LocalHttpServer server;
+    const QByteArray reset = QByteArray::number(QDateTime::currentSecsSinceEpoch() + 2);
+    server.route("/v2/orders", {testing::json(429, R"({"message":"rate limit exceeded"})",
+                                              {{"X-RateLimit-Limit", "200"}, {"X-RateLimit-Remaining", "0"},
+                                               {"X-RateLimit-Reset", reset}}),
+                                testing::json(200, bytes(alpacaOrder("a-8", "MRD-8", "accepted", "5")))});
+    Harness h(server.baseUrl());
+    QElapsedTimer timer;
+    timer.start();
+    h.broker->submit(order("MRD-8", 5));
+    h.settle();
+    QCOMPARE(count(server, "POST", "/v2/orders"), 2);  // 429, then one retry after the reset
+    QVERIFY2(timer.elapsed() >= 1000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(QDateTime::currentSecsSinceEpoch() >= reset.toLongLong());
+    QCOMPARE(h.of(K::Accepted).size(), std::size_t(1));
+  }
+
   void pollingTurnsFilledQtyIntoFills() {
     LocalHttpServer server;
     server.route("/v2/orders", {testing::json(200, bytes(alpacaOrder("a-2", "MRD-2", "accepted", "10"))),

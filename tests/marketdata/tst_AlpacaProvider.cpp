@@ -142,7 +142,9 @@ class tst_AlpacaProvider : public QObject {
       QVERIFY(!r.target.contains(QByteArray::fromStdString(kKeyId)));  // never in the URL
       QCOMPARE(r.query.queryItemValue("timeframe"), QString("1Day"));
       QCOMPARE(r.query.queryItemValue("start"), QString("2024-01-02"));
-      QCOMPARE(r.query.queryItemValue("end"), QString("2024-01-08"));  // last date whose 09:30 key < to
+      // The close of the last date's session (16:00 EST) as RFC 3339: a bare "2024-01-08" means midnight UTC to
+      // Alpaca, before that day's bar (stamped 05:00Z).
+      QCOMPARE(r.query.queryItemValue("end"), QString("2024-01-08T21:00:00Z"));
       QCOMPARE(r.query.queryItemValue("adjustment"), QString("raw"));
       QCOMPARE(r.query.queryItemValue("feed"), QString("iex"));
     }
@@ -210,6 +212,38 @@ class tst_AlpacaProvider : public QObject {
     QCOMPARE(bars->size(), std::size_t(1));
     QCOMPARE(m_server->requestCount(), 2);
     QVERIFY(timer.elapsed() >= 950);
+  }
+
+  // Alpaca documents X-RateLimit-Limit/-Remaining/-Reset (Unix seconds) on every response: a 429 without
+  // Retry-After waits until the reset (the test backoff is 10 ms, so the wait can only come from the header).
+  void tooManyRequestsWithoutRetryAfterWaitsForTheReset() {
+    const QByteArray reset = QByteArray::number(QDateTime::currentSecsSinceEpoch() + 2);
+    m_server->route(kPath, {json(429, R"({"message":"too many requests."})",
+                                 {{"X-RateLimit-Limit", "200"}, {"X-RateLimit-Remaining", "0"}, {"X-RateLimit-Reset", reset}}),
+                            json(200, kPage3)});
+    auto p = provider();
+    QElapsedTimer timer;
+    timer.start();
+    auto bars = p.fetchBars("AAPL", open930(2024, 1, 2), open930(2024, 1, 9), Timeframe::Day1);
+    QVERIFY2(bars.ok(), bars.ok() ? "" : bars.error().message.c_str());
+    QCOMPARE(m_server->requestCount(), 2);
+    QVERIFY2(timer.elapsed() >= 1000, qPrintable(QString::number(timer.elapsed())));  // reset is 1-2 s away
+    QVERIFY(QDateTime::currentSecsSinceEpoch() >= reset.toLongLong());
+  }
+  // Pacing before a 429: the first page says nothing is left until the reset, so the next page waits for it.
+  void paginationIsPacedByRemaining() {
+    const QByteArray reset = QByteArray::number(QDateTime::currentSecsSinceEpoch() + 2);
+    m_server->route(kPath, {json(200, kPage1,
+                                 {{"X-RateLimit-Limit", "200"}, {"X-RateLimit-Remaining", "0"}, {"X-RateLimit-Reset", reset}}),
+                            json(200, kPage2, {{"X-RateLimit-Limit", "200"}, {"X-RateLimit-Remaining", "150"}}),
+                            json(200, kPage3)});
+    auto p = provider();
+    QElapsedTimer timer;
+    timer.start();
+    auto bars = p.fetchBars("AAPL", open930(2024, 1, 2), open930(2024, 1, 9), Timeframe::Day1);
+    QVERIFY2(bars.ok(), bars.ok() ? "" : bars.error().message.c_str());
+    QCOMPARE(m_server->requestCount(), 3);
+    QVERIFY2(timer.elapsed() >= 1000, qPrintable(QString::number(timer.elapsed())));
   }
 
   void serverErrorThenSuccess() {

@@ -106,7 +106,7 @@ class tst_CsvImporter : public QObject {
     // no Adj Close column -> clear error, no bars
     auto idx = CsvImporter::readFile(dataFile("2006-day-001.csv"), o);
     QVERIFY(!idx.ok());
-    QCOMPARE(idx.error().code, std::string("parse"));
+    QCOMPARE(idx.error().code, std::string("csv.parse"));
   }
 
   void symbolFromFileName() {
@@ -118,27 +118,27 @@ class tst_CsvImporter : public QObject {
   void malformedRowsNameTheLine() {
     const QByteArray head = "Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,10,11,9,10.5,10.5,100\n";
     Error e = errorOf(head + "2024-01-03,10,11,9,10.5,100\n");
-    QCOMPARE(e.code, std::string("parse"));
+    QCOMPARE(e.code, std::string("csv.parse"));
     QVERIFY2(e.message.find("t.csv:3:") != std::string::npos, e.message.c_str());
-    QVERIFY(e.message.find("6 fields, header has 7") != std::string::npos);
+    QVERIFY(e.message.find("6 fields, the header has 7") != std::string::npos);
 
     e = errorOf(head + "\n2024-01-03,10,abc,9,10.5,10.5,100\n");
-    QVERIFY2(e.message.find("t.csv:4: high 'abc' is not a number") != std::string::npos, e.message.c_str());
+    QVERIFY2(e.message.find("t.csv:4: column 3 (High): 'abc' is not a number") != std::string::npos, e.message.c_str());
 
     e = errorOf(head + "2024-13-45,10,11,9,10.5,10.5,100\n");
-    QVERIFY2(e.message.find("t.csv:3: '2024-13-45' is not a date") != std::string::npos, e.message.c_str());
+    QVERIFY2(e.message.find("t.csv:3: column 1 (Date): '2024-13-45' is not a date") != std::string::npos, e.message.c_str());
 
     e = errorOf(head + "2024-01-03,10,11,10.2,10.5,10.5,100\n");  // low > open
-    QVERIFY2(e.message.find("t.csv:3: bar fails OHLC sanity") != std::string::npos, e.message.c_str());
+    QVERIFY2(e.message.find("t.csv:3: column 4 (Low): low 10.2 is above min(open 10, close 10.5)") != std::string::npos, e.message.c_str());
 
     e = errorOf(head + "2024-01-03,10,11,9,inf,10.5,100\n");
-    QVERIFY2(e.message.find("t.csv:3: close 'inf' is not a number") != std::string::npos, e.message.c_str());
+    QVERIFY2(e.message.find("t.csv:3: column 5 (Close): 'inf' is not a finite number") != std::string::npos, e.message.c_str());
 
     e = errorOf("Date,Open,High,Close\n2024-01-02,1,2,1\n");
     QVERIFY2(e.message.find("t.csv:1: no column for 'low'") != std::string::npos, e.message.c_str());
 
     e = errorOf("");
-    QCOMPARE(e.code, std::string("parse"));
+    QCOMPARE(e.code, std::string("csv.parse"));
   }
 
   void yahooNullRowsAreSkipped() {
@@ -153,15 +153,25 @@ class tst_CsvImporter : public QObject {
     QCOMPARE(data->lines, (std::vector<int>{2, 4}));
   }
 
-  void bomQuotesAndDuplicatesKept() {
+  void bomQuotesAndDuplicatesRefused() {
     auto data = CsvImporter::read("\xEF\xBB\xBF\"Date\",\"Open\",\"High\",\"Low\",\"Close\",\"Volume\"\n"
                                   "\"2024-01-02\",\"10\",\"11\",\"9\",\"10.5\",\"1,000\"\n");
     QVERIFY(!data.ok());  // "1,000" is one field but not a number
-    QVERIFY(data.error().message.find("volume '1,000'") != std::string::npos);
+    QVERIFY(data.error().message.find("column 6 (Volume): '1,000' is not a number") != std::string::npos);
     data = CsvImporter::read("\xEF\xBB\xBF\"Date\",Open,High,Low,Close,Volume\n"
                              "\"2024-01-02\",10,11,9,10.5,1000\n2024-01-02,10,12,9,11,2000\n");
+    QVERIFY(!data.ok());  // a duplicated time is an error unless the last row is asked to win
+    QVERIFY2(data.error().message.find("csv:3: column 1 (Date): '2024-01-02' repeats the time of line 2") == 0,
+             data.error().message.c_str());
+    CsvOptions dedupe;
+    dedupe.dedupeLast = true;
+    data = CsvImporter::read("\xEF\xBB\xBF\"Date\",Open,High,Low,Close,Volume\n"
+                             "\"2024-01-02\",10,11,9,10.5,1000\n2024-01-02,10,12,9,11,2000\n",
+                             dedupe);
     QVERIFY(data.ok());
-    QCOMPARE(data->bars.size(), std::size_t(2));  // duplicates are reported by DataQuality, not dropped here
+    QCOMPARE(data->bars.size(), std::size_t(1));
+    QCOMPARE(data->bars[0].volume, 2000.0);
+    QCOMPARE(data->droppedDuplicates, std::size_t(1));
   }
 
   void mappedColumnsAndTimeZones() {

@@ -228,6 +228,13 @@ class tst_PolygonProvider : public QObject {
     QCOMPARE(bars->size(), std::size_t(1));
     QCOMPARE(bars->at(0).ts, from);
     QCOMPARE(p.source(Timeframe::Minute1), std::string("polygon_1m"));
+    // Polygon's adjusted bars are split-adjusted only: their tag says so (Yahoo's and Alpaca's include dividends).
+    QCOMPARE(marketdata::sourceName("polygon", true, Timeframe::Day1), std::string("polygon_split_adjusted"));
+    QCOMPARE(marketdata::sourceName("yahoo", true, Timeframe::Day1), std::string("yahoo_adjusted"));
+    QCOMPARE(marketdata::sourceName("alpaca", true, Timeframe::Hour1), std::string("alpaca_adjusted_1h"));
+    QCOMPARE(marketdata::adjustmentOfSource("polygon_split_adjusted_1m"), std::string_view("split-adjusted (no dividends)"));
+    QCOMPARE(marketdata::adjustmentOfSource("yahoo_adjusted"), std::string_view("split- and dividend-adjusted"));
+    QCOMPARE(marketdata::adjustmentOfSource("polygon"), std::string_view("unadjusted"));
   }
 
   void fundamentals() {

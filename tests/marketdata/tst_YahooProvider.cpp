@@ -103,6 +103,21 @@ class tst_YahooProvider : public QObject {
     QVERIFY(reqs[0].header("User-Agent").contains("Meridian"));
   }
 
+  // Yahoo writes share classes with a dash: BRK.B is requested as BRK-B; the bars are the caller's (BRK.B).
+  void shareClassesAreRequestedWithADash() {
+    m_server->route("/v8/finance/chart/BRK-B", {json(200, kDaily)});
+    auto p = provider();
+    auto bars = p.fetchBars("BRK.B", at(kJan2), at(kJan2 + 7 * kDay), Timeframe::Day1);
+    QVERIFY2(bars.ok(), bars.ok() ? "" : bars.error().message.c_str());
+    QCOMPARE(bars->size(), std::size_t(4));
+    QCOMPARE(m_server->requestCount("/v8/finance/chart/BRK-B"), 1);
+    QCOMPARE(YahooProvider::vendorSymbol("BRK.B"), std::string("BRK-B"));
+    QCOMPARE(YahooProvider::vendorSymbol("BF.B"), std::string("BF-B"));
+    QCOMPARE(YahooProvider::vendorSymbol("AAPL"), std::string("AAPL"));
+    QCOMPARE(YahooProvider::vendorSymbol("BRK-B"), std::string("BRK-B"));
+    QCOMPARE(YahooProvider::vendorSymbol("^GSPC"), std::string("^GSPC"));
+  }
+
   void dailyAdjusted() {
     m_server->route(kPath, {json(200, kDaily)});
     auto p = provider(true);

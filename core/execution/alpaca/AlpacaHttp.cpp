@@ -3,6 +3,7 @@
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
 
+#include <QDateTime>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -53,6 +54,13 @@ Result<HttpReply> AlpacaHttp::request(const QByteArray& method, const QString& p
   auto log = common::logger("alpaca");
 
   for (int attempt = 1;; ++attempt) {
+    if (const int pace = int(std::min<std::int64_t>(
+            m_rateHeaders.paceDelay(QDateTime::currentMSecsSinceEpoch()).count(), m_options.maxRetryAfterMs));
+        pace > 0) {
+      log->info("alpaca {}: {} of {} requests left in the rate-limit window; waiting {} ms", what,
+                m_rateHeaders.remaining.value_or(0), m_rateHeaders.limit.value_or(0), pace);
+      std::this_thread::sleep_for(std::chrono::milliseconds(pace));
+    }
     QNetworkRequest req(url);
     req.setRawHeader("APCA-API-KEY-ID", m_keyId);
     req.setRawHeader("APCA-API-SECRET-KEY", m_secret);
@@ -81,13 +89,21 @@ Result<HttpReply> AlpacaHttp::request(const QByteArray& method, const QString& p
                        fmt::format("alpaca: {} failed: {}", what,
                                    timeout ? "timed out" : "cannot reach the server (network error)"));
     }
+    const auto limits = common::RateLimitHeaders::parse(r.header("X-RateLimit-Limit"), r.header("X-RateLimit-Remaining"),
+                                                        r.header("X-RateLimit-Reset"));
+    if (limits.any()) m_rateHeaders = limits;
     const bool retryable = r.status == 429 || (r.status >= 500 && r.status <= 599);
     if (!retryable || attempt >= m_options.maxAttempts) return r;
 
     int delayMs = std::min(m_options.backoffMaxMs, m_options.backoffBaseMs << std::min(attempt - 1, 10));
     bool ok = false;
     const int retryAfter = r.header("Retry-After").trimmed().toInt(&ok);
-    if (ok && retryAfter >= 0) delayMs = std::min(retryAfter * 1000, m_options.maxRetryAfterMs);
+    if (ok && retryAfter >= 0) {
+      delayMs = std::min(retryAfter * 1000, m_options.maxRetryAfterMs);
+    } else if (r.status == 429 && limits.resetEpochSeconds) {  // documented: wait until the window resets
+      delayMs = int(std::min<std::int64_t>(limits.untilReset(QDateTime::currentMSecsSinceEpoch())->count(),
+                                           m_options.maxRetryAfterMs));
+    }
     log->warn("alpaca {}: HTTP {}, retry {} in {} ms", what, r.status, attempt, delayMs);
     std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
   }

@@ -3,10 +3,12 @@
 // thread, which is AlpacaBroker's worker (never a service thread: DESIGN.md rule 5). GET / POST / PATCH / DELETE with JSON bodies and Alpaca's header auth
 // (APCA-API-KEY-ID / APCA-API-SECRET-KEY; both values are registered with common::registerSecret so they never
 // reach a log).
-// Retries: 429 and 5xx are retried with exponential backoff (Retry-After honoured, capped); transport failures
+// Retries: 429 and 5xx are retried with exponential backoff (Retry-After honoured, capped; a 429 without it waits
+// until X-RateLimit-Reset, and X-RateLimit-Remaining paces requests: common/RateLimitHeaders.h); transport failures
 // (connection refused, reset, timeout) are NOT retried here and come back as Error "http.network" /
 // "http.timeout": the caller decides (an order whose POST failed stays pending and is reconciled later by its
 // client order id, so a retry can never double it).
+#include "core/common/RateLimitHeaders.h"
 #include "core/common/Result.h"
 
 #include <QByteArray>
@@ -62,6 +64,7 @@ class AlpacaHttp {
   std::unique_ptr<QNetworkAccessManager> m_nam;
   QThread* m_namThread = nullptr;
   std::uint64_t m_sent = 0;
+  common::RateLimitHeaders m_rateHeaders;  // X-RateLimit-* of the last response: pacing, and 429 without Retry-After
 };
 
 }  // namespace meridian::execution

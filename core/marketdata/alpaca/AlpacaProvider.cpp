@@ -2,6 +2,7 @@
 
 #include "core/common/Redact.h"
 #include "core/marketdata/VendorBarFields.h"
+#include "core/time/NyseCalendar.h"
 #include "core/time/TimeZones.h"
 
 #include <QJsonArray>
@@ -32,6 +33,12 @@ const char* timeframeOf(Timeframe tf) {
 }
 
 QString rfc3339(Timestamp t) { return time::TimeZones::toUtcDateTime(t).toString(Qt::ISODate); }
+
+// The close of the session of an exchange date (13:00 on early-close days), 16:00 ET on other dates.
+Timestamp lastSessionEnd(QDate date) {
+  if (auto s = time::NyseCalendar::instance().session(date)) return s->close;
+  return time::TimeZones::fromExchange(date, QTime(16, 0));
+}
 
 }  // namespace
 
@@ -74,7 +81,9 @@ Result<std::vector<domain::Bar>> AlpacaProvider::fetchBars(std::string_view symb
     const auto [first, last] = dailyDateRange(from, to);
     if (first > last) return out;
     query.addQueryItem("start", first.toString(Qt::ISODate));
-    query.addQueryItem("end", last.toString(Qt::ISODate));
+    // An explicit instant: a bare date would be read as midnight UTC, before Alpaca's daily bar of that date
+    // (stamped at midnight New York, 04:00/05:00Z), and the last day would be lost.
+    query.addQueryItem("end", rfc3339(lastSessionEnd(last)));
   } else {
     query.addQueryItem("start", rfc3339(from));
     query.addQueryItem("end", rfc3339(to - domain::kNanosPerSecond));

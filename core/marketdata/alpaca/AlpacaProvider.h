@@ -5,7 +5,9 @@
 // GET {data_url}/v2/stocks/{symbol}/bars?timeframe=1Day|1Hour|1Min&start&end&limit&adjustment=raw|all&feed
 //   [&page_token] -> {"bars":[{"t":"2024-01-02T05:00:00Z","o","h","l","c","v","n","vw"}]|null,"symbol",
 //   "next_page_token":"..."|null}.
-// end is inclusive: daily requests use exchange dates, intraday requests RFC 3339 instants (to - 1 s); bars are
+// end is inclusive: daily requests give start as the first exchange date and end as the RFC 3339 close of the last
+// session (a bare end date means midnight UTC, which would drop that day), intraday requests RFC 3339 instants
+// (to - 1 s); bars are
 // then filtered to [from, to). Daily bars (t = midnight ET) are re-keyed to 09:30 ET. Paging via page_token;
 // a failed page fails the whole fetch. Errors {"code":40110000,"message":"..."} -> "alpaca: 403 Forbidden: ...".
 // No fundamentals (fetchFundamentals: "unsupported").
@@ -27,7 +29,10 @@ class AlpacaProvider final : public IMarketDataProvider {
     std::string keyId;
     std::string secretKey;
     bool adjusted = false;                  // adjustment=all when true, raw otherwise
-    std::string feed = "iex";               // iex (free) | sip (paid); empty = account default
+    // iex (free): the IEX exchange's own trades only, a small fraction (a few percent) of the consolidated volume,
+    // so daily volumes look far lower than Yahoo's or Polygon's; sip (paid subscription): the consolidated tape.
+    // Empty = the account's default.
+    std::string feed = "iex";
     int limit = 10'000;                     // bars per page (Alpaca max)
     int maxPages = 10'000;
     HttpOptions http;

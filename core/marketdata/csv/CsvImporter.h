@@ -1,18 +1,9 @@
 #pragma once
-// CSV bar files: Yahoo downloads (Date,Open,High,Low,Close,Adj Close,Volume; Adj Close optional, extra columns
-// such as OpenInterest ignored) and generic files with a column map ("date=Date,open=O,high=H,...").
-//
-// - Timestamps: a bare date (yyyy-MM-dd, or dateFormat) gives a daily bar keyed at 09:30 ET of that date
-//   (Timeframe.h). A date-time ("yyyy-MM-dd HH:mm[:ss]", ISO 8601 'T' form, optional fractional seconds) is the
-//   bar's open instant: with a 'Z' or +hh:mm offset it is taken as written (tz-aware), otherwise it is wall time
-//   in options.timeZone (default America/New_York). A separate time column (map key `time`) is joined to the date.
-//   Integer epoch values are accepted too (10 digits = seconds, 13 = milliseconds).
-// - All or nothing: the first malformed row (wrong column count, non-numeric or non-finite value, bad date,
-//   bar failing OHLC sanity) returns Error code "parse" naming the file and line ("nvda.csv:17: ..."); no bars.
-// - Yahoo's "null" rows (no trading data) are skipped and counted. Blank lines are ignored. UTF-8 BOM, CRLF and
-//   RFC 4180 quoting are handled.
-// - Bars are returned in file order: duplicates and ordering are left for DataQuality to report (the store keeps
-//   the last bar of a duplicated ts).
+// CSV bar files for ingestion (import-csv, the GUI's import): the Qt-facing face of THE bar reader,
+// core/bars/BarCsvReader.h, which holds every rule (strict by default: file, line, column and reason on the first
+// bad row, no bars; sort / dedupe / skip-bad-rows only when asked). Yahoo downloads (Date,Open,High,Low,Close,
+// Adj Close,Volume) or generic files with a column map ("date=Date,open=O,high=H,...").
+#include "core/bars/BarCsvReader.h"
 #include "core/common/Result.h"
 #include "core/domain/Types.h"
 #include "core/marketdata/Timeframe.h"
@@ -52,16 +43,23 @@ struct CsvOptions {
   QByteArray timeZone = "America/New_York";  // wall-clock zone of date-times without an offset
   QString dateFormat;                      // QDate/QDateTime format; empty = auto (ISO, epoch)
   bool adjust = false;                     // scale OHLC by Adj Close / Close (Yahoo: needs "Adj Close")
-  QChar delimiter = QLatin1Char(',');
+  QChar delimiter = QLatin1Char(',');     // ASCII
+  bool sort = false;                       // accept rows out of time order (sorted); default: an error
+  bool dedupeLast = false;                 // accept duplicated timestamps (the last row wins); default: an error
+  bool skipBadRows = false;                // bad rows become CsvData::rowErrors instead of failing
 };
 
 struct CsvData {
-  std::vector<domain::Bar> bars;   // file order
+  std::vector<domain::Bar> bars;   // ascending time
   std::vector<int> lines;          // 1-based file line of each bar
   Timeframe timeframe = Timeframe::Day1;  // Day1 when every row has a bare date, else Minute1 (intraday)
   std::size_t rows = 0;            // data rows read (excluding header / blank lines)
   std::size_t skippedNullRows = 0;
+  std::size_t sortedRows = 0;         // rows that were out of order (sort)
+  std::size_t droppedDuplicates = 0;  // rows replaced by a later row of the same time (dedupeLast)
   QStringList header;
+  std::vector<bars::CsvRowError> rowErrors;  // skipBadRows: the first 100 bad rows
+  std::size_t badRows = 0;
 };
 
 class CsvImporter {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace meridian::marketdata {
@@ -169,10 +170,21 @@ Result<std::vector<domain::Bar>> YahooProvider::parseChart(const QJsonObject& ro
   return bars;
 }
 
+std::string YahooProvider::vendorSymbol(std::string_view symbol) {
+  std::string out(symbol);
+  const std::size_t dot = out.rfind('.');
+  // "BRK.B" -> "BRK-B": a one-letter suffix after a dot is a share class, which Yahoo writes with a dash.
+  if (dot != std::string::npos && dot > 0 && dot + 2 == out.size() &&
+      std::isalpha(static_cast<unsigned char>(out[dot + 1])))
+    out[dot] = '-';
+  return out;
+}
+
 Result<std::vector<domain::Bar>> YahooProvider::fetchWindow(std::string_view symbol, Timestamp from, Timestamp to,
                                                             Timeframe tf) {
+  const std::string vendor = vendorSymbol(symbol);
   QUrl url = joinUrl(m_options.baseUrl,
-                     "v8/finance/chart/" + encodeSegment(QString::fromUtf8(symbol.data(), qsizetype(symbol.size()))));
+                     "v8/finance/chart/" + encodeSegment(QString::fromUtf8(vendor.data(), qsizetype(vendor.size()))));
   // period1 inclusive, period2 exclusive (seconds): floor / ceil keep [from, to) covered.
   const qint64 p1 = qint64(std::floor(double(from) / 1e9));
   const qint64 p2 = qint64(std::ceil(double(to) / 1e9));

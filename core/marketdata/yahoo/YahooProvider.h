@@ -32,7 +32,10 @@ class YahooProvider final : public IMarketDataProvider {
     double burst = 5.0;
     std::shared_ptr<RateLimiter> limiter;   // overrides ratePerMinute/burst when set (share across instances)
   };
-  static HttpOptions defaultHttpOptions();  // browser-like User-Agent (Yahoo rejects unknown agents)
+  static HttpOptions defaultHttpOptions();
+  // The symbol as Yahoo spells it: US share classes take a dash ("BRK.B" -> "BRK-B", "BF.B" -> "BF-B"); anything
+  // else is sent as given. Bars are returned (and stored) under the caller's symbol.
+  static std::string vendorSymbol(std::string_view symbol);  // browser-like User-Agent (Yahoo rejects unknown agents)
 
   YahooProvider();
   explicit YahooProvider(Options options);

@@ -1,0 +1,672 @@
+#include "core/bars/BarCsvReader.h"
+
+#include "core/time/CivilTime.h"
+#include "core/time/TimeZones.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QString>
+#include <QTimeZone>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <numeric>
+#include <optional>
+
+namespace meridian::bars {
+namespace {
+
+using domain::Timestamp;
+
+constexpr std::size_t kMaxRowErrors = 100;
+constexpr std::int64_t kSessionOpenSeconds = 9 * 3600 + 30 * 60;  // daily bars are keyed at 09:30 ET
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// Decimal text -> double. Plain "[-]digits[.digits]" with at most 15 significant digits is m / 10^k with m and
+// 10^k exact doubles, so one division gives the correctly rounded value (Clinger's fast path), the same double
+// std::from_chars gives; everything else (exponents, long mantissas, inf/nan) goes to std::from_chars.
+bool parseDouble(std::string_view s, double& v) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  std::uint64_t m = 0;
+  int digits = 0, fraction = 0;
+  bool any = false;
+  while (p != end && unsigned(*p - '0') < 10) {
+    if (m != 0 || *p != '0') ++digits;
+    m = m * 10 + unsigned(*p - '0');
+    ++p;
+    any = true;
+    if (digits > 15) break;
+  }
+  if (p != end && *p == '.' && digits <= 15) {
+    ++p;
+    while (p != end && unsigned(*p - '0') < 10) {
+      if (m != 0 || *p != '0') ++digits;
+      m = m * 10 + unsigned(*p - '0');
+      ++fraction;
+      ++p;
+      any = true;
+      if (digits > 15) break;
+    }
+  }
+  if (p == end && any && digits <= 15 && fraction <= 22) {
+    v = double(m) / kPow10[fraction];
+    if (negative) v = -v;
+    return true;
+  }
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+// A short, printable excerpt of a field for messages.
+std::string excerpt(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 40)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+  if (s.size() > 40) out += "...";
+  return out;
+}
+
+template <class Int>
+bool digits(std::string_view s, Int& v) {
+  if (s.empty()) return false;
+  Int r = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    r = Int(r * 10 + (c - '0'));
+  }
+  v = r;
+  return true;
+}
+
+// "yyyy-MM-dd" -> year, month, day (validated); false when not that form or not a calendar date.
+bool isoDate(std::string_view s, int& y, int& m, int& d) {
+  return s.size() == 10 && s[4] == '-' && s[7] == '-' && digits(s.substr(0, 4), y) && digits(s.substr(5, 2), m) &&
+         digits(s.substr(8, 2), d) && time::isValidCivilDate(y, m, d);
+}
+
+enum class TsStatus { Ok, NotADate, OutOfRange, Unsupported };
+
+struct ParsedTs {
+  TsStatus status = TsStatus::NotADate;
+  Timestamp ts = 0;
+  bool dateOnly = false;
+};
+
+// The representable years, checked before any arithmetic (the exact bounds are checked on the result).
+bool yearInRange(int y) { return y >= 1677 && y <= 2262; }
+
+class TimestampParser {
+ public:
+  TimestampParser(const CsvReadOptions& o, const QTimeZone& zone)
+      : m_options(o), m_zone(zone), m_wall(zone), m_exchange(time::TimeZones::exchangeTimeZone()) {}
+
+  ParsedTs parse(std::string_view s) {
+    if (s.empty()) return {};
+    if (!m_options.dateFormat.empty()) return parseWithFormat(s);
+    std::int64_t n = 0;
+    if (digits(s, n)) {
+      if (s.size() == 8) {
+        const int y = int(n / 10000), m = int(n / 100 % 100), d = int(n % 100);
+        if (!time::isValidCivilDate(y, m, d)) return {};
+        return daily(y, m, d);
+      }
+      if (s.size() == 10) return instant(n, 0);
+      if (s.size() == 13) return instant(n / 1000, (n % 1000) * domain::kNanosPerMilli);
+      return {};
+    }
+    int y = 0, mo = 0, d = 0;
+    if (s.size() == 10) return isoDate(s, y, mo, d) ? daily(y, mo, d) : ParsedTs{};
+    if (s.size() >= 16 && isoDate(s.substr(0, 10), y, mo, d) && (s[10] == ' ' || s[10] == 'T')) {
+      ParsedTs r = dateTime(y, mo, d, s.substr(11));
+      if (r.status != TsStatus::Unsupported) return r;
+    }
+    return parseWithQt(s);  // other ISO 8601 spellings Qt knows
+  }
+
+ private:
+  ParsedTs finish(std::int64_t utcSeconds, std::int64_t nanos, bool dateOnly) {
+    const auto ts = time::timestampFromSeconds(utcSeconds, nanos);
+    if (!ts) return {TsStatus::OutOfRange, 0, dateOnly};
+    return {TsStatus::Ok, *ts, dateOnly};
+  }
+  ParsedTs daily(int y, int m, int d) {
+    if (!yearInRange(y)) return {TsStatus::OutOfRange, 0, true};
+    const std::int64_t local = time::daysFromCivil(y, m, d) * 86400 + kSessionOpenSeconds;
+    return finish(m_exchange.toUtcSeconds(local), 0, true);
+  }
+  ParsedTs instant(std::int64_t seconds, std::int64_t nanos) { return finish(seconds, nanos, false); }
+
+  // "HH:mm[:ss[.f...]][Z|±hh[:mm]|±hhmm]" after the date.
+  ParsedTs dateTime(int y, int mo, int d, std::string_view t) {
+    int h = 0, mi = 0, sec = 0;
+    std::int64_t nanos = 0;
+    if (t.size() < 5 || t[2] != ':' || !digits(t.substr(0, 2), h) || !digits(t.substr(3, 2), mi))
+      return {TsStatus::Unsupported};
+    t.remove_prefix(5);
+    if (!t.empty() && t[0] == ':') {
+      if (t.size() < 3 || !digits(t.substr(1, 2), sec)) return {TsStatus::Unsupported};
+      t.remove_prefix(3);
+      if (!t.empty() && (t[0] == '.' || t[0] == ',')) {
+        std::size_t k = 1;
+        std::int64_t scale = domain::kNanosPerSecond;
+        while (k < t.size() && t[k] >= '0' && t[k] <= '9') {
+          if (k > 9) return {TsStatus::Unsupported};
+          scale /= 10;
+          nanos += (t[k] - '0') * scale;
+          ++k;
+        }
+        if (k == 1) return {TsStatus::Unsupported};
+        t.remove_prefix(k);
+      }
+    }
+    if (h > 23 || mi > 59 || sec > 59) return {};
+    bool haveOffset = false;
+    int offset = 0;
+    if (!t.empty()) {
+      if (t == "Z" || t == "z") {
+        haveOffset = true;
+      } else if (t[0] == '+' || t[0] == '-') {
+        int oh = 0, om = 0;
+        const std::string_view rest = t.substr(1);
+        bool ok = false;
+        if (rest.size() == 2) ok = digits(rest, oh);
+        else if (rest.size() == 4) ok = digits(rest.substr(0, 2), oh) && digits(rest.substr(2, 2), om);
+        else if (rest.size() == 5 && rest[2] == ':') ok = digits(rest.substr(0, 2), oh) && digits(rest.substr(3, 2), om);
+        if (!ok || oh > 23 || om > 59) return {TsStatus::Unsupported};
+        offset = (t[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        haveOffset = true;
+      } else {
+        return {TsStatus::Unsupported};
+      }
+    }
+    if (!yearInRange(y)) return {TsStatus::OutOfRange};
+    const std::int64_t local = time::daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return finish(haveOffset ? local - offset : m_wall.toUtcSeconds(local), nanos, false);
+  }
+
+  ParsedTs fromQt(const QDateTime& dt) {
+    if (!dt.isValid()) return {};
+    const Timestamp ts = dt.timeSpec() == Qt::LocalTime ? time::TimeZones::fromZone(dt.date(), dt.time(), m_zone)
+                                                        : time::TimeZones::fromQDateTime(dt);
+    if (ts == time::kInvalidTimestamp) return {TsStatus::OutOfRange};
+    return {TsStatus::Ok, ts, false};
+  }
+  ParsedTs parseWithQt(std::string_view s) {
+    QString q = QString::fromUtf8(s.data(), qsizetype(s.size()));
+    if (q.size() > 10 && q[10] == ' ') q[10] = 'T';
+    return fromQt(QDateTime::fromString(q, Qt::ISODateWithMs));
+  }
+  ParsedTs parseWithFormat(std::string_view s) {
+    const QString q = QString::fromUtf8(s.data(), qsizetype(s.size()));
+    const QString format = QString::fromStdString(m_options.dateFormat);
+    if (!format.contains('h', Qt::CaseInsensitive)) {
+      const QDate d = QDate::fromString(q, format);
+      if (!d.isValid()) return {};
+      return daily(d.year(), d.month(), d.day());
+    }
+    return fromQt(QDateTime::fromString(q, format));
+  }
+
+  const CsvReadOptions& m_options;
+  QTimeZone m_zone;
+  time::LocalTimeResolver m_wall;
+  time::LocalTimeResolver m_exchange;
+};
+
+// Splits records out of the text: RFC 4180 quoting, bounded record length, 1-based line numbers.
+class RecordSplitter {
+ public:
+  RecordSplitter(std::string_view text, char delim, std::size_t maxLine)
+      : m_text(text), m_delim(delim), m_max(maxLine) {}
+
+  enum class Next { Record, End, Error };
+  // On Error, `error` says why (the record starts at `line`).
+  Next next(std::vector<std::string_view>& fields, std::size_t& line, std::string& error) {
+    fields.clear();
+    m_used = 0;
+    if (m_pos >= m_text.size()) return Next::End;
+    line = m_line;
+    // One pass over the line: split at the delimiter, stop at '\n', hand a line with a quote to quoted().
+    const char* const base = m_text.data();
+    const char* const end = base + m_text.size();
+    const char* const limit = base + std::min(m_text.size(), m_pos + m_max + 1);
+    const char* p = base + m_pos;
+    const char* start = p;
+    for (; p != limit; ++p) {
+      const char ch = *p;
+      if (ch == m_delim) {
+        fields.push_back(trim(std::string_view(start, std::size_t(p - start))));
+        start = p + 1;
+      } else if (ch == '\n') {
+        break;
+      } else if (ch == '"') {
+        fields.clear();
+        return quoted(fields, error);
+      }
+    }
+    if (p == limit && p != end) {
+      error = fmt::format("line is longer than {} bytes (the limit; is this a bar CSV?)", m_max);
+      return Next::Error;
+    }
+    fields.push_back(trim(std::string_view(start, std::size_t(p - start))));
+    m_pos = std::size_t(p - base) + 1;
+    ++m_line;
+    return Next::Record;
+  }
+
+ private:
+  std::string& scratch() {
+    if (m_used == m_pool.size()) m_pool.emplace_back();
+    std::string& s = m_pool[m_used++];
+    s.clear();
+    return s;
+  }
+
+  Next quoted(std::vector<std::string_view>& fields, std::string& error) {
+    const std::size_t recordStart = m_pos;
+    std::size_t p = m_pos;
+    const std::size_t n = m_text.size();
+    for (;;) {
+      std::size_t q = p;
+      while (q < n && (m_text[q] == ' ' || m_text[q] == '\t')) ++q;
+      std::string_view field;
+      if (q < n && m_text[q] == '"') {
+        std::string& s = scratch();
+        ++q;
+        for (;;) {
+          if (q - recordStart > m_max) {
+            error = fmt::format("record is longer than {} bytes (the limit; an unclosed quote?)", m_max);
+            return Next::Error;
+          }
+          if (q >= n) {
+            error = "a quoted field is not closed";
+            return Next::Error;
+          }
+          const char c = m_text[q++];
+          if (c == '"') {
+            if (q < n && m_text[q] == '"') {
+              s += '"';
+              ++q;
+              continue;
+            }
+            break;
+          }
+          if (c == '\n') ++m_line;
+          s += c;
+        }
+        while (q < n && (m_text[q] == ' ' || m_text[q] == '\t' || m_text[q] == '\r')) ++q;
+        if (q < n && m_text[q] != m_delim && m_text[q] != '\n') {
+          error = "text after a closing quote";
+          return Next::Error;
+        }
+        field = s;
+      } else {
+        const std::size_t begin = q;
+        while (q < n && m_text[q] != m_delim && m_text[q] != '\n') {
+          if (m_text[q] == '"') {
+            error = "a quote inside an unquoted field";
+            return Next::Error;
+          }
+          ++q;
+        }
+        field = trim(m_text.substr(begin, q - begin));
+      }
+      fields.push_back(field);
+      if (q < n && m_text[q] == m_delim) {
+        p = q + 1;
+        continue;
+      }
+      m_pos = q + 1;  // past '\n' (or the end)
+      ++m_line;
+      return Next::Record;
+    }
+  }
+
+  std::string_view m_text;
+  char m_delim;
+  std::size_t m_max;
+  std::size_t m_pos = 0;
+  std::size_t m_line = 1;
+  std::deque<std::string> m_pool;  // unescaped quoted fields of the current record (stable addresses)
+  std::size_t m_used = 0;
+};
+
+// The problem with the first bytes' encoding, or empty.
+std::string encodingProblem(std::string_view text) {
+  auto starts = [&](std::string_view bom) { return text.substr(0, bom.size()) == bom; };
+  using namespace std::string_view_literals;
+  if (starts("\xFF\xFE\x00\x00"sv)) return "is UTF-32 LE (byte-order mark FF FE 00 00): save it as UTF-8";
+  if (starts("\x00\x00\xFE\xFF"sv)) return "is UTF-32 BE (byte-order mark 00 00 FE FF): save it as UTF-8";
+  if (starts("\xFF\xFE"sv)) return "is UTF-16 LE (byte-order mark FF FE): save it as UTF-8";
+  if (starts("\xFE\xFF"sv)) return "is UTF-16 BE (byte-order mark FE FF): save it as UTF-8";
+  const std::string_view head = text.substr(0, 4096);
+  if (head.find('\0') != std::string_view::npos)
+    return "contains NUL bytes: UTF-16/UTF-32 without a byte-order mark, or not a text file; save it as UTF-8";
+  return {};
+}
+
+struct Columns {
+  int date = -1, time = -1, open = -1, high = -1, low = -1, close = -1, adjClose = -1, volume = -1, vwap = -1,
+      trades = -1;
+};
+
+bool isNullToken(std::string_view s) { return iequals(s, "null"); }
+
+}  // namespace
+
+std::string CsvRowError::describe(std::string_view name) const {
+  if (column <= 0) return fmt::format("{}:{}: {}", name, line, reason);
+  return fmt::format("{}:{}: column {} ({}): {}", name, line, column, columnName, reason);
+}
+
+Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, std::string_view name) {
+  auto fileError = [&](const std::string& what) { return makeError(kCsvParse, fmt::format("{}: {}", name, what)); };
+  const QTimeZone zone(QByteArray::fromStdString(options.timeZone));
+  if (!zone.isValid()) return makeError(kCsvUsage, fmt::format("csv: unknown time zone '{}'", options.timeZone));
+  if (const std::string e = encodingProblem(text); !e.empty()) return fileError(e);
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+
+  BarCsv out;
+  RecordSplitter splitter(text, options.delimiter, std::max<std::size_t>(options.maxLineBytes, 16));
+  std::vector<std::string_view> f;
+  std::size_t line = 0;
+  std::string splitError;
+  auto isBlank = [&] { return f.size() == 1 && f[0].empty(); };
+
+  // Header: the first non-blank record.
+  for (;;) {
+    const auto r = splitter.next(f, line, splitError);
+    if (r == RecordSplitter::Next::Error) return makeError(kCsvParse, fmt::format("{}:{}: {}", name, line, splitError));
+    if (r == RecordSplitter::Next::End) return fileError("empty file (no header)");
+    if (!isBlank()) break;
+  }
+  const std::size_t headerLine = line;
+  for (std::string_view h : f) out.header.emplace_back(h);
+  auto headerText = [&] {
+    std::string s;
+    for (const auto& h : out.header) {
+      if (!s.empty()) s += ',';
+      s += excerpt(h);
+    }
+    return s;
+  };
+  auto find = [&](const std::string& colName) -> int {
+    if (colName.empty()) return -1;
+    for (std::size_t i = 0; i < out.header.size(); ++i)
+      if (iequals(out.header[i], colName)) return int(i);
+    return -2;  // named but missing
+  };
+  const bool yahoo = options.layout == CsvReadOptions::Layout::Yahoo;
+  const CsvColumns map = yahoo ? CsvColumns{} : options.columns;
+  Columns c;
+  c.date = find(map.date);
+  c.time = find(map.time);
+  c.open = find(map.open);
+  c.high = find(map.high);
+  c.low = find(map.low);
+  c.close = find(map.close);
+  c.volume = find(map.volume);
+  c.vwap = find(map.vwap);
+  c.trades = find(map.trades);
+  if (yahoo) {
+    for (const char* alias : {"Adj Close", "adj_close", "adjclose"})
+      if (c.adjClose < 0) c.adjClose = find(alias);
+  } else {
+    c.adjClose = find(map.adjClose);
+  }
+  auto headerFail = [&](const std::string& what) {
+    return makeError(kCsvParse, fmt::format("{}:{}: {}", name, headerLine, what));
+  };
+  for (const auto& [field, idx] : {std::pair{"date", c.date}, {"open", c.open}, {"high", c.high}, {"low", c.low},
+                                   {"close", c.close}})
+    if (idx < 0) return headerFail(fmt::format("no column for '{}' in header [{}]", field, headerText()));
+  for (const auto& [field, idx] : {std::pair{"time", c.time}, {"vwap", c.vwap}, {"trades", c.trades}})
+    if (idx == -2) return headerFail(fmt::format("mapped {} column not in header [{}]", field, headerText()));
+  if (!yahoo && c.volume == -2) return headerFail(fmt::format("mapped volume column not in header [{}]", headerText()));
+  if (c.volume == -2) c.volume = -1;
+  if (options.adjust && c.adjClose < 0)
+    return headerFail("adjusted prices requested but the file has no adjusted-close column");
+  if (!options.adjust) c.adjClose = -1;
+
+  auto columnName = [&](int idx) { return idx >= 0 && std::size_t(idx) < out.header.size() ? out.header[idx] : ""; };
+  std::optional<CsvRowError> rowError;
+  auto bad = [&](int idx, std::string reason) {
+    rowError = CsvRowError{line, idx >= 0 ? idx + 1 : 0, idx >= 0 ? columnName(idx) : std::string(), std::move(reason)};
+  };
+  auto number = [&](int idx, bool optional, double& v) -> bool {
+    if (idx < 0) return true;
+    const std::string_view s = f[std::size_t(idx)];
+    if (s.empty() && optional) return true;
+    if (s.empty() || !parseDouble(s, v)) {
+      bad(idx, fmt::format("'{}' is not a number", excerpt(f[std::size_t(idx)])));
+      return false;
+    }
+    if (!std::isfinite(v)) {
+      bad(idx, fmt::format("'{}' is not a finite number", excerpt(f[std::size_t(idx)])));
+      return false;
+    }
+    return true;
+  };
+  auto price = [&](int idx, double v) -> bool {
+    if (!(v > 0.0)) bad(idx, fmt::format("{} is not a positive price", v));
+    else if (v > options.maxPrice) bad(idx, fmt::format("{} is above the sanity bound for a price ({:g})", v, options.maxPrice));
+    else return true;
+    return false;
+  };
+
+  // Reserve from the size of the text and the header's length (rows are rarely shorter than the header), so
+  // the vectors are not regrown and copied while a large file streams in.
+  {
+    std::size_t headerBytes = 0;
+    for (const auto& h : out.header) headerBytes += h.size() + 1;
+    const std::size_t estimate = text.size() / std::max<std::size_t>(headerBytes, 24) + 16;
+    out.bars.reserve(estimate);
+    out.lines.reserve(estimate);
+  }
+  TimestampParser tsParser(options, zone);
+  std::string joined;
+  bool allDates = true;
+  Timestamp prevTs = 0;
+  std::size_t prevLine = 0;
+  bool outOfOrder = false, duplicates = false;
+  const std::size_t width = out.header.size();
+
+  // Parses the record in `f` into `b`; false with rowError set when the row is bad.
+  auto parseRow = [&](domain::Bar& b, bool& dateOnly) -> bool {
+    if (f.size() != width) {
+      bad(-1, fmt::format("{} fields, the header has {}", f.size(), width));
+      return false;
+    }
+    double adj = 0.0, trades = 0.0;
+    if (!number(c.open, false, b.open) || !number(c.high, false, b.high) || !number(c.low, false, b.low) ||
+        !number(c.close, false, b.close) || !number(c.volume, true, b.volume) || !number(c.vwap, true, b.vwap) ||
+        !number(c.trades, true, trades) || !number(c.adjClose, false, adj))
+      return false;
+    if (!(trades >= 0.0 && trades < 9.0e18)) {
+      bad(c.trades, fmt::format("{} is not a trade count", trades));
+      return false;
+    }
+    b.trades = std::int64_t(trades);
+    std::string_view when = f[std::size_t(c.date)];
+    if (c.time >= 0) {
+      joined.assign(when);
+      joined += ' ';
+      joined += f[std::size_t(c.time)];
+      when = joined;
+    }
+    const ParsedTs ts = tsParser.parse(when);
+    if (ts.status == TsStatus::OutOfRange) {
+      bad(c.date, fmt::format("'{}' is outside the representable range (1677-09-21 .. 2262-04-11)", excerpt(when)));
+      return false;
+    }
+    if (ts.status != TsStatus::Ok) {
+      bad(c.date, fmt::format("'{}' is not a date or date-time", excerpt(when)));
+      return false;
+    }
+    b.ts = ts.ts;
+    dateOnly = ts.dateOnly;
+    if (options.adjust) {
+      if (!price(c.close, b.close) || !price(c.adjClose, adj)) return false;
+      const double factor = adj / b.close;
+      b.open *= factor;
+      b.high *= factor;
+      b.low *= factor;
+      b.close = adj;
+    }
+    if (!price(c.open, b.open) || !price(c.high, b.high) || !price(c.low, b.low) || !price(c.close, b.close))
+      return false;
+    if (b.high < std::max(b.open, b.close)) {
+      bad(c.high, fmt::format("high {} is below max(open {}, close {})", b.high, b.open, b.close));
+      return false;
+    }
+    if (b.low > std::min(b.open, b.close)) {
+      bad(c.low, fmt::format("low {} is above min(open {}, close {})", b.low, b.open, b.close));
+      return false;
+    }
+    if (c.volume >= 0 && !(b.volume >= 0.0 && b.volume <= options.maxVolume)) {
+      bad(c.volume, fmt::format("volume {} is outside 0 .. {:g}", b.volume, options.maxVolume));
+      return false;
+    }
+    if (c.vwap >= 0 && b.vwap != 0.0 && !price(c.vwap, b.vwap)) return false;
+    return true;
+  };
+
+  for (;;) {
+    const auto r = splitter.next(f, line, splitError);
+    if (r == RecordSplitter::Next::End) break;
+    if (r == RecordSplitter::Next::Error) return makeError(kCsvParse, fmt::format("{}:{}: {}", name, line, splitError));
+    if (isBlank()) continue;
+    ++out.rows;
+    if (f.size() == width && isNullToken(f[std::size_t(c.open)]) && isNullToken(f[std::size_t(c.high)]) &&
+        isNullToken(f[std::size_t(c.low)]) && isNullToken(f[std::size_t(c.close)])) {  // Yahoo: no trading data
+      ++out.skippedNullRows;
+      continue;
+    }
+    domain::Bar b;
+    bool dateOnly = false;
+    rowError.reset();
+    if (parseRow(b, dateOnly) && !out.bars.empty()) {
+      if (b.ts < prevTs) {
+        outOfOrder = true;
+        if (!options.sort)
+          bad(c.date, fmt::format("'{}' is before the previous row's time (line {}): rows must be in time order "
+                                  "(sorting is an option)",
+                                  excerpt(f[std::size_t(c.date)]), prevLine));
+      } else if (b.ts == prevTs) {
+        duplicates = true;
+        if (!options.dedupeLast)
+          bad(c.date, fmt::format("'{}' repeats the time of line {} (keeping the last row is an option)",
+                                  excerpt(f[std::size_t(c.date)]), prevLine));
+      }
+    }
+    if (rowError) {
+      if (!options.skipBadRows) return makeError(kCsvParse, rowError->describe(name));
+      if (out.rowErrors.size() < kMaxRowErrors) out.rowErrors.push_back(std::move(*rowError));
+      ++out.badRows;
+      continue;
+    }
+    allDates = allDates && dateOnly;
+    out.bars.push_back(b);
+    out.lines.push_back(line);
+    prevTs = b.ts;
+    prevLine = line;
+  }
+  if (out.bars.empty()) {
+    if (out.rows == 0) return fileError("no data rows (only a header)");
+    if (out.badRows > 0) return makeError(kCsvParse, out.rowErrors.front().describe(name) + " (and every other row is bad)");
+    return fileError(fmt::format("no bars: all {} data rows are 'null'", out.rows));
+  }
+
+  if (outOfOrder || duplicates) {
+    // Stable sort by time (file order within a timestamp), then keep the last row of each timestamp.
+    std::vector<std::size_t> order(out.bars.size());
+    std::iota(order.begin(), order.end(), 0);
+    if (outOfOrder) {
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::size_t a, std::size_t b) { return out.bars[a].ts < out.bars[b].ts; });
+      for (std::size_t i = 0; i < order.size(); ++i) out.sortedRows += order[i] != i;
+    }
+    std::vector<domain::Bar> bars;
+    std::vector<std::size_t> lines;
+    bars.reserve(order.size());
+    lines.reserve(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::size_t i = order[k];
+      if (k + 1 < order.size() && out.bars[order[k + 1]].ts == out.bars[i].ts) {
+        if (!options.dedupeLast)
+          return makeError(kCsvParse, CsvRowError{out.lines[order[k + 1]], c.date + 1, columnName(c.date),
+                                                  fmt::format("repeats the time of line {} (keeping the last row is "
+                                                              "an option)",
+                                                              out.lines[i])}
+                                          .describe(name));
+        ++out.droppedDuplicates;
+        continue;
+      }
+      bars.push_back(out.bars[i]);
+      lines.push_back(out.lines[i]);
+    }
+    out.bars.swap(bars);
+    out.lines.swap(lines);
+  }
+
+  if (allDates) {
+    out.timeframe = domain::Timeframe::Day1;
+  } else {
+    // Unsigned: two valid timestamps can lie more than INT64_MAX nanoseconds apart. Bars are ascending here.
+    std::uint64_t minDelta = 0;
+    for (std::size_t i = 1; i < out.bars.size(); ++i) {
+      const std::uint64_t delta = std::uint64_t(out.bars[i].ts) - std::uint64_t(out.bars[i - 1].ts);
+      if (minDelta == 0 || delta < minDelta) minDelta = delta;
+    }
+    out.timeframe = minDelta >= std::uint64_t(domain::kNanosPerHour) ? domain::Timeframe::Hour1
+                                                                     : domain::Timeframe::Minute1;
+  }
+  return out;
+}
+
+Result<BarCsv> readBarCsvFile(const std::string& path, const CsvReadOptions& options) {
+  const QString qpath = QString::fromStdString(path);
+  const QFileInfo info(qpath);
+  if (info.isDir()) return makeError(kCsvOpen, fmt::format("'{}' is a directory, not a CSV file", path));
+  if (!info.exists()) return makeError(kCsvOpen, fmt::format("cannot open '{}': no such file", path));
+  QFile file(qpath);
+  if (!file.open(QIODevice::ReadOnly))
+    return makeError(kCsvOpen, fmt::format("cannot open '{}': {}", path, file.errorString().toStdString()));
+  const qint64 size = file.size();
+  if (size > 0) {
+    if (const uchar* p = file.map(0, size)) {
+      auto r = readBarCsv(std::string_view(reinterpret_cast<const char*>(p), std::size_t(size)), options, path);
+      file.unmap(const_cast<uchar*>(p));
+      return r;
+    }
+  }
+  // Not mappable (a pipe, a special file): read it, bounded like a mapped file would be by its size.
+  const QByteArray all = file.readAll();
+  return readBarCsv(std::string_view(all.constData(), std::size_t(all.size())), options, path);
+}
+
+}  // namespace meridian::bars

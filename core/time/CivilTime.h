@@ -1,0 +1,78 @@
+#pragma once
+// Calendar arithmetic and wall-clock -> UTC conversion for hot paths (the bar reader): plain integers, no QDate,
+// QDateTime or QTimeZone per call.
+//
+// - daysFromCivil / isValidCivilDate: proleptic Gregorian calendar (H. Hinnant's algorithm), days since 1970-01-01.
+// - LocalTimeResolver: wall-clock seconds in one zone -> UTC seconds, with exactly the rules of
+//   TimeZones::fromZone (gap: the pre-transition offset, i.e. shifted forward; overlap: the first occurrence).
+//   It asks QTimeZone once per zone and calendar year (the offset at the year's start and the year's transitions;
+//   a process-wide cache shared by all resolvers) and answers every other call from that table. One resolver per
+//   thread (the resolver is not thread-safe; the cache is); cheap to create.
+#include "core/domain/Types.h"
+
+#include <QByteArray>
+#include <QTimeZone>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace meridian::time {
+
+constexpr bool isLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+constexpr int daysInMonth(int y, int m) {
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && isLeapYear(y) ? 29 : kDays[m - 1];
+}
+
+constexpr bool isValidCivilDate(int y, int m, int d) {
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+// Days since 1970-01-01 of a valid proleptic Gregorian date.
+constexpr std::int64_t daysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * unsigned(m > 2 ? m - 3 : m + 9) + 2) / 5 + unsigned(d) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + std::int64_t(doe) - 719468;
+}
+
+// Seconds + nanoseconds -> Timestamp; nullopt outside the int64 nanosecond range (1677-09-21 .. 2262-04-11).
+std::optional<domain::Timestamp> timestampFromSeconds(std::int64_t seconds, std::int64_t nanos);
+
+class LocalTimeResolver {
+ public:
+  explicit LocalTimeResolver(const QTimeZone& zone);
+  bool isValid() const { return m_zone.isValid(); }
+  // Wall-clock seconds since 1970-01-01T00:00 (as if the wall clock were UTC) -> UTC seconds.
+  std::int64_t toUtcSeconds(std::int64_t localSeconds);
+
+ private:
+  struct Transition {
+    std::int64_t utc;  // instant of the transition, UTC seconds
+    int before;        // offset (seconds east of UTC) in force before it
+    int after;         // and from it on
+  };
+  struct Year {
+    int year = 0;
+    bool loaded = false;
+    std::int64_t localStart = 0, localEnd = 0;  // wall-clock seconds of Jan 1 and of the next Jan 1
+    int initial = 0;  // offset in force at the start of the covered span
+    std::vector<Transition> transitions;
+  };
+  const Year& yearOf(std::int64_t localSeconds);
+  void load(Year& y, int year);          // from the process-wide cache, else loadFromZone
+  void loadFromZone(Year& y, int year);
+
+  QTimeZone m_zone;
+  bool m_fixed = false;
+  int m_fixedOffset = 0;
+  std::vector<Year> m_years;  // indexed by year - m_firstYear
+  int m_firstYear = 0;
+  std::size_t m_last = 0;
+};
+
+}  // namespace meridian::time
