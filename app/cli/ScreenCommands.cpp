@@ -279,7 +279,9 @@ int runScreen(const QStringList& args, const common::Config& config) {
         fmt::print(stderr, "screen: symbol {} given twice (name the inputs SYM=FILE)\n", symbol);
         return 1;
       }
-      auto s = backtest::loadYahooCsv(spec.path, symbol);
+      backtest::CsvOptions complete;
+      complete.requireComplete = true;  // a null row or a blank volume excludes the symbol (its metrics would be wrong)
+      auto s = backtest::loadYahooCsv(spec.path, symbol, complete);
       if (!s && s.error().code != "csv.parse") {
         fmt::print(stderr, "screen: {}\n", s.error().message);
         return 1;

@@ -11,6 +11,7 @@ namespace {
 
 bars::CsvReadOptions readOptions(const CsvOptions& options) {
   bars::CsvReadOptions o;
+  o.requireComplete = options.requireComplete;
   o.adjust = options.adjust;
   o.sort = options.sort;
   o.dedupeLast = options.dedupeLast;

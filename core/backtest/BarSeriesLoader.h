@@ -17,6 +17,7 @@ struct CsvOptions {
   bool adjust = false;      // scale Open/High/Low/Close by Adj Close / Close (needs an Adj Close column)
   bool sort = false;        // accept rows out of time order (sorted); default: an error
   bool dedupeLast = false;  // accept duplicated timestamps (the last row wins); default: an error
+  bool requireComplete = false;  // a Yahoo "null" row or a blank volume is an error (bars::CsvReadOptions)
 };
 
 // Reads a file; symbol empty = symbolFromPath(path).

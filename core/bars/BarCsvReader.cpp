@@ -503,7 +503,7 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
     }
     double adj = 0.0, trades = 0.0;
     if (!number(c.open, false, b.open) || !number(c.high, false, b.high) || !number(c.low, false, b.low) ||
-        !number(c.close, false, b.close) || !number(c.volume, true, b.volume) || !number(c.vwap, true, b.vwap) ||
+        !number(c.close, false, b.close) || !number(c.volume, !options.requireComplete, b.volume) || !number(c.vwap, true, b.vwap) ||
         !number(c.trades, true, trades) || !number(c.adjClose, false, adj))
       return false;
     if (!(trades >= 0.0 && trades < 9.0e18)) {
@@ -561,8 +561,9 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
     if (r == RecordSplitter::Next::Error) return makeError(kCsvParse, fmt::format("{}:{}: {}", name, line, splitError));
     if (isBlank()) continue;
     ++out.rows;
-    if (f.size() == width && isNullToken(f[std::size_t(c.open)]) && isNullToken(f[std::size_t(c.high)]) &&
-        isNullToken(f[std::size_t(c.low)]) && isNullToken(f[std::size_t(c.close)])) {  // Yahoo: no trading data
+    if (!options.requireComplete && f.size() == width && isNullToken(f[std::size_t(c.open)]) &&
+        isNullToken(f[std::size_t(c.high)]) && isNullToken(f[std::size_t(c.low)]) &&
+        isNullToken(f[std::size_t(c.close)])) {  // Yahoo: no trading data
       ++out.skippedNullRows;
       continue;
     }

@@ -64,6 +64,9 @@ struct CsvReadOptions {
   bool sort = false;              // accept rows out of time order and sort them
   bool dedupeLast = false;        // accept duplicated timestamps, keeping the last row of each
   bool skipBadRows = false;       // row-level problems become rowErrors instead of failing the read
+  // Every row must carry a whole bar: a Yahoo "null" row and a blank volume are errors (the screener: metrics over
+  // a series with holes would be wrong), instead of skipped / read as 0.
+  bool requireComplete = false;
   std::size_t maxLineBytes = 64 * 1024;
   double maxPrice = 1e9;          // upper sanity bound of a price
   double maxVolume = 1e15;        // and of a volume

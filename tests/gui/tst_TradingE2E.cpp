@@ -5,6 +5,7 @@
 #include "core/runtime/Kernel.h"
 #include "core/bus/EventBus.h"
 #include "core/contract/MarketData.h"
+#include "core/contract/Orders.h"
 #include "ui/docks/AccountDock.h"
 #include "ui/docks/FillsDock.h"
 #include "ui/docks/OrderTicketDock.h"
@@ -22,6 +23,7 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QtTest>
@@ -128,13 +130,24 @@ class tst_TradingE2E : public QObject {
     submit(QStringLiteral("Limit"), 10, std::floor(last * 0.96 * 100.0) / 100.0);
     QTRY_VERIFY_WITH_TIMEOUT(orders->rowCount() == 1 && status(0) == QStringLiteral("Accepted"), 10'000);
 
+    // The kill switch asks first (ui.confirm_risk_actions, on by default); Enter confirms.
+    auto asked = test::whenModal<QMessageBox>(window, [](QMessageBox* box) { QTest::keyClick(box, Qt::Key_Return); });
     QTest::keyClick(window, Qt::Key_K, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(*asked);
     QTRY_COMPARE_WITH_TIMEOUT(riskLabel->text(), QStringLiteral("KILL SWITCH"), 5000);
     QVERIFY2(riskLabel->toolTip().contains(QStringLiteral("Ctrl+Shift+K")), qPrintable(riskLabel->toolTip()));
     QTRY_COMPARE_WITH_TIMEOUT(status(0), QStringLiteral("Cancelled"), 5000);
 
-    // The ticket's next order is refused by the risk engine and never reaches the venue.
-    submit(QStringLiteral("Market"), 5, 0.0);
+    // The ticket is disabled under its red banner; an order sent anyway (another client on the bus) is refused by
+    // the risk engine and never reaches the venue.
+    QVERIFY(!ticket->submitButton()->isEnabled());
+    domain::Order anyway;
+    anyway.clientOrderId = "MRD-e2e-kill";
+    anyway.symbol = "NVDA";
+    anyway.side = domain::Side::Buy;
+    anyway.quantity = 5;
+    anyway.type = domain::OrderType::Market;
+    QVERIFY(kernel.bus().send(contract::SubmitOrder{"C-kill", anyway}).ok());
     QTRY_VERIFY_WITH_TIMEOUT(orders->rowCount() == 2, 5000);
     int refused = -1;
     for (int r = 0; r < orders->rowCount(); ++r)

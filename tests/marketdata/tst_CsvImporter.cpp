@@ -276,7 +276,7 @@ class tst_CsvImporter : public QObject {
     // The unescaped value is what is parsed: "10""" is 10" (not a number), named by its line.
     data = CsvImporter::read("Date,Open,High,Low,Close,Volume\n2024-01-02,\"10\"\"\",11,9,10.5,1000\n");
     QVERIFY(!data.ok());
-    QVERIFY2(data.error().message.find("csv:2: open '10\"' is not a number") != std::string::npos, data.error().message.c_str());
+    QVERIFY2(data.error().message.find("csv:2: column 2 (Open): '10\"' is not a number") != std::string::npos, data.error().message.c_str());
   }
 
   void compactDatesAndEpochMilliseconds() {
@@ -309,7 +309,8 @@ class tst_CsvImporter : public QObject {
   }
 
   void localWallTimesInTheDstGapAndOverlap() {
-    const auto o = mapped("date=ts,open=o,high=h,low=l,close=c,volume=v");
+    auto o = mapped("date=ts,open=o,high=h,low=l,close=c,volume=v");
+    o.sort = true;  // the gap's 02:30 (07:30Z) comes after 03:00 (07:00Z): rows out of time order, sorted here
     // Gap: 2026-03-08 02:30 does not exist in New York; read with the offset before the jump (EST) = 07:30Z.
     // Overlap: 2026-11-01 01:30 happens twice; the first (EDT) = 05:30Z. Either side of each, the plain offsets.
     auto data = CsvImporter::read("ts,o,h,l,c,v\n"
@@ -323,8 +324,8 @@ class tst_CsvImporter : public QObject {
     QVERIFY2(data.ok(), data.ok() ? "" : data.error().message.c_str());
     QCOMPARE(data->bars.size(), std::size_t(6));
     QCOMPARE(data->bars[0].ts, utcTs("2026-03-08T06:59:00Z"));
-    QCOMPARE(data->bars[1].ts, utcTs("2026-03-08T07:30:00Z"));
-    QCOMPARE(data->bars[2].ts, utcTs("2026-03-08T07:00:00Z"));
+    QCOMPARE(data->bars[1].ts, utcTs("2026-03-08T07:00:00Z"));  // 03:00 EDT
+    QCOMPARE(data->bars[2].ts, utcTs("2026-03-08T07:30:00Z"));  // the gap's 02:30, read as EST
     QCOMPARE(data->bars[3].ts, utcTs("2026-11-01T04:59:00Z"));
     QCOMPARE(data->bars[4].ts, utcTs("2026-11-01T05:30:00Z"));
     QCOMPARE(data->bars[5].ts, utcTs("2026-11-01T07:00:00Z"));

@@ -170,7 +170,7 @@ class tst_ScreenCli : public QObject {
     QVERIFY2(r.out.contains("1 match of 4 symbols"), qPrintable(r.out));
     QVERIFY2(r.out.contains("excluded NUL: ") && r.out.contains("nullrow.csv:101:"), qPrintable(r.out));
     QVERIFY2(r.out.contains("excluded BLANK: ") && r.out.contains("blankvol.csv:201:"), qPrintable(r.out));
-    QVERIFY2(r.out.contains("excluded DUP: ") && r.out.contains("dupdate.csv:301: date 1996-03-07 is not after the previous row's"),
+    QVERIFY2(r.out.contains("excluded DUP: ") && r.out.contains("dupdate.csv:301: column 1 (Date): '1996-03-07' repeats the time of line 300"),
              qPrintable(r.out));  // the CSV reader catches a repeated date itself (stored series: computeMetrics does)
   }
 
