@@ -6,6 +6,8 @@
 // answers returns within the grace period and the next start resumes them; the rule table and its settings.
 #include <QtTest>
 
+#include "tests/support/RequireServers.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -114,7 +116,7 @@ class tst_NotificationDelivery : public QObject {
     common::LogOptions o;
     o.level = "debug";
     m_logs = common::initLogging(o);
-    if (!QSslSocket::supportsSsl()) QSKIP("no TLS backend");
+    if (!QSslSocket::supportsSsl()) MERIDIAN_SKIP_OR_FAIL("no TLS backend");
   }
   void cleanupTestCase() { common::shutdownLogging(); }
 

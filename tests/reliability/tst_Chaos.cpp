@@ -26,6 +26,8 @@
 
 #include <pqxx/pqxx>
 
+#include "tests/support/RequireServers.h"
+
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -482,10 +484,8 @@ class tst_Chaos : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    if (PrivatePostgres::binDir().isEmpty() || PrivateRedis::serverPath().isEmpty()) {
-      if (testsupport::serversRequired()) QFAIL("MERIDIAN_REQUIRE_SERVERS=1 but PostgreSQL or redis-server is not installed");
-      QSKIP("PostgreSQL and redis-server are needed (apt-get install postgresql redis-server)");
-    }
+    if (PrivatePostgres::binDir().isEmpty() || PrivateRedis::serverPath().isEmpty())
+      MERIDIAN_SKIP_OR_FAIL("PostgreSQL and redis-server are needed (apt-get install postgresql redis-server)");
     QVERIFY(m_dir.isValid());
     if (qEnvironmentVariable("MERIDIAN_TEST_CHAOS_KEEP") == "1") {  // keep serve.err, the book, the logs
       m_dir.setAutoRemove(false);

@@ -16,6 +16,7 @@
 #include "../support/CliRun.h"
 #include "../support/PnlFixture.h"
 #include "../support/OptionalScratchPg.h"
+#include "../support/RequireServers.h"
 
 using namespace meridian;
 
@@ -60,7 +61,7 @@ class tst_ReportCli : public QObject {
   }
   void reportFromTheJournal() {
     QFETCH(QString, backend);
-    if (m_pg->skip(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
+    if (m_pg->skip(backend)) MERIDIAN_SKIP_OR_FAIL("MERIDIAN_TEST_PG_URI not set");
     const QString csvPath = m_home.filePath(backend + "-report.csv");
     auto r = testsupport::runCli(m_home, {"report", "--json", "--csv", csvPath}, env(backend));
     QVERIFY2(r.code == 0, qPrintable(r.err));

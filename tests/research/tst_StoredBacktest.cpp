@@ -21,6 +21,7 @@
 
 #include "../support/CliRun.h"
 #include "../support/OptionalScratchPg.h"
+#include "../support/RequireServers.h"
 
 using namespace meridian;
 
@@ -106,7 +107,7 @@ class tst_StoredBacktest : public QObject {
   }
   void storedEqualsCsv() {
     QFETCH(QString, backend);
-    if (m_pg->skip(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
+    if (m_pg->skip(backend)) MERIDIAN_SKIP_OR_FAIL("MERIDIAN_TEST_PG_URI not set");
     const QStringList common{"--cash", "100000", "--commission-pct", "0.1", "--size", "100", "--json"};
     const QStringList sma{"backtest", "--strategy", "sma_cross", "--param", "fast=10", "--param", "slow=30"};
     const QList<QStringList> variants{
@@ -136,7 +137,7 @@ class tst_StoredBacktest : public QObject {
   void missingSeriesAreErrors_data() { backends(); }
   void missingSeriesAreErrors() {
     QFETCH(QString, backend);
-    if (m_pg->skip(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
+    if (m_pg->skip(backend)) MERIDIAN_SKIP_OR_FAIL("MERIDIAN_TEST_PG_URI not set");
     auto r = run(backend, {"backtest", "--symbol", "NOPE"});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("no 1d bars of NOPE are stored"), qPrintable(r.err));
@@ -160,7 +161,7 @@ class tst_StoredBacktest : public QObject {
   void hourlyPairsFromStoredMinutes_data() { backends(); }
   void hourlyPairsFromStoredMinutes() {
     QFETCH(QString, backend);
-    if (m_pg->skip(backend)) QSKIP("MERIDIAN_TEST_PG_URI not set");
+    if (m_pg->skip(backend)) MERIDIAN_SKIP_OR_FAIL("MERIDIAN_TEST_PG_URI not set");
     // 2024-07-01 .. 2024-12-31: 128 sessions with the early closes of Jul 3, Nov 29 and Dec 24 (13:00).
     const auto sessions = time::NyseCalendar::instance().sessions(QDate(2024, 7, 1), QDate(2024, 12, 31));
     int early = 0;
