@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -90,9 +91,10 @@ std::string excerpt(std::string_view s) {
   return out;
 }
 
+// All-digit field -> value; false when empty, not all digits, or too long to fit (no overflow).
 template <class Int>
 bool digits(std::string_view s, Int& v) {
-  if (s.empty()) return false;
+  if (s.empty() || s.size() > std::size_t(std::numeric_limits<Int>::digits10)) return false;
   Int r = 0;
   for (char c : s) {
     if (c < '0' || c > '9') return false;

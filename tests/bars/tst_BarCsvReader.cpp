@@ -83,6 +83,8 @@ class tst_BarCsvReader : public QObject {
                                              "representable range";
     QTest::newRow("epoch after 2262") << "9999999999,1,2,0.5,1.5,1.5,10\n"
                                       << "t.csv:2: column 1 (Date): '9999999999' is outside the representable range";
+    QTest::newRow("digits beyond int64") << "99999999999999999999999,1,2,0.5,1.5,1.5,10\n"
+                                         << "t.csv:2: column 1 (Date): '99999999999999999999999' is not a date";
     QTest::newRow("duplicate") << "2024-01-02,1,2,0.5,1.5,1.5,10\n2024-01-03,1,2,0.5,1.5,1.5,10\n"
                                   "2024-01-03,1,2,0.5,1.6,1.6,10\n"
                                << "t.csv:4: column 1 (Date): '2024-01-03' repeats the time of line 3";
