@@ -114,6 +114,7 @@ int main(int argc, char* argv[]) {
   QObject::connect(&app, &QCoreApplication::aboutToQuit, &window, [&window] { window.saveLayout(); });
 
   if (cli.isSet(quitAfterOpt)) QTimer::singleShot(cli.value(quitAfterOpt).toInt(), &app, &QApplication::quit);
+  QTimer::singleShot(0, &app, [log] { log->info("workstation ready"); });  // first event-loop turn: handlers in place
   const int rc = QApplication::exec();
   kernel.stop();
   log->info("Meridian stopped");

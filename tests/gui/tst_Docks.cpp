@@ -480,6 +480,22 @@ class tst_Docks : public QObject {
     save(m_window->chartDock(), QStringLiteral("ChartDock-dark"));
     m_window->dock(QStringLiteral("LogsDock"))->raise();
 
+    // Help > About follows the theme too: a dark box with light text (it used to stay light).
+    int aboutBackground = -1, aboutText = -1;
+    QTimer::singleShot(0, this, [&] {
+      QTRY_VERIFY(qobject_cast<QMessageBox*>(QApplication::activeModalWidget()));
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      QTest::qWait(30);
+      const QImage img = box->grab().toImage();
+      aboutBackground = QColor(img.pixel(2, 2)).lightness();
+      aboutText = box->palette().color(QPalette::WindowText).lightness();
+      save(box, QStringLiteral("About-dark"));
+      box->accept();
+    });
+    action("actionAbout")->trigger();
+    QVERIFY2(aboutBackground >= 0 && aboutBackground < 80, qPrintable(QString::number(aboutBackground)));
+    QVERIFY2(aboutText > 180, qPrintable(QString::number(aboutText)));
+
     // Ctrl+Shift+T toggles back.
     m_window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));

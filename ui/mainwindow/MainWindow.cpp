@@ -276,11 +276,12 @@ void MainWindow::createMenus() {
   for (QDockWidget* d : allDocks()) {
     QAction* toggle = d->toggleViewAction();
     toggle->setObjectName(QStringLiteral("toggle") + d->objectName());
-    // Alt+1..8 stay where users learned them; the blotters added later take mnemonic Alt+Shift keys.
+    // Alt+1..8 stay where users learned them; the blotters added later take mnemonic Alt+Shift keys. Either goes to
+    // the panel (show + focus, View > Go to Panel); the View toggles keep no key, so no key hides a panel.
     if (d == m_fillsDock)
-      toggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_F));
+      m_goToKeys.append({d, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_F)});
     else if (d == m_accountDock)
-      toggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_A));
+      m_goToKeys.append({d, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_A)});
     else
       m_goToKeys.append({d, QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n++))});
     toggle->setStatusTip(QStringLiteral("Show or hide the %1 panel").arg(d->windowTitle()));
@@ -323,7 +324,7 @@ void MainWindow::createMenus() {
   m_links->populateMenu(linkMenu);
   QAction* screenerToggle = m_screenerDock->toggleViewAction();
   screenerToggle->setObjectName(QStringLiteral("toggleScreenerDock"));
-  screenerToggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S));
+  m_goToKeys.append({m_screenerDock, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S)});
   screenerToggle->setStatusTip(QStringLiteral("Show or hide the Screener panel"));
   connect(screenerToggle, &QAction::triggered, m_screenerDock, [this](bool on) {
     if (!on) return;
