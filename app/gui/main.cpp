@@ -65,6 +65,7 @@ int main(int argc, char* argv[]) {
   const bool live = !attached && config.value("broker.kind").trimmed().toLower() == "alpaca" &&
                     config.boolValue("broker.alpaca_live", false);
   ctx.paperTrading = !live;
+  ctx.attached = attached;
 
   // Live trading sends real orders with real money: it needs the explicit setting AND a confirmation here,
   // every start. A refusal starts nothing rather than silently falling back to paper.

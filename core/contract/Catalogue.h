@@ -23,7 +23,7 @@ struct TypeList {
 using Catalogue = TypeList<
     // Orders and risk
     SubmitOrder, CancelOrder, SubmitBracket, SubmitOco, ReplaceOrder, EngageKillSwitch, ResetKillSwitch,
-    ResetCircuitBreaker, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
+    ResetCircuitBreaker, SetRiskLimits, RiskLimitsApplied, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
     RiskStateChanged, CommandAccepted, CommandRejected,
     // Market data and strategies
     BarClosed, SignalGenerated, ImportCsv, QualityChecked, IngestFinished, RequestHistory, HistoryLoaded,

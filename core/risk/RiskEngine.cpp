@@ -5,8 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <QStringList>
+
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <limits>
+#include <utility>
 
 namespace meridian::risk {
 namespace {
@@ -57,8 +62,10 @@ std::string_view toString(RiskRule rule) {
   return "unknown";
 }
 
-RiskLimits RiskLimits::fromConfig(const common::Config& c) {
-  RiskLimits l;
+RiskLimits RiskLimits::fromConfig(const common::Config& c) { return fromConfig(c, RiskLimits{}); }
+
+RiskLimits RiskLimits::fromConfig(const common::Config& c, const RiskLimits& base) {
+  RiskLimits l = base;
   l.maxOrderQty = c.doubleValue("risk.max_order_qty", l.maxOrderQty);
   l.maxOrderNotional = c.doubleValue("risk.max_order_notional", l.maxOrderNotional);
   l.maxPositionQty = c.doubleValue("risk.max_position_qty", l.maxPositionQty);
@@ -77,13 +84,43 @@ RiskLimits RiskLimits::fromConfig(const common::Config& c) {
   return l;
 }
 
+std::string RiskLimits::checkSetting(std::string_view key, std::string_view value) {
+  enum class Form { Amount, Fraction, Count, Bool };
+  static constexpr std::pair<std::string_view, Form> kKeys[] = {
+      {"risk.max_order_qty", Form::Amount},          {"risk.max_order_notional", Form::Amount},
+      {"risk.max_position_qty", Form::Amount},       {"risk.max_position_notional", Form::Amount},
+      {"risk.max_gross_exposure_pct", Form::Amount}, {"risk.price_band_pct", Form::Fraction},
+      {"risk.max_orders_per_window", Form::Count},   {"risk.rate_window_ms", Form::Count},
+      {"risk.max_daily_loss_pct", Form::Fraction},   {"risk.max_daily_loss", Form::Amount},
+      {"risk.drawdown_pct", Form::Fraction},         {"risk.max_pair_correlation", Form::Fraction},
+      {"risk.trading_hours", Form::Bool},            {"risk.require_reference_price", Form::Bool},
+      {"risk.allow_reducing_when_halted", Form::Bool}};
+  const auto* it = std::find_if(std::begin(kKeys), std::end(kKeys), [&](const auto& k) { return k.first == key; });
+  if (it == std::end(kKeys)) return fmt::format("{} is not a risk limit", key);
+  const QString v = QString::fromUtf8(value.data(), qsizetype(value.size())).trimmed().toLower();
+  if (it->second == Form::Bool) {
+    static const QStringList kBools = {"1", "true", "yes", "on", "0", "false", "no", "off"};
+    return kBools.contains(v) ? std::string() : fmt::format("{}: '{}' is not true or false", key, value);
+  }
+  bool ok = false;
+  const double x = v.toDouble(&ok);
+  if (!ok || !std::isfinite(x)) return fmt::format("{}: '{}' is not a number", key, value);
+  if (x < 0) return fmt::format("{}: {} is negative", key, value);
+  if (it->second == Form::Fraction && x > 1) return fmt::format("{}: {} is a fraction, at most 1", key, value);
+  if (it->second == Form::Count && (x != std::floor(x) || x > std::numeric_limits<int>::max()))
+    return fmt::format("{}: {} is not a whole number", key, value);
+  return {};
+}
+
 RiskEngine::RiskEngine(RiskLimits limits, const time::NyseCalendar* calendar)
     : m_calendar(calendar ? calendar : &time::NyseCalendar::instance()) {
   setLimits(limits);
 }
 
 void RiskEngine::setLimits(const RiskLimits& limits) {
+  const bool sameRate = limits.maxOrdersPerWindow == m_limits.maxOrdersPerWindow && !m_rateRing.empty();
   m_limits = limits;
+  if (sameRate) return;  // a live change of other limits keeps the orders already counted in the window
   m_rateRing.assign(static_cast<std::size_t>(std::max(0, limits.maxOrdersPerWindow)), 0);
   m_rateHead = 0;
   m_rateCount = 0;

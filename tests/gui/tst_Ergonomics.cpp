@@ -572,6 +572,17 @@ class tst_Ergonomics : public QObject {
     OrderTicketDock* t = w->orderTicketDock();
     typeQuantity(t, QStringLiteral("300"));
     QVERIFY2(t->quantityHint()->text().contains(QStringLiteral("max order quantity is 250")), qPrintable(t->quantityHint()->text()));
+    // ... and the running risk engine's limit, without a restart: 300 shares are refused by the engine itself
+    // (its default would take them), and the status bar says which limits are in force.
+    QTRY_VERIFY_WITH_TIMEOUT(w->statusBar()->currentMessage().contains(QStringLiteral("Risk limits in force now: risk.max_order_qty=250")),
+                             10'000);
+    setOrder(t, QStringLiteral("NVDA"), domain::OrderType::Market);
+    QVERIFY(waitForQuote(t));
+    typeQuantity(t, QStringLiteral("300"));
+    QTest::keyClick(t->quantitySpin(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(t->outcomeKind() == OrderTicketDock::Outcome::Rejected, 10'000);
+    QVERIFY2(t->outcomeLabel()->text().startsWith(QStringLiteral("Rejected: quantity 300 exceeds the max order quantity 250")),
+             qPrintable(t->outcomeLabel()->text()));
     time::TimeZones::setDisplayTimeZone("America/Chicago");
     fx.stop();
   }

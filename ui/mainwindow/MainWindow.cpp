@@ -230,6 +230,10 @@ void MainWindow::connectBridge() {
       m_ticketDock->onCommandRejected(format::qstr(r->correlationId), format::qstr(r->reason));
     }
   });
+  m_bridge->on<contract::RiskLimitsApplied>(this, [this](const Batch<contract::RiskLimitsApplied>& b) {
+    statusBar()->showMessage(QStringLiteral("Risk limits in force now: %1").arg(format::qstr(b.back()->summary)),
+                             kStatusMessageMs);
+  });
   m_bridge->on<contract::BarClosed>(this, [this](const Batch<contract::BarClosed>& b) {
     const QVector<contract::BarClosed> bars = values(b);
     m_chartDock->onBarsAppended(bars);
@@ -706,8 +710,15 @@ void MainWindow::onSettingsApplied(const QStringList& keys) {
     m_clockLabel->setToolTip(QStringLiteral("Display time zone: %1").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId())));
     onClockTick();
   }
-  if (std::any_of(keys.begin(), keys.end(), [](const QString& k) { return k.startsWith(QLatin1String("risk.")); }))
+  contract::SetRiskLimits limits;
+  for (const QString& k : keys)
+    if (k.startsWith(QLatin1String("risk.")))
+      limits.values.emplace_back(k.toStdString(), m_context.config->value(k).toStdString());
+  if (!limits.values.empty()) {
     m_ticketDock->setRiskLimits(risk::RiskLimits::fromConfig(*m_context.config));
+    // The running engine takes them at once (RiskLimitsApplied below); an attached window's server keeps its own.
+    if (!m_context.attached) m_bridge->send(std::move(limits), QStringLiteral("SET RISK LIMITS"));
+  }
   statusBar()->showMessage(QStringLiteral("Settings saved: %1").arg(keys.join(QStringLiteral(", "))), kStatusMessageMs);
 }
 

@@ -100,8 +100,9 @@ SettingsEditor::SettingsEditor(common::Config& config, const QString& iniPath, Q
   layout->addLayout(bottom);
   m_result->setText(iniPath.isEmpty()
                         ? QStringLiteral("No settings file: these values come from defaults and the environment.")
-                        : QStringLiteral("Saved to %1. The display time zone and the ticket's risk checks change at once; "
-                                         "the risk engine and the data providers use new values at the next start.")
+                        : QStringLiteral("Saved to %1. The display time zone and the risk limits change at once (attached: this "
+                                         "window's pre-checks; the server keeps its own); the data providers use new "
+                                         "values at the next start.")
                               .arg(iniPath));
 }
 

@@ -3,8 +3,8 @@
 // risk limits, the display time zone and the data-provider / broker URLs. Each field says what is wrong next to it
 // as you type ("not a number", "unknown time zone", "not an http(s) URL"); Save writes only valid values, into the
 // user's INI file (common::updateIniValues: other lines and comments kept), applies them to the running Config and
-// emits applied() so what can change at once does (the display time zone, the ticket's risk pre-checks). The risk
-// engine and the providers read their settings at start: the editor says so. Secrets never appear here (keychain).
+// emits applied() so what can change at once does (the display time zone, the ticket's risk pre-checks and the
+// running risk engine's limits). The providers read their settings at start: the editor says so. Secrets never appear here (keychain).
 #include <QGroupBox>
 #include <QMap>
 #include <QString>
