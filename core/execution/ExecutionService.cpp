@@ -666,7 +666,8 @@ void ExecutionService::onSetRiskLimits(const contract::SetRiskLimits& cmd) {
       return;
     }
     overrides.set(QString::fromStdString(key), QString::fromStdString(value));
-    summary += (summary.empty() ? "" : ", ") + key + "=" + value;
+    const bool blank = QString::fromStdString(value).trimmed().isEmpty();
+    summary += (summary.empty() ? "" : ", ") + key + "=" + (blank ? std::string("(default)") : value);
   }
   m_risk.setLimits(risk::RiskLimits::fromConfig(overrides, m_risk.limits()));
   log()->warn("risk limits changed while running: {}", summary.empty() ? "(none)" : summary);

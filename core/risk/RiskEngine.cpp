@@ -66,21 +66,33 @@ RiskLimits RiskLimits::fromConfig(const common::Config& c) { return fromConfig(c
 
 RiskLimits RiskLimits::fromConfig(const common::Config& c, const RiskLimits& base) {
   RiskLimits l = base;
-  l.maxOrderQty = c.doubleValue("risk.max_order_qty", l.maxOrderQty);
-  l.maxOrderNotional = c.doubleValue("risk.max_order_notional", l.maxOrderNotional);
-  l.maxPositionQty = c.doubleValue("risk.max_position_qty", l.maxPositionQty);
-  l.maxPositionNotional = c.doubleValue("risk.max_position_notional", l.maxPositionNotional);
-  l.maxGrossExposurePct = c.doubleValue("risk.max_gross_exposure_pct", l.maxGrossExposurePct);
-  l.priceBandPct = c.doubleValue("risk.price_band_pct", l.priceBandPct);
-  l.maxOrdersPerWindow = c.intValue("risk.max_orders_per_window", l.maxOrdersPerWindow);
-  l.rateWindow = domain::fromMillis(c.intValue("risk.rate_window_ms", int(domain::toMillis(l.rateWindow))));
-  l.maxDailyLossPct = c.doubleValue("risk.max_daily_loss_pct", l.maxDailyLossPct);
-  l.maxDailyLoss = c.doubleValue("risk.max_daily_loss", l.maxDailyLoss);
-  l.drawdownPct = c.doubleValue("risk.drawdown_pct", l.drawdownPct);
-  l.maxPairCorrelation = c.doubleValue("risk.max_pair_correlation", l.maxPairCorrelation);
-  l.enforceTradingHours = c.boolValue("risk.trading_hours", l.enforceTradingHours);
-  l.requireReferencePrice = c.boolValue("risk.require_reference_price", l.requireReferencePrice);
-  l.allowReducingWhenHalted = c.boolValue("risk.allow_reducing_when_halted", l.allowReducingWhenHalted);
+  const RiskLimits defaults;
+  // A key set to nothing (a cleared Settings field) means its default; an unparsable one keeps `base`.
+  const auto blank = [&](const char* key) { return c.contains(key) && c.value(key).trimmed().isEmpty(); };
+  const auto number = [&](const char* key, double RiskLimits::*field) {
+    l.*field = blank(key) ? defaults.*field : c.doubleValue(key, l.*field);
+  };
+  const auto flag = [&](const char* key, bool RiskLimits::*field) {
+    l.*field = blank(key) ? defaults.*field : c.boolValue(key, l.*field);
+  };
+  number("risk.max_order_qty", &RiskLimits::maxOrderQty);
+  number("risk.max_order_notional", &RiskLimits::maxOrderNotional);
+  number("risk.max_position_qty", &RiskLimits::maxPositionQty);
+  number("risk.max_position_notional", &RiskLimits::maxPositionNotional);
+  number("risk.max_gross_exposure_pct", &RiskLimits::maxGrossExposurePct);
+  number("risk.price_band_pct", &RiskLimits::priceBandPct);
+  number("risk.max_daily_loss_pct", &RiskLimits::maxDailyLossPct);
+  number("risk.max_daily_loss", &RiskLimits::maxDailyLoss);
+  number("risk.drawdown_pct", &RiskLimits::drawdownPct);
+  number("risk.max_pair_correlation", &RiskLimits::maxPairCorrelation);
+  l.maxOrdersPerWindow = blank("risk.max_orders_per_window") ? defaults.maxOrdersPerWindow
+                                                              : c.intValue("risk.max_orders_per_window", l.maxOrdersPerWindow);
+  l.rateWindow = blank("risk.rate_window_ms")
+                     ? defaults.rateWindow
+                     : domain::fromMillis(c.intValue("risk.rate_window_ms", int(domain::toMillis(l.rateWindow))));
+  flag("risk.trading_hours", &RiskLimits::enforceTradingHours);
+  flag("risk.require_reference_price", &RiskLimits::requireReferencePrice);
+  flag("risk.allow_reducing_when_halted", &RiskLimits::allowReducingWhenHalted);
   return l;
 }
 
@@ -98,6 +110,7 @@ std::string RiskLimits::checkSetting(std::string_view key, std::string_view valu
   const auto* it = std::find_if(std::begin(kKeys), std::end(kKeys), [&](const auto& k) { return k.first == key; });
   if (it == std::end(kKeys)) return fmt::format("{} is not a risk limit", key);
   const QString v = QString::fromUtf8(value.data(), qsizetype(value.size())).trimmed().toLower();
+  if (v.isEmpty()) return {};  // back to its default
   if (it->second == Form::Bool) {
     static const QStringList kBools = {"1", "true", "yes", "on", "0", "false", "no", "off"};
     return kBools.contains(v) ? std::string() : fmt::format("{}: '{}' is not true or false", key, value);

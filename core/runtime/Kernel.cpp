@@ -306,12 +306,14 @@ void Kernel::startMarketFeed() {
 void Kernel::seedSimulatedHistory(const marketdata::SimulatedMarketOptions& o) {
   // First run: a few months of daily and the last sessions of 1-minute bars per simulated symbol, so the chart,
   // indicators and screener have data at once. A symbol that already has a stored daily series keeps it. Written on
-  // the storage thread (posted: nothing waits for it; the chart's history request queues behind it).
+  // the storage thread (posted: nothing waits for it); the history service reads on its own connection, so a chart
+  // that asked before a symbol was written loads it again on HistoryStored.
   const int days = std::clamp(m_config.intValue("market.sim_history_days", 126), 0, 2520);
   const int minuteDays = std::clamp(m_config.intValue("market.sim_history_minute_days", 10), 0, days);
   if (days == 0) return;
   const domain::Timestamp end = m_clock->now();
-  m_storage->post([symbols = o.symbols, seed = o.seed, source = o.source, end, days, minuteDays](storage::IStorage& s) {
+  m_storage->post([bus = &m_bus, symbols = o.symbols, seed = o.seed, source = o.source, end, days, minuteDays](
+                      storage::IStorage& s) {
     auto log = common::logger("kernel");
     std::size_t seeded = 0;
     for (const marketdata::SimulatedSymbol& sym : symbols) {
@@ -326,6 +328,7 @@ void Kernel::seedSimulatedHistory(const marketdata::SimulatedMarketOptions& o) {
         continue;
       }
       ++seeded;
+      bus->publish(contract::HistoryStored{sym.symbol, source});  // a chart that asked before this gets it now
     }
     if (seeded > 0)
       log->info("simulated market: seeded {} symbols with {} daily and {} sessions of 1-minute history", seeded, days,

@@ -307,6 +307,11 @@ class tst_RiskEngine : public QObject {
     QCOMPARE(changed.maxOrderQty, 5.0);
     QCOMPARE(changed.maxOrdersPerWindow, 2);              // not listed: kept from the base, not the default 20
     QCOMPARE(changed.priceBandPct, base.priceBandPct);
+    common::Config cleared;  // a field emptied in Settings: back to the built-in default
+    cleared.set("risk.max_order_qty", " ");
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.max_order_qty", " "), std::string());
+    QCOMPARE(risk::RiskLimits::fromConfig(cleared, base).maxOrderQty, risk::RiskLimits{}.maxOrderQty);
+    QCOMPARE(risk::RiskLimits::fromConfig(cleared, base).maxOrdersPerWindow, 2);
 
     risk::RiskEngine e(base);
     auto s = state();

@@ -308,6 +308,10 @@ void ChartDock::setBridge(UiBridge* bridge) {
   if (m_bridge && !m_symbol.isEmpty()) requestHistory(false);
 }
 
+void ChartDock::onHistoryStored(const QString& symbol) {
+  if (symbol.compare(m_symbol, Qt::CaseInsensitive) == 0) requestHistory(false);
+}
+
 void ChartDock::requestHistory(bool allowCache) {
   if (!m_bridge || m_symbol.isEmpty()) return;
   m_guard->latest = ++m_generation;  // any build in flight is now stale

@@ -27,6 +27,7 @@
 #include <QRegularExpression>
 #include <QPainter>
 #include <QScreen>
+#include <QSet>
 #include <QSettings>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -229,6 +230,15 @@ void MainWindow::connectBridge() {
       onCommandRejected(*r);
       m_ticketDock->onCommandRejected(format::qstr(r->correlationId), format::qstr(r->reason));
     }
+  });
+  m_bridge->on<contract::HistoryStored>(this, [this](const Batch<contract::HistoryStored>& b) {
+    QSet<QString> symbols;
+    for (const auto& h : b) symbols.insert(format::qstr(h->symbol));
+    for (const QString& s : symbols) m_chartDock->onHistoryStored(s);
+  });
+  m_bridge->on<contract::IngestFinished>(this, [this](const Batch<contract::IngestFinished>& b) {
+    for (const auto& f : b)
+      if (f->ok) m_chartDock->onHistoryStored(format::qstr(f->symbol));
   });
   m_bridge->on<contract::RiskLimitsApplied>(this, [this](const Batch<contract::RiskLimitsApplied>& b) {
     statusBar()->showMessage(QStringLiteral("Risk limits in force now: %1").arg(format::qstr(b.back()->summary)),
@@ -703,13 +713,16 @@ void MainWindow::showSettings() {
 }
 
 void MainWindow::onSettingsApplied(const QStringList& keys) {
-  // What can change while running does: the display time zone (clock, blotter times) and the ticket's pre-checks.
+  // What can change while running does: the display time zone (clock, blotter times), the theme, the ticket's
+  // pre-checks and the risk engine's limits.
   if (keys.contains(QStringLiteral("display.timezone"))) {
     const QString zone = m_context.config->value(QStringLiteral("display.timezone"), QStringLiteral("America/Chicago"));
     time::TimeZones::setDisplayTimeZone(zone.toUtf8());
     m_clockLabel->setToolTip(QStringLiteral("Display time zone: %1").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId())));
     onClockTick();
   }
+  if (keys.contains(QStringLiteral("ui.theme")))
+    setTheme(themeFromName(m_context.config->value(QStringLiteral("ui.theme")), Theme::Light));
   contract::SetRiskLimits limits;
   for (const QString& k : keys)
     if (k.startsWith(QLatin1String("risk.")))
