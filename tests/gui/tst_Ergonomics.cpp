@@ -45,6 +45,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QSpinBox>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolButton>
@@ -338,6 +339,23 @@ class tst_Ergonomics : public QObject {
       QVERIFY2(fm.horizontalAdvance(text) < view->horizontalHeader()->sectionSize(col), qPrintable(text));
     }
     QVERIFY(!wl->visibleRegion().isEmpty());
+    // The ticket keeps the width of its form (it used to be squeezed to ~70 px at 1366x768): every field and the
+    // Send button whole, nothing cut at the side.
+    OrderTicketDock* ticket = w->orderTicketDock();
+    auto* ticketScroll = ticket->findChild<QScrollArea*>(QStringLiteral("ticketScroll"));
+    QVERIFY(ticketScroll && ticketScroll->widget());
+    QVERIFY2(ticketScroll->viewport()->width() >= ticketScroll->widget()->minimumSizeHint().width(),
+             qPrintable(QStringLiteral("ticket viewport %1 px, its form needs %2 px")
+                            .arg(ticketScroll->viewport()->width()).arg(ticketScroll->widget()->minimumSizeHint().width())));
+    for (QWidget* field : {static_cast<QWidget*>(ticket->symbolEdit()), static_cast<QWidget*>(ticket->quantitySpin()),
+                           static_cast<QWidget*>(ticket->limitSpin())}) {
+      const QRect inViewport(field->mapTo(ticketScroll->viewport(), QPoint(0, 0)), field->size());
+      QVERIFY2(inViewport.left() >= 0 && inViewport.right() < ticketScroll->viewport()->width(),
+               qPrintable(field->objectName()));
+    }
+    // The chart's tool row wraps instead of asking ~800 px (that pushed the ticket out at 1366x768).
+    QVERIFY2(w->chartDock()->minimumSizeHint().width() < 480,
+             qPrintable(QString::number(w->chartDock()->minimumSizeHint().width())));
     // The window never outgrows the screen, status bar (risk state) included.
     QVERIFY2(avail.contains(w->frameGeometry()) || w->isMaximized(),
              qPrintable(QStringLiteral("%1x%2 window on a %3x%4 screen").arg(w->frameGeometry().width()).arg(w->frameGeometry().height()).arg(avail.width()).arg(avail.height())));
