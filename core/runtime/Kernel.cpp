@@ -162,16 +162,21 @@ Status Kernel::start() {
     m_config.set("risk.trading_hours", "false");
   }
   if (Status s = m_storage->start(); !s.ok()) return s;
+  startNotifications();
   // The relay follows the bus before execution starts, so the state execution restores and publishes while
   // starting reaches Redis too; it takes remote commands only once execution listens (startInbound below).
   if (Status s = startRelay(); !s.ok()) {
     log->error("cannot start the Redis relay: {}", s.error().message);
+    m_notifyEvents.reset();
+    m_notifier.reset();
     m_storage->stop();
     return s;
   }
   auto failStart = [this](const Status& s) {
     if (m_relay) m_relay->stop();
     m_relay.reset();
+    m_notifyEvents.reset();
+    m_notifier.reset();
     m_storage->stop();
     return s;
   };
@@ -353,7 +358,10 @@ void Kernel::startBacktests() {
     common::logger("kernel")->error("backtest service not started: {}", s.error().message);
 }
 
-void Kernel::startOperations() {
+// Before execution starts: the watcher's first risk state and health snapshot are its baseline, so it must see the
+// state execution restores and publishes while starting; a watcher started later took the first change it saw
+// (e.g. the kill switch engaged) for that baseline and never announced it.
+void Kernel::startNotifications() {
   auto log = common::logger("kernel");
   // Attached: notifications are labelled as the local configuration says (the server's mode may only arrive later).
   const bool paper = !liveTradingConfigured(m_config);
@@ -373,7 +381,10 @@ void Kernel::startOperations() {
   m_notifyEvents = std::make_unique<notify::EventWatcher>(
       m_bus, *m_clock, [notifier = m_notifier.get()](contract::Notification n) { notifier->notify(std::move(n)); });
   m_notifyEvents->start();
+}
 
+void Kernel::startOperations() {
+  auto log = common::logger("kernel");
   const bool attached = m_mode == RuntimeMode::Attach;
   // Jobs: run history goes to job_runs through the storage thread; failures raise a notification.
   // Attached: the jobs run in the serving process (they would write the same tables twice otherwise).
