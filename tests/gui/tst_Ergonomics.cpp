@@ -46,6 +46,7 @@
 #include <QScreen>
 #include <QSpinBox>
 #include <QScrollArea>
+#include <QSignalSpy>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolButton>
@@ -459,6 +460,74 @@ class tst_Ergonomics : public QObject {
     fx.kernel().bus().publish(contract::HistoryStored{"AAPL", "simulated"});
     QTRY_VERIFY2_WITH_TIMEOUT(chart->view()->bars().size() >= 390,
                               qPrintable(QStringLiteral("%1 minute bars").arg(chart->view()->bars().size())), 10'000);
+    fx.stop();
+  }
+
+  // A working limit order is a line on the chart; dragging it with the mouse moves the order's price (a replace
+  // through the normal order path), and the line follows the order.
+  void draggingAnOrderLineOnTheChartModifiesTheOrder() {
+    test::KernelWindow fx(QStringLiteral("tst_Ergonomics-drag"),
+                          {{"market.sim_history_days", "30"}, {"market.sim_history_minute_days", "0"}});
+    const QString started = fx.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    ui::MainWindow* w = fx.window();
+    OrderTicketDock* t = w->orderTicketDock();
+    ui::OrdersModel* orders = w->ordersDock()->model();
+    ui::ChartDock* chart = w->chartDock();
+    chart->setSymbol(QStringLiteral("NVDA"));
+    chart->setTimeframe(ui::Timeframe::D1);  // months of seeded history: the range holds a price 1.5 % off
+    chart->raise();
+    QTRY_VERIFY_WITH_TIMEOUT(!chart->isLoading() && chart->view()->bars().size() >= 20, 10'000);
+
+    setOrder(t, QStringLiteral("NVDA"), domain::OrderType::Limit);
+    QVERIFY(waitForQuote(t));
+    const double limit = std::round(lastPrice(t) * 98.5) / 100.0;  // below the market: it stays working
+    t->limitSpin()->setValue(limit);
+    typeQuantity(t, QStringLiteral("10"));
+    t->submit();
+    QTRY_VERIFY_WITH_TIMEOUT(t->outcomeKind() == OrderTicketDock::Outcome::Working, 10'000);
+    QCOMPARE(orders->rowCount(), 1);
+    const QString id = QString::fromStdString(orders->orderAt(0).clientOrderId);
+    ui::CandleView* view = chart->view();
+    QTRY_VERIFY_WITH_TIMEOUT(view->orderLineY(id, false) > 0, 10'000);
+    QCOMPARE(int(view->orderLines().size()), 1);
+    QVERIFY(view->orderLines()[0].label.startsWith(QStringLiteral("BUY 10 LMT")));
+    QVERIFY(!test::saveScreenshot(chart, QStringLiteral("Ergonomics-order-line")).isEmpty());
+
+    // Drag it 1 % lower.
+    QSignalSpy moved(view, &ui::CandleView::orderLineMoved);
+    const int x = int(view->pricePlotRect().center().x());
+    const int y0 = int(std::lround(view->orderLineY(id, false)));
+    const int y1 = int(std::lround(view->yOfPrice(limit * 0.99)));
+    QVERIFY(y1 > y0 + 3);
+    QTest::mousePress(view, Qt::LeftButton, {}, QPoint(x, y0));
+    QTest::mouseMove(view, QPoint(x, (y0 + y1) / 2));
+    QTest::mouseMove(view, QPoint(x, y1));
+    QVERIFY(!test::saveScreenshot(chart, QStringLiteral("Ergonomics-order-line-dragging")).isEmpty());
+    QTest::mouseRelease(view, Qt::LeftButton, {}, QPoint(x, y1));
+    QCOMPARE(moved.count(), 1);
+    const double target = moved.at(0).at(2).toDouble();
+    QCOMPARE(target, view->priceAtY(y1));
+    QVERIFY2(std::abs(target - limit * 0.99) < limit * 0.004, qPrintable(QString::number(target)));
+    // The order works at the new price; the line sits there.
+    const auto workingAt = [&](double price) {
+      for (int r = 0; r < orders->rowCount(); ++r) {
+        const domain::Order& o = orders->orderAt(r);
+        if (!domain::isTerminal(o.status) && std::abs(o.limitPrice - price) < 1e-9) return QString::fromStdString(o.clientOrderId);
+      }
+      return QString();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!workingAt(target).isEmpty(), 10'000);
+    QCOMPARE(orders->workingCount(), 1);
+    QTRY_COMPARE(int(view->orderLines().size()), 1);
+    QCOMPARE(view->orderLines()[0].price, target);
+    // A drag dropped with Esc changes nothing.
+    const int y2 = int(std::lround(view->orderLineY(view->orderLines()[0].id, false)));
+    QTest::mousePress(view, Qt::LeftButton, {}, QPoint(x, y2));
+    QTest::mouseMove(view, QPoint(x, y2 + 20));
+    QTest::keyClick(view, Qt::Key_Escape);
+    QTest::mouseRelease(view, Qt::LeftButton, {}, QPoint(x, y2 + 20));
+    QCOMPARE(moved.count(), 1);
     fx.stop();
   }
 

@@ -804,6 +804,15 @@ void MainWindow::createLinkGroups() {
   m_links->add(m_positionsDock, 1, [this](const QString& s) { selectSymbolRow(m_positionsDock->view(), s); });
   m_links->add(m_screenerDock, 1, [this](const QString& s) { selectSymbolRow(m_screenerDock->view(), s); });
   connect(m_chartDock, &ChartDock::symbolChanged, this, [this](const QString& s) { m_links->publish(m_chartDock, s); });
+  // Working orders on the chart; drag a line to move its price (a ReplaceOrder, like Modify Order…).
+  connect(m_chartDock, &ChartDock::symbolChanged, this, &MainWindow::refreshChartOrderLines);
+  OrdersModel* orders = m_ordersDock->model();
+  connect(orders, &QAbstractItemModel::modelReset, this, &MainWindow::refreshChartOrderLines);
+  connect(orders, &QAbstractItemModel::layoutChanged, this, &MainWindow::refreshChartOrderLines);
+  connect(orders, &QAbstractItemModel::rowsInserted, this, &MainWindow::refreshChartOrderLines);
+  connect(orders, &QAbstractItemModel::rowsRemoved, this, &MainWindow::refreshChartOrderLines);
+  connect(orders, &QAbstractItemModel::dataChanged, this, &MainWindow::refreshChartOrderLines);
+  connect(m_chartDock->view(), &CandleView::orderLineMoved, this, &MainWindow::onOrderLineMoved);
   connect(m_ticketDock->symbolEdit(), &QLineEdit::editingFinished, this, [this] {
     m_links->publish(m_ticketDock, m_ticketDock->symbolEdit()->text());
   });
@@ -891,6 +900,37 @@ QMenu* MainWindow::rowMenu(QTableView* view, const QModelIndex& index) {
 QModelIndex MainWindow::sourceIndex(QModelIndex index) {
   while (const auto* proxy = qobject_cast<const QAbstractProxyModel*>(index.model())) index = proxy->mapToSource(index);
   return index;
+}
+
+void MainWindow::refreshChartOrderLines() {
+  const QString symbol = m_chartDock->symbol();
+  std::vector<ChartOrderLine> lines;
+  const OrdersModel* orders = m_ordersDock->model();
+  for (int r = 0; r < orders->rowCount(); ++r) {
+    const domain::Order& o = orders->orderAt(r);
+    if (domain::isTerminal(o.status) || symbol.compare(format::qstr(o.symbol), Qt::CaseInsensitive) != 0) continue;
+    const bool buy = o.side == domain::Side::Buy;
+    const QString label = QStringLiteral("%1 %2").arg(buy ? QStringLiteral("BUY") : QStringLiteral("SELL"),
+                                                      format::quantity(o.remaining()));
+    const bool hasLimit = o.type == domain::OrderType::Limit || o.type == domain::OrderType::StopLimit;
+    const bool hasStop = o.type == domain::OrderType::Stop || o.type == domain::OrderType::StopLimit;
+    if (hasLimit && o.limitPrice > 0.0)
+      lines.push_back({format::qstr(o.clientOrderId), label + QStringLiteral(" LMT"), o.limitPrice, false, buy});
+    if (hasStop && o.stopPrice > 0.0)
+      lines.push_back({format::qstr(o.clientOrderId), label + QStringLiteral(" STP"), o.stopPrice, true, buy});
+  }
+  m_chartDock->view()->setOrderLines(std::move(lines));
+}
+
+void MainWindow::onOrderLineMoved(const QString& clientOrderId, bool stop, double price) {
+  const OrdersModel* orders = m_ordersDock->model();
+  const int row = orders->rowOf(clientOrderId.toStdString());
+  if (row < 0 || domain::isTerminal(orders->orderAt(row).status)) return;  // it ended meanwhile
+  const domain::Order& o = orders->orderAt(row);
+  const bool hasLimit = o.type == domain::OrderType::Limit || o.type == domain::OrderType::StopLimit;
+  const bool hasStop = o.type == domain::OrderType::Stop || o.type == domain::OrderType::StopLimit;
+  sendModify(clientOrderId, o.quantity, hasLimit ? (stop ? o.limitPrice : price) : 0.0,
+             hasStop ? (stop ? price : o.stopPrice) : 0.0);
 }
 
 bool MainWindow::sendModify(const QString& clientOrderId, double quantity, double limitPrice, double stopPrice) {

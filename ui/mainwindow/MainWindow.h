@@ -190,6 +190,9 @@ class MainWindow : public QMainWindow {
   void createGoToMenu(QMenu* view);
   void createLinkGroups();
   void modifyOrder(const domain::Order& order);
+  // The chart's order lines: the working orders of its symbol (limit and stop prices); a dragged line modifies.
+  void refreshChartOrderLines();
+  void onOrderLineMoved(const QString& clientOrderId, bool stop, double price);
   double positionQuantity(const QString& symbol) const;
   QTableView* watchlistView() const;
   static int symbolColumn(const QAbstractItemModel* model);

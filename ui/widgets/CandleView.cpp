@@ -263,6 +263,54 @@ void CandleView::setPaneVisible(Pane p, bool visible) {
   update();
 }
 
+void CandleView::setOrderLines(std::vector<ChartOrderLine> lines) {
+  // A drag in progress keeps its line when the same order is still there (a quote update must not drop it).
+  QString dragId;
+  bool dragStop = false;
+  if (m_orderDrag >= 0 && m_orderDrag < int(m_orderLines.size())) {
+    dragId = m_orderLines[std::size_t(m_orderDrag)].id;
+    dragStop = m_orderLines[std::size_t(m_orderDrag)].stop;
+  }
+  m_orderLines = std::move(lines);
+  m_orderDrag = -1;
+  for (std::size_t i = 0; !dragId.isEmpty() && i < m_orderLines.size(); ++i)
+    if (m_orderLines[i].id == dragId && m_orderLines[i].stop == dragStop) m_orderDrag = int(i);
+  if (m_orderDrag < 0 && !dragId.isEmpty()) unsetCursor();
+  update();
+}
+
+double CandleView::orderLineY(const QString& id, bool stop) const {
+  if (m_series.empty() || !(m_priceHi > m_priceLo)) return -1.0;
+  for (const ChartOrderLine& l : m_orderLines)
+    if (l.id == id && l.stop == stop) {
+      const double y = yOfPrice(l.price);
+      return y >= m_priceRect.top() && y <= m_priceRect.bottom() ? y : -1.0;
+    }
+  return -1.0;
+}
+
+double CandleView::priceAtY(double y) const {
+  if (!(m_priceHi > m_priceLo) || m_priceRect.height() <= 0) return 0.0;
+  const double price = m_priceHi - (y - m_priceRect.top()) / m_priceRect.height() * (m_priceHi - m_priceLo);
+  return std::max(0.01, std::round(price * 100.0) / 100.0);
+}
+
+int CandleView::orderLineAt(QPointF pos) const {
+  if (!m_priceRect.contains(QPointF(m_priceRect.center().x(), pos.y())) || pos.x() < m_priceRect.left() ||
+      pos.x() > m_priceRect.right())
+    return -1;
+  int best = -1;
+  double bestDist = 5.0;  // px
+  for (std::size_t i = 0; i < m_orderLines.size(); ++i) {
+    const double d = std::abs(yOfPrice(m_orderLines[i].price) - pos.y());
+    if (d <= bestDist) {
+      bestDist = d;
+      best = int(i);
+    }
+  }
+  return best;
+}
+
 void CandleView::setMarkers(std::vector<ChartMarker> markers) {
   std::stable_sort(markers.begin(), markers.end(), [](const ChartMarker& a, const ChartMarker& b) { return a.ts < b.ts; });
   m_markers = std::move(markers);
@@ -464,6 +512,13 @@ void CandleView::wheelEvent(QWheelEvent* event) {
 }
 
 void CandleView::keyPressEvent(QKeyEvent* event) {
+  if (m_orderDrag >= 0 && event->key() == Qt::Key_Escape) {  // drop the dragged line where it was
+    m_orderDrag = -1;
+    unsetCursor();
+    update();
+    event->accept();
+    return;
+  }
   const Layout l = computeLayout();
   const View v = effectiveView(l.plotWidth);
   const double visible = v.spacing > 0 ? v.width / v.spacing : 1.0;
@@ -486,6 +541,15 @@ void CandleView::keyPressEvent(QKeyEvent* event) {
 }
 
 void CandleView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() == Qt::LeftButton && !m_series.empty()) {
+    if (const int line = orderLineAt(event->position()); line >= 0) {  // grab a working order's line
+      m_orderDrag = line;
+      m_orderDragPrice = m_orderLines[std::size_t(line)].price;
+      setCursor(Qt::SizeVerCursor);
+      event->accept();
+      return;
+    }
+  }
   if (event->button() == Qt::LeftButton) {
     const Layout l = computeLayout();
     m_dragging = true;
@@ -500,6 +564,16 @@ void CandleView::mousePressEvent(QMouseEvent* event) {
 
 void CandleView::mouseMoveEvent(QMouseEvent* event) {
   m_hover = event->position();
+  if (m_orderDrag >= 0) {
+    const double y = std::clamp(event->position().y(), m_priceRect.top(), m_priceRect.bottom());
+    m_orderDragPrice = priceAtY(y);
+    update();
+    return;
+  }
+  if (!m_dragging) {
+    if (orderLineAt(event->position()) >= 0) setCursor(Qt::SizeVerCursor);
+    else if (cursor().shape() == Qt::SizeVerCursor) unsetCursor();
+  }
   if (m_dragging) {
     const Layout l = computeLayout();
     View v = effectiveView(l.plotWidth);
@@ -516,6 +590,16 @@ void CandleView::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void CandleView::mouseReleaseEvent(QMouseEvent* event) {
+  if (m_orderDrag >= 0 && event->button() == Qt::LeftButton) {
+    const ChartOrderLine line = m_orderLines[std::size_t(m_orderDrag)];
+    const double price = m_orderDragPrice;
+    m_orderDrag = -1;
+    unsetCursor();
+    update();
+    event->accept();
+    if (std::abs(price - line.price) >= 0.005) Q_EMIT orderLineMoved(line.id, line.stop, price);
+    return;
+  }
   if (m_dragging && event->button() == Qt::LeftButton) {
     m_dragging = false;
     unsetCursor();
@@ -663,6 +747,7 @@ void CandleView::paintEvent(QPaintEvent*) {
   paintRsiPane(p, f);
   paintMacdPane(p, f);
   paintLastPrice(p, f);
+  paintOrderLines(p, f);
   paintCrosshair(p, f);
   paintReadout(p, f, hoverMarkers);
 }
@@ -1022,6 +1107,31 @@ void CandleView::paintLastPrice(QPainter& p, const Frame& f) const {
   p.fillRect(tag, lastColor);
   p.setPen(Qt::white);
   p.drawText(tag.adjusted(5, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, format::price(lastBar.close));
+}
+
+// Working orders: a dotted line per limit / stop price with its label on the left and its price tag on the axis;
+// the line being dragged is drawn where the mouse holds it, with the price it would move to.
+void CandleView::paintOrderLines(QPainter& p, const Frame& f) const {
+  const Layout& l = f.l;
+  for (std::size_t i = 0; i < m_orderLines.size(); ++i) {
+    const ChartOrderLine& o = m_orderLines[i];
+    const bool dragged = int(i) == m_orderDrag;
+    const double price = dragged ? m_orderDragPrice : o.price;
+    const double y = std::round(f.yOf(price)) + 0.5;
+    if (y < l.price.top() || y > l.price.bottom()) continue;
+    const QColor color = o.buy ? QColor(0x1e, 0x88, 0xe5) : QColor(0xf5, 0x7c, 0x00);
+    p.setPen(QPen(color, dragged ? 2.0 : 1.0, Qt::DotLine));
+    p.drawLine(QPointF(l.plotLeft, y), QPointF(l.plotRight, y));
+    const QString text = dragged ? QStringLiteral("%1 %2 → %3").arg(o.label, format::price(o.price), format::price(price))
+                                 : QStringLiteral("%1 %2").arg(o.label, format::price(price));
+    const QRectF label(l.plotLeft + 2.0, y - f.lineH - 1.0, f.fm.horizontalAdvance(text) + 10.0, f.lineH + 1.0);
+    p.fillRect(label, color);
+    p.setPen(Qt::white);
+    p.drawText(label.adjusted(5, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+    const QRectF tag(l.plotRight + 1.0, y - f.lineH / 2.0 - 1.0, l.axisW - 2.0, f.lineH + 2.0);
+    p.fillRect(tag, color);
+    p.drawText(tag.adjusted(5, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, format::price(price));
+  }
 }
 
 // Crosshair snapped to the shown column, with its price tag (inside the price pane) and time tag.

@@ -37,6 +37,16 @@ struct ChartMarker {
   QString text;  // shown in the readout when hovering its bar and as the marker's tooltip, e.g. "BUY 100 @ 189.47"
 };
 
+// A working order's price drawn across the chart: its limit, or its stop (a stop-limit has both lines). Dragging
+// the line with the mouse moves the price: orderLineMoved on release (Esc while dragging cancels).
+struct ChartOrderLine {
+  QString id;     // client order id
+  QString label;  // e.g. "BUY 10 LMT"
+  double price = 0.0;
+  bool stop = false;  // the stop price (else the limit price)
+  bool buy = true;
+};
+
 // One drawn column (a candle, or a pixel column aggregating several bars): resampled bars [first, last).
 struct ChartColumn {
   double x = 0.0;  // centre, px
@@ -92,6 +102,12 @@ class CandleView : public QWidget {
   bool paneVisible(Pane p) const { return m_panes[static_cast<std::size_t>(p)]; }
 
   void setMarkers(std::vector<ChartMarker> markers);   // sorted by ts on entry
+  void setOrderLines(std::vector<ChartOrderLine> lines);
+  const std::vector<ChartOrderLine>& orderLines() const { return m_orderLines; }
+  // Where the line was drawn in the last paint (px, widget coordinates); -1 when not on screen.
+  double orderLineY(const QString& id, bool stop) const;
+  // The price a y coordinate of the price pane stands for in the last paint (snapped to the cent).
+  double priceAtY(double y) const;
   void addMarkers(const std::vector<ChartMarker>& markers);
   const std::vector<ChartMarker>& markers() const { return m_markers; }
 
@@ -138,6 +154,8 @@ class CandleView : public QWidget {
   void zoomBy(double factor, double anchorX = -1.0);
 
  Q_SIGNALS:
+  // A working order's line was dragged to `price` (already snapped to the cent, different from where it was).
+  void orderLineMoved(const QString& id, bool stop, double price);
   // Visible range, timeframe or data changed (coalesced by the event loop: emitted from paint at most).
   void viewChanged();
 
@@ -187,12 +205,17 @@ class CandleView : public QWidget {
   void paintRsiPane(QPainter& p, const Frame& f) const;
   void paintMacdPane(QPainter& p, const Frame& f) const;
   void paintLastPrice(QPainter& p, const Frame& f) const;
+  void paintOrderLines(QPainter& p, const Frame& f) const;
+  int orderLineAt(QPointF pos) const;  // index into m_orderLines of a drawn line within a few px, or -1
   void paintCrosshair(QPainter& p, const Frame& f) const;
   void paintReadout(QPainter& p, const Frame& f, const std::vector<const ChartMarker*>& hoverMarkers);
 
   QString m_symbol;
   ChartSeries m_series;
   std::vector<ChartMarker> m_markers;
+  std::vector<ChartOrderLine> m_orderLines;
+  int m_orderDrag = -1;         // the line being dragged (index), -1 none
+  double m_orderDragPrice = 0;  // where it is now
   std::array<bool, static_cast<std::size_t>(Overlay::Count)> m_overlays{};
   std::array<bool, static_cast<std::size_t>(Pane::Count)> m_panes{};
 
