@@ -26,7 +26,7 @@ using Catalogue = TypeList<
     ResetCircuitBreaker, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
     RiskStateChanged, CommandAccepted, CommandRejected,
     // Market data and strategies
-    BarClosed, SignalGenerated, ImportCsv, QualityChecked, IngestFinished, RequestHistory, HistoryLoaded,
+    BarClosed, SignalGenerated, StrategiesSnapshot, ControlStrategy, ImportCsv, QualityChecked, IngestFinished, RequestHistory, HistoryLoaded,
     RequestFillsHistory, FillsHistoryLoaded, RequestStoredSeries, StoredSeriesListed, RequestPnlReport, PnlReportReady,
     RequestOrdersHistory, OrdersHistoryLoaded,
     // Operations
