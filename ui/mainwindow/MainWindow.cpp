@@ -53,6 +53,7 @@
 #include "ui/docks/FillsDock.h"
 #include "ui/docks/ChartDock.h"
 #include "ui/docks/JobsDock.h"
+#include "ui/docks/StrategyMonitorDock.h"
 #include "ui/docks/OpsDock.h"
 #include "ui/docks/LogsDock.h"
 #include "ui/docks/OrderTicketDock.h"
@@ -331,6 +332,20 @@ void MainWindow::createMenus() {
     m_screenerDock->setFocus();  // focus proxy: the first filter field
   });
   view->addAction(screenerToggle);
+  // Strategy Monitor: the live strategies' StrategiesSnapshot; controls go back as ControlStrategy (created hidden).
+  m_strategyMonitorDock = new StrategyMonitorDock(m_bridge, this);
+  m_strategyMonitorDock->setAllowedAreas(Qt::AllDockWidgetAreas);
+  m_bridge->on<contract::StrategiesSnapshot>(m_strategyMonitorDock, [this](const Batch<contract::StrategiesSnapshot>& b) {
+    m_strategyMonitorDock->onSnapshot(b.back());
+  });
+  connect(m_strategyMonitorDock, &StrategyMonitorDock::openInChartRequested, this, [this](const QString& symbol) {
+    m_chartDock->setSymbol(symbol);
+    goToDock(m_chartDock);
+  });
+  QAction* monitorToggle = m_strategyMonitorDock->toggleViewAction();
+  monitorToggle->setObjectName(QStringLiteral("toggleStrategyMonitorDock"));
+  monitorToggle->setStatusTip(QStringLiteral("Show or hide the Strategy Monitor panel"));
+  view->addAction(monitorToggle);
   view->addSeparator();
   createGoToMenu(view);
   QAction* reset = view->addAction(QStringLiteral("&Reset Layout"), this, &MainWindow::resetLayout);
@@ -360,6 +375,11 @@ void MainWindow::createMenus() {
       trading->addAction(QStringLiteral("Cancel &Selected Orders"), this, &MainWindow::cancelSelectedOrders);
   cancelSelected->setObjectName(QStringLiteral("actionCancelSelectedOrders"));
   cancelSelected->setStatusTip(QStringLiteral("Cancel the working orders selected in the Orders panel (Delete there)"));
+  QAction* monitor = trading->addAction(QStringLiteral("Strategy &Monitor"), this,
+                                        [this] { goToDock(m_strategyMonitorDock); });
+  monitor->setObjectName(QStringLiteral("actionStrategyMonitor"));
+  monitor->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_M));
+  monitor->setStatusTip(QStringLiteral("Show the live strategies (pause, resume, flatten) and put the keyboard there"));
   QAction* confirmMode = trading->addAction(QStringLiteral("Confirm Orders Before Sen&ding"));
   confirmMode->setObjectName(QStringLiteral("actionConfirmOrders"));
   confirmMode->setCheckable(true);
@@ -501,9 +521,12 @@ void MainWindow::applyDefaultArrangement() {
   // Panels opened on demand join a neighbour as a tab instead of splitting off a new row or a narrow column: Data
   // Quality the Logs row, the Screener and the Backtest Results the chart (room for their rows).
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_dataQualityDock), static_cast<QDockWidget*>(m_screenerDock),
-                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr}) {
+                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr,
+                         static_cast<QDockWidget*>(m_strategyMonitorDock)}) {
     if (!d) continue;
-    QDockWidget* neighbour = d == m_dataQualityDock ? static_cast<QDockWidget*>(m_logsDock) : static_cast<QDockWidget*>(m_chartDock);
+    QDockWidget* neighbour = d == m_dataQualityDock       ? static_cast<QDockWidget*>(m_logsDock)
+                             : d == m_strategyMonitorDock ? static_cast<QDockWidget*>(m_positionsDock)
+                                                          : static_cast<QDockWidget*>(m_chartDock);
     d->setFloating(false);
     removeDockWidget(d);
     addDockWidget(dockWidgetArea(neighbour), d);
@@ -1193,7 +1216,8 @@ void MainWindow::showDataQuality(const QString& symbol) {
 QList<QDockWidget*> MainWindow::panelDocks() const {
   QList<QDockWidget*> all = allDocks();
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_screenerDock), static_cast<QDockWidget*>(m_dataQualityDock),
-                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr})
+                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr,
+                         static_cast<QDockWidget*>(m_strategyMonitorDock)})
     if (d) all << d;
   return all;
 }
