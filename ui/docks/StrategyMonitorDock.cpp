@@ -132,7 +132,7 @@ void StrategyMonitorDock::updateActions() {
     else if (a->objectName() == QLatin1String("actionStrategyOpenInChart")) a->setEnabled(m_chart->isEnabled());
   }
   if (!m_model->hasData()) {
-    m_status->setText(QStringLiteral("No live strategies reported yet (strategy.live; the runner publishes strat.status)."));
+    m_status->setText(QStringLiteral("No live strategies reported yet (set strategy.live to run strategies live)."));
     return;
   }
   int paused = 0, errors = 0, open = 0;
