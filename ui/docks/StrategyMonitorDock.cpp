@@ -29,7 +29,8 @@ StrategyMonitorDock::StrategyMonitorDock(UiBridge* bridge, QWidget* parent)
   auto* bar = new QHBoxLayout;
   m_status = new QLabel(content);
   m_status->setObjectName(QStringLiteral("strategyMonitorStatus"));
-  m_status->setWordWrap(true);
+  // One line, cut when narrow (a wrapped label's minimum height would make the panel's row taller).
+  m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   bar->addWidget(m_status, 1);
 
   m_view = new QTableView(content);
@@ -148,6 +149,7 @@ void StrategyMonitorDock::updateActions() {
   if (errors) parts << QStringLiteral("<span style='color:%1'>%2 in error</span>").arg(format::downColor().name()).arg(errors);
   parts << QStringLiteral("%1 open order%2").arg(open).arg(open == 1 ? "" : "s");
   m_status->setText(parts.join(QStringLiteral(" · ")));
+  m_status->setToolTip(m_status->text());
 }
 
 void StrategyMonitorDock::send(contract::StrategyAction action) {

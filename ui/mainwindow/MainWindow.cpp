@@ -501,7 +501,9 @@ void MainWindow::applyDefaultArrangement() {
   // [          Orders           |       Positions       ]
   // [                        Logs                        ]
   // All docks live in one area; the vertical splits come first so each row spans the full width.
-  for (QDockWidget* d : allDocks()) {
+  // Every panel out first (the on-demand ones too: one left behind would hold its old place while the rows are
+  // rebuilt around it, and make the window taller than the screen).
+  for (QDockWidget* d : panelDocks()) {
     d->setFloating(false);
     removeDockWidget(d);
   }
