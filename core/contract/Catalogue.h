@@ -8,6 +8,7 @@
 #include "core/contract/Jobs.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
+#include "core/contract/Pairs.h"
 #include "core/contract/Risk.h"
 #include "core/contract/Screener.h"
 #include "core/contract/Strategy.h"
@@ -33,7 +34,8 @@ using Catalogue = TypeList<
     TradingMode, ServerLinkState, JobsSnapshot, RunJobNow, HealthSnapshot, Notification,
     // Research
     RunBacktest, RunOptimization, RunWalkForward, CancelBacktest, ListBacktestRuns, BacktestProgress,
-    BacktestFinished, BacktestRunsListed, RunScreener, ScreenerFinished>;
+    BacktestFinished, BacktestRunsListed, RunScreener, ScreenerFinished, RequestPairs, PairsListed, RequestPairSeries,
+    PairSeriesLoaded>;
 
 // Calls f.template operator()<T>() for every message T of the catalogue, in order.
 template <class F, class... T>
