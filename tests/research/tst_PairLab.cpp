@@ -8,51 +8,22 @@
 #include "core/history/HistoryService.h"
 #include "core/research/PairLab.h"
 #include "core/storage/StorageService.h"
+#include "tests/support/PairSeries.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
-#include <random>
 
 using namespace meridian;
 
 namespace {
 
-constexpr domain::Timestamp kT0 = 1'704'205'800'000'000'000;  // 2024-01-02 14:30 UTC
-
+constexpr domain::Timestamp kT0 = test::kPairT0;
+using Generated = test::PairSeries;
+Generated generate(std::size_t n) { return test::generatePairSeries(n); }
 std::vector<domain::Bar> barsOf(const std::vector<double>& closes, std::size_t offset = 0) {
-  std::vector<domain::Bar> out;
-  for (std::size_t i = 0; i < closes.size(); ++i) {
-    domain::Bar b;
-    b.ts = kT0 + domain::Timestamp(i + offset) * domain::kNanosPerDay;
-    b.open = b.high = b.low = b.close = closes[i];
-    b.high += 0.01;
-    b.low -= 0.01;
-    b.volume = 1000;
-    out.push_back(b);
-  }
-  return out;
-}
-
-struct Generated {
-  std::vector<double> a, b, c;  // a ~ b cointegrated, c independent
-};
-
-Generated generate(std::size_t n) {
-  std::mt19937_64 rng(20261206);
-  std::normal_distribution<double> step(0.0, 0.01), noise(0.0, 0.01);
-  Generated g;
-  double logB = std::log(50.0), logC = std::log(80.0), e = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    logB += step(rng);
-    logC += step(rng);
-    e = 0.5 * e + noise(rng);
-    g.b.push_back(std::exp(logB));
-    g.c.push_back(std::exp(logC));
-    g.a.push_back(std::exp(0.5 + 1.5 * logB + e));
-  }
-  return g;
+  return test::pairBars(closes, offset);
 }
 
 // z of the last value by hand: (x - mean) / sample sd over the last w values.

@@ -54,6 +54,7 @@
 #include "ui/docks/ChartDock.h"
 #include "ui/docks/JobsDock.h"
 #include "ui/docks/StrategyMonitorDock.h"
+#include "ui/docks/PairLabDock.h"
 #include "ui/docks/OpsDock.h"
 #include "ui/docks/LogsDock.h"
 #include "ui/docks/OrderTicketDock.h"
@@ -346,6 +347,20 @@ void MainWindow::createMenus() {
   monitorToggle->setObjectName(QStringLiteral("toggleStrategyMonitorDock"));
   monitorToggle->setStatusTip(QStringLiteral("Show or hide the Strategy Monitor panel"));
   view->addAction(monitorToggle);
+  // Pair Lab: pair statistics and z-score charts from the history service; backtests through the controller.
+  m_pairLabDock = new PairLabDock(m_bridge, this);
+  m_pairLabDock->setAllowedAreas(Qt::AllDockWidgetAreas);
+  m_pairLabDock->setBacktestRunner([this](contract::RunBacktest command, const QString& description) {
+    m_backtest->runBacktest(std::move(command), description);
+  });
+  QAction* pairLabToggle = m_pairLabDock->toggleViewAction();
+  pairLabToggle->setObjectName(QStringLiteral("togglePairLabDock"));
+  pairLabToggle->setStatusTip(QStringLiteral("Show or hide the Pair Lab panel"));
+  view->addAction(pairLabToggle);
+  QAction* pairLab = view->addAction(QStringLiteral("Go to Pair &Lab"), this, [this] { goToDock(m_pairLabDock); });
+  pairLab->setObjectName(QStringLiteral("actionPairLab"));
+  pairLab->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_L));
+  pairLab->setStatusTip(QStringLiteral("Show the Pair Lab and put the keyboard in its symbols field"));
   view->addSeparator();
   createGoToMenu(view);
   QAction* reset = view->addAction(QStringLiteral("&Reset Layout"), this, &MainWindow::resetLayout);
@@ -524,7 +539,7 @@ void MainWindow::applyDefaultArrangement() {
   // Quality the Logs row, the Screener and the Backtest Results the chart (room for their rows).
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_dataQualityDock), static_cast<QDockWidget*>(m_screenerDock),
                          m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr,
-                         static_cast<QDockWidget*>(m_strategyMonitorDock)}) {
+                         static_cast<QDockWidget*>(m_strategyMonitorDock), static_cast<QDockWidget*>(m_pairLabDock)}) {
     if (!d) continue;
     QDockWidget* neighbour = d == m_dataQualityDock       ? static_cast<QDockWidget*>(m_logsDock)
                              : d == m_strategyMonitorDock ? static_cast<QDockWidget*>(m_positionsDock)
@@ -1219,7 +1234,7 @@ QList<QDockWidget*> MainWindow::panelDocks() const {
   QList<QDockWidget*> all = allDocks();
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_screenerDock), static_cast<QDockWidget*>(m_dataQualityDock),
                          m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr,
-                         static_cast<QDockWidget*>(m_strategyMonitorDock)})
+                         static_cast<QDockWidget*>(m_strategyMonitorDock), static_cast<QDockWidget*>(m_pairLabDock)})
     if (d) all << d;
   return all;
 }

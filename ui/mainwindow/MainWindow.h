@@ -46,6 +46,7 @@ class FillsModel;
 class DataQualityDock;
 class ScreenerDock;
 class StrategyMonitorDock;
+class PairLabDock;
 class ImportCsvDialog;
 class ChartDock;
 class JobsDock;
@@ -94,7 +95,7 @@ class MainWindow : public QMainWindow {
   // Backtest menu, dialogs and the "BacktestResultsDock" panel (not in allDocks(): hidden until a first result).
   BacktestController* backtest() const { return m_backtest; }
   QList<QDockWidget*> allDocks() const;
-  // allDocks() + Screener, Data Quality, Backtest Results, Strategy Monitor: the panels Ctrl+Tab cycles through.
+  // allDocks() + Screener, Data Quality, Backtest Results, Strategy Monitor, Pair Lab: the panels Ctrl+Tab cycles through.
   QList<QDockWidget*> panelDocks() const;
   // File > Import CSV… (Ctrl+I; disabled without UiContext::ingestion) and the "DataQualityDock" panel (not in
   // allDocks(): created hidden, View > Data Quality). The dialog is created on first use (null before).
@@ -106,6 +107,8 @@ class MainWindow : public QMainWindow {
   // Trading > Strategy Monitor (Alt+Shift+M: show and focus; View > Strategy Monitor toggles): the
   // "StrategyMonitorDock", fed by contract::StrategiesSnapshot; a tab of the Positions row, hidden at first.
   StrategyMonitorDock* strategyMonitorDock() const { return m_strategyMonitorDock; }
+  // View > Pair Lab (Alt+Shift+L: show and focus): the "PairLabDock", a tab of the chart's row, hidden at first.
+  PairLabDock* pairLabDock() const { return m_pairLabDock; }
   ToastOverlay* toastOverlay() const { return m_toasts; }
   QSystemTrayIcon* trayIcon() const { return m_tray; }  // null when the platform has no system tray
   Theme theme() const { return m_theme; }
@@ -230,6 +233,7 @@ class MainWindow : public QMainWindow {
   DataQualityDock* m_dataQualityDock = nullptr;
   ScreenerDock* m_screenerDock = nullptr;
   StrategyMonitorDock* m_strategyMonitorDock = nullptr;
+  PairLabDock* m_pairLabDock = nullptr;
   ToastOverlay* m_toasts = nullptr;
   QSystemTrayIcon* m_tray = nullptr;
   Theme m_theme = Theme::Light;
