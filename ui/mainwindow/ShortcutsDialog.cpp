@@ -62,6 +62,8 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
   html += row(QStringLiteral("Ctrl+Shift+F (Strategy Monitor)"),
               QStringLiteral("Flatten the selected strategy (asks first, naming PAPER or LIVE), then paused"));
   html += row(QStringLiteral("Enter / double-click (Strategy Monitor)"), QStringLiteral("Chart the strategy's first symbol"));
+  html += row(QStringLiteral("Enter (Pair Lab symbols)"), QStringLiteral("Scan every pair of the typed symbols"));
+  html += row(QStringLiteral("Ctrl+Enter (Pair Lab table)"), QStringLiteral("Backtest the selected pair with the pairs strategy"));
   html += QStringLiteral("</table>");
 
   auto* layout = new QVBoxLayout(this);
