@@ -181,7 +181,8 @@ void PairLabDock::scan() {
 
 void PairLabDock::loadDiscovered() {
   contract::RequestPairs r;
-  r.timeframe = domain::Timeframe::Day1;  // pair_discovery works on daily bars
+  r.timeframe = domain::Timeframe::Day1;  // pair_discovery works on daily bars: so do the chart and the backtest
+  m_timeframe->setCurrentIndex(m_timeframe->findData(int(domain::Timeframe::Day1)));
   request(std::move(r), QStringLiteral("Loading the latest pair_discovery run…"));
 }
 
