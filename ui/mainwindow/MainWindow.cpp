@@ -350,6 +350,14 @@ void MainWindow::createMenus() {
   // Pair Lab: pair statistics and z-score charts from the history service; backtests through the controller.
   m_pairLabDock = new PairLabDock(m_bridge, this);
   m_pairLabDock->setAllowedAreas(Qt::AllDockWidgetAreas);
+  {  // like the Screener: scrolls inside its tab on a small screen instead of making the window taller
+    auto* scroll = new QScrollArea(m_pairLabDock);
+    scroll->setObjectName(QStringLiteral("PairLabDockScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(m_pairLabDock->widget());
+    m_pairLabDock->setWidget(scroll);
+  }
   m_pairLabDock->setBacktestRunner([this](contract::RunBacktest command, const QString& description) {
     m_backtest->runBacktest(std::move(command), description);
   });
