@@ -24,10 +24,11 @@ struct TypeList {
 using Catalogue = TypeList<
     // Orders and risk
     SubmitOrder, CancelOrder, SubmitBracket, SubmitOco, ReplaceOrder, EngageKillSwitch, ResetKillSwitch,
-    ResetCircuitBreaker, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
+    ResetCircuitBreaker, SetRiskLimits, RiskLimitsApplied, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
     RiskStateChanged, CommandAccepted, CommandRejected,
     // Market data and strategies
-    BarClosed, SignalGenerated, StrategiesSnapshot, ControlStrategy, ImportCsv, QualityChecked, IngestFinished, RequestHistory, HistoryLoaded,
+    BarClosed, SignalGenerated, StrategiesSnapshot, ControlStrategy, ImportCsv, QualityChecked, IngestFinished, HistoryStored,
+    RequestHistory, HistoryLoaded,
     RequestFillsHistory, FillsHistoryLoaded, RequestStoredSeries, StoredSeriesListed, RequestPnlReport, PnlReportReady,
     RequestOrdersHistory, OrdersHistoryLoaded,
     // Operations

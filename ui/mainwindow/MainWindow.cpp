@@ -27,6 +27,7 @@
 #include <QRegularExpression>
 #include <QPainter>
 #include <QScreen>
+#include <QSet>
 #include <QSettings>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -232,6 +233,19 @@ void MainWindow::connectBridge() {
       m_ticketDock->onCommandRejected(format::qstr(r->correlationId), format::qstr(r->reason));
     }
   });
+  m_bridge->on<contract::HistoryStored>(this, [this](const Batch<contract::HistoryStored>& b) {
+    QSet<QString> symbols;
+    for (const auto& h : b) symbols.insert(format::qstr(h->symbol));
+    for (const QString& s : symbols) m_chartDock->onHistoryStored(s);
+  });
+  m_bridge->on<contract::IngestFinished>(this, [this](const Batch<contract::IngestFinished>& b) {
+    for (const auto& f : b)
+      if (f->ok) m_chartDock->onHistoryStored(format::qstr(f->symbol));
+  });
+  m_bridge->on<contract::RiskLimitsApplied>(this, [this](const Batch<contract::RiskLimitsApplied>& b) {
+    statusBar()->showMessage(QStringLiteral("Risk limits in force now: %1").arg(format::qstr(b.back()->summary)),
+                             kStatusMessageMs);
+  });
   m_bridge->on<contract::BarClosed>(this, [this](const Batch<contract::BarClosed>& b) {
     const QVector<contract::BarClosed> bars = values(b);
     m_chartDock->onBarsAppended(bars);
@@ -278,11 +292,12 @@ void MainWindow::createMenus() {
   for (QDockWidget* d : allDocks()) {
     QAction* toggle = d->toggleViewAction();
     toggle->setObjectName(QStringLiteral("toggle") + d->objectName());
-    // Alt+1..8 stay where users learned them; the blotters added later take mnemonic Alt+Shift keys.
+    // Alt+1..8 stay where users learned them; the blotters added later take mnemonic Alt+Shift keys. Either goes to
+    // the panel (show + focus, View > Go to Panel); the View toggles keep no key, so no key hides a panel.
     if (d == m_fillsDock)
-      toggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_F));
+      m_goToKeys.append({d, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_F)});
     else if (d == m_accountDock)
-      toggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_A));
+      m_goToKeys.append({d, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_A)});
     else
       m_goToKeys.append({d, QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n++))});
     toggle->setStatusTip(QStringLiteral("Show or hide the %1 panel").arg(d->windowTitle()));
@@ -325,7 +340,7 @@ void MainWindow::createMenus() {
   m_links->populateMenu(linkMenu);
   QAction* screenerToggle = m_screenerDock->toggleViewAction();
   screenerToggle->setObjectName(QStringLiteral("toggleScreenerDock"));
-  screenerToggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S));
+  m_goToKeys.append({m_screenerDock, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S)});
   screenerToggle->setStatusTip(QStringLiteral("Show or hide the Screener panel"));
   connect(screenerToggle, &QAction::triggered, m_screenerDock, [this](bool on) {
     if (!on) return;
@@ -347,6 +362,7 @@ void MainWindow::createMenus() {
   monitorToggle->setObjectName(QStringLiteral("toggleStrategyMonitorDock"));
   monitorToggle->setStatusTip(QStringLiteral("Show or hide the Strategy Monitor panel"));
   view->addAction(monitorToggle);
+  m_goToKeys.append({m_strategyMonitorDock, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_M)});
   // Pair Lab: pair statistics and z-score charts from the history service; backtests through the controller.
   m_pairLabDock = new PairLabDock(m_bridge, this);
   m_pairLabDock->setAllowedAreas(Qt::AllDockWidgetAreas);
@@ -365,10 +381,7 @@ void MainWindow::createMenus() {
   pairLabToggle->setObjectName(QStringLiteral("togglePairLabDock"));
   pairLabToggle->setStatusTip(QStringLiteral("Show or hide the Pair Lab panel"));
   view->addAction(pairLabToggle);
-  QAction* pairLab = view->addAction(QStringLiteral("Go to Pair &Lab"), this, [this] { goToDock(m_pairLabDock); });
-  pairLab->setObjectName(QStringLiteral("actionPairLab"));
-  pairLab->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_L));
-  pairLab->setStatusTip(QStringLiteral("Show the Pair Lab and put the keyboard in its symbols field"));
+  m_goToKeys.append({m_pairLabDock, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_L)});
   view->addSeparator();
   createGoToMenu(view);
   QAction* reset = view->addAction(QStringLiteral("&Reset Layout"), this, &MainWindow::resetLayout);
@@ -400,8 +413,7 @@ void MainWindow::createMenus() {
   cancelSelected->setStatusTip(QStringLiteral("Cancel the working orders selected in the Orders panel (Delete there)"));
   QAction* monitor = trading->addAction(QStringLiteral("Strategy &Monitor"), this,
                                         [this] { goToDock(m_strategyMonitorDock); });
-  monitor->setObjectName(QStringLiteral("actionStrategyMonitor"));
-  monitor->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_M));
+  monitor->setObjectName(QStringLiteral("actionStrategyMonitor"));  // the key (Alt+Shift+M) is View > Go to Panel's
   monitor->setStatusTip(QStringLiteral("Show the live strategies (pause, resume, flatten) and put the keyboard there"));
   QAction* confirmMode = trading->addAction(QStringLiteral("Confirm Orders Before Sen&ding"));
   confirmMode->setObjectName(QStringLiteral("actionConfirmOrders"));
@@ -746,15 +758,25 @@ void MainWindow::showSettings() {
 }
 
 void MainWindow::onSettingsApplied(const QStringList& keys) {
-  // What can change while running does: the display time zone (clock, blotter times) and the ticket's pre-checks.
+  // What can change while running does: the display time zone (clock, blotter times), the theme, the ticket's
+  // pre-checks and the risk engine's limits.
   if (keys.contains(QStringLiteral("display.timezone"))) {
     const QString zone = m_context.config->value(QStringLiteral("display.timezone"), QStringLiteral("America/Chicago"));
     time::TimeZones::setDisplayTimeZone(zone.toUtf8());
     m_clockLabel->setToolTip(QStringLiteral("Display time zone: %1").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId())));
     onClockTick();
   }
-  if (std::any_of(keys.begin(), keys.end(), [](const QString& k) { return k.startsWith(QLatin1String("risk.")); }))
+  if (keys.contains(QStringLiteral("ui.theme")))
+    setTheme(themeFromName(m_context.config->value(QStringLiteral("ui.theme")), Theme::Light));
+  contract::SetRiskLimits limits;
+  for (const QString& k : keys)
+    if (k.startsWith(QLatin1String("risk.")))
+      limits.values.emplace_back(k.toStdString(), m_context.config->value(k).toStdString());
+  if (!limits.values.empty()) {
     m_ticketDock->setRiskLimits(risk::RiskLimits::fromConfig(*m_context.config));
+    // The running engine takes them at once (RiskLimitsApplied below); an attached window's server keeps its own.
+    if (!m_context.attached) m_bridge->send(std::move(limits), QStringLiteral("SET RISK LIMITS"));
+  }
   statusBar()->showMessage(QStringLiteral("Settings saved: %1").arg(keys.join(QStringLiteral(", "))), kStatusMessageMs);
 }
 
