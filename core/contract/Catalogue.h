@@ -8,6 +8,7 @@
 #include "core/contract/Jobs.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
+#include "core/contract/Pairs.h"
 #include "core/contract/Risk.h"
 #include "core/contract/Screener.h"
 #include "core/contract/Strategy.h"
@@ -26,14 +27,16 @@ using Catalogue = TypeList<
     ResetCircuitBreaker, SetRiskLimits, RiskLimitsApplied, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
     RiskStateChanged, CommandAccepted, CommandRejected,
     // Market data and strategies
-    BarClosed, SignalGenerated, ImportCsv, QualityChecked, IngestFinished, HistoryStored, RequestHistory, HistoryLoaded,
+    BarClosed, SignalGenerated, StrategiesSnapshot, ControlStrategy, ImportCsv, QualityChecked, IngestFinished, HistoryStored,
+    RequestHistory, HistoryLoaded,
     RequestFillsHistory, FillsHistoryLoaded, RequestStoredSeries, StoredSeriesListed, RequestPnlReport, PnlReportReady,
     RequestOrdersHistory, OrdersHistoryLoaded,
     // Operations
     TradingMode, ServerLinkState, JobsSnapshot, RunJobNow, HealthSnapshot, Notification,
     // Research
     RunBacktest, RunOptimization, RunWalkForward, CancelBacktest, ListBacktestRuns, BacktestProgress,
-    BacktestFinished, BacktestRunsListed, RunScreener, ScreenerFinished>;
+    BacktestFinished, BacktestRunsListed, RunScreener, ScreenerFinished, RequestPairs, PairsListed, RequestPairSeries,
+    PairSeriesLoaded>;
 
 // Calls f.template operator()<T>() for every message T of the catalogue, in order.
 template <class F, class... T>

@@ -449,6 +449,155 @@ Result<SignalGenerated> Spec<SignalGenerated>::decode(const QJsonObject& b) {
   return m;
 }
 
+// ---- Live strategy instances ------------------------------------------------------------------------------------
+
+std::string_view toString(StrategyAction a) {
+  switch (a) {
+    case StrategyAction::Pause: return "pause";
+    case StrategyAction::Resume: return "resume";
+    case StrategyAction::Flatten: return "flatten";
+  }
+  return "pause";
+}
+
+std::optional<StrategyAction> strategyActionFromString(std::string_view s) {
+  for (StrategyAction a : {StrategyAction::Pause, StrategyAction::Resume, StrategyAction::Flatten})
+    if (toString(a) == s) return a;
+  return std::nullopt;
+}
+
+namespace {
+
+QJsonObject strategyInstanceToJson(const StrategyInstanceState& m) {
+  QJsonArray legs, indicators;
+  for (const auto& l : m.legs) {
+    QJsonObject o;
+    o.insert("symbol", qs(l.symbol));
+    o.insert("position", l.position);
+    o.insert("target", l.target);
+    o.insert("avg_cost", l.avgCost);
+    o.insert("last_price", l.lastPrice);
+    o.insert("realized_pnl", l.realizedPnl);
+    o.insert("unrealized_pnl", l.unrealizedPnl);
+    legs.append(o);
+  }
+  for (const auto& i : m.indicators) indicators.append(QJsonObject{{"name", qs(i.name)}, {"value", i.value}});
+  QJsonObject o;
+  o.insert("instance", qs(m.instance));
+  o.insert("strategy", qs(m.strategy));
+  o.insert("mode", qs(m.mode));
+  o.insert("state", qs(m.state));
+  o.insert("detail", qs(m.detail));
+  o.insert("paused", m.paused);
+  o.insert("legs", legs);
+  o.insert("indicators", indicators);
+  o.insert("last_signal_ts", qint64(m.lastSignalTs));
+  o.insert("last_signal", qs(m.lastSignal));
+  o.insert("last_signal_reason", qs(m.lastSignalReason));
+  o.insert("realized_pnl", m.realizedPnl);
+  o.insert("unrealized_pnl", m.unrealizedPnl);
+  o.insert("open_orders", m.openOrders);
+  o.insert("warmup_bars", qint64(m.warmupBars));
+  o.insert("live_bars", qint64(m.liveBars));
+  o.insert("signals", qint64(m.signals));
+  o.insert("last_bar_ts", qint64(m.lastBarTs));
+  return o;
+}
+
+Result<StrategyInstanceState> strategyInstanceFromJson(const QJsonObject& o) {
+  JsonReader r{o, {}};
+  StrategyInstanceState m;
+  m.instance = r.text("instance");
+  m.strategy = r.text("strategy");
+  m.mode = r.text("mode");
+  m.state = r.text("state");
+  m.detail = r.text("detail", false);
+  m.paused = r.boolean("paused", false);
+  m.lastSignalTs = r.integer("last_signal_ts", false);
+  m.lastSignal = r.text("last_signal", false);
+  m.lastSignalReason = r.text("last_signal_reason", false);
+  m.realizedPnl = r.real("realized_pnl", false);
+  m.unrealizedPnl = r.real("unrealized_pnl", false);
+  m.openOrders = static_cast<int>(r.integer("open_orders", false));
+  m.warmupBars = r.integer("warmup_bars", false);
+  m.liveBars = r.integer("live_bars", false);
+  m.signals = r.integer("signals", false);
+  m.lastBarTs = r.integer("last_bar_ts", false);
+  if (!o.value("legs").isArray()) return bad<StrategiesSnapshot>("'legs' missing or not an array");
+  for (const auto& v : o.value("legs").toArray()) {
+    if (!v.isObject()) return bad<StrategiesSnapshot>("a leg is not an object");
+    const QJsonObject lo = v.toObject();
+    JsonReader lr{lo, {}};
+    StrategyLeg l;
+    l.symbol = lr.text("symbol");
+    l.position = lr.real("position");
+    l.target = lr.real("target");
+    l.avgCost = lr.real("avg_cost", false);
+    l.lastPrice = lr.real("last_price", false);
+    l.realizedPnl = lr.real("realized_pnl", false);
+    l.unrealizedPnl = lr.real("unrealized_pnl", false);
+    if (Status s = lr.status("strategies: leg"); !s.ok()) return s.error();
+    if (l.symbol.empty()) return bad<StrategiesSnapshot>("a leg has an empty symbol");
+    m.legs.push_back(std::move(l));
+  }
+  for (const auto& v : o.value("indicators").toArray()) {
+    if (!v.isObject()) return bad<StrategiesSnapshot>("an indicator is not an object");
+    const QJsonObject io = v.toObject();
+    JsonReader ir{io, {}};
+    StrategyIndicator i{ir.text("name"), ir.real("value")};
+    if (Status s = ir.status("strategies: indicator"); !s.ok()) return s.error();
+    m.indicators.push_back(std::move(i));
+  }
+  if (Status s = r.status("strategies: instance"); !s.ok()) return s.error();
+  if (m.instance.empty()) return bad<StrategiesSnapshot>("an instance has an empty id");
+  return m;
+}
+
+}  // namespace
+
+QJsonObject Spec<StrategiesSnapshot>::encode(const StrategiesSnapshot& m) {
+  QJsonArray instances;
+  for (const auto& i : m.instances) instances.append(strategyInstanceToJson(i));
+  QJsonObject b;
+  b.insert("instances", instances);
+  b.insert("as_of", qint64(m.asOf));
+  return b;
+}
+Result<StrategiesSnapshot> Spec<StrategiesSnapshot>::decode(const QJsonObject& b) {
+  if (!b.value("instances").isArray()) return bad<StrategiesSnapshot>("'instances' missing or not an array");
+  StrategiesSnapshot m;
+  for (const auto& v : b.value("instances").toArray()) {
+    if (!v.isObject()) return bad<StrategiesSnapshot>("an instance is not an object");
+    auto i = strategyInstanceFromJson(v.toObject());
+    if (!i.ok()) return i.error();
+    m.instances.push_back(std::move(i).value());
+  }
+  JsonReader r{b, {}};
+  m.asOf = r.integer("as_of", false);
+  return finish(r, std::move(m));
+}
+
+QJsonObject Spec<ControlStrategy>::encode(const ControlStrategy& m) {
+  QJsonObject b;
+  b.insert("instance", qs(m.instance));
+  b.insert("action", qs(toString(m.action)));
+  return withCorrelation(b, m.correlationId);
+}
+Result<ControlStrategy> Spec<ControlStrategy>::decode(const QJsonObject& b) {
+  auto corr = correlation<ControlStrategy>(b);
+  if (!corr.ok()) return corr.error();
+  JsonReader r{b, {}};
+  ControlStrategy m;
+  m.correlationId = *corr;
+  m.instance = r.text("instance");
+  const auto action = strategyActionFromString(r.text("action"));
+  if (Status s = r.status(Spec<ControlStrategy>::wire); !s.ok()) return s.error();
+  if (m.instance.empty()) return bad<ControlStrategy>("empty instance");
+  if (!action) return bad<ControlStrategy>("unknown action (pause, resume or flatten)");
+  m.action = *action;
+  return m;
+}
+
 // ---- Jobs -----------------------------------------------------------------------------------------------------
 
 QJsonObject Spec<JobsSnapshot>::encode(const JobsSnapshot& m) {

@@ -4,7 +4,11 @@
 #include "core/contract/Message.h"
 #include "core/domain/Types.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace meridian::contract {
 
@@ -28,6 +32,84 @@ template <> struct Spec<SignalGenerated>
   static std::string_view key(const SignalGenerated& m) { return m.symbol; }
   static QJsonObject encode(const SignalGenerated&);
   static Result<SignalGenerated> decode(const QJsonObject&);
+};
+
+// ---- Live strategy instances: the Strategy Monitor ---------------------------------------------------------------
+
+// One leg (symbol) of a live instance.
+struct StrategyLeg {
+  std::string symbol;
+  double position = 0.0;    // strategy.trade: the quantity the instance's orders have filled; else the shadow book's
+  double target = 0.0;      // the position the instance trades towards (the shadow book's when not trading)
+  double avgCost = 0.0;     // average entry price of the open position (the instance's fills)
+  double lastPrice = 0.0;   // last bar close seen
+  double realizedPnl = 0.0; // of the instance's fills in this symbol, net of commissions
+  double unrealizedPnl = 0.0;
+  friend bool operator==(const StrategyLeg&, const StrategyLeg&) = default;
+};
+
+struct StrategyIndicator {
+  std::string name;  // e.g. "z", "hedge", "p_value", "half_life", "sma_fast"
+  double value = 0.0;
+  friend bool operator==(const StrategyIndicator&, const StrategyIndicator&) = default;
+};
+
+// What the Strategy Monitor shows of one instance. `state` is one of: "warming up", "flat", "long", "short",
+// "paused", "error" (the instance's first leg decides long / short; `detail` says why for paused and error).
+struct StrategyInstanceState {
+  std::string instance;  // "pairs:KO/PEP"
+  std::string strategy;  // "pairs"
+  std::string mode;      // "PAPER" | "LIVE" (real money) | "SIGNALS" (strategy.trade=false: no orders)
+  std::string state;
+  std::string detail;
+  bool paused = false;
+  std::vector<StrategyLeg> legs;
+  std::vector<StrategyIndicator> indicators;
+  domain::Timestamp lastSignalTs = 0;  // bar of the last signal (0 = none yet)
+  std::string lastSignal;              // e.g. "BUY 100 AAPL -> target 100"
+  std::string lastSignalReason;
+  double realizedPnl = 0.0;            // sums of the legs
+  double unrealizedPnl = 0.0;
+  int openOrders = 0;                  // the instance's orders still working
+  std::int64_t warmupBars = 0;
+  std::int64_t liveBars = 0;
+  std::int64_t signals = 0;
+  domain::Timestamp lastBarTs = 0;
+  friend bool operator==(const StrategyInstanceState&, const StrategyInstanceState&) = default;
+};
+
+// Every live instance, published by the strategy runner on every bar, fill, order end and state change
+// ("strat.status"; latest wins; kept for attached windows).
+struct StrategiesSnapshot {
+  std::vector<StrategyInstanceState> instances;  // in strategy.live order
+  domain::Timestamp asOf = 0;
+  friend bool operator==(const StrategiesSnapshot&, const StrategiesSnapshot&) = default;
+};
+
+// Pause: no new orders (signals still shown); Resume: orders again from the next bar; Flatten: every leg's target
+// becomes 0 and the closing orders go through the normal order path (risk checks apply), and the instance is
+// paused so that it does not enter again. Unknown instance / nothing to do -> CommandRejected with the correlation id.
+enum class StrategyAction : std::uint8_t { Pause, Resume, Flatten };
+std::string_view toString(StrategyAction a);
+std::optional<StrategyAction> strategyActionFromString(std::string_view s);
+
+struct ControlStrategy {
+  std::string correlationId;
+  std::string instance;
+  StrategyAction action = StrategyAction::Pause;
+  friend bool operator==(const ControlStrategy&, const ControlStrategy&) = default;
+};
+
+template <> struct Spec<StrategiesSnapshot>
+    : Declare<"strat.status", Kind::State, Lane::Coalescing, UiDelivery::Latest, Relay::Snapshot, "strategies"> {
+  static QJsonObject encode(const StrategiesSnapshot&);
+  static Result<StrategiesSnapshot> decode(const QJsonObject&);
+};
+template <> struct Spec<ControlStrategy>
+    : Declare<"cmd.strategy.control", Kind::Command, Lane::Lossless, UiDelivery::None, Relay::ToServer,
+              "control_strategy"> {
+  static QJsonObject encode(const ControlStrategy&);
+  static Result<ControlStrategy> decode(const QJsonObject&);
 };
 
 }  // namespace meridian::contract

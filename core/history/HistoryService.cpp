@@ -1,5 +1,7 @@
 #include "core/history/HistoryService.h"
 
+#include "core/research/PairLab.h"
+
 #include "core/common/Logging.h"
 #include "core/marketdata/BarAggregator.h"
 #include "core/research/PnlReport.h"
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <exception>
 #include <limits>
+#include <map>
 #include <optional>
 #include <type_traits>
 #include <unordered_map>
@@ -47,6 +50,31 @@ std::string requestError(const contract::RequestPnlReport& request) {
   if (request.from.isValid() && request.to.isValid() && request.to < request.from) return "the report ends before it starts";
   if (!(request.initialEquity > 0.0)) return "the report needs a positive initial equity";
   return {};
+}
+
+std::string requestError(const contract::RequestPairs& request) {
+  if (request.scan && request.symbols.size() < 2) return "a pair scan needs at least 2 symbols";
+  if (request.lookbackBars < 3) return "a pair needs a lookback of at least 3 bars";
+  if (!(request.maxPValue > 0.0 && request.maxPValue <= 1.0)) return "the p-value threshold must be in (0, 1]";
+  return {};
+}
+std::string requestError(const contract::RequestPairSeries& request) {
+  if (request.first.empty() || request.second.empty() || request.first == request.second)
+    return "a pair needs two different symbols";
+  if (request.lookbackBars < 3) return "a pair needs a lookback of at least 3 bars";
+  return {};
+}
+
+// The stored series of `symbol` for `tf`: `preferred` when stored, else the one with the most bars; empty when none.
+std::string chooseSource(const std::vector<storage::SeriesInfo>& series, const std::string& symbol, Timeframe tf,
+                         const std::string& preferred) {
+  const storage::SeriesInfo* best = nullptr;
+  for (const auto& s : series) {
+    if (s.symbol != symbol || marketdata::timeframeOfSource(s.source) != tf) continue;
+    if (s.source == preferred) return s.source;
+    if (!best || s.barCount > best->barCount) best = &s;
+  }
+  return best ? best->source : std::string();
 }
 
 std::string requestError(const contract::RequestFillsHistory& request) {
@@ -95,6 +123,8 @@ void HistoryService::subscribe() {
   m_seriesSubscription = m_bus.subscribe<contract::RequestStoredSeries>(m_mailbox);
   m_reportSubscription = m_bus.subscribe<contract::RequestPnlReport>(m_mailbox);
   m_ordersSubscription = m_bus.subscribe<contract::RequestOrdersHistory>(m_mailbox);
+  m_pairsSubscription = m_bus.subscribe<contract::RequestPairs>(m_mailbox);
+  m_pairSeriesSubscription = m_bus.subscribe<contract::RequestPairSeries>(m_mailbox);
 }
 
 HistoryService::~HistoryService() {
@@ -105,6 +135,8 @@ HistoryService::~HistoryService() {
     m_bus.unsubscribe(m_seriesSubscription);
     m_bus.unsubscribe(m_reportSubscription);
     m_bus.unsubscribe(m_ordersSubscription);
+    m_bus.unsubscribe(m_pairsSubscription);
+    m_bus.unsubscribe(m_pairSeriesSubscription);
   }
 }
 
@@ -121,6 +153,8 @@ void HistoryService::stop() {
   m_bus.unsubscribe(m_seriesSubscription);
   m_bus.unsubscribe(m_reportSubscription);
   m_bus.unsubscribe(m_ordersSubscription);
+  m_bus.unsubscribe(m_pairsSubscription);
+  m_bus.unsubscribe(m_pairSeriesSubscription);
   m_mailbox->close();
   if (m_worker.joinable()) m_worker.join();
   m_mailbox.reset();
@@ -190,6 +224,8 @@ void HistoryService::workerLoop() {
       if (serveJournal(batch[i], &HistoryService::loadOrdersWith, m_ordersServed)) continue;
       if (serveJournal(batch[i], &HistoryService::listSeriesWith, m_otherServed)) continue;
       if (serveJournal(batch[i], &HistoryService::pnlReportWith, m_otherServed)) continue;
+      if (serveJournal(batch[i], &HistoryService::pairsWith, m_otherServed)) continue;
+      if (serveJournal(batch[i], &HistoryService::pairSeriesWith, m_otherServed)) continue;
       const auto* r = batch[i].as<contract::RequestHistory>();
       if (!r) {
         log->warn("history: ignored a '{}' message of an unexpected type", batch[i].topic);
@@ -393,6 +429,157 @@ contract::PnlReportReady HistoryService::pnlReportWith(const contract::RequestPn
   }
   out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   return out;
+}
+
+// ---- Pair Lab -------------------------------------------------------------------------------------------------
+
+namespace {
+
+// Newest bars of each symbol (by chosen source) through one runner; error text per symbol.
+struct PairBars {
+  std::map<std::string, std::vector<domain::Bar>> bars;
+  std::map<std::string, std::string> sources, problems;
+};
+
+PairBars loadPairBars(const marketdata::StorageRunner& runner, const std::vector<std::string>& symbols, Timeframe tf,
+                      const std::string& preferred, std::string& error) {
+  PairBars out;
+  std::vector<storage::SeriesInfo> series;
+  if (error = readJournal(runner, [](storage::IStorage& s) { return s.listSeries(); }, series); !error.empty()) {
+    error = "cannot list the stored series: " + error;
+    return out;
+  }
+  for (const auto& sym : symbols) {
+    if (out.bars.count(sym)) continue;
+    const std::string source = chooseSource(series, sym, tf, preferred);
+    if (source.empty()) {
+      out.problems[sym] = fmt::format("no stored {} bars of {}", marketdata::toString(tf), sym);
+      continue;
+    }
+    std::vector<domain::Bar> bars;
+    const std::string e = readJournal(runner, [&](storage::IStorage& s) {
+      return s.loadBars(sym, source, std::numeric_limits<domain::Timestamp>::min(),
+                        std::numeric_limits<domain::Timestamp>::max());
+    }, bars);
+    if (!e.empty()) {
+      out.problems[sym] = fmt::format("cannot read {} {}: {}", sym, source, e);
+      continue;
+    }
+    out.sources[sym] = source;
+    out.bars[sym] = std::move(bars);
+  }
+  return out;
+}
+
+contract::PairLabRow measureLoaded(const PairBars& loaded, const std::string& a, const std::string& b,
+                                   std::size_t lookback, std::size_t minObs, double maxP) {
+  for (const auto* sym : {&a, &b})
+    if (const auto p = loaded.problems.find(*sym); p != loaded.problems.end()) {
+      contract::PairLabRow row;
+      row.first = a;
+      row.second = b;
+      row.pValue = std::numeric_limits<double>::quiet_NaN();
+      row.problem = p->second;
+      row.stale = true;
+      return row;
+    }
+  contract::PairLabRow row = research::measurePair(
+      a, b, research::alignPair(loaded.bars.at(a), loaded.bars.at(b), lookback), minObs, maxP);
+  row.source = loaded.sources.at(a) == loaded.sources.at(b) ? loaded.sources.at(a)
+                                                            : loaded.sources.at(a) + "," + loaded.sources.at(b);
+  if (!row.problem.empty()) row.stale = true;
+  return row;
+}
+
+}  // namespace
+
+contract::PairsListed HistoryService::pairsWith(const contract::RequestPairs& request,
+                                                const marketdata::StorageRunner& runner) const {
+  contract::PairsListed out;
+  out.correlationId = request.correlationId;
+  out.maxPValue = request.maxPValue;
+  if (out.error = requestError(request); !out.error.empty()) return out;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<storage::DiscoveredPair> stored;
+  if (request.scan) {
+    for (std::size_t i = 0; i < request.symbols.size(); ++i)
+      for (std::size_t j = i + 1; j < request.symbols.size(); ++j)
+        if (request.symbols[i] != request.symbols[j]) pairs.emplace_back(request.symbols[i], request.symbols[j]);
+  } else {
+    const std::string e = readJournal(runner, [](storage::IStorage& s) { return s.latestDiscoveredPairs(200); }, stored);
+    if (!e.empty()) {
+      out.error = "cannot read the discovered pairs: " + e;
+      return out;
+    }
+    if (stored.empty()) {
+      out.error = "no discovered pairs stored yet: run the pair_discovery job (Jobs panel) or scan here";
+      return out;
+    }
+    const domain::Timestamp latest = std::max_element(stored.begin(), stored.end(), [](const auto& x, const auto& y) {
+                                       return x.runTs < y.runTs;
+                                     })->runTs;
+    std::erase_if(stored, [&](const storage::DiscoveredPair& d) { return d.runTs != latest; });
+    std::sort(stored.begin(), stored.end(), [](const auto& x, const auto& y) { return x.rank < y.rank; });
+    for (const auto& d : stored) pairs.emplace_back(d.first, d.second);
+  }
+  std::vector<std::string> symbols;
+  for (const auto& [a, b] : pairs) {
+    symbols.push_back(a);
+    symbols.push_back(b);
+  }
+  std::string error;
+  const PairBars loaded = loadPairBars(runner, symbols, request.timeframe, request.source, error);
+  if (!error.empty()) {
+    out.error = error;
+    return out;
+  }
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    contract::PairLabRow row =
+        measureLoaded(loaded, pairs[k].first, pairs[k].second, request.lookbackBars, request.minObservations,
+                      request.maxPValue);
+    if (!request.scan) {
+      row.discoveredPValue = stored[k].pValue;
+      row.discoveredTs = stored[k].runTs;
+    }
+    out.pairs.push_back(std::move(row));
+  }
+  if (request.scan)  // best score first; pairs that could not be measured last
+    std::stable_sort(out.pairs.begin(), out.pairs.end(), [](const auto& x, const auto& y) {
+      if (x.problem.empty() != y.problem.empty()) return x.problem.empty();
+      return x.score > y.score;
+    });
+  return out;
+}
+
+contract::PairSeriesLoaded HistoryService::pairSeriesWith(const contract::RequestPairSeries& request,
+                                                          const marketdata::StorageRunner& runner) const {
+  contract::PairSeriesLoaded out;
+  out.correlationId = request.correlationId;
+  out.entryZ = request.entryZ;
+  out.exitZ = request.exitZ;
+  out.stopZ = request.stopZ;
+  if (out.error = requestError(request); !out.error.empty()) return out;
+  std::string error;
+  const PairBars loaded = loadPairBars(runner, {request.first, request.second}, request.timeframe, request.source, error);
+  if (!error.empty()) {
+    out.error = error;
+    return out;
+  }
+  for (const auto* sym : {&request.first, &request.second})
+    if (const auto p = loaded.problems.find(*sym); p != loaded.problems.end()) {
+      out.error = p->second;
+      return out;
+    }
+  auto series = research::pairSeries(request.first, request.second,
+                                     research::alignPair(loaded.bars.at(request.first), loaded.bars.at(request.second),
+                                                         request.lookbackBars),
+                                     3, 1.0);
+  series.correlationId = out.correlationId;
+  series.entryZ = out.entryZ;
+  series.exitZ = out.exitZ;
+  series.stopZ = out.stopZ;
+  series.stats.source = loaded.sources.at(request.first);
+  return series;
 }
 
 }  // namespace meridian::history

@@ -20,6 +20,7 @@
 #include "core/bus/EventBus.h"
 #include "core/marketdata/IngestionService.h"
 #include "core/contract/History.h"
+#include "core/contract/Pairs.h"
 #include "core/contract/Reports.h"
 #include "core/storage/StorageFactory.h"
 
@@ -77,6 +78,11 @@ class HistoryService {
   contract::StoredSeriesListed listSeriesWith(const contract::RequestStoredSeries& request, const marketdata::StorageRunner& runner) const;
   contract::PnlReportReady pnlReportWith(const contract::RequestPnlReport& request, const marketdata::StorageRunner& runner) const;
   contract::OrdersHistoryLoaded loadOrdersWith(const contract::RequestOrdersHistory& request, const marketdata::StorageRunner& runner) const;
+  // Pair Lab (core/research/PairLab): the latest pair_discovery run or a scan, re-measured on the newest bars; one
+  // pair's spread and z-score.
+  contract::PairsListed pairsWith(const contract::RequestPairs& request, const marketdata::StorageRunner& runner) const;
+  contract::PairSeriesLoaded pairSeriesWith(const contract::RequestPairSeries& request,
+                                            const marketdata::StorageRunner& runner) const;
   // Answers a journal request (fills or orders) on the worker and publishes the answer.
   template <class Request, class Answer>
   bool serveJournal(const bus::Envelope& e, Answer (HistoryService::*load)(const Request&, const marketdata::StorageRunner&) const,
@@ -96,6 +102,8 @@ class HistoryService {
   bus::SubscriptionId m_seriesSubscription = 0;
   bus::SubscriptionId m_reportSubscription = 0;
   bus::SubscriptionId m_ordersSubscription = 0;
+  bus::SubscriptionId m_pairsSubscription = 0;
+  bus::SubscriptionId m_pairSeriesSubscription = 0;
   std::thread m_worker;
   std::atomic<bool> m_running{false};
   std::atomic<std::uint64_t> m_served{0};

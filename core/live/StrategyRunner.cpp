@@ -150,6 +150,7 @@ Result<StrategyRunnerOptions> StrategyRunnerOptions::fromConfig(const common::Co
   o.historySource = c.value("strategy.history_source").trimmed().toStdString();
   o.historyDays = c.intValue("strategy.history_days", o.historyDays);
   if (o.historyDays < 0) return makeError("config", "strategy.history_days must be >= 0");
+  o.liveMoney = c.value("broker.kind").trimmed().toLower() == "alpaca" && c.boolValue("broker.alpaca_live", false);
   return o;
 }
 
@@ -209,6 +210,14 @@ struct StrategyRunner::Instance {
   std::optional<SavedInstance> saved;  // read on start: bars up to saved->lastBarTs are replayed as it says
   bool settlePending = false;          // the shadow book is checked against the targets after the replay
   bool changed = false;                // to be saved
+  // Monitor and control (runner thread).
+  bool paused = false;                 // no new orders (saved)
+  bool flatten = false;                // paused by a flatten: orders towards the zero targets still go out (saved)
+  domain::Timestamp lastSignalTs = 0;
+  std::string lastSignal, lastSignalReason;
+  std::string lastError;               // the last definitive order end, until the next target
+  std::map<std::string, domain::Position> pnl;  // per symbol: the instance's fills, marked at the last close
+  std::set<std::string> fillIds;                // fills already in pnl (a fill is never counted twice)
   domain::Timestamp replayUntil() const { return saved ? saved->lastBarTs : 0; }
   std::size_t index(const std::string& symbol) const {
     for (std::size_t i = 0; i < spec.symbols.size(); ++i)
@@ -305,7 +314,9 @@ Status StrategyRunner::start() {
   std::set<std::string> symbols;
   for (const auto& s : m_specs) symbols.insert(s.symbols.begin(), s.symbols.end());
   for (const auto& s : symbols) m_subscriptions.push_back(m_bus.subscribe<contract::BarClosed>(m_mailbox, s));
+  m_subscriptions.push_back(m_bus.subscribe<contract::ControlStrategy>(m_mailbox));
   if (m_options.trade) {
+    m_subscriptions.push_back(m_bus.subscribe<contract::OrderFilled>(m_mailbox));
     m_subscriptions.push_back(m_bus.subscribe<contract::OrderUpdated>(m_mailbox));
     m_subscriptions.push_back(m_bus.subscribe<contract::CommandRejected>(m_mailbox));
     m_subscriptions.push_back(m_bus.subscribe<contract::RiskRejected>(m_mailbox));
@@ -335,17 +346,19 @@ bool StrategyRunner::waitUntilWarm(std::chrono::milliseconds timeout) const {
 }
 
 void StrategyRunner::run() {
+  publishStatus();  // the rows appear at once ("warming up")
   // The saved state first: the warm-up replays the bars it says the instances traded on.
   if (!m_restored) restore();
+  publishStatus();  // paused / positions as restored
   warmUp();
   for (auto& inst : m_instances)
     if (inst->settlePending && inst->host->lastTs() >= inst->replayUntil()) settle(*inst);
   saveChangedStates();
-  publishStatus();
   {
     std::lock_guard lock(m_statusMutex);
     m_warm = true;
   }
+  publishStatus();
   m_warmCv.notify_all();
   std::vector<bus::Envelope> batch;
   const auto handle = [this](const bus::Envelope& e) {
@@ -355,6 +368,8 @@ void StrategyRunner::run() {
     else if (const auto* rej = e.as<contract::CommandRejected>()) onCommandRejected(*rej);
     else if (const auto* look = e.as<JournalLookup>()) onLookup(*look);
     else if (const auto* cyc = e.as<CycleRequest>()) onCycle(*cyc);
+    else if (const auto* ctl = e.as<contract::ControlStrategy>()) onControl(*ctl);
+    else if (const auto* fill = e.as<contract::OrderFilled>()) onFill(fill->fill);
   };
   while (!m_stopping) {
     if (!m_mailbox->waitNonEmpty(std::chrono::milliseconds(200))) continue;
@@ -515,10 +530,12 @@ bool StrategyRunner::restore() {
     log()->error("live strategies: cannot read the saved strategy state and the order journal ({}): no order is "
                  "submitted until they can be read (tried again before each tradeable bar)",
                  read.error().message);
+    m_restoreFailed = true;
     return false;
   }
   applyRestore(read.value());
   m_restored = true;
+  m_restoreFailed = false;
   return true;
 }
 
@@ -547,6 +564,7 @@ void StrategyRunner::applyRestore(RestoreData& data) {
     for (const auto& f : p.fills) {
       held[f.symbol] += f.side == domain::Side::Buy ? f.quantity : -f.quantity;
       counted[f.clientOrderId] += f.quantity;
+      if (inst.index(f.symbol) != SIZE_MAX && inst.fillIds.insert(f.fillId).second) inst.pnl[f.symbol].apply(f);
     }
     for (const auto& [sym, qtyHeld] : held)
       if (inst.index(sym) == SIZE_MAX)
@@ -621,6 +639,10 @@ void StrategyRunner::applyRestore(RestoreData& data) {
     if (saved) {
       inst.tradingSince = saved->tradingSinceTs;
       inst.refused = saved->refused;
+      inst.paused = saved->paused;
+      inst.flatten = saved->flatten;
+      if (inst.paused) log()->info("{}: paused before the restart: stays paused{}", inst.id,
+                                   inst.flatten ? " (flattening)" : "");
     }
     for (const auto& sym : inst.spec.symbols) {
       const Slot& slot = slotFor(inst, sym);
@@ -701,6 +723,8 @@ const std::vector<OrderIntent>& StrategyRunner::stepHost(Instance& inst, std::sp
     }
     inst.changed = true;
   }
+  for (std::size_t i = 0; i < bars.size() && i < inst.spec.symbols.size(); ++i)
+    inst.pnl[inst.spec.symbols[i]].lastPrice = bars[i].close;
   return inst.host->step(bars, trading);
 }
 
@@ -736,7 +760,14 @@ void StrategyRunner::stepInstance(Instance& inst, std::span<const domain::Bar> b
                              qty(intent.targetPosition));
     ++inst.signals;
     if (report) ++report->signals;
-    if (m_options.trade && !m_restored) {
+    if (inst.paused) sig.reason += " (paused: not traded)";
+    inst.lastSignalTs = intent.ts;
+    inst.lastSignal = fmt::format("{} {} {} -> target {}", domain::toString(intent.side), qty(intent.quantity), symbol,
+                                  qty(intent.targetPosition));
+    inst.lastSignalReason = sig.reason;
+    if (inst.paused) {
+      log()->info("{}: paused: target {} {} not traded", inst.id, qty(intent.targetPosition), symbol);
+    } else if (m_options.trade && !m_restored) {
       log()->warn("{}: target {} {} not traded: the saved state and the journal could not be read yet", inst.id,
                   qty(intent.targetPosition), symbol);
     } else if (m_options.trade) {
@@ -744,6 +775,7 @@ void StrategyRunner::stepInstance(Instance& inst, std::span<const domain::Bar> b
       Slot& slot = slotFor(inst, symbol);
       slot.target = intent.targetPosition;
       slot.hold = false;  // a new target: decided afresh
+      inst.lastError.clear();
       inst.changed = true;
       const std::size_t before = m_working.size();
       reconcile(key, report);
@@ -777,6 +809,8 @@ void StrategyRunner::reconcile(const std::string& key, StrategyCycleReport* repo
   slot.dirty = false;
   const double delta = slot.target - slot.filled;
   if (std::abs(delta) < kQtyEps) return;
+  // Paused: no new orders, except a flatten's, towards zero.
+  if (inst.paused && !(inst.flatten && std::abs(slot.target) < kQtyEps)) return;
   slot.hold = false;
   domain::Order o;
   o.clientOrderId = common::newClientOrderId();
@@ -934,6 +968,7 @@ void StrategyRunner::orderEnded(const std::string& clientOrderIdRef, Ending how,
     case Ending::Definitive:
       log()->warn("{} {}: order {} {} ({})", slot.inst->id, symbol, clientOrderId, reason,
                   toString(RejectionKind::Definitive));
+      slot.inst->lastError = fmt::format("{} order {}", symbol, reason);
       if (!slot.dirty && std::abs(slot.target - slot.filled) > kQtyEps) {
         slot.hold = true;
         log()->warn("{} {}: target {} (filled {}) is not retried until the strategy sets a new one", slot.inst->id,
@@ -986,6 +1021,8 @@ void StrategyRunner::saveState(Instance& inst) {
   s.tradingSinceTs = inst.tradingSince;
   s.lastBarTs = std::max(inst.host->lastTs(), inst.replayUntil());
   s.refused = inst.refused;
+  s.paused = inst.paused;
+  s.flatten = inst.flatten;
   for (const auto& sym : inst.spec.symbols) {
     const std::string key = inst.id + "|" + sym;
     const auto it = m_slots.find(key);
@@ -1085,6 +1122,129 @@ Result<StrategyCycleReport> StrategyRunner::runCycle(const std::atomic<bool>& ca
   return future.get();
 }
 
+// ---- monitor and control ------------------------------------------------------------------------------------
+
+void StrategyRunner::onControl(const contract::ControlStrategy& cmd) {
+  const auto reject = [&](std::string reason) {
+    log()->warn("{} {}: refused: {}", contract::toString(cmd.action), cmd.instance, reason);
+    m_bus.publish(contract::CommandRejected{cmd.correlationId, std::move(reason)});
+  };
+  const auto it = std::find_if(m_instances.begin(), m_instances.end(),
+                               [&](const auto& inst) { return inst->id == cmd.instance; });
+  if (it == m_instances.end()) return reject(fmt::format("no live strategy instance '{}'", cmd.instance));
+  Instance& inst = **it;
+  switch (cmd.action) {
+    case contract::StrategyAction::Pause:
+      if (inst.paused) return reject(fmt::format("{} is paused already", inst.id));
+      inst.paused = true;
+      log()->info("{}: paused: no new orders until resumed", inst.id);
+      break;
+    case contract::StrategyAction::Resume:
+      if (!inst.paused) return reject(fmt::format("{} is not paused", inst.id));
+      inst.paused = false;
+      inst.flatten = false;
+      log()->info("{}: resumed: orders again from the next bar", inst.id);
+      break;
+    case contract::StrategyAction::Flatten: {
+      if (!m_options.trade)
+        return reject(fmt::format("{} sends no orders (strategy.trade=false): nothing to flatten", inst.id));
+      if (!m_restored)
+        return reject(fmt::format("{}: the saved state and the journal could not be read yet: not flattened", inst.id));
+      inst.paused = true;
+      inst.flatten = true;
+      inst.lastError.clear();
+      log()->info("{}: flatten: every leg to 0 through the order path, then paused", inst.id);
+      for (const auto& sym : inst.spec.symbols) {
+        Slot& slot = slotFor(inst, sym);
+        slot.target = 0.0;
+        slot.hold = false;
+        reconcile(inst.id + "|" + sym, nullptr);
+      }
+      break;
+    }
+  }
+  inst.changed = true;
+}
+
+void StrategyRunner::onFill(const domain::Fill& fill) {
+  for (auto& inst : m_instances) {
+    if (fill.strategyId != inst->stateId || inst->index(fill.symbol) == SIZE_MAX) continue;
+    if (!inst->fillIds.insert(fill.fillId).second) return;
+    domain::Position& pos = inst->pnl[fill.symbol];
+    const double last = pos.lastPrice;
+    pos.apply(fill);
+    if (last > 0.0) pos.lastPrice = last;  // marked at the bar close, not at the fill
+    return;
+  }
+}
+
+contract::StrategyInstanceState StrategyRunner::monitorState(const Instance& inst) const {
+  contract::StrategyInstanceState m;
+  m.instance = inst.id;
+  m.strategy = inst.spec.strategy;
+  m.mode = !m_options.trade ? "SIGNALS" : m_options.liveMoney ? "LIVE" : "PAPER";
+  m.paused = inst.paused;
+  m.lastSignalTs = inst.lastSignalTs;
+  m.lastSignal = inst.lastSignal;
+  m.lastSignalReason = inst.lastSignalReason;
+  m.warmupBars = std::int64_t(inst.warmupBars);
+  m.liveBars = std::int64_t(inst.liveBars);
+  m.signals = std::int64_t(inst.signals);
+  m.lastBarTs = inst.host->lastTs();
+  for (std::size_t i = 0; i < inst.spec.symbols.size(); ++i) {
+    const std::string& sym = inst.spec.symbols[i];
+    contract::StrategyLeg leg;
+    leg.symbol = sym;
+    if (m_options.trade) {
+      const auto it = m_slots.find(inst.id + "|" + sym);
+      leg.position = it == m_slots.end() ? 0.0 : it->second.filled;
+      leg.target = it == m_slots.end() ? 0.0 : it->second.target;
+    } else {
+      leg.position = inst.host->position(i);
+      leg.target = leg.position + inst.host->workingDelta(i);
+    }
+    if (const auto p = inst.pnl.find(sym); p != inst.pnl.end()) {
+      leg.lastPrice = p->second.lastPrice;
+      leg.avgCost = p->second.avgCost;
+      leg.realizedPnl = p->second.realizedPnl;
+      leg.unrealizedPnl = p->second.lastPrice > 0.0 ? p->second.unrealizedPnl() : 0.0;
+    }
+    m.realizedPnl += leg.realizedPnl;
+    m.unrealizedPnl += leg.unrealizedPnl;
+    m.legs.push_back(std::move(leg));
+  }
+  std::vector<std::pair<std::string, double>> indicators;
+  inst.host->strategy().indicators(indicators);
+  for (auto& [name, value] : indicators) m.indicators.push_back({std::move(name), value});
+  for (const auto& [id, w] : m_working)
+    if (w.slotKey.compare(0, inst.id.size() + 1, inst.id + "|") == 0) ++m.openOrders;
+
+  bool warm = false;
+  {
+    std::lock_guard lock(m_statusMutex);
+    warm = m_warm;
+  }
+  const std::size_t need = inst.host->strategy().warmupBars();
+  const double lead = m.legs.empty() ? 0.0 : m.legs.front().position;
+  if (m_options.trade && !m_restored && m_restoreFailed) {
+    m.state = "error";
+    m.detail = "the saved state and the order journal could not be read: no orders until they can";
+  } else if (!inst.lastError.empty()) {
+    m.state = "error";
+    m.detail = inst.lastError;
+  } else if (inst.paused) {
+    m.state = "paused";
+    m.detail = inst.flatten ? (m.openOrders > 0 ? "flattening" : "flattened") : "no new orders";
+  } else if (!warm || inst.host->barsSeen() < need) {
+    m.state = "warming up";
+    m.detail = fmt::format("{} of {} bars", inst.host->barsSeen(), need);
+  } else {
+    m.state = std::abs(lead) < kQtyEps ? "flat" : lead > 0 ? "long" : "short";
+  }
+  if (inst.paused && m.state == "error") m.detail += " (paused)";
+  return m;
+}
+
 void StrategyRunner::publishStatus() {
   std::vector<StrategyInstanceStatus> status;
   status.reserve(m_instances.size());
@@ -1108,8 +1268,14 @@ void StrategyRunner::publishStatus() {
     }
     status.push_back(std::move(s));
   }
-  std::lock_guard lock(m_statusMutex);
-  m_status = std::move(status);
+  contract::StrategiesSnapshot snapshot;
+  snapshot.asOf = m_clock.now();
+  for (const auto& inst : m_instances) snapshot.instances.push_back(monitorState(*inst));
+  {
+    std::lock_guard lock(m_statusMutex);
+    m_status = std::move(status);
+  }
+  m_bus.publish(std::move(snapshot));
 }
 
 std::vector<StrategyInstanceStatus> StrategyRunner::status() const {

@@ -12,6 +12,7 @@
 //   strategy.capital         shadow book per instance (default 100000, as a default backtest)
 //   strategy.history_source  stored series to warm up from (default: the newest series of that timeframe)
 //   strategy.history_days    warm-up window in calendar days before now (default 730)
+//   broker.kind / broker.alpaca_live   the mode the Strategy Monitor shows: LIVE (real money) or PAPER
 //
 // Threading (DESIGN.md rule 1): the runner owns one thread and one Mailbox (BarClosed of the configured symbols,
 // OrderUpdated, RiskRejected and CommandRejected when trading, plus its own cycle requests and journal lookups). On
@@ -49,6 +50,22 @@
 // when they differ (history changed, a window too short, refused ranges trimmed) — logged. Live bars up to the
 // last saved bar are replayed the same way, never traded again. If the read fails, nothing is submitted (signals
 // only) until it succeeds: it is tried again before each tradeable bar.
+//
+// Monitor and control (contract::StrategiesSnapshot / ControlStrategy, the Strategy Monitor dock): the runner
+// publishes every instance's status (mode, state, per-leg position vs target, last signal, indicator values, P&L of
+// its own fills, working orders) after the warm-up and after every handled batch of events (bars, fills, order
+// ends, controls). ControlStrategy is handled on the runner thread:
+//   pause    no new orders: signals are still computed and published (marked "paused: not traded") but do not
+//            change the targets; working orders are left alone. Saved with the state (strategy.trade), so a
+//            restarted runner comes back paused.
+//   resume   orders again: a slot off its target is re-evaluated on the next bar, the next signal trades.
+//   flatten  every leg's target becomes 0 and the closing orders are submitted at once through the normal order
+//            path (SubmitOrder: risk checks apply; a symbol with a working order waits for it to end), and the
+//            instance is paused so that its next signal does not enter again; resume lets it trade. Refused
+//            (CommandRejected) when not trading. The strategy's shadow book is not touched: its own exit later sets
+//            the target it already has.
+// P&L per leg is average-cost accounting (domain::Position) over the instance's fills (OrderFilled tagged
+// "live:<id>"; on start the journal's), marked at the last bar close.
 #include "core/bus/EventBus.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
@@ -118,6 +135,7 @@ struct StrategyRunnerOptions {
   double capital = 100'000.0;
   std::string historySource;
   int historyDays = 730;
+  bool liveMoney = false;  // broker.kind=alpaca with broker.alpaca_live: the monitor says LIVE, else PAPER
   static Result<StrategyRunnerOptions> fromConfig(const common::Config& config);
 };
 
@@ -189,6 +207,8 @@ class StrategyRunner {
   void onCommandRejected(const contract::CommandRejected& ev);
   void onRiskRejected(const contract::RiskRejected& ev);
   void onLookup(const JournalLookup& answer);
+  void onControl(const contract::ControlStrategy& cmd);
+  void onFill(const domain::Fill& fill);
   void onCycle(const CycleRequest& req);
   // Steps every complete pending slice of `inst` newer than its last one; slices before tradeFrom with orders
   // refused (catch-up). Returns the number of slices stepped.
@@ -219,6 +239,7 @@ class StrategyRunner {
   std::string sourceFor(const std::string& symbol);
   Result<std::vector<domain::Bar>> loadStored(const std::string& symbol, domain::Timestamp from, domain::Timestamp to);
   void publishStatus();
+  contract::StrategyInstanceState monitorState(const Instance& inst) const;
 
   bus::EventBus& m_bus;
   std::vector<LiveStrategySpec> m_specs;
@@ -240,6 +261,7 @@ class StrategyRunner {
   std::map<std::string, std::string> m_workingBySymbol;   // symbol -> clientOrderId
   std::map<std::string, std::string> m_sources;            // symbol -> stored source for warm-up / cycles
   bool m_restored = true;  // false while trading with storage and the state has not been read yet
+  bool m_restoreFailed = false;  // the last read failed (the monitor says "error")
 
   mutable std::mutex m_statusMutex;
   mutable std::condition_variable m_warmCv;

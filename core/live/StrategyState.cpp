@@ -41,6 +41,8 @@ std::string encodeSavedInstance(const SavedInstance& s) {
   o.insert(QLatin1String("symbols"), symbols);
   o.insert(QLatin1String("trading_since_ts"), qint64(s.tradingSinceTs));
   o.insert(QLatin1String("last_bar_ts"), qint64(s.lastBarTs));
+  o.insert(QLatin1String("paused"), s.paused);
+  o.insert(QLatin1String("flatten"), s.flatten);
   QJsonArray refused;
   for (const auto& [from, to] : s.refused) refused.append(QJsonArray{qint64(from), qint64(to)});
   o.insert(QLatin1String("refused"), refused);
@@ -85,6 +87,8 @@ Result<SavedInstance> decodeSavedInstance(std::string_view json) {
   s.strategy = r.text("strategy");
   s.tradingSinceTs = r.integer("trading_since_ts");
   s.lastBarTs = r.integer("last_bar_ts");
+  s.paused = r.boolean("paused", false);    // absent in states saved before pause existed: not paused
+  s.flatten = r.boolean("flatten", false);
   if (Status st = r.status("strategy state"); !st.ok()) return st.error();
   const auto symbols = o.value(QLatin1String("symbols"));
   const auto refused = o.value(QLatin1String("refused"));

@@ -10,6 +10,8 @@
 //   {"v":1, "instance":"sma_cross:AAPL", "strategy":"sma_cross", "symbols":["AAPL"],
 //    "trading_since_ts":<first bar stepped accepting orders, 0 = none yet>,
 //    "last_bar_ts":<last bar stepped>,
+//    "paused":false,                            no new orders (Strategy Monitor > Pause; optional, default false)
+//    "flatten":false,                           paused by a flatten: its closing orders (targets 0) still go out
 //    "refused":[[<from ts>,<to ts>], ...],      bars after trading_since_ts stepped refusing orders (catch-up,
 //                                               downtime), as inclusive ranges, oldest first, at most kMaxRefused
 //    "slots":[{"symbol":"AAPL", "target":100, "filled":100,
@@ -57,6 +59,8 @@ struct SavedInstance {
   domain::Timestamp lastBarTs = 0;
   std::vector<std::pair<domain::Timestamp, domain::Timestamp>> refused;
   std::vector<SavedSlot> slots;
+  bool paused = false;
+  bool flatten = false;
 
   const SavedSlot* slot(std::string_view symbol) const;
   // True when the bar at ts was stepped accepting orders before the save: after trading started, up to the last

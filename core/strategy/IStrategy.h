@@ -10,7 +10,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace meridian::strategy {
 
@@ -119,6 +122,10 @@ class IStrategy {
   virtual void onOrderUpdate(StrategyContext&, const OrderUpdate&) {}
   virtual void onTimer(StrategyContext&, domain::Timestamp /*now*/, std::uint32_t /*tag*/) {}
   virtual void onStop(StrategyContext&) {}
+  // The indicator values a monitor shows for the last bar (e.g. pairs: z, hedge ratio, p-value, half-life), as
+  // (name, value) pairs appended to `out`; NaN while not ready. Not on the hot path: called when a status is
+  // published, never per bar by the engine.
+  virtual void indicators(std::vector<std::pair<std::string, double>>& /*out*/) const {}
 };
 
 }  // namespace meridian::strategy

@@ -67,6 +67,35 @@ template <> SignalGenerated sample() {
   return {"sma_cross", "AAPL", 12, domain::Side::Sell, 190.5, -100, "SMA10 crossed below SMA30", -200,
           "sma_cross:AAPL", "C-12"};
 }
+template <> StrategiesSnapshot sample() {
+  StrategyInstanceState i;
+  i.instance = "pairs:KO/PEP";
+  i.strategy = "pairs";
+  i.mode = "PAPER";
+  i.state = "short";
+  i.detail = "flatten requested";
+  i.paused = true;
+  i.legs = {StrategyLeg{"KO", -100, 0, 61.25, 60.5, -3.5, 75}, StrategyLeg{"PEP", 40, 0, 170.5, 171, 1.25, 20}};
+  i.indicators = {StrategyIndicator{"z", 2.35}, StrategyIndicator{"hedge", 0.41}};
+  i.lastSignalTs = 1'700'000'000'000'000'005;
+  i.lastSignal = "SELL 100 KO -> target -100";
+  i.lastSignalReason = "z 2.35 > entry 2";
+  i.realizedPnl = -2.25;
+  i.unrealizedPnl = 95;
+  i.openOrders = 2;
+  i.warmupBars = 252;
+  i.liveBars = 17;
+  i.signals = 4;
+  i.lastBarTs = 1'700'000'000'000'000'006;
+  StrategyInstanceState j;
+  j.instance = "sma_cross:AAPL";
+  j.strategy = "sma_cross";
+  j.mode = "SIGNALS";
+  j.state = "warming up";
+  j.legs = {StrategyLeg{"AAPL", 0, 0, 0, 0, 0, 0}};
+  return {{i, j}, 77};
+}
+template <> ControlStrategy sample() { return {"C-14", "pairs:KO/PEP", StrategyAction::Flatten}; }
 template <> RunJobNow sample() { return {"C-13", "pair_discovery"}; }
 template <> JobsSnapshot sample() {
   JobsSnapshot s;

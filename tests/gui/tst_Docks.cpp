@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
@@ -23,6 +24,9 @@
 #include <random>
 
 #include "core/bus/EventBus.h"
+#include "ui/docks/PairLabDock.h"
+#include "ui/docks/StrategyMonitorDock.h"
+#include "ui/models/StrategyMonitorModel.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
 #include "core/contract/Strategy.h"
@@ -602,6 +606,44 @@ class tst_Docks : public QObject {
     QCOMPARE(m_window->findChild<QAction*>(QStringLiteral("actionRunJobNow"))->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
     QCOMPARE(action("actionToggleTheme")->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     QCOMPARE(action("actionSaveWorkspace")->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+  }
+
+  void strategyMonitorAndPairLabAreReachable() {
+    // Registered (on-demand panels, hidden at first), their keys unique in the window, an honest empty state.
+    ui::StrategyMonitorDock* monitor = m_window->strategyMonitorDock();
+    ui::PairLabDock* lab = m_window->pairLabDock();
+    QVERIFY(monitor && lab);
+    QCOMPARE(monitor->objectName(), QStringLiteral("StrategyMonitorDock"));
+    QCOMPARE(lab->objectName(), QStringLiteral("PairLabDock"));
+    QVERIFY(m_window->panelDocks().contains(monitor) && m_window->panelDocks().contains(lab));
+    QCOMPARE(action("actionGoToStrategyMonitorDock")->shortcut(), QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_M));
+    QCOMPARE(action("actionGoToPairLabDock")->shortcut(), QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_L));
+    QVERIFY(action("actionStrategyMonitor"));  // Trading > Strategy Monitor
+    for (const QKeySequence& key : {QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_M), QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_L)}) {
+      int owners = 0;
+      for (QAction* a : m_window->findChildren<QAction*>()) owners += a->shortcut() == key ? 1 : 0;
+      QVERIFY2(owners == 1, qPrintable(key.toString()));
+    }
+    QCOMPARE(monitor->model()->rowCount(), 0);
+    QVERIFY(monitor->statusLabel()->text().startsWith(QStringLiteral("No live strategies reported yet")));
+    QVERIFY(!monitor->pauseButton()->isEnabled() && !monitor->flattenButton()->isEnabled());
+    QTest::keyClick(m_window.get(), Qt::Key_M, Qt::AltModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(monitor->isVisible() && !monitor->visibleRegion().isEmpty());
+    QString problem = test::pictureProblem(monitor);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    save(monitor, QStringLiteral("StrategyMonitorDock-empty"));
+    QTest::keyClick(m_window.get(), Qt::Key_L, Qt::AltModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(lab->symbolsEdit()));
+    QCOMPARE(lab->model()->rowCount(), 0);
+    QVERIFY(!lab->backtestButton()->isEnabled());
+    QTest::keyClicks(lab->symbolsEdit(), QStringLiteral("KO"));
+    QTest::keyClick(lab->symbolsEdit(), Qt::Key_Return);  // one symbol: said, nothing sent
+    QCOMPARE(lab->statusLabel()->text(), QStringLiteral("Type at least two symbols to scan."));
+    problem = test::pictureProblem(lab);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    save(lab, QStringLiteral("PairLabDock-empty"));
+    monitor->hide();
+    lab->hide();
   }
 
   void screenshotsOfEveryDock() {

@@ -452,6 +452,155 @@ class tst_StrategyRunner : public QObject {
     runner.stop();
   }
 
+  // The Strategy Monitor's view and controls: the StrategiesSnapshot after each step (position vs target, last
+  // signal, indicators, P&L of the instance's own fills), pause (signals, no orders), flatten (closing orders
+  // through SubmitOrder while paused), resume; refusals name the reason.
+  void monitorPauseResumeFlatten() {
+    bus::EventBus bus;
+    auto orders = std::make_shared<bus::Mailbox>();
+    auto statusBox = std::make_shared<bus::Mailbox>();
+    auto rejects = std::make_shared<bus::Mailbox>();
+    auto signalBox = std::make_shared<bus::Mailbox>();
+    bus.subscribe<contract::SubmitOrder>(orders);
+    bus.subscribe<contract::StrategiesSnapshot>(statusBox);
+    bus.subscribe<contract::CommandRejected>(rejects);
+    bus.subscribe("strat.signal.>", signalBox);
+    const auto& registry = strategy::StrategyRegistry::builtin();
+    const std::pair<std::string, double> fs[] = {{"fast", 2}, {"slow", 3}};
+    LiveStrategySpec spec{"sma_cross", {"TEST"}, *registry.resolve("sma_cross", fs)};
+    StrategyRunnerOptions opt;
+    opt.trade = true;
+    common::SimulatedClock clock(0);
+    StrategyRunner runner(bus, {spec}, opt, nullptr, clock);
+    QVERIFY(runner.start().ok());
+    QVERIFY(runner.waitUntilWarm(std::chrono::seconds(5)));
+    const domain::Timestamp t0 = domain::fromSeconds(1704205800);
+    std::size_t day = 0;
+    const auto feed = [&](std::initializer_list<double> closes) {
+      for (double c : closes)
+        bus.publish(contract::BarClosed{"TEST", "sim", bar(t0 + domain::Timestamp(day++) * domain::kNanosPerDay, c)});
+      QTRY_COMPARE(runner.status().at(0).lastTs, t0 + domain::Timestamp(day - 1) * domain::kNanosPerDay);
+      settle(runner);
+    };
+    const auto latest = [&]() -> contract::StrategyInstanceState {
+      std::vector<bus::Envelope> got;
+      statusBox->drain(got);
+      std::shared_ptr<const contract::StrategiesSnapshot> last;
+      for (const auto& e : got)
+        if (const auto* s = e.as<contract::StrategiesSnapshot>()) last = std::make_shared<contract::StrategiesSnapshot>(*s);
+      if (!last || last->instances.size() != 1) return {};
+      return last->instances.front();
+    };
+    const auto fill = [&](const contract::SubmitOrder& o, double price, const char* fillId) {
+      domain::Fill f;
+      f.fillId = fillId;
+      f.clientOrderId = o.order.clientOrderId;
+      f.symbol = o.order.symbol;
+      f.side = o.order.side;
+      f.quantity = o.order.quantity;
+      f.price = price;
+      f.strategyId = o.order.strategyId;
+      bus.publish(contract::OrderFilled{f});
+      bus.publish(contract::OrderFilled{f});  // a duplicate report is counted once
+      domain::Order u = o.order;
+      u.status = domain::OrderStatus::Filled;
+      u.filledQuantity = o.order.quantity;
+      u.avgFillPrice = price;
+      bus.publish(contract::OrderUpdated{u, o.correlationId});
+      settle(runner);
+    };
+    const auto control = [&](contract::StrategyAction a, const char* instance = "sma_cross:TEST") {
+      QVERIFY(bus.send(contract::ControlStrategy{"C-" + std::string(contract::toString(a)), instance, a}).ok());
+      settle(runner);
+    };
+
+    feed({10, 9});
+    auto st = latest();
+    QCOMPARE(st.instance, std::string("sma_cross:TEST"));
+    QCOMPARE(st.mode, std::string("PAPER"));
+    QCOMPARE(st.state, std::string("warming up"));
+    QCOMPARE(st.detail, std::string("2 of 3 bars"));
+    feed({8, 7, 12});  // SMA2 crosses above SMA3: buy 100
+    auto placed = drainNow(*orders);
+    QCOMPARE(placed.size(), std::size_t(1));
+    const contract::SubmitOrder buy = *placed[0].as<contract::SubmitOrder>();
+    st = latest();
+    QCOMPARE(st.state, std::string("flat"));  // nothing filled yet
+    QCOMPARE(st.openOrders, 1);
+    QCOMPARE(st.legs.at(0).target, 100.0);
+    QCOMPARE(st.lastSignal, std::string("buy 100 TEST -> target 100"));
+    QCOMPARE(st.lastSignalTs, t0 + 4 * domain::kNanosPerDay);
+    QCOMPARE(st.indicators.size(), std::size_t(2));
+    QCOMPARE(st.indicators[0].name, std::string("sma_fast"));
+    QCOMPARE(st.indicators[0].value, 9.5);  // (7 + 12) / 2
+    QCOMPARE(st.indicators[1].value, 9.0);  // (8 + 7 + 12) / 3
+    fill(buy, 12.0, "F-1");
+    feed({14});
+    st = latest();
+    QCOMPARE(st.state, std::string("long"));
+    QCOMPARE(st.openOrders, 0);
+    QCOMPARE(st.legs.at(0).position, 100.0);
+    QCOMPARE(st.legs.at(0).avgCost, 12.0);
+    QCOMPARE(st.legs.at(0).lastPrice, 14.0);
+    QCOMPARE(st.unrealizedPnl, 200.0);  // 100 x (14 - 12)
+    QCOMPARE(st.realizedPnl, 0.0);
+
+    // Pause: the down-cross is signalled but not traded; the target stays.
+    control(contract::StrategyAction::Pause);
+    QCOMPARE(latest().state, std::string("paused"));
+    feed({13, 3});
+    QCOMPARE(drainNow(*orders).size(), std::size_t(0));
+    std::vector<bus::Envelope> sigs;
+    signalBox->drain(sigs);
+    QVERIFY(!sigs.empty());
+    QVERIFY(sigs.back().as<contract::SignalGenerated>()->reason.find("paused: not traded") != std::string::npos);
+    st = latest();
+    QCOMPARE(st.state, std::string("paused"));
+    QCOMPARE(st.detail, std::string("no new orders"));
+    QCOMPARE(st.legs.at(0).target, 100.0);
+    QCOMPARE(st.legs.at(0).position, 100.0);
+
+    // Refusals: paused twice, an unknown instance.
+    control(contract::StrategyAction::Pause);
+    control(contract::StrategyAction::Resume, "sma_cross:NOPE");
+    std::vector<bus::Envelope> refused;
+    rejects->drain(refused);
+    QCOMPARE(refused.size(), std::size_t(2));
+    QCOMPARE(refused[0].as<contract::CommandRejected>()->correlationId, std::string("C-pause"));
+    QCOMPARE(refused[0].as<contract::CommandRejected>()->reason, std::string("sma_cross:TEST is paused already"));
+    QCOMPARE(refused[1].as<contract::CommandRejected>()->reason,
+             std::string("no live strategy instance 'sma_cross:NOPE'"));
+
+    // Flatten while paused: the closing order goes out through SubmitOrder; filled, the instance is flat, paused.
+    control(contract::StrategyAction::Flatten);
+    placed = drainNow(*orders);
+    QCOMPARE(placed.size(), std::size_t(1));
+    const contract::SubmitOrder close = *placed[0].as<contract::SubmitOrder>();
+    QVERIFY(close.order.side == domain::Side::Sell);
+    QCOMPARE(close.order.quantity, 100.0);
+    QCOMPARE(close.order.strategyId, std::string("live:sma_cross:TEST"));
+    QCOMPARE(latest().detail, std::string("flattening"));
+    fill(close, 3.0, "F-2");
+    st = latest();
+    QCOMPARE(st.state, std::string("paused"));
+    QCOMPARE(st.detail, std::string("flattened"));
+    QCOMPARE(st.legs.at(0).position, 0.0);
+    QCOMPARE(st.legs.at(0).target, 0.0);
+    QCOMPARE(st.realizedPnl, -900.0);  // 100 x (3 - 12)
+    QCOMPARE(st.unrealizedPnl, 0.0);
+    feed({20, 30});  // an up-cross while paused: still no order
+    QCOMPARE(drainNow(*orders).size(), std::size_t(0));
+
+    // Resume: flat, and the next up-cross trades again.
+    control(contract::StrategyAction::Resume);
+    QCOMPARE(latest().state, std::string("flat"));
+    feed({5, 4, 10});
+    placed = drainNow(*orders);
+    QCOMPARE(placed.size(), std::size_t(1));
+    QVERIFY(placed[0].as<contract::SubmitOrder>()->order.side == domain::Side::Buy);
+    runner.stop();
+  }
+
   // strategy_cycle: stored bars newer than the last one seen are evaluated, with a report.
   void cycleEvaluatesStoredBars() {
     auto s = loadCsv("orcl-1995-2014.csv", "ORCL");

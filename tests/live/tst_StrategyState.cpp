@@ -351,6 +351,60 @@ class tst_StrategyState : public QObject {
     r2->stop();
   }
 
+  // Paused in the Strategy Monitor, stopped, restarted: the instance comes back paused (saved with its state), its
+  // snapshot says so with the journal's position, and the sell signal at M is not traded.
+  void pausedSurvivesRestart() {
+    startExecution();
+    auto statusBox = std::make_shared<bus::Mailbox>();
+    m_bus->subscribe<contract::StrategiesSnapshot>(statusBox);
+    auto r1 = startRunner();
+    QVERIFY(r1);
+    const long buy = tradeToTheBuy();
+    QVERIFY(buy >= 0);
+    const std::string id = submitAt(buy).order.clientOrderId;
+    QVERIFY(waitOrder(std::size_t(buy), id, S::Accepted) >= 0);
+    feed(J + 1);
+    QVERIFY(waitOrder(std::size_t(buy), id, S::Filled) >= 0);
+    QTRY_COMPARE(r1->status().at(0).filled.at(0), 100.0);
+    QVERIFY(m_bus->send(contract::ControlStrategy{"C-P", "sma_cross:ORCL", contract::StrategyAction::Pause}).ok());
+    std::atomic<bool> cancel{false};
+    QVERIFY(r1->runCycle(cancel).ok());  // barrier: the pause was handled (and its state posted) before this
+    r1->stop();
+    r1.reset();
+
+    const auto latest = [&]() {
+      std::vector<bus::Envelope> got;
+      statusBox->drain(got);
+      contract::StrategiesSnapshot last;
+      for (const auto& e : got)
+        if (const auto* s = e.as<contract::StrategiesSnapshot>()) last = *s;
+      return last;
+    };
+    latest();
+    const std::size_t restart = now();
+    auto r2 = startRunner();
+    QVERIFY(r2);
+    QVERIFY(r2->runCycle(cancel).ok());
+    auto snap = latest();
+    QCOMPARE(snap.instances.size(), std::size_t(1));
+    QCOMPARE(snap.instances[0].state, std::string("paused"));
+    QVERIFY(snap.instances[0].paused);
+    QCOMPARE(snap.instances[0].legs.at(0).position, 100.0);
+    QCOMPARE(snap.instances[0].legs.at(0).avgCost, m_orcl.bars[J + 1].open);  // the paper fill at J+1's open
+    feed(J + 2, M);
+    const long sig = waitFor(restart, [&](const bus::Envelope& e) {
+      const auto* g = e.as<contract::SignalGenerated>();
+      return g && g->ts == m_orcl.bars[M].ts;
+    });
+    QVERIFY2(sig >= 0, "the sell signal at M never came");
+    QVERIFY(m_seen[std::size_t(sig)].as<contract::SignalGenerated>()->reason.find("paused: not traded") !=
+            std::string::npos);
+    QVERIFY(r2->runCycle(cancel).ok());
+    QCOMPARE(count(restart, now(), isSubmit), std::size_t(0));
+    QCOMPARE(journalHeld(), 100.0);
+    r2->stop();
+  }
+
   // (b) An abrupt end: the process dies right after sending the buy; only what was saved along the way survives
   // (the state saved before the send), while the order still fills and reaches the journal.
   void abruptEndRestartsFromTheJournal() {
@@ -634,6 +688,8 @@ class tst_StrategyState : public QObject {
     s.refused = {{1'704'205'800'000'000'100, 1'704'205'800'000'000'200}};
     s.slots = {{"KO", 250.5, 200.0, false, true, {{"MRD-1", "C-1", domain::Side::Buy, 20.0}}},
                {"PEP", -120.0, -120.0, true, false, {}}};
+    s.paused = true;
+    s.flatten = true;
     auto back = live::decodeSavedInstance(live::encodeSavedInstance(s));
     QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
     QVERIFY(*back == s);

@@ -1,5 +1,7 @@
 #include "ui/dialogs/BacktestController.h"
 
+#include "core/common/Ids.h"
+
 #include "ui/dialogs/PnlReportDialog.h"
 
 #include <QAction>
@@ -124,6 +126,14 @@ void BacktestController::showHistory() {
   m_history->show();
   m_history->raise();
   m_history->activateWindow();
+}
+
+void BacktestController::runBacktest(contract::RunBacktest command, const QString& description) {
+  if (!m_bridge) return;
+  if (command.correlationId.empty()) command.correlationId = common::newCorrelationId();
+  remember(format::qstr(command.correlationId), command);
+  m_bridge->send(command, description);
+  status(QStringLiteral("%1 sent").arg(description));
 }
 
 void BacktestController::remember(const QString& correlationId, const BacktestCommand& command) {

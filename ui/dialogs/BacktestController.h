@@ -57,6 +57,8 @@ class BacktestController : public QObject {
   void showHistory();
   void showPnlReport();  // Trading P&L Report… (Ctrl+Alt+R): what was traded, from the journal
   void showResult(const std::shared_ptr<const meridian::contract::BacktestFinished>& finished);
+  // Sends a backtest composed elsewhere (the Pair Lab); its result shows in the results panel like a dialog's.
+  void runBacktest(meridian::contract::RunBacktest command, const QString& description);
 
  private Q_SLOTS:
   void onBacktestFinished(const std::shared_ptr<const meridian::contract::BacktestFinished>& finished);

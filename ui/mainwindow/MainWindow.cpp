@@ -54,6 +54,8 @@
 #include "ui/docks/FillsDock.h"
 #include "ui/docks/ChartDock.h"
 #include "ui/docks/JobsDock.h"
+#include "ui/docks/StrategyMonitorDock.h"
+#include "ui/docks/PairLabDock.h"
 #include "ui/docks/OpsDock.h"
 #include "ui/docks/LogsDock.h"
 #include "ui/docks/OrderTicketDock.h"
@@ -346,6 +348,40 @@ void MainWindow::createMenus() {
     m_screenerDock->setFocus();  // focus proxy: the first filter field
   });
   view->addAction(screenerToggle);
+  // Strategy Monitor: the live strategies' StrategiesSnapshot; controls go back as ControlStrategy (created hidden).
+  m_strategyMonitorDock = new StrategyMonitorDock(m_bridge, this);
+  m_strategyMonitorDock->setAllowedAreas(Qt::AllDockWidgetAreas);
+  m_bridge->on<contract::StrategiesSnapshot>(m_strategyMonitorDock, [this](const Batch<contract::StrategiesSnapshot>& b) {
+    m_strategyMonitorDock->onSnapshot(b.back());
+  });
+  connect(m_strategyMonitorDock, &StrategyMonitorDock::openInChartRequested, this, [this](const QString& symbol) {
+    m_chartDock->setSymbol(symbol);
+    goToDock(m_chartDock);
+  });
+  QAction* monitorToggle = m_strategyMonitorDock->toggleViewAction();
+  monitorToggle->setObjectName(QStringLiteral("toggleStrategyMonitorDock"));
+  monitorToggle->setStatusTip(QStringLiteral("Show or hide the Strategy Monitor panel"));
+  view->addAction(monitorToggle);
+  m_goToKeys.append({m_strategyMonitorDock, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_M)});
+  // Pair Lab: pair statistics and z-score charts from the history service; backtests through the controller.
+  m_pairLabDock = new PairLabDock(m_bridge, this);
+  m_pairLabDock->setAllowedAreas(Qt::AllDockWidgetAreas);
+  {  // like the Screener: scrolls inside its tab on a small screen instead of making the window taller
+    auto* scroll = new QScrollArea(m_pairLabDock);
+    scroll->setObjectName(QStringLiteral("PairLabDockScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(m_pairLabDock->widget());
+    m_pairLabDock->setWidget(scroll);
+  }
+  m_pairLabDock->setBacktestRunner([this](contract::RunBacktest command, const QString& description) {
+    m_backtest->runBacktest(std::move(command), description);
+  });
+  QAction* pairLabToggle = m_pairLabDock->toggleViewAction();
+  pairLabToggle->setObjectName(QStringLiteral("togglePairLabDock"));
+  pairLabToggle->setStatusTip(QStringLiteral("Show or hide the Pair Lab panel"));
+  view->addAction(pairLabToggle);
+  m_goToKeys.append({m_pairLabDock, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_L)});
   view->addSeparator();
   createGoToMenu(view);
   QAction* reset = view->addAction(QStringLiteral("&Reset Layout"), this, &MainWindow::resetLayout);
@@ -375,6 +411,10 @@ void MainWindow::createMenus() {
       trading->addAction(QStringLiteral("Cancel &Selected Orders"), this, &MainWindow::cancelSelectedOrders);
   cancelSelected->setObjectName(QStringLiteral("actionCancelSelectedOrders"));
   cancelSelected->setStatusTip(QStringLiteral("Cancel the working orders selected in the Orders panel (Delete there)"));
+  QAction* monitor = trading->addAction(QStringLiteral("Strategy &Monitor"), this,
+                                        [this] { goToDock(m_strategyMonitorDock); });
+  monitor->setObjectName(QStringLiteral("actionStrategyMonitor"));  // the key (Alt+Shift+M) is View > Go to Panel's
+  monitor->setStatusTip(QStringLiteral("Show the live strategies (pause, resume, flatten) and put the keyboard there"));
   QAction* confirmMode = trading->addAction(QStringLiteral("Confirm Orders Before Sen&ding"));
   confirmMode->setObjectName(QStringLiteral("actionConfirmOrders"));
   confirmMode->setCheckable(true);
@@ -496,7 +536,9 @@ void MainWindow::applyDefaultArrangement() {
   // [          Orders           |       Positions       ]
   // [                        Logs                        ]
   // All docks live in one area; the vertical splits come first so each row spans the full width.
-  for (QDockWidget* d : allDocks()) {
+  // Every panel out first (the on-demand ones too: one left behind would hold its old place while the rows are
+  // rebuilt around it, and make the window taller than the screen).
+  for (QDockWidget* d : panelDocks()) {
     d->setFloating(false);
     removeDockWidget(d);
   }
@@ -516,9 +558,12 @@ void MainWindow::applyDefaultArrangement() {
   // Panels opened on demand join a neighbour as a tab instead of splitting off a new row or a narrow column: Data
   // Quality the Logs row, the Screener and the Backtest Results the chart (room for their rows).
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_dataQualityDock), static_cast<QDockWidget*>(m_screenerDock),
-                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr}) {
+                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr,
+                         static_cast<QDockWidget*>(m_strategyMonitorDock), static_cast<QDockWidget*>(m_pairLabDock)}) {
     if (!d) continue;
-    QDockWidget* neighbour = d == m_dataQualityDock ? static_cast<QDockWidget*>(m_logsDock) : static_cast<QDockWidget*>(m_chartDock);
+    QDockWidget* neighbour = d == m_dataQualityDock       ? static_cast<QDockWidget*>(m_logsDock)
+                             : d == m_strategyMonitorDock ? static_cast<QDockWidget*>(m_positionsDock)
+                                                          : static_cast<QDockWidget*>(m_chartDock);
     d->setFloating(false);
     removeDockWidget(d);
     addDockWidget(dockWidgetArea(neighbour), d);
@@ -1258,7 +1303,8 @@ void MainWindow::showDataQuality(const QString& symbol) {
 QList<QDockWidget*> MainWindow::panelDocks() const {
   QList<QDockWidget*> all = allDocks();
   for (QDockWidget* d : {static_cast<QDockWidget*>(m_screenerDock), static_cast<QDockWidget*>(m_dataQualityDock),
-                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr})
+                         m_backtest ? static_cast<QDockWidget*>(m_backtest->resultsDock()) : nullptr,
+                         static_cast<QDockWidget*>(m_strategyMonitorDock), static_cast<QDockWidget*>(m_pairLabDock)})
     if (d) all << d;
   return all;
 }

@@ -45,6 +45,8 @@ class FillsDock;
 class FillsModel;
 class DataQualityDock;
 class ScreenerDock;
+class StrategyMonitorDock;
+class PairLabDock;
 class ImportCsvDialog;
 class ChartDock;
 class JobsDock;
@@ -93,7 +95,7 @@ class MainWindow : public QMainWindow {
   // Backtest menu, dialogs and the "BacktestResultsDock" panel (not in allDocks(): hidden until a first result).
   BacktestController* backtest() const { return m_backtest; }
   QList<QDockWidget*> allDocks() const;
-  // allDocks() + Screener, Data Quality, Backtest Results: the panels Ctrl+Tab cycles through.
+  // allDocks() + Screener, Data Quality, Backtest Results, Strategy Monitor, Pair Lab: the panels Ctrl+Tab cycles through.
   QList<QDockWidget*> panelDocks() const;
   // File > Import CSV… (Ctrl+I; disabled without UiContext::ingestion) and the "DataQualityDock" panel (not in
   // allDocks(): created hidden, View > Data Quality). The dialog is created on first use (null before).
@@ -102,6 +104,11 @@ class MainWindow : public QMainWindow {
   DataQualityDock* dataQualityDock() const { return m_dataQualityDock; }
   // View > Screener (Go to Panel: Alt+Shift+S): the "ScreenerDock"; double-click / Enter on a result opens the symbol.
   ScreenerDock* screenerDock() const { return m_screenerDock; }
+  // Trading > Strategy Monitor and View > Go to Panel (Alt+Shift+M: show and focus; View > Strategy Monitor toggles): the
+  // "StrategyMonitorDock", fed by contract::StrategiesSnapshot; a tab of the Positions row, hidden at first.
+  StrategyMonitorDock* strategyMonitorDock() const { return m_strategyMonitorDock; }
+  // View > Go to Panel > Pair Lab (Alt+Shift+L: show and focus; View > Pair Lab toggles): the "PairLabDock", a tab of the chart's row, hidden at first.
+  PairLabDock* pairLabDock() const { return m_pairLabDock; }
   ToastOverlay* toastOverlay() const { return m_toasts; }
   QSystemTrayIcon* trayIcon() const { return m_tray; }  // null when the platform has no system tray
   Theme theme() const { return m_theme; }
@@ -228,6 +235,8 @@ class MainWindow : public QMainWindow {
   ImportCsvDialog* m_importCsvDialog = nullptr;
   DataQualityDock* m_dataQualityDock = nullptr;
   ScreenerDock* m_screenerDock = nullptr;
+  StrategyMonitorDock* m_strategyMonitorDock = nullptr;
+  PairLabDock* m_pairLabDock = nullptr;
   ToastOverlay* m_toasts = nullptr;
   QSystemTrayIcon* m_tray = nullptr;
   Theme m_theme = Theme::Light;

@@ -58,6 +58,12 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
   html += row(QStringLiteral("1 – 5 (Chart)"), QStringLiteral("Timeframe 1m / 5m / 1h / 1D / 1W"));
   html += row(QStringLiteral("Ctrl+1 – Ctrl+8 (Chart)"), QStringLiteral("Range 1D / 5D / 1M / 3M / 6M / 1Y / 5Y / All"));
   html += row(QStringLiteral("Ctrl+R / Enter (Jobs)"), QStringLiteral("Run the selected job now"));
+  html += row(QStringLiteral("Ctrl+P / Ctrl+R (Strategy Monitor)"), QStringLiteral("Pause / resume the selected strategy"));
+  html += row(QStringLiteral("Ctrl+Shift+F (Strategy Monitor)"),
+              QStringLiteral("Flatten the selected strategy (asks first, naming PAPER or LIVE), then paused"));
+  html += row(QStringLiteral("Enter / double-click (Strategy Monitor)"), QStringLiteral("Chart the strategy's first symbol"));
+  html += row(QStringLiteral("Enter (Pair Lab symbols)"), QStringLiteral("Scan every pair of the typed symbols"));
+  html += row(QStringLiteral("Ctrl+Enter (Pair Lab table)"), QStringLiteral("Backtest the selected pair with the pairs strategy"));
   html += QStringLiteral("</table>");
 
   auto* layout = new QVBoxLayout(this);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace meridian::strategy {
 
@@ -186,6 +187,14 @@ void PairsTrading::onFill(StrategyContext&, const FillEvent& fill) {
 void PairsTrading::onOrderUpdate(StrategyContext&, const OrderUpdate&) {
   if (m_pending > 0) --m_pending;
   if (m_phase == Phase::Entering) m_entryFailed = true;
+}
+
+void PairsTrading::indicators(std::vector<std::pair<std::string, double>>& out) const {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  out.emplace_back("z", m_fitted && m_spread.ready() ? m_lastZ : nan);
+  out.emplace_back("hedge", m_fitted ? m_hedge : nan);
+  out.emplace_back("p_value", m_fitted ? m_pValue : nan);
+  out.emplace_back("half_life", m_fitted ? m_halfLife : nan);
 }
 
 }  // namespace meridian::strategy

@@ -50,6 +50,8 @@ class PairsTrading final : public IStrategy {
   void onBar(StrategyContext& ctx, const BarSlice& bars) override;
   void onFill(StrategyContext& ctx, const FillEvent& fill) override;
   void onOrderUpdate(StrategyContext& ctx, const OrderUpdate& update) override;
+  // z (last z-score), hedge, p_value, half_life.
+  void indicators(std::vector<std::pair<std::string, double>>& out) const override;
 
   // Introspection (tests, UI).
   double hedgeRatio() const { return m_hedge; }

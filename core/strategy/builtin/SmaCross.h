@@ -22,6 +22,11 @@ class SmaCross final : public IStrategy {
   std::string_view name() const override { return kName; }
   std::size_t warmupBars() const override { return m_slow.period(); }
   void onBar(StrategyContext& ctx, const BarSlice& bars) override;
+  // sma_fast, sma_slow (NaN until ready).
+  void indicators(std::vector<std::pair<std::string, double>>& out) const override {
+    out.emplace_back("sma_fast", m_fast.value());
+    out.emplace_back("sma_slow", m_slow.value());
+  }
 
  private:
   Sma m_fast;

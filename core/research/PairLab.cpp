@@ -1,0 +1,97 @@
+#include "core/research/PairLab.h"
+
+#include "core/strategy/indicators/RollingStats.h"
+#include "core/strategy/pairs/Cointegration.h"
+#include "core/strategy/pairs/PairScanner.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace meridian::research {
+
+AlignedPair alignPair(std::span<const domain::Bar> first, std::span<const domain::Bar> second, std::size_t lookback) {
+  AlignedPair out;
+  std::size_t i = 0, j = 0;
+  while (i < first.size() && j < second.size()) {
+    if (first[i].ts < second[j].ts) {
+      ++i;
+    } else if (second[j].ts < first[i].ts) {
+      ++j;
+    } else {
+      if (first[i].close > 0.0 && second[j].close > 0.0) {
+        out.ts.push_back(first[i].ts);
+        out.logFirst.push_back(std::log(first[i].close));
+        out.logSecond.push_back(std::log(second[j].close));
+      }
+      ++i;
+      ++j;
+    }
+  }
+  if (lookback > 0 && out.ts.size() > lookback) {
+    const auto cut = std::ptrdiff_t(out.ts.size() - lookback);
+    out.ts.erase(out.ts.begin(), out.ts.begin() + cut);
+    out.logFirst.erase(out.logFirst.begin(), out.logFirst.begin() + cut);
+    out.logSecond.erase(out.logSecond.begin(), out.logSecond.begin() + cut);
+  }
+  return out;
+}
+
+namespace {
+
+// The rolling z-score of the spread, as the scanner computes its mean |z|.
+std::vector<double> zScores(const std::vector<double>& spread, int window) {
+  strategy::RollingStats stats(std::size_t(std::max(window, 2)));
+  std::vector<double> z;
+  z.reserve(spread.size());
+  for (double v : spread) {
+    stats.update(v);
+    z.push_back(stats.zscore(v));
+  }
+  return z;
+}
+
+}  // namespace
+
+contract::PairLabRow measurePair(const std::string& first, const std::string& second, const AlignedPair& bars,
+                                 std::size_t minObservations, double maxPValue) {
+  contract::PairLabRow row;
+  row.first = first;
+  row.second = second;
+  row.observations = std::int64_t(bars.ts.size());
+  if (bars.ts.size() < std::max<std::size_t>(minObservations, 3)) {
+    row.problem = fmt::format("{} common bars, {} needed", bars.ts.size(), std::max<std::size_t>(minObservations, 3));
+    row.pValue = std::numeric_limits<double>::quiet_NaN();
+    return row;
+  }
+  const strategy::PairStats s = strategy::analyzePair(first, second, bars.logFirst, bars.logSecond);
+  row.hedgeRatio = s.hedgeRatio;
+  row.intercept = s.intercept;
+  row.adfStatistic = s.adfStatistic;
+  row.pValue = s.pValue;
+  row.halfLife = s.halfLife;
+  row.correlation = s.correlation;
+  row.score = s.score;
+  const auto spread = strategy::spreadSeries(bars.logFirst, bars.logSecond, s.hedgeRatio, s.intercept);
+  const auto z = zScores(spread, s.zWindow);
+  row.lastZ = z.empty() ? std::numeric_limits<double>::quiet_NaN() : z.back();
+  row.stale = !(row.pValue <= maxPValue);
+  return row;
+}
+
+contract::PairSeriesLoaded pairSeries(const std::string& first, const std::string& second, const AlignedPair& bars,
+                                      std::size_t minObservations, double maxPValue) {
+  contract::PairSeriesLoaded out;
+  out.stats = measurePair(first, second, bars, minObservations, maxPValue);
+  if (!out.stats.problem.empty()) {
+    out.error = fmt::format("{}/{}: {}", first, second, out.stats.problem);
+    return out;
+  }
+  out.ts = bars.ts;
+  out.spread = strategy::spreadSeries(bars.logFirst, bars.logSecond, out.stats.hedgeRatio, out.stats.intercept);
+  out.zWindow = strategy::zWindowForHalfLife(out.stats.halfLife);
+  out.z = zScores(out.spread, out.zWindow);
+  return out;
+}
+
+}  // namespace meridian::research

@@ -1,0 +1,93 @@
+// The Pair Lab against the real composition root, from the keyboard: two cointegrated generated series and an
+// independent one stored; Alt+Shift+L, the symbols typed, Enter: the scan lists the three pairs with the known
+// statistics (AAA/BBB first, hedge 1.5, p < 0.01; the pairs with CCC flagged stale); the selected pair's z-score is
+// charted with the entry / exit / stop bands; Ctrl+Enter backtests it with the pairs strategy (result in the panel).
+#include "core/runtime/Kernel.h"
+#include "core/storage/StorageService.h"
+#include "ui/dialogs/BacktestController.h"
+#include "ui/docks/PairLabDock.h"
+#include "ui/mainwindow/MainWindow.h"
+#include "tests/support/GuiFixture.h"
+#include "tests/support/PairSeries.h"
+
+#include <QChart>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QStatusBar>
+#include <QPushButton>
+#include <QTableView>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace meridian;
+
+class tst_PairLabUi : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void scanChartAndBacktestFromTheKeyboard() {
+    test::KernelWindow fx(QStringLiteral("tst_PairLabUi"));
+    const QString started = fx.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    const test::PairSeries g = test::generatePairSeries(400);
+    for (const auto& [sym, closes] : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}, std::pair{"CCC", g.c}}) {
+      const auto bars = test::pairBars(closes);
+      QVERIFY(fx.kernel().storage().call([&](storage::IStorage& s) { return s.upsertBars(sym, "csv", bars); }).get().ok());
+    }
+    ui::MainWindow* window = fx.window();
+    ui::PairLabDock* dock = window->pairLabDock();
+    QVERIFY(dock && !dock->isVisible());
+
+    QTest::keyClick(window, Qt::Key_L, Qt::AltModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(dock->isVisible());
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(dock->symbolsEdit()));
+    QTest::keyClicks(dock->symbolsEdit(), QStringLiteral("aaa, bbb, ccc"));
+    QTest::keyClick(dock->symbolsEdit(), Qt::Key_Return);
+
+    ui::PairLabModel* model = dock->model();
+    const auto cell = [&](int row, int col) { return model->index(row, col).data().toString(); };
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10'000);
+    QCOMPARE(cell(0, ui::PairLabModel::Pair), QStringLiteral("AAA/BBB"));
+    QVERIFY2(std::abs(cell(0, ui::PairLabModel::Hedge).toDouble() - 1.5) < 0.05, qPrintable(cell(0, ui::PairLabModel::Hedge)));
+    QVERIFY2(cell(0, ui::PairLabModel::PValue).toDouble() < 0.01, qPrintable(cell(0, ui::PairLabModel::PValue)));
+    QVERIFY(cell(0, ui::PairLabModel::Flag).isEmpty());
+    for (int r = 1; r < 3; ++r) {
+      QVERIFY(cell(r, ui::PairLabModel::Pair).contains(QStringLiteral("CCC")));
+      QVERIFY2(cell(r, ui::PairLabModel::Flag).startsWith(QStringLiteral("stale: p ")), qPrintable(cell(r, ui::PairLabModel::Flag)));
+    }
+    QVERIFY(dock->statusLabel()->text().startsWith(QStringLiteral("3 pair(s), 2 flagged")));
+
+    // The first row is selected: its z-score and the six band lines (entry, exit, stop, both signs).
+    QTRY_VERIFY_WITH_TIMEOUT(dock->charted() && dock->charted()->stats.first == "AAA", 10'000);
+    QCOMPARE(dock->chart()->series().size(), 7);
+    auto* z = qobject_cast<QLineSeries*>(dock->chart()->series().front());
+    QVERIFY(z);
+    QCOMPARE(z->name(), QStringLiteral("z-score"));
+    QCOMPARE(z->count(), 400 - dock->charted()->zWindow + 1);
+    QCOMPARE(z->at(z->count() - 1).y(), dock->charted()->z.back());
+    QStringList bands;
+    for (QAbstractSeries* s : dock->chart()->series()) {
+      auto* line = qobject_cast<QLineSeries*>(s);
+      if (line && line != z) bands << QString::number(line->at(0).y());
+    }
+    bands.sort();
+    QCOMPARE(bands, (QStringList{"-0.5", "-2", "-3", "0.5", "2", "3"}));
+    const QString problem = test::pictureProblem(dock, {400, 300});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(!test::saveScreenshot(dock, QStringLiteral("PairLab-scan")).isEmpty());
+
+    // Ctrl+Enter in the table: the pairs strategy on the two stored series; the run lands in the session's results.
+    dock->view()->setFocus();
+    QTest::keyClick(dock->view(), Qt::Key_Return, Qt::ControlModifier);
+    QVERIFY2(dock->statusLabel()->text().startsWith(QStringLiteral("Backtest of AAA/BBB sent")),
+             qPrintable(dock->statusLabel()->text()));
+    QTRY_VERIFY2_WITH_TIMEOUT(window->backtest()->sessionRuns().size() == 1,
+                              qPrintable(window->statusBar()->currentMessage()), 30'000);
+    fx.stop();
+  }
+};
+
+QTEST_MAIN(tst_PairLabUi)
+#include "tst_PairLabUi.moc"

@@ -1,0 +1,299 @@
+#include "ui/docks/PairLabDock.h"
+
+#include <QAction>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTimeAxis>
+#include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLegendMarker>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <cmath>
+
+#include "ui/bridge/UiBridge.h"
+#include "ui/docks/TableViews.h"
+#include "ui/models/Formatting.h"
+
+namespace meridian::ui {
+
+// ---- model ----------------------------------------------------------------------------------------------------
+
+int PairLabModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int PairLabModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+const contract::PairLabRow* PairLabModel::rowAt(int row) const {
+  return row >= 0 && row < int(m_rows.size()) ? &m_rows[std::size_t(row)] : nullptr;
+}
+
+void PairLabModel::setPairs(std::vector<contract::PairLabRow> rows, double maxPValue) {
+  beginResetModel();
+  m_rows = std::move(rows);
+  m_maxPValue = maxPValue;
+  endResetModel();
+}
+
+QString PairLabModel::flagText(const contract::PairLabRow& r, double maxPValue) {
+  if (!r.problem.empty()) return format::qstr(r.problem);
+  if (!r.stale) return {};
+  QString text = QStringLiteral("stale: p %1 > %2").arg(r.pValue, 0, 'f', 3).arg(maxPValue);
+  if (std::isfinite(r.discoveredPValue)) text += QStringLiteral(" (was %1)").arg(r.discoveredPValue, 0, 'f', 3);
+  return text;
+}
+
+QVariant PairLabModel::data(const QModelIndex& index, int role) const {
+  const contract::PairLabRow* r = index.isValid() ? rowAt(index.row()) : nullptr;
+  if (!r) return {};
+  const auto num = [](double v, int decimals) {
+    return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("—");
+  };
+  const bool measured = r->problem.empty();
+  if (role == Qt::DisplayRole) {
+    switch (index.column()) {
+      case Pair: return QStringLiteral("%1/%2").arg(format::qstr(r->first), format::qstr(r->second));
+      case Hedge: return measured ? num(r->hedgeRatio, 4) : QString();
+      case Adf: return measured ? num(r->adfStatistic, 3) : QString();
+      case PValue: return measured ? num(r->pValue, 4) : QString();
+      case HalfLife: return measured ? (std::isfinite(r->halfLife) ? num(r->halfLife, 1) : QStringLiteral("∞")) : QString();
+      case Correlation: return measured ? num(r->correlation, 3) : QString();
+      case Score: return measured ? num(r->score, 3) : QString();
+      case LastZ: return measured ? num(r->lastZ, 2) : QString();
+      case Flag: return flagText(*r, m_maxPValue);
+      default: return {};
+    }
+  }
+  if (role == Qt::ForegroundRole && (r->stale || !measured) && (index.column() == Flag || index.column() == PValue))
+    return format::downColor();
+  if (role == Qt::TextAlignmentRole && index.column() != Pair && index.column() != Flag)
+    return int(Qt::AlignRight | Qt::AlignVCenter);
+  if (role == Qt::ToolTipRole && index.column() == Pair && !r->source.empty())
+    return QStringLiteral("%1 common bars of %2").arg(r->observations).arg(format::qstr(r->source));
+  return {};
+}
+
+QVariant PairLabModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  static const char* const names[] = {"Pair", "Hedge", "ADF", "p-value", "Half-life", "Corr", "Score", "Last z", "Flag"};
+  return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+// ---- dock -----------------------------------------------------------------------------------------------------
+
+PairLabDock::PairLabDock(UiBridge* bridge, QWidget* parent) : QDockWidget(QStringLiteral("Pair Lab"), parent), m_bridge(bridge) {
+  setObjectName(QStringLiteral("PairLabDock"));
+  m_model = new PairLabModel(this);
+  auto* content = new QWidget(this);
+  auto* layout = new QVBoxLayout(content);
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->setSpacing(4);
+
+  auto* bar = new QHBoxLayout;
+  m_symbols = new QLineEdit(content);
+  m_symbols->setObjectName(QStringLiteral("pairLabSymbols"));
+  m_symbols->setPlaceholderText(QStringLiteral("Symbols to scan, e.g. KO,PEP,XOM,CVX"));
+  connect(m_symbols, &QLineEdit::returnPressed, this, &PairLabDock::scan);
+  m_timeframe = new QComboBox(content);
+  m_timeframe->setObjectName(QStringLiteral("pairLabTimeframe"));
+  m_timeframe->addItem(QStringLiteral("1d"), int(domain::Timeframe::Day1));
+  m_timeframe->addItem(QStringLiteral("1h"), int(domain::Timeframe::Hour1));
+  m_timeframe->addItem(QStringLiteral("1m"), int(domain::Timeframe::Minute1));
+  auto* scanButton = new QPushButton(QStringLiteral("Scan"), content);
+  scanButton->setObjectName(QStringLiteral("pairLabScan"));
+  connect(scanButton, &QPushButton::clicked, this, &PairLabDock::scan);
+  auto* discovered = new QPushButton(QStringLiteral("Load Discovered"), content);
+  discovered->setObjectName(QStringLiteral("pairLabLoadDiscovered"));
+  discovered->setToolTip(QStringLiteral("The latest pair_discovery run, re-measured on the newest bars"));
+  connect(discovered, &QPushButton::clicked, this, &PairLabDock::loadDiscovered);
+  m_backtest = new QPushButton(QStringLiteral("Backtest Pair"), content);
+  m_backtest->setObjectName(QStringLiteral("pairLabBacktest"));
+  m_backtest->setToolTip(QStringLiteral("Run the pairs strategy on the selected pair's stored series (Ctrl+Enter in the table)"));
+  m_backtest->setEnabled(false);
+  connect(m_backtest, &QPushButton::clicked, this, &PairLabDock::backtestSelected);
+  bar->addWidget(m_symbols, 1);
+  bar->addWidget(m_timeframe);
+  bar->addWidget(scanButton);
+  bar->addWidget(discovered);
+  bar->addWidget(m_backtest);
+
+  m_status = new QLabel(QStringLiteral("Scan symbols or load the discovered pairs."), content);
+  m_status->setObjectName(QStringLiteral("pairLabStatus"));
+  m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+
+  m_view = new QTableView(content);
+  m_view->setObjectName(QStringLiteral("pairLabView"));
+  m_view->setModel(m_model);
+  configureTableView(m_view, /*sortable=*/false);
+  m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+  m_view->setColumnWidth(PairLabModel::Pair, 110);
+  m_view->setColumnWidth(PairLabModel::Flag, 220);
+  connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &PairLabDock::onSelectionChanged);
+  auto* backtestAction = new QAction(QStringLiteral("Backtest Pair"), this);
+  backtestAction->setObjectName(QStringLiteral("actionPairLabBacktest"));
+  backtestAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));  // Ctrl+B is Backtest > Run Backtest…
+  backtestAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  connect(backtestAction, &QAction::triggered, this, &PairLabDock::backtestSelected);
+  addAction(backtestAction);
+
+  m_chart = new QChart;
+  m_chart->setObjectName(QStringLiteral("pairLabChart"));
+  m_chart->legend()->setAlignment(Qt::AlignBottom);
+  m_chart->setTitle(QStringLiteral("Select a pair"));
+  m_chartView = new QChartView(m_chart, content);
+  m_chartView->setObjectName(QStringLiteral("pairLabChartView"));
+  m_chartView->setRenderHint(QPainter::Antialiasing);
+  m_chartView->setMinimumHeight(160);
+
+  auto* split = new QSplitter(Qt::Vertical, content);
+  split->addWidget(m_view);
+  split->addWidget(m_chartView);
+  split->setStretchFactor(0, 1);
+  split->setStretchFactor(1, 2);
+  layout->addLayout(bar);
+  layout->addWidget(m_status);
+  layout->addWidget(split, 1);
+  setWidget(content);
+  setFocusProxy(m_symbols);
+}
+
+domain::Timeframe PairLabDock::timeframe() const { return domain::Timeframe(m_timeframe->currentData().toInt()); }
+
+void PairLabDock::scan() {
+  contract::RequestPairs r;
+  r.scan = true;
+  for (const QString& s : m_symbols->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts))
+    r.symbols.push_back(s.trimmed().toUpper().toStdString());
+  r.timeframe = timeframe();
+  if (r.symbols.size() < 2) {
+    m_status->setText(QStringLiteral("Type at least two symbols to scan."));
+    return;
+  }
+  request(std::move(r), QStringLiteral("Scanning %1 symbols…").arg(m_symbols->text().trimmed()));
+}
+
+void PairLabDock::loadDiscovered() {
+  contract::RequestPairs r;
+  r.timeframe = domain::Timeframe::Day1;  // pair_discovery works on daily bars: so do the chart and the backtest
+  m_timeframe->setCurrentIndex(m_timeframe->findData(int(domain::Timeframe::Day1)));
+  request(std::move(r), QStringLiteral("Loading the latest pair_discovery run…"));
+}
+
+void PairLabDock::request(contract::RequestPairs r, const QString& what) {
+  if (!m_bridge) return;
+  m_status->setText(what);
+  m_bridge->request(std::move(r), this, [this](std::shared_ptr<const contract::PairsListed> listed) {
+    if (!listed) return;
+    if (!listed->ok()) {
+      m_status->setText(QStringLiteral("Error: %1").arg(format::qstr(listed->error)));
+      return;
+    }
+    m_model->setPairs(listed->pairs, listed->maxPValue);
+    int stale = 0;
+    for (const auto& p : listed->pairs) stale += p.stale ? 1 : 0;
+    m_status->setText(QStringLiteral("%1 pair(s), %2 flagged (p-value above %3 or not measurable)")
+                          .arg(listed->pairs.size()).arg(stale).arg(listed->maxPValue));
+    if (m_model->rowCount() > 0) {
+      m_view->selectRow(0);
+      m_view->setCurrentIndex(m_model->index(0, 0));
+    }
+  });
+}
+
+void PairLabDock::onSelectionChanged() {
+  const contract::PairLabRow* r = m_model->rowAt(m_view->currentIndex().row());
+  m_backtest->setEnabled(r && r->problem.empty());
+  if (!r || !r->problem.empty() || !m_bridge) return;
+  contract::RequestPairSeries req;
+  req.first = r->first;
+  req.second = r->second;
+  req.timeframe = timeframe();
+  m_lastSource = format::qstr(r->source);
+  m_bridge->request(std::move(req), this, [this](std::shared_ptr<const contract::PairSeriesLoaded> s) { showSeries(s); });
+}
+
+void PairLabDock::showSeries(const std::shared_ptr<const contract::PairSeriesLoaded>& s) {
+  if (!s) return;
+  if (!s->ok()) {
+    m_status->setText(QStringLiteral("Error: %1").arg(format::qstr(s->error)));
+    return;
+  }
+  m_charted = s;
+  m_chart->removeAllSeries();
+  for (QAbstractAxis* a : m_chart->axes()) m_chart->removeAxis(a);
+  auto* z = new QLineSeries;
+  z->setName(QStringLiteral("z-score"));
+  double lo = -s->stopZ, hi = s->stopZ;
+  for (std::size_t i = 0; i < s->ts.size(); ++i)
+    if (std::isfinite(s->z[i])) {
+      z->append(double(s->ts[i] / domain::kNanosPerMilli), s->z[i]);
+      lo = std::min(lo, s->z[i]);
+      hi = std::max(hi, s->z[i]);
+    }
+  m_chart->addSeries(z);
+  const double x0 = s->ts.empty() ? 0.0 : double(s->ts.front() / domain::kNanosPerMilli);
+  const double x1 = s->ts.empty() ? 1.0 : double(s->ts.back() / domain::kNanosPerMilli);
+  const auto band = [&](double level, const QString& name, const QColor& colour) {
+    for (double sign : {1.0, -1.0}) {
+      auto* line = new QLineSeries;
+      line->setName(sign > 0 ? name : QString());
+      line->append(x0, sign * level);
+      line->append(x1, sign * level);
+      QPen pen(colour);
+      pen.setStyle(Qt::DashLine);
+      line->setPen(pen);
+      m_chart->addSeries(line);
+    }
+  };
+  band(s->entryZ, QStringLiteral("entry ±%1").arg(s->entryZ), format::warnColor());
+  band(s->exitZ, QStringLiteral("exit ±%1").arg(s->exitZ), format::upColor());
+  band(s->stopZ, QStringLiteral("stop ±%1").arg(s->stopZ), format::downColor());
+  // Only the named line of each band goes in the legend.
+  for (QAbstractSeries* series : m_chart->series())
+    if (series->name().isEmpty())
+      for (QLegendMarker* m : m_chart->legend()->markers(series)) m->setVisible(false);
+  auto* x = new QDateTimeAxis;
+  x->setFormat(s->ts.size() > 1 && s->ts.back() - s->ts.front() > 300LL * domain::kNanosPerDay ? QStringLiteral("yyyy-MM")
+                                                                                                : QStringLiteral("MM-dd"));
+  auto* y = new QValueAxis;
+  y->setRange(std::floor(lo - 0.5), std::ceil(hi + 0.5));
+  y->setTitleText(QStringLiteral("z"));
+  m_chart->addAxis(x, Qt::AlignBottom);
+  m_chart->addAxis(y, Qt::AlignLeft);
+  for (QAbstractSeries* series : m_chart->series()) {
+    series->attachAxis(x);
+    series->attachAxis(y);
+  }
+  m_chart->setTitle(QStringLiteral("%1/%2: spread = log %1 − %3·log %2 − %4, z over %5 bars")
+                        .arg(format::qstr(s->stats.first), format::qstr(s->stats.second))
+                        .arg(s->stats.hedgeRatio, 0, 'f', 3)
+                        .arg(s->stats.intercept, 0, 'f', 3)
+                        .arg(s->zWindow));
+}
+
+void PairLabDock::backtestSelected() {
+  const contract::PairLabRow* r = m_model->rowAt(m_view->currentIndex().row());
+  if (!r || !r->problem.empty() || !m_runBacktest) return;
+  contract::RunBacktest cmd;
+  cmd.strategy = "pairs";
+  const std::string source = r->source.find(',') == std::string::npos ? r->source : std::string();
+  for (const auto& sym : {r->first, r->second}) {
+    contract::SeriesRequest s;
+    s.symbol = sym;
+    s.source = source;
+    s.timeframe = timeframe();
+    cmd.data.stored.push_back(s);
+  }
+  m_runBacktest(std::move(cmd), QStringLiteral("BACKTEST pairs %1/%2").arg(format::qstr(r->first), format::qstr(r->second)));
+  m_status->setText(QStringLiteral("Backtest of %1/%2 sent; the result opens in the Backtest Results panel.")
+                        .arg(format::qstr(r->first), format::qstr(r->second)));
+}
+
+}  // namespace meridian::ui

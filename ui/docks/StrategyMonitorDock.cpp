@@ -1,0 +1,201 @@
+#include "ui/docks/StrategyMonitorDock.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "ui/bridge/UiBridge.h"
+#include "ui/docks/TableViews.h"
+#include "ui/models/Formatting.h"
+#include "ui/models/StrategyMonitorModel.h"
+
+namespace meridian::ui {
+
+StrategyMonitorDock::StrategyMonitorDock(UiBridge* bridge, QWidget* parent)
+    : QDockWidget(QStringLiteral("Strategy Monitor"), parent), m_bridge(bridge) {
+  setObjectName(QStringLiteral("StrategyMonitorDock"));
+  m_model = new StrategyMonitorModel(this);
+
+  auto* content = new QWidget(this);
+  auto* layout = new QVBoxLayout(content);
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->setSpacing(4);
+
+  auto* bar = new QHBoxLayout;
+  m_status = new QLabel(content);
+  m_status->setObjectName(QStringLiteral("strategyMonitorStatus"));
+  // One line, cut when narrow (a wrapped label's minimum height would make the panel's row taller).
+  m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  bar->addWidget(m_status, 1);
+
+  m_view = new QTableView(content);
+  m_view->setObjectName(QStringLiteral("strategyMonitorView"));
+  m_view->setModel(m_model);
+  configureTableView(m_view, /*sortable=*/false);
+  m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+  m_view->setColumnWidth(StrategyMonitorModel::Instance, 150);
+  m_view->setColumnWidth(StrategyMonitorModel::Mode, 70);
+  m_view->setColumnWidth(StrategyMonitorModel::State, 170);
+  m_view->setColumnWidth(StrategyMonitorModel::Legs, 190);
+  m_view->setColumnWidth(StrategyMonitorModel::LastSignal, 250);
+  m_view->setColumnWidth(StrategyMonitorModel::Indicators, 220);
+  m_view->setColumnWidth(StrategyMonitorModel::Realized, 100);
+  m_view->setColumnWidth(StrategyMonitorModel::Unrealized, 110);
+  m_view->setColumnWidth(StrategyMonitorModel::OpenOrders, 90);
+  m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+
+  struct Item {
+    QPushButton** button;
+    const char* text;
+    const char* name;
+    QKeySequence key;
+    void (StrategyMonitorDock::*slot)();
+    const char* tip;
+  };
+  const Item items[] = {
+      {&m_pause, "Pause", "Pause", QKeySequence(Qt::CTRL | Qt::Key_P), &StrategyMonitorDock::pauseSelected,
+       "No new orders from the selected strategy (its signals are still shown)"},
+      {&m_resume, "Resume", "Resume", QKeySequence(Qt::CTRL | Qt::Key_R), &StrategyMonitorDock::resumeSelected,
+       "Let the selected strategy place orders again from its next bar"},
+      {&m_flatten, "Flatten…", "Flatten", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+       &StrategyMonitorDock::flattenSelected,
+       "Close every leg of the selected strategy through the order path (risk checks apply), then pause it"},
+      {&m_chart, "Open in Chart", "OpenInChart", QKeySequence(), &StrategyMonitorDock::openSelectedInChart,
+       "Show the selected strategy's first symbol in the chart (Enter on the row)"},
+  };
+  for (const Item& it : items) {
+    auto* button = new QPushButton(QString::fromUtf8(it.text), content);
+    button->setObjectName(QStringLiteral("strategyMonitor%1").arg(QLatin1String(it.name)));
+    const QString tip = QString::fromUtf8(it.tip);
+    button->setToolTip(it.key.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, it.key.toString(QKeySequence::NativeText)));
+    connect(button, &QPushButton::clicked, this, it.slot);
+    bar->addWidget(button);
+    *it.button = button;
+    auto* action = new QAction(QString::fromUtf8(it.text), this);
+    action->setObjectName(QStringLiteral("actionStrategy%1").arg(QLatin1String(it.name)));
+    if (!it.key.isEmpty()) {
+      action->setShortcut(it.key);
+      action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    }
+    connect(action, &QAction::triggered, this, it.slot);
+    addAction(action);
+    m_view->addAction(action);
+  }
+  connect(m_view, &QTableView::activated, this, &StrategyMonitorDock::openSelectedInChart);
+  connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &StrategyMonitorDock::updateActions);
+  connect(m_model, &QAbstractItemModel::modelReset, this, &StrategyMonitorDock::updateActions);
+  connect(m_model, &QAbstractItemModel::dataChanged, this, &StrategyMonitorDock::updateActions);
+
+  layout->addLayout(bar);
+  layout->addWidget(m_view, 1);
+  setWidget(content);
+  setFocusProxy(m_view);
+  updateActions();
+}
+
+QString StrategyMonitorDock::selectedInstance() const {
+  const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+  return rows.isEmpty() ? QString() : rows.first().data(StrategyMonitorModel::InstanceRole).toString();
+}
+
+void StrategyMonitorDock::selectInstance(const QString& instance) {
+  const int row = m_model->rowOf(instance);
+  if (row < 0) return;
+  m_view->selectRow(row);
+  m_view->setCurrentIndex(m_model->index(row, 0));
+}
+
+void StrategyMonitorDock::onSnapshot(const std::shared_ptr<const contract::StrategiesSnapshot>& snapshot) {
+  if (!snapshot) return;
+  const QString selected = selectedInstance();
+  m_model->applySnapshot(snapshot);
+  if (!selected.isEmpty() && selectedInstance() != selected) selectInstance(selected);
+  if (selectedInstance().isEmpty() && m_model->rowCount() > 0) selectInstance(m_model->data(m_model->index(0, 0), StrategyMonitorModel::InstanceRole).toString());
+  updateActions();
+}
+
+void StrategyMonitorDock::updateActions() {
+  const int row = m_model->rowOf(selectedInstance());
+  const contract::StrategyInstanceState* s = m_model->instanceAt(row);
+  m_pause->setEnabled(s && !s->paused);
+  m_resume->setEnabled(s && s->paused);
+  m_flatten->setEnabled(s && s->mode != "SIGNALS");
+  m_chart->setEnabled(s && !s->legs.empty());
+  for (QAction* a : actions()) {
+    if (a->objectName() == QLatin1String("actionStrategyPause")) a->setEnabled(m_pause->isEnabled());
+    else if (a->objectName() == QLatin1String("actionStrategyResume")) a->setEnabled(m_resume->isEnabled());
+    else if (a->objectName() == QLatin1String("actionStrategyFlatten")) a->setEnabled(m_flatten->isEnabled());
+    else if (a->objectName() == QLatin1String("actionStrategyOpenInChart")) a->setEnabled(m_chart->isEnabled());
+  }
+  if (!m_model->hasData()) {
+    m_status->setText(QStringLiteral("No live strategies reported yet (set strategy.live to run strategies live)."));
+    return;
+  }
+  int paused = 0, errors = 0, open = 0;
+  for (int r = 0; r < m_model->rowCount(); ++r) {
+    const auto* i = m_model->instanceAt(r);
+    paused += i->paused ? 1 : 0;
+    errors += i->state == "error" ? 1 : 0;
+    open += i->openOrders;
+  }
+  QStringList parts;
+  parts << QStringLiteral("%1 strateg%2").arg(m_model->rowCount()).arg(m_model->rowCount() == 1 ? "y" : "ies");
+  if (paused) parts << QStringLiteral("%1 paused").arg(paused);
+  if (errors) parts << QStringLiteral("<span style='color:%1'>%2 in error</span>").arg(format::downColor().name()).arg(errors);
+  parts << QStringLiteral("%1 open order%2").arg(open).arg(open == 1 ? "" : "s");
+  m_status->setText(parts.join(QStringLiteral(" · ")));
+  m_status->setToolTip(m_status->text());
+}
+
+void StrategyMonitorDock::send(contract::StrategyAction action) {
+  const QString instance = selectedInstance();
+  if (instance.isEmpty() || !m_bridge) return;
+  contract::ControlStrategy cmd;
+  cmd.instance = instance.toStdString();
+  cmd.action = action;
+  QString verb = format::qstr(contract::toString(action)).toUpper();
+  m_bridge->send(std::move(cmd), QStringLiteral("%1 %2").arg(verb, instance));
+}
+
+void StrategyMonitorDock::pauseSelected() {
+  if (m_pause->isEnabled()) send(contract::StrategyAction::Pause);
+}
+
+void StrategyMonitorDock::resumeSelected() {
+  if (m_resume->isEnabled()) send(contract::StrategyAction::Resume);
+}
+
+void StrategyMonitorDock::flattenSelected() {
+  if (!m_flatten->isEnabled()) return;
+  const contract::StrategyInstanceState* s = m_model->instanceAt(m_model->rowOf(selectedInstance()));
+  if (!s) return;
+  if (m_confirmFlatten) {
+    const QString mode = format::qstr(s->mode);
+    QMessageBox box(QMessageBox::Warning, QStringLiteral("Flatten %1 (%2)?").arg(format::qstr(s->instance), mode),
+                    QStringLiteral("Flatten %1 in the %2 account?\n\nPosition / target: %3\n\nEvery leg is closed with "
+                                   "market orders through the order path (risk checks apply), and the strategy is "
+                                   "paused so that it does not enter again; Resume lets it trade.")
+                        .arg(format::qstr(s->instance), mode, StrategyMonitorModel::legsText(*s)),
+                    QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("confirmFlattenStrategy"));
+    QPushButton* yes = box.addButton(QStringLiteral("Flatten (%1)").arg(mode), QMessageBox::AcceptRole);
+    yes->setObjectName(QStringLiteral("confirmFlattenYes"));
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != yes) return;
+  }
+  send(contract::StrategyAction::Flatten);
+}
+
+void StrategyMonitorDock::openSelectedInChart() {
+  const contract::StrategyInstanceState* s = m_model->instanceAt(m_model->rowOf(selectedInstance()));
+  if (!s || s->legs.empty()) return;
+  Q_EMIT openInChartRequested(format::qstr(s->legs.front().symbol));
+}
+
+}  // namespace meridian::ui
