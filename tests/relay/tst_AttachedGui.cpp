@@ -139,6 +139,14 @@ class tst_AttachedGui : public QObject {
     return -1;
   }
   static ui::ServerLinkPresenter* link(test::KernelWindow& w) { return w.window()->serverLink(); }
+  // Why the link is not ok: the banner, whether the server still runs, the end of its log (QTest cuts long messages).
+  QString linkDiagnostics(test::KernelWindow& w) const {
+    return QStringLiteral("banner: %1 | server %2 | its log ends: %3")
+        .arg(link(w)->banner()->text(),
+             m_server.state() == QProcess::Running ? QStringLiteral("running")
+                                                   : QStringLiteral("exited (%1)").arg(m_server.exitCode()),
+             QString::fromUtf8(serverLog().right(600)));
+  }
   static bool linkOk(test::KernelWindow& w) { return link(w)->badge()->text() == QLatin1String("SERVER OK"); }
 
   // Fills the ticket and presses Enter in its symbol field, like a user.
@@ -315,7 +323,7 @@ class tst_AttachedGui : public QObject {
 
     // SIGCONT: the server reads the stale command, answers "expired" and does not execute it; the GUI clears.
     signalServer(SIGCONT);
-    QTRY_VERIFY_WITH_TIMEOUT(linkOk(w), 8000);
+    QTRY_VERIFY2_WITH_TIMEOUT(linkOk(w), qPrintable(linkDiagnostics(w)), 8000);
     QVERIFY(!link(w)->banner()->isVisible());
     QVERIFY(ticket->submitButton()->isEnabled());
     QVERIFY(!w.window()->watchlistDock()->windowTitle().contains(QLatin1String("stale")));
@@ -358,7 +366,7 @@ class tst_AttachedGui : public QObject {
       test::KernelWindow w(QStringLiteral("attachgui-before"), attachOverrides());
       const QString started = w.start();
       QVERIFY2(started.isEmpty(), qPrintable(started));
-      QTRY_VERIFY_WITH_TIMEOUT(linkOk(w), 10000);
+      QTRY_VERIFY2_WITH_TIMEOUT(linkOk(w), qPrintable(linkDiagnostics(w)), 10000);
       auto* ticket = w.window()->orderTicketDock();
       // A buy limit 4% under the market (inside the 5% price band): it rests.
       auto* watch = w.window()->watchlistDock()->model();
