@@ -7,7 +7,8 @@ PKGS=(build-essential cmake ninja-build pkg-config
       postgresql redis-server xvfb xauth fonts-dejavu-core
       qtkeychain-qt6-dev
       gnome-keyring  # tst_SecretStore's real keychain round trip (a private dbus-run-session + unlocked keyring)
-      clang libclang-rt-14-dev)  # sanitizer and libFuzzer stages of tests/run-all.sh (clang 14 + its runtimes)
+      clang libclang-rt-14-dev   # sanitizer and libFuzzer stages of tests/run-all.sh (clang 14 + its runtimes)
+      gcovr)                     # its coverage stage (reads the asan build's counters through llvm-cov gcov)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,18 +3,20 @@
 # temp dir, then run the test stages in fail-fast order (cheapest first) and print a per-stage time summary:
 #   release  every ctest suite of build/release (unit, integration, gui under Xvfb)
 #   asan     core unit tests under AddressSanitizer + UBSan (build/asan: clang, -O1, no GUI)
+#   coverage core line coverage per module of those asan unit-test runs (build/asan is built with --coverage too),
+#            checked against tests/coverage/floors.txt (gcovr + llvm-cov gcov; runs the asan tests if asan is not chosen)
 #   fuzz     each libFuzzer target for MERIDIAN_FUZZ_SECONDS (default 15) from its seed corpus (build/asan)
 #   tsan     core unit tests under ThreadSanitizer (build/tsan; suppressions and their canaries in tests/sanitizers)
 # MERIDIAN_STAGES picks stages. Default: release, i.e. every test suite, which keeps this command under 20 minutes
 # on 2 cores. The hardening stages re-run the core unit tests under instrumentation and fuzz the parsers; each
 # sanitizer needs its own clang build (5-10 minutes each on 2 cores), so CI (.ci/run) adds them: MERIDIAN_STAGES=all
-# is "release asan fuzz tsan". Extra arguments go to the release, asan and tsan ctest runs (e.g. -R tst_Config).
+# is "release asan coverage fuzz tsan". Extra arguments go to the release, asan and tsan ctest runs (e.g. -R tst_Config).
 # Each stage is bounded by MERIDIAN_STAGE_TIMEOUT seconds (default 900).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 stages="${MERIDIAN_STAGES:-release}"
-[ "$stages" = all ] && stages="release asan fuzz tsan"
+[ "$stages" = all ] && stages="release asan coverage fuzz tsan"
 stage_timeout="${MERIDIAN_STAGE_TIMEOUT:-900}"
 export MERIDIAN_FUZZ_SECONDS="${MERIDIAN_FUZZ_SECONDS:-15}"
 jobs="$(nproc)"
@@ -103,11 +105,16 @@ fi
 norandom=(setarch "$(uname -m)" -R)
 sanjobs=$((jobs * 2))  # sanitizer tests mostly wait on threads and timers: overlap them
 export QT_QPA_PLATFORM=offscreen
-if want asan || want fuzz; then
+if want asan || want fuzz || want coverage; then
   run_stage build-asan bash installer/build.sh asan   # also builds the fuzz targets (same instrumented libs)
 fi
-if want asan; then
+if want asan || want coverage; then
+  find build/asan -name '*.gcda' -delete  # counts of this run only
   run_stage test-asan "${norandom[@]}" ctest --preset asan -j "$sanjobs" "$@"
+fi
+if want coverage; then
+  run_stage coverage python3 tests/coverage/report.py "$root" build/asan --floors tests/coverage/floors.txt \
+    --json build/asan/coverage.json
 fi
 if want fuzz; then
   run_stage fuzz "${norandom[@]}" ctest --preset fuzz -j "$jobs"

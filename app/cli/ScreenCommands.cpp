@@ -10,6 +10,9 @@
 #include "ui/models/CsvExport.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 #include <fmt/core.h>
@@ -52,6 +55,9 @@ Data:
   --history N              bars per symbol the metrics use (default 300)
 Output:
   --csv OUT.csv            also write the rows (column keys as header)
+  --rows-json              print the result as JSON instead of the table: {"matched", "scanned", "failed",
+                           "rows": [{column key: value, ...}], "excluded": [{"symbol", "reason"}]}; numbers at
+                           full precision, null when unknown (the same keys and values as --csv)
   --json                   print the effective criteria JSON and exit (to save as a preset)
 A filter on a field a symbol lacks (no fundamentals stored, too little history) excludes the symbol; the
 exclusions are listed after the table.
@@ -85,6 +91,7 @@ struct Options {
   QString csvPath;
   std::optional<screener::Query> query;
   bool json = false;
+  bool rowsJson = false;  // --rows-json: the result as JSON instead of the table
   bool help = false;
 };
 
@@ -199,6 +206,8 @@ Result<Options> parseArgs(const QStringList& args) {
       o.query = std::move(*q);
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--rows-json") {
+      o.rowsJson = true;
     } else {
       return makeError("usage", fmt::format("unknown option '{}' (see screen --help)", a.toStdString()));
     }
@@ -211,7 +220,9 @@ Result<Options> parseArgs(const QStringList& args) {
 void printTable(const screener::ScreenerResult& r) {
   const Column cols[] = {Column::Symbol,   Column::Sector,    Column::MarketCap, Column::Price,      Column::AvgVolume,
                          Column::Change1d, Column::Change5d,  Column::Change30d, Column::Volatility, Column::Rsi,
-                         Column::VsSma20,  Column::Cross,     Column::Macd,      Column::Bollinger,  Column::LastDate};
+                         Column::VsSma20,  Column::VsSma50,   Column::VsSma200,  Column::FromHigh52w, Column::AvgDollarVolume,
+                         Column::AtrPct,   Column::GapPct,    Column::RelVolume, Column::Cross,      Column::Macd,
+                         Column::Bollinger, Column::LastDate};
   std::vector<std::size_t> width;
   for (Column c : cols) {
     std::size_t w = screener::columnKey(c).size();
@@ -241,6 +252,40 @@ bool writeCsv(const QString& path, const screener::ScreenerResult& r, QString* e
       fields << QString::fromStdString(screener::exportText(r.rows[std::size_t(row)], Column(c)));  // full precision
     return fields;
   }, error);
+}
+
+void printSummary(const screener::ScreenerResult& r, double seconds) {
+  fmt::print("\n{} match{} of {} symbols{}; {} failed a filter; {} excluded (filtered field unknown); {:.3f} s\n",
+             r.matched, r.matched == 1 ? "" : "es", r.scanned,
+             r.rows.size() < r.matched ? fmt::format(" (showing {})", r.rows.size()) : std::string(), r.failed,
+             r.excluded.size(), seconds);
+  for (const auto& e : r.excluded) fmt::print("  excluded {}: {}\n", e.symbol, e.reason);
+}
+
+// The result as JSON: every column of every row under its column key (numbers at full precision, null = unknown).
+void printRowsJson(const screener::ScreenerResult& r) {
+  QJsonArray rows;
+  for (const auto& m : r.rows) {
+    QJsonObject row;
+    for (int c = 0; c < screener::kColumnCount; ++c) {
+      const auto col = Column(c);
+      const QString key = QString::fromUtf8(screener::columnKey(col).data());
+      if (col == Column::Symbol || col == Column::Sector || col == Column::Cross || col == Column::LastDate) {
+        const std::string text = screener::cellText(m, col);
+        row.insert(key, text.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(text)));
+      } else {
+        const auto v = screener::columnValue(m, col);
+        row.insert(key, v ? QJsonValue(*v) : QJsonValue());
+      }
+    }
+    rows.append(row);
+  }
+  QJsonArray excluded;
+  for (const auto& e : r.excluded)
+    excluded.append(QJsonObject{{"symbol", QString::fromStdString(e.symbol)}, {"reason", QString::fromStdString(e.reason)}});
+  const QJsonObject doc{{"scanned", double(r.scanned)}, {"matched", double(r.matched)}, {"failed", double(r.failed)},
+                        {"rows", rows}, {"excluded", excluded}};
+  fmt::print("{}\n", QJsonDocument(doc).toJson(QJsonDocument::Indented).toStdString());
 }
 
 }  // namespace
@@ -332,19 +377,19 @@ int runScreen(const QStringList& args, const common::Config& config) {
   if (r.scanned == 0) {
     fmt::print(stderr, "screen: no daily series to screen (import or ingest bars first, or use --input FILE.csv)\n");
   }
-  printTable(r);
-  fmt::print("\n{} match{} of {} symbols{}; {} failed a filter; {} excluded (filtered field unknown); {:.3f} s\n",
-             r.matched, r.matched == 1 ? "" : "es", r.scanned,
-             r.rows.size() < r.matched ? fmt::format(" (showing {})", r.rows.size()) : std::string(), r.failed,
-             r.excluded.size(), seconds);
-  for (const auto& e : r.excluded) fmt::print("  excluded {}: {}\n", e.symbol, e.reason);
+  if (o.rowsJson) {
+    printRowsJson(r);
+  } else {
+    printTable(r);
+    printSummary(r, seconds);
+  }
   if (!o.csvPath.isEmpty()) {
     QString error;
     if (!writeCsv(o.csvPath, r, &error)) {
       fmt::print(stderr, "screen: {}\n", error.toStdString());
       return 1;
     }
-    fmt::print("wrote {} rows to {}\n", r.rows.size(), o.csvPath.toStdString());
+    fmt::print(o.rowsJson ? stderr : stdout, "wrote {} rows to {}\n", r.rows.size(), o.csvPath.toStdString());
   }
   return 0;
 }

@@ -65,6 +65,7 @@ int main(int argc, char* argv[]) {
   const bool live = !attached && config.value("broker.kind").trimmed().toLower() == "alpaca" &&
                     config.boolValue("broker.alpaca_live", false);
   ctx.paperTrading = !live;
+  ctx.attached = attached;
 
   // Live trading sends real orders with real money: it needs the explicit setting AND a confirmation here,
   // every start. A refusal starts nothing rather than silently falling back to paper.
@@ -114,6 +115,7 @@ int main(int argc, char* argv[]) {
   QObject::connect(&app, &QCoreApplication::aboutToQuit, &window, [&window] { window.saveLayout(); });
 
   if (cli.isSet(quitAfterOpt)) QTimer::singleShot(cli.value(quitAfterOpt).toInt(), &app, &QApplication::quit);
+  QTimer::singleShot(0, &app, [log] { log->info("workstation ready"); });  // first event-loop turn: handlers in place
   const int rc = QApplication::exec();
   kernel.stop();
   log->info("Meridian stopped");

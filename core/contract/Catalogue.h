@@ -23,10 +23,10 @@ struct TypeList {
 using Catalogue = TypeList<
     // Orders and risk
     SubmitOrder, CancelOrder, SubmitBracket, SubmitOco, ReplaceOrder, EngageKillSwitch, ResetKillSwitch,
-    ResetCircuitBreaker, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
+    ResetCircuitBreaker, SetRiskLimits, RiskLimitsApplied, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
     RiskStateChanged, CommandAccepted, CommandRejected,
     // Market data and strategies
-    BarClosed, SignalGenerated, ImportCsv, QualityChecked, IngestFinished, RequestHistory, HistoryLoaded,
+    BarClosed, SignalGenerated, ImportCsv, QualityChecked, IngestFinished, HistoryStored, RequestHistory, HistoryLoaded,
     RequestFillsHistory, FillsHistoryLoaded, RequestStoredSeries, StoredSeriesListed, RequestPnlReport, PnlReportReady,
     RequestOrdersHistory, OrdersHistoryLoaded,
     // Operations

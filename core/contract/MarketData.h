@@ -43,6 +43,14 @@ struct IngestFinished {
   Error error;                                            // set when !ok (message safe to show)
 };
 
+// Stored bars of a symbol were added outside the live stream (the simulated feed's first-run history; imports and
+// ingest jobs say so with IngestFinished): a chart showing the symbol loads its history again.
+struct HistoryStored {
+  std::string symbol;
+  std::string source;  // the stored series' vendor, e.g. "simulated"
+  friend bool operator==(const HistoryStored&, const HistoryStored&) = default;
+};
+
 // A data quality report (after every ingest / import and on demand).
 struct QualityChecked {
   std::string symbol;
@@ -64,6 +72,9 @@ template <> struct Spec<BarClosed>
 template <> struct Spec<ImportCsv> : Declare<"cmd.md.import_csv", Kind::Command, Lane::Lossless> {};
 template <> struct Spec<IngestFinished> : Declare<"md.ingest", Kind::Event, Lane::Lossless, UiDelivery::Append> {
   static std::string_view key(const IngestFinished& m) { return m.symbol; }
+};
+template <> struct Spec<HistoryStored> : Declare<"md.history_stored", Kind::Event, Lane::Lossless, UiDelivery::Append> {
+  static std::string_view key(const HistoryStored& m) { return m.symbol; }
 };
 template <> struct Spec<QualityChecked> : Declare<"md.quality", Kind::Event, Lane::Lossless, UiDelivery::Append> {
   static std::string_view key(const QualityChecked& m) { return m.symbol; }

@@ -5,6 +5,8 @@
 #include "core/domain/Types.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace meridian::contract {
 
@@ -22,6 +24,20 @@ struct ResetKillSwitch {
 struct ResetCircuitBreaker {
   std::string correlationId;
   friend bool operator==(const ResetCircuitBreaker&, const ResetCircuitBreaker&) = default;
+};
+
+// Changes the running engine's risk limits at once (Settings > Save): the listed risk.* keys, as an INI would spell
+// them, applied on top of the limits in force; answered by RiskLimitsApplied or, when a key is not a risk limit or a
+// value does not parse, CommandRejected (nothing changed). Local: a serving process's limits are its configuration's.
+struct SetRiskLimits {
+  std::string correlationId;
+  std::vector<std::pair<std::string, std::string>> values;  // {"risk.max_order_qty", "5000"}, ...
+  friend bool operator==(const SetRiskLimits&, const SetRiskLimits&) = default;
+};
+struct RiskLimitsApplied {
+  std::string correlationId;
+  std::string summary;  // "risk.max_order_qty=5000, risk.price_band_pct=0.02"
+  friend bool operator==(const RiskLimitsApplied&, const RiskLimitsApplied&) = default;
 };
 
 // A pre-trade check refused an order (also visible as OrderUpdated{status rejected, rejectReason} and
@@ -60,6 +76,9 @@ template <> struct Spec<ResetCircuitBreaker>
   static QJsonObject encode(const ResetCircuitBreaker&);
   static Result<ResetCircuitBreaker> decode(const QJsonObject&);
 };
+template <> struct Spec<SetRiskLimits> : Declare<"cmd.risk.set_limits", Kind::Command, Lane::Lossless> {};
+template <> struct Spec<RiskLimitsApplied>
+    : Declare<"risk.limits_applied", Kind::Event, Lane::Lossless, UiDelivery::Append> {};
 template <> struct Spec<RiskRejected>
     : Declare<"risk.rejected", Kind::Event, Lane::Lossless, UiDelivery::Append, Relay::ToAttached, "risk_rejected"> {
   static QJsonObject encode(const RiskRejected&);

@@ -26,7 +26,7 @@ bool isCommand(const bus::Envelope& e) {
   static const std::unordered_set<std::type_index> commands{
       typeid(contract::SubmitOrder),      typeid(contract::SubmitBracket),   typeid(contract::SubmitOco),
       typeid(contract::ReplaceOrder),     typeid(contract::CancelOrder),     typeid(contract::EngageKillSwitch),
-      typeid(contract::ResetKillSwitch),  typeid(contract::ResetCircuitBreaker)};
+      typeid(contract::ResetKillSwitch),  typeid(contract::ResetCircuitBreaker), typeid(contract::SetRiskLimits)};
   return commands.count(e.type) > 0;
 }
 
@@ -106,6 +106,7 @@ Status ExecutionService::start() {
                      m_bus.subscribe<contract::EngageKillSwitch>(m_mailbox),
                      m_bus.subscribe<contract::ResetKillSwitch>(m_mailbox),
                      m_bus.subscribe<contract::ResetCircuitBreaker>(m_mailbox),
+                     m_bus.subscribe<contract::SetRiskLimits>(m_mailbox),
                      m_bus.subscribe<contract::QuoteUpdated>(m_mailbox), m_bus.subscribe<contract::BarClosed>(m_mailbox)};
   m_running = true;
   m_thread = std::thread(&ExecutionService::run, this);
@@ -214,6 +215,7 @@ void ExecutionService::run() {
   command.operator()<contract::EngageKillSwitch>([this](const auto& c, domain::Timestamp) { onKillSwitch(c); });
   command.operator()<contract::ResetKillSwitch>([this](const auto& c, domain::Timestamp) { onResetKillSwitch(c); });
   command.operator()<contract::ResetCircuitBreaker>([this](const auto& c, domain::Timestamp) { onResetBreaker(c); });
+  d.on<contract::SetRiskLimits>([this](const bus::Envelope&, const contract::SetRiskLimits& c) { onSetRiskLimits(c); });
   d.on<contract::QuoteUpdated>([this](const bus::Envelope&, const contract::QuoteUpdated& e) { onQuote(e); });
   d.on<contract::BarClosed>([this](const bus::Envelope&, const contract::BarClosed& e) { onBar(e); });
   d.on<JournalAck>([this](const bus::Envelope&, const JournalAck& a) { onJournalAck(a); });
@@ -686,6 +688,24 @@ void ExecutionService::onResetBreaker(const contract::ResetCircuitBreaker&) {
   m_book.resetPeak();
   log()->warn("circuit breaker reset: peak equity restarts at {:.2f}", m_book.totals().peakEquity);
   publishRiskState();
+}
+
+void ExecutionService::onSetRiskLimits(const contract::SetRiskLimits& cmd) {
+  common::Config overrides;
+  std::string summary;
+  for (const auto& [key, value] : cmd.values) {
+    if (std::string why = risk::RiskLimits::checkSetting(key, value); !why.empty()) {
+      log()->warn("risk limits not changed: {}", why);
+      commandRejected(cmd.correlationId, "risk limits not changed: " + why);
+      return;
+    }
+    overrides.set(QString::fromStdString(key), QString::fromStdString(value));
+    const bool blank = QString::fromStdString(value).trimmed().isEmpty();
+    summary += (summary.empty() ? "" : ", ") + key + "=" + (blank ? std::string("(default)") : value);
+  }
+  m_risk.setLimits(risk::RiskLimits::fromConfig(overrides, m_risk.limits()));
+  log()->warn("risk limits changed while running: {}", summary.empty() ? "(none)" : summary);
+  m_bus.publish(contract::RiskLimitsApplied{cmd.correlationId, summary});
 }
 
 void ExecutionService::onQuote(const contract::QuoteUpdated& e) {

@@ -154,6 +154,7 @@ class ExecutionService {
   void onKillSwitch(const contract::EngageKillSwitch& cmd);
   void onResetKillSwitch(const contract::ResetKillSwitch& cmd);
   void onResetBreaker(const contract::ResetCircuitBreaker& cmd);
+  void onSetRiskLimits(const contract::SetRiskLimits& cmd);
   void onQuote(const contract::QuoteUpdated& e);
   void onBar(const contract::BarClosed& e);
   void onJournalAck(const JournalAck& ack);

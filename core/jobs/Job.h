@@ -21,8 +21,10 @@ using JobAction = std::function<Status(const std::atomic<bool>& cancel)>;
 // persisted history, is older than the schedule's occurrence after it):
 //   None  nothing: the next occurrence runs as scheduled (strategy_cycle: a stale intraday cycle is no use)
 //   Once  one run at start, whatever the number of missed occurrences (eod_ingest, db_backup, ...)
-// A run that a stop or a crash interrupted (persisted as running or retrying) is recorded as "abandoned"; a job
-// with catch-up Once then runs again at start.
+// A run that a crash interrupted (persisted as running), or a stop during its retry wait (persisted as retrying),
+// is resumed by a job with catch-up Once at its next attempt when its retry budget has one left (Scheduler.h);
+// otherwise it is recorded as "abandoned" and, its budget spent, not run again (a missed occurrence after it still
+// catches up). A run cancelled by a stop mid-attempt is run again at start by a catch-up Once job.
 enum class CatchUp : std::uint8_t { None, Once };
 constexpr const char* toString(CatchUp c) { return c == CatchUp::Once ? "once" : "none"; }
 

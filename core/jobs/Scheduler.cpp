@@ -57,6 +57,9 @@ struct Scheduler::Runtime {
   bool hasSeeded = false;
   bool catchUpChecked = false;          // the persisted history was looked at for a missed / interrupted run
   std::string runNote;                  // why the pending run-now exists (catch-up), kept in its record
+  // record is a persisted run of an earlier process resumed at its next attempt (record.id is the stored id):
+  // its changes go to IJobHistory::storedRunUpdated.
+  bool resumedStored = false;
 };
 
 namespace {
@@ -204,8 +207,11 @@ void Scheduler::stop() {
 
 void Scheduler::wake() { m_signal->notify(); }
 
-// The last persisted run of each job, once: a run left unfinished by a crash is recorded as abandoned; a job with
-// catch-up Once runs at start when that run was interrupted (abandoned, or cancelled by the last stop) or when a
+// The last persisted run of each job, once. A run left unfinished by a stop or a crash (running, or retrying: an
+// attempt failed and the next was pending) is resumed when the job catches up (CatchUp::Once) and its retry budget
+// has an attempt left: the same run continues at attempt N+1 of retries+1 after the job's retry delay (the
+// interrupted attempt counts as used). Otherwise it is recorded as abandoned; with its budget spent it is not run
+// again. A job with catch-up Once also runs at start when its last run was cancelled by the last stop or a
 // scheduled occurrence fell after it.
 void Scheduler::checkCatchUpLocked(domain::Timestamp now) {
   auto log = common::logger("jobs");
@@ -214,20 +220,51 @@ void Scheduler::checkCatchUpLocked(domain::Timestamp now) {
     if (rt.catchUpChecked || !rt.hasSeeded) continue;
     rt.catchUpChecked = true;
     JobRunRecord& last = rt.seeded;
+    const bool catchesUp = rt.job.catchUp == CatchUp::Once && rt.job.enabled && rt.job.configured() && !rt.inRun &&
+                           !rt.hasRecord;
     bool interrupted = last.status == status::kCancelled;
-    if (!last.finishedTs && (last.status == status::kRunning || last.status == status::kRetrying)) {
-      interrupted = true;
-      last.status = status::kAbandoned;
-      last.finishedTs = now;
-      last.message = fmt::format("interrupted at attempt {} (the application stopped or crashed){}{}", last.attempt,
-                                 last.message.empty() ? "" : "; last message: ", last.message);
+    const auto replaceSeeded = [&] {
       for (auto& [local, rec] : m_history)
         if (!local && rec.id == last.id) rec = last;
       m_storedUpdates.push_back(last);
-      log->warn("job '{}': run {} was left unfinished by the last run of the application; recorded as abandoned",
-                rt.job.name, last.id);
+    };
+    if (!last.finishedTs && (last.status == status::kRunning || last.status == status::kRetrying)) {
+      const int maxAttempts = rt.job.retries + 1;
+      const std::string before = last.status == status::kRetrying
+                                     ? fmt::format("attempt {} had failed and its retry was pending", last.attempt)
+                                     : fmt::format("attempt {} was running", last.attempt);
+      if (catchesUp && last.attempt < maxAttempts) {
+        // Resume the same run: the scheduler adopts the stored record and schedules attempt N+1.
+        rt.record = last;
+        rt.record.status = status::kRetrying;
+        rt.record.message = fmt::format("resumed after a restart ({}{}{}); attempt {}/{} in {}", before,
+                                        last.message.empty() ? "" : ": ", last.message, last.attempt + 1, maxAttempts,
+                                        formatDuration(rt.job.retryDelay));
+        rt.hasRecord = true;
+        rt.resumedStored = true;
+        rt.inRun = true;
+        rt.retryPending = true;
+        rt.retryAt = now + toNs(rt.job.retryDelay);
+        last = rt.record;
+        replaceSeeded();
+        m_dirty = true;
+        log->warn("job '{}': run {} was interrupted by a restart at attempt {}; resuming with attempt {}/{} in {}",
+                  rt.job.name, last.id, last.attempt, last.attempt + 1, maxAttempts, formatDuration(rt.job.retryDelay));
+        continue;
+      }
+      const bool spent = last.attempt >= maxAttempts;
+      interrupted = !spent;
+      last.status = status::kAbandoned;
+      last.finishedTs = now;
+      last.message = fmt::format("interrupted at attempt {} of {} (the application stopped or crashed){}{}{}",
+                                 last.attempt, maxAttempts,
+                                 spent ? "; the retry budget is spent, not run again" : "",
+                                 last.message.empty() ? "" : "; last message: ", last.message);
+      replaceSeeded();
+      log->warn("job '{}': run {} was left unfinished by the last run of the application; recorded as abandoned{}",
+                rt.job.name, last.id, spent ? " (retry budget spent)" : "");
     }
-    if (rt.job.catchUp != CatchUp::Once || !rt.job.enabled || !rt.job.configured() || rt.inRun || rt.hasRecord) continue;
+    if (!catchesUp) continue;
     const domain::Timestamp missed = rt.job.schedule.nextAfter(last.startedTs);
     if (interrupted) {
       rt.runNote = fmt::format("catch-up: resumes the run of {} interrupted at attempt {}",
@@ -423,14 +460,15 @@ void Scheduler::startAttemptLocked(Runtime& rt, domain::Timestamp now, bool newR
     rt.runNote.clear();
     rt.hasRecord = true;
     rt.inRun = true;
+    rt.resumedStored = false;
     started.push_back(rt.record);
   } else {
     rt.record.attempt += 1;
     rt.record.status = status::kRunning;
-    updated.push_back(rt.record);
+    pushUpdateLocked(rt, updated);
   }
   rt.retryPending = false;
-  rememberLocked(rt.record);
+  rememberLocked(rt);
   log->info("job '{}' started (attempt {}/{})", rt.job.name, rt.record.attempt, rt.job.retries + 1);
 
   auto a = std::make_shared<Attempt>();
@@ -493,8 +531,8 @@ void Scheduler::finishAttemptLocked(Runtime& rt, const Status& result, bool time
     rt.inRun = false;
     log->error("job '{}' {}", rt.job.name, rt.record.message);
   }
-  rememberLocked(rt.record);
-  updated.push_back(rt.record);
+  rememberLocked(rt);
+  pushUpdateLocked(rt, updated);
   if (rt.record.finishedTs) finished.push_back(rt.record);
 }
 
@@ -521,6 +559,7 @@ void Scheduler::shutdownWorkers() {
   std::shared_ptr<IJobHistory> sink;
   RunCallback onFinished;
   std::shared_ptr<const contract::JobsSnapshot> snap;
+  std::vector<JobRunRecord> stored;
   {
     std::lock_guard lock(m_mutex);
     const domain::Timestamp now = m_clock.now();
@@ -540,24 +579,35 @@ void Scheduler::shutdownWorkers() {
           continue;
         }
       }
-      if (rt.inRun) {
+      if (rt.inRun && rt.retryPending) {
+        // Waiting for a retry: the run stays unfinished ("retrying") so that the next start resumes it at its
+        // next attempt (checkCatchUpLocked), or records it as abandoned.
+        rt.record.message += "; the scheduler stopped before the retry";
+        rt.inRun = false;
+        rt.retryPending = false;
+        rememberLocked(rt);
+        pushUpdateLocked(rt, updated);
+      } else if (rt.inRun) {
         rt.record.status = status::kCancelled;
         rt.record.message = "scheduler stopped";
         rt.record.finishedTs = now;
         rt.inRun = false;
         rt.retryPending = false;
-        rememberLocked(rt.record);
-        updated.push_back(rt.record);
+        rememberLocked(rt);
+        pushUpdateLocked(rt, updated);
         finished.push_back(rt.record);
       }
     }
+    stored.swap(m_storedUpdates);
     m_dirty = false;
     snap = m_snapshot = buildSnapshotLocked(now);
     sink = m_historySink;
     onFinished = m_onFinished;
   }
-  if (sink)
+  if (sink) {
     for (const auto& r : updated) sink->runUpdated(r);
+    for (const auto& r : stored) sink->storedRunUpdated(r);
+  }
   if (onFinished)
     for (const auto& r : finished) onFinished(r);
   publish(snap);
@@ -577,14 +627,20 @@ const Scheduler::Runtime* Scheduler::findLocked(const std::string& name) const {
   return nullptr;
 }
 
-void Scheduler::rememberLocked(const JobRunRecord& run) {
+void Scheduler::pushUpdateLocked(const Runtime& rt, std::vector<JobRunRecord>& updated) {
+  (rt.resumedStored ? m_storedUpdates : updated).push_back(rt.record);
+}
+
+void Scheduler::rememberLocked(const Runtime& rt) {
+  const JobRunRecord& run = rt.record;
+  const bool isLocal = !rt.resumedStored;  // a resumed run is the persisted entry, by its stored id
   for (auto& [local, rec] : m_history) {
-    if (local && rec.id == run.id) {
+    if (local == isLocal && rec.id == run.id) {
       rec = run;
       return;
     }
   }
-  m_history.emplace_front(true, run);
+  m_history.emplace_front(isLocal, run);
   while (m_history.size() > m_options.historyLimit) m_history.pop_back();
 }
 

@@ -16,8 +16,11 @@
 // were made, the run is marked "retrying" and the next attempt starts Job::retryDelay later (clock time). A setup
 // error (jobs::isSetupError, e.g. an empty universe.symbols) is not retried.
 // Catch-up (Job::catchUp, decided once the persisted history arrives through seedHistory): a run left unfinished
-// by a crash is rewritten as "abandoned" (IJobHistory::storedRunUpdated); a job with CatchUp::Once runs at start
-// when its last run was interrupted or an occurrence was missed after it.
+// by a crash, or by a stop while it waited for a retry (stop() leaves such a run "retrying"), is resumed when the
+// job has CatchUp::Once and an attempt left in its retry budget: the same stored run continues at attempt N+1 after
+// the retry delay (its changes go to IJobHistory::storedRunUpdated). Otherwise it is rewritten as "abandoned"; with
+// the budget spent it is not run again. A job with CatchUp::Once also runs at start when its last run was
+// cancelled by a stop, interrupted without being resumable, or an occurrence was missed after it.
 // History: IJobHistory::runStarted once per run, runUpdated on every state change (attempt, status, finish).
 #include <atomic>
 #include <chrono>
@@ -77,8 +80,8 @@ class Scheduler {
   std::function<void(std::vector<storage::JobRunRecord>)> historySeeder();
 
   void start();
-  // Cancels running attempts, waits up to Options::stopGrace for them, records them as cancelled, joins the
-  // scheduler thread. Idempotent. Workers still running after the grace period are detached (and logged).
+  // Cancels running attempts, waits up to Options::stopGrace for them, records them as cancelled (a run waiting
+  // for a retry stays "retrying" for the next start to resume), joins the scheduler thread. Idempotent. Workers still running after the grace period are detached (and logged).
   void stop();
   bool running() const { return m_running.load(); }
 
@@ -111,7 +114,8 @@ class Scheduler {
   Status runNowLocked(const std::string& name);
   Runtime* findLocked(const std::string& name);
   const Runtime* findLocked(const std::string& name) const;
-  void rememberLocked(const storage::JobRunRecord& run);
+  void rememberLocked(const Runtime& rt);
+  void pushUpdateLocked(const Runtime& rt, std::vector<storage::JobRunRecord>& updated);
   std::shared_ptr<const contract::JobsSnapshot> buildSnapshotLocked(domain::Timestamp now) const;
   void publish(std::shared_ptr<const contract::JobsSnapshot> snapshot);
   void shutdownWorkers();

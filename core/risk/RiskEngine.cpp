@@ -5,8 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <QStringList>
+
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <limits>
+#include <utility>
 
 namespace meridian::risk {
 namespace {
@@ -57,24 +62,67 @@ std::string_view toString(RiskRule rule) {
   return "unknown";
 }
 
-RiskLimits RiskLimits::fromConfig(const common::Config& c) {
-  RiskLimits l;
-  l.maxOrderQty = c.doubleValue("risk.max_order_qty", l.maxOrderQty);
-  l.maxOrderNotional = c.doubleValue("risk.max_order_notional", l.maxOrderNotional);
-  l.maxPositionQty = c.doubleValue("risk.max_position_qty", l.maxPositionQty);
-  l.maxPositionNotional = c.doubleValue("risk.max_position_notional", l.maxPositionNotional);
-  l.maxGrossExposurePct = c.doubleValue("risk.max_gross_exposure_pct", l.maxGrossExposurePct);
-  l.priceBandPct = c.doubleValue("risk.price_band_pct", l.priceBandPct);
-  l.maxOrdersPerWindow = c.intValue("risk.max_orders_per_window", l.maxOrdersPerWindow);
-  l.rateWindow = domain::fromMillis(c.intValue("risk.rate_window_ms", int(domain::toMillis(l.rateWindow))));
-  l.maxDailyLossPct = c.doubleValue("risk.max_daily_loss_pct", l.maxDailyLossPct);
-  l.maxDailyLoss = c.doubleValue("risk.max_daily_loss", l.maxDailyLoss);
-  l.drawdownPct = c.doubleValue("risk.drawdown_pct", l.drawdownPct);
-  l.maxPairCorrelation = c.doubleValue("risk.max_pair_correlation", l.maxPairCorrelation);
-  l.enforceTradingHours = c.boolValue("risk.trading_hours", l.enforceTradingHours);
-  l.requireReferencePrice = c.boolValue("risk.require_reference_price", l.requireReferencePrice);
-  l.allowReducingWhenHalted = c.boolValue("risk.allow_reducing_when_halted", l.allowReducingWhenHalted);
+RiskLimits RiskLimits::fromConfig(const common::Config& c) { return fromConfig(c, RiskLimits{}); }
+
+RiskLimits RiskLimits::fromConfig(const common::Config& c, const RiskLimits& base) {
+  RiskLimits l = base;
+  const RiskLimits defaults;
+  // A key set to nothing (a cleared Settings field) means its default; an unparsable one keeps `base`.
+  const auto blank = [&](const char* key) { return c.contains(key) && c.value(key).trimmed().isEmpty(); };
+  const auto number = [&](const char* key, double RiskLimits::*field) {
+    l.*field = blank(key) ? defaults.*field : c.doubleValue(key, l.*field);
+  };
+  const auto flag = [&](const char* key, bool RiskLimits::*field) {
+    l.*field = blank(key) ? defaults.*field : c.boolValue(key, l.*field);
+  };
+  number("risk.max_order_qty", &RiskLimits::maxOrderQty);
+  number("risk.max_order_notional", &RiskLimits::maxOrderNotional);
+  number("risk.max_position_qty", &RiskLimits::maxPositionQty);
+  number("risk.max_position_notional", &RiskLimits::maxPositionNotional);
+  number("risk.max_gross_exposure_pct", &RiskLimits::maxGrossExposurePct);
+  number("risk.price_band_pct", &RiskLimits::priceBandPct);
+  number("risk.max_daily_loss_pct", &RiskLimits::maxDailyLossPct);
+  number("risk.max_daily_loss", &RiskLimits::maxDailyLoss);
+  number("risk.drawdown_pct", &RiskLimits::drawdownPct);
+  number("risk.max_pair_correlation", &RiskLimits::maxPairCorrelation);
+  l.maxOrdersPerWindow = blank("risk.max_orders_per_window") ? defaults.maxOrdersPerWindow
+                                                              : c.intValue("risk.max_orders_per_window", l.maxOrdersPerWindow);
+  l.rateWindow = blank("risk.rate_window_ms")
+                     ? defaults.rateWindow
+                     : domain::fromMillis(c.intValue("risk.rate_window_ms", int(domain::toMillis(l.rateWindow))));
+  flag("risk.trading_hours", &RiskLimits::enforceTradingHours);
+  flag("risk.require_reference_price", &RiskLimits::requireReferencePrice);
+  flag("risk.allow_reducing_when_halted", &RiskLimits::allowReducingWhenHalted);
   return l;
+}
+
+std::string RiskLimits::checkSetting(std::string_view key, std::string_view value) {
+  enum class Form { Amount, Fraction, Count, Bool };
+  static constexpr std::pair<std::string_view, Form> kKeys[] = {
+      {"risk.max_order_qty", Form::Amount},          {"risk.max_order_notional", Form::Amount},
+      {"risk.max_position_qty", Form::Amount},       {"risk.max_position_notional", Form::Amount},
+      {"risk.max_gross_exposure_pct", Form::Amount}, {"risk.price_band_pct", Form::Fraction},
+      {"risk.max_orders_per_window", Form::Count},   {"risk.rate_window_ms", Form::Count},
+      {"risk.max_daily_loss_pct", Form::Fraction},   {"risk.max_daily_loss", Form::Amount},
+      {"risk.drawdown_pct", Form::Fraction},         {"risk.max_pair_correlation", Form::Fraction},
+      {"risk.trading_hours", Form::Bool},            {"risk.require_reference_price", Form::Bool},
+      {"risk.allow_reducing_when_halted", Form::Bool}};
+  const auto* it = std::find_if(std::begin(kKeys), std::end(kKeys), [&](const auto& k) { return k.first == key; });
+  if (it == std::end(kKeys)) return fmt::format("{} is not a risk limit", key);
+  const QString v = QString::fromUtf8(value.data(), qsizetype(value.size())).trimmed().toLower();
+  if (v.isEmpty()) return {};  // back to its default
+  if (it->second == Form::Bool) {
+    static const QStringList kBools = {"1", "true", "yes", "on", "0", "false", "no", "off"};
+    return kBools.contains(v) ? std::string() : fmt::format("{}: '{}' is not true or false", key, value);
+  }
+  bool ok = false;
+  const double x = v.toDouble(&ok);
+  if (!ok || !std::isfinite(x)) return fmt::format("{}: '{}' is not a number", key, value);
+  if (x < 0) return fmt::format("{}: {} is negative", key, value);
+  if (it->second == Form::Fraction && x > 1) return fmt::format("{}: {} is a fraction, at most 1", key, value);
+  if (it->second == Form::Count && (x != std::floor(x) || x > std::numeric_limits<int>::max()))
+    return fmt::format("{}: {} is not a whole number", key, value);
+  return {};
 }
 
 RiskEngine::RiskEngine(RiskLimits limits, const time::NyseCalendar* calendar)
@@ -83,7 +131,9 @@ RiskEngine::RiskEngine(RiskLimits limits, const time::NyseCalendar* calendar)
 }
 
 void RiskEngine::setLimits(const RiskLimits& limits) {
+  const bool sameRate = limits.maxOrdersPerWindow == m_limits.maxOrdersPerWindow && !m_rateRing.empty();
   m_limits = limits;
+  if (sameRate) return;  // a live change of other limits keeps the orders already counted in the window
   m_rateRing.assign(static_cast<std::size_t>(std::max(0, limits.maxOrdersPerWindow)), 0);
   m_rateHead = 0;
   m_rateCount = 0;

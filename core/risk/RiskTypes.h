@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
 
 namespace meridian::common {
@@ -58,8 +59,12 @@ struct RiskLimits {
   bool allowReducingWhenHalted = true;      // risk.allow_reducing_when_halted: daily-loss / breaker let
                                             //   position-reducing orders through (the kill switch never does)
 
-  // Defaults overridden by the risk.* keys above.
+  // The defaults (or `base`) overridden by the risk.* keys above that `config` sets (set to nothing: the default).
   static RiskLimits fromConfig(const common::Config& config);
+  static RiskLimits fromConfig(const common::Config& config, const RiskLimits& base);
+  // Why `value` cannot be the setting `key` (a risk.* key above): not a risk limit, not a number / whole number /
+  // boolean, negative, or a fraction above 1. Empty when it can (an empty value can: it means the default).
+  static std::string checkSetting(std::string_view key, std::string_view value);
 };
 
 // Everything a check needs about the account and the order's symbol, gathered by the caller (ExecutionService

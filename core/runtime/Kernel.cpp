@@ -162,16 +162,21 @@ Status Kernel::start() {
     m_config.set("risk.trading_hours", "false");
   }
   if (Status s = m_storage->start(); !s.ok()) return s;
+  startNotifications();
   // The relay follows the bus before execution starts, so the state execution restores and publishes while
   // starting reaches Redis too; it takes remote commands only once execution listens (startInbound below).
   if (Status s = startRelay(); !s.ok()) {
     log->error("cannot start the Redis relay: {}", s.error().message);
+    m_notifyEvents.reset();
+    m_notifier.reset();
     m_storage->stop();
     return s;
   }
   auto failStart = [this](const Status& s) {
     if (m_relay) m_relay->stop();
     m_relay.reset();
+    m_notifyEvents.reset();
+    m_notifier.reset();
     m_storage->stop();
     return s;
   };
@@ -306,12 +311,14 @@ void Kernel::startMarketFeed() {
 void Kernel::seedSimulatedHistory(const marketdata::SimulatedMarketOptions& o) {
   // First run: a few months of daily and the last sessions of 1-minute bars per simulated symbol, so the chart,
   // indicators and screener have data at once. A symbol that already has a stored daily series keeps it. Written on
-  // the storage thread (posted: nothing waits for it; the chart's history request queues behind it).
+  // the storage thread (posted: nothing waits for it); the history service reads on its own connection, so a chart
+  // that asked before a symbol was written loads it again on HistoryStored.
   const int days = std::clamp(m_config.intValue("market.sim_history_days", 126), 0, 2520);
   const int minuteDays = std::clamp(m_config.intValue("market.sim_history_minute_days", 10), 0, days);
   if (days == 0) return;
   const domain::Timestamp end = m_clock->now();
-  m_storage->post([symbols = o.symbols, seed = o.seed, source = o.source, end, days, minuteDays](storage::IStorage& s) {
+  m_storage->post([bus = &m_bus, symbols = o.symbols, seed = o.seed, source = o.source, end, days, minuteDays](
+                      storage::IStorage& s) {
     auto log = common::logger("kernel");
     std::size_t seeded = 0;
     for (const marketdata::SimulatedSymbol& sym : symbols) {
@@ -326,6 +333,7 @@ void Kernel::seedSimulatedHistory(const marketdata::SimulatedMarketOptions& o) {
         continue;
       }
       ++seeded;
+      bus->publish(contract::HistoryStored{sym.symbol, source});  // a chart that asked before this gets it now
     }
     if (seeded > 0)
       log->info("simulated market: seeded {} symbols with {} daily and {} sessions of 1-minute history", seeded, days,
@@ -350,7 +358,10 @@ void Kernel::startBacktests() {
     common::logger("kernel")->error("backtest service not started: {}", s.error().message);
 }
 
-void Kernel::startOperations() {
+// Before execution starts: the watcher's first risk state and health snapshot are its baseline, so it must see the
+// state execution restores and publishes while starting; a watcher started later took the first change it saw
+// (e.g. the kill switch engaged) for that baseline and never announced it.
+void Kernel::startNotifications() {
   auto log = common::logger("kernel");
   // Attached: notifications are labelled as the local configuration says (the server's mode may only arrive later).
   const bool paper = !liveTradingConfigured(m_config);
@@ -370,7 +381,10 @@ void Kernel::startOperations() {
   m_notifyEvents = std::make_unique<notify::EventWatcher>(
       m_bus, *m_clock, [notifier = m_notifier.get()](contract::Notification n) { notifier->notify(std::move(n)); });
   m_notifyEvents->start();
+}
 
+void Kernel::startOperations() {
+  auto log = common::logger("kernel");
   const bool attached = m_mode == RuntimeMode::Attach;
   // Jobs: run history goes to job_runs through the storage thread; failures raise a notification.
   // Attached: the jobs run in the serving process (they would write the same tables twice otherwise).

@@ -127,7 +127,8 @@ class Kernel {
   // First run: market.sim_history_days / _minute_days of stored history per simulated symbol (storage thread).
   void seedSimulatedHistory(const marketdata::SimulatedMarketOptions& options);
   void startBacktests();   // backtest service on its own worker thread
-  void startOperations();  // notifier, job scheduler with persisted history, health monitor
+  void startNotifications();  // notifier and event watcher, before execution (its restored state is the baseline)
+  void startOperations();  // job scheduler with persisted history, health monitor
   void stopComponents();  // market feed, execution, Redis bridge, storage: in that order
   void housekeepingLoop();
   // Copies new in-app log records at or above log.db_level (default warn) into the logs table, in one batch.

@@ -38,6 +38,18 @@ constexpr std::array<ColumnInfo, kColumnCount> kColumns{{
     {Column::Cross, "cross", "50/200 cross", true},
     {Column::Macd, "macd_hist", "MACD hist", true},  // the histogram (line - signal), not the MACD line
     {Column::Bollinger, "bollinger", "Boll %B", false},
+    {Column::Sma50, "sma50", "SMA50", true},
+    {Column::VsSma50, "price_vs_sma50_pct", "vs SMA50 %", true},
+    {Column::Sma200, "sma200", "SMA200", true},
+    {Column::VsSma200, "price_vs_sma200_pct", "vs SMA200 %", true},
+    {Column::High52w, "high_52w", "52w high", true},
+    {Column::FromHigh52w, "pct_from_52w_high", "From 52w high %", true},
+    {Column::Low52w, "low_52w", "52w low", true},
+    {Column::FromLow52w, "pct_from_52w_low", "From 52w low %", true},
+    {Column::AvgDollarVolume, "avg_dollar_volume_20d", "Avg $ vol 20d", true},
+    {Column::AtrPct, "atr14_pct", "ATR14 %", true},
+    {Column::GapPct, "gap_pct", "Gap %", true},
+    {Column::RelVolume, "rel_volume_20d", "Rel vol 20d", true},
     {Column::LastDate, "last_date", "Last bar", true},
     {Column::Bars, "bars", "Bars", true},
 }};

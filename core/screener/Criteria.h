@@ -48,11 +48,16 @@ enum class MacdFilter : std::uint8_t { Any, Bullish, Bearish };
 // Result columns; also the sort keys.
 enum class Column : std::uint8_t {
   Symbol, Sector, MarketCap, Price, Volume, AvgVolume, Change1d, Change5d, Change30d, Volatility, Rsi, VsSma20,
-  Cross, Macd, Bollinger, LastDate, Bars,
+  Cross, Macd, Bollinger,
+  // The trend, range and liquidity metrics (SymbolMetrics.h for their windows); the Screener dock hides some of
+  // them by default (its header's context menu shows them), CSV exports always hold every column.
+  Sma50, VsSma50, Sma200, VsSma200, High52w, FromHigh52w, Low52w, FromLow52w, AvgDollarVolume, AtrPct, GapPct,
+  RelVolume,
+  LastDate, Bars,
 };
 inline constexpr int kColumnCount = static_cast<int>(Column::Bars) + 1;
 
-std::string_view columnKey(Column c);    // "symbol", "market_cap", "change_1d", ... (JSON, CLI, CSV header)
+std::string_view columnKey(Column c);    // "symbol", "market_cap", "change_1d", "price_vs_sma50_pct", ... (JSON, CLI, CSV header)
 std::string_view columnTitle(Column c);  // "Symbol", "Mkt cap", "1d %", ... (table headers)
 std::optional<Column> columnFromKey(std::string_view key);
 // The column's natural direction when first clicked: descending for "bigger is more interesting" numbers.

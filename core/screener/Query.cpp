@@ -54,7 +54,16 @@ const MetricDef kMetrics[] = {
 };
 // clang-format on
 
+// The CSV / table column names of the same metrics (columnKey), accepted as they are written in an export.
+constexpr std::pair<std::string_view, std::string_view> kColumnAliases[] = {
+    {"price_vs_sma50_pct", "vs_sma50"},   {"price_vs_sma200_pct", "vs_sma200"}, {"pct_from_52w_high", "from_high_52w"},
+    {"pct_from_52w_low", "from_low_52w"}, {"avg_dollar_volume_20d", "avg_dollar_volume"}, {"atr14_pct", "atr_pct"},
+    {"rel_volume_20d", "rel_volume"},     {"bollinger", "bollinger_b"},           {"rsi", "rsi14"},
+};
+
 const MetricDef* findMetric(std::string_view name) {
+  for (const auto& [alias, metric] : kColumnAliases)
+    if (name == alias) name = metric;
   for (const auto& d : kMetrics)
     if (name == d.name) return &d;
   return nullptr;

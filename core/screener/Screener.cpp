@@ -117,6 +117,18 @@ std::optional<double> columnValue(const SymbolMetrics& m, Column c) {
       return (*m.cross == Cross::Golden ? 1.0 : -1.0) * (1.0 + 1.0 / (1.0 + double(m.crossBarsAgo.value_or(0))));
     case Column::Macd: return m.macdHist;
     case Column::Bollinger: return m.bollinger;
+    case Column::Sma50: return m.sma50;
+    case Column::VsSma50: return m.vsSma50;
+    case Column::Sma200: return m.sma200;
+    case Column::VsSma200: return m.vsSma200;
+    case Column::High52w: return m.high52w;
+    case Column::FromHigh52w: return m.fromHigh52w;
+    case Column::Low52w: return m.low52w;
+    case Column::FromLow52w: return m.fromLow52w;
+    case Column::AvgDollarVolume: return m.avgDollarVolume;
+    case Column::AtrPct: return m.atrPct;
+    case Column::GapPct: return m.gapPct;
+    case Column::RelVolume: return m.relVolume;
     case Column::LastDate: return m.bars ? std::optional<double>(double(m.lastTs)) : std::nullopt;
     case Column::Bars: return double(m.bars);
   }
@@ -187,6 +199,18 @@ std::string cellText(const SymbolMetrics& m, Column c) {
       return fmt::format("{} {}d ago", toString(*m.cross), m.crossBarsAgo.value_or(0));
     case Column::Macd: return num(m.macdHist, 4);
     case Column::Bollinger: return num(m.bollinger, 3);
+    case Column::Sma50: return num(m.sma50, 4);
+    case Column::VsSma50: return num(m.vsSma50, 2);
+    case Column::Sma200: return num(m.sma200, 4);
+    case Column::VsSma200: return num(m.vsSma200, 2);
+    case Column::High52w: return num(m.high52w, 4);
+    case Column::FromHigh52w: return num(m.fromHigh52w, 2);
+    case Column::Low52w: return num(m.low52w, 4);
+    case Column::FromLow52w: return num(m.fromLow52w, 2);
+    case Column::AvgDollarVolume: return num(m.avgDollarVolume, 0);
+    case Column::AtrPct: return num(m.atrPct, 2);
+    case Column::GapPct: return num(m.gapPct, 2);
+    case Column::RelVolume: return num(m.relVolume, 2);
     case Column::LastDate:
       return m.bars ? time::TimeZones::exchangeDate(m.lastTs).toString(Qt::ISODate).toStdString() : std::string();
     case Column::Bars: return std::to_string(m.bars);

@@ -499,6 +499,35 @@ class tst_ExecutionService : public QObject {
     QVERIFY(stored("MRD-K1").status == S::Cancelled);
   }
 
+  // Settings > Save: the running engine takes new limits at once; a bad value changes nothing and says why.
+  void riskLimitsChangeWhileRunning() {
+    startService();
+    m_bus.publish(quote(99.9, 100.1));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-l1", order("MRD-L1", domain::Side::Buy, 50)}).ok());
+    QVERIFY(waitOrder("MRD-L1", S::Accepted));
+    QVERIFY(m_bus.send(contract::SetRiskLimits{"C-bad", {{"risk.max_order_qty", "40"}, {"risk.price_band_pct", "7"}}}).ok());
+    const auto* bad = waitFor([](const bus::Envelope& e) {
+      const auto* r = e.as<contract::CommandRejected>();
+      return r && r->correlationId == "C-bad";
+    });
+    QVERIFY(bad);
+    QCOMPARE(bad->as<contract::CommandRejected>()->reason,
+             std::string("risk limits not changed: risk.price_band_pct: 7 is a fraction, at most 1"));
+    QVERIFY(m_bus.send(contract::SetRiskLimits{"C-set", {{"risk.max_order_qty", "40"}}}).ok());
+    const auto* applied = waitFor([](const bus::Envelope& e) { return e.as<contract::RiskLimitsApplied>() != nullptr; });
+    QVERIFY(applied);
+    QCOMPARE(applied->as<contract::RiskLimitsApplied>()->correlationId, std::string("C-set"));
+    QCOMPARE(applied->as<contract::RiskLimitsApplied>()->summary, std::string("risk.max_order_qty=40"));
+    // The rejected command changed nothing: the first limit in force after it is 40, not the band of 7.
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-l2", order("MRD-L2", domain::Side::Buy, 50)}).ok());
+    const auto* rej = waitOrder("MRD-L2", S::Rejected);
+    QVERIFY(rej);
+    QVERIFY2(rej->order.rejectReason.find("max order quantity 40") != std::string::npos, rej->order.rejectReason.c_str());
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-l3", order("MRD-L3", domain::Side::Buy, 40)}).ok());
+    QVERIFY(waitOrder("MRD-L3", S::Accepted));
+    QCOMPARE(m_broker->submitted, (std::vector<std::string>{"MRD-L1", "MRD-L3"}));
+  }
+
   void bracketOnThePaperBroker() {
     startService();
     m_bus.publish(quote(99.9, 100.1));

@@ -161,15 +161,24 @@ class tst_Blotters : public QObject {
       QVERIFY(window()->dockWidgetArea(d) != Qt::NoDockWidgetArea);
       QAction* toggle = window()->findChild<QAction*>(QStringLiteral("toggle") + name);
       QVERIFY2(toggle == d->toggleViewAction(), qPrintable(name));
-      QVERIFY(!toggle->shortcut().isEmpty());
+      QVERIFY(toggle->shortcut().isEmpty());  // no key hides a panel
+      QAction* go = window()->findChild<QAction*>(QStringLiteral("actionGoTo") + name);
+      QVERIFY2(go, qPrintable(name));
+      QCOMPARE(go->shortcut(), QKeySequence(Qt::ALT | Qt::SHIFT | (name == QLatin1String("FillsDock") ? Qt::Key_F : Qt::Key_A)));
     }
-    // Alt+Shift+F toggles the Fills blotter by keyboard.
+    // Alt+Shift+F goes to the Fills blotter (shown, keyboard in it) and never hides it; again: back to the ticket.
     QDockWidget* fills = window()->fillsDock();
-    QVERIFY(fills->toggleViewAction()->isChecked());
+    fills->hide();
     QTest::keyClick(window(), Qt::Key_F, Qt::AltModifier | Qt::ShiftModifier);
-    QTRY_VERIFY(!fills->toggleViewAction()->isChecked());
-    QTest::keyClick(window(), Qt::Key_F, Qt::AltModifier | Qt::ShiftModifier);
-    QTRY_VERIFY(fills->toggleViewAction()->isChecked());
+    QTRY_VERIFY(fills->isVisible());
+    QTRY_VERIFY(fills->isAncestorOf(QApplication::focusWidget()));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_F, Qt::AltModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(!fills->isAncestorOf(QApplication::focusWidget()));
+    QVERIFY(fills->isVisible());
+    QVERIFY(window()->orderTicketDock()->isAncestorOf(QApplication::focusWidget()));
+    // The screener's Alt+Shift+S goes to it the same way.
+    QCOMPARE(window()->findChild<QAction*>(QStringLiteral("actionGoToScreenerDock"))->shortcut(),
+             QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S));
     // The numbered panels kept their keys (View > Go to Panel: show and focus).
     QCOMPARE(window()->findChild<QAction*>(QStringLiteral("actionGoToOrdersDock"))->shortcut(), QKeySequence(Qt::ALT | Qt::Key_4));
     QCOMPARE(window()->findChild<QAction*>(QStringLiteral("actionGoToOpsDock"))->shortcut(), QKeySequence(Qt::ALT | Qt::Key_8));

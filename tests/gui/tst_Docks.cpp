@@ -263,6 +263,46 @@ class tst_Docks : public QObject {
     scheduler.stop();
   }
 
+  // A run a restart interrupted during its retry wait (persisted "retrying" at attempt 2) is resumed by the
+  // catch-up job: the dock shows it retrying with its attempt count kept and the next attempt, 3 of 4, due after
+  // the retry delay; the history lists the one run (its stored id), not a new one.
+  void resumedRetryShownInJobsDock() {
+    common::SimulatedClock clock(et(2026, 1, 7, 9, 0));
+    jobs::Scheduler::Options o;
+    o.pollInterval = std::chrono::milliseconds(5);
+    jobs::Scheduler scheduler(clock, &m_bus, o);
+    common::Config config;
+    config.set(QStringLiteral("db.sqlite_path"), m_tmp.filePath(QStringLiteral("none.sqlite")));
+    config.set(QStringLiteral("jobs.db_backup.dir"), m_tmp.filePath(QStringLiteral("backups")));
+    config.set(QStringLiteral("jobs.db_backup.retries"), QStringLiteral("3"));
+    for (auto& j : jobs::builtin::definitions(config, jobs::builtin::Actions{})) QVERIFY(scheduler.addJob(j).ok());
+    scheduler.start();
+    storage::JobRunRecord interrupted{77, "db_backup", et(2026, 1, 7, 3, 0), std::nullopt, "retrying", 2,
+                                      "attempt 2 failed: disk full; retrying in 60 s"};
+    scheduler.seedHistory({interrupted});
+
+    ui::JobsDock* dock = m_window->jobsDock();
+    dock->raise();
+    auto* model = dock->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(QStringLiteral("db_backup")) >= 0, kDeliveryMs);
+    const int backup = model->rowOf(QStringLiteral("db_backup"));
+    QTRY_COMPARE_WITH_TIMEOUT(cell(model, backup, ui::JobsModel::LastStatus), QStringLiteral("Retrying"), kDeliveryMs);
+    const QString message = cell(model, backup, ui::JobsModel::Message);
+    QVERIFY2(message.startsWith(QStringLiteral("resumed after a restart (attempt 2 had failed")) &&
+                 message.contains(QStringLiteral("attempt 3/4 in 60 s")),
+             qPrintable(message));
+    // The next run is the retry: 09:01 New York, in the display zone.
+    QVERIFY2(cell(model, backup, ui::JobsModel::NextRun)
+                 .startsWith(ui::format::displayTime(et(2026, 1, 7, 9, 1), "ddd MM-dd HH:mm t")),
+             qPrintable(cell(model, backup, ui::JobsModel::NextRun)));
+    dock->selectJob(QStringLiteral("db_backup"));
+    QTRY_COMPARE_WITH_TIMEOUT(dock->historyModel()->rowCount(), 1, kDeliveryMs);
+    QCOMPARE(cell(dock->historyModel(), 0, ui::JobHistoryModel::Attempt), QStringLiteral("2"));
+    QCOMPARE(cell(dock->historyModel(), 0, ui::JobHistoryModel::Status), QStringLiteral("Retrying"));
+    save(dock, QStringLiteral("JobsDock-resumed-retry"));
+    scheduler.stop();
+  }
+
   // "Next run … (in …)" counts down on the clock the model is given (the process's clock), not the wall clock.
   void jobsModelCountsDownOnTheInjectedClock() {
     auto clock = std::make_shared<common::SimulatedClock>(et(2026, 1, 6, 11, 10));
@@ -479,6 +519,22 @@ class tst_Docks : public QObject {
     save(m_window->opsDock(), QStringLiteral("OpsDock-dark"));
     save(m_window->chartDock(), QStringLiteral("ChartDock-dark"));
     m_window->dock(QStringLiteral("LogsDock"))->raise();
+
+    // Help > About follows the theme too: a dark box with light text (it used to stay light).
+    int aboutBackground = -1, aboutText = -1;
+    QTimer::singleShot(0, this, [&] {
+      QTRY_VERIFY(qobject_cast<QMessageBox*>(QApplication::activeModalWidget()));
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      QTest::qWait(30);
+      const QImage img = box->grab().toImage();
+      aboutBackground = QColor(img.pixel(2, 2)).lightness();
+      aboutText = box->palette().color(QPalette::WindowText).lightness();
+      save(box, QStringLiteral("About-dark"));
+      box->accept();
+    });
+    action("actionAbout")->trigger();
+    QVERIFY2(aboutBackground >= 0 && aboutBackground < 80, qPrintable(QString::number(aboutBackground)));
+    QVERIFY2(aboutText > 180, qPrintable(QString::number(aboutText)));
 
     // Ctrl+Shift+T toggles back.
     m_window->activateWindow();

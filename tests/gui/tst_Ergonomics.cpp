@@ -21,6 +21,9 @@
 #include "ui/mainwindow/MainWindow.h"
 #include "ui/mainwindow/SettingsEditor.h"
 #include "core/common/Config.h"
+#include "core/contract/MarketData.h"
+#include "core/marketdata/simulated/HistorySeed.h"
+#include "core/storage/StorageService.h"
 #include "core/time/TimeZones.h"
 #include "ui/models/OrdersModel.h"
 #include "ui/models/WatchlistModel.h"
@@ -42,6 +45,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QSpinBox>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolButton>
@@ -335,6 +339,23 @@ class tst_Ergonomics : public QObject {
       QVERIFY2(fm.horizontalAdvance(text) < view->horizontalHeader()->sectionSize(col), qPrintable(text));
     }
     QVERIFY(!wl->visibleRegion().isEmpty());
+    // The ticket keeps the width of its form (it used to be squeezed to ~70 px at 1366x768): every field and the
+    // Send button whole, nothing cut at the side.
+    OrderTicketDock* ticket = w->orderTicketDock();
+    auto* ticketScroll = ticket->findChild<QScrollArea*>(QStringLiteral("ticketScroll"));
+    QVERIFY(ticketScroll && ticketScroll->widget());
+    QVERIFY2(ticketScroll->viewport()->width() >= ticketScroll->widget()->minimumSizeHint().width(),
+             qPrintable(QStringLiteral("ticket viewport %1 px, its form needs %2 px")
+                            .arg(ticketScroll->viewport()->width()).arg(ticketScroll->widget()->minimumSizeHint().width())));
+    for (QWidget* field : {static_cast<QWidget*>(ticket->symbolEdit()), static_cast<QWidget*>(ticket->quantitySpin()),
+                           static_cast<QWidget*>(ticket->limitSpin())}) {
+      const QRect inViewport(field->mapTo(ticketScroll->viewport(), QPoint(0, 0)), field->size());
+      QVERIFY2(inViewport.left() >= 0 && inViewport.right() < ticketScroll->viewport()->width(),
+               qPrintable(field->objectName()));
+    }
+    // The chart's tool row wraps instead of asking ~800 px (that pushed the ticket out at 1366x768).
+    QVERIFY2(w->chartDock()->minimumSizeHint().width() < 480,
+             qPrintable(QString::number(w->chartDock()->minimumSizeHint().width())));
     // The window never outgrows the screen, status bar (risk state) included.
     QVERIFY2(avail.contains(w->frameGeometry()) || w->isMaximized(),
              qPrintable(QStringLiteral("%1x%2 window on a %3x%4 screen").arg(w->frameGeometry().width()).arg(w->frameGeometry().height()).arg(avail.width()).arg(avail.height())));
@@ -410,6 +431,34 @@ class tst_Ergonomics : public QObject {
     // Minute bars of the seeded sessions (at least the newest whole session).
     QTRY_VERIFY2_WITH_TIMEOUT(chart->view()->bars().size() >= 390,
                               qPrintable(QStringLiteral("%1 minute bars").arg(chart->view()->bars().size())), 20'000);
+    fx.stop();
+  }
+
+  // The history service reads on its own connection: a chart that asked before bars were stored (the first-run
+  // seeding runs behind it on the storage thread, slower on a busy machine) must not stay with what it got.
+  void aChartReloadsWhenItsSymbolsHistoryIsStoredLater() {
+    test::KernelWindow fx(QStringLiteral("tst_Ergonomics-stored-later"),
+                          {{"market.sim_history_days", "0"}, {"market.sim_store_bars", "false"}});
+    const QString started = fx.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    ui::ChartDock* chart = fx.window()->chartDock();
+    chart->setSymbol(QStringLiteral("AAPL"));
+    chart->setTimeframe(ui::Timeframe::M1);
+    QTRY_VERIFY_WITH_TIMEOUT(!chart->isLoading(), 10'000);
+    const int before = int(chart->view()->bars().size());
+    QVERIFY2(before < 390, qPrintable(QString::number(before)));  // nothing stored: live minutes at most
+    marketdata::SimulatedSymbol aapl;
+    aapl.symbol = "AAPL";
+    aapl.startPrice = 190.0;
+    const auto seeded = marketdata::seedHistory(aapl, fx.kernel().clock()->now(), 2, 2, 7);
+    QVERIFY(seeded.minutes.size() >= 390);
+    const auto stored = fx.kernel().storage().call([&](storage::IStorage& s) {
+      return s.upsertBars("AAPL", "simulated_1m", std::span<const domain::Bar>(seeded.minutes));
+    }).get();
+    QVERIFY(stored.ok());
+    fx.kernel().bus().publish(contract::HistoryStored{"AAPL", "simulated"});
+    QTRY_VERIFY2_WITH_TIMEOUT(chart->view()->bars().size() >= 390,
+                              qPrintable(QStringLiteral("%1 minute bars").arg(chart->view()->bars().size())), 10'000);
     fx.stop();
   }
 
@@ -544,7 +593,13 @@ class tst_Ergonomics : public QObject {
       QLineEdit* qty = editor->edit(QStringLiteral("risk.max_order_qty"));
       QLineEdit* zone = editor->edit(QStringLiteral("display.timezone"));
       QLineEdit* url = editor->edit(QStringLiteral("polygon.base_url"));
-      QVERIFY(qty && zone && url);
+      QLineEdit* theme = editor->edit(QStringLiteral("ui.theme"));
+      QLineEdit* feed = editor->edit(QStringLiteral("alpaca.feed"));
+      QVERIFY(qty && zone && url && theme && feed);
+      QTest::keyClicks(theme, QStringLiteral("purple"));
+      QCOMPARE(editor->errorLabel(QStringLiteral("ui.theme"))->text(), QStringLiteral("one of: light, dark"));
+      QTest::keyClicks(feed, QStringLiteral("sip"));
+      QVERIFY(editor->errorLabel(QStringLiteral("alpaca.feed"))->text().isEmpty());
       QTest::keyClicks(qty, QStringLiteral("lots"));
       QCOMPARE(editor->errorLabel(QStringLiteral("risk.max_order_qty"))->text(), QStringLiteral("not a number"));
       QTest::keyClicks(zone, QStringLiteral("Mars/Olympus"));
@@ -557,6 +612,7 @@ class tst_Ergonomics : public QObject {
       qty->setText(QStringLiteral("250"));
       zone->setText(QStringLiteral("Europe/London"));
       url->setText(QStringLiteral("http://127.0.0.1:9"));
+      theme->setText(QStringLiteral("Dark"));
       QVERIFY(editor->save());
       QVERIFY(!test::saveScreenshot(dialog, QStringLiteral("Ergonomics-settings-saved")).isEmpty());
       checked = true;
@@ -568,11 +624,27 @@ class tst_Ergonomics : public QObject {
     const common::Config reread = common::Config::load(ini, QProcessEnvironment());
     QCOMPARE(reread.value(QStringLiteral("risk.max_order_qty")), QStringLiteral("250"));
     QCOMPARE(reread.value(QStringLiteral("polygon.base_url")), QStringLiteral("http://127.0.0.1:9"));
+    QCOMPARE(reread.value(QStringLiteral("alpaca.feed")), QStringLiteral("sip"));
+    QCOMPARE(reread.value(QStringLiteral("ui.theme")), QStringLiteral("dark"));
+    QVERIFY(w->theme() == ui::Theme::Dark);  // at once
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
     QCOMPARE(QString::fromLatin1(time::TimeZones::displayTimeZoneId()), QStringLiteral("Europe/London"));
     OrderTicketDock* t = w->orderTicketDock();
     typeQuantity(t, QStringLiteral("300"));
     QVERIFY2(t->quantityHint()->text().contains(QStringLiteral("max order quantity is 250")), qPrintable(t->quantityHint()->text()));
+    // ... and the running risk engine's limit, without a restart: 300 shares are refused by the engine itself
+    // (its default would take them), and the status bar says which limits are in force.
+    QTRY_VERIFY_WITH_TIMEOUT(w->statusBar()->currentMessage().contains(QStringLiteral("Risk limits in force now: risk.max_order_qty=250")),
+                             10'000);
+    setOrder(t, QStringLiteral("NVDA"), domain::OrderType::Market);
+    QVERIFY(waitForQuote(t));
+    typeQuantity(t, QStringLiteral("300"));
+    QTest::keyClick(t->quantitySpin(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(t->outcomeKind() == OrderTicketDock::Outcome::Rejected, 10'000);
+    QVERIFY2(t->outcomeLabel()->text().startsWith(QStringLiteral("Rejected: quantity 300 exceeds the max order quantity 250")),
+             qPrintable(t->outcomeLabel()->text()));
     time::TimeZones::setDisplayTimeZone("America/Chicago");
+    w->setTheme(ui::Theme::Light);
     fx.stop();
   }
 

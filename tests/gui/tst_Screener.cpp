@@ -11,6 +11,7 @@
 #include "ui/models/CsvExport.h"
 #include "ui/models/ScreenerModel.h"
 
+#include <QAction>
 #include <QComboBox>
 
 #include <algorithm>
@@ -30,6 +31,7 @@
 #include <QtTest>
 
 #include "tests/support/GuiFixture.h"
+#include "tests/support/ScreenerLinearFixture.h"
 
 using namespace meridian;
 
@@ -230,8 +232,11 @@ class tst_Screener : public QObject {
     QTextStream in(&f);
     const QStringList header = ui::csv::splitRow(in.readLine());
     QCOMPARE(header.size(), screener::kColumnCount);
-    QCOMPARE(header.first(), QStringLiteral("Symbol"));
-    QCOMPARE(header[int(screener::Column::Rsi)], QStringLiteral("RSI 14"));
+    // Named for what the columns hold (the keys of `meridian-cli screen --csv`), hidden columns included.
+    QCOMPARE(header.first(), QStringLiteral("symbol"));
+    QCOMPARE(header[int(screener::Column::Rsi)], QStringLiteral("rsi"));
+    QCOMPARE(header[int(screener::Column::Sma50)], QStringLiteral("sma50"));
+    QVERIFY(!m_dock->isColumnShown(screener::Column::Sma50));
     int rows = 0;
     while (!in.atEnd()) {
       const QStringList fields = ui::csv::splitRow(in.readLine());
@@ -337,6 +342,96 @@ class tst_Screener : public QObject {
     QVERIFY(m_dock->grab().save(m_shotDir.filePath(QStringLiteral("screener-query-error.png")), "PNG"));
     m_dock->resetForm();
     QVERIFY(query->text().isEmpty());
+  }
+
+  // The trend, range and liquidity columns: titled in the header, the absolute values hidden by default and shown
+  // from the header's context menu (remembered), their cells on a series whose values are known by hand
+  // (tests/support/ScreenerLinearFixture.h), and the dock's CSV export at full precision under the column keys.
+  void trendRangeAndLiquidityColumns() {
+    using screener::Column;
+    QHeaderView* header = m_dock->view()->horizontalHeader();
+    const std::pair<Column, const char*> titles[] = {
+        {Column::Sma50, "SMA50"}, {Column::VsSma50, "vs SMA50 %"}, {Column::Sma200, "SMA200"},
+        {Column::VsSma200, "vs SMA200 %"}, {Column::High52w, "52w high"}, {Column::FromHigh52w, "From 52w high %"},
+        {Column::Low52w, "52w low"}, {Column::FromLow52w, "From 52w low %"}, {Column::AvgDollarVolume, "Avg $ vol 20d"},
+        {Column::AtrPct, "ATR14 %"}, {Column::GapPct, "Gap %"}, {Column::RelVolume, "Rel vol 20d"}};
+    for (const auto& [col, title] : titles)
+      QCOMPARE(m_dock->model()->headerData(int(col), Qt::Horizontal).toString(), QString::fromUtf8(title));
+    for (Column hidden : {Column::Sma50, Column::Sma200, Column::High52w, Column::Low52w}) QVERIFY(header->isSectionHidden(int(hidden)));
+    for (Column shown : {Column::VsSma50, Column::VsSma200, Column::FromHigh52w, Column::AvgDollarVolume, Column::AtrPct,
+                         Column::GapPct, Column::RelVolume})
+      QVERIFY(!header->isSectionHidden(int(shown)));
+    // The header's context menu: one checkable action per column but Symbol.
+    QCOMPARE(header->contextMenuPolicy(), Qt::ActionsContextMenu);
+    QCOMPARE(header->actions().size(), screener::kColumnCount - 1);
+    QAction* sma50 = header->findChild<QAction*>(QStringLiteral("screenerColumn_sma50"));
+    QVERIFY(sma50 && sma50->isCheckable() && !sma50->isChecked());
+    sma50->trigger();
+    QVERIFY(!header->isSectionHidden(int(Column::Sma50)));
+    QVERIFY(header->sectionSize(int(Column::Sma50)) >= 30);
+    const QStringList saved =
+        QSettings(QStringLiteral("MeridianTests"), m_settingsApp).value(ui::ScreenerDock::kHiddenColumnsKey).toStringList();
+    QCOMPARE(saved, (QStringList{"sma200", "high_52w", "low_52w"}));
+    // A dock created on the same settings shows the same columns.
+    {
+      ui::ScreenerDock again(m_bridge, QStringLiteral("MeridianTests"), m_settingsApp);
+      QVERIFY(again.isColumnShown(Column::Sma50));
+      QVERIFY(!again.isColumnShown(Column::Sma200));
+    }
+
+    // The hand-computed series, alone in its price range.
+    const Status st = m_storage->call([](storage::IStorage& s) -> Status {
+      if (auto r = s.upsertBars("LIN", "yahoo", testfixture::linearBars()); !r) return r.error();
+      return {};
+    }).get();
+    QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
+    m_dock->resetForm();
+    auto* priceMin = child<QLineEdit>("screenerPriceMin");
+    priceMin->setFocus();
+    QTest::keyClicks(priceMin, QStringLiteral("300"));
+    QTest::keyClick(priceMin, Qt::Key_Tab);
+    QTest::keyClicks(focused(), QStringLiteral("400"));
+    QVERIFY(enterAndWait());
+    QCOMPARE(symbolsShown(), QStringList{QStringLiteral("LIN")});
+    auto cell = [&](Column c) { return m_dock->model()->index(0, int(c)).data().toString(); };
+    QCOMPARE(cell(Column::VsSma50), QStringLiteral("+7.32"));     // (359 / 334.5 - 1) * 100
+    QCOMPARE(cell(Column::VsSma200), QStringLiteral("+38.34"));   // (359 / 259.5 - 1) * 100
+    QCOMPARE(cell(Column::FromHigh52w), QStringLiteral("-1.64")); // (359 / 365 - 1) * 100
+    QCOMPARE(cell(Column::FromLow52w), QStringLiteral("+235.51"));// (359 / 107 - 1) * 100
+    QCOMPARE(cell(Column::GapPct), QStringLiteral("+0.56"));      // (360 / 358 - 1) * 100
+    QCOMPARE(cell(Column::AtrPct), QStringLiteral("0.66"));       // 2.357142857 / 359 * 100
+    QCOMPARE(cell(Column::RelVolume), QStringLiteral("3.00"));
+    QCOMPARE(cell(Column::AvgDollarVolume), QStringLiteral("385.4K"));
+    QVERIFY2(cell(Column::Sma50).contains(QStringLiteral("334.5")), qPrintable(cell(Column::Sma50)));
+    // Sorting by a new column from its header.
+    const int atr = int(Column::AtrPct);
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                      QPoint(header->sectionViewportPosition(atr) + header->sectionSize(atr) / 2, header->height() / 2));
+    QVERIFY(m_dock->model()->sortColumn() == Column::AtrPct);
+
+    const QString path = m_dir.filePath(QStringLiteral("lin.csv"));
+    QString error;
+    QVERIFY2(m_dock->exportCsv(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+    QTextStream in(&f);
+    const QStringList head = ui::csv::splitRow(in.readLine());
+    const QStringList row = ui::csv::splitRow(in.readLine());
+    const testfixture::LinearExpected e;
+    const std::pair<const char*, double> values[] = {
+        {"sma50", e.sma50}, {"price_vs_sma50_pct", e.vsSma50}, {"sma200", e.sma200}, {"price_vs_sma200_pct", e.vsSma200},
+        {"high_52w", e.high52w}, {"pct_from_52w_high", e.fromHigh52w}, {"low_52w", e.low52w},
+        {"pct_from_52w_low", e.fromLow52w}, {"avg_dollar_volume_20d", e.avgDollarVolume}, {"atr14_pct", e.atrPct},
+        {"gap_pct", e.gapPct}, {"rel_volume_20d", e.relVolume}};
+    for (const auto& [key, want] : values) {
+      const int c = head.indexOf(QString::fromLatin1(key));
+      QVERIFY2(c >= 0, key);
+      QVERIFY2(std::abs(row[c].toDouble() - want) <= 1e-9 * std::max(1.0, std::abs(want)), qPrintable(QStringLiteral("%1: %2").arg(key, row[c])));
+    }
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    const QString problem = test::pictureProblem(m_dock);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(m_dock->grab().save(m_shotDir.filePath(QStringLiteral("screener-trend-columns.png")), "PNG"));
   }
 
   void screenshot() {

@@ -1,5 +1,6 @@
 // RiskEngine: every rule rejects just beyond its limit with its reason and passes at the limit; kill switch;
 // circuit breaker trip and manual reset; the pass path does not allocate.
+#include "core/common/Config.h"
 #include "core/risk/RiskEngine.h"
 
 #include <QDateTime>
@@ -281,6 +282,44 @@ class tst_RiskEngine : public QObject {
     s.now = kOpen + domain::kNanosPerSecond;  // the first order left the window
     expectPass(e, order(domain::Side::Buy, 1), s);
     QCOMPARE(e.ordersInWindow(s.now), std::size_t(3));
+  }
+
+  // Settings > Save changes limits of a running engine: values are checked, applied on top of those in force, and the
+  // orders already counted in the rate window stay counted unless the window's size changed.
+  void limitsChangeWhileRunning() {
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.max_order_qty", "5000"), std::string());
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.trading_hours", " Off "), std::string());
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.max_orders", "5"), std::string("risk.max_orders is not a risk limit"));
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.max_order_qty", "5k"), std::string("risk.max_order_qty: '5k' is not a number"));
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.max_order_qty", "inf"), std::string("risk.max_order_qty: 'inf' is not a number"));
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.max_daily_loss", "-1"), std::string("risk.max_daily_loss: -1 is negative"));
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.price_band_pct", "5"), std::string("risk.price_band_pct: 5 is a fraction, at most 1"));
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.max_orders_per_window", "2.5"),
+             std::string("risk.max_orders_per_window: 2.5 is not a whole number"));
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.trading_hours", "maybe"), std::string("risk.trading_hours: 'maybe' is not true or false"));
+
+    auto base = none();
+    base.maxOrderQty = 100;
+    base.maxOrdersPerWindow = 2;
+    common::Config overrides;
+    overrides.set("risk.max_order_qty", "5");
+    const auto changed = risk::RiskLimits::fromConfig(overrides, base);
+    QCOMPARE(changed.maxOrderQty, 5.0);
+    QCOMPARE(changed.maxOrdersPerWindow, 2);              // not listed: kept from the base, not the default 20
+    QCOMPARE(changed.priceBandPct, base.priceBandPct);
+    common::Config cleared;  // a field emptied in Settings: back to the built-in default
+    cleared.set("risk.max_order_qty", " ");
+    QCOMPARE(risk::RiskLimits::checkSetting("risk.max_order_qty", " "), std::string());
+    QCOMPARE(risk::RiskLimits::fromConfig(cleared, base).maxOrderQty, risk::RiskLimits{}.maxOrderQty);
+    QCOMPARE(risk::RiskLimits::fromConfig(cleared, base).maxOrdersPerWindow, 2);
+
+    risk::RiskEngine e(base);
+    auto s = state();
+    expectPass(e, order(domain::Side::Buy, 1), s);
+    e.setLimits(changed);
+    expectReject(e, order(domain::Side::Buy, 6), s, RiskRule::MaxOrderQty, "quantity 6 exceeds the max order quantity 5");
+    expectPass(e, order(domain::Side::Buy, 5), s);
+    expectReject(e, order(domain::Side::Buy, 1), s, RiskRule::RateLimit, "more than 2 orders");  // the first still counts
   }
 
   void tradingHours() {

@@ -13,6 +13,11 @@
 #include <QtTest>
 
 #include "../support/CliRun.h"
+#include "../support/ScreenerLinearFixture.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 using namespace meridian;
 
@@ -68,6 +73,52 @@ class tst_ScreenCli : public QObject {
         QCOMPARE(row[rows[0].indexOf("macd_hist")].toDouble(), *m.macdHist);
       }
     QVERIFY(found);
+  }
+
+  // The trend, range and liquidity columns in the CSV (full precision, named for what they hold) and in
+  // --rows-json, against the values ScreenerLinearFixture.h derives by hand; the table shows them too.
+  void trendRangeAndLiquidityColumnsInCsvAndJson() {
+    const QString input = m_home.filePath("LIN.csv"), out = m_home.filePath("lin-out.csv");
+    QVERIFY(testfixture::writeLinearCsv(input));
+    const testfixture::LinearExpected e;
+    const std::pair<const char*, double> expected[] = {
+        {"price", e.price}, {"sma50", e.sma50}, {"price_vs_sma50_pct", e.vsSma50}, {"sma200", e.sma200},
+        {"price_vs_sma200_pct", e.vsSma200}, {"high_52w", e.high52w}, {"pct_from_52w_high", e.fromHigh52w},
+        {"low_52w", e.low52w}, {"pct_from_52w_low", e.fromLow52w}, {"avg_dollar_volume_20d", e.avgDollarVolume},
+        {"atr14_pct", e.atrPct}, {"gap_pct", e.gapPct}, {"rel_volume_20d", e.relVolume}};
+    auto close = [](double got, double want) { return std::abs(got - want) <= 1e-9 * std::max(1.0, std::abs(want)); };
+
+    const Run table = run({"screen", "--input", input, "--csv", out});
+    QVERIFY2(table.code == 0, qPrintable(table.err));
+    const QStringList lines = table.out.split('\n');
+    QVERIFY(lines[0].contains("price_vs_sma50_pct") && lines[0].contains("avg_dollar_volume_20d") &&
+            lines[0].contains("atr14_pct") && lines[0].contains("rel_volume_20d") && lines[0].contains("gap_pct"));
+    QVERIFY2(lines[1].contains(" 7.32 ") && lines[1].contains(" 385400 ") && lines[1].contains(" 3.00 "), qPrintable(lines[1]));
+
+    const auto rows = readCsv(out);
+    QCOMPARE(rows.size(), 2);
+    for (const auto& [key, want] : expected) {
+      const int col = rows[0].indexOf(key);
+      QVERIFY2(col >= 0, key);
+      QVERIFY2(close(rows[1][col].toDouble(), want), qPrintable(QStringLiteral("%1: %2").arg(key, rows[1][col])));
+    }
+    // Full precision: the text reads back to the same double, not the table's rounding.
+    QVERIFY(rows[1][rows[0].indexOf("price_vs_sma50_pct")].size() > 8);
+
+    const Run json = run({"screen", "--input", input, "--rows-json"});
+    QVERIFY2(json.code == 0, qPrintable(json.err));
+    QJsonParseError perr;
+    const QJsonDocument doc = QJsonDocument::fromJson(json.out.toUtf8(), &perr);
+    QVERIFY2(perr.error == QJsonParseError::NoError, qPrintable(perr.errorString() + "\n" + json.out));
+    QCOMPARE(doc["matched"].toInt(), 1);
+    const QJsonObject row = doc["rows"].toArray().at(0).toObject();
+    QCOMPARE(row["symbol"].toString(), QString("LIN"));
+    for (const auto& [key, want] : expected) {
+      QVERIFY2(row[key].isDouble(), key);
+      QVERIFY2(close(row[key].toDouble(), want), qPrintable(QStringLiteral("%1: %2").arg(key).arg(row[key].toDouble(), 0, 'g', 17)));
+    }
+    QVERIFY(row["rsi"].isDouble());
+    QCOMPARE(row["last_date"].toString(), testfixture::linearRows().back().date.toString(Qt::ISODate));
   }
 
   void presetOverriddenByFlags() {

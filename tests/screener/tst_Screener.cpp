@@ -9,6 +9,8 @@
 #include "core/screener/SymbolMetrics.h"
 #include "core/time/TimeZones.h"
 
+#include "../support/ScreenerLinearFixture.h"
+
 #include <QFile>
 #include <QStringList>
 #include <QTextStream>
@@ -681,6 +683,65 @@ class tst_Screener : public QObject {
     QCOMPARE(r.excluded[0].symbol, std::string("CCC"));
     QVERIFY2(r.excluded[0].reason.find("rsi14 is unknown") != std::string::npos, r.excluded[0].reason.c_str());
     QCOMPARE(r.failed, std::size_t(1));
+  }
+
+  // The trend, range and liquidity columns on a series whose values are known by hand (tests/support/ScreenerLinearFixture.h): the
+  // sort value, the table text and the full-precision export of each, under the names the CSV header uses.
+  void trendRangeAndLiquidityColumns() {
+    const SymbolMetrics m = computeMetrics("LIN", testfixture::linearBars(), 5);
+    const testfixture::LinearExpected e;
+    const std::pair<Column, double> expected[] = {
+        {Column::Price, e.price},
+        {Column::Sma50, e.sma50},
+        {Column::VsSma50, e.vsSma50},
+        {Column::Sma200, e.sma200},
+        {Column::VsSma200, e.vsSma200},
+        {Column::High52w, e.high52w},
+        {Column::FromHigh52w, e.fromHigh52w},
+        {Column::Low52w, e.low52w},
+        {Column::FromLow52w, e.fromLow52w},
+        {Column::AvgDollarVolume, e.avgDollarVolume},
+        {Column::AtrPct, e.atrPct},
+        {Column::GapPct, e.gapPct},
+        {Column::RelVolume, e.relVolume},
+    };
+    for (const auto& [col, want] : expected) {
+      const auto got = columnValue(m, col);
+      QVERIFY2(got.has_value(), columnKey(col).data());
+      QVERIFY2(std::abs(*got - want) <= 1e-9 * std::max(1.0, std::abs(want)),
+               qPrintable(QStringLiteral("%1: %2 != %3").arg(columnKey(col).data()).arg(*got, 0, 'g', 17).arg(want, 0, 'g', 17)));
+      // The table's text rounds; the cell is never empty for a known value.
+      QVERIFY(!cellText(m, col).empty());
+    }
+    QCOMPARE(cellText(m, Column::Sma50), std::string("334.5000"));
+    QCOMPARE(cellText(m, Column::VsSma50), std::string("7.32"));
+    QCOMPARE(cellText(m, Column::FromHigh52w), std::string("-1.64"));
+    QCOMPARE(cellText(m, Column::AvgDollarVolume), std::string("385400"));
+    QCOMPARE(cellText(m, Column::RelVolume), std::string("3.00"));
+    QCOMPARE(cellText(m, Column::AtrPct), std::string("0.66"));
+    // The names say what the columns hold.
+    const std::pair<Column, const char*> keys[] = {
+        {Column::Sma50, "sma50"}, {Column::VsSma50, "price_vs_sma50_pct"}, {Column::Sma200, "sma200"},
+        {Column::VsSma200, "price_vs_sma200_pct"}, {Column::High52w, "high_52w"},
+        {Column::FromHigh52w, "pct_from_52w_high"}, {Column::Low52w, "low_52w"}, {Column::FromLow52w, "pct_from_52w_low"},
+        {Column::AvgDollarVolume, "avg_dollar_volume_20d"}, {Column::AtrPct, "atr14_pct"}, {Column::GapPct, "gap_pct"},
+        {Column::RelVolume, "rel_volume_20d"}};
+    for (const auto& [col, key] : keys) QCOMPARE(columnKey(col), std::string_view(key));
+    // Sorting by a new column orders by its value, unknown last.
+    SymbolMetrics low = m, unknown = m;
+    low.symbol = "LOW";
+    low.atrPct = 0.1;
+    unknown.symbol = "UNK";
+    unknown.atrPct.reset();
+    std::vector<SymbolMetrics> rows{unknown, low, m};
+    sortRows(rows, Column::AtrPct, true);
+    QCOMPARE(rows[0].symbol, std::string("LIN"));
+    QCOMPARE(rows[1].symbol, std::string("LOW"));
+    QCOMPARE(rows[2].symbol, std::string("UNK"));
+    // A query may name a metric by its column name.
+    auto q = Query::parse("price_vs_sma50_pct > 7 and atr14_pct < 1 and rel_volume_20d >= 3");
+    QVERIFY2(q.ok(), q.ok() ? "" : q.error().message.c_str());
+    QCOMPARE(q->evaluate(m), Verdict::Pass);
   }
 
   void columnsAndCells() {

@@ -20,6 +20,7 @@ struct UiContext {
   QString settingsApplication = QStringLiteral("Meridian");  // tests use a throw-away name
   bool paperTrading = true;                           // PAPER/LIVE badge
   bool canImport = true;                              // File > Import CSV (an ingestion service takes the command)
+  bool attached = false;  // orders execute in a serving process (meridian --attach): no local risk engine to change
 
   // The clock for components that keep it: they may outlive this context while the window is torn down.
   std::shared_ptr<const common::IClock> sharedClock() const {

@@ -2,7 +2,6 @@
 
 #include <QAction>
 #include <QButtonGroup>
-#include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -30,6 +29,7 @@
 #include "core/marketdata/Timeframe.h"
 #include "ui/bridge/UiBridge.h"
 #include "ui/models/Formatting.h"
+#include "ui/widgets/FlowLayout.h"
 
 namespace meridian::ui {
 namespace {
@@ -38,13 +38,6 @@ constexpr Timeframe kTimeframes[] = {Timeframe::M1, Timeframe::M5, Timeframe::H1
 constexpr CandleView::Range kRanges[] = {CandleView::Range::D1, CandleView::Range::D5, CandleView::Range::M1,
                                          CandleView::Range::M3, CandleView::Range::M6, CandleView::Range::Y1,
                                          CandleView::Range::Y5, CandleView::Range::All};
-
-QFrame* separator(QWidget* parent) {
-  auto* f = new QFrame(parent);
-  f->setFrameShape(QFrame::VLine);
-  f->setFrameShadow(QFrame::Sunken);
-  return f;
-}
 
 void upsertBar(std::vector<domain::Bar>& series, const domain::Bar& bar) {
   if (series.empty() || bar.ts > series.back().ts) {
@@ -169,8 +162,19 @@ ChartDock::ChartDock(QWidget* parent)
   layout->setContentsMargins(4, 4, 4, 4);
   layout->setSpacing(4);
 
-  auto* bar = new QHBoxLayout;
-  bar->setSpacing(2);
+  // The tool row wraps (FlowLayout) instead of setting a wide minimum width: on a 1366-pixel screen with every panel
+  // open the chart gives way to the watchlist and the ticket, and its groups move to a second row.
+  auto* toolRow = new QWidget(content);
+  toolRow->setObjectName(QStringLiteral("chartToolRow"));
+  auto* bar = new FlowLayout(toolRow, 10, 2);
+  const auto group = [&] {
+    auto* g = new QWidget(toolRow);
+    auto* l = new QHBoxLayout(g);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->setSpacing(2);
+    bar->addWidget(g);
+    return l;
+  };
   auto* symLabel = new QLabel(QStringLiteral("S&ymbol:"), content);
   m_symbolEdit = new QLineEdit(content);
   m_symbolEdit->setObjectName(QStringLiteral("chartSymbolEdit"));
@@ -187,12 +191,12 @@ ChartDock::ChartDock(QWidget* parent)
   m_view->setObjectName(QStringLiteral("candleView"));
   connect(m_view, &CandleView::viewChanged, this, &ChartDock::onViewChanged);
 
-  bar->addWidget(symLabel);
-  bar->addWidget(m_symbolEdit);
-  bar->addSpacing(6);
-  bar->addWidget(separator(content));
+  QHBoxLayout* symbolGroup = group();
+  symbolGroup->addWidget(symLabel);
+  symbolGroup->addWidget(m_symbolEdit);
 
   // Timeframes: exclusive, keys 1-5 on the chart.
+  QHBoxLayout* timeframeGroup = group();
   m_timeframes = new QButtonGroup(this);
   m_timeframes->setExclusive(true);
   int key = 1;
@@ -205,7 +209,7 @@ ChartDock::ChartDock(QWidget* parent)
     b->setAutoRaise(true);
     b->setToolTip(QStringLiteral("%1 bars (key %2 on the chart)").arg(label).arg(key));
     m_timeframes->addButton(b, static_cast<int>(tf));
-    bar->addWidget(b);
+    timeframeGroup->addWidget(b);
     auto* a = new QAction(label, m_view);
     a->setShortcut(QKeySequence(static_cast<Qt::Key>(Qt::Key_0 + key)));
     a->setShortcutContext(Qt::WidgetShortcut);
@@ -215,11 +219,11 @@ ChartDock::ChartDock(QWidget* parent)
   }
   m_timeframes->button(static_cast<int>(Timeframe::M1))->setChecked(true);
   connect(m_timeframes, &QButtonGroup::idClicked, this, [this](int id) { setTimeframe(static_cast<Timeframe>(id)); });
-  bar->addWidget(separator(content));
 
   // Ranges: one-shot buttons, Ctrl+1..Ctrl+8 on the chart.
   m_ranges = new QButtonGroup(this);
   m_ranges->setExclusive(false);
+  QHBoxLayout* rangeGroup = group();
   key = 1;
   for (CandleView::Range r : kRanges) {
     auto* b = new QToolButton(content);
@@ -229,7 +233,7 @@ ChartDock::ChartDock(QWidget* parent)
     b->setAutoRaise(true);
     b->setToolTip(QStringLiteral("Show the last %1 (Ctrl+%2 on the chart)").arg(label).arg(key));
     m_ranges->addButton(b, static_cast<int>(r));
-    bar->addWidget(b);
+    rangeGroup->addWidget(b);
     auto* a = new QAction(label, m_view);
     a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_0 + key)));
     a->setShortcutContext(Qt::WidgetShortcut);
@@ -238,7 +242,6 @@ ChartDock::ChartDock(QWidget* parent)
     ++key;
   }
   connect(m_ranges, &QButtonGroup::idClicked, this, [this](int id) { setRange(static_cast<CandleView::Range>(id)); });
-  bar->addWidget(separator(content));
 
   // Indicators menu.
   m_indicatorsButton = new QToolButton(content);
@@ -269,7 +272,8 @@ ChartDock::ChartDock(QWidget* parent)
     m_paneActions << a;
   }
   m_indicatorsButton->setMenu(menu);
-  bar->addWidget(m_indicatorsButton);
+  QHBoxLayout* toolGroup = group();
+  toolGroup->addWidget(m_indicatorsButton);
 
   auto makeButton = [&](const QString& text, const QString& tip, auto slot) {
     auto* b = new QToolButton(content);
@@ -279,9 +283,9 @@ ChartDock::ChartDock(QWidget* parent)
     connect(b, &QToolButton::clicked, m_view, slot);
     return b;
   };
-  bar->addWidget(makeButton(QStringLiteral("+"), QStringLiteral("Zoom in (+, mouse wheel)"), &CandleView::zoomIn));
-  bar->addWidget(makeButton(QStringLiteral("−"), QStringLiteral("Zoom out (-, mouse wheel)"), &CandleView::zoomOut));
-  bar->addWidget(makeButton(QStringLiteral("Fit"), QStringLiteral("Fit all bars (Home)"), &CandleView::fitAll));
+  toolGroup->addWidget(makeButton(QStringLiteral("+"), QStringLiteral("Zoom in (+, mouse wheel)"), &CandleView::zoomIn));
+  toolGroup->addWidget(makeButton(QStringLiteral("−"), QStringLiteral("Zoom out (-, mouse wheel)"), &CandleView::zoomOut));
+  toolGroup->addWidget(makeButton(QStringLiteral("Fit"), QStringLiteral("Fit all bars (Home)"), &CandleView::fitAll));
 
   m_info = new QLabel(content);
   m_info->setObjectName(QStringLiteral("chartInfo"));
@@ -289,10 +293,9 @@ ChartDock::ChartDock(QWidget* parent)
   // Its text changes with every timeframe switch and load ("… · Loading…"): it must never widen the dock (and
   // squeeze the watchlist next to it); a long text is cut, the tooltip has it all.
   m_info->setMinimumWidth(1);  // overrides the label's minimum size hint (its whole text); the sizeHint still asks for it
-  bar->addStretch(1);
   bar->addWidget(m_info);
 
-  layout->addLayout(bar);
+  layout->addWidget(toolRow);
   layout->addWidget(m_view, 1);
   setWidget(content);
   updateInfo();
@@ -306,6 +309,10 @@ ChartDock::~ChartDock() {
 void ChartDock::setBridge(UiBridge* bridge) {
   m_bridge = bridge;
   if (m_bridge && !m_symbol.isEmpty()) requestHistory(false);
+}
+
+void ChartDock::onHistoryStored(const QString& symbol) {
+  if (symbol.compare(m_symbol, Qt::CaseInsensitive) == 0) requestHistory(false);
 }
 
 void ChartDock::requestHistory(bool allowCache) {

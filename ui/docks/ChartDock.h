@@ -92,6 +92,8 @@ class ChartDock : public QDockWidget {
   void onBarsAppended(const QVector<meridian::contract::BarClosed>& bars);
   void onFillsAppended(const QVector<meridian::domain::Fill>& fills);
   void onQuotesUpdated(const QVector<meridian::domain::Quote>& quotes);
+  // Stored bars of `symbol` were added (first-run seeding, an import, an ingest job): reload when it is shown.
+  void onHistoryStored(const QString& symbol);
   // Strategy signals as markers (distinct from fills), text "<strategy> <side> … : <reason>" in the tooltip/readout.
   void onSignals(const QVector<meridian::contract::SignalGenerated>& signalList);
 

@@ -15,6 +15,7 @@
 #include <QLocale>
 #include <QRegularExpressionValidator>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QShortcut>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -31,6 +32,29 @@
 
 namespace meridian::ui {
 namespace {
+
+// Scrolls vertically, never sideways: the form keeps its width (labels, prices and the Send button readable, as its
+// content asks at every moment: hints and outcomes change it) and the neighbouring panels give way, instead of the
+// ticket being squeezed to a sliver on a 1366-pixel screen with every panel open.
+class FormScrollArea : public QScrollArea {
+ public:
+  explicit FormScrollArea(QWidget* parent) : QScrollArea(parent) {
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  }
+  QSize minimumSizeHint() const override {
+    QSize s = QScrollArea::minimumSizeHint();
+    if (widget())
+      s.setWidth(widget()->minimumSizeHint().width() + verticalScrollBar()->sizeHint().width() + 2 * frameWidth());
+    return s;
+  }
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    if (watched == widget() && event->type() == QEvent::LayoutRequest) updateGeometry();  // the form's needs changed
+    return QScrollArea::eventFilter(watched, event);
+  }
+};
+
 
 QDoubleSpinBox* makePriceSpin(QWidget* parent, const QString& name) {
   auto* s = new QDoubleSpinBox(parent);
@@ -224,7 +248,7 @@ OrderTicketDock::OrderTicketDock(UiBridge* bridge, std::shared_ptr<const common:
   layout->addStretch(1);
 
   // Scrolls rather than pushing the window taller than the screen (its rows with every hint shown are tall).
-  auto* scroll = new QScrollArea(this);
+  auto* scroll = new FormScrollArea(this);
   scroll->setObjectName(QStringLiteral("ticketScroll"));
   scroll->setWidgetResizable(true);
   scroll->setFrameShape(QFrame::NoFrame);

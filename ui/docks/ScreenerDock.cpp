@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
@@ -310,6 +311,7 @@ ScreenerDock::ScreenerDock(UiBridge* bridge, QString settingsOrganization, QStri
   m_view->setModel(m_model);
   m_view->horizontalHeader()->setSortIndicator(int(Column::Symbol), Qt::AscendingOrder);
   layout->addWidget(m_view, 1);
+  setUpColumnMenu();
   setWidget(root);
 
   // Enter anywhere in the form runs the screen (combo popups are separate windows, so choosing an item with Enter
@@ -357,6 +359,60 @@ ScreenerDock::ScreenerDock(UiBridge* bridge, QString settingsOrganization, QStri
 }
 
 ScreenerDock::~ScreenerDock() = default;
+
+QVector<Column> ScreenerDock::defaultHidden() {
+  return {Column::Sma50, Column::Sma200, Column::High52w, Column::Low52w};
+}
+
+QHeaderView* ScreenerDock::header() const { return m_view->horizontalHeader(); }
+
+bool ScreenerDock::isColumnShown(Column c) const { return !header()->isSectionHidden(int(c)); }
+
+void ScreenerDock::setColumnShown(Column c, bool shown) {
+  if (c == Column::Symbol && !shown) return;  // a row without its symbol means nothing
+  header()->setSectionHidden(int(c), !shown);
+  const QString name = QStringLiteral("screenerColumn_") + format::qstr(screener::columnKey(c));
+  for (QAction* a : header()->actions())
+    if (a->objectName() == name && a->isChecked() != shown) {
+      const QSignalBlocker block(a);
+      a->setChecked(shown);
+    }
+  saveHiddenColumns();
+}
+
+void ScreenerDock::setUpColumnMenu() {
+  // The table scrolls horizontally rather than widening the dock: its size hint does not grow with the columns.
+  m_view->setSizeAdjustPolicy(QAbstractScrollArea::AdjustIgnored);
+  QHeaderView* h = header();
+  h->setContextMenuPolicy(Qt::ActionsContextMenu);
+  QSettings settings(m_settingsOrganization, m_settingsApplication);
+  QVector<Column> hidden = defaultHidden();
+  if (settings.contains(QLatin1String(kHiddenColumnsKey))) {
+    hidden.clear();
+    for (const QString& key : settings.value(QLatin1String(kHiddenColumnsKey)).toStringList())
+      if (const auto c = screener::columnFromKey(key.toStdString()); c && *c != Column::Symbol) hidden << *c;
+  }
+  for (int i = 0; i < screener::kColumnCount; ++i) {
+    const auto c = static_cast<Column>(i);
+    h->setSectionHidden(i, hidden.contains(c));
+    if (c == Column::Symbol) continue;
+    auto* a = new QAction(format::qstr(screener::columnTitle(c)), h);
+    a->setObjectName(QStringLiteral("screenerColumn_") + format::qstr(screener::columnKey(c)));
+    a->setCheckable(true);
+    a->setChecked(!hidden.contains(c));
+    a->setToolTip(format::qstr(screener::columnKey(c)));
+    connect(a, &QAction::toggled, this, [this, c](bool on) { setColumnShown(c, on); });
+    h->addAction(a);
+  }
+}
+
+void ScreenerDock::saveHiddenColumns() const {
+  QStringList keys;
+  for (int i = 0; i < screener::kColumnCount; ++i)
+    if (header()->isSectionHidden(i)) keys << format::qstr(screener::columnKey(static_cast<Column>(i)));
+  QSettings settings(m_settingsOrganization, m_settingsApplication);
+  settings.setValue(QLatin1String(kHiddenColumnsKey), keys);
+}
 
 Result<Criteria> ScreenerDock::criteria() const {
   Criteria c;

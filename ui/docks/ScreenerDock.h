@@ -31,6 +31,7 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableView;
+class QHeaderView;
 
 namespace meridian::ui {
 
@@ -43,6 +44,11 @@ class ScreenerDock : public QDockWidget {
  public:
   static constexpr const char* kPresetsGroup = "screener/presets";
   static constexpr const char* kLastCriteriaKey = "screener/lastCriteria";
+  // The result columns the user hid (column keys), or absent: defaultHidden().
+  static constexpr const char* kHiddenColumnsKey = "screener/hiddenColumns";
+  // Hidden until chosen in the header's context menu: the absolute SMA50/SMA200 and 52-week values (their
+  // percent distances are shown). Exports hold every column whether shown or not.
+  static QVector<screener::Column> defaultHidden();
 
   struct Preset {
     QString name;
@@ -65,6 +71,12 @@ class ScreenerDock : public QDockWidget {
   bool loadPreset(const QString& name, QString* error = nullptr);
 
   bool exportCsv(const QString& path, QString* error = nullptr) const;
+
+  // Result columns shown / hidden (the header's context menu: one checkable action per column but Symbol, object
+  // name "screenerColumn_<key>"); the choice is saved in the settings.
+  bool isColumnShown(screener::Column c) const;
+  void setColumnShown(screener::Column c, bool shown);
+  QHeaderView* header() const;
 
   ScreenerModel* model() const { return m_model; }
   QTableView* view() const { return m_view; }
@@ -94,6 +106,8 @@ class ScreenerDock : public QDockWidget {
   void reloadPresets(const QString& select = {});
   void setStatus(const QString& text, bool error = false);
   void updateButtons();
+  void setUpColumnMenu();
+  void saveHiddenColumns() const;
 
   UiBridge* m_bridge = nullptr;
   QString m_settingsOrganization;

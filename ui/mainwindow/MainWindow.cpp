@@ -27,6 +27,7 @@
 #include <QRegularExpression>
 #include <QPainter>
 #include <QScreen>
+#include <QSet>
 #include <QSettings>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -230,6 +231,19 @@ void MainWindow::connectBridge() {
       m_ticketDock->onCommandRejected(format::qstr(r->correlationId), format::qstr(r->reason));
     }
   });
+  m_bridge->on<contract::HistoryStored>(this, [this](const Batch<contract::HistoryStored>& b) {
+    QSet<QString> symbols;
+    for (const auto& h : b) symbols.insert(format::qstr(h->symbol));
+    for (const QString& s : symbols) m_chartDock->onHistoryStored(s);
+  });
+  m_bridge->on<contract::IngestFinished>(this, [this](const Batch<contract::IngestFinished>& b) {
+    for (const auto& f : b)
+      if (f->ok) m_chartDock->onHistoryStored(format::qstr(f->symbol));
+  });
+  m_bridge->on<contract::RiskLimitsApplied>(this, [this](const Batch<contract::RiskLimitsApplied>& b) {
+    statusBar()->showMessage(QStringLiteral("Risk limits in force now: %1").arg(format::qstr(b.back()->summary)),
+                             kStatusMessageMs);
+  });
   m_bridge->on<contract::BarClosed>(this, [this](const Batch<contract::BarClosed>& b) {
     const QVector<contract::BarClosed> bars = values(b);
     m_chartDock->onBarsAppended(bars);
@@ -276,11 +290,12 @@ void MainWindow::createMenus() {
   for (QDockWidget* d : allDocks()) {
     QAction* toggle = d->toggleViewAction();
     toggle->setObjectName(QStringLiteral("toggle") + d->objectName());
-    // Alt+1..8 stay where users learned them; the blotters added later take mnemonic Alt+Shift keys.
+    // Alt+1..8 stay where users learned them; the blotters added later take mnemonic Alt+Shift keys. Either goes to
+    // the panel (show + focus, View > Go to Panel); the View toggles keep no key, so no key hides a panel.
     if (d == m_fillsDock)
-      toggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_F));
+      m_goToKeys.append({d, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_F)});
     else if (d == m_accountDock)
-      toggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_A));
+      m_goToKeys.append({d, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_A)});
     else
       m_goToKeys.append({d, QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n++))});
     toggle->setStatusTip(QStringLiteral("Show or hide the %1 panel").arg(d->windowTitle()));
@@ -323,7 +338,7 @@ void MainWindow::createMenus() {
   m_links->populateMenu(linkMenu);
   QAction* screenerToggle = m_screenerDock->toggleViewAction();
   screenerToggle->setObjectName(QStringLiteral("toggleScreenerDock"));
-  screenerToggle->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S));
+  m_goToKeys.append({m_screenerDock, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S)});
   screenerToggle->setStatusTip(QStringLiteral("Show or hide the Screener panel"));
   connect(screenerToggle, &QAction::triggered, m_screenerDock, [this](bool on) {
     if (!on) return;
@@ -698,15 +713,25 @@ void MainWindow::showSettings() {
 }
 
 void MainWindow::onSettingsApplied(const QStringList& keys) {
-  // What can change while running does: the display time zone (clock, blotter times) and the ticket's pre-checks.
+  // What can change while running does: the display time zone (clock, blotter times), the theme, the ticket's
+  // pre-checks and the risk engine's limits.
   if (keys.contains(QStringLiteral("display.timezone"))) {
     const QString zone = m_context.config->value(QStringLiteral("display.timezone"), QStringLiteral("America/Chicago"));
     time::TimeZones::setDisplayTimeZone(zone.toUtf8());
     m_clockLabel->setToolTip(QStringLiteral("Display time zone: %1").arg(QString::fromLatin1(time::TimeZones::displayTimeZoneId())));
     onClockTick();
   }
-  if (std::any_of(keys.begin(), keys.end(), [](const QString& k) { return k.startsWith(QLatin1String("risk.")); }))
+  if (keys.contains(QStringLiteral("ui.theme")))
+    setTheme(themeFromName(m_context.config->value(QStringLiteral("ui.theme")), Theme::Light));
+  contract::SetRiskLimits limits;
+  for (const QString& k : keys)
+    if (k.startsWith(QLatin1String("risk.")))
+      limits.values.emplace_back(k.toStdString(), m_context.config->value(k).toStdString());
+  if (!limits.values.empty()) {
     m_ticketDock->setRiskLimits(risk::RiskLimits::fromConfig(*m_context.config));
+    // The running engine takes them at once (RiskLimitsApplied below); an attached window's server keeps its own.
+    if (!m_context.attached) m_bridge->send(std::move(limits), QStringLiteral("SET RISK LIMITS"));
+  }
   statusBar()->showMessage(QStringLiteral("Settings saved: %1").arg(keys.join(QStringLiteral(", "))), kStatusMessageMs);
 }
 

@@ -6,8 +6,8 @@
 // dock state and the watchlist are saved to QSettings(settingsOrganization, settingsApplication) on close and
 // restored on construction; View > Reset Layout returns to the default arrangement.
 // Blotters "FillsDock" (tabbed with Orders) and "AccountDock" (tabbed with Positions) are in allDocks() and every
-// layout (a layout saved before they existed keeps working: Qt appends them to their default area); View toggles
-// Alt+Shift+F / Alt+Shift+A. File > Export writes any blotter as CSV; each blotter also exports itself with Ctrl+E.
+// layout (a layout saved before they existed keeps working: Qt appends them to their default area); Go to Panel
+// keys Alt+Shift+F / Alt+Shift+A (show and focus). File > Export writes any blotter as CSV; each blotter also exports itself with Ctrl+E.
 #include <QKeySequence>
 #include <QList>
 #include <QPair>
@@ -100,7 +100,7 @@ class MainWindow : public QMainWindow {
   QAction* importCsvAction() const { return m_importCsvAction; }
   ImportCsvDialog* importCsvDialog() const { return m_importCsvDialog; }
   DataQualityDock* dataQualityDock() const { return m_dataQualityDock; }
-  // View > Screener (Alt+Shift+S): the "ScreenerDock"; double-click / Enter on a result opens the symbol.
+  // View > Screener (Go to Panel: Alt+Shift+S): the "ScreenerDock"; double-click / Enter on a result opens the symbol.
   ScreenerDock* screenerDock() const { return m_screenerDock; }
   ToastOverlay* toastOverlay() const { return m_toasts; }
   QSystemTrayIcon* trayIcon() const { return m_tray; }  // null when the platform has no system tray

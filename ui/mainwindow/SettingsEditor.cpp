@@ -23,8 +23,13 @@ const QList<SettingsEditor::FieldSpec>& SettingsEditor::fields() {
       {"risk.max_order_notional", "Max order notional ($)", Kind::NonNegative, "250000"},
       {"risk.max_position_qty", "Max position (shares)", Kind::NonNegative, "25000"},
       {"risk.price_band_pct", "Price band (fraction of last)", Kind::Fraction, "0.05"},
+      {"risk.max_position_notional", "Max position notional ($, 0 = off)", Kind::NonNegative, "0"},
       {"risk.max_daily_loss_pct", "Max daily loss (fraction of equity)", Kind::Fraction, "0.02"},
+      {"risk.drawdown_pct", "Drawdown breaker (fraction of peak)", Kind::Fraction, "0.05"},
       {"display.timezone", "Display time zone", Kind::TimeZone, "America/Chicago"},
+      {"ui.theme", "Theme (light, dark)", Kind::Choice, "light", "light|dark"},
+      {"market.feed", "Market feed (simulated, none)", Kind::Choice, "simulated", "simulated|none"},
+      {"alpaca.feed", "Alpaca data feed (iex: IEX trades only; sip: paid, consolidated)", Kind::Choice, "iex", "iex|sip"},
       {"yahoo.base_url", "Yahoo URL", Kind::Url, "https://query1.finance.yahoo.com"},
       {"polygon.base_url", "Polygon URL", Kind::Url, "https://api.polygon.io"},
       {"alpaca.data_url", "Alpaca data URL", Kind::Url, "https://data.alpaca.markets"},
@@ -50,6 +55,8 @@ QString SettingsEditor::check(Kind kind, const QString& raw) {
     case Kind::TimeZone:
       return QTimeZone::isTimeZoneIdAvailable(value.toUtf8()) ? QString()
                                                                : QStringLiteral("unknown time zone (e.g. America/New_York)");
+    case Kind::Choice:
+      return {};  // needs the spec's choices: check(FieldSpec, value)
     case Kind::Url: {
       const QUrl url(value, QUrl::StrictMode);
       if (!url.isValid() || url.host().isEmpty() ||
@@ -59,6 +66,14 @@ QString SettingsEditor::check(Kind kind, const QString& raw) {
     }
   }
   return {};
+}
+
+QString SettingsEditor::check(const FieldSpec& spec, const QString& raw) {
+  if (spec.kind != Kind::Choice) return check(spec.kind, raw);
+  const QString value = raw.trimmed().toLower();
+  const QStringList allowed = QString::fromLatin1(spec.choices).split(QLatin1Char('|'));
+  if (value.isEmpty() || allowed.contains(value)) return {};
+  return QStringLiteral("one of: %1").arg(allowed.join(QStringLiteral(", ")));
 }
 
 SettingsEditor::SettingsEditor(common::Config& config, const QString& iniPath, QWidget* parent)
@@ -100,13 +115,14 @@ SettingsEditor::SettingsEditor(common::Config& config, const QString& iniPath, Q
   layout->addLayout(bottom);
   m_result->setText(iniPath.isEmpty()
                         ? QStringLiteral("No settings file: these values come from defaults and the environment.")
-                        : QStringLiteral("Saved to %1. The display time zone and the ticket's risk checks change at once; "
-                                         "the risk engine and the data providers use new values at the next start.")
+                        : QStringLiteral("Saved to %1. The display time zone, the theme and the risk limits change at once "
+                                         "(attached: this window's pre-checks; the server keeps its own); the feeds "
+                                         "and the data providers use new values at the next start.")
                               .arg(iniPath));
 }
 
 void SettingsEditor::validate(Row& row) {
-  const QString why = check(row.spec.kind, row.edit->text());
+  const QString why = check(row.spec, row.edit->text());
   row.error->setText(why);
   row.edit->setProperty("invalid", !why.isEmpty());
   row.edit->setStyleSheet(why.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 1px solid %1; }").arg(format::downColor().name()));
@@ -130,7 +146,8 @@ bool SettingsEditor::save() {
   for (Row& r : m_rows) {
     validate(r);
     const QString key = QString::fromLatin1(r.spec.key);
-    const QString value = r.edit->text().trimmed();
+    QString value = r.edit->text().trimmed();
+    if (r.spec.kind == Kind::Choice) value = value.toLower();
     if (!r.error->text().isEmpty()) invalid << QStringLiteral("%1: %2").arg(key, r.error->text());
     else if (value != m_config.value(key)) changed.append({key, value});
   }

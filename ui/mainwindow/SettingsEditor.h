@@ -1,10 +1,10 @@
 #pragma once
 // SettingsEditor: the settings a trader changes most, editable with validation (File > Settings, "Edit" group):
-// risk limits, the display time zone and the data-provider / broker URLs. Each field says what is wrong next to it
+// risk limits, the display time zone, the data-provider / broker URLs, the market-data feeds and the theme. Each field says what is wrong next to it
 // as you type ("not a number", "unknown time zone", "not an http(s) URL"); Save writes only valid values, into the
 // user's INI file (common::updateIniValues: other lines and comments kept), applies them to the running Config and
-// emits applied() so what can change at once does (the display time zone, the ticket's risk pre-checks). The risk
-// engine and the providers read their settings at start: the editor says so. Secrets never appear here (keychain).
+// emits applied() so what can change at once does (the display time zone, the ticket's risk pre-checks and the
+// running risk engine's limits). The providers read their settings at start: the editor says so. Secrets never appear here (keychain).
 #include <QGroupBox>
 #include <QMap>
 #include <QString>
@@ -24,12 +24,13 @@ class SettingsEditor : public QGroupBox {
   Q_OBJECT
 
  public:
-  enum class Kind { NonNegative, Fraction, TimeZone, Url };
+  enum class Kind { NonNegative, Fraction, TimeZone, Url, Choice };
   struct FieldSpec {
     const char* key;
     const char* label;
     Kind kind;
-    const char* placeholder;  // the default, shown when the key is not set
+    const char* placeholder;        // the default, shown when the key is not set
+    const char* choices = nullptr;  // Kind::Choice: the values allowed, '|'-separated ("iex|sip")
   };
   static const QList<FieldSpec>& fields();
 
@@ -38,6 +39,7 @@ class SettingsEditor : public QGroupBox {
 
   // Why `value` is not valid for `kind` (empty: valid; an empty value means "the default" and is valid).
   static QString check(Kind kind, const QString& value);
+  static QString check(const FieldSpec& spec, const QString& value);
 
   QLineEdit* edit(const QString& key) const;
   QLabel* errorLabel(const QString& key) const;

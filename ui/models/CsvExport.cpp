@@ -81,7 +81,10 @@ bool writeRows(const QString& path, const QStringList& header, int rowCount, con
 bool writeModel(const QString& path, const QAbstractItemModel& model, QString* error) {
   const int columns = model.columnCount();
   QStringList header;
-  for (int c = 0; c < columns; ++c) header << model.headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+  for (int c = 0; c < columns; ++c) {
+    const QVariant name = model.headerData(c, Qt::Horizontal, ExportRole);
+    header << (name.isValid() ? name.toString() : model.headerData(c, Qt::Horizontal, Qt::DisplayRole).toString());
+  }
   return writeRows(path, header, model.rowCount(), [&](int r) {
     QStringList fields;
     fields.reserve(columns);

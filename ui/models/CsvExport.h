@@ -28,7 +28,8 @@ QStringList splitRow(const QString& line);
 bool writeRows(const QString& path, const QStringList& header, int rowCount, const std::function<QStringList(int)>& row,
                QString* error = nullptr);
 
-// Writes every row and column of `model` (top level): the header from headerData(DisplayRole), each cell from
+// Writes every row and column of `model` (top level), hidden columns included: the header from
+// headerData(ExportRole) (a machine name such as "price_vs_sma50_pct"), else headerData(DisplayRole); each cell from
 // ExportRole, else DisplayRole.
 bool writeModel(const QString& path, const QAbstractItemModel& model, QString* error = nullptr);
 

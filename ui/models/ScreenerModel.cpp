@@ -63,6 +63,16 @@ QVariant ScreenerModel::data(const QModelIndex& index, int role) const {
         case Column::Change5d: return signedPercent(m.change5d);
         case Column::Change30d: return signedPercent(m.change30d);
         case Column::VsSma20: return signedPercent(m.vsSma20);
+        case Column::VsSma50: return signedPercent(m.vsSma50);
+        case Column::VsSma200: return signedPercent(m.vsSma200);
+        case Column::FromHigh52w: return signedPercent(m.fromHigh52w);
+        case Column::FromLow52w: return signedPercent(m.fromLow52w);
+        case Column::GapPct: return signedPercent(m.gapPct);
+        case Column::Sma50: return m.sma50 ? format::price(*m.sma50) : QString();
+        case Column::Sma200: return m.sma200 ? format::price(*m.sma200) : QString();
+        case Column::High52w: return m.high52w ? format::price(*m.high52w) : QString();
+        case Column::Low52w: return m.low52w ? format::price(*m.low52w) : QString();
+        case Column::AvgDollarVolume: return m.avgDollarVolume ? format::compact(*m.avgDollarVolume) : QString();
         case Column::Volatility: return fixed(m.volatility, 1);
         case Column::Rsi: return fixed(m.rsi, 1);
         case Column::Bollinger: return fixed(m.bollinger, 2);
@@ -83,6 +93,9 @@ QVariant ScreenerModel::data(const QModelIndex& index, int role) const {
       else if (col == Column::Change5d) v = m.change5d;
       else if (col == Column::Change30d) v = m.change30d;
       else if (col == Column::VsSma20) v = m.vsSma20;
+      else if (col == Column::VsSma50) v = m.vsSma50;
+      else if (col == Column::VsSma200) v = m.vsSma200;
+      else if (col == Column::GapPct) v = m.gapPct;
       else if (col == Column::Macd) v = m.macdHist;
       else if (col == Column::Cross && m.cross && *m.cross != screener::Cross::None)
         v = *m.cross == screener::Cross::Golden ? 1.0 : -1.0;
@@ -94,6 +107,10 @@ QVariant ScreenerModel::data(const QModelIndex& index, int role) const {
       if (col == Column::Macd && m.macd)
         return QStringLiteral("MACD %1, signal %2").arg(*m.macd, 0, 'f', 4).arg(*m.macdSignal, 0, 'f', 4);
       if (col == Column::VsSma20 && m.sma20) return QStringLiteral("SMA20 %1").arg(*m.sma20, 0, 'f', 4);
+      if (col == Column::VsSma50 && m.sma50) return QStringLiteral("SMA50 %1").arg(*m.sma50, 0, 'f', 4);
+      if (col == Column::VsSma200 && m.sma200) return QStringLiteral("SMA200 %1").arg(*m.sma200, 0, 'f', 4);
+      if (col == Column::FromHigh52w && m.high52w) return QStringLiteral("52-week high %1").arg(*m.high52w, 0, 'f', 4);
+      if (col == Column::FromLow52w && m.low52w) return QStringLiteral("52-week low %1").arg(*m.low52w, 0, 'f', 4);
       if (col == Column::Symbol && !m.source.empty()) return QStringLiteral("source: %1").arg(QString::fromStdString(m.source));
       return {};
     default: return {};
@@ -105,6 +122,7 @@ QVariant ScreenerModel::headerData(int section, Qt::Orientation orientation, int
   const auto col = static_cast<Column>(section);
   if (role == Qt::DisplayRole) return format::qstr(screener::columnTitle(col));
   if (role == Qt::ToolTipRole) return format::qstr(screener::columnKey(col));
+  if (role == csv::ExportRole) return format::qstr(screener::columnKey(col));  // CSV header: the machine name
   return {};
 }
 
