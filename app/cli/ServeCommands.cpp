@@ -66,7 +66,7 @@ void handleStdinLine(const QByteArray& line, bus::EventBus& bus) {
     fmt::print(stderr, "serve: stdin command ignored: {}\n", d.error().message);
     return;
   }
-  if (Status s = d->deliver(bus); !s.ok()) {
+  if (Status s = d->deliver(bus, 0); !s.ok()) {  // typed on this machine's stdin: no deadline
     fmt::print(stderr, "serve: stdin command {} {} refused: {}\n", kind, d->correlationId, s.error().message);
     return;
   }

@@ -197,7 +197,7 @@ std::vector<MailboxStats> EventBus::mailboxStats() const {
 }
 
 Status EventBus::deliver(const std::string& topic, std::type_index type, std::shared_ptr<const void> payload,
-                         Lane lane, bool command, std::string_view name) {
+                         Lane lane, bool command, std::string_view name, std::int64_t deadline) {
   std::shared_ptr<const Table> subs;
   std::uint64_t seq;
   {
@@ -231,7 +231,8 @@ Status EventBus::deliver(const std::string& topic, std::type_index type, std::sh
                                           " queue is full; it is not keeping up (nothing was queued)");
   std::string refusedBy;
   for (const auto& mb : receivers)
-    if (!mb->tryPush(Envelope{topic, type, payload, seq, Lane::Lossless}) && refusedBy.empty()) refusedBy = mb->name();
+    if (!mb->tryPush(Envelope{topic, type, payload, seq, Lane::Lossless, deadline}) && refusedBy.empty())
+      refusedBy = mb->name();
   if (!refusedBy.empty())
     return makeError("bus.refused", std::string(name) + " refused by the full " + refusedBy + " queue");
   return {};

@@ -44,6 +44,12 @@ struct Envelope {
   std::shared_ptr<const void> payload;
   std::uint64_t seq = 0;  // bus-wide publish sequence number (0: pushed straight into a mailbox)
   Lane lane = Lane::Lossless;
+  // A command relayed from another process carries the deadline its sender stamped (common::IClock nanoseconds;
+  // 0: none, e.g. a command of this process). The service that executes it checks it with its own clock right
+  // before it acts (pastDeadline) and answers an expired command instead of executing it.
+  std::int64_t deadline = 0;
+
+  bool pastDeadline(std::int64_t now) const { return deadline != 0 && now > deadline; }
 
   template <class T>
   const T* as() const {
@@ -152,17 +158,18 @@ class EventBus {
   }
 
   // Commands and requests: lossless, all or nothing. Refused (delivered to no one, error code "bus.refused") when a
-  // receiver's lossless lane is full or nothing subscribes, with a message the sender can show.
+  // receiver's lossless lane is full or nothing subscribes, with a message the sender can show. deadline: see
+  // Envelope::deadline (the relay passes a remote sender's; 0 = none).
   template <contract::Message T>
-  [[nodiscard]] Status send(std::shared_ptr<const T> payload) {
+  [[nodiscard]] Status send(std::shared_ptr<const T> payload, std::int64_t deadline = 0) {
     static_assert(contract::isSent<T>(), "events go through publish()");
     const std::string topic = contract::topicOf(*payload);
     return deliver(topic, std::type_index(typeid(T)), std::move(payload), Lane::Lossless, true,
-                   contract::nameOf<T>());
+                   contract::nameOf<T>(), deadline);
   }
   template <contract::Message T>
-  [[nodiscard]] Status send(T value) {
-    return send<T>(std::make_shared<const T>(std::move(value)));
+  [[nodiscard]] Status send(T value, std::int64_t deadline = 0) {
+    return send<T>(std::make_shared<const T>(std::move(value)), deadline);
   }
 
   // A type outside the contract on an explicit topic (the bus's own tests, diagnostics). Lossless.
@@ -188,7 +195,7 @@ class EventBus {
 
   SubscriptionId subscribeErased(std::type_index type, std::string pattern, std::shared_ptr<Mailbox> mailbox);
   Status deliver(const std::string& topic, std::type_index type, std::shared_ptr<const void> payload, Lane lane,
-                 bool command, std::string_view name);
+                 bool command, std::string_view name, std::int64_t deadline = 0);
 
   mutable std::mutex m_mutex;
   // Copy-on-write, by type (typeid(void): pattern subscriptions of every type). Publishers take a reference under

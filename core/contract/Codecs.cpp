@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace meridian::contract {
 namespace {
 
@@ -289,6 +291,13 @@ Result<AccountSnapshot> Spec<AccountSnapshot>::decode(const QJsonObject& b) {
   m.peakEquity = r.real("peak_equity", false);
   m.asOf = r.integer("as_of", false);
   return finish(r, std::move(m));
+}
+
+CommandRejected expiredCommand(std::string correlationId, domain::Timestamp late, std::string_view where) {
+  return {std::move(correlationId),
+          fmt::format("Expired: it reached the serving process in time, but {} held it until {} ms after its "
+                      "deadline; not executed",
+                      where, std::max<domain::Timestamp>(late, 0) / domain::kNanosPerMilli)};
 }
 
 QJsonObject Spec<CommandRejected>::encode(const CommandRejected& m) {

@@ -96,6 +96,11 @@ struct CommandRejected {
   friend bool operator==(const CommandRejected&, const CommandRejected&) = default;
 };
 
+// The answer to a relayed command whose deadline (bus::Envelope::deadline, stamped by its sender) passed before the
+// service that executes it acted: it is not executed. `late`: how far past the deadline (nanoseconds); `where`: what
+// held it ("the execution queue", "the order journal", ...). Starts with "Expired" like every expiry the user sees.
+CommandRejected expiredCommand(std::string correlationId, domain::Timestamp late, std::string_view where);
+
 // A relayed command was taken by the serving process: read before its deadline and handed to the service that
 // executes it (whose own results, a rejection included, follow with the same correlation id). Published by the
 // server's relay only; an attached process counts a command as delivered on this answer and nothing else.

@@ -198,14 +198,23 @@ void ExecutionService::run() {
   m_stopping = false;
   startUp();
   bus::Dispatcher d;
-  d.on<contract::SubmitOrder>([this](const bus::Envelope&, const contract::SubmitOrder& c) { onSubmit(c); });
-  d.on<contract::SubmitBracket>([this](const bus::Envelope&, const contract::SubmitBracket& c) { onBracket(c); });
-  d.on<contract::SubmitOco>([this](const bus::Envelope&, const contract::SubmitOco& c) { onOco(c); });
-  d.on<contract::ReplaceOrder>([this](const bus::Envelope&, const contract::ReplaceOrder& c) { onReplace(c); });
-  d.on<contract::CancelOrder>([this](const bus::Envelope&, const contract::CancelOrder& c) { onCancel(c); });
-  d.on<contract::EngageKillSwitch>([this](const bus::Envelope&, const contract::EngageKillSwitch& c) { onKillSwitch(c); });
-  d.on<contract::ResetKillSwitch>([this](const bus::Envelope&, const contract::ResetKillSwitch& c) { onResetKillSwitch(c); });
-  d.on<contract::ResetCircuitBreaker>([this](const bus::Envelope&, const contract::ResetCircuitBreaker& c) { onResetBreaker(c); });
+  // Commands: a relayed one whose deadline passed while it waited in this thread's queue (or for the start-up
+  // reconciliation) is answered "Expired" and not executed; the order commands carry the deadline on to the
+  // moment the broker would be called (after the journal write).
+  auto command = [&]<class T>(std::function<void(const T&, domain::Timestamp deadline)> fn) {
+    d.on<T>([this, fn = std::move(fn)](const bus::Envelope& e, const T& c) {
+      if (!e.pastDeadline(now())) fn(c, e.deadline);
+      else expired(c.correlationId, e.deadline, "the execution queue");
+    });
+  };
+  command.operator()<contract::SubmitOrder>([this](const auto& c, domain::Timestamp dl) { onSubmit(c, dl); });
+  command.operator()<contract::SubmitBracket>([this](const auto& c, domain::Timestamp dl) { onBracket(c, dl); });
+  command.operator()<contract::SubmitOco>([this](const auto& c, domain::Timestamp dl) { onOco(c, dl); });
+  command.operator()<contract::ReplaceOrder>([this](const auto& c, domain::Timestamp dl) { onReplace(c, dl); });
+  command.operator()<contract::CancelOrder>([this](const auto& c, domain::Timestamp) { onCancel(c); });
+  command.operator()<contract::EngageKillSwitch>([this](const auto& c, domain::Timestamp) { onKillSwitch(c); });
+  command.operator()<contract::ResetKillSwitch>([this](const auto& c, domain::Timestamp) { onResetKillSwitch(c); });
+  command.operator()<contract::ResetCircuitBreaker>([this](const auto& c, domain::Timestamp) { onResetBreaker(c); });
   d.on<contract::SetRiskLimits>([this](const bus::Envelope&, const contract::SetRiskLimits& c) { onSetRiskLimits(c); });
   d.on<contract::QuoteUpdated>([this](const bus::Envelope&, const contract::QuoteUpdated& e) { onQuote(e); });
   d.on<contract::BarClosed>([this](const bus::Envelope&, const contract::BarClosed& e) { onBar(e); });
@@ -455,7 +464,28 @@ void ExecutionService::onJournalAck(const JournalAck& ack) {
   fn(ack.ok, ack.error);
 }
 
-void ExecutionService::onSubmit(const contract::SubmitOrder& cmd) {
+void ExecutionService::expired(const std::string& corr, domain::Timestamp deadline, std::string_view where) {
+  const contract::CommandRejected answer = contract::expiredCommand(corr, now() - deadline, where);
+  log()->warn("command {} not executed: {}", corr, answer.reason);
+  m_bus.publish(answer);
+}
+
+bool ExecutionService::expiredBeforeSend(const std::vector<std::string>& ids, const std::string& corr,
+                                         domain::Timestamp deadline) {
+  if (deadline == 0 || now() <= deadline) return false;
+  // Journaled pending_submit, never handed to the broker: they end Expired (journaled, reported) with the reason.
+  const contract::CommandRejected answer = contract::expiredCommand(corr, now() - deadline, "the order journal");
+  OmsEffects fx;
+  for (const auto& id : ids)
+    if (const ManagedOrder* m = m_oms.find(id); m && m->order.status == OrderStatus::PendingSubmit)
+      m_oms.transition(id, OrderStatus::Expired, now(), answer.reason, fx);
+  log()->warn("command {} not sent to the broker: {}", corr, answer.reason);
+  m_bus.publish(answer);
+  apply(fx);
+  return true;
+}
+
+void ExecutionService::onSubmit(const contract::SubmitOrder& cmd, domain::Timestamp deadline) {
   domain::Order o = cmd.order;
   prepareNew(o);
   const std::string id = o.clientOrderId;
@@ -473,13 +503,14 @@ void ExecutionService::onSubmit(const contract::SubmitOrder& cmd) {
   if (!passRisk(id, cmd.correlationId)) return;
   OmsEffects fx;
   m_oms.transition(id, OrderStatus::PendingSubmit, now(), {}, fx);
-  journalThen({id}, [this, id] {
+  journalThen({id}, [this, id, corr = cmd.correlationId, deadline] {
+    if (expiredBeforeSend({id}, corr, deadline)) return;
     const ManagedOrder* m = m_oms.find(id);
     if (m && m->order.status == OrderStatus::PendingSubmit) m_broker->submit(m->order);
   });
 }
 
-void ExecutionService::onBracket(const contract::SubmitBracket& cmd) {
+void ExecutionService::onBracket(const contract::SubmitBracket& cmd, domain::Timestamp deadline) {
   domain::Order entry = cmd.entry, tp = cmd.takeProfit, sl = cmd.stopLoss;
   for (auto* o : {&entry, &tp, &sl}) prepareNew(*o);
   const bool native = m_broker->nativeOrderGroups();
@@ -509,7 +540,8 @@ void ExecutionService::onBracket(const contract::SubmitBracket& cmd) {
     m_oms.transition(tp.clientOrderId, OrderStatus::PendingSubmit, now(), {}, fx);
     m_oms.transition(sl.clientOrderId, OrderStatus::PendingSubmit, now(), {}, fx);
   }
-  journalThen(ids, [this, ids, native] {
+  journalThen(ids, [this, ids, native, corr = cmd.correlationId, deadline] {
+    if (expiredBeforeSend(ids, corr, deadline)) return;
     const ManagedOrder* e = m_oms.find(ids[0]);
     if (!e || e->order.status != OrderStatus::PendingSubmit) return;
     if (native) {
@@ -520,7 +552,7 @@ void ExecutionService::onBracket(const contract::SubmitBracket& cmd) {
   });
 }
 
-void ExecutionService::onOco(const contract::SubmitOco& cmd) {
+void ExecutionService::onOco(const contract::SubmitOco& cmd, domain::Timestamp deadline) {
   domain::Order a = cmd.first, b = cmd.second;
   prepareNew(a);
   prepareNew(b);
@@ -540,7 +572,8 @@ void ExecutionService::onOco(const contract::SubmitOco& cmd) {
   }
   OmsEffects fx;
   for (const auto& id : ids) m_oms.transition(id, OrderStatus::PendingSubmit, now(), {}, fx);
-  journalThen(ids, [this, ids, native] {
+  journalThen(ids, [this, ids, native, corr = cmd.correlationId, deadline] {
+    if (expiredBeforeSend(ids, corr, deadline)) return;
     const ManagedOrder* x = m_oms.find(ids[0]);
     const ManagedOrder* y = m_oms.find(ids[1]);
     if (!x || !y) return;
@@ -554,7 +587,7 @@ void ExecutionService::onOco(const contract::SubmitOco& cmd) {
   });
 }
 
-void ExecutionService::onReplace(const contract::ReplaceOrder& cmd) {
+void ExecutionService::onReplace(const contract::ReplaceOrder& cmd, domain::Timestamp deadline) {
   const ManagedOrder* m = m_oms.find(cmd.clientOrderId);
   if (!m || m->held || !OrderStateMachine::isWorking(m->order.status) || m->order.status == OrderStatus::PendingCancel) {
     commandRejected(cmd.correlationId, fmt::format("replace: order {} is not working", cmd.clientOrderId));
@@ -580,7 +613,8 @@ void ExecutionService::onReplace(const contract::ReplaceOrder& cmd) {
   if (!passRisk(newId, cmd.correlationId)) return;
   OmsEffects fx;
   m_oms.transition(newId, OrderStatus::PendingSubmit, now(), {}, fx);
-  journalThen({newId}, [this, origId, newId, corr = cmd.correlationId] {
+  journalThen({newId}, [this, origId, newId, corr = cmd.correlationId, deadline] {
+    if (expiredBeforeSend({newId}, corr, deadline)) return;
     const ManagedOrder* o = m_oms.find(origId);
     const ManagedOrder* n = m_oms.find(newId);
     if (!n || n->order.status != OrderStatus::PendingSubmit) return;

@@ -16,6 +16,10 @@
 // the journal's acknowledgements. Events the broker reports from inside a call on this thread (paper) are handled
 // right after that call, as before; events from its own worker (Alpaca) arrive as private messages on the lossless
 // lane and are handled in their turn, in the order the broker reported them.
+// Relayed commands carry their sender's deadline (bus::Envelope::deadline): one this thread takes off its queue after
+// that deadline, or an order whose journal acknowledgement comes after it, is answered "Expired ... not executed"
+// (contract::expiredCommand) and never reaches the broker (a journaled order ends Expired); commands of this process
+// have no deadline.
 // Start: open orders and positions are loaded from the journal, the OMS and P&L restored and the broker
 // reconciled (paper: re-armed; Alpaca: looked up by client order id) — nothing lost or doubled. Commands wait
 // (in order) until the broker reports Reconciled and, for a venue account (Alpaca), its first account answer is in;
@@ -141,11 +145,11 @@ class ExecutionService {
   void tick(domain::Timestamp now);
   domain::Timestamp now() const { return m_clock->now(); }
 
-  // Commands.
-  void onSubmit(const contract::SubmitOrder& cmd);
-  void onBracket(const contract::SubmitBracket& cmd);
-  void onOco(const contract::SubmitOco& cmd);
-  void onReplace(const contract::ReplaceOrder& cmd);
+  // Commands. deadline: a relayed command's (bus::Envelope::deadline, 0 = none), checked again before the broker.
+  void onSubmit(const contract::SubmitOrder& cmd, domain::Timestamp deadline);
+  void onBracket(const contract::SubmitBracket& cmd, domain::Timestamp deadline);
+  void onOco(const contract::SubmitOco& cmd, domain::Timestamp deadline);
+  void onReplace(const contract::ReplaceOrder& cmd, domain::Timestamp deadline);
   void onCancel(const contract::CancelOrder& cmd);
   void onKillSwitch(const contract::EngageKillSwitch& cmd);
   void onResetKillSwitch(const contract::ResetKillSwitch& cmd);
@@ -176,6 +180,12 @@ class ExecutionService {
   void publishSnapshots(bool positions);
   void publishRiskState();
   void commandRejected(const std::string& correlationId, const std::string& reason);
+  // A relayed command past its deadline: answered "Expired" (contract::expiredCommand), not executed.
+  void expired(const std::string& correlationId, domain::Timestamp deadline, std::string_view where);
+  // After the journal write, right before the broker call: true (the orders end Expired, unsent, and the command
+  // is answered) when the command's deadline has passed meanwhile.
+  bool expiredBeforeSend(const std::vector<std::string>& ids, const std::string& correlationId,
+                         domain::Timestamp deadline);
   void checkBreaker();
 
   bus::EventBus& m_bus;

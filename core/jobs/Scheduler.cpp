@@ -372,6 +372,13 @@ void Scheduler::handleCommands() {
   for (const auto& e : batch) {
     const contract::RunJobNow* cmd = e.as<contract::RunJobNow>();
     if (!cmd) continue;
+    if (const domain::Timestamp now = m_clock.now(); e.pastDeadline(now)) {
+      // Relayed, and read in time, but this thread reached it after its deadline: not run.
+      const auto answer = contract::expiredCommand(cmd->correlationId, now - e.deadline, "the job scheduler");
+      common::logger("jobs")->warn("run-now of job '{}' not started: {}", cmd->jobName, answer.reason);
+      m_bus->publish(answer);
+      continue;
+    }
     Status s;
     {
       std::lock_guard lock(m_mutex);

@@ -5,7 +5,8 @@
 // Threading (DESIGN.md rule 1): the scheduler owns one thread that evaluates schedules and one short-lived worker
 // thread per running attempt. Public functions are thread-safe and never wait for a job. The current state is
 // published as an immutable contract::JobsSnapshot (when a bus is given) and is also available from
-// snapshot(). contract::RunJobNow commands are handled on the scheduler thread.
+// snapshot(). contract::RunJobNow commands are handled on the scheduler thread; a relayed one reached after its
+// deadline (bus::Envelope::deadline) is answered "Expired ... not executed" and does not run.
 //
 // Time comes from the IClock: with a SimulatedClock, tests advance the clock and call wake(); the scheduler thread
 // also re-evaluates every Options::pollInterval of real time. Missed occurrences (e.g. the machine slept through

@@ -632,7 +632,9 @@ void RedisBridge::handle(const contract::RelayMessage& m, bool fromSnapshot) {
     if (m_injectedPayloads.size() >= kMaxInjectedTracked) m_injectedPayloads.clear();
     m_injectedPayloads.emplace(d->payload.get(), d->payload);
   }
-  if (Status s = d->deliver(m_bus); !s.ok()) {
+  // A command carries its deadline on to the service that executes it, which checks it again right before acting
+  // (a backlogged or hung execution thread must not run it late either).
+  if (Status s = d->deliver(m_bus, command ? m.expires : 0); !s.ok()) {
     // A command this server cannot take now (its execution queue is full): the sender hears why.
     common::logger("redis")->warn("relayed command {} {} from {} refused: {}", m.kind, d->correlationId, m.origin,
                                   s.error().message);

@@ -29,7 +29,9 @@
 //        also when the PUBLISH fails or reaches no subscriber at all;
 //      - otherwise stamped with a deadline (expires = now + commandDeadline(), CommandDeadline.h) and sent; the
 //        server answers CommandAccepted when it hands the command to its bus before the deadline, or
-//        CommandRejected "Expired: ..." when it reads it after (and does not execute it);
+//        CommandRejected "Expired: ..." when it reads it after (and does not execute it); the command goes on the
+//        server's bus with its deadline (bus::Envelope::deadline), and the service that executes it checks it
+//        again right before acting (a backlogged execution or scheduler thread answers "Expired" too);
 //      - no answer by deadline + kAnswerGrace: answered locally "Expired: the server did not answer in N s".
 //    The attached relay publishes contract::ServerLinkState on its bus on every change of the link (Ok, server
 //    not responding, Redis unavailable, reconnecting), logging one line per change (with the retry count).

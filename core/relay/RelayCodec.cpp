@@ -53,9 +53,9 @@ Result<Decoded> decodeOne(std::string_view kind, const QJsonObject& body) {
     d.version = S::version(*p);
   }
   if constexpr (contract::isSent<T>()) {
-    d.deliver = [p](bus::EventBus& b) { return b.send<T>(p); };
+    d.deliver = [p](bus::EventBus& b, std::int64_t deadline) { return b.send<T>(p, deadline); };
   } else {
-    d.deliver = [p](bus::EventBus& b) {
+    d.deliver = [p](bus::EventBus& b, std::int64_t) {
       b.publish<T>(p);
       return Status{};
     };

@@ -43,7 +43,8 @@ struct Decoded {
   std::string key;            // KeyedSnapshot
   std::int64_t version = 0;   // KeyedSnapshot: newer values win (an order's updated_ts)
   // Events are published; commands are sent, so a full or missing receiver refuses them (the error says why).
-  std::function<Status(bus::EventBus&)> deliver;
+  // deadline: a command's (the relay message's `expires`, bus::Envelope::deadline; 0 = none); events ignore it.
+  std::function<Status(bus::EventBus&, std::int64_t deadline)> deliver;
   bool command() const { return relay == contract::Relay::ToServer; }
 };
 

@@ -8,6 +8,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <limits>
 #include <thread>
 
 using namespace meridian;
@@ -233,6 +234,26 @@ class tst_EventBus : public QObject {
     bus.subscribe<CancelOrder>(closed);
     closed->close();  // a stopped service takes nothing
     QVERIFY(!bus.send(CancelOrder{"C-2", "MRD-1"}).ok());
+  }
+
+  // A relayed command's deadline reaches every receiver with the command; a command of this process has none.
+  void aCommandCarriesItsDeadlineToEveryReceiver() {
+    EventBus bus;
+    auto a = std::make_shared<Mailbox>("a");
+    auto b = std::make_shared<Mailbox>("b");
+    bus.subscribe<SubmitOrder>(a);
+    bus.subscribe("cmd.>", b);
+    QVERIFY(bus.send(submit(1), 5'000).ok());
+    QVERIFY(bus.send(submit(2)).ok());
+    for (const auto& mb : {a, b}) {
+      std::vector<Envelope> got;
+      mb->drain(got);
+      QCOMPARE(got.size(), std::size_t(2));
+      QCOMPARE(got[0].deadline, std::int64_t(5'000));
+      QVERIFY(got[0].pastDeadline(5'001) && !got[0].pastDeadline(5'000));
+      QCOMPARE(got[1].deadline, std::int64_t(0));
+      QVERIFY(!got[1].pastDeadline(std::numeric_limits<std::int64_t>::max()));  // no deadline: never late
+    }
   }
 
   void notifierFiresOnEmptyToNonEmptyOnly() {

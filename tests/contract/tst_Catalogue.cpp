@@ -152,7 +152,7 @@ std::shared_ptr<const T> relayThrough(const T& value, std::string* kind = nullpt
   bus::EventBus out;
   auto outBox = std::make_shared<bus::Mailbox>("out");
   out.subscribe(">", outBox);
-  if (!dec->deliver(out).ok()) return nullptr;
+  if (!dec->deliver(out, 0).ok()) return nullptr;
   got.clear();
   outBox->drain(got);
   if (got.size() != 1 || got[0].topic != topicOf(value)) return nullptr;

@@ -14,8 +14,10 @@
 #include <QtTest>
 
 #include <functional>
+#include <map>
 #include <future>
 #include <mutex>
+#include <thread>
 
 using namespace meridian;
 using execution::BrokerEvent;
@@ -676,6 +678,107 @@ class tst_ExecutionService : public QObject {
       QCOMPARE(static_cast<RecordingBroker&>(s.broker()).inner().submissions(), std::uint64_t(0));
     });
     QTRY_VERIFY_WITH_TIMEOUT(stored("MRD-U").status == S::Cancelled, 5000);
+  }
+
+  // Relayed commands carry their sender's deadline (bus::Envelope::deadline). The execution thread is held (a hung
+  // or backlogged thread) while they wait in its queue and the clock passes their deadline: each is answered
+  // "Expired ... not executed" by correlation id and nothing reaches the broker or the journal; a local command (no
+  // deadline) and a relayed one still in time, queued behind them, run as usual (the barrier).
+  void relayedCommandsPastTheirDeadlineInTheQueueAreAnsweredAndNeverExecuted() {
+    startService();
+    m_bus.publish(quote(99.9, 100.1));
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-w", order("MRD-W", domain::Side::Buy, 5, domain::OrderType::Limit, 98)}).ok());
+    QVERIFY(waitOrder("MRD-W", S::Accepted));
+    std::promise<void> release, entered;
+    std::shared_future<void> gate = release.get_future().share();
+    std::thread holder([&] {
+      m_service->runOnThread([&](execution::ExecutionService&) {
+        entered.set_value();
+        gate.wait();
+      });
+    });
+    entered.get_future().wait();
+    const domain::Timestamp deadline = kOpen + 3 * domain::kNanosPerSecond;
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-late", order("MRD-LATE", domain::Side::Buy, 7)}, deadline).ok());
+    QVERIFY(m_bus.send(contract::SubmitBracket{"C-lb", order("MRD-LB", domain::Side::Buy, 2),
+                                               order("MRD-LB-TP", domain::Side::Sell, 2, domain::OrderType::Limit, 120),
+                                               order("MRD-LB-SL", domain::Side::Sell, 2, domain::OrderType::Stop, 0, 90)},
+                       deadline)
+                .ok());
+    QVERIFY(m_bus.send(contract::CancelOrder{"C-lc", "MRD-W"}, deadline).ok());
+    QVERIFY(m_bus.send(contract::EngageKillSwitch{"C-lk", "late"}, deadline).ok());
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-local", order("MRD-LOCAL", domain::Side::Buy, 1)}).ok());
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-intime", order("MRD-INTIME", domain::Side::Buy, 1)},
+                       deadline + 60 * domain::kNanosPerSecond)
+                .ok());
+    m_clock->set(deadline + 1);  // one nanosecond late
+    release.set_value();
+    holder.join();
+    QVERIFY(waitOrder("MRD-LOCAL", S::Accepted));
+    QVERIFY(waitOrder("MRD-INTIME", S::Accepted));
+    sync();
+    m_events->drain(m_seen);
+    std::map<std::string, std::string> answers;
+    for (const auto& e : m_seen)
+      if (const auto* r = e.as<contract::CommandRejected>()) answers[r->correlationId] = r->reason;
+    for (const char* corr : {"C-late", "C-lb", "C-lc", "C-lk"}) {
+      QVERIFY2(answers.count(corr), corr);
+      const std::string& why = answers[corr];
+      QVERIFY2(why.rfind("Expired: ", 0) == 0 && why.find("the execution queue") != std::string::npos &&
+                   why.find("0 ms after its deadline; not executed") != std::string::npos,
+               why.c_str());
+    }
+    QVERIFY(!answers.count("C-local") && !answers.count("C-intime"));
+    // Nothing of the late ones happened: no order, no cancel, no kill switch; the venue saw only the others.
+    QCOMPARE(m_broker->submitted, (std::vector<std::string>{"MRD-W", "MRD-LOCAL", "MRD-INTIME"}));
+    m_service->runOnThread([](execution::ExecutionService& s) {
+      QVERIFY(!s.orders().find("MRD-LATE") && !s.orders().find("MRD-LB"));
+      QVERIFY(s.orders().isWorking("MRD-W"));
+      QVERIFY(!s.riskEngine().killSwitchEngaged());
+    });
+    QVERIFY(stored("MRD-LATE").clientOrderId.empty());
+    QVERIFY(stored("MRD-W").status == S::Accepted);
+  }
+
+  // The deadline travels on with the order to the moment the broker would be called: an order journaled in time
+  // whose journal acknowledgement comes after its deadline (a slow database) is never sent; it ends Expired in the
+  // journal and the command is answered "Expired".
+  void aRelayedOrderWhoseDeadlinePassesInTheJournalIsNeverSent() {
+    startService();
+    m_bus.publish(quote(99.9, 100.1));
+    sync();
+    std::promise<void> release, entered;
+    std::shared_future<void> gate = release.get_future().share();
+    m_storage->post([gate, &entered](storage::IStorage&) {
+      entered.set_value();
+      gate.wait();
+    });
+    entered.get_future().wait();
+    const domain::Timestamp deadline = kOpen + 3 * domain::kNanosPerSecond;
+    QVERIFY(m_bus.send(contract::SubmitOrder{"C-j", order("MRD-J", domain::Side::Buy, 4)}, deadline).ok());
+    S status = S::New;
+    m_service->runOnThread([&](execution::ExecutionService& s) { status = s.orders().find("MRD-J")->order.status; });
+    QVERIFY(status == S::PendingSubmit);  // read in time, risk-checked, waiting for the journal
+    m_clock->set(deadline + 2 * domain::kNanosPerMilli);
+    release.set_value();
+    const auto* expired = waitOrder("MRD-J", S::Expired);
+    QVERIFY(expired);
+    QCOMPARE(expired->correlationId, std::string("C-j"));
+    QVERIFY2(expired->order.rejectReason.find("the order journal held it until 2 ms after its deadline; not executed") !=
+                 std::string::npos,
+             expired->order.rejectReason.c_str());
+    const auto* answer = waitFor([](const bus::Envelope& e) {
+      const auto* r = e.as<contract::CommandRejected>();
+      return r && r->correlationId == "C-j";
+    });
+    QVERIFY(answer);
+    QVERIFY(answer->as<contract::CommandRejected>()->reason.rfind("Expired: ", 0) == 0);
+    sync();
+    QVERIFY(m_broker->submitted.empty());
+    m_service->runOnThread([](execution::ExecutionService& s) {
+      QCOMPARE(static_cast<RecordingBroker&>(s.broker()).inner().submissions(), std::uint64_t(0));
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(stored("MRD-J").status == S::Expired, 5000);
   }
 
   void anOverfillCountsWhatTheVenueExecuted() {

@@ -512,6 +512,48 @@ class tst_Scheduler : public QObject {
     scheduler.stop();
   }
 
+  // A relayed run-now carries its sender's deadline (bus::Envelope::deadline). Queued while the scheduler thread was
+  // not taking commands (here: not started yet) until past that deadline, it is answered "Expired" and never runs;
+  // one queued behind it whose deadline has not passed runs (the barrier: both are handled in the same pass).
+  void aRunNowPastItsDeadlineIsAnsweredAndNeverRuns() {
+    const domain::Timestamp t0 = et(2026, 1, 6, 12, 0);
+    common::SimulatedClock clock(t0);
+    bus::EventBus bus;
+    auto rejected = std::make_shared<bus::Mailbox>();
+    bus.subscribe<contract::CommandRejected>(rejected);
+    jobs::Scheduler scheduler(clock, &bus, fastOptions());
+    std::atomic<int> lateRuns{0}, onTimeRuns{0};
+    QVERIFY(scheduler.addJob(job("late", Schedule::manual(), [&](const std::atomic<bool>&) {
+                       ++lateRuns;
+                       return Status{};
+                     })).ok());
+    QVERIFY(scheduler.addJob(job("ontime", Schedule::manual(), [&](const std::atomic<bool>&) {
+                       ++onTimeRuns;
+                       return Status{};
+                     })).ok());
+    const domain::Timestamp s = domain::kNanosPerSecond;
+    QVERIFY(bus.send(contract::RunJobNow{"C-late", "late"}, t0 + 10 * s).ok());
+    QVERIFY(bus.send(contract::RunJobNow{"C-ontime", "ontime"}, t0 + 60 * s).ok());
+    clock.set(t0 + 10 * s + 1);  // one nanosecond past the first one's deadline
+    scheduler.start();
+    QTRY_VERIFY_WITH_TIMEOUT(stateOf(*scheduler.snapshot(), "ontime")->lastStatus == jobs::status::kSucceeded, 2000);
+    QCOMPARE(onTimeRuns.load(), 1);
+    const auto snapshot = scheduler.snapshot();
+    const auto* late = stateOf(*snapshot, "late");
+    QVERIFY(late && !late->running);
+    QCOMPARE(late->lastStatus, std::string());  // never ran
+    QCOMPARE(lateRuns.load(), 0);
+    std::vector<bus::Envelope> envs;
+    rejected->drain(envs);
+    QCOMPARE(envs.size(), std::size_t(1));
+    const auto* r = envs.front().as<contract::CommandRejected>();
+    QCOMPARE(r->correlationId, std::string("C-late"));
+    QVERIFY2(r->reason.rfind("Expired: ", 0) == 0 && r->reason.find("the job scheduler") != std::string::npos &&
+                 r->reason.find("not executed") != std::string::npos,
+             r->reason.c_str());
+    scheduler.stop();
+  }
+
   void stopCancelsRunningJobs() {
     common::SimulatedClock clock(et(2026, 1, 6, 12, 0));
     auto history = std::make_shared<RecordingHistory>();

@@ -2,9 +2,11 @@
 // test server; Redis: a private redis-server this test restarts) and a MainWindow on an attach-mode Kernel.
 //   - The server stopped by SIGSTOP: within ~2 heartbeat periods the banner and the status-bar badge say "server not
 //     responding", the ticket and the order actions are disabled with the reason, quotes and positions are greyed
-//     "stale since"; Enter in the ticket is refused at once in the ticket and sends nothing. An order sent just
-//     before the server noticed is answered "Expired" in the ticket and never executes after SIGCONT. Everything
-//     clears when the server beats again (screenshots of both states, with content checks).
+//     "stale since"; Enter in the ticket is refused at once in the ticket and sends nothing. An order sent after the
+//     server stopped but before the GUI noticed is answered "Expired" in the ticket and never executes after SIGCONT,
+//     although another subscriber on the command channel (a raw hiredis one, like redis-cli) received it: a PUBLISH
+//     receiver count never makes a command look delivered. Everything clears when the server beats again
+//     (screenshots of both states, with content checks).
 //   - Redis restarted under a running server: a GUI attached afterwards shows the server's working order, its jobs
 //     and its risk state, the orders that finished earlier (from the server's PostgreSQL journal) and chart history
 //     (the bars the server's feed stored).
@@ -13,10 +15,13 @@
 #include "core/bus/EventBus.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
+#include "core/contract/Wire.h"
+#include "core/relay/RelayCodec.h"
 #include "core/runtime/Kernel.h"
 #include "core/storage/StorageService.h"
 #include "core/storage/redis/RedisCache.h"
 #include "core/time/TimeZones.h"
+#include "tests/support/ChannelTap.h"
 #include "tests/support/GuiFixture.h"
 #include "tests/support/PgTestUri.h"
 #include "tests/support/ScratchPgDatabase.h"
@@ -46,10 +51,12 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <limits>
 #include <optional>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace meridian;
@@ -113,7 +120,33 @@ class tst_AttachedGui : public QObject {
     QVERIFY(::kill(static_cast<pid_t>(m_server.processId()), sig) == 0);
     m_stopped = sig == SIGSTOP;
   }
+  // SIGSTOP is asynchronous: kill() returns once the signal is queued; the process stops when one of its threads next
+  // runs and makes the others stop, one by one. On a loaded machine that can take long enough for the server's
+  // Redis thread to read, accept and execute an order sent "after" the kill (this test's old 1-in-8 failure: the
+  // late order was answered by the server, so no local expiry). The barrier: waits until the whole process has
+  // stopped (the kernel reports a group stop to the parent once every thread is stopped; WNOWAIT leaves the report
+  // for QProcess, which owns the child). Returns how long that took, -1 when it did not stop within 10 s.
+  qint64 waitUntilServerStopped() {
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 10000) {
+      siginfo_t info{};
+      const int rc = ::waitid(P_PID, static_cast<id_t>(m_server.processId()), &info, WSTOPPED | WNOHANG | WNOWAIT);
+      if (rc == 0 && info.si_pid != 0 && info.si_code == CLD_STOPPED) return t.elapsed();
+      if (rc != 0 && errno != EINTR) return -1;
+      QThread::msleep(1);  // polling until a state is reached (not proving that nothing happens)
+    }
+    return -1;
+  }
   static ui::ServerLinkPresenter* link(test::KernelWindow& w) { return w.window()->serverLink(); }
+  // Why the link is not ok: the banner, whether the server still runs, the end of its log (QTest cuts long messages).
+  QString linkDiagnostics(test::KernelWindow& w) const {
+    return QStringLiteral("banner: %1 | server %2 | its log ends: %3")
+        .arg(link(w)->banner()->text(),
+             m_server.state() == QProcess::Running ? QStringLiteral("running")
+                                                   : QStringLiteral("exited (%1)").arg(m_server.exitCode()),
+             QString::fromUtf8(serverLog().right(600)));
+  }
   static bool linkOk(test::KernelWindow& w) { return link(w)->badge()->text() == QLatin1String("SERVER OK"); }
 
   // Fills the ticket and presses Enter in its symbol field, like a user.
@@ -182,6 +215,17 @@ class tst_AttachedGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(linkOk(w), 10000);
     QVERIFY(link(w)->banner()->isHidden() || !link(w)->banner()->isVisible());
     QVERIFY(ticket->submitButton()->isEnabled());
+    // Another subscriber on the command channel for the whole test (like `redis-cli SUBSCRIBE`): PUBLISH counts it
+    // as a receiver, so a command must never count as delivered on a receiver count.
+    test::ChannelTap tap(m_redis->url(), m_ns + ".relay.commands");
+    QVERIFY(tap.ok);
+    auto tapped = [&] {  // correlation ids of the commands the extra subscriber saw, in order
+      std::vector<QString> ids;
+      for (const auto& payload : tap.all())
+        if (auto m = contract::decodeRelayMessage(payload); m.ok())
+          if (auto d = relay::decode(m->kind, m->body); d.ok()) ids.push_back(QString::fromStdString(d->correlationId));
+      return ids;
+    };
     // A market order through the ticket: accepted by the server, answered in the ticket.
     enterOrder(ticket, QStringLiteral("AAPL"), 5, domain::OrderType::Market);
     const QString firstId = ticket->lastCorrelationId();
@@ -202,17 +246,22 @@ class tst_AttachedGui : public QObject {
       return out;
     };
 
-    // SIGSTOP. An order entered at once still goes out (the last beat is fresh), but nobody answers it.
+    // SIGSTOP. An order entered once the server has stopped still goes out (the last beat is fresh), and reaches
+    // two subscribers (the stopped server's and the tap), but nobody answers it.
+    QElapsedTimer sinceStop;
+    sinceStop.start();
     signalServer(SIGSTOP);
     const std::unique_ptr<QProcess, void (*)(QProcess*)> resume(&m_server, [](QProcess* p) {  // even on failure
       ::kill(static_cast<pid_t>(p->processId()), SIGCONT);
     });
-    QElapsedTimer sinceStop;
-    sinceStop.start();
+    const qint64 stoppedMs = waitUntilServerStopped();
+    QVERIFY2(stoppedMs >= 0, "the server process did not stop within 10 s of SIGSTOP");
+    qInfo("server stopped %lld ms after SIGSTOP", static_cast<long long>(stoppedMs));
     enterOrder(ticket, QStringLiteral("AAPL"), 7, domain::OrderType::Market);
     const QString lateId = ticket->lastCorrelationId();
     QVERIFY(lateId != firstId);
     QVERIFY2(ticket->messageLabel()->text().startsWith(QLatin1String("Sent")), qPrintable(ticket->messageLabel()->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(tapped().size() == 2 && tapped()[1] == lateId, 5000);  // published: the tap got it
 
     // Within ~2 heartbeat periods (1 s each): banner, badge, ticket and actions disabled, quotes greyed.
     QTRY_VERIFY_WITH_TIMEOUT(link(w)->banner()->isVisible(), 3500);
@@ -261,12 +310,20 @@ class tst_AttachedGui : public QObject {
                               return all.join(QStringLiteral(" / "));
                             }())
                        .arg(w.kernel().relay()->stats().unanswered)
-                       .arg(w.kernel().relay()->stats().undelivered)),
+                       .arg(w.kernel().relay()->stats().undelivered)
+                   + QStringLiteral(" | the server's log on it: ") + [&] {
+                       QStringList lines;
+                       for (const QByteArray& line : serverLog().split('\n'))
+                         if (line.contains(lateId.toUtf8())) lines << QString::fromUtf8(line.mid(11, 160));
+                       return lines.isEmpty() ? QStringLiteral("nothing") : lines.join(QStringLiteral(" / "));
+                     }()),
         15000);
+    // Never counted as delivered: the tap's receipt (PUBLISH answered 2 receivers) made no "Accepted".
+    QCOMPARE(w.kernel().relay()->stats().unanswered, std::uint64_t(1));
 
     // SIGCONT: the server reads the stale command, answers "expired" and does not execute it; the GUI clears.
     signalServer(SIGCONT);
-    QTRY_VERIFY_WITH_TIMEOUT(linkOk(w), 8000);
+    QTRY_VERIFY2_WITH_TIMEOUT(linkOk(w), qPrintable(linkDiagnostics(w)), 8000);
     QVERIFY(!link(w)->banner()->isVisible());
     QVERIFY(ticket->submitButton()->isEnabled());
     QVERIFY(!w.window()->watchlistDock()->windowTitle().contains(QLatin1String("stale")));
@@ -280,6 +337,12 @@ class tst_AttachedGui : public QObject {
     for (int r = 0; r < orders->model()->rowCount(); ++r)
       if (orders->model()->orderAt(r).quantity == 7.0) lateQty += 7.0;
     QCOMPARE(lateQty, 0.0);  // the 7-share order never became an order
+    // The extra subscriber saw exactly what went out: the first order, the late one and the one after SIGCONT (the
+    // order refused at once while the server was not responding was never published).
+    QTRY_COMPARE_WITH_TIMEOUT(tapped().size(), std::size_t(3), 5000);
+    QCOMPARE(tapped()[0], firstId);
+    QCOMPARE(tapped()[1], lateId);
+    QCOMPARE(tapped()[2], ticket->lastCorrelationId());
     const QByteArray log = serverLog();
     QVERIFY2(log.contains("commands read after their deadline"), log.constData());
     // Two answers for the late order: ours when its deadline passed, then the server's when it read it (SIGCONT).
@@ -303,7 +366,7 @@ class tst_AttachedGui : public QObject {
       test::KernelWindow w(QStringLiteral("attachgui-before"), attachOverrides());
       const QString started = w.start();
       QVERIFY2(started.isEmpty(), qPrintable(started));
-      QTRY_VERIFY_WITH_TIMEOUT(linkOk(w), 10000);
+      QTRY_VERIFY2_WITH_TIMEOUT(linkOk(w), qPrintable(linkDiagnostics(w)), 10000);
       auto* ticket = w.window()->orderTicketDock();
       // A buy limit 4% under the market (inside the 5% price band): it rests.
       auto* watch = w.window()->watchlistDock()->model();

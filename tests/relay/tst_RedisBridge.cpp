@@ -18,8 +18,10 @@
 
 #include <QElapsedTimer>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include "tests/support/ChannelTap.h"
 #include "tests/support/RequireServers.h"
 
 #include <mutex>
@@ -115,25 +117,6 @@ class FakeHeartbeat {
   std::mutex m_mutex;
   std::condition_variable m_cv;
   std::thread m_thread;
-};
-
-// Every payload published on one channel (a subscriber that is not a Meridian server, like redis-cli).
-struct ChannelTap {
-  ChannelTap(const std::string& url, const std::string& channel)
-      : sub(url, [this](const std::string&, const std::string& payload) {
-          std::lock_guard lock(mutex);
-          payloads.push_back(payload);
-        }) {
-    ok = sub.start({channel}, {}).ok() && sub.waitUntilSubscribed(std::chrono::milliseconds(5000));
-  }
-  std::vector<std::string> all() {
-    std::lock_guard lock(mutex);
-    return payloads;
-  }
-  std::mutex mutex;
-  std::vector<std::string> payloads;
-  storage::RedisSubscriber sub;
-  bool ok = false;
 };
 
 contract::SubmitOrder marketOrder(const std::string& corr) {
@@ -412,9 +395,10 @@ class tst_RedisBridge : public QObject {
       return writer.publish(server.commandsChannel(), contract::encodeRelayMessage(m, kRelayKey)).ok();
     };
     const domain::Timestamp now = m_clock.now();
+    const domain::Timestamp freshDeadline = now + 5000 * domain::kNanosPerMilli;
     QVERIFY(send("C-late", now - 5 * domain::kNanosPerMilli));
     QVERIFY(send("C-none", 0));
-    QVERIFY(send("C-fresh", now + 5000 * domain::kNanosPerMilli));
+    QVERIFY(send("C-fresh", freshDeadline));
     // The answers come in the order the commands were read: the in-time one last is the barrier.
     QTRY_VERIFY_WITH_TIMEOUT(!answers.all<contract::CommandAccepted>().empty(), 5000);
     QCOMPARE(answers.all<contract::CommandAccepted>().front().correlationId, std::string("C-fresh"));
@@ -429,6 +413,11 @@ class tst_RedisBridge : public QObject {
     const auto reached = commands.all<contract::SubmitOrder>();
     QCOMPARE(reached.size(), std::size_t(1));
     QCOMPARE(reached[0].correlationId, std::string("C-fresh"));
+    // It carries its deadline on the bus, for the service that executes it to check again right before acting.
+    const auto reachedEnvelope = std::find_if(commands.seen.begin(), commands.seen.end(),
+                                              [](const bus::Envelope& e) { return e.as<contract::SubmitOrder>(); });
+    QVERIFY(reachedEnvelope != commands.seen.end());
+    QCOMPARE(reachedEnvelope->deadline, freshDeadline);
     QCOMPARE(server.stats().expired, std::uint64_t(2));
     QCOMPARE(server.stats().accepted, std::uint64_t(1));
     server.stop();
@@ -448,7 +437,7 @@ class tst_RedisBridge : public QObject {
     ao.ns = ns;
     ao.key = kRelayKey;
     relay::RedisBridge attached(m_url, attachBus, m_clock, ao);
-    ChannelTap tap(m_url, attached.commandsChannel());
+    test::ChannelTap tap(m_url, attached.commandsChannel());
     QVERIFY(tap.ok);
     QVERIFY(attached.start().ok() && attached.startInbound().ok());
     QTRY_VERIFY_WITH_TIMEOUT(attached.serverAlive(), 5000);
@@ -488,7 +477,7 @@ class tst_RedisBridge : public QObject {
     ao.ns = ns;
     ao.key = kRelayKey;
     relay::RedisBridge attached(m_url, attachBus, m_clock, ao);
-    ChannelTap tap(m_url, attached.commandsChannel());
+    test::ChannelTap tap(m_url, attached.commandsChannel());
     QVERIFY(tap.ok);
     Sink links(attachBus, "sys.server_link");
     Sink answers(attachBus, "sys.command.>");
