@@ -6,17 +6,23 @@
 
 class tst_AppLaunch : public QObject {
   Q_OBJECT
+
+  // The app's settings, data and logs go to `home`, not the user's.
+  static void isolate(QProcess& p, const QTemporaryDir& home) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("HOME", home.path());
+    env.insert("XDG_CONFIG_HOME", home.filePath("config"));
+    env.insert("XDG_DATA_HOME", home.filePath("data"));
+    p.setProcessEnvironment(env);
+  }
+
  private Q_SLOTS:
   void startsOnEmbeddedDefaultAndQuitsCleanly() {
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariable("QT_QPA_PLATFORM") != "offscreen")
       QSKIP("needs an X display (the README test command runs GUI tests under Xvfb)");
     QTemporaryDir home;
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("HOME", home.path());
-    env.insert("XDG_CONFIG_HOME", home.filePath("config"));
-    env.insert("XDG_DATA_HOME", home.filePath("data"));
-    p.setProcessEnvironment(env);
+    isolate(p, home);
     p.start(MERIDIAN_GUI_PATH, {"--quit-after", "2500"});
     QVERIFY(p.waitForFinished(60'000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
@@ -39,11 +45,7 @@ class tst_AppLaunch : public QObject {
       QSKIP("needs an X display (the README test command runs GUI tests under Xvfb)");
     QTemporaryDir home;
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("HOME", home.path());
-    env.insert("XDG_CONFIG_HOME", home.filePath("config"));
-    env.insert("XDG_DATA_HOME", home.filePath("data"));
-    p.setProcessEnvironment(env);
+    isolate(p, home);
     p.start(MERIDIAN_GUI_PATH, QStringList{});
     QVERIFY(p.waitForStarted());
     const QString logPath = home.filePath("data/Meridian/Meridian/logs/meridian.log");
@@ -70,11 +72,7 @@ class tst_AppLaunch : public QObject {
       QSKIP("needs an X display (the README test command runs GUI tests under Xvfb)");
     QTemporaryDir home;
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("HOME", home.path());
-    env.insert("XDG_CONFIG_HOME", home.filePath("config"));
-    env.insert("XDG_DATA_HOME", home.filePath("data"));
-    p.setProcessEnvironment(env);
+    isolate(p, home);
     const QString missing = home.filePath("missing.ini");
     p.start(MERIDIAN_GUI_PATH, {"--config", missing, "--quit-after", "300"});
     QVERIFY(p.waitForFinished(60'000));
