@@ -401,6 +401,10 @@ class tst_Ergonomics : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(t->outcomeKind() == OrderTicketDock::Outcome::Rejected, 10'000);
     fx.window()->chartDock()->setSymbol(QStringLiteral("NVDA"));
     fx.window()->chartDock()->setTimeframe(ui::Timeframe::H1);
+    // The chart leaves the default (Red) link group for Blue; the restart must keep it there.
+    const int blue = 3;
+    QCOMPARE(ui::LinkGroups::groupName(blue), QStringLiteral("Blue"));
+    fx.window()->linkGroups()->setGroup(fx.window()->chartDock(), blue);
 
     started = fx.restart();
     QVERIFY2(started.isEmpty(), qPrintable(started));
@@ -413,6 +417,8 @@ class tst_Ergonomics : public QObject {
     QCOMPARE(fx.window()->chartDock()->symbol(), QStringLiteral("NVDA"));
     QVERIFY(fx.window()->chartDock()->timeframeButton(ui::Timeframe::H1)->isChecked() ||
             fx.window()->chartDock()->view()->timeframe() == ui::Timeframe::H1);
+    QCOMPARE(fx.window()->linkGroups()->group(fx.window()->chartDock()), blue);
+    QVERIFY(fx.window()->linkGroups()->group(fx.window()->orderTicketDock()) != blue);  // the others kept theirs
     QVERIFY(!test::saveScreenshot(fx.window(), QStringLiteral("Ergonomics-after-restart")).isEmpty());
     fx.stop();
   }
