@@ -95,8 +95,9 @@ class tst_PairLab : public QObject {
     storage::StorageService storage(sc);
     QVERIFY(storage.start().ok());
     const Generated g = generate(400);
-    for (const auto& [sym, closes] : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}, std::pair{"CCC", g.c}}) {
-      const auto bars = barsOf(closes);
+    for (const auto& series : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}, std::pair{"CCC", g.c}}) {
+      const std::string sym = series.first;  // not a structured binding: clang 14 cannot capture one in a lambda
+      const auto bars = barsOf(series.second);
       QVERIFY(storage.call([&](storage::IStorage& s) { return s.upsertBars(sym, "csv", bars); }).get().ok());
     }
     // A pair_discovery run that found AAA/CCC (p 0.01 then) and AAA/BBB.
