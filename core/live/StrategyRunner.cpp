@@ -1125,8 +1125,11 @@ Result<StrategyCycleReport> StrategyRunner::runCycle(const std::atomic<bool>& ca
 // ---- monitor and control ------------------------------------------------------------------------------------
 
 void StrategyRunner::onControl(const contract::ControlStrategy& cmd) {
+  // One logger for the whole function and braces around each case: clang 14's ASan reported the logger temporary of
+  // one case destroyed out of its scope at the end of the switch (stack-use-after-scope).
+  const auto logger = log();
   const auto reject = [&](std::string reason) {
-    log()->warn("{} {}: refused: {}", contract::toString(cmd.action), cmd.instance, reason);
+    logger->warn("{} {}: refused: {}", contract::toString(cmd.action), cmd.instance, reason);
     m_bus.publish(contract::CommandRejected{cmd.correlationId, std::move(reason)});
   };
   const auto it = std::find_if(m_instances.begin(), m_instances.end(),
@@ -1134,17 +1137,19 @@ void StrategyRunner::onControl(const contract::ControlStrategy& cmd) {
   if (it == m_instances.end()) return reject(fmt::format("no live strategy instance '{}'", cmd.instance));
   Instance& inst = **it;
   switch (cmd.action) {
-    case contract::StrategyAction::Pause:
+    case contract::StrategyAction::Pause: {
       if (inst.paused) return reject(fmt::format("{} is paused already", inst.id));
       inst.paused = true;
-      log()->info("{}: paused: no new orders until resumed", inst.id);
+      logger->info("{}: paused: no new orders until resumed", inst.id);
       break;
-    case contract::StrategyAction::Resume:
+    }
+    case contract::StrategyAction::Resume: {
       if (!inst.paused) return reject(fmt::format("{} is not paused", inst.id));
       inst.paused = false;
       inst.flatten = false;
-      log()->info("{}: resumed: orders again from the next bar", inst.id);
+      logger->info("{}: resumed: orders again from the next bar", inst.id);
       break;
+    }
     case contract::StrategyAction::Flatten: {
       if (!m_options.trade)
         return reject(fmt::format("{} sends no orders (strategy.trade=false): nothing to flatten", inst.id));
@@ -1153,7 +1158,7 @@ void StrategyRunner::onControl(const contract::ControlStrategy& cmd) {
       inst.paused = true;
       inst.flatten = true;
       inst.lastError.clear();
-      log()->info("{}: flatten: every leg to 0 through the order path, then paused", inst.id);
+      logger->info("{}: flatten: every leg to 0 through the order path, then paused", inst.id);
       for (const auto& sym : inst.spec.symbols) {
         Slot& slot = slotFor(inst, sym);
         slot.target = 0.0;
