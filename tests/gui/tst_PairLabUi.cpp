@@ -6,6 +6,8 @@
 #include "core/storage/StorageService.h"
 #include "ui/dialogs/BacktestController.h"
 #include "ui/docks/PairLabDock.h"
+#include "ui/docks/ChartDock.h"
+#include "ui/docks/OrderTicketDock.h"
 #include "ui/mainwindow/MainWindow.h"
 #include "tests/support/GuiFixture.h"
 #include "tests/support/PairSeries.h"
@@ -61,6 +63,9 @@ class tst_PairLabUi : public QObject {
 
     // The first row is selected: its z-score and the six band lines (entry, exit, stop, both signs).
     QTRY_VERIFY_WITH_TIMEOUT(dock->charted() && dock->charted()->stats.first == "AAA", 10'000);
+    // The Pair Lab is in the link groups (Red, like the chart and the ticket): a pair moves them to its first leg.
+    QTRY_COMPARE(window->chartDock()->symbol(), QStringLiteral("AAA"));
+    QCOMPARE(window->orderTicketDock()->symbolEdit()->text(), QStringLiteral("AAA"));
     QCOMPARE(dock->chart()->series().size(), 7);
     auto* z = qobject_cast<QLineSeries*>(dock->chart()->series().front());
     QVERIFY(z);

@@ -23,6 +23,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QItemSelectionModel>
 #include <QScrollArea>
 #include <QRegularExpression>
 #include <QPainter>
@@ -334,10 +335,6 @@ void MainWindow::createMenus() {
   connect(m_screenerDock, &ScreenerDock::symbolActivated, this, [this](const QString& s) {
     m_links->publish(m_screenerDock, s);
   });
-  createLinkGroups();
-  QMenu* linkMenu = view->addMenu(QStringLiteral("&Link Groups"));
-  linkMenu->setObjectName(QStringLiteral("menuLinkGroups"));
-  m_links->populateMenu(linkMenu);
   QAction* screenerToggle = m_screenerDock->toggleViewAction();
   screenerToggle->setObjectName(QStringLiteral("toggleScreenerDock"));
   m_goToKeys.append({m_screenerDock, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_S)});
@@ -382,6 +379,10 @@ void MainWindow::createMenus() {
   pairLabToggle->setStatusTip(QStringLiteral("Show or hide the Pair Lab panel"));
   view->addAction(pairLabToggle);
   m_goToKeys.append({m_pairLabDock, QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key_L)});
+  createLinkGroups();  // after every panel that takes part (the Pair Lab is the last)
+  QMenu* linkMenu = view->addMenu(QStringLiteral("&Link Groups"));
+  linkMenu->setObjectName(QStringLiteral("menuLinkGroups"));
+  m_links->populateMenu(linkMenu);
   view->addSeparator();
   createGoToMenu(view);
   QAction* reset = view->addAction(QStringLiteral("&Reset Layout"), this, &MainWindow::resetLayout);
@@ -848,6 +849,22 @@ void MainWindow::createLinkGroups() {
   m_links->add(m_ticketDock, 1, [this](const QString& s) { m_ticketDock->setSymbol(s); });
   m_links->add(m_positionsDock, 1, [this](const QString& s) { selectSymbolRow(m_positionsDock->view(), s); });
   m_links->add(m_screenerDock, 1, [this](const QString& s) { selectSymbolRow(m_screenerDock->view(), s); });
+  // The Pair Lab: choosing a pair moves its group to the first leg; a symbol chosen elsewhere selects the first pair
+  // that has it as a leg.
+  m_links->add(m_pairLabDock, 1, [this](const QString& s) {
+    const PairLabModel* pairs = m_pairLabDock->model();
+    for (int r = 0; r < pairs->rowCount(); ++r)
+      if (const contract::PairLabRow* p = pairs->rowAt(r);
+          p && (format::qstr(p->first) == s || format::qstr(p->second) == s)) {
+        m_pairLabDock->view()->setCurrentIndex(pairs->index(r, 0));
+        return;
+      }
+  });
+  connect(m_pairLabDock->view()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) {
+            if (const contract::PairLabRow* p = current.isValid() ? m_pairLabDock->model()->rowAt(current.row()) : nullptr)
+              m_links->publish(m_pairLabDock, format::qstr(p->first));
+          });
   connect(m_chartDock, &ChartDock::symbolChanged, this, [this](const QString& s) { m_links->publish(m_chartDock, s); });
   // Working orders on the chart; drag a line to move its price (a ReplaceOrder, like Modify Order…).
   connect(m_chartDock, &ChartDock::symbolChanged, this, &MainWindow::refreshChartOrderLines);
