@@ -62,56 +62,63 @@ std::string_view toString(RiskRule rule) {
   return "unknown";
 }
 
+namespace {
+
+// Every risk.* key once: what its value must be (checkSetting) and the field it sets (fromConfig). The two whole-number
+// keys set an int and a duration, so fromConfig reads them by name.
+enum class Form { Amount, Fraction, Count, Bool };
+struct LimitKey {
+  std::string_view key;
+  Form form;
+  double RiskLimits::*number = nullptr;
+  bool RiskLimits::*flag = nullptr;
+};
+const LimitKey kLimitKeys[] = {
+    {"risk.max_order_qty", Form::Amount, &RiskLimits::maxOrderQty},
+    {"risk.max_order_notional", Form::Amount, &RiskLimits::maxOrderNotional},
+    {"risk.max_position_qty", Form::Amount, &RiskLimits::maxPositionQty},
+    {"risk.max_position_notional", Form::Amount, &RiskLimits::maxPositionNotional},
+    {"risk.max_gross_exposure_pct", Form::Amount, &RiskLimits::maxGrossExposurePct},
+    {"risk.price_band_pct", Form::Fraction, &RiskLimits::priceBandPct},
+    {"risk.max_orders_per_window", Form::Count},
+    {"risk.rate_window_ms", Form::Count},
+    {"risk.max_daily_loss_pct", Form::Fraction, &RiskLimits::maxDailyLossPct},
+    {"risk.max_daily_loss", Form::Amount, &RiskLimits::maxDailyLoss},
+    {"risk.drawdown_pct", Form::Fraction, &RiskLimits::drawdownPct},
+    {"risk.max_pair_correlation", Form::Fraction, &RiskLimits::maxPairCorrelation},
+    {"risk.trading_hours", Form::Bool, nullptr, &RiskLimits::enforceTradingHours},
+    {"risk.require_reference_price", Form::Bool, nullptr, &RiskLimits::requireReferencePrice},
+    {"risk.allow_reducing_when_halted", Form::Bool, nullptr, &RiskLimits::allowReducingWhenHalted},
+};
+
+}  // namespace
+
 RiskLimits RiskLimits::fromConfig(const common::Config& c) { return fromConfig(c, RiskLimits{}); }
 
 RiskLimits RiskLimits::fromConfig(const common::Config& c, const RiskLimits& base) {
   RiskLimits l = base;
   const RiskLimits defaults;
   // A key set to nothing (a cleared Settings field) means its default; an unparsable one keeps `base`.
-  const auto blank = [&](const char* key) { return c.contains(key) && c.value(key).trimmed().isEmpty(); };
-  const auto number = [&](const char* key, double RiskLimits::*field) {
-    l.*field = blank(key) ? defaults.*field : c.doubleValue(key, l.*field);
-  };
-  const auto flag = [&](const char* key, bool RiskLimits::*field) {
-    l.*field = blank(key) ? defaults.*field : c.boolValue(key, l.*field);
-  };
-  number("risk.max_order_qty", &RiskLimits::maxOrderQty);
-  number("risk.max_order_notional", &RiskLimits::maxOrderNotional);
-  number("risk.max_position_qty", &RiskLimits::maxPositionQty);
-  number("risk.max_position_notional", &RiskLimits::maxPositionNotional);
-  number("risk.max_gross_exposure_pct", &RiskLimits::maxGrossExposurePct);
-  number("risk.price_band_pct", &RiskLimits::priceBandPct);
-  number("risk.max_daily_loss_pct", &RiskLimits::maxDailyLossPct);
-  number("risk.max_daily_loss", &RiskLimits::maxDailyLoss);
-  number("risk.drawdown_pct", &RiskLimits::drawdownPct);
-  number("risk.max_pair_correlation", &RiskLimits::maxPairCorrelation);
+  const auto blank = [&](const QString& key) { return c.contains(key) && c.value(key).trimmed().isEmpty(); };
+  for (const LimitKey& k : kLimitKeys) {
+    const QString key = QString::fromLatin1(k.key.data(), qsizetype(k.key.size()));
+    if (k.number) l.*k.number = blank(key) ? defaults.*k.number : c.doubleValue(key, l.*k.number);
+    if (k.flag) l.*k.flag = blank(key) ? defaults.*k.flag : c.boolValue(key, l.*k.flag);
+  }
   l.maxOrdersPerWindow = blank("risk.max_orders_per_window") ? defaults.maxOrdersPerWindow
                                                               : c.intValue("risk.max_orders_per_window", l.maxOrdersPerWindow);
   l.rateWindow = blank("risk.rate_window_ms")
                      ? defaults.rateWindow
                      : domain::fromMillis(c.intValue("risk.rate_window_ms", int(domain::toMillis(l.rateWindow))));
-  flag("risk.trading_hours", &RiskLimits::enforceTradingHours);
-  flag("risk.require_reference_price", &RiskLimits::requireReferencePrice);
-  flag("risk.allow_reducing_when_halted", &RiskLimits::allowReducingWhenHalted);
   return l;
 }
 
 std::string RiskLimits::checkSetting(std::string_view key, std::string_view value) {
-  enum class Form { Amount, Fraction, Count, Bool };
-  static constexpr std::pair<std::string_view, Form> kKeys[] = {
-      {"risk.max_order_qty", Form::Amount},          {"risk.max_order_notional", Form::Amount},
-      {"risk.max_position_qty", Form::Amount},       {"risk.max_position_notional", Form::Amount},
-      {"risk.max_gross_exposure_pct", Form::Amount}, {"risk.price_band_pct", Form::Fraction},
-      {"risk.max_orders_per_window", Form::Count},   {"risk.rate_window_ms", Form::Count},
-      {"risk.max_daily_loss_pct", Form::Fraction},   {"risk.max_daily_loss", Form::Amount},
-      {"risk.drawdown_pct", Form::Fraction},         {"risk.max_pair_correlation", Form::Fraction},
-      {"risk.trading_hours", Form::Bool},            {"risk.require_reference_price", Form::Bool},
-      {"risk.allow_reducing_when_halted", Form::Bool}};
-  const auto* it = std::find_if(std::begin(kKeys), std::end(kKeys), [&](const auto& k) { return k.first == key; });
-  if (it == std::end(kKeys)) return fmt::format("{} is not a risk limit", key);
+  const auto* it = std::find_if(std::begin(kLimitKeys), std::end(kLimitKeys), [&](const LimitKey& k) { return k.key == key; });
+  if (it == std::end(kLimitKeys)) return fmt::format("{} is not a risk limit", key);
   const QString v = QString::fromUtf8(value.data(), qsizetype(value.size())).trimmed().toLower();
   if (v.isEmpty()) return {};  // back to its default
-  if (it->second == Form::Bool) {
+  if (it->form == Form::Bool) {
     static const QStringList kBools = {"1", "true", "yes", "on", "0", "false", "no", "off"};
     return kBools.contains(v) ? std::string() : fmt::format("{}: '{}' is not true or false", key, value);
   }
@@ -119,8 +126,8 @@ std::string RiskLimits::checkSetting(std::string_view key, std::string_view valu
   const double x = v.toDouble(&ok);
   if (!ok || !std::isfinite(x)) return fmt::format("{}: '{}' is not a number", key, value);
   if (x < 0) return fmt::format("{}: {} is negative", key, value);
-  if (it->second == Form::Fraction && x > 1) return fmt::format("{}: {} is a fraction, at most 1", key, value);
-  if (it->second == Form::Count && (x != std::floor(x) || x > std::numeric_limits<int>::max()))
+  if (it->form == Form::Fraction && x > 1) return fmt::format("{}: {} is a fraction, at most 1", key, value);
+  if (it->form == Form::Count && (x != std::floor(x) || x > std::numeric_limits<int>::max()))
     return fmt::format("{}: {} is not a whole number", key, value);
   return {};
 }
