@@ -147,12 +147,7 @@ class StoredSource {
     m_storage = std::make_unique<storage::StorageService>(runtime::storageConfigFrom(config));
     if (Status s = m_storage->start(); !s.ok())
       return failure(cmd, fmt::format("cannot open storage: {} ({})", s.error().message, s.error().code));
-    history::HistoryService::Options options;
-    options.reader = m_storage->config();  // its own read connection, like the application's
-    m_history = std::make_unique<history::HistoryService>(
-        m_bus,
-        [this](const storage::StorageTask& task) { m_storage->call([&task](storage::IStorage& st) { task(st); }).get(); },
-        std::move(options));
+    m_history = history::makeHistoryService(m_bus, *m_storage);  // as the application reads it
     m_history->start();
     return 0;
   }

@@ -165,7 +165,7 @@ void HistoryService::openReader() {
   m_readerTried = true;
   if (!m_options.reader) return;
   const storage::StorageConfig& c = *m_options.reader;
-  if (c.backend == "sqlite" && (c.sqlitePath.empty() || c.sqlitePath == ":memory:")) return;  // not shareable
+  if (!storage::opensSharedDatabase(c)) return;
   auto made = storage::makeStorage(c);
   if (!made) {
     common::logger("history")->warn("history: no own read connection ({}); reading through the storage thread",
@@ -580,6 +580,17 @@ contract::PairSeriesLoaded HistoryService::pairSeriesWith(const contract::Reques
   series.stopZ = out.stopZ;
   series.stats.source = loaded.sources.at(request.first);
   return series;
+}
+
+std::unique_ptr<HistoryService> makeHistoryService(bus::EventBus& bus, storage::StorageService& storage) {
+  HistoryService::Options options;
+  options.reader = storage.config();
+  return std::make_unique<HistoryService>(
+      bus,
+      [&storage](const storage::StorageTask& task) {
+        storage.call([&task](storage::IStorage& s) { task(s); }).get();  // throws when storage is not running
+      },
+      std::move(options));
 }
 
 }  // namespace meridian::history

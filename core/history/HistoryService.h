@@ -23,6 +23,7 @@
 #include "core/contract/Pairs.h"
 #include "core/contract/Reports.h"
 #include "core/storage/StorageFactory.h"
+#include "core/storage/StorageService.h"
 
 #include <atomic>
 #include <memory>
@@ -115,5 +116,10 @@ class HistoryService {
   std::unique_ptr<storage::IStorage> m_reader;  // worker thread only
   bool m_readerTried = false;                   // worker thread only
 };
+
+// A process's history service: reads on its own connection to `storage`'s database (through the storage thread when
+// that database cannot be opened twice), so a chart or a backtest never waits behind the order journal. The one
+// wiring the Kernel and the CLI share.
+std::unique_ptr<HistoryService> makeHistoryService(bus::EventBus& bus, storage::StorageService& storage);
 
 }  // namespace meridian::history

@@ -20,6 +20,7 @@
 #include "core/research/StoredSeries.h"
 #include "core/research/ScreenerService.h"
 #include "core/runtime/HealthProbes.h"
+#include "core/storage/BarWriter.h"
 #if MERIDIAN_HAVE_REDIS
 #include "core/relay/RedisBridge.h"
 #endif
@@ -97,11 +98,12 @@ class StorageJournalQueue final : public execution::IJournalQueue {
 };
 
 // broker.kind = paper (default) | alpaca.
-Result<std::unique_ptr<execution::IBroker>> makeBroker(const common::Config& config) {
+Result<std::unique_ptr<execution::IBroker>> makeBroker(const common::Config& config, const common::IClock& clock) {
   const QString kind = config.value("broker.kind", "paper").trimmed().toLower();
   if (kind == "alpaca") {
     auto cfg = execution::AlpacaConfig::fromConfig(config);
     if (!cfg.ok()) return cfg.error();
+    cfg.value().http.clock = &clock;
     return std::unique_ptr<execution::IBroker>(std::make_unique<execution::AlpacaBroker>(std::move(cfg).value()));
   }
   if (kind != "paper") return makeError("config", "broker.kind must be paper or alpaca, not '" + kind.toStdString() + "'");
@@ -129,14 +131,7 @@ Kernel::Kernel(common::Config config, std::shared_ptr<const common::IClock> cloc
         m_storage->call([&task](storage::IStorage& s) { task(s); }).get();  // throws when storage is not running
       },
       *m_clock, &m_bus, marketdata::IngestionOptions::fromConfig(m_config));
-  history::HistoryService::Options historyOptions;
-  historyOptions.reader = storageConfigFrom(m_config, m_clock);  // own connection: never blocks the journal
-  m_history = std::make_unique<history::HistoryService>(
-      m_bus,
-      [this](const storage::StorageTask& task) {
-        m_storage->call([&task](storage::IStorage& s) { task(s); }).get();
-      },
-      std::move(historyOptions));
+  m_history = history::makeHistoryService(m_bus, *m_storage);  // own read connection: never blocks the journal
 }
 
 Kernel::~Kernel() {
@@ -186,7 +181,7 @@ Status Kernel::start() {
       log->warn("attached with db.backend={}: history and backtests read this local database, not the server's",
                 m_storage->config().backend);
   } else {
-    auto broker = makeBroker(m_config);
+    auto broker = makeBroker(m_config, *m_clock);
     if (!broker.ok()) {
       log->error("cannot start the broker: {}", broker.error().message);
       return failStart(broker.error());
@@ -290,35 +285,35 @@ void Kernel::startMarketFeed() {
   o.pricesPath = journalSideFile(m_config, "market.sim_prices_path", "sim-prices");
   log->info("simulated market: {} symbols, {} ticks/s, seed {}, {}, {}x real time", o.symbols.size(), o.ticksPerSecond,
             o.seed, o.alwaysOpen ? "always open" : "NYSE sessions only", o.replaySpeed);
-  seedSimulatedHistory(o);
+  const bool storeBars = m_config.boolValue("market.sim_store_bars", true);
+  if (storeBars || m_config.intValue("market.sim_history_days", 126) > 0) {
+    // The feed's bars and first-run history go through a writer with its own connection, never the journal's thread.
+    m_barWriter = std::make_unique<storage::BarWriter>(*m_storage);
+    if (Status s = m_barWriter->start(); !s.ok())
+      log->warn("simulated bars are not stored this run (no connection of their own: {})", s.error().message);
+  }
+  if (m_barWriter) seedSimulatedHistory(o);
   m_market = std::make_unique<marketdata::SimulatedMarket>(m_bus, *m_clock, std::move(o));
-  if (m_config.boolValue("market.sim_store_bars", true)) {
-    // The feed's bars go to storage (fire-and-forget tasks on the storage thread), so the chart of a window opened
-    // later -- a restarted GUI, or one attached to this server -- has the history (HistoryService, vendor
-    // "simulated").
-    m_market->setBarSink([storage = m_storage.get()](const std::string& symbol, const std::string& source,
-                                                     const domain::Bar& bar) {
-      storage->post([symbol, source, bar](storage::IStorage& s) {
-        if (auto r = s.upsertBars(symbol, source, std::span<const domain::Bar>(&bar, 1)); !r.ok())
-          common::logger("kernel")->warn("cannot store the simulated {} bar of {}: {}", source, symbol,
-                                         r.error().message);
-      });
-    });
+  if (storeBars && m_barWriter) {
+    // Stored, so the chart of a window opened later -- a restarted GUI, or one attached to this server -- has the
+    // history (HistoryService, vendor "simulated").
+    m_market->setBarSink([writer = m_barWriter.get()](const std::string& symbol, const std::string& source,
+                                                      const domain::Bar& bar) { writer->write(symbol, source, bar); });
   }
   m_market->start();
 }
 
 void Kernel::seedSimulatedHistory(const marketdata::SimulatedMarketOptions& o) {
   // First run: a few months of daily and the last sessions of 1-minute bars per simulated symbol, so the chart,
-  // indicators and screener have data at once. A symbol that already has a stored daily series keeps it. Written on
-  // the storage thread (posted: nothing waits for it); the history service reads on its own connection, so a chart
-  // that asked before a symbol was written loads it again on HistoryStored.
+  // indicators and screener have data at once. A symbol that already has a stored daily series keeps it. Written by
+  // the bar writer (posted: nothing waits for it); the history service reads on its own connection, so a chart that
+  // asked before a symbol was written loads it again on HistoryStored.
   const int days = std::clamp(m_config.intValue("market.sim_history_days", 126), 0, 2520);
   const int minuteDays = std::clamp(m_config.intValue("market.sim_history_minute_days", 10), 0, days);
   if (days == 0) return;
   const domain::Timestamp end = m_clock->now();
-  m_storage->post([bus = &m_bus, symbols = o.symbols, seed = o.seed, source = o.source, end, days, minuteDays](
-                      storage::IStorage& s) {
+  m_barWriter->post([bus = &m_bus, symbols = o.symbols, seed = o.seed, source = o.source, end, days, minuteDays](
+                        storage::IStorage& s) {
     auto log = common::logger("kernel");
     std::size_t seeded = 0;
     for (const marketdata::SimulatedSymbol& sym : symbols) {
@@ -444,6 +439,7 @@ void Kernel::stopComponents() {
   m_screener.reset();   // answers queued screens as stopped and joins; it reads through storage
   if (m_market) m_market->stop();  // then: no more quotes/bars into execution
   m_market.reset();
+  m_barWriter.reset();  // writes what the feed queued, on its own connection
   if (m_execution) m_execution->stop();  // before storage: its last journal writes drain with the storage thread
   m_execution.reset();
   if (m_relay) m_relay->stop();  // after execution: its last events still go out

@@ -40,6 +40,9 @@ class EventWatcher;
 namespace meridian::live {
 class LiveServices;
 }
+namespace meridian::storage {
+class BarWriter;
+}
 namespace meridian::history {
 class HistoryService;
 }
@@ -142,6 +145,7 @@ class Kernel {
   std::unique_ptr<relay::IEventRelay> m_relay;  // RedisBridge when redis.url is set and Redis support is compiled in
   RuntimeMode m_mode = RuntimeMode::Standalone;
   contract::TradingMode m_localMode;  // standalone / serve: set in start() before anything else reads it
+  std::unique_ptr<storage::BarWriter> m_barWriter;  // the feed's bars, off the journal's thread
   std::unique_ptr<marketdata::SimulatedMarket> m_market;
   std::unique_ptr<marketdata::IngestionService> m_ingestion;
   std::unique_ptr<history::HistoryService> m_history;

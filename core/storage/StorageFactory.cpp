@@ -18,6 +18,10 @@ std::vector<std::string> availableBackends() {
   return out;
 }
 
+bool opensSharedDatabase(const StorageConfig& config) {
+  return !(config.backend == "sqlite" && (config.sqlitePath.empty() || config.sqlitePath == ":memory:"));
+}
+
 Result<std::unique_ptr<IStorage>> makeStorage(const StorageConfig& config) {
   if (config.backend == "sqlite") {
     if (config.sqlitePath.empty()) return makeError(errc::kInvalid, "storage: sqlite backend needs sqlitePath");

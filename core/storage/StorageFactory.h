@@ -23,6 +23,10 @@ struct StorageConfig {
 // missing parameter, errc::kNotCompiled for a backend disabled at build time (MERIDIAN_WITH_POSTGRES=OFF).
 Result<std::unique_ptr<IStorage>> makeStorage(const StorageConfig& config);
 
+// True when a second connection to `config`'s database sees the same data (PostgreSQL, a SQLite file; not an
+// in-memory SQLite database).
+bool opensSharedDatabase(const StorageConfig& config);
+
 // Backends compiled into this build, e.g. {"sqlite", "postgres"}.
 std::vector<std::string> availableBackends();
 

@@ -188,10 +188,9 @@ class tst_Chaos : public QObject {
     ini += "[paper]\nbook_path=" + bookPath() + "\n";
     ini += "[journal]\nspool_path=" + spoolPath() + "\n";
     // A minute of simulated market per wall-clock second: the 1-minute strategies trade every few seconds.
-    // The feed at 60x: its bars are not stored and no history is seeded. Storing a bar per symbol per simulated minute
-    // would put ~500 bar upserts a second on the storage thread the journal shares (see the closing note of issue
-    // 12); the faults here are about the order path.
-    ini += "[market]\nsim_speed=60\nsim_ticks_per_second=400\nsim_store_bars=false\nsim_history_days=0\n";
+    // The feed at 60x stores its bars (~500 bar upserts a second) and seeds history on first start, as it does by
+    // default: both go through the bar writer's own connection, so they never delay a journal write.
+    ini += "[market]\nsim_speed=60\nsim_ticks_per_second=400\n";
     ini += "[strategy]\nlive=\"sma_cross:AAPL;sma_cross:MSFT\"\ntrade=true\ntimeframe=1m\nsize=10\nhistory_days=0\n"
            "sma_cross.fast=2\nsma_cross.slow=4\n";
     // No job may reach the network: a universe without data, no retries.
