@@ -72,7 +72,7 @@ int runCalendar(const QStringList& args) {
     return 2;
   }
   const auto& cal = time::NyseCalendar::instance();
-  const QDate today = time::TimeZones::exchangeDate(common::RealClock().now());
+  const QDate today = time::TimeZones::exchangeDate(common::systemClock().now());
   const QDate from = p.isSet("from") ? QDate::fromString(p.value("from"), Qt::ISODate) : today;
   const QDate to = p.isSet("to") ? QDate::fromString(p.value("to"), Qt::ISODate) : from.addDays(14);
   if (!from.isValid() || !to.isValid() || to < from) {
@@ -152,7 +152,7 @@ int runHealth(const QStringList& args, const common::Config& config) {
     return r.required && r.state != contract::HealthState::Ok && r.state != contract::HealthState::Degraded;
   });
   const auto& cal = time::NyseCalendar::instance();
-  const auto now = common::RealClock().now();
+  const auto now = common::systemClock().now();
   const bool open = cal.isOpen(now);
   const std::string next = text(time::TimeZones::formatExchange(open ? cal.nextClose(now) : cal.nextOpen(now),
                                                                 "yyyy-MM-dd HH:mm"));

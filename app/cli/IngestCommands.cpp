@@ -148,8 +148,7 @@ int runImportCsv(const QStringList& args, const common::Config& config) {
 
   storage::StorageService storage(runtime::storageConfigFrom(config));
   if (!startStorage(storage, "import-csv")) return 1;
-  common::RealClock clock;
-  marketdata::IngestionService svc(runnerFor(storage), clock);
+  marketdata::IngestionService svc(runnerFor(storage), common::systemClock());
   auto r = svc.importCsv(req);
   storage.stop();
   if (!r) {
@@ -194,8 +193,7 @@ int runIngest(const QStringList& args, const common::Config& config) {
 
   storage::StorageService storage(runtime::storageConfigFrom(config));
   if (!startStorage(storage, "ingest")) return 1;
-  common::RealClock clock;
-  marketdata::IngestionService svc(runnerFor(storage), clock);
+  marketdata::IngestionService svc(runnerFor(storage), common::systemClock());
   int failures = 0;
 
   if (quality || stale) {

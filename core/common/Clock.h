@@ -22,6 +22,13 @@ class RealClock final : public IClock {
   }
 };
 
+// The process's wall clock, for a component built without one injected (a CLI command, a test's default options).
+// Composition roots pass their own clock (Kernel::clock()) instead.
+inline const IClock& systemClock() {
+  static const RealClock clock;
+  return clock;
+}
+
 class SimulatedClock final : public IClock {
  public:
   explicit SimulatedClock(std::int64_t start = 0) : m_now(start) {}

@@ -12,6 +12,7 @@
 
 #include <fmt/core.h>
 
+#include "core/common/Clock.h"
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
 
@@ -129,7 +130,7 @@ int pruneBackups(const QString& dir, const QString& suffix, int keep) {
 Result<QString> runDbBackup(const BackupOptions& options, const std::atomic<bool>& cancel) {
   if (!QDir().mkpath(options.directory))
     return backupError(fmt::format("cannot create the backup directory {}", options.directory.toStdString()));
-  const domain::Timestamp now = options.now ? options.now() : QDateTime::currentMSecsSinceEpoch() * domain::kNanosPerMilli;
+  const domain::Timestamp now = options.now ? options.now() : common::systemClock().now();
   const bool sqlite = options.backend == "sqlite";
   if (!sqlite && options.backend != "postgres")
     return backupError(fmt::format("unknown db.backend '{}'", options.backend));

@@ -41,8 +41,8 @@ auto onStorage(const JobContext& c, F&& fn) -> decltype(fn(std::declval<storage:
 }
 
 domain::Timestamp nowOf(const JobContext& c) {
-  static const common::RealClock real;  // tests that build a JobContext by hand may leave the clock out
-  return (c.clock ? *c.clock : real).now();
+  // tests that build a JobContext by hand may leave the clock out
+  return (c.clock ? *c.clock : common::systemClock()).now();
 }
 
 std::string joinFailures(const std::vector<std::pair<std::string, Error>>& failures) {
@@ -77,12 +77,18 @@ Result<std::vector<std::string>> jobUniverse(const JobContext& c) {
 
 // ---- eod_ingest ---------------------------------------------------------------------------------------------
 
+marketdata::ProviderOverrides providerOverrides(const JobContext& c) {
+  marketdata::ProviderOverrides ov;
+  ov.clock = c.clock;  // null: the provider's default (the system clock)
+  return ov;
+}
+
 Status runEodIngest(const JobContext& c, const std::atomic<bool>& cancel) {
   if (!c.ingestion) return makeError("config", "eod_ingest: no ingestion service");
   auto universe = jobUniverse(c);
   if (!universe) return universe.error();
   const std::string providerName = c.config.value("ingest.provider", "yahoo").trimmed().toLower().toStdString();
-  auto provider = marketdata::makeProvider(providerName, c.config);
+  auto provider = marketdata::makeProvider(providerName, c.config, providerOverrides(c));
   if (!provider) return makeError(provider.error().code, "eod_ingest: " + provider.error().message);
 
   std::size_t inserted = 0, updated = 0, unchanged = 0, rejected = 0, done = 0;
@@ -140,7 +146,7 @@ Status runCompanyInfo(const JobContext& c, const std::atomic<bool>& cancel) {
                                            providerName));
   if (c.config.value("polygon.api_key").trimmed().isEmpty())
     return makeError("config", "company_info needs a POLYGON api key: set POLYGON_API_KEY (polygon.api_key)");
-  auto provider = marketdata::makeProvider(providerName, c.config);
+  auto provider = marketdata::makeProvider(providerName, c.config, providerOverrides(c));
   if (!provider) return makeError(provider.error().code, "company_info: " + provider.error().message);
   auto universe = jobUniverse(c);
   if (!universe) return universe.error();

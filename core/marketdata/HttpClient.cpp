@@ -159,7 +159,7 @@ Result<HttpResponse> HttpClient::get(const QUrl& url, const HttpHeaders& headers
         log->debug("{}: rate limiter held the request {} ms", m_vendor,
                    std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());
     }
-    if (const auto pace = std::min(m_rateHeaders.paceDelay(QDateTime::currentMSecsSinceEpoch()),
+    if (const auto pace = std::min(m_rateHeaders.paceDelay(nowMs()),
                                    m_options.maxRetryAfter);
         pace.count() > 0) {
       log->info("{}: {} of {} requests left in the rate-limit window; waiting {} ms", m_vendor,
@@ -194,9 +194,9 @@ Result<HttpResponse> HttpClient::get(const QUrl& url, const HttpHeaders& headers
                                                         r.header("X-RateLimit-Reset"));
     if (limits.any()) m_rateHeaders = limits;
     if (!last && isRetryableStatus(r.status)) {
-      auto hinted = retryAfter(r);
+      auto hinted = retryAfter(r, QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC));
       const bool untilReset = !hinted && r.status == 429 && limits.resetEpochSeconds;
-      if (untilReset) hinted = limits.untilReset(QDateTime::currentMSecsSinceEpoch());
+      if (untilReset) hinted = limits.untilReset(nowMs());
       if (hinted && *hinted > m_options.maxRetryAfter) {
         log->warn("{}: GET {} -> {}; Retry-After {} s exceeds the {} s limit, giving up", m_vendor, describe(url),
                   r.status, hinted->count() / 1000, m_options.maxRetryAfter.count() / 1000);

@@ -16,6 +16,7 @@
 // - Not thread-safe; use from one thread at a time. The QNetworkAccessManager is created on first use in the
 //   calling thread (recreated if the thread changes) and released by reset() or the destructor, so call
 //   reset() on the thread that made the requests when done (the adapters do this after each fetch).
+#include "core/common/Clock.h"
 #include "core/common/Result.h"
 #include "core/common/RateLimitHeaders.h"
 #include "core/marketdata/RateLimiter.h"
@@ -60,6 +61,8 @@ struct HttpOptions {
   std::chrono::milliseconds maxRetryAfter{120'000};   // longer Retry-After values are not waited for
   QByteArray userAgent = QByteArray("Meridian/") + MERIDIAN_VERSION;
   std::uint64_t jitterSeed = 0;                       // 0 = random seed
+  // Wall time for rate-limit windows and Retry-After dates; outlives the client (the Kernel's clock).
+  const common::IClock* clock = &common::systemClock();
 };
 
 class HttpClient {
@@ -83,8 +86,7 @@ class HttpClient {
   Result<QJsonObject> parseJsonObject(const HttpResponse& r, std::string_view what) const;
 
   // Retry-After as a delay: delta-seconds or an HTTP-date relative to now. nullopt when absent or invalid.
-  static std::optional<std::chrono::milliseconds> retryAfter(const HttpResponse& r,
-                                                             const QDateTime& now = QDateTime::currentDateTimeUtc());
+  static std::optional<std::chrono::milliseconds> retryAfter(const HttpResponse& r, const QDateTime& now);
   static bool isRetryableStatus(int status) { return status == 429 || (status >= 500 && status <= 599); }
   // Path of the URL for messages (no query string, so no credentials).
   static std::string describe(const QUrl& url);
@@ -93,6 +95,7 @@ class HttpClient {
   struct Attempt;
   Attempt once(const QUrl& url, const HttpHeaders& headers);
   std::chrono::milliseconds backoff(int attempt);
+  std::int64_t nowMs() const { return m_options.clock->now() / 1'000'000; }
   void ensureManager();
 
   std::string m_vendor;

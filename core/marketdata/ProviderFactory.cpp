@@ -10,7 +10,8 @@
 namespace meridian::marketdata {
 namespace {
 
-HttpOptions httpFrom(const common::Config& c, HttpOptions o) {
+HttpOptions httpFrom(const common::Config& c, const ProviderOverrides& ov, HttpOptions o) {
+  if (ov.clock) o.clock = ov.clock;
   o.timeout = std::chrono::milliseconds(c.intValue("http.timeout_ms", int(o.timeout.count())));
   o.maxAttempts = c.intValue("http.max_attempts", o.maxAttempts);
   o.backoffBase = std::chrono::milliseconds(c.intValue("http.backoff_ms", int(o.backoffBase.count())));
@@ -42,7 +43,7 @@ Result<std::unique_ptr<IMarketDataProvider>> makeProvider(std::string_view name,
     if (!url) return url.error();
     o.baseUrl = *url;
     o.adjusted = adjusted;
-    o.http = httpFrom(config, o.http);
+    o.http = httpFrom(config, ov, o.http);
     o.ratePerMinute = ov.ratePerMinute.value_or(config.doubleValue("yahoo.rate_per_min", o.ratePerMinute));
     return std::unique_ptr<IMarketDataProvider>(std::make_unique<YahooProvider>(std::move(o)));
   }
@@ -55,7 +56,7 @@ Result<std::unique_ptr<IMarketDataProvider>> makeProvider(std::string_view name,
     if (o.apiKey.empty())
       return makeError("config", "polygon: no API key configured: set POLYGON_API_KEY (polygon.api_key)");
     o.adjusted = adjusted;
-    o.http = httpFrom(config, o.http);
+    o.http = httpFrom(config, ov, o.http);
     o.ratePerMinute = ov.ratePerMinute.value_or(config.doubleValue("polygon.rate_per_min", o.ratePerMinute));
     o.burst = config.doubleValue("polygon.burst", o.burst);
     return std::unique_ptr<IMarketDataProvider>(std::make_unique<PolygonProvider>(std::move(o)));
@@ -71,7 +72,7 @@ Result<std::unique_ptr<IMarketDataProvider>> makeProvider(std::string_view name,
       return makeError("config", "alpaca: no API credentials configured: set APCA_API_KEY_ID and APCA_API_SECRET_KEY");
     o.adjusted = adjusted;
     o.feed = config.value("alpaca.feed", QString::fromStdString(o.feed)).toStdString();
-    o.http = httpFrom(config, o.http);
+    o.http = httpFrom(config, ov, o.http);
     o.ratePerMinute = ov.ratePerMinute.value_or(config.doubleValue("alpaca.rate_per_min", o.ratePerMinute));
     return std::unique_ptr<IMarketDataProvider>(std::make_unique<AlpacaProvider>(std::move(o)));
   }

@@ -10,6 +10,7 @@
 //   <vendor>.adjusted   false
 //   http.timeout_ms 20000, http.max_attempts 5, http.backoff_ms 500, http.max_retry_after_s 120
 #include "core/common/Config.h"
+#include "core/common/Clock.h"
 #include "core/common/Result.h"
 #include "core/marketdata/IMarketDataProvider.h"
 
@@ -26,6 +27,7 @@ struct ProviderOverrides {
   QString baseUrl;                  // e.g. --base-url (tests, proxies); empty = config / default
   std::optional<bool> adjusted;     // --adjusted
   std::optional<double> ratePerMinute;
+  const common::IClock* clock = nullptr;  // the caller's clock for rate-limit windows; null = the system clock
 };
 
 // "yahoo" | "polygon" | "alpaca". Errors: "config" for an unknown name, missing credentials or a bad URL.

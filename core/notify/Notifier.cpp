@@ -152,7 +152,7 @@ QDateTime inZone(domain::Timestamp ts, const QByteArray& zone) {
 
 Notifier::Notifier(NotifierSettings settings, bus::EventBus* bus, const common::IClock* clock,
                    std::shared_ptr<INotificationOutbox> outbox)
-    : m_settings(std::move(settings)), m_bus(bus), m_clock(clock), m_outbox(std::move(outbox)) {
+    : m_settings(std::move(settings)), m_bus(bus), m_clock(clock ? clock : &common::systemClock()), m_outbox(std::move(outbox)) {
   if (m_settings.smtp) {
     m_email = std::make_unique<Channel>();
     m_email->name = kEmailName;
@@ -165,7 +165,7 @@ Notifier::Notifier(NotifierSettings settings, bus::EventBus* bus, const common::
 
 Notifier::~Notifier() { stop(); }
 
-domain::Timestamp Notifier::now() const { return m_clock ? m_clock->now() : m_realClock.now(); }
+domain::Timestamp Notifier::now() const { return m_clock->now(); }
 
 void Notifier::start() {
   std::lock_guard lock(m_mutex);
@@ -432,7 +432,7 @@ void Notifier::channelLoop(Channel& channel) {
 
 Status Notifier::send(const Channel& channel, const storage::NotificationRecord& r) {
   if (&channel == m_email.get())
-    return SmtpClient::send(*m_settings.smtp, EmailMessage{qs(r.subject), qs(r.body)}, &channel.cancel);
+    return SmtpClient::send(*m_settings.smtp, EmailMessage{qs(r.subject), qs(r.body), now()}, &channel.cancel);
   return WebhookClient::postJson(m_settings.webhookUrl, QByteArray::fromStdString(r.body), m_settings.webhookTimeoutMs,
                                  &channel.cancel);
 }

@@ -210,8 +210,7 @@ class Notifier {
 
   NotifierSettings m_settings;
   bus::EventBus* m_bus = nullptr;
-  const common::IClock* m_clock = nullptr;
-  common::RealClock m_realClock;
+  const common::IClock* m_clock = nullptr;  // never null: the caller's clock or the system clock
   std::shared_ptr<INotificationOutbox> m_outbox;
 
   mutable std::mutex m_mutex;

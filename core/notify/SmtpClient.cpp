@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include "core/common/Clock.h"
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
 
@@ -246,7 +247,10 @@ QByteArray SmtpClient::formatMessage(const SmtpSettings& settings, const EmailMe
   for (const QString& t : settings.to) to << oneLine(t);
   header("To", to.join(QStringLiteral(", ")).toUtf8());
   header("Subject", encodeHeader(oneLine(message.subject)));
-  header("Date", QDateTime::currentDateTimeUtc().toString(Qt::RFC2822Date).toLatin1());
+  const domain::Timestamp date = message.date != 0 ? message.date : common::systemClock().now();
+  header("Date", QDateTime::fromMSecsSinceEpoch(date / domain::kNanosPerMilli, Qt::UTC)
+                     .toString(Qt::RFC2822Date)
+                     .toLatin1());
   header("Message-ID", "<" + QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1() + "@" +
                            (domain.isEmpty() ? QByteArray("meridian.localdomain") : oneLine(domain).toLatin1()) + ">");
   header("MIME-Version", "1.0");

@@ -17,6 +17,7 @@
 #include <atomic>
 
 #include "core/common/Result.h"
+#include "core/domain/Types.h"
 
 namespace meridian::notify {
 
@@ -37,6 +38,7 @@ struct SmtpSettings {
 struct EmailMessage {
   QString subject;
   QString body;  // plain text (UTF-8)
+  domain::Timestamp date = 0;  // the Date header (UTC ns); 0 = the system clock's now
 };
 
 class SmtpClient {

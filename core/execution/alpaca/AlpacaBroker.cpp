@@ -72,7 +72,7 @@ AlpacaBroker::AlpacaBroker(AlpacaConfig config)
 
 AlpacaBroker::~AlpacaBroker() { shutdown(); }
 
-domain::Timestamp AlpacaBroker::nowTs() const { return common::RealClock().now(); }
+domain::Timestamp AlpacaBroker::nowTs() const { return m_config.http.clock->now(); }
 
 // ---- The worker ------------------------------------------------------------------------------------------------
 

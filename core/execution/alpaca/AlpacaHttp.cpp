@@ -55,7 +55,7 @@ Result<HttpReply> AlpacaHttp::request(const QByteArray& method, const QString& p
 
   for (int attempt = 1;; ++attempt) {
     if (const int pace = int(std::min<std::int64_t>(
-            m_rateHeaders.paceDelay(QDateTime::currentMSecsSinceEpoch()).count(), m_options.maxRetryAfterMs));
+            m_rateHeaders.paceDelay(m_options.clock->now() / 1'000'000).count(), m_options.maxRetryAfterMs));
         pace > 0) {
       log->info("alpaca {}: {} of {} requests left in the rate-limit window; waiting {} ms", what,
                 m_rateHeaders.remaining.value_or(0), m_rateHeaders.limit.value_or(0), pace);
@@ -101,7 +101,7 @@ Result<HttpReply> AlpacaHttp::request(const QByteArray& method, const QString& p
     if (ok && retryAfter >= 0) {
       delayMs = std::min(retryAfter * 1000, m_options.maxRetryAfterMs);
     } else if (r.status == 429 && limits.resetEpochSeconds) {  // documented: wait until the window resets
-      delayMs = int(std::min<std::int64_t>(limits.untilReset(QDateTime::currentMSecsSinceEpoch())->count(),
+      delayMs = int(std::min<std::int64_t>(limits.untilReset(m_options.clock->now() / 1'000'000)->count(),
                                            m_options.maxRetryAfterMs));
     }
     log->warn("alpaca {}: HTTP {}, retry {} in {} ms", what, r.status, attempt, delayMs);

@@ -8,6 +8,7 @@
 // (connection refused, reset, timeout) are NOT retried here and come back as Error "http.network" /
 // "http.timeout": the caller decides (an order whose POST failed stays pending and is reconciled later by its
 // client order id, so a retry can never double it).
+#include "core/common/Clock.h"
 #include "core/common/RateLimitHeaders.h"
 #include "core/common/Result.h"
 
@@ -39,6 +40,8 @@ struct AlpacaHttpOptions {
   int backoffBaseMs = 200;
   int backoffMaxMs = 5'000;
   int maxRetryAfterMs = 30'000;
+  // Wall time for rate-limit windows and the broker's event times; outlives the adapter (the Kernel's clock).
+  const common::IClock* clock = &common::systemClock();
 };
 
 class AlpacaHttp {
