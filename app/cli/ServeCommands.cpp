@@ -1,5 +1,6 @@
 #include "app/cli/ServeCommands.h"
 #include "app/cli/Commands.h"
+#include "app/shared/Platform.h"
 
 #include "core/common/Logging.h"
 #include "core/common/Redact.h"
@@ -12,37 +13,14 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <QSocketNotifier>
 
 #include <fmt/core.h>
 
 #include <cerrno>
 #include <cstring>
-#include <csignal>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace meridian::cli {
 namespace {
-
-int g_signalPipe[2] = {-1, -1};
-
-extern "C" void onTerminationSignal(int signo) {
-  const char c = static_cast<char>(signo);
-  // Only async-signal-safe calls here: the event loop reads the pipe and quits.
-  [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
-}
-
-bool installSignalHandlers() {
-  if (::pipe(g_signalPipe) != 0) return false;
-  for (int fd : g_signalPipe) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-  ::fcntl(g_signalPipe[1], F_SETFL, O_NONBLOCK);
-  struct sigaction sa {};
-  sa.sa_handler = onTerminationSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  return ::sigaction(SIGTERM, &sa, nullptr) == 0 && ::sigaction(SIGINT, &sa, nullptr) == 0;
-}
 
 // One command per line on stdin, the same JSON as a relay command: {"kind":"submit_order","body":{...}}.
 // For operators' scripts and the serve/attach integration test: the command is published on this process's own
@@ -143,7 +121,7 @@ int runServe(const QStringList& args, const common::Config& baseConfig) {
     }
     config.set("broker.alpaca_live_confirmed", "true");  // runtime source, like the GUI's confirmation
   }
-  if (!installSignalHandlers()) {
+  if (!app::quitOnTerminationSignals(QCoreApplication::instance())) {
     fmt::print(stderr, "serve: cannot install signal handlers: {}\n", std::strerror(errno));
     return 1;
   }
@@ -163,35 +141,19 @@ int runServe(const QStringList& args, const common::Config& baseConfig) {
   fmt::print("ready instance={}\n", relay ? relay->instanceId() : std::string("-"));
   std::fflush(stdout);
 
-  QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
-  int signalNumber = 0;
-  QObject::connect(&signalNotifier, &QSocketNotifier::activated, [&] {
-    char c = 0;
-    if (::read(g_signalPipe[0], &c, 1) == 1) signalNumber = c;
-    QCoreApplication::quit();
-  });
-  std::unique_ptr<QSocketNotifier> stdinNotifier;
-  QByteArray stdinBuffer;
+  std::unique_ptr<QObject> stdinWatch;
   if (p.isSet("stdin-commands")) {
-    stdinNotifier = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
-    QObject::connect(stdinNotifier.get(), &QSocketNotifier::activated, [&] {
-      char buf[4096];
-      const auto n = ::read(STDIN_FILENO, buf, sizeof buf);
-      if (n <= 0) {  // EOF or error: stop watching (a closed stdin would otherwise spin)
-        stdinNotifier->setEnabled(false);
-        return;
-      }
-      stdinBuffer.append(buf, n);
-      qsizetype nl;
-      while ((nl = stdinBuffer.indexOf('\n')) >= 0) {
-        handleStdinLine(stdinBuffer.left(nl), kernel.bus());
-        stdinBuffer.remove(0, nl + 1);
-      }
-    });
+    stdinWatch = app::watchStandardInputLines([&kernel](const QByteArray& line) { handleStdinLine(line, kernel.bus()); });
+    if (!stdinWatch) {
+      fmt::print(stderr, "serve: --stdin-commands is not available on this platform\n");
+      kernel.stop();
+      return 2;
+    }
   }
   QCoreApplication::exec();
-  log->info("{} received: shutting down", signalNumber == SIGINT ? "SIGINT" : "SIGTERM");
-  stdinNotifier.reset();
+  const char* received = app::terminationSignalReceived();
+  log->info("{} received: shutting down", received ? received : "quit");
+  stdinWatch.reset();
   if (relay) {
     const auto st = relay->stats();
     log->info("relay: {} forwarded, {} failed, {} received, {} injected, {} malformed, {} echoes, {} undelivered",

@@ -2,7 +2,13 @@
 // The one operating-system call the entry points make before anything else. One implementation per platform
 // (PlatformPosix.cpp, PlatformOther.cpp), chosen in app/CMakeLists.txt.
 
+#include <QByteArray>
+
+#include <functional>
+#include <memory>
+
 class QCoreApplication;
+class QObject;
 
 namespace meridian::app {
 
@@ -15,5 +21,12 @@ void makeCreatedFilesPrivate();
 // writes one byte), so exec() returns and the normal shutdown runs (the GUI saves its layout, the kernel stops).
 // Returns false where there are no such signals or the handler could not be installed.
 bool quitOnTerminationSignals(QCoreApplication* app);
+// The name of the signal that quit the loop ("SIGTERM", "SIGINT"), or nullptr when none was received.
+const char* terminationSignalReceived();
+
+// Each line written to this process's standard input, without its newline, handed to `onLine` on the calling
+// thread's event loop; watching ends at end of input. POSIX: a QSocketNotifier on fd 0. Returns nullptr where
+// standard input cannot be watched this way. Destroy the returned object to stop watching.
+std::unique_ptr<QObject> watchStandardInputLines(std::function<void(const QByteArray&)> onLine);
 
 }  // namespace meridian::app

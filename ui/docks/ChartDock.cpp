@@ -18,13 +18,8 @@
 #include <mutex>
 #include <utility>
 
-#if defined(__linux__)
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 #include "core/common/Logging.h"
+#include "core/common/ThreadPriority.h"
 #include "core/marketdata/BarAggregator.h"
 #include "core/marketdata/Timeframe.h"
 #include "ui/bridge/UiBridge.h"
@@ -87,15 +82,6 @@ template <class T>
 void disposeOffGuiThread(T value) {
   auto holder = std::make_shared<T>(std::move(value));
   buildPool().start([holder]() mutable { holder.reset(); });
-}
-
-void lowerThisThreadsPriority() {
-#if defined(__linux__)
-  static thread_local bool done = false;
-  if (done) return;
-  done = true;
-  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);  // nice 5, this thread only: yields to the GUI, still progresses under load
-#endif
 }
 
 }  // namespace
@@ -385,7 +371,7 @@ void ChartDock::startBuild(std::shared_ptr<const contract::HistoryLoaded> histor
   const Timeframe tf = m_timeframe;
   buildPool().start([self, guard, generation, history = std::move(history), live = std::move(live), tf] {
     if (guard->latest.load() != generation) return;  // superseded while queued
-    lowerThisThreadsPriority();
+    common::lowerCurrentThreadPriority();  // yields to the GUI, still progresses under load
     std::vector<domain::Bar> merged;
     merged.reserve(history->bars->size() + live.size());
     merged.assign(history->bars->begin(), history->bars->end());
