@@ -93,9 +93,13 @@ template <> StrategiesSnapshot sample() {
   j.mode = "SIGNALS";
   j.state = "warming up";
   j.legs = {StrategyLeg{"AAPL", 0, 0, 0, 0, 0, 0}};
-  return {{i, j}, 77};
+  return {{i, j}, 77, "PAPER"};
 }
 template <> ControlStrategy sample() { return {"C-14", "pairs:KO/PEP", StrategyAction::Flatten}; }
+template <> StartStrategy sample() {
+  return {"C-14b", "pairs", {"KO", "PEP"}, {{"entry_z", 2.25}, {"formation", 126}}, "LIVE", true,
+          "Pair Lab: p 0.012, hedge 1.49"};
+}
 template <> RunJobNow sample() { return {"C-13", "pair_discovery"}; }
 template <> JobsSnapshot sample() {
   JobsSnapshot s;
