@@ -571,6 +571,7 @@ QJsonObject Spec<StrategiesSnapshot>::encode(const StrategiesSnapshot& m) {
   b.insert("instances", instances);
   b.insert("as_of", qint64(m.asOf));
   b.insert("mode", qs(m.mode));
+  b.insert("timeframe", qs(m.timeframe));
   return b;
 }
 Result<StrategiesSnapshot> Spec<StrategiesSnapshot>::decode(const QJsonObject& b) {
@@ -585,6 +586,7 @@ Result<StrategiesSnapshot> Spec<StrategiesSnapshot>::decode(const QJsonObject& b
   JsonReader r{b, {}};
   m.asOf = r.integer("as_of", false);
   m.mode = r.text("mode", false);
+  m.timeframe = r.text("timeframe", false);
   return finish(r, std::move(m));
 }
 
@@ -619,6 +621,7 @@ QJsonObject Spec<StartStrategy>::encode(const StartStrategy& m) {
   b.insert("params", params);
   b.insert("mode", qs(m.mode));
   b.insert("live_confirmed", m.liveConfirmed);
+  b.insert("timeframe", qs(m.timeframe));
   b.insert("origin", qs(m.origin));
   return withCorrelation(b, m.correlationId);
 }
@@ -631,6 +634,7 @@ Result<StartStrategy> Spec<StartStrategy>::decode(const QJsonObject& b) {
   m.strategy = r.text("strategy");
   m.mode = r.text("mode");
   m.liveConfirmed = r.boolean("live_confirmed", false);
+  m.timeframe = r.text("timeframe", false);
   m.origin = r.text("origin", false);
   if (Status s = r.status(Spec<StartStrategy>::wire); !s.ok()) return s.error();
   if (!b.value("symbols").isArray()) return bad<StartStrategy>("'symbols' missing or not an array");

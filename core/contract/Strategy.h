@@ -84,6 +84,7 @@ struct StrategiesSnapshot {
   std::vector<StrategyInstanceState> instances;  // in strategy.live order, then the promoted ones in promotion order
   domain::Timestamp asOf = 0;
   std::string mode;  // the runner's: "PAPER" | "LIVE" | "SIGNALS" (what a StartStrategy must name); empty = unknown
+  std::string timeframe;  // the bars the runner trades on (strategy.timeframe): "1d" | "1h" | "1m"
   friend bool operator==(const StrategiesSnapshot&, const StrategiesSnapshot&) = default;
 };
 
@@ -107,7 +108,7 @@ struct ControlStrategy {
 // with the same id that runs already (strategy.live or promoted earlier); a `mode` that is not the runner's own
 // (StrategiesSnapshot::mode: a PAPER confirmation never starts a LIVE instance and the reverse); LIVE without
 // `liveConfirmed` (the user confirmed real money for this instance, on top of the process's start-up confirmation
-// of broker.alpaca_live). A started instance is saved (strategy_engine.strategy_state, id "promoted:<instance>")
+// of broker.alpaca_live); a `timeframe` that is not the runner's (strategy.timeframe). A started instance is saved (strategy_engine.strategy_state, id "promoted:<instance>")
 // and started again next to strategy.live on every start until removed from there.
 struct StrategyParamValue {
   std::string name;
@@ -122,6 +123,7 @@ struct StartStrategy {
   std::vector<StrategyParamValue> params;  // overrides of the registry defaults
   std::string mode;                        // the mode the user confirmed: "PAPER" | "LIVE" | "SIGNALS"
   bool liveConfirmed = false;              // LIVE: confirmed with real money named
+  std::string timeframe;                   // the bars it was researched on ("1d", "1h", "1m"); empty: the runner's
   std::string origin;                      // where it comes from, logged and saved ("Pair Lab: p 0.012, hedge 1.49")
   friend bool operator==(const StartStrategy&, const StartStrategy&) = default;
 };

@@ -1306,6 +1306,11 @@ void StrategyRunner::onStartStrategy(const contract::StartStrategy& cmd, std::in
     return reject(fmt::format("the live strategies here run {}{}, the confirmation named {}: {} not started", mode,
                               mode == "SIGNALS" ? " (strategy.trade=false: no orders)" : "",
                               cmd.mode.empty() ? std::string("no mode") : cmd.mode, id));
+  const std::string timeframe(marketdata::toString(m_options.timeframe));
+  if (!cmd.timeframe.empty() && cmd.timeframe != timeframe)
+    return reject(fmt::format("the live strategies here trade {} bars (strategy.timeframe), {} was researched on {}: "
+                              "not started",
+                              timeframe, id, cmd.timeframe));
   if (mode == "LIVE" && !cmd.liveConfirmed)
     return reject(fmt::format("{} would trade real money (LIVE) and that was not confirmed: not started", id));
   if (!m_restored)
@@ -1427,6 +1432,7 @@ void StrategyRunner::publishStatus() {
   contract::StrategiesSnapshot snapshot;
   snapshot.asOf = m_clock.now();
   snapshot.mode = modeName();
+  snapshot.timeframe = std::string(marketdata::toString(m_options.timeframe));
   for (const auto& inst : m_instances) snapshot.instances.push_back(monitorState(*inst));
   {
     std::lock_guard lock(m_statusMutex);

@@ -93,11 +93,11 @@ template <> StrategiesSnapshot sample() {
   j.mode = "SIGNALS";
   j.state = "warming up";
   j.legs = {StrategyLeg{"AAPL", 0, 0, 0, 0, 0, 0}};
-  return {{i, j}, 77, "PAPER"};
+  return {{i, j}, 77, "PAPER", "1h"};
 }
 template <> ControlStrategy sample() { return {"C-14", "pairs:KO/PEP", StrategyAction::Flatten}; }
 template <> StartStrategy sample() {
-  return {"C-14b", "pairs", {"KO", "PEP"}, {{"entry_z", 2.25}, {"formation", 126}}, "LIVE", true,
+  return {"C-14b", "pairs", {"KO", "PEP"}, {{"entry_z", 2.25}, {"formation", 126}}, "LIVE", true, "1h",
           "Pair Lab: p 0.012, hedge 1.49"};
 }
 template <> RunJobNow sample() { return {"C-13", "pair_discovery"}; }

@@ -33,6 +33,7 @@ contract::StartStrategy promote(std::string corr, std::string mode = "PAPER") {
   c.symbols = {"aaa", "bbb"};  // upper-cased by the runner
   c.params = {{"formation", 126}, {"entry_z", 2.5}};
   c.mode = std::move(mode);
+  c.timeframe = "1d";
   c.origin = "Pair Lab: p 0.001, hedge 1.50";
   return c;
 }
@@ -132,6 +133,7 @@ class tst_PromoteStrategy : public QObject {
     QVERIFY(runner);
     QVERIFY(runner->status().empty());
     QCOMPARE(lastSnapshot()->mode, std::string("PAPER"));
+    QCOMPARE(lastSnapshot()->timeframe, std::string("1d"));
 
     QCOMPARE(sendAndSettle(*runner, promote("P-1")), std::string());
     auto status = runner->status();
@@ -228,6 +230,12 @@ class tst_PromoteStrategy : public QObject {
     noParam.params = {{"no_such_param", 1}};
     why = sendAndSettle(*runner, noParam);
     QVERIFY2(why.find("no_such_param") != std::string::npos, why.c_str());
+    // Researched on other bars than the runner trades.
+    auto hourly = promote("R-8");
+    hourly.timeframe = "1h";
+    why = sendAndSettle(*runner, hourly);
+    QVERIFY2(why.find("trade 1d bars (strategy.timeframe), pairs:AAA/BBB was researched on 1h") != std::string::npos,
+             why.c_str());
     // Past its deadline (a relayed command read late): expired, not executed.
     why = sendAndSettle(*runner, promote("R-7"), m_clock->now() - 1);
     QVERIFY2(why.find("Expired") != std::string::npos, why.c_str());
