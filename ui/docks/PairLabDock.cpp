@@ -11,6 +11,7 @@
 #include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSplitter>
@@ -19,6 +20,8 @@
 #include <QValueAxis>
 
 #include <cmath>
+
+#include <fmt/format.h>
 
 #include "ui/bridge/UiBridge.h"
 #include "ui/docks/TableViews.h"
@@ -123,6 +126,13 @@ PairLabDock::PairLabDock(UiBridge* bridge, QWidget* parent) : QDockWidget(QStrin
   bar->addWidget(scanButton);
   bar->addWidget(discovered);
   bar->addWidget(m_backtest);
+  m_promote = new QPushButton(QStringLiteral("Promote to Live…"), content);
+  m_promote->setObjectName(QStringLiteral("pairLabPromote"));
+  m_promote->setToolTip(QStringLiteral("Start the pairs strategy live on the selected pair (asks first, naming PAPER or "
+                                       "LIVE; Ctrl+Shift+P in the panel)"));
+  m_promote->setEnabled(false);
+  connect(m_promote, &QPushButton::clicked, this, &PairLabDock::promoteSelected);
+  bar->addWidget(m_promote);
 
   m_status = new QLabel(QStringLiteral("Scan symbols or load the discovered pairs."), content);
   m_status->setObjectName(QStringLiteral("pairLabStatus"));
@@ -142,6 +152,24 @@ PairLabDock::PairLabDock(UiBridge* bridge, QWidget* parent) : QDockWidget(QStrin
   backtestAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
   connect(backtestAction, &QAction::triggered, this, &PairLabDock::backtestSelected);
   addAction(backtestAction);
+  auto* promoteAction = new QAction(QStringLiteral("Promote to Live…"), this);
+  promoteAction->setObjectName(QStringLiteral("actionPairLabPromote"));
+  promoteAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+  promoteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  connect(promoteAction, &QAction::triggered, this, &PairLabDock::promoteSelected);
+  addAction(promoteAction);
+  if (m_bridge) {
+    m_bridge->on<contract::StrategiesSnapshot>(this, [this](const Batch<contract::StrategiesSnapshot>& b) {
+      onStrategies(b.back());
+    });
+    m_bridge->on<contract::CommandRejected>(this, [this](const Batch<contract::CommandRejected>& b) {
+      for (const auto& r : b)
+        if (!m_promoteCorrelation.isEmpty() && format::qstr(r->correlationId) == m_promoteCorrelation) {
+          m_status->setText(QStringLiteral("Not promoted: %1").arg(format::qstr(r->reason)));
+          m_promoteCorrelation.clear();
+        }
+    });
+  }
 
   m_chart = new QChart;
   m_chart->setObjectName(QStringLiteral("pairLabChart"));
@@ -210,6 +238,7 @@ void PairLabDock::request(contract::RequestPairs r, const QString& what) {
 void PairLabDock::onSelectionChanged() {
   const contract::PairLabRow* r = m_model->rowAt(m_view->currentIndex().row());
   m_backtest->setEnabled(r && r->problem.empty());
+  m_promote->setEnabled(r && r->problem.empty());
   if (!r || !r->problem.empty() || !m_bridge) return;
   contract::RequestPairSeries req;
   req.first = r->first;
@@ -294,6 +323,87 @@ void PairLabDock::backtestSelected() {
   m_runBacktest(std::move(cmd), QStringLiteral("BACKTEST pairs %1/%2").arg(format::qstr(r->first), format::qstr(r->second)));
   m_status->setText(QStringLiteral("Backtest of %1/%2 sent; the result opens in the Backtest Results panel.")
                         .arg(format::qstr(r->first), format::qstr(r->second)));
+}
+
+contract::StartStrategy PairLabDock::promotion() const {
+  contract::StartStrategy cmd;
+  const contract::PairLabRow* r = m_model->rowAt(m_view->currentIndex().row());
+  if (!r || !r->problem.empty()) return cmd;
+  cmd.strategy = "pairs";
+  cmd.symbols = {r->first, r->second};
+  cmd.mode = m_runnerMode.toStdString();
+  cmd.timeframe = std::string(domain::toString(timeframe()));
+  // The bands drawn for the pair are the ones it trades with.
+  const bool charted = m_charted && m_charted->stats.first == r->first && m_charted->stats.second == r->second;
+  cmd.params = {{"entry_z", charted ? m_charted->entryZ : 2.0},
+                {"exit_z", charted ? m_charted->exitZ : 0.5},
+                {"stop_z", charted ? m_charted->stopZ : 3.0}};
+  cmd.origin = fmt::format("Pair Lab {}: hedge {:.4f}, p {:.4f}, half-life {:.1f} bars on {} common bars of {}",
+                           cmd.timeframe, r->hedgeRatio, r->pValue, r->halfLife, r->observations, r->source);
+  return cmd;
+}
+
+void PairLabDock::promoteSelected() {
+  contract::StartStrategy cmd = promotion();
+  if (cmd.strategy.empty() || !m_bridge) return;
+  const contract::PairLabRow* r = m_model->rowAt(m_view->currentIndex().row());
+  const QString pair = QStringLiteral("%1/%2").arg(format::qstr(r->first), format::qstr(r->second));
+  const QString mode = m_runnerMode;
+  const bool live = mode == QLatin1String("LIVE");
+  QStringList params;
+  for (const auto& p : cmd.params) params << QStringLiteral("%1 %2").arg(format::qstr(p.name)).arg(p.value);
+  QString text = QStringLiteral("Start the pairs strategy on %1 (%2 bars) in the <b>%3</b> account?<br><br>")
+                     .arg(pair, format::qstr(cmd.timeframe),
+                          live ? QStringLiteral("<span style='color:%1'>LIVE — real money</span>").arg(format::downColor().name())
+                               : mode);
+  if (!m_runnerTimeframe.isEmpty() && m_runnerTimeframe != format::qstr(cmd.timeframe))
+    text += QStringLiteral("<span style='color:%1'>The live strategies trade %2 bars (strategy.timeframe): the "
+                           "strategy runner will refuse %3 bars.</span><br>")
+                .arg(format::downColor().name(), m_runnerTimeframe, format::qstr(cmd.timeframe));
+  if (mode == QLatin1String("SIGNALS"))
+    text += QStringLiteral("strategy.trade is off: it computes signals, it sends no orders.<br>");
+  text += QStringLiteral("Parameters: %1 (the others: the strategy's defaults).<br>"
+                         "Hedge ratio now %2, p-value %3; the strategy re-estimates them on its formation window.<br>"
+                         "It runs until removed, also after a restart; pause or flatten it in the Strategy Monitor.")
+              .arg(params.join(QStringLiteral(", ")))
+              .arg(r->hedgeRatio, 0, 'f', 4)
+              .arg(r->pValue, 0, 'f', 4);
+  if (r->stale)
+    text += QStringLiteral("<br><br><span style='color:%1'>This pair is flagged: %2.</span>")
+                .arg(format::downColor().name(), PairLabModel::flagText(*r, r->pValue));
+  QMessageBox box(live ? QMessageBox::Warning : QMessageBox::Question,
+                  QStringLiteral("Promote %1 to live trading (%2)?").arg(pair, mode), text, QMessageBox::Cancel, this);
+  box.setObjectName(QStringLiteral("confirmPromotePair"));
+  box.setTextFormat(Qt::RichText);
+  QPushButton* yes = box.addButton(live ? QStringLiteral("Promote (LIVE — real money)") : QStringLiteral("Promote (%1)").arg(mode),
+                                   QMessageBox::AcceptRole);
+  yes->setObjectName(QStringLiteral("confirmPromoteYes"));
+  box.setDefaultButton(QMessageBox::Cancel);
+  box.exec();
+  if (box.clickedButton() != yes) {
+    m_status->setText(QStringLiteral("Promotion of %1 cancelled.").arg(pair));
+    return;
+  }
+  cmd.liveConfirmed = live;
+  m_promoteInstance = QStringLiteral("pairs:%1").arg(pair);
+  m_promoteWasRunning = m_running.contains(m_promoteInstance);
+  m_promoteCorrelation = m_bridge->send(std::move(cmd), QStringLiteral("PROMOTE pairs %1 (%2)").arg(pair, mode));
+  m_status->setText(QStringLiteral("Promotion of %1 (%2) sent; it shows in the Strategy Monitor once started.").arg(pair, mode));
+}
+
+void PairLabDock::onStrategies(const std::shared_ptr<const contract::StrategiesSnapshot>& snapshot) {
+  if (!snapshot) return;
+  if (!snapshot->mode.empty()) m_runnerMode = format::qstr(snapshot->mode);
+  if (!snapshot->timeframe.empty()) m_runnerTimeframe = format::qstr(snapshot->timeframe);
+  m_running.clear();
+  for (const auto& i : snapshot->instances) m_running << format::qstr(i.instance);
+  if (m_promoteCorrelation.isEmpty() || m_promoteWasRunning) return;
+  for (const auto& i : snapshot->instances)
+    if (format::qstr(i.instance) == m_promoteInstance) {
+      m_status->setText(QStringLiteral("%1 runs live (%2): see the Strategy Monitor (Alt+Shift+M).")
+                            .arg(m_promoteInstance, format::qstr(i.mode)));
+      m_promoteCorrelation.clear();
+    }
 }
 
 }  // namespace meridian::ui

@@ -6,6 +6,11 @@
 // whose p-value is above the threshold (or that cannot be measured) is flagged in the Flag column. Selecting a row
 // charts its z-score over time with the pairs strategy's entry / exit / stop bands. "Backtest Pair" (Ctrl+Enter in the
 // panel) runs the pairs strategy on the two stored series; the result opens in the Backtest Results panel.
+// "Promote to Live…" (Ctrl+Shift+P in the panel) asks first, naming the mode the live strategies trade in (PAPER by
+// default; LIVE in red, real money; SIGNALS when strategy.trade=false) and the parameters, then sends
+// contract::StartStrategy (the pairs strategy on the pair, the timeframe charted, the entry / exit / stop bands shown);
+// the runner's refusal (duplicate, another mode or timeframe) comes back on the status line, and the new instance
+// shows up in the Strategy Monitor, where it is paused / flattened like the others.
 #include <QAbstractTableModel>
 #include <QDockWidget>
 
@@ -14,6 +19,7 @@
 
 #include "core/contract/Backtest.h"
 #include "core/contract/Pairs.h"
+#include "core/contract/Strategy.h"
 
 class QChart;
 class QChartView;
@@ -60,6 +66,11 @@ class PairLabDock : public QDockWidget {
   QLabel* statusLabel() const { return m_status; }
   QChart* chart() const { return m_chart; }
   QPushButton* backtestButton() const { return m_backtest; }
+  QPushButton* promoteButton() const { return m_promote; }
+  // The mode the confirmation names: the live strategies' (StrategiesSnapshot::mode), PAPER until one is known.
+  QString runnerMode() const { return m_runnerMode; }
+  // The StartStrategy the Promote action sends for the selected pair (empty strategy: nothing selected).
+  contract::StartStrategy promotion() const;
   // The series charted last (for tests and the status line); empty before the first selection.
   const contract::PairSeriesLoaded* charted() const { return m_charted.get(); }
   // Where "Backtest Pair" goes (the MainWindow hands it to the BacktestController, whose panel shows the result).
@@ -69,6 +80,8 @@ class PairLabDock : public QDockWidget {
   void scan();
   void loadDiscovered();
   void backtestSelected();
+  void promoteSelected();
+  void onStrategies(const std::shared_ptr<const contract::StrategiesSnapshot>& snapshot);
 
  private:
   void request(contract::RequestPairs request, const QString& what);
@@ -83,6 +96,13 @@ class PairLabDock : public QDockWidget {
   QComboBox* m_timeframe = nullptr;
   QLabel* m_status = nullptr;
   QPushButton* m_backtest = nullptr;
+  QPushButton* m_promote = nullptr;
+  QString m_runnerMode = QStringLiteral("PAPER");
+  QString m_runnerTimeframe;
+  QString m_promoteCorrelation;  // the StartStrategy sent last, until it is answered
+  QString m_promoteInstance;     // ... and the instance it starts
+  bool m_promoteWasRunning = false;  // that instance ran already when it was sent (the runner refuses it)
+  QStringList m_running;         // the instances of the last StrategiesSnapshot
   QChart* m_chart = nullptr;
   QChartView* m_chartView = nullptr;
   std::shared_ptr<const contract::PairSeriesLoaded> m_charted;
