@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QScatterSeries>
 #include <QStatusBar>
 #include <QPushButton>
 #include <QTableView>
@@ -66,19 +67,55 @@ class tst_PairLabUi : public QObject {
     // The Pair Lab is in the link groups (Red, like the chart and the ticket): a pair moves them to its first leg.
     QTRY_COMPARE(window->chartDock()->symbol(), QStringLiteral("AAA"));
     QCOMPARE(window->orderTicketDock()->symbolEdit()->text(), QStringLiteral("AAA"));
-    QCOMPARE(dock->chart()->series().size(), 7);
+    // z-score, six band lines, entries, exits, spread.
+    QCOMPARE(dock->chart()->series().size(), 10);
     auto* z = qobject_cast<QLineSeries*>(dock->chart()->series().front());
     QVERIFY(z);
     QCOMPARE(z->name(), QStringLiteral("z-score"));
     QCOMPARE(z->count(), 400 - dock->charted()->zWindow + 1);
     QCOMPARE(z->at(z->count() - 1).y(), dock->charted()->z.back());
     QStringList bands;
+    QLineSeries* spread = nullptr;
+    QScatterSeries *entries = nullptr, *exits = nullptr;
     for (QAbstractSeries* s : dock->chart()->series()) {
+      if (auto* scatter = qobject_cast<QScatterSeries*>(s)) {
+        (scatter->name().startsWith(QStringLiteral("entries")) ? entries : exits) = scatter;
+        continue;
+      }
       auto* line = qobject_cast<QLineSeries*>(s);
-      if (line && line != z) bands << QString::number(line->at(0).y());
+      if (line && line->name() == QStringLiteral("spread")) spread = line;
+      else if (line && line != z) bands << QString::number(line->at(0).y());
     }
     bands.sort();
     QCOMPARE(bands, (QStringList{"-0.5", "-2", "-3", "0.5", "2", "3"}));
+    // The spread over every charted bar, on its own axis.
+    QVERIFY(spread);
+    QCOMPARE(spread->count(), 400);
+    QCOMPARE(spread->at(399).y(), dock->charted()->spread.back());
+    // The pairs strategy's trades on these bars: one marker per pair trade (its first leg's fill), entries and exits
+    // alternating, each on the z line at its bar.
+    const auto& trades = dock->charted()->trades;
+    QVERIFY2(trades.size() >= 4, qPrintable(QString::number(trades.size())));
+    QVERIFY(entries && exits);
+    int firstLeg = 0, entered = 0;
+    for (const auto& t : trades)
+      if (t.symbol == "AAA") {
+        ++firstLeg;
+        entered += t.entry ? 1 : 0;
+      }
+    QCOMPARE(entries->count(), entered);
+    QCOMPARE(exits->count(), firstLeg - entered);
+    QVERIFY(entered >= 1 && firstLeg - entered >= entered - 1);
+    QCOMPARE(entries->name(), QStringLiteral("entries (%1)").arg(entered));
+    const auto& ts = dock->charted()->ts;
+    const qint64 t0 = trades.front().ts / domain::kNanosPerMilli;
+    QCOMPARE(qint64(entries->at(0).x()), t0);
+    const auto at = std::lower_bound(ts.begin(), ts.end(), trades.front().ts) - ts.begin();
+    QCOMPARE(entries->at(0).y(), dock->charted()->z[std::size_t(at)]);
+    QVERIFY2(dock->chart()->title().contains(QStringLiteral("pairs strategy: %1 fills").arg(trades.size())),
+             qPrintable(dock->chart()->title()));
+    QVERIFY(!dock->chart()->title().contains(QStringLiteral("STALE")));
+    QCoreApplication::processEvents();  // the chart's scene is laid out and painted on the next events
     const QString problem = test::pictureProblem(dock, {400, 300});
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QVERIFY(!test::saveScreenshot(dock, QStringLiteral("PairLab-scan")).isEmpty());

@@ -14,12 +14,16 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScatterSeries>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -178,7 +182,7 @@ PairLabDock::PairLabDock(UiBridge* bridge, QWidget* parent) : QDockWidget(QStrin
   m_chartView = new QChartView(m_chart, content);
   m_chartView->setObjectName(QStringLiteral("pairLabChartView"));
   m_chartView->setRenderHint(QPainter::Antialiasing);
-  m_chartView->setMinimumHeight(160);
+  m_chartView->setMinimumHeight(240);
 
   auto* split = new QSplitter(Qt::Vertical, content);
   split->addWidget(m_view);
@@ -284,27 +288,76 @@ void PairLabDock::showSeries(const std::shared_ptr<const contract::PairSeriesLoa
   band(s->entryZ, QStringLiteral("entry ±%1").arg(s->entryZ), format::warnColor());
   band(s->exitZ, QStringLiteral("exit ±%1").arg(s->exitZ), format::upColor());
   band(s->stopZ, QStringLiteral("stop ±%1").arg(s->stopZ), format::downColor());
+  // The pairs strategy's fills on these bars (a backtest with these bands), on the z line: entries and exits.
+  const auto zAt = [&](domain::Timestamp ts) {
+    const auto it = std::lower_bound(s->ts.begin(), s->ts.end(), ts);
+    if (it == s->ts.end() || *it != ts) return std::numeric_limits<double>::quiet_NaN();
+    return s->z[std::size_t(it - s->ts.begin())];
+  };
+  auto* entries = new QScatterSeries;
+  auto* exits = new QScatterSeries;
+  for (const auto& [series, colour, shape] : {std::tuple{entries, format::upColor(), QScatterSeries::MarkerShapeTriangle},
+                                        std::tuple{exits, format::downColor(), QScatterSeries::MarkerShapeRectangle}}) {
+    series->setColor(colour);
+    series->setBorderColor(colour);
+    series->setMarkerShape(shape);
+    series->setMarkerSize(9);
+  }
+  for (const auto& t : s->trades) {
+    if (t.symbol != s->stats.first) continue;  // one marker per pair trade: the first leg's fill
+    const double zt = zAt(t.ts);
+    (t.entry ? entries : exits)->append(double(t.ts / domain::kNanosPerMilli), std::isfinite(zt) ? zt : 0.0);
+  }
+  entries->setName(QStringLiteral("entries (%1)").arg(entries->count()));
+  exits->setName(QStringLiteral("exits (%1)").arg(exits->count()));
+  m_chart->addSeries(entries);
+  m_chart->addSeries(exits);
   // Only the named line of each band goes in the legend.
   for (QAbstractSeries* series : m_chart->series())
     if (series->name().isEmpty())
       for (QLegendMarker* m : m_chart->legend()->markers(series)) m->setVisible(false);
+  // The spread itself on its own (right) axis.
+  auto* spread = new QLineSeries;
+  spread->setName(QStringLiteral("spread"));
+  double slo = 0.0, shi = 0.0;
+  for (std::size_t i = 0; i < s->ts.size() && i < s->spread.size(); ++i) {
+    spread->append(double(s->ts[i] / domain::kNanosPerMilli), s->spread[i]);
+    slo = i ? std::min(slo, s->spread[i]) : s->spread[i];
+    shi = i ? std::max(shi, s->spread[i]) : s->spread[i];
+  }
+  QPen spreadPen(QColor(150, 150, 150));
+  spreadPen.setWidthF(1.0);
+  spread->setPen(spreadPen);
+  m_chart->addSeries(spread);
   auto* x = new QDateTimeAxis;
   x->setFormat(s->ts.size() > 1 && s->ts.back() - s->ts.front() > 300LL * domain::kNanosPerDay ? QStringLiteral("yyyy-MM")
                                                                                                 : QStringLiteral("MM-dd"));
   auto* y = new QValueAxis;
   y->setRange(std::floor(lo - 0.5), std::ceil(hi + 0.5));
   y->setTitleText(QStringLiteral("z"));
+  auto* ySpread = new QValueAxis;
+  const double pad = std::max(1e-6, (shi - slo) * 0.05);
+  ySpread->setRange(slo - pad, shi + pad);
+  ySpread->setTitleText(QStringLiteral("spread"));
   m_chart->addAxis(x, Qt::AlignBottom);
   m_chart->addAxis(y, Qt::AlignLeft);
+  m_chart->addAxis(ySpread, Qt::AlignRight);
   for (QAbstractSeries* series : m_chart->series()) {
     series->attachAxis(x);
-    series->attachAxis(y);
+    series->attachAxis(series == spread ? ySpread : y);
   }
-  m_chart->setTitle(QStringLiteral("%1/%2: spread = log %1 − %3·log %2 − %4, z over %5 bars")
-                        .arg(format::qstr(s->stats.first), format::qstr(s->stats.second))
-                        .arg(s->stats.hedgeRatio, 0, 'f', 3)
-                        .arg(s->stats.intercept, 0, 'f', 3)
-                        .arg(s->zWindow));
+  QString title = QStringLiteral("%1/%2: spread = log %1 − %3·log %2 − %4, z over %5 bars; pairs strategy: %6 fills")
+                      .arg(format::qstr(s->stats.first), format::qstr(s->stats.second))
+                      .arg(s->stats.hedgeRatio, 0, 'f', 3)
+                      .arg(s->stats.intercept, 0, 'f', 3)
+                      .arg(s->zWindow)
+                      .arg(s->trades.size());
+  if (!s->tradesError.empty()) title += QStringLiteral(" (backtest: %1)").arg(format::qstr(s->tradesError));
+  if (s->stats.stale)
+    title += QStringLiteral("<br><span style='color:%1'>STALE: p-value %2 above the threshold</span>")
+                 .arg(format::downColor().name())
+                 .arg(s->stats.pValue, 0, 'f', 3);
+  m_chart->setTitle(title);
 }
 
 void PairLabDock::backtestSelected() {
