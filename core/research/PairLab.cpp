@@ -113,6 +113,11 @@ Result<std::vector<contract::PairTrade>> pairTrades(const std::string& first, co
   const std::pair<std::string, double> bands[] = {{"entry_z", entryZ}, {"exit_z", exitZ}, {"stop_z", stopZ}};
   auto params = registry.resolve("pairs", bands);
   if (!params) return params.error();
+  const std::size_t formation = std::size_t(params->getInt("formation", 252));
+  if (window.front().bars.size() <= formation)
+    return makeError("pairs.lookback", fmt::format("{} common bars, not more than the strategy's formation window ({} "
+                                                   "bars): no trade possible",
+                                                   window.front().bars.size(), formation));
   const auto views = backtest::views(window);
   auto result = backtest::runBacktest(registry, "pairs", *params, views, backtest::BacktestConfig{});
   if (!result) return result.error();

@@ -92,7 +92,7 @@ class tst_PairLabPromote : public QObject {
     QCOMPARE(planned.symbols, (std::vector<std::string>{"AAA", "BBB"}));
     QCOMPARE(planned.timeframe, std::string("1d"));
     QCOMPARE(planned.mode, std::string("PAPER"));
-    QCOMPARE(planned.params, (std::vector<contract::StrategyParamValue>{{"entry_z", 2.0}, {"exit_z", 0.5}, {"stop_z", 3.0}}));
+    QCOMPARE(planned.params, (std::vector<contract::StrategyParamValue>{{"entry_z", 2.0}, {"exit_z", 0.5}, {"stop_z", 3.0}, {"max_pvalue", 0.05}}));
 
     const QString question = promoteFromTheKeyboard(this, lab, QStringLiteral("Promote (PAPER)"));
     QVERIFY2(question.startsWith(QStringLiteral("Promote AAA/BBB to live trading (PAPER)?")) &&

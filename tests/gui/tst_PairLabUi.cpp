@@ -13,7 +13,10 @@
 #include "tests/support/PairSeries.h"
 
 #include <QChart>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
+#include <QSpinBox>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QScatterSeries>
@@ -127,6 +130,71 @@ class tst_PairLabUi : public QObject {
              qPrintable(dock->statusLabel()->text()));
     QTRY_VERIFY2_WITH_TIMEOUT(window->backtest()->sessionRuns().size() == 1,
                               qPrintable(window->statusBar()->currentMessage()), 30'000);
+    fx.stop();
+  }
+
+  // The scan's parameters come from the dock: the universe (every stored symbol of the chosen timeframe, here 1h;
+  // the daily-only ones are left out), the lookback and the p-value threshold; the selected pair is charted on
+  // that lookback and promoting it names 1h and the threshold as the strategy's max_pvalue.
+  void scanParametersFromTheDock() {
+    test::KernelWindow fx(QStringLiteral("tst_PairLabUi-params"));
+    const QString started = fx.start();
+    QVERIFY2(started.isEmpty(), qPrintable(started));
+    const test::PairSeries g = test::generatePairSeries(300);
+    for (const auto& [sym, closes] : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}, std::pair{"CCC", g.c}}) {
+      auto bars = test::pairBars(closes);
+      for (std::size_t i = 0; i < bars.size(); ++i) bars[i].ts = test::kPairT0 + domain::Timestamp(i) * domain::kNanosPerHour;
+      QVERIFY(fx.kernel().storage().call([&](storage::IStorage& s) { return s.upsertBars(sym, "csv_1h", bars); }).get().ok());
+    }
+    const auto daily = test::pairBars(g.c);
+    QVERIFY(fx.kernel().storage().call([&](storage::IStorage& s) { return s.upsertBars("DLY", "csv", daily); }).get().ok());
+    ui::MainWindow* window = fx.window();
+    ui::PairLabDock* dock = window->pairLabDock();
+    QTest::keyClick(window, Qt::Key_L, Qt::AltModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(dock->isVisible());
+
+    dock->timeframeCombo()->setCurrentIndex(dock->timeframeCombo()->findText(QStringLiteral("1h")));
+    // Lookback and threshold typed into their fields.
+    for (auto [spin, text] : {std::pair<QAbstractSpinBox*, QString>{dock->lookbackSpin(), QStringLiteral("200")},
+                              std::pair<QAbstractSpinBox*, QString>{dock->maxPValueSpin(), QStringLiteral("0.01")}}) {
+      spin->setFocus();
+      spin->selectAll();
+      QTest::keyClicks(spin, text);
+      QTest::keyClick(spin, Qt::Key_Tab);
+    }
+    QCOMPARE(dock->lookbackSpin()->value(), 200);
+    QCOMPARE(dock->maxPValueSpin()->value(), 0.01);
+    QTest::mouseClick(dock->universeButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(dock->symbolsEdit()->text(), QStringLiteral("AAA BBB CCC"), 10'000);
+    QVERIFY2(dock->statusLabel()->text().startsWith(QStringLiteral("3 stored 1h symbols (3 pairs)")),
+             qPrintable(dock->statusLabel()->text()));
+
+    QTest::keyClick(dock->symbolsEdit(), Qt::Key_Return);
+    ui::PairLabModel* model = dock->model();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10'000);
+    QCOMPARE(model->index(0, ui::PairLabModel::Pair).data().toString(), QStringLiteral("AAA/BBB"));
+    QCOMPARE(model->index(0, ui::PairLabModel::Pair).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("200 common bars of csv_1h"));
+    QVERIFY2(dock->statusLabel()->text().contains(QStringLiteral("p-value above 0.01")), qPrintable(dock->statusLabel()->text()));
+    for (int r = 1; r < 3; ++r)
+      QVERIFY2(model->index(r, ui::PairLabModel::Flag).data().toString().contains(QStringLiteral("> 0.01")),
+               qPrintable(model->index(r, ui::PairLabModel::Flag).data().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(dock->charted() && dock->charted()->stats.first == "AAA", 10'000);
+    QCOMPARE(dock->charted()->ts.size(), std::size_t(200));
+    QCOMPARE(dock->charted()->stats.source, std::string("csv_1h"));
+    // 200 bars do not cover the strategy's formation window: no trades, and the chart says why.
+    QVERIFY(dock->charted()->trades.empty());
+    QVERIFY2(dock->chart()->title().contains(QStringLiteral("(backtest: 200 common bars, not more than the strategy's "
+                                                            "formation window (252 bars)")),
+             qPrintable(dock->chart()->title()));
+    const contract::StartStrategy planned = dock->promotion();
+    QCOMPARE(planned.timeframe, std::string("1h"));
+    QCOMPARE(planned.params.back().name, std::string("max_pvalue"));
+    QCOMPARE(planned.params.back().value, 0.01);
+    QCoreApplication::processEvents();
+    const QString problem = test::pictureProblem(dock, {400, 300});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(!test::saveScreenshot(dock, QStringLiteral("PairLab-1h-params")).isEmpty());
     fx.stop();
   }
 };

@@ -4,6 +4,8 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSpinBox>
 #include <QDateTimeAxis>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
@@ -27,6 +29,7 @@
 
 #include <fmt/format.h>
 
+#include "core/contract/History.h"
 #include "ui/bridge/UiBridge.h"
 #include "ui/docks/TableViews.h"
 #include "ui/models/Formatting.h"
@@ -106,6 +109,7 @@ PairLabDock::PairLabDock(UiBridge* bridge, QWidget* parent) : QDockWidget(QStrin
   auto* bar = new QHBoxLayout;
   m_symbols = new QLineEdit(content);
   m_symbols->setObjectName(QStringLiteral("pairLabSymbols"));
+  m_symbols->setMinimumWidth(180);
   m_symbols->setPlaceholderText(QStringLiteral("Symbols to scan, e.g. KO,PEP,XOM,CVX"));
   connect(m_symbols, &QLineEdit::returnPressed, this, &PairLabDock::scan);
   m_timeframe = new QComboBox(content);
@@ -113,6 +117,25 @@ PairLabDock::PairLabDock(UiBridge* bridge, QWidget* parent) : QDockWidget(QStrin
   m_timeframe->addItem(QStringLiteral("1d"), int(domain::Timeframe::Day1));
   m_timeframe->addItem(QStringLiteral("1h"), int(domain::Timeframe::Hour1));
   m_timeframe->addItem(QStringLiteral("1m"), int(domain::Timeframe::Minute1));
+  m_universe = new QPushButton(QStringLiteral("Stored"), content);
+  m_universe->setObjectName(QStringLiteral("pairLabUniverse"));
+  m_universe->setToolTip(QStringLiteral("Scan universe: every symbol with a stored series of the chosen timeframe"));
+  connect(m_universe, &QPushButton::clicked, this, &PairLabDock::loadStoredUniverse);
+  m_lookback = new QSpinBox(content);
+  m_lookback->setObjectName(QStringLiteral("pairLabLookback"));
+  m_lookback->setRange(30, 100'000);
+  m_lookback->setValue(504);
+  m_lookback->setSuffix(QStringLiteral(" bars"));
+  m_lookback->setToolTip(QStringLiteral("Lookback: the newest common bars each pair is measured, charted and backtested on"));
+  m_maxP = new QDoubleSpinBox(content);
+  m_maxP->setObjectName(QStringLiteral("pairLabMaxPValue"));
+  m_maxP->setDecimals(3);
+  m_maxP->setRange(0.001, 0.5);
+  m_maxP->setSingleStep(0.01);
+  m_maxP->setValue(0.05);
+  m_maxP->setPrefix(QStringLiteral("p ≤ "));
+  m_maxP->setToolTip(QStringLiteral("p-value threshold: pairs above it are flagged stale; a promoted pair trades only "
+                                    "while its own fit is below it (max_pvalue)"));
   auto* scanButton = new QPushButton(QStringLiteral("Scan"), content);
   scanButton->setObjectName(QStringLiteral("pairLabScan"));
   connect(scanButton, &QPushButton::clicked, this, &PairLabDock::scan);
@@ -126,7 +149,10 @@ PairLabDock::PairLabDock(UiBridge* bridge, QWidget* parent) : QDockWidget(QStrin
   m_backtest->setEnabled(false);
   connect(m_backtest, &QPushButton::clicked, this, &PairLabDock::backtestSelected);
   bar->addWidget(m_symbols, 1);
+  bar->addWidget(m_universe);
   bar->addWidget(m_timeframe);
+  bar->addWidget(m_lookback);
+  bar->addWidget(m_maxP);
   bar->addWidget(scanButton);
   bar->addWidget(discovered);
   bar->addWidget(m_backtest);
@@ -204,6 +230,8 @@ void PairLabDock::scan() {
   for (const QString& s : m_symbols->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts))
     r.symbols.push_back(s.trimmed().toUpper().toStdString());
   r.timeframe = timeframe();
+  r.lookbackBars = std::size_t(m_lookback->value());
+  r.maxPValue = m_maxP->value();
   if (r.symbols.size() < 2) {
     m_status->setText(QStringLiteral("Type at least two symbols to scan."));
     return;
@@ -214,8 +242,34 @@ void PairLabDock::scan() {
 void PairLabDock::loadDiscovered() {
   contract::RequestPairs r;
   r.timeframe = domain::Timeframe::Day1;  // pair_discovery works on daily bars: so do the chart and the backtest
+  r.lookbackBars = std::size_t(m_lookback->value());
+  r.maxPValue = m_maxP->value();
   m_timeframe->setCurrentIndex(m_timeframe->findData(int(domain::Timeframe::Day1)));
   request(std::move(r), QStringLiteral("Loading the latest pair_discovery run…"));
+}
+
+void PairLabDock::loadStoredUniverse() {
+  if (!m_bridge) return;
+  const domain::Timeframe tf = timeframe();
+  m_status->setText(QStringLiteral("Listing the stored %1 series…").arg(format::qstr(domain::toString(tf))));
+  m_bridge->request(contract::RequestStoredSeries{}, this, [this, tf](std::shared_ptr<const contract::StoredSeriesListed> l) {
+    if (!l) return;
+    if (!l->ok()) {
+      m_status->setText(QStringLiteral("Error: %1").arg(format::qstr(l->error)));
+      return;
+    }
+    QStringList symbols;
+    for (const auto& s : l->series)
+      if (s.timeframe == tf && !symbols.contains(format::qstr(s.symbol))) symbols << format::qstr(s.symbol);
+    symbols.sort();
+    m_symbols->setText(symbols.join(QLatin1Char(' ')));
+    m_status->setText(symbols.size() < 2
+                          ? QStringLiteral("%1 stored %2 symbol(s): a scan needs at least two.").arg(symbols.size()).arg(format::qstr(domain::toString(tf)))
+                          : QStringLiteral("%1 stored %2 symbols (%3 pairs): Enter or Scan to test them.")
+                                .arg(symbols.size())
+                                .arg(format::qstr(domain::toString(tf)))
+                                .arg(symbols.size() * (symbols.size() - 1) / 2));
+  });
 }
 
 void PairLabDock::request(contract::RequestPairs r, const QString& what) {
@@ -248,6 +302,8 @@ void PairLabDock::onSelectionChanged() {
   req.first = r->first;
   req.second = r->second;
   req.timeframe = timeframe();
+  req.lookbackBars = std::size_t(m_lookback->value());
+  req.maxPValue = m_maxP->value();
   m_lastSource = format::qstr(r->source);
   m_bridge->request(std::move(req), this, [this](std::shared_ptr<const contract::PairSeriesLoaded> s) { showSeries(s); });
 }
@@ -390,7 +446,8 @@ contract::StartStrategy PairLabDock::promotion() const {
   const bool charted = m_charted && m_charted->stats.first == r->first && m_charted->stats.second == r->second;
   cmd.params = {{"entry_z", charted ? m_charted->entryZ : 2.0},
                 {"exit_z", charted ? m_charted->exitZ : 0.5},
-                {"stop_z", charted ? m_charted->stopZ : 3.0}};
+                {"stop_z", charted ? m_charted->stopZ : 3.0},
+                {"max_pvalue", m_maxP->value()}};
   cmd.origin = fmt::format("Pair Lab {}: hedge {:.4f}, p {:.4f}, half-life {:.1f} bars on {} common bars of {}",
                            cmd.timeframe, r->hedgeRatio, r->pValue, r->halfLife, r->observations, r->source);
   return cmd;

@@ -24,6 +24,8 @@
 class QChart;
 class QChartView;
 class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -63,6 +65,9 @@ class PairLabDock : public QDockWidget {
   QTableView* view() const { return m_view; }
   QLineEdit* symbolsEdit() const { return m_symbols; }
   QComboBox* timeframeCombo() const { return m_timeframe; }
+  QSpinBox* lookbackSpin() const { return m_lookback; }        // newest common bars measured (and charted)
+  QDoubleSpinBox* maxPValueSpin() const { return m_maxP; }     // flagged above it; the strategy's max_pvalue
+  QPushButton* universeButton() const { return m_universe; }   // fills the symbols with the stored ones
   QLabel* statusLabel() const { return m_status; }
   QChart* chart() const { return m_chart; }
   QPushButton* backtestButton() const { return m_backtest; }
@@ -79,6 +84,8 @@ class PairLabDock : public QDockWidget {
  public Q_SLOTS:
   void scan();
   void loadDiscovered();
+  // Every symbol with a stored series of the chosen timeframe goes into the symbols field (RequestStoredSeries).
+  void loadStoredUniverse();
   void backtestSelected();
   void promoteSelected();
   void onStrategies(const std::shared_ptr<const contract::StrategiesSnapshot>& snapshot);
@@ -94,6 +101,9 @@ class PairLabDock : public QDockWidget {
   QTableView* m_view = nullptr;
   QLineEdit* m_symbols = nullptr;
   QComboBox* m_timeframe = nullptr;
+  QSpinBox* m_lookback = nullptr;
+  QDoubleSpinBox* m_maxP = nullptr;
+  QPushButton* m_universe = nullptr;
   QLabel* m_status = nullptr;
   QPushButton* m_backtest = nullptr;
   QPushButton* m_promote = nullptr;
