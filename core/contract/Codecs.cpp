@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace meridian::contract {
 namespace {
@@ -553,7 +554,9 @@ Result<StrategyInstanceState> strategyInstanceFromJson(const QJsonObject& o) {
     if (!v.isObject()) return bad<StrategiesSnapshot>("an indicator is not an object");
     const QJsonObject io = v.toObject();
     JsonReader ir{io, {}};
-    StrategyIndicator i{ir.text("name"), ir.real("value")};
+    // A value not ready yet is NaN, which JSON writes as null: read back as NaN.
+    const bool notReady = io.value("value").isNull();
+    StrategyIndicator i{ir.text("name"), notReady ? std::numeric_limits<double>::quiet_NaN() : ir.real("value")};
     if (Status s = ir.status("strategies: indicator"); !s.ok()) return s.error();
     m.indicators.push_back(std::move(i));
   }
