@@ -1271,6 +1271,11 @@ void StrategyRunner::loadPromoted() {
       log()->warn("promoted {}: strategy.live lists it now: started once, with strategy.live's parameters", id);
       continue;
     }
+    if (modeName() == "LIVE" && rec.mode != "LIVE") {
+      // Real money was never confirmed for it: promote it again (LIVE, confirmed) to trade it here.
+      log()->error("promoted {} as {}: not started, the strategies here now trade LIVE (real money)", id, rec.mode);
+      continue;
+    }
     if (rec.mode != modeName())
       log()->warn("promoted {} as {}; the strategies here now trade {}", id, rec.mode, modeName());
     auto added = addInstance(*spec);

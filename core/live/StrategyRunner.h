@@ -72,7 +72,8 @@
 // back), it warms up on stored history like the start-up instances, and it is saved as strategy_state row
 // "promoted:<id>" (StrategyState.h, posted to storage). On every start the runner reads those rows before the
 // restore and starts them next to strategy.live (one whose id strategy.live now lists, or whose strategy or
-// parameters are no longer valid, is skipped with a warning). Its parameters are the ones it was promoted with,
+// parameters are no longer valid, is skipped with a warning; one promoted as PAPER or SIGNALS is not started by a runner
+// that now trades LIVE: real money was not confirmed for it). Its parameters are the ones it was promoted with,
 // not strategy.<name>.<param>. The strategy_cycle job (configured only when strategy.live is not empty) catches
 // them up too; live bars reach them through BarClosed like the others.
 // P&L per leg is average-cost accounting (domain::Position) over the instance's fills (OrderFilled tagged

@@ -197,6 +197,12 @@ class tst_PromoteStrategy : public QObject {
     QVERIFY(sendAndSettle(*runner, promote("P-3")).find("runs already") != std::string::npos);
     runner->stop();
 
+    // The process now trades real money: an instance promoted as PAPER is not started (LIVE was never confirmed).
+    runner = startRunner(true, /*liveMoney=*/true);
+    QVERIFY(runner);
+    QVERIFY(runner->status().empty());
+    runner->stop();
+
     // strategy.live now lists the same id: one instance, strategy.live's parameters (the promoted record is skipped).
     runner = startRunner(true, false, "pairs:AAA/BBB");
     QVERIFY(runner);
