@@ -84,8 +84,12 @@ class tst_PairLabPromote : public QObject {
     QCOMPARE(lab->model()->index(0, ui::PairLabModel::Pair).data().toString(), QStringLiteral("AAA/BBB"));
     QTRY_VERIFY_WITH_TIMEOUT(lab->charted() && lab->charted()->stats.first == "AAA", 10'000);
     QVERIFY(lab->promoteButton()->isEnabled());
-    // The runner (no strategy.live) has told the window its mode.
+    // The runner (no strategy.live) has told the window its mode; the monitor says how to start an instance.
     QTRY_COMPARE_WITH_TIMEOUT(lab->runnerMode(), QStringLiteral("PAPER"), 10'000);
+    QTRY_VERIFY(monitor->model()->hasData());
+    QVERIFY2(monitor->statusLabel()->text().startsWith(QStringLiteral("No live strategy instances: set strategy.live, or "
+                                                                      "promote a pair in the Pair Lab")),
+             qPrintable(monitor->statusLabel()->text()));
 
     // What the promotion carries: the pair, the charted timeframe and bands, the mode.
     const contract::StartStrategy planned = lab->promotion();
