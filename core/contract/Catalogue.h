@@ -27,7 +27,7 @@ using Catalogue = TypeList<
     ResetCircuitBreaker, SetRiskLimits, RiskLimitsApplied, OrderUpdated, OrderFilled, QuoteUpdated, PositionsSnapshot, AccountSnapshot, RiskRejected,
     RiskStateChanged, CommandAccepted, CommandRejected,
     // Market data and strategies
-    BarClosed, SignalGenerated, StrategiesSnapshot, ControlStrategy, ImportCsv, QualityChecked, IngestFinished, HistoryStored,
+    BarClosed, SignalGenerated, StrategiesSnapshot, ControlStrategy, StartStrategy, ImportCsv, QualityChecked, IngestFinished, HistoryStored,
     RequestHistory, HistoryLoaded,
     RequestFillsHistory, FillsHistoryLoaded, RequestStoredSeries, StoredSeriesListed, RequestPnlReport, PnlReportReady,
     RequestOrdersHistory, OrdersHistoryLoaded,

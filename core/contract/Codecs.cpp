@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace meridian::contract {
 namespace {
@@ -553,7 +554,9 @@ Result<StrategyInstanceState> strategyInstanceFromJson(const QJsonObject& o) {
     if (!v.isObject()) return bad<StrategiesSnapshot>("an indicator is not an object");
     const QJsonObject io = v.toObject();
     JsonReader ir{io, {}};
-    StrategyIndicator i{ir.text("name"), ir.real("value")};
+    // A value not ready yet is NaN, which JSON writes as null: read back as NaN.
+    const bool notReady = io.value("value").isNull();
+    StrategyIndicator i{ir.text("name"), notReady ? std::numeric_limits<double>::quiet_NaN() : ir.real("value")};
     if (Status s = ir.status("strategies: indicator"); !s.ok()) return s.error();
     m.indicators.push_back(std::move(i));
   }
@@ -570,6 +573,8 @@ QJsonObject Spec<StrategiesSnapshot>::encode(const StrategiesSnapshot& m) {
   QJsonObject b;
   b.insert("instances", instances);
   b.insert("as_of", qint64(m.asOf));
+  b.insert("mode", qs(m.mode));
+  b.insert("timeframe", qs(m.timeframe));
   return b;
 }
 Result<StrategiesSnapshot> Spec<StrategiesSnapshot>::decode(const QJsonObject& b) {
@@ -583,6 +588,8 @@ Result<StrategiesSnapshot> Spec<StrategiesSnapshot>::decode(const QJsonObject& b
   }
   JsonReader r{b, {}};
   m.asOf = r.integer("as_of", false);
+  m.mode = r.text("mode", false);
+  m.timeframe = r.text("timeframe", false);
   return finish(r, std::move(m));
 }
 
@@ -604,6 +611,50 @@ Result<ControlStrategy> Spec<ControlStrategy>::decode(const QJsonObject& b) {
   if (m.instance.empty()) return bad<ControlStrategy>("empty instance");
   if (!action) return bad<ControlStrategy>("unknown action (pause, resume or flatten)");
   m.action = *action;
+  return m;
+}
+
+QJsonObject Spec<StartStrategy>::encode(const StartStrategy& m) {
+  QJsonArray symbols, params;
+  for (const auto& sym : m.symbols) symbols.append(qs(sym));
+  for (const auto& p : m.params) params.append(QJsonObject{{"name", qs(p.name)}, {"value", p.value}});
+  QJsonObject b;
+  b.insert("strategy", qs(m.strategy));
+  b.insert("symbols", symbols);
+  b.insert("params", params);
+  b.insert("mode", qs(m.mode));
+  b.insert("live_confirmed", m.liveConfirmed);
+  b.insert("timeframe", qs(m.timeframe));
+  b.insert("origin", qs(m.origin));
+  return withCorrelation(b, m.correlationId);
+}
+Result<StartStrategy> Spec<StartStrategy>::decode(const QJsonObject& b) {
+  auto corr = correlation<StartStrategy>(b);
+  if (!corr.ok()) return corr.error();
+  JsonReader r{b, {}};
+  StartStrategy m;
+  m.correlationId = *corr;
+  m.strategy = r.text("strategy");
+  m.mode = r.text("mode");
+  m.liveConfirmed = r.boolean("live_confirmed", false);
+  m.timeframe = r.text("timeframe", false);
+  m.origin = r.text("origin", false);
+  if (Status s = r.status(Spec<StartStrategy>::wire); !s.ok()) return s.error();
+  if (!b.value("symbols").isArray()) return bad<StartStrategy>("'symbols' missing or not an array");
+  for (const auto& v : b.value("symbols").toArray()) {
+    if (!v.isString() || v.toString().isEmpty()) return bad<StartStrategy>("a symbol is not a non-empty string");
+    m.symbols.push_back(v.toString().toStdString());
+  }
+  for (const auto& v : b.value("params").toArray()) {
+    if (!v.isObject()) return bad<StartStrategy>("a parameter is not an object");
+    const QJsonObject po = v.toObject();
+    JsonReader pr{po, {}};
+    StrategyParamValue p{pr.text("name"), pr.real("value")};
+    if (Status s = pr.status("start_strategy: parameter"); !s.ok()) return s.error();
+    m.params.push_back(std::move(p));
+  }
+  if (m.strategy.empty()) return bad<StartStrategy>("empty strategy");
+  if (m.symbols.empty()) return bad<StartStrategy>("no symbol");
   return m;
 }
 

@@ -62,6 +62,17 @@ struct RequestPairSeries {
   std::string source;
   std::size_t lookbackBars = 504;
   double entryZ = 2.0, exitZ = 0.5, stopZ = 3.0;  // the pairs strategy's defaults
+  double maxPValue = 0.05;                         // stats.stale above it
+};
+
+// One fill of the pairs strategy in the backtest of the charted window (PairSeriesLoaded::trades).
+struct PairTrade {
+  domain::Timestamp ts = 0;  // the bar it filled on (its open)
+  std::string symbol;
+  domain::Side side = domain::Side::Buy;
+  double quantity = 0.0;
+  double price = 0.0;
+  bool entry = true;         // opens a pair position (first leg flat before it); false: closes it
 };
 
 struct PairSeriesLoaded {
@@ -73,6 +84,10 @@ struct PairSeriesLoaded {
   std::vector<double> z;  // NaN until the z window is full
   int zWindow = 0;
   double entryZ = 2.0, exitZ = 0.5, stopZ = 3.0;
+  // The pairs strategy (these bands, its other defaults; a backtest with the default backtest settings) on the same
+  // bars: its fills, oldest first. tradesError says why there are none when the backtest could not run.
+  std::vector<PairTrade> trades;
+  std::string tradesError;
   bool ok() const { return error.empty(); }
 };
 

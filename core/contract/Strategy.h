@@ -81,8 +81,10 @@ struct StrategyInstanceState {
 // Every live instance, published by the strategy runner on every bar, fill, order end and state change
 // ("strat.status"; latest wins; kept for attached windows).
 struct StrategiesSnapshot {
-  std::vector<StrategyInstanceState> instances;  // in strategy.live order
+  std::vector<StrategyInstanceState> instances;  // in strategy.live order, then the promoted ones in promotion order
   domain::Timestamp asOf = 0;
+  std::string mode;  // the runner's: "PAPER" | "LIVE" | "SIGNALS" (what a StartStrategy must name); empty = unknown
+  std::string timeframe;  // the bars the runner trades on (strategy.timeframe): "1d" | "1h" | "1m"
   friend bool operator==(const StrategiesSnapshot&, const StrategiesSnapshot&) = default;
 };
 
@@ -100,6 +102,32 @@ struct ControlStrategy {
   friend bool operator==(const ControlStrategy&, const ControlStrategy&) = default;
 };
 
+// Starts a new live instance at run time (the Pair Lab's Promote to Live): the strategy on its symbols with the given
+// parameter values (registry names; the rest are the registry defaults, not strategy.<name>.<param>). The runner
+// refuses (CommandRejected with the correlation id): an unknown strategy, wrong symbols or parameters; an instance
+// with the same id that runs already (strategy.live or promoted earlier); a `mode` that is not the runner's own
+// (StrategiesSnapshot::mode: a PAPER confirmation never starts a LIVE instance and the reverse); LIVE without
+// `liveConfirmed` (the user confirmed real money for this instance, on top of the process's start-up confirmation
+// of broker.alpaca_live); a `timeframe` that is not the runner's (strategy.timeframe). A started instance is saved (strategy_engine.strategy_state, id "promoted:<instance>")
+// and started again next to strategy.live on every start until removed from there.
+struct StrategyParamValue {
+  std::string name;
+  double value = 0.0;
+  friend bool operator==(const StrategyParamValue&, const StrategyParamValue&) = default;
+};
+
+struct StartStrategy {
+  std::string correlationId;
+  std::string strategy;                    // registry name, e.g. "pairs"
+  std::vector<std::string> symbols;        // in the strategy's order ("pairs": A, B)
+  std::vector<StrategyParamValue> params;  // overrides of the registry defaults
+  std::string mode;                        // the mode the user confirmed: "PAPER" | "LIVE" | "SIGNALS"
+  bool liveConfirmed = false;              // LIVE: confirmed with real money named
+  std::string timeframe;                   // the bars it was researched on ("1d", "1h", "1m"); empty: the runner's
+  std::string origin;                      // where it comes from, logged and saved ("Pair Lab: p 0.012, hedge 1.49")
+  friend bool operator==(const StartStrategy&, const StartStrategy&) = default;
+};
+
 template <> struct Spec<StrategiesSnapshot>
     : Declare<"strat.status", Kind::State, Lane::Coalescing, UiDelivery::Latest, Relay::Snapshot, "strategies"> {
   static QJsonObject encode(const StrategiesSnapshot&);
@@ -110,6 +138,12 @@ template <> struct Spec<ControlStrategy>
               "control_strategy"> {
   static QJsonObject encode(const ControlStrategy&);
   static Result<ControlStrategy> decode(const QJsonObject&);
+};
+template <> struct Spec<StartStrategy>
+    : Declare<"cmd.strategy.start", Kind::Command, Lane::Lossless, UiDelivery::None, Relay::ToServer,
+              "start_strategy"> {
+  static QJsonObject encode(const StartStrategy&);
+  static Result<StartStrategy> decode(const QJsonObject&);
 };
 
 }  // namespace meridian::contract

@@ -573,12 +573,19 @@ contract::PairSeriesLoaded HistoryService::pairSeriesWith(const contract::Reques
   auto series = research::pairSeries(request.first, request.second,
                                      research::alignPair(loaded.bars.at(request.first), loaded.bars.at(request.second),
                                                          request.lookbackBars),
-                                     3, 1.0);
+                                     3, request.maxPValue);
   series.correlationId = out.correlationId;
   series.entryZ = out.entryZ;
   series.exitZ = out.exitZ;
   series.stopZ = out.stopZ;
   series.stats.source = loaded.sources.at(request.first);
+  if (series.ok()) {
+    auto trades = research::pairTrades(request.first, request.second, loaded.bars.at(request.first),
+                                       loaded.bars.at(request.second), request.lookbackBars, request.entryZ,
+                                       request.exitZ, request.stopZ);
+    if (trades) series.trades = std::move(trades).value();
+    else series.tradesError = trades.error().message;
+  }
   return series;
 }
 

@@ -321,16 +321,15 @@ LiveServices::LiveServices(const common::Config& config, bus::EventBus& bus, sto
   m_context->storage = &storage;
   m_context->ingestion = ingestion;
   m_context->clock = &clock;
+  // The runner starts even when strategy.live is empty: instances promoted at run time (the Pair Lab) run in it.
   const QString live = config.value("strategy.live").trimmed();
-  if (live.isEmpty()) {
-    m_problem = "strategy.live is empty";
-    return;
-  }
+  if (live.isEmpty()) m_problem = "strategy.live is empty";
   const auto& registry = strategy::StrategyRegistry::builtin();
   auto specs = parseLiveStrategies(live.toStdString(), config, registry);
   auto options = StrategyRunnerOptions::fromConfig(config);
   if (!specs || !options) {
     m_problem = !specs ? specs.error().message : options.error().message;
+    m_configError = true;
     common::logger("strategy")->error("live strategies not started: {}", m_problem);
     return;
   }
@@ -344,11 +343,14 @@ void LiveServices::start() {
   if (!m_runner) return;
   if (Status s = m_runner->start(); !s.ok()) {
     m_problem = s.error().message;
+    m_configError = true;
     common::logger("strategy")->error("live strategies not started: {}", m_problem);
     m_runner.reset();
     return;
   }
-  m_context->strategies = m_runner.get();
+  // strategy_cycle stays "not configured" without strategy.live (its instances take live bars; the cycle is the
+  // catch-up of the configured ones).
+  if (!m_runner->specs().empty()) m_context->strategies = m_runner.get();
 }
 
 void LiveServices::stop() {
@@ -357,7 +359,7 @@ void LiveServices::stop() {
 
 jobs::builtin::Actions LiveServices::jobActions() const {
   auto actions = makeJobActions(m_context);
-  if (!m_runner && !m_problem.empty() && m_problem != "strategy.live is empty")
+  if (!m_runner && m_configError)
     actions.strategyCycleReason = "live strategies not started: " + m_problem;
   return actions;
 }

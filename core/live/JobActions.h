@@ -71,13 +71,15 @@ class LiveServices {
 
   jobs::builtin::Actions jobActions() const;
   StrategyRunner* strategies() { return m_runner.get(); }
-  // Why there is no runner ("strategy.live is empty", or the configuration error); empty when running.
+  // "strategy.live is empty" (the runner still runs, for instances promoted at run time), or the configuration
+  // error that left the runner off; empty when strategy.live runs.
   const std::string& strategiesProblem() const { return m_problem; }
 
  private:
   std::shared_ptr<JobContext> m_context;
   std::unique_ptr<StrategyRunner> m_runner;
   std::string m_problem;
+  bool m_configError = false;  // m_problem is a configuration error (no runner)
 };
 
 }  // namespace meridian::live

@@ -47,6 +47,34 @@ std::string formatTs(domain::Timestamp ts, domain::Timeframe tf) {
 
 std::string qty(double v) { return fmt::format("{:g}", v); }
 
+// A strategy_state row to storage (posted, never waited for); a failure is logged.
+void postRecord(storage::StorageService& storage, storage::StrategyStateRecord record) {
+  storage.post([record = std::move(record)](storage::IStorage& st) {
+    if (Status r = st.saveStrategyState(record); !r.ok())
+      log()->error("cannot save the state of {}: {}", record.strategyId, r.error().message);
+  });
+}
+
+// The spec of an instance started at run time (StartStrategy, or a saved promoted one): the registry's defaults with
+// `overrides`, the symbols upper-cased and as many as the strategy trades.
+Result<LiveStrategySpec> runtimeSpec(const strategy::StrategyRegistry& registry, const std::string& name,
+                                     const std::vector<std::string>& symbols,
+                                     const std::vector<std::pair<std::string, double>>& overrides) {
+  const strategy::StrategyInfo* info = registry.find(name);
+  if (!info) return makeError("strategy", registry.resolve(name, {}).error().message);
+  LiveStrategySpec spec;
+  spec.strategy = name;
+  for (const auto& sym : symbols) spec.symbols.push_back(upper(QString::fromStdString(sym)));
+  const bool empty = std::any_of(spec.symbols.begin(), spec.symbols.end(), [](auto& x) { return x.empty(); });
+  if (spec.symbols.size() != info->instruments || empty)
+    return makeError("strategy", fmt::format("{} trades {} symbol{}, got '{}'", name, info->instruments,
+                                             info->instruments == 1 ? "" : "s", fmt::join(symbols, "/")));
+  auto params = registry.resolve(name, overrides);
+  if (!params) return makeError(params.error().code, fmt::format("{}: {}", spec.id(), params.error().message));
+  spec.params = std::move(params).value();
+  return spec;
+}
+
 }  // namespace
 
 // ---- configuration ------------------------------------------------------------------------------------------
@@ -283,27 +311,15 @@ StrategyRunner::~StrategyRunner() { stop(); }
 
 Status StrategyRunner::start() {
   if (m_running) return {};
-  std::vector<std::unique_ptr<Instance>> instances;
-  LiveHostConfig host;
-  host.initialCash = m_options.capital;
-  host.sizing = m_options.sizing;
-  for (const auto& spec : m_specs) {
-    auto strat = m_registry.create(spec.strategy, spec.params);
-    if (!strat) return makeError(strat.error().code, fmt::format("{}: {}", spec.id(), strat.error().message));
-    auto inst = std::make_unique<Instance>();
-    inst->spec = spec;
-    inst->id = spec.id();
-    inst->stateId = "live:" + inst->id;
-    inst->host = std::make_unique<LiveStrategyHost>(std::move(strat).value(), spec.symbols, host);
-    instances.push_back(std::move(inst));
-  }
-  m_instances = std::move(instances);
+  // Every strategy is built once first: a bad one starts nothing.
+  for (const auto& spec : m_specs)
+    if (auto strat = m_registry.create(spec.strategy, spec.params); !strat)
+      return makeError(strat.error().code, fmt::format("{}: {}", spec.id(), strat.error().message));
+  m_instances.clear();
   m_slots.clear();
   m_working.clear();
   m_workingBySymbol.clear();
-  if (m_options.trade)
-    for (auto& inst : m_instances)
-      for (const auto& sym : inst->spec.symbols) slotFor(*inst, sym);
+  m_barSymbols.clear();
   // Without storage there is nothing to restore (and nothing is saved): trading starts from zero, as before.
   m_restored = !(m_options.trade && m_storage);
   {
@@ -311,10 +327,10 @@ Status StrategyRunner::start() {
     m_warm = false;
   }
   m_mailbox = std::make_shared<bus::Mailbox>("strategies");
-  std::set<std::string> symbols;
-  for (const auto& s : m_specs) symbols.insert(s.symbols.begin(), s.symbols.end());
-  for (const auto& s : symbols) m_subscriptions.push_back(m_bus.subscribe<contract::BarClosed>(m_mailbox, s));
+  for (const auto& spec : m_specs)
+    if (auto added = addInstance(spec); !added) return added.error();  // built above: cannot fail
   m_subscriptions.push_back(m_bus.subscribe<contract::ControlStrategy>(m_mailbox));
+  m_subscriptions.push_back(m_bus.subscribe<contract::StartStrategy>(m_mailbox));
   if (m_options.trade) {
     m_subscriptions.push_back(m_bus.subscribe<contract::OrderFilled>(m_mailbox));
     m_subscriptions.push_back(m_bus.subscribe<contract::OrderUpdated>(m_mailbox));
@@ -332,10 +348,11 @@ Status StrategyRunner::start() {
 void StrategyRunner::stop() {
   if (!m_running.exchange(false)) return;
   m_stopping = true;
-  for (auto id : m_subscriptions) m_bus.unsubscribe(id);
-  m_subscriptions.clear();
   m_mailbox->close();
   if (m_thread.joinable()) m_thread.join();
+  // After the join: a promoted instance adds its bar subscriptions on the runner thread.
+  for (auto id : m_subscriptions) m_bus.unsubscribe(id);
+  m_subscriptions.clear();
   for (auto& inst : m_instances) inst->host->finish();
   saveChangedStates();  // the runner thread is gone: its state is ours now
 }
@@ -347,6 +364,7 @@ bool StrategyRunner::waitUntilWarm(std::chrono::milliseconds timeout) const {
 
 void StrategyRunner::run() {
   publishStatus();  // the rows appear at once ("warming up")
+  loadPromoted();   // the instances promoted before the restart join the strategy.live ones
   // The saved state first: the warm-up replays the bars it says the instances traded on.
   if (!m_restored) restore();
   publishStatus();  // paused / positions as restored
@@ -369,6 +387,7 @@ void StrategyRunner::run() {
     else if (const auto* look = e.as<JournalLookup>()) onLookup(*look);
     else if (const auto* cyc = e.as<CycleRequest>()) onCycle(*cyc);
     else if (const auto* ctl = e.as<contract::ControlStrategy>()) onControl(*ctl);
+    else if (const auto* st = e.as<contract::StartStrategy>()) onStartStrategy(*st, e.deadline);
     else if (const auto* fill = e.as<contract::OrderFilled>()) onFill(fill->fill);
   };
   while (!m_stopping) {
@@ -439,6 +458,14 @@ void StrategyRunner::warmUp() {
   const domain::Timestamp from = now - domain::Timestamp(m_options.historyDays) * domain::kNanosPerDay;
   for (auto& inst : m_instances) {
     if (m_stopping) return;
+    warmUpInstance(*inst, from, now);
+  }
+}
+
+void StrategyRunner::warmUpInstance(Instance& instRef, domain::Timestamp from, domain::Timestamp now) {
+  if (!m_storage) return;
+  Instance* inst = &instRef;
+  {
     std::vector<backtest::BarSeries> series;
     bool missing = false;
     for (const auto& sym : inst->spec.symbols) {
@@ -454,13 +481,13 @@ void StrategyRunner::warmUp() {
     if (missing) {
       log()->warn("{}: no stored {} history; the strategy warms up on live bars", inst->id,
                   marketdata::toString(m_options.timeframe));
-      continue;
+      return;
     }
     auto aligned = backtest::alignSeries(std::move(series));
     if (!aligned) {
       log()->warn("{}: stored histories do not overlap ({}); warming up on live bars", inst->id,
                   aligned.error().message);
-      continue;
+      return;
     }
     const std::size_t n = aligned->size(), T = aligned->front().bars.size();
     std::vector<domain::Bar> slice(n);
@@ -481,9 +508,9 @@ void StrategyRunner::warmUp() {
 
 // ---- restart ------------------------------------------------------------------------------------------------
 
-bool StrategyRunner::restore() {
+bool StrategyRunner::restore(std::size_t first) {
   std::vector<std::string> ids;
-  for (const auto& inst : m_instances) ids.push_back(inst->stateId);
+  for (std::size_t n = first; n < m_instances.size(); ++n) ids.push_back(m_instances[n]->stateId);
   Result<RestoreData> read = makeError("storage", "not read");
   try {
     // One task: the storage thread runs it between two journal writes, so fills, open orders and the saved states
@@ -527,25 +554,31 @@ bool StrategyRunner::restore() {
     read = makeError("storage", e.what());
   }
   if (!read) {
+    if (first > 0) {  // one promoted instance: it is not started, the others are not concerned
+      log()->error("{}: cannot read its saved state and the order journal ({})", m_instances[first]->id,
+                   read.error().message);
+      return false;
+    }
     log()->error("live strategies: cannot read the saved strategy state and the order journal ({}): no order is "
                  "submitted until they can be read (tried again before each tradeable bar)",
                  read.error().message);
     m_restoreFailed = true;
     return false;
   }
-  applyRestore(read.value());
+  applyRestore(read.value(), first);
+  if (first > 0) return true;
   m_restored = true;
   m_restoreFailed = false;
   return true;
 }
 
-void StrategyRunner::applyRestore(RestoreData& data) {
+void StrategyRunner::applyRestore(RestoreData& data, std::size_t first) {
   const auto sameJson = [](const std::string& a, const std::string& b) {
     return QJsonDocument::fromJson(QByteArray::fromStdString(a)).object() ==
            QJsonDocument::fromJson(QByteArray::fromStdString(b)).object();
   };
-  for (std::size_t n = 0; n < m_instances.size() && n < data.instances.size(); ++n) {
-    Instance& inst = *m_instances[n];
+  for (std::size_t n = 0; first + n < m_instances.size() && n < data.instances.size(); ++n) {
+    Instance& inst = *m_instances[first + n];
     auto& p = data.instances[n];
     if (!p.problem.empty())
       log()->warn("{}: saved state ignored ({}); rebuilding from the order journal alone", inst.id, p.problem);
@@ -1037,11 +1070,7 @@ void StrategyRunner::saveState(Instance& inst) {
       if (w.slotKey == key) ss.orders.push_back(SavedOrder{id, w.correlationId, w.side, w.lastFilled});
     s.slots.push_back(std::move(ss));
   }
-  storage::StrategyStateRecord record{inst.stateId, inst.spec.params.toJson(), encodeSavedInstance(s), m_clock.now()};
-  m_storage->post([record = std::move(record)](storage::IStorage& st) {
-    if (Status r = st.saveStrategyState(record); !r.ok())
-      log()->error("cannot save the state of {}: {}", record.strategyId, r.error().message);
-  });
+  postRecord(*m_storage, {inst.stateId, inst.spec.params.toJson(), encodeSavedInstance(s), m_clock.now()});
 }
 
 void StrategyRunner::saveChangedStates() {
@@ -1183,11 +1212,142 @@ void StrategyRunner::onFill(const domain::Fill& fill) {
   }
 }
 
+// ---- instances started at run time ---------------------------------------------------------------------------
+
+std::string StrategyRunner::modeName() const { return !m_options.trade ? "SIGNALS" : m_options.liveMoney ? "LIVE" : "PAPER"; }
+
+Result<StrategyRunner::Instance*> StrategyRunner::addInstance(const LiveStrategySpec& spec) {
+  auto strat = m_registry.create(spec.strategy, spec.params);
+  if (!strat) return makeError(strat.error().code, fmt::format("{}: {}", spec.id(), strat.error().message));
+  LiveHostConfig host;
+  host.initialCash = m_options.capital;
+  host.sizing = m_options.sizing;
+  auto inst = std::make_unique<Instance>();
+  inst->spec = spec;
+  inst->id = spec.id();
+  inst->stateId = "live:" + inst->id;
+  inst->host = std::make_unique<LiveStrategyHost>(std::move(strat).value(), spec.symbols, host);
+  Instance* added = inst.get();
+  m_instances.push_back(std::move(inst));
+  if (m_options.trade)
+    for (const auto& sym : spec.symbols) slotFor(*added, sym);
+  for (const auto& sym : spec.symbols)
+    if (m_barSymbols.insert(sym).second) m_subscriptions.push_back(m_bus.subscribe<contract::BarClosed>(m_mailbox, sym));
+  return added;
+}
+
+void StrategyRunner::loadPromoted() {
+  if (!m_storage) return;
+  Result<std::vector<storage::StrategyStateRecord>> rows = makeError("storage", "not read");
+  try {
+    rows = m_storage->call([](storage::IStorage& s) { return s.listStrategyStates(); }).get();
+  } catch (const std::exception& e) {
+    rows = makeError("storage", e.what());
+  }
+  if (!rows) {
+    log()->error("live strategies: cannot read the promoted instances ({}): started without them", rows.error().message);
+    return;
+  }
+  std::vector<std::pair<std::string, PromotedInstance>> promoted;
+  for (const auto& row : *rows) {
+    if (row.strategyId.rfind(kPromotedPrefix, 0) != 0) continue;
+    auto rec = decodePromotedInstance(row.stateJson, row.paramsJson);
+    if (!rec) {
+      log()->warn("{}: not started: {}", row.strategyId, rec.error().message);
+      continue;
+    }
+    promoted.emplace_back(row.strategyId.substr(kPromotedPrefix.size()), std::move(rec).value());
+  }
+  std::stable_sort(promoted.begin(), promoted.end(),
+                   [](const auto& a, const auto& b) { return a.second.promotedTs < b.second.promotedTs; });
+  for (const auto& [id, rec] : promoted) {
+    auto spec = runtimeSpec(m_registry, rec.strategy, rec.symbols, rec.params);
+    if (!spec) {
+      log()->warn("promoted {}: not started: {}", id, spec.error().message);
+      continue;
+    }
+    const bool listed = std::any_of(m_instances.begin(), m_instances.end(), [&](auto& i) { return i->id == spec->id(); });
+    if (listed) {
+      log()->warn("promoted {}: strategy.live lists it now: started once, with strategy.live's parameters", id);
+      continue;
+    }
+    if (modeName() == "LIVE" && rec.mode != "LIVE") {
+      // Real money was never confirmed for it: promote it again (LIVE, confirmed) to trade it here.
+      log()->error("promoted {} as {}: not started, the strategies here now trade LIVE (real money)", id, rec.mode);
+      continue;
+    }
+    if (rec.mode != modeName())
+      log()->warn("promoted {} as {}; the strategies here now trade {}", id, rec.mode, modeName());
+    auto added = addInstance(*spec);
+    if (!added) {
+      log()->warn("promoted {}: not started: {}", id, added.error().message);
+      continue;
+    }
+    log()->info("{}: promoted instance started again ({}; {})", id, spec->params.toString(), rec.origin);
+  }
+}
+
+void StrategyRunner::onStartStrategy(const contract::StartStrategy& cmd, std::int64_t deadline) {
+  const auto logger = log();
+  const std::string what = fmt::format("{} {}", cmd.strategy, fmt::join(cmd.symbols, "/"));
+  const auto reject = [&](std::string reason) {
+    logger->warn("start {}: refused: {}", what, reason);
+    m_bus.publish(contract::CommandRejected{cmd.correlationId, std::move(reason)});
+  };
+  if (const domain::Timestamp now = m_clock.now(); deadline != 0 && now > deadline) {
+    logger->warn("start {}: expired before it was handled: not started", what);
+    m_bus.publish(contract::expiredCommand(cmd.correlationId, now - deadline, "the strategy runner"));
+    return;
+  }
+  std::vector<std::pair<std::string, double>> overrides;
+  for (const auto& p : cmd.params) overrides.emplace_back(p.name, p.value);
+  auto spec = runtimeSpec(m_registry, cmd.strategy, cmd.symbols, overrides);
+  if (!spec) return reject(spec.error().message);
+  const std::string id = spec->id();
+  if (std::any_of(m_instances.begin(), m_instances.end(), [&](auto& i) { return i->id == id; }))
+    return reject(fmt::format("{} runs already (one instance per strategy and symbols): not started again", id));
+  const std::string mode = modeName();
+  if (cmd.mode != mode)
+    return reject(fmt::format("the live strategies here run {}{}, the confirmation named {}: {} not started", mode,
+                              mode == "SIGNALS" ? " (strategy.trade=false: no orders)" : "",
+                              cmd.mode.empty() ? std::string("no mode") : cmd.mode, id));
+  const std::string timeframe(marketdata::toString(m_options.timeframe));
+  if (!cmd.timeframe.empty() && cmd.timeframe != timeframe)
+    return reject(fmt::format("the live strategies here trade {} bars (strategy.timeframe), {} was researched on {}: "
+                              "not started",
+                              timeframe, id, cmd.timeframe));
+  if (mode == "LIVE" && !cmd.liveConfirmed)
+    return reject(fmt::format("{} would trade real money (LIVE) and that was not confirmed: not started", id));
+  if (!m_restored)
+    return reject(fmt::format("the saved state and the order journal could not be read yet: {} not started", id));
+  auto added = addInstance(*spec);
+  if (!added) return reject(added.error().message);
+  Instance& inst = **added;
+  // Its journal fills and saved state (an id promoted before keeps what it holds), then stored history.
+  if (m_options.trade && m_storage && !restore(m_instances.size() - 1)) {
+    for (const auto& sym : inst.spec.symbols) m_slots.erase(inst.id + "|" + sym);
+    m_instances.pop_back();  // its bar subscriptions stay: bars of a symbol no instance trades are ignored
+    return reject(fmt::format("{}: its saved state and the order journal could not be read: not started", id));
+  }
+  if (m_storage) {
+    PromotedInstance rec{spec->strategy, spec->symbols, spec->params.values(), mode, cmd.origin, m_clock.now()};
+    postRecord(*m_storage, {std::string(kPromotedPrefix) + id, spec->params.toJson(), encodePromotedInstance(rec),
+                            m_clock.now()});
+  }
+  const domain::Timestamp now = m_clock.now();
+  warmUpInstance(inst, now - domain::Timestamp(m_options.historyDays) * domain::kNanosPerDay, now);
+  if (inst.settlePending && inst.host->lastTs() >= inst.replayUntil()) settle(inst);
+  inst.changed = true;
+  logger->info("{}: started at run time ({}, {}; {}){}", id, mode, spec->params.toString(),
+               cmd.origin.empty() ? std::string("no origin given") : cmd.origin,
+               m_storage ? "; saved, started again on every start" : "; not saved (no storage)");
+}
+
 contract::StrategyInstanceState StrategyRunner::monitorState(const Instance& inst) const {
   contract::StrategyInstanceState m;
   m.instance = inst.id;
   m.strategy = inst.spec.strategy;
-  m.mode = !m_options.trade ? "SIGNALS" : m_options.liveMoney ? "LIVE" : "PAPER";
+  m.mode = modeName();
   m.paused = inst.paused;
   m.lastSignalTs = inst.lastSignalTs;
   m.lastSignal = inst.lastSignal;
@@ -1261,6 +1421,7 @@ void StrategyRunner::publishStatus() {
     s.lastTs = inst->host->lastTs();
     s.signals = inst->signals;
     s.restored = m_restored;
+    s.params = inst->spec.params.toString();
     for (std::size_t i = 0; i < inst->spec.symbols.size(); ++i) s.positions.push_back(inst->host->position(i));
     if (m_options.trade) {
       for (const auto& sym : inst->spec.symbols) {
@@ -1275,6 +1436,8 @@ void StrategyRunner::publishStatus() {
   }
   contract::StrategiesSnapshot snapshot;
   snapshot.asOf = m_clock.now();
+  snapshot.mode = modeName();
+  snapshot.timeframe = std::string(marketdata::toString(m_options.timeframe));
   for (const auto& inst : m_instances) snapshot.instances.push_back(monitorState(*inst));
   {
     std::lock_guard lock(m_statusMutex);

@@ -64,6 +64,18 @@
 //            instance is paused so that its next signal does not enter again; resume lets it trade. Refused
 //            (CommandRejected) when not trading. The strategy's shadow book is not touched: its own exit later sets
 //            the target it already has.
+// Promoted instances (contract::StartStrategy, the Pair Lab's Promote to Live): handled on the runner thread like a
+// control. Refused (CommandRejected) for an unknown strategy, wrong symbols or parameters, an id that runs already, a
+// mode that is not the runner's (modeName(): PAPER / LIVE / SIGNALS, published as StrategiesSnapshot::mode) or LIVE
+// without liveConfirmed, and while the saved state cannot be read. Otherwise the instance is added after the others:
+// its journal fills and saved state are read (one storage task, as on start: a re-promoted id gets its position
+// back), it warms up on stored history like the start-up instances, and it is saved as strategy_state row
+// "promoted:<id>" (StrategyState.h, posted to storage). On every start the runner reads those rows before the
+// restore and starts them next to strategy.live (one whose id strategy.live now lists, or whose strategy or
+// parameters are no longer valid, is skipped with a warning; one promoted as PAPER or SIGNALS is not started by a runner
+// that now trades LIVE: real money was not confirmed for it). Its parameters are the ones it was promoted with,
+// not strategy.<name>.<param>. The strategy_cycle job (configured only when strategy.live is not empty) catches
+// them up too; live bars reach them through BarClosed like the others.
 // P&L per leg is average-cost accounting (domain::Position) over the instance's fills (OrderFilled tagged
 // "live:<id>"; on start the journal's), marked at the last bar close.
 #include "core/bus/EventBus.h"
@@ -86,6 +98,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -162,6 +175,7 @@ struct StrategyInstanceStatus {
   std::vector<double> filled;
   std::size_t workingOrders = 0;  // the runner's orders of this instance still working
   bool restored = false;          // state and journal read (always true when not trading or without storage)
+  std::string params;             // strategy::ParamSet::toString() of the instance
 };
 
 class StrategyRunner {
@@ -208,6 +222,15 @@ class StrategyRunner {
   void onRiskRejected(const contract::RiskRejected& ev);
   void onLookup(const JournalLookup& answer);
   void onControl(const contract::ControlStrategy& cmd);
+  // contract::StartStrategy (see "Promoted instances" above): checked, built, restored from the journal, warmed up,
+  // saved as "promoted:<id>" and published; refusals answer CommandRejected.
+  void onStartStrategy(const contract::StartStrategy& cmd, std::int64_t deadline);
+  // The saved promoted instances (storage read on the runner thread, before restore()): added after strategy.live's.
+  void loadPromoted();
+  // Builds the instance (strategy from the registry, host, slots when trading) and subscribes to its bars.
+  Result<Instance*> addInstance(const LiveStrategySpec& spec);
+  void warmUpInstance(Instance& inst, domain::Timestamp from, domain::Timestamp now);
+  std::string modeName() const;  // "SIGNALS" | "LIVE" | "PAPER"
   void onFill(const domain::Fill& fill);
   void onCycle(const CycleRequest& req);
   // Steps every complete pending slice of `inst` newer than its last one; slices before tradeFrom with orders
@@ -228,8 +251,9 @@ class StrategyRunner {
              const std::string& correlationId, domain::Side side, double counted, bool unconfirmed);
   // Reads the saved states and the journal (one storage task, waited for like the warm-up's reads) and rebuilds
   // the slots and working orders. False (logged) when the read failed: nothing is submitted until it succeeds.
-  bool restore();
-  void applyRestore(RestoreData& data);
+  // `first`: restore m_instances[first..] only (a promoted instance joins after the start).
+  bool restore(std::size_t first = 0);
+  void applyRestore(RestoreData& data, std::size_t first);
   // Puts the shadow book of a restored instance on its target (see the header comment).
   void settle(Instance& inst);
   Slot& slotFor(Instance& inst, const std::string& symbol);
@@ -260,6 +284,7 @@ class StrategyRunner {
   std::map<std::string, WorkingOrder> m_working;           // clientOrderId -> order
   std::map<std::string, std::string> m_workingBySymbol;   // symbol -> clientOrderId
   std::map<std::string, std::string> m_sources;            // symbol -> stored source for warm-up / cycles
+  std::set<std::string> m_barSymbols;                      // symbols whose BarClosed the mailbox follows
   bool m_restored = true;  // false while trading with storage and the state has not been read yet
   bool m_restoreFailed = false;  // the last read failed (the monitor says "error")
 

@@ -70,18 +70,47 @@ std::string encodeSavedInstance(const SavedInstance& s) {
   return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
 }
 
-Result<SavedInstance> decodeSavedInstance(std::string_view json) {
+namespace {
+
+// A JSON object text -> the object (no version check).
+Result<QJsonObject> parseObject(std::string_view json) {
   QJsonParseError err{};
   const auto doc = QJsonDocument::fromJson(QByteArray(json.data(), qsizetype(json.size())), &err);
   if (err.error != QJsonParseError::NoError)
     return bad(fmt::format("invalid JSON at offset {}: {}", err.offset, err.errorString().toStdString()));
   if (!doc.isObject()) return bad("not a JSON object");
-  const QJsonObject o = doc.object();
-  contract::JsonReader r{o, {}};
+  return doc.object();
+}
+
+// The object of a versioned record, its "v" between 1 and maxVersion.
+Result<QJsonObject> parseVersioned(std::string_view json, int maxVersion) {
+  auto o = parseObject(json);
+  if (!o) return o;
+  contract::JsonReader r{*o, {}};
   const auto version = r.integer("v");
   if (!r.missing.empty()) return bad("no version field 'v'");
-  if (version < 1 || version > SavedInstance::kVersion)
-    return bad(fmt::format("version {} is not supported (this build reads up to {})", version, SavedInstance::kVersion));
+  if (version < 1 || version > maxVersion)
+    return bad(fmt::format("version {} is not supported (this build reads up to {})", version, maxVersion));
+  return o;
+}
+
+Status readSymbols(const QJsonObject& o, std::vector<std::string>& out) {
+  const auto symbols = o.value(QLatin1String("symbols"));
+  if (!symbols.isArray()) return bad("symbols must be an array");
+  for (const auto& v : symbols.toArray()) {
+    if (!v.isString() || v.toString().isEmpty()) return bad("a symbol is not a non-empty string");
+    out.push_back(v.toString().toStdString());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<SavedInstance> decodeSavedInstance(std::string_view json) {
+  auto parsed = parseVersioned(json, SavedInstance::kVersion);
+  if (!parsed) return parsed.error();
+  const QJsonObject o = std::move(parsed).value();
+  contract::JsonReader r{o, {}};
   SavedInstance s;
   s.instance = r.text("instance");
   s.strategy = r.text("strategy");
@@ -90,14 +119,10 @@ Result<SavedInstance> decodeSavedInstance(std::string_view json) {
   s.paused = r.boolean("paused", false);    // absent in states saved before pause existed: not paused
   s.flatten = r.boolean("flatten", false);
   if (Status st = r.status("strategy state"); !st.ok()) return st.error();
-  const auto symbols = o.value(QLatin1String("symbols"));
   const auto refused = o.value(QLatin1String("refused"));
   const auto slots = o.value(QLatin1String("slots"));
-  if (!symbols.isArray() || !refused.isArray() || !slots.isArray()) return bad("symbols, refused and slots must be arrays");
-  for (const auto& v : symbols.toArray()) {
-    if (!v.isString()) return bad("a symbol is not a string");
-    s.symbols.push_back(v.toString().toStdString());
-  }
+  if (!refused.isArray() || !slots.isArray()) return bad("refused and slots must be arrays");
+  if (Status st = readSymbols(o, s.symbols); !st.ok()) return st.error();
   for (const auto& v : refused.toArray()) {
     const QJsonArray range = v.toArray();
     if (!v.isArray() || range.size() != 2 || !range[0].isDouble() || !range[1].isDouble())
@@ -135,6 +160,42 @@ Result<SavedInstance> decodeSavedInstance(std::string_view json) {
     s.slots.push_back(std::move(slot));
   }
   return s;
+}
+
+std::string encodePromotedInstance(const PromotedInstance& p) {
+  QJsonObject o;
+  o.insert(QLatin1String("v"), PromotedInstance::kVersion);
+  o.insert(QLatin1String("strategy"), qs(p.strategy));
+  QJsonArray symbols;
+  for (const auto& sym : p.symbols) symbols.append(qs(sym));
+  o.insert(QLatin1String("symbols"), symbols);
+  o.insert(QLatin1String("mode"), qs(p.mode));
+  o.insert(QLatin1String("origin"), qs(p.origin));
+  o.insert(QLatin1String("promoted_ts"), qint64(p.promotedTs));
+  return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+}
+
+Result<PromotedInstance> decodePromotedInstance(std::string_view stateJson, std::string_view paramsJson) {
+  auto parsed = parseVersioned(stateJson, PromotedInstance::kVersion);
+  if (!parsed) return parsed.error();
+  const QJsonObject o = std::move(parsed).value();
+  contract::JsonReader r{o, {}};
+  PromotedInstance p;
+  p.strategy = r.text("strategy");
+  p.mode = r.text("mode", false);
+  p.origin = r.text("origin", false);
+  p.promotedTs = r.integer("promoted_ts", false);
+  if (Status st = r.status("promoted instance"); !st.ok()) return st.error();
+  if (p.strategy.empty()) return bad("a promoted instance has no strategy");
+  if (Status st = readSymbols(o, p.symbols); !st.ok()) return st.error();
+  if (p.symbols.empty()) return bad("a promoted instance has no symbol");
+  auto params = parseObject(paramsJson);
+  if (!params) return params.error();
+  for (auto it = params->begin(); it != params->end(); ++it) {
+    if (!it.value().isDouble()) return bad(fmt::format("parameter {} is not a number", it.key().toStdString()));
+    p.params.emplace_back(it.key().toStdString(), it.value().toDouble());
+  }
+  return p;
 }
 
 }  // namespace meridian::live

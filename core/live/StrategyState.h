@@ -73,4 +73,25 @@ std::string encodeSavedInstance(const SavedInstance& state);  // compact JSON
 // Error (code contract::kDecodeError) for invalid JSON, a newer version or a missing / mistyped field.
 Result<SavedInstance> decodeSavedInstance(std::string_view json);
 
+// An instance started at run time (contract::StartStrategy, the Pair Lab's Promote to Live), saved in the same table
+// under strategy_id "promoted:<instance id>" (kPromotedPrefix) so the runner starts it again on every start, after
+// the strategy.live ones. Its trading state is the ordinary "live:<instance id>" row above. State column, v1:
+//   {"v":1, "strategy":"pairs", "symbols":["KO","PEP"], "mode":"PAPER", "origin":"Pair Lab: ...",
+//    "promoted_ts":<UTC ns>}
+// the params column holds the instance's full strategy::ParamSet::toJson() (every value, defaults included).
+inline constexpr std::string_view kPromotedPrefix = "promoted:";
+struct PromotedInstance {
+  static constexpr int kVersion = 1;
+  std::string strategy;
+  std::vector<std::string> symbols;
+  std::vector<std::pair<std::string, double>> params;  // from the params column
+  std::string mode;
+  std::string origin;
+  domain::Timestamp promotedTs = 0;
+  friend bool operator==(const PromotedInstance&, const PromotedInstance&) = default;
+};
+std::string encodePromotedInstance(const PromotedInstance& p);  // the state column (params go in their own)
+// state and params columns -> the record; Error (contract::kDecodeError) like decodeSavedInstance.
+Result<PromotedInstance> decodePromotedInstance(std::string_view stateJson, std::string_view paramsJson);
+
 }  // namespace meridian::live

@@ -1,5 +1,8 @@
 #include "core/research/PairLab.h"
 
+#include "core/backtest/BacktestEngine.h"
+#include "core/backtest/BarSeries.h"
+#include "core/strategy/StrategyRegistry.h"
 #include "core/strategy/indicators/RollingStats.h"
 #include "core/strategy/pairs/Cointegration.h"
 #include "core/strategy/pairs/PairScanner.h"
@@ -91,6 +94,51 @@ contract::PairSeriesLoaded pairSeries(const std::string& first, const std::strin
   out.spread = strategy::spreadSeries(bars.logFirst, bars.logSecond, out.stats.hedgeRatio, out.stats.intercept);
   out.zWindow = strategy::zWindowForHalfLife(out.stats.halfLife);
   out.z = zScores(out.spread, out.zWindow);
+  return out;
+}
+
+Result<std::vector<contract::PairTrade>> pairTrades(const std::string& first, const std::string& second,
+                                                    std::span<const domain::Bar> firstBars,
+                                                    std::span<const domain::Bar> secondBars, std::size_t lookback,
+                                                    double entryZ, double exitZ, double stopZ) {
+  std::vector<backtest::BarSeries> series{{first, {firstBars.begin(), firstBars.end()}},
+                                          {second, {secondBars.begin(), secondBars.end()}}};
+  auto aligned = backtest::alignSeries(std::move(series));
+  if (!aligned) return aligned.error();
+  std::vector<backtest::BarSeries> window = std::move(aligned).value();
+  if (lookback > 0)
+    for (auto& s : window)
+      if (s.bars.size() > lookback) s.bars.erase(s.bars.begin(), s.bars.end() - std::ptrdiff_t(lookback));
+  const auto& registry = strategy::StrategyRegistry::builtin();
+  const std::pair<std::string, double> bands[] = {{"entry_z", entryZ}, {"exit_z", exitZ}, {"stop_z", stopZ}};
+  auto params = registry.resolve("pairs", bands);
+  if (!params) return params.error();
+  const std::size_t formation = std::size_t(params->getInt("formation", 252));
+  if (window.front().bars.size() <= formation)
+    return makeError("pairs.lookback", fmt::format("{} common bars, not more than the strategy's formation window ({} "
+                                                   "bars): no trade possible",
+                                                   window.front().bars.size(), formation));
+  const auto views = backtest::views(window);
+  auto result = backtest::runBacktest(registry, "pairs", *params, views, backtest::BacktestConfig{});
+  if (!result) return result.error();
+  std::vector<contract::PairTrade> out;
+  double firstLeg = 0.0;
+  for (const auto& f : result->fills) {
+    contract::PairTrade t;
+    t.ts = f.ts;
+    t.symbol = f.instrument == 0 ? first : second;
+    t.side = f.side;
+    t.quantity = f.quantity;
+    t.price = f.price;
+    if (f.instrument == 0) {
+      t.entry = std::abs(firstLeg) < 1e-9;
+      firstLeg += f.side == domain::Side::Buy ? f.quantity : -f.quantity;
+    } else {
+      // The second leg fills with the first (same bar): it takes the first leg's role.
+      t.entry = !out.empty() && out.back().ts == f.ts ? out.back().entry : std::abs(firstLeg) > 1e-9;
+    }
+    out.push_back(std::move(t));
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 // (strategy::zWindowForHalfLife, sample standard deviation, the bar itself included) -- the same numbers the pairs
 // scanner ranks by. The history service feeds it stored bars to answer contract::RequestPairs / RequestPairSeries.
 #include "core/contract/Pairs.h"
+#include "core/common/Result.h"
 #include "core/domain/Types.h"
 
 #include <span>
@@ -29,5 +30,13 @@ contract::PairLabRow measurePair(const std::string& first, const std::string& se
 // common bars).
 contract::PairSeriesLoaded pairSeries(const std::string& first, const std::string& second, const AlignedPair& bars,
                                       std::size_t minObservations, double maxPValue);
+
+// The pairs strategy's fills on the newest `lookback` common bars of both series (0 = all): a backtest with the
+// default backtest configuration and the strategy's defaults but the three bands. Error when the series do not
+// overlap or the bands are refused (exit < entry < stop).
+Result<std::vector<contract::PairTrade>> pairTrades(const std::string& first, const std::string& second,
+                                                    std::span<const domain::Bar> firstBars,
+                                                    std::span<const domain::Bar> secondBars, std::size_t lookback,
+                                                    double entryZ, double exitZ, double stopZ);
 
 }  // namespace meridian::research

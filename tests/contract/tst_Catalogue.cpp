@@ -10,6 +10,9 @@
 #include <QJsonArray>
 #include <QtTest>
 
+#include <cmath>
+#include <limits>
+
 #include <set>
 #include <string>
 
@@ -93,9 +96,13 @@ template <> StrategiesSnapshot sample() {
   j.mode = "SIGNALS";
   j.state = "warming up";
   j.legs = {StrategyLeg{"AAPL", 0, 0, 0, 0, 0, 0}};
-  return {{i, j}, 77};
+  return {{i, j}, 77, "PAPER", "1h"};
 }
 template <> ControlStrategy sample() { return {"C-14", "pairs:KO/PEP", StrategyAction::Flatten}; }
+template <> StartStrategy sample() {
+  return {"C-14b", "pairs", {"KO", "PEP"}, {{"entry_z", 2.25}, {"formation", 126}}, "LIVE", true, "1h",
+          "Pair Lab: p 0.012, hedge 1.49"};
+}
 template <> RunJobNow sample() { return {"C-13", "pair_discovery"}; }
 template <> JobsSnapshot sample() {
   JobsSnapshot s;
@@ -182,6 +189,19 @@ class tst_Catalogue : public QObject {
     });
     QCOMPARE(std::size_t(relayed), relay::relayedKinds().size());
     QVERIFY(relayed >= 20);
+  }
+
+  // An indicator that is not ready yet (NaN: the Strategy Monitor shows "—") is written as JSON null and read back
+  // as NaN: the snapshot is not dropped by the attached window (a pairs instance still in its formation window).
+  void notReadyIndicatorsCrossTheRelay() {
+    StrategiesSnapshot snap = sample<StrategiesSnapshot>();
+    snap.instances[0].indicators = {StrategyIndicator{"z", std::numeric_limits<double>::quiet_NaN()},
+                                    StrategyIndicator{"hedge", 0.41}};
+    auto back = relayThrough(snap, nullptr);
+    QVERIFY(back);
+    QCOMPARE(back->instances.size(), std::size_t(2));
+    QVERIFY(std::isnan(back->instances[0].indicators.at(0).value));
+    QCOMPARE(back->instances[0].indicators.at(1).value, 0.41);
   }
 
   void theCatalogueIsConsistent() {

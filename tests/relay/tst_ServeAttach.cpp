@@ -27,6 +27,9 @@
 #include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include "core/contract/Pairs.h"
+#include "core/contract/Strategy.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -457,6 +460,76 @@ class tst_ServeAttach : public QObject {
     QVERIFY(m_rec->rejection("C-job-run-3")->reason.find("no job named 'no_such_job'") != std::string::npos);
     // Both answers came from the server, not from the local "not delivered" path.
     QCOMPARE(m_attached->relay()->stats().undelivered, before.undelivered);
+  }
+
+  // Pair Lab > Promote to Live from an attached window: StartStrategy is relayed (signed) to the server, whose
+  // strategy runner handles it -- it refuses a confirmation naming another mode than its own (the server does not
+  // trade: SIGNALS), answered by correlation id; with SIGNALS the instance starts there, its row comes back in the
+  // relayed StrategiesSnapshot, and its promoted record is in the server's database.
+  void promotionFromTheAttachedProcessRunsInTheServer() {
+    auto box = std::make_shared<bus::Mailbox>("test-strategies");
+    const auto sub = m_attached->bus().subscribe<contract::StrategiesSnapshot>(box);
+    contract::StartStrategy cmd;
+    cmd.correlationId = "C-promote-1";
+    cmd.strategy = "pairs";
+    cmd.symbols = {"AAPL", "MSFT"};
+    cmd.mode = "PAPER";
+    cmd.origin = "tst_ServeAttach";
+    QVERIFY(m_attached->bus().send(cmd).ok());
+    QTRY_VERIFY2_WITH_TIMEOUT(m_rec->rejection("C-promote-1").has_value(), serverLog().constData(), 10000);
+    const std::string reason = m_rec->rejection("C-promote-1")->reason;
+    QVERIFY2(reason.find("run SIGNALS (strategy.trade=false: no orders), the confirmation named PAPER") != std::string::npos,
+             reason.c_str());
+
+    cmd.correlationId = "C-promote-2";
+    cmd.mode = "SIGNALS";
+    QVERIFY(m_attached->bus().send(cmd).ok());
+    std::vector<bus::Envelope> got;
+    const auto listed = [&] {
+      box->drain(got);
+      for (const auto& e : got)
+        if (const auto* s = e.as<contract::StrategiesSnapshot>())
+          for (const auto& i : s->instances)
+            if (i.instance == "pairs:AAPL/MSFT" && i.mode == "SIGNALS" && s->mode == "SIGNALS") return true;
+      return false;
+    };
+    const auto why = [&] {
+      QByteArray out = "snapshots:";
+      for (const auto& e : got)
+        if (const auto* s = e.as<contract::StrategiesSnapshot>()) {
+          out += " [" + QByteArray::fromStdString(s->mode) + ":";
+          for (const auto& i : s->instances) out += " " + QByteArray::fromStdString(i.instance + "/" + i.mode);
+          out += "]";
+        }
+      if (auto r = m_rec->rejection("C-promote-2")) out += "; rejected: " + QByteArray::fromStdString(r->reason);
+      for (const QByteArray& line : serverLog().split('\n'))
+        if (line.contains("AAPL/MSFT") || line.contains("strateg")) out += "\n" + line;
+      return out;
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(listed(), why().constData(), 15000);
+    QVERIFY(!m_rec->rejection("C-promote-2").has_value());
+    auto row = m_attached->storage().call([](storage::IStorage& s) {
+      return s.loadStrategyState("promoted:pairs:AAPL/MSFT");
+    }).get();
+    QVERIFY2(row.ok() && row->has_value(), "no promoted record in the server's database");
+    m_attached->bus().unsubscribe(sub);
+  }
+
+  // The Pair Lab's requests in an attached window are answered by its own history service, on its read connection
+  // to the server's database (like the chart's history): nothing is relayed for them.
+  void pairScanIsAnsweredInTheAttachedProcess() {
+    auto box = std::make_shared<bus::Mailbox>("test-pairs");
+    const auto sub = m_attached->bus().subscribe<contract::PairsListed>(box);
+    QVERIFY(m_attached->bus().send(contract::RequestPairs{"C-pairs-attach", true, {"AAPL", "MSFT"}}).ok());
+    std::vector<bus::Envelope> got;
+    QTRY_VERIFY_WITH_TIMEOUT((box->drain(got), !got.empty()), 10000);
+    const auto* listed = got.front().as<contract::PairsListed>();
+    QVERIFY(listed);
+    QCOMPARE(listed->correlationId, std::string("C-pairs-attach"));
+    QVERIFY2(listed->ok(), listed->error.c_str());
+    QCOMPARE(listed->pairs.size(), std::size_t(1));
+    QCOMPARE(listed->pairs[0].first + "/" + listed->pairs[0].second, std::string("AAPL/MSFT"));
+    m_attached->bus().unsubscribe(sub);
   }
 
   void jobCommandWithoutAServerIsRefusedAtOnce() {

@@ -168,6 +168,34 @@ class tst_PairLab : public QObject {
     QCOMPARE(series->entryZ, 2.0);
     QCOMPARE(series->stopZ, 3.0);
     QVERIFY(std::abs(series->z.back() - handZ(series->spread, std::size_t(series->zWindow))) < 1e-9);
+    QVERIFY(!series->stats.stale);
+    // The pairs strategy's fills on the same 300 bars: both legs on the same bar in opposite directions (hedge > 0),
+    // pair trades alternating entry / exit, the first an entry, none before the charted window.
+    QVERIFY2(series->tradesError.empty(), series->tradesError.c_str());
+    QVERIFY2(series->trades.size() >= 4 && series->trades.size() % 2 == 0, qPrintable(QString::number(series->trades.size())));
+    for (std::size_t k = 0; k + 1 < series->trades.size(); k += 2) {
+      const auto& a = series->trades[k];
+      const auto& b = series->trades[k + 1];
+      QCOMPARE(a.symbol, std::string("AAA"));
+      QCOMPARE(b.symbol, std::string("BBB"));
+      QCOMPARE(a.ts, b.ts);
+      QVERIFY(a.side != b.side);
+      QCOMPARE(a.entry, b.entry);
+      QCOMPARE(a.entry, k % 4 == 0);  // entry, exit, entry, ...
+      QVERIFY(a.ts > series->ts.front() && a.ts <= series->ts.back());
+      QVERIFY(a.quantity > 0 && a.price > 0);
+    }
+    // Bands the strategy refuses: no trades, the reason instead.
+    auto refused = research::pairTrades("AAA", "BBB", barsOf(g.a), barsOf(g.b), 300, 2.0, 2.5, 3.0);
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.error().message.find("exit_z < entry_z < stop_z") != std::string::npos, refused.error().message.c_str());
+
+    // A pair that is not cointegrated: flagged stale in the series too.
+    contract::RequestPairSeries staleOne{"C-6", "AAA", "CCC"};
+    QVERIFY(bus.send(staleOne).ok());
+    e = answer();
+    QVERIFY(e.as<contract::PairSeriesLoaded>() && e.as<contract::PairSeriesLoaded>()->ok());
+    QVERIFY(e.as<contract::PairSeriesLoaded>()->stats.stale);
 
     contract::RequestPairSeries missing{"C-5", "AAA", "ZZZ"};
     QVERIFY(bus.send(missing).ok());

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <deque>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -482,6 +483,47 @@ class tst_PairsTrading : public QObject {
     QVERIFY(h.strat.pValue() > 0.05);
     h.bar(std::exp(la) * 1.3, std::exp(lb));
     QVERIFY(h.ctx.placed.empty());
+  }
+
+  // indicators() (what the Strategy Monitor shows) on data built so that every value is known by hand. Formation 30
+  // bars; log B steps by 0.01 every second bar (x_2k = x_2k+1 = 3.9 + 0.01 k) and log A = 0.2 + 2 log B + e with
+  // e_i = d (-1)^i, d = 0.003. Then:
+  //   hedge:     e sums to 0 and sum e_i x_i = d sum_k (x_2k - x_2k+1) = 0, so OLS gives slope 2, intercept 0.2;
+  //   half-life: the spread's change is exactly -2 x its previous level (e_i - e_i-1 = -2 e_i-1): slope -2,
+  //              half-life ln 2 / 2 = 0.34657 bars -> z window max(10, 2 x 0.35) = 10;
+  //   z:         the last 10 spreads are 0.2 + d, 0.2 - d alternately: mean 0.2, sample sd d sqrt(10 / 9); the newest
+  //              (bar 29, odd) is 0.2 - d: z = -d / (d sqrt(10/9)) = -sqrt(0.9) = -0.948683; one bar later (e = +d,
+  //              the window still 5 and 5) z = +sqrt(0.9).
+  // Before the formation window is full nothing is fitted: every value is NaN.
+  void indicatorsReportHandComputedValues() {
+    PairsTradingConfig c = config();
+    c.formation = 30;
+    Harness h(c);
+    constexpr double d = 0.003;
+    const auto logB = [](int i) { return 3.9 + 0.01 * (i / 2); };
+    const auto e = [](int i) { return i % 2 ? -d : d; };
+    const auto bar = [&](int i) { h.bar(std::exp(0.2 + 2.0 * logB(i) + e(i)), std::exp(logB(i))); };
+    const auto values = [&] {
+      std::vector<std::pair<std::string, double>> out;
+      h.strat.indicators(out);
+      std::map<std::string, double> m(out.begin(), out.end());
+      return m;
+    };
+    for (int i = 0; i < 29; ++i) bar(i);
+    auto v = values();
+    QCOMPARE(v.size(), std::size_t(4));
+    for (const char* name : {"z", "hedge", "p_value", "half_life"}) QVERIFY2(std::isnan(v.at(name)), name);
+
+    bar(29);  // the 30th bar: fitted
+    v = values();
+    QVERIFY2(std::abs(v.at("hedge") - 2.0) < 1e-9, qPrintable(QString::number(v.at("hedge"), 'g', 17)));
+    QVERIFY2(std::abs(v.at("half_life") - std::log(2.0) / 2.0) < 1e-9, qPrintable(QString::number(v.at("half_life"), 'g', 17)));
+    QVERIFY2(std::abs(v.at("z") + std::sqrt(0.9)) < 1e-6, qPrintable(QString::number(v.at("z"), 'g', 17)));
+    QVERIFY(v.at("p_value") >= 0.0 && v.at("p_value") <= 1.0);
+    bar(30);
+    v = values();
+    QVERIFY2(std::abs(v.at("z") - std::sqrt(0.9)) < 1e-6, qPrintable(QString::number(v.at("z"), 'g', 17)));
+    QVERIFY2(std::abs(v.at("hedge") - 2.0) < 1e-9, "refit 0: fitted once");
   }
 };
 

@@ -6,6 +6,11 @@
 // whose p-value is above the threshold (or that cannot be measured) is flagged in the Flag column. Selecting a row
 // charts its z-score over time with the pairs strategy's entry / exit / stop bands. "Backtest Pair" (Ctrl+Enter in the
 // panel) runs the pairs strategy on the two stored series; the result opens in the Backtest Results panel.
+// "Promote to Live…" (Ctrl+Shift+P in the panel) asks first, naming the mode the live strategies trade in (PAPER by
+// default; LIVE in red, real money; SIGNALS when strategy.trade=false) and the parameters, then sends
+// contract::StartStrategy (the pairs strategy on the pair, the timeframe charted, the entry / exit / stop bands shown);
+// the runner's refusal (duplicate, another mode or timeframe) comes back on the status line, and the new instance
+// shows up in the Strategy Monitor, where it is paused / flattened like the others.
 #include <QAbstractTableModel>
 #include <QDockWidget>
 
@@ -14,10 +19,13 @@
 
 #include "core/contract/Backtest.h"
 #include "core/contract/Pairs.h"
+#include "core/contract/Strategy.h"
 
 class QChart;
 class QChartView;
 class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -57,9 +65,17 @@ class PairLabDock : public QDockWidget {
   QTableView* view() const { return m_view; }
   QLineEdit* symbolsEdit() const { return m_symbols; }
   QComboBox* timeframeCombo() const { return m_timeframe; }
+  QSpinBox* lookbackSpin() const { return m_lookback; }        // newest common bars measured (and charted)
+  QDoubleSpinBox* maxPValueSpin() const { return m_maxP; }     // flagged above it; the strategy's max_pvalue
+  QPushButton* universeButton() const { return m_universe; }   // fills the symbols with the stored ones
   QLabel* statusLabel() const { return m_status; }
   QChart* chart() const { return m_chart; }
   QPushButton* backtestButton() const { return m_backtest; }
+  QPushButton* promoteButton() const { return m_promote; }
+  // The mode the confirmation names: the live strategies' (StrategiesSnapshot::mode), PAPER until one is known.
+  QString runnerMode() const { return m_runnerMode; }
+  // The StartStrategy the Promote action sends for the selected pair (empty strategy: nothing selected).
+  contract::StartStrategy promotion() const;
   // The series charted last (for tests and the status line); empty before the first selection.
   const contract::PairSeriesLoaded* charted() const { return m_charted.get(); }
   // Where "Backtest Pair" goes (the MainWindow hands it to the BacktestController, whose panel shows the result).
@@ -68,7 +84,11 @@ class PairLabDock : public QDockWidget {
  public Q_SLOTS:
   void scan();
   void loadDiscovered();
+  // Every symbol with a stored series of the chosen timeframe goes into the symbols field (RequestStoredSeries).
+  void loadStoredUniverse();
   void backtestSelected();
+  void promoteSelected();
+  void onStrategies(const std::shared_ptr<const contract::StrategiesSnapshot>& snapshot);
 
  private:
   void request(contract::RequestPairs request, const QString& what);
@@ -81,8 +101,18 @@ class PairLabDock : public QDockWidget {
   QTableView* m_view = nullptr;
   QLineEdit* m_symbols = nullptr;
   QComboBox* m_timeframe = nullptr;
+  QSpinBox* m_lookback = nullptr;
+  QDoubleSpinBox* m_maxP = nullptr;
+  QPushButton* m_universe = nullptr;
   QLabel* m_status = nullptr;
   QPushButton* m_backtest = nullptr;
+  QPushButton* m_promote = nullptr;
+  QString m_runnerMode = QStringLiteral("PAPER");
+  QString m_runnerTimeframe;
+  QString m_promoteCorrelation;  // the StartStrategy sent last, until it is answered
+  QString m_promoteInstance;     // ... and the instance it starts
+  bool m_promoteWasRunning = false;  // that instance ran already when it was sent (the runner refuses it)
+  QStringList m_running;         // the instances of the last StrategiesSnapshot
   QChart* m_chart = nullptr;
   QChartView* m_chartView = nullptr;
   std::shared_ptr<const contract::PairSeriesLoaded> m_charted;

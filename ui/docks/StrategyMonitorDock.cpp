@@ -133,7 +133,13 @@ void StrategyMonitorDock::updateActions() {
     else if (a->objectName() == QLatin1String("actionStrategyOpenInChart")) a->setEnabled(m_chart->isEnabled());
   }
   if (!m_model->hasData()) {
-    m_status->setText(QStringLiteral("No live strategies reported yet (set strategy.live to run strategies live)."));
+    m_status->setText(QStringLiteral("No live strategies reported yet (set strategy.live, or promote a pair in the "
+                                     "Pair Lab, to run strategies live)."));
+    return;
+  }
+  if (m_model->rowCount() == 0) {
+    m_status->setText(QStringLiteral("No live strategy instances: set strategy.live, or promote a pair in the Pair Lab "
+                                     "(Ctrl+Shift+P there)."));
     return;
   }
   int paused = 0, errors = 0, open = 0;

@@ -64,6 +64,8 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
   html += row(QStringLiteral("Enter / double-click (Strategy Monitor)"), QStringLiteral("Chart the strategy's first symbol"));
   html += row(QStringLiteral("Enter (Pair Lab symbols)"), QStringLiteral("Scan every pair of the typed symbols"));
   html += row(QStringLiteral("Ctrl+Enter (Pair Lab table)"), QStringLiteral("Backtest the selected pair with the pairs strategy"));
+  html += row(QStringLiteral("Ctrl+Shift+P (Pair Lab)"),
+              QStringLiteral("Promote the selected pair to a live pairs strategy (asks first, naming PAPER or LIVE)"));
   html += QStringLiteral("</table>");
 
   auto* layout = new QVBoxLayout(this);
