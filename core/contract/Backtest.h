@@ -41,6 +41,10 @@ struct DataSpec {
   bool csvDedupeLast = false;         // a CSV's duplicated timestamps keep the last row (default: an error)
   std::string fromDate;               // "YYYY-MM-DD" exchange date, empty = open
   std::string toDate;
+  // "YYYY-MM-DD": bars before this exchange date only warm the strategy up (no orders, no equity recorded: the
+  // run's config.tradeStart is set to the first bar on or after it); empty = trade from the first bar. Backtests
+  // only (the P&L report's live-vs-backtest comparison: warmed up like the live strategy, traded over the report).
+  std::string tradeFromDate;
 };
 
 struct RunBacktest {

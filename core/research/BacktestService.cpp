@@ -77,6 +77,23 @@ BacktestKind kindOf(const std::variant<RunBacktest, RunOptimization, RunWalkForw
 
 }  // namespace
 
+Result<std::size_t> tradeStartIndex(std::span<const SeriesView> series, const std::string& date) {
+  if (series.empty() || series[0].bars.empty()) return makeError(BacktestService::kNoDataCode, "no bars to trade");
+  const auto& bars = series[0].bars;
+  for (std::size_t i = 0; i < bars.size(); ++i)
+    if (time::TimeZones::exchangeDateText(bars[i].ts).toStdString() >= date) return i;
+  return makeError(BacktestService::kNoDataCode, fmt::format("no bars on or after {} to trade (the data ends {})", date,
+                                                   time::TimeZones::exchangeDateText(bars.back().ts).toStdString()));
+}
+
+void addBenchmark(BacktestResult& r, std::span<const SeriesView> series, const analytics::MetricsConfig& metrics) {
+  if (series.empty() || r.equity.empty()) return;
+  r.benchmark = analytics::buyAndHold(r.initialCash, series[0].bars, r.equity);
+  if (r.benchmark.empty()) return;
+  r.benchmarkSymbol = std::string(series[0].symbol);
+  r.benchmarkStats = analytics::compareWithBenchmark(r.equity, r.benchmark, metrics);
+}
+
 // ---- Lifecycle --------------------------------------------------------------------------------------------------
 
 BacktestService::BacktestService(bus::EventBus& bus) : BacktestService(bus, Options{}) {}
@@ -335,8 +352,15 @@ void BacktestService::execute(Job& job) {
           const std::vector<SeriesView> series = views(*data);
 
           if constexpr (std::is_same_v<Cmd, RunBacktest>) {
-            auto r = runBacktest(*m_registry, cmd.strategy, *params, series, cmd.config, control);
+            BacktestConfig config = cmd.config;
+            if (!cmd.data.tradeFromDate.empty()) {
+              auto start = tradeStartIndex(series, cmd.data.tradeFromDate);
+              if (!start) return fail(start.error());
+              config.tradeStart = *start;
+            }
+            auto r = runBacktest(*m_registry, cmd.strategy, *params, series, config, control);
             if (!r) return fail(r.error());
+            addBenchmark(r.value(), series, cmd.config.metrics);
             auto result = std::make_shared<const BacktestResult>(std::move(r).value());
             ev.result = result;
             if (cmd.save && m_options.saver) {

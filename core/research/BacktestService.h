@@ -33,12 +33,21 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <variant>
 #include <vector>
 
 namespace meridian::research {
+
+// Fills r's buy-and-hold benchmark (the first series, r.initialCash, analytics/Benchmark.h) and its alpha / beta
+// from the bars the run read and its equity curve; nothing when the curve was not recorded.
+void addBenchmark(backtest::BacktestResult& r, std::span<const backtest::SeriesView> series,
+                  const analytics::MetricsConfig& metrics);
+
+// Index of the first bar (of the aligned series) on or after the exchange date "YYYY-MM-DD" (DataSpec::tradeFromDate).
+Result<std::size_t> tradeStartIndex(std::span<const backtest::SeriesView> series, const std::string& date);
 
 class BacktestService {
  public:

@@ -224,4 +224,73 @@ std::string pnlReportJson(const PnlReport& report) {
   return w.take();
 }
 
+contract::RunBacktest comparisonRun(const LiveStrategyBacktest& spec, QDate from, QDate to) {
+  contract::RunBacktest run;
+  run.strategy = spec.strategy;
+  run.params = spec.params;
+  for (const std::string& symbol : spec.symbols) {
+    contract::SeriesRequest r;
+    r.symbol = symbol;
+    r.source = spec.source;
+    r.timeframe = spec.timeframe;
+    run.data.stored.push_back(std::move(r));
+  }
+  run.data.fromDate = from.addDays(-std::max(0, spec.warmupDays)).toString(Qt::ISODate).toStdString();
+  run.data.toDate = to.toString(Qt::ISODate).toStdString();
+  run.data.tradeFromDate = from.toString(Qt::ISODate).toStdString();
+  run.config.initialCash = spec.capital;
+  run.config.sizing = spec.sizing;
+  run.save = false;
+  return run;
+}
+
+PnlComparison comparePnl(const PnlReport& live, const backtest::BacktestResult& bt, const std::string& strategyId) {
+  PnlComparison c;
+  c.strategyId = strategyId;
+  c.strategy = bt.strategy;
+  c.params = bt.params.toString();
+  c.symbols = bt.symbols;
+  c.from = live.from;
+  c.to = live.to;
+  c.live.startValue = live.startEquity;
+  c.live.endValue = live.endEquity;
+  c.live.pnl = live.pnl;
+  c.live.fees = live.fees;
+  c.live.fills = live.fills;
+  c.live.trades = std::int64_t(live.trades.size());
+  c.live.metrics = live.metrics;
+  c.backtest.startValue = bt.initialCash;
+  c.backtest.endValue = bt.finalValue;
+  c.backtest.pnl = bt.finalValue - bt.initialCash;
+  for (const auto& f : bt.fills) c.backtest.fees += f.commission;
+  c.backtest.fills = std::int64_t(bt.fills.size());
+  c.backtest.trades = std::int64_t(bt.trades.size());
+  c.backtest.metrics = bt.metrics;
+  c.pnlDifference = c.live.pnl - c.backtest.pnl;
+  return c;
+}
+
+std::string pnlComparisonJson(const PnlComparison& c) {
+  backtest::JsonWriter w;
+  w.beginObject();
+  w.field("strategy_id", c.strategyId).field("strategy", c.strategy).field("params", c.params);
+  w.key("symbols").beginArray();
+  for (const auto& s : c.symbols) w.value(s);
+  w.endArray();
+  w.field("from", dayText(c.from)).field("to", dayText(c.to));
+  const auto side = [&](const char* name, const PnlSide& x) {
+    w.key(name).beginObject();
+    w.field("start_value", x.startValue).field("end_value", x.endValue).field("pnl", x.pnl).field("fees", x.fees);
+    w.field("fills", x.fills).field("trades", x.trades);
+    w.key("metrics");
+    backtest::writeMetrics(w, x.metrics);
+    w.endObject();
+  };
+  side("live", c.live);
+  side("backtest", c.backtest);
+  w.field("pnl_difference", c.pnlDifference);
+  w.endObject();
+  return w.take();
+}
+
 }  // namespace meridian::research

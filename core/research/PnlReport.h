@@ -12,6 +12,8 @@
 // Days are exchange dates (America/New_York): every NYSE session in the range plus any other date with a fill.
 // Weeks are ISO weeks ("2026-W49"), months "2026-12".
 #include "core/analytics/Metrics.h"
+#include "core/backtest/BacktestResult.h"
+#include "core/contract/Backtest.h"
 #include "core/contract/Reports.h"
 #include "core/domain/Types.h"
 
@@ -41,5 +43,49 @@ PnlReport buildPnlReport(std::span<const domain::Fill> fills, const PnlReportOpt
 using contract::pnlReportCsv;
 // JSON of the whole report (metrics as the backtester writes them).
 std::string pnlReportJson(const PnlReport& report);
+
+// ---- Live vs backtest (meridian-cli report --strategy live:<id> --compare-backtest) ----------------------------
+// The journal's P&L of one live strategy next to a backtest of the same strategy, with its live parameters,
+// sizing and capital, over the same exchange dates on the stored series of its timeframe; the backtest is warmed up
+// on the bars before `from` (strategy.history_days, as the live runner warms up) and trades from `from` on.
+
+struct LiveStrategyBacktest {
+  std::string strategyId;            // "live:sma_cross:ORCL"
+  std::string strategy;              // registry name
+  strategy::ParamSet params;         // the live parameters (defaults + strategy.<name>.<param>)
+  std::vector<std::string> symbols;  // in the strategy's order
+  domain::Timeframe timeframe = domain::Timeframe::Day1;
+  std::string source;                // stored series (strategy.history_source); empty = any
+  double capital = 100'000.0;
+  strategy::SizingRule sizing;
+  int warmupDays = 730;
+};
+// The backtest command for `spec` over [from, to] (valid dates).
+contract::RunBacktest comparisonRun(const LiveStrategyBacktest& spec, QDate from, QDate to);
+
+struct PnlSide {
+  double startValue = 0.0;  // live: account equity at the start (report.startEquity); backtest: its capital
+  double endValue = 0.0;
+  double pnl = 0.0;
+  double fees = 0.0;
+  std::int64_t fills = 0;
+  std::int64_t trades = 0;  // closed round trips
+  analytics::Metrics metrics;
+};
+
+struct PnlComparison {
+  std::string strategyId;
+  std::string strategy;
+  std::string params;  // "fast=10, slow=30"
+  std::vector<std::string> symbols;
+  QDate from, to;
+  PnlSide live, backtest;
+  double pnlDifference = 0.0;  // live - backtest
+};
+
+// `live`: the report of that strategy alone; `backtest`: the run of comparisonRun over the report's dates.
+PnlComparison comparePnl(const PnlReport& live, const backtest::BacktestResult& backtest, const std::string& strategyId);
+// {"strategy_id", "strategy", "params", "symbols", "from", "to", "live": {...}, "backtest": {...}, "pnl_difference"}
+std::string pnlComparisonJson(const PnlComparison& c);
 
 }  // namespace meridian::research

@@ -12,7 +12,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -169,6 +171,20 @@ class tst_BacktestService : public QObject {
     QCOMPARE(f->result->metrics.sharpe, direct->metrics.sharpe);
     QVERIFY(f->result->trades.size() > 10);
     QVERIFY(f->result->finalValue != 100'000.0);
+
+    // Buy-and-hold benchmark of ORCL from the first traded bar's close, marked at every equity point.
+    const auto& r = *f->result;
+    QCOMPARE(r.benchmarkSymbol, std::string("ORCL"));
+    QCOMPARE(r.benchmark.size(), r.equity.size());
+    const auto& bars = m_orcl[0].bars;
+    const auto first = std::find_if(bars.begin(), bars.end(), [&](const auto& b) { return b.ts == r.equity.front().ts; });
+    QVERIFY(first != bars.end());
+    QCOMPARE(r.benchmark.front().equity, 100'000.0);
+    QVERIFY(qFuzzyCompare(r.benchmark.back().equity, 100'000.0 / first->close * bars.back().close));
+    QVERIFY(qFuzzyCompare(r.benchmarkStats.totalReturn, bars.back().close / first->close - 1.0));
+    QVERIFY(std::isfinite(r.benchmarkStats.alpha) && std::isfinite(r.benchmarkStats.beta));
+    QCOMPARE(r.benchmarkStats.days, std::int64_t(r.equity.size() - 1));  // daily bars: one return per bar
+    QVERIFY(direct->benchmarkSymbol.empty());  // the engine alone does not compute it
 
     // Progress: "queued" first, then loading/running, done <= total.
     const auto& prog = events.progress["C-run"];
