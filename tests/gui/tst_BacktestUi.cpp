@@ -49,14 +49,18 @@
 #include "ui/dialogs/BacktestHistoryDialog.h"
 #include "ui/dialogs/PnlReportDialog.h"
 #include "ui/docks/BacktestResultsDock.h"
+#include "ui/docks/ChartDock.h"
 #include "ui/mainwindow/MainWindow.h"
 #include "ui/models/BacktestHistoryModel.h"
 #include "ui/models/BacktestMetricsModel.h"
 #include "ui/models/BacktestTradesModel.h"
 #include "ui/models/Formatting.h"
+
+#include <QLocale>
 #include "ui/models/OptimizationRunsModel.h"
 #include "ui/models/WalkForwardModel.h"
 #include "ui/widgets/EquityChartView.h"
+#include "ui/widgets/ParamHeatmap.h"
 #include "ui/widgets/MonthlyReturnsHeatmap.h"
 #include "ui/widgets/StoredSeriesPicker.h"
 
@@ -352,12 +356,76 @@ class tst_BacktestUi : public QObject {
     // Charts and heatmap are filled; metrics carry the engine's numbers.
     QCOMPARE(dock()->equityChart()->pointCount(), int(direct->equity.size()));
     QVERIFY(dock()->drawdownChart()->pointCount() > 0);
+    // The buy-and-hold benchmark: a second line on the equity chart, its return, alpha and beta in the metrics.
+    QCOMPARE(dock()->equityChart()->benchmarkPointCount(), int(direct->equity.size()));
+    const auto& res = *dock()->result();
+    QCOMPARE(res.benchmarkSymbol, std::string("ORCL"));
+    QVERIFY(dock()->metricsModel()->rowOf(QStringLiteral("Alpha (ann.)")) >= 0);
+    QCOMPARE(dock()->metricsModel()->valueText(QStringLiteral("Beta")), QLocale().toString(res.benchmarkStats.beta, 'f', 3));
+    QCOMPARE(dock()->metricsModel()->valueText(QStringLiteral("Buy & hold return")),
+             ui::format::percent(res.benchmarkStats.totalReturn * 100.0));
     QVERIFY(dock()->heatmap()->yearCount() >= 19);
     QCOMPARE(dock()->metricsModel()->valueText(QStringLiteral("Trades")), QString::number(direct->trades.size()));
     QVERIFY(dock()->summaryLabel()->text().contains(QStringLiteral("saved as run #1")));
     std::lock_guard lock(m_savedMutex);
     QCOMPARE(m_saved.size(), std::size_t(1));
     QCOMPARE(m_saved[0].finalValue, direct->finalValue);
+  }
+
+  // Show on Chart (Ctrl+Shift+G): the keyboard run's trades and fills as markers on the ORCL chart, daily bars.
+  void showBacktestOnChart() {
+    if (BacktestDialog* d = controller()->existingDialog(BacktestDialog::Mode::Backtest)) d->close();
+    activateMain();
+    QTRY_COMPARE(QApplication::activeWindow(), static_cast<QWidget*>(m_window.get()));
+    const backtest::BacktestResultPtr res = dock()->result();
+    QVERIFY(res);
+    QCOMPARE(res->symbols, std::vector<std::string>{"ORCL"});
+    QVERIFY(dock()->showOnChartButton()->isEnabled());
+    ui::ChartDock* chart = m_window->chartDock();
+    QTest::keyClick(m_window.get(), Qt::Key_G, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(chart->symbol(), QStringLiteral("ORCL"));
+    QVERIFY(chart->isVisible());
+    QCOMPARE(chart->backtestLabel(), QStringLiteral("sma_cross (%1)").arg(QString::fromStdString(res->params.toString())));
+    const auto markers = chart->backtestMarkers(QStringLiteral("ORCL"));
+    QCOMPARE(markers.size(), 2 * res->trades.size() + res->fills.size());
+    // Trade 1's entry and exit at its dates and prices, then its fills.
+    const auto& t1 = res->trades.front();
+    QCOMPARE(markers[0].ts, t1.entryTs);
+    QCOMPARE(markers[0].price, t1.entryPrice);
+    QVERIFY(markers[0].kind == (t1.side == domain::Side::Buy ? ui::ChartMarker::Kind::SignalLong
+                                                             : ui::ChartMarker::Kind::SignalShort));
+    QVERIFY2(markers[0].text.startsWith(QStringLiteral("Backtest sma_cross trade 1: ")), qPrintable(markers[0].text));
+    QCOMPARE(markers[1].ts, t1.exitTs);
+    QVERIFY(markers[1].kind == ui::ChartMarker::Kind::SignalExit);
+    QVERIFY2(markers[1].text.contains(ui::format::money(t1.pnl)), qPrintable(markers[1].text));
+    // The stored ORCL series is loaded at the run's timeframe (1D) and every marker is on the chart.
+    QTRY_VERIFY_WITH_TIMEOUT(!chart->isLoading() && chart->view()->bars().size() == m_orcl.front().bars.size(), 20'000);
+    QCOMPARE(chart->view()->timeframe(), ui::Timeframe::D1);
+    QVERIFY(chart->view()->markers().size() >= markers.size());
+    chart->setRange(ui::CandleView::Range::All);
+    QImage with = chart->view()->grab().toImage();
+    const auto hits = chart->view()->paintedMarkers();
+    const auto entry = std::find_if(hits.begin(), hits.end(), [](const ui::CandleView::MarkerHit& h) {
+      return h.text.startsWith(QStringLiteral("Backtest sma_cross trade")) && h.kind != ui::ChartMarker::Kind::SignalExit;
+    });
+    QVERIFY(entry != hits.end());
+    QVERIFY(!chart->view()->markerTextAt(entry->centre).isEmpty());
+    std::size_t painted = 0;
+    for (const auto& h : hits) painted += h.text.startsWith(QStringLiteral("Backtest")) ? 1 : 0;
+    QCOMPARE(painted, markers.size());  // all in view (Range All)
+    // The pixels: the diamond is drawn there, and gone once the backtest's markers are cleared.
+    const QPoint probe = ((entry->centre + QPointF(0, -4)) * with.devicePixelRatio()).toPoint();
+    const QColor drawn = with.pixelColor(probe);
+    chart->clearBacktestMarkers();
+    QVERIFY(chart->backtestMarkers(QStringLiteral("ORCL")).empty());
+    const QImage without = chart->view()->grab().toImage();
+    QVERIFY(without.pixelColor(probe) != drawn);
+    // The button again (one symbol: no menu), and a screenshot with the markers.
+    QVERIFY(!dock()->showOnChartButton()->menu());
+    QTest::mouseClick(dock()->showOnChartButton(), Qt::LeftButton);
+    QCOMPARE(chart->backtestMarkers(QStringLiteral("ORCL")).size(), markers.size());
+    QVERIFY(chart->view()->grab().toImage().pixelColor(probe) == drawn);
+    save(chart, QStringLiteral("ChartDock-backtest"));
   }
 
   void exportTradesToCsv() {
@@ -465,6 +533,68 @@ class tst_BacktestUi : public QObject {
     QVERIFY(view->model()->index(0, objCol).data(ui::OptimizationRunsModel::SortRole).toDouble() >=
             view->model()->index(3, objCol).data(ui::OptimizationRunsModel::SortRole).toDouble());
     QVERIFY(view->model()->index(0, 0).data(ui::OptimizationRunsModel::BestRole).toBool());
+
+    // The 2-D heatmap: fast down, slow across, each cell the score of its run, the best one outlined.
+    ui::ParamHeatmap* hm = dock()->paramHeatmap();
+    QTRY_VERIFY(hm->isVisible());
+    QVERIFY(hm->hasGrid());
+    QCOMPARE(hm->rowAxis(), QStringLiteral("fast"));
+    QCOMPARE(hm->columnAxis(), QStringLiteral("slow"));
+    QCOMPARE(hm->rows(), 2);
+    QCOMPARE(hm->columns(), 2);
+    QCOMPARE(hm->rowValue(0), 5.0);
+    QCOMPARE(hm->rowValue(1), 10.0);
+    QCOMPARE(hm->columnValue(0), 30.0);
+    QCOMPARE(hm->columnValue(1), 60.0);
+    const auto& opt = dock()->optimizationModel()->report()->result;
+    QPoint worst(-1, -1);
+    double worstScore = 1e300;
+    for (int r = 0; r < 2; ++r)
+      for (int c = 0; c < 2; ++c) {
+        const auto run = hm->runAt(r, c);
+        QVERIFY(run);
+        QCOMPARE(opt.runs[*run].params.get("fast"), hm->rowValue(r));
+        QCOMPARE(opt.runs[*run].params.get("slow"), hm->columnValue(c));
+        QCOMPARE(hm->score(r, c), opt.runs[*run].score);
+        if (hm->score(r, c) < worstScore) {
+          worstScore = hm->score(r, c);
+          worst = QPoint(c, r);
+        }
+      }
+    const QPoint best = hm->bestCell();
+    QVERIFY(best.x() >= 0);
+    QCOMPARE(hm->runAt(best.y(), best.x()), opt.best);
+    QVERIFY(worst != best);
+    QTest::qWait(50);
+    const QImage img = hm->grab().toImage();
+    const qreal dpr = img.devicePixelRatio();
+    auto pixel = [&](QPointF at) { return img.pixelColor((at * dpr).toPoint()); };
+    const QRectF bestRect = hm->cellRect(best.y(), best.x());
+    const QRectF worstRect = hm->cellRect(worst.y(), worst.x());
+    QVERIFY2(bestRect.width() > 40 && bestRect.height() > 20, "heatmap cells too small to read");
+    // Inside the cells (clear of the outline and the centred text): each cell's colour; best and worst differ.
+    QCOMPARE(pixel(bestRect.topLeft() + QPointF(9, 9)), hm->cellColor(hm->score(best.y(), best.x())));
+    QCOMPARE(pixel(worstRect.topLeft() + QPointF(9, 9)), hm->cellColor(worstScore));
+    QVERIFY(pixel(bestRect.topLeft() + QPointF(9, 9)) != pixel(worstRect.topLeft() + QPointF(9, 9)));
+    QVERIFY(pixel(bestRect.topLeft() + QPointF(9, 9)).green() > pixel(bestRect.topLeft() + QPointF(9, 9)).red());
+    QVERIFY(pixel(worstRect.topLeft() + QPointF(9, 9)).red() > pixel(worstRect.topLeft() + QPointF(9, 9)).green());
+    // The outline of the best cell is drawn in the text colour; the worst cell has none.
+    const QColor textColor = hm->palette().color(QPalette::Text);
+    QCOMPARE(pixel(bestRect.topLeft() + QPointF(3, 3)), textColor);
+    QVERIFY(pixel(worstRect.topLeft() + QPointF(3, 3)) != textColor);
+    // Labels: the axis names and values are painted (text-coloured pixels in the label areas).
+    auto hasInk = [&](const QRectF& area) {
+      const QColor bg = hm->palette().color(QPalette::Base);
+      for (int y = int(area.top()) + 1; y < int(area.bottom()); ++y)
+        for (int x = int(area.left()) + 1; x < int(area.right()); ++x)
+          if (pixel(QPointF(x, y)) != bg) return true;
+      return false;
+    };
+    QVERIFY(hasInk(hm->cellRect(-2, 0).united(hm->cellRect(-2, 1))));  // "slow"
+    QVERIFY(hasInk(hm->cellRect(-2, -1)));                              // "fast ↓"
+    QVERIFY(hasInk(hm->cellRect(-1, 0)) && hasInk(hm->cellRect(-1, 1)));  // 30, 60
+    QVERIFY(hasInk(hm->cellRect(0, -1)) && hasInk(hm->cellRect(1, -1)));  // fast = 5, fast = 10
+    save(dock(), QStringLiteral("BacktestResultsDock-heatmap"));
     save(d, QStringLiteral("OptimizeDialog"));
     d->close();
 
