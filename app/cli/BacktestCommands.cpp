@@ -6,7 +6,6 @@
 #include "core/bus/EventBus.h"
 #include "core/contract/Backtest.h"
 #include "core/history/HistoryService.h"
-#include "core/live/StrategyRunner.h"
 #include "core/research/BacktestService.h"
 #include "core/research/PnlReport.h"
 #include "core/research/StoredSeries.h"
@@ -18,6 +17,7 @@
 #include "core/backtest/SyntheticBars.h"
 #include "core/common/Clock.h"
 #include "core/runtime/Kernel.h"
+#include "core/runtime/LiveComparison.h"
 #include "core/strategy/builtin/SmaCross.h"
 #include "core/strategy/pairs/PairScanner.h"
 #include "core/time/TimeZones.h"
@@ -729,29 +729,12 @@ int runReport(const QStringList& args, const common::Config& config) {
     return usageError(cmd, "--initial-equity needs a positive amount");
 
   // --compare-backtest: the live strategy's configuration, checked before anything is read.
-  std::optional<research::LiveStrategyBacktest> compare;
+  contract::CompareLiveStrategy compare{"cli", o.strategy, "", ""};
   if (p.isSet("compare-backtest")) {
-    const std::string prefix = "live:";
-    if (!o.strategy.starts_with(prefix))
+    if (!o.strategy.starts_with("live:"))
       return usageError(cmd, "--compare-backtest needs --strategy live:<instance> (e.g. live:sma_cross:AAPL)");
-    const auto& registry = strategy::StrategyRegistry::builtin();
-    const std::string liveText = text(config.value(QStringLiteral("strategy.live")));
-    auto specs = live::parseLiveStrategies(liveText, config, registry);
-    if (!specs) return usageError(cmd, fmt::format("strategy.live: {}", specs.error().message));
-    auto runner = live::StrategyRunnerOptions::fromConfig(config);
-    if (!runner) return usageError(cmd, runner.error().message);
-    const std::string id = o.strategy.substr(prefix.size());
-    std::string known;
-    for (const live::LiveStrategySpec& spec : *specs) {
-      known += (known.empty() ? "" : ", ") + prefix + spec.id();
-      if (spec.id() != id) continue;
-      compare = research::LiveStrategyBacktest{o.strategy, spec.strategy, spec.params, spec.symbols,
-                                               runner->timeframe, runner->historySource, runner->capital,
-                                               runner->sizing, runner->historyDays};
-    }
-    if (!compare)
-      return usageError(cmd, fmt::format("{} is not a configured live strategy (strategy.live: {})", o.strategy,
-                                         known.empty() ? "none" : known));
+    compare.fromDate = compare.toDate = "2000-01-03";  // dates come from the report; the configuration is checked now
+    if (auto run = runtime::liveComparisonRun(config, compare); !run) return usageError(cmd, run.error().message);
   }
 
   // The journal's fills, read through the storage service (the same store the server and the GUI write).
@@ -773,15 +756,19 @@ int runReport(const QStringList& args, const common::Config& config) {
       return failure(cmd, fmt::format("cannot write {}: {}", text(p.value("csv")), text(out.errorString())));
   }
   std::optional<research::PnlComparison> comparison;
-  if (compare) {
+  if (p.isSet("compare-backtest")) {
     if (!r.from.isValid() || !r.to.isValid())
       return usageError(cmd, fmt::format("no fills of {} to compare: give --from and --to", o.strategy));
+    compare.fromDate = text(r.from.toString(Qt::ISODate));
+    compare.toDate = text(r.to.toString(Qt::ISODate));
+    auto run = runtime::liveComparisonRun(config, compare);
+    if (!run) return usageError(cmd, run.error().message);
     bus::EventBus bus;
     StoredSource stored(bus);
     if (int rc = stored.open(cmd, config)) return rc;
     research::BacktestService::Options options;
     options.loader = [&bus](const contract::SeriesRequest& req) { return research::loadStoredSeries(bus, req); };
-    auto f = runThroughService(cmd, bus, research::comparisonRun(*compare, r.from, r.to), std::move(options));
+    auto f = runThroughService(cmd, bus, std::move(run).value(), std::move(options));
     if (!f) return kFailure;
     if (!f->ok()) return failure(cmd, fmt::format("the backtest of {} failed: {}", o.strategy, f->error));
     comparison = research::comparePnl(r, *f->result, o.strategy);

@@ -79,6 +79,17 @@ struct RunWalkForward {
   backtest::WalkForwardConfig walkForward;  // in-sample / out-of-sample bars, anchored
 };
 
+// Backtests a live strategy ("live:<instance>" of strategy.live) with its configured parameters, size, capital,
+// timeframe and stored series over [fromDate, toDate] ("YYYY-MM-DD"), warmed up before fromDate as the live runner
+// is (DataSpec::tradeFromDate): the P&L report's live-vs-backtest comparison. Answered like RunBacktest
+// (BacktestFinished, kind Backtest, this correlation id); an id that is not configured finishes with an error.
+struct CompareLiveStrategy {
+  std::string correlationId;
+  std::string strategyId;
+  std::string fromDate;
+  std::string toDate;
+};
+
 // Cancels a queued or running command; the command still finishes with error code backtest::kCancelledCode.
 struct CancelBacktest {
   std::string correlationId;  // of the Run* command
@@ -141,6 +152,7 @@ struct BacktestRunsListed {
 template <> struct Spec<RunBacktest> : Declare<"cmd.backtest.run", Kind::Command, Lane::Lossless> {};
 template <> struct Spec<RunOptimization> : Declare<"cmd.backtest.optimize", Kind::Command, Lane::Lossless> {};
 template <> struct Spec<RunWalkForward> : Declare<"cmd.backtest.walkforward", Kind::Command, Lane::Lossless> {};
+template <> struct Spec<CompareLiveStrategy> : Declare<"cmd.backtest.compare_live", Kind::Command, Lane::Lossless> {};
 template <> struct Spec<CancelBacktest> : Declare<"cmd.backtest.cancel", Kind::Command, Lane::Lossless> {};
 template <> struct Spec<ListBacktestRuns> : Declare<"cmd.backtest.history", Kind::Request, Lane::Lossless> {
   using Answer = BacktestRunsListed;

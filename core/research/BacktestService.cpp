@@ -129,6 +129,7 @@ Status BacktestService::start() {
   });
   m_subscriptions = {m_bus.subscribe<CancelBacktest>(m_cancelMailbox), m_bus.subscribe<RunBacktest>(m_mailbox),
                      m_bus.subscribe<RunOptimization>(m_mailbox), m_bus.subscribe<RunWalkForward>(m_mailbox),
+                     m_bus.subscribe<CompareLiveStrategy>(m_mailbox),
                      m_bus.subscribe<ListBacktestRuns>(m_mailbox)};
   m_running = true;
   m_thread = std::thread([this] { workerLoop(); });
@@ -216,6 +217,25 @@ void BacktestService::accept(const bus::Envelope& e) {
   else if (const auto* o = e.as<RunOptimization>()) enqueue(*o);
   else if (const auto* w = e.as<RunWalkForward>()) enqueue(*w);
   else if (const auto* h = e.as<ListBacktestRuns>()) answerHistory(*h);
+  else if (const auto* l = e.as<CompareLiveStrategy>()) {
+    auto run = m_options.liveComparison
+                   ? m_options.liveComparison(*l)
+                   : Result<RunBacktest>(makeError(kNoLiveCode, "no live strategy configuration is connected"));
+    if (run) {
+      RunBacktest cmd = std::move(run).value();
+      cmd.correlationId = l->correlationId;
+      cmd.save = false;
+      enqueue(std::move(cmd));
+    } else {
+      ++m_stats.commands;
+      BacktestFinished ev;
+      ev.correlationId = l->correlationId;
+      ev.kind = BacktestKind::Backtest;
+      ev.error = run.error().message;
+      ev.errorCode = run.error().code;
+      finish(std::move(ev));
+    }
+  }
   // CancelBacktest is handled by the cancel mailbox's notifier (it cannot wait for this thread).
 }
 

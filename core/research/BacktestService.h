@@ -57,6 +57,7 @@ class BacktestService {
 
   static constexpr const char* kNoHistoryCode = "backtest.no_history";
   static constexpr const char* kNoLoaderCode = "backtest.no_loader";
+  static constexpr const char* kNoLiveCode = "backtest.no_live";
   static constexpr const char* kNoDataCode = "backtest.no_data";
   static constexpr const char* kQueueFullCode = "backtest.queue_full";
   static constexpr const char* kStoppedCode = "backtest.stopped";
@@ -66,6 +67,9 @@ class BacktestService {
     const strategy::StrategyRegistry* registry = nullptr;  // null = StrategyRegistry::builtin(); must outlive us
     std::shared_ptr<const common::IClock> clock;            // stamps saved runs; null = real time
     SeriesLoader loader;
+    // contract::CompareLiveStrategy -> the RunBacktest of that live strategy (the Kernel: runtime::liveComparisonRun);
+    // without it such commands finish with an error.
+    std::function<Result<contract::RunBacktest>(const contract::CompareLiveStrategy&)> liveComparison;
     RunSaver saver;
     RunHistory history;
     std::chrono::milliseconds progressInterval{50};  // at most one BacktestProgress per interval and command

@@ -63,28 +63,10 @@ struct LiveStrategyBacktest {
 // The backtest command for `spec` over [from, to] (valid dates).
 contract::RunBacktest comparisonRun(const LiveStrategyBacktest& spec, QDate from, QDate to);
 
-struct PnlSide {
-  double startValue = 0.0;  // live: account equity at the start (report.startEquity); backtest: its capital
-  double endValue = 0.0;
-  double pnl = 0.0;
-  double fees = 0.0;
-  std::int64_t fills = 0;
-  std::int64_t trades = 0;  // closed round trips
-  analytics::Metrics metrics;
-};
+using contract::comparePnl;
+using contract::PnlComparison;
+using contract::PnlSide;
 
-struct PnlComparison {
-  std::string strategyId;
-  std::string strategy;
-  std::string params;  // "fast=10, slow=30"
-  std::vector<std::string> symbols;
-  QDate from, to;
-  PnlSide live, backtest;
-  double pnlDifference = 0.0;  // live - backtest
-};
-
-// `live`: the report of that strategy alone; `backtest`: the run of comparisonRun over the report's dates.
-PnlComparison comparePnl(const PnlReport& live, const backtest::BacktestResult& backtest, const std::string& strategyId);
 // {"strategy_id", "strategy", "params", "symbols", "from", "to", "live": {...}, "backtest": {...}, "pnl_difference"}
 std::string pnlComparisonJson(const PnlComparison& c);
 

@@ -41,6 +41,7 @@
 #include "core/common/Config.h"
 #include "core/common/Logging.h"
 #include "core/history/HistoryService.h"
+#include "core/research/PnlReport.h"
 #include "core/research/StoredSeries.h"
 #include "core/storage/StorageService.h"
 #include "ui/bridge/UiBridge.h"
@@ -57,6 +58,8 @@
 #include "ui/models/Formatting.h"
 
 #include <QLocale>
+
+#include <cmath>
 #include "ui/models/OptimizationRunsModel.h"
 #include "ui/models/WalkForwardModel.h"
 #include "ui/widgets/EquityChartView.h"
@@ -66,6 +69,7 @@
 
 #include <QTableWidget>
 
+#include "../support/LiveFillsFixture.h"
 #include "../support/PnlFixture.h"
 
 using namespace meridian;
@@ -231,6 +235,21 @@ class tst_BacktestUi : public QObject {
     opt.history = [this](std::size_t) -> Result<std::vector<storage::BacktestRunRecord>> {
       std::lock_guard lock(m_savedMutex);
       return std::vector<storage::BacktestRunRecord>(m_saved.rbegin(), m_saved.rend());
+    };
+    // The live strategy of the P&L report's comparison: sma_cross(10, 30) on the stored ORCL bars, 100 shares.
+    opt.liveComparison = [](const contract::CompareLiveStrategy& c) -> Result<contract::RunBacktest> {
+      if (c.strategyId != "live:sma_cross:ORCL") return makeError("strategy.not_live", c.strategyId + " is not live");
+      research::LiveStrategyBacktest spec;
+      spec.strategyId = c.strategyId;
+      spec.strategy = "sma_cross";
+      spec.params.set("fast", 10);
+      spec.params.set("slow", 30);
+      spec.symbols = {"ORCL"};
+      spec.source = "csv";
+      spec.sizing = {strategy::SizingRule::Mode::FixedQuantity, 100};
+      spec.warmupDays = 365;
+      return research::comparisonRun(spec, QDate::fromString(QString::fromStdString(c.fromDate), Qt::ISODate),
+                                     QDate::fromString(QString::fromStdString(c.toDate), Qt::ISODate));
     };
     m_service = std::make_unique<research::BacktestService>(m_bus, opt);
     QVERIFY(m_service->start().ok());
@@ -853,6 +872,43 @@ class tst_BacktestUi : public QObject {
     QVERIFY(p.open(QIODevice::ReadOnly));
     QVERIFY(p.read(5) == "%PDF-");
     QVERIFY(p.size() > 2000);
+    QVERIFY(!d->compareButton()->isEnabled());  // s1 is not a live strategy
+
+    // Live vs backtest: a live strategy whose journal holds the backtester's own fills over 2010; the report of it
+    // and Compare with Backtest show the same P&L, fills and trades in both columns.
+    testsupport::LiveFills lf;
+    m_storage->call([&](storage::IStorage& st) {
+      lf = testsupport::journalBacktestFills(st, m_orcl.front().bars, QDate(2010, 1, 4), QDate(2010, 12, 31), "ORCL",
+                                             "live:sma_cross:ORCL");
+    }).get();
+    QVERIFY2(lf.error.empty(), lf.error.c_str());
+    d->strategyCombo()->setCurrentText(QStringLiteral("live:sma_cross:ORCL"));
+    d->fromEdit()->setText(QStringLiteral("2010-01-04"));
+    d->toEdit()->setText(lf.end.toString(Qt::ISODate));
+    const auto previous = d->report();
+    QTest::keyClick(d->fromEdit(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(d->report() != previous, 10'000);
+    QCOMPARE(d->report()->fills, lf.fills);
+    QVERIFY(d->compareButton()->isEnabled());
+    QVERIFY(d->compareTable()->isHidden());
+    QTest::keyClick(d, Qt::Key_B, Qt::AltModifier);  // Compare with &Backtest
+    QTRY_VERIFY_WITH_TIMEOUT(d->comparison() != nullptr, kRunTimeoutMs);
+    const auto& cmp = *d->comparison();
+    QCOMPARE(cmp.strategy, std::string("sma_cross"));
+    QCOMPARE(cmp.backtest.fills, lf.fills);
+    QCOMPARE(cmp.backtest.trades, lf.closed);
+    QVERIFY(std::abs(cmp.live.pnl - lf.closedPnl) < 1e-6);
+    QVERIFY(std::abs(cmp.backtest.pnl - lf.closedPnl) < 1e-6);
+    QTableWidget* ct = d->compareTable();
+    QVERIFY(ct->isVisible());
+    QCOMPARE(ct->item(0, 0)->text(), QStringLiteral("P&L"));
+    QCOMPARE(ct->item(0, 1)->text(), ui::format::money(lf.closedPnl));
+    QCOMPARE(ct->item(0, 2)->text(), ui::format::money(lf.closedPnl));
+    QCOMPARE(ct->item(2, 1)->text(), QString::number(lf.fills));
+    QCOMPARE(ct->item(2, 2)->text(), QString::number(lf.fills));
+    QVERIFY2(d->compareLabel()->text().contains(QStringLiteral("live:sma_cross:ORCL (sma_cross fast=10, slow=30 on ORCL)")),
+             qPrintable(d->compareLabel()->text()));
+    save(d, QStringLiteral("pnl-report-compare"));
     d->close();
   }
 

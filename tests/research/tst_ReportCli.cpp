@@ -2,7 +2,6 @@
 // API (as the execution service writes them), the report's figures checked against hand-computed P&L (the fills of
 // tst_PnlReport: -1, +99, 0, -101 over four sessions); --compare-backtest against a live strategy whose journaled
 // fills are the ones the backtester makes (the live and backtest columns must agree).
-#include "core/backtest/BacktestEngine.h"
 #include "core/backtest/BarSeriesLoader.h"
 #include "core/storage/StorageFactory.h"
 #include "core/time/TimeZones.h"
@@ -20,6 +19,7 @@
 #include <fmt/core.h>
 
 #include "../support/CliRun.h"
+#include "../support/LiveFillsFixture.h"
 #include "../support/PnlFixture.h"
 #include "../support/OptionalScratchPg.h"
 #include "../support/RequireServers.h"
@@ -132,40 +132,13 @@ class tst_ReportCli : public QObject {
     QVERIFY(s->upsertBars("ORCL", "csv", orcl->bars).ok());
 
     const QDate from(2010, 1, 4), to(2010, 12, 31);
-    backtest::BarSeries window{"ORCL", {}};
-    for (const auto& b : orcl->bars) {
-      const QDate d = time::TimeZones::exchangeDate(b.ts);
-      if (d >= from.addDays(-365) && d <= to) window.bars.push_back(b);
-    }
-    backtest::BacktestConfig cfg;
-    cfg.sizing = {strategy::SizingRule::Mode::FixedQuantity, 100};
-    while (time::TimeZones::exchangeDate(window.bars[cfg.tradeStart].ts) < from) ++cfg.tradeStart;
-    strategy::ParamSet params;
-    params.set("fast", 10);
-    params.set("slow", 30);
-    const std::vector<backtest::BarSeries> series{window};
-    auto run = backtest::runBacktest(strategy::StrategyRegistry::builtin(), "sma_cross", params, backtest::views(series), cfg);
-    QVERIFY(run.ok());
-    QVERIFY(run->trades.size() >= 4);
-    // Journal the fills; the report ends on the last day the position is flat again.
-    double position = 0.0;
-    QDate end;
-    int n = 0;
-    for (const auto& f : run->fills) {
-      const QDate day = time::TimeZones::exchangeDate(f.ts);
-      const std::string id = "BT-" + std::to_string(++n);
-      const std::string e = testsupport::journalFilledOrder(*s, id.c_str(), day, "ORCL", f.side, f.quantity, f.price,
-                                                            f.commission, "live:sma_cross:ORCL");
-      QVERIFY2(e.empty(), e.c_str());
-      position += f.side == domain::Side::Buy ? f.quantity : -f.quantity;
-      if (position == 0.0) end = day;
-    }
-    QVERIFY(end.isValid());
-    double closedPnl = 0.0;
-    std::int64_t closed = 0, fills = 0;
-    for (const auto& t : run->trades)
-      if (time::TimeZones::exchangeDate(t.exitTs) <= end) closedPnl += t.pnl, ++closed;
-    for (const auto& f : run->fills) fills += time::TimeZones::exchangeDate(f.ts) <= end ? 1 : 0;
+    const testsupport::LiveFills lf =
+        testsupport::journalBacktestFills(*s, orcl->bars, from, to, "ORCL", "live:sma_cross:ORCL");
+    QVERIFY2(lf.error.empty(), lf.error.c_str());
+    QVERIFY(lf.closed >= 2);
+    const QDate end = lf.end;
+    const double closedPnl = lf.closedPnl;
+    const std::int64_t closed = lf.closed, fills = lf.fills;
 
     QProcessEnvironment e = env(backend);
     e.insert("MERIDIAN_DB_SQLITE_PATH", m_home.filePath("compare.sqlite"));
