@@ -17,6 +17,7 @@
 #include "core/backtest/SyntheticBars.h"
 #include "core/common/Clock.h"
 #include "core/runtime/Kernel.h"
+#include "core/runtime/LiveComparison.h"
 #include "core/strategy/builtin/SmaCross.h"
 #include "core/strategy/pairs/PairScanner.h"
 #include "core/time/TimeZones.h"
@@ -31,6 +32,7 @@
 #include <cmath>
 #include <ctime>
 #include <limits>
+#include <optional>
 #include <thread>
 
 namespace meridian::cli {
@@ -211,6 +213,13 @@ void printResultText(const backtest::BacktestResult& r) {
   fmt::print("  final value      {:.2f}\n", r.finalValue);
   fmt::print("  pnl              {:.2f}\n", r.finalValue - r.initialCash);
   printMetricsText(r.metrics);
+  if (!r.benchmarkSymbol.empty()) {
+    const analytics::BenchmarkStats& b = r.benchmarkStats;
+    fmt::print("  buy & hold       {} {} (final value {:.2f})\n", r.benchmarkSymbol, fmtPct(b.totalReturn), b.finalValue);
+    fmt::print("  alpha (ann.)     {}\n", fmtPct(b.alpha));
+    fmt::print("  beta             {} (correlation {}, {} daily returns)\n", fmtNum(b.beta, 3), fmtNum(b.correlation, 3),
+               b.days);
+  }
   for (const auto& p : r.positions)
     if (p.quantity != 0.0)
       fmt::print("  open position    {} {} @ {:.4f} (last {:.4f})\n", p.symbol, p.quantity, p.avgCost, p.lastPrice);
@@ -221,6 +230,29 @@ void printResultText(const backtest::BacktestResult& r) {
     fmt::print("  {:<6} {:<5} {:>8} {:<10} {:>10.4f} {:<10} {:>10.4f} {:>12.2f}\n", t.symbol,
                t.side == domain::Side::Buy ? "long" : "short", t.quantity, dateText(t.entryTs),
                t.entryPrice, dateText(t.exitTs), t.exitPrice, t.pnl);
+}
+
+void printComparison(const research::PnlComparison& c) {
+  std::string symbols;
+  for (const auto& s : c.symbols) symbols += (symbols.empty() ? "" : ",") + s;
+  fmt::print("live vs backtest: {} ({} {} on {}) {}..{}\n", c.strategyId, c.strategy, c.params, symbols,
+             text(c.from.toString(Qt::ISODate)), text(c.to.toString(Qt::ISODate)));
+  fmt::print("  {:<16} {:>14} {:>14}\n", "", "live", "backtest");
+  const auto row = [](const char* name, const std::string& a, const std::string& b) {
+    fmt::print("  {:<16} {:>14} {:>14}\n", name, a, b);
+  };
+  const auto money = [](double v) { return fmt::format("{:+.2f}", v); };
+  row("P&L", money(c.live.pnl), money(c.backtest.pnl));
+  row("fees", fmtNum(c.live.fees), fmtNum(c.backtest.fees));
+  row("fills", std::to_string(c.live.fills), std::to_string(c.backtest.fills));
+  row("closed trades", std::to_string(c.live.trades), std::to_string(c.backtest.trades));
+  row("total return", fmtPct(c.live.metrics.totalReturn), fmtPct(c.backtest.metrics.totalReturn));
+  row("Sharpe", fmtNum(c.live.metrics.sharpe, 3), fmtNum(c.backtest.metrics.sharpe, 3));
+  row("Sortino", fmtNum(c.live.metrics.sortino, 3), fmtNum(c.backtest.metrics.sortino, 3));
+  row("max drawdown", fmtPct(c.live.metrics.maxDrawdown), fmtPct(c.backtest.metrics.maxDrawdown));
+  row("win rate", fmtPct(c.live.metrics.winRate), fmtPct(c.backtest.metrics.winRate));
+  row("profit factor", fmtNum(c.live.metrics.profitFactor, 3), fmtNum(c.backtest.metrics.profitFactor, 3));
+  fmt::print("  live - backtest P&L: {:+.2f}\n\n", c.pnlDifference);
 }
 
 void printStrategies() {
@@ -409,19 +441,29 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
           w.key("params").raw(s.params.toJson());
           w.field("in_sample_score", s.inSampleScore).field("start_value", s.startValue);
           w.field("end_value", s.endValue).field("trades", s.trades);
+          w.field("in_sample_annual_return", s.inSampleAnnualReturn);
+          w.field("out_of_sample_annual_return", s.outOfSampleAnnualReturn).field("efficiency", s.efficiency);
           w.endObject();
         }
-        w.endArray().endObject();
+        w.endArray();
+        w.key("efficiency").beginObject();
+        w.field("in_sample_annual_return", r.inSampleAnnualReturn);
+        w.field("out_of_sample_annual_return", r.outOfSampleAnnualReturn).field("efficiency", r.efficiency);
+        w.endObject().endObject();
         fmt::print("{}\n", w.str());
       } else {
         fmt::print("walk-forward {} ({} windows, objective {})\n", name, r.segments.size(),
                    backtest::toString(*objective));
         for (std::size_t i = 0; i < r.segments.size(); ++i) {
           const auto& s = r.segments[i];
-          fmt::print("  OOS {}..{}  {:<28} value {:.2f} -> {:.2f}  trades {}\n", dateText(dates[i].outStart),
-                     dateText(dates[i].outEnd), s.params.toString(), s.startValue, s.endValue, s.trades);
+          fmt::print("  OOS {}..{}  {:<28} value {:.2f} -> {:.2f}  trades {}  IS {}/y OOS {}/y WFE {}\n",
+                     dateText(dates[i].outStart), dateText(dates[i].outEnd), s.params.toString(), s.startValue,
+                     s.endValue, s.trades, fmtPct(s.inSampleAnnualReturn), fmtPct(s.outOfSampleAnnualReturn),
+                     fmtNum(s.efficiency));
         }
         fmt::print("combined out-of-sample: final value {:.2f}\n", r.finalValue);
+        fmt::print("walk-forward efficiency {} (out-of-sample {}/y against in-sample {}/y on average)\n",
+                   fmtNum(r.efficiency), fmtPct(r.outOfSampleAnnualReturn), fmtPct(r.inSampleAnnualReturn));
         printMetricsText(r.metrics);
       }
       return 0;
@@ -662,6 +704,9 @@ int runReport(const QStringList& args, const common::Config& config) {
       {"initial-equity", "Account equity before the first journaled fill (default: paper.initial_cash).", "amount"},
       {"json", "Print the whole report as JSON."},
       {"csv", "Also write the daily, weekly and monthly rows to this CSV file (full precision).", "file"},
+      {"compare-backtest", "With --strategy live:<instance>: also backtest that live strategy (its parameters, size "
+                           "and capital from the configuration) over the same dates on the stored series and show "
+                           "both side by side."},
   });
   const QCommandLineOption help = p.addHelpOption();
   if (!p.parse(QStringList{"report"} + args)) return usageError(cmd, text(p.errorText()));
@@ -677,6 +722,15 @@ int runReport(const QStringList& args, const common::Config& config) {
   o.initialEquity = config.doubleValue("paper.initial_cash", o.initialEquity);
   if (p.isSet("initial-equity") && (!toDouble(p.value("initial-equity"), o.initialEquity) || !(o.initialEquity > 0)))
     return usageError(cmd, "--initial-equity needs a positive amount");
+
+  // --compare-backtest: the live strategy's configuration, checked before anything is read.
+  contract::CompareLiveStrategy compare{"cli", o.strategy, "", ""};
+  if (p.isSet("compare-backtest")) {
+    if (!o.strategy.starts_with("live:"))
+      return usageError(cmd, "--compare-backtest needs --strategy live:<instance> (e.g. live:sma_cross:AAPL)");
+    compare.fromDate = compare.toDate = "2000-01-03";  // dates come from the report; the configuration is checked now
+    if (auto run = runtime::liveComparisonRun(config, compare); !run) return usageError(cmd, run.error().message);
+  }
 
   // The journal's fills, read through the storage service (the same store the server and the GUI write).
   storage::StorageService storage(runtime::storageConfigFrom(config));
@@ -696,10 +750,34 @@ int runReport(const QStringList& args, const common::Config& config) {
         out.write(csv.data(), static_cast<qint64>(csv.size())) != static_cast<qint64>(csv.size()))
       return failure(cmd, fmt::format("cannot write {}: {}", text(p.value("csv")), text(out.errorString())));
   }
+  std::optional<research::PnlComparison> comparison;
+  if (p.isSet("compare-backtest")) {
+    if (!r.from.isValid() || !r.to.isValid())
+      return usageError(cmd, fmt::format("no fills of {} to compare: give --from and --to", o.strategy));
+    compare.fromDate = text(r.from.toString(Qt::ISODate));
+    compare.toDate = text(r.to.toString(Qt::ISODate));
+    auto run = runtime::liveComparisonRun(config, compare);
+    if (!run) return usageError(cmd, run.error().message);
+    bus::EventBus bus;
+    StoredSource stored(bus);
+    if (int rc = stored.open(cmd, config)) return rc;
+    research::BacktestService::Options options;
+    options.loader = [&bus](const contract::SeriesRequest& req) { return research::loadStoredSeries(bus, req); };
+    auto f = runThroughService(cmd, bus, std::move(run).value(), std::move(options));
+    if (!f) return kFailure;
+    if (!f->ok()) return failure(cmd, fmt::format("the backtest of {} failed: {}", o.strategy, f->error));
+    comparison = research::comparePnl(r, *f->result, o.strategy);
+  }
   if (p.isSet("json")) {
-    fmt::print("{}\n", research::pnlReportJson(r));
+    std::string json = research::pnlReportJson(r);
+    if (comparison) {  // one more key in the report's object
+      json.pop_back();
+      json += ",\"backtest_comparison\":" + research::pnlComparisonJson(*comparison) + "}";
+    }
+    fmt::print("{}\n", json);
     return 0;
   }
+  if (comparison) printComparison(*comparison);
   if (r.fills == 0) {
     fmt::print("no fills{} between {} and {}\n", o.strategy.empty() ? "" : " of " + o.strategy,
                r.from.isValid() ? text(r.from.toString(Qt::ISODate)) : "the start",

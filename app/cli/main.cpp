@@ -37,7 +37,7 @@ const Command kCommands[] = {
     {"pairs-scan", "pairs-scan --csv [SYM=]FILE|--symbol SYM ... (two or more)",
      "rank pairs: hedge ratio, Engle-Granger ADF stat and p-value, half-life, correlation (JSON)",
      [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runPairsScan(a, c); }},
-    {"report", "report [--from D] [--to D] [--strategy ID] [--json] [--csv FILE]",
+    {"report", "report [--from D] [--to D] [--strategy ID [--compare-backtest]] [--json] [--csv FILE]",
      "P&L from the journal: daily / weekly / monthly by strategy and symbol, equity, drawdown, metrics",
      [](const QStringList& a, const meridian::common::Config& c) { return meridian::cli::runReport(a, c); }},
     {"import-csv", "import-csv FILE [--symbol SYM] [--format yahoo|mapped --map date=Date,open=O,...]",

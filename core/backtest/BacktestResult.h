@@ -1,6 +1,7 @@
 #pragma once
 // Immutable outcome of one backtest run. Hand it to other threads / the UI as
 // std::shared_ptr<const BacktestResult> (see BacktestResultPtr); nothing in it refers back to the engine.
+#include "core/analytics/Benchmark.h"
 #include "core/analytics/Metrics.h"
 #include "core/analytics/MonthlyReturns.h"
 #include "core/analytics/TradeRecord.h"
@@ -51,6 +52,11 @@ struct BacktestResult {
   std::vector<analytics::MonthlyReturn> monthlyReturns;
   analytics::Metrics metrics;
   OrderCounts orders;
+  // Buy-and-hold of the first series with the same initial cash (analytics/Benchmark.h), filled after the run
+  // from its bars and the equity curve (research::addBenchmark); empty symbol = not computed.
+  std::string benchmarkSymbol;
+  std::vector<analytics::EquityPoint> benchmark;  // aligned with equity
+  analytics::BenchmarkStats benchmarkStats;
 };
 
 using BacktestResultPtr = std::shared_ptr<const BacktestResult>;

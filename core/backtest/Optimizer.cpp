@@ -266,6 +266,7 @@ Result<WalkForwardResult> walkForward(const strategy::StrategyRegistry& registry
       const OptimizationRun& best = opt->runs[*opt->best];
       seg.params = best.params;
       seg.inSampleScore = best.score;
+      seg.inSample = best.metrics;
       BacktestConfig oc = config;
       oc.initialCash = capital;
       oc.tradeStart = win.outBegin - win.inBegin;
@@ -299,7 +300,37 @@ Result<WalkForwardResult> walkForward(const strategy::StrategyRegistry& registry
   }
   out.finalValue = capital;
   out.metrics = stats.finish(out.trades);
+  applyEfficiency(out);
   return out;
+}
+
+double annualisedReturn(const analytics::Metrics& m) {
+  if (!(m.years > 0.0) || !std::isfinite(m.totalReturn)) return std::numeric_limits<double>::quiet_NaN();
+  return m.totalReturn / m.years;
+}
+
+double walkForwardEfficiency(double outOfSampleAnnual, double inSampleAnnual) {
+  if (!(inSampleAnnual > 0.0) || !std::isfinite(outOfSampleAnnual)) return std::numeric_limits<double>::quiet_NaN();
+  return outOfSampleAnnual / inSampleAnnual;
+}
+
+void applyEfficiency(WalkForwardResult& r) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (WalkForwardSegment& s : r.segments) {
+    const bool chosen = std::isfinite(s.inSampleScore);
+    s.inSampleAnnualReturn = chosen ? annualisedReturn(s.inSample) : kNaN;
+    s.outOfSampleAnnualReturn = annualisedReturn(s.outOfSample);
+    s.efficiency = walkForwardEfficiency(s.outOfSampleAnnualReturn, s.inSampleAnnualReturn);
+    if (std::isfinite(s.inSampleAnnualReturn)) {
+      sum += s.inSampleAnnualReturn;
+      ++n;
+    }
+  }
+  r.inSampleAnnualReturn = n > 0 ? sum / double(n) : kNaN;
+  r.outOfSampleAnnualReturn = annualisedReturn(r.metrics);
+  r.efficiency = walkForwardEfficiency(r.outOfSampleAnnualReturn, r.inSampleAnnualReturn);
 }
 
 BestPointStability bestPointStability(const OptimizationResult& result, const ParamGrid& grid) {

@@ -101,10 +101,15 @@ struct WalkForwardSegment {
   WalkForwardWindow window;
   strategy::ParamSet params;     // chosen in-sample
   double inSampleScore = 0.0;
+  analytics::Metrics inSample;   // of the chosen parameters on the in-sample bars (zeros: nothing chosen)
   analytics::Metrics outOfSample;
   double startValue = 0.0;       // capital carried into the segment
   double endValue = 0.0;
   std::int64_t trades = 0;
+  // Walk-forward efficiency (see walkForwardEfficiency): annualised returns in and out of sample and their ratio.
+  double inSampleAnnualReturn = 0.0;
+  double outOfSampleAnnualReturn = 0.0;
+  double efficiency = 0.0;
 };
 
 struct WalkForwardResult {
@@ -114,7 +119,22 @@ struct WalkForwardResult {
   analytics::Metrics metrics;                    // of the stitched curve
   double initialCash = 0.0;
   double finalValue = 0.0;
+  // Overall efficiency: the stitched out-of-sample curve's annualised return over the mean in-sample annualised
+  // return of the windows that chose parameters (see applyEfficiency).
+  double inSampleAnnualReturn = 0.0;   // that mean
+  double outOfSampleAnnualReturn = 0.0;
+  double efficiency = 0.0;
 };
+
+// Walk-forward efficiency (Pardo): out-of-sample annualised return / in-sample annualised return.
+//   annualised return  totalReturn / years  (simple, not compounded: short windows are not blown up; years = bars /
+//                      periodsPerYear as in Metrics); NaN when years <= 0 or the return is undefined
+//   efficiency         out / in; NaN unless in > 0 (a losing or flat in-sample fit has no meaningful ratio)
+// Near 1 (or above): the fit held out of sample; near 0 or negative: it did not.
+double annualisedReturn(const analytics::Metrics& m);
+double walkForwardEfficiency(double outOfSampleAnnual, double inSampleAnnual);
+// Fills the segments' and the result's efficiency fields from their metrics (walkForward calls it).
+void applyEfficiency(WalkForwardResult& result);
 
 // For each window: optimize on the in-sample bars, then run the chosen parameters on the out-of-sample bars,
 // with the in-sample bars as indicator warm-up (no trading), positions liquidated at the window's last close,

@@ -85,6 +85,14 @@ std::string toJson(const BacktestResult& r, const JsonOptions& o) {
   w.field("num_trades", std::int64_t(r.trades.size()));
   w.key("metrics");
   writeMetrics(w, r.metrics);
+  if (!r.benchmarkSymbol.empty()) {
+    const analytics::BenchmarkStats& b = r.benchmarkStats;
+    w.key("benchmark").beginObject();
+    w.field("symbol", r.benchmarkSymbol).field("initial_value", b.initialValue).field("final_value", b.finalValue);
+    w.field("total_return", b.totalReturn).field("alpha", b.alpha).field("beta", b.beta);
+    w.field("correlation", b.correlation).field("days", b.days);
+    w.endObject();
+  }
   w.key("orders").beginObject();
   w.field("submitted", r.orders.submitted).field("filled", r.orders.filled).field("fills", r.orders.fills);
   w.field("rejected", r.orders.rejected).field("cancelled", r.orders.cancelled).field("expired", r.orders.expired);
@@ -125,6 +133,11 @@ std::string toJson(const BacktestResult& r, const JsonOptions& o) {
   if (o.equity) {
     w.key("equity");
     writeEquity(w, r);
+    if (!r.benchmark.empty()) {
+      w.key("benchmark_equity").beginArray();
+      for (const auto& p : r.benchmark) w.beginObject().field("ts", std::int64_t(p.ts)).field("equity", p.equity).endObject();
+      w.endArray();
+    }
   }
   w.endObject();
   return w.take();

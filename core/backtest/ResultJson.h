@@ -1,6 +1,7 @@
 #pragma once
 // JSON forms of backtest results (CLI --json, backtest_runs columns). Deterministic: identical results give
-// byte-identical text. Timestamps are int64 UTC ns ("*_ts") plus the exchange (America/New_York) date ("*_date").
+// byte-identical text. toJson: "benchmark" (buy-and-hold of the first series: symbol, initial/final value, total
+// return, annualised alpha, beta, correlation, days) after "metrics"; with equity, "benchmark_equity" after "equity". Timestamps are int64 UTC ns ("*_ts") plus the exchange (America/New_York) date ("*_date").
 #include "core/backtest/BacktestResult.h"
 #include "core/backtest/JsonWriter.h"
 

@@ -41,6 +41,10 @@ struct DataSpec {
   bool csvDedupeLast = false;         // a CSV's duplicated timestamps keep the last row (default: an error)
   std::string fromDate;               // "YYYY-MM-DD" exchange date, empty = open
   std::string toDate;
+  // "YYYY-MM-DD": bars before this exchange date only warm the strategy up (no orders, no equity recorded: the
+  // run's config.tradeStart is set to the first bar on or after it); empty = trade from the first bar. Backtests
+  // only (the P&L report's live-vs-backtest comparison: warmed up like the live strategy, traded over the report).
+  std::string tradeFromDate;
 };
 
 struct RunBacktest {
@@ -73,6 +77,17 @@ struct RunWalkForward {
   backtest::Objective objective = backtest::Objective::Sharpe;
   unsigned threads = 0;
   backtest::WalkForwardConfig walkForward;  // in-sample / out-of-sample bars, anchored
+};
+
+// Backtests a live strategy ("live:<instance>" of strategy.live) with its configured parameters, size, capital,
+// timeframe and stored series over [fromDate, toDate] ("YYYY-MM-DD"), warmed up before fromDate as the live runner
+// is (DataSpec::tradeFromDate): the P&L report's live-vs-backtest comparison. Answered like RunBacktest
+// (BacktestFinished, kind Backtest, this correlation id); an id that is not configured finishes with an error.
+struct CompareLiveStrategy {
+  std::string correlationId;
+  std::string strategyId;
+  std::string fromDate;
+  std::string toDate;
 };
 
 // Cancels a queued or running command; the command still finishes with error code backtest::kCancelledCode.
@@ -137,6 +152,7 @@ struct BacktestRunsListed {
 template <> struct Spec<RunBacktest> : Declare<"cmd.backtest.run", Kind::Command, Lane::Lossless> {};
 template <> struct Spec<RunOptimization> : Declare<"cmd.backtest.optimize", Kind::Command, Lane::Lossless> {};
 template <> struct Spec<RunWalkForward> : Declare<"cmd.backtest.walkforward", Kind::Command, Lane::Lossless> {};
+template <> struct Spec<CompareLiveStrategy> : Declare<"cmd.backtest.compare_live", Kind::Command, Lane::Lossless> {};
 template <> struct Spec<CancelBacktest> : Declare<"cmd.backtest.cancel", Kind::Command, Lane::Lossless> {};
 template <> struct Spec<ListBacktestRuns> : Declare<"cmd.backtest.history", Kind::Request, Lane::Lossless> {
   using Answer = BacktestRunsListed;

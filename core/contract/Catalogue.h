@@ -34,7 +34,7 @@ using Catalogue = TypeList<
     // Operations
     TradingMode, ServerLinkState, JobsSnapshot, RunJobNow, HealthSnapshot, Notification,
     // Research
-    RunBacktest, RunOptimization, RunWalkForward, CancelBacktest, ListBacktestRuns, BacktestProgress,
+    RunBacktest, RunOptimization, RunWalkForward, CompareLiveStrategy, CancelBacktest, ListBacktestRuns, BacktestProgress,
     BacktestFinished, BacktestRunsListed, RunScreener, ScreenerFinished, RequestPairs, PairsListed, RequestPairSeries,
     PairSeriesLoaded>;
 

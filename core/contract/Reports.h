@@ -4,6 +4,7 @@
 // connection. Local to a process (never relayed).
 #include "core/analytics/Metrics.h"
 #include "core/analytics/TradeRecord.h"
+#include "core/backtest/BacktestResult.h"
 #include "core/contract/Message.h"
 
 #include <QDate>
@@ -49,6 +50,31 @@ struct PnlReport {
 // CSV of the daily, weekly and monthly rows ("granularity,period,strategy,symbol,pnl,realized,fees,fills,position"),
 // full precision.
 std::string pnlReportCsv(const PnlReport& report);
+
+// Live vs backtest: the report of one live strategy next to a backtest of it over the same dates
+// (meridian-cli report --compare-backtest, the P&L Report window's Compare with Backtest).
+struct PnlSide {
+  double startValue = 0.0;  // live: account equity at the start (report.startEquity); backtest: its capital
+  double endValue = 0.0;
+  double pnl = 0.0;
+  double fees = 0.0;
+  std::int64_t fills = 0;
+  std::int64_t trades = 0;  // closed round trips
+  analytics::Metrics metrics;
+};
+
+struct PnlComparison {
+  std::string strategyId;
+  std::string strategy;
+  std::string params;  // "fast=10, slow=30"
+  std::vector<std::string> symbols;
+  QDate from, to;
+  PnlSide live, backtest;
+  double pnlDifference = 0.0;  // live - backtest
+};
+
+// `live`: the report of that strategy alone; `backtest`: its run over the report's dates.
+PnlComparison comparePnl(const PnlReport& live, const backtest::BacktestResult& backtest, const std::string& strategyId);
 
 struct PnlReportReady;
 

@@ -77,6 +77,23 @@ BacktestKind kindOf(const std::variant<RunBacktest, RunOptimization, RunWalkForw
 
 }  // namespace
 
+Result<std::size_t> tradeStartIndex(std::span<const SeriesView> series, const std::string& date) {
+  if (series.empty() || series[0].bars.empty()) return makeError(BacktestService::kNoDataCode, "no bars to trade");
+  const auto& bars = series[0].bars;
+  for (std::size_t i = 0; i < bars.size(); ++i)
+    if (time::TimeZones::exchangeDateText(bars[i].ts).toStdString() >= date) return i;
+  return makeError(BacktestService::kNoDataCode, fmt::format("no bars on or after {} to trade (the data ends {})", date,
+                                                   time::TimeZones::exchangeDateText(bars.back().ts).toStdString()));
+}
+
+void addBenchmark(BacktestResult& r, std::span<const SeriesView> series, const analytics::MetricsConfig& metrics) {
+  if (series.empty() || r.equity.empty()) return;
+  r.benchmark = analytics::buyAndHold(r.initialCash, series[0].bars, r.equity);
+  if (r.benchmark.empty()) return;
+  r.benchmarkSymbol = std::string(series[0].symbol);
+  r.benchmarkStats = analytics::compareWithBenchmark(r.equity, r.benchmark, metrics);
+}
+
 // ---- Lifecycle --------------------------------------------------------------------------------------------------
 
 BacktestService::BacktestService(bus::EventBus& bus) : BacktestService(bus, Options{}) {}
@@ -112,6 +129,7 @@ Status BacktestService::start() {
   });
   m_subscriptions = {m_bus.subscribe<CancelBacktest>(m_cancelMailbox), m_bus.subscribe<RunBacktest>(m_mailbox),
                      m_bus.subscribe<RunOptimization>(m_mailbox), m_bus.subscribe<RunWalkForward>(m_mailbox),
+                     m_bus.subscribe<CompareLiveStrategy>(m_mailbox),
                      m_bus.subscribe<ListBacktestRuns>(m_mailbox)};
   m_running = true;
   m_thread = std::thread([this] { workerLoop(); });
@@ -199,6 +217,25 @@ void BacktestService::accept(const bus::Envelope& e) {
   else if (const auto* o = e.as<RunOptimization>()) enqueue(*o);
   else if (const auto* w = e.as<RunWalkForward>()) enqueue(*w);
   else if (const auto* h = e.as<ListBacktestRuns>()) answerHistory(*h);
+  else if (const auto* l = e.as<CompareLiveStrategy>()) {
+    auto run = m_options.liveComparison
+                   ? m_options.liveComparison(*l)
+                   : Result<RunBacktest>(makeError(kNoLiveCode, "no live strategy configuration is connected"));
+    if (run) {
+      RunBacktest cmd = std::move(run).value();
+      cmd.correlationId = l->correlationId;
+      cmd.save = false;
+      enqueue(std::move(cmd));
+    } else {
+      ++m_stats.commands;
+      BacktestFinished ev;
+      ev.correlationId = l->correlationId;
+      ev.kind = BacktestKind::Backtest;
+      ev.error = run.error().message;
+      ev.errorCode = run.error().code;
+      finish(std::move(ev));
+    }
+  }
   // CancelBacktest is handled by the cancel mailbox's notifier (it cannot wait for this thread).
 }
 
@@ -335,8 +372,15 @@ void BacktestService::execute(Job& job) {
           const std::vector<SeriesView> series = views(*data);
 
           if constexpr (std::is_same_v<Cmd, RunBacktest>) {
-            auto r = runBacktest(*m_registry, cmd.strategy, *params, series, cmd.config, control);
+            BacktestConfig config = cmd.config;
+            if (!cmd.data.tradeFromDate.empty()) {
+              auto start = tradeStartIndex(series, cmd.data.tradeFromDate);
+              if (!start) return fail(start.error());
+              config.tradeStart = *start;
+            }
+            auto r = runBacktest(*m_registry, cmd.strategy, *params, series, config, control);
             if (!r) return fail(r.error());
+            addBenchmark(r.value(), series, cmd.config.metrics);
             auto result = std::make_shared<const BacktestResult>(std::move(r).value());
             ev.result = result;
             if (cmd.save && m_options.saver) {

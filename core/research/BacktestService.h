@@ -33,12 +33,21 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <variant>
 #include <vector>
 
 namespace meridian::research {
+
+// Fills r's buy-and-hold benchmark (the first series, r.initialCash, analytics/Benchmark.h) and its alpha / beta
+// from the bars the run read and its equity curve; nothing when the curve was not recorded.
+void addBenchmark(backtest::BacktestResult& r, std::span<const backtest::SeriesView> series,
+                  const analytics::MetricsConfig& metrics);
+
+// Index of the first bar (of the aligned series) on or after the exchange date "YYYY-MM-DD" (DataSpec::tradeFromDate).
+Result<std::size_t> tradeStartIndex(std::span<const backtest::SeriesView> series, const std::string& date);
 
 class BacktestService {
  public:
@@ -48,6 +57,7 @@ class BacktestService {
 
   static constexpr const char* kNoHistoryCode = "backtest.no_history";
   static constexpr const char* kNoLoaderCode = "backtest.no_loader";
+  static constexpr const char* kNoLiveCode = "backtest.no_live";
   static constexpr const char* kNoDataCode = "backtest.no_data";
   static constexpr const char* kQueueFullCode = "backtest.queue_full";
   static constexpr const char* kStoppedCode = "backtest.stopped";
@@ -57,6 +67,9 @@ class BacktestService {
     const strategy::StrategyRegistry* registry = nullptr;  // null = StrategyRegistry::builtin(); must outlive us
     std::shared_ptr<const common::IClock> clock;            // stamps saved runs; null = real time
     SeriesLoader loader;
+    // contract::CompareLiveStrategy -> the RunBacktest of that live strategy (the Kernel: runtime::liveComparisonRun);
+    // without it such commands finish with an error.
+    std::function<Result<contract::RunBacktest>(const contract::CompareLiveStrategy&)> liveComparison;
     RunSaver saver;
     RunHistory history;
     std::chrono::milliseconds progressInterval{50};  // at most one BacktestProgress per interval and command

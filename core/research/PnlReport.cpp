@@ -224,4 +224,47 @@ std::string pnlReportJson(const PnlReport& report) {
   return w.take();
 }
 
+contract::RunBacktest comparisonRun(const LiveStrategyBacktest& spec, QDate from, QDate to) {
+  contract::RunBacktest run;
+  run.strategy = spec.strategy;
+  run.params = spec.params;
+  for (const std::string& symbol : spec.symbols) {
+    contract::SeriesRequest r;
+    r.symbol = symbol;
+    r.source = spec.source;
+    r.timeframe = spec.timeframe;
+    run.data.stored.push_back(std::move(r));
+  }
+  run.data.fromDate = from.addDays(-std::max(0, spec.warmupDays)).toString(Qt::ISODate).toStdString();
+  run.data.toDate = to.toString(Qt::ISODate).toStdString();
+  run.data.tradeFromDate = from.toString(Qt::ISODate).toStdString();
+  run.config.initialCash = spec.capital;
+  run.config.sizing = spec.sizing;
+  run.save = false;
+  return run;
+}
+
+std::string pnlComparisonJson(const PnlComparison& c) {
+  backtest::JsonWriter w;
+  w.beginObject();
+  w.field("strategy_id", c.strategyId).field("strategy", c.strategy).field("params", c.params);
+  w.key("symbols").beginArray();
+  for (const auto& s : c.symbols) w.value(s);
+  w.endArray();
+  w.field("from", dayText(c.from)).field("to", dayText(c.to));
+  const auto side = [&](const char* name, const PnlSide& x) {
+    w.key(name).beginObject();
+    w.field("start_value", x.startValue).field("end_value", x.endValue).field("pnl", x.pnl).field("fees", x.fees);
+    w.field("fills", x.fills).field("trades", x.trades);
+    w.key("metrics");
+    backtest::writeMetrics(w, x.metrics);
+    w.endObject();
+  };
+  side("live", c.live);
+  side("backtest", c.backtest);
+  w.field("pnl_difference", c.pnlDifference);
+  w.endObject();
+  return w.take();
+}
+
 }  // namespace meridian::research

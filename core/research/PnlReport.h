@@ -12,6 +12,8 @@
 // Days are exchange dates (America/New_York): every NYSE session in the range plus any other date with a fill.
 // Weeks are ISO weeks ("2026-W49"), months "2026-12".
 #include "core/analytics/Metrics.h"
+#include "core/backtest/BacktestResult.h"
+#include "core/contract/Backtest.h"
 #include "core/contract/Reports.h"
 #include "core/domain/Types.h"
 
@@ -41,5 +43,31 @@ PnlReport buildPnlReport(std::span<const domain::Fill> fills, const PnlReportOpt
 using contract::pnlReportCsv;
 // JSON of the whole report (metrics as the backtester writes them).
 std::string pnlReportJson(const PnlReport& report);
+
+// ---- Live vs backtest (meridian-cli report --strategy live:<id> --compare-backtest) ----------------------------
+// The journal's P&L of one live strategy next to a backtest of the same strategy, with its live parameters,
+// sizing and capital, over the same exchange dates on the stored series of its timeframe; the backtest is warmed up
+// on the bars before `from` (strategy.history_days, as the live runner warms up) and trades from `from` on.
+
+struct LiveStrategyBacktest {
+  std::string strategyId;            // "live:sma_cross:ORCL"
+  std::string strategy;              // registry name
+  strategy::ParamSet params;         // the live parameters (defaults + strategy.<name>.<param>)
+  std::vector<std::string> symbols;  // in the strategy's order
+  domain::Timeframe timeframe = domain::Timeframe::Day1;
+  std::string source;                // stored series (strategy.history_source); empty = any
+  double capital = 100'000.0;
+  strategy::SizingRule sizing;
+  int warmupDays = 730;
+};
+// The backtest command for `spec` over [from, to] (valid dates).
+contract::RunBacktest comparisonRun(const LiveStrategyBacktest& spec, QDate from, QDate to);
+
+using contract::comparePnl;
+using contract::PnlComparison;
+using contract::PnlSide;
+
+// {"strategy_id", "strategy", "params", "symbols", "from", "to", "live": {...}, "backtest": {...}, "pnl_difference"}
+std::string pnlComparisonJson(const PnlComparison& c);
 
 }  // namespace meridian::research

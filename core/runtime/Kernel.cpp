@@ -20,6 +20,7 @@
 #include "core/research/StoredSeries.h"
 #include "core/research/ScreenerService.h"
 #include "core/runtime/HealthProbes.h"
+#include "core/runtime/LiveComparison.h"
 #include "core/storage/BarWriter.h"
 #if MERIDIAN_HAVE_REDIS
 #include "core/relay/RedisBridge.h"
@@ -348,6 +349,10 @@ void Kernel::startBacktests() {
   };
   // Stored series through the history service (its own read connection, the chart's series choice).
   o.loader = [this](const contract::SeriesRequest& r) { return research::loadStoredSeries(m_bus, r); };
+  // Live-vs-backtest comparisons read the strategy.* settings of a copy taken now (the worker never shares m_config).
+  o.liveComparison = [config = std::make_shared<const common::Config>(m_config)](const contract::CompareLiveStrategy& c) {
+    return liveComparisonRun(*config, c);
+  };
   m_backtest = std::make_unique<research::BacktestService>(m_bus, std::move(o));
   if (Status s = m_backtest->start(); !s.ok())
     common::logger("kernel")->error("backtest service not started: {}", s.error().message);

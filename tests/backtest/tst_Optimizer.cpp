@@ -5,6 +5,9 @@
 
 #include <QtTest>
 
+#include <cmath>
+#include <limits>
+
 using namespace meridian;
 using namespace meridian::backtest;
 using namespace meridian::strategy;
@@ -217,6 +220,63 @@ class tst_Optimizer : public QObject {
     for (const auto& s : r->segments) trades += s.trades;
     QCOMPARE(std::int64_t(r->trades.size()), trades);
     for (const auto& t : r->trades) QVERIFY(t.entryTs >= m_orcl.bars[1000].ts);  // no in-sample trades
+
+    // Efficiency: each window's in-sample metrics are the chosen point's on the in-sample bars.
+    for (std::size_t k = 0; k < windows.size(); ++k) {
+      const auto& seg = r->segments[k];
+      auto opt = optimize(reg, "sma_cross", {}, grid(), slice(v, windows[k].inBegin, windows[k].inEnd), config());
+      QCOMPARE(seg.inSample.totalReturn, opt->runs[*opt->best].metrics.totalReturn);
+      QCOMPARE(seg.inSample.bars, std::int64_t(windows[k].inEnd - windows[k].inBegin));
+      QCOMPARE(seg.inSampleAnnualReturn, seg.inSample.totalReturn / (double(seg.inSample.bars) / 252.0));
+      QCOMPARE(seg.outOfSampleAnnualReturn, seg.outOfSample.totalReturn / seg.outOfSample.years);
+      if (seg.inSampleAnnualReturn > 0) QCOMPARE(seg.efficiency, seg.outOfSampleAnnualReturn / seg.inSampleAnnualReturn);
+      else QVERIFY(std::isnan(seg.efficiency));
+    }
+    QCOMPARE(r->outOfSampleAnnualReturn, r->metrics.totalReturn / r->metrics.years);
+    QVERIFY(std::isfinite(r->inSampleAnnualReturn));
+  }
+
+  void walkForwardEfficiencyHandComputed() {
+    analytics::Metrics m;
+    m.totalReturn = 0.10;
+    m.years = 126.0 / 252.0;  // half a year
+    QCOMPARE(annualisedReturn(m), 0.20);
+    m.years = 0.0;
+    QVERIFY(std::isnan(annualisedReturn(m)));
+    QCOMPARE(walkForwardEfficiency(0.20, 0.15), 0.20 / 0.15);
+    QVERIFY(std::isnan(walkForwardEfficiency(0.20, 0.0)));   // no in-sample gain: no ratio
+    QVERIFY(std::isnan(walkForwardEfficiency(0.20, -0.1)));
+    QCOMPARE(walkForwardEfficiency(-0.05, 0.25), -0.2);
+
+    // Three windows: IS +30 % over 2 years (15 %/y) and OOS +10 % over half a year (20 %/y): WFE 1.3333;
+    // IS +10 % over 2 years (5 %/y), OOS -1 % over half a year (-2 %/y): WFE -0.4;
+    // nothing chosen in-sample (score -inf, flat out of sample): n/a, and not in the overall mean.
+    // Overall: stitched OOS +8.9 % over 1.5 years = 5.9333 %/y against the mean IS (15 + 5) / 2 = 10 %/y: 0.59333.
+    WalkForwardResult r;
+    auto seg = [](double isRet, double isYears, double oosRet, double oosYears, double score) {
+      WalkForwardSegment s;
+      s.inSample.totalReturn = isRet;
+      s.inSample.years = isYears;
+      s.outOfSample.totalReturn = oosRet;
+      s.outOfSample.years = oosYears;
+      s.inSampleScore = score;
+      return s;
+    };
+    r.segments = {seg(0.30, 2.0, 0.10, 0.5, 1.0), seg(0.10, 2.0, -0.01, 0.5, 0.2),
+                  seg(0.0, 0.0, 0.0, 0.5, -std::numeric_limits<double>::infinity())};
+    r.metrics.totalReturn = 0.089;
+    r.metrics.years = 1.5;
+    applyEfficiency(r);
+    QVERIFY(qFuzzyCompare(r.segments[0].inSampleAnnualReturn, 0.15));
+    QVERIFY(qFuzzyCompare(r.segments[0].outOfSampleAnnualReturn, 0.20));
+    QVERIFY(qFuzzyCompare(r.segments[0].efficiency, 4.0 / 3.0));
+    QVERIFY(qFuzzyCompare(r.segments[1].efficiency, -0.4));
+    QVERIFY(std::isnan(r.segments[2].inSampleAnnualReturn));
+    QVERIFY(std::isnan(r.segments[2].efficiency));
+    QCOMPARE(r.segments[2].outOfSampleAnnualReturn, 0.0);
+    QVERIFY(qFuzzyCompare(r.inSampleAnnualReturn, 0.10));
+    QVERIFY(qFuzzyCompare(r.outOfSampleAnnualReturn, 0.089 / 1.5));
+    QVERIFY(qFuzzyCompare(r.efficiency, 0.089 / 1.5 / 0.10));
   }
 };
 

@@ -41,6 +41,7 @@
 #include "core/common/Config.h"
 #include "core/common/Logging.h"
 #include "core/history/HistoryService.h"
+#include "core/research/PnlReport.h"
 #include "core/research/StoredSeries.h"
 #include "core/storage/StorageService.h"
 #include "ui/bridge/UiBridge.h"
@@ -49,19 +50,26 @@
 #include "ui/dialogs/BacktestHistoryDialog.h"
 #include "ui/dialogs/PnlReportDialog.h"
 #include "ui/docks/BacktestResultsDock.h"
+#include "ui/docks/ChartDock.h"
 #include "ui/mainwindow/MainWindow.h"
 #include "ui/models/BacktestHistoryModel.h"
 #include "ui/models/BacktestMetricsModel.h"
 #include "ui/models/BacktestTradesModel.h"
 #include "ui/models/Formatting.h"
+
+#include <QLocale>
+
+#include <cmath>
 #include "ui/models/OptimizationRunsModel.h"
 #include "ui/models/WalkForwardModel.h"
 #include "ui/widgets/EquityChartView.h"
+#include "ui/widgets/ParamHeatmap.h"
 #include "ui/widgets/MonthlyReturnsHeatmap.h"
 #include "ui/widgets/StoredSeriesPicker.h"
 
 #include <QTableWidget>
 
+#include "../support/LiveFillsFixture.h"
 #include "../support/PnlFixture.h"
 
 using namespace meridian;
@@ -228,6 +236,21 @@ class tst_BacktestUi : public QObject {
       std::lock_guard lock(m_savedMutex);
       return std::vector<storage::BacktestRunRecord>(m_saved.rbegin(), m_saved.rend());
     };
+    // The live strategy of the P&L report's comparison: sma_cross(10, 30) on the stored ORCL bars, 100 shares.
+    opt.liveComparison = [](const contract::CompareLiveStrategy& c) -> Result<contract::RunBacktest> {
+      if (c.strategyId != "live:sma_cross:ORCL") return makeError("strategy.not_live", c.strategyId + " is not live");
+      research::LiveStrategyBacktest spec;
+      spec.strategyId = c.strategyId;
+      spec.strategy = "sma_cross";
+      spec.params.set("fast", 10);
+      spec.params.set("slow", 30);
+      spec.symbols = {"ORCL"};
+      spec.source = "csv";
+      spec.sizing = {strategy::SizingRule::Mode::FixedQuantity, 100};
+      spec.warmupDays = 365;
+      return research::comparisonRun(spec, QDate::fromString(QString::fromStdString(c.fromDate), Qt::ISODate),
+                                     QDate::fromString(QString::fromStdString(c.toDate), Qt::ISODate));
+    };
     m_service = std::make_unique<research::BacktestService>(m_bus, opt);
     QVERIFY(m_service->start().ok());
 
@@ -352,12 +375,76 @@ class tst_BacktestUi : public QObject {
     // Charts and heatmap are filled; metrics carry the engine's numbers.
     QCOMPARE(dock()->equityChart()->pointCount(), int(direct->equity.size()));
     QVERIFY(dock()->drawdownChart()->pointCount() > 0);
+    // The buy-and-hold benchmark: a second line on the equity chart, its return, alpha and beta in the metrics.
+    QCOMPARE(dock()->equityChart()->benchmarkPointCount(), int(direct->equity.size()));
+    const auto& res = *dock()->result();
+    QCOMPARE(res.benchmarkSymbol, std::string("ORCL"));
+    QVERIFY(dock()->metricsModel()->rowOf(QStringLiteral("Alpha (ann.)")) >= 0);
+    QCOMPARE(dock()->metricsModel()->valueText(QStringLiteral("Beta")), QLocale().toString(res.benchmarkStats.beta, 'f', 3));
+    QCOMPARE(dock()->metricsModel()->valueText(QStringLiteral("Buy & hold return")),
+             ui::format::percent(res.benchmarkStats.totalReturn * 100.0));
     QVERIFY(dock()->heatmap()->yearCount() >= 19);
     QCOMPARE(dock()->metricsModel()->valueText(QStringLiteral("Trades")), QString::number(direct->trades.size()));
     QVERIFY(dock()->summaryLabel()->text().contains(QStringLiteral("saved as run #1")));
     std::lock_guard lock(m_savedMutex);
     QCOMPARE(m_saved.size(), std::size_t(1));
     QCOMPARE(m_saved[0].finalValue, direct->finalValue);
+  }
+
+  // Show on Chart (Ctrl+Shift+G): the keyboard run's trades and fills as markers on the ORCL chart, daily bars.
+  void showBacktestOnChart() {
+    if (BacktestDialog* d = controller()->existingDialog(BacktestDialog::Mode::Backtest)) d->close();
+    activateMain();
+    QTRY_COMPARE(QApplication::activeWindow(), static_cast<QWidget*>(m_window.get()));
+    const backtest::BacktestResultPtr res = dock()->result();
+    QVERIFY(res);
+    QCOMPARE(res->symbols, std::vector<std::string>{"ORCL"});
+    QVERIFY(dock()->showOnChartButton()->isEnabled());
+    ui::ChartDock* chart = m_window->chartDock();
+    QTest::keyClick(m_window.get(), Qt::Key_G, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(chart->symbol(), QStringLiteral("ORCL"));
+    QVERIFY(chart->isVisible());
+    QCOMPARE(chart->backtestLabel(), QStringLiteral("sma_cross (%1)").arg(QString::fromStdString(res->params.toString())));
+    const auto markers = chart->backtestMarkers(QStringLiteral("ORCL"));
+    QCOMPARE(markers.size(), 2 * res->trades.size() + res->fills.size());
+    // Trade 1's entry and exit at its dates and prices, then its fills.
+    const auto& t1 = res->trades.front();
+    QCOMPARE(markers[0].ts, t1.entryTs);
+    QCOMPARE(markers[0].price, t1.entryPrice);
+    QVERIFY(markers[0].kind == (t1.side == domain::Side::Buy ? ui::ChartMarker::Kind::SignalLong
+                                                             : ui::ChartMarker::Kind::SignalShort));
+    QVERIFY2(markers[0].text.startsWith(QStringLiteral("Backtest sma_cross trade 1: ")), qPrintable(markers[0].text));
+    QCOMPARE(markers[1].ts, t1.exitTs);
+    QVERIFY(markers[1].kind == ui::ChartMarker::Kind::SignalExit);
+    QVERIFY2(markers[1].text.contains(ui::format::money(t1.pnl)), qPrintable(markers[1].text));
+    // The stored ORCL series is loaded at the run's timeframe (1D) and every marker is on the chart.
+    QTRY_VERIFY_WITH_TIMEOUT(!chart->isLoading() && chart->view()->bars().size() == m_orcl.front().bars.size(), 20'000);
+    QCOMPARE(chart->view()->timeframe(), ui::Timeframe::D1);
+    QVERIFY(chart->view()->markers().size() >= markers.size());
+    chart->setRange(ui::CandleView::Range::All);
+    QImage with = chart->view()->grab().toImage();
+    const auto hits = chart->view()->paintedMarkers();
+    const auto entry = std::find_if(hits.begin(), hits.end(), [](const ui::CandleView::MarkerHit& h) {
+      return h.text.startsWith(QStringLiteral("Backtest sma_cross trade")) && h.kind != ui::ChartMarker::Kind::SignalExit;
+    });
+    QVERIFY(entry != hits.end());
+    QVERIFY(!chart->view()->markerTextAt(entry->centre).isEmpty());
+    std::size_t painted = 0;
+    for (const auto& h : hits) painted += h.text.startsWith(QStringLiteral("Backtest")) ? 1 : 0;
+    QCOMPARE(painted, markers.size());  // all in view (Range All)
+    // The pixels: the diamond is drawn there, and gone once the backtest's markers are cleared.
+    const QPoint probe = ((entry->centre + QPointF(0, -4)) * with.devicePixelRatio()).toPoint();
+    const QColor drawn = with.pixelColor(probe);
+    chart->clearBacktestMarkers();
+    QVERIFY(chart->backtestMarkers(QStringLiteral("ORCL")).empty());
+    const QImage without = chart->view()->grab().toImage();
+    QVERIFY(without.pixelColor(probe) != drawn);
+    // The button again (one symbol: no menu), and a screenshot with the markers.
+    QVERIFY(!dock()->showOnChartButton()->menu());
+    QTest::mouseClick(dock()->showOnChartButton(), Qt::LeftButton);
+    QCOMPARE(chart->backtestMarkers(QStringLiteral("ORCL")).size(), markers.size());
+    QVERIFY(chart->view()->grab().toImage().pixelColor(probe) == drawn);
+    save(chart, QStringLiteral("ChartDock-backtest"));
   }
 
   void exportTradesToCsv() {
@@ -465,6 +552,68 @@ class tst_BacktestUi : public QObject {
     QVERIFY(view->model()->index(0, objCol).data(ui::OptimizationRunsModel::SortRole).toDouble() >=
             view->model()->index(3, objCol).data(ui::OptimizationRunsModel::SortRole).toDouble());
     QVERIFY(view->model()->index(0, 0).data(ui::OptimizationRunsModel::BestRole).toBool());
+
+    // The 2-D heatmap: fast down, slow across, each cell the score of its run, the best one outlined.
+    ui::ParamHeatmap* hm = dock()->paramHeatmap();
+    QTRY_VERIFY(hm->isVisible());
+    QVERIFY(hm->hasGrid());
+    QCOMPARE(hm->rowAxis(), QStringLiteral("fast"));
+    QCOMPARE(hm->columnAxis(), QStringLiteral("slow"));
+    QCOMPARE(hm->rows(), 2);
+    QCOMPARE(hm->columns(), 2);
+    QCOMPARE(hm->rowValue(0), 5.0);
+    QCOMPARE(hm->rowValue(1), 10.0);
+    QCOMPARE(hm->columnValue(0), 30.0);
+    QCOMPARE(hm->columnValue(1), 60.0);
+    const auto& opt = dock()->optimizationModel()->report()->result;
+    QPoint worst(-1, -1);
+    double worstScore = 1e300;
+    for (int r = 0; r < 2; ++r)
+      for (int c = 0; c < 2; ++c) {
+        const auto run = hm->runAt(r, c);
+        QVERIFY(run);
+        QCOMPARE(opt.runs[*run].params.get("fast"), hm->rowValue(r));
+        QCOMPARE(opt.runs[*run].params.get("slow"), hm->columnValue(c));
+        QCOMPARE(hm->score(r, c), opt.runs[*run].score);
+        if (hm->score(r, c) < worstScore) {
+          worstScore = hm->score(r, c);
+          worst = QPoint(c, r);
+        }
+      }
+    const QPoint best = hm->bestCell();
+    QVERIFY(best.x() >= 0);
+    QCOMPARE(hm->runAt(best.y(), best.x()), opt.best);
+    QVERIFY(worst != best);
+    QTest::qWait(50);
+    const QImage img = hm->grab().toImage();
+    const qreal dpr = img.devicePixelRatio();
+    auto pixel = [&](QPointF at) { return img.pixelColor((at * dpr).toPoint()); };
+    const QRectF bestRect = hm->cellRect(best.y(), best.x());
+    const QRectF worstRect = hm->cellRect(worst.y(), worst.x());
+    QVERIFY2(bestRect.width() > 40 && bestRect.height() > 20, "heatmap cells too small to read");
+    // Inside the cells (clear of the outline and the centred text): each cell's colour; best and worst differ.
+    QCOMPARE(pixel(bestRect.topLeft() + QPointF(9, 9)), hm->cellColor(hm->score(best.y(), best.x())));
+    QCOMPARE(pixel(worstRect.topLeft() + QPointF(9, 9)), hm->cellColor(worstScore));
+    QVERIFY(pixel(bestRect.topLeft() + QPointF(9, 9)) != pixel(worstRect.topLeft() + QPointF(9, 9)));
+    QVERIFY(pixel(bestRect.topLeft() + QPointF(9, 9)).green() > pixel(bestRect.topLeft() + QPointF(9, 9)).red());
+    QVERIFY(pixel(worstRect.topLeft() + QPointF(9, 9)).red() > pixel(worstRect.topLeft() + QPointF(9, 9)).green());
+    // The outline of the best cell is drawn in the text colour; the worst cell has none.
+    const QColor textColor = hm->palette().color(QPalette::Text);
+    QCOMPARE(pixel(bestRect.topLeft() + QPointF(3, 3)), textColor);
+    QVERIFY(pixel(worstRect.topLeft() + QPointF(3, 3)) != textColor);
+    // Labels: the axis names and values are painted (text-coloured pixels in the label areas).
+    auto hasInk = [&](const QRectF& area) {
+      const QColor bg = hm->palette().color(QPalette::Base);
+      for (int y = int(area.top()) + 1; y < int(area.bottom()); ++y)
+        for (int x = int(area.left()) + 1; x < int(area.right()); ++x)
+          if (pixel(QPointF(x, y)) != bg) return true;
+      return false;
+    };
+    QVERIFY(hasInk(hm->cellRect(-2, 0).united(hm->cellRect(-2, 1))));  // "slow"
+    QVERIFY(hasInk(hm->cellRect(-2, -1)));                              // "fast ↓"
+    QVERIFY(hasInk(hm->cellRect(-1, 0)) && hasInk(hm->cellRect(-1, 1)));  // 30, 60
+    QVERIFY(hasInk(hm->cellRect(0, -1)) && hasInk(hm->cellRect(1, -1)));  // fast = 5, fast = 10
+    save(dock(), QStringLiteral("BacktestResultsDock-heatmap"));
     save(d, QStringLiteral("OptimizeDialog"));
     d->close();
 
@@ -723,6 +872,43 @@ class tst_BacktestUi : public QObject {
     QVERIFY(p.open(QIODevice::ReadOnly));
     QVERIFY(p.read(5) == "%PDF-");
     QVERIFY(p.size() > 2000);
+    QVERIFY(!d->compareButton()->isEnabled());  // s1 is not a live strategy
+
+    // Live vs backtest: a live strategy whose journal holds the backtester's own fills over 2010; the report of it
+    // and Compare with Backtest show the same P&L, fills and trades in both columns.
+    testsupport::LiveFills lf;
+    m_storage->call([&](storage::IStorage& st) {
+      lf = testsupport::journalBacktestFills(st, m_orcl.front().bars, QDate(2010, 1, 4), QDate(2010, 12, 31), "ORCL",
+                                             "live:sma_cross:ORCL");
+    }).get();
+    QVERIFY2(lf.error.empty(), lf.error.c_str());
+    d->strategyCombo()->setCurrentText(QStringLiteral("live:sma_cross:ORCL"));
+    d->fromEdit()->setText(QStringLiteral("2010-01-04"));
+    d->toEdit()->setText(lf.end.toString(Qt::ISODate));
+    const auto previous = d->report();
+    QTest::keyClick(d->fromEdit(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(d->report() != previous, 10'000);
+    QCOMPARE(d->report()->fills, lf.fills);
+    QVERIFY(d->compareButton()->isEnabled());
+    QVERIFY(d->compareTable()->isHidden());
+    QTest::keyClick(d, Qt::Key_B, Qt::AltModifier);  // Compare with &Backtest
+    QTRY_VERIFY_WITH_TIMEOUT(d->comparison() != nullptr, kRunTimeoutMs);
+    const auto& cmp = *d->comparison();
+    QCOMPARE(cmp.strategy, std::string("sma_cross"));
+    QCOMPARE(cmp.backtest.fills, lf.fills);
+    QCOMPARE(cmp.backtest.trades, lf.closed);
+    QVERIFY(std::abs(cmp.live.pnl - lf.closedPnl) < 1e-6);
+    QVERIFY(std::abs(cmp.backtest.pnl - lf.closedPnl) < 1e-6);
+    QTableWidget* ct = d->compareTable();
+    QVERIFY(ct->isVisible());
+    QCOMPARE(ct->item(0, 0)->text(), QStringLiteral("P&L"));
+    QCOMPARE(ct->item(0, 1)->text(), ui::format::money(lf.closedPnl));
+    QCOMPARE(ct->item(0, 2)->text(), ui::format::money(lf.closedPnl));
+    QCOMPARE(ct->item(2, 1)->text(), QString::number(lf.fills));
+    QCOMPARE(ct->item(2, 2)->text(), QString::number(lf.fills));
+    QVERIFY2(d->compareLabel()->text().contains(QStringLiteral("live:sma_cross:ORCL (sma_cross fast=10, slow=30 on ORCL)")),
+             qPrintable(d->compareLabel()->text()));
+    save(d, QStringLiteral("pnl-report-compare"));
     d->close();
   }
 

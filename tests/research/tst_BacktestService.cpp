@@ -8,11 +8,14 @@
 #include "core/backtest/Optimizer.h"
 #include "core/bus/EventBus.h"
 #include "core/storage/sqlite/SqliteStorage.h"
+#include "core/time/TimeZones.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -170,6 +173,20 @@ class tst_BacktestService : public QObject {
     QVERIFY(f->result->trades.size() > 10);
     QVERIFY(f->result->finalValue != 100'000.0);
 
+    // Buy-and-hold benchmark of ORCL from the first traded bar's close, marked at every equity point.
+    const auto& r = *f->result;
+    QCOMPARE(r.benchmarkSymbol, std::string("ORCL"));
+    QCOMPARE(r.benchmark.size(), r.equity.size());
+    const auto& bars = m_orcl[0].bars;
+    const auto first = std::find_if(bars.begin(), bars.end(), [&](const auto& b) { return b.ts == r.equity.front().ts; });
+    QVERIFY(first != bars.end());
+    QCOMPARE(r.benchmark.front().equity, 100'000.0);
+    QVERIFY(qFuzzyCompare(r.benchmark.back().equity, 100'000.0 / first->close * bars.back().close));
+    QVERIFY(qFuzzyCompare(r.benchmarkStats.totalReturn, bars.back().close / first->close - 1.0));
+    QVERIFY(std::isfinite(r.benchmarkStats.alpha) && std::isfinite(r.benchmarkStats.beta));
+    QCOMPARE(r.benchmarkStats.days, std::int64_t(r.equity.size() - 1));  // daily bars: one return per bar
+    QVERIFY(direct->benchmarkSymbol.empty());  // the engine alone does not compute it
+
     // Progress: "queued" first, then loading/running, done <= total.
     const auto& prog = events.progress["C-run"];
     QVERIFY(!prog.empty());
@@ -179,6 +196,65 @@ class tst_BacktestService : public QObject {
       QVERIFY(t.p.total == 0 || t.p.done <= t.p.total);
     }
     QCOMPARE(service.stats().succeeded, std::uint64_t(1));
+  }
+
+  // DataSpec::tradeFromDate: the bars before it only warm up; CompareLiveStrategy goes through the liveComparison
+  // callback (the Kernel's configuration) and is answered like a backtest, or with its error.
+  void tradeFromDateAndLiveComparison() {
+    bus::EventBus bus;
+    Listener events(bus);
+    BacktestService::Options opt;
+    opt.liveComparison = [](const CompareLiveStrategy& c) -> Result<RunBacktest> {
+      if (c.strategyId != "live:sma_cross:ORCL") return makeError("strategy.not_live", "not configured: " + c.strategyId);
+      RunBacktest run = smaRun("ignored");
+      run.data.fromDate = "2009-01-01";
+      run.data.toDate = c.toDate;
+      run.data.tradeFromDate = c.fromDate;
+      return run;
+    };
+    BacktestService service(bus, opt);
+    QVERIFY(service.start().ok());
+    QVERIFY(bus.send(CompareLiveStrategy{"C-live", "live:sma_cross:ORCL", "2010-01-04", "2010-12-31"}).ok());
+    auto f = events.waitFinished("C-live");
+    QVERIFY(f);
+    QVERIFY2(f->ok(), f->error.c_str());
+    QVERIFY(f->kind == BacktestKind::Backtest);
+    const auto& r = *f->result;
+    QCOMPARE(time::TimeZones::exchangeDateText(r.equity.front().ts), QStringLiteral("2010-01-04"));
+    QCOMPARE(time::TimeZones::exchangeDateText(r.equity.back().ts), QStringLiteral("2010-12-31"));
+    QVERIFY(r.bars > std::int64_t(r.equity.size()));  // 2009 warmed the strategy up
+    QVERIFY(!r.fills.empty());
+    for (const auto& fill : r.fills) QVERIFY(time::TimeZones::exchangeDateText(fill.ts) > QStringLiteral("2010-01-04"));
+    // The same run traded from the first bar differs: the warm-up bars did not trade.
+    RunBacktest whole = smaRun("C-whole");
+    whole.data.fromDate = "2009-01-01";
+    whole.data.toDate = "2010-12-31";
+    QVERIFY(bus.send(whole).ok());
+    auto w = events.waitFinished("C-whole");
+    QVERIFY(w && w->ok());
+    QVERIFY(w->result->equity.size() > r.equity.size());
+
+    QVERIFY(bus.send(CompareLiveStrategy{"C-unknown", "live:pairs:KO/PEP", "2010-01-04", "2010-12-31"}).ok());
+    auto u = events.waitFinished("C-unknown");
+    QVERIFY(u && !u->ok());
+    QCOMPARE(u->errorCode, std::string("strategy.not_live"));
+    QCOMPARE(u->error, std::string("not configured: live:pairs:KO/PEP"));
+    RunBacktest late = smaRun("C-late");
+    late.data.tradeFromDate = "2030-01-02";
+    QVERIFY(bus.send(late).ok());
+    auto l = events.waitFinished("C-late");
+    QVERIFY(l && !l->ok());
+    QVERIFY2(l->error.starts_with("no bars on or after 2030-01-02 to trade"), l->error.c_str());
+
+    // Without the callback: a clear error, not silence.
+    bus::EventBus bus2;
+    Listener events2(bus2);
+    BacktestService bare(bus2);
+    QVERIFY(bare.start().ok());
+    QVERIFY(bus2.send(CompareLiveStrategy{"C-bare", "live:sma_cross:ORCL", "2010-01-04", "2010-12-31"}).ok());
+    auto b = events2.waitFinished("C-bare");
+    QVERIFY(b && !b->ok());
+    QCOMPARE(b->errorCode, std::string(BacktestService::kNoLiveCode));
   }
 
   void progressIsThrottled() {

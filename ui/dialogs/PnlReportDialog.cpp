@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
@@ -21,6 +22,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <iterator>
 #include <set>
 #include <vector>
 
@@ -100,6 +102,21 @@ PnlReportDialog::PnlReportDialog(UiBridge* bridge, QString settingsOrganization,
   m_metrics->setObjectName(QStringLiteral("pnlMetricsLabel"));
   m_metrics->setWordWrap(true);
   root->addWidget(m_metrics);
+  m_compareLabel = new QLabel(this);
+  m_compareLabel->setObjectName(QStringLiteral("pnlCompareLabel"));
+  m_compareLabel->setWordWrap(true);
+  m_compareLabel->hide();
+  root->addWidget(m_compareLabel);
+  m_compareTable = new QTableWidget(0, 3, this);
+  m_compareTable->setObjectName(QStringLiteral("pnlCompareTable"));
+  m_compareTable->setHorizontalHeaderLabels({QStringLiteral("Live vs backtest"), QStringLiteral("Live"),
+                                             QStringLiteral("Backtest")});
+  m_compareTable->verticalHeader()->setVisible(false);
+  m_compareTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  m_compareTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  m_compareTable->setMinimumHeight(160);
+  m_compareTable->hide();
+  root->addWidget(m_compareTable);
 
   auto* split = new QSplitter(Qt::Vertical, this);
   auto* tableBox = new QWidget(split);
@@ -149,6 +166,13 @@ PnlReportDialog::PnlReportDialog(UiBridge* bridge, QString settingsOrganization,
   close->setAutoDefault(false);
   buttons->addWidget(m_exportCsv);
   buttons->addWidget(m_exportPdf);
+  m_compare = new QPushButton(QStringLiteral("Compare with &Backtest"), this);
+  m_compare->setObjectName(QStringLiteral("pnlCompareButton"));
+  m_compare->setAutoDefault(false);
+  m_compare->setToolTip(QStringLiteral("Backtest this live strategy with its configured parameters over the report's "
+                                       "dates and show both side by side (a report of one live:<instance>)"));
+  m_compare->setEnabled(false);
+  buttons->addWidget(m_compare);
   buttons->addStretch(1);
   buttons->addWidget(m_run);
   buttons->addWidget(close);
@@ -157,6 +181,11 @@ PnlReportDialog::PnlReportDialog(UiBridge* bridge, QString settingsOrganization,
   m_exportPdf->setEnabled(false);
 
   connect(m_run, &QPushButton::clicked, this, &PnlReportDialog::runReport);
+  connect(m_compare, &QPushButton::clicked, this, &PnlReportDialog::compareWithBacktest);
+  if (m_bridge)
+    m_bridge->on<contract::BacktestFinished>(this, [this](const Batch<contract::BacktestFinished>& b) {
+      for (const auto& f : b) onBacktestFinished(f);
+    });
   connect(close, &QPushButton::clicked, this, &QDialog::close);
   connect(m_granularity, &QComboBox::currentIndexChanged, this, [this] { fillTable(); });
   connect(m_exportCsv, &QPushButton::clicked, this, [this] {
@@ -207,6 +236,75 @@ void PnlReportDialog::runReport() {
                     [this](std::shared_ptr<const contract::PnlReportReady> r) { onReady(std::move(r)); });
 }
 
+void PnlReportDialog::compareWithBacktest() {
+  if (!m_bridge || !m_report || !m_report->strategy.starts_with("live:") || !m_report->from.isValid()) return;
+  contract::CompareLiveStrategy cmd;
+  cmd.strategyId = m_report->strategy;
+  cmd.fromDate = m_report->from.toString(Qt::ISODate).toStdString();
+  cmd.toDate = m_report->to.toString(Qt::ISODate).toStdString();
+  m_compareReport = m_report;
+  m_comparison.reset();
+  m_compareTable->hide();
+  m_compareLabel->setText(QStringLiteral("Backtesting %1 over %2 … %3…")
+                              .arg(format::qstr(cmd.strategyId), format::qstr(cmd.fromDate), format::qstr(cmd.toDate)));
+  m_compareLabel->show();
+  m_compare->setEnabled(false);
+  m_compareCorrelation = m_bridge->send(std::move(cmd), QStringLiteral("Compare with backtest"));
+}
+
+void PnlReportDialog::onBacktestFinished(const std::shared_ptr<const contract::BacktestFinished>& f) {
+  if (!f || m_compareCorrelation.isEmpty() || format::qstr(f->correlationId) != m_compareCorrelation) return;
+  m_compareCorrelation.clear();
+  m_compare->setEnabled(m_report && m_report->strategy.starts_with("live:"));
+  if (!f->ok() || !f->result || !m_compareReport) {
+    m_compareLabel->setText(QStringLiteral("No comparison: %1").arg(format::qstr(f->error)));
+    return;
+  }
+  m_comparison = std::make_shared<const contract::PnlComparison>(
+      contract::comparePnl(*m_compareReport, *f->result, m_compareReport->strategy));
+  showComparison();
+}
+
+void PnlReportDialog::showComparison() {
+  const contract::PnlComparison& c = *m_comparison;
+  QStringList symbols;
+  for (const auto& s : c.symbols) symbols << format::qstr(s);
+  m_compareLabel->setText(QStringLiteral("%1 (%2 %3 on %4), %5 … %6 · live − backtest P&L %7")
+                              .arg(format::qstr(c.strategyId), format::qstr(c.strategy), format::qstr(c.params),
+                                   symbols.join(QStringLiteral(", ")), c.from.toString(Qt::ISODate),
+                                   c.to.toString(Qt::ISODate), format::money(c.pnlDifference)));
+  const auto pct = [](double v) { return std::isfinite(v) ? format::percent(v * 100.0) : QStringLiteral("n/a"); };
+  const auto num = [](double v) { return std::isfinite(v) ? QLocale().toString(v, 'f', 3) : QStringLiteral("n/a"); };
+  const struct {
+    const char* name;
+    QString live, backtest;
+  } rows[] = {
+      {"P&L", format::money(c.live.pnl), format::money(c.backtest.pnl)},
+      {"Fees", format::money(c.live.fees), format::money(c.backtest.fees)},
+      {"Fills", QString::number(c.live.fills), QString::number(c.backtest.fills)},
+      {"Closed trades", QString::number(c.live.trades), QString::number(c.backtest.trades)},
+      {"Total return", pct(c.live.metrics.totalReturn), pct(c.backtest.metrics.totalReturn)},
+      {"Sharpe", num(c.live.metrics.sharpe), num(c.backtest.metrics.sharpe)},
+      {"Sortino", num(c.live.metrics.sortino), num(c.backtest.metrics.sortino)},
+      {"Max drawdown", pct(-c.live.metrics.maxDrawdown), pct(-c.backtest.metrics.maxDrawdown)},
+      {"Win rate", pct(c.live.metrics.winRate), pct(c.backtest.metrics.winRate)},
+      {"Profit factor", num(c.live.metrics.profitFactor), num(c.backtest.metrics.profitFactor)},
+  };
+  m_compareTable->setRowCount(int(std::size(rows)));
+  int r = 0;
+  for (const auto& row : rows) {
+    m_compareTable->setItem(r, 0, new QTableWidgetItem(QString::fromUtf8(row.name)));
+    for (int col : {1, 2}) {
+      auto* item = new QTableWidgetItem(col == 1 ? row.live : row.backtest);
+      item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+      m_compareTable->setItem(r, col, item);
+    }
+    ++r;
+  }
+  m_compareTable->show();
+  Q_EMIT comparisonShown();
+}
+
 void PnlReportDialog::onReady(std::shared_ptr<const contract::PnlReportReady> ready) {
   m_run->setEnabled(true);
   if (!ready) return;
@@ -215,6 +313,7 @@ void PnlReportDialog::onReady(std::shared_ptr<const contract::PnlReportReady> re
     return;
   }
   m_report = ready->report;
+  m_compare->setEnabled(m_report->strategy.starts_with("live:") && m_report->from.isValid());
   // Strategies seen, for the next choice.
   std::set<QString> strategies;
   for (const auto& r : m_report->monthly) strategies.insert(format::qstr(r.strategy));

@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
@@ -19,7 +20,9 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/time/TimeZones.h"
 #include "ui/docks/TableViews.h"
@@ -30,6 +33,7 @@
 #include "ui/models/WalkForwardModel.h"
 #include "ui/widgets/EquityChartView.h"
 #include "ui/widgets/MonthlyReturnsHeatmap.h"
+#include "ui/widgets/ParamHeatmap.h"
 
 namespace meridian::ui {
 namespace {
@@ -46,6 +50,12 @@ QString coloredPercent(double fraction) {
   if (!std::isfinite(fraction)) return QStringLiteral("n/a");
   const QColor c = fraction > 0 ? format::upColor() : (fraction < 0 ? format::downColor() : format::mutedColor());
   return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(c.name(), format::percent(fraction * 100.0));
+}
+
+QString efficiencyText(double wfe) {
+  if (!std::isfinite(wfe)) return QStringLiteral("n/a");
+  const QColor c = wfe >= 0.5 ? format::upColor() : format::downColor();
+  return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(c.name(), QLocale().toString(wfe, 'f', 2));
 }
 
 QSortFilterProxyModel* sortProxy(QAbstractItemModel* source, int sortRole, QObject* parent) {
@@ -105,7 +115,18 @@ BacktestResultsDock::BacktestResultsDock(QWidget* parent) : QDockWidget(QStringL
   m_tabs->addTab(heatScroll, QStringLiteral("Monthly Returns"));
   m_tabs->addTab(buildOptimizationTab(), QStringLiteral("Optimization"));
   m_tabs->addTab(buildWalkForwardTab(), QStringLiteral("Walk-forward"));
-  pageLayout->addWidget(m_summary);
+  m_showOnChart = new QPushButton(QStringLiteral("Show on &Chart"), page);
+  m_showOnChart->setObjectName(QStringLiteral("showOnChartButton"));
+  m_showOnChart->setToolTip(QStringLiteral("Draw this backtest's trades (entries, exits, fills) on the chart (Ctrl+Shift+G)"));
+  m_showOnChart->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
+  connect(m_showOnChart, &QPushButton::clicked, this, [this] {
+    // Several symbols (pairs): the button's menu chooses; one: straight to the chart.
+    if (m_result && m_result->symbols.size() == 1) Q_EMIT showOnChartRequested(format::qstr(m_result->symbols.front()));
+  });
+  auto* header = new QHBoxLayout;
+  header->addWidget(m_summary, 1);
+  header->addWidget(m_showOnChart, 0, Qt::AlignTop);
+  pageLayout->addLayout(header);
   pageLayout->addWidget(m_tabs, 1);
 
   m_stack->addWidget(m_empty);
@@ -204,8 +225,22 @@ QWidget* BacktestResultsDock::buildOptimizationTab() {
   m_optimizationView->setSelectionMode(QAbstractItemView::SingleSelection);
   m_optimizationView->setToolTip(QStringLiteral("Double-click or press Enter on a row to run that combination as a backtest"));
   connect(m_optimizationView, &QTableView::activated, this, &BacktestResultsDock::onOptimizationActivated);
+  auto* split = new QSplitter(Qt::Vertical, w);
+  split->setObjectName(QStringLiteral("optimizationSplitter"));
+  m_paramHeatmap = new ParamHeatmap(split);
+  m_paramHeatmap->setObjectName(QStringLiteral("paramHeatmap"));
+  m_paramHeatmap->setToolTip(QStringLiteral("Double-click a cell to run that combination as a backtest"));
+  m_paramHeatmap->hide();
+  connect(m_paramHeatmap, &ParamHeatmap::runActivated, this, [this](std::size_t run) {
+    if (const backtest::OptimizationRun* r = m_optimizationModel->runAt(static_cast<int>(run)))
+      Q_EMIT runCombinationRequested(format::qstr(m_optimization->correlationId), r->params);
+  });
+  split->addWidget(m_paramHeatmap);
+  split->addWidget(m_optimizationView);
+  split->setStretchFactor(0, 1);
+  split->setStretchFactor(1, 1);
   v->addWidget(m_optimizationInfo);
-  v->addWidget(m_optimizationView, 1);
+  v->addWidget(split, 1);
   return w;
 }
 
@@ -250,6 +285,81 @@ void BacktestResultsDock::updateTabStates() {
   m_tabs->setTabEnabled(OptimizationTab, m_optimization != nullptr);
   m_tabs->setTabEnabled(WalkForwardTab, m_walkForward != nullptr);
   m_exportTrades->setEnabled(m_trades->rowCount() > 0);
+  m_showOnChart->setEnabled(m_result != nullptr && !m_result->symbols.empty());
+  // Several symbols: a menu of them (the button opens it).
+  if (m_showOnChart->menu()) m_showOnChart->menu()->deleteLater();
+  m_showOnChart->setMenu(nullptr);
+  if (m_result && m_result->symbols.size() > 1) {
+    auto* menu = new QMenu(m_showOnChart);
+    menu->setObjectName(QStringLiteral("showOnChartMenu"));
+    for (const auto& sym : m_result->symbols) {
+      const QString symbol = format::qstr(sym);
+      menu->addAction(symbol, this, [this, symbol] { Q_EMIT showOnChartRequested(symbol); });
+    }
+    m_showOnChart->setMenu(menu);
+  }
+}
+
+std::vector<ChartMarker> BacktestResultsDock::chartMarkers(const QString& symbol) const {
+  std::vector<ChartMarker> out;
+  if (!m_result) return out;
+  const backtest::BacktestResult& r = *m_result;
+  const std::string sym = symbol.toStdString();
+  const QString name = format::qstr(r.strategy);
+  int n = 0;
+  for (const auto& t : r.trades) {
+    ++n;
+    if (t.symbol != sym) continue;
+    const bool isLong = t.side == domain::Side::Buy;
+    ChartMarker entry;
+    entry.ts = t.entryTs;
+    entry.price = t.entryPrice;
+    entry.kind = isLong ? ChartMarker::Kind::SignalLong : ChartMarker::Kind::SignalShort;
+    entry.text = QStringLiteral("Backtest %1 trade %2: %3 %4 @ %5")
+                     .arg(name)
+                     .arg(n)
+                     .arg(isLong ? QStringLiteral("LONG") : QStringLiteral("SHORT"), format::quantity(t.quantity),
+                          format::price(t.entryPrice));
+    ChartMarker exit;
+    exit.ts = t.exitTs;
+    exit.price = t.exitPrice;
+    exit.kind = ChartMarker::Kind::SignalExit;
+    exit.text = QStringLiteral("Backtest %1 trade %2: EXIT @ %3, P&L %4 (%5 bars)")
+                    .arg(name)
+                    .arg(n)
+                    .arg(format::price(t.exitPrice), format::money(t.pnl))
+                    .arg(t.barsHeld);
+    out.push_back(std::move(entry));
+    out.push_back(std::move(exit));
+  }
+  for (const auto& f : r.fills) {
+    if (f.instrument >= r.symbols.size() || r.symbols[f.instrument] != sym) continue;
+    ChartMarker m;
+    m.ts = f.ts;
+    m.price = f.price;
+    m.kind = f.side == domain::Side::Buy ? ChartMarker::Kind::Buy : ChartMarker::Kind::Sell;
+    m.text = QStringLiteral("Backtest fill: %1 %2 @ %3")
+                 .arg(format::sideText(f.side), format::quantity(f.quantity), format::price(f.price));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Timeframe BacktestResultsDock::chartTimeframe() const {
+  if (!m_result || m_result->equity.size() < 2) return Timeframe::D1;
+  // The smallest spacing between recorded points is the bar length (gaps are nights, weekends, holidays).
+  domain::Timestamp step = std::numeric_limits<domain::Timestamp>::max();
+  for (std::size_t i = 1; i < m_result->equity.size(); ++i)
+    step = std::min(step, m_result->equity[i].ts - m_result->equity[i - 1].ts);
+  if (step >= 20 * domain::kNanosPerHour) return Timeframe::D1;
+  if (step >= domain::kNanosPerHour) return Timeframe::H1;
+  if (step >= 5 * domain::kNanosPerMinute) return Timeframe::M5;
+  return Timeframe::M1;
+}
+
+QString BacktestResultsDock::chartLabel() const {
+  if (!m_result) return {};
+  return QStringLiteral("%1 (%2)").arg(format::qstr(m_result->strategy), format::qstr(m_result->params.toString()));
 }
 
 void BacktestResultsDock::clear() {
@@ -260,6 +370,8 @@ void BacktestResultsDock::clear() {
   m_metrics->clear();
   m_trades->clear();
   m_optimizationModel->clear();
+  m_paramHeatmap->clear();
+  m_paramHeatmap->hide();
   m_walkForwardModel->clear();
   m_equityChart->clear();
   m_drawdownChart->clear();
@@ -278,10 +390,12 @@ void BacktestResultsDock::showFinished(const std::shared_ptr<const contract::Bac
     m_result = f->result;
     const backtest::BacktestResult& r = *m_result;
     m_metrics->setMetrics(r.metrics, r.initialCash, r.finalValue);
+    if (!r.benchmarkSymbol.empty()) m_metrics->addBenchmark(format::qstr(r.benchmarkSymbol), r.benchmarkStats);
     m_trades->setTrades(m_result, &r.trades);
     m_tradesView->sortByColumn(BacktestTradesModel::Number, Qt::AscendingOrder);
     m_tradesView->resizeColumnsToContents();
     m_equityChart->setCurve(r.equity);
+    m_equityChart->setBenchmark(r.benchmark, QStringLiteral("%1 buy & hold").arg(format::qstr(r.benchmarkSymbol)));
     m_drawdownChart->setCurve(r.equity, r.drawdown);
     m_heatmap->setReturns(r.monthlyReturns);
     double wins = 0;
@@ -297,6 +411,8 @@ void BacktestResultsDock::showFinished(const std::shared_ptr<const contract::Bac
     m_optimization = f;
     const auto report = f->optimization;
     m_optimizationModel->setReport(report);
+    m_paramHeatmap->setReport(report);
+    m_paramHeatmap->setVisible(m_paramHeatmap->hasGrid());
     m_optimizationView->sortByColumn(m_optimizationModel->objectiveColumn(), Qt::DescendingOrder);
     m_optimizationView->resizeColumnsToContents();
     const auto& res = report->result;
@@ -327,12 +443,15 @@ void BacktestResultsDock::showFinished(const std::shared_ptr<const contract::Bac
     m_wfDrawdownChart->setCurve(report->result.equity, report->drawdown);
     const auto& m = report->result.metrics;
     m_walkForwardInfo->setText(
-        QStringLiteral("%1 windows · out-of-sample final value <b>%2</b> (%3) · Sharpe %4 · max drawdown %5 · %6 trades")
+        QStringLiteral("%1 windows · out-of-sample final value <b>%2</b> (%3) · Sharpe %4 · max drawdown %5 · %6 trades"
+                       " · walk-forward efficiency <b>%7</b> (out-of-sample %8 a year against %9 in-sample)")
             .arg(report->result.segments.size())
             .arg(format::money(report->result.finalValue), coloredPercent(m.totalReturn),
                  std::isfinite(m.sharpe) ? QLocale().toString(m.sharpe, 'f', 3) : QStringLiteral("n/a"),
                  format::percent(-m.maxDrawdown * 100.0))
-            .arg(report->result.trades.size()));
+            .arg(report->result.trades.size())
+            .arg(efficiencyText(report->result.efficiency), coloredPercent(report->result.outOfSampleAnnualReturn),
+                 coloredPercent(report->result.inSampleAnnualReturn)));
     updateTabStates();
     m_tabs->setCurrentIndex(WalkForwardTab);
   } else {

@@ -468,8 +468,7 @@ void ChartDock::setSymbol(const QString& symbol) {
   disposeOffGuiThread(std::move(m_installedHistory));
   showLiveOnly();
   requestHistory(false);  // fresh from storage: it may have been imported into since
-  const auto mk = m_markers.constFind(s);
-  m_view->setMarkers(mk == m_markers.cend() ? std::vector<ChartMarker>{} : *mk);
+  m_view->setMarkers(markersFor(s));
   setWindowTitle(QStringLiteral("Chart — %1").arg(s));
   updateInfo();
   Q_EMIT symbolChanged(s);
@@ -577,6 +576,40 @@ void ChartDock::addSignalMarkers(const QString& symbol, const std::vector<ChartM
   addMarkers(symbol.trimmed().toUpper(), markers);
 }
 
+std::vector<ChartMarker> ChartDock::markersFor(const QString& symbol) const {
+  const auto mk = m_markers.constFind(symbol);
+  std::vector<ChartMarker> out = mk == m_markers.cend() ? std::vector<ChartMarker>{} : *mk;
+  if (symbol == m_backtestSymbol) out.insert(out.end(), m_backtestMarkers.begin(), m_backtestMarkers.end());
+  return out;  // CandleView::setMarkers sorts them
+}
+
+void ChartDock::showBacktest(const QString& symbol, Timeframe tf, std::vector<ChartMarker> markers,
+                             const QString& label) {
+  const QString s = symbol.trimmed().toUpper();
+  if (s.isEmpty()) return;
+  m_backtestSymbol = s;
+  m_backtestMarkers = std::move(markers);
+  m_backtestLabel = label;
+  if (s == m_symbol) m_view->setMarkers(markersFor(s));
+  else setSymbol(s);
+  setTimeframe(tf);
+  m_view->setRange(CandleView::Range::All);
+  updateInfo();
+}
+
+void ChartDock::clearBacktestMarkers() {
+  const QString was = m_backtestSymbol;
+  m_backtestSymbol.clear();
+  m_backtestMarkers.clear();
+  m_backtestLabel.clear();
+  if (was == m_symbol) m_view->setMarkers(markersFor(m_symbol));
+  updateInfo();
+}
+
+std::vector<ChartMarker> ChartDock::backtestMarkers(const QString& symbol) const {
+  return symbol.trimmed().toUpper() == m_backtestSymbol ? m_backtestMarkers : std::vector<ChartMarker>{};
+}
+
 QVariantMap ChartDock::chartSettings() const {
   QVariantMap s;
   s[QStringLiteral("timeframe")] = QString::fromLatin1(timeframeLabel(m_timeframe));
@@ -623,6 +656,8 @@ void ChartDock::updateInfo() {
     text += QStringLiteral(" · %1%2").arg(format::qstr(m_installedHistory->source),
                                           m_installedHistory->aggregated ? QStringLiteral(" (aggregated)") : QString());
   if (m_loading) text += QStringLiteral(" · Loading…");
+  if (!m_backtestLabel.isEmpty() && m_backtestSymbol == m_symbol)
+    text += QStringLiteral(" · backtest: %1").arg(m_backtestLabel);
   m_info->setToolTip(m_view->series().effectiveTimeframe() != m_view->timeframe()
                          ? QStringLiteral("The data is %1: %2 bars cannot be made from it")
                                .arg(QLatin1String(timeframeLabel(m_view->series().effectiveTimeframe())),

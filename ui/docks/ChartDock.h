@@ -3,7 +3,8 @@
 // range (1D 5D 1M 3M 6M 1Y 5Y All), indicators menu (overlays + RSI/MACD panes), zoom buttons.
 //
 // Keeps a bounded buffer of live bars per symbol (contract::BarClosed, onBarsAppended); fills (onFillsAppended)
-// and strategy signals (onSignals) become chart markers; quotes update the newest bar's close live. Keyboard on the
+// and strategy signals (onSignals) become chart markers, and so do a backtest's trades (showBacktest); quotes update
+// the newest bar's close live. Keyboard on the
 // chart: 1-5 timeframe, Ctrl+1..Ctrl+8 range, plus CandleView's keys.
 //
 // Stored history (setBridge): a symbol or timeframe switch asks core for history (a contract::RequestHistory through
@@ -80,6 +81,15 @@ class ChartDock : public QDockWidget {
 
   // Strategy signals for a symbol (no bus event carries them yet: the strategy host can call this through the UI).
   void addSignalMarkers(const QString& symbol, const std::vector<ChartMarker>& markers);
+  // A backtest's trades and fills on the chart (Backtest Results > Show on Chart): switches to `symbol` and the
+  // timeframe of the run, shows the whole history and draws `markers` next to the live fills and signals; they
+  // replace the previous backtest's markers (of any symbol) and stay until clearBacktestMarkers or the next one.
+  void showBacktest(const QString& symbol, meridian::ui::Timeframe tf, std::vector<ChartMarker> markers,
+                    const QString& label);
+  void clearBacktestMarkers();
+  // The backtest markers shown for `symbol` (empty when none) and the label of the backtest they come from.
+  std::vector<ChartMarker> backtestMarkers(const QString& symbol) const;
+  QString backtestLabel() const { return m_backtestLabel; }
 
   // Timeframe and indicator choices (saved with the workspace).
   QVariantMap chartSettings() const;
@@ -139,6 +149,11 @@ class ChartDock : public QDockWidget {
   qint64 m_lastLoadMs = 0;
   QTimer m_historyTimeout;
   QHash<QString, std::vector<ChartMarker>> m_markers;
+  QString m_backtestSymbol;                   // the backtest whose markers are shown (one at a time)
+  std::vector<ChartMarker> m_backtestMarkers;
+  QString m_backtestLabel;
+  // Live markers of `symbol` plus the backtest's when it is that symbol.
+  std::vector<ChartMarker> markersFor(const QString& symbol) const;
   CandleView* m_view = nullptr;
   QLineEdit* m_symbolEdit = nullptr;
   QLabel* m_info = nullptr;

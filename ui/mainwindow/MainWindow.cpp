@@ -313,6 +313,13 @@ void MainWindow::createMenus() {
                                       m_context.settingsApplication);
   if (n <= 9) m_goToKeys.append({m_backtest->resultsDock(), QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + n))});
   view->addAction(m_backtest->resultsToggleAction());
+  // Backtest Results > Show on Chart: the run's trades on the chart of the symbol.
+  connect(m_backtest->resultsDock(), &BacktestResultsDock::showOnChartRequested, this, [this](const QString& symbol) {
+    const BacktestResultsDock* results = m_backtest->resultsDock();
+    m_chartDock->showBacktest(symbol, results->chartTimeframe(), results->chartMarkers(symbol), results->chartLabel());
+    m_chartDock->show();
+    m_chartDock->raise();
+  });
   // Data Quality: QualityChecked reports from the ingestion service (created hidden; saved with the layout).
   m_dataQualityDock = new DataQualityDock(this);
   m_dataQualityDock->setAllowedAreas(Qt::AllDockWidgetAreas);

@@ -33,6 +33,7 @@ QVariant BacktestMetricsModel::data(const QModelIndex& index, int role) const {
   const Row& r = m_rows[index.row()];
   switch (role) {
     case Qt::DisplayRole: return index.column() == Name ? r.name : r.text;
+    case Qt::ToolTipRole: return r.tip.isEmpty() ? QVariant() : QVariant(r.tip);
     case RawRole: return index.column() == Name ? QVariant(r.name) : QVariant(r.raw);
     case Qt::TextAlignmentRole:
       return index.column() == Value ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
@@ -79,6 +80,22 @@ void BacktestMetricsModel::setMetrics(const analytics::Metrics& m, double initia
       {QStringLiteral("Years"), num(m.years, 2), m.years, 0},
   };
   endResetModel();
+}
+
+void BacktestMetricsModel::addBenchmark(const QString& symbol, const analytics::BenchmarkStats& b) {
+  const int first = static_cast<int>(m_rows.size());
+  beginInsertRows({}, first, first + 3);
+  m_rows.append({QStringLiteral("Buy & hold return"), pct(b.totalReturn), b.totalReturn, signOf(b.totalReturn)});
+  m_rows.back().tip = QStringLiteral("%1 bought at the first bar's close with the same initial cash, held to the end")
+                          .arg(symbol);
+  m_rows.append({QStringLiteral("Alpha (ann.)"), pct(b.alpha), b.alpha, signOf(b.alpha)});
+  m_rows.back().tip = QStringLiteral("Jensen's alpha against %1 buy-and-hold, daily returns over %2 days, x 252")
+                          .arg(symbol)
+                          .arg(b.days);
+  m_rows.append({QStringLiteral("Beta"), num(b.beta, 3), b.beta, 0});
+  m_rows.back().tip = QStringLiteral("Regression slope of the strategy's daily returns on %1's").arg(symbol);
+  m_rows.append({QStringLiteral("Correlation"), num(b.correlation, 3), b.correlation, 0});
+  endInsertRows();
 }
 
 void BacktestMetricsModel::clear() {

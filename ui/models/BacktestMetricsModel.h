@@ -4,6 +4,7 @@
 #include <QAbstractTableModel>
 #include <QVector>
 
+#include "core/analytics/Benchmark.h"
 #include "core/analytics/Metrics.h"
 
 namespace meridian::ui {
@@ -24,6 +25,8 @@ class BacktestMetricsModel : public QAbstractTableModel {
 
   // initialValue / finalValue come from the result itself (BacktestResult::finalValue is the authority).
   void setMetrics(const analytics::Metrics& metrics, double initialValue, double finalValue);
+  // Appends the buy-and-hold benchmark's rows ("Buy & hold return", "Alpha (ann.)", "Beta", "Correlation").
+  void addBenchmark(const QString& symbol, const analytics::BenchmarkStats& stats);
   void clear();
   // Row of the metric called `name` ("Final value", "Sharpe", ...), -1 when absent.
   int rowOf(const QString& name) const;
@@ -35,6 +38,7 @@ class BacktestMetricsModel : public QAbstractTableModel {
     QString text;
     double raw = 0.0;
     int sign = 0;  // colour: +1 good, -1 bad, 0 neutral
+    QString tip = {};
   };
   QVector<Row> m_rows;
 };

@@ -11,6 +11,9 @@ namespace meridian::ui {
 namespace {
 
 QString date(domain::Timestamp ts) { return time::TimeZones::exchangeDateText(ts); }
+QString pctOrNa(double fraction) { return std::isfinite(fraction) ? format::percent(fraction * 100.0) : QStringLiteral("n/a"); }
+QString ratioOrNa(double v) { return std::isfinite(v) ? QLocale().toString(v, 'f', 2) : QStringLiteral("n/a"); }
+double sortable(double v) { return std::isfinite(v) ? v : -1e300; }
 
 }  // namespace
 
@@ -40,6 +43,9 @@ QVariant WalkForwardModel::data(const QModelIndex& index, int role) const {
       case EndValue: return format::money(s.endValue);
       case Return: return format::percent(ret * 100.0);
       case Trades: return qlonglong(s.trades);
+      case InAnnual: return pctOrNa(s.inSampleAnnualReturn);
+      case OutAnnual: return pctOrNa(s.outOfSampleAnnualReturn);
+      case Efficiency: return ratioOrNa(s.efficiency);
       default: return {};
     }
   }
@@ -55,22 +61,31 @@ QVariant WalkForwardModel::data(const QModelIndex& index, int role) const {
       case EndValue: return s.endValue;
       case Return: return ret;
       case Trades: return qlonglong(s.trades);
+      case InAnnual: return sortable(s.inSampleAnnualReturn);
+      case OutAnnual: return sortable(s.outOfSampleAnnualReturn);
+      case Efficiency: return sortable(s.efficiency);
       default: return {};
     }
   }
+  if (role == Qt::ToolTipRole && index.column() == Efficiency)
+    return QStringLiteral("Walk-forward efficiency: out-of-sample annualised return / in-sample annualised return "
+                          "(n/a when the in-sample return is not positive)");
   if (role == Qt::TextAlignmentRole)
     return index.column() == Params || index.column() == InStart || index.column() == OutStart || index.column() == OutEnd
                ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
                : QVariant(Qt::AlignRight | Qt::AlignVCenter);
   if (role == Qt::ForegroundRole && index.column() == Return && ret != 0.0)
     return ret > 0 ? format::upColor() : format::downColor();
+  if (role == Qt::ForegroundRole && index.column() == Efficiency && std::isfinite(s.efficiency))
+    return s.efficiency >= 0.5 ? format::upColor() : format::downColor();
   return {};
 }
 
 QVariant WalkForwardModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* const kNames[] = {"#",          "In-sample from", "OOS from", "OOS to", "Parameters",
-                                       "IS score",   "Start value",    "End value", "OOS return", "Trades"};
+  static const char* const kNames[] = {"#",          "In-sample from", "OOS from",  "OOS to",     "Parameters",
+                                       "IS score",   "Start value",    "End value", "OOS return", "Trades",
+                                       "IS ann.",    "OOS ann.",       "WFE"};
   return section >= 0 && section < ColumnCount ? QString::fromLatin1(kNames[section]) : QVariant();
 }
 

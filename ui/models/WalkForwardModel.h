@@ -1,6 +1,7 @@
 #pragma once
 // Walk-forward windows: in-sample start, out-of-sample range, the parameters chosen in-sample, the in-sample
-// score and the out-of-sample result with the capital carried from window to window.
+// score and the out-of-sample result with the capital carried from window to window, and the walk-forward
+// efficiency (annualised out-of-sample return / annualised in-sample return, backtest::walkForwardEfficiency).
 #include <QAbstractTableModel>
 
 #include <memory>
@@ -13,7 +14,10 @@ class WalkForwardModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { Window, InStart, OutStart, OutEnd, Params, InScore, StartValue, EndValue, Return, Trades, ColumnCount };
+  enum Column {
+    Window, InStart, OutStart, OutEnd, Params, InScore, StartValue, EndValue, Return, Trades,
+    InAnnual, OutAnnual, Efficiency, ColumnCount
+  };
   static constexpr int SortRole = Qt::UserRole + 1;
 
   explicit WalkForwardModel(QObject* parent = nullptr);

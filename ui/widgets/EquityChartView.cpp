@@ -62,6 +62,12 @@ EquityChartView::EquityChartView(Style style, QWidget* parent) : QChartView(pare
     chart->addSeries(m_line);
     m_line->attachAxis(m_x);
     m_line->attachAxis(m_y);
+    m_benchmark = new QLineSeries(chart);
+    m_benchmark->setName(QStringLiteral("Buy & hold"));
+    chart->addSeries(m_benchmark);
+    m_benchmark->attachAxis(m_x);
+    m_benchmark->attachAxis(m_y);
+    chart->legend()->setAlignment(Qt::AlignTop);
   } else {
     m_zero = new QLineSeries(chart);
     m_area = new QAreaSeries(m_line, m_zero);
@@ -87,16 +93,41 @@ void EquityChartView::setCurve(std::span<const analytics::EquityPoint> curve, st
     const std::size_t n = std::min(curve.size(), drawdown.size());
     for (std::size_t i = 0; i < n; ++i) points.append(QPointF(msOf(curve[i].ts), drawdown[i] * 100.0));
   }
-  points = decimate(points, kMaxPoints);
-  m_line->replace(points);
+  m_line->replace(decimate(points, kMaxPoints));
+  updateAxes();
+}
+
+void EquityChartView::setBenchmark(std::span<const analytics::EquityPoint> curve, const QString& name) {
+  if (!m_benchmark) return;
+  QList<QPointF> points;
+  points.reserve(static_cast<qsizetype>(curve.size()));
+  for (const auto& p : curve) points.append(QPointF(msOf(p.ts), p.equity));
+  m_benchmark->replace(decimate(points, kMaxPoints));
+  m_benchmark->setName(name.isEmpty() ? QStringLiteral("Buy & hold") : name);
+  m_line->setName(QStringLiteral("Strategy"));
+  chart()->legend()->setVisible(!points.isEmpty());
+  updateAxes();
+}
+
+void EquityChartView::updateAxes() {
+  QList<QPointF> points = m_line->points();
   if (points.isEmpty()) {
     if (m_zero) m_zero->clear();
     return;
   }
   double lo = points.front().y(), hi = lo;
+  double x0 = points.front().x(), x1 = points.back().x();
   for (const QPointF& p : points) {
     lo = std::min(lo, p.y());
     hi = std::max(hi, p.y());
+  }
+  if (m_benchmark) {
+    for (const QPointF& p : m_benchmark->points()) {
+      lo = std::min(lo, p.y());
+      hi = std::max(hi, p.y());
+      x0 = std::min(x0, p.x());
+      x1 = std::max(x1, p.x());
+    }
   }
   if (m_zero) {
     m_zero->replace(QList<QPointF>{QPointF(points.front().x(), 0.0), QPointF(points.back().x(), 0.0)});
@@ -110,18 +141,22 @@ void EquityChartView::setCurve(std::span<const analytics::EquityPoint> curve, st
   const double tick = (m_y->max() - m_y->min()) / std::max(1, m_y->tickCount() - 1);
   const int decimals = tick >= 1.0 ? 0 : (tick >= 0.1 ? 1 : 2);
   m_y->setLabelFormat((m_style == Style::Equity ? QStringLiteral("%.%1f") : QStringLiteral("%.%1f%%")).arg(decimals));
-  m_x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(points.front().x()), Qt::UTC),
-                QDateTime::fromMSecsSinceEpoch(qint64(points.back().x()), Qt::UTC));
-  const qint64 spanDays = qint64(points.back().x() - points.front().x()) / 86'400'000;
+  m_x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(x0), Qt::UTC), QDateTime::fromMSecsSinceEpoch(qint64(x1), Qt::UTC));
+  const qint64 spanDays = qint64(x1 - x0) / 86'400'000;
   m_x->setFormat(spanDays > 3 * 365 ? QStringLiteral("yyyy") : QStringLiteral("yyyy-MM"));
 }
 
 void EquityChartView::clear() {
   m_line->clear();
   if (m_zero) m_zero->clear();
+  if (m_benchmark) {
+    m_benchmark->clear();
+    chart()->legend()->hide();
+  }
 }
 
 int EquityChartView::pointCount() const { return static_cast<int>(m_line->count()); }
+int EquityChartView::benchmarkPointCount() const { return m_benchmark ? static_cast<int>(m_benchmark->count()) : 0; }
 
 void EquityChartView::changeEvent(QEvent* event) {
   QChartView::changeEvent(event);
@@ -145,6 +180,11 @@ void EquityChartView::applyTheme() {
     QPen pen(dark ? QColor(0x64, 0xb5, 0xf6) : QColor(0x1f, 0x6f, 0xd1));
     pen.setWidthF(1.5);
     m_line->setPen(pen);
+    QPen bench(dark ? QColor(0xbd, 0xbd, 0xbd) : QColor(0x75, 0x75, 0x75));
+    bench.setWidthF(1.2);
+    bench.setStyle(Qt::DashLine);
+    m_benchmark->setPen(bench);
+    c->legend()->setLabelColor(fg);
   } else {
     QColor red = format::downColor();
     QPen pen(red);

@@ -1,5 +1,6 @@
 #pragma once
-// Time-series chart of a backtest (QtCharts): the equity curve (line) or its drawdown (filled area, percent).
+// Time-series chart of a backtest (QtCharts): the equity curve (line, optionally with a benchmark line) or its
+// drawdown (filled area, percent).
 // Curves longer than kMaxPoints are reduced by min/max decimation per bucket, so peaks and troughs stay visible.
 // Follows the application palette (light / dark chart theme).
 #include <QChartView>
@@ -29,8 +30,11 @@ class EquityChartView : public QChartView {
   void setTitle(const QString& title);
   // Style::Equity: equity per point. Style::Drawdown: `drawdown` (<= 0 fractions, aligned with curve).
   void setCurve(std::span<const analytics::EquityPoint> curve, std::span<const double> drawdown = {});
+  // Style::Equity: a second line (a buy-and-hold benchmark, dashed, named in the legend); empty removes it.
+  void setBenchmark(std::span<const analytics::EquityPoint> curve, const QString& name = {});
   void clear();
-  int pointCount() const;  // points plotted (after decimation)
+  int pointCount() const;           // points plotted (after decimation)
+  int benchmarkPointCount() const;  // 0 without a benchmark
   Style style() const { return m_style; }
 
  protected:
@@ -38,10 +42,12 @@ class EquityChartView : public QChartView {
 
  private:
   void applyTheme();
+  void updateAxes();
 
   Style m_style;
   QLineSeries* m_line = nullptr;
   QLineSeries* m_zero = nullptr;  // drawdown: lower edge of the area
+  QLineSeries* m_benchmark = nullptr;  // equity: the benchmark line
   QAreaSeries* m_area = nullptr;
   QDateTimeAxis* m_x = nullptr;
   QValueAxis* m_y = nullptr;

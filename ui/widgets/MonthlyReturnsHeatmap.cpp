@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "ui/models/Formatting.h"
+#include "ui/widgets/GridHit.h"
 
 namespace meridian::ui {
 namespace {
@@ -101,14 +102,7 @@ QRectF MonthlyReturnsHeatmap::cellRect(int row, int column) const {
 }
 
 bool MonthlyReturnsHeatmap::cellAt(const QPoint& pos, int& row, int& column) const {
-  for (int r = 0; r < yearCount(); ++r)
-    for (int c = 0; c < kColumns; ++c)
-      if (cellRect(r, c).contains(pos)) {
-        row = r;
-        column = c;
-        return true;
-      }
-  return false;
+  return gridCellAt(pos, yearCount(), kColumns, [this](int r, int c) { return cellRect(r, c); }, row, column);
 }
 
 QColor MonthlyReturnsHeatmap::cellColor(double v, double scale) const {
