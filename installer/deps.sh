@@ -4,6 +4,7 @@ set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config
       qt6-base-dev libqt6opengl6-dev qt6-charts-dev libqt6sql6-sqlite libqt6sql6-psql
       libpqxx-dev libhiredis-dev libspdlog-dev libfmt-dev
+      libsqlite3-dev   # the SQLite C API for stored-bar reads: the same libsqlite3 Qt's QSQLITE plugin runs
       postgresql redis-server xvfb xauth fonts-dejavu-core
       qtkeychain-qt6-dev
       gnome-keyring  # tst_SecretStore's real keychain round trip (a private dbus-run-session + unlocked keyring)

@@ -30,7 +30,8 @@ const Benchmark kBenchmarks[] = {
      [](const QStringList& a, const common::Config& c) { return runBenchBacktest(a, c); }},
     {"aggregate", "BarAggregator: trades/s into 1m/1h/1d bars (default 2M trades over a week)",
      [](const QStringList& a, const common::Config& c) { return runBenchAggregate(a, c); }},
-    {"ingest", "PostgreSQL bars/s: upsertBars vs raw COPY of the same rows, and their ratio (--rows N --pg URI)",
+    {"ingest", "PostgreSQL bars/s: raw COPY, and upsertBars of fresh rows, unchanged overlap and changed overlap, "
+                "each as a ratio to COPY (--rows N --pg URI)",
      [](const QStringList& a, const common::Config& c) { return runBenchIngest(a, c); }},
     {"load", "bar loading: CSV rows/s (daily, intraday) and stored-series bars/s (SQLite, PostgreSQL) (--rows N)",
      [](const QStringList& a, const common::Config& c) { return runBenchLoad(a, c); }},

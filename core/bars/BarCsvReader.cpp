@@ -42,40 +42,52 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Decimal text -> double. Plain "[-]digits[.digits]" with at most 15 significant digits is m / 10^k with m and
-// 10^k exact doubles, so one division gives the correctly rounded value (Clinger's fast path), the same double
-// std::from_chars gives; everything else (exponents, long mantissas, inf/nan) goes to std::from_chars.
-bool parseDouble(std::string_view s, double& v) {
+// Unsigned decimal "digits[.digits]" at p (stops at the first other character, or at end): with at most 15
+// significant digits it is m / 10^k with m and 10^k exact doubles, so one division gives the correctly rounded
+// value (Clinger's fast path), the same double std::from_chars gives. Returns where it stopped, or nullptr when
+// there is no digit or the fast path does not apply (more than 15 significant digits).
+#if defined(__GNUC__)
+#define MERIDIAN_CSV_INLINE [[gnu::always_inline]] inline
+#else
+#define MERIDIAN_CSV_INLINE inline
+#endif
+MERIDIAN_CSV_INLINE const char* decimalPrefix(const char* p, const char* const end, double& v) {
   static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  auto digit = [&] { return p != end && unsigned(*p - '0') < 10; };
+  const char* const start = p;
+  std::uint64_t m = 0;
+  while (p != end && *p == '0') ++p;  // leading zeros are not significant
+  const char* significant = p;
+  for (; digit(); ++p) m = m * 10 + unsigned(*p - '0');  // wraps harmlessly past 19 digits: rejected below
+  std::ptrdiff_t digits = p - significant, fraction = 0;
+  if (digits > 15) return nullptr;
+  bool any = p != start;
+  if (p != end && *p == '.') {
+    const char* const fractionStart = ++p;
+    if (m == 0)
+      while (p != end && *p == '0') ++p;  // still no significant digit
+    significant = p;
+    for (; digit(); ++p) m = m * 10 + unsigned(*p - '0');
+    digits += p - significant;
+    fraction = p - fractionStart;
+    any = any || fraction > 0;
+    if (digits > 15) return nullptr;
+  }
+  if (!any || fraction > 22) return nullptr;
+  v = double(m) / kPow10[fraction];
+  return p;
+}
+
+// Decimal text -> double: decimalPrefix when it takes the whole text, everything else (exponents, long
+// mantissas, inf/nan) through std::from_chars.
+bool parseDouble(std::string_view s, double& v) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   const char* p = s.data();
   const char* const end = p + s.size();
   const bool negative = p != end && *p == '-';
   if (negative) ++p;
-  std::uint64_t m = 0;
-  int digits = 0, fraction = 0;
-  bool any = false;
-  while (p != end && unsigned(*p - '0') < 10) {
-    if (m != 0 || *p != '0') ++digits;
-    m = m * 10 + unsigned(*p - '0');
-    ++p;
-    any = true;
-    if (digits > 15) break;
-  }
-  if (p != end && *p == '.' && digits <= 15) {
-    ++p;
-    while (p != end && unsigned(*p - '0') < 10) {
-      if (m != 0 || *p != '0') ++digits;
-      m = m * 10 + unsigned(*p - '0');
-      ++fraction;
-      ++p;
-      any = true;
-      if (digits > 15) break;
-    }
-  }
-  if (p == end && any && digits <= 15 && fraction <= 22) {
-    v = double(m) / kPow10[fraction];
+  if (const char* stop = decimalPrefix(p, end, v); stop != nullptr && stop == end) {
     if (negative) v = -v;
     return true;
   }
@@ -147,6 +159,29 @@ class TimestampParser {
       if (r.status != TsStatus::Unsupported) return r;
     }
     return parseWithQt(s);  // other ISO 8601 spellings Qt knows
+  }
+
+  // parse(), with the two forms of nearly every file ("yyyy-MM-dd" and "yyyy-MM-dd HH:mm:ss", or 'T') taken
+  // first: the date of the previous call is remembered (an intraday file repeats it on every row of a day).
+  // Anything else, and every problem, goes through parse() (the same result and status).
+  ParsedTs parseCommon(std::string_view s) {
+    const bool dateTimeForm = s.size() == 19 && (s[10] == ' ' || s[10] == 'T') && s[13] == ':' && s[16] == ':';
+    if (!m_options.dateFormat.empty() || !(s.size() == 10 || dateTimeForm)) return parse(s);
+    if (!m_haveDate || !sameDate(s.data())) {
+      if (!isoDate(s.substr(0, 10), m_y, m_mo, m_d)) {
+        m_haveDate = false;
+        return parse(s);
+      }
+      std::memcpy(m_date, s.data(), sizeof m_date);
+      m_haveDate = true;
+      m_days = time::daysFromCivil(m_y, m_mo, m_d);
+    }
+    if (!dateTimeForm) return daily(m_y, m_mo, m_d);
+    int h = 0, mi = 0, sec = 0;
+    if (!digits(s.substr(11, 2), h) || !digits(s.substr(14, 2), mi) || !digits(s.substr(17, 2), sec) || h > 23 ||
+        mi > 59 || sec > 59 || !yearInRange(m_y))
+      return parse(s);
+    return finish(m_wall.toUtcSeconds(m_days * 86400 + h * 3600 + mi * 60 + sec), 0, false);
   }
 
  private:
@@ -237,13 +272,39 @@ class TimestampParser {
   QTimeZone m_zone;
   time::LocalTimeResolver m_wall;
   time::LocalTimeResolver m_exchange;
+  bool sameDate(const char* p) const {  // the 10 bytes at p are m_date (two loads each, no memcmp call)
+    std::uint64_t a = 0, b = 0;
+    std::uint16_t c = 0, d = 0;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, m_date, 8);
+    std::memcpy(&c, p + 8, 2);
+    std::memcpy(&d, m_date + 8, 2);
+    return a == b && c == d;
+  }
+  // parseCommon's remembered date: its text, its parts and its day number.
+  char m_date[10] = {};
+  bool m_haveDate = false;
+  int m_y = 0, m_mo = 0, m_d = 0;
+  std::int64_t m_days = 0;
 };
 
 // Splits records out of the text: RFC 4180 quoting, bounded record length, 1-based line numbers.
 class RecordSplitter {
  public:
   RecordSplitter(std::string_view text, char delim, std::size_t maxLine)
-      : m_text(text), m_delim(delim), m_max(maxLine) {}
+      : m_text(text), m_delim(delim), m_max(maxLine), m_lastNewline(text.rfind('\n')) {}
+
+  // The fast path's input: the start of the next line when a '\n' follows it somewhere (so a scan that stops at
+  // '\n' stays inside the text without bounds checks), else nullptr (the end, or the last line without '\n').
+  const char* lineAhead() const {
+    return m_lastNewline != std::string_view::npos && m_pos <= m_lastNewline ? m_text.data() + m_pos : nullptr;
+  }
+  std::size_t maxLine() const { return m_max; }
+  // Consumes the line lineAhead() gave, whose '\n' is at eol; `line` gets its number.
+  void consumeLine(const char* eol, std::size_t& line) {
+    line = m_line++;
+    m_pos = std::size_t(eol - m_text.data()) + 1;
+  }
 
   enum class Next { Record, End, Error };
   // On Error, `error` says why (the record starts at `line`).
@@ -351,6 +412,7 @@ class RecordSplitter {
   std::string_view m_text;
   char m_delim;
   std::size_t m_max;
+  std::size_t m_lastNewline;
   std::size_t m_pos = 0;
   std::size_t m_line = 1;
   std::deque<std::string> m_pool;  // unescaped quoted fields of the current record (stable addresses)
@@ -497,40 +559,16 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
   bool outOfOrder = false, duplicates = false;
   const std::size_t width = out.header.size();
 
-  // Parses the record in `f` into `b`; false with rowError set when the row is bad.
-  auto parseRow = [&](domain::Bar& b, bool& dateOnly) -> bool {
-    if (f.size() != width) {
-      bad(-1, fmt::format("{} fields, the header has {}", f.size(), width));
-      return false;
-    }
-    double adj = 0.0, trades = 0.0;
-    if (!number(c.open, false, b.open) || !number(c.high, false, b.high) || !number(c.low, false, b.low) ||
-        !number(c.close, false, b.close) || !number(c.volume, !options.requireComplete, b.volume) || !number(c.vwap, true, b.vwap) ||
-        !number(c.trades, true, trades) || !number(c.adjClose, false, adj))
-      return false;
+  auto tradeCount = [&](domain::Bar& b, double trades) -> bool {
     if (!(trades >= 0.0 && trades < 9.0e18)) {
       bad(c.trades, fmt::format("{} is not a trade count", trades));
       return false;
     }
     b.trades = std::int64_t(trades);
-    std::string_view when = f[std::size_t(c.date)];
-    if (c.time >= 0) {
-      joined.assign(when);
-      joined += ' ';
-      joined += f[std::size_t(c.time)];
-      when = joined;
-    }
-    const ParsedTs ts = tsParser.parse(when);
-    if (ts.status == TsStatus::OutOfRange) {
-      bad(c.date, fmt::format("'{}' is outside the representable range (1677-09-21 .. 2262-04-11)", excerpt(when)));
-      return false;
-    }
-    if (ts.status != TsStatus::Ok) {
-      bad(c.date, fmt::format("'{}' is not a date or date-time", excerpt(when)));
-      return false;
-    }
-    b.ts = ts.ts;
-    dateOnly = ts.dateOnly;
+    return true;
+  };
+  // The value checks of a parsed row (adjusted first when asked); false with rowError set.
+  auto checkBar = [&](domain::Bar& b, double adj) -> bool {
     if (options.adjust) {
       if (!price(c.close, b.close) || !price(c.adjClose, adj)) return false;
       const double factor = adj / b.close;
@@ -557,7 +595,113 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
     return true;
   };
 
+  // Parses the record in `f` into `b`; false with rowError set when the row is bad.
+  auto parseRow = [&](domain::Bar& b, bool& dateOnly) -> bool {
+    if (f.size() != width) {
+      bad(-1, fmt::format("{} fields, the header has {}", f.size(), width));
+      return false;
+    }
+    double adj = 0.0, trades = 0.0;
+    if (!number(c.open, false, b.open) || !number(c.high, false, b.high) || !number(c.low, false, b.low) ||
+        !number(c.close, false, b.close) || !number(c.volume, !options.requireComplete, b.volume) || !number(c.vwap, true, b.vwap) ||
+        !number(c.trades, true, trades) || !number(c.adjClose, false, adj))
+      return false;
+    if (!tradeCount(b, trades)) return false;
+    std::string_view when = f[std::size_t(c.date)];
+    if (c.time >= 0) {
+      joined.assign(when);
+      joined += ' ';
+      joined += f[std::size_t(c.time)];
+      when = joined;
+    }
+    const ParsedTs ts = tsParser.parse(when);
+    if (ts.status == TsStatus::OutOfRange) {
+      bad(c.date, fmt::format("'{}' is outside the representable range (1677-09-21 .. 2262-04-11)", excerpt(when)));
+      return false;
+    }
+    if (ts.status != TsStatus::Ok) {
+      bad(c.date, fmt::format("'{}' is not a date or date-time", excerpt(when)));
+      return false;
+    }
+    b.ts = ts.ts;
+    dateOnly = ts.dateOnly;
+    return checkBar(b, adj);
+  };
+
+  // The fast path: a line of plain fields (no quote, no blank, no padding, numbers "digits[.digits]"), split and
+  // converted in one pass without the field list. It takes a row only when the row is good and in order; any
+  // other line (and every problem) goes through the general path below, which gives the same bars and errors.
+  // A column's role; a number's role is its slot in fastRow's values.
+  enum class Role : unsigned char { Open, High, Low, Close, AdjClose, Volume, Vwap, Trades, Skip, Date };
+  std::vector<Role> roles(width, Role::Skip);
+  bool fast = options.fastPath && options.dateFormat.empty() && c.time < 0 &&
+              std::string_view(",;\t|").find(options.delimiter) != std::string_view::npos;
+  for (const auto& [idx, role] : {std::pair{c.date, Role::Date}, {c.open, Role::Open}, {c.high, Role::High},
+                                  {c.low, Role::Low}, {c.close, Role::Close}, {c.adjClose, Role::AdjClose},
+                                  {c.volume, Role::Volume}, {c.vwap, Role::Vwap}, {c.trades, Role::Trades}}) {
+    if (idx < 0) continue;
+    if (roles[std::size_t(idx)] != Role::Skip) fast = false;  // one column mapped twice
+    roles[std::size_t(idx)] = role;
+  }
+  const char delim = options.delimiter;
+  const char* const textEnd = text.data() + text.size();
+  // Parses the line at p into b; false when the line is not for the fast path or the row is bad or out of order.
+  auto fastRow = [&](const char* p, domain::Bar& b, bool& dateOnly, const char*& eol) -> bool {
+    const char* const begin = p;
+    std::string_view when;
+    double values[8] = {};  // by Role
+    for (std::size_t i = 0; i < width; ++i) {
+      const Role role = roles[i];
+      if (role == Role::Skip || role == Role::Date) {
+        const char* q = p;
+        while (*q != delim && *q != '\n' && *q != '"') ++q;
+        if (*q == '"') return false;
+        if (role == Role::Date) when = trim(std::string_view(p, std::size_t(q - p)));
+        p = q;
+      } else {
+        p = decimalPrefix(p, textEnd, values[std::size_t(role)]);
+        if (!p) return false;
+      }
+      if (i + 1 < width) {
+        if (*p != delim) return false;
+        ++p;
+      }
+    }
+    if (*p == '\r') ++p;
+    if (*p != '\n' || std::size_t(p - begin) > splitter.maxLine()) return false;
+    eol = p;
+    b.open = values[std::size_t(Role::Open)];
+    b.high = values[std::size_t(Role::High)];
+    b.low = values[std::size_t(Role::Low)];
+    b.close = values[std::size_t(Role::Close)];
+    b.volume = values[std::size_t(Role::Volume)];
+    b.vwap = values[std::size_t(Role::Vwap)];
+    const double adj = values[std::size_t(Role::AdjClose)];
+    if (!tradeCount(b, values[std::size_t(Role::Trades)])) return false;
+    const ParsedTs ts = tsParser.parseCommon(when);
+    if (ts.status != TsStatus::Ok) return false;
+    b.ts = ts.ts;
+    dateOnly = ts.dateOnly;
+    return checkBar(b, adj) && (out.bars.empty() || b.ts > prevTs);
+  };
+
   for (;;) {
+    if (const char* ahead = fast ? splitter.lineAhead() : nullptr) {
+      domain::Bar b;
+      bool dateOnly = false;
+      const char* eol = nullptr;
+      if (fastRow(ahead, b, dateOnly, eol)) {
+        splitter.consumeLine(eol, line);
+        ++out.rows;
+        allDates = allDates && dateOnly;
+        out.bars.push_back(b);
+        out.lines.push_back(line);
+        prevTs = b.ts;
+        prevLine = line;
+        continue;
+      }
+      rowError.reset();
+    }
     const auto r = splitter.next(f, line, splitError);
     if (r == RecordSplitter::Next::End) break;
     if (r == RecordSplitter::Next::Error) return makeError(kCsvParse, fmt::format("{}:{}: {}", name, line, splitError));

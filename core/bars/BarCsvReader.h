@@ -4,6 +4,7 @@
 // backtest::loadCsvSpecs). Plain C++ on the hot path: the file is memory-mapped (QFile::map), numbers go through
 // std::from_chars, ISO dates and date-times through integer calendar arithmetic and a per-year offset table
 // (time::LocalTimeResolver); no QString/QDateTime per row (only a custom `dateFormat` takes Qt's slow path).
+// Plain lines are split and converted in one pass (CsvReadOptions::fastPath), with the same result.
 //
 // Input: Yahoo downloads (Date,Open,High,Low,Close[,Adj Close],Volume; extra columns ignored) or any header with a
 // column map. UTF-8 (a BOM is skipped), CRLF, RFC 4180 quoting, blank lines skipped, Yahoo "null" rows skipped and
@@ -67,6 +68,9 @@ struct CsvReadOptions {
   // Every row must carry a whole bar: a Yahoo "null" row and a blank volume are errors (the screener: metrics over
   // a series with holes would be wrong), instead of skipped / read as 0.
   bool requireComplete = false;
+  // Plain lines (no quote, no padding, numbers "digits[.digits]") are split and converted in one pass; false
+  // reads every line through the general path (the same bars and errors: the tests compare the two).
+  bool fastPath = true;
   std::size_t maxLineBytes = 64 * 1024;
   double maxPrice = 1e9;          // upper sanity bound of a price
   double maxVolume = 1e15;        // and of a volume

@@ -372,23 +372,19 @@ Result<std::size_t> SqlStore::deleteSeries(std::string_view symbol, std::string_
   return static_cast<std::size_t>(n.value());
 }
 
-Result<std::vector<domain::Bar>> SqlStore::loadBars(std::string_view symbol, std::string_view source,
-                                                    Timestamp fromTs, Timestamp toTs) {
+const SqlStore::Stmt& SqlStore::barsLoadStmt() {
   static const Stmt k{"bars_load",
                       "SELECT ts, open, high, low, close, volume, vwap, trades FROM {data_ingestion}market_data "
                       "WHERE symbol = ? AND source = ? AND ts >= ? AND ts < ? ORDER BY ts"};
+  return k;
+}
+
+Result<std::vector<domain::Bar>> SqlStore::loadBars(std::string_view symbol, std::string_view source,
+                                                    Timestamp fromTs, Timestamp toTs) {
+  const Stmt& k = barsLoadStmt();
   std::vector<domain::Bar> out;
   auto r = exec(k, {str(symbol), str(source), i64(fromTs), i64(toTs)}, [&](const RowView& row) {
-    domain::Bar b;
-    b.ts = row.integer(0);
-    b.open = row.real(1);
-    b.high = row.real(2);
-    b.low = row.real(3);
-    b.close = row.real(4);
-    b.volume = row.real(5);
-    b.vwap = row.real(6);
-    b.trades = row.integer(7);
-    out.push_back(b);
+    out.push_back(barsLoadRow([&](int c) { return row.integer(c); }, [&](int c) { return row.real(c); }));
   });
   if (!r.ok()) return r.error();
   return out;

@@ -158,6 +158,22 @@ class SqlStore : public IStorage {
 
   // Rewrites `{schema}` prefixes: keep = true gives "schema.", false removes them. With dollarParams, `?`
   // placeholders become $1, $2, ... (outside quoted text).
+  // The bar-series read (loadBars), for a backend's own faster path, and the bar of one of its rows:
+  // integer(column) and real(column) read the row's columns.
+  static const Stmt& barsLoadStmt();
+  template <class Integer, class Real>
+  static domain::Bar barsLoadRow(const Integer& integer, const Real& real) {
+    domain::Bar b;
+    b.ts = integer(0);
+    b.open = real(1);
+    b.high = real(2);
+    b.low = real(3);
+    b.close = real(4);
+    b.volume = real(5);
+    b.vwap = real(6);
+    b.trades = integer(7);
+    return b;
+  }
   static std::string translateSql(std::string_view sql, bool keepSchemas, bool dollarParams);
 
  private:

@@ -29,14 +29,6 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b !
 
 }  // namespace
 
-std::optional<domain::Timestamp> timestampFromSeconds(std::int64_t seconds, std::int64_t nanos) {
-  std::int64_t ns = 0;
-  if (__builtin_mul_overflow(seconds, domain::kNanosPerSecond, &ns)) return std::nullopt;
-  if (__builtin_add_overflow(ns, nanos, &ns)) return std::nullopt;
-  if (ns == std::numeric_limits<std::int64_t>::min()) return std::nullopt;  // kInvalidTimestamp
-  return ns;
-}
-
 LocalTimeResolver::LocalTimeResolver(const QTimeZone& zone) : m_zone(zone) {
   if (m_zone.isValid() && !m_zone.hasTransitions()) {
     m_fixed = true;

@@ -14,6 +14,7 @@
 #include <QTimeZone>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -41,7 +42,14 @@ constexpr std::int64_t daysFromCivil(int y, int m, int d) {
 }
 
 // Seconds + nanoseconds -> Timestamp; nullopt outside the int64 nanosecond range (1677-09-21 .. 2262-04-11).
-std::optional<domain::Timestamp> timestampFromSeconds(std::int64_t seconds, std::int64_t nanos);
+// Inline: the CSV reader calls it for every row.
+inline std::optional<domain::Timestamp> timestampFromSeconds(std::int64_t seconds, std::int64_t nanos) {
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(seconds, domain::kNanosPerSecond, &ns)) return std::nullopt;
+  if (__builtin_add_overflow(ns, nanos, &ns)) return std::nullopt;
+  if (ns == std::numeric_limits<std::int64_t>::min()) return std::nullopt;  // kInvalidTimestamp
+  return ns;
+}
 
 class LocalTimeResolver {
  public:

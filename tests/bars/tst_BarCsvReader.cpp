@@ -11,6 +11,8 @@
 #include <QtTest>
 
 #include <charconv>
+#include <cstdio>
+#include <map>
 #include <cmath>
 
 using namespace meridian;
@@ -330,6 +332,140 @@ class tst_BarCsvReader : public QObject {
       std::from_chars(s.data(), s.data() + s.size(), want);
       if (r->bars[i].open != want) QFAIL(values[i].c_str());
     }
+  }
+
+  // The one-pass path for plain lines must give exactly what the general path gives: the same bars, lines,
+  // counts and errors. Random files mixing plain rows with every kind of line the fast path has to hand over
+  // (other number spellings, padding, quotes, blank lines, wrong field counts, bad values, out-of-order and
+  // repeated times, other date forms, invalid dates, CRLF), read with random options, once each way.
+  void fastPathMatchesGeneralPath() {
+    QRandomGenerator rng(11);
+    auto pick = [&](int n) { return int(rng.bounded(n)); };
+    auto fmtNum = [](const char* f, double v) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, f, v);
+      return std::string(buf);
+    };
+    int fastRows = 0, failures = 0, successes = 0;
+    for (int round = 0; round < 400; ++round) {
+      CsvReadOptions o;
+      const bool mappedLayout = pick(3) == 0;
+      const bool intraday = pick(2) == 0;
+      const char delim = pick(4) == 0 ? ';' : ',';
+      const bool crlf = pick(4) == 0;
+      const int badEvery = pick(3) == 0 ? 1000000 : 10 + pick(60);  // a third of the files are all plain rows
+      o.delimiter = delim;
+      o.adjust = pick(4) == 0;
+      o.sort = pick(4) == 0;
+      o.dedupeLast = pick(4) == 0;
+      o.skipBadRows = pick(3) == 0;
+      o.requireComplete = pick(6) == 0;
+      // Column order: Yahoo's, or a mapped file with the columns shuffled, an extra one and vwap/trades.
+      std::vector<std::string> cols = {"Date", "Open", "High", "Low", "Close", "Adj Close", "Volume"};
+      if (mappedLayout) {
+        o.layout = CsvReadOptions::Layout::Mapped;
+        o.columns = CsvColumns{"ts", "", "o", "h", "l", "c", o.adjust ? "adj" : "", "v", "vw", "n"};
+        cols = {"ts", "o", "h", "l", "c", "adj", "v", "vw", "n", "note"};
+        for (std::size_t i = cols.size() - 1; i > 0; --i) std::swap(cols[i], cols[std::size_t(pick(int(i) + 1))]);
+      }
+      std::string text;
+      for (std::size_t i = 0; i < cols.size(); ++i) text += (i ? std::string(1, delim) : "") + cols[i];
+      text += crlf ? "\r\n" : "\n";
+      QDateTime when(QDate(1990 + pick(60), 1 + pick(12), 1), QTime(9, 30), Qt::UTC);
+      double px = 20 + pick(200);
+      for (int row = 0; row < 150; ++row) {
+        when = intraday ? when.addSecs(60 * (1 + pick(3))) : when.addDays(1 + pick(3));
+        px = std::max(1.0, px + (pick(200) - 100) / 100.0);
+        std::string date = intraday ? when.toString("yyyy-MM-dd HH:mm:ss").toStdString()
+                                    : when.date().toString(Qt::ISODate).toStdString();
+        std::map<std::string, std::string> v = {
+            {"open", fmtNum("%.2f", px)},        {"high", fmtNum("%.2f", px + 1)}, {"low", fmtNum("%.2f", px - 0.5)},
+            {"close", fmtNum("%.2f", px + 0.25)}, {"adj", fmtNum("%.4f", px * 0.9)}, {"volume", std::to_string(pick(100000))},
+            {"vwap", pick(2) ? fmtNum("%.3f", px + 0.1) : ""}, {"trades", std::to_string(pick(500))},
+            {"note", pick(2) ? "x" : ""}};
+        const char* numeric[] = {"open", "high", "low", "close", "adj", "volume", "vwap", "trades"};
+        if (pick(badEvery) == 0) {
+          std::string& n = v[numeric[pick(8)]];
+          switch (pick(26)) {
+            case 0: n = fmtNum("%.17g", px + 0.5); break;                 // 17 significant digits
+            case 1: n = "000" + n; break;                                  // leading zeros
+            case 2: n = fmtNum("%.3e", px + 0.5); break;                   // exponent
+            case 3: n = " " + n + " "; break;                              // padding
+            case 4: n = "+" + n; break;
+            case 5: n = "-" + n; break;
+            case 6: n = "null"; break;
+            case 7: n = ""; break;
+            case 8: n = "1e400"; break;
+            case 9: n = "\"" + n + "\""; break;                            // quoted
+            case 10: n = n + "."; break;
+            case 11: n = "." + std::to_string(pick(100)); break;
+            case 12: n = "0.0000000000000000000000001"; break;            // more than 22 fraction digits
+            case 13: n = "12.3.4"; break;
+            case 14: date = " " + date; break;
+            case 15: date = intraday ? date.substr(0, 16) : "20200230"; break;  // yyyy-MM-dd HH:mm / yyyyMMdd
+            case 16:  // 'T' form / yyyyMMdd
+              date = intraday ? date.substr(0, 10) + "T" + date.substr(11)
+                              : date.substr(0, 4) + date.substr(5, 2) + date.substr(8, 2);
+              break;
+            case 17: date = intraday ? date + "Z" : date.substr(0, 8) + "31"; break;  // offset / maybe invalid day
+            case 18: when = when.addDays(-2); break;                       // out of order (next row)
+            case 19: date = "2020-03-08 02:30:00"; break;                  // New York DST gap
+            case 20: text += crlf ? "\r\n" : "\n"; break;                  // blank line
+            case 21: v["note"] = "a" + std::string(1, delim) + "b"; break; // one field too many
+            case 22: v["high"] = fmtNum("%.2f", px - 5); break;             // high below max(open, close)
+            case 23: date = "2263-01-01"; break;                            // out of range
+            case 24: date = intraday ? "2020-01-01 24:00:00" : "2020-13-01"; break;
+            default: n = std::to_string(int(px)); break;                   // an integer
+          }
+        }
+        std::string line;
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+          const std::string& c = cols[i];
+          const std::string field = c == "Date" || c == "ts" ? date
+                                    : c == "Open" || c == "o" ? v["open"]
+                                    : c == "High" || c == "h" ? v["high"]
+                                    : c == "Low" || c == "l" ? v["low"]
+                                    : c == "Close" || c == "c" ? v["close"]
+                                    : c == "Adj Close" || c == "adj" ? v["adj"]
+                                    : c == "Volume" || c == "v" ? v["volume"]
+                                    : c == "vw" ? v["vwap"]
+                                    : c == "n" ? v["trades"] : v["note"];
+          line += (i ? std::string(1, delim) : "") + field;
+        }
+        text += line + (crlf ? "\r\n" : "\n");
+        if (pick(200) == 0) text += line + (crlf ? "\r\n" : "\n");  // the same time twice
+      }
+      if (pick(3) == 0) text.pop_back();  // the last line without its newline (or a lone '\r')
+      CsvReadOptions general = o;
+      general.fastPath = false;
+      const auto a = readBarCsv(text, o, "f.csv");
+      const auto b = readBarCsv(text, general, "f.csv");
+      const QByteArray context = QByteArray::fromStdString("round " + std::to_string(round) + ":\n" + text.substr(0, 2000));
+      QVERIFY2(a.ok() == b.ok(), context.constData());
+      if (!a.ok()) {
+        QCOMPARE(a.error().message, b.error().message);
+        QCOMPARE(a.error().code, b.error().code);
+        ++failures;
+        continue;
+      }
+      ++successes;
+      QVERIFY2(a->bars == b->bars, context.constData());
+      QVERIFY(a->lines == b->lines);
+      QCOMPARE(a->rows, b->rows);
+      QCOMPARE(a->skippedNullRows, b->skippedNullRows);
+      QCOMPARE(a->sortedRows, b->sortedRows);
+      QCOMPARE(a->droppedDuplicates, b->droppedDuplicates);
+      QCOMPARE(a->badRows, b->badRows);
+      QVERIFY(a->timeframe == b->timeframe);
+      QCOMPARE(a->rowErrors.size(), b->rowErrors.size());
+      for (std::size_t i = 0; i < a->rowErrors.size(); ++i)
+        QCOMPARE(a->rowErrors[i].describe("f"), b->rowErrors[i].describe("f"));
+      fastRows += int(a->bars.size());
+    }
+    // Both outcomes occur, and most files are read through (not rejected at their first rows).
+    QVERIFY(failures > 20);
+    QVERIFY(successes > 20);
+    QVERIFY(fastRows > 5000);
   }
 
   void civilDates() {

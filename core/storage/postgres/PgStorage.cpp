@@ -363,17 +363,23 @@ Status PgStorage::lockForMigration() {
 
 Result<std::size_t> PgStorage::writeBars(std::string_view symbol, std::string_view source,
                                          std::span<const domain::Bar> bars) {
-  static const char* kMerge =
-      "INSERT INTO data_ingestion.market_data AS m "
+  // Overlapping batch, under the series lock: delete the stored rows whose values the batch changes, then insert
+  // every batch row not stored (new keys and the changed rows just deleted). Two set-wise statements instead of
+  // a speculative insertion per row (INSERT .. ON CONFLICT DO UPDATE: about 1.7x slower on 1M changed rows); the
+  // rows written are the inserted ones, so unchanged rows count 0, as before. No ON CONFLICT (it would make
+  // every insert speculative): under the lock no writer can insert the key in between, and if one did anyway
+  // the unique key fails the batch, which rolls back whole.
+  static const char* kDeleteChanged =
+      "DELETE FROM data_ingestion.market_data m USING pg_temp.md_staging s "
+      "WHERE m.symbol = $1::text AND m.source = $2::text AND m.ts = s.ts "
+      "AND (m.open, m.high, m.low, m.close, m.volume, m.vwap, m.trades) IS DISTINCT FROM "
+      "(s.open, s.high, s.low, s.close, s.volume, s.vwap, s.trades)";
+  static const char* kInsertMissing =
+      "INSERT INTO data_ingestion.market_data "
       "(symbol, ts, source, open, high, low, close, volume, vwap, trades) "
       "SELECT $1::text, s.ts, $2::text, s.open, s.high, s.low, s.close, s.volume, s.vwap, s.trades "
-      "FROM pg_temp.md_staging s "
-      "ON CONFLICT (symbol, ts, source) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, "
-      "low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, "
-      "trades = EXCLUDED.trades "
-      "WHERE (m.open, m.high, m.low, m.close, m.volume, m.vwap, m.trades) IS DISTINCT FROM "
-      "(EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume, EXCLUDED.vwap, "
-      "EXCLUDED.trades)";
+      "FROM pg_temp.md_staging s WHERE NOT EXISTS (SELECT 1 FROM data_ingestion.market_data e "
+      "WHERE e.symbol = $1::text AND e.source = $2::text AND e.ts = s.ts)";
   static const char* kSeriesLock =
       "SELECT pg_advisory_xact_lock(hashtextextended($1::text || chr(31) || $2::text, 0))";
   static const char* kSeriesMax = "SELECT max(ts) FROM data_ingestion.market_data WHERE symbol = $1 AND source = $2";
@@ -414,8 +420,11 @@ Result<std::size_t> PgStorage::writeBars(std::string_view symbol, std::string_vi
                                   num(b.vwap), b.trades);
       stream.complete();
     }
-    m_impl->prepare("bars_merge", [] { return std::string(kMerge); });
-    const auto r = t.exec_prepared("bars_merge", sym, src);
+    if (bars.size() > 1000) t.exec0("ANALYZE pg_temp.md_staging");  // join plans from the batch's real size
+    m_impl->prepare("bars_delete_changed", [] { return std::string(kDeleteChanged); });
+    m_impl->prepare("bars_insert_missing", [] { return std::string(kInsertMissing); });
+    t.exec_prepared("bars_delete_changed", sym, src);
+    const auto r = t.exec_prepared("bars_insert_missing", sym, src);
     return std::size_t(r.affected_rows());
   } catch (...) {
     auto e = m_impl->toError(fmt::format("upsert of {} bars for {} ({})", bars.size(), symbol, source));

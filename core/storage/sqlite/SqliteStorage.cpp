@@ -10,6 +10,10 @@
 
 #include <fmt/format.h>
 
+#if MERIDIAN_HAVE_SQLITE3_API
+#include <sqlite3.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <unordered_map>
@@ -63,7 +67,15 @@ struct SqliteStorage::Impl {
   std::unordered_map<std::string, std::unique_ptr<QSqlQuery>> statements;
   bool inTransaction = false;
 
+#if MERIDIAN_HAVE_SQLITE3_API
+  sqlite3* native = nullptr;           // the connection's handle, when the C API may be used on it
+  sqlite3_stmt* barsLoad = nullptr;    // loadBars' statement, prepared once
+#endif
+
   ~Impl() {
+#if MERIDIAN_HAVE_SQLITE3_API
+    sqlite3_finalize(barsLoad);
+#endif
     statements.clear();  // queries must go before their connection
     db.close();
     db = QSqlDatabase();
@@ -124,6 +136,15 @@ Status SqliteStorage::open() {
     if (auto s = impl->run(pragma); !s.ok()) return s;
   if (auto s = impl->run(fmt::format("PRAGMA busy_timeout = {}", m_options.busyTimeoutMs).c_str()); !s.ok()) return s;
 
+#if MERIDIAN_HAVE_SQLITE3_API
+  // The C API only on a handle of this very library version (a Qt built with its own SQLite copy: Qt Sql).
+  if (const QVariant h = impl->db.driver()->handle(); h.isValid() && qstrcmp(h.typeName(), "sqlite3*") == 0) {
+    QSqlQuery v(impl->db);
+    if (v.exec(QStringLiteral("SELECT sqlite_version()")) && v.next() &&
+        v.value(0).toString() == QLatin1String(sqlite3_libversion()))
+      impl->native = *static_cast<sqlite3* const*>(h.constData());
+  }
+#endif
   m_impl = std::move(impl);
   if (auto s = migrate(); !s.ok()) {
     m_impl.reset();
@@ -243,6 +264,48 @@ Result<std::size_t> SqliteStorage::writeBars(std::string_view symbol, std::strin
   }
   query.finish();
   return written;
+}
+
+Result<std::vector<domain::Bar>> SqliteStorage::loadBars(std::string_view symbol, std::string_view source,
+                                                         Timestamp fromTs, Timestamp toTs) {
+#if MERIDIAN_HAVE_SQLITE3_API
+  if (m_impl && m_impl->native) {
+    sqlite3* db = m_impl->native;
+    auto fail = [&](const char* what) {
+      const int code = sqlite3_extended_errcode(db);
+      return makeError((code & 0xff) == SQLITE_CONSTRAINT ? errc::kConstraint : errc::kQuery,
+                       fmt::format("sqlite: bars_load: {}: {}", what, sqlite3_errmsg(db)));
+    };
+    if (!m_impl->barsLoad) {
+      const std::string sql = translateSql(barsLoadStmt().sql, false, false);
+      if (sqlite3_prepare_v3(db, sql.c_str(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_impl->barsLoad,
+                             nullptr) != SQLITE_OK)
+        return fail("prepare");
+    }
+    sqlite3_stmt* st = m_impl->barsLoad;
+    struct Reset {  // the statement ends reset (its read snapshot released) whatever happens
+      sqlite3_stmt* st;
+      ~Reset() {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+      }
+    } reset{st};
+    if (sqlite3_bind_text(st, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, source.data(), int(source.size()), SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, fromTs) != SQLITE_OK || sqlite3_bind_int64(st, 4, toTs) != SQLITE_OK)
+      return fail("bind");
+    std::vector<domain::Bar> out;
+    for (;;) {
+      const int rc = sqlite3_step(st);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return fail("step");
+      out.push_back(barsLoadRow([st](int c) { return sqlite3_column_int64(st, c); },
+                                [st](int c) { return sqlite3_column_double(st, c); }));
+    }
+    return out;
+  }
+#endif
+  return SqlStore::loadBars(symbol, source, fromTs, toTs);
 }
 
 }  // namespace meridian::storage

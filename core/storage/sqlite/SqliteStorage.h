@@ -35,6 +35,10 @@ class SqliteStorage final : public SqlStore {
   void close();
   const std::string& path() const { return m_path; }
   bool isOpen() const { return m_impl != nullptr; }
+  // Through the SQLite C API on the connection's own handle when built with it and the library is the one Qt's
+  // driver runs (same version), else through Qt Sql; the same bars either way.
+  Result<std::vector<domain::Bar>> loadBars(std::string_view symbol, std::string_view source, Timestamp fromTs,
+                                            Timestamp toTs) override;
 
  protected:
   Result<std::int64_t> exec(const Stmt& stmt, std::span<const Value> params, const RowFn& onRow) override;
