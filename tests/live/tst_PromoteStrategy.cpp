@@ -113,8 +113,9 @@ class tst_PromoteStrategy : public QObject {
     m_storage = std::make_unique<storage::StorageService>(sc);
     QVERIFY(m_storage->start().ok());
     const test::PairSeries g = test::generatePairSeries(kBars);
-    for (const auto& [sym, closes] : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}}) {
-      const auto bars = test::pairBars(closes);
+    for (const auto& leg : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}}) {
+      const std::string sym = leg.first;  // a named copy: clang 14 cannot capture a structured binding
+      const auto bars = test::pairBars(leg.second);
       QVERIFY(m_storage->call([&](storage::IStorage& s) { return s.upsertBars(sym, "csv", bars); }).get().ok());
     }
     m_box = std::make_shared<bus::Mailbox>("test");
