@@ -19,6 +19,12 @@ QString qs(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.
 
 Error bad(std::string_view what) { return makeError(contract::kDecodeError, fmt::format("strategy state: {}", what)); }
 
+void writeSymbols(QJsonObject& o, const std::vector<std::string>& symbols) {
+  QJsonArray array;
+  for (const auto& sym : symbols) array.append(qs(sym));
+  o.insert(QLatin1String("symbols"), array);
+}
+
 }  // namespace
 
 const SavedSlot* SavedInstance::slot(std::string_view symbol) const {
@@ -36,9 +42,7 @@ std::string encodeSavedInstance(const SavedInstance& s) {
   o.insert(QLatin1String("v"), SavedInstance::kVersion);
   o.insert(QLatin1String("instance"), qs(s.instance));
   o.insert(QLatin1String("strategy"), qs(s.strategy));
-  QJsonArray symbols;
-  for (const auto& sym : s.symbols) symbols.append(qs(sym));
-  o.insert(QLatin1String("symbols"), symbols);
+  writeSymbols(o, s.symbols);
   o.insert(QLatin1String("trading_since_ts"), qint64(s.tradingSinceTs));
   o.insert(QLatin1String("last_bar_ts"), qint64(s.lastBarTs));
   o.insert(QLatin1String("paused"), s.paused);
@@ -166,9 +170,7 @@ std::string encodePromotedInstance(const PromotedInstance& p) {
   QJsonObject o;
   o.insert(QLatin1String("v"), PromotedInstance::kVersion);
   o.insert(QLatin1String("strategy"), qs(p.strategy));
-  QJsonArray symbols;
-  for (const auto& sym : p.symbols) symbols.append(qs(sym));
-  o.insert(QLatin1String("symbols"), symbols);
+  writeSymbols(o, p.symbols);
   o.insert(QLatin1String("mode"), qs(p.mode));
   o.insert(QLatin1String("origin"), qs(p.origin));
   o.insert(QLatin1String("promoted_ts"), qint64(p.promotedTs));

@@ -67,10 +67,7 @@ class tst_PairLabPromote : public QObject {
     const QString started = fx.start();
     QVERIFY2(started.isEmpty(), qPrintable(started));
     const test::PairSeries g = test::generatePairSeries(400);
-    for (const auto& [sym, closes] : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}, std::pair{"CCC", g.c}}) {
-      const auto bars = test::pairBars(closes);
-      QVERIFY(fx.kernel().storage().call([&](storage::IStorage& s) { return s.upsertBars(sym, "csv", bars); }).get().ok());
-    }
+    QVERIFY(test::storePairSeries(fx.kernel().storage(), g));
     ui::MainWindow* window = fx.window();
     ui::PairLabDock* lab = window->pairLabDock();
     ui::StrategyMonitorDock* monitor = window->strategyMonitorDock();

@@ -38,10 +38,7 @@ class tst_PairLabUi : public QObject {
     const QString started = fx.start();
     QVERIFY2(started.isEmpty(), qPrintable(started));
     const test::PairSeries g = test::generatePairSeries(400);
-    for (const auto& [sym, closes] : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}, std::pair{"CCC", g.c}}) {
-      const auto bars = test::pairBars(closes);
-      QVERIFY(fx.kernel().storage().call([&](storage::IStorage& s) { return s.upsertBars(sym, "csv", bars); }).get().ok());
-    }
+    QVERIFY(test::storePairSeries(fx.kernel().storage(), g));
     ui::MainWindow* window = fx.window();
     ui::PairLabDock* dock = window->pairLabDock();
     QVERIFY(dock && !dock->isVisible());
@@ -141,11 +138,7 @@ class tst_PairLabUi : public QObject {
     const QString started = fx.start();
     QVERIFY2(started.isEmpty(), qPrintable(started));
     const test::PairSeries g = test::generatePairSeries(300);
-    for (const auto& [sym, closes] : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}, std::pair{"CCC", g.c}}) {
-      auto bars = test::pairBars(closes);
-      for (std::size_t i = 0; i < bars.size(); ++i) bars[i].ts = test::kPairT0 + domain::Timestamp(i) * domain::kNanosPerHour;
-      QVERIFY(fx.kernel().storage().call([&](storage::IStorage& s) { return s.upsertBars(sym, "csv_1h", bars); }).get().ok());
-    }
+    QVERIFY(test::storePairSeries(fx.kernel().storage(), g, {.source = "csv_1h", .step = domain::kNanosPerHour}));
     const auto daily = test::pairBars(g.c);
     QVERIFY(fx.kernel().storage().call([&](storage::IStorage& s) { return s.upsertBars("DLY", "csv", daily); }).get().ok());
     ui::MainWindow* window = fx.window();

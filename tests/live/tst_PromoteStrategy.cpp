@@ -113,11 +113,7 @@ class tst_PromoteStrategy : public QObject {
     m_storage = std::make_unique<storage::StorageService>(sc);
     QVERIFY(m_storage->start().ok());
     const test::PairSeries g = test::generatePairSeries(kBars);
-    for (const auto& leg : {std::pair{"AAA", g.a}, std::pair{"BBB", g.b}}) {
-      const std::string sym = leg.first;  // a named copy: clang 14 cannot capture a structured binding
-      const auto bars = test::pairBars(leg.second);
-      QVERIFY(m_storage->call([&](storage::IStorage& s) { return s.upsertBars(sym, "csv", bars); }).get().ok());
-    }
+    QVERIFY(test::storePairSeries(*m_storage, g, {.withC = false}));
     m_box = std::make_shared<bus::Mailbox>("test");
     m_bus->subscribe<contract::CommandRejected>(m_box);
     m_bus->subscribe<contract::StrategiesSnapshot>(m_box);
