@@ -27,7 +27,8 @@ class BarWriter {
   // Opens the writer's own connection (migrations are already applied by the shared service). On failure the
   // writer stays off for this run -- bars are counted as dropped -- and the error is returned for the log.
   Status start();
-  // Writes what is queued, then stops. Idempotent.
+  // Writes what is queued, then stops. Idempotent. The producers (the feed) are stopped first: write() and post()
+  // must not race stop().
   void stop();
 
   // Any thread; never blocks on the database.
