@@ -290,8 +290,10 @@ void Kernel::startMarketFeed() {
   if (storeBars || m_config.intValue("market.sim_history_days", 126) > 0) {
     // The feed's bars and first-run history go through a writer with its own connection, never the journal's thread.
     m_barWriter = std::make_unique<storage::BarWriter>(*m_storage);
-    if (Status s = m_barWriter->start(); !s.ok())
+    if (Status s = m_barWriter->start(); !s.ok()) {
       log->warn("simulated bars are not stored this run (no connection of their own: {})", s.error().message);
+      m_barWriter.reset();
+    }
   }
   if (m_barWriter) seedSimulatedHistory(o);
   m_market = std::make_unique<marketdata::SimulatedMarket>(m_bus, *m_clock, std::move(o));
