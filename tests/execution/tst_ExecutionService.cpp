@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -247,6 +248,18 @@ class tst_ExecutionService : public QObject {
   }
   void sync() {
     m_service->runOnThread([](execution::ExecutionService&) {});
+  }
+  // Holds the storage thread (a slow or hung database) until the returned promise is set: returns once it is held.
+  std::promise<void> holdStorageThread() {
+    std::promise<void> release;
+    auto entered = std::make_shared<std::promise<void>>();
+    std::shared_future<void> gate = release.get_future().share();
+    m_storage->post([gate, entered](storage::IStorage&) {
+      entered->set_value();
+      gate.wait();
+    });
+    entered->get_future().wait();
+    return release;
   }
 
  private Q_SLOTS:
@@ -658,13 +671,7 @@ class tst_ExecutionService : public QObject {
     m_bus.publish(quote(99.9, 100.1));
     sync();
     // Hold the storage thread: the order is journaled (pending_submit) but not acknowledged yet.
-    std::promise<void> release, entered;
-    std::shared_future<void> gate = release.get_future().share();
-    m_storage->post([gate, &entered](storage::IStorage&) {
-      entered.set_value();
-      gate.wait();
-    });
-    entered.get_future().wait();
+    std::promise<void> release = holdStorageThread();
     QVERIFY(m_bus.send(contract::SubmitOrder{"C-u", order("MRD-U", domain::Side::Buy, 10, domain::OrderType::Limit, 98)}).ok());
     QVERIFY(m_bus.send(contract::CancelOrder{"C-uc", "MRD-U"}).ok());
     S status = S::New;
@@ -747,13 +754,7 @@ class tst_ExecutionService : public QObject {
     startService();
     m_bus.publish(quote(99.9, 100.1));
     sync();
-    std::promise<void> release, entered;
-    std::shared_future<void> gate = release.get_future().share();
-    m_storage->post([gate, &entered](storage::IStorage&) {
-      entered.set_value();
-      gate.wait();
-    });
-    entered.get_future().wait();
+    std::promise<void> release = holdStorageThread();
     const domain::Timestamp deadline = kOpen + 3 * domain::kNanosPerSecond;
     QVERIFY(m_bus.send(contract::SubmitOrder{"C-j", order("MRD-J", domain::Side::Buy, 4)}, deadline).ok());
     S status = S::New;
