@@ -108,13 +108,7 @@ Result<std::unique_ptr<execution::IBroker>> makeBroker(const common::Config& con
     return std::unique_ptr<execution::IBroker>(std::make_unique<execution::AlpacaBroker>(std::move(cfg).value()));
   }
   if (kind != "paper") return makeError("config", "broker.kind must be paper or alpaca, not '" + kind.toStdString() + "'");
-  execution::PaperBrokerConfig p;
-  p.initialCash = config.doubleValue("paper.initial_cash", p.initialCash);
-  p.fill.slippageBps = config.doubleValue("paper.slippage_bps", 0.0);
-  p.fill.maxParticipation = config.doubleValue("paper.max_participation", 0.0);
-  const double perShare = config.doubleValue("paper.commission_per_share", 0.0);
-  if (perShare > 0.0)
-    p.fill.commission = backtest::CommissionModel::perShare(perShare, config.doubleValue("paper.commission_min", 0.0));
+  execution::PaperBrokerConfig p = execution::PaperBrokerConfig::fromConfig(config);
   p.bookPath = journalSideFile(config, "paper.book_path", "paper-book");
   auto broker = std::make_unique<execution::PaperBroker>(p);
   if (Status s = broker->openBook(); !s.ok()) return makeError("paper.book", "paper broker: " + s.error().message);

@@ -1,5 +1,6 @@
 #include "core/runtime/LiveComparison.h"
 
+#include "core/execution/paper/PaperBroker.h"
 #include "core/live/StrategyRunner.h"
 #include "core/research/PnlReport.h"
 
@@ -29,7 +30,11 @@ Result<contract::RunBacktest> liveComparisonRun(const common::Config& config, co
     if (spec.id() == id) {
       research::LiveStrategyBacktest b{cmd.strategyId, spec.strategy, spec.params, spec.symbols, runner->timeframe,
                                        runner->historySource, runner->capital, runner->sizing, runner->historyDays};
-      return research::comparisonRun(b, from, to);
+      contract::RunBacktest run = research::comparisonRun(b, from, to);
+      // Filled as the paper venue fills (paper.slippage_bps, participation, commissions): live and backtest pay the
+      // same assumed costs, so the difference is the strategy's, not the fill model's.
+      run.config.fill = execution::PaperBrokerConfig::fromConfig(config).fill;
+      return run;
     }
     known += (known.empty() ? "" : ", ") + prefix + spec.id();
   }

@@ -2,7 +2,8 @@
 // The backtest of a configured live strategy over a P&L report's dates (contract::CompareLiveStrategy, meridian-cli
 // report --compare-backtest): its strategy.live entry and strategy.<name>.<param> parameters, strategy.size /
 // size_pct, strategy.capital, strategy.timeframe and strategy.history_source, warmed up on the
-// strategy.history_days before the first date (research::comparisonRun).
+// strategy.history_days before the first date (research::comparisonRun), filled with the paper venue's fill model
+// (paper.slippage_bps, paper.max_participation, paper.commission_per_share / commission_min).
 #include "core/common/Config.h"
 #include "core/common/Result.h"
 #include "core/contract/Backtest.h"

@@ -179,6 +179,18 @@ class tst_ReportCli : public QObject {
                                                               fmt::format("{:+.2f}", closedPnl),
                                                               fmt::format("{:+.2f}", closedPnl)))),
              qPrintable(r.out));
+    // The backtest fills as the paper venue does: with paper.commission_per_share set, each of its fills (100 shares)
+    // pays 1.00 and its P&L is net of that; the live side is the journal's, unchanged.
+    e.insert("MERIDIAN_PAPER_COMMISSION_PER_SHARE", "0.01");
+    r = testsupport::runCli(m_home, args + QStringList{"--json"}, e);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject feeCmp = QJsonDocument::fromJson(r.out.toUtf8()).object().value("backtest_comparison").toObject();
+    const QJsonObject feeBt = feeCmp.value("backtest").toObject();
+    QCOMPARE(feeBt.value("fills").toInteger(), fills);
+    QVERIFY2(std::abs(feeBt.value("fees").toDouble() - double(fills)) < 1e-9, qPrintable(r.out.left(600)));
+    QVERIFY(std::abs(feeBt.value("pnl").toDouble() - (closedPnl - double(fills))) < 1e-6);
+    QVERIFY(std::abs(feeCmp.value("live").toObject().value("pnl").toDouble() - closedPnl) < 1e-6);
+    e.remove("MERIDIAN_PAPER_COMMISSION_PER_SHARE");
     // Errors name what is wrong.
     r = testsupport::runCli(m_home, {"report", "--compare-backtest"}, e);
     QCOMPARE(r.code, 2);

@@ -30,6 +30,17 @@ BrokerEvent event(K kind, const std::string& id, domain::Timestamp ts, std::stri
 
 }  // namespace
 
+PaperBrokerConfig PaperBrokerConfig::fromConfig(const common::Config& config) {
+  PaperBrokerConfig p;
+  p.initialCash = config.doubleValue("paper.initial_cash", p.initialCash);
+  p.fill.slippageBps = config.doubleValue("paper.slippage_bps", 0.0);
+  p.fill.maxParticipation = config.doubleValue("paper.max_participation", 0.0);
+  const double perShare = config.doubleValue("paper.commission_per_share", 0.0);
+  if (perShare > 0.0)
+    p.fill.commission = backtest::CommissionModel::perShare(perShare, config.doubleValue("paper.commission_min", 0.0));
+  return p;
+}
+
 PaperBroker::PaperBroker(PaperBrokerConfig config, std::shared_ptr<const common::IClock> clock,
                          const time::NyseCalendar* calendar)
     : m_config(config),

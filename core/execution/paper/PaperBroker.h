@@ -21,6 +21,7 @@
 // answer from inside the call that caused it, on that thread.
 #include "core/backtest/FillModel.h"
 #include "core/common/Clock.h"
+#include "core/common/Config.h"
 #include "core/execution/IBroker.h"
 #include "core/execution/paper/PaperBook.h"
 
@@ -44,6 +45,11 @@ struct PaperBrokerConfig {
   bool expireDayOrders = true;
   // paper.book_path: the venue's durable book (PaperBook.h); empty = none (unit tests). Opened by openBook().
   std::string bookPath;
+
+  // paper.initial_cash, paper.slippage_bps, paper.max_participation, paper.commission_per_share / commission_min
+  // (bookPath is left to the caller: its default depends on the storage). The fill model is also what a live
+  // strategy's comparison backtest fills with (runtime/LiveComparison.h).
+  static PaperBrokerConfig fromConfig(const common::Config& config);
 };
 
 class PaperBroker final : public IBroker {
