@@ -466,12 +466,14 @@ std::string_view toString(StrategyAction a) {
     case StrategyAction::Pause: return "pause";
     case StrategyAction::Resume: return "resume";
     case StrategyAction::Flatten: return "flatten";
+    case StrategyAction::Remove: return "remove";
   }
   return "pause";
 }
 
 std::optional<StrategyAction> strategyActionFromString(std::string_view s) {
-  for (StrategyAction a : {StrategyAction::Pause, StrategyAction::Resume, StrategyAction::Flatten})
+  for (StrategyAction a :
+       {StrategyAction::Pause, StrategyAction::Resume, StrategyAction::Flatten, StrategyAction::Remove})
     if (toString(a) == s) return a;
   return std::nullopt;
 }
@@ -499,6 +501,7 @@ QJsonObject strategyInstanceToJson(const StrategyInstanceState& m) {
   o.insert("state", qs(m.state));
   o.insert("detail", qs(m.detail));
   o.insert("paused", m.paused);
+  o.insert("promoted", m.promoted);
   o.insert("legs", legs);
   o.insert("indicators", indicators);
   o.insert("last_signal_ts", qint64(m.lastSignalTs));
@@ -523,6 +526,7 @@ Result<StrategyInstanceState> strategyInstanceFromJson(const QJsonObject& o) {
   m.state = r.text("state");
   m.detail = r.text("detail", false);
   m.paused = r.boolean("paused", false);
+  m.promoted = r.boolean("promoted", false);
   m.lastSignalTs = r.integer("last_signal_ts", false);
   m.lastSignal = r.text("last_signal", false);
   m.lastSignalReason = r.text("last_signal_reason", false);

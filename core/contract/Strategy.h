@@ -63,6 +63,7 @@ struct StrategyInstanceState {
   std::string state;
   std::string detail;
   bool paused = false;
+  bool promoted = false;  // started at run time (StartStrategy), not by strategy.live: Remove applies
   std::vector<StrategyLeg> legs;
   std::vector<StrategyIndicator> indicators;
   domain::Timestamp lastSignalTs = 0;  // bar of the last signal (0 = none yet)
@@ -90,8 +91,11 @@ struct StrategiesSnapshot {
 
 // Pause: no new orders (signals still shown); Resume: orders again from the next bar; Flatten: every leg's target
 // becomes 0 and the closing orders go through the normal order path (risk checks apply), and the instance is
-// paused so that it does not enter again. Unknown instance / nothing to do -> CommandRejected with the correlation id.
-enum class StrategyAction : std::uint8_t { Pause, Resume, Flatten };
+// paused so that it does not enter again. Remove: a promoted instance (StartStrategy) that is flat with no order
+// working stops and is not started again (its "promoted:<id>" row and saved state are deleted; its fills stay in the
+// journal); one configured in strategy.live is removed there. Unknown instance / nothing to do / not flat ->
+// CommandRejected with the correlation id.
+enum class StrategyAction : std::uint8_t { Pause, Resume, Flatten, Remove };
 std::string_view toString(StrategyAction a);
 std::optional<StrategyAction> strategyActionFromString(std::string_view s);
 

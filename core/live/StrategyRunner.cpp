@@ -241,6 +241,7 @@ struct StrategyRunner::Instance {
   // Monitor and control (runner thread).
   bool paused = false;                 // no new orders (saved)
   bool flatten = false;                // paused by a flatten: orders towards the zero targets still go out (saved)
+  bool promoted = false;               // started at run time (StartStrategy / a saved "promoted:<id>" row)
   domain::Timestamp lastSignalTs = 0;
   std::string lastSignal, lastSignalReason;
   std::string lastError;               // the last definitive order end, until the next target
@@ -1196,8 +1197,40 @@ void StrategyRunner::onControl(const contract::ControlStrategy& cmd) {
       }
       break;
     }
+    case contract::StrategyAction::Remove: {
+      if (!inst.promoted)
+        return reject(fmt::format("{} is configured in strategy.live: remove it there (it stops at the next start)",
+                                  inst.id));
+      if (!m_restored)
+        return reject(fmt::format("{}: the saved state and the journal could not be read yet: not removed", inst.id));
+      for (const auto& [clientOrderId, order] : m_working)
+        if (order.slotKey.starts_with(inst.id + "|"))
+          return reject(fmt::format("{} has an order working in {} ({}): not removed until it ends", inst.id,
+                                    order.symbol, clientOrderId));
+      for (const auto& sym : inst.spec.symbols)
+        if (const auto slot = m_slots.find(inst.id + "|" + sym); slot != m_slots.end() && slot->second.filled != 0.0)
+          return reject(fmt::format("{} holds {} {}: flatten it first, then remove it", inst.id,
+                                    qty(slot->second.filled), sym));
+      removeInstance(it);
+      return;
+    }
   }
   inst.changed = true;
+}
+
+void StrategyRunner::removeInstance(std::vector<std::unique_ptr<Instance>>::iterator it) {
+  const std::string id = (*it)->id, stateId = (*it)->stateId;
+  for (const auto& sym : (*it)->spec.symbols) m_slots.erase(id + "|" + sym);
+  m_instances.erase(it);  // its bar subscriptions stay: bars of a symbol no instance trades are ignored
+  if (m_storage) {
+    // After any save of its state still queued (one storage thread, in order); its fills stay in the journal.
+    m_storage->post([rows = std::vector<std::string>{std::string(kPromotedPrefix) + id, stateId}](storage::IStorage& st) {
+      for (const auto& row : rows)
+        if (auto r = st.deleteStrategyState(row); !r.ok())
+          log()->error("cannot delete the saved state {}: {}", row, r.error().message);
+    });
+  }
+  log()->info("{}: removed: stopped, and not started again{}", id, m_storage ? "" : " (nothing was saved)");
 }
 
 void StrategyRunner::onFill(const domain::Fill& fill) {
@@ -1283,6 +1316,7 @@ void StrategyRunner::loadPromoted() {
       log()->warn("promoted {}: not started: {}", id, added.error().message);
       continue;
     }
+    (*added)->promoted = true;
     log()->info("{}: promoted instance started again ({}; {})", id, spec->params.toString(), rec.origin);
   }
 }
@@ -1323,6 +1357,7 @@ void StrategyRunner::onStartStrategy(const contract::StartStrategy& cmd, std::in
   auto added = addInstance(*spec);
   if (!added) return reject(added.error().message);
   Instance& inst = **added;
+  inst.promoted = true;
   // Its journal fills and saved state (an id promoted before keeps what it holds), then stored history.
   if (m_options.trade && m_storage && !restore(m_instances.size() - 1)) {
     for (const auto& sym : inst.spec.symbols) m_slots.erase(inst.id + "|" + sym);
@@ -1347,6 +1382,7 @@ contract::StrategyInstanceState StrategyRunner::monitorState(const Instance& ins
   contract::StrategyInstanceState m;
   m.instance = inst.id;
   m.strategy = inst.spec.strategy;
+  m.promoted = inst.promoted;
   m.mode = modeName();
   m.paused = inst.paused;
   m.lastSignalTs = inst.lastSignalTs;

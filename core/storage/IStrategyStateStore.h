@@ -32,6 +32,8 @@ class IStrategyStateStore {
   virtual Result<std::optional<StrategyStateRecord>> loadStrategyState(std::string_view strategyId) = 0;
   // Every stored record, ordered by strategyId.
   virtual Result<std::vector<StrategyStateRecord>> listStrategyStates() = 0;
+  // Removes the record of one strategy id (a promoted instance the user removed); false when there was none.
+  virtual Result<bool> deleteStrategyState(std::string_view strategyId) = 0;
 };
 
 }  // namespace meridian::storage

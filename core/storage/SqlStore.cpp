@@ -852,6 +852,13 @@ Result<std::vector<StrategyStateRecord>> SqlStore::listStrategyStates() {
   return collect(exec(k, {}, std::ref(c)), c);
 }
 
+Result<bool> SqlStore::deleteStrategyState(std::string_view strategyId) {
+  static const Stmt k{"strategy_state_delete", "DELETE FROM {strategy_engine}strategy_state WHERE strategy_id = ?"};
+  auto r = exec(k, {str(strategyId)});
+  if (!r.ok()) return r.error();
+  return *r > 0;
+}
+
 // --- logs -------------------------------------------------------------------------------------------------
 
 Result<std::size_t> SqlStore::appendLogs(std::span<const LogRow> rows) {

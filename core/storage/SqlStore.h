@@ -91,6 +91,7 @@ class SqlStore : public IStorage {
   Result<std::vector<NotificationRecord>> listNotifications(std::string_view status, std::size_t limit) override;
 
   Status saveStrategyState(const StrategyStateRecord& record) override;
+  Result<bool> deleteStrategyState(std::string_view strategyId) override;
   Result<std::optional<StrategyStateRecord>> loadStrategyState(std::string_view strategyId) override;
   Result<std::vector<StrategyStateRecord>> listStrategyStates() override;
 

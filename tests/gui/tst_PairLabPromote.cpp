@@ -158,6 +158,28 @@ class tst_PairLabPromote : public QObject {
     QCOMPARE(model->rowCount(), 1);
     QCOMPARE(rowOf(model, kInstance)->mode, std::string("PAPER"));
     QVERIFY(!test::saveScreenshot(monitor, QStringLiteral("StrategyMonitor-promoted-restarted")).isEmpty());
+
+    // Delete in the monitor, confirmed with Remove: the (flat) promoted instance stops, and a restart leaves it gone.
+    fx.window()->activateWindow();
+    QTRY_VERIFY(fx.window()->isActiveWindow());
+    QTest::keyClick(fx.window(), Qt::Key_M, Qt::AltModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(monitor->isAncestorOf(QApplication::focusWidget()));
+    monitor->selectInstance(QString::fromLatin1(kInstance));
+    QTRY_VERIFY(monitor->removeButton()->isEnabled());
+    QString removeQuestion;
+    auto removed = test::whenModal<QMessageBox>(this, [&](QMessageBox* b) {
+      removeQuestion = b->windowTitle();
+      if (auto* yes = b->findChild<QPushButton*>(QStringLiteral("confirmRemoveYes"))) yes->click();
+    });
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Delete);
+    QTRY_VERIFY(*removed);
+    QCOMPARE(removeQuestion, QStringLiteral("Remove pairs:AAA/BBB (PAPER)?"));
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 0, 5'000);
+    const QString again2 = fx.restart();
+    QVERIFY2(again2.isEmpty(), qPrintable(again2));
+    model = fx.window()->strategyMonitorDock()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->hasData(), 20'000);
+    QCOMPARE(model->rowCount(), 0);
     fx.stop();
   }
 };

@@ -3,14 +3,17 @@
 // runner without strategy.live. The promoted pairs instance warms up on the stored bars with the parameters it was
 // promoted with, is saved as "promoted:<id>" and started again by the next runner on the same database; a duplicate,
 // a mode that is not the runner's, LIVE without its confirmation, bad symbols or parameters and an expired command
-// are refused with a CommandRejected carrying the command's correlation id.
+// are refused with a CommandRejected carrying the command's correlation id; Remove stops a flat promoted instance
+// for good.
 #include "core/common/Clock.h"
 #include "core/contract/Orders.h"
 #include "core/contract/Strategy.h"
 #include "core/live/StrategyRunner.h"
 #include "core/live/StrategyState.h"
 #include "core/storage/StorageService.h"
+#include "core/time/TimeZones.h"
 #include "tests/support/PairSeries.h"
+#include "tests/support/PnlFixture.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -91,7 +94,8 @@ class tst_PromoteStrategy : public QObject {
     return last;
   }
   // Sends `cmd`, waits for the runner to handle it; the rejection's reason ("" when it was not rejected).
-  std::string sendAndSettle(StrategyRunner& runner, const contract::StartStrategy& cmd, std::int64_t deadline = 0) {
+  template <class Command>
+  std::string sendAndSettle(StrategyRunner& runner, const Command& cmd, std::int64_t deadline = 0) {
     if (Status s = m_bus->send(cmd, deadline); !s.ok()) return "send failed: " + s.error().message;
     settle(runner);
     return rejection(cmd.correlationId).value_or("");
@@ -206,6 +210,66 @@ class tst_PromoteStrategy : public QObject {
     status = runner->status();
     QCOMPARE(status.size(), std::size_t(1));
     QVERIFY2(status[0].params.find("formation=252") != std::string::npos, status[0].params.c_str());
+    runner->stop();
+  }
+
+  // Remove: a promoted instance stops for good once it is flat: its rows go (the next start does not bring it back)
+  // and its fills stay in the journal. One that holds a position, one configured in strategy.live and an unknown id
+  // are refused with the reason.
+  void removeStopsAPromotedInstanceForGood() {
+    // The pair was promoted before and still holds 100 AAA (its journal): promoted again, it keeps them.
+    const QDate yesterday = time::TimeZones::exchangeDate(m_clock->now()).addDays(-1);
+    QCOMPARE(m_storage->call([yesterday](storage::IStorage& s) {
+                       return testsupport::journalFilledOrder(s, "RM-1", yesterday, "AAA", domain::Side::Buy, 100, 10,
+                                                              0, "live:pairs:AAA/BBB");
+                     }).get(),
+             std::string());
+    auto runner = startRunner(true, false, "sma_cross:BBB");
+    QVERIFY(runner);
+    QCOMPARE(sendAndSettle(*runner, promote("P-1")), std::string());
+    QCOMPARE(runner->status().size(), std::size_t(2));
+    const auto control = [](std::string corr, std::string instance) {
+      return contract::ControlStrategy{std::move(corr), std::move(instance), contract::StrategyAction::Remove};
+    };
+    std::string why = sendAndSettle(*runner, control("X-1", kId));
+    QVERIFY2(why == "pairs:AAA/BBB holds 100 AAA: flatten it first, then remove it", why.c_str());
+    why = sendAndSettle(*runner, control("X-2", "sma_cross:BBB"));
+    QVERIFY2(why.find("sma_cross:BBB is configured in strategy.live: remove it there") != std::string::npos, why.c_str());
+    why = sendAndSettle(*runner, control("X-3", "pairs:AAA/CCC"));
+    QVERIFY2(why.find("no live strategy instance 'pairs:AAA/CCC'") != std::string::npos, why.c_str());
+    auto snap = lastSnapshot();
+    QVERIFY(snap && snap->instances.size() == 2);
+    QVERIFY(!snap->instances[0].promoted && snap->instances[1].promoted);
+    runner->stop();
+
+    // Flat again (sold through the journal, as a flatten's fill would be): removed, and gone after a restart.
+    QCOMPARE(m_storage->call([yesterday](storage::IStorage& s) {
+                       return testsupport::journalFilledOrder(s, "RM-2", yesterday, "AAA", domain::Side::Sell, 100, 11,
+                                                              0, "live:pairs:AAA/BBB");
+                     }).get(),
+             std::string());
+    m_seen.clear();
+    runner = startRunner(true, false, "sma_cross:BBB");
+    QVERIFY(runner);
+    QCOMPARE(runner->status().size(), std::size_t(2));
+    QCOMPARE(sendAndSettle(*runner, control("X-4", kId)), std::string());
+    QCOMPARE(runner->status().size(), std::size_t(1));
+    QCOMPARE(runner->status().at(0).id, std::string("sma_cross:BBB"));
+    snap = lastSnapshot();
+    QVERIFY(snap && snap->instances.size() == 1 && snap->instances[0].instance == "sma_cross:BBB");
+    QVERIFY2(sendAndSettle(*runner, control("X-5", kId)).find("no live strategy instance") != std::string::npos,
+             "removed twice");
+    runner->stop();
+    auto rows = m_storage->call([](storage::IStorage& s) { return s.listStrategyStates(); }).get();
+    QVERIFY(rows.ok());
+    for (const auto& row : *rows)
+      QVERIFY2(row.strategyId.find("pairs:AAA/BBB") == std::string::npos, row.strategyId.c_str());
+    auto fills = m_storage->call([](storage::IStorage& s) { return s.loadStrategyFills("live:pairs:AAA/BBB"); }).get();
+    QVERIFY(fills.ok());
+    QCOMPARE(fills->size(), std::size_t(2));  // its history stays
+    runner = startRunner(true, false, "sma_cross:BBB");
+    QVERIFY(runner);
+    QCOMPARE(runner->status().size(), std::size_t(1));
     runner->stop();
   }
 

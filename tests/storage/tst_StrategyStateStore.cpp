@@ -145,6 +145,19 @@ class tst_StrategyStateStore : public QObject {
     }
     QCOMPARE(store->listStrategyStates()->size(), std::size_t(2));
 
+    // A delete removes that id's row only; a second one finds nothing.
+    StrategyStateRecord gone{"promoted:pairs:KO/PEP", "{}", R"({"v":1})", ts + 3};
+    QVERIFY(store->saveStrategyState(gone).ok());
+    auto deleted = store->deleteStrategyState(gone.strategyId);
+    QVERIFY(deleted.ok() && *deleted);
+    deleted = store->deleteStrategyState(gone.strategyId);
+    QVERIFY(deleted.ok() && !*deleted);
+    QVERIFY(!store->loadStrategyState(gone.strategyId)->has_value());
+    all = store->listStrategyStates();
+    QCOMPARE(all->size(), std::size_t(2));
+    QVERIFY(sameRecord(all->at(0), b));
+    QVERIFY(sameRecord(all->at(1), a));
+
     // Fills by strategy id: only that strategy's, oldest first (ts, then fill id), across its orders and symbols.
     const auto o1 = order("MRD-1", "live:sma_cross:AAPL", "AAPL");
     const auto o2 = order("MRD-2", "live:sma_cross:MSFT", "MSFT");

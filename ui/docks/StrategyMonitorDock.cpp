@@ -9,6 +9,9 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cstring>
+
 #include "ui/bridge/UiBridge.h"
 #include "ui/docks/TableViews.h"
 #include "ui/models/Formatting.h"
@@ -65,6 +68,8 @@ StrategyMonitorDock::StrategyMonitorDock(UiBridge* bridge, QWidget* parent)
       {&m_flatten, "Flatten…", "Flatten", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
        &StrategyMonitorDock::flattenSelected,
        "Close every leg of the selected strategy through the order path (risk checks apply), then pause it"},
+      {&m_remove, "Remove…", "Remove", QKeySequence(Qt::Key_Delete), &StrategyMonitorDock::removeSelected,
+       "Stop the selected promoted strategy for good (it must be flat with no open order: flatten it first)"},
       {&m_chart, "Open in Chart", "OpenInChart", QKeySequence(), &StrategyMonitorDock::openSelectedInChart,
        "Show the selected strategy's first symbol in the chart (Enter on the row)"},
   };
@@ -125,12 +130,13 @@ void StrategyMonitorDock::updateActions() {
   m_pause->setEnabled(s && !s->paused);
   m_resume->setEnabled(s && s->paused);
   m_flatten->setEnabled(s && s->mode != "SIGNALS");
+  m_remove->setEnabled(s && s->promoted && s->openOrders == 0 &&
+                       std::all_of(s->legs.begin(), s->legs.end(), [](const auto& l) { return l.position == 0.0; }));
   m_chart->setEnabled(s && !s->legs.empty());
-  for (QAction* a : actions()) {
-    if (a->objectName() == QLatin1String("actionStrategyPause")) a->setEnabled(m_pause->isEnabled());
-    else if (a->objectName() == QLatin1String("actionStrategyResume")) a->setEnabled(m_resume->isEnabled());
-    else if (a->objectName() == QLatin1String("actionStrategyFlatten")) a->setEnabled(m_flatten->isEnabled());
-    else if (a->objectName() == QLatin1String("actionStrategyOpenInChart")) a->setEnabled(m_chart->isEnabled());
+  for (QPushButton* b : {m_pause, m_resume, m_flatten, m_remove, m_chart}) {
+    const QString name = b->objectName().mid(int(std::strlen("strategyMonitor")));
+    for (QAction* a : actions())
+      if (a->objectName() == QLatin1String("actionStrategy") + name) a->setEnabled(b->isEnabled());
   }
   if (!m_model->hasData()) {
     m_status->setText(QStringLiteral("No live strategies reported yet (set strategy.live, or promote a pair in the "
@@ -180,22 +186,40 @@ void StrategyMonitorDock::flattenSelected() {
   if (!m_flatten->isEnabled()) return;
   const contract::StrategyInstanceState* s = m_model->instanceAt(m_model->rowOf(selectedInstance()));
   if (!s) return;
-  if (m_confirmFlatten) {
-    const QString mode = format::qstr(s->mode);
-    QMessageBox box(QMessageBox::Warning, QStringLiteral("Flatten %1 (%2)?").arg(format::qstr(s->instance), mode),
-                    QStringLiteral("Flatten %1 in the %2 account?\n\nPosition / target: %3\n\nEvery leg is closed with "
-                                   "market orders through the order path (risk checks apply), and the strategy is "
-                                   "paused so that it does not enter again; Resume lets it trade.")
-                        .arg(format::qstr(s->instance), mode, StrategyMonitorModel::legsText(*s)),
-                    QMessageBox::Cancel, this);
-    box.setObjectName(QStringLiteral("confirmFlattenStrategy"));
-    QPushButton* yes = box.addButton(QStringLiteral("Flatten (%1)").arg(mode), QMessageBox::AcceptRole);
-    yes->setObjectName(QStringLiteral("confirmFlattenYes"));
-    box.setDefaultButton(QMessageBox::Cancel);
-    box.exec();
-    if (box.clickedButton() != yes) return;
-  }
+  const QString mode = format::qstr(s->mode);
+  if (!confirm(QStringLiteral("Flatten %1 (%2)?").arg(format::qstr(s->instance), mode),
+               QStringLiteral("Flatten %1 in the %2 account?\n\nPosition / target: %3\n\nEvery leg is closed with "
+                              "market orders through the order path (risk checks apply), and the strategy is "
+                              "paused so that it does not enter again; Resume lets it trade.")
+                   .arg(format::qstr(s->instance), mode, StrategyMonitorModel::legsText(*s)),
+               QStringLiteral("Flatten (%1)").arg(mode), QStringLiteral("Flatten")))
+    return;
   send(contract::StrategyAction::Flatten);
+}
+
+void StrategyMonitorDock::removeSelected() {
+  if (!m_remove->isEnabled()) return;
+  const contract::StrategyInstanceState* s = m_model->instanceAt(m_model->rowOf(selectedInstance()));
+  if (!s) return;
+  const QString mode = format::qstr(s->mode);
+  if (!confirm(QStringLiteral("Remove %1 (%2)?").arg(format::qstr(s->instance), mode),
+               QStringLiteral("Remove %1 from the %2 strategies?\n\nIt stops now and is not started again (the Pair "
+                              "Lab can promote it again). Its fills stay in the journal and in the P&L report.")
+                   .arg(format::qstr(s->instance), mode),
+               QStringLiteral("Remove"), QStringLiteral("Remove")))
+    return;
+  send(contract::StrategyAction::Remove);
+}
+
+bool StrategyMonitorDock::confirm(const QString& title, const QString& text, const QString& yes, const QString& name) {
+  if (!m_confirmFlatten) return true;
+  QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::Cancel, this);
+  box.setObjectName(QStringLiteral("confirm%1Strategy").arg(name));
+  QPushButton* yesButton = box.addButton(yes, QMessageBox::AcceptRole);
+  yesButton->setObjectName(QStringLiteral("confirm%1Yes").arg(name));
+  box.setDefaultButton(QMessageBox::Cancel);
+  box.exec();
+  return box.clickedButton() == yesButton;
 }
 
 void StrategyMonitorDock::openSelectedInChart() {

@@ -34,10 +34,11 @@ class StrategyMonitorDock : public QDockWidget {
   QPushButton* pauseButton() const { return m_pause; }
   QPushButton* resumeButton() const { return m_resume; }
   QPushButton* flattenButton() const { return m_flatten; }
+  QPushButton* removeButton() const { return m_remove; }
   QPushButton* chartButton() const { return m_chart; }
   QString selectedInstance() const;
   void selectInstance(const QString& instance);
-  // false: Flatten sends without asking (tests of the command path; the app always asks).
+  // false: Flatten and Remove send without asking (tests of the command path; the app always asks).
   void setConfirmFlatten(bool on) { m_confirmFlatten = on; }
 
  public Q_SLOTS:
@@ -45,6 +46,8 @@ class StrategyMonitorDock : public QDockWidget {
   void pauseSelected();
   void resumeSelected();
   void flattenSelected();
+  // A promoted instance (Pair Lab) that is flat with no open order: stopped and not started again.
+  void removeSelected();
   void openSelectedInChart();
 
  Q_SIGNALS:
@@ -53,6 +56,8 @@ class StrategyMonitorDock : public QDockWidget {
  private:
   void updateActions();
   void send(contract::StrategyAction action);
+  // The confirmation of Flatten / Remove (Cancel is the default); true when `yes` was chosen.
+  bool confirm(const QString& title, const QString& text, const QString& yes, const QString& name);
 
   UiBridge* m_bridge = nullptr;
   StrategyMonitorModel* m_model = nullptr;
@@ -61,6 +66,7 @@ class StrategyMonitorDock : public QDockWidget {
   QPushButton* m_pause = nullptr;
   QPushButton* m_resume = nullptr;
   QPushButton* m_flatten = nullptr;
+  QPushButton* m_remove = nullptr;
   QPushButton* m_chart = nullptr;
   bool m_confirmFlatten = true;
 };
