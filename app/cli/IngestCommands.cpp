@@ -89,7 +89,8 @@ int runImportCsv(const QStringList& args, const common::Config& config) {
   QCommandLineParser p;
   p.addPositionalArgument("file", "CSV file");
   p.addOption({"symbol", "Symbol (default: from the file name, e.g. nvda-1999-2014.csv -> NVDA).", "sym"});
-  p.addOption({"source", "Source tag of the series (default csv; an intraday file gets its timeframe appended: csv_5m, ...).", "source", "csv"});
+  p.addOption({"source", "Source tag of the series (default csv; an intraday file gets its timeframe appended: csv_5m, ...).",
+               "source", "csv"});
   p.addOption({"format", "yahoo (Date,Open,High,Low,Close[,Adj Close],Volume) or mapped.", "fmt", "yahoo"});
   p.addOption({"map", "Column map for --format mapped: date=Date,open=O,high=H,low=L,close=C[,volume=V,time=T,"
                       "adjclose=A,vwap=W,trades=N].", "spec"});

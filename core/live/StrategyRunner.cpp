@@ -152,7 +152,8 @@ Result<StrategyRunnerOptions> StrategyRunnerOptions::fromConfig(const common::Co
   o.trade = c.boolValue("strategy.trade", false);
   const QString tf = c.value("strategy.timeframe", "1d").trimmed();
   const auto parsed = marketdata::timeframeFromString(tf.toStdString());
-  if (!parsed) return makeError("config", fmt::format("strategy.timeframe '{}' must be 1d, 1h, 15m, 5m or 1m", tf.toStdString()));
+  if (!parsed)
+    return makeError("config", fmt::format("strategy.timeframe '{}' must be 1d, 1h, 15m, 5m or 1m", tf.toStdString()));
   o.timeframe = *parsed;
   const auto positive = [&](const char* key, double fallback, double max) -> Result<double> {
     if (!c.contains(key)) return fallback;

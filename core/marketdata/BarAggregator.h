@@ -5,15 +5,15 @@
 // Buckets:
 //  * 1m: clock minutes (UTC and ET minutes coincide).
 //  * 5m, 15m, 1h: inside a session, intervals aligned to the 09:30 open (1h: 09:30-10:30, ..., 15:30-16:00; 15m:
-//    09:30-09:45, ...); an early close cuts the last one (1h on a 13:00 close: 12:30-13:00; a close off the 5/15-min
-//    grid, e.g. a halted 13:07 close, ends the last 5m/15m bucket at 13:07). Outside sessions (only with
+//    09:30-09:45, ...); an early close cuts the last one (1h on a 13:00 close: 12:30-13:00; 15m: 12:45-13:00; a
+//    close off the 5/15-minute grid would end the last 5m/15m bucket at the close). Outside sessions (only with
 //    sessionOnly = false): clock intervals, the one before the open cut at 09:30 (1h: 09:00-09:30) and the one
 //    across the close starting at the close.
 //  * 1d: the session, keyed at its open (the 09:30 ET daily key of Timeframe.h). With sessionOnly = false the whole
 //    exchange calendar day (00:00-24:00 ET), still keyed at 09:30 ET of that date.
 // A bucket closes when time reaches its end: a trade at or after the end, or flush(now). Closed bars are appended
-// to the caller's vector in timeframe order (1m, then the 5m, 15m, 1h it completes, then the 1d). Empty buckets produce
-// no bar. Timestamps must be non-decreasing; a late trade (ts before the open minute) is counted in late() and
+// to the caller's vector in timeframe order (1m, then the 5m, 15m, 1h it completes, then the 1d). Empty buckets
+// produce no bar. Timestamps must be non-decreasing; a late trade (ts before the open minute) is counted in late() and
 // ignored. With sessionOnly (default) trades outside NYSE sessions are ignored (counted in outsideSession()).
 // vwap = sum(price * size) / sum(size) (0 with no size), trades = number of trades.
 //
