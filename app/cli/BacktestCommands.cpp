@@ -169,7 +169,8 @@ int storedRequests(const char* cmd, const QCommandLineParser& p, std::vector<con
     return 0;
   }
   const auto tf = domain::timeframeFromString(text(p.value("timeframe")));
-  if (!tf) return usageError(cmd, fmt::format("--timeframe: '{}' is not 1m, 1h or 1d", text(p.value("timeframe"))));
+  if (!tf)
+    return usageError(cmd, fmt::format("--timeframe: '{}' is not 1m, 5m, 15m, 1h or 1d", text(p.value("timeframe"))));
   for (const QString& symbol : p.values("symbol")) {
     contract::SeriesRequest r;
     r.symbol = text(symbol.trimmed().toUpper());
@@ -275,8 +276,9 @@ int runBacktestCommand(const QStringList& args, const common::Config& config) {
       {"csv", "Daily Yahoo CSV file, optionally SYM=FILE (repeat for multi-series strategies).", "file"},
       {"symbol", "A series stored in the configured database (ingested or imported; repeat for multi-series "
                  "strategies).", "symbol"},
-      {"timeframe", "Bars of --symbol series: 1m, 1h or 1d (a finer stored series is aggregated on NYSE sessions).",
-       "tf", "1d"},
+      {"timeframe",
+       "Bars of --symbol series: 1m, 5m, 15m, 1h or 1d (a finer stored series is aggregated on NYSE sessions).", "tf",
+       "1d"},
       {"source", "Vendor of --symbol series (yahoo, polygon, alpaca, csv, or a stored source tag); default: any.",
        "vendor"},
       {"adjusted", "Use Adj Close-adjusted prices (CSV), or the adjusted stored series (--symbol)."},
@@ -552,7 +554,8 @@ int runPairsScan(const QStringList& args, const common::Config& config) {
   p.addOptions({
       {"csv", "Daily Yahoo CSV file, optionally SYM=FILE (with --symbol: at least two series).", "file"},
       {"symbol", "A series stored in the configured database (repeatable).", "symbol"},
-      {"timeframe", "Bars of --symbol series: 1m, 1h or 1d (a finer stored series is aggregated).", "tf", "1d"},
+      {"timeframe", "Bars of --symbol series: 1m, 5m, 15m, 1h or 1d (a finer stored series is aggregated).", "tf",
+       "1d"},
       {"source", "Vendor of --symbol series (yahoo, polygon, alpaca, csv, or a stored source tag).", "vendor"},
       {"adjusted", "Use Adj Close-adjusted prices (CSV), or the adjusted stored series (--symbol)."},
       {"sort", "Accept CSV rows out of time order and sort them (default: an error naming the line)."},

@@ -89,7 +89,8 @@ int runImportCsv(const QStringList& args, const common::Config& config) {
   QCommandLineParser p;
   p.addPositionalArgument("file", "CSV file");
   p.addOption({"symbol", "Symbol (default: from the file name, e.g. nvda-1999-2014.csv -> NVDA).", "sym"});
-  p.addOption({"source", "Source tag of the series (default csv).", "source", "csv"});
+  p.addOption({"source", "Source tag of the series (default csv; an intraday file gets its timeframe appended: csv_5m, ...).",
+               "source", "csv"});
   p.addOption({"format", "yahoo (Date,Open,High,Low,Close[,Adj Close],Volume) or mapped.", "fmt", "yahoo"});
   p.addOption({"map", "Column map for --format mapped: date=Date,open=O,high=H,low=L,close=C[,volume=V,time=T,"
                       "adjclose=A,vwap=W,trades=N].", "spec"});
@@ -166,7 +167,7 @@ int runIngest(const QStringList& args, const common::Config& config) {
   p.addOption({"symbol", "Symbol(s), comma separated.", "sym"});
   p.addOption({"from", "First date (YYYY-MM-DD, ET); default: last loaded bar (load_runs) or the lookback.", "date"});
   p.addOption({"to", "Last date, inclusive (YYYY-MM-DD, ET); default: now.", "date"});
-  p.addOption({"timeframe", "1d (default), 1h or 1m.", "tf", "1d"});
+  p.addOption({"timeframe", "1d (default), 1h, 15m, 5m or 1m.", "tf", "1d"});
   p.addOption({"adjusted", "Adjusted bars: yahoo, alpaca split- and dividend-adjusted (source <provider>_adjusted); "
                            "polygon split-adjusted only (source polygon_split_adjusted)."});
   p.addOption({"base-url", "Override the provider's base URL (proxy, test server).", "url"});
@@ -187,7 +188,7 @@ int runIngest(const QStringList& args, const common::Config& config) {
   if (!quality && !stale && !p.isSet("symbol")) {
     fmt::print(stderr, "ingest: --symbol is required (or --quality SYM / --stale)\n"
                        "usage: meridian-cli ingest --provider yahoo|polygon|alpaca --symbol SYM [--from D --to D] "
-                       "[--timeframe 1d|1h|1m] [--adjusted] [--base-url URL] [--full] [--fundamentals]\n");
+                       "[--timeframe 1d|1h|15m|5m|1m] [--adjusted] [--base-url URL] [--full] [--fundamentals]\n");
     return 2;
   }
 
@@ -234,7 +235,7 @@ int runIngest(const QStringList& args, const common::Config& config) {
 
   const auto tf = marketdata::timeframeFromString(p.value("timeframe").toStdString());
   if (!tf) {
-    fmt::print(stderr, "ingest: --timeframe must be 1d, 1h or 1m\n");
+    fmt::print(stderr, "ingest: --timeframe must be 1d, 1h, 15m, 5m or 1m\n");
     return 2;
   }
   marketdata::IngestRequest base;

@@ -789,8 +789,13 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
       const std::uint64_t delta = std::uint64_t(out.bars[i].ts) - std::uint64_t(out.bars[i - 1].ts);
       if (minDelta == 0 || delta < minDelta) minDelta = delta;
     }
-    out.timeframe = minDelta >= std::uint64_t(domain::kNanosPerHour) ? domain::Timeframe::Hour1
-                                                                     : domain::Timeframe::Minute1;
+    // Smallest spacing 1 h or more -> 1h, exactly 15 min -> 15m, exactly 5 min -> 5m, anything else -> 1m.
+    using domain::Timeframe;
+    const auto spacing = [minDelta](Timeframe tf) { return minDelta == std::uint64_t(domain::nominalLength(tf)); };
+    out.timeframe = Timeframe::Minute1;
+    if (minDelta >= std::uint64_t(domain::kNanosPerHour)) out.timeframe = Timeframe::Hour1;
+    else if (spacing(Timeframe::Minute15)) out.timeframe = Timeframe::Minute15;
+    else if (spacing(Timeframe::Minute5)) out.timeframe = Timeframe::Minute5;
   }
   return out;
 }

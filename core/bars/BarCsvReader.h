@@ -88,7 +88,9 @@ struct CsvRowError {
 struct BarCsv {
   std::vector<domain::Bar> bars;    // ascending ts (strictly, after sort/dedupe)
   std::vector<std::size_t> lines;   // 1-based file line of each bar
-  domain::Timeframe timeframe = domain::Timeframe::Day1;  // Day1 when every row has a bare date, else Hour1/Minute1
+  // Day1 when every row has a bare date, else by the smallest spacing between rows: >= 1 h Hour1, exactly 15 min
+  // Minute15, exactly 5 min Minute5, anything else Minute1.
+  domain::Timeframe timeframe = domain::Timeframe::Day1;
   std::size_t rows = 0;             // data rows read (excluding header and blank lines)
   std::size_t skippedNullRows = 0;  // Yahoo "null" rows
   std::size_t sortedRows = 0;       // rows that were out of order (sort)

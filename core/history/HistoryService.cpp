@@ -22,14 +22,7 @@ namespace {
 
 using domain::Timeframe;
 
-int rank(Timeframe tf) {
-  switch (tf) {
-    case Timeframe::Minute1: return 0;
-    case Timeframe::Hour1: return 1;
-    case Timeframe::Day1: return 2;
-  }
-  return 2;
-}
+int rank(Timeframe tf) { return domain::timeframeRank(tf); }
 
 struct Candidate {
   std::string source;
@@ -289,7 +282,7 @@ contract::HistoryLoaded HistoryService::loadWith(const contract::RequestHistory&
             request.vendor.empty() ? m_options.vendors : std::vector<std::string>{request.vendor};
         for (const std::string& vendor : vendors)
           for (bool adjusted : {false, true})
-            for (Timeframe tf : {Timeframe::Minute1, Timeframe::Hour1, Timeframe::Day1})
+            for (Timeframe tf : domain::kAllTimeframes)
               probe(marketdata::sourceName(vendor, adjusted, tf));
       }
       if (!error.empty() || found.empty()) return;

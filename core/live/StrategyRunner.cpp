@@ -152,7 +152,13 @@ Result<StrategyRunnerOptions> StrategyRunnerOptions::fromConfig(const common::Co
   o.trade = c.boolValue("strategy.trade", false);
   const QString tf = c.value("strategy.timeframe", "1d").trimmed();
   const auto parsed = marketdata::timeframeFromString(tf.toStdString());
-  if (!parsed) return makeError("config", fmt::format("strategy.timeframe '{}' must be 1d, 1h or 1m", tf.toStdString()));
+  if (!parsed)
+    return makeError("config", fmt::format("strategy.timeframe '{}' must be 1d, 1h or 1m", tf.toStdString()));
+  // The live feeds publish 1m, 1h and 1d bars only: a 5m / 15m strategy would never see a bar.
+  if (*parsed == domain::Timeframe::Minute5 || *parsed == domain::Timeframe::Minute15)
+    return makeError("config", fmt::format("strategy.timeframe '{}': live strategies run on 1d, 1h or 1m bars (the "
+                                           "feeds publish no 5m / 15m bars; backtests take them)",
+                                           tf.toStdString()));
   o.timeframe = *parsed;
   const auto positive = [&](const char* key, double fallback, double max) -> Result<double> {
     if (!c.contains(key)) return fallback;

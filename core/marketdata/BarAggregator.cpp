@@ -41,15 +41,22 @@ domain::Bar BarAggregator::finalize(const Bucket& b) {
   return bar;
 }
 
-void BarAggregator::hourBounds(Timestamp t, Timestamp& start, Timestamp& end) {
+BarAggregator::BarAggregator(Options options)
+    : m_options(options),
+      m_levels{{Timeframe::Minute5, 5 * kMinute, options.minute5, {}},
+               {Timeframe::Minute15, 15 * kMinute, options.minute15, {}},
+               {Timeframe::Hour1, kHour, options.hourly, {}},
+               {Timeframe::Day1, 0, options.daily, {}}} {}
+
+void BarAggregator::intervalBounds(Timestamp t, Timestamp step, Timestamp& start, Timestamp& end) {
   const auto& d = m_cursor.dayOf(t);
   if (d.inSession(t)) {
-    start = d.open + ((t - d.open) / kHour) * kHour;
-    end = std::min(start + kHour, d.close);
+    start = d.open + ((t - d.open) / step) * step;
+    end = std::min(start + step, d.close);
     return;
   }
-  start = floorTo(t, kHour);  // ET offsets are whole hours: UTC and ET hours coincide
-  end = start + kHour;
+  start = floorTo(t, step);  // ET offsets are whole hours: UTC and ET clock intervals coincide
+  end = start + step;
   if (d.trading && t < d.open && end > d.open) end = d.open;
   if (d.trading && t >= d.close && start < d.close) start = d.close;
 }
@@ -75,42 +82,35 @@ void BarAggregator::closeMinute(std::vector<ClosedBar>& closed) {
   intoHigher(bar, pv, closed);
 }
 
-void BarAggregator::closeHour(std::vector<ClosedBar>& closed) {
-  if (!m_hour.open) return;
-  m_hour.open = false;
-  closed.push_back(ClosedBar{Timeframe::Hour1, finalize(m_hour)});
-}
-
-void BarAggregator::closeDay(std::vector<ClosedBar>& closed) {
-  if (!m_day.open) return;
-  m_day.open = false;
-  closed.push_back(ClosedBar{Timeframe::Day1, finalize(m_day)});
+void BarAggregator::closeLevel(Level& level, std::vector<ClosedBar>& closed) {
+  if (!level.bucket.open) return;
+  level.bucket.open = false;
+  closed.push_back(ClosedBar{level.timeframe, finalize(level.bucket)});
 }
 
 void BarAggregator::intoHigher(const domain::Bar& minute, double pv, std::vector<ClosedBar>& closed) {
-  if (m_options.hourly) {
-    if (m_hour.open && minute.ts >= m_hour.end) closeHour(closed);
-    if (!m_hour.open) {
-      hourBounds(minute.ts, m_hour.start, m_hour.end);
-      m_hour.bar.ts = m_hour.start;
+  for (Level& level : m_levels) {
+    if (!level.enabled) continue;
+    Bucket& b = level.bucket;
+    if (b.open && minute.ts >= b.end) closeLevel(level, closed);
+    if (!b.open) {
+      if (level.step > 0) {
+        intervalBounds(minute.ts, level.step, b.start, b.end);
+        b.bar.ts = b.start;
+      } else {
+        Timestamp key = 0;
+        dayBounds(minute.ts, b.start, b.end, key);
+        b.bar.ts = key;
+      }
     }
-    merge(m_hour, minute, pv);
-  }
-  if (m_options.daily) {
-    if (m_day.open && minute.ts >= m_day.end) closeDay(closed);
-    if (!m_day.open) {
-      Timestamp key = 0;
-      dayBounds(minute.ts, m_day.start, m_day.end, key);
-      m_day.bar.ts = key;
-    }
-    merge(m_day, minute, pv);
+    merge(b, minute, pv);
   }
 }
 
 void BarAggregator::advance(Timestamp now, std::vector<ClosedBar>& closed) {
   if (m_minute.open && now >= m_minute.end) closeMinute(closed);
-  if (m_hour.open && now >= m_hour.end) closeHour(closed);
-  if (m_day.open && now >= m_day.end) closeDay(closed);
+  for (Level& level : m_levels)
+    if (level.bucket.open && now >= level.bucket.end) closeLevel(level, closed);
 }
 
 void BarAggregator::addTrade(Timestamp ts, double price, double size, std::vector<ClosedBar>& closed) {
@@ -148,10 +148,11 @@ void BarAggregator::addMinuteBar(const domain::Bar& bar, std::vector<ClosedBar>&
     ++m_outside;
     return;
   }
-  if (m_hour.open && bar.ts < m_hour.start) {
-    ++m_late;
-    return;
-  }
+  for (const Level& level : m_levels)
+    if (level.bucket.open && bar.ts < level.bucket.start) {
+      ++m_late;
+      return;
+    }
   const double pv = (bar.vwap > 0.0 ? bar.vwap : bar.close) * bar.volume;
   intoHigher(bar, pv, closed);
 }
@@ -160,18 +161,20 @@ void BarAggregator::flush(Timestamp now, std::vector<ClosedBar>& closed) { advan
 
 void BarAggregator::finish(std::vector<ClosedBar>& closed) {
   closeMinute(closed);
-  closeHour(closed);
-  closeDay(closed);
+  for (Level& level : m_levels) closeLevel(level, closed);
 }
 
 std::optional<domain::Bar> BarAggregator::current(Timeframe tf) const {
-  const Bucket& b = tf == Timeframe::Minute1 ? m_minute : tf == Timeframe::Hour1 ? m_hour : m_day;
-  if (!b.open) return std::nullopt;
-  return finalize(b);
+  if (tf == Timeframe::Minute1) return m_minute.open ? std::optional(finalize(m_minute)) : std::nullopt;
+  for (const Level& level : m_levels)
+    if (level.timeframe == tf && level.bucket.open) return finalize(level.bucket);
+  return std::nullopt;
 }
 
 std::vector<domain::Bar> BarAggregator::aggregate(std::span<const domain::Bar> minuteBars, Timeframe target,
                                                   Options options) {
+  options.minute5 = target == Timeframe::Minute5;
+  options.minute15 = target == Timeframe::Minute15;
   options.hourly = target == Timeframe::Hour1;
   options.daily = target == Timeframe::Day1;
   BarAggregator agg(options);

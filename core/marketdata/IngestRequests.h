@@ -56,7 +56,7 @@ struct IngestReport {
 struct CsvImportRequest {
   QString path;
   std::string symbol;              // empty: from the file name (CsvImporter::symbolFromFileName)
-  std::string source = "csv";
+  std::string source = "csv";      // an intraday file gets its timeframe appended when this has none ("csv_5m")
   CsvOptions options;
 };
 

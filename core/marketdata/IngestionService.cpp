@@ -256,6 +256,10 @@ Result<IngestReport> IngestionService::importCsv(const CsvImportRequest& request
   report.provider = "csv";
   report.timeframe = data->timeframe;
   report.source = request.source.empty() ? sourceName("csv", request.options.adjust, data->timeframe) : request.source;
+  // An intraday file under a tag without a timeframe ("csv", the default) gets the detected one ("csv_5m"): stored
+  // untagged, its bars would be read back as daily.
+  if (data->timeframe != Timeframe::Day1 && timeframeOfSource(report.source) == Timeframe::Day1)
+    (report.source += '_') += toString(data->timeframe);
   report.fetched = data->bars.size();
   report.skippedRows = data->skippedNullRows;
   if (!data->bars.empty()) {

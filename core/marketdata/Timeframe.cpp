@@ -11,8 +11,7 @@ std::string sourceName(std::string_view vendor, bool adjusted, Timeframe tf) {
   // Polygon's adjusted=true applies splits only; Yahoo's and Alpaca's (adjustment=all) adjusted series include
   // dividends. The tag says which, so the two never share a name.
   if (adjusted) s += vendor == "polygon" ? "_split_adjusted" : "_adjusted";
-  if (tf == Timeframe::Hour1) s += "_1h";
-  if (tf == Timeframe::Minute1) s += "_1m";
+  if (tf != Timeframe::Day1) (s += '_') += toString(tf);  // _1m, _5m, _15m, _1h
   return s;
 }
 
@@ -23,8 +22,10 @@ std::string_view adjustmentOfSource(std::string_view source) {
 }
 
 Timeframe timeframeOfSource(std::string_view source) {
-  if (source.ends_with("_1h")) return Timeframe::Hour1;
-  if (source.ends_with("_1m")) return Timeframe::Minute1;
+  for (Timeframe tf : domain::kAllTimeframes)
+    if (tf != Timeframe::Day1 && source.size() > toString(tf).size() + 1 && source.ends_with(toString(tf)) &&
+        source[source.size() - toString(tf).size() - 1] == '_')
+      return tf;
   return Timeframe::Day1;
 }
 

@@ -3,7 +3,7 @@
 // daily bar key.
 //
 // Bar timestamp convention (every adapter, the CSV importer and the aggregator follow it):
-//  * intraday bars (1m, 1h): ts = the bar's open instant, UTC ns;
+//  * intraday bars (1m, 5m, 15m, 1h): ts = the bar's open instant, UTC ns;
 //  * daily bars (1d): ts = the session open instant of the trading date, i.e. 09:30 America/New_York of that
 //    date in UTC ns (e.g. 2024-01-02 -> 2024-01-02T14:30:00Z), whatever the vendor sends (Polygon/Alpaca key
 //    daily bars at midnight ET, Yahoo at the open, CSV files carry a bare date). For a date that is not an NYSE
@@ -29,12 +29,13 @@ using domain::toString;
 
 // Storage source tag of a series: vendor + "_adjusted" when split- and dividend-adjusted (Yahoo, Alpaca, CSV with
 // Adj Close), "_split_adjusted" for Polygon's adjusted bars (splits only: Polygon's adjusted=true applies no
-// dividends) + "_1h"/"_1m" for intraday. yahoo, yahoo_adjusted, yahoo_adjusted_1h, polygon_1m,
-// polygon_split_adjusted, alpaca_adjusted, ...
+// dividends) + "_1h"/"_15m"/"_5m"/"_1m" for intraday. yahoo, yahoo_adjusted, yahoo_adjusted_1h, polygon_1m,
+// polygon_split_adjusted, alpaca_adjusted, ... (+ "_5m"/"_15m" for 5- and 15-minute bars: yahoo_5m, csv_adjusted_15m).
 std::string sourceName(std::string_view vendor, bool adjusted, Timeframe tf);
 // What a source tag's prices are: "unadjusted", "split- and dividend-adjusted" or "split-adjusted (no dividends)".
 std::string_view adjustmentOfSource(std::string_view source);
-// The timeframe a source tag names ("..._1h" -> Hour1, "..._1m" -> Minute1, else Day1).
+// The timeframe a source tag names ("..._1h" -> Hour1, "..._15m" -> Minute15, "..._5m" -> Minute5,
+// "..._1m" -> Minute1, else Day1).
 Timeframe timeframeOfSource(std::string_view source);
 
 // The daily bar key of an exchange date: its session open (09:30 ET, UTC ns; see above).

@@ -4,6 +4,8 @@
 #include "core/time/CivilTime.h"
 #include "core/time/TimeZones.h"
 
+#include <fmt/format.h>
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -52,6 +54,42 @@ class tst_BarCsvReader : public QObject {
     QCOMPARE(r->lines, (std::vector<std::size_t>{2, 4}));
     QVERIFY(r->timeframe == domain::Timeframe::Day1);
     QCOMPARE(r->header.size(), std::size_t(7));
+  }
+
+  // The timeframe of an intraday file is its smallest row spacing: 5 min -> 5m, 15 min -> 15m, >= 1 h -> 1h, any
+  // other spacing -> 1m. Two sessions (2024-07-02 and the 13:00 early close of 2024-07-03), New York wall times.
+  void detectsTheTimeframe_data() {
+    QTest::addColumn<int>("minutes");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("1m") << 1 << int(domain::Timeframe::Minute1);
+    QTest::newRow("5m") << 5 << int(domain::Timeframe::Minute5);
+    QTest::newRow("15m") << 15 << int(domain::Timeframe::Minute15);
+    QTest::newRow("10m is 1m") << 10 << int(domain::Timeframe::Minute1);
+    QTest::newRow("30m is 1m") << 30 << int(domain::Timeframe::Minute1);
+    QTest::newRow("1h") << 60 << int(domain::Timeframe::Hour1);
+  }
+  void detectsTheTimeframe() {
+    QFETCH(int, minutes);
+    QFETCH(int, expected);
+    std::string text = kHeader;
+    std::size_t rows = 0;
+    for (const auto& [day, closeMinute] : {std::pair{2, 16 * 60}, std::pair{3, 13 * 60}})
+      for (int m = 9 * 60 + 30; m < closeMinute; m += minutes, ++rows)
+        text += fmt::format("2024-07-0{} {:02}:{:02},10,11,9,10.5,10.5,{}\n", day, m / 60, m % 60, 100 + rows);
+    auto r = read(text);
+    QVERIFY2(r.ok(), errorOf(r).c_str());
+    QCOMPARE(r->bars.size(), rows);
+    QCOMPARE(int(r->timeframe), expected);
+    QCOMPARE(r->bars.front().ts, utc(2024, 7, 2, 13, 30));
+    QCOMPARE(r->bars[1].ts - r->bars[0].ts, minutes * domain::kNanosPerMinute);
+    // One gap wider than the spacing (a missing bar) does not change it.
+    if (minutes == 5 || minutes == 15) {
+      const auto cut = text.find("2024-07-02 10:");
+      const auto next = text.find('\n', cut);
+      auto r2 = read(text.substr(0, cut) + text.substr(next + 1));
+      QVERIFY2(r2.ok(), errorOf(r2).c_str());
+      QCOMPARE(int(r2->timeframe), expected);
+    }
   }
 
   // Every rejected input: the message names the file, the line, the column (where there is one) and the reason.

@@ -1,3 +1,4 @@
+#include "core/domain/Timeframe.h"
 #include "core/domain/Types.h"
 
 #include <QtTest>
@@ -27,6 +28,31 @@ class tst_DomainTypes : public QObject {
     QCOMPARE(sideFromString("sell"), std::optional<Side>(Side::Sell));
     QVERIFY(!sideFromString("short").has_value());
   }
+  // Every timeframe formats and parses back; the spellings users type are accepted, others are not; the enum values
+  // stay where they were (they are stored as combo box data) and the rank orders by resolution.
+  void timeframeRoundTrip() {
+    QCOMPARE(std::size(kAllTimeframes), std::size_t(5));
+    for (Timeframe tf : kAllTimeframes) QCOMPARE(timeframeFromString(toString(tf)), std::optional<Timeframe>(tf));
+    QCOMPARE(toString(Timeframe::Minute5), std::string_view("5m"));
+    QCOMPARE(toString(Timeframe::Minute15), std::string_view("15m"));
+    for (const char* s : {"5m", "5min", "5MIN", "5M"})
+      QCOMPARE(timeframeFromString(s), std::optional<Timeframe>(Timeframe::Minute5));
+    for (const char* s : {"15m", "15min", "15Min", "15M"})
+      QCOMPARE(timeframeFromString(s), std::optional<Timeframe>(Timeframe::Minute15));
+    QCOMPARE(timeframeFromString("1Min"), std::optional<Timeframe>(Timeframe::Minute1));
+    QCOMPARE(timeframeFromString("60m"), std::optional<Timeframe>(Timeframe::Hour1));
+    for (const char* s : {"", "5", "10m", "5d", "15", "m5", "15mins "}) QVERIFY2(!timeframeFromString(s), s);
+    QCOMPARE(nominalLength(Timeframe::Minute5), 5 * kNanosPerMinute);
+    QCOMPARE(nominalLength(Timeframe::Minute15), 15 * kNanosPerMinute);
+    QCOMPARE(int(Timeframe::Minute1), 0);
+    QCOMPARE(int(Timeframe::Hour1), 1);
+    QCOMPARE(int(Timeframe::Day1), 2);
+    for (std::size_t i = 1; i < std::size(kAllTimeframes); ++i) {
+      QVERIFY(timeframeRank(kAllTimeframes[i - 1]) < timeframeRank(kAllTimeframes[i]));
+      QVERIFY(nominalLength(kAllTimeframes[i - 1]) < nominalLength(kAllTimeframes[i]));
+    }
+  }
+
   void terminalStatuses() {
     QVERIFY(isTerminal(OrderStatus::Filled));
     QVERIFY(isTerminal(OrderStatus::Rejected));

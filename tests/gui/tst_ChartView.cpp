@@ -129,6 +129,33 @@ class tst_ChartView : public QObject {
     QCOMPARE(d[1].volume, 2.0);
   }
 
+  // 15m buckets start at the 09:30 open and the last one of a 13:00 early close (2025-11-28) is 12:45-13:00.
+  void fifteenMinuteBars() {
+    std::vector<Bar> base;
+    for (Timestamp t = et(2025, 11, 28, 9, 30); t < et(2025, 11, 28, 13, 0); t += domain::kNanosPerMinute)
+      base.push_back(bar(t, 10, 11, 9, 10, 1));
+    base[20].high = 20;  // 09:50: the second bucket
+    const auto out = ChartSeries::resample(base, Timeframe::M15);
+    QCOMPARE(out.size(), std::size_t(14));
+    QCOMPARE(out[0].ts, et(2025, 11, 28, 9, 30));
+    QCOMPARE(out[0].volume, 15.0);
+    QCOMPARE(out[1].ts, et(2025, 11, 28, 9, 45));
+    QCOMPARE(out[1].high, 20.0);
+    QCOMPARE(out[0].high, 11.0);
+    QCOMPARE(out.back().ts, et(2025, 11, 28, 12, 45));
+    QCOMPARE(out.back().volume, 15.0);
+    // Stored 5m bars resample into the same 15m buckets.
+    const auto from5 = ChartSeries::resample(ChartSeries::resample(base, Timeframe::M5), Timeframe::M15);
+    QCOMPARE(from5.size(), out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      QCOMPARE(from5[i].ts, out[i].ts);
+      QCOMPARE(from5[i].high, out[i].high);
+      QCOMPARE(from5[i].volume, out[i].volume);
+    }
+    QCOMPARE(QString(timeframeLabel(Timeframe::M15)), QString("15m"));
+    QCOMPARE(timeframeDuration(Timeframe::M15), 15 * domain::kNanosPerMinute);
+  }
+
   void hourlyBarsAlignToTheOpen() {
     std::vector<Bar> base;
     for (Timestamp t = et(2026, 1, 6, 8, 15); t < et(2026, 1, 6, 10, 45); t += domain::kNanosPerMinute)
@@ -220,7 +247,7 @@ class tst_ChartView : public QObject {
       auto d = randomWalk(390, static_cast<std::uint32_t>(day), et(2026, 1, day, 9, 30));
       all.insert(all.end(), d.begin(), d.end());
     }
-    for (Timeframe tf : {Timeframe::M1, Timeframe::M5, Timeframe::H1, Timeframe::D1, Timeframe::W1}) {
+    for (Timeframe tf : {Timeframe::M1, Timeframe::M5, Timeframe::M15, Timeframe::H1, Timeframe::D1, Timeframe::W1}) {
       ChartSeries live;
       live.setTimeframe(tf);
       live.setBase({all.begin(), all.begin() + 100});
@@ -474,7 +501,11 @@ class tst_ChartView : public QObject {
     QVERIFY(v->timeframe() == Timeframe::M5);
     QCOMPARE(v->series().size(), std::size_t(390));
     v->setFocus();
-    QTest::keyClick(v, Qt::Key_4);  // 1D
+    QTest::keyClick(v, Qt::Key_3);  // 15m
+    QVERIFY(v->timeframe() == Timeframe::M15);
+    QCOMPARE(v->series().size(), std::size_t(130));
+    QVERIFY(dock.timeframeButton(Timeframe::M15)->isChecked());
+    QTest::keyClick(v, Qt::Key_5);  // 1D
     QVERIFY(v->timeframe() == Timeframe::D1);
     QCOMPARE(v->series().size(), std::size_t(5));
     QVERIFY(dock.timeframeButton(Timeframe::D1)->isChecked());

@@ -2,6 +2,7 @@
 // independent one stored; Alt+Shift+L, the symbols typed, Enter: the scan lists the three pairs with the known
 // statistics (AAA/BBB first, hedge 1.5, p < 0.01; the pairs with CCC flagged stale); the selected pair's z-score is
 // charted with the entry / exit / stop bands; Ctrl+Enter backtests it with the pairs strategy (result in the panel).
+#include "core/domain/Timeframe.h"
 #include "core/runtime/Kernel.h"
 #include "core/storage/StorageService.h"
 #include "ui/dialogs/BacktestController.h"
@@ -146,6 +147,14 @@ class tst_PairLabUi : public QObject {
     QTest::keyClick(window, Qt::Key_L, Qt::AltModifier | Qt::ShiftModifier);
     QTRY_VERIFY(dock->isVisible());
 
+    // Every timeframe is offered, coarsest first; the item data is the domain value.
+    QStringList offered;
+    for (int i = 0; i < dock->timeframeCombo()->count(); ++i) {
+      offered << dock->timeframeCombo()->itemText(i);
+      const auto tf = domain::Timeframe(dock->timeframeCombo()->itemData(i).toInt());
+      QCOMPARE(QString::fromLatin1(domain::toString(tf).data()), offered.back());
+    }
+    QCOMPARE(offered, (QStringList{"1d", "1h", "15m", "5m", "1m"}));
     dock->timeframeCombo()->setCurrentIndex(dock->timeframeCombo()->findText(QStringLiteral("1h")));
     // Lookback and threshold typed into their fields.
     for (auto [spin, text] : {std::pair<QAbstractSpinBox*, QString>{dock->lookbackSpin(), QStringLiteral("200")},

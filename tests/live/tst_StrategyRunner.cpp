@@ -325,6 +325,13 @@ class tst_StrategyRunner : public QObject {
     QVERIFY(opt->sizing.mode == strategy::SizingRule::Mode::PercentOfEquity);
     o.set("strategy.timeframe", "2d");
     QVERIFY(!StrategyRunnerOptions::fromConfig(o).ok());
+    for (const char* tf : {"5m", "15min"}) {  // no live feed publishes them: refused by name, not left waiting
+      o.set("strategy.timeframe", tf);
+      const auto refused = StrategyRunnerOptions::fromConfig(o);
+      QVERIFY(!refused.ok());
+      QVERIFY2(refused.error().message.find("feeds publish no 5m / 15m bars") != std::string::npos,
+               refused.error().message.c_str());
+    }
     o.set("strategy.timeframe", "1d");
     o.set("strategy.size_pct", "-1");
     QVERIFY(StrategyRunnerOptions::fromConfig(o).error().message.find("strategy.size_pct") != std::string::npos);

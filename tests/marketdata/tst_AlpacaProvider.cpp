@@ -175,6 +175,29 @@ class tst_AlpacaProvider : public QObject {
     QCOMPARE(p.source(Timeframe::Minute1), std::string("alpaca_adjusted_1m"));
   }
 
+  // 5m / 15m: timeframe=5Min / 15Min.
+  void fiveAndFifteenMinuteTimeframes_data() {
+    QTest::addColumn<int>("minutes");
+    QTest::newRow("5m") << 5;
+    QTest::newRow("15m") << 15;
+  }
+  void fiveAndFifteenMinuteTimeframes() {
+    QFETCH(int, minutes);
+    const Timeframe tf = minutes == 5 ? Timeframe::Minute5 : Timeframe::Minute15;
+    m_server->route(kPath, {json(200, page(R"({"t":"2024-01-02T14:30:00Z","o":187.15,"h":187.3,"l":187.0,"c":187.2,"v":1000,"n":12,"vw":187.1})", {}))});
+    auto p = provider();
+    const auto from = open930(2024, 1, 2);
+    auto bars = p.fetchBars("AAPL", from, from + domain::kNanosPerHour, tf);
+    QVERIFY(bars.ok());
+    QCOMPARE(bars->size(), std::size_t(1));
+    QCOMPARE(bars->at(0).ts, from);
+    const auto r = m_server->requests().at(0);
+    QCOMPARE(r.query.queryItemValue("timeframe"), QString::number(minutes) + "Min");
+    QCOMPARE(r.query.queryItemValue("start"), QString("2024-01-02T14:30:00Z"));
+    QCOMPARE(r.query.queryItemValue("end"), QString("2024-01-02T15:29:59Z"));
+    QCOMPARE(p.source(tf), "alpaca_" + std::to_string(minutes) + "m");
+  }
+
   void nullBarsIsEmpty() {
     m_server->route(kPath, {json(200, R"({"bars":null,"symbol":"AAPL","next_page_token":null})")});
     auto p = provider();

@@ -1,5 +1,5 @@
-// BarAggregator: trades -> 1m -> 1h -> 1d with NYSE sessions (09:30-aligned hours, early closes), flushes,
-// always-open mode, batch aggregation of minute bars, and per-trade cost.
+// BarAggregator: trades -> 1m -> 5m / 15m -> 1h -> 1d with NYSE sessions (09:30-aligned buckets, early closes),
+// flushes, always-open mode, batch aggregation of minute bars (and of 5m bars into 15m), and per-trade cost.
 #include "core/marketdata/BarAggregator.h"
 #include "core/time/TimeZones.h"
 
@@ -175,6 +175,124 @@ class tst_BarAggregator : public QObject {
     QCOMPARE(days[0].ts, open);
     QCOMPARE(days[0].high, 10.5 + 389 * 0.01);
     QCOMPARE(days[0].low, 9.5);
+  }
+
+  // 5m and 15m buckets start at the 09:30 open, run on the 5/15-minute grid mid-session and are cut by an early
+  // close (13:00); closed bars come out finest first.
+  void fiveAndFifteenMinuteBuckets() {
+    BarAggregator::Options o;
+    o.minute5 = o.minute15 = true;
+    BarAggregator agg(o);
+    std::vector<ClosedBar> closed;
+    // 2024-11-29 closes at 13:00 ET. One trade every 20 s from the open, price = minutes since the open.
+    const auto open = et(2024, 11, 29, 9, 30), close = et(2024, 11, 29, 13, 0);
+    for (auto t = open; t < close; t += 20 * kNanosPerSecond)
+      agg.addTrade(t, 100.0 + double((t - open) / kNanosPerMinute), 1.0, closed);
+    // A trade at 09:29 would be outside the session; the open bucket starts at 09:30 exactly.
+    QVERIFY(agg.current(Timeframe::Minute5));
+    QCOMPARE(agg.current(Timeframe::Minute15)->ts, et(2024, 11, 29, 12, 45));
+    agg.flush(close, closed);
+    agg.addTrade(et(2024, 11, 29, 13, 2), 1.0, 1.0, closed);  // after the early close: ignored
+    QCOMPARE(agg.outsideSession(), std::uint64_t(1));
+    QVERIFY(!agg.current(Timeframe::Minute5));
+    QVERIFY(!agg.current(Timeframe::Minute15));
+
+    const auto m5 = only(closed, Timeframe::Minute5);
+    const auto m15 = only(closed, Timeframe::Minute15);
+    QCOMPARE(m5.size(), std::size_t(42));   // 3.5 h
+    QCOMPARE(m15.size(), std::size_t(14));
+    // At the open.
+    QCOMPARE(m5.front().ts, open);
+    QCOMPARE(m5.front().open, 100.0);
+    QCOMPARE(m5.front().close, 104.0);
+    QCOMPARE(m5.front().trades, std::int64_t(15));
+    QCOMPARE(m15.front().ts, open);
+    QCOMPARE(m15.front().high, 114.0);
+    QCOMPARE(m15.front().trades, std::int64_t(45));
+    // Mid-session: 11:05 and 11:00 (95 and 90 minutes after the open).
+    QCOMPARE(m5[19].ts, et(2024, 11, 29, 11, 5));
+    QCOMPARE(m5[19].open, 195.0);
+    QCOMPARE(m5[19].low, 195.0);
+    QCOMPARE(m5[19].high, 199.0);
+    QCOMPARE(m15[6].ts, et(2024, 11, 29, 11, 0));
+    QCOMPARE(m15[6].open, 190.0);
+    QCOMPARE(m15[6].close, 204.0);
+    // The last buckets end at the early close.
+    QCOMPARE(m5.back().ts, et(2024, 11, 29, 12, 55));
+    QCOMPARE(m15.back().ts, et(2024, 11, 29, 12, 45));
+    QCOMPARE(m15.back().close, 309.0);
+    for (std::size_t i = 0; i < m15.size(); ++i) QCOMPARE(m15[i].ts, open + std::int64_t(i) * 15 * kNanosPerMinute);
+    // Order: every 15m bar comes right after the 5m bar that completes it (and after that bar's 1m).
+    for (std::size_t i = 0; i < closed.size(); ++i)
+      if (closed[i].timeframe == Timeframe::Minute15) {
+        QVERIFY(i >= 2);
+        QVERIFY(closed[i - 1].timeframe == Timeframe::Minute5);
+        QCOMPARE(closed[i - 1].bar.ts, closed[i].bar.ts + 10 * kNanosPerMinute);
+        QVERIFY(closed[i - 2].timeframe == Timeframe::Minute1);
+      }
+    // Volume is conserved across the levels.
+    double v1 = 0, v5 = 0, v15 = 0;
+    for (const auto& b : only(closed, Timeframe::Minute1)) v1 += b.volume;
+    for (const auto& b : m5) v5 += b.volume;
+    for (const auto& b : m15) v15 += b.volume;
+    QCOMPARE(v1, 630.0);
+    QCOMPARE(v5, v1);
+    QCOMPARE(v15, v1);
+  }
+
+  // Outside sessions (sessionOnly = false) 5m/15m buckets follow the clock; the one across the close starts there.
+  void alwaysOpenFifteenMinutes() {
+    BarAggregator::Options o;
+    o.minute15 = true;
+    o.hourly = o.daily = false;
+    o.sessionOnly = false;
+    BarAggregator agg(o);
+    std::vector<ClosedBar> closed;
+    for (auto t = et(2024, 11, 29, 12, 50); t < et(2024, 11, 29, 13, 40); t += kNanosPerMinute)
+      agg.addTrade(t, 10.0, 1.0, closed);
+    agg.finish(closed);
+    const auto m15 = only(closed, Timeframe::Minute15);
+    QCOMPARE(m15.size(), std::size_t(4));  // 12:45 (session), 13:00-13:15, 13:15-13:30, 13:30-13:45
+    QCOMPARE(m15[0].ts, et(2024, 11, 29, 12, 45));
+    QCOMPARE(m15[0].trades, std::int64_t(10));
+    QCOMPARE(m15[1].ts, et(2024, 11, 29, 13, 0));
+    QCOMPARE(m15[3].ts, et(2024, 11, 29, 13, 30));
+    QCOMPARE(m15[3].trades, std::int64_t(10));
+    QVERIFY(only(closed, Timeframe::Hour1).empty());
+    QVERIFY(only(closed, Timeframe::Minute5).empty());
+  }
+
+  // The batch helper: 1m -> 5m / 15m over an early-close session, and stored 5m bars -> 15m give the same bars.
+  void aggregateToFiveAndFifteen() {
+    std::vector<domain::Bar> minutes;
+    const auto open = et(2024, 7, 3, 9, 30);  // closes at 13:00 ET
+    for (int i = 0; i < 210; ++i)
+      minutes.push_back(domain::Bar{open + i * kNanosPerMinute, 10.0 + i * 0.01, 10.5 + i * 0.01, 9.5 + i * 0.01,
+                                    10.2 + i * 0.01, 100.0, 10.1 + i * 0.01, 5});
+    const auto m5 = BarAggregator::aggregate(minutes, Timeframe::Minute5);
+    QCOMPARE(m5.size(), std::size_t(42));
+    QCOMPARE(m5[1].ts, open + 5 * kNanosPerMinute);
+    QCOMPARE(m5[1].open, 10.05);
+    QCOMPARE(m5[1].close, 10.2 + 9 * 0.01);
+    QCOMPARE(m5[1].high, 10.5 + 9 * 0.01);
+    QCOMPARE(m5[1].low, 9.5 + 5 * 0.01);
+    QCOMPARE(m5[1].volume, 500.0);
+    QCOMPARE(m5[1].trades, std::int64_t(25));
+    const auto m15 = BarAggregator::aggregate(minutes, Timeframe::Minute15);
+    QCOMPARE(m15.size(), std::size_t(14));
+    QCOMPARE(m15.back().ts, et(2024, 7, 3, 12, 45));
+    QCOMPARE(m15.back().close, 10.2 + 209 * 0.01);
+    const auto m15from5 = BarAggregator::aggregate(m5, Timeframe::Minute15);
+    QCOMPARE(m15from5.size(), m15.size());
+    for (std::size_t i = 0; i < m15.size(); ++i) {
+      QCOMPARE(m15from5[i].ts, m15[i].ts);
+      QCOMPARE(m15from5[i].open, m15[i].open);
+      QCOMPARE(m15from5[i].high, m15[i].high);
+      QCOMPARE(m15from5[i].low, m15[i].low);
+      QCOMPARE(m15from5[i].close, m15[i].close);
+      QCOMPARE(m15from5[i].volume, m15[i].volume);
+      QCOMPARE(m15from5[i].trades, m15[i].trades);
+    }
   }
 
   void twoMillionTradesOverAWeekConserveVolume() {

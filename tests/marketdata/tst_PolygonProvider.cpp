@@ -232,9 +232,46 @@ class tst_PolygonProvider : public QObject {
     QCOMPARE(marketdata::sourceName("polygon", true, Timeframe::Day1), std::string("polygon_split_adjusted"));
     QCOMPARE(marketdata::sourceName("yahoo", true, Timeframe::Day1), std::string("yahoo_adjusted"));
     QCOMPARE(marketdata::sourceName("alpaca", true, Timeframe::Hour1), std::string("alpaca_adjusted_1h"));
+    QCOMPARE(marketdata::sourceName("yahoo", false, Timeframe::Minute5), std::string("yahoo_5m"));
+    QCOMPARE(marketdata::sourceName("csv", true, Timeframe::Minute15), std::string("csv_adjusted_15m"));
+    for (Timeframe tf : domain::kAllTimeframes)
+      for (bool adjusted : {false, true})
+        QVERIFY(marketdata::timeframeOfSource(marketdata::sourceName("polygon", adjusted, tf)) == tf);
+    QVERIFY(marketdata::timeframeOfSource("csv15m") == Timeframe::Day1);  // no separator: not a timeframe tag
     QCOMPARE(marketdata::adjustmentOfSource("polygon_split_adjusted_1m"), std::string_view("split-adjusted (no dividends)"));
     QCOMPARE(marketdata::adjustmentOfSource("yahoo_adjusted"), std::string_view("split- and dividend-adjusted"));
     QCOMPARE(marketdata::adjustmentOfSource("polygon"), std::string_view("unadjusted"));
+  }
+
+  // 5m / 15m: range/5/minute and range/15/minute with millisecond bounds.
+  void fiveAndFifteenMinuteRanges_data() {
+    QTest::addColumn<int>("minutes");
+    QTest::newRow("5m") << 5;
+    QTest::newRow("15m") << 15;
+  }
+  void fiveAndFifteenMinuteRanges() {
+    QFETCH(int, minutes);
+    const Timeframe tf = minutes == 5 ? Timeframe::Minute5 : Timeframe::Minute15;
+    const domain::Timestamp from = open930(2024, 1, 2), to = from + domain::kNanosPerHour;
+    const QString path = QStringLiteral("/v2/aggs/ticker/AAPL/range/%1/minute/%2/%3")
+                             .arg(minutes)
+                             .arg(domain::toMillis(from))
+                             .arg(domain::toMillis(to) - 1);
+    const domain::Timestamp second = from + minutes * domain::kNanosPerMinute;
+    m_server->route(path, {json(200, page(R"({"v":100,"vw":187.1,"o":187.15,"c":187.2,"h":187.3,"l":187.0,"t":)" +
+                                              QByteArray::number(domain::toMillis(from)) +
+                                              R"(,"n":3},{"v":50,"vw":187.2,"o":187.2,"c":187.25,"h":187.3,"l":187.1,"t":)" +
+                                              QByteArray::number(domain::toMillis(second)) + ",\"n\":2}",
+                                          {}))});
+    auto p = provider();
+    auto bars = p.fetchBars("AAPL", from, to, tf);
+    QVERIFY2(bars.ok(), bars.ok() ? "" : bars.error().message.c_str());
+    QCOMPARE(bars->size(), std::size_t(2));
+    QCOMPARE(bars->at(0).ts, from);
+    QCOMPARE(bars->at(1).ts, second);
+    QCOMPARE(m_server->requests().size(), qsizetype(1));
+    QCOMPARE(m_server->requests().at(0).path, path);
+    QCOMPARE(p.source(tf), "polygon_" + std::to_string(minutes) + "m");
   }
 
   void fundamentals() {

@@ -34,11 +34,12 @@ const QByteArray kDaily = R"({"chart":{"result":[{"meta":{"currency":"USD","symb
 const QByteArray kNotFound =
     R"({"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}})";
 
-QByteArray hourly(qint64 firstTs, int n) {
+// n intraday bars `step` seconds apart (default: hourly).
+QByteArray hourly(qint64 firstTs, int n, qint64 step = 3600) {
   QByteArray ts, o, h, l, c, v;
   for (int i = 0; i < n; ++i) {
     const char* sep = i ? "," : "";
-    ts += sep + QByteArray::number(firstTs + i * 3600);
+    ts += sep + QByteArray::number(firstTs + i * step);
     o += sep + QByteArray::number(100.0 + i);
     h += sep + QByteArray::number(101.5 + i);
     l += sep + QByteArray::number(99.5 + i);
@@ -152,6 +153,31 @@ class tst_YahooProvider : public QObject {
     QCOMPARE(bars->size(), std::size_t(7));
     QCOMPARE(bars->at(1).ts, at(kJan2 + 3600));  // 10:30 ET
     QCOMPARE(m_server->requests().at(0).query.queryItemValue("interval"), QString("1h"));
+  }
+
+  // 5m / 15m: interval=5m / 15m, at most 60 days per request (Yahoo's limit for 2m..90m), bars at their open.
+  void fiveAndFifteenMinuteIntervals_data() {
+    QTest::addColumn<int>("minutes");
+    QTest::newRow("5m") << 5;
+    QTest::newRow("15m") << 15;
+  }
+  void fiveAndFifteenMinuteIntervals() {
+    QFETCH(int, minutes);
+    const Timeframe tf = minutes == 5 ? Timeframe::Minute5 : Timeframe::Minute15;
+    m_server->route(kPath, {json(200, hourly(kJan2, 6, minutes * 60))});
+    auto p = provider();
+    auto bars = p.fetchBars("AAPL", at(kJan2), at(kJan2 + 100 * kDay), tf);
+    QVERIFY(bars.ok());
+    QCOMPARE(bars->size(), std::size_t(6));
+    QCOMPARE(bars->at(1).ts, at(kJan2 + minutes * 60));
+    const auto reqs = m_server->requests();
+    QCOMPARE(reqs.size(), qsizetype(2));  // 100 days = 60 + 40
+    for (const auto& r : reqs) QCOMPARE(r.query.queryItemValue("interval"), QString::number(minutes) + "m");
+    QCOMPARE(reqs[0].query.queryItemValue("period1").toLongLong(), kJan2);
+    QCOMPARE(reqs[0].query.queryItemValue("period2").toLongLong(), kJan2 + 60 * kDay);
+    QCOMPARE(reqs[1].query.queryItemValue("period1").toLongLong(), kJan2 + 60 * kDay);
+    QCOMPARE(reqs[1].query.queryItemValue("period2").toLongLong(), kJan2 + 100 * kDay);
+    QCOMPARE(p.source(tf), "yahoo_" + std::to_string(minutes) + "m");
   }
 
   void emptyRange() {

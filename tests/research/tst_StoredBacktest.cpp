@@ -4,11 +4,16 @@
 //  * Minute bars of two cointegrated symbols over NYSE sessions (early closes included) are stored; the pairs strategy
 //    runs on 1h bars aggregated from them, and the bar count and span follow the calendar (computed here from the
 //    sessions, independently of the aggregator).
+//  * A 5-minute CSV (NYSE sessions, early closes) imported with `import-csv` is stored as csv_5m, and its --symbol
+//    --timeframe 5m backtest is byte-identical to the --csv run of the file; 15m bars aggregated from it follow the
+//    calendar (sessions cut at early closes).
 //  * What is not stored is an error naming the symbol; a coarser series is never passed off as a finer one.
 #include "core/domain/Types.h"
 #include "core/storage/StorageFactory.h"
 #include "core/time/NyseCalendar.h"
 
+#include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -134,6 +139,70 @@ class tst_StoredBacktest : public QObject {
     QCOMPARE(scanStored.out, scanCsv.out);
   }
 
+  // A 5m CSV file -> import-csv -> csv_5m; the stored series backtests exactly like the file, and aggregates to 15m.
+  void fiveMinuteStoredEqualsCsv_data() { backends(); }
+  void fiveMinuteStoredEqualsCsv() {
+    QFETCH(QString, backend);
+    if (m_pg->skip(backend)) MERIDIAN_SKIP_OR_FAIL("MERIDIAN_TEST_PG_URI not set");
+    // 2024-06-24 .. 2024-07-12: 14 sessions, the 13:00 early close of Jul 3 among them.
+    const auto sessions = time::NyseCalendar::instance().sessions(QDate(2024, 6, 24), QDate(2024, 7, 12));
+    std::int64_t bars5 = 0, bars15 = 0;
+    for (const auto& s : sessions) {
+      bars5 += (s.close - s.open) / (5 * kMinute);
+      bars15 += (s.close - s.open + 15 * kMinute - 1) / (15 * kMinute);
+    }
+    QCOMPARE(sessions.size(), std::size_t(14));
+    const QString path = m_home.filePath(QStringLiteral("fivemin-%1.csv").arg(backend));
+    {
+      QFile f(path);
+      QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      QByteArray text = "Date,Open,High,Low,Close,Adj Close,Volume\n";
+      QRandomGenerator rng(5);
+      double px = 50.0;
+      for (const auto& s : sessions)
+        for (domain::Timestamp ts = s.open; ts < s.close; ts += 5 * kMinute) {
+          const double open = px;
+          px = std::max(5.0, px + 0.4 * (rng.generateDouble() - 0.5) + 0.05 * std::sin(double(ts / kMinute) / 90.0));
+          const QString when = QDateTime::fromMSecsSinceEpoch(ts / 1'000'000, Qt::UTC).toString(Qt::ISODate);
+          text += QStringLiteral("%1,%2,%3,%4,%5,%5,%6\n")
+                      .arg(when)
+                      .arg(open, 0, 'f', 4)
+                      .arg(std::max(open, px) + 0.02, 0, 'f', 4)
+                      .arg(std::min(open, px) - 0.02, 0, 'f', 4)
+                      .arg(px, 0, 'f', 4)
+                      .arg(1000 + rng.bounded(500))
+                      .toUtf8();
+        }
+      f.write(text);
+    }
+    const QString symbol = QStringLiteral("FIVE") + backend.left(1).toUpper();
+    const auto imported = run(backend, {"import-csv", path, "--symbol", symbol});
+    QVERIFY2(imported.code == 0, qPrintable(imported.err));
+    QVERIFY2(imported.out.contains("csv_5m"), qPrintable(imported.out));
+    const QStringList sma{"backtest", "--strategy", "sma_cross", "--param", "fast=6", "--param", "slow=24",
+                          "--cash", "100000", "--size", "100", "--json"};
+    const auto fromCsv = run(backend, sma + QStringList{"--csv", symbol + "=" + path});
+    const auto stored = run(backend, sma + QStringList{"--symbol", symbol, "--timeframe", "5m"});
+    QVERIFY2(fromCsv.code == 0, qPrintable(fromCsv.err));
+    QVERIFY2(stored.code == 0, qPrintable(stored.err));
+    const QJsonObject o = QJsonDocument::fromJson(stored.out.toUtf8()).object();
+    QCOMPARE(o.value("bars").toInteger(), bars5);
+    QVERIFY2(o.value("num_trades").toInt() > 0, qPrintable(stored.out.left(600)));
+    QCOMPARE(stored.out, fromCsv.out);
+    // The same source named explicitly, and 5min spelled as users write it.
+    const auto named = run(backend, sma + QStringList{"--symbol", symbol, "--timeframe", "5MIN", "--source", "csv_5m"});
+    QVERIFY2(named.code == 0, qPrintable(named.err));
+    QCOMPARE(named.out, fromCsv.out);
+    // 15m bars aggregated from the stored 5m ones: one per started quarter hour of each session.
+    const auto m15 = run(backend, sma + QStringList{"--symbol", symbol, "--timeframe", "15m"});
+    QVERIFY2(m15.code == 0, qPrintable(m15.err));
+    QCOMPARE(QJsonDocument::fromJson(m15.out.toUtf8()).object().value("bars").toInteger(), bars15);
+    // 1m is finer than anything stored: an error, never the 5m bars passed off as minutes.
+    const auto m1 = run(backend, sma + QStringList{"--symbol", symbol, "--timeframe", "1m"});
+    QCOMPARE(m1.code, 1);
+    QVERIFY2(m1.err.contains("coarser series csv_5m (5m)"), qPrintable(m1.err));
+  }
+
   void missingSeriesAreErrors_data() { backends(); }
   void missingSeriesAreErrors() {
     QFETCH(QString, backend);
@@ -154,7 +223,7 @@ class tst_StoredBacktest : public QObject {
     QCOMPARE(r.code, 2);
     r = run(backend, {"backtest", "--symbol", "ORCL", "--timeframe", "5d"});
     QCOMPARE(r.code, 2);
-    QVERIFY2(r.err.contains("'5d' is not 1m, 1h or 1d"), qPrintable(r.err));
+    QVERIFY2(r.err.contains("'5d' is not 1m, 5m, 15m, 1h or 1d"), qPrintable(r.err));
   }
 
   // The pairs strategy end to end on hourly bars made from stored minute bars.
@@ -193,6 +262,12 @@ class tst_StoredBacktest : public QObject {
     QSet<QString> symbols;
     for (const QJsonValue& t : o.value("trades").toArray()) symbols.insert(t.toObject().value("symbol").toString());
     QCOMPARE(symbols, (QSet<QString>{"PAIRA", "PAIRB"}));
+    // 5m bars from the same minutes: 78 per full session, 42 on an early close.
+    const auto fiveMin = run(backend, {"backtest", "--strategy", "sma_cross", "--symbol", "PAIRA", "--timeframe", "5m",
+                                       "--json"});
+    QVERIFY2(fiveMin.code == 0, qPrintable(fiveMin.err));
+    QCOMPARE(QJsonDocument::fromJson(fiveMin.out.toUtf8()).object().value("bars").toInteger(),
+             static_cast<qint64>(a.size() / 5));
     // Daily bars from the same minutes: one per session.
     const auto daily = run(backend, {"backtest", "--strategy", "sma_cross", "--symbol", "PAIRA", "--json"});
     QVERIFY2(daily.code == 0, qPrintable(daily.err));

@@ -72,7 +72,8 @@ ImportCsvDialog::ImportCsvDialog(UiBridge* bridge, QString settingsOrganization,
 
   m_source = new QLineEdit(QStringLiteral("csv"), this);
   m_source->setObjectName(QStringLiteral("sourceEdit"));
-  m_source->setToolTip(QStringLiteral("Source tag the bars are stored under (\"..._1h\" / \"..._1m\" for intraday)"));
+  m_source->setToolTip(QStringLiteral("Source tag the bars are stored under (intraday files get the detected "
+                                      "timeframe appended: \"csv_1m\", \"csv_5m\", \"csv_15m\", \"csv_1h\")"));
   form->addRow(QStringLiteral("S&ource:"), m_source);
 
   m_progress = new QProgressBar(this);

@@ -353,6 +353,7 @@ Timeframe BacktestResultsDock::chartTimeframe() const {
     step = std::min(step, m_result->equity[i].ts - m_result->equity[i - 1].ts);
   if (step >= 20 * domain::kNanosPerHour) return Timeframe::D1;
   if (step >= domain::kNanosPerHour) return Timeframe::H1;
+  if (step >= 15 * domain::kNanosPerMinute) return Timeframe::M15;
   if (step >= 5 * domain::kNanosPerMinute) return Timeframe::M5;
   return Timeframe::M1;
 }

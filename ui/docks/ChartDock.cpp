@@ -29,7 +29,8 @@
 namespace meridian::ui {
 namespace {
 
-constexpr Timeframe kTimeframes[] = {Timeframe::M1, Timeframe::M5, Timeframe::H1, Timeframe::D1, Timeframe::W1};
+constexpr Timeframe kTimeframes[] = {Timeframe::M1, Timeframe::M5, Timeframe::M15, Timeframe::H1, Timeframe::D1,
+                                     Timeframe::W1};
 constexpr CandleView::Range kRanges[] = {CandleView::Range::D1, CandleView::Range::D5, CandleView::Range::M1,
                                          CandleView::Range::M3, CandleView::Range::M6, CandleView::Range::Y1,
                                          CandleView::Range::Y5, CandleView::Range::All};
@@ -49,10 +50,14 @@ void upsertBar(std::vector<domain::Bar>& series, const domain::Bar& bar) {
   }
 }
 
+// 5m and 15m charts ask for minutes and resample them (a chart switches between 1m, 5m and 15m without a new
+// request); where no minutes are stored, the history service answers with the finest coarser series, e.g. stored
+// 5m or 15m bars, which the chart shows as they are (or resamples 5m into 15m).
 domain::Timeframe storageTimeframe(Timeframe tf) {
   switch (tf) {
     case Timeframe::M1:
-    case Timeframe::M5: return domain::Timeframe::Minute1;
+    case Timeframe::M5:
+    case Timeframe::M15: return domain::Timeframe::Minute1;
     case Timeframe::H1: return domain::Timeframe::Hour1;
     case Timeframe::D1:
     case Timeframe::W1: return domain::Timeframe::Day1;
@@ -181,7 +186,7 @@ ChartDock::ChartDock(QWidget* parent)
   symbolGroup->addWidget(symLabel);
   symbolGroup->addWidget(m_symbolEdit);
 
-  // Timeframes: exclusive, keys 1-5 on the chart.
+  // Timeframes: exclusive, keys 1-6 on the chart.
   QHBoxLayout* timeframeGroup = group();
   m_timeframes = new QButtonGroup(this);
   m_timeframes->setExclusive(true);
@@ -357,6 +362,8 @@ void ChartDock::startBuild(std::shared_ptr<const contract::HistoryLoaded> histor
     feed->seamEnd = hist.back().ts + marketdata::nominalLength(history->timeframe);
     if (history->timeframe != domain::Timeframe::Minute1) {
       marketdata::BarAggregator::Options o;
+      o.minute5 = history->timeframe == domain::Timeframe::Minute5;
+      o.minute15 = history->timeframe == domain::Timeframe::Minute15;
       o.hourly = history->timeframe == domain::Timeframe::Hour1;
       o.daily = history->timeframe == domain::Timeframe::Day1;
       feed->aggregator = std::make_unique<marketdata::BarAggregator>(o);

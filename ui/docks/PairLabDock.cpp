@@ -114,9 +114,8 @@ PairLabDock::PairLabDock(UiBridge* bridge, QWidget* parent) : QDockWidget(QStrin
   connect(m_symbols, &QLineEdit::returnPressed, this, &PairLabDock::scan);
   m_timeframe = new QComboBox(content);
   m_timeframe->setObjectName(QStringLiteral("pairLabTimeframe"));
-  m_timeframe->addItem(QStringLiteral("1d"), int(domain::Timeframe::Day1));
-  m_timeframe->addItem(QStringLiteral("1h"), int(domain::Timeframe::Hour1));
-  m_timeframe->addItem(QStringLiteral("1m"), int(domain::Timeframe::Minute1));
+  for (auto it = std::rbegin(domain::kAllTimeframes); it != std::rend(domain::kAllTimeframes); ++it)
+    m_timeframe->addItem(format::qstr(domain::toString(*it)), int(*it));  // 1d, 1h, 15m, 5m, 1m
   m_universe = new QPushButton(QStringLiteral("Stored"), content);
   m_universe->setObjectName(QStringLiteral("pairLabUniverse"));
   m_universe->setToolTip(QStringLiteral("Scan universe: every symbol with a stored series of the chosen timeframe"));

@@ -55,7 +55,7 @@ ShortcutsDialog::ShortcutsDialog(const QList<QAction*>& actions, QWidget* parent
   html += row(QStringLiteral("+ / - / wheel (Chart)"), QStringLiteral("Zoom in / out"));
   html += row(QStringLiteral("Home / End (Chart)"), QStringLiteral("Fit all bars / newest bars at the default zoom"));
   html += row(QStringLiteral("Left / Right, PageUp / PageDown (Chart)"), QStringLiteral("Pan a step / a page (drag with the mouse)"));
-  html += row(QStringLiteral("1 – 5 (Chart)"), QStringLiteral("Timeframe 1m / 5m / 1h / 1D / 1W"));
+  html += row(QStringLiteral("1 – 6 (Chart)"), QStringLiteral("Timeframe 1m / 5m / 15m / 1h / 1D / 1W"));
   html += row(QStringLiteral("Ctrl+1 – Ctrl+8 (Chart)"), QStringLiteral("Range 1D / 5D / 1M / 3M / 6M / 1Y / 5Y / All"));
   html += row(QStringLiteral("Ctrl+R / Enter (Jobs)"), QStringLiteral("Run the selected job now"));
   html += row(QStringLiteral("Ctrl+P / Ctrl+R (Strategy Monitor)"), QStringLiteral("Pause / resume the selected strategy"));

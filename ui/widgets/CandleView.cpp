@@ -90,7 +90,7 @@ int decimalsFor(double step) { return step >= 1.0 ? 0 : step >= 0.1 ? 1 : step >
 
 QString number(double v, int decimals = 2) { return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("—"); }
 
-bool intraday(Timeframe tf) { return tf == Timeframe::M1 || tf == Timeframe::M5 || tf == Timeframe::H1; }
+bool intraday(Timeframe tf) { return tf != Timeframe::D1 && tf != Timeframe::W1; }
 
 Indicator overlayIndicator(CandleView::Overlay o) {
   switch (o) {

@@ -82,13 +82,15 @@ class Bucketer {
 
   Bucket of(const Bar& b) {
     Bucket out;
-    if (m_tf == Timeframe::M5 || m_tf == Timeframe::H1) {
+    if (m_tf == Timeframe::M5 || m_tf == Timeframe::M15 || m_tf == Timeframe::H1) {
       const Timestamp off = m_offset.offsetNs(b.ts);
       const Timestamp local = b.ts + off;
       const Timestamp day = floorDiv(local, kDay);
       const Timestamp minuteOfDay = (local - day * kDay) / kMinute;
-      const Timestamp bucketMinute =
-          m_tf == Timeframe::M5 ? (minuteOfDay / 5) * 5 : kOpenMinute + floorDiv(minuteOfDay - kOpenMinute, 60) * 60;
+      // 5m / 15m: the clock grid, on which the 09:30 open and the 13:00 early closes lie; 1h: from the open.
+      const Timestamp bucketMinute = m_tf == Timeframe::M5    ? (minuteOfDay / 5) * 5
+                                     : m_tf == Timeframe::M15 ? (minuteOfDay / 15) * 15
+                                                              : kOpenMinute + floorDiv(minuteOfDay - kOpenMinute, 60) * 60;
       out.ts = day * kDay + bucketMinute * kMinute - off;
       out.key = out.ts;
       return out;
@@ -127,6 +129,7 @@ const char* timeframeLabel(Timeframe tf) {
   switch (tf) {
     case Timeframe::M1: return "1m";
     case Timeframe::M5: return "5m";
+    case Timeframe::M15: return "15m";
     case Timeframe::H1: return "1h";
     case Timeframe::D1: return "1D";
     case Timeframe::W1: return "1W";
@@ -138,6 +141,7 @@ domain::Timestamp timeframeDuration(Timeframe tf) {
   switch (tf) {
     case Timeframe::M1: return kMinute;
     case Timeframe::M5: return 5 * kMinute;
+    case Timeframe::M15: return 15 * kMinute;
     case Timeframe::H1: return domain::kNanosPerHour;
     case Timeframe::D1: return kDay;
     case Timeframe::W1: return 7 * kDay;
@@ -261,6 +265,7 @@ Timeframe ChartSeries::effectiveTimeframe() const {
   if (!m_identity) return m_timeframe;
   if (isDailyInterval(m_baseInterval)) return m_baseInterval >= 5 * kDay ? Timeframe::W1 : Timeframe::D1;
   if (m_baseInterval >= domain::kNanosPerHour) return Timeframe::H1;
+  if (m_baseInterval >= 15 * kMinute) return Timeframe::M15;
   if (m_baseInterval >= 5 * kMinute) return Timeframe::M5;
   return Timeframe::M1;
 }

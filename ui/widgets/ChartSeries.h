@@ -32,9 +32,10 @@
 
 namespace meridian::ui {
 
-enum class Timeframe : std::uint8_t { M1, M5, H1, D1, W1 };
+// Finest first (the chart's settings store the label, not the value).
+enum class Timeframe : std::uint8_t { M1, M5, M15, H1, D1, W1 };
 
-const char* timeframeLabel(Timeframe tf);              // "1m", "5m", "1h", "1D", "1W"
+const char* timeframeLabel(Timeframe tf);              // "1m", "5m", "15m", "1h", "1D", "1W"
 domain::Timestamp timeframeDuration(Timeframe tf);     // nominal length (1W = 7 days)
 
 enum class Indicator : std::uint8_t {

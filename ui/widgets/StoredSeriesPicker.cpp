@@ -42,7 +42,8 @@ StoredSeriesPicker::StoredSeriesPicker(UiBridge* bridge, QWidget* parent) : QWid
   m_timeframe = new QComboBox(this);
   m_timeframe->setObjectName(QStringLiteral("storedSeriesTimeframe"));
   m_timeframe->addItem(QStringLiteral("as stored"), QString());
-  for (const char* tf : {"1m", "1h", "1d"}) m_timeframe->addItem(QString::fromLatin1(tf), QString::fromLatin1(tf));
+  for (domain::Timeframe tf : domain::kAllTimeframes)
+    m_timeframe->addItem(format::qstr(domain::toString(tf)), format::qstr(domain::toString(tf)));
   m_timeframe->setToolTip(QStringLiteral("Timeframe of the run: a finer stored series is aggregated on NYSE sessions "
                                          "(America/New_York); a coarser one cannot be used"));
   barsLabel->setBuddy(m_timeframe);

@@ -26,6 +26,8 @@ Error parseError(const std::string& what) { return makeError("parse", fmt::forma
 const char* timeframeOf(Timeframe tf) {
   switch (tf) {
     case Timeframe::Minute1: return "1Min";
+    case Timeframe::Minute5: return "5Min";
+    case Timeframe::Minute15: return "15Min";
     case Timeframe::Hour1: return "1Hour";
     case Timeframe::Day1: return "1Day";
   }

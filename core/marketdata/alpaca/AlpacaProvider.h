@@ -2,7 +2,7 @@
 // Alpaca market data v2 historical bars. Credentials from Config (APCA_API_KEY_ID / APCA_API_SECRET_KEY), sent
 // as the APCA-API-KEY-ID / APCA-API-SECRET-KEY headers (both registered secrets, never logged).
 //
-// GET {data_url}/v2/stocks/{symbol}/bars?timeframe=1Day|1Hour|1Min&start&end&limit&adjustment=raw|all&feed
+// GET {data_url}/v2/stocks/{symbol}/bars?timeframe=1Day|1Hour|15Min|5Min|1Min&start&end&limit&adjustment=raw|all&feed
 //   [&page_token] -> {"bars":[{"t":"2024-01-02T05:00:00Z","o","h","l","c","v","n","vw"}]|null,"symbol",
 //   "next_page_token":"..."|null}.
 // end is inclusive: daily requests give start as the first exchange date and end as the RFC 3339 close of the last

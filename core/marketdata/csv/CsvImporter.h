@@ -52,7 +52,7 @@ struct CsvOptions {
 struct CsvData {
   std::vector<domain::Bar> bars;   // ascending time
   std::vector<int> lines;          // 1-based file line of each bar
-  Timeframe timeframe = Timeframe::Day1;  // Day1 when every row has a bare date, else Minute1 (intraday)
+  Timeframe timeframe = Timeframe::Day1;  // Day1 when every row has a bare date, else as detected (BarCsv)
   std::size_t rows = 0;            // data rows read (excluding header / blank lines)
   std::size_t skippedNullRows = 0;
   std::size_t sortedRows = 0;         // rows that were out of order (sort)

@@ -25,11 +25,21 @@ Error parseError(const std::string& what) { return makeError("parse", fmt::forma
 
 const char* spanOf(Timeframe tf) {
   switch (tf) {
-    case Timeframe::Minute1: return "minute";
+    case Timeframe::Minute1:
+    case Timeframe::Minute5:
+    case Timeframe::Minute15: return "minute";
     case Timeframe::Hour1: return "hour";
     case Timeframe::Day1: return "day";
   }
   return "day";
+}
+
+// Bars per request unit: 5m = range/5/minute, 15m = range/15/minute (Polygon aligns them to clock minutes, so
+// to the 09:30 open), else 1.
+int multiplierOf(Timeframe tf) {
+  if (tf == Timeframe::Minute5) return 5;
+  if (tf == Timeframe::Minute15) return 15;
+  return 1;
 }
 
 std::string exchangeFromMic(const QString& mic) {
@@ -118,8 +128,9 @@ Result<std::vector<domain::Bar>> PolygonProvider::fetchBars(std::string_view sym
     toText = QString::number(toMs);
   }
   const QString sym = QString::fromUtf8(symbol.data(), qsizetype(symbol.size()));
-  QUrl url = joinUrl(m_options.baseUrl, QStringLiteral("v2/aggs/ticker/%1/range/1/%2/%3/%4")
-                                            .arg(encodeSegment(sym), QLatin1String(spanOf(tf)), fromText, toText));
+  QUrl url = joinUrl(m_options.baseUrl, QStringLiteral("v2/aggs/ticker/%1/range/%2/%3/%4/%5")
+                                            .arg(encodeSegment(sym), QString::number(multiplierOf(tf)),
+                                                 QLatin1String(spanOf(tf)), fromText, toText));
   QUrlQuery query;
   query.addQueryItem("adjusted", m_options.adjusted ? "true" : "false");
   query.addQueryItem("sort", "asc");

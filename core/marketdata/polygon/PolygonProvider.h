@@ -2,7 +2,7 @@
 // Polygon.io REST: aggregates v2 and ticker reference v3. API key from Config (POLYGON_API_KEY) sent as the
 // apiKey query parameter (registered with common::registerSecret, never logged).
 //
-// Bars: GET {base}/v2/aggs/ticker/{T}/range/1/{minute|hour|day}/{from}/{to}?adjusted=&sort=asc&limit=50000
+// Bars: GET {base}/v2/aggs/ticker/{T}/range/{1|5|15}/{minute|hour|day}/{from}/{to}?adjusted=&sort=asc&limit=50000
 //   -> {"ticker","adjusted","results":[{"o","h","l","c","v","vw","t"(ms),"n"}],"status":"OK"|"DELAYED",
 //       "resultsCount","next_url","request_id"}.
 //   Polygon's to is inclusive: daily requests use exchange dates (from's date .. (to-1ns)'s date), intraday

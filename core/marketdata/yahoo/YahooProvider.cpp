@@ -23,6 +23,8 @@ Error parseError(const std::string& what) { return makeError("parse", fmt::forma
 const char* intervalOf(Timeframe tf) {
   switch (tf) {
     case Timeframe::Minute1: return "1m";
+    case Timeframe::Minute5: return "5m";
+    case Timeframe::Minute15: return "15m";
     case Timeframe::Hour1: return "1h";
     case Timeframe::Day1: return "1d";
   }
@@ -32,6 +34,9 @@ const char* intervalOf(Timeframe tf) {
 Timestamp windowOf(Timeframe tf) {
   switch (tf) {
     case Timeframe::Minute1: return 7 * domain::kNanosPerDay;
+    // Yahoo serves 2m..90m intervals for the last 60 days only, and at most 60 days per request.
+    case Timeframe::Minute5:
+    case Timeframe::Minute15: return 60 * domain::kNanosPerDay;
     case Timeframe::Hour1: return 180 * domain::kNanosPerDay;
     case Timeframe::Day1: return 0;  // one request
   }

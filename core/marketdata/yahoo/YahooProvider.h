@@ -1,5 +1,5 @@
 #pragma once
-// Yahoo Finance chart API v8: GET {base}/v8/finance/chart/{symbol}?period1=S&period2=E&interval=1d|1h|1m
+// Yahoo Finance chart API v8: GET {base}/v8/finance/chart/{symbol}?period1=S&period2=E&interval=1d|1h|15m|5m|1m
 // (period2 is exclusive). No API key.
 //
 // Response: {"chart":{"result":[{"meta":{...,"gmtoffset":-18000,"exchangeTimezoneName":"America/New_York"},
@@ -11,7 +11,8 @@
 // "yahoo_adjusted" = OHLC scaled by adjclose/close (splits and dividends; daily only — Yahoo sends no adjclose
 // for intraday, whose prices are used as sent: "yahoo_adjusted_1h"). Daily bars are re-keyed to 09:30 ET of the
 // exchange-local date (Timeframe.h). Intraday requests are split into windows Yahoo accepts (1m: 7 days,
-// 1h: 180 days); all windows must succeed.
+// 5m/15m: 60 days, 1h: 180 days); all windows must succeed. Yahoo keeps 1m bars for about 30 days and 5m/15m bars
+// for the last 60 days only (older windows come back empty or as a chart error).
 #include "core/marketdata/HttpClient.h"
 #include "core/marketdata/IMarketDataProvider.h"
 
