@@ -346,9 +346,10 @@ Status StrategyRunner::start() {
   }
   m_stopping = false;
   m_running = true;
-  m_thread = std::thread(&StrategyRunner::run, this);
-  log()->info("live strategies: {} instance(s), timeframe {}, {}", m_instances.size(),
+  // Logged before the thread starts: from then on m_instances is the runner thread's (the promoted ones join there).
+  log()->info("live strategies: {} instance(s) of strategy.live, timeframe {}, {}", m_instances.size(),
               marketdata::toString(m_options.timeframe), m_options.trade ? "trading" : "signals only");
+  m_thread = std::thread(&StrategyRunner::run, this);
   return {};
 }
 
