@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <set>
@@ -1225,10 +1226,14 @@ void StrategyRunner::onControl(const contract::ControlStrategy& cmd) {
   inst.changed = true;
 }
 
+void StrategyRunner::dropInstance(std::vector<std::unique_ptr<Instance>>::iterator it) {
+  for (const auto& sym : (*it)->spec.symbols) m_slots.erase((*it)->id + "|" + sym);
+  m_instances.erase(it);  // its bar subscriptions stay: bars of a symbol no instance trades are ignored
+}
+
 void StrategyRunner::removeInstance(std::vector<std::unique_ptr<Instance>>::iterator it) {
   const std::string id = (*it)->id, stateId = (*it)->stateId;
-  for (const auto& sym : (*it)->spec.symbols) m_slots.erase(id + "|" + sym);
-  m_instances.erase(it);  // its bar subscriptions stay: bars of a symbol no instance trades are ignored
+  dropInstance(it);
   if (m_storage) {
     // After any save of its state still queued (one storage thread, in order); its fills stay in the journal.
     m_storage->post([rows = std::vector<std::string>{std::string(kPromotedPrefix) + id, stateId}](storage::IStorage& st) {
@@ -1367,8 +1372,7 @@ void StrategyRunner::onStartStrategy(const contract::StartStrategy& cmd, std::in
   inst.promoted = true;
   // Its journal fills and saved state (an id promoted before keeps what it holds), then stored history.
   if (m_options.trade && m_storage && !restore(m_instances.size() - 1)) {
-    for (const auto& sym : inst.spec.symbols) m_slots.erase(inst.id + "|" + sym);
-    m_instances.pop_back();  // its bar subscriptions stay: bars of a symbol no instance trades are ignored
+    dropInstance(std::prev(m_instances.end()));
     return reject(fmt::format("{}: its saved state and the order journal could not be read: not started", id));
   }
   if (m_storage) {

@@ -222,7 +222,9 @@ class StrategyRunner {
   void onRiskRejected(const contract::RiskRejected& ev);
   void onLookup(const JournalLookup& answer);
   void onControl(const contract::ControlStrategy& cmd);
-  // Remove (ControlStrategy): the instance, its slots and its saved rows ("promoted:<id>", "live:<id>") go.
+  // The instance and its slots go (nothing working may refer to them).
+  void dropInstance(std::vector<std::unique_ptr<Instance>>::iterator it);
+  // Remove (ControlStrategy): dropInstance, and its saved rows ("promoted:<id>", "live:<id>") go.
   void removeInstance(std::vector<std::unique_ptr<Instance>>::iterator it);
   // contract::StartStrategy (see "Promoted instances" above): checked, built, restored from the journal, warmed up,
   // saved as "promoted:<id>" and published; refusals answer CommandRejected.
