@@ -5,12 +5,16 @@ namespace meridian::analytics {
 std::vector<double> drawdownSeries(double initialValue, std::span<const EquityPoint> curve) {
   std::vector<double> dd;
   dd.reserve(curve.size());
+  appendDrawdownSeries(initialValue, curve, dd);
+  return dd;
+}
+
+void appendDrawdownSeries(double initialValue, std::span<const EquityPoint> curve, std::vector<double>& out) {
   double peak = initialValue;
   for (const auto& p : curve) {
     if (p.equity > peak) peak = p.equity;
-    dd.push_back(peak > 0.0 ? p.equity / peak - 1.0 : 0.0);
+    out.push_back(peak > 0.0 ? p.equity / peak - 1.0 : 0.0);
   }
-  return dd;
 }
 
 }  // namespace meridian::analytics

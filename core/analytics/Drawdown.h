@@ -8,5 +8,7 @@
 namespace meridian::analytics {
 
 std::vector<double> drawdownSeries(double initialValue, std::span<const EquityPoint> curve);
+// The same series appended to `out` (which the caller may have reserved, e.g. with large pages).
+void appendDrawdownSeries(double initialValue, std::span<const EquityPoint> curve, std::vector<double>& out);
 
 }  // namespace meridian::analytics

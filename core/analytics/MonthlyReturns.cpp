@@ -1,5 +1,7 @@
 #include "core/analytics/MonthlyReturns.h"
 
+#include <limits>
+
 namespace meridian::analytics {
 
 CivilDate civilDateUtc(domain::Timestamp ts) {
@@ -18,20 +20,49 @@ CivilDate civilDateUtc(domain::Timestamp ts) {
   return {int(y), int(m), int(d)};
 }
 
+namespace {
+
+int monthLength(int y, int m) {
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+// Start of a day in nanoseconds, saturated at the ends of the Timestamp range (April 2262 ends after it).
+domain::Timestamp dayStart(std::int64_t day) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  if (day > kMax / domain::kNanosPerDay) return kMax;
+  if (day < kMin / domain::kNanosPerDay) return kMin;
+  return day * domain::kNanosPerDay;
+}
+
+}  // namespace
+
 std::vector<MonthlyReturn> monthlyReturns(double initialValue, std::span<const EquityPoint> curve) {
   std::vector<MonthlyReturn> out;
   double base = initialValue;
   double last = initialValue;
   int curY = 0, curM = 0;
+  // The current month as [monthStart, monthEnd) in nanoseconds: a point inside it costs two comparisons, and the
+  // calendar is consulted once per month (a 10M-point intraday curve used to convert every timestamp).
+  domain::Timestamp monthStart = 0, monthEnd = 0;
   for (const auto& p : curve) {
-    const CivilDate d = civilDateUtc(p.ts);
-    if (d.year != curY || d.month != curM) {
-      if (curY != 0) {
-        out.push_back({curY, curM, base != 0.0 ? last / base - 1.0 : 0.0});
-        base = last;
+    if (curY == 0 || p.ts < monthStart || p.ts >= monthEnd) {
+      const CivilDate d = civilDateUtc(p.ts);
+      if (d.year != curY || d.month != curM) {
+        if (curY != 0) {
+          out.push_back({curY, curM, base != 0.0 ? last / base - 1.0 : 0.0});
+          base = last;
+        }
+        curY = d.year;
+        curM = d.month;
       }
-      curY = d.year;
-      curM = d.month;
+      std::int64_t day = p.ts / domain::kNanosPerDay;
+      if (p.ts % domain::kNanosPerDay < 0) --day;
+      const std::int64_t first = day - (d.day - 1);
+      monthStart = dayStart(first);
+      monthEnd = dayStart(first + monthLength(d.year, d.month));
     }
     last = p.equity;
   }

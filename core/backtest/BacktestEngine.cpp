@@ -3,6 +3,7 @@
 #include "core/analytics/Drawdown.h"
 #include "core/backtest/SimOrderBook.h"
 #include "core/backtest/StrategyTimers.h"
+#include "core/common/LargePages.h"
 
 #include <fmt/core.h>
 
@@ -27,7 +28,9 @@ class Simulation final : public strategy::StrategyContext {
         m_book(bookConfig(cfg), symbols, strategy, *this),
         m_stats(cfg.initialCash, cfg.metrics),
         m_slice(m_n) {
-    if (cfg.recordEquityCurve) m_equity.reserve(m_bars > cfg.tradeStart ? m_bars - cfg.tradeStart : 0);
+    // The curve is filled front to back, one point per traded bar, and never grows past this: large pages keep a
+    // 10M-bar curve (240 MB) from costing a page fault every 170 bars.
+    if (cfg.recordEquityCurve) common::reserveLarge(m_equity, m_bars > cfg.tradeStart ? m_bars - cfg.tradeStart : 0);
   }
 
   Result<BacktestResult> run(const RunControl& control) {
@@ -117,7 +120,8 @@ class Simulation final : public strategy::StrategyContext {
     r.bars = std::int64_t(m_bars);
     r.trades = m_book.portfolio().takeTrades();
     r.metrics = m_stats.finish(r.trades);
-    r.drawdown = analytics::drawdownSeries(m_cfg.initialCash, m_equity);
+    common::reserveLarge(r.drawdown, m_equity.size());
+    analytics::appendDrawdownSeries(m_cfg.initialCash, m_equity, r.drawdown);
     r.monthlyReturns = analytics::monthlyReturns(m_cfg.initialCash, m_equity);
     r.equity = std::move(m_equity);
     r.fills = m_book.takeFills();

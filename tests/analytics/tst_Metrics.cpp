@@ -6,7 +6,10 @@
 #include <QDateTime>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <tuple>
 #include <vector>
 
 using namespace meridian;
@@ -142,6 +145,41 @@ class tst_Metrics : public QObject {
     QCOMPARE(m[1], (MonthlyReturn{2020, 2, 100.0 / 103.0 - 1.0}));
     QCOMPARE(m[2], (MonthlyReturn{2020, 3, 110.0 / 100.0 - 1.0}));
     QCOMPARE(m[3], (MonthlyReturn{2021, 1, 99.0 / 110.0 - 1.0}));
+  }
+  // The month of every point decides the table, however close to a month's edge it lies: points one nanosecond
+  // either side of midnight at month ends (leap February, before 1970, up to the last representable instant),
+  // several points per month and days skipped. Reference: each point's civil month, one by one.
+  void monthlyReturnsAtMonthEdges() {
+    std::vector<domain::Timestamp> ts;
+    const std::tuple<int, int, int> edges[] = {{1969, 12, 31}, {2024, 1, 31}, {2024, 2, 29}, {2023, 2, 28},
+                                               {2024, 3, 1},   {2024, 12, 31}, {2025, 1, 1}, {2262, 3, 31}};
+    for (auto [y, m, d] : edges) {
+      const domain::Timestamp midnight =
+          QDateTime(QDate(y, m, d), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch() * domain::kNanosPerMilli;
+      ts.push_back(midnight - 1);
+      ts.push_back(midnight);
+      ts.push_back(midnight + domain::kNanosPerDay - 1);
+      ts.push_back(midnight + domain::kNanosPerDay);
+    }
+    ts.push_back(std::numeric_limits<domain::Timestamp>::max());
+    std::sort(ts.begin(), ts.end());
+    std::vector<EquityPoint> c;
+    for (std::size_t i = 0; i < ts.size(); ++i) c.push_back({ts[i], 100.0 + double(i * i % 17), 0});
+    std::vector<MonthlyReturn> expected;
+    double base = 100.0, last = 100.0;
+    for (const auto& p : c) {
+      const CivilDate d = civilDateUtc(p.ts);
+      if (!expected.empty() && (expected.back().year != d.year || expected.back().month != d.month)) {
+        expected.back().value = last / base - 1.0;
+        base = last;
+      }
+      if (expected.empty() || expected.back().year != d.year || expected.back().month != d.month)
+        expected.push_back({d.year, d.month, 0.0});
+      last = p.equity;
+    }
+    expected.back().value = last / base - 1.0;
+    QCOMPARE(monthlyReturns(100.0, c), expected);
+    QCOMPARE(expected.size(), std::size_t(11));  // Dec 1969 .. Apr 2262, see the edges above
   }
   void civilDates() {
     const auto d = civilDateUtc(utc(2000, 2, 29));
