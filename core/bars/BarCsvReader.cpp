@@ -1,5 +1,6 @@
 #include "core/bars/BarCsvReader.h"
 
+#include "core/common/LargePages.h"
 #include "core/time/CivilTime.h"
 #include "core/time/TimeZones.h"
 
@@ -548,8 +549,8 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
     std::size_t headerBytes = 0;
     for (const auto& h : out.header) headerBytes += h.size() + 1;
     const std::size_t estimate = text.size() / std::max<std::size_t>(headerBytes, 24) + 16;
-    out.bars.reserve(estimate);
-    out.lines.reserve(estimate);
+    common::reserveLarge(out.bars, estimate);  // a 5M-row intraday file fills 320 MB of bars
+    common::reserveLarge(out.lines, estimate);
   }
   TimestampParser tsParser(options, zone);
   std::string joined;
@@ -645,21 +646,49 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
   }
   const char delim = options.delimiter;
   const char* const textEnd = text.data() + text.size();
-  // Parses the line at p into b; false when the line is not for the fast path or the row is bad or out of order.
+  // Where each number column's value goes: a field of the bar itself (so a row is parsed straight into its slot
+  // in out.bars: no staging array, no copy of the bar), or one of the two values that are not bar fields.
+  std::vector<double domain::Bar::*> member(width, nullptr);
+  for (std::size_t i = 0; i < width; ++i) {
+    switch (roles[i]) {
+      case Role::Open: member[i] = &domain::Bar::open; break;
+      case Role::High: member[i] = &domain::Bar::high; break;
+      case Role::Low: member[i] = &domain::Bar::low; break;
+      case Role::Close: member[i] = &domain::Bar::close; break;
+      case Role::Volume: member[i] = &domain::Bar::volume; break;
+      case Role::Vwap: member[i] = &domain::Bar::vwap; break;
+      default: break;
+    }
+  }
+  // The date column's usual widths: "yyyy-MM-dd" and "yyyy-MM-dd HH:mm:ss". The parser checks every byte of
+  // those forms, so a field of either width need not be scanned for a quote or a line end first.
+  auto dateField = [&](const char* p) -> const char* {
+    if (textEnd - p > 19) {
+      if (p[10] == delim || p[10] == '\n' || p[10] == '\r') return p + 10;
+      if (p[19] == delim || p[19] == '\n' || p[19] == '\r') return p + 19;
+    }
+    const char* q = p;
+    while (*q != delim && *q != '\n' && *q != '"') ++q;
+    return q;
+  };
+  // Parses the line at p into b (a fresh bar); false when the line is not for the fast path or the row is bad or
+  // out of order.
   auto fastRow = [&](const char* p, domain::Bar& b, bool& dateOnly, const char*& eol) -> bool {
     const char* const begin = p;
     std::string_view when;
-    double values[8] = {};  // by Role
+    double adj = 0.0, trades = 0.0;
     for (std::size_t i = 0; i < width; ++i) {
       const Role role = roles[i];
       if (role == Role::Skip || role == Role::Date) {
-        const char* q = p;
-        while (*q != delim && *q != '\n' && *q != '"') ++q;
+        const char* q = role == Role::Date ? dateField(p) : p;
+        if (role == Role::Skip)
+          while (*q != delim && *q != '\n' && *q != '"') ++q;
         if (*q == '"') return false;
         if (role == Role::Date) when = trim(std::string_view(p, std::size_t(q - p)));
         p = q;
       } else {
-        p = decimalPrefix(p, textEnd, values[std::size_t(role)]);
+        double& slot = member[i] ? b.*member[i] : role == Role::AdjClose ? adj : trades;
+        p = decimalPrefix(p, textEnd, slot);
         if (!p) return false;
       }
       if (i + 1 < width) {
@@ -670,36 +699,29 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
     if (*p == '\r') ++p;
     if (*p != '\n' || std::size_t(p - begin) > splitter.maxLine()) return false;
     eol = p;
-    b.open = values[std::size_t(Role::Open)];
-    b.high = values[std::size_t(Role::High)];
-    b.low = values[std::size_t(Role::Low)];
-    b.close = values[std::size_t(Role::Close)];
-    b.volume = values[std::size_t(Role::Volume)];
-    b.vwap = values[std::size_t(Role::Vwap)];
-    const double adj = values[std::size_t(Role::AdjClose)];
-    if (!tradeCount(b, values[std::size_t(Role::Trades)])) return false;
+    if (!tradeCount(b, trades)) return false;
     const ParsedTs ts = tsParser.parseCommon(when);
     if (ts.status != TsStatus::Ok) return false;
     b.ts = ts.ts;
     dateOnly = ts.dateOnly;
-    return checkBar(b, adj) && (out.bars.empty() || b.ts > prevTs);
+    return checkBar(b, adj) && (out.bars.size() == 1 || b.ts > prevTs);
   };
 
   for (;;) {
     if (const char* ahead = fast ? splitter.lineAhead() : nullptr) {
-      domain::Bar b;
+      domain::Bar& b = out.bars.emplace_back();
       bool dateOnly = false;
       const char* eol = nullptr;
       if (fastRow(ahead, b, dateOnly, eol)) {
         splitter.consumeLine(eol, line);
         ++out.rows;
         allDates = allDates && dateOnly;
-        out.bars.push_back(b);
         out.lines.push_back(line);
         prevTs = b.ts;
         prevLine = line;
         continue;
       }
+      out.bars.pop_back();
       rowError.reset();
     }
     const auto r = splitter.next(f, line, splitError);

@@ -424,7 +424,7 @@ class tst_BarCsvReader : public QObject {
         const char* numeric[] = {"open", "high", "low", "close", "adj", "volume", "vwap", "trades"};
         if (pick(badEvery) == 0) {
           std::string& n = v[numeric[pick(8)]];
-          switch (pick(26)) {
+          switch (pick(29)) {
             case 0: n = fmtNum("%.17g", px + 0.5); break;                 // 17 significant digits
             case 1: n = "000" + n; break;                                  // leading zeros
             case 2: n = fmtNum("%.3e", px + 0.5); break;                   // exponent
@@ -453,6 +453,9 @@ class tst_BarCsvReader : public QObject {
             case 22: v["high"] = fmtNum("%.2f", px - 5); break;             // high below max(open, close)
             case 23: date = "2263-01-01"; break;                            // out of range
             case 24: date = intraday ? "2020-01-01 24:00:00" : "2020-13-01"; break;
+            case 25: date += " "; break;                                   // trailing padding (11 / 20 wide)
+            case 26: date = date.substr(0, date.size() - 1); break;        // one short (9 / 18 wide)
+            case 27: date = date.substr(0, 10) + "\"" + date.substr(10); break;  // a quote inside the 19 bytes
             default: n = std::to_string(int(px)); break;                   // an integer
           }
         }
