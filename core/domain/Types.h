@@ -24,6 +24,9 @@ constexpr std::int64_t toSeconds(Timestamp t) { return t / kNanosPerSecond; }
 
 enum class Side : std::uint8_t { Buy, Sell };
 enum class OrderType : std::uint8_t { Market, Limit, Stop, StopLimit, TrailingStop };
+// Which prices an order type carries: a limit price (Limit, StopLimit), a stop price (Stop, StopLimit).
+constexpr bool hasLimitPrice(OrderType t) { return t == OrderType::Limit || t == OrderType::StopLimit; }
+constexpr bool hasStopPrice(OrderType t) { return t == OrderType::Stop || t == OrderType::StopLimit; }
 enum class TimeInForce : std::uint8_t { Day, Gtc, Ioc, Fok };
 enum class OrderStatus : std::uint8_t {
   New,

@@ -523,7 +523,7 @@ void ExecutionService::onBracket(const contract::SubmitBracket& cmd, domain::Tim
   for (const auto& exitId : {tp.clientOrderId, sl.clientOrderId}) {
     const domain::Order& x = m_oms.find(exitId)->order;
     const bool bad = (x.type == domain::OrderType::Limit && !(x.limitPrice > 0.0)) ||
-                     ((x.type == domain::OrderType::Stop || x.type == domain::OrderType::StopLimit) && !(x.stopPrice > 0.0));
+                     (domain::hasStopPrice(x.type) && !(x.stopPrice > 0.0));
     if (bad) {
       for (const auto& id : ids) rejectOrder(id, cmd.correlationId, "invalid_order", "bracket exit without a valid price");
       return;

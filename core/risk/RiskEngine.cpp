@@ -153,8 +153,8 @@ RiskDecision RiskEngine::check(const domain::Order& o, const RiskState& s) {
 
   if (!(o.quantity > 0.0) || !std::isfinite(o.quantity))
     return reject(RiskRule::InvalidOrder, "invalid quantity {}", o.quantity);
-  const bool needsLimit = o.type == OrderType::Limit || o.type == OrderType::StopLimit;
-  const bool needsStop = o.type == OrderType::Stop || o.type == OrderType::StopLimit;
+  const bool needsLimit = domain::hasLimitPrice(o.type);
+  const bool needsStop = domain::hasStopPrice(o.type);
   if (needsLimit && !(o.limitPrice > 0.0)) return reject(RiskRule::InvalidOrder, "{} order needs a limit price > 0", domain::toString(o.type));
   if (needsStop && !(o.stopPrice > 0.0)) return reject(RiskRule::InvalidOrder, "{} order needs a stop price > 0", domain::toString(o.type));
   if (o.type == OrderType::TrailingStop && !(o.trailPercent > 0.0 && o.trailPercent < 100.0))

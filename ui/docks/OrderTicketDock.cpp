@@ -430,8 +430,8 @@ void OrderTicketDock::onSymbolEdited(const QString& text) {
 
 void OrderTicketDock::onTypeChanged() {
   const auto type = static_cast<domain::OrderType>(m_typeCombo->currentData().toInt());
-  const bool needLimit = type == domain::OrderType::Limit || type == domain::OrderType::StopLimit;
-  const bool needStop = type == domain::OrderType::Stop || type == domain::OrderType::StopLimit;
+  const bool needLimit = domain::hasLimitPrice(type);
+  const bool needStop = domain::hasStopPrice(type);
   m_limitSpin->setEnabled(needLimit);
   m_stopSpin->setEnabled(needStop);
   // An unused price is cleared, so a stale value can never come back when the type is switched again.
@@ -492,8 +492,8 @@ QString OrderTicketDock::validate(domain::Order* out) const {
   const long long qty = typedQuantity(&qtyError);
   if (qty <= 0) return qtyError;
   const auto type = static_cast<domain::OrderType>(m_typeCombo->currentData().toInt());
-  const bool needLimit = type == domain::OrderType::Limit || type == domain::OrderType::StopLimit;
-  const bool needStop = type == domain::OrderType::Stop || type == domain::OrderType::StopLimit;
+  const bool needLimit = domain::hasLimitPrice(type);
+  const bool needStop = domain::hasStopPrice(type);
   if (needLimit && m_limitSpin->value() <= 0.0)
     return QStringLiteral("A limit price is required for %1 orders.").arg(format::orderTypeText(type));
   if (needStop && m_stopSpin->value() <= 0.0)
@@ -652,8 +652,8 @@ QStringList OrderTicketDock::preCheck() const {
   const long long qty = typedQuantity(&qtyError);
   if (qty <= 0) return {qtyError};
   const auto type = static_cast<domain::OrderType>(m_typeCombo->currentData().toInt());
-  const bool needLimit = type == domain::OrderType::Limit || type == domain::OrderType::StopLimit;
-  const bool needStop = type == domain::OrderType::Stop || type == domain::OrderType::StopLimit;
+  const bool needLimit = domain::hasLimitPrice(type);
+  const bool needStop = domain::hasStopPrice(type);
   const double last = m_quote.symbol.empty() ? 0.0 : m_quote.last;
   const double px = needLimit ? m_limitSpin->value() : (needStop ? m_stopSpin->value() : 0.0);
   if (!m_haveLimits) return out;
@@ -679,8 +679,8 @@ void OrderTicketDock::updatePreChecks() {
 
   QString band;
   const auto type = static_cast<domain::OrderType>(m_typeCombo->currentData().toInt());
-  const bool needLimit = type == domain::OrderType::Limit || type == domain::OrderType::StopLimit;
-  const bool needStop = type == domain::OrderType::Stop || type == domain::OrderType::StopLimit;
+  const bool needLimit = domain::hasLimitPrice(type);
+  const bool needStop = domain::hasStopPrice(type);
   const double last = m_quote.symbol.empty() ? 0.0 : m_quote.last;
   if (m_haveLimits && m_limits.priceBandPct > 0.0 && last > 0.0) {
     for (const auto& [on, spin, name] : {std::tuple{needLimit, m_limitSpin, QStringLiteral("Limit")},

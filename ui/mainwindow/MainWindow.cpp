@@ -84,10 +84,6 @@
 namespace meridian::ui {
 namespace {
 
-// Which prices an order of this type carries (a stop-limit both): the chart's lines, the modify dialog and a drag.
-bool hasLimitPrice(domain::OrderType t) { return t == domain::OrderType::Limit || t == domain::OrderType::StopLimit; }
-bool hasStopPrice(domain::OrderType t) { return t == domain::OrderType::Stop || t == domain::OrderType::StopLimit; }
-
 constexpr const char* kGeometryKey = "mainwindow/geometry";
 constexpr const char* kStateKey = "mainwindow/state";
 constexpr const char* kWatchlistKey = "watchlist/symbols";
@@ -985,8 +981,8 @@ void MainWindow::refreshChartOrderLines() {
     const bool buy = o.side == domain::Side::Buy;
     const QString label = QStringLiteral("%1 %2").arg(buy ? QStringLiteral("BUY") : QStringLiteral("SELL"),
                                                       format::quantity(o.remaining()));
-    const bool hasLimit = hasLimitPrice(o.type);
-    const bool hasStop = hasStopPrice(o.type);
+    const bool hasLimit = domain::hasLimitPrice(o.type);
+    const bool hasStop = domain::hasStopPrice(o.type);
     if (hasLimit && o.limitPrice > 0.0)
       lines.push_back({format::qstr(o.clientOrderId), label + QStringLiteral(" LMT"), o.limitPrice, false, buy});
     if (hasStop && o.stopPrice > 0.0)
@@ -1000,8 +996,8 @@ void MainWindow::onOrderLineMoved(const QString& clientOrderId, bool stop, doubl
   const int row = orders->rowOf(clientOrderId.toStdString());
   if (row < 0 || domain::isTerminal(orders->orderAt(row).status)) return;  // it ended meanwhile
   const domain::Order& o = orders->orderAt(row);
-  const bool hasLimit = hasLimitPrice(o.type);
-  const bool hasStop = hasStopPrice(o.type);
+  const bool hasLimit = domain::hasLimitPrice(o.type);
+  const bool hasStop = domain::hasStopPrice(o.type);
   sendModify(clientOrderId, o.quantity, hasLimit ? (stop ? o.limitPrice : price) : 0.0,
              hasStop ? (stop ? price : o.stopPrice) : 0.0);
 }
@@ -1036,8 +1032,8 @@ void MainWindow::modifyOrder(const domain::Order& order) {
     spin->setEnabled(on);
     return spin;
   };
-  const bool hasLimit = hasLimitPrice(order.type);
-  const bool hasStop = hasStopPrice(order.type);
+  const bool hasLimit = domain::hasLimitPrice(order.type);
+  const bool hasStop = domain::hasStopPrice(order.type);
   auto* limit = price(QStringLiteral("modifyLimit"), order.limitPrice, hasLimit);
   auto* stop = price(QStringLiteral("modifyStop"), order.stopPrice, hasStop);
   form->addRow(QStringLiteral("&Limit"), limit);

@@ -53,9 +53,9 @@ domain::TimeInForce mapTif(const std::string& t) {
 }
 
 void putPrices(QJsonObject& j, const domain::Order& o) {
-  if (o.type == domain::OrderType::Limit || o.type == domain::OrderType::StopLimit)
+  if (domain::hasLimitPrice(o.type))
     j.insert("limit_price", formatNumber(o.limitPrice));
-  if (o.type == domain::OrderType::Stop || o.type == domain::OrderType::StopLimit)
+  if (domain::hasStopPrice(o.type))
     j.insert("stop_price", formatNumber(o.stopPrice));
   if (o.type == domain::OrderType::TrailingStop) j.insert("trail_percent", formatNumber(o.trailPercent));
 }
