@@ -7,7 +7,10 @@
 // MainWindow (chart history through its bridge), shows it and measures for --seconds:
 //  * timer lateness: a --timer-ms PreciseTimer, each firing's delay beyond the interval (QElapsedTimer);
 //  * posted-event latency: every 10 ms a queued call is posted and the time until it runs is recorded;
-//  * achieved tick rate (SimulatedMarket::stats), quotes and bars published, GUI-thread CPU share.
+//  * achieved tick rate (SimulatedMarket::stats), quotes (one per tick) and bars published, GUI-thread CPU share;
+//  * quote-to-risk latency: every quote of the measured window is stamped at publication
+//    (SimulatedMarket::setLatencyStamps) and the execution thread records when it has applied it
+//    (ExecutionService::quoteLatency); p50/p99/max, plus what each lane's coalescing replaced (mailbox stats).
 // With --history-bars N, N one-minute bars of symbol HIST are stored first and the chart switches between HIST and
 // the first watchlist symbol every 2 s, so the lag includes history loads (and the GUI-thread cost the same bars
 // would have on the old synchronous path is printed for comparison). With --journaled-fills N, N fills are in the
@@ -23,13 +26,14 @@
 
 #include <fmt/core.h>
 
-#include <ctime>
-
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 #include <vector>
 
+#include "app/shared/Platform.h"
+#include "core/execution/ExecutionService.h"
 #include "core/marketdata/simulated/SimulatedMarket.h"
 #include "core/history/HistoryService.h"
 #include "core/runtime/Kernel.h"
@@ -66,12 +70,6 @@ Pct percentiles(std::vector<double> v) {
   for (double x : v) sum += x;
   p.mean = sum / static_cast<double>(v.size());
   return p;
-}
-
-double threadCpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
 std::vector<domain::Bar> minuteBars(std::size_t n) {
@@ -284,7 +282,11 @@ int main(int argc, char* argv[]) {
 
   auto* market = kernel.simulatedMarket();
   const auto s0 = market ? market->stats() : marketdata::SimulatedMarket::Stats{};
-  const double cpu0 = threadCpuMs();
+  execution::ExecutionService* exec = kernel.execution();
+  std::map<std::string, std::uint64_t> coalesced0;
+  for (const auto& m : kernel.bus().mailboxStats()) coalesced0[m.name] = m.coalesced;
+  if (market) market->setLatencyStamps(true);
+  const double cpu0 = app::currentThreadCpuMs();
   const qint64 wall0 = clock.nsecsElapsed();
   probeTimer.start();
   poster.start();
@@ -297,8 +299,9 @@ int main(int argc, char* argv[]) {
   QTimer::singleShot(static_cast<int>(seconds * 1000), &app, &QApplication::quit);
   app.exec();
   const double wallMs = static_cast<double>(clock.nsecsElapsed() - wall0) / 1e6;
-  const double cpuMs = threadCpuMs() - cpu0;
+  const double cpuMs = app::currentThreadCpuMs() - cpu0;
   const auto s1 = market ? market->stats() : marketdata::SimulatedMarket::Stats{};
+  if (market) market->setLatencyStamps(false);
   probeTimer.stop();
   poster.stop();
   switcher.stop();
@@ -314,7 +317,18 @@ int main(int argc, char* argv[]) {
   printLine("posted-event latency", post);
   for (const auto& [late, since] : worst)
     fmt::print("  stall {:.0f} ms, {:.0f} ms after a symbol switch\n", late, since);
-  fmt::print("  GUI thread CPU: {:.1f}% of one core\n", 100.0 * cpuMs / wallMs);
+  if (cpu0 >= 0) fmt::print("  GUI thread CPU: {:.1f}% of one core\n", 100.0 * cpuMs / wallMs);
+  if (exec) {
+    const auto& h = exec->quoteLatency();
+    fmt::print("  quote-to-risk (publish -> applied on the execution thread) n {:8}  p50 {:7.3f}  p99 {:7.3f}  max {:8.3f}"
+               "  mean {:6.3f} ms\n",
+               h.count(), static_cast<double>(h.percentileNs(0.50)) / 1e6, static_cast<double>(h.percentileNs(0.99)) / 1e6,
+               static_cast<double>(h.maxNs()) / 1e6, h.meanNs() / 1e6);
+  }
+  for (const auto& m : kernel.bus().mailboxStats())
+    if (m.coalesced > coalesced0[m.name])
+      fmt::print("  mailbox {:<12} coalesced {:.0f}/s (older quotes replaced before its thread drained them)\n", m.name,
+                 static_cast<double>(m.coalesced - coalesced0[m.name]) / (wallMs / 1000.0));
   if (journaledFills > 0) {
     // The same answer again, through the storage thread, and merged into a fresh sorted blotter: the GUI-thread part.
     const auto answer = kernel.history()->loadFills(contract::RequestFillsHistory{"bench", ui::FillsModel::kDefaultCapacity});

@@ -1,5 +1,5 @@
 #pragma once
-// The one operating-system call the entry points make before anything else. One implementation per platform
+// The operating-system calls of the entry points and benchmarks. One implementation per platform
 // (PlatformPosix.cpp, PlatformOther.cpp), chosen in app/CMakeLists.txt.
 
 #include <QByteArray>
@@ -28,5 +28,9 @@ const char* terminationSignalReceived();
 // thread's event loop; watching ends at end of input. POSIX: a QSocketNotifier on fd 0. Returns nullptr where
 // standard input cannot be watched this way. Destroy the returned object to stop watching.
 std::unique_ptr<QObject> watchStandardInputLines(std::function<void(const QByteArray&)> onLine);
+
+// CPU time the calling thread has used so far, in milliseconds (benchmarks: the GUI thread's share of a core).
+// POSIX: CLOCK_THREAD_CPUTIME_ID; Windows: GetThreadTimes; a negative value where the platform cannot tell.
+double currentThreadCpuMs();
 
 }  // namespace meridian::app

@@ -66,6 +66,22 @@ void Mailbox::push(Envelope e) {
   if (notify) notify();
 }
 
+void Mailbox::pushAll(std::vector<Envelope>& envelopes) {
+  std::function<void()> notify;
+  bool pushed = false;
+  {
+    std::lock_guard lock(m_mutex);
+    for (auto& e : envelopes) {
+      std::function<void()> first;
+      if (pushLocked(e, false, first)) pushed = true;
+      if (first) notify = std::move(first);
+    }
+  }
+  if (!pushed) return;
+  m_cv.notify_one();
+  if (notify) notify();
+}
+
 bool Mailbox::tryPush(Envelope e) {
   std::function<void()> notify;
   {
@@ -196,6 +212,53 @@ std::vector<MailboxStats> EventBus::mailboxStats() const {
   return out;
 }
 
+void EventBus::receiversOf(const Table& subs, std::type_index type, const std::string& topic,
+                           std::vector<std::shared_ptr<Mailbox>>& receivers) {
+  // Typed subscriptions of this type, then pattern subscriptions of every type; one push per mailbox.
+  const std::size_t first = receivers.size();
+  for (const std::type_index t : {type, std::type_index(typeid(void))}) {
+    const auto it = subs.find(t);
+    if (it == subs.end()) continue;
+    for (const auto& s : it->second) {
+      if (!topicMatches(s.pattern, topic)) continue;
+      auto mb = s.mailbox.lock();
+      if (!mb || mb->closed() || std::find(receivers.begin() + static_cast<std::ptrdiff_t>(first), receivers.end(), mb) !=
+                                     receivers.end())
+        continue;
+      receivers.push_back(std::move(mb));
+    }
+  }
+}
+
+void EventBus::deliverAll(std::type_index type, std::vector<Published>& items, Lane lane) {
+  std::shared_ptr<const Table> subs;
+  std::uint64_t seq;
+  {
+    std::lock_guard lock(m_mutex);
+    subs = m_subs;
+    seq = m_seq + 1;
+    m_seq += items.size();
+  }
+  // Each receiving mailbox with its envelopes, in publish order.
+  std::vector<std::pair<std::shared_ptr<Mailbox>, std::vector<Envelope>>> out;
+  std::vector<std::shared_ptr<Mailbox>> receivers;
+  for (auto& item : items) {
+    receivers.clear();
+    receiversOf(*subs, type, item.topic, receivers);
+    for (auto& mb : receivers) {
+      auto it = std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.first == mb; });
+      if (it == out.end()) {
+        out.emplace_back(std::move(mb), std::vector<Envelope>{});
+        out.back().second.reserve(items.size());
+        it = out.end() - 1;
+      }
+      it->second.push_back(Envelope{item.topic, type, item.payload, seq, lane});
+    }
+    ++seq;
+  }
+  for (auto& [mb, envelopes] : out) mb->pushAll(envelopes);
+}
+
 Status EventBus::deliver(const std::string& topic, std::type_index type, std::shared_ptr<const void> payload,
                          Lane lane, bool command, std::string_view name, std::int64_t deadline) {
   std::shared_ptr<const Table> subs;
@@ -205,18 +268,8 @@ Status EventBus::deliver(const std::string& topic, std::type_index type, std::sh
     subs = m_subs;
     seq = ++m_seq;
   }
-  // The receivers: typed subscriptions of this type, then pattern subscriptions of every type; one push per mailbox.
   std::vector<std::shared_ptr<Mailbox>> receivers;
-  for (const std::type_index t : {type, std::type_index(typeid(void))}) {
-    const auto it = subs->find(t);
-    if (it == subs->end()) continue;
-    for (const auto& s : it->second) {
-      if (!topicMatches(s.pattern, topic)) continue;
-      auto mb = s.mailbox.lock();
-      if (!mb || mb->closed() || std::find(receivers.begin(), receivers.end(), mb) != receivers.end()) continue;
-      receivers.push_back(std::move(mb));
-    }
-  }
+  receiversOf(*subs, type, topic, receivers);
   if (!command) {
     for (const auto& mb : receivers) mb->push(Envelope{topic, type, payload, seq, lane});
     return {};

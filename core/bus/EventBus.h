@@ -93,6 +93,8 @@ class Mailbox {
   // Lossless lane only, for commands: false (nothing queued) when the lane already holds its capacity or the
   // mailbox is closed.
   bool tryPush(Envelope e);
+  // push() of each, in order, under one lock and with at most one wake-up.
+  void pushAll(std::vector<Envelope>& envelopes);
   // True (and counted as a refusal) when the lossless lane holds its capacity: a command sent now is refused.
   bool refuses();
 
@@ -157,6 +159,19 @@ class EventBus {
     publish<T>(std::make_shared<const T>(std::move(value)));
   }
 
+  // Many events of one type at once (a feed's burst of quotes): the same as publishing them one by one, in order,
+  // but each receiving mailbox takes its share under one lock and is woken once, so a subscriber's thread is not
+  // woken per message and the publisher pays the per-mailbox cost per batch.
+  template <contract::Message T>
+  void publishAll(const std::vector<std::shared_ptr<const T>>& payloads) {
+    static_assert(!contract::isSent<T>(), "commands and requests go through send()");
+    if (payloads.empty()) return;
+    std::vector<Published> items;
+    items.reserve(payloads.size());
+    for (const auto& p : payloads) items.push_back(Published{contract::topicOf(*p), p});
+    deliverAll(std::type_index(typeid(T)), items, contract::Spec<T>::lane);
+  }
+
   // Commands and requests: lossless, all or nothing. Refused (delivered to no one, error code "bus.refused") when a
   // receiver's lossless lane is full or nothing subscribes, with a message the sender can show. deadline: see
   // Envelope::deadline (the relay passes a remote sender's; 0 = none).
@@ -193,7 +208,15 @@ class EventBus {
   };
   using Table = std::unordered_map<std::type_index, std::vector<Subscription>>;
 
+  struct Published {
+    std::string topic;
+    std::shared_ptr<const void> payload;
+  };
   SubscriptionId subscribeErased(std::type_index type, std::string pattern, std::shared_ptr<Mailbox> mailbox);
+  // The live mailboxes subscribed to (type, topic), once each, appended to receivers.
+  static void receiversOf(const Table& subs, std::type_index type, const std::string& topic,
+                          std::vector<std::shared_ptr<Mailbox>>& receivers);
+  void deliverAll(std::type_index type, std::vector<Published>& items, Lane lane);
   Status deliver(const std::string& topic, std::type_index type, std::shared_ptr<const void> payload, Lane lane,
                  bool command, std::string_view name, std::int64_t deadline = 0);
 

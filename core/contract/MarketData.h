@@ -1,5 +1,5 @@
 #pragma once
-// Market data on the bus: quotes (coalesced per symbol), closed bars (every one: strategies and the correlation
+// Market data on the bus: quotes (every tick published; coalesced per symbol in each subscriber's mailbox), closed bars (every one: strategies and the correlation
 // guard need them all), ingestion results and data quality reports, and the CSV import command.
 #include "core/contract/Message.h"
 #include "core/domain/Types.h"
@@ -17,6 +17,10 @@ namespace meridian::contract {
 
 struct QuoteUpdated {
   domain::Quote quote;
+  // common::LatencyHistogram::steadyNowNs() when it was published, stamped only while the publisher's latency probe
+  // is on (SimulatedMarket::setLatencyStamps; 0 otherwise): the execution thread then records publish -> applied.
+  // Process-local (a monotonic clock): not relayed.
+  std::int64_t publishedNs = 0;
   friend bool operator==(const QuoteUpdated&, const QuoteUpdated&) = default;
 };
 

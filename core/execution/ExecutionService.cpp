@@ -712,6 +712,7 @@ void ExecutionService::onQuote(const contract::QuoteUpdated& e) {
   const double px = e.quote.last > 0.0 ? e.quote.last : e.quote.mid();
   if (m_book.mark(e.quote.symbol, px, e.quote.ts)) m_positionsDirty = true;
   m_broker->onQuote(e.quote);
+  if (e.publishedNs != 0) m_quoteLatency.record(common::LatencyHistogram::steadyNowNs() - e.publishedNs);
 }
 
 void ExecutionService::onBar(const contract::BarClosed& e) {

@@ -1,7 +1,8 @@
 #pragma once
 // ExecutionService: OrderManager + RiskEngine + PositionBook + one broker, owned by ONE thread with its own
 // bus::Mailbox (DESIGN.md threading rules 1, 4, 5): the order and risk commands of core/contract/Orders.h and
-// Risk.h, journal acknowledgements and broker events on its lossless lane, quotes on its coalescing lane, and bars.
+// Risk.h, journal acknowledgements and broker events on its lossless lane, quotes on its coalescing lane (the latest
+// per symbol when the feed outruns this thread), and bars.
 //
 // SubmitOrder: clientOrderId assigned when empty -> RiskEngine::check. Rejected -> journaled as rejected with the
 // reason, OrderUpdated (reason + correlation id), RiskRejected and CommandRejected. Passed -> journaled as
@@ -34,6 +35,7 @@
 #include "core/contract/Strategy.h"
 #include "core/contract/System.h"
 #include "core/common/Clock.h"
+#include "core/common/LatencyHistogram.h"
 #include "core/common/Result.h"
 #include "core/contract/Risk.h"
 #include "core/execution/IBroker.h"
@@ -108,6 +110,10 @@ class ExecutionService {
   // spool (how many, since when, why) or after the database refused one for good.
   contract::ComponentHealth journalHealth() const;
   SpoolStatus spoolStatus() const;
+  // Quote-to-risk latency (thread-safe to read): for every quote stamped at publication (QuoteUpdated::publishedNs,
+  // e.g. SimulatedMarket::setLatencyStamps), the time until this thread had marked the position book and handed it
+  // to the broker. Unstamped quotes (the default) are not timed: no clock read per quote.
+  const common::LatencyHistogram& quoteLatency() const { return m_quoteLatency; }
 
   // Runs fn on the execution thread and waits for it (tests and diagnostics; never from the GUI thread).
   void runOnThread(std::function<void(ExecutionService&)> fn);
@@ -204,6 +210,7 @@ class ExecutionService {
   OrderManager m_oms;
   risk::RiskEngine m_risk;
   risk::PositionBook m_book;
+  common::LatencyHistogram m_quoteLatency;  // written by this thread only
   risk::CorrelationGuard m_correlation;
   std::shared_ptr<BrokerInbox> m_inbox = std::make_shared<BrokerInbox>();
   std::deque<bus::Envelope> m_heldCommands;  // arrived before readyForCommands(), in arrival order

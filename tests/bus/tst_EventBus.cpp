@@ -272,6 +272,52 @@ class tst_EventBus : public QObject {
     QCOMPARE(wakes.load(), 2);
   }
 
+  void publishAllIsPublishingInOrderWithOneWakeUpPerMailbox() {
+    EventBus bus;
+    auto all = std::make_shared<Mailbox>("all");
+    auto aapl = std::make_shared<Mailbox>("aapl");
+    auto none = std::make_shared<Mailbox>("none");
+    std::atomic<int> allWakes{0}, aaplWakes{0}, noneWakes{0};
+    all->setNotifier([&] { ++allWakes; });
+    aapl->setNotifier([&] { ++aaplWakes; });
+    none->setNotifier([&] { ++noneWakes; });
+    bus.subscribe<QuoteUpdated>(all);
+    bus.subscribe(">", all);  // a second matching subscription: still once per message
+    bus.subscribe<QuoteUpdated>(aapl, "AAPL");
+    bus.subscribe<QuoteUpdated>(none, "NVDA");
+    std::vector<std::shared_ptr<const QuoteUpdated>> burst;
+    for (int i = 1; i <= 10; ++i) {
+      burst.push_back(std::make_shared<const QuoteUpdated>(quote("AAPL", i)));
+      burst.push_back(std::make_shared<const QuoteUpdated>(quote("MSFT", 100 + i)));
+    }
+    const std::uint64_t before = bus.published();
+    bus.publishAll(burst);
+    QCOMPARE(bus.published(), before + burst.size());
+    QCOMPARE(allWakes.load(), 1);
+    QCOMPARE(aaplWakes.load(), 1);
+    QCOMPARE(noneWakes.load(), 0);
+    QCOMPARE(none->size(), std::size_t(0));
+    // Exactly as if published one by one: the latest per symbol, the rest counted as coalesced, sequence in order.
+    std::vector<Envelope> got;
+    all->drain(got);
+    QCOMPARE(got.size(), std::size_t(2));
+    QCOMPARE(got[0].as<QuoteUpdated>()->quote.last, 10.0);
+    QCOMPARE(got[1].as<QuoteUpdated>()->quote.last, 110.0);
+    QCOMPARE(got[0].topic, std::string("md.quote.AAPL"));
+    QCOMPARE(got[1].seq, got[0].seq + 1);
+    QCOMPARE(got[1].seq, before + burst.size());
+    QCOMPARE(all->stats().coalesced, std::uint64_t(18));
+    got.clear();
+    aapl->drain(got);
+    QCOMPARE(got.size(), std::size_t(1));
+    QCOMPARE(got[0].as<QuoteUpdated>()->quote.last, 10.0);
+    QCOMPARE(aapl->stats().coalesced, std::uint64_t(9));
+    // Nothing to publish: nothing happens.
+    bus.publishAll(std::vector<std::shared_ptr<const QuoteUpdated>>{});
+    QCOMPARE(bus.published(), before + burst.size());
+    QCOMPARE(allWakes.load(), 1);
+  }
+
   void manyPublishersOneConsumerKeepsPerPublisherOrder() {
     EventBus bus;
     auto mb = std::make_shared<Mailbox>("mb");

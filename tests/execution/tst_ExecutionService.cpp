@@ -2,6 +2,7 @@
 // broker: journal before broker, fills -> positions, risk rejects reported, restart reconciliation (nothing lost
 // or doubled), kill switch, bracket, OCO, cancel/replace, cancelling held and not-yet-sent orders, overfills,
 // circuit breaker.
+#include "core/common/LatencyHistogram.h"
 #include "core/execution/ExecutionService.h"
 #include "core/execution/paper/PaperBroker.h"
 #include "core/storage/Records.h"
@@ -276,6 +277,45 @@ class tst_ExecutionService : public QObject {
     m_service.reset();
     if (m_storage) m_storage->stop();
     m_events->close();
+  }
+
+  void quoteToRiskLatencyIsTimedOnlyForStampedQuotes() {
+    startService();
+    const auto& latency = m_service->quoteLatency();
+    m_bus.publish(quote(99.9, 100.1));  // unstamped: not timed
+    double marked = 0;
+    m_service->runOnThread([&](execution::ExecutionService&) {});  // the quote arrived before this barrier
+    QCOMPARE(latency.count(), std::uint64_t(0));
+    // Stamped 3 ms in the past: the recorded time is at least that, and no more than the time since the stamp.
+    auto stamped = quote(100.0, 100.2);
+    const std::int64_t stamp = common::LatencyHistogram::steadyNowNs() - 3'000'000;
+    stamped.publishedNs = stamp;
+    m_bus.publish(stamped);
+    m_service->runOnThread([&](execution::ExecutionService& s) { marked = s.positionBook().lastPrice("AAPL"); });
+    const std::int64_t bound = common::LatencyHistogram::steadyNowNs() - stamp;
+    QCOMPARE(latency.count(), std::uint64_t(1));
+    QCOMPARE(marked, 100.1);  // applied: the book was marked at the quote's price before the time was taken
+    QVERIFY2(latency.maxNs() >= 3'000'000 && latency.maxNs() <= bound, qPrintable(QString::number(latency.maxNs())));
+    QCOMPARE(latency.percentileNs(0.99), latency.maxNs());  // capped at the largest value recorded
+  }
+
+  void latencyHistogramPercentiles() {
+    common::LatencyHistogram h;
+    QCOMPARE(h.percentileNs(0.5), std::int64_t(0));
+    for (int i = 0; i < 98; ++i) h.record(1'500);  // 1.5 us -> bucket [1, 2) us
+    h.record(900'000);                            // 0.9 ms
+    h.record(50'000'000);                         // 50 ms -> a 100 us bucket
+    h.record(-5);                                 // a clock step backwards counts as 0
+    QCOMPARE(h.count(), std::uint64_t(101));
+    QCOMPARE(h.percentileNs(0.50), std::int64_t(2'000));  // upper edge of its bucket
+    QCOMPARE(h.percentileNs(0.98), std::int64_t(2'000));
+    QCOMPARE(h.percentileNs(0.99), std::int64_t(901'000));
+    QCOMPARE(h.percentileNs(1.0), std::int64_t(50'000'000));  // capped at the max
+    QCOMPARE(h.maxNs(), std::int64_t(50'000'000));
+    h.record(300'000'000'000);  // beyond the last edge: the overflow bucket, reported as the max
+    QCOMPARE(h.percentileNs(1.0), std::int64_t(300'000'000'000));
+    QCOMPARE(common::LatencyHistogram::bucketOf(common::LatencyHistogram::kFineEndNs),
+             common::LatencyHistogram::kFine);
   }
 
   void submitIsJournaledBeforeTheBrokerThenFillsBecomePositions() {

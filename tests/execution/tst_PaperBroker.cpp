@@ -104,6 +104,12 @@ struct Venue {
   }
 };
 
+// "" when the book at `path` loads (the Venue above throws when it does not), else why not.
+std::string loadError(const std::string& path) {
+  auto b = execution::PaperBook::open(path);
+  return b.ok() ? std::string() : b.error().message;
+}
+
 // What the journal holds for an order: `status`, `filled` of it journaled.
 domain::Order journaled(domain::Order o, domain::OrderStatus status, double filled = 0) {
   o.status = status;
@@ -399,6 +405,80 @@ class tst_PaperBroker : public QObject {
     QCOMPARE(v.of(K::Fill).size(), std::size_t(1));
     QCOMPARE(v.of(K::Fill)[0].clientOrderId, std::string("R2"));
     QCOMPARE(v.of(K::Fill)[0].fill.quantity, 20.0);
+  }
+
+  // What the venue writes while it reconciles — an order it never saw armed now, an accepted order it has no
+  // record of re-armed from the journal, a pending cancel completed — is in the book after the compaction that
+  // ends the reconciliation, so the fills that follow are loadable at the next start (the chaos test found a book
+  // holding fills of an order whose arm the compaction had dropped: every later start refused the book).
+  void whatTheVenueWritesWhileReconcilingSurvivesTheCompaction() {
+    QTemporaryDir dir;
+    const std::string book = dir.filePath("paper.book").toStdString();
+    auto clock = std::make_shared<common::SimulatedClock>(kT0);
+    const auto unseen = order("UNSEEN", domain::Side::Buy, 7);      // journaled, killed before the venue saw it
+    const auto lost = order("LOST", domain::Side::Buy, 5);          // accepted in the journal, not in the book
+    const auto cancelling = order("CXL", domain::Side::Buy, 3, domain::OrderType::Limit, 90);
+    {
+      Venue v(book, clock);
+      v.broker->submit(cancelling);
+    }  // killed with the cancel journaled (pending_cancel) but not sent
+    {
+      Venue v(book, clock);
+      v.broker->reconcile({journaled(unseen, domain::OrderStatus::PendingSubmit),
+                           journaled(lost, domain::OrderStatus::Accepted),
+                           journaled(cancelling, domain::OrderStatus::PendingCancel)});
+      QCOMPARE(v.broker->workingCount(), std::size_t(2));
+      QCOMPARE(v.of(K::Cancelled).size(), std::size_t(1));
+      v.broker->onQuote(quote(99.9, 100.0, kT0 + 5));
+      QCOMPARE(v.of(K::Fill).size(), std::size_t(2));
+    }  // killed before the fills reached the journal
+    {
+      const std::string error = loadError(book);
+      QVERIFY2(error.empty(), error.c_str());
+      auto reread = execution::PaperBook::open(book);
+      const auto& entries = (*reread)->entries();
+      QCOMPARE(entries.size(), std::size_t(3));
+      QCOMPARE(entries.at("UNSEEN").fills.size(), std::size_t(1));
+      QCOMPARE(entries.at("LOST").fills.size(), std::size_t(1));
+      QCOMPARE(entries.at("CXL").end, std::string("cancelled"));
+    }
+    Venue v(book, clock);
+    v.broker->reconcile({journaled(unseen, domain::OrderStatus::Accepted), journaled(lost, domain::OrderStatus::Accepted)});
+    const auto fills = v.of(K::Fill);
+    QCOMPARE(fills.size(), std::size_t(2));  // each reported once, with the venue's ids; nothing armed again
+    QCOMPARE(fills[0].fill.fillId, std::string("PF-UNSEEN-1"));
+    QCOMPARE(fills[1].fill.fillId, std::string("PF-LOST-1"));
+    QCOMPARE(v.broker->workingCount(), std::size_t(0));
+    QCOMPARE(v.broker->submissions(), std::uint64_t(0));
+  }
+
+  // A second reconciliation compacts what the first kept and everything written since, not the file as it was
+  // when the book was opened.
+  void aSecondReconciliationKeepsTheBook() {
+    QTemporaryDir dir;
+    const std::string book = dir.filePath("paper.book").toStdString();
+    auto clock = std::make_shared<common::SimulatedClock>(kT0);
+    const auto a = order("A", domain::Side::Buy, 4, domain::OrderType::Limit, 95);
+    const auto b = order("B", domain::Side::Buy, 6, domain::OrderType::Limit, 95);
+    {
+      Venue v(book, clock);
+      v.broker->submit(a);
+    }
+    {
+      Venue v(book, clock);
+      const std::vector<domain::Order> open{journaled(a, domain::OrderStatus::Accepted), journaled(b, domain::OrderStatus::PendingSubmit)};
+      v.broker->reconcile(open);
+      v.broker->reconcile(open);
+      QCOMPARE(v.broker->workingCount(), std::size_t(2));
+      v.broker->onQuote(quote(94.9, 95.0, kT0 + 5));
+      QCOMPARE(v.of(K::Fill).size(), std::size_t(2));
+    }
+    const std::string error = loadError(book);
+    QVERIFY2(error.empty(), error.c_str());
+    Venue v(book, clock);
+    v.broker->reconcile({journaled(a, domain::OrderStatus::Accepted), journaled(b, domain::OrderStatus::Accepted)});
+    QCOMPARE(v.of(K::Fill).size(), std::size_t(2));
+    QCOMPARE(v.broker->workingCount(), std::size_t(0));
   }
 
   void aDamagedBookStopsTheBroker() {

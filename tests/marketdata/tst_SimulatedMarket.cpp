@@ -1,7 +1,9 @@
 // SimulatedMarket: seeded determinism (also across chunked runs), ticks only inside NYSE sessions, exact schedule
-// rate, real-time pacing on the feed thread (never ahead of 50k ticks/s), quote coalescing, bars on the bus, replay
+// rate, real-time pacing on the feed thread (never ahead of 50k ticks/s), one quote per tick on the bus (coalesced
+// per symbol only in a subscriber that drains late), latency stamps only when asked for, bars on the bus, replay
 // speed; the last prices saved at stop and continued from by the next market (a malformed file: the seed prices).
 #include "core/bus/EventBus.h"
+#include "core/common/LatencyHistogram.h"
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
 #include "core/contract/Strategy.h"
@@ -13,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <thread>
 
 using namespace meridian;
@@ -161,30 +164,85 @@ class tst_SimulatedMarket : public QObject {
     QCOMPARE(rec2.ticks.front().ts, saturday);
   }
 
-  void quotesAreCoalesced() {
+  void everyTickIsPublishedAsAQuote() {
+    // Fixed seed, 2 s at 20k ticks/s: one QuoteUpdated per tick on the bus, in tick order per symbol. A subscriber
+    // that drains late keeps the latest per symbol (its coalescing lane counts the rest), so arrivals = ticks.
+    const auto start = et(2024, 1, 2, 11, 0);
+    common::SimulatedClock clock(start);
+    bus::EventBus bus;
+    auto late = std::make_shared<bus::Mailbox>("late", 1 << 20);
+    bus.subscribe<contract::QuoteUpdated>(late);
+    auto eager = std::make_shared<bus::Mailbox>("eager", 1 << 20);
+    bus.subscribe<contract::QuoteUpdated>(eager);
+    SimulatedMarket m(bus, clock, opts(9, 20'000, start));
+    Recorder rec;
+    m.setTickSink(rec.sink());
+    std::vector<bus::Envelope> all, step;
+    // The eager subscriber drains after every tick's worth of simulated time: it sees every quote.
+    const domain::Timestamp dt = domain::kNanosPerSecond / 20'000;
+    for (domain::Timestamp t = start; t <= start + 2 * domain::kNanosPerSecond; t += dt) {
+      m.runUntil(t);
+      step.clear();
+      eager->drain(step);
+      QVERIFY2(step.size() <= 1, qPrintable(QString::number(step.size())));
+      all.insert(all.end(), step.begin(), step.end());
+    }
+    QCOMPARE(rec.ticks.size(), std::size_t(40'001));
+    QCOMPARE(m.stats().ticks, std::uint64_t(rec.ticks.size()));
+    QCOMPARE(m.stats().quotes, std::uint64_t(rec.ticks.size()));
+    QCOMPARE(all.size(), rec.ticks.size());
+    QCOMPARE(eager->stats().coalesced, std::uint64_t(0));
+    const auto& symbols = m.options().symbols;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const auto* q = all[i].as<contract::QuoteUpdated>();
+      QVERIFY(q);
+      const Tick& t = rec.ticks[i];
+      QCOMPARE(q->quote.symbol, symbols[t.symbolIndex].symbol);
+      QCOMPARE(q->quote.ts, t.ts);
+      QCOMPARE(q->quote.last, t.price);
+      QCOMPARE(q->quote.bid, t.bid);
+      QCOMPARE(q->quote.ask, t.ask);
+      QCOMPARE(q->publishedNs, std::int64_t(0));  // no latency stamps unless asked for
+      QCOMPARE(all[i].topic, "md.quote." + q->quote.symbol);
+    }
+    // The late subscriber: every quote arrived, the newest per symbol waits, the others were counted as replaced.
+    std::vector<bus::Envelope> latest;
+    const std::uint64_t coalesced = late->stats().coalesced;
+    late->drain(latest);
+    QCOMPARE(latest.size(), symbols.size());
+    QCOMPARE(coalesced + latest.size(), std::uint64_t(rec.ticks.size()));
+    for (const auto& e : latest) {
+      const auto* q = e.as<contract::QuoteUpdated>();
+      const auto lastOf = std::find_if(rec.ticks.rbegin(), rec.ticks.rend(), [&](const Tick& t) {
+        return symbols[t.symbolIndex].symbol == q->quote.symbol;
+      });
+      QVERIFY(lastOf != rec.ticks.rend());
+      QCOMPARE(q->quote.ts, lastOf->ts);
+    }
+  }
+
+  void latencyStampsOnlyWhenAsked() {
     const auto start = et(2024, 1, 2, 11, 0);
     common::SimulatedClock clock(start);
     bus::EventBus bus;
     auto mailbox = std::make_shared<bus::Mailbox>("test", 1 << 20);
-    bus.subscribe("md.quote.>", mailbox);
-    SimulatedMarket m(bus, clock, opts(9, 20'000, start));
-    m.runUntil(start + 2 * domain::kNanosPerSecond);
-    const std::uint64_t coalesced = mailbox->stats().coalesced;
-    std::vector<bus::Envelope> events;
-    mailbox->drain(events);
-    const auto symbols = defaultSimulatedSymbols().size();
-    // default interval 100 ms: at most 21 quotes per symbol in 2 s (+ the first)
-    const std::uint64_t published = m.stats().quotes;
-    QVERIFY2(published <= symbols * 22, qPrintable(QString::number(published)));
-    QVERIFY(published >= symbols * 15);
-    // The subscriber's coalescing lane kept the newest quote per symbol and counted the ones it replaced.
-    QCOMPARE(events.size(), symbols);
-    QCOMPARE(coalesced + events.size(), published);
-    for (const auto& e : events) {
-      const auto* q = e.as<contract::QuoteUpdated>();
-      QVERIFY(q);
-      QVERIFY(q->quote.bid > 0 && q->quote.bid < q->quote.ask);
-      QCOMPARE(e.topic, "md.quote." + q->quote.symbol);
+    bus.subscribe<contract::QuoteUpdated>(mailbox);
+    SimulatedMarket m(bus, clock, opts(3, 1'000, start));
+    m.runUntil(start + domain::kNanosPerSecond / 100);
+    std::vector<bus::Envelope> got;
+    mailbox->drain(got);
+    QVERIFY(!got.empty());
+    for (const auto& e : got) QCOMPARE(e.as<contract::QuoteUpdated>()->publishedNs, std::int64_t(0));
+    m.setLatencyStamps(true);
+    const std::int64_t before = common::LatencyHistogram::steadyNowNs();
+    m.runUntil(start + domain::kNanosPerSecond / 50);
+    const std::int64_t after = common::LatencyHistogram::steadyNowNs();
+    got.clear();
+    mailbox->drain(got);
+    QVERIFY(!got.empty());
+    for (const auto& e : got) {
+      const std::int64_t stamp = e.as<contract::QuoteUpdated>()->publishedNs;
+      QVERIFY(stamp >= before && stamp <= after);
     }
   }
 

@@ -33,15 +33,21 @@ Result<std::unique_ptr<PaperBook>> PaperBook::open(const std::string& path) {
   auto log = common::DurableLog::open(path, records);
   if (!log.ok()) return log.error();
   book->m_log = std::move(log).value();
-  for (std::size_t i = 0; i < records.size(); ++i)
-    if (Status s = book->apply(records[i], i + 1); !s.ok()) return s.error();
-  book->m_records = std::move(records);
+  if (Status s = replay(path, records, book->m_entries); !s.ok()) return s.error();
   return book;
 }
 
-Status PaperBook::apply(const std::string& record, std::size_t line) {
+Status PaperBook::replay(const std::string& path, const std::vector<std::string>& records,
+                         std::map<std::string, Entry>& entries) {
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (Status s = apply(path, records[i], i + 1, entries); !s.ok()) return s;
+  return {};
+}
+
+Status PaperBook::apply(const std::string& path, const std::string& record, std::size_t line,
+                        std::map<std::string, Entry>& entries) {
   auto bad = [&](const std::string& why) {
-    return makeError(contract::kDecodeError, fmt::format("{}: record {}: {}", m_path, line, why));
+    return makeError(contract::kDecodeError, fmt::format("{}: record {}: {}", path, line, why));
   };
   QJsonParseError err{};
   const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(record), &err);
@@ -54,13 +60,13 @@ Status PaperBook::apply(const std::string& record, std::size_t line) {
     if (t == QLatin1String("replace")) {
       const std::string id = o.value("id").toString().toStdString();
       // The replaced order may be gone from a compacted book (its end was journaled): then this arms only.
-      if (auto it = m_entries.find(id); it != m_entries.end()) {
+      if (auto it = entries.find(id); it != entries.end()) {
         it->second.end = "replaced";
         it->second.replacement = order->clientOrderId;
         it->second.records.push_back(line);
       }
     }
-    Entry& e = m_entries[order->clientOrderId];
+    Entry& e = entries[order->clientOrderId];
     e = Entry{};
     e.order = std::move(order).value();
     e.remaining = o.value("remaining").toDouble();
@@ -72,8 +78,8 @@ Status PaperBook::apply(const std::string& record, std::size_t line) {
   if (t == QLatin1String("fill")) {
     auto fill = contract::fillFromJson(o.value("fill").toObject());
     if (!fill.ok()) return bad(fill.error().message);
-    auto it = m_entries.find(fill->clientOrderId);
-    if (it == m_entries.end()) return bad("fill of an order the book never armed: " + fill->clientOrderId);
+    auto it = entries.find(fill->clientOrderId);
+    if (it == entries.end()) return bad("fill of an order the book never armed: " + fill->clientOrderId);
     Entry& e = it->second;
     domain::Order& ord = e.order;
     const double filled = ord.filledQuantity + fill->quantity;
@@ -87,8 +93,8 @@ Status PaperBook::apply(const std::string& record, std::size_t line) {
     return {};
   }
   if (t == QLatin1String("end")) {
-    auto it = m_entries.find(o.value("id").toString().toStdString());
-    if (it == m_entries.end()) return bad("end of an order the book never armed");
+    auto it = entries.find(o.value("id").toString().toStdString());
+    if (it == entries.end()) return bad("end of an order the book never armed");
     it->second.end = o.value("status").toString().toStdString();
     it->second.endReason = o.value("reason").toString().toStdString();
     it->second.records.push_back(line);
@@ -135,20 +141,23 @@ Status PaperBook::replaced(const std::string& id, const domain::Order& replaceme
 }
 
 Status PaperBook::compact(const std::set<std::string>& keep) {
-  if (!m_log) {
-    m_entries.clear();
-    return {};
-  }
-  // The kept orders' records in file order (a replace record arms its replacement: it must stay before it).
-  std::set<std::size_t> lines;
-  for (const auto& [id, e] : m_entries)
-    if (keep.count(id)) lines.insert(e.records.begin(), e.records.end());
-  std::vector<std::string> records;
-  for (std::size_t line : lines) records.push_back(m_records[line - 1]);
-  Status s = m_log->rewrite(records);
   m_entries.clear();
-  m_records.clear();
-  return s;
+  if (!m_log) return {};
+  // The file as it is NOW, not as open() read it: the reconciliation that compacts has written to it since (arms of
+  // orders the venue never saw, re-arms from the journal, completed cancels), and fills follow those arms. Replayed
+  // to find each order's records, then the kept orders' records in file order (a replace record arms its
+  // replacement: it must stay before that order's fills).
+  auto records = common::DurableLog::read(m_path);
+  if (!records.ok()) return records.error();
+  std::map<std::string, Entry> current;
+  if (Status s = replay(m_path, *records, current); !s.ok()) return s;
+  std::set<std::size_t> lines;
+  for (const auto& [id, e] : current)
+    if (keep.count(id)) lines.insert(e.records.begin(), e.records.end());
+  std::vector<std::string> kept;
+  kept.reserve(lines.size());
+  for (std::size_t line : lines) kept.push_back(std::move((*records)[line - 1]));
+  return m_log->rewrite(kept);
 }
 
 }  // namespace meridian::execution

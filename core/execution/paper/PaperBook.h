@@ -9,7 +9,9 @@
 //   {"t":"fill","fill":{..},"seq":n}                               a fill (seq: the order's fill counter)
 //   {"t":"end","id":"..","status":"cancelled|expired|rejected","reason":".."}
 //   {"t":"replace","id":"..","order":{..},"remaining":r,"expires":ts}   ends one order and arms its replacement
-// open() replays the file into entries(); compact() rewrites it with the history of the orders still needed.
+// open() replays the file into entries(); compact() rewrites it with the history of the orders still needed, read
+// from the file as it is when compact() runs (records written after open(), e.g. during the reconciliation that
+// compacts, belong to the orders they name like the others: an order's fills never outlive its arm record).
 // An empty path keeps nothing (unit tests; the application always has a book).
 #include "core/common/DurableLog.h"
 #include "core/common/Result.h"
@@ -48,18 +50,23 @@ class PaperBook {
   Status ended(const std::string& clientOrderId, std::string_view status, const std::string& reason);
   Status replaced(const std::string& clientOrderId, const domain::Order& replacement, double remaining,
                   domain::Timestamp expiresTs);
-  // Rewrites the file with the records of the orders in `keep` (from entries()) only; forgets entries().
+  // Rewrites the file with every record it holds now (read back: what open() read and everything appended since)
+  // of the orders in `keep` only, in file order; forgets entries(). Fails, leaving the file as it is, when the
+  // file cannot be read back.
   Status compact(const std::set<std::string>& keep);
 
  private:
   PaperBook() = default;
   Status append(const std::string& record);
-  Status apply(const std::string& record, std::size_t line);
+  // Replays records (line numbers from 1) into `entries`; an error names `path` and the record.
+  static Status replay(const std::string& path, const std::vector<std::string>& records,
+                       std::map<std::string, Entry>& entries);
+  static Status apply(const std::string& path, const std::string& record, std::size_t line,
+                      std::map<std::string, Entry>& entries);
 
   std::string m_path;
   std::unique_ptr<common::DurableLog> m_log;
   std::map<std::string, Entry> m_entries;
-  std::vector<std::string> m_records;  // the file as read by open()
 };
 
 }  // namespace meridian::execution

@@ -3,6 +3,7 @@
 #include "core/contract/MarketData.h"
 #include "core/contract/Orders.h"
 #include "core/contract/Strategy.h"
+#include "core/common/LatencyHistogram.h"
 #include "core/common/Logging.h"
 #include "core/time/NyseCalendar.h"
 
@@ -90,19 +91,18 @@ SimulatedMarket::SimulatedMarket(bus::EventBus& bus, const common::IClock& clock
   m_options.ticksPerSecond = std::clamp(m_options.ticksPerSecond, 1e-3, SimulatedMarketOptions::kMaxTicksPerSecond);
   if (!(m_options.replaySpeed > 0.0)) m_options.replaySpeed = 1.0;
   m_intervalNs = m_options.replaySpeed * 1e9 / m_options.ticksPerSecond;
-  m_quoteIntervalNs =
-      domain::Timestamp(double(m_options.quoteInterval.count()) * 1e6 * m_options.replaySpeed);
   BarAggregator::Options ao;
   ao.hourly = m_options.publishHourly;
   ao.daily = m_options.publishDaily;
   ao.sessionOnly = !m_options.alwaysOpen;
   m_symbols.reserve(m_options.symbols.size());
   for (const auto& s : m_options.symbols) {
-    PerSymbol p{BarAggregator(ao), {}, false};
+    PerSymbol p{BarAggregator(ao), {}};
     p.latest.symbol = s.symbol;
     m_symbols.push_back(std::move(p));
   }
   m_batch.reserve(kBatch);
+  m_pendingQuotes.reserve(kQuoteBurst);
   m_closed.reserve(16);
 }
 
@@ -127,6 +127,7 @@ SimulatedMarket::Stats SimulatedMarket::stats() const {
 }
 
 void SimulatedMarket::publishClosed(std::size_t i) {
+  flushQuotes();  // the quotes of earlier ticks go first
   auto& p = m_symbols[i];
   for (const auto& c : m_closed) {
     contract::BarClosed ev{p.latest.symbol, sourceName(m_options.source, false, c.timeframe), c.bar};
@@ -137,12 +138,18 @@ void SimulatedMarket::publishClosed(std::size_t i) {
   m_closed.clear();
 }
 
-void SimulatedMarket::publishQuote(std::size_t i) {
-  auto& p = m_symbols[i];
-  m_bus.publish(contract::QuoteUpdated{p.latest});
-  p.pending = false;
-  p.lastQuoteSim = p.latest.ts;
-  m_quotes.fetch_add(1, std::memory_order_relaxed);
+void SimulatedMarket::publishQuote(const domain::Quote& quote) {
+  contract::QuoteUpdated ev{quote};
+  if (m_stamp.load(std::memory_order_relaxed)) ev.publishedNs = common::LatencyHistogram::steadyNowNs();
+  m_pendingQuotes.push_back(std::make_shared<const contract::QuoteUpdated>(std::move(ev)));
+  if (m_pendingQuotes.size() >= kQuoteBurst) flushQuotes();
+}
+
+void SimulatedMarket::flushQuotes() {
+  if (m_pendingQuotes.empty()) return;
+  m_bus.publishAll(m_pendingQuotes);
+  m_quotes.fetch_add(m_pendingQuotes.size(), std::memory_order_relaxed);
+  m_pendingQuotes.clear();
 }
 
 std::size_t SimulatedMarket::runUntil(domain::Timestamp simTs) {
@@ -166,6 +173,7 @@ std::size_t SimulatedMarket::runUntil(domain::Timestamp simTs) {
     const Tick tick = m_gen.next(t);
     ++m_k;
     ++generated;
+    m_ticks.fetch_add(1, std::memory_order_relaxed);
     auto& p = m_symbols[tick.symbolIndex];
     p.aggregator.addTrade(t, tick.price, tick.size, m_closed);
     if (!m_closed.empty()) publishClosed(tick.symbolIndex);
@@ -177,8 +185,7 @@ std::size_t SimulatedMarket::runUntil(domain::Timestamp simTs) {
     q.askSize = tick.askSize;
     q.last = tick.price;
     q.lastSize = tick.size;
-    p.pending = true;
-    if (t - p.lastQuoteSim >= m_quoteIntervalNs) publishQuote(tick.symbolIndex);
+    publishQuote(q);
     if (m_sink) {
       m_batch.push_back(tick);
       if (m_batch.size() >= kBatch) {
@@ -187,6 +194,7 @@ std::size_t SimulatedMarket::runUntil(domain::Timestamp simTs) {
       }
     }
   }
+  flushQuotes();
   if (m_sink && !m_batch.empty()) {
     m_sink(m_batch);
     m_batch.clear();
@@ -195,9 +203,7 @@ std::size_t SimulatedMarket::runUntil(domain::Timestamp simTs) {
     auto& p = m_symbols[i];
     p.aggregator.flush(simTs, m_closed);
     if (!m_closed.empty()) publishClosed(i);
-    if (p.pending && simTs - p.lastQuoteSim >= m_quoteIntervalNs) publishQuote(i);
   }
-  m_ticks.fetch_add(generated, std::memory_order_relaxed);
   m_simNow.store(simTs, std::memory_order_relaxed);
   return generated;
 }

@@ -6,10 +6,16 @@
 //   (RealClock live, SimulatedClock in tests).
 // - Only during NYSE sessions (NyseCalendar) unless alwaysOpen (demo): closed periods are skipped in simulated
 //   time, so with a real clock the feed simply waits for the next open.
-// - Publishes on the EventBus: QuoteUpdated on topics::quote(sym), coalesced to at most one per symbol per
-//   quoteInterval (wall time; the latest quote wins), and BarClosed on topics::bar(sym) for 1m bars (source
-//   "<source>_1m") plus 1h ("<source>_1h") and 1d ("<source>") bars, built by one BarAggregator per symbol.
-//   Individual ticks are not put on the bus (too many); a TickSink receives them in batches on the feed thread.
+// - Publishes on the EventBus: every tick as a QuoteUpdated on topics::quote(sym) (the data lane: a subscriber that
+//   falls behind keeps the latest per symbol in its mailbox, and the UI bridge hands the GUI at most one per symbol
+//   per refresh), and BarClosed on topics::bar(sym) for 1m bars (source "<source>_1m") plus 1h ("<source>_1h") and
+//   1d ("<source>") bars, built by one BarAggregator per symbol. A TickSink also receives the raw ticks in batches
+//   on the feed thread.
+//   Quotes are handed to the bus in bursts (at most kQuoteBurst ticks, and always before a bar of a later tick and
+//   at the end of each step), one publishAll per burst: each subscriber is woken per burst, not per tick.
+// - Latency probe (benchmarks): with setLatencyStamps(true) every quote carries its publication time
+//   (QuoteUpdated::publishedNs, stamped when the tick is generated, so the burst's wait counts); off (the default)
+//   no clock is read per quote.
 // - Deterministic: the same seed, start and options give the same tick sequence (TickGenerator) however the
 //   run is chunked; runUntil() steps the market synchronously without the thread (tests, backtests).
 // - Continues after a restart (pricesPath set): the last price of every symbol is written there (JSON object
@@ -19,6 +25,7 @@
 #include "core/bus/EventBus.h"
 #include "core/common/Clock.h"
 #include "core/common/Result.h"
+#include "core/contract/MarketData.h"
 #include "core/domain/Types.h"
 #include "core/marketdata/BarAggregator.h"
 #include "core/marketdata/simulated/TickGenerator.h"
@@ -27,7 +34,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -47,7 +53,6 @@ struct SimulatedMarketOptions {
   double replaySpeed = 1.0;                        // simulated seconds per wall-clock second
   std::optional<domain::Timestamp> startTs;        // simulated start; default clock.now() at start()
   bool alwaysOpen = false;                         // demo: tick outside NYSE sessions too
-  std::chrono::milliseconds quoteInterval{100};    // per symbol, wall-clock; 0 = every tick
   bool publishHourly = true;
   bool publishDaily = true;
   std::string source = "simulated";
@@ -68,7 +73,7 @@ class SimulatedMarket {
   using BarSink = std::function<void(const std::string& symbol, const std::string& source, const domain::Bar& bar)>;
   struct Stats {
     std::uint64_t ticks = 0;
-    std::uint64_t quotes = 0;  // QuoteUpdated published
+    std::uint64_t quotes = 0;  // QuoteUpdated published (one per tick)
     std::uint64_t bars = 0;    // BarClosed published (all timeframes)
     domain::Timestamp simTs = 0;
   };
@@ -92,6 +97,8 @@ class SimulatedMarket {
   std::size_t runUntil(domain::Timestamp simTs);
 
   Stats stats() const;
+  // Stamp every quote published from now on with its publication time (QuoteUpdated::publishedNs), any thread.
+  void setLatencyStamps(bool on) { m_stamp.store(on, std::memory_order_relaxed); }
   const SimulatedMarketOptions& options() const { return m_options; }
   // Simulated time corresponding to a clock reading while running.
   domain::Timestamp simulatedTime(domain::Timestamp wallNow) const;
@@ -101,7 +108,8 @@ class SimulatedMarket {
   void anchor(domain::Timestamp simStart);
   domain::Timestamp scheduled() const;
   void publishClosed(std::size_t symbolIndex);
-  void publishQuote(std::size_t symbolIndex);
+  void publishQuote(const domain::Quote& quote);
+  void flushQuotes();
   void savePrices();  // feed thread, or after it stopped
 
   bus::EventBus& m_bus;
@@ -116,7 +124,6 @@ class SimulatedMarket {
   domain::Timestamp m_anchor = 0;  // sim time of tick k = 0
   std::uint64_t m_k = 0;
   double m_intervalNs = 0.0;       // sim ns between ticks
-  domain::Timestamp m_quoteIntervalNs = 0;  // sim ns
   domain::Timestamp m_wallStart = 0;
   domain::Timestamp m_simStart = 0;
   SessionCursor m_cursor;
@@ -124,18 +131,21 @@ class SimulatedMarket {
   struct PerSymbol {
     BarAggregator aggregator;
     domain::Quote latest;
-    bool pending = false;
-    domain::Timestamp lastQuoteSim = std::numeric_limits<domain::Timestamp>::min() / 4;  // "never"
   };
   std::vector<PerSymbol> m_symbols;
   std::vector<ClosedBar> m_closed;  // reused
   std::vector<Tick> m_batch;        // reused
+  // Quotes of the ticks generated since the last flush: published together (EventBus::publishAll) every kQuoteBurst
+  // ticks, before a bar closes and at the end of each step, so subscribers are woken per burst, not per tick.
+  static constexpr std::size_t kQuoteBurst = 16;
+  std::vector<std::shared_ptr<const contract::QuoteUpdated>> m_pendingQuotes;
 
   std::atomic<std::uint64_t> m_ticks{0}, m_quotes{0}, m_bars{0};
   std::atomic<domain::Timestamp> m_simNow{0};
 
   std::chrono::steady_clock::time_point m_nextSave{};
   bool m_saveFailed = false;
+  std::atomic<bool> m_stamp{false};
   std::atomic<bool> m_running{false};
   std::mutex m_mutex;
   std::condition_variable m_cv;
