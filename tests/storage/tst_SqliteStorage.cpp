@@ -342,6 +342,71 @@ class tst_SqliteStorage : public QObject {
     QVERIFY(*loaded == bars);
   }
 
+  // Bar blocks (sql/sqlite/V004): a series read whole is packed into blocks, later reads of any range come from
+  // them and equal the rows, and any change to the rows (through the store or plain SQL) drops them.
+  void barBlocksCopyTheRowsAndGoWhenTheRowsChange() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("blocks.sqlite");
+    SqliteStorage store(path.toStdString());
+    QVERIFY(store.open().ok());
+    if (!store.usesNativeApi()) QSKIP("built without the SQLite C API: loadBars reads rows only");
+    Inspector db(path);
+    QVERIFY(db.ok());
+    auto blocks = [&] { return db.scalar("SELECT COUNT(*) FROM market_data_blocks").toInt(); };
+    constexpr auto kAll = std::numeric_limits<domain::Timestamp>::max();
+    constexpr auto kMin = std::numeric_limits<domain::Timestamp>::min();
+    std::vector<Bar> bars = makeSeries(70'000);  // two blocks: 65536 + 4464
+    QVERIFY(store.upsertBars("SPY", "csv_1m", bars).ok());
+    QVERIFY(store.upsertBars("TINY", "csv_1m", makeSeries(100)).ok());
+    QCOMPARE(blocks(), 0);
+
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);  // from the rows; writes the blocks
+    QCOMPARE(blocks(), 2);
+    QCOMPARE(db.scalar("SELECT SUM(bar_count) FROM market_data_blocks WHERE symbol = 'SPY'").toInt(), 70'000);
+    QCOMPARE(store.loadBars("TINY", "csv_1m", kMin, kAll)->size(), std::size_t(100));
+    QCOMPARE(blocks(), 2);  // a small series stays rows
+
+    auto slice = [&](std::size_t from, std::size_t to) { return std::vector<Bar>(bars.begin() + from, bars.begin() + to); };
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);  // from the blocks
+    QVERIFY(store.loadBars("SPY", "csv_1m", bars[100].ts, bars[66'000].ts).value() == slice(100, 66'000));
+    QVERIFY(store.loadBars("SPY", "csv_1m", bars[65'535].ts, bars[65'537].ts).value() == slice(65'535, 65'537));
+    QVERIFY(store.loadBars("SPY", "csv_1m", bars[66'000].ts, kAll).value() == slice(66'000, 70'000));
+    QVERIFY(store.loadBars("SPY", "csv_1m", bars[0].ts + 1, bars[1].ts + 1).value() == slice(1, 2));  // between bars
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, bars[0].ts).value().empty());
+    QVERIFY(store.loadBars("SPY", "csv_1m", bars[5].ts, bars[5].ts).value().empty());
+    QVERIFY(store.loadBars("SPY", "csv", kMin, kAll).value().empty());  // another source
+
+    // A changed bar through the store: the blocks go, the next read has the new value and packs the series again.
+    bars[70'000 - 3].close += 0.5;
+    bars[70'000 - 3].high += 0.5;
+    QCOMPARE(store.upsertBars("SPY", "csv_1m", std::span(&bars[70'000 - 3], 1)).value(), std::size_t(1));
+    QCOMPARE(blocks(), 0);
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
+    QCOMPARE(blocks(), 2);
+
+    // Plain SQL, past the store: a deleted row and a changed value.
+    QVERIFY(db.exec(QStringLiteral("DELETE FROM market_data WHERE symbol = 'SPY' AND ts = %1").arg(bars[10].ts)));
+    QCOMPARE(blocks(), 0);
+    bars.erase(bars.begin() + 10);
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
+    QVERIFY(db.exec(QStringLiteral("UPDATE market_data SET volume = 7 WHERE symbol = 'SPY' AND ts = %1").arg(bars[20].ts)));
+    QCOMPARE(blocks(), 0);
+    bars[20].volume = 7;
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
+    QCOMPARE(blocks(), 2);
+
+    // A block that does not hold what its row says is not trusted: the rows are read and the blocks rewritten.
+    QVERIFY(db.exec(QStringLiteral("UPDATE market_data_blocks SET payload = x'00' WHERE symbol = 'SPY'")));
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
+    QCOMPARE(db.scalar("SELECT MIN(length(payload)) FROM market_data_blocks").toInt(), 4463 * int(sizeof(Bar)));
+    QVERIFY(store.loadBars("SPY", "csv_1m", bars[30].ts, bars[40].ts).value() == slice(30, 40));
+
+    // Deleting the series drops its blocks with its rows.
+    QVERIFY(store.deleteSeries("SPY", "csv_1m").ok());
+    QCOMPARE(blocks(), 0);
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value().empty());
+  }
+
   void loadRuns() {
     QCOMPARE(m_store->lastLoadedTs("AAPL", "yahoo").value(), std::optional<domain::Timestamp>());
     QVERIFY(m_store->upsertLoadRun({"AAPL", "yahoo", kT0, kT0 + 5}).ok());

@@ -14,8 +14,15 @@
 #include <sqlite3.h>
 #endif
 
+#include "core/common/LargePages.h"
+
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 namespace meridian::storage {
@@ -69,12 +76,15 @@ struct SqliteStorage::Impl {
 
 #if MERIDIAN_HAVE_SQLITE3_API
   sqlite3* native = nullptr;           // the connection's handle, when the C API may be used on it
-  sqlite3_stmt* barsLoad = nullptr;    // loadBars' statement, prepared once
+  sqlite3_stmt* barsLoad = nullptr;    // loadBars' statements, prepared once
+  sqlite3_stmt* blocksLoad = nullptr;
+  sqlite3_stmt* blocksClear = nullptr;
+  sqlite3_stmt* blocksInsert = nullptr;
 #endif
 
   ~Impl() {
 #if MERIDIAN_HAVE_SQLITE3_API
-    sqlite3_finalize(barsLoad);
+    for (sqlite3_stmt* st : {barsLoad, blocksLoad, blocksClear, blocksInsert}) sqlite3_finalize(st);
 #endif
     statements.clear();  // queries must go before their connection
     db.close();
@@ -266,43 +276,214 @@ Result<std::size_t> SqliteStorage::writeBars(std::string_view symbol, std::strin
   return written;
 }
 
+#if MERIDIAN_HAVE_SQLITE3_API
+namespace {
+
+// Bar blocks (sql/sqlite/V004__bar_blocks.sql): a series packed into blobs of up to kBlockBars bars, written when
+// the series is first read whole and deleted by triggers on any change to its rows.
+constexpr std::int64_t kBlockFormat = 1;  // 64-byte domain::Bar, little-endian
+constexpr std::size_t kBlockBars = 65536;  // 4 MiB per blob
+constexpr std::size_t kMinBarsForBlocks = 4096;  // smaller series read fast enough as rows
+static_assert(sizeof(domain::Bar) == 64 && std::is_trivially_copyable_v<domain::Bar>,
+              "the block payload layout is domain::Bar's: bump kBlockFormat when it changes");
+constexpr bool kLittleEndian = std::endian::native == std::endian::little;
+
+// Resets a statement (releasing its read snapshot) and its bindings when the scope ends, whatever happens.
+struct StmtReset {
+  sqlite3_stmt* st;
+  ~StmtReset() {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  }
+};
+
+domain::Timestamp tsAt(const unsigned char* payload, std::size_t i) {
+  domain::Timestamp ts;
+  std::memcpy(&ts, payload + i * sizeof(domain::Bar), sizeof ts);  // blobs need not be 8-byte aligned
+  return ts;
+}
+
+// Appends the bars of [payload, payload + count) with fromTs <= ts < toTs (the payload is sorted by ts).
+void appendRange(const unsigned char* payload, std::size_t count, Timestamp fromTs, Timestamp toTs,
+                 std::vector<domain::Bar>& out) {
+  std::size_t lo = 0, hi = count;
+  while (lo < hi) {  // first bar with ts >= fromTs
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (tsAt(payload, mid) < fromTs) lo = mid + 1;
+    else hi = mid;
+  }
+  std::size_t end = lo, top = count;
+  while (end < top) {  // first bar with ts >= toTs
+    const std::size_t mid = end + (top - end) / 2;
+    if (tsAt(payload, mid) < toTs) end = mid + 1;
+    else top = mid;
+  }
+  if (end == lo) return;
+  const std::size_t at = out.size();
+  out.resize(at + (end - lo));
+  std::memcpy(static_cast<void*>(out.data() + at), payload + lo * sizeof(domain::Bar), (end - lo) * sizeof(domain::Bar));
+}
+
+void keepRange(std::vector<domain::Bar>& bars, Timestamp fromTs, Timestamp toTs) {
+  const auto byTs = [](const domain::Bar& b, Timestamp t) { return b.ts < t; };
+  const auto first = std::lower_bound(bars.begin(), bars.end(), fromTs, byTs);
+  const auto last = std::lower_bound(first, bars.end(), toTs, byTs);
+  bars.erase(last, bars.end());
+  bars.erase(bars.begin(), first);
+}
+
+}  // namespace
+
+Result<sqlite3_stmt*> SqliteStorage::nativeStatement(sqlite3_stmt*& slot, const char* key, const std::string& sql) {
+  if (!slot && sqlite3_prepare_v3(m_impl->native, sql.c_str(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &slot,
+                                  nullptr) != SQLITE_OK)
+    return nativeError(key, "prepare");
+  return slot;
+}
+
+Error SqliteStorage::nativeError(const char* key, const char* what) const {
+  sqlite3* db = m_impl->native;
+  const int code = sqlite3_extended_errcode(db);
+  return makeError((code & 0xff) == SQLITE_CONSTRAINT ? errc::kConstraint : errc::kQuery,
+                   fmt::format("sqlite: {}: {}: {}", key, what, sqlite3_errmsg(db)));
+}
+
+Result<std::vector<domain::Bar>> SqliteStorage::loadBarRows(std::string_view symbol, std::string_view source,
+                                                            Timestamp fromTs, Timestamp toTs) {
+  auto prepared = nativeStatement(m_impl->barsLoad, "bars_load", translateSql(barsLoadStmt().sql, false, false));
+  if (!prepared) return prepared.error();
+  sqlite3_stmt* st = *prepared;
+  const StmtReset reset{st};
+  if (sqlite3_bind_text(st, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_text(st, 2, source.data(), int(source.size()), SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 3, fromTs) != SQLITE_OK || sqlite3_bind_int64(st, 4, toTs) != SQLITE_OK)
+    return nativeError("bars_load", "bind");
+  std::vector<domain::Bar> out;
+  for (;;) {
+    const int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return nativeError("bars_load", "step");
+    out.push_back(barsLoadRow([st](int c) { return sqlite3_column_int64(st, c); },
+                              [st](int c) { return sqlite3_column_double(st, c); }));
+  }
+  return out;
+}
+
+Result<std::optional<std::vector<domain::Bar>>> SqliteStorage::loadBarBlocks(std::string_view symbol,
+                                                                             std::string_view source,
+                                                                             Timestamp fromTs, Timestamp toTs) {
+  auto prepared = nativeStatement(m_impl->blocksLoad, "bars_blocks_load",
+                                  "SELECT first_ts, last_ts, bar_count, format, payload FROM market_data_blocks "
+                                  "WHERE symbol = ?1 AND source = ?2 ORDER BY first_ts");
+  if (!prepared) return prepared.error();
+  sqlite3_stmt* st = *prepared;
+  const StmtReset reset{st};
+  if (sqlite3_bind_text(st, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_text(st, 2, source.data(), int(source.size()), SQLITE_STATIC) != SQLITE_OK)
+    return nativeError("bars_blocks_load", "bind");
+  std::vector<domain::Bar> out;
+  bool any = false;
+  Timestamp previousLast = std::numeric_limits<Timestamp>::min();
+  for (;;) {
+    const int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return nativeError("bars_blocks_load", "step");
+    any = true;
+    const Timestamp first = sqlite3_column_int64(st, 0), last = sqlite3_column_int64(st, 1);
+    const std::int64_t count = sqlite3_column_int64(st, 2);
+    // A block of another layout, or one that does not hold what its row says: read the rows instead.
+    if (sqlite3_column_int64(st, 3) != kBlockFormat || !kLittleEndian || count <= 0 || first > last ||
+        (previousLast != std::numeric_limits<Timestamp>::min() && first <= previousLast))
+      return std::optional<std::vector<domain::Bar>>{};
+    previousLast = last;
+    if (last < fromTs || first >= toTs) continue;  // the payload is not even read
+    const auto* payload = static_cast<const unsigned char*>(sqlite3_column_blob(st, 4));
+    const int bytes = sqlite3_column_bytes(st, 4);
+    if (!payload || bytes != count * std::int64_t(sizeof(domain::Bar)) || tsAt(payload, 0) != first ||
+        tsAt(payload, std::size_t(count) - 1) != last)
+      return std::optional<std::vector<domain::Bar>>{};
+    if (out.empty()) common::reserveLarge(out, std::size_t(count));
+    appendRange(payload, std::size_t(count), fromTs, toTs, out);
+  }
+  if (!any) return std::optional<std::vector<domain::Bar>>{};
+  return std::optional<std::vector<domain::Bar>>{std::move(out)};
+}
+
+Result<std::optional<std::vector<domain::Bar>>> SqliteStorage::buildBarBlocks(std::string_view symbol,
+                                                                              std::string_view source,
+                                                                              Timestamp fromTs, Timestamp toTs) {
+  using Built = std::optional<std::vector<domain::Bar>>;
+  sqlite3* db = m_impl->native;
+  // One read snapshot for the rows and the blocks written from them; another writer committing in between makes
+  // the write fail (SQLITE_BUSY_SNAPSHOT) and nothing is cached.
+  if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return Built{};
+  struct Rollback {
+    sqlite3* db;
+    bool done = false;
+    ~Rollback() {
+      if (!done) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  } rollback{db};
+  auto rows = loadBarRows(symbol, source, std::numeric_limits<Timestamp>::min(), std::numeric_limits<Timestamp>::max());
+  if (!rows) return rows.error();
+  std::vector<domain::Bar> bars = std::move(rows).value();
+  auto finish = [&] {
+    keepRange(bars, fromTs, toTs);
+    return Built{std::move(bars)};
+  };
+  if (bars.size() < kMinBarsForBlocks || !kLittleEndian) return finish();
+  auto clear = nativeStatement(m_impl->blocksClear, "bars_blocks_clear",
+                               "DELETE FROM market_data_blocks WHERE symbol = ?1 AND source = ?2");
+  auto insert = nativeStatement(m_impl->blocksInsert, "bars_blocks_insert",
+                                "INSERT INTO market_data_blocks (symbol, source, first_ts, last_ts, bar_count, format, "
+                                "payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!clear || !insert) return finish();  // a cache: the rows were read all the same
+  bool written = false;
+  {
+    const StmtReset resetClear{*clear};
+    written = sqlite3_bind_text(*clear, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_bind_text(*clear, 2, source.data(), int(source.size()), SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_step(*clear) == SQLITE_DONE;
+  }
+  for (std::size_t at = 0; written && at < bars.size(); at += kBlockBars) {
+    const std::size_t n = std::min(kBlockBars, bars.size() - at);
+    sqlite3_stmt* st = *insert;
+    const StmtReset resetInsert{st};
+    written = sqlite3_bind_text(st, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_bind_text(st, 2, source.data(), int(source.size()), SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_bind_int64(st, 3, bars[at].ts) == SQLITE_OK &&
+              sqlite3_bind_int64(st, 4, bars[at + n - 1].ts) == SQLITE_OK &&
+              sqlite3_bind_int64(st, 5, std::int64_t(n)) == SQLITE_OK &&
+              sqlite3_bind_int64(st, 6, kBlockFormat) == SQLITE_OK &&
+              sqlite3_bind_blob(st, 7, bars.data() + at, int(n * sizeof(domain::Bar)), SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_DONE;
+  }
+  if (written && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK) rollback.done = true;
+  return finish();
+}
+#endif
+
+bool SqliteStorage::usesNativeApi() const {
+#if MERIDIAN_HAVE_SQLITE3_API
+  return m_impl && m_impl->native;
+#else
+  return false;
+#endif
+}
+
 Result<std::vector<domain::Bar>> SqliteStorage::loadBars(std::string_view symbol, std::string_view source,
                                                          Timestamp fromTs, Timestamp toTs) {
 #if MERIDIAN_HAVE_SQLITE3_API
   if (m_impl && m_impl->native) {
-    sqlite3* db = m_impl->native;
-    auto fail = [&](const char* what) {
-      const int code = sqlite3_extended_errcode(db);
-      return makeError((code & 0xff) == SQLITE_CONSTRAINT ? errc::kConstraint : errc::kQuery,
-                       fmt::format("sqlite: bars_load: {}: {}", what, sqlite3_errmsg(db)));
-    };
-    if (!m_impl->barsLoad) {
-      const std::string sql = translateSql(barsLoadStmt().sql, false, false);
-      if (sqlite3_prepare_v3(db, sql.c_str(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_impl->barsLoad,
-                             nullptr) != SQLITE_OK)
-        return fail("prepare");
+    auto blocks = loadBarBlocks(symbol, source, fromTs, toTs);
+    if (!blocks) return blocks.error();
+    if (*blocks) return std::move(**blocks);
+    if (!m_impl->inTransaction) {  // the caller's transaction is left alone: no blocks are written inside it
+      auto built = buildBarBlocks(symbol, source, fromTs, toTs);
+      if (!built) return built.error();
+      if (*built) return std::move(**built);
     }
-    sqlite3_stmt* st = m_impl->barsLoad;
-    struct Reset {  // the statement ends reset (its read snapshot released) whatever happens
-      sqlite3_stmt* st;
-      ~Reset() {
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-      }
-    } reset{st};
-    if (sqlite3_bind_text(st, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, source.data(), int(source.size()), SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, fromTs) != SQLITE_OK || sqlite3_bind_int64(st, 4, toTs) != SQLITE_OK)
-      return fail("bind");
-    std::vector<domain::Bar> out;
-    for (;;) {
-      const int rc = sqlite3_step(st);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return fail("step");
-      out.push_back(barsLoadRow([st](int c) { return sqlite3_column_int64(st, c); },
-                                [st](int c) { return sqlite3_column_double(st, c); }));
-    }
-    return out;
+    return loadBarRows(symbol, source, fromTs, toTs);
   }
 #endif
   return SqlStore::loadBars(symbol, source, fromTs, toTs);

@@ -9,7 +9,10 @@
 #include "core/storage/SqlStore.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+
+struct sqlite3_stmt;
 
 namespace meridian::storage {
 
@@ -36,9 +39,13 @@ class SqliteStorage final : public SqlStore {
   const std::string& path() const { return m_path; }
   bool isOpen() const { return m_impl != nullptr; }
   // Through the SQLite C API on the connection's own handle when built with it and the library is the one Qt's
-  // driver runs (same version), else through Qt Sql; the same bars either way.
+  // driver runs (same version), else through Qt Sql; the same bars either way. With the C API a series of 4096+
+  // bars is packed into blocks (market_data_blocks, sql/sqlite/V004) the first time it is read outside a
+  // transaction, and read from them while they exist (triggers delete them on any change to the series' rows).
   Result<std::vector<domain::Bar>> loadBars(std::string_view symbol, std::string_view source, Timestamp fromTs,
                                             Timestamp toTs) override;
+  // Whether loadBars goes through the C API (and the bar blocks) on this connection.
+  bool usesNativeApi() const;
 
  protected:
   Result<std::int64_t> exec(const Stmt& stmt, std::span<const Value> params, const RowFn& onRow) override;
@@ -54,6 +61,19 @@ class SqliteStorage final : public SqlStore {
 
  private:
   struct Impl;
+  // The C API side of loadBars (defined only when built with it).
+  Result<std::vector<domain::Bar>> loadBarRows(std::string_view symbol, std::string_view source, Timestamp fromTs,
+                                               Timestamp toTs);
+  // The bars from the series' blocks; nullopt when it has none (or one that does not check out).
+  Result<std::optional<std::vector<domain::Bar>>> loadBarBlocks(std::string_view symbol, std::string_view source,
+                                                                Timestamp fromTs, Timestamp toTs);
+  // Reads the whole series and writes its blocks in one transaction (skipped when busy or small); the bars of
+  // [fromTs, toTs), or nullopt when no transaction could start.
+  Result<std::optional<std::vector<domain::Bar>>> buildBarBlocks(std::string_view symbol, std::string_view source,
+                                                                 Timestamp fromTs, Timestamp toTs);
+  Result<sqlite3_stmt*> nativeStatement(sqlite3_stmt*& slot, const char* key, const std::string& sql);
+  Error nativeError(const char* key, const char* what) const;
+
   std::string m_path;
   Options m_options;
   std::unique_ptr<Impl> m_impl;  // null until open()
