@@ -162,13 +162,17 @@ int runBenchLoad(const QStringList& args, const common::Config& config) {
     }
     const double writeS = std::chrono::duration<double>(Clock::now() - t0).count();
     std::string error;
-    const double s = best(runs, [&] {
+    auto read = [&] {
       auto r = store.loadBars("BENCHLOAD", "bench_1m", std::numeric_limits<domain::Timestamp>::min() + 1,
                               std::numeric_limits<domain::Timestamp>::max());
       if (!r) error = r.error().message;
-      else if (r->size() != intradayBars.size()) error = fmt::format("read {} bars, wrote {}", r->size(), intradayBars.size());
+      else if (*r != intradayBars) error = fmt::format("read {} bars that differ from the {} written", r->size(), intradayBars.size());
       return r.ok() && error.empty();
-    });
+    };
+    // The first read after a write is timed on its own: on SQLite it reads the rows and packs the series into
+    // blocks (sql/sqlite/V004), which the later reads use.
+    const double first = best(1, read);
+    const double s = first < 0 ? first : best(runs, read);
     (void)store.deleteSeries("BENCHLOAD", "bench_1m");
     if (s < 0) {
       fmt::print(stderr, "bench load: {}: {}\n", label, error);
@@ -176,8 +180,10 @@ int runBenchLoad(const QStringList& args, const common::Config& config) {
       return;
     }
     const double rate = double(intradayBars.size()) / s;
-    fmt::print("{:<13} {:>9} bars  read {:>8.1f} ms  {:>6.2f}M bars/s  (goal 5M: {:.2f}x; written in {:.1f} s)\n",
-               label, intradayBars.size(), s * 1e3, rate / 1e6, rate / 5e6, writeS);
+    fmt::print("{:<13} {:>9} bars  read {:>8.1f} ms  {:>6.2f}M bars/s  (goal 5M: {:.2f}x; written in {:.1f} s; "
+               "first read after the write {:.1f} ms = {:.2f}M bars/s)\n",
+               label, intradayBars.size(), s * 1e3, rate / 1e6, rate / 5e6, writeS, first * 1e3,
+               double(intradayBars.size()) / first / 1e6);
   };
   {
     storage::SqliteStorage sqlite(dir.filePath("bench.sqlite").toStdString());
