@@ -87,6 +87,8 @@ class Inspector {
   bool m_ok = false;
 };
 
+int blockCount(Inspector& db) { return db.scalar("SELECT COUNT(*) FROM market_data_blocks").toInt(); }
+
 }  // namespace
 
 class tst_SqliteStorage : public QObject {
@@ -352,19 +354,18 @@ class tst_SqliteStorage : public QObject {
     if (!store.usesNativeApi()) QSKIP("built without the SQLite C API: loadBars reads rows only");
     Inspector db(path);
     QVERIFY(db.ok());
-    auto blocks = [&] { return db.scalar("SELECT COUNT(*) FROM market_data_blocks").toInt(); };
     constexpr auto kAll = std::numeric_limits<domain::Timestamp>::max();
     constexpr auto kMin = std::numeric_limits<domain::Timestamp>::min();
     std::vector<Bar> bars = makeSeries(70'000);  // two blocks: 65536 + 4464
     QVERIFY(store.upsertBars("SPY", "csv_1m", bars).ok());
     QVERIFY(store.upsertBars("TINY", "csv_1m", makeSeries(100)).ok());
-    QCOMPARE(blocks(), 0);
+    QCOMPARE(blockCount(db), 0);
 
     QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);  // from the rows; writes the blocks
-    QCOMPARE(blocks(), 2);
+    QCOMPARE(blockCount(db), 2);
     QCOMPARE(db.scalar("SELECT SUM(bar_count) FROM market_data_blocks WHERE symbol = 'SPY'").toInt(), 70'000);
     QCOMPARE(store.loadBars("TINY", "csv_1m", kMin, kAll)->size(), std::size_t(100));
-    QCOMPARE(blocks(), 2);  // a small series stays rows
+    QCOMPARE(blockCount(db), 2);  // a small series stays rows
 
     auto slice = [&](std::size_t from, std::size_t to) { return std::vector<Bar>(bars.begin() + from, bars.begin() + to); };
     QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);  // from the blocks
@@ -380,20 +381,20 @@ class tst_SqliteStorage : public QObject {
     bars[70'000 - 3].close += 0.5;
     bars[70'000 - 3].high += 0.5;
     QCOMPARE(store.upsertBars("SPY", "csv_1m", std::span(&bars[70'000 - 3], 1)).value(), std::size_t(1));
-    QCOMPARE(blocks(), 0);
+    QCOMPARE(blockCount(db), 0);
     QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
-    QCOMPARE(blocks(), 2);
+    QCOMPARE(blockCount(db), 2);
 
     // Plain SQL, past the store: a deleted row and a changed value.
     QVERIFY(db.exec(QStringLiteral("DELETE FROM market_data WHERE symbol = 'SPY' AND ts = %1").arg(bars[10].ts)));
-    QCOMPARE(blocks(), 0);
+    QCOMPARE(blockCount(db), 0);
     bars.erase(bars.begin() + 10);
     QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
     QVERIFY(db.exec(QStringLiteral("UPDATE market_data SET volume = 7 WHERE symbol = 'SPY' AND ts = %1").arg(bars[20].ts)));
-    QCOMPARE(blocks(), 0);
+    QCOMPARE(blockCount(db), 0);
     bars[20].volume = 7;
     QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
-    QCOMPARE(blocks(), 2);
+    QCOMPARE(blockCount(db), 2);
 
     // A block that does not hold what its row says is not trusted: the rows are read and the blocks rewritten.
     QVERIFY(db.exec(QStringLiteral("UPDATE market_data_blocks SET payload = x'00' WHERE symbol = 'SPY'")));
@@ -403,7 +404,7 @@ class tst_SqliteStorage : public QObject {
 
     // Deleting the series drops its blocks with its rows.
     QVERIFY(store.deleteSeries("SPY", "csv_1m").ok());
-    QCOMPARE(blocks(), 0);
+    QCOMPARE(blockCount(db), 0);
     QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value().empty());
   }
 
