@@ -660,12 +660,18 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
       default: break;
     }
   }
-  // The date column's usual widths: "yyyy-MM-dd" and "yyyy-MM-dd HH:mm:ss". The parser checks every byte of
-  // those forms, so a field of either width need not be scanned for a quote or a line end first.
+  // The date column's usual widths: "yyyy-MM-dd" and "yyyy-MM-dd HH:mm:ss", taken when a field end follows and
+  // no line end lies inside (memchr, not a byte loop with three tests per byte). The parser checks every other
+  // byte of those forms (a quote in them fails the row over to the general path), but a field must never run
+  // into the next line: the scans after it rely on a '\n' ahead of them.
   auto dateField = [&](const char* p) -> const char* {
     if (textEnd - p > 19) {
-      if (p[10] == delim || p[10] == '\n' || p[10] == '\r') return p + 10;
-      if (p[19] == delim || p[19] == '\n' || p[19] == '\r') return p + 19;
+      auto endsAt = [&](std::size_t n) {
+        const char c = p[n];
+        return (c == delim || c == '\n' || c == '\r') && !std::memchr(p, '\n', n);
+      };
+      if (endsAt(10)) return p + 10;
+      if (endsAt(19)) return p + 19;
     }
     const char* q = p;
     while (*q != delim && *q != '\n' && *q != '"') ++q;

@@ -14,6 +14,8 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <map>
 #include <cmath>
 
@@ -376,6 +378,30 @@ class tst_BarCsvReader : public QObject {
   // counts and errors. Random files mixing plain rows with every kind of line the fast path has to hand over
   // (other number spellings, padding, quotes, blank lines, wrong field counts, bad values, out-of-order and
   // repeated times, other date forms, invalid dates, CRLF), read with random options, once each way.
+  // The fuzzer's find: a date-width field (10 or 19 bytes followed by a delimiter) that runs over a line end into
+  // a last line without '\n'. The fast path must not take it (the scans after it would read past the text), and
+  // both paths must answer alike. The text sits in a buffer of exactly its size, so ASan sees any overrun.
+  void dateFieldNeverRunsIntoTheNextLine() {
+    const std::string cases[] = {
+        std::string("Date,Open,High,Low,Close,Adj Close,Volume\r\n2233-01-22ume\r\n2200,1.953125,1.552083,1.640625,"
+                    "1.518424,67e2Volume1"),
+        std::string("Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,10\n2024\n01-03,1,2,0.5,1.5,10"),
+        std::string("Date,Open,High,Low,Close,Volume\n2024-01-02 09:3\n:00,1,2,0.5,1.5,10\n1,2,3,4,5,6,7,8,9"),
+    };
+    for (const std::string& text : cases) {
+      const auto exact = std::make_unique<char[]>(text.size());
+      std::memcpy(exact.get(), text.data(), text.size());
+      const std::string_view view(exact.get(), text.size());
+      CsvReadOptions fast, general;
+      general.fastPath = false;
+      const auto a = readBarCsv(view, fast, "f.csv");
+      const auto b = readBarCsv(view, general, "f.csv");
+      QCOMPARE(a.ok(), b.ok());
+      if (!a.ok()) QCOMPARE(a.error().message, b.error().message);
+      else QVERIFY(a->bars == b->bars);
+    }
+  }
+
   void fastPathMatchesGeneralPath() {
     QRandomGenerator rng(11);
     auto pick = [&](int n) { return int(rng.bounded(n)); };
