@@ -1,5 +1,7 @@
 #include "core/analytics/MonthlyReturns.h"
 
+#include "core/domain/Calendar.h"
+
 #include <limits>
 
 namespace meridian::analytics {
@@ -21,12 +23,6 @@ CivilDate civilDateUtc(domain::Timestamp ts) {
 }
 
 namespace {
-
-int monthLength(int y, int m) {
-  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
 
 // Start of a day in nanoseconds, saturated at the ends of the Timestamp range (April 2262 ends after it).
 domain::Timestamp dayStart(std::int64_t day) {
@@ -62,7 +58,7 @@ std::vector<MonthlyReturn> monthlyReturns(double initialValue, std::span<const E
       if (p.ts % domain::kNanosPerDay < 0) --day;
       const std::int64_t first = day - (d.day - 1);
       monthStart = dayStart(first);
-      monthEnd = dayStart(first + monthLength(d.year, d.month));
+      monthEnd = dayStart(first + domain::daysInMonth(d.year, d.month));
     }
     last = p.equity;
   }

@@ -2,12 +2,13 @@
 // Calendar arithmetic and wall-clock -> UTC conversion for hot paths (the bar reader): plain integers, no QDate,
 // QDateTime or QTimeZone per call.
 //
-// - daysFromCivil / isValidCivilDate: proleptic Gregorian calendar (H. Hinnant's algorithm), days since 1970-01-01.
+// - daysFromCivil / isValidCivilDate: proleptic Gregorian calendar (core/domain/Calendar.h), days since 1970-01-01.
 // - LocalTimeResolver: wall-clock seconds in one zone -> UTC seconds, with exactly the rules of
 //   TimeZones::fromZone (gap: the pre-transition offset, i.e. shifted forward; overlap: the first occurrence).
 //   It asks QTimeZone once per zone and calendar year (the offset at the year's start and the year's transitions;
 //   a process-wide cache shared by all resolvers) and answers every other call from that table. One resolver per
 //   thread (the resolver is not thread-safe; the cache is); cheap to create.
+#include "core/domain/Calendar.h"
 #include "core/domain/Types.h"
 
 #include <QByteArray>
@@ -20,26 +21,11 @@
 
 namespace meridian::time {
 
-constexpr bool isLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-constexpr int daysInMonth(int y, int m) {
-  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && isLeapYear(y) ? 29 : kDays[m - 1];
-}
-
-constexpr bool isValidCivilDate(int y, int m, int d) {
-  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
-}
-
-// Days since 1970-01-01 of a valid proleptic Gregorian date.
-constexpr std::int64_t daysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * unsigned(m > 2 ? m - 3 : m + 9) + 2) / 5 + unsigned(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + std::int64_t(doe) - 719468;
-}
+// The proleptic Gregorian rules live in core/domain/Calendar.h (Qt-free, shared with analytics).
+using domain::daysFromCivil;
+using domain::daysInMonth;
+using domain::isLeapYear;
+using domain::isValidCivilDate;
 
 // Seconds + nanoseconds -> Timestamp; nullopt outside the int64 nanosecond range (1677-09-21 .. 2262-04-11).
 // Inline: the CSV reader calls it for every row.
