@@ -664,6 +664,11 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
   // no line end lies inside (memchr, not a byte loop with three tests per byte). The parser checks every other
   // byte of those forms (a quote in them fails the row over to the general path), but a field must never run
   // into the next line: the scans after it rely on a '\n' ahead of them.
+  // The end of a plain field at p: the delimiter, the line end, or a quote (which the fast path does not take).
+  auto fieldEnd = [&](const char* p) {
+    while (*p != delim && *p != '\n' && *p != '"') ++p;
+    return p;
+  };
   auto dateField = [&](const char* p) -> const char* {
     if (textEnd - p > 19) {
       auto endsAt = [&](std::size_t n) {
@@ -673,9 +678,7 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
       if (endsAt(10)) return p + 10;
       if (endsAt(19)) return p + 19;
     }
-    const char* q = p;
-    while (*q != delim && *q != '\n' && *q != '"') ++q;
-    return q;
+    return fieldEnd(p);
   };
   // Parses the line at p into b (a fresh bar); false when the line is not for the fast path or the row is bad or
   // out of order.
@@ -686,9 +689,7 @@ Result<BarCsv> readBarCsv(std::string_view text, const CsvReadOptions& options, 
     for (std::size_t i = 0; i < width; ++i) {
       const Role role = roles[i];
       if (role == Role::Skip || role == Role::Date) {
-        const char* q = role == Role::Date ? dateField(p) : p;
-        if (role == Role::Skip)
-          while (*q != delim && *q != '\n' && *q != '"') ++q;
+        const char* q = role == Role::Date ? dateField(p) : fieldEnd(p);
         if (*q == '"') return false;
         if (role == Role::Date) when = trim(std::string_view(p, std::size_t(q - p)));
         p = q;

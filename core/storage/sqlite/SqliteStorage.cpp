@@ -297,27 +297,33 @@ struct StmtReset {
   }
 };
 
+// Binds ?1 symbol and ?2 source, the key of every statement here.
+bool bindSeries(sqlite3_stmt* st, std::string_view symbol, std::string_view source) {
+  return sqlite3_bind_text(st, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_bind_text(st, 2, source.data(), int(source.size()), SQLITE_STATIC) == SQLITE_OK;
+}
+
 domain::Timestamp tsAt(const unsigned char* payload, std::size_t i) {
   domain::Timestamp ts;
   std::memcpy(&ts, payload + i * sizeof(domain::Bar), sizeof ts);  // blobs need not be 8-byte aligned
   return ts;
 }
 
+// The index of the first bar in [from, count) of the payload (sorted by ts) with ts >= t.
+std::size_t firstAtOrAfter(const unsigned char* payload, std::size_t from, std::size_t count, Timestamp t) {
+  while (from < count) {
+    const std::size_t mid = from + (count - from) / 2;
+    if (tsAt(payload, mid) < t) from = mid + 1;
+    else count = mid;
+  }
+  return from;
+}
+
 // Appends the bars of [payload, payload + count) with fromTs <= ts < toTs (the payload is sorted by ts).
 void appendRange(const unsigned char* payload, std::size_t count, Timestamp fromTs, Timestamp toTs,
                  std::vector<domain::Bar>& out) {
-  std::size_t lo = 0, hi = count;
-  while (lo < hi) {  // first bar with ts >= fromTs
-    const std::size_t mid = lo + (hi - lo) / 2;
-    if (tsAt(payload, mid) < fromTs) lo = mid + 1;
-    else hi = mid;
-  }
-  std::size_t end = lo, top = count;
-  while (end < top) {  // first bar with ts >= toTs
-    const std::size_t mid = end + (top - end) / 2;
-    if (tsAt(payload, mid) < toTs) end = mid + 1;
-    else top = mid;
-  }
+  const std::size_t lo = firstAtOrAfter(payload, 0, count, fromTs);
+  const std::size_t end = firstAtOrAfter(payload, lo, count, toTs);
   if (end == lo) return;
   const std::size_t at = out.size();
   out.resize(at + (end - lo));
@@ -354,9 +360,8 @@ Result<std::vector<domain::Bar>> SqliteStorage::loadBarRows(std::string_view sym
   if (!prepared) return prepared.error();
   sqlite3_stmt* st = *prepared;
   const StmtReset reset{st};
-  if (sqlite3_bind_text(st, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) != SQLITE_OK ||
-      sqlite3_bind_text(st, 2, source.data(), int(source.size()), SQLITE_STATIC) != SQLITE_OK ||
-      sqlite3_bind_int64(st, 3, fromTs) != SQLITE_OK || sqlite3_bind_int64(st, 4, toTs) != SQLITE_OK)
+  if (!bindSeries(st, symbol, source) || sqlite3_bind_int64(st, 3, fromTs) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 4, toTs) != SQLITE_OK)
     return nativeError("bars_load", "bind");
   std::vector<domain::Bar> out;
   for (;;) {
@@ -378,9 +383,7 @@ Result<std::optional<std::vector<domain::Bar>>> SqliteStorage::loadBarBlocks(std
   if (!prepared) return prepared.error();
   sqlite3_stmt* st = *prepared;
   const StmtReset reset{st};
-  if (sqlite3_bind_text(st, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) != SQLITE_OK ||
-      sqlite3_bind_text(st, 2, source.data(), int(source.size()), SQLITE_STATIC) != SQLITE_OK)
-    return nativeError("bars_blocks_load", "bind");
+  if (!bindSeries(st, symbol, source)) return nativeError("bars_blocks_load", "bind");
   std::vector<domain::Bar> out;
   bool any = false;
   Timestamp previousLast = std::numeric_limits<Timestamp>::min();
@@ -441,17 +444,13 @@ Result<std::optional<std::vector<domain::Bar>>> SqliteStorage::buildBarBlocks(st
   bool written = false;
   {
     const StmtReset resetClear{*clear};
-    written = sqlite3_bind_text(*clear, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_bind_text(*clear, 2, source.data(), int(source.size()), SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_step(*clear) == SQLITE_DONE;
+    written = bindSeries(*clear, symbol, source) && sqlite3_step(*clear) == SQLITE_DONE;
   }
   for (std::size_t at = 0; written && at < bars.size(); at += kBlockBars) {
     const std::size_t n = std::min(kBlockBars, bars.size() - at);
     sqlite3_stmt* st = *insert;
     const StmtReset resetInsert{st};
-    written = sqlite3_bind_text(st, 1, symbol.data(), int(symbol.size()), SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_bind_text(st, 2, source.data(), int(source.size()), SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_bind_int64(st, 3, bars[at].ts) == SQLITE_OK &&
+    written = bindSeries(st, symbol, source) && sqlite3_bind_int64(st, 3, bars[at].ts) == SQLITE_OK &&
               sqlite3_bind_int64(st, 4, bars[at + n - 1].ts) == SQLITE_OK &&
               sqlite3_bind_int64(st, 5, std::int64_t(n)) == SQLITE_OK &&
               sqlite3_bind_int64(st, 6, kBlockFormat) == SQLITE_OK &&
