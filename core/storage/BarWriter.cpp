@@ -13,7 +13,9 @@ BarWriter::~BarWriter() { stop(); }
 Status BarWriter::start() {
   if (m_on) return {};
   if (opensSharedDatabase(m_shared.config())) {
-    auto own = std::make_unique<StorageService>(m_shared.config());
+    StorageConfig config = m_shared.config();
+    config.background = true;  // the journal's connection writes first
+    auto own = std::make_unique<StorageService>(std::move(config));
     if (Status s = own->start(); !s.ok()) return s;
     m_own = std::move(own);
   }

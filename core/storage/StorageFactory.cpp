@@ -25,7 +25,9 @@ bool opensSharedDatabase(const StorageConfig& config) {
 Result<std::unique_ptr<IStorage>> makeStorage(const StorageConfig& config) {
   if (config.backend == "sqlite") {
     if (config.sqlitePath.empty()) return makeError(errc::kInvalid, "storage: sqlite backend needs sqlitePath");
-    auto store = std::make_unique<SqliteStorage>(config.sqlitePath);
+    SqliteStorage::Options options;
+    options.background = config.background;
+    auto store = std::make_unique<SqliteStorage>(config.sqlitePath, std::move(options));
     if (config.clock) store->setClock(config.clock);
     return std::unique_ptr<IStorage>(std::move(store));
   }

@@ -16,6 +16,9 @@ struct StorageConfig {
   std::string sqlitePath = "meridian.db";  // file or ":memory:"
   std::string pgUri;                  // libpq URI, e.g. postgresql://meridian@127.0.0.1:5432/meridian
   std::shared_ptr<const common::IClock> clock;  // stamps what the store records itself (migrations); null = real time
+  // A background writer's connection (the bar writer): on SQLite it lets this process's other connections to the
+  // file write first (SqliteWriteGate). No effect on PostgreSQL, whose lock waits are fair.
+  bool background = false;
 };
 
 // Constructs the backend without connecting: call open() on the thread that will own the instance (the

@@ -15,10 +15,12 @@
 #endif
 
 #include "core/common/LargePages.h"
+#include "core/storage/sqlite/SqliteWriteGate.h"
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -66,6 +68,31 @@ class QtRowView final : public SqlStore::RowView {
 
 std::atomic<std::uint64_t> g_connectionCounter{0};
 
+// Only SELECTs leave the write lock alone (a WITH may lead an INSERT: it counts as a write).
+bool writesRows(std::string_view sql) {
+  const auto at = sql.find_first_not_of(" \t\r\n");
+  if (at == std::string_view::npos || sql.size() - at < 6) return true;
+  return !std::equal(sql.begin() + at, sql.begin() + at + 6, "SELECT", [](char a, char b) { return (a & ~0x20) == b; });
+}
+
+#if MERIDIAN_HAVE_SQLITE3_API
+// SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so a writer whose turn came
+// can sleep through it. This one looks every millisecond, up to the connection's busy timeout.
+struct BusyWait {
+  std::chrono::milliseconds limit{0};
+  std::chrono::steady_clock::time_point since{};
+};
+
+int retryEveryMillisecond(void* context, int tries) {
+  auto* wait = static_cast<BusyWait*>(context);
+  const auto now = std::chrono::steady_clock::now();
+  if (tries == 0) wait->since = now;
+  if (now - wait->since >= wait->limit) return 0;
+  sqlite3_sleep(1);
+  return 1;
+}
+#endif
+
 }  // namespace
 
 struct SqliteStorage::Impl {
@@ -73,6 +100,11 @@ struct SqliteStorage::Impl {
   QSqlDatabase db;
   std::unordered_map<std::string, std::unique_ptr<QSqlQuery>> statements;
   bool inTransaction = false;
+  // Write priority among this process's connections to the file (none for :memory:).
+  std::shared_ptr<SqliteWriteGate> gate;
+  bool background = false;
+  std::chrono::milliseconds busyTimeout{0};
+  bool announced = false;  // a foreground connection between asking for the write lock and releasing it
 
 #if MERIDIAN_HAVE_SQLITE3_API
   sqlite3* native = nullptr;           // the connection's handle, when the C API may be used on it
@@ -80,9 +112,11 @@ struct SqliteStorage::Impl {
   sqlite3_stmt* blocksLoad = nullptr;
   sqlite3_stmt* blocksClear = nullptr;
   sqlite3_stmt* blocksInsert = nullptr;
+  BusyWait busyWait;
 #endif
 
   ~Impl() {
+    endWrite();
 #if MERIDIAN_HAVE_SQLITE3_API
     for (sqlite3_stmt* st : {barsLoad, blocksLoad, blocksClear, blocksInsert}) sqlite3_finalize(st);
 #endif
@@ -101,6 +135,23 @@ struct SqliteStorage::Impl {
     auto* raw = q.get();
     statements.emplace(stmt.key, std::move(q));
     return raw;
+  }
+
+  // Before a statement or transaction that takes the write lock: a foreground connection announces itself, a
+  // background one lets the announced ones go first.
+  void beginWrite() {
+    if (!gate) return;
+    if (background) {
+      gate->yieldToForeground(busyTimeout);
+    } else if (!announced) {
+      gate->enterForeground();
+      announced = true;
+    }
+  }
+  void endWrite() {
+    if (!announced) return;
+    gate->leaveForeground();
+    announced = false;
   }
 
   Status run(const char* sql) {
@@ -146,6 +197,12 @@ Status SqliteStorage::open() {
     if (auto s = impl->run(pragma); !s.ok()) return s;
   if (auto s = impl->run(fmt::format("PRAGMA busy_timeout = {}", m_options.busyTimeoutMs).c_str()); !s.ok()) return s;
 
+  impl->busyTimeout = std::chrono::milliseconds(m_options.busyTimeoutMs);
+  impl->background = m_options.background;
+  if (m_path != ":memory:")
+    if (const QString file = QFileInfo(qs(m_path)).canonicalFilePath(); !file.isEmpty())
+      impl->gate = SqliteWriteGate::forFile(file.toStdString());
+
 #if MERIDIAN_HAVE_SQLITE3_API
   // The C API only on a handle of this very library version (a Qt built with its own SQLite copy: Qt Sql).
   if (const QVariant h = impl->db.driver()->handle(); h.isValid() && qstrcmp(h.typeName(), "sqlite3*") == 0) {
@@ -153,6 +210,10 @@ Status SqliteStorage::open() {
     if (v.exec(QStringLiteral("SELECT sqlite_version()")) && v.next() &&
         v.value(0).toString() == QLatin1String(sqlite3_libversion()))
       impl->native = *static_cast<sqlite3* const*>(h.constData());
+  }
+  if (impl->native) {
+    impl->busyWait.limit = impl->busyTimeout;
+    sqlite3_busy_handler(impl->native, retryEveryMillisecond, &impl->busyWait);
   }
 #endif
   m_impl = std::move(impl);
@@ -174,6 +235,17 @@ Result<std::int64_t> SqliteStorage::exec(const Stmt& stmt, std::span<const Value
   if (!q.ok()) return q.error();
   QSqlQuery& query = **q;
   for (std::size_t i = 0; i < params.size(); ++i) query.bindValue(int(i), toVariant(params[i]));
+  // A write outside a transaction takes the lock for itself: it asks for its turn like begin() does.
+  struct Turn {
+    Impl* impl = nullptr;
+    ~Turn() {
+      if (impl) impl->endWrite();
+    }
+  } turn;
+  if (!m_impl->inTransaction && writesRows(stmt.sql)) {
+    m_impl->beginWrite();
+    turn.impl = m_impl.get();
+  }
   if (!query.exec()) {
     auto e = sqliteError(query.lastError(), stmt.key);
     query.finish();
@@ -214,7 +286,11 @@ Status SqliteStorage::begin() {
   if (!m_impl) return makeError(errc::kUnavailable, "sqlite: storage is not open");
   if (m_impl->inTransaction) return makeError(errc::kQuery, "sqlite: nested transaction");
   // IMMEDIATE takes the write lock now (waiting up to busy_timeout) instead of failing later on upgrade.
-  if (auto s = m_impl->run("BEGIN IMMEDIATE"); !s.ok()) return s;
+  m_impl->beginWrite();
+  if (auto s = m_impl->run("BEGIN IMMEDIATE"); !s.ok()) {
+    m_impl->endWrite();
+    return s;
+  }
   m_impl->inTransaction = true;
   return {};
 }
@@ -226,6 +302,7 @@ Status SqliteStorage::commit() {
     (void)m_impl->run("ROLLBACK");
   }
   m_impl->inTransaction = false;
+  m_impl->endWrite();
   return s;
 }
 
@@ -234,6 +311,7 @@ void SqliteStorage::rollback() noexcept {
   for (auto& [key, q] : m_impl->statements) q->finish();
   (void)m_impl->run("ROLLBACK");
   m_impl->inTransaction = false;
+  m_impl->endWrite();
 }
 
 Result<std::size_t> SqliteStorage::writeBars(std::string_view symbol, std::string_view source,

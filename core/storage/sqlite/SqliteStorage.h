@@ -5,7 +5,9 @@
 // open(), every store method and close() (or destroy the object) from one thread: the storage thread.
 // Each instance owns its own uniquely named QSqlDatabase connection, so several instances can coexist
 // (":memory:" gives each instance its own private database).
-// Connection settings: WAL journal (file databases), foreign_keys=ON, busy_timeout, synchronous=NORMAL.
+// Connection settings: WAL journal (file databases), foreign_keys=ON, busy_timeout, synchronous=NORMAL. With the
+// C API the busy wait retries every millisecond (not SQLite's growing backoff), and the connections of this process
+// to one file take the write lock foreground first (SqliteWriteGate, Options::background).
 #include "core/storage/SqlStore.h"
 
 #include <memory>
@@ -21,6 +23,11 @@ class SqliteStorage final : public SqlStore {
   struct Options {
     int busyTimeoutMs = 5000;
     std::string migrationsDir;  // empty = compiled-in :/sql/sqlite/
+    // A background writer (the bar writer's connection): before each transaction it waits while a foreground
+    // connection to the same file in this process is asking for the write lock or holding it (at most
+    // busyTimeoutMs), so the journal waits for one background transaction at most, not for SQLite's busy backoff
+    // to find a gap between them.
+    bool background = false;
   };
 
   // path: database file (created if missing) or ":memory:".
