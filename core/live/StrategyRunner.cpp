@@ -76,6 +76,12 @@ Result<LiveStrategySpec> runtimeSpec(const strategy::StrategyRegistry& registry,
   return spec;
 }
 
+// A slot is one (instance, symbol): "<instance>|<symbol>" keys m_slots and names the slot of a working order.
+std::string slotKey(const std::string& instance, const std::string& symbol) { return instance + "|" + symbol; }
+bool ofInstance(const std::string& key, const std::string& instance) {
+  return key.size() > instance.size() && key.compare(0, instance.size(), instance) == 0 && key[instance.size()] == '|';
+}
+
 }  // namespace
 
 // ---- configuration ------------------------------------------------------------------------------------------
@@ -813,7 +819,7 @@ void StrategyRunner::stepInstance(Instance& inst, std::span<const domain::Bar> b
       log()->warn("{}: target {} {} not traded: the saved state and the journal could not be read yet", inst.id,
                   qty(intent.targetPosition), symbol);
     } else if (m_options.trade) {
-      const std::string key = inst.id + "|" + symbol;
+      const std::string key = slotKey(inst.id, symbol);
       Slot& slot = slotFor(inst, symbol);
       slot.target = intent.targetPosition;
       slot.hold = false;  // a new target: decided afresh
@@ -832,7 +838,7 @@ void StrategyRunner::stepInstance(Instance& inst, std::span<const domain::Bar> b
 // ---- orders -------------------------------------------------------------------------------------------------
 
 StrategyRunner::Slot& StrategyRunner::slotFor(Instance& inst, const std::string& symbol) {
-  Slot& slot = m_slots[inst.id + "|" + symbol];
+  Slot& slot = m_slots[slotKey(inst.id, symbol)];
   slot.inst = &inst;
   slot.symbol = symbol;
   return slot;
@@ -889,7 +895,7 @@ void StrategyRunner::reconcile(const std::string& key, StrategyCycleReport* repo
 
 void StrategyRunner::reevaluate(Instance& inst, StrategyCycleReport* report) {
   for (const auto& sym : inst.spec.symbols) {
-    const std::string key = inst.id + "|" + sym;
+    const std::string key = slotKey(inst.id, sym);
     Slot& slot = slotFor(inst, sym);
     // An order the saved state named but the journal did not know at start: ask the journal again (the answer
     // comes back as a message; until then the order counts as working).
@@ -1039,7 +1045,7 @@ void StrategyRunner::orderEnded(const std::string& clientOrderIdRef, Ending how,
 void StrategyRunner::adopt(Instance& inst, const std::string& symbol, const std::string& clientOrderId,
                            const std::string& correlationId, domain::Side side, double counted, bool unconfirmed) {
   WorkingOrder w;
-  w.slotKey = inst.id + "|" + symbol;
+  w.slotKey = slotKey(inst.id, symbol);
   w.symbol = symbol;
   w.correlationId = correlationId;
   w.side = side;
@@ -1066,7 +1072,7 @@ void StrategyRunner::saveState(Instance& inst) {
   s.paused = inst.paused;
   s.flatten = inst.flatten;
   for (const auto& sym : inst.spec.symbols) {
-    const std::string key = inst.id + "|" + sym;
+    const std::string key = slotKey(inst.id, sym);
     const auto it = m_slots.find(key);
     if (it == m_slots.end()) continue;
     SavedSlot ss;
@@ -1201,7 +1207,7 @@ void StrategyRunner::onControl(const contract::ControlStrategy& cmd) {
         Slot& slot = slotFor(inst, sym);
         slot.target = 0.0;
         slot.hold = false;
-        reconcile(inst.id + "|" + sym, nullptr);
+        reconcile(slotKey(inst.id, sym), nullptr);
       }
       break;
     }
@@ -1212,11 +1218,11 @@ void StrategyRunner::onControl(const contract::ControlStrategy& cmd) {
       if (!m_restored)
         return reject(fmt::format("{}: the saved state and the journal could not be read yet: not removed", inst.id));
       for (const auto& [clientOrderId, order] : m_working)
-        if (order.slotKey.starts_with(inst.id + "|"))
+        if (ofInstance(order.slotKey, inst.id))
           return reject(fmt::format("{} has an order working in {} ({}): not removed until it ends", inst.id,
                                     order.symbol, clientOrderId));
       for (const auto& sym : inst.spec.symbols)
-        if (const auto slot = m_slots.find(inst.id + "|" + sym); slot != m_slots.end() && slot->second.filled != 0.0)
+        if (const auto slot = m_slots.find(slotKey(inst.id, sym)); slot != m_slots.end() && slot->second.filled != 0.0)
           return reject(fmt::format("{} holds {} {}: flatten it first, then remove it", inst.id,
                                     qty(slot->second.filled), sym));
       removeInstance(it);
@@ -1227,7 +1233,7 @@ void StrategyRunner::onControl(const contract::ControlStrategy& cmd) {
 }
 
 void StrategyRunner::dropInstance(std::vector<std::unique_ptr<Instance>>::iterator it) {
-  for (const auto& sym : (*it)->spec.symbols) m_slots.erase((*it)->id + "|" + sym);
+  for (const auto& sym : (*it)->spec.symbols) m_slots.erase(slotKey((*it)->id, sym));
   m_instances.erase(it);  // its bar subscriptions stay: bars of a symbol no instance trades are ignored
 }
 
@@ -1408,7 +1414,7 @@ contract::StrategyInstanceState StrategyRunner::monitorState(const Instance& ins
     contract::StrategyLeg leg;
     leg.symbol = sym;
     if (m_options.trade) {
-      const auto it = m_slots.find(inst.id + "|" + sym);
+      const auto it = m_slots.find(slotKey(inst.id, sym));
       leg.position = it == m_slots.end() ? 0.0 : it->second.filled;
       leg.target = it == m_slots.end() ? 0.0 : it->second.target;
     } else {
@@ -1429,7 +1435,7 @@ contract::StrategyInstanceState StrategyRunner::monitorState(const Instance& ins
   inst.host->strategy().indicators(indicators);
   for (auto& [name, value] : indicators) m.indicators.push_back({std::move(name), value});
   for (const auto& [id, w] : m_working)
-    if (w.slotKey.compare(0, inst.id.size() + 1, inst.id + "|") == 0) ++m.openOrders;
+    if (ofInstance(w.slotKey, inst.id)) ++m.openOrders;
 
   bool warm = false;
   {
@@ -1472,12 +1478,12 @@ void StrategyRunner::publishStatus() {
     for (std::size_t i = 0; i < inst->spec.symbols.size(); ++i) s.positions.push_back(inst->host->position(i));
     if (m_options.trade) {
       for (const auto& sym : inst->spec.symbols) {
-        const auto it = m_slots.find(inst->id + "|" + sym);
+        const auto it = m_slots.find(slotKey(inst->id, sym));
         s.targets.push_back(it == m_slots.end() ? 0.0 : it->second.target);
         s.filled.push_back(it == m_slots.end() ? 0.0 : it->second.filled);
       }
       for (const auto& [id, w] : m_working)
-        if (w.slotKey.compare(0, inst->id.size() + 1, inst->id + "|") == 0) ++s.workingOrders;
+        if (ofInstance(w.slotKey, inst->id)) ++s.workingOrders;
     }
     status.push_back(std::move(s));
   }
