@@ -75,24 +75,6 @@ bool writesRows(std::string_view sql) {
   return !std::equal(sql.begin() + at, sql.begin() + at + 6, "SELECT", [](char a, char b) { return (a & ~0x20) == b; });
 }
 
-#if MERIDIAN_HAVE_SQLITE3_API
-// SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so a writer whose turn came
-// can sleep through it. This one looks every millisecond, up to the connection's busy timeout.
-struct BusyWait {
-  std::chrono::milliseconds limit{0};
-  std::chrono::steady_clock::time_point since{};
-};
-
-int retryEveryMillisecond(void* context, int tries) {
-  auto* wait = static_cast<BusyWait*>(context);
-  const auto now = std::chrono::steady_clock::now();
-  if (tries == 0) wait->since = now;
-  if (now - wait->since >= wait->limit) return 0;
-  sqlite3_sleep(1);
-  return 1;
-}
-#endif
-
 }  // namespace
 
 struct SqliteStorage::Impl {
@@ -112,7 +94,20 @@ struct SqliteStorage::Impl {
   sqlite3_stmt* blocksLoad = nullptr;
   sqlite3_stmt* blocksClear = nullptr;
   sqlite3_stmt* blocksInsert = nullptr;
-  BusyWait busyWait;
+  // SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so a writer whose turn came
+  // can sleep through it. This one looks every millisecond, up to the connection's busy timeout.
+  struct BusyWait {
+    std::chrono::milliseconds limit{0};
+    std::chrono::steady_clock::time_point since{};
+  } busyWait;
+  static int retryEveryMillisecond(void* context, int tries) {
+    auto* wait = static_cast<BusyWait*>(context);
+    const auto now = std::chrono::steady_clock::now();
+    if (tries == 0) wait->since = now;
+    if (now - wait->since >= wait->limit) return 0;
+    sqlite3_sleep(1);
+    return 1;
+  }
 #endif
 
   ~Impl() {
@@ -213,7 +208,7 @@ Status SqliteStorage::open() {
   }
   if (impl->native) {
     impl->busyWait.limit = impl->busyTimeout;
-    sqlite3_busy_handler(impl->native, retryEveryMillisecond, &impl->busyWait);
+    sqlite3_busy_handler(impl->native, Impl::retryEveryMillisecond, &impl->busyWait);
   }
 #endif
   m_impl = std::move(impl);

@@ -32,9 +32,4 @@ bool SqliteWriteGate::yieldToForeground(std::chrono::milliseconds limit) {
   return m_clear.wait_for(lock, limit, [this] { return m_foreground == 0; });
 }
 
-int SqliteWriteGate::foregroundWriters() const {
-  std::lock_guard lock(m_mutex);
-  return m_foreground;
-}
-
 }  // namespace meridian::storage

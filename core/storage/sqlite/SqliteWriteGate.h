@@ -28,10 +28,9 @@ class SqliteWriteGate {
   void leaveForeground();
   // Returns once no foreground writer is announced, or after `limit` (false then).
   bool yieldToForeground(std::chrono::milliseconds limit);
-  int foregroundWriters() const;
 
  private:
-  mutable std::mutex m_mutex;
+  std::mutex m_mutex;
   std::condition_variable m_clear;
   int m_foreground = 0;
 };
