@@ -29,9 +29,6 @@
 #include <QCryptographicHash>
 #include <QFileInfo>
 
-#include <algorithm>
-#include <span>
-
 namespace meridian::runtime {
 
 storage::StorageConfig storageConfigFrom(const common::Config& config, std::shared_ptr<const common::IClock> clock) {
@@ -320,18 +317,9 @@ void Kernel::seedSimulatedHistory(const marketdata::SimulatedMarketOptions& o) {
       const auto latest = s.latestBarTs(sym.symbol, source);
       if (!latest || latest.value().has_value()) continue;  // already has history (or unreadable: leave it alone)
       const marketdata::SeededHistory h = marketdata::seedHistory(sym, end, days, minuteDays, seed);
-      // In transactions of at most kSeedChunk bars: an order journaled meanwhile waits for one of them at most.
-      const auto store = [&s](const std::string& symbol, const std::string& series,
-                              const std::vector<domain::Bar>& bars) -> Status {
-        constexpr std::size_t kSeedChunk = 1024;
-        for (std::size_t at = 0; at < bars.size(); at += kSeedChunk) {
-          const std::span<const domain::Bar> chunk(bars.data() + at, std::min(kSeedChunk, bars.size() - at));
-          if (auto r = s.upsertBars(symbol, series, chunk); !r) return r.error();
-        }
-        return {};
-      };
-      Status stored = store(sym.symbol, source, h.daily);
-      if (stored.ok()) stored = store(sym.symbol, source + "_1m", h.minutes);
+      // In short transactions: an order journaled meanwhile waits for one of them at most.
+      Status stored = storage::BarWriter::upsertInChunks(s, sym.symbol, source, h.daily);
+      if (stored.ok()) stored = storage::BarWriter::upsertInChunks(s, sym.symbol, source + "_1m", h.minutes);
       if (!stored.ok()) {
         log->warn("simulated history for {} not stored: {}", sym.symbol, stored.error().message);
         continue;

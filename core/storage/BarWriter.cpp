@@ -2,6 +2,7 @@
 
 #include "core/common/Logging.h"
 
+#include <algorithm>
 #include <span>
 
 namespace meridian::storage {
@@ -57,6 +58,16 @@ void BarWriter::post(StorageService::Task task) {
   if (m_on) service().post(std::move(task));
 }
 
+Status BarWriter::upsertInChunks(IStorage& store, const std::string& symbol, const std::string& source,
+                                 std::span<const domain::Bar> bars, std::size_t* stored) {
+  for (std::size_t at = 0; at < bars.size(); at += kMaxBarsPerTransaction) {
+    const auto chunk = bars.subspan(at, std::min(kMaxBarsPerTransaction, bars.size() - at));
+    if (auto r = store.upsertBars(symbol, source, chunk); !r.ok()) return r.error();
+    if (stored) *stored += chunk.size();
+  }
+  return {};
+}
+
 void BarWriter::flush(IStorage& store) {
   decltype(m_pending) batch;
   {
@@ -66,15 +77,17 @@ void BarWriter::flush(IStorage& store) {
   }
   for (const auto& [series, bars] : batch) {
     const auto& [symbol, source] = series;
-    if (auto r = store.upsertBars(symbol, source, std::span<const domain::Bar>(bars)); !r.ok()) {
-      m_dropped.fetch_add(bars.size(), std::memory_order_relaxed);
+    std::size_t stored = 0;
+    const Status s = upsertInChunks(store, symbol, source, bars, &stored);
+    m_written.fetch_add(stored, std::memory_order_relaxed);
+    if (!s.ok()) {
+      m_dropped.fetch_add(bars.size() - stored, std::memory_order_relaxed);
       if (!std::exchange(m_failing, true))
         common::logger("storage")->warn("market bars not stored while the database refuses them ({}: {}); the "
                                         "feed goes on, its bars are counted as dropped",
-                                        symbol, r.error().message);
+                                        symbol, s.error().message);
       continue;
     }
-    m_written.fetch_add(bars.size(), std::memory_order_relaxed);
     if (std::exchange(m_failing, false))
       common::logger("storage")->info("market bars stored again ({} dropped so far)", barsDropped());
   }

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,13 @@ class BarWriter {
   void write(const std::string& symbol, const std::string& source, const domain::Bar& bar);
   // Runs a task on the writer's storage thread (first-run seeding).
   void post(StorageService::Task task);
+
+  // Upserts a series in transactions of at most kMaxBarsPerTransaction bars, so a journal write that waits for the
+  // write lock waits for one short transaction (SqliteWriteGate). Stops at the first failure; `stored` counts the
+  // bars of the transactions that committed. Used by flush() and by tasks posted here.
+  static constexpr std::size_t kMaxBarsPerTransaction = 1024;
+  static Status upsertInChunks(IStorage& store, const std::string& symbol, const std::string& source,
+                               std::span<const domain::Bar> bars, std::size_t* stored = nullptr);
 
   std::uint64_t barsWritten() const { return m_written.load(std::memory_order_relaxed); }
   std::uint64_t barsDropped() const { return m_dropped.load(std::memory_order_relaxed); }
