@@ -160,6 +160,10 @@ class tst_BacktestCli : public QObject {
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(r.out.contains("M bars/s"));
     QVERIFY(r.out.contains("grid optimizer"));
+    QVERIFY2(r.out.contains("median of 4 runs after the first"), qPrintable(r.out));  // default --runs 5
+    const Run two = run({"bench", "backtest", "100000", "--runs", "2"});
+    QVERIFY2(two.code == 0, qPrintable(two.err));
+    QCOMPARE(two.out.count("median of 1 run after the first"), 2);  // metrics only, with equity curve
   }
 };
 
