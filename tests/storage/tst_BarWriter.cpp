@@ -107,6 +107,36 @@ class tst_BarWriter : public QObject {
     QCOMPARE(storedBars(journal, "PEP"), std::size_t(1));
   }
 
+  // One flush of a series longer than a transaction, refused in its third chunk: the two chunks that committed are
+  // written (and stored), the refused chunk and the ones after it are dropped, nothing is counted twice.
+  void aFlushRefusedMidwayCountsTheChunksThatCommitted() {
+    StorageService journal(sqliteFile("partial.sqlite"));
+    QVERIFY(journal.start().ok());
+    BarWriter writer(journal);
+    QVERIFY(writer.start().ok());
+    constexpr std::size_t kChunk = BarWriter::kMaxBarsPerTransaction;
+    const int total = int(3 * kChunk + 100);
+    const int badAt = int(2 * kChunk + 7);  // in the third transaction
+
+    // Hold the writer's storage thread so that every bar lands in one flush.
+    std::promise<void> release, held;
+    writer.post([&release, &held](IStorage&) {
+      held.set_value();
+      release.get_future().wait();
+    });
+    held.get_future().wait();
+    for (int i = 0; i < total; ++i) {
+      domain::Bar b = bar(i);
+      if (i == badAt) b.high = b.low - 1;  // violates the OHLC rule
+      writer.write("XOM", "simulated_1m", b);
+    }
+    release.set_value();
+    writer.stop();
+    QCOMPARE(writer.barsWritten(), std::uint64_t(2 * kChunk));
+    QCOMPARE(writer.barsDropped(), std::uint64_t(total) - 2 * kChunk);
+    QCOMPARE(storedBars(journal, "XOM"), 2 * kChunk);
+  }
+
   // An in-memory database cannot be opened twice: the writer uses the shared service, and stop() waits for what it
   // posted there (the tasks hold the writer).
   void anInMemoryDatabaseIsWrittenThroughTheSharedService() {
