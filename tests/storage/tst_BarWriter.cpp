@@ -1,6 +1,8 @@
 // The bar writer: market bars stored on a connection of their own, never behind the journal's storage thread.
 #include "core/storage/BarWriter.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -135,6 +137,29 @@ class tst_BarWriter : public QObject {
     QCOMPARE(writer.barsWritten(), std::uint64_t(2 * kChunk));
     QCOMPARE(writer.barsDropped(), std::uint64_t(total) - 2 * kChunk);
     QCOMPARE(storedBars(journal, "XOM"), 2 * kChunk);
+  }
+
+  // The writer's own connection cannot be opened (here a directory now stands at the journal's path): start()
+  // names the failure and leaves the writer off, and bars written to it are counted as dropped, not queued.
+  void aWriterWithoutItsOwnConnectionStaysOffAndCountsDrops() {
+    const auto cfg = sqliteFile("moved.sqlite");
+    StorageService journal(cfg);
+    QVERIFY(journal.start().ok());
+    QVERIFY(QFile::rename(m_dir.filePath("moved.sqlite"), m_dir.filePath("moved-away.sqlite")));
+    QVERIFY(QDir(m_dir.path()).mkdir("moved.sqlite"));
+    BarWriter writer(journal);
+    const Status s = writer.start();
+    QVERIFY(!s.ok());
+    QVERIFY2(!s.error().message.empty(), s.error().message.c_str());
+    for (int i = 0; i < 5; ++i) writer.write("GE", "simulated_1m", bar(i));
+    QCOMPARE(writer.barsDropped(), std::uint64_t(5));
+    QCOMPARE(writer.barsWritten(), std::uint64_t(0));
+    writer.stop();
+    auto stored = journal.call([](IStorage& st) {  // the journal's connection (to the moved file) still works
+                           return st.loadBars("GE", "simulated_1m", 0, std::numeric_limits<domain::Timestamp>::max());
+                         }).get();
+    QVERIFY(stored.ok());
+    QVERIFY(stored.value().empty());
   }
 
   // An in-memory database cannot be opened twice: the writer uses the shared service, and stop() waits for what it
