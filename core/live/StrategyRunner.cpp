@@ -311,6 +311,12 @@ struct StrategyRunner::JournalLookup {
   double filled = 0.0;  // sum of its journaled fills
 };
 
+// Saved rows of a removed instance the database refused to delete (a private message to the runner's mailbox).
+struct StrategyRunner::DeleteFailed {
+  std::vector<std::string> rows;
+  std::string error;
+};
+
 StrategyRunner::StrategyRunner(bus::EventBus& bus, std::vector<LiveStrategySpec> specs, StrategyRunnerOptions options,
                                storage::StorageService* storage, const common::IClock& clock,
                                const strategy::StrategyRegistry& registry)
@@ -400,12 +406,14 @@ void StrategyRunner::run() {
     else if (const auto* risk = e.as<contract::RiskRejected>()) onRiskRejected(*risk);
     else if (const auto* rej = e.as<contract::CommandRejected>()) onCommandRejected(*rej);
     else if (const auto* look = e.as<JournalLookup>()) onLookup(*look);
+    else if (const auto* del = e.as<DeleteFailed>()) onDeleteFailed(*del);
     else if (const auto* cyc = e.as<CycleRequest>()) onCycle(*cyc);
     else if (const auto* ctl = e.as<contract::ControlStrategy>()) onControl(*ctl);
     else if (const auto* st = e.as<contract::StartStrategy>()) onStartStrategy(*st, e.deadline);
     else if (const auto* fill = e.as<contract::OrderFilled>()) onFill(fill->fill);
   };
   while (!m_stopping) {
+    retryDeletes();
     if (!m_mailbox->waitNonEmpty(std::chrono::milliseconds(200))) continue;
     batch.clear();
     m_mailbox->drain(batch, 1024);
@@ -416,6 +424,9 @@ void StrategyRunner::run() {
     }
     if (!batch.empty()) publishStatus();
   }
+  if (!m_undeleted.empty())
+    log()->error("the saved state {} of removed instances could not be deleted: the next start brings them back",
+                 fmt::join(m_undeleted, ", "));
   // Cycle requests still queued get an answer instead of a broken promise.
   batch.clear();
   m_mailbox->drain(batch);
@@ -1240,15 +1251,54 @@ void StrategyRunner::dropInstance(std::vector<std::unique_ptr<Instance>>::iterat
 void StrategyRunner::removeInstance(std::vector<std::unique_ptr<Instance>>::iterator it) {
   const std::string id = (*it)->id, stateId = (*it)->stateId;
   dropInstance(it);
-  if (m_storage) {
-    // After any save of its state still queued (one storage thread, in order); its fills stay in the journal.
-    m_storage->post([rows = std::vector<std::string>{std::string(kPromotedPrefix) + id, stateId}](storage::IStorage& st) {
-      for (const auto& row : rows)
-        if (auto r = st.deleteStrategyState(row); !r.ok())
-          log()->error("cannot delete the saved state {}: {}", row, r.error().message);
-    });
-  }
+  // After any save of its state still queued (one storage thread, in order); its fills stay in the journal.
+  if (m_undeleted.empty()) m_deleteBackoff = {};  // a refusal of this delete waits 1 s again
+  if (m_storage) postDelete({std::string(kPromotedPrefix) + id, stateId});
   log()->info("{}: removed: stopped, and not started again{}", id, m_storage ? "" : " (nothing was saved)");
+}
+
+void StrategyRunner::postDelete(std::vector<std::string> rows) {
+  m_storage->post([rows = std::move(rows), mailbox = m_mailbox](storage::IStorage& st) {
+    DeleteFailed failed;
+    for (const auto& row : rows)
+      if (auto r = st.deleteStrategyState(row); !r.ok()) {
+        failed.rows.push_back(row);
+        failed.error = r.error().message;
+      }
+    if (!failed.rows.empty()) mailbox->push(bus::Envelope::local(std::move(failed)));
+  });
+}
+
+void StrategyRunner::onDeleteFailed(const DeleteFailed& failed) {
+  using namespace std::chrono;
+  for (const auto& row : failed.rows) {
+    if (rowInUse(row)) continue;
+    if (m_undeleted.insert(row).second)
+      log()->error("cannot delete the saved state {} of a removed instance: {}; deleted again until it is gone "
+                   "(while it stays, the next start brings the instance back)",
+                   row, failed.error);
+  }
+  if (m_undeleted.empty()) return;
+  m_deleteBackoff = std::clamp(m_deleteBackoff * 2, milliseconds(1000), milliseconds(60'000));
+  m_deleteRetryAt = steady_clock::now() + m_deleteBackoff;
+}
+
+bool StrategyRunner::rowInUse(const std::string& row) const {
+  // Started again after its removal (the same id promoted anew): the row is the new instance's.
+  return std::any_of(m_instances.begin(), m_instances.end(), [&](const auto& inst) {
+    return row == inst->stateId || row == std::string(kPromotedPrefix) + inst->id;
+  });
+}
+
+void StrategyRunner::retryDeletes() {
+  if (m_undeleted.empty() || !m_storage || std::chrono::steady_clock::now() < m_deleteRetryAt) return;
+  std::vector<std::string> rows;
+  for (const auto& row : m_undeleted)
+    if (!rowInUse(row)) rows.push_back(row);
+  m_undeleted.clear();
+  if (rows.empty()) return;
+  log()->info("deleting the saved state of removed instances again: {}", fmt::join(rows, ", "));
+  postDelete(std::move(rows));
 }
 
 void StrategyRunner::onFill(const domain::Fill& fill) {

@@ -212,6 +212,7 @@ class StrategyRunner {
   struct CycleRequest;
   struct RestoreData;
   struct JournalLookup;
+  struct DeleteFailed;
   enum class Ending : std::uint8_t { Filled, Definitive, Transient };
 
   void run();
@@ -226,6 +227,13 @@ class StrategyRunner {
   void dropInstance(std::vector<std::unique_ptr<Instance>>::iterator it);
   // Remove (ControlStrategy): dropInstance, and its saved rows ("promoted:<id>", "live:<id>") go.
   void removeInstance(std::vector<std::unique_ptr<Instance>>::iterator it);
+  // Deletes saved state rows on the storage thread; the rows it could not delete come back as a DeleteFailed.
+  void postDelete(std::vector<std::string> rows);
+  // Rows of a removed instance the database refused to delete are deleted again, after 1 s and then twice as long
+  // each time up to a minute, until they are gone: left there, the next start would bring the instance back.
+  void onDeleteFailed(const DeleteFailed& failed);
+  void retryDeletes();
+  bool rowInUse(const std::string& row) const;  // a saved row of a running instance
   // contract::StartStrategy (see "Promoted instances" above): checked, built, restored from the journal, warmed up,
   // saved as "promoted:<id>" and published; refusals answer CommandRejected.
   void onStartStrategy(const contract::StartStrategy& cmd, std::int64_t deadline);
@@ -288,6 +296,9 @@ class StrategyRunner {
   std::map<std::string, WorkingOrder> m_working;           // clientOrderId -> order
   std::map<std::string, std::string> m_workingBySymbol;   // symbol -> clientOrderId
   std::map<std::string, std::string> m_sources;            // symbol -> stored source for warm-up / cycles
+  std::set<std::string> m_undeleted;                       // saved rows of removed instances still to delete
+  std::chrono::steady_clock::time_point m_deleteRetryAt{};
+  std::chrono::milliseconds m_deleteBackoff{0};
   std::set<std::string> m_barSymbols;                      // symbols whose BarClosed the mailbox follows
   bool m_restored = true;  // false while trading with storage and the state has not been read yet
   bool m_restoreFailed = false;  // the last read failed (the monitor says "error")

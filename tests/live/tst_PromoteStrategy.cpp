@@ -15,6 +15,9 @@
 #include "tests/support/PairSeries.h"
 #include "tests/support/PnlFixture.h"
 
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -270,6 +273,54 @@ class tst_PromoteStrategy : public QObject {
     runner = startRunner(true, false, "sma_cross:BBB");
     QVERIFY(runner);
     QCOMPARE(runner->status().size(), std::size_t(1));
+    runner->stop();
+  }
+
+  // Remove while the database refuses to delete the instance's rows: the instance stops at once, and its rows are
+  // deleted again (after 1 s, then 2 s, ...) until the database takes it; the next start does not bring it back.
+  void aRemovalTheDatabaseRefusedIsDeletedLater() {
+    auto runner = startRunner();
+    QVERIFY(runner);
+    QCOMPARE(sendAndSettle(*runner, promote("P-1")), std::string());
+    QCOMPARE(runner->status().size(), std::size_t(1));
+    const auto savedRows = [this] {
+      auto rows = m_storage->call([](storage::IStorage& s) { return s.listStrategyStates(); }).get();
+      std::vector<std::string> mine;
+      if (rows.ok())
+        for (const auto& row : *rows)
+          if (row.strategyId.find(kId) != std::string::npos) mine.push_back(row.strategyId);
+      return mine;
+    };
+    QVERIFY(!savedRows().empty());
+
+    // Another connection to the same file makes every delete of a saved state fail.
+    const QString path = m_dir->filePath("promote.sqlite");
+    auto sql = [&path](const QString& statement) {
+      QString error;
+      {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("inject"));
+        db.setDatabaseName(path);
+        if (!db.open()) error = db.lastError().text();
+        else if (QSqlQuery q(db); !q.exec(statement)) error = q.lastError().text();
+      }
+      QSqlDatabase::removeDatabase(QStringLiteral("inject"));
+      return error;
+    };
+    QCOMPARE(sql("CREATE TRIGGER refuse_state_delete BEFORE DELETE ON strategy_state "
+                 "BEGIN SELECT RAISE(ABORT, 'deletes refused by the test'); END"),
+             QString());
+
+    const contract::ControlStrategy remove{"X-1", kId, contract::StrategyAction::Remove};
+    QCOMPARE(sendAndSettle(*runner, remove), std::string());
+    QVERIFY(runner->status().empty());  // stopped at once
+    QVERIFY(!savedRows().empty());  // read after the delete (one storage thread, in order): refused, the rows stay
+
+    QCOMPARE(sql("DROP TRIGGER refuse_state_delete"), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(savedRows().empty(), 10'000);  // deleted again, this time for good
+    runner->stop();
+    runner = startRunner();
+    QVERIFY(runner);
+    QVERIFY(runner->status().empty());
     runner->stop();
   }
 
