@@ -39,7 +39,7 @@ using live::SavedInstance;
 using live::StrategyRunner;
 using S = domain::OrderStatus;
 
-namespace {
+namespace strategy_state_test {  // named: the test class holds its types (-Wsubobject-linkage)
 
 constexpr const char* kStrategyId = "live:sma_cross:ORCL";
 
@@ -112,7 +112,8 @@ struct Intent {
   double target = 0.0;
 };
 
-}  // namespace
+}  // namespace strategy_state_test
+using namespace strategy_state_test;
 
 class tst_StrategyState : public QObject {
   Q_OBJECT
