@@ -23,12 +23,19 @@ constexpr double kRightGap = 6.0;  // keeps the newest candle off the axis line
 constexpr double kZoomStep = 1.25;
 constexpr std::size_t kOverlayCount = static_cast<std::size_t>(CandleView::Overlay::Count);
 
-struct Colors {
+}  // namespace
+
+// Outside the anonymous namespace: CandleView::Frame holds one (g++ -Wsubobject-linkage).
+struct CandleColors {
   bool dark = false;
   QColor bg, grid, text, frame, up, down, upVol, downVol, cross, crossLabel;
   std::array<QColor, kOverlayCount> overlay;
   QColor rsi, macd, signal, band;
 };
+
+namespace {
+
+using Colors = CandleColors;
 
 // Opaque equivalent of `fg` at `alpha` over `bg`. The raster engine fills opaque integer rectangles ~30x faster
 // than alpha-blended ones, and volume/histogram bars are always drawn over the plain background.
