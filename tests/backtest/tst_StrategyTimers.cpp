@@ -27,7 +27,7 @@ using namespace meridian::backtest;
 using namespace meridian::strategy;
 using domain::Timestamp;
 
-namespace {
+namespace StrategyTimers_test {  // named: the test class uses its types (-Wsubobject-linkage)
 
 using Fired = std::pair<Timestamp, std::uint32_t>;  // (now passed to onTimer, tag)
 
@@ -131,7 +131,8 @@ class TimerUser final : public IStrategy {
   std::vector<Fired> fired;
 };
 
-}  // namespace
+}  // namespace StrategyTimers_test
+using namespace StrategyTimers_test;
 
 class tst_StrategyTimers : public QObject {
   Q_OBJECT

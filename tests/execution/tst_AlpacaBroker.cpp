@@ -28,7 +28,7 @@ using K = BrokerEvent::Kind;
 using testing::CannedResponse;
 using testing::LocalHttpServer;
 
-namespace {
+namespace AlpacaBroker_test {  // named: the test class uses its types (-Wsubobject-linkage)
 
 const QByteArray kKey = "PKTESTKEY1234567";
 const QByteArray kSecret = "s3cr3t-alpaca-secret-value";
@@ -132,7 +132,8 @@ struct Harness {
   }
 };
 
-}  // namespace
+}  // namespace AlpacaBroker_test
+using namespace AlpacaBroker_test;
 
 class tst_AlpacaBroker : public QObject {
   Q_OBJECT

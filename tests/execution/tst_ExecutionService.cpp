@@ -25,7 +25,7 @@ using namespace meridian;
 using execution::BrokerEvent;
 using S = domain::OrderStatus;
 
-namespace {
+namespace ExecutionService_test {  // named: the test class uses its types (-Wsubobject-linkage)
 
 domain::Timestamp utc(const char* iso) {
   return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch() * domain::kNanosPerMilli;
@@ -178,7 +178,8 @@ contract::QuoteUpdated quote(double bid, double ask, domain::Timestamp ts = kOpe
   return q;
 }
 
-}  // namespace
+}  // namespace ExecutionService_test
+using namespace ExecutionService_test;
 
 class tst_ExecutionService : public QObject {
   Q_OBJECT

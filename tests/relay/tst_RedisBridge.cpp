@@ -29,7 +29,7 @@
 
 using namespace meridian;
 
-namespace {
+namespace RedisBridge_test {  // named: the test class uses its types (-Wsubobject-linkage)
 
 const char* const kRelayKey = "tst-redisbridge relay key";
 
@@ -128,7 +128,8 @@ contract::SubmitOrder marketOrder(const std::string& corr) {
   return {corr, o};
 }
 
-}  // namespace
+}  // namespace RedisBridge_test
+using namespace RedisBridge_test;
 
 
 class tst_RedisBridge : public QObject {

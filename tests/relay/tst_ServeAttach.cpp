@@ -44,7 +44,7 @@
 
 using namespace meridian;
 
-namespace {
+namespace ServeAttach_test {  // named: the test class uses its types (-Wsubobject-linkage)
 
 // Collects what reaches the attached process's bus.
 struct Recorder {
@@ -165,7 +165,8 @@ void execAdmin(const std::string& uri, const std::string& sql) {
   n.exec(sql);
 }
 
-}  // namespace
+}  // namespace ServeAttach_test
+using namespace ServeAttach_test;
 
 class tst_ServeAttach : public QObject {
   Q_OBJECT

@@ -50,7 +50,7 @@ using namespace meridian;
 using testsupport::PrivatePostgres;
 using testsupport::PrivateRedis;
 
-namespace {
+namespace Chaos_test {  // named: the test class uses its types (-Wsubobject-linkage)
 
 constexpr const char* kRelayKey = "chaos-relay-key-0123456789abcdef";
 constexpr const char* kRedisPassword = "chaos-redis-password";
@@ -146,7 +146,8 @@ struct Journal {
   }
 };
 
-}  // namespace
+}  // namespace Chaos_test
+using namespace Chaos_test;
 
 class tst_Chaos : public QObject {
   Q_OBJECT

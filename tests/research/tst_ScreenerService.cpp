@@ -16,7 +16,7 @@ using namespace meridian::contract;
 using namespace meridian::research;
 using namespace meridian::screener;
 
-namespace {
+namespace ScreenerService_test {  // named: the test class uses its types (-Wsubobject-linkage)
 
 struct Series {
   std::string symbol;
@@ -35,7 +35,8 @@ std::vector<Series> realSeries() {
   return out;
 }
 
-}  // namespace
+}  // namespace ScreenerService_test
+using namespace ScreenerService_test;
 
 class tst_ScreenerService : public QObject {
   Q_OBJECT

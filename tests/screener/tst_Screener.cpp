@@ -24,7 +24,7 @@
 using namespace meridian;
 using namespace meridian::screener;
 
-namespace {
+namespace Screener_test {  // named: the test class uses its types (-Wsubobject-linkage)
 
 struct Row {
   QString date;
@@ -178,7 +178,8 @@ SymbolMetrics synthetic(std::string symbol) {
   return m;
 }
 
-}  // namespace
+}  // namespace Screener_test
+using namespace Screener_test;
 
 class tst_Screener : public QObject {
   Q_OBJECT

@@ -15,7 +15,7 @@
 using namespace meridian;
 using namespace meridian::strategy;
 
-namespace {
+namespace PairsTrading_test {  // named: the test class uses its types (-Wsubobject-linkage)
 
 struct Placed {
   OrderId id;
@@ -164,7 +164,8 @@ struct ZReference {
   }
 };
 
-}  // namespace
+}  // namespace PairsTrading_test
+using namespace PairsTrading_test;
 
 class tst_PairsTrading : public QObject {
   Q_OBJECT
