@@ -96,6 +96,59 @@ int blockCount(Inspector& db) { return db.scalar("SELECT COUNT(*) FROM market_da
 class tst_SqliteStorage : public QObject {
   Q_OBJECT
 
+  // A background connection (the bar writer's kind) runs background(connection, i) for i = 1, 2, ... back to back
+  // on a fresh file while the journal's connection writes 20 orders, journalWrite(journal, order, n): every one is
+  // stored, and none waits for more than the background transaction in progress, one that passed the gate as it
+  // arrived, and up to two more committed before the count is read (a busy machine may not run this thread at once).
+  template <class Background, class JournalWrite>
+  void turnsOfTheJournal(const char* file, Background background, JournalWrite journalWrite) {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath(QString::fromUtf8(file)).toStdString();
+    SqliteStorage journal(path);
+    QVERIFY(journal.open().ok());
+    std::atomic<bool> stop{false};
+    std::atomic<int> commits{0};
+    std::atomic<bool> failed{false};
+    std::thread writer([&] {
+      SqliteStorage bg(path, SqliteStorage::Options{.busyTimeoutMs = 5000, .background = true});
+      if (!bg.open().ok()) {
+        failed = true;
+        return;
+      }
+      for (std::int64_t i = 1; !stop; ++i) {
+        if (!background(bg, i)) failed = true;
+        commits.fetch_add(1);
+      }
+    });
+    struct Join {  // also when a check below returns early
+      std::atomic<bool>& stop;
+      std::thread& thread;
+      ~Join() {
+        stop = true;
+        if (thread.joinable()) thread.join();
+      }
+    } join{stop, writer};
+    while (commits.load() < 2 && !failed) QThread::msleep(1);
+    int worst = 0;
+    for (int n = 0; n < 20 && !failed; ++n) {
+      const int before = commits.load();
+      const auto order = makeOrder("J-" + std::to_string(n), domain::OrderStatus::New, kT0, kT0 + n);
+      const Status st = journalWrite(journal, order, n);
+      QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
+      worst = std::max(worst, commits.load() - before);
+    }
+    stop = true;
+    writer.join();
+    QVERIFY(!failed);
+    for (int n = 0; n < 20; ++n) {
+      const auto o = journal.loadOrder("J-" + std::to_string(n));
+      QVERIFY(o.ok() && o->has_value());
+    }
+    QVERIFY2(worst <= 4,
+             qPrintable(QStringLiteral("a journal write waited for %1 background transactions").arg(worst)));
+  }
+
  private Q_SLOTS:
   void init() {
     m_store = std::make_unique<SqliteStorage>(":memory:");
@@ -648,111 +701,38 @@ class tst_SqliteStorage : public QObject {
     // The bar writer's connection writes back-to-back transactions (first-run history, a feed's bars). The journal's
     // connection asks for the write lock in between: it must get it after the transaction in progress (and at most
     // one that began as it asked), not whenever SQLite's busy backoff happens to land in a gap between two of them.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const std::string path = dir.filePath(QStringLiteral("gate.db")).toStdString();
-    SqliteStorage journal(path);
-    QVERIFY(journal.open().ok());
-    std::atomic<bool> stop{false};
-    std::atomic<int> commits{0};
-    std::atomic<bool> failed{false};
-    std::thread writer([&] {
-      SqliteStorage bars(path, SqliteStorage::Options{.busyTimeoutMs = 5000, .background = true});
-      if (!bars.open().ok()) {
-        failed = true;
-        return;
-      }
-      // Made up front, so the writer begins its next transaction the moment it has committed one; each really
-      // rewrites its rows.
-      std::vector<std::vector<Bar>> versions(3, makeSeries(2000));
-      for (std::size_t v = 0; v < versions.size(); ++v)
-        for (Bar& b : versions[v]) b = makeBar(b.ts, b.open + double(v) * 0.25);
-      for (std::size_t i = 0; !stop; ++i) {
-        if (!bars.upsertBars("SIM", "sim", versions[i % versions.size()]).ok()) failed = true;
-        commits.fetch_add(1);
-      }
-    });
-    struct Join {  // also when a check below returns early
-      std::atomic<bool>& stop;
-      std::thread& thread;
-      ~Join() {
-        stop = true;
-        if (thread.joinable()) thread.join();
-      }
-    } join{stop, writer};
-    while (commits.load() < 2 && !failed) QThread::msleep(1);
-    int worst = 0;
-    for (int n = 0; n < 20 && !failed; ++n) {
-      const int before = commits.load();
-      Status st;
-      if (n % 2 == 0) {  // a transaction, and a write that takes the lock by itself
-        JournalBatch b;
-        b.orders.push_back(makeOrder("G-" + std::to_string(n), domain::OrderStatus::New, kT0, kT0 + n));
-        st = journal.journalBatch(b);
-      } else {
-        st = journal.journalOrder(makeOrder("G-" + std::to_string(n), domain::OrderStatus::New, kT0, kT0 + n));
-      }
-      QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
-      worst = std::max(worst, commits.load() - before);
-    }
-    stop = true;
-    writer.join();
-    QVERIFY(!failed);
-    QCOMPARE(journal.loadOrders(100)->size(), std::size_t(20));
-    // The one in progress, one that passed the gate as the journal arrived, and one more that may have committed
-    // between the journal's commit and the count being read.
-    QVERIFY2(worst <= 3, qPrintable(QStringLiteral("a journal write waited for %1 background transactions").arg(worst)));
+    // Made up front, so the writer begins its next transaction the moment it has committed one; each really
+    // rewrites its rows.
+    std::vector<std::vector<Bar>> versions(3, makeSeries(2000));
+    for (std::size_t v = 0; v < versions.size(); ++v)
+      for (Bar& b : versions[v]) b = makeBar(b.ts, b.open + double(v) * 0.25);
+    const auto background = [&versions](SqliteStorage& bars, std::int64_t i) {
+      return bars.upsertBars("SIM", "sim", versions[std::size_t(i) % versions.size()]).ok();
+    };
+    const auto journalWrite = [](SqliteStorage& journal, const domain::Order& o, int n) {
+      if (n % 2 == 1) return journal.journalOrder(o);  // a write that takes the lock by itself
+      JournalBatch b;                                  // a transaction
+      b.orders.push_back(o);
+      return journal.journalBatch(b);
+    };
+    turnsOfTheJournal("gate.db", background, journalWrite);
   }
 
   // The same for a journal write outside a transaction (it takes the lock by itself), against a background writer
   // whose gap between commit and next begin is a few microseconds: polling the lock every millisecond would wait
   // through many of its transactions; the turn it announces makes the background wait before its next one.
   void anAutocommitJournalWriteGetsTheNextTurn() {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const std::string path = dir.filePath(QStringLiteral("turn.db")).toStdString();
-    SqliteStorage journal(path);
-    QVERIFY(journal.open().ok());
-    std::atomic<bool> stop{false};
-    std::atomic<int> commits{0};
-    std::atomic<bool> failed{false};
-    std::thread writer([&] {
-      SqliteStorage bg(path, SqliteStorage::Options{.busyTimeoutMs = 5000, .background = true});
-      if (!bg.open().ok()) {
-        failed = true;
-        return;
-      }
-      JournalBatch batch;
-      for (int k = 0; k < 200; ++k)
-        batch.orders.push_back(makeOrder("BG-" + std::to_string(k), domain::OrderStatus::New, kT0, kT0));
-      for (std::int64_t i = 1; !stop; ++i) {
-        for (auto& o : batch.orders) o.updatedTs = kT0 + i;  // each transaction really rewrites its rows
-        if (!bg.journalBatch(batch).ok()) failed = true;
-        commits.fetch_add(1);
-      }
-    });
-    struct Join {
-      std::atomic<bool>& stop;
-      std::thread& thread;
-      ~Join() {
-        stop = true;
-        if (thread.joinable()) thread.join();
-      }
-    } join{stop, writer};
-    while (commits.load() < 2 && !failed) QThread::msleep(1);
-    int worst = 0;
-    for (int n = 0; n < 20 && !failed; ++n) {
-      const int before = commits.load();
-      const Status st = journal.journalOrder(makeOrder("T-" + std::to_string(n), domain::OrderStatus::New, kT0, kT0 + n));
-      QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
-      worst = std::max(worst, commits.load() - before);
-    }
-    stop = true;
-    writer.join();
-    QVERIFY(!failed);
-    // The one in progress, one that passed the gate as the journal arrived, and up to two more committed before the
-    // count is read (a busy machine may not run this thread at once).
-    QVERIFY2(worst <= 4, qPrintable(QStringLiteral("a journal write waited for %1 background transactions").arg(worst)));
+    JournalBatch batch;
+    for (int k = 0; k < 200; ++k)
+      batch.orders.push_back(makeOrder("BG-" + std::to_string(k), domain::OrderStatus::New, kT0, kT0));
+    const auto background = [&batch](SqliteStorage& bg, std::int64_t i) {
+      for (auto& o : batch.orders) o.updatedTs = kT0 + i;  // each transaction really rewrites its rows
+      return bg.journalBatch(batch).ok();
+    };
+    const auto journalWrite = [](SqliteStorage& journal, const domain::Order& o, int) {
+      return journal.journalOrder(o);
+    };
+    turnsOfTheJournal("turn.db", background, journalWrite);
   }
 
   void notOpenIsAnError() {
