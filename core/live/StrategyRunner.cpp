@@ -1251,8 +1251,8 @@ void StrategyRunner::dropInstance(std::vector<std::unique_ptr<Instance>>::iterat
 void StrategyRunner::removeInstance(std::vector<std::unique_ptr<Instance>>::iterator it) {
   const std::string id = (*it)->id, stateId = (*it)->stateId;
   dropInstance(it);
-  // After any save of its state still queued (one storage thread, in order); its fills stay in the journal.
   if (m_undeleted.empty()) m_deleteBackoff = {};  // a refusal of this delete waits 1 s again
+  // After any save of its state still queued (one storage thread, in order); its fills stay in the journal.
   if (m_storage) postDelete({std::string(kPromotedPrefix) + id, stateId});
   log()->info("{}: removed: stopped, and not started again{}", id, m_storage ? "" : " (nothing was saved)");
 }
