@@ -30,7 +30,9 @@ Status WebhookClient::postJson(const QUrl& url, const QByteArray& json, int time
   QNetworkReply* reply = nam.post(request, json);
 
   QEventLoop loop;
-  QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+  // By signature, as in the health probes' httpGet: Qt allocates and frees the connection itself, whichever thread
+  // of this short-lived manager lets go of it last (ThreadSanitizer cannot see that hand-over inside Qt).
+  QObject::connect(reply, SIGNAL(finished()), &loop, SLOT(quit()));
   QTimer poll;  // cancellation check
   QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
     if (cancel && cancel->load()) reply->abort();

@@ -65,10 +65,13 @@ HttpOutcome httpGet(QNetworkRequest request, std::chrono::milliseconds timeout) 
   QEventLoop loop;
   const auto t0 = Clock::now();
   std::unique_ptr<QNetworkReply> reply(nam.get(request));
-  QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
+  // Connected by signature, not by member pointer: then Qt allocates and frees the connection itself. A member-
+  // pointer connection's slot object is allocated here and was once freed on this manager's own network thread,
+  // after a hand-over ThreadSanitizer cannot see inside Debian's uninstrumented Qt (a reported race, CI stop 27).
+  QObject::connect(reply.get(), SIGNAL(finished()), &loop, SLOT(quit()));
   QTimer guard;  // belt and braces over the transfer timeout
   guard.setSingleShot(true);
-  QObject::connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
+  QObject::connect(&guard, SIGNAL(timeout()), &loop, SLOT(quit()));
   guard.start(int(timeout.count()) + 500);
   if (!reply->isFinished()) loop.exec();
   if (!reply->isFinished()) reply->abort();
