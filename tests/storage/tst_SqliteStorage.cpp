@@ -12,6 +12,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <thread>
 #include <limits>
@@ -90,6 +91,20 @@ class Inspector {
 };
 
 int blockCount(Inspector& db) { return db.scalar("SELECT COUNT(*) FROM market_data_blocks").toInt(); }
+
+// A store on a fresh database file, and a plain connection to look at what it wrote.
+struct StoreOnFile {
+  explicit StoreOnFile(const char* name)
+      : path(dir.filePath(QString::fromUtf8(name))), store(path.toStdString()), opened(store.open().ok()), db(path) {}
+  QTemporaryDir dir;
+  QString path;
+  SqliteStorage store;
+  bool opened;
+  Inspector db;
+};
+
+constexpr auto kMinTs = std::numeric_limits<domain::Timestamp>::min();
+constexpr auto kMaxTs = std::numeric_limits<domain::Timestamp>::max();
 
 }  // namespace
 
@@ -402,15 +417,12 @@ class tst_SqliteStorage : public QObject {
   // Bar blocks (sql/sqlite/V004): a series read whole is packed into blocks, later reads of any range come from
   // them and equal the rows, and any change to the rows (through the store or plain SQL) drops them.
   void barBlocksCopyTheRowsAndGoWhenTheRowsChange() {
-    QTemporaryDir dir;
-    const QString path = dir.filePath("blocks.sqlite");
-    SqliteStorage store(path.toStdString());
-    QVERIFY(store.open().ok());
-    if (!store.usesNativeApi()) QSKIP("built without the SQLite C API: loadBars reads rows only");
-    Inspector db(path);
-    QVERIFY(db.ok());
-    constexpr auto kAll = std::numeric_limits<domain::Timestamp>::max();
-    constexpr auto kMin = std::numeric_limits<domain::Timestamp>::min();
+    StoreOnFile file("blocks.sqlite");
+    QVERIFY(file.opened && file.db.ok());
+    if (!file.store.usesNativeApi()) QSKIP("built without the SQLite C API: loadBars reads rows only");
+    auto& store = file.store;
+    auto& db = file.db;
+    constexpr auto kAll = kMaxTs, kMin = kMinTs;
     std::vector<Bar> bars = makeSeries(70'000);  // two blocks: 65536 + 4464
     QVERIFY(store.upsertBars("SPY", "csv_1m", bars).ok());
     QVERIFY(store.upsertBars("TINY", "csv_1m", makeSeries(100)).ok());
@@ -461,6 +473,66 @@ class tst_SqliteStorage : public QObject {
     QVERIFY(store.deleteSeries("SPY", "csv_1m").ok());
     QCOMPARE(blockCount(db), 0);
     QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value().empty());
+  }
+
+  // A series packed while another connection commits a new row: the blocks are written in the same snapshot the
+  // rows were read in, so the reader gets the rows of its snapshot and caches nothing stale (here SQLite refuses
+  // the write with SQLITE_BUSY_SNAPSHOT once the other writer has committed); the next read has the new row.
+  void barBlocksAreNeverPackedFromRowsAnotherWriterChanged() {
+    StoreOnFile file("snapshot.sqlite");
+    QVERIFY(file.opened && file.db.ok());
+    if (!file.store.usesNativeApi()) QSKIP("built without the SQLite C API: loadBars reads rows only");
+    auto& store = file.store;
+    auto& db = file.db;
+    std::vector<Bar> bars = makeSeries(70'000);
+    QVERIFY(store.upsertBars("SPY", "csv_1m", bars).ok());
+    const Bar added = makeBar(bars.back().ts + domain::kNanosPerMinute, 101.0);
+
+    // The other writer holds the write lock with its row inserted before the read starts, and commits while the
+    // reader waits for the lock to write the blocks (reading 70,000 rows takes milliseconds, the hold 1.5 s).
+    std::atomic<int> stage{0};  // 1: lock held, row inserted; 2: committed; -1: failed
+    std::thread writer([&] {
+      Inspector other(file.path);
+      const bool held = other.ok() && other.exec(QStringLiteral("BEGIN IMMEDIATE")) &&
+                        other.exec(QStringLiteral("INSERT INTO market_data (symbol, ts, source, open, high, low, close, "
+                                                  "volume, vwap, trades) VALUES ('SPY', %1, 'csv_1m', %2, %3, %4, %5, "
+                                                  "%6, %7, %8)")
+                                       .arg(added.ts)
+                                       .arg(added.open, 0, 'g', 17)
+                                       .arg(added.high, 0, 'g', 17)
+                                       .arg(added.low, 0, 'g', 17)
+                                       .arg(added.close, 0, 'g', 17)
+                                       .arg(added.volume, 0, 'g', 17)
+                                       .arg(added.vwap, 0, 'g', 17)
+                                       .arg(added.trades));
+      stage = held ? 1 : -1;
+      if (!held) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      stage = other.exec(QStringLiteral("COMMIT")) ? 2 : -1;
+    });
+    struct Join {  // also when a check below returns early
+      std::thread& thread;
+      ~Join() {
+        if (thread.joinable()) thread.join();
+      }
+    } join{writer};
+    while (stage.load() == 0) QThread::msleep(1);
+    QCOMPARE(stage.load(), 1);
+
+    auto withAdded = bars;
+    withAdded.push_back(added);
+    const auto first = store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs);
+    writer.join();
+    QCOMPARE(stage.load(), 2);
+    QVERIFY2(first.ok(), first.ok() ? "" : first.error().message.c_str());
+    QVERIFY(*first == bars || *first == withAdded);  // one snapshot or the other, never a mix
+    if (*first == bars) QCOMPARE(blockCount(db), 0);  // read before the commit: nothing packed from those rows
+
+    // Whatever was packed holds the rows as they are now.
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs).value() == withAdded);
+    QCOMPARE(blockCount(db), 2);
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs).value() == withAdded);  // from the blocks
+    QVERIFY(store.loadBars("SPY", "csv_1m", added.ts, kMaxTs).value() == std::vector<Bar>{added});
   }
 
   void loadRuns() {
