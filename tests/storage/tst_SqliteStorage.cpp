@@ -491,8 +491,8 @@ class tst_SqliteStorage : public QObject {
     // The other writer holds the write lock with its row inserted before the read starts, and commits while the
     // reader waits for the lock to write the blocks (reading 70,000 rows takes milliseconds, the hold 1.5 s).
     std::atomic<int> stage{0};  // 1: lock held, row inserted; 2: committed; -1: failed
-    std::thread writer([&] {
-      Inspector other(file.path);
+    std::thread writer([&stage, &added, path = file.path] {
+      Inspector other(path);
       const bool held = other.ok() && other.exec(QStringLiteral("BEGIN IMMEDIATE")) &&
                         other.exec(QStringLiteral("INSERT INTO market_data (symbol, ts, source, open, high, low, close, "
                                                   "volume, vwap, trades) VALUES ('SPY', %1, 'csv_1m', %2, %3, %4, %5, "
