@@ -1,6 +1,5 @@
 #include "core/backtest/BacktestEngine.h"
 
-#include "core/analytics/Drawdown.h"
 #include "core/backtest/SimOrderBook.h"
 #include "core/backtest/StrategyTimers.h"
 #include "core/common/LargePages.h"
@@ -120,8 +119,6 @@ class Simulation final : public strategy::StrategyContext {
     r.bars = std::int64_t(m_bars);
     r.trades = m_book.portfolio().takeTrades();
     r.metrics = m_stats.finish(r.trades);
-    common::reserveLarge(r.drawdown, m_equity.size());
-    analytics::appendDrawdownSeries(m_cfg.initialCash, m_equity, r.drawdown);
     r.monthlyReturns = analytics::monthlyReturns(m_cfg.initialCash, m_equity);
     r.equity = std::move(m_equity);
     r.fills = m_book.takeFills();

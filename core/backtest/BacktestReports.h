@@ -1,6 +1,6 @@
 #pragma once
-// What an optimization or a walk-forward hands to a viewer besides its raw result: axis names, window dates and the
-// stitched curve's drawdown (carried by contract::BacktestFinished; the bars are not needed to draw them).
+// What an optimization or a walk-forward hands to a viewer besides its raw result: axis names and window dates
+// (carried by contract::BacktestFinished; the bars are not needed to draw them).
 #include "core/backtest/Optimizer.h"
 
 #include <string>
@@ -16,7 +16,6 @@ struct WalkForwardReport {
   };
   WalkForwardResult result;
   std::vector<WindowDates> dates;  // per segment
-  std::vector<double> drawdown;    // aligned with result.equity
   Objective objective = Objective::Sharpe;
 };
 

@@ -44,8 +44,8 @@ struct BacktestResult {
   domain::Timestamp startTs = 0;  // first traded bar
   domain::Timestamp endTs = 0;    // last bar
   std::int64_t bars = 0;          // bars processed (including warm-up)
-  std::vector<analytics::EquityPoint> equity;  // one point per traded bar, at the close (empty if not recorded)
-  std::vector<double> drawdown;                // aligned with equity
+  std::vector<analytics::EquityPoint> equity;  // one point per traded bar, at the close (empty if not recorded);
+                                               // its drawdown from initialCash: analytics::DrawdownTracker
   std::vector<analytics::TradeRecord> trades;  // closed round trips
   std::vector<FillRecord> fills;
   std::vector<domain::Position> positions;     // at the end (open trades are not in `trades`)

@@ -1,5 +1,6 @@
 #include "core/backtest/ResultJson.h"
 
+#include "core/analytics/Drawdown.h"
 #include "core/time/TimeZones.h"
 
 namespace meridian::backtest {
@@ -48,10 +49,10 @@ static void writeTrades(JsonWriter& w, const BacktestResult& r) {
 
 static void writeEquity(JsonWriter& w, const BacktestResult& r) {
   w.beginArray();
-  for (std::size_t i = 0; i < r.equity.size(); ++i) {
+  analytics::DrawdownTracker drawdown(r.initialCash);
+  for (const auto& p : r.equity) {
     w.beginObject();
-    w.field("ts", std::int64_t(r.equity[i].ts)).field("equity", r.equity[i].equity);
-    w.field("drawdown", i < r.drawdown.size() ? r.drawdown[i] : 0.0);
+    w.field("ts", std::int64_t(p.ts)).field("equity", p.equity).field("drawdown", drawdown.next(p.equity));
     w.endObject();
   }
   w.endArray();

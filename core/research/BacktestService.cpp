@@ -1,6 +1,5 @@
 #include "core/research/BacktestService.h"
 
-#include "core/analytics/Drawdown.h"
 #include "core/backtest/BarSeriesLoader.h"
 #include "core/backtest/RunRecord.h"
 #include "core/common/Clock.h"
@@ -428,7 +427,6 @@ void BacktestService::execute(Job& job) {
               for (const auto& seg : report->result.segments)
                 report->dates.push_back({bars[seg.window.inBegin].ts, bars[seg.window.outBegin].ts,
                                          bars[seg.window.outEnd - 1].ts});
-              report->drawdown = analytics::drawdownSeries(report->result.initialCash, report->result.equity);
               ev.walkForward = std::move(report);
             }
           }

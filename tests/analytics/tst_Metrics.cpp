@@ -128,12 +128,12 @@ class tst_Metrics : public QObject {
     QCOMPARE(a.maxDrawdown, b.maxDrawdown);
     QCOMPARE(a.exposure, b.exposure);
   }
-  void drawdownSeries() {
-    const auto dd = analytics::drawdownSeries(100.0, curve({110, 99, 104.5, 120, 90}));
-    const std::vector<double> expected{0.0, -0.1, -0.05, 0.0, -0.25};
-    QCOMPARE(dd.size(), expected.size());
-    for (std::size_t i = 0; i < dd.size(); ++i) QVERIFY(std::abs(dd[i] - expected[i]) < 1e-12);
-    QCOMPARE(analytics::drawdownSeries(100.0, curve({95}))[0], -0.05);  // the initial value is a peak
+  void drawdownTracker() {
+    analytics::DrawdownTracker dd(100.0);
+    const std::vector<double> equity{110, 99, 104.5, 120, 90}, expected{0.0, -0.1, -0.05, 0.0, -0.25};
+    for (std::size_t i = 0; i < equity.size(); ++i) QVERIFY(std::abs(dd.next(equity[i]) - expected[i]) < 1e-12);
+    QCOMPARE(analytics::DrawdownTracker(100.0).next(95), -0.05);  // the initial value is a peak
+    QCOMPARE(analytics::DrawdownTracker(0.0).next(0.0), 0.0);     // no peak above zero yet
   }
   void monthlyReturnsTable() {
     const std::vector<EquityPoint> c{{utc(2020, 1, 15), 101, 0}, {utc(2020, 1, 31), 103, 0},

@@ -9,6 +9,9 @@
 #include "core/time/TimeZones.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <atomic>
@@ -438,6 +441,34 @@ class tst_BacktestEngine : public QObject {
     QVERIFY(ja.find("\"final_value\":") != std::string::npos);
     p.set("slow", 51);
     QVERIFY(toJson(*runBacktest(StrategyRegistry::builtin(), "sma_cross", p, v, cfg), all) != ja);
+  }
+
+  // The equity curve's JSON carries each point's drawdown, from peaks that start at the initial cash; its lowest
+  // is the metrics' max drawdown.
+  void equityJsonCarriesTheDrawdown() {
+    BacktestConfig cfg;
+    cfg.initialCash = 100'000;
+    ParamSet p;
+    p.set("fast", 20);
+    p.set("slow", 50);
+    const SeriesView v[] = {{m_orcl.symbol, m_orcl.bars}};
+    const auto r = runBacktest(StrategyRegistry::builtin(), "sma_cross", p, v, cfg);
+    QVERIFY(r);
+    QJsonParseError error;
+    const QJsonArray points = QJsonDocument::fromJson(QByteArray::fromStdString(equityJson(*r)), &error).array();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(std::size_t(points.size()), r->equity.size());
+    double peak = r->initialCash, lowest = 0;
+    for (qsizetype i = 0; i < points.size(); ++i) {
+      const QJsonObject o = points[i].toObject();
+      const double equity = r->equity[std::size_t(i)].equity, drawdown = o["drawdown"].toDouble();
+      QVERIFY(std::abs(o["equity"].toDouble() - equity) < 1e-9);
+      peak = std::max(peak, equity);
+      QVERIFY(std::abs(drawdown - (equity / peak - 1.0)) < 1e-12);
+      lowest = std::min(lowest, drawdown);
+    }
+    QVERIFY2(lowest < -0.01, qPrintable(QString::number(lowest)));  // a drawdown worth checking (3.4% here)
+    QVERIFY(std::abs(lowest + r->metrics.maxDrawdown) < 1e-9);
   }
 
   void progressAndCancellation() {

@@ -7,6 +7,8 @@
 #include "tests/support/GuiFixture.h"
 
 #include <QAbstractSpinBox>
+#include <QAreaSeries>
+#include <QLineSeries>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -28,6 +30,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -106,6 +109,24 @@ double spinValue(QAbstractSpinBox* w) {
   if (auto* i = qobject_cast<QSpinBox*>(w)) return i->value();
   if (auto* d = qobject_cast<QDoubleSpinBox*>(w)) return d->value();
   return -1;
+}
+
+// The points a chart draws: its line (equity) or the upper edge of its area (drawdown).
+QList<QPointF> plotted(ui::EquityChartView* chart) {
+  for (QAbstractSeries* series : chart->chart()->series()) {
+    if (auto* area = qobject_cast<QAreaSeries*>(series)) return area->upperSeries()->points();
+    if (auto* line = qobject_cast<QLineSeries*>(series)) return line->points();
+  }
+  return {};
+}
+
+QPointF lowest(const QList<QPointF>& points) {
+  return *std::min_element(points.begin(), points.end(), [](const QPointF& a, const QPointF& b) { return a.y() < b.y(); });
+}
+
+// Point i of the curve as a chart draws it (x in ms since the epoch) with the given y.
+QPointF pointAt(const std::vector<analytics::EquityPoint>& curve, std::size_t i, double y) {
+  return QPointF(qreal(curve[i].ts / domain::kNanosPerMilli), y);
 }
 
 }  // namespace
@@ -374,7 +395,8 @@ class tst_BacktestUi : public QObject {
     }
     // Charts and heatmap are filled; metrics carry the engine's numbers.
     QCOMPARE(dock()->equityChart()->pointCount(), int(direct->equity.size()));
-    QVERIFY(dock()->drawdownChart()->pointCount() > 0);
+    QCOMPARE(dock()->drawdownChart()->pointCount(), int(direct->equity.size()));
+    QVERIFY(std::abs(lowest(plotted(dock()->drawdownChart())).y() + direct->metrics.maxDrawdown * 100.0) < 1e-9);
     // The buy-and-hold benchmark: a second line on the equity chart, its return, alpha and beta in the metrics.
     QCOMPARE(dock()->equityChart()->benchmarkPointCount(), int(direct->equity.size()));
     const auto& res = *dock()->result();
@@ -392,6 +414,41 @@ class tst_BacktestUi : public QObject {
   }
 
   // Show on Chart (Ctrl+Shift+G): the keyboard run's trades and fills as markers on the ORCL chart, daily bars.
+  // A long curve is reduced to at most kMaxPoints (+ the last), read point by point without a copy of it, and
+  // keeps its first and last points and its extremes; the drawdown's peaks start at the initial value.
+  void chartsReduceLongCurvesAndKeepTheirExtremes() {
+    constexpr std::size_t kN = 200'000;
+    std::vector<analytics::EquityPoint> curve(kN);
+    for (std::size_t i = 0; i < kN; ++i)
+      curve[i] = {domain::Timestamp(i + 1) * domain::kNanosPerMinute, 1000.0 + 50.0 * std::sin(double(i) * 0.001), 0.0};
+    curve[123'457].equity = 5000.0;  // the top, in the middle of a bucket
+    curve[170'001].equity = 10.0;    // the bottom, later: the drawdown from 5000 is -99.8%
+    ui::EquityChartView equity(ui::EquityChartView::Style::Equity);
+    equity.setCurve(curve);
+    const QList<QPointF> e = plotted(&equity);
+    QVERIFY(e.size() <= ui::EquityChartView::kMaxPoints + 1 && e.size() >= ui::EquityChartView::kMaxPoints / 2);
+    QCOMPARE(e.front(), pointAt(curve, 0, curve[0].equity));
+    QCOMPARE(e.back(), pointAt(curve, kN - 1, curve[kN - 1].equity));
+    QVERIFY(e.contains(pointAt(curve, 123'457, 5000.0)));
+    QCOMPARE(lowest(e), pointAt(curve, 170'001, 10.0));
+    for (qsizetype i = 1; i < e.size(); ++i) QVERIFY(e[i - 1].x() < e[i].x());  // in time order
+
+    ui::EquityChartView drawdown(ui::EquityChartView::Style::Drawdown);
+    drawdown.setCurve(curve, 2000.0);  // the initial value is above the whole start of the curve
+    const QList<QPointF> d = plotted(&drawdown);
+    QVERIFY(d.size() <= ui::EquityChartView::kMaxPoints + 1);
+    QCOMPARE(d.front(), pointAt(curve, 0, (curve[0].equity / 2000.0 - 1.0) * 100.0));
+    QCOMPARE(lowest(d), pointAt(curve, 170'001, (10.0 / 5000.0 - 1.0) * 100.0));
+    QVERIFY(d.contains(pointAt(curve, 123'457, 0.0)));  // the new peak
+
+    // A short curve is drawn point for point.
+    const std::vector<analytics::EquityPoint> few(curve.begin(), curve.begin() + 10);
+    equity.setCurve(few);
+    QCOMPARE(equity.pointCount(), 10);
+    drawdown.setCurve(few, 0.0);  // no initial value: the first point is the first peak
+    QCOMPARE(plotted(&drawdown).front().y(), 0.0);
+  }
+
   void showBacktestOnChart() {
     if (BacktestDialog* d = controller()->existingDialog(BacktestDialog::Mode::Backtest)) d->close();
     activateMain();

@@ -400,7 +400,6 @@ class tst_BacktestService : public QObject {
     const auto& rep = *f->walkForward;
     QVERIFY(rep.result.segments.size() >= 10);
     QCOMPARE(rep.dates.size(), rep.result.segments.size());
-    QCOMPARE(rep.drawdown.size(), rep.result.equity.size());
     for (const auto& d : rep.dates) QVERIFY(d.inStart < d.outStart && d.outStart <= d.outEnd);
 
     ParamGrid grid;

@@ -322,13 +322,10 @@ void PnlReportDialog::onReady(std::shared_ptr<const contract::PnlReportReady> re
   m_summary->setText(summaryText());
   m_metrics->setText(metricsText());
   std::vector<analytics::EquityPoint> curve;
-  std::vector<double> drawdown;
-  for (const auto& d : m_report->equity) {
+  for (const auto& d : m_report->equity)
     curve.push_back({time::TimeZones::fromExchange(d.date, QTime(16, 0)), d.equity, 0.0});
-    drawdown.push_back(-d.drawdown);
-  }
   m_equity->setCurve(curve);
-  m_drawdown->setCurve(curve, drawdown);
+  m_drawdown->setCurve(curve, m_report->startEquity);
   fillTable();
   m_exportCsv->setEnabled(true);
   m_exportPdf->setEnabled(true);

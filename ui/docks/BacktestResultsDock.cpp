@@ -397,7 +397,7 @@ void BacktestResultsDock::showFinished(const std::shared_ptr<const contract::Bac
     m_tradesView->resizeColumnsToContents();
     m_equityChart->setCurve(r.equity);
     m_equityChart->setBenchmark(r.benchmark, QStringLiteral("%1 buy & hold").arg(format::qstr(r.benchmarkSymbol)));
-    m_drawdownChart->setCurve(r.equity, r.drawdown);
+    m_drawdownChart->setCurve(r.equity, r.initialCash);
     m_heatmap->setReturns(r.monthlyReturns);
     double wins = 0;
     for (const auto& t : r.trades) wins += t.pnl > 0 ? 1 : 0;
@@ -441,7 +441,7 @@ void BacktestResultsDock::showFinished(const std::shared_ptr<const contract::Bac
     m_walkForwardModel->setReport(report);
     m_walkForwardView->resizeColumnsToContents();
     m_wfEquityChart->setCurve(report->result.equity);
-    m_wfDrawdownChart->setCurve(report->result.equity, report->drawdown);
+    m_wfDrawdownChart->setCurve(report->result.equity, report->result.initialCash);
     const auto& m = report->result.metrics;
     m_walkForwardInfo->setText(
         QStringLiteral("%1 windows · out-of-sample final value <b>%2</b> (%3) · Sharpe %4 · max drawdown %5 · %6 trades"

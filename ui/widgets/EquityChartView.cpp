@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/analytics/Drawdown.h"
 #include "ui/models/Formatting.h"
 
 namespace meridian::ui {
@@ -18,28 +19,68 @@ namespace {
 
 qreal msOf(domain::Timestamp ts) { return static_cast<qreal>(ts / domain::kNanosPerMilli); }
 
-// Keeps at most ~max points: per bucket the first, min and max (in time order).
-QList<QPointF> decimate(const QList<QPointF>& in, int max) {
-  if (in.size() <= max) return in;
-  const int buckets = std::max(1, max / 2);
-  const double per = double(in.size()) / buckets;
-  QList<QPointF> out;
-  out.reserve(buckets * 2 + 2);
-  for (int b = 0; b < buckets; ++b) {
-    const auto begin = static_cast<qsizetype>(b * per);
-    const auto end = std::min(in.size(), static_cast<qsizetype>((b + 1) * per));
-    if (begin >= end) continue;
-    qsizetype lo = begin, hi = begin;
-    for (qsizetype i = begin; i < end; ++i) {
-      if (in[i].y() < in[lo].y()) lo = i;
-      if (in[i].y() > in[hi].y()) hi = i;
-    }
-    out << in[std::min(lo, hi)];
-    if (lo != hi) out << in[std::max(lo, hi)];
+// Min/max decimation of `count` points given one by one in time order, so a long curve is never copied whole:
+// at most ~max points are kept, per bucket its lowest and highest (in time order), and the last point.
+class Decimator {
+ public:
+  Decimator(std::size_t count, int max)
+      : m_all(count <= std::size_t(max)),
+        m_buckets(std::max(1, max / 2)),
+        m_per(double(count) / m_buckets),
+        m_end(m_all ? count : std::size_t(m_per)) {
+    m_out.reserve(m_all ? qsizetype(count) : qsizetype(m_buckets) * 2 + 1);
   }
-  if (out.back() != in.back()) out << in.back();
-  return out;
-}
+  void add(qreal x, qreal y) {
+    const QPointF p(x, y);
+    m_last = p;
+    if (m_all) {
+      m_out << p;
+      return;
+    }
+    if (m_i == m_end) flush();
+    if (!m_open) {
+      m_lo = m_hi = p;
+      m_loAt = m_hiAt = m_i;
+      m_open = true;
+    } else if (y < m_lo.y()) {
+      m_lo = p;
+      m_loAt = m_i;
+    } else if (y > m_hi.y()) {
+      m_hi = p;
+      m_hiAt = m_i;
+    }
+    ++m_i;
+  }
+  QList<QPointF> take() {
+    if (!m_all) {
+      flush();
+      if (!m_out.isEmpty() && m_out.back() != m_last) m_out << m_last;
+    }
+    return std::move(m_out);
+  }
+
+ private:
+  void flush() {
+    if (m_open) {
+      m_out << (m_loAt <= m_hiAt ? m_lo : m_hi);
+      if (m_loAt != m_hiAt) m_out << (m_loAt <= m_hiAt ? m_hi : m_lo);
+      m_open = false;
+    }
+    // On to the bucket that holds point m_i (every bucket holds a point: count > max, so m_per >= 2).
+    while (m_end <= m_i && m_bucket < m_buckets) m_end = std::size_t(double(++m_bucket + 1) * m_per);
+  }
+
+  bool m_all;
+  int m_buckets;
+  double m_per;
+  std::size_t m_end;
+  int m_bucket = 0;
+  std::size_t m_i = 0;
+  bool m_open = false;
+  QPointF m_lo, m_hi, m_last;
+  std::size_t m_loAt = 0, m_hiAt = 0;
+  QList<QPointF> m_out;
+};
 
 }  // namespace
 
@@ -84,28 +125,26 @@ EquityChartView::EquityChartView(Style style, QWidget* parent) : QChartView(pare
 
 void EquityChartView::setTitle(const QString& title) { chart()->setTitle(title); }
 
-void EquityChartView::setCurve(std::span<const analytics::EquityPoint> curve, std::span<const double> drawdown) {
-  QList<QPointF> points;
-  points.reserve(static_cast<qsizetype>(curve.size()));
+void EquityChartView::setCurve(std::span<const analytics::EquityPoint> curve, double initialValue) {
+  Decimator points(curve.size(), kMaxPoints);
   if (m_style == Style::Equity) {
-    for (const auto& p : curve) points.append(QPointF(msOf(p.ts), p.equity));
+    for (const auto& p : curve) points.add(msOf(p.ts), p.equity);
   } else {
-    const std::size_t n = std::min(curve.size(), drawdown.size());
-    for (std::size_t i = 0; i < n; ++i) points.append(QPointF(msOf(curve[i].ts), drawdown[i] * 100.0));
+    analytics::DrawdownTracker drawdown(initialValue);
+    for (const auto& p : curve) points.add(msOf(p.ts), drawdown.next(p.equity) * 100.0);
   }
-  m_line->replace(decimate(points, kMaxPoints));
+  m_line->replace(points.take());
   updateAxes();
 }
 
 void EquityChartView::setBenchmark(std::span<const analytics::EquityPoint> curve, const QString& name) {
   if (!m_benchmark) return;
-  QList<QPointF> points;
-  points.reserve(static_cast<qsizetype>(curve.size()));
-  for (const auto& p : curve) points.append(QPointF(msOf(p.ts), p.equity));
-  m_benchmark->replace(decimate(points, kMaxPoints));
+  Decimator points(curve.size(), kMaxPoints);
+  for (const auto& p : curve) points.add(msOf(p.ts), p.equity);
+  m_benchmark->replace(points.take());
   m_benchmark->setName(name.isEmpty() ? QStringLiteral("Buy & hold") : name);
   m_line->setName(QStringLiteral("Strategy"));
-  chart()->legend()->setVisible(!points.isEmpty());
+  chart()->legend()->setVisible(!curve.empty());
   updateAxes();
 }
 

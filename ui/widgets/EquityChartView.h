@@ -28,8 +28,9 @@ class EquityChartView : public QChartView {
   explicit EquityChartView(Style style, QWidget* parent = nullptr);
 
   void setTitle(const QString& title);
-  // Style::Equity: equity per point. Style::Drawdown: `drawdown` (<= 0 fractions, aligned with curve).
-  void setCurve(std::span<const analytics::EquityPoint> curve, std::span<const double> drawdown = {});
+  // Style::Equity: equity per point. Style::Drawdown: the curve's drawdown in percent, its peaks starting at
+  // initialValue (the starting cash or equity).
+  void setCurve(std::span<const analytics::EquityPoint> curve, double initialValue = 0.0);
   // Style::Equity: a second line (a buy-and-hold benchmark, dashed, named in the legend); empty removes it.
   void setBenchmark(std::span<const analytics::EquityPoint> curve, const QString& name = {});
   void clear();
