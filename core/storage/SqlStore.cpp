@@ -660,6 +660,23 @@ Status SqlStore::journalBatch(const JournalBatch& b) {
   return tx.commit();
 }
 
+Result<std::int64_t> SqlStore::insertReturningId(const Stmt& stmt, std::initializer_list<Value> params,
+                                                 std::string_view what) {
+  std::optional<std::int64_t> id;
+  auto r = exec(stmt, params, [&](const RowView& row) { id = row.integer(0); });
+  if (!r.ok()) return r.error();
+  if (!id) return makeError(errc::kQuery, fmt::format("{} insert returned no id", what));
+  return *id;
+}
+
+Status SqlStore::updateRow(const Stmt& stmt, std::initializer_list<Value> params, std::string_view what,
+                           std::int64_t id) {
+  auto r = exec(stmt, params);
+  if (!r.ok()) return r.error();
+  if (*r == 0) return makeError(errc::kInvalid, fmt::format("{} {} not found", what, id));
+  return {};
+}
+
 // --- runs -------------------------------------------------------------------------------------------------
 
 Result<std::int64_t> SqlStore::saveBacktestRun(const BacktestRunRecord& b) {
@@ -667,15 +684,11 @@ Result<std::int64_t> SqlStore::saveBacktestRun(const BacktestRunRecord& b) {
                       "INSERT INTO {analytics}backtest_runs (strategy, params, symbols, start_ts, end_ts, "
                       "created_ts, final_value, metrics, equity_curve, trades) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"};
-  std::optional<std::int64_t> id;
-  auto r = exec(k,
-                {str(b.strategy), str(b.paramsJson), str(encodeSymbols(b.symbols)), i64(b.startTs), i64(b.endTs),
-                 i64(b.createdTs), f64(b.finalValue), str(b.metricsJson), str(b.equityCurveJson),
-                 str(b.tradesJson)},
-                [&](const RowView& row) { id = row.integer(0); });
-  if (!r.ok()) return r.error();
-  if (!id) return makeError(errc::kQuery, "backtest run insert returned no id");
-  return *id;
+  return insertReturningId(k,
+                           {str(b.strategy), str(b.paramsJson), str(encodeSymbols(b.symbols)), i64(b.startTs),
+                            i64(b.endTs), i64(b.createdTs), f64(b.finalValue), str(b.metricsJson),
+                            str(b.equityCurveJson), str(b.tradesJson)},
+                           "backtest run");
 }
 
 Result<std::optional<BacktestRunRecord>> SqlStore::loadBacktestRun(std::int64_t id) {
@@ -702,24 +715,17 @@ Result<std::int64_t> SqlStore::recordJobRun(const JobRunRecord& j) {
                       "INSERT INTO {logging}job_runs (job_name, started_ts, finished_ts, status, attempt, message) "
                       "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"};
   if (j.jobName.empty()) return makeError(errc::kInvalid, "job run: jobName must not be empty");
-  std::optional<std::int64_t> id;
-  auto r = exec(k,
-                {str(j.jobName), i64(j.startedTs), optI64(j.finishedTs), str(j.status), i64(j.attempt),
-                 str(j.message)},
-                [&](const RowView& row) { id = row.integer(0); });
-  if (!r.ok()) return r.error();
-  if (!id) return makeError(errc::kQuery, "job run insert returned no id");
-  return *id;
+  return insertReturningId(
+      k, {str(j.jobName), i64(j.startedTs), optI64(j.finishedTs), str(j.status), i64(j.attempt), str(j.message)},
+      "job run");
 }
 
 Status SqlStore::updateJobRun(const JobRunRecord& j) {
   static const Stmt k{"job_update",
                       "UPDATE {logging}job_runs SET finished_ts = ?, status = ?, attempt = ?, message = ? "
                       "WHERE id = ?"};
-  auto r = exec(k, {optI64(j.finishedTs), str(j.status), i64(j.attempt), str(j.message), i64(j.id)});
-  if (!r.ok()) return r.error();
-  if (*r == 0) return makeError(errc::kInvalid, fmt::format("job run {} not found", j.id));
-  return {};
+  return updateRow(k, {optI64(j.finishedTs), str(j.status), i64(j.attempt), str(j.message), i64(j.id)}, "job run",
+                   j.id);
 }
 
 Result<std::vector<JobRunRecord>> SqlStore::listJobRuns(std::string_view jobName, std::size_t limit) {
@@ -762,24 +768,18 @@ Result<std::int64_t> SqlStore::addNotification(const NotificationRecord& n) {
                       "INSERT INTO {notification}notifications (ts, channel, subject, body, status, event_key, attempts, "
                       "last_error, updated_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"};
   if (n.channel.empty()) return makeError(errc::kInvalid, "notification: channel must not be empty");
-  std::optional<std::int64_t> id;
-  auto r = exec(k,
-                {i64(n.ts), str(n.channel), str(n.subject), str(n.body), str(n.status), str(n.eventKey),
-                 i64(n.attempts), str(n.lastError), i64(n.updatedTs)},
-                [&](const RowView& row) { id = row.integer(0); });
-  if (!r.ok()) return r.error();
-  if (!id) return makeError(errc::kQuery, "notification insert returned no id");
-  return *id;
+  return insertReturningId(k,
+                           {i64(n.ts), str(n.channel), str(n.subject), str(n.body), str(n.status), str(n.eventKey),
+                            i64(n.attempts), str(n.lastError), i64(n.updatedTs)},
+                           "notification");
 }
 
 Status SqlStore::updateNotification(const NotificationRecord& n) {
   static const Stmt k{"notification_update",
                       "UPDATE {notification}notifications SET status = ?, attempts = ?, last_error = ?, updated_ts = ? "
                       "WHERE id = ?"};
-  auto r = exec(k, {str(n.status), i64(n.attempts), str(n.lastError), i64(n.updatedTs), i64(n.id)});
-  if (!r.ok()) return r.error();
-  if (*r == 0) return makeError(errc::kInvalid, fmt::format("notification {} not found", n.id));
-  return {};
+  return updateRow(k, {str(n.status), i64(n.attempts), str(n.lastError), i64(n.updatedTs), i64(n.id)}, "notification",
+                   n.id);
 }
 
 Result<std::vector<NotificationRecord>> SqlStore::listNotifications(std::string_view status, std::size_t limit) {

@@ -129,6 +129,10 @@ class SqlStore : public IStorage {
   Result<std::int64_t> exec(const Stmt& stmt, std::initializer_list<Value> params, const RowFn& onRow = {}) {
     return exec(stmt, std::span<const Value>(params.begin(), params.size()), onRow);
   }
+  // An INSERT .. RETURNING id: the new row's id; `what` names the row in the error.
+  Result<std::int64_t> insertReturningId(const Stmt& stmt, std::initializer_list<Value> params, std::string_view what);
+  // An UPDATE of the row with this id: an error (errc::kInvalid) when there is none.
+  Status updateRow(const Stmt& stmt, std::initializer_list<Value> params, std::string_view what, std::int64_t id);
 
   // Commits on commit(), rolls back in the destructor otherwise.
   Result<std::size_t> upsertBarsImpl(std::string_view symbol, std::string_view source,
