@@ -121,7 +121,8 @@ QList<QPointF> plotted(ui::EquityChartView* chart) {
 }
 
 QPointF lowest(const QList<QPointF>& points) {
-  return *std::min_element(points.begin(), points.end(), [](const QPointF& a, const QPointF& b) { return a.y() < b.y(); });
+  const auto byY = [](const QPointF& a, const QPointF& b) { return a.y() < b.y(); };
+  return *std::min_element(points.begin(), points.end(), byY);
 }
 
 // Point i of the curve as a chart draws it (x in ms since the epoch) with the given y.

@@ -493,18 +493,18 @@ class tst_SqliteStorage : public QObject {
     std::atomic<int> stage{0};  // 1: lock held, row inserted; 2: committed; -1: failed
     std::thread writer([&stage, &added, path = file.path] {
       Inspector other(path);
-      const bool held = other.ok() && other.exec(QStringLiteral("BEGIN IMMEDIATE")) &&
-                        other.exec(QStringLiteral("INSERT INTO market_data (symbol, ts, source, open, high, low, close, "
-                                                  "volume, vwap, trades) VALUES ('SPY', %1, 'csv_1m', %2, %3, %4, %5, "
-                                                  "%6, %7, %8)")
-                                       .arg(added.ts)
-                                       .arg(added.open, 0, 'g', 17)
-                                       .arg(added.high, 0, 'g', 17)
-                                       .arg(added.low, 0, 'g', 17)
-                                       .arg(added.close, 0, 'g', 17)
-                                       .arg(added.volume, 0, 'g', 17)
-                                       .arg(added.vwap, 0, 'g', 17)
-                                       .arg(added.trades));
+      const QString insert = QStringLiteral("INSERT INTO market_data (symbol, ts, source, open, high, low, close, "
+                                            "volume, vwap, trades) VALUES ('SPY', %1, 'csv_1m', %2, %3, %4, %5, %6, "
+                                            "%7, %8)")
+                                 .arg(added.ts)
+                                 .arg(added.open, 0, 'g', 17)
+                                 .arg(added.high, 0, 'g', 17)
+                                 .arg(added.low, 0, 'g', 17)
+                                 .arg(added.close, 0, 'g', 17)
+                                 .arg(added.volume, 0, 'g', 17)
+                                 .arg(added.vwap, 0, 'g', 17)
+                                 .arg(added.trades);
+      const bool held = other.ok() && other.exec(QStringLiteral("BEGIN IMMEDIATE")) && other.exec(insert);
       stage = held ? 1 : -1;
       if (!held) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
