@@ -7,10 +7,9 @@
 #include "tests/support/GuiFixture.h"
 
 #include <QAbstractSpinBox>
-#include <QAreaSeries>
-#include <QLineSeries>
 #include <QAction>
 #include <QApplication>
+#include <QAreaSeries>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
@@ -18,6 +17,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLineSeries>
 #include <QMenu>
 #include <QMenuBar>
 #include <QProgressBar>
@@ -414,7 +414,6 @@ class tst_BacktestUi : public QObject {
     QCOMPARE(m_saved[0].finalValue, direct->finalValue);
   }
 
-  // Show on Chart (Ctrl+Shift+G): the keyboard run's trades and fills as markers on the ORCL chart, daily bars.
   // A long curve is reduced to at most kMaxPoints (+ the last), read point by point without a copy of it, and
   // keeps its first and last points and its extremes; the drawdown's peaks start at the initial value.
   void chartsReduceLongCurvesAndKeepTheirExtremes() {
@@ -450,6 +449,7 @@ class tst_BacktestUi : public QObject {
     QCOMPARE(plotted(&drawdown).front().y(), 0.0);
   }
 
+  // Show on Chart (Ctrl+Shift+G): the keyboard run's trades and fills as markers on the ORCL chart, daily bars.
   void showBacktestOnChart() {
     if (BacktestDialog* d = controller()->existingDialog(BacktestDialog::Mode::Backtest)) d->close();
     activateMain();
