@@ -240,15 +240,18 @@ void Notifier::notify(Notification n) {
   if (channels == 0) return;
   std::vector<Notification> publish;
   {
-    std::lock_guard lock(m_mutex);
+    std::unique_lock lock(m_mutex);
     const auto t = std::chrono::steady_clock::now();
     if (m_settings.dedupWindow.count() > 0) {
       auto it = m_windows.find(n.key);
       if (it != m_windows.end() && it->second.end > t) {
-        ++it->second.repeats;
+        const bool firstRepeat = ++it->second.repeats == 1;
         it->second.last = std::move(n);
         it->second.channels = channels;
         ++m_counters.suppressed;
+        lock.unlock();
+        // The window now has a summary to send at its end: the dispatcher may be asleep with no end to wait for.
+        if (firstRepeat) m_cv.notify_all();
         return;
       }
       m_windows[n.key] = Window{t + m_settings.dedupWindow, 0, {}, channels};
