@@ -122,28 +122,20 @@ class tst_SqliteStorage : public QObject {
     const std::string path = dir.filePath(QString::fromUtf8(file)).toStdString();
     SqliteStorage journal(path);
     QVERIFY(journal.open().ok());
-    std::atomic<bool> stop{false};
     std::atomic<int> commits{0};
     std::atomic<bool> failed{false};
-    std::thread writer([&] {
+    // A jthread: stopped and joined also when a check below returns early.
+    std::jthread writer([&](std::stop_token stop) {
       SqliteStorage bg(path, SqliteStorage::Options{.busyTimeoutMs = 5000, .background = true});
       if (!bg.open().ok()) {
         failed = true;
         return;
       }
-      for (std::int64_t i = 1; !stop; ++i) {
+      for (std::int64_t i = 1; !stop.stop_requested(); ++i) {
         if (!background(bg, i)) failed = true;
         commits.fetch_add(1);
       }
     });
-    struct Join {  // also when a check below returns early
-      std::atomic<bool>& stop;
-      std::thread& thread;
-      ~Join() {
-        stop = true;
-        if (thread.joinable()) thread.join();
-      }
-    } join{stop, writer};
     while (commits.load() < 2 && !failed) QThread::msleep(1);
     int worst = 0;
     for (int n = 0; n < 20 && !failed; ++n) {
@@ -153,7 +145,7 @@ class tst_SqliteStorage : public QObject {
       QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
       worst = std::max(worst, commits.load() - before);
     }
-    stop = true;
+    writer.request_stop();
     writer.join();
     QVERIFY(!failed);
     for (int n = 0; n < 20; ++n) {
@@ -422,57 +414,56 @@ class tst_SqliteStorage : public QObject {
     if (!file.store.usesNativeApi()) QSKIP("built without the SQLite C API: loadBars reads rows only");
     auto& store = file.store;
     auto& db = file.db;
-    constexpr auto kAll = kMaxTs, kMin = kMinTs;
     std::vector<Bar> bars = makeSeries(70'000);  // two blocks: 65536 + 4464
     QVERIFY(store.upsertBars("SPY", "csv_1m", bars).ok());
     QVERIFY(store.upsertBars("TINY", "csv_1m", makeSeries(100)).ok());
     QCOMPARE(blockCount(db), 0);
 
-    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);  // from the rows; writes the blocks
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs).value() == bars);  // from the rows; writes the blocks
     QCOMPARE(blockCount(db), 2);
     QCOMPARE(db.scalar("SELECT SUM(bar_count) FROM market_data_blocks WHERE symbol = 'SPY'").toInt(), 70'000);
-    QCOMPARE(store.loadBars("TINY", "csv_1m", kMin, kAll)->size(), std::size_t(100));
+    QCOMPARE(store.loadBars("TINY", "csv_1m", kMinTs, kMaxTs)->size(), std::size_t(100));
     QCOMPARE(blockCount(db), 2);  // a small series stays rows
 
     auto slice = [&](std::size_t from, std::size_t to) { return std::vector<Bar>(bars.begin() + from, bars.begin() + to); };
-    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);  // from the blocks
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs).value() == bars);  // from the blocks
     QVERIFY(store.loadBars("SPY", "csv_1m", bars[100].ts, bars[66'000].ts).value() == slice(100, 66'000));
     QVERIFY(store.loadBars("SPY", "csv_1m", bars[65'535].ts, bars[65'537].ts).value() == slice(65'535, 65'537));
-    QVERIFY(store.loadBars("SPY", "csv_1m", bars[66'000].ts, kAll).value() == slice(66'000, 70'000));
+    QVERIFY(store.loadBars("SPY", "csv_1m", bars[66'000].ts, kMaxTs).value() == slice(66'000, 70'000));
     QVERIFY(store.loadBars("SPY", "csv_1m", bars[0].ts + 1, bars[1].ts + 1).value() == slice(1, 2));  // between bars
-    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, bars[0].ts).value().empty());
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, bars[0].ts).value().empty());
     QVERIFY(store.loadBars("SPY", "csv_1m", bars[5].ts, bars[5].ts).value().empty());
-    QVERIFY(store.loadBars("SPY", "csv", kMin, kAll).value().empty());  // another source
+    QVERIFY(store.loadBars("SPY", "csv", kMinTs, kMaxTs).value().empty());  // another source
 
     // A changed bar through the store: the blocks go, the next read has the new value and packs the series again.
     bars[70'000 - 3].close += 0.5;
     bars[70'000 - 3].high += 0.5;
     QCOMPARE(store.upsertBars("SPY", "csv_1m", std::span(&bars[70'000 - 3], 1)).value(), std::size_t(1));
     QCOMPARE(blockCount(db), 0);
-    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs).value() == bars);
     QCOMPARE(blockCount(db), 2);
 
     // Plain SQL, past the store: a deleted row and a changed value.
     QVERIFY(db.exec(QStringLiteral("DELETE FROM market_data WHERE symbol = 'SPY' AND ts = %1").arg(bars[10].ts)));
     QCOMPARE(blockCount(db), 0);
     bars.erase(bars.begin() + 10);
-    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs).value() == bars);
     QVERIFY(db.exec(QStringLiteral("UPDATE market_data SET volume = 7 WHERE symbol = 'SPY' AND ts = %1").arg(bars[20].ts)));
     QCOMPARE(blockCount(db), 0);
     bars[20].volume = 7;
-    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs).value() == bars);
     QCOMPARE(blockCount(db), 2);
 
     // A block that does not hold what its row says is not trusted: the rows are read and the blocks rewritten.
     QVERIFY(db.exec(QStringLiteral("UPDATE market_data_blocks SET payload = x'00' WHERE symbol = 'SPY'")));
-    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value() == bars);
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs).value() == bars);
     QCOMPARE(db.scalar("SELECT MIN(length(payload)) FROM market_data_blocks").toInt(), 4463 * int(sizeof(Bar)));
     QVERIFY(store.loadBars("SPY", "csv_1m", bars[30].ts, bars[40].ts).value() == slice(30, 40));
 
     // Deleting the series drops its blocks with its rows.
     QVERIFY(store.deleteSeries("SPY", "csv_1m").ok());
     QCOMPARE(blockCount(db), 0);
-    QVERIFY(store.loadBars("SPY", "csv_1m", kMin, kAll).value().empty());
+    QVERIFY(store.loadBars("SPY", "csv_1m", kMinTs, kMaxTs).value().empty());
   }
 
   // A series packed while another connection commits a new row: the blocks are written in the same snapshot the
@@ -491,7 +482,7 @@ class tst_SqliteStorage : public QObject {
     // The other writer holds the write lock with its row inserted before the read starts, and commits while the
     // reader waits for the lock to write the blocks (reading 70,000 rows takes milliseconds, the hold 1.5 s).
     std::atomic<int> stage{0};  // 1: lock held, row inserted; 2: committed; -1: failed
-    std::thread writer([&stage, &added, path = file.path] {
+    std::jthread writer([&stage, &added, path = file.path] {  // joined also when a check below returns early
       Inspector other(path);
       const QString insert = QStringLiteral("INSERT INTO market_data (symbol, ts, source, open, high, low, close, "
                                             "volume, vwap, trades) VALUES ('SPY', %1, 'csv_1m', %2, %3, %4, %5, %6, "
@@ -510,12 +501,6 @@ class tst_SqliteStorage : public QObject {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
       stage = other.exec(QStringLiteral("COMMIT")) ? 2 : -1;
     });
-    struct Join {  // also when a check below returns early
-      std::thread& thread;
-      ~Join() {
-        if (thread.joinable()) thread.join();
-      }
-    } join{writer};
     while (stage.load() == 0) QThread::msleep(1);
     QCOMPARE(stage.load(), 1);
 
