@@ -1,5 +1,6 @@
 #include "core/research/PnlReport.h"
 
+#include "core/analytics/Drawdown.h"
 #include "core/backtest/JsonWriter.h"
 #include "core/backtest/Portfolio.h"
 #include "core/backtest/ResultJson.h"
@@ -138,7 +139,7 @@ PnlReport buildPnlReport(std::span<const domain::Fill> allFills, const PnlReport
 
   std::vector<QDate> dayOfRow;
   std::vector<analytics::EquityPoint> curve;
-  double peak = report.startEquity;
+  analytics::DrawdownTracker drawdown(report.startEquity);
   for (const QDate& day : days) {
     std::vector<double> fees(keys.size(), 0.0);
     std::vector<std::int64_t> count(keys.size(), 0);
@@ -164,8 +165,8 @@ PnlReport buildPnlReport(std::span<const domain::Fill> allFills, const PnlReport
     }
     double equity = 0.0, gross = 0.0;
     book.valuation(equity, gross);
-    peak = std::max(peak, equity);
-    report.equity.push_back({day, equity, peak > 0.0 ? 1.0 - equity / peak : 0.0});
+    const double below = drawdown.next(equity);  // <= 0
+    report.equity.push_back({day, equity, below < 0.0 ? -below : 0.0});  // reported as a positive fraction
     curve.push_back({time::TimeZones::fromExchange(day, QTime(16, 0)), equity, gross});
   }
   report.endEquity = report.equity.empty() ? report.startEquity : report.equity.back().equity;
