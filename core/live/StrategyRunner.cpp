@@ -250,6 +250,7 @@ struct StrategyRunner::Instance {
   std::vector<std::pair<domain::Timestamp, domain::Timestamp>> refused;
   std::optional<SavedInstance> saved;  // read on start: bars up to saved->lastBarTs are replayed as it says
   bool settlePending = false;          // the shadow book is checked against the targets after the replay
+  bool replayNoted = false;            // the first live bar inside the replay was logged
   bool changed = false;                // to be saved
   // Monitor and control (runner thread).
   bool paused = false;                 // no new orders (saved)
@@ -793,6 +794,12 @@ void StrategyRunner::stepInstance(Instance& inst, std::span<const domain::Bar> b
   if (inst.saved && ts <= inst.replayUntil()) {
     // Seen before the restart but not in the stored history the warm-up had: replayed as it was then, and never
     // traded again (its orders, if any, were placed then).
+    if (!inst.replayNoted) {
+      // Said once: a feed far behind the saved state (one that went back in time) keeps the instance silent.
+      inst.replayNoted = true;
+      log()->info("{}: bar {} was stepped before the restart: bars up to {} are replayed without new orders",
+                  inst.id, formatTs(ts, m_options.timeframe), formatTs(inst.replayUntil(), m_options.timeframe));
+    }
     stepHost(inst, bars, inst.saved->tradedAt(ts));
     return;
   }

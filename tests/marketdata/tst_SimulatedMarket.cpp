@@ -1,7 +1,8 @@
 // SimulatedMarket: seeded determinism (also across chunked runs), ticks only inside NYSE sessions, exact schedule
 // rate, real-time pacing on the feed thread (never ahead of 50k ticks/s), one quote per tick on the bus (coalesced
 // per symbol only in a subscriber that drains late), latency stamps only when asked for, bars on the bus, replay
-// speed; the last prices saved at stop and continued from by the next market (a malformed file: the seed prices).
+// speed; the last prices saved at stop and continued from by the next market (a malformed file: the seed prices);
+// a feed faster than real time resumes its simulated time after a restart instead of going back to the clock's.
 #include "core/bus/EventBus.h"
 #include "core/common/LatencyHistogram.h"
 #include "core/contract/MarketData.h"
@@ -316,8 +317,9 @@ class tst_SimulatedMarket : public QObject {
       QTRY_COMPARE_WITH_TIMEOUT(first.stats().ticks, std::uint64_t(5001), 5000);
       first.stop();
     }
-    auto saved = loadSimulatedPrices(path);
-    QVERIFY(saved.ok());
+    auto state = loadSimulatedFeedState(path);
+    QVERIFY(state.ok());
+    const std::map<std::string, double>* saved = &state->prices;
     QCOMPARE(saved->size(), o.symbols.size());
     int moved = 0;
     for (const auto& sym : o.symbols) {
@@ -348,12 +350,84 @@ class tst_SimulatedMarket : public QObject {
       QVERIFY(f.open(QIODevice::WriteOnly));
       f.write("{\"AAPL\": -3}");
     }
-    QVERIFY(!loadSimulatedPrices(path).ok());
+    QVERIFY(!loadSimulatedFeedState(path).ok());
     Recorder d;
     SimulatedMarket md(bus, clock, restarted);
     md.setTickSink(d.sink());
     md.runUntil(later + domain::kNanosPerSecond);
     QVERIFY(sameTicks(d.ticks, c.ticks));
+  }
+
+  // At 60x a run of 5 s puts the simulated time 5 minutes ahead of the clock. A restart 1 s later must not go back
+  // to the clock's time: the bars of those minutes were published (stored, seen by the live strategies, whose saved
+  // state refuses to trade a bar again) and would be made a second time with other prices. It continues from the
+  // saved time; a feed whose saved time the clock has passed starts at the clock, as before.
+  void aFasterThanRealTimeFeedResumesItsSimulatedTime() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("not-made-yet/sim-prices").toStdString();  // the directory too
+    const auto start = et(2024, 1, 2, 10, 0);
+    common::SimulatedClock clock(start);
+    bus::EventBus bus;
+    SimulatedMarketOptions o;
+    o.seed = 5;
+    o.ticksPerSecond = 100;
+    o.replaySpeed = 60.0;
+    o.alwaysOpen = true;
+    o.pricesPath = path;
+    domain::Timestamp stoppedAt = 0;
+    {
+      SimulatedMarket first(bus, clock, o);
+      first.start();
+      clock.advance(5 * domain::kNanosPerSecond);
+      QTRY_COMPARE_WITH_TIMEOUT(first.stats().simTs, start + 5 * domain::kNanosPerMinute, 5000);
+      first.stop();
+      stoppedAt = first.stats().simTs;
+    }
+    auto state = loadSimulatedFeedState(path);
+    QVERIFY(state.ok());
+    QCOMPARE(state->simTs, stoppedAt);
+
+    clock.advance(domain::kNanosPerSecond);  // the clock: start + 1 s; the feed was at start + 5 min
+    {
+      SimulatedMarket second(bus, clock, o);
+      Recorder rec;
+      second.setTickSink(rec.sink());
+      second.start();
+      clock.advance(domain::kNanosPerSecond);
+      QTRY_COMPARE_WITH_TIMEOUT(second.stats().simTs, stoppedAt + domain::kNanosPerMinute, 5000);
+      second.stop();
+      QVERIFY(!rec.ticks.empty());
+      QVERIFY2(rec.ticks.front().ts >= stoppedAt, "the restarted feed went back in simulated time");
+    }
+
+    // Long after: the clock is past the saved time, so the feed starts at the clock.
+    clock.advance(domain::kNanosPerDay);
+    const domain::Timestamp now = clock.now();
+    QVERIFY(loadSimulatedFeedState(path)->simTs < now);
+    SimulatedMarket third(bus, clock, o);
+    third.start();
+    clock.advance(domain::kNanosPerSecond);
+    QTRY_COMPARE_WITH_TIMEOUT(third.stats().simTs, now + domain::kNanosPerMinute, 5000);
+    third.stop();
+
+    // A file written by an older version (the prices alone) still gives the prices, with no saved time.
+    {
+      QFile f(QString::fromStdString(path));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("{\"AAPL\": 191.5}");
+    }
+    auto legacy = loadSimulatedFeedState(path);
+    QVERIFY(legacy.ok());
+    QCOMPARE(legacy->prices.at("AAPL"), 191.5);
+    QCOMPARE(legacy->simTs, domain::Timestamp(0));
+    // A saved time that is not a whole number of milliseconds is an error, not a guess.
+    {
+      QFile f(QString::fromStdString(path));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("{\"sim_time_ms\": \"soon\", \"prices\": {\"AAPL\": 191.5}}");
+    }
+    QVERIFY(!loadSimulatedFeedState(path).ok());
   }
 };
 

@@ -7,10 +7,14 @@
 #include "core/common/Logging.h"
 #include "core/time/NyseCalendar.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -20,51 +24,75 @@ namespace {
 
 constexpr std::size_t kBatch = 4096;
 
-// The options with every symbol listed in pricesPath starting from its saved price.
-SimulatedMarketOptions withSavedPrices(SimulatedMarketOptions o) {
-  if (o.pricesPath.empty()) return o;
-  auto saved = loadSimulatedPrices(o.pricesPath);
-  if (!saved.ok()) {
-    common::logger("marketdata")->warn("simulated market: starting from the seed prices: {}", saved.error().message);
-    return o;
-  }
-  std::size_t n = 0;
-  for (auto& sym : o.symbols)
-    if (auto it = saved->find(sym.symbol); it != saved->end()) {
-      sym.startPrice = it->second;
-      ++n;
-    }
-  if (n > 0)
-    common::logger("marketdata")->info("simulated market: {} symbol(s) continue from their last prices ({})", n,
-                                       o.pricesPath);
-  return o;
-}
-
 }  // namespace
 
-Result<std::map<std::string, double>> loadSimulatedPrices(const std::string& path) {
+// What a market built with `o` starts from: every symbol listed in pricesPath at its saved price, and the
+// simulated time saved with them.
+SimulatedMarket::Start SimulatedMarket::resumed(SimulatedMarketOptions o) {
+  Start start;
+  if (!o.pricesPath.empty()) {
+    auto saved = loadSimulatedFeedState(o.pricesPath);
+    if (!saved.ok()) {
+      common::logger("marketdata")->warn("simulated market: starting from the seed prices: {}", saved.error().message);
+    } else {
+      std::size_t n = 0;
+      for (auto& sym : o.symbols)
+        if (auto it = saved->prices.find(sym.symbol); it != saved->prices.end()) {
+          sym.startPrice = it->second;
+          ++n;
+        }
+      if (n > 0) {
+        common::logger("marketdata")->info("simulated market: {} symbol(s) continue from their last prices ({})", n,
+                                           o.pricesPath);
+        start.resumeTs = saved->simTs;
+      }
+    }
+  }
+  start.options = std::move(o);
+  return start;
+}
+
+Result<SimulatedFeedState> loadSimulatedFeedState(const std::string& path) {
   QFile f(QString::fromStdString(path));
-  if (!f.exists()) return std::map<std::string, double>{};
+  if (!f.exists()) return SimulatedFeedState{};
   if (!f.open(QIODevice::ReadOnly)) return makeError("sim.prices", path + ": " + f.errorString().toStdString());
   QJsonParseError err{};
   const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &err);
   if (!doc.isObject())
     return makeError("sim.prices", path + ": not a JSON object (" + err.errorString().toStdString() + ")");
-  std::map<std::string, double> out;
-  const QJsonObject o = doc.object();
-  for (auto it = o.begin(); it != o.end(); ++it) {
+  SimulatedFeedState out;
+  QJsonObject prices = doc.object();
+  if (prices.contains(QLatin1String("prices"))) {
+    const QJsonValue ms = prices.value(QLatin1String("sim_time_ms"));
+    // Milliseconds, so a double holds them exactly; whole and not before 1970.
+    if (!ms.isDouble() || ms.toDouble() < 0.0 || ms.toDouble() != std::floor(ms.toDouble()) ||
+        ms.toDouble() > 9.2e15)
+      return makeError("sim.prices", path + ": sim_time_ms is not a whole number of milliseconds");
+    out.simTs = domain::Timestamp(ms.toDouble()) * (domain::kNanosPerSecond / 1000);
+    if (!prices.value(QLatin1String("prices")).isObject())
+      return makeError("sim.prices", path + ": prices is not a JSON object");
+    prices = prices.value(QLatin1String("prices")).toObject();
+  }
+  for (auto it = prices.begin(); it != prices.end(); ++it) {
     const double price = it.value().toDouble(-1.0);
     if (!(price > 0.0) || !std::isfinite(price))
       return makeError("sim.prices", path + ": the price of " + it.key().toStdString() + " is not a positive number");
-    out[it.key().toStdString()] = price;
+    out.prices[it.key().toStdString()] = price;
   }
   return out;
 }
 
-Status saveSimulatedPrices(const std::string& path, const std::map<std::string, double>& prices) {
+Status saveSimulatedFeedState(const std::string& path, const SimulatedFeedState& state) {
+  QJsonObject prices;
+  for (const auto& [symbol, price] : state.prices) prices.insert(QString::fromStdString(symbol), price);
   QJsonObject o;
-  for (const auto& [symbol, price] : prices) o.insert(QString::fromStdString(symbol), price);
-  QSaveFile f(QString::fromStdString(path));
+  o.insert(QLatin1String("sim_time_ms"), double(state.simTs / (domain::kNanosPerSecond / 1000)));
+  o.insert(QLatin1String("prices"), prices);
+  const QString file = QString::fromStdString(path);
+  // The default lives in the data directory, which a serving setup on PostgreSQL may not have made yet.
+  if (const QString dir = QFileInfo(file).absolutePath(); !QDir().mkpath(dir))
+    return makeError("sim.prices", path + ": cannot create directory " + dir.toStdString());
+  QSaveFile f(file);
   if (!f.open(QIODevice::WriteOnly)) return makeError("sim.prices", path + ": " + f.errorString().toStdString());
   f.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
   if (!f.commit()) return makeError("sim.prices", path + ": " + f.errorString().toStdString());
@@ -73,9 +101,10 @@ Status saveSimulatedPrices(const std::string& path, const std::map<std::string, 
 
 void SimulatedMarket::savePrices() {
   if (m_options.pricesPath.empty() || m_ticks.load() == 0) return;
-  std::map<std::string, double> prices;
-  for (std::size_t i = 0; i < m_options.symbols.size(); ++i) prices[m_options.symbols[i].symbol] = m_gen.price(i);
-  if (Status s = saveSimulatedPrices(m_options.pricesPath, prices); !s.ok()) {
+  SimulatedFeedState state;
+  for (std::size_t i = 0; i < m_options.symbols.size(); ++i) state.prices[m_options.symbols[i].symbol] = m_gen.price(i);
+  state.simTs = m_simNow.load(std::memory_order_relaxed);
+  if (Status s = saveSimulatedFeedState(m_options.pricesPath, state); !s.ok()) {
     if (!m_saveFailed) common::logger("marketdata")->warn("simulated market: cannot save prices: {}", s.error().message);
     m_saveFailed = true;
   } else {
@@ -84,10 +113,14 @@ void SimulatedMarket::savePrices() {
 }
 
 SimulatedMarket::SimulatedMarket(bus::EventBus& bus, const common::IClock& clock, SimulatedMarketOptions options)
+    : SimulatedMarket(bus, clock, resumed(std::move(options))) {}
+
+SimulatedMarket::SimulatedMarket(bus::EventBus& bus, const common::IClock& clock, Start start)
     : m_bus(bus),
       m_clock(clock),
-      m_options(withSavedPrices(std::move(options))),
-      m_gen(m_options.symbols, m_options.seed) {
+      m_options(std::move(start.options)),
+      m_gen(m_options.symbols, m_options.seed),
+      m_resumeTs(start.resumeTs) {
   m_options.ticksPerSecond = std::clamp(m_options.ticksPerSecond, 1e-3, SimulatedMarketOptions::kMaxTicksPerSecond);
   if (!(m_options.replaySpeed > 0.0)) m_options.replaySpeed = 1.0;
   m_intervalNs = m_options.replaySpeed * 1e9 / m_options.ticksPerSecond;
@@ -215,12 +248,16 @@ void SimulatedMarket::start() {
     m_stop = false;
   }
   m_wallStart = m_clock.now();
-  m_simStart = m_options.startTs.value_or(m_wallStart);
+  // Resumed where the last run stopped when that is ahead of the clock (faster than real time); else now.
+  m_simStart = m_options.startTs.value_or(std::max(m_wallStart, m_resumeTs));
   if (!m_anchored) anchor(m_simStart);
   common::logger("marketdata")
-      ->info("simulated market started: {} symbols, seed {}, {} ticks/s, replay x{}{}", m_symbols.size(),
+      ->info("simulated market started: {} symbols, seed {}, {} ticks/s, replay x{}{}{}", m_symbols.size(),
              m_options.seed, m_options.ticksPerSecond, m_options.replaySpeed,
-             m_options.alwaysOpen ? ", always open" : "");
+             m_options.alwaysOpen ? ", always open" : "",
+             m_simStart > m_wallStart ? fmt::format(", resumed {:.0f} s ahead of the clock",
+                                                    double(m_simStart - m_wallStart) / domain::kNanosPerSecond)
+                                      : std::string());
   m_thread = std::thread(&SimulatedMarket::run, this);
 }
 

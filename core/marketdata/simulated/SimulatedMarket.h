@@ -18,10 +18,13 @@
 //   no clock is read per quote.
 // - Deterministic: the same seed, start and options give the same tick sequence (TickGenerator) however the
 //   run is chunked; runUntil() steps the market synchronously without the thread (tests, backtests).
-// - Continues after a restart (pricesPath set): the last price of every symbol is written there (JSON object
-//   symbol -> price, replaced atomically) every pricesSaveInterval while running and at stop(); a new market reads
-//   it and starts each listed symbol from its saved price instead of its seed price. Unreadable or malformed: the
-//   seed prices, with one warning.
+// - Continues after a restart (pricesPath set): the last price of every symbol and the simulated time they are
+//   at are written there (SimulatedFeedState as JSON, replaced atomically) every pricesSaveInterval while running
+//   and at stop(); a new market reads it and starts each listed symbol from its saved price instead of its seed
+//   price, and -- started without options.startTs -- resumes the simulated time where it was when that is ahead of
+//   the clock (a feed faster than real time never goes back: bars already published, stored and seen by the live
+//   strategies are not made again with other prices). Unreadable or malformed: the seed prices and the clock's
+//   time, with one warning.
 #include "core/bus/EventBus.h"
 #include "core/common/Clock.h"
 #include "core/common/Result.h"
@@ -60,10 +63,16 @@ struct SimulatedMarketOptions {
   std::chrono::milliseconds pricesSaveInterval{2000};
 };
 
-// The prices saved at `path` ({"AAPL": 190.12, ...}); an error names the file and what is wrong (a missing file is
-// an empty map, not an error).
-Result<std::map<std::string, double>> loadSimulatedPrices(const std::string& path);
-Status saveSimulatedPrices(const std::string& path, const std::map<std::string, double>& prices);
+// What a stopped feed continues from: {"sim_time_ms": 1733412345678, "prices": {"AAPL": 190.12, ...}}. A file of
+// an older version (the prices object alone) reads with simTs 0.
+struct SimulatedFeedState {
+  std::map<std::string, double> prices;
+  domain::Timestamp simTs = 0;  // simulated time of the prices (millisecond precision); 0 = unknown
+};
+// The state saved at `path`; an error names the file and what is wrong (a missing file is an empty state, not an
+// error).
+Result<SimulatedFeedState> loadSimulatedFeedState(const std::string& path);
+Status saveSimulatedFeedState(const std::string& path, const SimulatedFeedState& state);
 
 class SimulatedMarket {
  public:
@@ -104,18 +113,26 @@ class SimulatedMarket {
   domain::Timestamp simulatedTime(domain::Timestamp wallNow) const;
 
  private:
+  struct Start {
+    SimulatedMarketOptions options;
+    domain::Timestamp resumeTs = 0;
+  };
+  static Start resumed(SimulatedMarketOptions options);
+  SimulatedMarket(bus::EventBus& bus, const common::IClock& clock, Start start);
+
   void run();
   void anchor(domain::Timestamp simStart);
   domain::Timestamp scheduled() const;
   void publishClosed(std::size_t symbolIndex);
   void publishQuote(const domain::Quote& quote);
   void flushQuotes();
-  void savePrices();  // feed thread, or after it stopped
+  void savePrices();  // feed thread, or after it stopped (the simulated time with them)
 
   bus::EventBus& m_bus;
   const common::IClock& m_clock;
   SimulatedMarketOptions m_options;
   TickGenerator m_gen;
+  domain::Timestamp m_resumeTs = 0;  // the saved simulated time (pricesPath): start() does not begin before it
   TickSink m_sink;
   BarSink m_barSink;
 
