@@ -10,17 +10,11 @@
 #include "core/history/HistoryService.h"
 #include "core/storage/StorageService.h"
 
-#include "../support/PgTestUri.h"
+#include "../support/OptionalScratchPg.h"
+#include "../support/RequireServers.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
-
-#if MERIDIAN_HAVE_POSTGRES
-#include <pqxx/pqxx>
-
-#include "../support/ScratchPgDatabase.h"
-#include <unistd.h>
-#endif
 
 #include <chrono>
 #include <future>
@@ -94,9 +88,7 @@ class tst_HistoryService : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
   static constexpr int kFills = 40;
-#if MERIDIAN_HAVE_POSTGRES
-  std::optional<testsupport::ScratchPgDatabase> m_pg;
-#endif
+  std::unique_ptr<testsupport::OptionalScratchPg> m_pg;
 
   storage::StorageConfig sqlite(const QString& name) const {
     storage::StorageConfig c;
@@ -129,13 +121,10 @@ class tst_HistoryService : public QObject {
   void initTestCase() {
     QVERIFY(m_dir.isValid());
     common::initLogging(common::LogOptions{});
+    m_pg = std::make_unique<testsupport::OptionalScratchPg>("meridian_fills_history");
   }
 
-  void cleanupTestCase() {
-#if MERIDIAN_HAVE_POSTGRES
-    m_pg.reset();
-#endif
-  }
+  void cleanupTestCase() { m_pg.reset(); }
 
   void answersNewestFirstWithTheLimitOnItsOwnConnection_data() {
     QTest::addColumn<QString>("backend");
@@ -145,22 +134,12 @@ class tst_HistoryService : public QObject {
 
   void answersNewestFirstWithTheLimitOnItsOwnConnection() {
     QFETCH(QString, backend);
+    if (m_pg->skip(backend)) MERIDIAN_SKIP_OR_FAIL("PostgreSQL part: set MERIDIAN_TEST_PG_URI");
     storage::StorageConfig cfg = sqlite("fills.sqlite");
     if (backend == QLatin1String("postgres")) {
-#if MERIDIAN_HAVE_POSTGRES
-      const std::string adminUri = qEnvironmentVariable("MERIDIAN_TEST_PG_URI").toStdString();
-      if (adminUri.empty()) {
-        if (qEnvironmentVariable("MERIDIAN_REQUIRE_SERVERS") == QLatin1String("1"))
-          QFAIL("MERIDIAN_TEST_PG_URI is not set but MERIDIAN_REQUIRE_SERVERS=1");
-        QSKIP("PostgreSQL part skipped: set MERIDIAN_TEST_PG_URI");
-      }
-      m_pg.emplace(adminUri, "meridian_fills_history_" + std::to_string(::getpid()));
       cfg = storage::StorageConfig{};
       cfg.backend = "postgres";
       cfg.pgUri = m_pg->uri();
-#else
-      QSKIP("built without PostgreSQL");
-#endif
     }
     StorageService storage(cfg);
     QVERIFY(storage.start().ok());

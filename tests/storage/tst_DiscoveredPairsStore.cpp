@@ -3,7 +3,8 @@
 // MERIDIAN_REQUIRE_SERVERS=1), in a database of its own that is dropped afterwards.
 #include "core/storage/StorageFactory.h"
 
-#include "../support/PgTestUri.h"
+#include "../support/OptionalScratchPg.h"
+#include "../support/RequireServers.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -12,11 +13,7 @@
 
 #if MERIDIAN_HAVE_POSTGRES
 #include <pqxx/pqxx>
-
-#include "../support/ScratchPgDatabase.h"
 #endif
-
-#include <unistd.h>
 
 #include <optional>
 
@@ -49,16 +46,14 @@ DiscoveredPair pair(domain::Timestamp runTs, int rank, const char* a, const char
 class tst_DiscoveredPairsStore : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
-#if MERIDIAN_HAVE_POSTGRES
-  std::optional<testsupport::ScratchPgDatabase> m_pg;
-#endif
+  std::unique_ptr<testsupport::OptionalScratchPg> m_pg;
 
  private Q_SLOTS:
-  void cleanupTestCase() {
-#if MERIDIAN_HAVE_POSTGRES
-    m_pg.reset();
-#endif
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_pg = std::make_unique<testsupport::OptionalScratchPg>("meridian_pairs");
   }
+  void cleanupTestCase() { m_pg.reset(); }
 
   void roundTrip_data() {
     QTest::addColumn<QString>("backend");
@@ -68,24 +63,11 @@ class tst_DiscoveredPairsStore : public QObject {
 
   void roundTrip() {
     QFETCH(QString, backend);
+    if (m_pg->skip(backend)) MERIDIAN_SKIP_OR_FAIL("PostgreSQL part: set MERIDIAN_TEST_PG_URI");
     storage::StorageConfig cfg;
     cfg.backend = backend.toStdString();
-    if (backend == "sqlite") {
-      cfg.sqlitePath = m_dir.filePath("pairs.sqlite").toStdString();
-    } else {
-#if MERIDIAN_HAVE_POSTGRES
-      const std::string adminUri = qEnvironmentVariable("MERIDIAN_TEST_PG_URI").toStdString();
-      if (adminUri.empty()) {
-        if (qEnvironmentVariable("MERIDIAN_REQUIRE_SERVERS") == QLatin1String("1"))
-          QFAIL("MERIDIAN_TEST_PG_URI is not set but MERIDIAN_REQUIRE_SERVERS=1");
-        QSKIP("PostgreSQL part skipped: set MERIDIAN_TEST_PG_URI");
-      }
-      m_pg.emplace(adminUri, "meridian_pairs_" + std::to_string(::getpid()));
-      cfg.pgUri = m_pg->uri();
-#else
-      QSKIP("built without PostgreSQL");
-#endif
-    }
+    cfg.sqlitePath = m_dir.filePath("pairs.sqlite").toStdString();
+    cfg.pgUri = m_pg->uri();
     auto made = storage::makeStorage(cfg);
     QVERIFY(made.ok());
     auto store = std::move(made).value();

@@ -4,19 +4,14 @@
 // afterwards. PostgreSQL keeps the JSON as jsonb (key order and spacing normalised): JSON is compared decoded.
 #include "core/storage/StorageFactory.h"
 
-#include "../support/PgTestUri.h"
+#include "../support/OptionalScratchPg.h"
+#include "../support/RequireServers.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#if MERIDIAN_HAVE_POSTGRES
-#include "../support/ScratchPgDatabase.h"
-#endif
-
-#include <unistd.h>
 
 #include <optional>
 
@@ -64,16 +59,14 @@ domain::Fill fill(const std::string& fillId, const domain::Order& o, domain::Sid
 class tst_StrategyStateStore : public QObject {
   Q_OBJECT
   QTemporaryDir m_dir;
-#if MERIDIAN_HAVE_POSTGRES
-  std::optional<testsupport::ScratchPgDatabase> m_pg;
-#endif
+  std::unique_ptr<testsupport::OptionalScratchPg> m_pg;
 
  private Q_SLOTS:
-  void cleanupTestCase() {
-#if MERIDIAN_HAVE_POSTGRES
-    m_pg.reset();
-#endif
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_pg = std::make_unique<testsupport::OptionalScratchPg>("meridian_state");
   }
+  void cleanupTestCase() { m_pg.reset(); }
 
   void roundTrip_data() {
     QTest::addColumn<QString>("backend");
@@ -83,24 +76,11 @@ class tst_StrategyStateStore : public QObject {
 
   void roundTrip() {
     QFETCH(QString, backend);
+    if (m_pg->skip(backend)) MERIDIAN_SKIP_OR_FAIL("PostgreSQL part: set MERIDIAN_TEST_PG_URI");
     storage::StorageConfig cfg;
     cfg.backend = backend.toStdString();
-    if (backend == "sqlite") {
-      cfg.sqlitePath = m_dir.filePath("state.sqlite").toStdString();
-    } else {
-#if MERIDIAN_HAVE_POSTGRES
-      const std::string adminUri = qEnvironmentVariable("MERIDIAN_TEST_PG_URI").toStdString();
-      if (adminUri.empty()) {
-        if (qEnvironmentVariable("MERIDIAN_REQUIRE_SERVERS") == QLatin1String("1"))
-          QFAIL("MERIDIAN_TEST_PG_URI is not set but MERIDIAN_REQUIRE_SERVERS=1");
-        QSKIP("PostgreSQL part skipped: set MERIDIAN_TEST_PG_URI");
-      }
-      m_pg.emplace(adminUri, "meridian_state_" + std::to_string(::getpid()));
-      cfg.pgUri = m_pg->uri();
-#else
-      QSKIP("built without PostgreSQL");
-#endif
-    }
+    cfg.sqlitePath = m_dir.filePath("state.sqlite").toStdString();
+    cfg.pgUri = m_pg->uri();
     auto made = storage::makeStorage(cfg);
     QVERIFY(made.ok());
     auto store = std::move(made).value();

@@ -1,6 +1,9 @@
 #pragma once
 // A scratch PostgreSQL database for tests that run on SQLite and, when the server is given
 // (MERIDIAN_TEST_PG_URI) and the build has PostgreSQL, on PostgreSQL too. uri() is empty when there is none.
+// The database is "<name>_<process id>" (two checkouts testing against one server at once do not collide), dropped
+// with the object. Construct it in initTestCase (a server that cannot be reached throws: the test fails there).
+#include <QCoreApplication>
 #include <QtGlobal>
 
 #include <memory>
@@ -17,7 +20,9 @@ class OptionalScratchPg {
   explicit OptionalScratchPg(const std::string& name) {
 #if MERIDIAN_HAVE_POSTGRES
     const QByteArray admin = qgetenv("MERIDIAN_TEST_PG_URI");
-    if (!admin.isEmpty()) m_db = std::make_unique<ScratchPgDatabase>(admin.toStdString(), name);
+    if (!admin.isEmpty())
+      m_db = std::make_unique<ScratchPgDatabase>(admin.toStdString(),
+                                                 name + "_" + std::to_string(QCoreApplication::applicationPid()));
 #else
     (void)name;
 #endif
