@@ -6,14 +6,13 @@
 #include "core/relay/Heartbeat.h"
 #include "core/storage/redis/RedisCache.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <unistd.h>
 
 #include "../support/CliRun.h"
 
@@ -64,7 +63,7 @@ class tst_CliHealth : public QObject {
       QSKIP("set MERIDIAN_TEST_REDIS_URL (see tests/run-all.sh)");
     }
     QVERIFY(m_home.isValid());
-    m_ns = "meridian_test_health_" + std::to_string(::getpid()) + "_" +
+    m_ns = "meridian_test_health_" + std::to_string(QCoreApplication::applicationPid()) + "_" +
            std::to_string(QRandomGenerator::global()->generate());
     m_cache = std::make_unique<storage::RedisCache>(m_redisUrl);
     QVERIFY(m_cache->ping().ok());

@@ -13,12 +13,11 @@
 
 #include <pqxx/pqxx>
 
+#include <QCoreApplication>
 #include <QRandomGenerator>
 #include <QtTest>
 
 #include <fmt/format.h>
-
-#include <unistd.h>
 
 using namespace meridian;
 using namespace meridian::marketdata;
@@ -78,7 +77,8 @@ class tst_IngestionPg : public QObject {
               "(e.g. postgresql://meridian@127.0.0.1:55432/postgres) or run the README test command");
       QSKIP("PostgreSQL integration test skipped: set MERIDIAN_TEST_PG_URI or run the README test command");
     }
-    m_dbName = fmt::format("meridian_test_{}_{:08x}_md", ::getpid(), QRandomGenerator::global()->generate());
+    m_dbName = fmt::format("meridian_test_{}_{:08x}_md", QCoreApplication::applicationPid(),
+                           QRandomGenerator::global()->generate());
     try {
       execAdmin(m_adminUri, "CREATE DATABASE " + m_dbName);
     } catch (const std::exception& e) {

@@ -23,6 +23,7 @@
 #include "core/storage/redis/RedisCache.h"
 #include "tests/support/PgTestUri.h"
 
+#include <QCoreApplication>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QStandardPaths>
@@ -40,7 +41,6 @@
 #include <chrono>
 #include <optional>
 #include <set>
-#include <unistd.h>
 
 using namespace meridian;
 
@@ -298,7 +298,8 @@ class tst_ServeAttach : public QObject {
       QVERIFY(none.open(QIODevice::WriteOnly));
       none.write("; intentionally empty: every setting comes from the environment\n");
     }
-    const auto tag = fmt::format("{}_{:08x}", ::getpid(), QRandomGenerator::global()->generate());
+    const auto tag =
+        fmt::format("{}_{:08x}", QCoreApplication::applicationPid(), QRandomGenerator::global()->generate());
     m_dbName = "meridian_test_serve_" + tag;
     m_ns = "meridian_test_serve_" + tag;
     execAdmin(m_adminUri, "CREATE DATABASE " + m_dbName);
@@ -661,7 +662,7 @@ class tst_ServeAttach : public QObject {
   // a signed, fresh one from any origin is executed once. Checked against a barrier: a later good command's fill
   // proves the server read everything published before it.
   void forgedRelayCommandsAreRefusedAndNothingIsExecuted() {
-    const std::string tool = "ops-tool:1:" + std::to_string(::getpid());
+    const std::string tool = "ops-tool:1:" + std::to_string(QCoreApplication::applicationPid());
     publishCommand(commandMessage("intruder:1:1", 1, wallNs(), "", "C-forged-unsigned", 1));
     publishCommand(commandMessage("intruder:1:1", 2, wallNs(), "not the relay key", "C-forged-wrongkey", 1));
     publishCommand(commandMessage(tool, 1, wallNs() - 60 * domain::kNanosPerSecond, kRelayKey, "C-forged-stale", 1));

@@ -9,6 +9,7 @@
 
 #include <pqxx/pqxx>
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -19,7 +20,6 @@
 #include <cmath>
 #include <limits>
 #include <thread>
-#include <unistd.h>
 
 using namespace meridian;
 using namespace meridian::storage;
@@ -442,7 +442,7 @@ class tst_PgStorage : public QObject {
 
   void reconnectsAfterConnectionLoss() {
     PgStorage::Options opts;
-    opts.applicationName = fmt::format("meridian_reconnect_{}", ::getpid());
+    opts.applicationName = fmt::format("meridian_reconnect_{}", QCoreApplication::applicationPid());
     PgStorage s(m_uri, opts);
     QVERIFY(s.open().ok());
     QVERIFY(s.upsertBars("RC", "t", makeSeries(10)).ok());
@@ -471,8 +471,8 @@ class tst_PgStorage : public QObject {
     n.exec(sql);
   }
   std::string createDatabase(const std::string& suffix) {
-    const auto name = fmt::format("meridian_test_{}_{:08x}{}", ::getpid(), QRandomGenerator::global()->generate(),
-                                  suffix);
+    const auto name = fmt::format("meridian_test_{}_{:08x}{}", QCoreApplication::applicationPid(),
+                                  QRandomGenerator::global()->generate(), suffix);
     try {
       execAdmin(m_adminUri, "CREATE DATABASE " + name);
     } catch (const std::exception& e) {

@@ -8,6 +8,7 @@
 #include "core/storage/redis/RedisCache.h"
 #include "core/storage/redis/RedisSubscriber.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QtTest>
@@ -15,7 +16,6 @@
 #include <fmt/format.h>
 
 #include <mutex>
-#include <unistd.h>
 
 using namespace meridian;
 using namespace meridian::storage;
@@ -39,7 +39,8 @@ class tst_RedisCache : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     m_url = qEnvironmentVariable("MERIDIAN_TEST_REDIS_URL").toStdString();
-    m_tag = fmt::format("t{}_{:06x}", ::getpid(), QRandomGenerator::global()->generate() & 0xffffff);
+    m_tag = fmt::format("t{}_{:06x}", QCoreApplication::applicationPid(),
+                        QRandomGenerator::global()->generate() & 0xffffff);
   }
 
   // --- always run: no server needed -----------------------------------------------------------------------
