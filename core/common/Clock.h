@@ -40,4 +40,16 @@ class SimulatedClock final : public IClock {
   std::atomic<std::int64_t> m_now;
 };
 
+// How long something took, for the elapsed times reports carry (a request's storage time, one HTTP attempt):
+// the monotonic clock, which neither the injected IClock nor a wall-clock step moves.
+class Stopwatch {
+ public:
+  std::int64_t elapsedMs() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_start).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+};
+
 }  // namespace meridian::common

@@ -2,6 +2,7 @@
 
 #include "core/research/PairLab.h"
 
+#include "core/common/Clock.h"
 #include "core/common/Logging.h"
 #include "core/marketdata/BarAggregator.h"
 #include "core/research/PnlReport.h"
@@ -247,13 +248,13 @@ void HistoryService::workerLoop() {
 contract::HistoryLoaded HistoryService::load(const contract::RequestHistory& request) const { return loadWith(request, m_storage); }
 
 contract::HistoryLoaded HistoryService::loadWith(const contract::RequestHistory& request, const marketdata::StorageRunner& runner) const {
-  const auto t0 = std::chrono::steady_clock::now();
+  const common::Stopwatch watch;
   contract::HistoryLoaded out;
   out.correlationId = request.correlationId;
   out.symbol = request.symbol;
   out.requested = out.timeframe = request.timeframe;
   const auto finish = [&]() -> contract::HistoryLoaded {
-    out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    out.elapsedMs = watch.elapsedMs();
     return std::move(out);
   };
   if (out.error = requestError(request); !out.error.empty()) return finish();
@@ -334,12 +335,12 @@ contract::FillsHistoryLoaded HistoryService::loadFills(const contract::RequestFi
 
 contract::FillsHistoryLoaded HistoryService::loadFillsWith(const contract::RequestFillsHistory& request,
                                                  const marketdata::StorageRunner& runner) const {
-  const auto t0 = std::chrono::steady_clock::now();
+  const common::Stopwatch watch;
   contract::FillsHistoryLoaded out;
   out.correlationId = request.correlationId;
   out.limit = request.limit;
   const auto finish = [&]() -> contract::FillsHistoryLoaded {
-    out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    out.elapsedMs = watch.elapsedMs();
     return std::move(out);
   };
   if (out.error = requestError(request); !out.error.empty()) return finish();
@@ -361,7 +362,7 @@ contract::StoredSeriesListed HistoryService::listSeries(const contract::RequestS
 
 contract::StoredSeriesListed HistoryService::listSeriesWith(const contract::RequestStoredSeries& request,
                                                             const marketdata::StorageRunner& runner) const {
-  const auto t0 = std::chrono::steady_clock::now();
+  const common::Stopwatch watch;
   contract::StoredSeriesListed out;
   out.correlationId = request.correlationId;
   std::vector<storage::SeriesInfo> listed;
@@ -370,7 +371,7 @@ contract::StoredSeriesListed HistoryService::listSeriesWith(const contract::Requ
   for (const storage::SeriesInfo& i : listed)
     out.series.push_back({i.symbol, i.source, marketdata::timeframeOfSource(i.source),
                           i.source.find("_adjusted") != std::string::npos, i.barCount, i.firstTs, i.lastTs});
-  out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  out.elapsedMs = watch.elapsedMs();
   return out;
 }
 
@@ -380,7 +381,7 @@ contract::OrdersHistoryLoaded HistoryService::loadOrders(const contract::Request
 
 contract::OrdersHistoryLoaded HistoryService::loadOrdersWith(const contract::RequestOrdersHistory& request,
                                                              const marketdata::StorageRunner& runner) const {
-  const auto t0 = std::chrono::steady_clock::now();
+  const common::Stopwatch watch;
   contract::OrdersHistoryLoaded out;
   out.correlationId = request.correlationId;
   out.limit = request.limit;
@@ -392,7 +393,7 @@ contract::OrdersHistoryLoaded HistoryService::loadOrdersWith(const contract::Req
     if (!error.empty()) out.error = "cannot read orders history: " + error;
     else out.orders = std::make_shared<const std::vector<domain::Order>>(std::move(orders));
   }
-  out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  out.elapsedMs = watch.elapsedMs();
   return out;
 }
 
@@ -402,7 +403,7 @@ contract::PnlReportReady HistoryService::pnlReport(const contract::RequestPnlRep
 
 contract::PnlReportReady HistoryService::pnlReportWith(const contract::RequestPnlReport& request,
                                                        const marketdata::StorageRunner& runner) const {
-  const auto t0 = std::chrono::steady_clock::now();
+  const common::Stopwatch watch;
   contract::PnlReportReady out;
   out.correlationId = request.correlationId;
   if (out.error = requestError(request); out.error.empty()) {
@@ -420,7 +421,7 @@ contract::PnlReportReady HistoryService::pnlReportWith(const contract::RequestPn
       out.report = std::make_shared<const contract::PnlReport>(research::buildPnlReport(fills, options));
     }
   }
-  out.elapsedMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  out.elapsedMs = watch.elapsedMs();
   return out;
 }
 

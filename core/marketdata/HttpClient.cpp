@@ -166,9 +166,9 @@ Result<HttpResponse> HttpClient::get(const QUrl& url, const HttpHeaders& headers
                 m_rateHeaders.remaining.value_or(0), m_rateHeaders.limit.value_or(0), pace.count());
       std::this_thread::sleep_for(pace);
     }
-    const auto t0 = std::chrono::steady_clock::now();
+    const common::Stopwatch watch;
     Attempt a = once(url, headers);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    const auto ms = watch.elapsedMs();
     const bool last = attempt >= maxAttempts;
 
     if (!a.response) {

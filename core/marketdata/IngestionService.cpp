@@ -18,10 +18,6 @@ namespace {
 
 std::string day(Timestamp t) { return time::TimeZones::formatExchange(t, QStringLiteral("yyyy-MM-dd")).toStdString(); }
 
-std::int64_t msSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-}
-
 }  // namespace
 
 IngestionOptions IngestionOptions::fromConfig(const common::Config& c) {
@@ -195,7 +191,7 @@ void IngestionService::persistIssues(const DataQualityReport& q) {
 }
 
 Result<IngestReport> IngestionService::ingest(IMarketDataProvider& provider, const IngestRequest& request) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const common::Stopwatch watch;
   auto log = common::logger("marketdata");
   if (request.symbol.empty()) return makeError("usage", "ingest: no symbol");
   if (!provider.supports(request.timeframe))
@@ -241,13 +237,13 @@ Result<IngestReport> IngestionService::ingest(IMarketDataProvider& provider, con
     report.fundamentalsStored = f.ok();
     if (!f) report.fundamentalsError = f.error().message;
   }
-  report.elapsedMs = msSince(t0);
+  report.elapsedMs = watch.elapsedMs();
   log->info("ingest {}", report.summary());
   return report;
 }
 
 Result<IngestReport> IngestionService::importCsv(const CsvImportRequest& request) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const common::Stopwatch watch;
   auto data = CsvImporter::readFile(request.path, request.options);
   if (!data) return data.error();  // nothing written
   IngestReport report;
@@ -272,7 +268,7 @@ Result<IngestReport> IngestionService::importCsv(const CsvImportRequest& request
   if (Status status = readLastLoaded(report, last); !status.ok()) return status.error();
   if (Status s = store(report, data->bars, last); !s.ok()) return s.error();
   report.upToDate = report.inserted == 0 && report.updated == 0;
-  report.elapsedMs = msSince(t0);
+  report.elapsedMs = watch.elapsedMs();
   common::logger("marketdata")->info("import {} from {}: {}", report.symbol,
                                      common::redact(request.path.toStdString()), report.summary());
   return report;
