@@ -111,17 +111,9 @@ void JobsDock::resizeEvent(QResizeEvent* event) {
   m_split->setOrientation(width() > 2 * height() ? Qt::Horizontal : Qt::Vertical);
 }
 
-QString JobsDock::selectedJob() const {
-  const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-  return rows.isEmpty() ? QString() : rows.first().data(JobsModel::NameRole).toString();
-}
+QString JobsDock::selectedJob() const { return selectedRowData(m_view, JobsModel::NameRole).toString(); }
 
-void JobsDock::selectJob(const QString& name) {
-  const int row = m_model->rowOf(name);
-  if (row < 0) return;
-  m_view->selectRow(row);
-  m_view->setCurrentIndex(m_model->index(row, 0));
-}
+void JobsDock::selectJob(const QString& name) { selectModelRow(m_view, m_model->rowOf(name)); }
 
 void JobsDock::onJobsUpdated(const std::shared_ptr<const contract::JobsSnapshot>& snapshot) {
   if (!snapshot) return;
@@ -136,8 +128,7 @@ void JobsDock::onSelectionChanged() {
   const QString job = selectedJob();
   m_history->setFilterJob(job);
   m_historyLabel->setText(job.isEmpty() ? QStringLiteral("Run history — all jobs") : QStringLiteral("Run history — %1").arg(job));
-  const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-  m_runNow->setEnabled(!rows.isEmpty() && rows.first().data(JobsModel::RunnableRole).toBool());
+  m_runNow->setEnabled(selectedRowData(m_view, JobsModel::RunnableRole).toBool());
 }
 
 void JobsDock::runSelectedNow() {

@@ -104,23 +104,17 @@ StrategyMonitorDock::StrategyMonitorDock(UiBridge* bridge, QWidget* parent)
 }
 
 QString StrategyMonitorDock::selectedInstance() const {
-  const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-  return rows.isEmpty() ? QString() : rows.first().data(StrategyMonitorModel::InstanceRole).toString();
+  return selectedRowData(m_view, StrategyMonitorModel::InstanceRole).toString();
 }
 
-void StrategyMonitorDock::selectInstance(const QString& instance) {
-  const int row = m_model->rowOf(instance);
-  if (row < 0) return;
-  m_view->selectRow(row);
-  m_view->setCurrentIndex(m_model->index(row, 0));
-}
+void StrategyMonitorDock::selectInstance(const QString& instance) { selectModelRow(m_view, m_model->rowOf(instance)); }
 
 void StrategyMonitorDock::onSnapshot(const std::shared_ptr<const contract::StrategiesSnapshot>& snapshot) {
   if (!snapshot) return;
   const QString selected = selectedInstance();
   m_model->applySnapshot(snapshot);
   if (!selected.isEmpty() && selectedInstance() != selected) selectInstance(selected);
-  if (selectedInstance().isEmpty() && m_model->rowCount() > 0) selectInstance(m_model->data(m_model->index(0, 0), StrategyMonitorModel::InstanceRole).toString());
+  if (selectedInstance().isEmpty()) selectModelRow(m_view, m_model->rowCount() > 0 ? 0 : -1);
   updateActions();
 }
 

@@ -44,6 +44,17 @@ void CompactNumberDelegate::initStyleOption(QStyleOptionViewItem* option, const 
   option->text = fitted(option->text, option->fontMetrics, option->rect.width() - margin);
 }
 
+QVariant selectedRowData(const QTableView* view, int role) {
+  const QModelIndexList rows = view->selectionModel() ? view->selectionModel()->selectedRows() : QModelIndexList{};
+  return rows.isEmpty() ? QVariant() : rows.first().data(role);
+}
+
+void selectModelRow(QTableView* view, int row) {
+  if (row < 0 || !view->model()) return;
+  view->selectRow(row);
+  view->setCurrentIndex(view->model()->index(row, 0));
+}
+
 void configureTableView(QTableView* view, bool sortable) {
   view->setItemDelegate(new CompactNumberDelegate(view));
   view->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -2,6 +2,7 @@
 // Shared set-up for the dock tables: compact fixed-height rows (no per-row sizing work), no vertical header,
 // row selection, sorting through the proxy's SortRole.
 #include <QString>
+#include <QVariant>
 #include <QStyledItemDelegate>
 
 class QAction;
@@ -24,6 +25,12 @@ class CompactNumberDelegate : public QStyledItemDelegate {
 };
 
 void configureTableView(QTableView* view, bool sortable = true);
+
+// A table whose rows a snapshot replaces keeps its selection by key: the key (`role`) of the first selected row
+// (an invalid QVariant when none is selected), and the row to select again (selected and made current; a negative
+// row, one no longer in the model, is left alone).
+QVariant selectedRowData(const QTableView* view, int role);
+void selectModelRow(QTableView* view, int row);
 
 // Adds "Export CSV…" (Ctrl+E while the view has focus) to the view's context menu (Qt::ActionsContextMenu is set).
 // It asks for a path (QFileDialog, starting at the last export directory with `defaultFileName`) and writes the
