@@ -421,13 +421,15 @@ class tst_SimulatedMarket : public QObject {
     QVERIFY(legacy.ok());
     QCOMPARE(legacy->prices.at("AAPL"), 191.5);
     QCOMPARE(legacy->simTs, domain::Timestamp(0));
-    // A saved time that is not a whole number of milliseconds is an error, not a guess.
-    {
+    // A saved time that is not a whole number of milliseconds, or lies beyond what a nanosecond timestamp holds
+    // (it would overflow), is an error, not a guess.
+    for (const char* bad : {"\"soon\"", "1.5", "-1", "9300000000000"}) {
       QFile f(QString::fromStdString(path));
       QVERIFY(f.open(QIODevice::WriteOnly));
-      f.write("{\"sim_time_ms\": \"soon\", \"prices\": {\"AAPL\": 191.5}}");
+      f.write(QByteArray("{\"sim_time_ms\": ") + bad + ", \"prices\": {\"AAPL\": 191.5}}");
+      f.close();
+      QVERIFY2(!loadSimulatedFeedState(path).ok(), bad);
     }
-    QVERIFY(!loadSimulatedFeedState(path).ok());
   }
 };
 

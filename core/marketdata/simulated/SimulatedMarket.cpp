@@ -64,9 +64,10 @@ Result<SimulatedFeedState> loadSimulatedFeedState(const std::string& path) {
   QJsonObject prices = doc.object();
   if (prices.contains(QLatin1String("prices"))) {
     const QJsonValue ms = prices.value(QLatin1String("sim_time_ms"));
-    // Milliseconds, so a double holds them exactly; whole and not before 1970.
+    // Milliseconds, so a double holds them exactly; whole, not before 1970, and within the nanosecond Timestamp
+    // (up to the year 2262: 9.2e12 ms).
     if (!ms.isDouble() || ms.toDouble() < 0.0 || ms.toDouble() != std::floor(ms.toDouble()) ||
-        ms.toDouble() > 9.2e15)
+        ms.toDouble() > 9.2e12)
       return makeError("sim.prices", path + ": sim_time_ms is not a whole number of milliseconds");
     out.simTs = domain::Timestamp(ms.toDouble()) * (domain::kNanosPerSecond / 1000);
     if (!prices.value(QLatin1String("prices")).isObject())
