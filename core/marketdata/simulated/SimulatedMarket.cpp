@@ -69,7 +69,7 @@ Result<SimulatedFeedState> loadSimulatedFeedState(const std::string& path) {
     if (!ms.isDouble() || ms.toDouble() < 0.0 || ms.toDouble() != std::floor(ms.toDouble()) ||
         ms.toDouble() > 9.2e12)
       return makeError("sim.prices", path + ": sim_time_ms is not a whole number of milliseconds");
-    out.simTs = domain::Timestamp(ms.toDouble()) * (domain::kNanosPerSecond / 1000);
+    out.simTs = domain::fromMillis(std::int64_t(ms.toDouble()));
     if (!prices.value(QLatin1String("prices")).isObject())
       return makeError("sim.prices", path + ": prices is not a JSON object");
     prices = prices.value(QLatin1String("prices")).toObject();
@@ -87,7 +87,7 @@ Status saveSimulatedFeedState(const std::string& path, const SimulatedFeedState&
   QJsonObject prices;
   for (const auto& [symbol, price] : state.prices) prices.insert(QString::fromStdString(symbol), price);
   QJsonObject o;
-  o.insert(QLatin1String("sim_time_ms"), double(state.simTs / (domain::kNanosPerSecond / 1000)));
+  o.insert(QLatin1String("sim_time_ms"), double(domain::toMillis(state.simTs)));
   o.insert(QLatin1String("prices"), prices);
   const QString file = QString::fromStdString(path);
   // The default lives in the data directory, which a serving setup on PostgreSQL may not have made yet.
