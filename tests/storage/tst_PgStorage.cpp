@@ -200,6 +200,38 @@ class tst_PgStorage : public QObject {
     QCOMPARE(m_store->upsertBars("AAPL", "yahoo", second).value(), std::size_t(0));  // idempotent
   }
 
+  void changedRowsAreRewrittenOnTheirOwnPages() {
+    // A revised range is updated in place: every changed row's new version stays on its old row's heap page
+    // (a heap-only update, no new index entry). A delete + insert, or an update on full pages (fillfactor 100),
+    // moves the rows to other pages, and this test fails.
+    const auto original = makeSeries(3'000);
+    QVERIFY(m_store->upsertBars("REV", "yahoo", original).ok());
+    QCOMPARE(scalar("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = "
+                    "'data_ingestion.market_data'::regclass"),
+             std::string("fillfactor=50"));
+    const auto pages = [&] {
+      return scalar("SELECT string_agg(ts::text || ':' || (ctid::text::point)[0]::bigint::text, ',' ORDER BY ts) "
+                    "FROM data_ingestion.market_data WHERE symbol = 'REV' AND source = 'yahoo'");
+    };
+    const std::string before = pages();
+    QVERIFY(before.size() > 3'000);
+
+    auto revised = makeSeries(3'500, kT0, 100.0);  // the 3,000 stored rows, every other one revised, plus 500 new
+    for (std::size_t i = 0; i < 3'000; i += 2) {
+      revised[i].close += 0.05;
+      revised[i].high += 0.05;
+      revised[i].volume += 7;
+    }
+    auto w = m_store->upsertBars("REV", "yahoo", revised);
+    QVERIFY2(w.ok(), msg(w));
+    QCOMPARE(*w, std::size_t(1'500 + 500));
+    QVERIFY(*m_store->loadBars("REV", "yahoo", 0, kMax) == revised);
+
+    const std::string after = pages();
+    QVERIFY2(after.compare(0, before.size(), before) == 0, "a revised row moved to another heap page");
+    QCOMPARE(m_store->upsertBars("REV", "yahoo", revised).value(), std::size_t(0));
+  }
+
   void checkViolationRollsBackWholeBatch() {
     const auto original = makeSeries(100);
     QVERIFY(m_store->upsertBars("MSFT", "yahoo", original).ok());
