@@ -7,6 +7,8 @@
 -- (`meridian-cli bench ingest`, 1M changed rows); with this setting it runs at about 0.8.
 -- The price: a series written once and never revised takes about twice the heap pages (223 MB instead of 112 MB per
 -- million bars, plus the same 39 MB of index; reads ~7% slower). Revised series reach that size anyway once
--- rewritten on full pages. An archive that only ever appends may set it back (affects pages written afterwards):
+-- rewritten on full pages. The setting applies to pages written from now on: rows stored before it sit on full pages,
+-- and their first revision is an ordinary update (0.3 of raw COPY; `VACUUM FULL data_ingestion.market_data` repacks
+-- them at once, under an exclusive lock). An archive that only ever appends may set it back:
 --   ALTER TABLE data_ingestion.market_data SET (fillfactor = 100);
 ALTER TABLE data_ingestion.market_data SET (fillfactor = 50);

@@ -381,13 +381,16 @@ Result<std::size_t> PgStorage::writeBars(std::string_view symbol, std::string_vi
       "(symbol, ts, source, open, high, low, close, volume, vwap, trades) "
       "SELECT $1::text, s.ts, $2::text, s.open, s.high, s.low, s.close, s.volume, s.vwap, s.trades "
       "FROM pg_temp.md_staging s WHERE NOT EXISTS (SELECT 1 FROM data_ingestion.market_data e "
-      "WHERE e.symbol = $1::text AND e.source = $2::text AND e.ts = s.ts)";
+      "WHERE e.symbol = $1::text AND e.source = $2::text AND e.ts BETWEEN $3::bigint AND $4::bigint AND e.ts = s.ts)";
   static const char* kUpdateChanged =
       "UPDATE data_ingestion.market_data m SET open = s.open, high = s.high, low = s.low, close = s.close, "
       "volume = s.volume, vwap = s.vwap, trades = s.trades FROM pg_temp.md_staging s "
-      "WHERE m.symbol = $1::text AND m.source = $2::text AND m.ts = s.ts "
+      "WHERE m.symbol = $1::text AND m.source = $2::text AND m.ts BETWEEN $3::bigint AND $4::bigint AND m.ts = s.ts "
       "AND (m.open, m.high, m.low, m.close, m.volume, m.vwap, m.trades) IS DISTINCT FROM "
       "(s.open, s.high, s.low, s.close, s.volume, s.vwap, s.trades)";
+  // Both statements bound the stored side to the batch's first and last stamps ($3, $4: the staging rows lie
+  // between them, so the result is the same). Without the bound the join hashed the whole stored series: a 10k-bar
+  // batch into a 1M-bar series spent 0.6 s per statement instead of 5-20 ms (bench ingest --batch 10000).
   // The update joins the batch to the stored series by hash; at the server's default work_mem (4 MB) a batch of
   // 1M rows spills the hash to disk in 16 parts and the update runs at half the speed. For this transaction only,
   // work_mem is raised to about 128 bytes per batch row (at most 256 MB), never lowered below the server's own.
@@ -440,8 +443,9 @@ Result<std::size_t> PgStorage::writeBars(std::string_view symbol, std::string_vi
     constexpr std::int64_t kBytesPerRow = 128, kMinJoinBytes = 4LL << 20, kMaxJoinBytes = 256LL << 20;
     const std::int64_t joinBytes = std::clamp(std::int64_t(bars.size()) * kBytesPerRow, kMinJoinBytes, kMaxJoinBytes);
     t.exec_prepared("bars_join_memory", fmt::format("{}kB", joinBytes >> 10), joinBytes);
-    const auto inserted = t.exec_prepared("bars_insert_missing", sym, src);
-    const auto updated = t.exec_prepared("bars_update_changed", sym, src);
+    const auto first = bars.front().ts, last = bars.back().ts;
+    const auto inserted = t.exec_prepared("bars_insert_missing", sym, src, first, last);
+    const auto updated = t.exec_prepared("bars_update_changed", sym, src, first, last);
     return std::size_t(inserted.affected_rows()) + std::size_t(updated.affected_rows());
   } catch (...) {
     auto e = m_impl->toError(fmt::format("upsert of {} bars for {} ({})", bars.size(), symbol, source));
