@@ -4,7 +4,7 @@
 -- updates them in place, and with half of each page free every new row version fits on its old row's page as a
 -- heap-only tuple: the primary key index is not touched and the page is pruned on a later visit. On full pages
 -- the same update wrote a second index entry per row and ran at a third of the speed of raw COPY
--- (`meridian-cli bench ingest`, 1M changed rows); with this setting it runs at about 0.8.
+-- (`meridian-cli bench ingest`, 1M changed rows); with this setting it runs at 0.85-0.88.
 -- The price: a series written once and never revised takes about twice the heap pages (223 MB instead of 112 MB per
 -- million bars, plus the same 39 MB of index; reads ~7% slower). Revised series reach that size anyway once
 -- rewritten on full pages. The setting applies to pages written from now on: rows stored before it sit on full pages,
